@@ -1,0 +1,127 @@
+#include "protocol/validate.hpp"
+
+namespace daring::protocol {
+
+std::optional<std::size_t> utf8_length(std::string_view s) {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < s.size();) {
+        auto c = static_cast<unsigned char>(s[i]);
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        if (n == 0 || i + n > s.size()) return std::nullopt;
+        for (std::size_t k = 1; k < n; ++k) {
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return std::nullopt;
+        }
+        i += n;
+        ++count;
+    }
+    return count;
+}
+
+std::string trim(std::string_view s) {
+    auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+    while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+    return std::string(s);
+}
+
+field_reader::field_reader(const json& object, std::string prefix)
+    : object_(object), prefix_(std::move(prefix)) {}
+
+std::string field_reader::path(std::string_view name) const {
+    return prefix_.empty() ? std::string(name) : prefix_ + "." + std::string(name);
+}
+
+void field_reader::fail(std::string_view name, std::string message, std::string code) {
+    if (!error_) error_ = make_error(std::move(code), std::move(message), path(name));
+}
+
+const json* field_reader::find(std::string_view name) {
+    if (error_ || !object_.is_object()) return nullptr;
+    auto it = object_.find(name);
+    if (it == object_.end() || it->is_null()) return nullptr;
+    return &*it;
+}
+
+std::optional<std::string> field_reader::required_raw_string(std::string_view name,
+                                                             std::size_t min_len,
+                                                             std::size_t max_len) {
+    if (error_) return std::nullopt;
+    const json* v = find(name);
+    if (!v) {
+        fail(name, std::string(name) + " is required", "missing_field");
+        return std::nullopt;
+    }
+    if (!v->is_string()) {
+        fail(name, std::string(name) + " must be a string");
+        return std::nullopt;
+    }
+    auto text = v->get<std::string>();
+    auto len = utf8_length(text);
+    if (!len) {
+        fail(name, std::string(name) + " is not valid UTF-8");
+        return std::nullopt;
+    }
+    if (*len < min_len || *len > max_len) {
+        fail(name, std::string(name) + " must be " + std::to_string(min_len) + " to " +
+                       std::to_string(max_len) + " characters");
+        return std::nullopt;
+    }
+    return text;
+}
+
+std::optional<std::string> field_reader::required_string(std::string_view name,
+                                                         std::size_t min_len,
+                                                         std::size_t max_len) {
+    if (error_) return std::nullopt;
+    const json* v = find(name);
+    if (v && v->is_string()) {
+        auto trimmed = trim(v->get_ref<const std::string&>());
+        json copy = trimmed;
+        json holder = json::object();
+        holder[std::string(name)] = std::move(copy);
+        field_reader inner(holder, prefix_);
+        auto out = inner.required_raw_string(name, min_len, max_len);
+        if (!inner.ok()) error_ = inner.first_error();
+        return out;
+    }
+    return required_raw_string(name, min_len, max_len);
+}
+
+std::string field_reader::optional_string(std::string_view name, std::size_t max_len) {
+    if (error_) return {};
+    const json* v = find(name);
+    if (!v) return {};
+    auto out = required_string(name, 0, max_len);
+    return out.value_or(std::string{});
+}
+
+std::optional<std::int64_t> field_reader::required_int(std::string_view name, std::int64_t min,
+                                                       std::int64_t max) {
+    if (error_) return std::nullopt;
+    const json* v = find(name);
+    if (!v) {
+        fail(name, std::string(name) + " is required", "missing_field");
+        return std::nullopt;
+    }
+    if (!v->is_number_integer()) {
+        fail(name, std::string(name) + " must be an integer");
+        return std::nullopt;
+    }
+    std::int64_t n = v->is_number_unsigned() && v->get<std::uint64_t>() > INT64_MAX
+                         ? INT64_MAX
+                         : v->get<std::int64_t>();
+    if (n < min || n > max) {
+        fail(name, std::string(name) + " must be between " + std::to_string(min) + " and " +
+                       std::to_string(max));
+        return std::nullopt;
+    }
+    return n;
+}
+
+std::optional<std::int64_t> field_reader::optional_int(std::string_view name, std::int64_t min,
+                                                       std::int64_t max) {
+    if (error_ || !find(name)) return std::nullopt;
+    return required_int(name, min, max);
+}
+
+}  // namespace daring::protocol

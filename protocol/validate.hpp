@@ -1,0 +1,49 @@
+#pragma once
+// Reading fields out of an untrusted JSON object with field-named errors.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "protocol/error.hpp"
+#include "protocol/json_text.hpp"
+
+namespace daring::protocol {
+
+// Reads typed fields from a JSON object. The first problem is kept (code `invalid_field` or
+// `missing_field`, with the field's path); later reads after a failure return nullopt.
+class field_reader {
+public:
+    explicit field_reader(const json& object, std::string prefix = {});
+
+    // Strings are counted in UTF-8 code points, trimmed of surrounding spaces.
+    std::optional<std::string> required_string(std::string_view name, std::size_t min_len,
+                                               std::size_t max_len);
+    // Missing or null -> empty string.
+    std::string optional_string(std::string_view name, std::size_t max_len);
+    std::optional<std::int64_t> required_int(std::string_view name, std::int64_t min,
+                                             std::int64_t max);
+    std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min,
+                                             std::int64_t max);
+    // Password-like strings are not trimmed.
+    std::optional<std::string> required_raw_string(std::string_view name, std::size_t min_len,
+                                                   std::size_t max_len);
+
+    void fail(std::string_view name, std::string message, std::string code = "invalid_field");
+    bool ok() const { return !error_; }
+    const error& first_error() const { return *error_; }
+
+private:
+    const json* find(std::string_view name);
+    std::string path(std::string_view name) const;
+
+    const json& object_;
+    std::string prefix_;
+    std::optional<error> error_;
+};
+
+// Number of code points in UTF-8 text; nullopt when the bytes are not valid UTF-8.
+std::optional<std::size_t> utf8_length(std::string_view text);
+std::string trim(std::string_view text);
+
+}  // namespace daring::protocol

@@ -1,0 +1,141 @@
+#include "server/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server/tokens.hpp"
+#include "storage/audit_repo.hpp"
+
+namespace daring::server {
+
+protocol::json request_context::json_body() const {
+    auto type = req.header("content-type");
+    if (!type.starts_with("application/json")) {
+        throw http_error(415, "unsupported_media_type", "Send the body as application/json");
+    }
+    auto parsed = protocol::parse_json_object(req.body);
+    if (!parsed) throw http_error(400, parsed.err());
+    return std::move(*parsed);
+}
+
+void request_context::audit(storage::connection& c, std::string action, std::string target,
+                            const protocol::json& detail) const {
+    storage::audit_entry e;
+    if (session) e.actor_id = session->user.id;
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.detail = protocol::dump(detail);
+    e.at = svc.clk.now();
+    storage::insert_audit(c, e);
+}
+
+presented_token token_of(const http_request& req) {
+    auto authz = req.header("authorization");
+    if (authz.size() > 7 && (authz.starts_with("Bearer ") || authz.starts_with("bearer "))) {
+        return {std::string(authz.substr(7)), false};
+    }
+    auto cookie = req.cookie(session_cookie_name);
+    if (!cookie.empty()) return {cookie, true};
+    return {};
+}
+
+app::app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
+         app_options options)
+    : options_(std::move(options)),
+      auth_(db, clk, hasher),
+      services_{db, clk, hasher, auth_, stats, options_},
+      static_(options_.web_root) {
+    add_system_routes(router_, services_);
+    add_auth_routes(router_, services_);
+    add_user_routes(router_, services_);
+}
+
+app::~app() = default;
+
+std::size_t app::body_limit(const std::string& method, const std::string& path) const {
+    return router_.body_limit(method, path);
+}
+
+void app::housekeeping() {
+    try {
+        int n = auth_.purge_expired();
+        if (n > 0) spdlog::info("purged {} expired login sessions", n);
+    } catch (const std::exception& e) {
+        spdlog::error("housekeeping failed: {}", e.what());
+    }
+}
+
+namespace {
+bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+}  // namespace
+
+http_response app::dispatch(const http_request& req) {
+    auto m = router_.find(req.method, req.path);
+    if (m.result == router::match::kind::method_not_allowed) {
+        auto r = error_response(405, "method_not_allowed",
+                                req.method + " is not allowed here; use " + m.allowed);
+        r.set_header("Allow", m.allowed);
+        r.route_label = "unmatched";
+        return r;
+    }
+    if (m.result == router::match::kind::not_found) {
+        const bool api = req.path.starts_with("/api/");
+        if (!api && (req.method == "GET" || req.method == "HEAD")) {
+            auto r = static_.serve(req);
+            r.route_label = "static";
+            return r;
+        }
+        auto r = error_response(404, "not_found", "No such resource");
+        r.route_label = "unmatched";
+        return r;
+    }
+
+    request_context ctx{req, std::move(m.params), std::nullopt, services_};
+    auto presented = token_of(req);
+    if (!presented.token.empty()) ctx.session = auth_.authenticate(presented.token);
+    if (!m.rule->is_public()) {
+        if (!ctx.session) {
+            throw http_error(401, "unauthenticated", "Sign in first");
+        }
+        if (!m.rule->allows(ctx.session->user.user_role)) {
+            throw http_error(403, "forbidden", "Your role may not do this");
+        }
+    }
+    if (ctx.session && presented.via_cookie && !is_safe_method(req.method)) {
+        auto csrf = req.header("x-csrf-token");
+        if (!equal_constant_time(csrf, ctx.session->csrf_token)) {
+            throw http_error(403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
+        }
+    }
+    return (*m.h)(ctx);
+}
+
+http_response app::handle(const http_request& req) noexcept {
+    http_response res;
+    try {
+        res = dispatch(req);
+    } catch (const http_error& e) {
+        res = error_response(e.status, e.error);
+        for (const auto& [n, v] : e.headers) res.set_header(n, v);
+    } catch (const storage::conflict_error& e) {
+        res = error_response(409, "conflict", e.what(), e.field);
+    } catch (const storage::constraint_error& e) {
+        res = error_response(422, "constraint_failed", "The change refers to something that does not exist");
+    } catch (const storage::overloaded_error& e) {
+        res = error_response(503, "overloaded", e.what());
+        res.set_header("Retry-After", "1");
+    } catch (const std::exception& e) {
+        spdlog::error("unhandled error on {} {}: {}", req.method, req.path, e.what());
+        res = error_response(500, "internal_error", "Something went wrong on our side");
+    } catch (...) {
+        spdlog::error("unhandled non-standard exception on {} {}", req.method, req.path);
+        res = error_response(500, "internal_error", "Something went wrong on our side");
+    }
+    if (res.route_label.empty()) {
+        auto m = router_.find(req.method, req.path);
+        res.route_label = m.pattern ? *m.pattern : "unmatched";
+    }
+    res.set_header("X-Content-Type-Options", "nosniff");
+    return res;
+}
+
+}  // namespace daring::server

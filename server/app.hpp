@@ -1,0 +1,87 @@
+#pragma once
+// The application behind the transport: routes, authentication, the error boundary.
+// handle() runs on the worker pool (it may block on the database and password hashing).
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/auth_service.hpp"
+#include "server/clock.hpp"
+#include "server/http_types.hpp"
+#include "server/metrics.hpp"
+#include "server/password_hasher.hpp"
+#include "server/router.hpp"
+#include "server/static_files.hpp"
+#include "storage/database.hpp"
+
+namespace daring::server {
+
+struct app_options {
+    std::string web_root = "web";
+    std::vector<std::string> allowed_origins;
+};
+
+// Everything a handler may use. Owned by app; shared by reference.
+struct services {
+    storage::database& db;
+    const clock& clk;
+    const password_hasher& hasher;
+    auth_service& auth;
+    metrics& stats;
+    const app_options& options;
+};
+
+struct request_context {
+    const http_request& req;
+    route_params params;
+    std::optional<storage::auth_session> session;
+    services& svc;
+
+    bool signed_in() const { return session.has_value(); }
+    const protocol::user& user() const { return session->user; }
+    // The body as a JSON object: 415 unless Content-Type is JSON, 400 when malformed or too deep.
+    protocol::json json_body() const;
+    // Appends an audit row (inside the caller's write job).
+    void audit(storage::connection& c, std::string action, std::string target,
+               const protocol::json& detail = protocol::json::object()) const;
+};
+
+class app {
+public:
+    app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
+        app_options options);
+    ~app();
+
+    // Never throws: unexpected exceptions become a logged 500.
+    http_response handle(const http_request& req) noexcept;
+    std::size_t body_limit(const std::string& method, const std::string& path) const;
+    // Periodic chores (expired sessions); called on the worker pool.
+    void housekeeping();
+
+    auth_service& auth() { return auth_; }
+    router& routes() { return router_; }
+
+private:
+    http_response dispatch(const http_request& req);
+
+    app_options options_;
+    auth_service auth_;
+    services services_;
+    router router_;
+    static_files static_;
+};
+
+// The token a request carries: "Authorization: Bearer" first, else the session cookie.
+struct presented_token {
+    std::string token;
+    bool via_cookie = false;
+};
+presented_token token_of(const http_request& req);
+
+// Route groups, one file each.
+void add_system_routes(router& r, services& s);
+void add_auth_routes(router& r, services& s);
+void add_user_routes(router& r, services& s);
+
+}  // namespace daring::server

@@ -1,0 +1,37 @@
+#pragma once
+// "Now" for domain rules, injected so tests can move time.
+#include <atomic>
+#include <chrono>
+
+#include "protocol/time_format.hpp"
+
+namespace daring::server {
+
+class clock {
+public:
+    virtual ~clock() = default;
+    virtual protocol::unix_seconds now() const = 0;
+};
+
+class system_clock final : public clock {
+public:
+    protocol::unix_seconds now() const override {
+        return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+};
+
+// Safe for concurrent access.
+class manual_clock final : public clock {
+public:
+    explicit manual_clock(protocol::unix_seconds start) : now_(start) {}
+    protocol::unix_seconds now() const override { return now_.load(); }
+    void set(protocol::unix_seconds t) { now_.store(t); }
+    void advance(std::int64_t seconds) { now_.fetch_add(seconds); }
+
+private:
+    std::atomic<protocol::unix_seconds> now_;
+};
+
+}  // namespace daring::server

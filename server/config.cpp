@@ -1,0 +1,125 @@
+#include "server/config.hpp"
+
+#include <boost/program_options.hpp>
+#include <filesystem>
+#include <sstream>
+
+namespace daring::server {
+
+namespace po = boost::program_options;
+
+bool split_listen(const std::string& text, std::string& host, std::uint16_t& port) {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == text.size()) return false;
+    host = text.substr(0, colon);
+    if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+    auto port_text = text.substr(colon + 1);
+    if (port_text.size() > 5) return false;
+    unsigned long value = 0;
+    for (char c : port_text) {
+        if (c < '0' || c > '9') return false;
+        value = value * 10 + static_cast<unsigned long>(c - '0');
+    }
+    if (value > 65535) return false;
+    port = static_cast<std::uint16_t>(value);
+    return !host.empty();
+}
+
+namespace {
+
+const char* const usage_head =
+    "Daring: online training delivery with attendance evidence.\n\n"
+    "Usage:\n"
+    "  daring serve [options]   serve the database given by --db\n"
+    "  daring demo [options]    recreate a seeded demo database and serve it\n"
+    "  daring --help | --version\n\n"
+    "Every option can also be set as DARING_<NAME> (e.g. DARING_LISTEN, DARING_DB).\n"
+    "DARING_ADMIN_PASSWORD creates user 'admin' at start if it does not exist.\n\n";
+
+std::string default_web_root() {
+    namespace fs = std::filesystem;
+    if (fs::is_directory("web")) return "web";
+    std::error_code ec;
+    auto exe = fs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto candidate = exe.parent_path().parent_path() / "web";
+        if (fs::is_directory(candidate)) return candidate.string();
+    }
+    return "web";
+}
+
+}  // namespace
+
+parse_outcome parse_command_line(int argc, const char* const argv[]) {
+    po::options_description desc("Options");
+    desc.add_options()
+        ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+         "HOST:PORT to listen on; port 0 takes a free one")
+        ("db", po::value<std::string>(), "SQLite database file (serve: daring.db, demo: daring-demo.db)")
+        ("web-root", po::value<std::string>(), "directory of the static pages (default: web/)")
+        ("tls-cert", po::value<std::string>(), "PEM certificate chain; with --tls-key serves HTTPS")
+        ("tls-key", po::value<std::string>(), "PEM private key")
+        ("threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")
+        ("max-connections", po::value<std::size_t>()->default_value(10000),
+         "open connections at most; beyond it new ones get 503")
+        ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
+         "an extra Origin allowed for live connections (repeatable)")
+        ("help,h", "show this help")
+        ("version", "show the version");
+
+    auto help_text = [&] {
+        std::ostringstream out;
+        out << usage_head << desc;
+        return out.str();
+    };
+    if (argc < 2) return {std::nullopt, 2, help_text()};
+    std::string command = argv[1];
+    if (command == "--help" || command == "-h" || command == "help") return {std::nullopt, 0, help_text()};
+    if (command == "--version") return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
+    if (command != "serve" && command != "demo") {
+        return {std::nullopt, 2, "daring: unknown command '" + command + "'\n\n" + help_text()};
+    }
+
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).run(), vm);
+        po::store(po::parse_environment(desc,
+                                        [&](const std::string& name) -> std::string {
+                                            if (!name.starts_with("DARING_")) return {};
+                                            std::string option;
+                                            for (char c : name.substr(7)) {
+                                                option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
+                                            }
+                                            if (!desc.find_nothrow(option, false)) return {};
+                                            if (option == "help" || option == "version") return {};
+                                            return option;
+                                        }),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        return {std::nullopt, 2, std::string("daring: ") + e.what() + "\n\n" + help_text()};
+    }
+    if (vm.count("help")) return {std::nullopt, 0, help_text()};
+    if (vm.count("version")) return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
+
+    config cfg;
+    cfg.command = command;
+    if (!split_listen(vm["listen"].as<std::string>(), cfg.host, cfg.port)) {
+        return {std::nullopt, 2, "daring: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n"};
+    }
+    cfg.db_path = vm.count("db") ? vm["db"].as<std::string>()
+                                 : (command == "demo" ? "daring-demo.db" : "daring.db");
+    cfg.web_root = vm.count("web-root") ? vm["web-root"].as<std::string>() : default_web_root();
+    if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
+    if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
+    if (cfg.tls_cert.empty() != cfg.tls_key.empty()) {
+        return {std::nullopt, 2, "daring: --tls-cert and --tls-key go together\n"};
+    }
+    cfg.threads = vm["threads"].as<unsigned>();
+    cfg.max_connections = vm["max-connections"].as<std::size_t>();
+    if (cfg.max_connections == 0) return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
+    if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
+    return {cfg, 0, {}};
+}
+
+}  // namespace daring::server

@@ -1,0 +1,36 @@
+#pragma once
+// Command line and DARING_* environment: `daring serve|demo [options]`.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace daring::server {
+
+struct config {
+    std::string command;  // "serve" or "demo"
+    std::string host = "127.0.0.1";
+    std::uint16_t port = 8080;
+    std::string db_path;  // serve: daring.db, demo: daring-demo.db (recreated)
+    std::string web_root;
+    std::string tls_cert;
+    std::string tls_key;
+    unsigned threads = 0;
+    std::size_t max_connections = 10000;
+    std::vector<std::string> allowed_origins;
+};
+
+struct parse_outcome {
+    std::optional<config> cfg;  // empty: print `output` and exit with `exit_code`
+    int exit_code = 0;
+    std::string output;
+};
+
+// Command-line flags win over the environment (read from `environ`).
+parse_outcome parse_command_line(int argc, const char* const argv[]);
+
+// Splits "HOST:PORT" ("[::1]:8080" for IPv6). False when malformed.
+bool split_listen(const std::string& text, std::string& host, std::uint16_t& port);
+
+}  // namespace daring::server

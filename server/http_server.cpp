@@ -1,0 +1,481 @@
+#include "server/http_server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <cstdio>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "server/app.hpp"
+#include "server/metrics.hpp"
+
+namespace daring::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+namespace {
+
+// Per-connection state shared with the shutdown path. Touched only on the connection's strand.
+struct connection_state {
+    asio::any_io_executor executor;
+    beast::tcp_stream* socket = nullptr;  // valid while the connection coroutine runs
+    bool idle = false;                    // waiting for the next request
+    bool closing = false;                 // shutdown: finish the current response, then close
+};
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+bool is_expected_network_error(const beast::error_code& ec) {
+    return ec == asio::error::operation_aborted || ec == beast::error::timeout ||
+           ec == asio::error::eof || ec == http::error::end_of_stream ||
+           ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
+}
+
+}  // namespace
+
+struct http_server::impl {
+    impl(app& a, metrics& m, server_options o)
+        : application(a),
+          stats(m),
+          options(std::move(o)),
+          threads(options.threads ? options.threads
+                                  : std::max(1u, std::thread::hardware_concurrency())),
+          ioc(static_cast<int>(threads)),
+          workers(options.workers ? options.workers
+                                  : std::max(4u, 2 * std::thread::hardware_concurrency())),
+          acceptor(ioc),
+          signals(ioc, SIGINT, SIGTERM),
+          housekeeping_timer(ioc) {}
+
+    app& application;
+    metrics& stats;
+    server_options options;
+    unsigned threads;
+    asio::io_context ioc;
+    asio::thread_pool workers;
+    std::optional<ssl::context> tls;
+    tcp::acceptor acceptor;
+    asio::signal_set signals;
+    asio::steady_timer housekeeping_timer;
+    std::atomic<bool> stopping{false};
+    std::atomic<std::size_t> connections{0};
+
+    std::mutex registry_mutex;  // guards registry
+    std::set<std::shared_ptr<connection_state>> registry;
+
+    void setup_tls();
+    void bind();
+    awaitable<void> accept_loop();
+    awaitable<void> refuse(tcp::socket socket);
+    template <class Stream>
+    awaitable<void> serve(Stream& stream, std::shared_ptr<connection_state> state,
+                          std::string remote, bool is_tls);
+    awaitable<void> run_plain(tcp::socket socket);
+    awaitable<void> run_tls(tcp::socket socket);
+    awaitable<void> housekeeping();
+    awaitable<void> drain();
+    void begin_shutdown();
+
+    // Runs the application on the worker pool and resumes the caller on its own executor.
+    // (A named operation, not a lambda temporary inside co_await: g++ 12 mishandles those.)
+    template <class CompletionToken>
+    auto async_handle(std::shared_ptr<http_request> req, CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, void(http_response)>(
+            [this](auto handler, std::shared_ptr<http_request> request) {
+                auto ex = asio::get_associated_executor(handler);
+                asio::post(workers, [this, request = std::move(request), handler = std::move(handler),
+                                     ex]() mutable {
+                    http_response res = application.handle(*request);
+                    asio::post(ex, [handler = std::move(handler), res = std::move(res)]() mutable {
+                        std::move(handler)(std::move(res));
+                    });
+                });
+            },
+            token, std::move(req));
+    }
+};
+
+void http_server::impl::setup_tls() {
+    if (options.tls_cert.empty() && options.tls_key.empty()) return;
+    if (options.tls_cert.empty() || options.tls_key.empty()) {
+        throw std::runtime_error("--tls-cert and --tls-key must be given together");
+    }
+    tls.emplace(ssl::context::tls_server);
+    tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::single_dh_use);
+    SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(options.tls_cert, ec);
+    if (ec) throw std::runtime_error("cannot read TLS certificate " + options.tls_cert + ": " + ec.message());
+    tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
+    if (ec) throw std::runtime_error("cannot read TLS key " + options.tls_key + ": " + ec.message());
+}
+
+void http_server::impl::bind() {
+    beast::error_code ec;
+    auto address = asio::ip::make_address(options.host, ec);
+    if (ec) throw std::runtime_error("invalid listen address '" + options.host + "'");
+    tcp::endpoint endpoint(address, options.port);
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+        throw std::runtime_error("cannot listen on " + options.host + ":" +
+                                 std::to_string(options.port) + ": " + ec.message());
+    }
+}
+
+awaitable<void> http_server::impl::refuse(tcp::socket socket) {
+    static const std::string response =
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
+        "Retry-After: 5\r\nConnection: close\r\nContent-Length: 88\r\n\r\n"
+        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"The server is at its connection cap\"}}";
+    beast::tcp_stream stream(std::move(socket));
+    stream.expires_after(std::chrono::seconds(5));
+    co_await asio::async_write(stream, asio::buffer(response), use_tuple);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+awaitable<void> http_server::impl::accept_loop() {
+    for (;;) {
+        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+        if (ec) {
+            if (stopping || ec == asio::error::operation_aborted) co_return;
+            spdlog::warn("accept failed: {}", ec.message());
+            // Out of descriptors and the like: back off instead of spinning.
+            asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+            co_await pause.async_wait(use_tuple);
+            continue;
+        }
+        if (connections.load() >= options.limits.max_connections) {
+            stats.connection_refused();
+            auto ex = socket.get_executor();
+            asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
+            continue;
+        }
+        auto ex = socket.get_executor();
+        if (tls) {
+            asio::co_spawn(ex, run_tls(std::move(socket)), asio::detached);
+        } else {
+            asio::co_spawn(ex, run_plain(std::move(socket)), asio::detached);
+        }
+    }
+}
+
+namespace {
+
+// Keeps the connection count, the metrics gauge and the shutdown registry in step.
+struct connection_guard {
+    connection_guard(http_server::impl& s, std::shared_ptr<connection_state> st)
+        : server(s), state(std::move(st)) {
+        ++server.connections;
+        server.stats.connection_opened();
+        std::lock_guard lock(server.registry_mutex);
+        server.registry.insert(state);
+    }
+    ~connection_guard() {
+        {
+            std::lock_guard lock(server.registry_mutex);
+            server.registry.erase(state);
+        }
+        state->socket = nullptr;
+        server.stats.connection_closed();
+        --server.connections;
+    }
+    http_server::impl& server;
+    std::shared_ptr<connection_state> state;
+};
+
+std::string remote_of(const tcp::socket& s) {
+    beast::error_code ec;
+    auto ep = s.remote_endpoint(ec);
+    return ec ? std::string("unknown") : ep.address().to_string();
+}
+
+}  // namespace
+
+awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
+    auto state = std::make_shared<connection_state>();
+    state->executor = socket.get_executor();
+    std::string remote = remote_of(socket);
+    beast::tcp_stream stream(std::move(socket));
+    state->socket = &stream;
+    connection_guard guard(*this, state);
+    co_await serve(stream, state, std::move(remote), false);
+    beast::error_code ec;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
+    auto state = std::make_shared<connection_state>();
+    state->executor = socket.get_executor();
+    std::string remote = remote_of(socket);
+    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
+    state->socket = &beast::get_lowest_layer(stream);
+    connection_guard guard(*this, state);
+    beast::get_lowest_layer(stream).expires_after(options.limits.header_timeout);
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
+    if (ec) co_return;
+    co_await serve(stream, state, std::move(remote), true);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(use_tuple);
+}
+
+namespace {
+
+template <class Stream>
+awaitable<void> write_error(Stream& stream, int status, const char* code,
+                            const std::string& message) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set(http::field::connection, "close");
+    res.body() = protocol::error_body(protocol::make_error(code, message));
+    res.prepare_payload();
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    co_await http::async_write(stream, res, use_tuple);
+}
+
+http_request to_request(http::request<http::string_body>&& msg, const std::string& remote,
+                        bool is_tls) {
+    http_request req;
+    req.method = std::string(msg.method_string());
+    req.target = std::string(msg.target());
+    auto q = req.target.find('?');
+    req.path = req.target.substr(0, q);
+    if (q != std::string::npos) req.query = req.target.substr(q + 1);
+    for (const auto& field : msg) {
+        req.headers.emplace_back(lower(field.name_string()), std::string(field.value()));
+    }
+    req.body = std::move(msg.body());
+    req.remote_address = remote;
+    req.tls = is_tls;
+    return req;
+}
+
+bool transfer_encoding_acceptable(const http::request_parser<http::string_body>::value_type& h) {
+    auto it = h.find(http::field::transfer_encoding);
+    if (it == h.end()) return true;
+    if (h.count(http::field::transfer_encoding) != 1) return false;
+    std::string v = lower(it->value());
+    v.erase(std::remove(v.begin(), v.end(), ' '), v.end());
+    v.erase(std::remove(v.begin(), v.end(), '\t'), v.end());
+    return v == "chunked";
+}
+
+}  // namespace
+
+template <class Stream>
+awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connection_state> state,
+                                         std::string remote, bool is_tls) {
+    const auto& lim = options.limits;
+    auto& lowest = beast::get_lowest_layer(stream);
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+        if (buffer.size() == 0) {
+            // Between requests: wait for the first byte with the idle (keep-alive) timeout.
+            if (state->closing) co_return;
+            state->idle = true;
+            lowest.expires_after(first ? lim.header_timeout : lim.idle_timeout);
+            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+            state->idle = false;
+            if (ec) co_return;
+            buffer.commit(n);
+        }
+        first = false;
+
+        http::request_parser<http::string_body> parser;
+        parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
+        parser.body_limit(import_body_limit);
+        lowest.expires_after(lim.header_timeout);
+        auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+        if (hec == http::error::header_limit) {
+            {
+                const std::string message("Request headers exceed " + std::to_string(lim.header_limit) + " bytes");
+                co_await write_error(stream, 431, "header_too_large", message);
+            }
+            co_return;
+        }
+        if (hec) {
+            if (!is_expected_network_error(hec) && hec != http::error::partial_message) {
+                {
+                const std::string message("The request is not valid HTTP/1.1");
+                co_await write_error(stream, 400, "bad_request", message);
+            }
+            }
+            co_return;
+        }
+        auto& head = parser.get();
+        if (!transfer_encoding_acceptable(head)) {
+            {
+                const std::string message("Only the chunked transfer coding is accepted");
+                co_await write_error(stream, 400, "unsupported_transfer_encoding", message);
+            }
+            co_return;
+        }
+        std::string path(head.target().substr(0, head.target().find('?')));
+        const std::size_t limit = application.body_limit(std::string(head.method_string()), path);
+        if (auto len = parser.content_length(); len && *len > limit) {
+            {
+                const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
+                co_await write_error(stream, 413, "body_too_large", message);
+            }
+            co_return;
+        }
+        parser.body_limit(limit);
+        lowest.expires_after(lim.body_timeout);
+        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+        if (bec == http::error::body_limit) {
+            {
+                const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
+                co_await write_error(stream, 413, "body_too_large", message);
+            }
+            co_return;
+        }
+        if (bec) {
+            if (!is_expected_network_error(bec) && bec != http::error::partial_message) {
+                {
+                const std::string message("The request body is malformed");
+                co_await write_error(stream, 400, "bad_request", message);
+            }
+            }
+            co_return;
+        }
+
+        const auto started = std::chrono::steady_clock::now();
+        auto message = parser.release();
+        const bool keep_alive = message.keep_alive();
+        const bool is_head = message.method() == http::verb::head;
+        auto shared_req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
+        auto handling = async_handle(shared_req, asio::use_awaitable);
+        http_response res = co_await std::move(handling);
+
+        http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
+        out.set(http::field::server, "daring");
+        for (auto& [name, value] : res.headers) out.insert(name, value);
+        const bool keep = keep_alive && !res.close && !state->closing && !stopping;
+        out.keep_alive(keep);
+        const std::size_t bytes = res.body.size();
+        if (is_head) {
+            out.content_length(bytes);
+        } else {
+            out.body() = std::move(res.body);
+            out.prepare_payload();
+        }
+        lowest.expires_after(lim.write_timeout);
+        auto [wec, wn] = co_await http::async_write(stream, out, use_tuple);
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        stats.record_request(res.route_label.empty() ? "unmatched" : res.route_label, res.status,
+                             seconds);
+        spdlog::info("request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}",
+                     shared_req->method, shared_req->path, res.status, bytes, seconds * 1000.0,
+                     remote);
+        if (wec || !keep) co_return;
+    }
+}
+
+awaitable<void> http_server::impl::housekeeping() {
+    for (;;) {
+        housekeeping_timer.expires_after(std::chrono::minutes(10));
+        auto [ec] = co_await housekeeping_timer.async_wait(use_tuple);
+        if (ec || stopping) co_return;
+        asio::post(workers, [this] { application.housekeeping(); });
+    }
+}
+
+void http_server::impl::begin_shutdown() {
+    if (stopping.exchange(true)) return;
+    spdlog::info("shutting down: no new connections, finishing in-flight requests");
+    beast::error_code ec;
+    acceptor.close(ec);
+    housekeeping_timer.cancel();
+    std::lock_guard lock(registry_mutex);
+    for (const auto& state : registry) {
+        asio::post(state->executor, [state] {
+            state->closing = true;
+            if (state->idle && state->socket) state->socket->cancel();
+        });
+    }
+}
+
+awaitable<void> http_server::impl::drain() {
+    const auto deadline = std::chrono::steady_clock::now() + options.limits.shutdown_grace;
+    asio::steady_timer tick(ioc);
+    while (connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        tick.expires_after(std::chrono::milliseconds(20));
+        co_await tick.async_wait(use_tuple);
+        // Connections that went idle after the first pass are closed now.
+        std::lock_guard lock(registry_mutex);
+        for (const auto& state : registry) {
+            asio::post(state->executor, [state] {
+                if (state->idle && state->socket) state->socket->cancel();
+            });
+        }
+    }
+    ioc.stop();
+}
+
+http_server::http_server(app& application, metrics& m, server_options options)
+    : impl_(std::make_unique<impl>(application, m, std::move(options))) {}
+
+http_server::~http_server() = default;
+
+void http_server::run() {
+    auto& s = *impl_;
+    s.setup_tls();
+    s.bind();
+    auto ep = s.acceptor.local_endpoint();
+    std::string host = ep.address().to_string();
+    if (ep.address().is_v6()) host = "[" + host + "]";
+    std::printf("listening on %s://%s:%u\n", s.tls ? "https" : "http", host.c_str(),
+                static_cast<unsigned>(ep.port()));
+    std::fflush(stdout);
+
+    s.signals.async_wait([&s](const beast::error_code& ec, int) {
+        if (ec) return;
+        s.begin_shutdown();
+        asio::co_spawn(s.ioc, s.drain(), asio::detached);
+    });
+    asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
+    asio::co_spawn(s.ioc, s.housekeeping(), asio::detached);
+
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < s.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });
+    s.ioc.run();
+    for (auto& t : pool) t.join();
+    s.workers.join();
+}
+
+}  // namespace daring::server

@@ -1,0 +1,70 @@
+#pragma once
+// Plain HTTP request/response values handed between the Beast transport (http_server.cpp) and
+// the application (router, handlers). No Beast here, so handler files compile fast.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "protocol/error.hpp"
+#include "protocol/json_text.hpp"
+
+namespace daring::server {
+
+struct http_request {
+    std::string method;  // upper case, e.g. "GET"
+    std::string target;  // as received: path and query
+    std::string path;    // target before '?', not percent-decoded
+    std::string query;   // after '?'
+    std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+    std::string body;
+    std::string remote_address;
+    bool tls = false;
+
+    // First value of a header (name in lower case), empty when absent.
+    std::string_view header(std::string_view lower_name) const;
+    // A decoded query parameter, nullopt when absent.
+    std::optional<std::string> query_param(std::string_view name) const;
+    // The value of cookie `name`, empty when absent.
+    std::string cookie(std::string_view name) const;
+};
+
+struct http_response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    bool close = false;         // close the connection after this response
+    std::string route_label;    // bounded label for metrics: the matched route pattern
+
+    void set_header(std::string name, std::string value);
+};
+
+http_response json_response(int status, const protocol::json& body);
+http_response error_response(int status, const protocol::error& e);
+http_response error_response(int status, std::string code, std::string message,
+                             std::string field = {});
+http_response no_content();
+
+// Thrown by handlers for an expected client error; the boundary turns it into a response and
+// does not log it as a failure.
+class http_error : public std::runtime_error {
+public:
+    http_error(int status, protocol::error e)
+        : std::runtime_error(e.message), status(status), error(std::move(e)) {}
+    http_error(int status, std::string code, std::string message, std::string field = {})
+        : http_error(status, protocol::make_error(std::move(code), std::move(message),
+                                                  std::move(field))) {}
+    int status;
+    protocol::error error;
+    std::vector<std::pair<std::string, std::string>> headers;
+};
+
+std::string percent_decode(std::string_view text, bool plus_as_space);
+
+// Standard reason phrase, for logs and tests.
+std::string_view status_reason(int status);
+
+}  // namespace daring::server

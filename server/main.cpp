@@ -1,0 +1,3 @@
+#include "server/cli.hpp"
+
+int main(int argc, char* argv[]) { return daring::server::run_main(argc, argv); }

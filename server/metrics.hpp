@@ -1,0 +1,50 @@
+#pragma once
+// Process metrics in Prometheus text format. Thread-safe; label sets are bounded (route
+// patterns, not raw paths).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace daring::server {
+
+class histogram {
+public:
+    explicit histogram(std::vector<double> bounds);
+    void observe(double value);
+    // Appends the _bucket/_sum/_count lines of `name` with extra `labels` ("" or `a="b"`).
+    void render(std::string& out, const std::string& name, const std::string& labels) const;
+
+private:
+    std::vector<double> bounds_;
+    std::vector<std::uint64_t> counts_;  // one per bound, plus +Inf
+    double sum_ = 0;
+    std::uint64_t count_ = 0;
+};
+
+class metrics {
+public:
+    metrics();
+    void record_request(const std::string& route, int status, double seconds);
+    void connection_opened() { ++open_connections_; }
+    void connection_closed() { --open_connections_; }
+    void connection_refused() { ++refused_connections_; }
+    void record_commit(double seconds, std::size_t batch_size);
+    std::int64_t open_connections() const { return open_connections_.load(); }
+    std::string render() const;
+
+private:
+    mutable std::mutex mutex_;  // guards everything below except the atomics
+    std::map<std::pair<std::string, int>, std::uint64_t> requests_;
+    histogram request_latency_;
+    histogram commit_latency_;
+    histogram batch_size_;
+    std::atomic<std::int64_t> open_connections_{0};
+    std::atomic<std::uint64_t> refused_connections_{0};
+};
+
+}  // namespace daring::server

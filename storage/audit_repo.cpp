@@ -1,0 +1,38 @@
+#include "storage/audit_repo.hpp"
+
+#include "storage/connection.hpp"
+
+namespace daring::storage {
+
+void insert_audit(connection& c, const audit_entry& e) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO audit_log (actor_id, action, target, detail, at) VALUES "
+                        "(?,?,?,?,?)");
+    if (e.actor_id) q.bind(1, static_cast<std::int64_t>(*e.actor_id)); else q.bind(1);
+    q.bind(2, e.action);
+    q.bind(3, e.target);
+    q.bind(4, e.detail.empty() ? std::string("{}") : e.detail);
+    q.bind(5, static_cast<std::int64_t>(e.at));
+    q.exec();
+}
+
+std::vector<audit_entry> list_audit(connection& c, int limit) {
+    SQLite::Statement q(c.db,
+                        "SELECT id, actor_id, action, target, detail, at FROM audit_log ORDER BY "
+                        "id DESC LIMIT ?");
+    q.bind(1, limit);
+    std::vector<audit_entry> out;
+    while (q.executeStep()) {
+        audit_entry e;
+        e.id = q.getColumn(0).getInt64();
+        if (!q.getColumn(1).isNull()) e.actor_id = q.getColumn(1).getInt64();
+        e.action = q.getColumn(2).getString();
+        e.target = q.getColumn(3).getString();
+        e.detail = q.getColumn(4).getString();
+        e.at = q.getColumn(5).getInt64();
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+}  // namespace daring::storage

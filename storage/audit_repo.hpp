@@ -1,0 +1,25 @@
+#pragma once
+// The audit log of admin actions: who, what, when.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/time_format.hpp"
+
+namespace daring::storage {
+
+class connection;
+
+struct audit_entry {
+    std::int64_t id = 0;
+    std::optional<std::int64_t> actor_id;  // empty for the system
+    std::string action;                    // e.g. "user.create"
+    std::string target;                    // e.g. "user:12"
+    std::string detail;                    // JSON object text
+    protocol::unix_seconds at = 0;
+};
+
+void insert_audit(connection& c, const audit_entry& entry);
+std::vector<audit_entry> list_audit(connection& c, int limit);
+
+}  // namespace daring::storage

@@ -1,0 +1,55 @@
+#include "storage/auth_repo.hpp"
+
+#include "storage/connection.hpp"
+#include "storage/users_repo.hpp"
+
+namespace daring::storage {
+
+void insert_auth_session(connection& c, const std::string& token_hash, std::int64_t user_id,
+                         const std::string& csrf_token, protocol::unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO auth_sessions (token_hash, user_id, csrf_token, created_at, "
+                        "last_seen_at) VALUES (?,?,?,?,?)");
+    q.bind(1, token_hash);
+    q.bind(2, static_cast<std::int64_t>(user_id));
+    q.bind(3, csrf_token);
+    q.bind(4, static_cast<std::int64_t>(now));
+    q.bind(5, static_cast<std::int64_t>(now));
+    q.exec();
+}
+
+std::optional<auth_session> find_auth_session(connection& c, const std::string& token_hash) {
+    SQLite::Statement q(c.db,
+                        "SELECT user_id, csrf_token, created_at, last_seen_at FROM auth_sessions "
+                        "WHERE token_hash = ?");
+    q.bind(1, token_hash);
+    if (!q.executeStep()) return std::nullopt;
+    auto user = find_user(c, q.getColumn(0).getInt64());
+    if (!user) return std::nullopt;
+    return auth_session{token_hash, std::move(*user), q.getColumn(1).getString(),
+                        q.getColumn(2).getInt64(), q.getColumn(3).getInt64()};
+}
+
+void touch_auth_session(connection& c, const std::string& token_hash, protocol::unix_seconds now) {
+    SQLite::Statement q(c.db, "UPDATE auth_sessions SET last_seen_at = ? WHERE token_hash = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, token_hash);
+    q.exec();
+}
+
+void delete_auth_session(connection& c, const std::string& token_hash) {
+    SQLite::Statement q(c.db, "DELETE FROM auth_sessions WHERE token_hash = ?");
+    q.bind(1, token_hash);
+    q.exec();
+}
+
+int delete_expired_auth_sessions(connection& c, protocol::unix_seconds idle_before,
+                                 protocol::unix_seconds created_before) {
+    SQLite::Statement q(c.db,
+                        "DELETE FROM auth_sessions WHERE last_seen_at < ? OR created_at < ?");
+    q.bind(1, static_cast<std::int64_t>(idle_before));
+    q.bind(2, static_cast<std::int64_t>(created_before));
+    return q.exec();
+}
+
+}  // namespace daring::storage

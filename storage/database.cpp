@@ -1,0 +1,176 @@
+#include "storage/database.hpp"
+
+#include "storage/connection.hpp"
+#include "storage/migrations.hpp"
+
+namespace daring::storage {
+
+void rethrow_constraint(const SQLite::Exception& e, const std::string& field,
+                        const std::string& message) {
+    const int ext = e.getExtendedErrorCode();
+    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        throw conflict_error(field, message);
+    }
+    if (e.getErrorCode() == SQLITE_CONSTRAINT) throw constraint_error(e.what());
+    throw;
+}
+
+namespace {
+
+void configure_writer(SQLite::Database& db) {
+    db.exec("PRAGMA journal_mode=WAL");
+    db.exec("PRAGMA synchronous=FULL");
+    db.exec("PRAGMA foreign_keys=ON");
+    db.setBusyTimeout(5000);
+}
+
+}  // namespace
+
+database::database(database_options options) : options_(std::move(options)) {
+    writer_conn_ = std::make_unique<connection>(
+        options_.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    configure_writer(writer_conn_->db);
+    apply_migrations(*writer_conn_);
+    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.read_connections); ++i) {
+        auto c = std::make_unique<connection>(options_.path, SQLite::OPEN_READONLY);
+        c->db.setBusyTimeout(5000);
+        c->db.exec("PRAGMA query_only=1");
+        free_readers_.push_back(c.get());
+        readers_.push_back(std::move(c));
+    }
+    writer_ = std::thread([this] { writer_loop(); });
+}
+
+database::~database() { stop(); }
+
+void database::stop() {
+    {
+        std::lock_guard lock(queue_mutex_);
+        stopping_ = true;
+    }
+    queue_cv_.notify_all();
+    if (writer_.joinable()) writer_.join();
+}
+
+void database::submit(write_job job, write_done done) {
+    {
+        std::lock_guard lock(queue_mutex_);
+        if (stopping_ && !writer_.joinable()) {
+            done(std::make_exception_ptr(overloaded_error("the database is shutting down")));
+            return;
+        }
+        if (queue_.size() >= options_.queue_limit) {
+            done(std::make_exception_ptr(overloaded_error("the write queue is full")));
+            return;
+        }
+        queue_.push_back({std::move(job), std::move(done)});
+    }
+    queue_cv_.notify_one();
+}
+
+void database::on_commit(std::function<void(const commit_stats&)> observer) {
+    std::lock_guard lock(observer_mutex_);
+    observer_ = std::move(observer);
+}
+
+void database::writer_loop() {
+    auto& db = writer_conn_->db;
+    std::vector<pending> batch;
+    std::vector<std::exception_ptr> outcomes;
+    for (;;) {
+        {
+            std::unique_lock lock(queue_mutex_);
+            queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;  // stopping and drained
+        }
+        batch.clear();
+        outcomes.clear();
+        const auto started = std::chrono::steady_clock::now();
+        bool begun = false;
+        try {
+            db.exec("BEGIN IMMEDIATE");
+            begun = true;
+        } catch (...) {
+            // Cannot even begin: fail the next job and retry the loop.
+            std::unique_lock lock(queue_mutex_);
+            auto p = std::move(queue_.front());
+            queue_.pop_front();
+            lock.unlock();
+            p.done(std::current_exception());
+            continue;
+        }
+        // Jobs arriving while the batch runs join it, within the count and time bounds.
+        while (batch.size() < options_.max_batch &&
+               std::chrono::steady_clock::now() - started < options_.batch_window) {
+            pending p;
+            {
+                std::lock_guard lock(queue_mutex_);
+                if (queue_.empty()) break;
+                p = std::move(queue_.front());
+                queue_.pop_front();
+            }
+            std::exception_ptr failure;
+            db.exec("SAVEPOINT job");
+            try {
+                p.job(*writer_conn_);
+                db.exec("RELEASE job");
+            } catch (...) {
+                failure = std::current_exception();
+                db.exec("ROLLBACK TO job");
+                db.exec("RELEASE job");
+            }
+            batch.push_back(std::move(p));
+            outcomes.push_back(failure);
+        }
+        std::exception_ptr commit_failure;
+        try {
+            db.exec("COMMIT");
+        } catch (...) {
+            commit_failure = std::current_exception();
+            if (begun) {
+                try {
+                    db.exec("ROLLBACK");
+                } catch (...) {
+                }
+            }
+        }
+        const auto latency = std::chrono::steady_clock::now() - started;
+        {
+            std::lock_guard lock(observer_mutex_);
+            if (observer_) observer_(commit_stats{latency, batch.size()});
+        }
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            batch[i].done(commit_failure ? commit_failure : outcomes[i]);
+        }
+    }
+}
+
+connection* database::acquire_reader() {
+    std::unique_lock lock(readers_mutex_);
+    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+    connection* c = free_readers_.back();
+    free_readers_.pop_back();
+    return c;
+}
+
+void database::release_reader(connection* c) {
+    {
+        std::lock_guard lock(readers_mutex_);
+        free_readers_.push_back(c);
+    }
+    readers_cv_.notify_one();
+}
+
+int database::schema_version() {
+    return read([](connection& c) { return current_schema_version(c); });
+}
+
+bool database::ping() {
+    try {
+        return read([](connection& c) { return c.db.execAndGet("SELECT 1").getInt() == 1; });
+    } catch (...) {
+        return false;
+    }
+}
+
+}  // namespace daring::storage

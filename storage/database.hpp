@@ -1,0 +1,158 @@
+#pragma once
+// The SQLite database: one writer thread with group commit, a pool of read-only connections.
+// No SQLite type appears here: repositories take an opaque `connection&`.
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+namespace daring::storage {
+
+class connection;  // defined in storage/connection.hpp, private to storage/
+
+// A write broke a uniqueness rule (duplicate username, region code...). `what()` is safe to
+// show; `field` names the offending field.
+class conflict_error : public std::runtime_error {
+public:
+    conflict_error(std::string field, const std::string& message)
+        : std::runtime_error(message), field(std::move(field)) {}
+    std::string field;
+};
+
+// A foreign key or check failed: the input references something that does not exist.
+class constraint_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct database_options {
+    std::string path;
+    std::size_t read_connections = 4;
+    // Group commit bounds: at most `max_batch` jobs, and no new job joins a batch once it has
+    // run for `batch_window`.
+    std::size_t max_batch = 512;
+    std::chrono::microseconds batch_window{3000};
+    // Jobs waiting beyond this are refused with overloaded_error rather than queued without bound.
+    std::size_t queue_limit = 100000;
+};
+
+class overloaded_error : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct commit_stats {
+    std::chrono::nanoseconds latency{};  // BEGIN to end of COMMIT
+    std::size_t batch_size = 0;
+};
+
+class database {
+public:
+    using write_job = std::function<void(connection&)>;
+    // Called on the writer thread after COMMIT with nullptr, or with the job's exception after
+    // its savepoint was rolled back (its batch neighbours are unaffected). Must not block:
+    // post to your own executor.
+    using write_done = std::function<void(std::exception_ptr)>;
+
+    // Opens (creating if needed) the database, applies pending migrations, starts the writer.
+    explicit database(database_options options);
+    ~database();
+    database(const database&) = delete;
+    database& operator=(const database&) = delete;
+
+    // Thread-safe. Queues a write job for the next group commit.
+    void submit(write_job job, write_done done);
+
+    // Blocking helpers for worker threads (never call them on an I/O thread).
+    // write(): runs f(connection&) in the writer, returns its result after COMMIT, rethrows.
+    template <class F>
+    auto write(F f) -> std::invoke_result_t<F, connection&>;
+    // read(): runs f(connection&) on a borrowed read-only connection.
+    template <class F>
+    auto read(F f) -> std::invoke_result_t<F, connection&>;
+
+    // Thread-safe; called on the writer thread after each COMMIT.
+    void on_commit(std::function<void(const commit_stats&)> observer);
+
+    // Finishes every queued job, then stops the writer. Idempotent; the destructor calls it.
+    void stop();
+
+    int schema_version();
+    // True when a read connection answers a trivial query.
+    bool ping();
+
+private:
+    struct pending {
+        write_job job;
+        write_done done;
+    };
+    class read_lease;
+
+    void writer_loop();
+    connection* acquire_reader();
+    void release_reader(connection* c);
+
+    database_options options_;
+    std::unique_ptr<connection> writer_conn_;
+    std::vector<std::unique_ptr<connection>> readers_;
+
+    std::mutex queue_mutex_;  // guards queue_, stopping_
+    std::condition_variable queue_cv_;
+    std::deque<pending> queue_;
+    bool stopping_ = false;
+
+    std::mutex readers_mutex_;  // guards free_readers_
+    std::condition_variable readers_cv_;
+    std::vector<connection*> free_readers_;
+
+    std::mutex observer_mutex_;  // guards observer_
+    std::function<void(const commit_stats&)> observer_;
+
+    std::thread writer_;
+};
+
+template <class F>
+auto database::write(F f) -> std::invoke_result_t<F, connection&> {
+    using R = std::invoke_result_t<F, connection&>;
+    auto promise = std::make_shared<std::promise<void>>();
+    auto future = promise->get_future();
+    if constexpr (std::is_void_v<R>) {
+        submit([f = std::move(f)](connection& c) mutable { f(c); },
+               [promise](std::exception_ptr e) {
+                   if (e) promise->set_exception(e); else promise->set_value();
+               });
+        future.get();
+    } else {
+        auto out = std::make_shared<std::optional<R>>();
+        submit([f = std::move(f), out](connection& c) mutable { out->emplace(f(c)); },
+               [promise](std::exception_ptr e) {
+                   if (e) promise->set_exception(e); else promise->set_value();
+               });
+        future.get();
+        return std::move(**out);
+    }
+}
+
+template <class F>
+auto database::read(F f) -> std::invoke_result_t<F, connection&> {
+    connection* c = acquire_reader();
+    struct release {
+        database* db;
+        connection* c;
+        ~release() { db->release_reader(c); }
+    } guard{this, c};
+    return f(*c);
+}
+
+}  // namespace daring::storage

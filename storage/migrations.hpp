@@ -1,0 +1,23 @@
+#pragma once
+#include <string>
+#include <vector>
+
+namespace daring::storage {
+
+class connection;
+
+struct migration {
+    int version;
+    std::string name;
+    std::string sql;
+};
+
+// Every schema version, in order. Append only: a shipped migration never changes.
+const std::vector<migration>& all_migrations();
+
+// Applies each migration newer than the database's version, each in its own transaction.
+// Idempotent. Returns the resulting version.
+int apply_migrations(connection& c);
+int current_schema_version(connection& c);
+
+}  // namespace daring::storage

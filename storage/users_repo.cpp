@@ -1,0 +1,111 @@
+#include "storage/users_repo.hpp"
+
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
+
+namespace daring::storage {
+
+namespace {
+
+const char* const user_columns =
+    "id, username, full_name, role, nik, phone, business_name, business_sector, region_code, "
+    "created_at";
+
+std::string text_or_empty(const SQLite::Column& col) {
+    return col.isNull() ? std::string{} : col.getString();
+}
+
+protocol::user read_user(SQLite::Statement& q) {
+    protocol::user u;
+    u.id = q.getColumn(0).getInt64();
+    u.username = q.getColumn(1).getString();
+    u.full_name = q.getColumn(2).getString();
+    u.user_role = protocol::parse_role(q.getColumn(3).getString()).value_or(protocol::role::trainee);
+    u.profile.nik = text_or_empty(q.getColumn(4));
+    u.profile.phone = text_or_empty(q.getColumn(5));
+    u.profile.business_name = text_or_empty(q.getColumn(6));
+    u.profile.business_sector = text_or_empty(q.getColumn(7));
+    u.profile.region_code = text_or_empty(q.getColumn(8));
+    u.created_at = q.getColumn(9).getInt64();
+    return u;
+}
+
+void bind_optional(SQLite::Statement& q, int index, const std::string& value) {
+    if (value.empty()) q.bind(index); else q.bind(index, value);
+}
+
+}  // namespace
+
+std::int64_t insert_user(connection& c, const protocol::new_user& u,
+                         const std::string& password_hash, protocol::unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO users (username, password_hash, full_name, role, nik, phone, "
+                        "business_name, business_sector, region_code, created_at) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, u.username);
+    q.bind(2, password_hash);
+    q.bind(3, u.full_name);
+    q.bind(4, std::string(protocol::to_string(u.user_role)));
+    bind_optional(q, 5, u.profile.nik);
+    bind_optional(q, 6, u.profile.phone);
+    bind_optional(q, 7, u.profile.business_name);
+    bind_optional(q, 8, u.profile.business_sector);
+    bind_optional(q, 9, u.profile.region_code);
+    q.bind(10, static_cast<std::int64_t>(now));
+    try {
+        q.exec();
+    } catch (const SQLite::Exception& e) {
+        rethrow_constraint(e, "username", "username '" + u.username + "' is already taken");
+    }
+    return c.db.getLastInsertRowid();
+}
+
+std::optional<protocol::user> find_user(connection& c, std::int64_t id) {
+    SQLite::Statement q(c.db, std::string("SELECT ") + user_columns + " FROM users WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(id));
+    if (!q.executeStep()) return std::nullopt;
+    return read_user(q);
+}
+
+std::optional<user_credentials> find_credentials(connection& c, const std::string& username) {
+    SQLite::Statement q(c.db, std::string("SELECT ") + user_columns +
+                                  ", password_hash FROM users WHERE username = ?");
+    q.bind(1, username);
+    if (!q.executeStep()) return std::nullopt;
+    user_credentials out{read_user(q), q.getColumn(10).getString()};
+    return out;
+}
+
+std::vector<protocol::user> list_users(connection& c, const user_filter& filter) {
+    std::string sql = std::string("SELECT ") + user_columns + " FROM users WHERE 1=1";
+    if (filter.role) sql += " AND role = :role";
+    if (!filter.query.empty()) sql += " AND (instr(lower(username), lower(:q)) > 0 OR instr(lower(full_name), lower(:q)) > 0)";
+    sql += " ORDER BY id LIMIT :limit OFFSET :offset";
+    SQLite::Statement q(c.db, sql);
+    if (filter.role) q.bind(":role", std::string(protocol::to_string(*filter.role)));
+    if (!filter.query.empty()) q.bind(":q", filter.query);
+    q.bind(":limit", filter.limit);
+    q.bind(":offset", filter.offset);
+    std::vector<protocol::user> out;
+    while (q.executeStep()) out.push_back(read_user(q));
+    return out;
+}
+
+void update_password_hash(connection& c, std::int64_t user_id, const std::string& hash) {
+    SQLite::Statement q(c.db, "UPDATE users SET password_hash = ? WHERE id = ?");
+    q.bind(1, hash);
+    q.bind(2, static_cast<std::int64_t>(user_id));
+    q.exec();
+}
+
+bool any_admin(connection& c) {
+    return c.db.execAndGet("SELECT EXISTS(SELECT 1 FROM users WHERE role = 'admin')").getInt() != 0;
+}
+
+bool username_exists(connection& c, const std::string& username) {
+    SQLite::Statement q(c.db, "SELECT 1 FROM users WHERE username = ?");
+    q.bind(1, username);
+    return q.executeStep();
+}
+
+}  // namespace daring::storage

@@ -1,0 +1,203 @@
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "storage/users_repo.hpp"
+#include "tests/support/server_process.hpp"
+
+using namespace daring::storage;
+using daring::test::temp_dir;
+
+namespace {
+
+database_options options_for(const std::string& path) {
+    database_options o;
+    o.path = path;
+    o.read_connections = 2;
+    return o;
+}
+
+void create_probe_table(database& db) {
+    db.write([](connection& c) { c.db.exec("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); });
+}
+
+void insert_probe(connection& c, int id, const std::string& v) {
+    SQLite::Statement q(c.db, "INSERT INTO probe (id, v) VALUES (?, ?)");
+    q.bind(1, id);
+    q.bind(2, v);
+    q.exec();
+}
+
+}  // namespace
+
+TEST(Migrations, BringAnEmptyDatabaseToTheLatestVersion) {
+    temp_dir dir;
+    database db(options_for(dir.file("a.db")));
+    EXPECT_EQ(db.schema_version(), all_migrations().back().version);
+    auto users = db.read([](connection& c) { return list_users(c, {}); });
+    EXPECT_TRUE(users.empty());
+}
+
+TEST(Migrations, AreIdempotentOnAnAlreadyMigratedDatabase) {
+    temp_dir dir;
+    {
+        database db(options_for(dir.file("a.db")));
+        daring::protocol::new_user u{"keep.me", "password-1", "Keep Me", daring::protocol::role::trainee, {}};
+        db.write([&](connection& c) { insert_user(c, u, "hash", 1); });
+    }
+    database again(options_for(dir.file("a.db")));
+    EXPECT_EQ(again.schema_version(), all_migrations().back().version);
+    auto count = again.read([](connection& c) {
+        return c.db.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt();
+    });
+    EXPECT_EQ(count, static_cast<int>(all_migrations().size()));
+    EXPECT_TRUE(again.read([](connection& c) { return username_exists(c, "keep.me"); }));
+}
+
+TEST(Writer, AFailingJobRollsBackOnlyItselfNotItsBatchNeighbours) {
+    temp_dir dir;
+    database db(options_for(dir.file("a.db")));
+    create_probe_table(db);
+    // Hold the writer busy so the next jobs land in one batch.
+    std::promise<void> gate;
+    auto gate_future = gate.get_future().share();
+    db.submit([gate_future](connection&) { gate_future.wait(); }, [](std::exception_ptr) {});
+    std::vector<std::future<void>> results;
+    std::vector<std::shared_ptr<std::promise<void>>> promises;
+    for (int i = 0; i < 3; ++i) {
+        auto p = std::make_shared<std::promise<void>>();
+        results.push_back(p->get_future());
+        promises.push_back(p);
+        db.submit(
+            [i](connection& c) {
+                insert_probe(c, i + 1, "value-" + std::to_string(i));
+                if (i == 1) throw std::runtime_error("job 1 fails after its insert");
+            },
+            [p](std::exception_ptr e) { if (e) p->set_exception(e); else p->set_value(); });
+    }
+    std::size_t largest_batch = 0;
+    db.on_commit([&](const commit_stats& s) { largest_batch = std::max(largest_batch, s.batch_size); });
+    gate.set_value();
+    EXPECT_NO_THROW(results[0].get());
+    EXPECT_THROW(results[1].get(), std::runtime_error);
+    EXPECT_NO_THROW(results[2].get());
+    auto ids = db.read([](connection& c) {
+        std::set<int> out;
+        SQLite::Statement q(c.db, "SELECT id FROM probe");
+        while (q.executeStep()) out.insert(q.getColumn(0).getInt());
+        return out;
+    });
+    EXPECT_EQ(ids, (std::set<int>{1, 3}));
+}
+
+TEST(Writer, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
+    temp_dir dir;
+    database db(options_for(dir.file("a.db")));
+    create_probe_table(db);
+    std::atomic<std::size_t> largest{0};
+    db.on_commit([&](const commit_stats& s) {
+        auto prev = largest.load();
+        while (s.batch_size > prev && !largest.compare_exchange_weak(prev, s.batch_size)) {
+        }
+    });
+    constexpr int writers = 8, per_writer = 50;
+    std::vector<std::thread> threads;
+    for (int w = 0; w < writers; ++w) {
+        threads.emplace_back([&, w] {
+            for (int i = 0; i < per_writer; ++i) {
+                int id = w * per_writer + i + 1;
+                db.write([id](connection& c) { insert_probe(c, id, "v" + std::to_string(id)); });
+            }
+        });
+    }
+    for (auto& t : threads) t.join();
+    auto count = db.read([](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); });
+    EXPECT_EQ(count, writers * per_writer);
+    EXPECT_GT(largest.load(), 1u);
+}
+
+TEST(Writer, TranslatesUniqueViolationsIntoConflicts) {
+    temp_dir dir;
+    database db(options_for(dir.file("a.db")));
+    daring::protocol::new_user u{"dup", "password-1", "Dup", daring::protocol::role::trainee, {}};
+    db.write([&](connection& c) { insert_user(c, u, "h", 1); });
+    EXPECT_THROW(db.write([&](connection& c) { insert_user(c, u, "h", 1); }), conflict_error);
+}
+
+TEST(Writer, StopFinishesEveryQueuedJob) {
+    temp_dir dir;
+    auto db = std::make_unique<database>(options_for(dir.file("a.db")));
+    create_probe_table(*db);
+    std::atomic<int> done{0};
+    for (int i = 1; i <= 200; ++i) {
+        db->submit([i](connection& c) { insert_probe(c, i, std::to_string(i)); },
+                   [&](std::exception_ptr e) { if (!e) ++done; });
+    }
+    db.reset();
+    EXPECT_EQ(done.load(), 200);
+    database reopened(options_for(dir.file("a.db")));
+    EXPECT_EQ(reopened.read([](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); }), 200);
+}
+
+// A child process writes rows and reports each acknowledged id through a pipe; the parent kills
+// it with SIGKILL mid-stream. Every id the child reported must be in the database afterwards.
+TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
+    temp_dir dir;
+    const auto path = dir.file("crash.db");
+    {
+        database db(options_for(path));
+        create_probe_table(db);
+    }
+    int fds[2];
+    ASSERT_EQ(::pipe(fds), 0);
+    pid_t child = ::fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        ::close(fds[0]);
+        database db(options_for(path));
+        std::mutex m;
+        for (int i = 1; i < 1000000; ++i) {
+            db.submit([i](connection& c) { insert_probe(c, i, std::to_string(i)); },
+                      [i, fd = fds[1], &m](std::exception_ptr e) {
+                          if (e) return;
+                          std::lock_guard lock(m);
+                          (void)!::write(fd, &i, sizeof i);
+                      });
+            if (i % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(200));
+        }
+        ::_exit(0);
+    }
+    ::close(fds[1]);
+    std::vector<int> acked;
+    while (acked.size() < 3000) {
+        int id;
+        if (::read(fds[0], &id, sizeof id) != sizeof id) break;
+        acked.push_back(id);
+    }
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    // Drain acks that were already in the pipe when the child died.
+    int id;
+    while (::read(fds[0], &id, sizeof id) == sizeof id) acked.push_back(id);
+    ::close(fds[0]);
+    ASSERT_GE(acked.size(), 3000u);
+
+    database db(options_for(path));
+    auto present = db.read([](connection& c) {
+        std::set<int> out;
+        SQLite::Statement q(c.db, "SELECT id FROM probe");
+        while (q.executeStep()) out.insert(q.getColumn(0).getInt());
+        return out;
+    });
+    for (int a : acked) ASSERT_TRUE(present.contains(a)) << "acknowledged id " << a << " was lost";
+    auto integrity = db.read([](connection& c) { return c.db.execAndGet("PRAGMA integrity_check").getString(); });
+    EXPECT_EQ(integrity, "ok");
+}

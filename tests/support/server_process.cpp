@@ -1,0 +1,92 @@
+#include "tests/support/server_process.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <poll.h>
+#include <stdexcept>
+
+namespace daring::test {
+
+server_process::server_process(std::string db_path, std::string web_root,
+                               std::vector<std::string> extra_args,
+                               std::vector<std::string> extra_env) {
+    std::vector<std::string> args = {DARING_BINARY, "serve", "--listen", "127.0.0.1:0",
+                                     "--db", db_path, "--web-root", web_root, "--threads", "2"};
+    args.insert(args.end(), extra_args.begin(), extra_args.end());
+    int pipe_fds[2];
+    if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+    pid_ = ::fork();
+    if (pid_ < 0) throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+        ::dup2(pipe_fds[1], STDOUT_FILENO);
+        ::close(pipe_fds[0]);
+        ::close(pipe_fds[1]);
+        ::setenv("DARING_ADMIN_PASSWORD", admin_password, 1);
+        for (const auto& kv : extra_env) ::putenv(const_cast<char*>(kv.c_str()));
+        if (!std::getenv("DARING_TEST_VERBOSE")) {
+            int devnull = ::open("/dev/null", O_WRONLY);
+            if (devnull >= 0) ::dup2(devnull, STDERR_FILENO);
+        }
+        std::vector<char*> argv;
+        for (auto& a : args) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        ::execv(argv[0], argv.data());
+        ::_exit(127);
+    }
+    ::close(pipe_fds[1]);
+    stdout_fd_ = pipe_fds[0];
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    std::string out;
+    while (std::chrono::steady_clock::now() < deadline) {
+        pollfd p{stdout_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 200) <= 0) continue;
+        char buf[512];
+        ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+        if (n <= 0) break;
+        out.append(buf, static_cast<std::size_t>(n));
+        auto pos = out.find("listening on ");
+        if (pos != std::string::npos && out.find('\n', pos) != std::string::npos) {
+            banner_ = out.substr(0, pos);
+            url_ = out.substr(pos + 13, out.find('\n', pos) - pos - 13);
+            port_ = static_cast<std::uint16_t>(std::stoi(url_.substr(url_.rfind(':') + 1)));
+            return;
+        }
+    }
+    stop(SIGKILL);
+    throw std::runtime_error("the server did not start; output: " + out);
+}
+
+server_process::~server_process() {
+    if (pid_ > 0) stop(SIGKILL);
+    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+}
+
+int server_process::stop(int signal) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, signal);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+    if (WIFEXITED(status)) return WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+    return -1;
+}
+
+temp_dir::temp_dir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "daring-test-XXXXXX").string();
+    if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    path_ = tmpl;
+}
+
+temp_dir::~temp_dir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+}
+
+}  // namespace daring::test

@@ -1,0 +1,50 @@
+#pragma once
+// Starts the real `daring` binary on an ephemeral port for integration tests.
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace daring::test {
+
+class server_process {
+public:
+    // Runs `daring serve --listen 127.0.0.1:0 --db <db> --web-root <web_root> extra...` with
+    // DARING_ADMIN_PASSWORD=admin-password-1 and waits for its "listening on" line.
+    server_process(std::string db_path, std::string web_root,
+                   std::vector<std::string> extra_args = {},
+                   std::vector<std::string> extra_env = {});
+    ~server_process();
+
+    std::uint16_t port() const { return port_; }
+    const std::string& url() const { return url_; }
+    pid_t pid() const { return pid_; }
+    // Sends `signal` and waits; returns the exit status (or 128+signal when killed).
+    int stop(int signal);
+    // Everything the server printed to stdout before "listening on".
+    const std::string& banner() const { return banner_; }
+
+    static constexpr const char* admin_password = "admin-password-1";
+
+private:
+    pid_t pid_ = -1;
+    int stdout_fd_ = -1;
+    std::uint16_t port_ = 0;
+    std::string url_;
+    std::string banner_;
+};
+
+// A fresh temporary directory, removed at destruction.
+class temp_dir {
+public:
+    temp_dir();
+    ~temp_dir();
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+}  // namespace daring::test
