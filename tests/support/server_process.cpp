@@ -15,10 +15,16 @@ namespace daring::test {
 
 server_process::server_process(std::string db_path, std::string web_root,
                                std::vector<std::string> extra_args,
-                               std::vector<std::string> extra_env) {
-    std::vector<std::string> args = {DARING_BINARY, "serve", "--listen", "127.0.0.1:0",
-                                     "--db", db_path, "--web-root", web_root, "--threads", "2"};
-    args.insert(args.end(), extra_args.begin(), extra_args.end());
+                               std::vector<std::string> extra_env)
+    : server_process(server_launch{"serve", std::move(db_path), std::move(web_root),
+                                   std::move(extra_args), std::move(extra_env), true}) {}
+
+server_process::server_process(server_launch launch) {
+    auto& extra_env = launch.extra_env;
+    std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen", "127.0.0.1:0",
+                                     "--db", launch.db_path, "--web-root", launch.web_root,
+                                     "--threads", "2"};
+    args.insert(args.end(), launch.extra_args.begin(), launch.extra_args.end());
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
     pid_ = ::fork();
@@ -27,7 +33,11 @@ server_process::server_process(std::string db_path, std::string web_root,
         ::dup2(pipe_fds[1], STDOUT_FILENO);
         ::close(pipe_fds[0]);
         ::close(pipe_fds[1]);
-        ::setenv("DARING_ADMIN_PASSWORD", admin_password, 1);
+        if (launch.admin_password) {
+            ::setenv("DARING_ADMIN_PASSWORD", admin_password, 1);
+        } else {
+            ::unsetenv("DARING_ADMIN_PASSWORD");
+        }
         for (const auto& kv : extra_env) ::putenv(const_cast<char*>(kv.c_str()));
         if (!std::getenv("DARING_TEST_VERBOSE")) {
             int devnull = ::open("/dev/null", O_WRONLY);

@@ -8,8 +8,18 @@
 
 namespace daring::test {
 
+struct server_launch {
+    std::string command = "serve";
+    std::string db_path;
+    std::string web_root;
+    std::vector<std::string> extra_args;
+    std::vector<std::string> extra_env;  // "NAME=value"
+    bool admin_password = true;          // set DARING_ADMIN_PASSWORD
+};
+
 class server_process {
 public:
+    explicit server_process(server_launch launch);
     // Runs `daring serve --listen 127.0.0.1:0 --db <db> --web-root <web_root> extra...` with
     // DARING_ADMIN_PASSWORD=admin-password-1 and waits for its "listening on" line.
     server_process(std::string db_path, std::string web_root,

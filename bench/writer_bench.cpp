@@ -1,0 +1,106 @@
+// Acknowledged single-row writes per second through the storage writer: group commit against
+// one transaction per write, measured in the same run on the same disk. Not a test.
+//
+//   build/bench/writer_bench [--seconds S] [--in-flight N]
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
+
+using namespace daring::storage;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+struct outcome {
+    double writes_per_second;
+    double mean_batch;
+};
+
+outcome run(const std::string& dir, std::size_t max_batch, double seconds, int in_flight) {
+    const auto path = dir + "/bench-" + std::to_string(max_batch) + ".db";
+    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+    database_options o;
+    o.path = path;
+    o.max_batch = max_batch;
+    database db(o);
+    db.write([](connection& c) { c.db.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)"); });
+    std::atomic<long> commits{0}, batched{0};
+    db.on_commit([&](const commit_stats& s) {
+        ++commits;
+        batched += static_cast<long>(s.batch_size);
+    });
+
+    std::mutex m;
+    std::condition_variable cv;
+    int outstanding = 0;
+    long acked = 0;
+    const auto start = clock_type::now();
+    const auto end = start + std::chrono::duration<double>(seconds);
+    long next = 0;
+    while (clock_type::now() < end) {
+        {
+            std::unique_lock lock(m);
+            cv.wait(lock, [&] { return outstanding < in_flight; });
+            ++outstanding;
+        }
+        long id = ++next;
+        db.submit(
+            [id](connection& c) {
+                SQLite::Statement q(c.db, "INSERT INTO bench (id, v) VALUES (?, 'payload')");
+                q.bind(1, static_cast<int64_t>(id));
+                q.exec();
+            },
+            [&](std::exception_ptr) {
+                std::lock_guard lock(m);
+                --outstanding;
+                ++acked;
+                cv.notify_one();
+            });
+    }
+    {
+        std::unique_lock lock(m);
+        cv.wait(lock, [&] { return outstanding == 0; });
+    }
+    const double elapsed = std::chrono::duration<double>(clock_type::now() - start).count();
+    return {static_cast<double>(acked) / elapsed,
+            commits ? static_cast<double>(batched) / static_cast<double>(commits) : 0};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    double seconds = 2.0;
+    int in_flight = 256;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--seconds")) seconds = std::stod(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--in-flight")) in_flight = std::stoi(argv[i + 1]);
+    }
+    auto dir = std::filesystem::temp_directory_path() / "daring-writer-bench";
+    std::filesystem::create_directories(dir);
+    std::printf("writer_bench: %d writes in flight, %.1f s per round, synchronous=FULL, WAL\n",
+                in_flight, seconds);
+    // Alternate the two modes so drift on a noisy machine hits both alike.
+    double group = 0, single = 0, group_batch = 0;
+    for (int round = 0; round < 2; ++round) {
+        auto s = run(dir.string(), 1, seconds, in_flight);
+        auto g = run(dir.string(), 512, seconds, in_flight);
+        std::printf("  round %d: one transaction per write %9.0f writes/s | group commit %9.0f writes/s (mean batch %.1f)\n",
+                    round + 1, s.writes_per_second, g.writes_per_second, g.mean_batch);
+        single += s.writes_per_second;
+        group += g.writes_per_second;
+        group_batch += g.mean_batch;
+    }
+    std::printf("result: group commit %.0f writes/s, one transaction per write %.0f writes/s, ratio %.1fx (mean batch %.1f)\n",
+                group / 2, single / 2, group / single, group_batch / 2);
+    std::filesystem::remove_all(dir);
+    return 0;
+}
