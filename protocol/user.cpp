@@ -51,25 +51,6 @@ bool valid_phone(std::string_view s) {
     return true;
 }
 
-bool valid_region_code(std::string_view s) {
-    // "62" or "62.71" (Kemendagri codes), optionally deeper "62.71.01".
-    if (s.size() < 2 || s.size() > 13) return false;
-    std::size_t i = 0;
-    int groups = 0;
-    while (i < s.size()) {
-        std::size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-        if (i - start < 2) return false;
-        ++groups;
-        if (i < s.size()) {
-            if (s[i] != '.') return false;
-            ++i;
-            if (i == s.size()) return false;
-        }
-    }
-    return groups <= 4;
-}
-
 }  // namespace
 
 result<new_user> parse_new_user(const json& body) {

@@ -1,5 +1,7 @@
 #include "protocol/validate.hpp"
 
+#include "protocol/time_format.hpp"
+
 namespace daring::protocol {
 
 std::optional<std::size_t> utf8_length(std::string_view s) {
@@ -22,6 +24,24 @@ std::string trim(std::string_view s) {
     while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
     return std::string(s);
+}
+
+bool valid_region_code(std::string_view s) {
+    if (s.size() < 2 || s.size() > 13) return false;
+    std::size_t i = 0;
+    int groups = 0;
+    while (i < s.size()) {
+        std::size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+        if (i - start < 2) return false;
+        ++groups;
+        if (i < s.size()) {
+            if (s[i] != '.') return false;
+            ++i;
+            if (i == s.size()) return false;
+        }
+    }
+    return groups <= 4;
 }
 
 field_reader::field_reader(const json& object, std::string prefix)
@@ -116,6 +136,35 @@ std::optional<std::int64_t> field_reader::required_int(std::string_view name, st
         return std::nullopt;
     }
     return n;
+}
+
+bool field_reader::has(std::string_view name) const {
+    return object_.is_object() && object_.contains(name);
+}
+
+std::optional<std::int64_t> field_reader::required_date(std::string_view name) {
+    auto text = required_string(name, 10, 10);
+    if (!text) {
+        if (error_ && error_->code == "invalid_field") error_->message = std::string(name) + " must be a date YYYY-MM-DD";
+        return std::nullopt;
+    }
+    auto d = parse_date(*text);
+    if (!d) fail(name, std::string(name) + " must be a date YYYY-MM-DD");
+    return d;
+}
+
+std::optional<std::int64_t> field_reader::optional_date(std::string_view name, bool* present) {
+    if (present) *present = has(name);
+    if (error_ || !find(name)) return std::nullopt;
+    return required_date(name);
+}
+
+std::optional<std::int64_t> field_reader::required_time(std::string_view name) {
+    auto text = required_string(name, 1, 40);
+    if (!text) return std::nullopt;
+    auto t = parse_rfc3339(*text);
+    if (!t) fail(name, std::string(name) + " must be an RFC 3339 time, e.g. 2020-05-11T09:00:00+07:00");
+    return t;
 }
 
 std::optional<std::int64_t> field_reader::optional_int(std::string_view name, std::int64_t min,

@@ -29,6 +29,19 @@ public:
     std::optional<std::string> required_raw_string(std::string_view name, std::size_t min_len,
                                                    std::size_t max_len);
 
+    // "YYYY-MM-DD" as days since the epoch.
+    std::optional<std::int64_t> required_date(std::string_view name);
+    // Absent -> nullopt without error; `present` tells whether the field was there (null counts
+    // as present and absent value, so PATCH can clear it).
+    std::optional<std::int64_t> optional_date(std::string_view name, bool* present = nullptr);
+    // RFC 3339 with any offset, as Unix seconds.
+    std::optional<std::int64_t> required_time(std::string_view name);
+    bool has(std::string_view name) const;
+
+    // Keeps `e` (with its own field path) unless an error is already kept.
+    void fail_with(error e) {
+        if (!error_) error_ = std::move(e);
+    }
     void fail(std::string_view name, std::string message, std::string code = "invalid_field");
     bool ok() const { return !error_; }
     const error& first_error() const { return *error_; }
@@ -45,5 +58,7 @@ private:
 // Number of code points in UTF-8 text; nullopt when the bytes are not valid UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view text);
 std::string trim(std::string_view text);
+// Kemendagri region codes: "62", "62.71", "62.71.01" (two or more digits per group).
+bool valid_region_code(std::string_view code);
 
 }  // namespace daring::protocol

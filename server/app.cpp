@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/delivery_service.hpp"
 #include "server/tokens.hpp"
 #include "storage/audit_repo.hpp"
 
@@ -47,6 +48,18 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     add_system_routes(router_, services_);
     add_auth_routes(router_, services_);
     add_user_routes(router_, services_);
+    add_plan_routes(router_, services_, listener_);
+}
+
+void app::reevaluate_all() {
+    const auto now = services_.clk.now();
+    auto ev = services_.db.write([&](storage::connection& c) {
+        return reevaluate(c, {std::nullopt, std::nullopt, std::nullopt, now}, now);
+    });
+    if (!ev.changes.empty()) spdlog::info("delivery policy changed {} sessions", ev.changes.size());
+    if (listener_) {
+        for (const auto& change : ev.changes) listener_->delivery_changed(change);
+    }
 }
 
 app::~app() = default;
@@ -57,6 +70,7 @@ std::size_t app::body_limit(const std::string& method, const std::string& path) 
 
 void app::housekeeping() {
     try {
+        reevaluate_all();
         int n = auth_.purge_expired();
         if (n > 0) spdlog::info("purged {} expired login sessions", n);
     } catch (const std::exception& e) {

@@ -17,6 +17,8 @@
 
 namespace daring::server {
 
+class delivery_listener;
+
 struct app_options {
     std::string web_root = "web";
     std::vector<std::string> allowed_origins;
@@ -60,6 +62,10 @@ public:
     void housekeeping();
 
     auth_service& auth() { return auth_; }
+    // Live rooms register here to hear about delivery changes (set before serving).
+    void set_delivery_listener(delivery_listener* l) { listener_ = l; }
+    // Re-applies the delivery policy to every session that has not started (startup, timer).
+    void reevaluate_all();
     router& routes() { return router_; }
 
 private:
@@ -70,6 +76,7 @@ private:
     services services_;
     router router_;
     static_files static_;
+    delivery_listener* listener_ = nullptr;
 };
 
 // The token a request carries: "Authorization: Bearer" first, else the session cookie.
@@ -83,5 +90,7 @@ presented_token token_of(const http_request& req);
 void add_system_routes(router& r, services& s);
 void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
+// `listener` is read at each change, so it may be set after the routes are added.
+void add_plan_routes(router& r, services& s, delivery_listener*& listener);
 
 }  // namespace daring::server

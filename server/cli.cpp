@@ -89,6 +89,7 @@ int run_main(int argc, const char* const argv[]) {
         }
 
         app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins});
+        application.reevaluate_all();  // restrictions that took effect while the server was down
         server_options options;
         options.host = cfg.host;
         options.port = cfg.port;

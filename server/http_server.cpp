@@ -408,7 +408,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
 
 awaitable<void> http_server::impl::housekeeping() {
     for (;;) {
-        housekeeping_timer.expires_after(std::chrono::minutes(10));
+        housekeeping_timer.expires_after(std::chrono::minutes(1));
         auto [ec] = co_await housekeeping_timer.async_wait(use_tuple);
         if (ec || stopping) co_return;
         asio::post(workers, [this] { application.housekeeping(); });

@@ -42,6 +42,128 @@ CREATE TABLE audit_log (
 );
 CREATE INDEX audit_log_at ON audit_log(at);
 )sql"},
+        {2, "training_plan",
+         R"sql(
+CREATE TABLE regions (
+  code               TEXT PRIMARY KEY,
+  name               TEXT NOT NULL,
+  utc_offset_minutes INTEGER NOT NULL
+);
+
+CREATE TABLE restrictions (
+  id            INTEGER PRIMARY KEY,
+  region_code   TEXT NOT NULL REFERENCES regions(code),
+  starts_on     INTEGER NOT NULL,  -- days since 1970-01-01, local date
+  ends_on       INTEGER,           -- inclusive; NULL = until lifted
+  max_gathering INTEGER NOT NULL CHECK (max_gathering >= 0),
+  label         TEXT NOT NULL,
+  reference     TEXT NOT NULL,
+  created_by    INTEGER REFERENCES users(id),
+  created_at    INTEGER NOT NULL
+);
+CREATE INDEX restrictions_region ON restrictions(region_code);
+
+CREATE TABLE funding_sources (
+  id          INTEGER PRIMARY KEY,
+  code        TEXT NOT NULL UNIQUE,
+  name        TEXT NOT NULL,
+  kind        TEXT NOT NULL CHECK (kind IN ('DAK','APBD','other')),
+  fiscal_year INTEGER NOT NULL,
+  amount_idr  INTEGER NOT NULL CHECK (amount_idr >= 0),
+  created_at  INTEGER NOT NULL
+);
+
+CREATE TABLE trainings (
+  id                 INTEGER PRIMARY KEY,
+  title              TEXT NOT NULL,
+  description        TEXT NOT NULL DEFAULT '',
+  region_code        TEXT NOT NULL REFERENCES regions(code),
+  funding_source_id  INTEGER NOT NULL REFERENCES funding_sources(id),
+  venue              TEXT NOT NULL DEFAULT '',
+  planned_mode       TEXT NOT NULL CHECK (planned_mode IN ('in_person','online','hybrid')),
+  switch_policy      TEXT NOT NULL CHECK (switch_policy IN ('auto','approval')),
+  min_attendance_pct INTEGER NOT NULL,
+  pass_score         INTEGER NOT NULL,
+  room_capacity      INTEGER,
+  created_at         INTEGER NOT NULL
+);
+CREATE INDEX trainings_region ON trainings(region_code);
+
+CREATE TABLE training_trainers (
+  training_id INTEGER NOT NULL REFERENCES trainings(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  assigned_at INTEGER NOT NULL,
+  PRIMARY KEY (training_id, user_id)
+);
+CREATE INDEX training_trainers_user ON training_trainers(user_id);
+
+CREATE TABLE enrollments (
+  training_id  INTEGER NOT NULL REFERENCES trainings(id),
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  enrolled_at  INTEGER NOT NULL,
+  withdrawn_at INTEGER,
+  PRIMARY KEY (training_id, user_id)
+);
+CREATE INDEX enrollments_user ON enrollments(user_id);
+
+CREATE TABLE training_sessions (
+  id               INTEGER PRIMARY KEY,
+  training_id      INTEGER NOT NULL REFERENCES trainings(id),
+  title            TEXT NOT NULL,
+  starts_at        INTEGER NOT NULL,
+  ends_at          INTEGER NOT NULL,
+  mode             TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  reason           TEXT NOT NULL,
+  reason_id        TEXT NOT NULL,
+  recommended_mode TEXT,
+  restriction_id   INTEGER REFERENCES restrictions(id),
+  decided_at       INTEGER NOT NULL,
+  decided_by       INTEGER REFERENCES users(id),
+  override_mode    TEXT,      -- an admin decision in force (NULL mode for postpone/cancel)
+  override_status  TEXT,
+  override_reason  TEXT,
+  override_by      INTEGER REFERENCES users(id),
+  created_at       INTEGER NOT NULL
+);
+CREATE INDEX training_sessions_training ON training_sessions(training_id, starts_at);
+CREATE INDEX training_sessions_starts ON training_sessions(starts_at);
+
+CREATE TABLE slides (
+  session_id INTEGER NOT NULL REFERENCES training_sessions(id),
+  position   INTEGER NOT NULL,
+  title      TEXT NOT NULL,
+  body       TEXT NOT NULL,
+  PRIMARY KEY (session_id, position)
+);
+
+CREATE TABLE delivery_decisions (
+  id                    INTEGER PRIMARY KEY,
+  session_id            INTEGER NOT NULL REFERENCES training_sessions(id),
+  from_mode             TEXT NOT NULL,
+  from_status           TEXT NOT NULL,
+  to_mode               TEXT NOT NULL,
+  to_status             TEXT NOT NULL,
+  reason                TEXT NOT NULL,
+  reason_id             TEXT NOT NULL,
+  restriction_reference TEXT,
+  actor_id              INTEGER REFERENCES users(id),  -- NULL = the system
+  at                    INTEGER NOT NULL
+);
+CREATE INDEX delivery_decisions_session ON delivery_decisions(session_id, id);
+
+CREATE TABLE notifications (
+  id          INTEGER PRIMARY KEY,
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  training_id INTEGER REFERENCES trainings(id),
+  session_id  INTEGER REFERENCES training_sessions(id),
+  kind        TEXT NOT NULL,
+  text_id     TEXT NOT NULL,
+  text_en     TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+);
+CREATE INDEX notifications_user ON notifications(user_id, id);
+)sql"},
     };
     return list;
 }
