@@ -1,0 +1,53 @@
+#pragma once
+// Builds a training plan through the HTTP API, as an administrator would.
+#include <chrono>
+#include <string>
+
+#include "protocol/time_format.hpp"
+#include "tests/support/http_client.hpp"
+
+namespace daring::test {
+
+// Local (WIB) date `days` from today, "YYYY-MM-DD".
+inline std::string wib_date_from_today(int days) {
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch()).count();
+    return protocol::format_date((now + 7 * 3600) / 86400 + days);
+}
+
+// "YYYY-MM-DDTHH:MM:00+07:00" on the WIB date `days` from today.
+inline std::string wib_time_from_today(int days, int hour, int minute = 0) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "T%02d:%02d:00+07:00", hour, minute);
+    return wib_date_from_today(days) + buf;
+}
+
+class api_client {
+public:
+    api_client(http_client& c, std::string token) : c_(c), token_(std::move(token)) {}
+    http_result get(const std::string& path) { return c_.request("GET", path, auth()); }
+    http_result post(const std::string& path, const nlohmann::json& body) { return json_request(c_, "POST", path, body, token_); }
+    http_result patch(const std::string& path, const nlohmann::json& body) { return json_request(c_, "PATCH", path, body, token_); }
+    http_result del(const std::string& path) { return c_.request("DELETE", path, auth()); }
+    http_result post_csv(const std::string& path, const std::string& csv) {
+        auto h = auth();
+        h.emplace_back("Content-Type", "text/csv");
+        return c_.request("POST", path, h, csv);
+    }
+    const std::string& token() const { return token_; }
+
+private:
+    std::vector<std::pair<std::string, std::string>> auth() {
+        if (token_.empty()) return {};
+        return {{"Authorization", "Bearer " + token_}};
+    }
+    http_client& c_;
+    std::string token_;
+};
+
+inline std::string login_token(http_client& c, const std::string& user, const std::string& password) {
+    auto r = json_request(c, "POST", "/api/v1/auth/login", {{"username", user}, {"password", password}});
+    return r.status == 200 ? r.json()["token"].get<std::string>() : std::string{};
+}
+
+}  // namespace daring::test
