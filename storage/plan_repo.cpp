@@ -437,6 +437,13 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
     q.exec();
 }
 
+void set_session_status(connection& c, std::int64_t session_id, session_status status) {
+    SQLite::Statement q(c.db, "UPDATE training_sessions SET status = ? WHERE id = ?");
+    q.bind(1, std::string(to_string(status)));
+    q.bind(2, static_cast<std::int64_t>(session_id));
+    q.exec();
+}
+
 void update_delivery(connection& c, std::int64_t session_id, const delivery& d) {
     SQLite::Statement q(c.db,
                         "UPDATE training_sessions SET mode = ?, status = ?, reason = ?, reason_id = ?, "

@@ -69,6 +69,7 @@ struct stored_override {
     std::int64_t by = 0;
 };
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o);
+void set_session_status(connection& c, std::int64_t session_id, protocol::session_status status);
 void update_delivery(connection& c, std::int64_t session_id, const protocol::delivery& d);
 // Clears admin decisions on every not-yet-started session of a training (its plan changed).
 void clear_overrides_for_training(connection& c, std::int64_t training_id, protocol::unix_seconds now);

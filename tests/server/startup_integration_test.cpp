@@ -30,6 +30,46 @@ TEST(Startup, DemoPrintsLoginsThatWorkAndServesThePlaceholderPage) {
     EXPECT_NE(page.body.find("Daring"), std::string::npos);
 }
 
+TEST(Startup, DemoSeedsARealisticPlanWithAHistoricalPsbbThatMovedASessionOnline) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    server_process demo(server_launch{"demo", dir.file("demo.db"), dir.file("web"), {}, {}, false});
+    http_client c(demo.port());
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(demo.banner(), m, std::regex(R"(admin\s+admin / (\S+))")));
+    auto login = json_request(c, "POST", "/api/v1/auth/login", {{"username", "admin"}, {"password", m[1].str()}});
+    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + login.json()["token"].get<std::string>()}};
+
+    auto regions = c.request("GET", "/api/v1/regions", auth).json();
+    ASSERT_EQ(regions.size(), 15u);
+    bool palangka = false;
+    for (const auto& r : regions) {
+        EXPECT_EQ(r["utc_offset_minutes"], 420);
+        palangka |= r["code"] == "62.71" && r["name"] == "Kota Palangka Raya";
+    }
+    EXPECT_TRUE(palangka);
+    auto funding = c.request("GET", "/api/v1/funding-sources", auth).json();
+    ASSERT_EQ(funding.size(), 1u);
+    EXPECT_EQ(funding[0]["kind"], "DAK");
+    auto trainings = c.request("GET", "/api/v1/trainings", auth).json();
+    ASSERT_EQ(trainings.size(), 3u);
+    auto restrictions = c.request("GET", "/api/v1/regions/62.71/restrictions", auth).json();
+    ASSERT_EQ(restrictions.size(), 1u);
+    EXPECT_EQ(restrictions[0]["starts_on"].get<std::string>().substr(0, 4), "2020");
+    EXPECT_NE(restrictions[0]["reference"].get<std::string>().find("data demo"), std::string::npos);
+    int moved_online = 0;
+    for (const auto& t : trainings) {
+        auto decisions = c.request("GET", "/api/v1/trainings/" + std::to_string(t["id"].get<int>()) + "/decisions", auth).json();
+        for (const auto& d : decisions) {
+            if (d["to"]["mode"] == "online" && d["restriction_reference"] == restrictions[0]["reference"]) ++moved_online;
+        }
+        auto detail = c.request("GET", "/api/v1/trainings/" + std::to_string(t["id"].get<int>()), auth).json();
+        EXPECT_FALSE(detail["sessions"].empty());
+        EXPECT_FALSE(detail["trainers"].empty());
+    }
+    EXPECT_GE(moved_online, 1);
+}
+
 TEST(Startup, ADatabaseWithoutAdminGetsOneWithARandomPasswordPrintedOnce) {
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
