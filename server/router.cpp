@@ -112,6 +112,12 @@ router::match router::find(std::string_view method, std::string_view path) const
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> router::list() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
+    return out;
+}
+
 std::size_t router::body_limit(std::string_view method, std::string_view path) const {
     auto m = find(method, path);
     return m.result == match::kind::found ? m.body_limit : default_body_limit;

@@ -74,6 +74,8 @@ public:
     };
     // `path` is the raw request path (percent-decoding happens per parameter).
     match find(std::string_view method, std::string_view path) const;
+    // Every (method, pattern) added, in order: for documentation checks.
+    std::vector<std::pair<std::string, std::string>> list() const;
     // Body limit of whatever route `path` would reach (before the body is read).
     std::size_t body_limit(std::string_view method, std::string_view path) const;
 

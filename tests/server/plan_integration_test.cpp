@@ -125,8 +125,9 @@ TEST_F(Plan, APsbbMovesFutureSessionsOnlineWithTheDecreeAndLiftingBringsThemBack
                                {{"ends_on", wib_date_from_today(1)}});
     ASSERT_EQ(lifted.status, 200) << lifted.body;
     EXPECT_EQ(lifted.json()["ends_on"], wib_date_from_today(1));
-    for (const auto& a : lifted.json()["affected_sessions"]) EXPECT_EQ(a["mode"], "in_person");
-    EXPECT_EQ(lifted.json()["affected_sessions"].size(), 2u);
+    const auto lifted_body = lifted.json();
+    for (const auto& a : lifted_body["affected_sessions"]) EXPECT_EQ(a["mode"], "in_person");
+    EXPECT_EQ(lifted_body["affected_sessions"].size(), 2u);
     for (auto s : {s1, s2}) {
         EXPECT_EQ(admin->get("/api/v1/sessions/" + std::to_string(s)).json()["delivery"]["mode"], "in_person");
     }
