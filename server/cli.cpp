@@ -97,6 +97,8 @@ int run_main(int argc, const char* const argv[]) {
         options.tls_key = cfg.tls_key;
         options.threads = cfg.threads;
         options.limits.max_connections = cfg.max_connections;
+        options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+        options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
         http_server server(application, stats, options);
         server.run();
         db.stop();

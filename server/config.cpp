@@ -62,6 +62,10 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
         ("threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")
         ("max-connections", po::value<std::size_t>()->default_value(10000),
          "open connections at most; beyond it new ones get 503")
+        ("header-timeout", po::value<unsigned>()->default_value(10),
+         "seconds from a request's first byte to the end of its headers")
+        ("idle-timeout", po::value<unsigned>()->default_value(60),
+         "seconds an idle keep-alive connection stays open")
         ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
          "an extra Origin allowed for live connections (repeatable)")
         ("help,h", "show this help")
@@ -118,6 +122,11 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     cfg.threads = vm["threads"].as<unsigned>();
     cfg.max_connections = vm["max-connections"].as<std::size_t>();
     if (cfg.max_connections == 0) return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
+    cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();
+    cfg.idle_timeout_s = vm["idle-timeout"].as<unsigned>();
+    if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0) {
+        return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
+    }
     if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
     return {cfg, 0, {}};
 }

@@ -18,6 +18,8 @@ struct config {
     std::string tls_key;
     unsigned threads = 0;
     std::size_t max_connections = 10000;
+    unsigned header_timeout_s = 10;
+    unsigned idle_timeout_s = 60;
     std::vector<std::string> allowed_origins;
 };
 

@@ -364,6 +364,27 @@ TEST(HttpLimits, RefusesConnectionsBeyondTheCapWith503) {
     EXPECT_EQ(d.request("GET", "/healthz").status, 200);
 }
 
+TEST(HttpLimits, ClosesSlowHeadersAndIdleKeepAliveConnectionsAtTheirTimeouts) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    server_process server(dir.file("t.db"), dir.file("web"), {"--header-timeout", "1", "--idle-timeout", "2"});
+    // A client that starts a request and never finishes its headers is cut off.
+    http_client slow(server.port());
+    auto started = std::chrono::steady_clock::now();
+    auto none = slow.raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: ");
+    auto waited = std::chrono::steady_clock::now() - started;
+    EXPECT_FALSE(none.has_value());
+    EXPECT_LT(waited, std::chrono::seconds(5));
+    // An idle keep-alive connection is closed after the idle timeout, not before.
+    http_client idle(server.port());
+    EXPECT_EQ(idle.request("GET", "/healthz").status, 200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    EXPECT_EQ(idle.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")->status, 200);  // still open after 1.2 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    auto after = idle.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_FALSE(after.has_value());  // closed by the server
+}
+
 TEST(HttpTls, ServesHttpsWithTls12OrNewerOnly) {
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
