@@ -1,0 +1,120 @@
+#include "protocol/live.hpp"
+
+#include "protocol/validate.hpp"
+
+namespace daring::protocol::live {
+
+namespace {
+
+const char* const type_names[] = {"heartbeat", "chat", "hand", "show_slide", "end_session",
+                                  "delete_chat", "mute", "open_quiz", "close_quiz", "answer"};
+
+parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
+    parsed_message out;
+    out.id = std::move(id);
+    out.problem = make_error(std::move(code), std::move(message), std::move(field));
+    return out;
+}
+
+}  // namespace
+
+std::string_view type_name(const client_message& m) { return type_names[m.index()]; }
+
+bool is_staff_message(const client_message& m) {
+    return std::holds_alternative<show_slide>(m) || std::holds_alternative<end_session>(m) ||
+           std::holds_alternative<delete_chat>(m) || std::holds_alternative<mute>(m) ||
+           std::holds_alternative<open_quiz>(m) || std::holds_alternative<close_quiz>(m);
+}
+
+parsed_message parse_client_message(std::string_view text) {
+    if (text.size() > message_limit) {
+        return fail(nullptr, "message_too_large", "A message is at most 64 KiB");
+    }
+    auto parsed = parse_json_object(text);
+    if (!parsed) return fail(nullptr, parsed.err().code, parsed.err().message);
+    const json& body = *parsed;
+    json id = nullptr;
+    if (auto it = body.find("id"); it != body.end()) {
+        if (it->is_string() && it->get_ref<const std::string&>().size() <= 64) {
+            id = *it;
+        } else if (it->is_number_integer()) {
+            id = *it;
+        } else {
+            return fail(nullptr, "invalid_field", "id must be a string of at most 64 characters or an integer", "id");
+        }
+    }
+    auto type_it = body.find("type");
+    if (type_it == body.end() || !type_it->is_string()) {
+        return fail(id, "missing_field", "Every message needs a type", "type");
+    }
+    const auto& type = type_it->get_ref<const std::string&>();
+    field_reader r(body);
+    parsed_message out;
+    out.id = id;
+    auto bool_field = [&](const char* name, bool fallback, bool required) -> std::optional<bool> {
+        auto it = body.find(name);
+        if (it == body.end() || it->is_null()) {
+            if (required) r.fail(name, std::string(name) + " is required", "missing_field");
+            return fallback;
+        }
+        if (!it->is_boolean()) {
+            r.fail(name, std::string(name) + " must be true or false");
+            return std::nullopt;
+        }
+        return it->get<bool>();
+    };
+    if (type == "heartbeat") {
+        auto visible = bool_field("visible", true, false);
+        out.message = heartbeat{visible.value_or(true)};
+    } else if (type == "chat") {
+        auto t = r.required_string("text", 1, chat_text_limit);
+        if (t) out.message = chat_send{*t};
+    } else if (type == "hand") {
+        auto up = bool_field("up", true, true);
+        if (up) out.message = hand{*up};
+    } else if (type == "show_slide") {
+        auto index = r.required_int("index", 0, 10000);
+        if (index) out.message = show_slide{static_cast<int>(*index)};
+    } else if (type == "end_session") {
+        out.message = end_session{};
+    } else if (type == "delete_chat") {
+        auto seq = r.required_int("seq", 0, INT64_MAX);
+        if (seq) out.message = delete_chat{static_cast<std::uint64_t>(*seq)};
+    } else if (type == "mute") {
+        auto user = r.required_int("user_id", 1, INT64_MAX);
+        auto muted = bool_field("muted", true, false);
+        if (user && muted) out.message = mute{*user, *muted};
+    } else if (type == "open_quiz") {
+        auto quiz = r.required_int("quiz_id", 1, INT64_MAX);
+        auto duration = r.required_int("duration_s", 5, 3600);
+        if (quiz && duration) out.message = open_quiz{*quiz, static_cast<int>(*duration)};
+    } else if (type == "close_quiz") {
+        auto quiz = r.required_int("quiz_id", 1, INT64_MAX);
+        if (quiz) out.message = close_quiz{*quiz};
+    } else if (type == "answer") {
+        auto quiz = r.required_int("quiz_id", 1, INT64_MAX);
+        auto question = r.required_int("question_id", 1, INT64_MAX);
+        auto it = body.find("answer");
+        if (r.ok() && it == body.end()) r.fail("answer", "answer is required", "missing_field");
+        if (r.ok()) out.message = answer{*quiz, *question, *it};
+    } else {
+        return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'", "type");
+    }
+    if (!r.ok()) {
+        out.message.reset();
+        out.problem = r.first_error();
+    }
+    return out;
+}
+
+std::string ack_message(const json& id) { return dump({{"type", "ack"}, {"id", id}}); }
+
+std::string error_message(const json& id, std::string_view code, std::string_view message,
+                          std::string_view field) {
+    json j = {{"type", "error"}, {"code", code}, {"message", message}};
+    if (!field.empty()) j["field"] = field;
+    if (!id.is_null()) j["id"] = id;
+    return dump(j);
+}
+
+}  // namespace daring::protocol::live

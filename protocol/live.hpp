@@ -1,0 +1,73 @@
+#pragma once
+// The live protocol's client messages (docs/protocol.md): parsing with error codes, and the
+// helpers that build server messages. Pure: no sockets.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "protocol/error.hpp"
+#include "protocol/json_text.hpp"
+
+namespace daring::protocol::live {
+
+inline constexpr std::size_t message_limit = 64 * 1024;  // bytes per client message
+inline constexpr std::size_t chat_text_limit = 500;      // characters per chat message
+
+struct heartbeat {
+    bool visible = true;
+};
+struct chat_send {
+    std::string text;
+};
+struct hand {
+    bool up = true;
+};
+struct show_slide {
+    int index = 0;
+};
+struct end_session {};
+struct delete_chat {
+    std::uint64_t seq = 0;  // the chat event's seq
+};
+struct mute {
+    std::int64_t user_id = 0;
+    bool muted = true;
+};
+struct open_quiz {
+    std::int64_t quiz_id = 0;
+    int duration_s = 60;
+};
+struct close_quiz {
+    std::int64_t quiz_id = 0;
+};
+struct answer {
+    std::int64_t quiz_id = 0;
+    std::int64_t question_id = 0;
+    json value;
+};
+
+using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session, delete_chat,
+                                    mute, open_quiz, close_quiz, answer>;
+
+struct parsed_message {
+    json id;  // the client's id (string or integer) or null; echoed in ack/error
+    std::optional<client_message> message;
+    std::optional<error> problem;  // codes: malformed_json, json_too_deep, message_too_large,
+                                   // unknown_type, missing_field, invalid_field
+};
+
+parsed_message parse_client_message(std::string_view text);
+
+// Trainer and admin only: show_slide, end_session, delete_chat, mute, open_quiz, close_quiz.
+bool is_staff_message(const client_message& m);
+std::string_view type_name(const client_message& m);
+
+// {"type":"ack","id":...}
+std::string ack_message(const json& id);
+// {"type":"error","id"?:...,"code":...,"message":...}
+std::string error_message(const json& id, std::string_view code, std::string_view message,
+                          std::string_view field = {});
+
+}  // namespace daring::protocol::live

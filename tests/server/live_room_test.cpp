@@ -1,0 +1,317 @@
+#include <gtest/gtest.h>
+
+#include "server/live_room.hpp"
+
+using namespace daring::server;
+using daring::protocol::json;
+using daring::protocol::role;
+
+namespace {
+
+// A participant with no socket: records what it is sent; can stall like a slow phone.
+class fake_participant : public live_participant {
+public:
+    explicit fake_participant(std::size_t queue_limit = 1000) : limit_(queue_limit) {}
+    void deliver(const shared_message& m) override {
+        if (closed_code) return;
+        if (stalled && ++pending_ > limit_) {
+            close(close_slow_consumer, "slow");
+            return;
+        }
+        raw.push_back(m);
+        received.push_back(json::parse(*m));
+    }
+    void close(int code, std::string_view) override { closed_code = code; }
+    std::vector<json> of_type(const std::string& type) const {
+        std::vector<json> out;
+        for (const auto& j : received)
+            if (j["type"] == type) out.push_back(j);
+        return out;
+    }
+    std::vector<json> received;
+    std::vector<shared_message> raw;
+    int closed_code = 0;
+    bool stalled = false;
+
+private:
+    std::size_t limit_;
+    std::size_t pending_ = 0;
+};
+
+room_info three_slides() {
+    return {7, "Sesi 1", daring::protocol::delivery_mode::online,
+            {{"Pembukaan", "Selamat datang"}, {"Materi", "Isi"}, {"Penutup", "Terima kasih"}}};
+}
+
+const live_member trainer{1, "Rina Kartika", role::trainer};
+live_member trainee(std::int64_t id) { return {id, "Peserta " + std::to_string(id), role::trainee}; }
+
+}  // namespace
+
+TEST(LiveRoom, WelcomesANewcomerWithACompleteSnapshot) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    const auto& w = t->received.front();
+    EXPECT_EQ(w["type"], "welcome");
+    EXPECT_EQ(w["session_id"], 7);
+    EXPECT_EQ(w["role"], "trainer");
+    EXPECT_EQ(w["status"], "live");
+    EXPECT_EQ(w["mode"], "online");
+    EXPECT_EQ(w["slide"]["index"], 0);
+    EXPECT_EQ(w["slide"]["title"], "Pembukaan");
+    EXPECT_EQ(w["slide"]["count"], 3);
+    EXPECT_TRUE(w["quiz"].is_null());
+    EXPECT_EQ(w["online"], 1);
+    EXPECT_EQ(w["resumed"], false);
+    EXPECT_TRUE(w.contains("participants"));
+}
+
+TEST(LiveRoom, BroadcastsSlidesInOrderWithIncreasingSeqAndOneSharedBuffer) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    auto b = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.join(b, trainee(3), std::nullopt, 0);
+    room.receive(t.get(), R"({"type":"show_slide","index":1,"id":"s1"})", 0);
+    room.receive(t.get(), R"({"type":"show_slide","index":2})", 0);
+    auto slides = a->of_type("slide");
+    ASSERT_EQ(slides.size(), 2u);
+    EXPECT_EQ(slides[0]["index"], 1);
+    EXPECT_EQ(slides[1]["index"], 2);
+    EXPECT_LT(slides[0]["seq"].get<std::uint64_t>(), slides[1]["seq"].get<std::uint64_t>());
+    // The same serialised buffer went to every trainee.
+    auto slide_ptr = [](const fake_participant& p, int index) {
+        for (std::size_t i = 0; i < p.received.size(); ++i)
+            if (p.received[i]["type"] == "slide" && p.received[i]["index"] == index) return p.raw[i].get();
+        return static_cast<const std::string*>(nullptr);
+    };
+    EXPECT_EQ(slide_ptr(*a, 1), slide_ptr(*b, 1));
+    EXPECT_EQ(t->of_type("ack").front()["id"], "s1");
+    EXPECT_EQ(room.current_slide(), 2);
+}
+
+TEST(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
+    const auto seen = a->of_type("slide").back()["seq"].get<std::uint64_t>();
+    room.leave(a.get());
+    room.receive(t.get(), R"({"type":"show_slide","index":2})", 0);
+    room.receive(t.get(), R"({"type":"chat","text":"Ada pertanyaan?"})", 0);
+    auto back = std::make_shared<fake_participant>();
+    room.join(back, trainee(2), seen, 0);
+    ASSERT_GE(back->received.size(), 3u);
+    EXPECT_EQ(back->received[0]["resumed"], true);
+    EXPECT_EQ(back->received[1]["type"], "slide");
+    EXPECT_EQ(back->received[1]["index"], 2);
+    EXPECT_EQ(back->received[2]["type"], "chat");
+    for (std::size_t i = 1; i < back->received.size(); ++i) EXPECT_GT(back->received[i]["seq"].get<std::uint64_t>(), seen);
+}
+
+TEST(LiveRoom, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
+    room_limits small;
+    small.ring_capacity = 2;
+    live_room room(three_slides(), 1000, small);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    const auto before = room.seq();
+    for (int i = 0; i < 5; ++i) room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
+    auto late = std::make_shared<fake_participant>();
+    room.join(late, trainee(5), before, 0);
+    EXPECT_EQ(late->received[0]["resumed"], false);
+    EXPECT_EQ(late->received.size(), 1u);  // no replay, the snapshot is enough
+    EXPECT_EQ(late->received[0]["slide"]["index"], 1);
+    // A seq from another room (or before a restart) is never "resumed".
+    auto stranger = std::make_shared<fake_participant>();
+    room.join(stranger, trainee(6), room.seq() + 100, 0);
+    EXPECT_EQ(stranger->received[0]["resumed"], false);
+}
+
+TEST(LiveRoom, ResumeAtTheBoundaryOfTheRing) {
+    room_limits small;
+    small.ring_capacity = 3;
+    live_room room(three_slides(), 1000, small);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    for (int i = 0; i < 6; ++i) room.receive(t.get(), R"({"type":"show_slide","index":2})", 0);
+    // The ring holds the last 3 seqs: resuming from just before the oldest works, one earlier does not.
+    const auto newest = room.seq();
+    auto edge = std::make_shared<fake_participant>();
+    room.join(edge, trainee(2), newest - 3, 0);
+    EXPECT_EQ(edge->received[0]["resumed"], true);
+    EXPECT_EQ(edge->of_type("slide").size(), 3u);
+    auto beyond = std::make_shared<fake_participant>();
+    room.join(beyond, trainee(3), newest - 4, 0);
+    EXPECT_EQ(beyond->received[0]["resumed"], false);
+    auto current = std::make_shared<fake_participant>();
+    room.join(current, trainee(4), newest, 0);
+    EXPECT_EQ(current->received[0]["resumed"], true);
+    EXPECT_TRUE(current->of_type("slide").empty());
+}
+
+TEST(LiveRoom, RefusesTrainerMessagesFromTraineesAndKeepsThemConnected) {
+    live_room room(three_slides(), 1000);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 0);
+    for (auto text : {R"({"type":"show_slide","index":1,"id":7})", R"({"type":"end_session"})",
+                      R"({"type":"mute","user_id":3})", R"({"type":"delete_chat","seq":1})"}) {
+        EXPECT_EQ(room.receive(a.get(), text, 0), live_room::outcome::none);
+    }
+    auto errors = a->of_type("error");
+    ASSERT_EQ(errors.size(), 4u);
+    for (const auto& e : errors) EXPECT_EQ(e["code"], "forbidden");
+    EXPECT_EQ(errors[0]["id"], 7);
+    EXPECT_EQ(a->closed_code, 0);
+    EXPECT_EQ(room.current_slide(), 0);
+}
+
+TEST(LiveRoom, AnswersBadMessagesWithCodesAndClosesRepeatedAbuseWith1008) {
+    live_room room(three_slides(), 1000);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(a.get(), "not json", 0);
+    room.receive(a.get(), R"({"type":"teleport"})", 0);
+    room.receive(a.get(), R"({"type":"chat"})", 0);
+    room.receive(a.get(), std::string(70 * 1024, ' '), 0);
+    auto errors = a->of_type("error");
+    ASSERT_EQ(errors.size(), 4u);
+    EXPECT_EQ(errors[0]["code"], "malformed_json");
+    EXPECT_EQ(errors[1]["code"], "unknown_type");
+    EXPECT_EQ(errors[2]["code"], "missing_field");
+    EXPECT_EQ(errors[3]["code"], "message_too_large");
+    EXPECT_EQ(a->closed_code, 0);
+    for (int i = 0; i < 46; ++i) room.receive(a.get(), "{", 1);
+    EXPECT_EQ(a->closed_code, close_policy);
+}
+
+TEST(LiveRoom, ForgivesOldMistakesOutsideTheAbuseWindow) {
+    live_room room(three_slides(), 1000);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 0);
+    for (int i = 0; i < 49; ++i) room.receive(a.get(), "{", 0);
+    for (int i = 0; i < 10; ++i) room.receive(a.get(), "{", 20);
+    EXPECT_EQ(a->closed_code, 0);
+}
+
+TEST(LiveRoom, ShowsPresenceNamesOnlyToTrainers) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 100);
+    room.join(a, trainee(2), std::nullopt, 100);
+    room.tick(110);
+    auto staff_view = t->of_type("presence").back();
+    auto trainee_view = a->of_type("presence").back();
+    EXPECT_EQ(staff_view["online"], 2);
+    EXPECT_EQ(trainee_view["online"], 2);
+    EXPECT_EQ(staff_view["participants"].size(), 2u);
+    EXPECT_FALSE(trainee_view.contains("participants"));
+    EXPECT_FALSE(a->received[0].contains("participants"));  // nor in the trainee's welcome
+    EXPECT_EQ(staff_view["seq"], trainee_view["seq"]);
+}
+
+TEST(LiveRoom, CoalescesPresenceWhenManyJoinAtOnce) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 100);
+    std::vector<std::shared_ptr<fake_participant>> crowd;
+    for (int i = 0; i < 200; ++i) {
+        crowd.push_back(std::make_shared<fake_participant>());
+        room.join(crowd.back(), trainee(100 + i), std::nullopt, 100);
+    }
+    room.tick(101);
+    room.tick(103);
+    EXPECT_LE(t->of_type("presence").size(), 2u);
+    EXPECT_EQ(t->of_type("presence").back()["online"], 201);
+}
+
+TEST(LiveRoom, HandsGoToTrainersAndTheRaiserIsAcked) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    auto b = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.join(b, trainee(3), std::nullopt, 0);
+    room.receive(a.get(), R"({"type":"hand","up":true,"id":"h1"})", 0);
+    ASSERT_EQ(t->of_type("hand").size(), 1u);
+    EXPECT_EQ(t->of_type("hand")[0]["user_id"], 2);
+    EXPECT_TRUE(b->of_type("hand").empty());
+    EXPECT_EQ(a->of_type("ack").back()["id"], "h1");
+}
+
+TEST(LiveRoom, RateLimitsChatAndLetsTrainersDeleteAndMute) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    for (int i = 0; i < 6; ++i) room.receive(a.get(), R"({"type":"chat","text":"halo"})", 0);
+    EXPECT_EQ(t->of_type("chat").size(), 5u);
+    EXPECT_EQ(a->of_type("error").back()["code"], "rate_limited");
+    const auto first = t->of_type("chat").front()["seq"].get<std::uint64_t>();
+    room.receive(t.get(), R"({"type":"delete_chat","seq":)" + std::to_string(first) + "}", 0);
+    EXPECT_EQ(a->of_type("chat_deleted").back()["chat_seq"], first);
+    room.receive(t.get(), R"({"type":"mute","user_id":2})", 0);
+    EXPECT_EQ(a->of_type("muted").back()["user_id"], 2);
+    room.receive(a.get(), R"({"type":"chat","text":"masih bisa?"})", 30);
+    EXPECT_EQ(a->of_type("error").back()["code"], "muted");
+    std::string long_text(600, 'x');
+    room.receive(t.get(), R"({"type":"chat","text":")" + long_text + "\"}", 30);
+    EXPECT_EQ(t->of_type("error").back()["field"], "text");
+    auto late = std::make_shared<fake_participant>();
+    room.join(late, trainee(3), std::nullopt, 30);
+    EXPECT_EQ(late->received[0]["chat"].size(), 4u);  // 5 sent, 1 deleted
+}
+
+TEST(LiveRoom, ASlowConsumerIsEvictedWithoutStallingTheOthers) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto fast = std::make_shared<fake_participant>();
+    auto slow = std::make_shared<fake_participant>(3);
+    slow->stalled = true;
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(fast, trainee(2), std::nullopt, 0);
+    room.join(slow, trainee(3), std::nullopt, 0);
+    for (int i = 0; i < 10; ++i) room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
+    EXPECT_EQ(slow->closed_code, close_slow_consumer);
+    EXPECT_EQ(fast->of_type("slide").size(), 10u);
+    room.leave(slow.get());
+    EXPECT_EQ(room.connections(), 2u);
+}
+
+TEST(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    EXPECT_EQ(room.receive(t.get(), R"({"type":"end_session","id":"e"})", 0), live_room::outcome::end_requested);
+    room.end(close_normal);
+    EXPECT_EQ(a->of_type("session_ended").size(), 1u);
+    EXPECT_EQ(a->closed_code, close_normal);
+    EXPECT_TRUE(room.ended());
+}
+
+TEST(LiveRoom, AnnouncesModeChanges) {
+    live_room room(three_slides(), 1000);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.change_mode(daring::protocol::delivery_mode::hybrid, "ruang kelas dibuka kembali");
+    EXPECT_EQ(a->of_type("mode_changed").back()["mode"], "hybrid");
+}
+
+TEST(LiveRoom, RefusesASlideIndexBeyondTheDeck) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.receive(t.get(), R"({"type":"show_slide","index":3})", 0);
+    EXPECT_EQ(t->of_type("error").back()["code"], "invalid_field");
+    EXPECT_EQ(room.current_slide(), 0);
+}
