@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "server/delivery_service.hpp"
+#include "server/live_hub.hpp"
+#include "storage/plan_repo.hpp"
 #include "server/tokens.hpp"
 #include "storage/audit_repo.hpp"
 
@@ -43,12 +45,42 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
          app_options options)
     : options_(std::move(options)),
       auth_(db, clk, hasher),
-      services_{db, clk, hasher, auth_, stats, options_},
+      services_{db, live_, clk, hasher, auth_, stats, options_},
       static_(options_.web_root) {
     add_system_routes(router_, services_);
     add_auth_routes(router_, services_);
     add_user_routes(router_, services_);
     add_plan_routes(router_, services_, listener_);
+    add_live_routes(router_, services_, live_);
+}
+
+void app::attach_live(live_hub* hub) {
+    live_ = hub;
+    listener_ = hub;
+    if (!hub) return;
+    hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
+        // On a room strand: persist without blocking, then end the room.
+        const auto now = services_.clk.now();
+        services_.db.submit(
+            [session_id, user_id, now](storage::connection& c) {
+                if (storage::end_session(c, session_id, user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
+                    storage::audit_entry e;
+                    if (user_id) e.actor_id = user_id;
+                    e.action = "session.end";
+                    e.target = "session:" + std::to_string(session_id);
+                    e.detail = "{\"via\":\"live\"}";
+                    e.at = now;
+                    storage::insert_audit(c, e);
+                }
+            },
+            [this, session_id](std::exception_ptr e) {
+                if (e) {
+                    spdlog::error("ending session {} from the live room failed", session_id);
+                    return;
+                }
+                if (live_) live_->end(session_id);
+            });
+    };
 }
 
 void app::reevaluate_all() {

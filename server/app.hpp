@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "server/auth_service.hpp"
@@ -18,6 +19,8 @@
 namespace daring::server {
 
 class delivery_listener;
+class live_hub;
+struct live_admission;
 
 struct app_options {
     std::string web_root = "web";
@@ -27,6 +30,7 @@ struct app_options {
 // Everything a handler may use. Owned by app; shared by reference.
 struct services {
     storage::database& db;
+    live_hub*& live;  // null until attach_live
     const clock& clk;
     const password_hasher& hasher;
     auth_service& auth;
@@ -62,8 +66,12 @@ public:
     void housekeeping();
 
     auth_service& auth() { return auth_; }
-    // Live rooms register here to hear about delivery changes (set before serving).
-    void set_delivery_listener(delivery_listener* l) { listener_ = l; }
+    // Connects the live rooms (set before serving): start/end, logout and delivery changes
+    // reach them, and end_session over a socket is persisted here.
+    void attach_live(live_hub* hub);
+    // Decides whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the
+    // admission, or the HTTP error to answer instead. Runs on the worker pool.
+    std::variant<live_admission, http_response> admit_live(const http_request& req) noexcept;
     // Re-applies the delivery policy to every session that has not started (startup, timer).
     void reevaluate_all();
     router& routes() { return router_; }
@@ -77,6 +85,7 @@ private:
     router router_;
     static_files static_;
     delivery_listener* listener_ = nullptr;
+    live_hub* live_ = nullptr;
 };
 
 // The token a request carries: "Authorization: Bearer" first, else the session cookie.
@@ -92,5 +101,8 @@ void add_auth_routes(router& r, services& s);
 void add_user_routes(router& r, services& s);
 // `listener` is read at each change, so it may be set after the routes are added.
 void add_plan_routes(router& r, services& s, delivery_listener*& listener);
+void add_live_routes(router& r, services& s, live_hub*& hub);
+// The session id of "/api/v1/sessions/{id}/live", if `path` is that.
+std::optional<std::int64_t> live_session_id(std::string_view path);
 
 }  // namespace daring::server

@@ -18,13 +18,16 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <cstdio>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "server/app.hpp"
+#include "server/live_hub.hpp"
 #include "server/metrics.hpp"
+#include "server/websocket_session.hpp"
 
 namespace daring::server {
 
@@ -62,7 +65,7 @@ bool is_expected_network_error(const beast::error_code& ec) {
 }  // namespace
 
 struct http_server::impl {
-    impl(app& a, metrics& m, server_options o)
+    impl(app& a, metrics& m, const clock& clk, server_options o)
         : application(a),
           stats(m),
           options(std::move(o)),
@@ -73,7 +76,11 @@ struct http_server::impl {
                                   : std::max(4u, 2 * std::thread::hardware_concurrency())),
           acceptor(ioc),
           signals(ioc, SIGINT, SIGTERM),
-          housekeeping_timer(ioc) {}
+          housekeeping_timer(ioc),
+          hub(ioc, clk) {
+        application.attach_live(&hub);
+    }
+    ~impl() { application.attach_live(nullptr); }
 
     app& application;
     metrics& stats;
@@ -85,19 +92,30 @@ struct http_server::impl {
     tcp::acceptor acceptor;
     asio::signal_set signals;
     asio::steady_timer housekeeping_timer;
+    live_hub hub;
     std::atomic<bool> stopping{false};
-    std::atomic<std::size_t> connections{0};
-
-    std::mutex registry_mutex;  // guards registry
-    std::set<std::shared_ptr<connection_state>> registry;
+    // Shared with every connection, so a connection torn down late (after a forced stop, when
+    // the io_context destroys what is left) still finds it alive.
+    struct connection_registry {
+        std::atomic<std::size_t> count{0};
+        std::mutex mutex;  // guards states
+        std::set<std::shared_ptr<connection_state>> states;
+    };
+    std::shared_ptr<connection_registry> registry = std::make_shared<connection_registry>();
 
     void setup_tls();
     void bind();
     awaitable<void> accept_loop();
     awaitable<void> refuse(tcp::socket socket);
+    // An HTTP request that asked to become a live WebSocket and was admitted.
+    struct pending_upgrade {
+        live_request request;
+        live_admission admission;
+    };
+    // Serves HTTP requests until the connection closes, or returns the upgrade to perform.
     template <class Stream>
-    awaitable<void> serve(Stream& stream, std::shared_ptr<connection_state> state,
-                          std::string remote, bool is_tls);
+    awaitable<std::optional<pending_upgrade>> serve(Stream& stream, std::shared_ptr<connection_state> state,
+                                                    std::string remote, bool is_tls);
     awaitable<void> run_plain(tcp::socket socket);
     awaitable<void> run_tls(tcp::socket socket);
     awaitable<void> housekeeping();
@@ -106,20 +124,19 @@ struct http_server::impl {
 
     // Runs the application on the worker pool and resumes the caller on its own executor.
     // (A named operation, not a lambda temporary inside co_await: g++ 12 mishandles those.)
-    template <class CompletionToken>
-    auto async_handle(std::shared_ptr<http_request> req, CompletionToken&& token) {
-        return asio::async_initiate<CompletionToken, void(http_response)>(
-            [this](auto handler, std::shared_ptr<http_request> request) {
+    template <class R, class CompletionToken>
+    auto async_run(std::function<R()> work, CompletionToken&& token) {
+        return asio::async_initiate<CompletionToken, void(R)>(
+            [this](auto handler, std::function<R()> job) {
                 auto ex = asio::get_associated_executor(handler);
-                asio::post(workers, [this, request = std::move(request), handler = std::move(handler),
-                                     ex]() mutable {
-                    http_response res = application.handle(*request);
-                    asio::post(ex, [handler = std::move(handler), res = std::move(res)]() mutable {
-                        std::move(handler)(std::move(res));
+                asio::post(workers, [job = std::move(job), handler = std::move(handler), ex]() mutable {
+                    R result = job();
+                    asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
+                        std::move(handler)(std::move(result));
                     });
                 });
             },
-            token, std::move(req));
+            token, std::move(work));
     }
 };
 
@@ -178,7 +195,7 @@ awaitable<void> http_server::impl::accept_loop() {
             co_await pause.async_wait(use_tuple);
             continue;
         }
-        if (connections.load() >= options.limits.max_connections) {
+        if (registry->count.load() >= options.limits.max_connections) {
             stats.connection_refused();
             auto ex = socket.get_executor();
             asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
@@ -198,22 +215,23 @@ namespace {
 // Keeps the connection count, the metrics gauge and the shutdown registry in step.
 struct connection_guard {
     connection_guard(http_server::impl& s, std::shared_ptr<connection_state> st)
-        : server(s), state(std::move(st)) {
-        ++server.connections;
-        server.stats.connection_opened();
-        std::lock_guard lock(server.registry_mutex);
-        server.registry.insert(state);
+        : registry(s.registry), stats(s.stats), state(std::move(st)) {
+        ++registry->count;
+        stats.connection_opened();
+        std::lock_guard lock(registry->mutex);
+        registry->states.insert(state);
     }
     ~connection_guard() {
         {
-            std::lock_guard lock(server.registry_mutex);
-            server.registry.erase(state);
+            std::lock_guard lock(registry->mutex);
+            registry->states.erase(state);
         }
         state->socket = nullptr;
-        server.stats.connection_closed();
-        --server.connections;
+        stats.connection_closed();
+        --registry->count;
     }
-    http_server::impl& server;
+    std::shared_ptr<http_server::impl::connection_registry> registry;
+    metrics& stats;  // owned by main, outlives the server
     std::shared_ptr<connection_state> state;
 };
 
@@ -232,7 +250,12 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     state->socket = &stream;
     connection_guard guard(*this, state);
-    co_await serve(stream, state, std::move(remote), false);
+    auto upgrade = co_await serve(stream, state, std::move(remote), false);
+    if (upgrade) {
+        state->socket = nullptr;  // the WebSocket owns the stream now; the hub closes it
+        co_await run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub);
+        co_return;
+    }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
@@ -247,7 +270,12 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     beast::get_lowest_layer(stream).expires_after(options.limits.header_timeout);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
     if (ec) co_return;
-    co_await serve(stream, state, std::move(remote), true);
+    auto upgrade = co_await serve(stream, state, std::move(remote), true);
+    if (upgrade) {
+        state->socket = nullptr;
+        co_await run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub);
+        co_return;
+    }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
     co_await stream.async_shutdown(use_tuple);
 }
@@ -296,8 +324,8 @@ bool transfer_encoding_acceptable(const http::request_parser<http::string_body>:
 }  // namespace
 
 template <class Stream>
-awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connection_state> state,
-                                         std::string remote, bool is_tls) {
+awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::serve(
+    Stream& stream, std::shared_ptr<connection_state> state, std::string remote, bool is_tls) {
     const auto& lim = options.limits;
     auto& lowest = beast::get_lowest_layer(stream);
     beast::flat_buffer buffer;
@@ -305,12 +333,12 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
     for (;;) {
         if (buffer.size() == 0) {
             // Between requests: wait for the first byte with the idle (keep-alive) timeout.
-            if (state->closing) co_return;
+            if (state->closing) co_return std::nullopt;
             state->idle = true;
             lowest.expires_after(first ? lim.header_timeout : lim.idle_timeout);
             auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
             state->idle = false;
-            if (ec) co_return;
+            if (ec) co_return std::nullopt;
             buffer.commit(n);
         }
         first = false;
@@ -325,7 +353,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 const std::string message("Request headers exceed " + std::to_string(lim.header_limit) + " bytes");
                 co_await write_error(stream, 431, "header_too_large", message);
             }
-            co_return;
+            co_return std::nullopt;
         }
         if (hec) {
             if (!is_expected_network_error(hec) && hec != http::error::partial_message) {
@@ -334,7 +362,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 co_await write_error(stream, 400, "bad_request", message);
             }
             }
-            co_return;
+            co_return std::nullopt;
         }
         auto& head = parser.get();
         if (!transfer_encoding_acceptable(head)) {
@@ -342,7 +370,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 const std::string message("Only the chunked transfer coding is accepted");
                 co_await write_error(stream, 400, "unsupported_transfer_encoding", message);
             }
-            co_return;
+            co_return std::nullopt;
         }
         std::string path(head.target().substr(0, head.target().find('?')));
         const std::size_t limit = application.body_limit(std::string(head.method_string()), path);
@@ -351,7 +379,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
                 co_await write_error(stream, 413, "body_too_large", message);
             }
-            co_return;
+            co_return std::nullopt;
         }
         parser.body_limit(limit);
         lowest.expires_after(lim.body_timeout);
@@ -361,7 +389,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
                 co_await write_error(stream, 413, "body_too_large", message);
             }
-            co_return;
+            co_return std::nullopt;
         }
         if (bec) {
             if (!is_expected_network_error(bec) && bec != http::error::partial_message) {
@@ -370,16 +398,37 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
                 co_await write_error(stream, 400, "bad_request", message);
             }
             }
-            co_return;
+            co_return std::nullopt;
         }
 
         const auto started = std::chrono::steady_clock::now();
         auto message = parser.release();
         const bool keep_alive = message.keep_alive();
         const bool is_head = message.method() == http::verb::head;
+        const bool wants_live = beast::websocket::is_upgrade(message) && live_session_id(path).has_value();
+        std::optional<live_request> upgrade_request;
+        if (wants_live) upgrade_request = message;  // the handshake needs the original request
         auto shared_req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
-        auto handling = async_handle(shared_req, asio::use_awaitable);
-        http_response res = co_await std::move(handling);
+        http_response res;
+        if (wants_live && !stopping) {
+            std::function<std::variant<live_admission, http_response>()> admit = [this, shared_req] {
+                return application.admit_live(*shared_req);
+            };
+            auto admitting = async_run(std::move(admit), asio::use_awaitable);
+            auto decision = co_await std::move(admitting);
+            if (auto* admitted = std::get_if<live_admission>(&decision)) {
+                stats.record_request("/api/v1/sessions/{id:int}/live", 101, 0);
+                spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}", shared_req->path, remote);
+                co_return pending_upgrade{std::move(*upgrade_request), std::move(*admitted)};
+            }
+            res = std::move(std::get<http_response>(decision));
+            res.route_label = "/api/v1/sessions/{id:int}/live";
+            res.close = true;
+        } else {
+            std::function<http_response()> handle = [this, shared_req] { return application.handle(*shared_req); };
+            auto handling = async_run(std::move(handle), asio::use_awaitable);
+            res = co_await std::move(handling);
+        }
 
         http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
         out.set(http::field::server, "daring");
@@ -402,7 +451,7 @@ awaitable<void> http_server::impl::serve(Stream& stream, std::shared_ptr<connect
         spdlog::info("request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}",
                      shared_req->method, shared_req->path, res.status, bytes, seconds * 1000.0,
                      remote);
-        if (wec || !keep) co_return;
+        if (wec || !keep) co_return std::nullopt;
     }
 }
 
@@ -421,8 +470,9 @@ void http_server::impl::begin_shutdown() {
     beast::error_code ec;
     acceptor.close(ec);
     housekeeping_timer.cancel();
-    std::lock_guard lock(registry_mutex);
-    for (const auto& state : registry) {
+    hub.shutdown();  // live sockets close with 1001
+    std::lock_guard lock(registry->mutex);
+    for (const auto& state : registry->states) {
         asio::post(state->executor, [state] {
             state->closing = true;
             if (state->idle && state->socket) state->socket->cancel();
@@ -433,22 +483,25 @@ void http_server::impl::begin_shutdown() {
 awaitable<void> http_server::impl::drain() {
     const auto deadline = std::chrono::steady_clock::now() + options.limits.shutdown_grace;
     asio::steady_timer tick(ioc);
-    while (connections.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+    while (registry->count.load() > 0 && std::chrono::steady_clock::now() < deadline) {
         tick.expires_after(std::chrono::milliseconds(20));
         co_await tick.async_wait(use_tuple);
         // Connections that went idle after the first pass are closed now.
-        std::lock_guard lock(registry_mutex);
-        for (const auto& state : registry) {
+        std::lock_guard lock(registry->mutex);
+        for (const auto& state : registry->states) {
             asio::post(state->executor, [state] {
                 if (state->idle && state->socket) state->socket->cancel();
             });
         }
     }
+    if (registry->count.load() > 0) {
+        spdlog::warn("{} connections still open after the grace period; stopping anyway", registry->count.load());
+    }
     ioc.stop();
 }
 
-http_server::http_server(app& application, metrics& m, server_options options)
-    : impl_(std::make_unique<impl>(application, m, std::move(options))) {}
+http_server::http_server(app& application, metrics& m, const clock& clk, server_options options)
+    : impl_(std::make_unique<impl>(application, m, clk, std::move(options))) {}
 
 http_server::~http_server() = default;
 
@@ -470,6 +523,7 @@ void http_server::run() {
     });
     asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
     asio::co_spawn(s.ioc, s.housekeeping(), asio::detached);
+    s.hub.start();
 
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < s.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });

@@ -10,6 +10,7 @@
 namespace daring::server {
 
 class app;
+class clock;
 class metrics;
 
 struct server_limits {
@@ -34,7 +35,7 @@ struct server_options {
 
 class http_server {
 public:
-    http_server(app& application, metrics& m, server_options options);
+    http_server(app& application, metrics& m, const clock& clk, server_options options);
     ~http_server();
 
     // Binds (throws std::runtime_error with a readable message on failure), prints

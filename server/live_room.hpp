@@ -89,6 +89,11 @@ public:
     // Closes every participant without ending the session (server shutdown).
     void close_all(int close_code, std::string_view reason);
 
+    std::optional<live_member> member_of(live_participant* p) const {
+        auto it = members_.find(p);
+        if (it == members_.end()) return std::nullopt;
+        return it->second.member;
+    }
     std::uint64_t seq() const { return seq_; }
     std::size_t online_users() const { return online_.size(); }
     std::size_t connections() const { return members_.size(); }

@@ -1,5 +1,7 @@
 // POST /api/v1/auth/login, POST /api/v1/auth/logout, GET /api/v1/me.
 #include "server/app.hpp"
+#include "server/live_hub.hpp"
+#include "server/tokens.hpp"
 
 namespace daring::server {
 
@@ -38,7 +40,9 @@ void add_auth_routes(router& r, services& s) {
     });
 
     r.add("POST", "/api/v1/auth/logout", access::signed_in(), [&s](request_context& ctx) {
-        s.auth.logout(token_of(ctx.req).token);
+        const auto token = token_of(ctx.req).token;
+        s.auth.logout(token);
+        if (s.live) s.live->close_token(sha256_hex(token));  // open live sockets close now
         auto res = no_content();
         res.headers.emplace_back("Set-Cookie", session_cookie("", ctx.req.tls, 0));
         return res;

@@ -164,6 +164,13 @@ CREATE TABLE notifications (
 );
 CREATE INDEX notifications_user ON notifications(user_id, id);
 )sql"},
+        {3, "live_sessions",
+         R"sql(
+ALTER TABLE training_sessions ADD COLUMN started_at INTEGER;
+ALTER TABLE training_sessions ADD COLUMN ended_at INTEGER;
+ALTER TABLE training_sessions ADD COLUMN started_by INTEGER REFERENCES users(id);
+ALTER TABLE training_sessions ADD COLUMN ended_by INTEGER REFERENCES users(id);
+)sql"},
     };
     return list;
 }

@@ -437,6 +437,26 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
     q.exec();
 }
 
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ? "
+                        "WHERE id = ? AND status = 'scheduled'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(by));
+    q.bind(3, static_cast<std::int64_t>(session_id));
+    return q.exec() > 0;
+}
+
+bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE training_sessions SET status = 'ended', ended_at = ?, ended_by = ? "
+                        "WHERE id = ? AND status = 'live'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    bind_opt(q, 2, by);
+    q.bind(3, static_cast<std::int64_t>(session_id));
+    return q.exec() > 0;
+}
+
 void set_session_status(connection& c, std::int64_t session_id, session_status status) {
     SQLite::Statement q(c.db, "UPDATE training_sessions SET status = ? WHERE id = ?");
     q.bind(1, std::string(to_string(status)));

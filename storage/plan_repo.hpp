@@ -69,6 +69,10 @@ struct stored_override {
     std::int64_t by = 0;
 };
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o);
+// scheduled -> live; false when the session was not scheduled.
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by, protocol::unix_seconds now);
+// live -> ended; false when the session was not live.
+bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by, protocol::unix_seconds now);
 void set_session_status(connection& c, std::int64_t session_id, protocol::session_status status);
 void update_delivery(connection& c, std::int64_t session_id, const protocol::delivery& d);
 // Clears admin decisions on every not-yet-started session of a training (its plan changed).

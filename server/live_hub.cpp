@@ -1,0 +1,202 @@
+#include "server/live_hub.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace daring::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+struct room_slot {
+    explicit room_slot(asio::io_context& ioc, live_room r) : strand(asio::make_strand(ioc)), room(std::move(r)) {}
+    asio::strand<asio::io_context::executor_type> strand;
+    live_room room;  // touched only on `strand`
+};
+
+struct socket_entry {
+    std::weak_ptr<live_participant> participant;
+    std::string token_hash;
+    protocol::unix_seconds deadline = 0;
+};
+
+std::uint64_t first_seq_now() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+}  // namespace
+
+struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
+    impl(asio::io_context& io, const clock& c) : ioc(io), clk(c), timer(io) {}
+
+    asio::io_context& ioc;
+    const clock& clk;
+    asio::steady_timer timer;
+
+    mutable std::mutex mutex;  // guards rooms, sockets, stopping
+    std::map<std::int64_t, std::shared_ptr<room_slot>> rooms;
+    std::unordered_map<live_participant*, socket_entry> sockets;
+    bool stopping = false;
+    live_hub* owner = nullptr;
+
+    std::shared_ptr<room_slot> find(std::int64_t id) {
+        std::lock_guard lock(mutex);
+        auto it = rooms.find(id);
+        return it == rooms.end() ? nullptr : it->second;
+    }
+
+    std::shared_ptr<room_slot> find_or_create(const room_info& info) {
+        std::lock_guard lock(mutex);
+        if (stopping) return nullptr;
+        auto& slot = rooms[info.session_id];
+        if (!slot) slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
+        return slot;
+    }
+
+    void tick() {
+        timer.expires_after(std::chrono::seconds(1));
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec) return;
+            const auto now = self->clk.now();
+            std::vector<std::shared_ptr<room_slot>> all;
+            std::vector<std::shared_ptr<live_participant>> expired;
+            {
+                std::lock_guard lock(self->mutex);
+                if (self->stopping) return;
+                for (auto& [id, slot] : self->rooms) all.push_back(slot);
+                for (auto& [raw, entry] : self->sockets) {
+                    if (entry.deadline <= now) {
+                        if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
+                    }
+                }
+            }
+            for (auto& slot : all) {
+                asio::post(slot->strand, [slot, now] { slot->room.tick(now); });
+            }
+            for (auto& p : expired) p->close(close_signed_out, "the login session expired");
+            self->tick();
+        });
+    }
+};
+
+live_hub::live_hub(asio::io_context& ioc, const clock& clk) : impl_(std::make_shared<impl>(ioc, clk)) {
+    impl_->owner = this;
+}
+
+live_hub::~live_hub() = default;
+
+void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
+
+void live_hub::open(const room_info& info) { impl_->find_or_create(info); }
+
+void live_hub::end(std::int64_t session_id) {
+    std::shared_ptr<room_slot> slot;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->rooms.find(session_id);
+        if (it == impl_->rooms.end()) return;
+        slot = it->second;
+        impl_->rooms.erase(it);
+    }
+    asio::post(slot->strand, [slot] { slot->room.end(close_normal); });
+}
+
+void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_admission& a) {
+    auto slot = impl_->find_or_create(a.room);
+    if (!slot) {
+        p->close(close_going_away, "the server is shutting down");
+        return;
+    }
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->sockets[p.get()] = socket_entry{p, a.token_hash, a.deadline};
+    }
+    const auto now = impl_->clk.now();
+    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, now] {
+        if (slot->room.ended()) {
+            p->close(close_normal, "the session ended");
+            return;
+        }
+        slot->room.join(p, member, resume, now);
+    });
+}
+
+void live_hub::detach(std::int64_t session_id, live_participant* p) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->sockets.erase(p);
+    }
+    if (auto slot = impl_->find(session_id)) {
+        asio::post(slot->strand, [slot, p] { slot->room.leave(p); });
+    }
+}
+
+void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text) {
+    auto slot = impl_->find(session_id);
+    if (!slot) return;
+    asio::post(slot->strand, [this, slot, p, text = std::move(text), i = impl_] {
+        auto outcome = slot->room.receive(p.get(), text, i->clk.now());
+        if (outcome == live_room::outcome::end_requested && on_end_requested) {
+            auto member = slot->room.member_of(p.get());
+            on_end_requested(slot->room.session_id(), member ? member->user_id : 0);
+        }
+    });
+}
+
+void live_hub::close_token(const std::string& token_hash) {
+    std::vector<std::shared_ptr<live_participant>> targets;
+    {
+        std::lock_guard lock(impl_->mutex);
+        for (auto& [raw, entry] : impl_->sockets) {
+            if (entry.token_hash == token_hash) {
+                if (auto p = entry.participant.lock()) targets.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& p : targets) p->close(close_signed_out, "signed out");
+}
+
+void live_hub::shutdown() {
+    std::vector<std::shared_ptr<room_slot>> all;
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        for (auto& [id, slot] : impl_->rooms) all.push_back(slot);
+    }
+    impl_->timer.cancel();
+    for (auto& slot : all) {
+        asio::post(slot->strand, [slot] { slot->room.close_all(close_going_away, "the server is shutting down"); });
+    }
+}
+
+void live_hub::delivery_changed(const delivery_change& change) {
+    if (change.before.mode == change.after.mode) return;
+    if (auto slot = impl_->find(change.session_id)) {
+        asio::post(slot->strand, [slot, mode = change.after.mode, reason = change.after.reason] {
+            slot->room.change_mode(mode, reason);
+        });
+    }
+}
+
+std::size_t live_hub::room_count() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->rooms.size();
+}
+
+std::size_t live_hub::socket_count() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->sockets.size();
+}
+
+}  // namespace daring::server

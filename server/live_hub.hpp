@@ -1,0 +1,62 @@
+#pragma once
+// Every live room of the process, each on its own strand; the bridge between WebSocket
+// sessions (which post here) and rooms. Thread-safe. Asio stays in live_hub.cpp.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/clock.hpp"
+#include "server/delivery_service.hpp"
+#include "server/live_room.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace daring::server {
+
+// What the HTTP layer found out about a live connection before upgrading it.
+struct live_admission {
+    room_info room;
+    live_member member;
+    std::optional<std::uint64_t> resume;
+    std::string token_hash;                   // the login session behind the socket
+    protocol::unix_seconds deadline = 0;      // when that login session expires
+};
+
+class live_hub : public delivery_listener {
+public:
+    live_hub(boost::asio::io_context& ioc, const clock& clk);
+    ~live_hub() override;
+
+    // Starts the once-a-second timer (presence coalescing, login expiry).
+    void start();
+    // Creates the room of a session that just went live (no-op when it exists).
+    void open(const room_info& info);
+    // Broadcasts session_ended, closes the room's sockets with 1000, forgets the room.
+    void end(std::int64_t session_id);
+    // A socket joins (creating the room after a restart) / leaves / sends a text message.
+    void attach(const std::shared_ptr<live_participant>& p, const live_admission& a);
+    void detach(std::int64_t session_id, live_participant* p);
+    void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text);
+    // Closes the sockets of a login session (logout) with 4001.
+    void close_token(const std::string& token_hash);
+    // Server shutdown: every socket closes with 1001; no new rooms.
+    void shutdown();
+    void delivery_changed(const delivery_change& change) override;
+
+    // Called (on a room strand) when a trainer sends end_session; it must persist the end and
+    // then call end(). Set before serving.
+    std::function<void(std::int64_t session_id, std::int64_t user_id)> on_end_requested;
+
+    std::size_t room_count() const;
+    std::size_t socket_count() const;
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+}  // namespace daring::server

@@ -1,0 +1,157 @@
+// Going live: POST /sessions/{id}/start and /end, and the admission of WebSocket upgrades on
+// GET /sessions/{id}/live.
+#include <spdlog/spdlog.h>
+
+#include "server/app.hpp"
+#include "server/live_hub.hpp"
+#include "server/tokens.hpp"
+#include "storage/plan_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+using storage::connection;
+
+namespace {
+
+// The session if `u` may run it (admin, or a trainer assigned to its training).
+std::optional<session> runnable_session(connection& c, std::int64_t id, const user& u, bool& visible) {
+    auto s = storage::find_session(c, id);
+    visible = false;
+    if (!s) return std::nullopt;
+    if (u.user_role == role::admin) {
+        visible = true;
+        return s;
+    }
+    if (u.user_role == role::trainer && storage::is_trainer_of(c, s->training_id, u.id)) {
+        visible = true;
+        return s;
+    }
+    visible = u.user_role == role::trainee && storage::is_enrolled_in(c, s->training_id, u.id);
+    return std::nullopt;
+}
+
+room_info room_of(const session& s) { return {s.id, s.title, s.current.mode, s.slides}; }
+
+}  // namespace
+
+void add_live_routes(router& r, services& s, live_hub*& hub) {
+    const auto staff = access::roles({role::admin, role::trainer});
+
+    r.add("POST", "/api/v1/sessions/{id:int}/start", staff, [&s, &hub](request_context& ctx) {
+        const auto id = ctx.params.integer("id");
+        const auto now = s.clk.now();
+        auto started = s.db.write([&](connection& c) {
+            bool visible = false;
+            auto found = runnable_session(c, id, ctx.user(), visible);
+            if (!found) {
+                if (visible) throw http_error(403, "forbidden", "Only the assigned trainers or an admin can start it");
+                throw http_error(404, "not_found", "No such session");
+            }
+            if (!storage::start_session(c, id, ctx.user().id, now)) {
+                throw http_error(409, "invalid_state",
+                                 "Only a scheduled session can start; this one is " +
+                                     std::string(to_string(found->current.status)));
+            }
+            ctx.audit(c, "session.start", "session:" + std::to_string(id));
+            return *storage::find_session(c, id);
+        });
+        if (hub) hub->open(room_of(started));
+        return json_response(200, to_json(started));
+    });
+
+    r.add("POST", "/api/v1/sessions/{id:int}/end", staff, [&s, &hub](request_context& ctx) {
+        const auto id = ctx.params.integer("id");
+        const auto now = s.clk.now();
+        auto ended = s.db.write([&](connection& c) {
+            bool visible = false;
+            auto found = runnable_session(c, id, ctx.user(), visible);
+            if (!found) {
+                if (visible) throw http_error(403, "forbidden", "Only the assigned trainers or an admin can end it");
+                throw http_error(404, "not_found", "No such session");
+            }
+            if (!storage::end_session(c, id, ctx.user().id, now)) {
+                throw http_error(409, "invalid_state",
+                                 "Only a live session can end; this one is " +
+                                     std::string(to_string(found->current.status)));
+            }
+            ctx.audit(c, "session.end", "session:" + std::to_string(id));
+            return *storage::find_session(c, id);
+        });
+        if (hub) hub->end(id);
+        return json_response(200, to_json(ended));
+    });
+
+    // Reached only without the Upgrade headers: the live endpoint is a WebSocket.
+    r.add("GET", "/api/v1/sessions/{id:int}/live", access::signed_in(), [](request_context&) -> http_response {
+        auto res = error_response(426, "upgrade_required", "Connect with a WebSocket client");
+        res.set_header("Upgrade", "websocket");
+        return res;
+    });
+}
+
+std::optional<std::int64_t> live_session_id(std::string_view path) {
+    constexpr std::string_view prefix = "/api/v1/sessions/";
+    constexpr std::string_view suffix = "/live";
+    if (!path.starts_with(prefix) || !path.ends_with(suffix)) return std::nullopt;
+    auto digits = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (digits.empty() || digits.size() > 18) return std::nullopt;
+    std::int64_t id = 0;
+    for (char ch : digits) {
+        if (ch < '0' || ch > '9') return std::nullopt;
+        id = id * 10 + (ch - '0');
+    }
+    return id;
+}
+
+std::variant<live_admission, http_response> app::admit_live(const http_request& req) noexcept {
+    try {
+        auto id = live_session_id(req.path);
+        if (!id) return error_response(404, "not_found", "No such resource");
+        // Browsers always send Origin on a WebSocket: it must be ours or an allowed one.
+        auto origin = req.header("origin");
+        if (!origin.empty()) {
+            const std::string own = std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+            bool allowed = origin == own;
+            for (const auto& o : options_.allowed_origins) allowed |= origin == o;
+            if (!allowed) return error_response(403, "forbidden_origin", "Connections from this origin are not allowed");
+        }
+        auto presented = token_of(req);
+        auto login = presented.token.empty() ? std::nullopt : auth_.authenticate(presented.token);
+        if (!login) return error_response(401, "unauthenticated", "Sign in first");
+        std::optional<std::uint64_t> resume;
+        if (auto r = req.query_param("resume")) {
+            if (r->empty() || r->size() > 19 || r->find_first_not_of("0123456789") != std::string::npos) {
+                return error_response(400, "invalid_query", "resume must be a seq number", "resume");
+            }
+            resume = std::stoull(*r);
+        }
+        const auto& u = login->user;
+        auto found = services_.db.read([&](storage::connection& c) -> std::optional<session> {
+            auto s = storage::find_session(c, *id);
+            if (!s) return std::nullopt;
+            if (u.user_role == role::trainer && !storage::is_trainer_of(c, s->training_id, u.id)) return std::nullopt;
+            if (u.user_role == role::trainee && !storage::is_enrolled_in(c, s->training_id, u.id)) return std::nullopt;
+            return s;
+        });
+        if (!found) return error_response(404, "not_found", "No such session");
+        if (found->current.status != session_status::live) {
+            return error_response(409, "session_not_live", "The session is " + std::string(to_string(found->current.status)));
+        }
+        if (found->current.mode == delivery_mode::in_person) {
+            return error_response(409, "session_not_online", "The session is held in person");
+        }
+        live_admission a;
+        a.room = room_info{found->id, found->title, found->current.mode, found->slides};
+        a.member = live_member{u.id, u.full_name, u.user_role};
+        a.resume = resume;
+        a.token_hash = sha256_hex(presented.token);
+        a.deadline = std::min(login->created_at + session_absolute_timeout, services_.clk.now() + session_idle_timeout);
+        return a;
+    } catch (const std::exception& e) {
+        spdlog::error("live admission failed: {}", e.what());
+        return error_response(503, "unavailable", "Try again shortly");
+    }
+}
+
+}  // namespace daring::server

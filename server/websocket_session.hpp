@@ -1,0 +1,29 @@
+#pragma once
+// A live WebSocket connection: the upgrade, a reader and a writer coroutine, a bounded send
+// queue. Included only by http_server.cpp and websocket_session.cpp (it brings Beast).
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include "server/live_hub.hpp"
+
+namespace daring::server {
+
+// Send queue bounds per connection: beyond either the client is closed with 4008 and may resume.
+inline constexpr std::size_t send_queue_limit_messages = 1024;
+inline constexpr std::size_t send_queue_limit_bytes = 1 << 20;
+// The transport refuses frames beyond this outright (1009); the protocol answers anything over
+// protocol::live::message_limit (64 KiB) with an error and keeps the connection.
+inline constexpr std::size_t websocket_read_limit = 256 * 1024;
+
+using live_request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// Accepts the upgrade and runs the connection until it closes.
+boost::asio::awaitable<void> run_live_socket(boost::beast::tcp_stream stream, live_request req,
+                                             live_admission admission, live_hub& hub);
+boost::asio::awaitable<void> run_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
+                                             live_request req, live_admission admission, live_hub& hub);
+
+}  // namespace daring::server

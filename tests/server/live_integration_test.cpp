@@ -1,0 +1,252 @@
+// Live sessions over real WebSockets against the real binary.
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "tests/support/plan_fixture.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace daring::test;
+using nlohmann::json;
+
+namespace {
+
+class Live : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::filesystem::create_directories(dir.file("web"));
+        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
+        http = std::make_unique<http_client>(server->port());
+        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        ASSERT_EQ(admin->post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}}).status, 201);
+        auto f = admin->post("/api/v1/funding-sources", {{"code", "DAK"}, {"name", "DAK"}, {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 1}});
+        training = admin->post("/api/v1/trainings", {{"title", "Desain Kemasan"}, {"region_code", "62.71"}, {"funding_source_id", f.json()["id"]},
+                                                     {"planned_mode", "online"}, {"switch_policy", "auto"}}).json()["id"];
+        std::string csv = "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
+                          "outsider,password-live,Orang Luar,trainee\n";
+        for (int i = 1; i <= trainee_count; ++i) csv += "siswa" + std::to_string(i) + ",password-live,Siswa " + std::to_string(i) + ",trainee\n";
+        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
+        std::string names;
+        for (int i = 1; i <= trainee_count; ++i) names += "siswa" + std::to_string(i) + "\n";
+        ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
+        auto trainer_id = admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"];
+        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status, 201);
+        session = admin->post(training_path() + "/sessions",
+                              {{"title", "Sesi langsung"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)},
+                               {"slides", {{{"title", "S0"}, {"body", "nol"}}, {{"title", "S1"}, {"body", "satu"}},
+                                           {{"title", "S2"}, {"body", "dua"}}, {{"title", "S3"}, {"body", "tiga"}}}}}).json()["id"];
+        trainer_token = login_token(*http, "pelatih.live", "password-live");
+        trainer = std::make_unique<api_client>(*http, trainer_token);
+    }
+
+    std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
+    std::string live_path(std::optional<std::uint64_t> resume = std::nullopt) const {
+        return "/api/v1/sessions/" + std::to_string(session) + "/live" + (resume ? "?resume=" + std::to_string(*resume) : "");
+    }
+    void start() { ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object()).status, 200); }
+    std::unique_ptr<ws_client> connect(const std::string& token, std::optional<std::uint64_t> resume = std::nullopt,
+                                       std::vector<std::pair<std::string, std::string>> extra = {}) {
+        extra.emplace_back("Authorization", "Bearer " + token);
+        return std::make_unique<ws_client>(server->port(), live_path(resume), extra);
+    }
+    std::string trainee_token(int i) { return login_token(*http, "siswa" + std::to_string(i), "password-live"); }
+
+    static constexpr int trainee_count = 50;
+    temp_dir dir;
+    std::unique_ptr<server_process> server;
+    std::unique_ptr<http_client> http;
+    std::unique_ptr<api_client> admin, trainer;
+    std::string trainer_token;
+    std::int64_t training = 0, session = 0;
+};
+
+}  // namespace
+
+TEST_F(Live, RefusesUpgradesBeforeTheSessionIsLiveAndToStrangers) {
+    auto early = connect(trainee_token(1));
+    EXPECT_EQ(early->status(), 409);
+    EXPECT_EQ(json::parse(early->error_body())["error"]["code"], "session_not_live");
+    start();
+    ws_client anonymous(server->port(), live_path(), {});
+    EXPECT_EQ(anonymous.status(), 401);
+    auto outsider = connect(login_token(*http, "outsider", "password-live"));
+    EXPECT_EQ(outsider->status(), 404);
+    auto foreign = connect(trainee_token(1), std::nullopt, {{"Origin", "https://evil.example"}});
+    EXPECT_EQ(foreign->status(), 403);
+    EXPECT_EQ(json::parse(foreign->error_body())["error"]["code"], "forbidden_origin");
+    auto own = connect(trainee_token(1), std::nullopt, {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}});
+    EXPECT_EQ(own->status(), 101);
+    auto bad_resume = connect(trainee_token(1), std::nullopt);
+    EXPECT_EQ(bad_resume->status(), 101);
+    ws_client junk_resume(server->port(), live_path() + "?resume=abc", {{"Authorization", "Bearer " + trainee_token(1)}});
+    EXPECT_EQ(junk_resume.status(), 400);
+    // Without Upgrade headers the endpoint explains itself.
+    EXPECT_EQ(trainer->get(live_path()).status, 426);
+}
+
+TEST_F(Live, FiftyTraineesReceiveEverySlideExactlyOnceInOrder) {
+    start();
+    std::vector<std::unique_ptr<ws_client>> trainees;
+    for (int i = 1; i <= trainee_count; ++i) {
+        trainees.push_back(connect(trainee_token(i)));
+        ASSERT_EQ(trainees.back()->status(), 101);
+        auto w = trainees.back()->next_of("welcome");
+        ASSERT_TRUE(w.has_value());
+        EXPECT_EQ((*w)["role"], "trainee");
+    }
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome").has_value());
+    for (int round = 0; round < 3; ++round) {
+        for (int index : {1, 2, 3}) t->send_json({{"type", "show_slide"}, {"index", index}, {"id", round * 10 + index}});
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let any duplicate arrive
+    for (auto& c : trainees) {
+        std::vector<int> indexes;
+        std::uint64_t last_seq = 0;
+        for (int k = 0; k < 9; ++k) {
+            auto s = c->next_of("slide");
+            ASSERT_TRUE(s.has_value()) << "slide " << k;
+            indexes.push_back((*s)["index"]);
+            EXPECT_GT((*s)["seq"].get<std::uint64_t>(), last_seq);
+            last_seq = (*s)["seq"];
+        }
+        EXPECT_EQ(indexes, (std::vector<int>{1, 2, 3, 1, 2, 3, 1, 2, 3}));
+        EXPECT_FALSE(c->next_of("slide", std::chrono::milliseconds(1)).has_value());  // exactly once
+    }
+    int acks = 0;
+    while (auto a = t->next_of("ack", std::chrono::milliseconds(500))) ++acks;
+    EXPECT_EQ(acks, 9);
+}
+
+TEST_F(Live, ResumeAfterADropReplaysExactlyTheMissedEvents) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    const auto token = trainee_token(1);
+    auto phone = connect(token);
+    ASSERT_TRUE(phone->next_of("welcome"));
+    t->send_json({{"type", "show_slide"}, {"index", 1}});
+    auto seen = phone->next_of("slide");
+    ASSERT_TRUE(seen);
+    const auto last = (*seen)["seq"].get<std::uint64_t>();
+    phone->drop();
+    t->send_json({{"type", "show_slide"}, {"index", 2}});
+    t->send_json({{"type", "chat"}, {"text", "Sudah sampai slide dua"}});
+    t->send_json({{"type", "show_slide"}, {"index", 3}});
+    ASSERT_TRUE(t->next_of("slide"));  // the trainer saw them go out
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto back = connect(token, last);
+    auto w = back->next_of("welcome");
+    ASSERT_TRUE(w);
+    EXPECT_EQ((*w)["resumed"], true);
+    std::vector<std::string> replay;
+    for (;;) {
+        auto m = back->next(std::chrono::milliseconds(300));
+        if (!m) break;
+        if ((*m)["type"] == "presence") continue;
+        EXPECT_GT((*m)["seq"].get<std::uint64_t>(), last);
+        replay.push_back((*m)["type"].get<std::string>() + ((*m).contains("index") ? std::to_string((*m)["index"].get<int>()) : ""));
+    }
+    EXPECT_EQ(replay, (std::vector<std::string>{"slide2", "chat", "slide3"}));
+    // A seq the ring never held gives a fresh snapshot instead.
+    auto stale = connect(token, 5);
+    auto fresh = stale->next_of("welcome");
+    ASSERT_TRUE(fresh);
+    EXPECT_EQ((*fresh)["resumed"], false);
+    EXPECT_EQ((*fresh)["slide"]["index"], 3);
+}
+
+TEST_F(Live, ATraineeSendingATrainerMessageIsRefusedAndStaysConnected) {
+    start();
+    auto phone = connect(trainee_token(2));
+    ASSERT_TRUE(phone->next_of("welcome"));
+    phone->send_json({{"type", "show_slide"}, {"index", 2}, {"id", "x1"}});
+    auto e = phone->next_of("error");
+    ASSERT_TRUE(e);
+    EXPECT_EQ((*e)["code"], "forbidden");
+    EXPECT_EQ((*e)["id"], "x1");
+    phone->send_json({{"type", "chat"}, {"text", "Selamat pagi"}, {"id", "c1"}});
+    auto ack = phone->next_of("ack");
+    ASSERT_TRUE(ack);
+    EXPECT_EQ((*ack)["id"], "c1");
+    EXPECT_TRUE(phone->open());
+}
+
+TEST_F(Live, AnswersMalformedAndOversizeMessagesAndClosesAbuse) {
+    start();
+    auto phone = connect(trainee_token(3));
+    ASSERT_TRUE(phone->next_of("welcome"));
+    phone->send_text("{not json");
+    EXPECT_EQ((*phone->next_of("error"))["code"], "malformed_json");
+    phone->send_text(R"({"type":"warp"})");
+    EXPECT_EQ((*phone->next_of("error"))["code"], "unknown_type");
+    phone->send_text(R"({"type":"hand"})");
+    EXPECT_EQ((*phone->next_of("error"))["code"], "missing_field");
+    phone->send_text(std::string(70 * 1024, ' '));
+    EXPECT_EQ((*phone->next_of("error"))["code"], "message_too_large");
+    EXPECT_TRUE(phone->open());
+    for (int i = 0; i < 50; ++i) phone->send_text("[");
+    EXPECT_EQ(phone->wait_closed(), 1008);
+    // Beyond the transport limit the frame itself is refused.
+    auto big = connect(trainee_token(4));
+    ASSERT_TRUE(big->next_of("welcome"));
+    big->send_text(std::string(300 * 1024, 'x'));
+    EXPECT_EQ(big->wait_closed(), 1009);
+}
+
+TEST_F(Live, LogoutClosesThatUsersSocketsWithinASecond) {
+    start();
+    const auto token = trainee_token(5);
+    auto phone = connect(token);
+    ASSERT_TRUE(phone->next_of("welcome"));
+    auto other = connect(trainee_token(6));
+    ASSERT_TRUE(other->next_of("welcome"));
+    api_client me(*http, token);
+    ASSERT_EQ(me.post("/api/v1/auth/logout", json::object()).status, 204);
+    EXPECT_EQ(phone->wait_closed(std::chrono::seconds(1)), 4001);
+    EXPECT_TRUE(other->open());
+}
+
+TEST_F(Live, EndingTheSessionTellsEveryoneAndClosesTheSockets) {
+    start();
+    auto phone = connect(trainee_token(7));
+    ASSERT_TRUE(phone->next_of("welcome"));
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    t->send_json({{"type", "end_session"}, {"id", "end"}});
+    EXPECT_TRUE(phone->next_of("session_ended").has_value());
+    EXPECT_EQ(phone->wait_closed(), 1000);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    auto s = admin->get("/api/v1/sessions/" + std::to_string(session)).json();
+    EXPECT_EQ(s["delivery"]["status"], "ended");
+    EXPECT_EQ(connect(trainee_token(7))->status(), 409);
+    EXPECT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object()).status, 409);
+}
+
+TEST_F(Live, StartAndEndBelongToAssignedTrainersAndAdmins) {
+    const auto path = "/api/v1/sessions/" + std::to_string(session);
+    api_client trainee(*http, trainee_token(8));
+    EXPECT_EQ(trainee.post(path + "/start", json::object()).status, 403);
+    EXPECT_EQ(trainer->post(path + "/end", json::object()).status, 409);  // not live yet
+    start();
+    EXPECT_EQ(trainer->post(path + "/start", json::object()).status, 409);  // already live
+    auto phone = connect(trainee_token(8));
+    ASSERT_TRUE(phone->next_of("welcome"));
+    auto ended = admin->post(path + "/end", json::object());
+    EXPECT_EQ(ended.status, 200);
+    EXPECT_EQ(ended.json()["delivery"]["status"], "ended");
+    EXPECT_TRUE(phone->next_of("session_ended").has_value());
+    EXPECT_EQ(phone->wait_closed(), 1000);
+}
+
+TEST_F(Live, SigtermClosesSocketsWith1001AndExitsZero) {
+    start();
+    auto phone = connect(trainee_token(9));
+    ASSERT_TRUE(phone->next_of("welcome"));
+    std::thread stopper([&] { EXPECT_EQ(server->stop(SIGTERM), 0); });
+    EXPECT_EQ(phone->wait_closed(), 1001);
+    stopper.join();
+}
