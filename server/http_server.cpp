@@ -201,6 +201,8 @@ awaitable<void> http_server::impl::accept_loop() {
             asio::co_spawn(ex, refuse(std::move(socket)), asio::detached);
             continue;
         }
+        beast::error_code nodelay_ec;
+        socket.set_option(tcp::no_delay(true), nodelay_ec);  // small live messages go out at once
         auto ex = socket.get_executor();
         if (tls) {
             asio::co_spawn(ex, run_tls(std::move(socket)), asio::detached);

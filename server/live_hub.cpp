@@ -17,10 +17,30 @@ namespace asio = boost::asio;
 
 namespace {
 
-struct room_slot {
-    explicit room_slot(asio::io_context& ioc, live_room r) : strand(asio::make_strand(ioc)), room(std::move(r)) {}
+// Events wait up to `gather_window` for more before they go out, so a burst (several slides, a
+// slide and a chat) reaches each client in one write. The window costs each event at most 1 ms.
+constexpr auto gather_window = std::chrono::milliseconds(1);
+
+struct room_slot : std::enable_shared_from_this<room_slot> {
+    explicit room_slot(asio::io_context& ioc, live_room r)
+        : strand(asio::make_strand(ioc)), room(std::move(r)), flush_timer(strand) {
+        room.set_deferred_delivery(true);
+    }
     asio::strand<asio::io_context::executor_type> strand;
-    live_room room;  // touched only on `strand`
+    live_room room;  // everything here is touched only on `strand`
+    asio::steady_timer flush_timer;
+    bool flush_armed = false;
+
+    // After any room operation: deliver what it produced, now or after a short gathering window.
+    void settle() {
+        if (!room.has_pending() || flush_armed) return;
+        flush_armed = true;
+        flush_timer.expires_after(gather_window);
+        flush_timer.async_wait([self = shared_from_this()](const boost::system::error_code&) {
+            self->flush_armed = false;
+            self->room.flush();
+        });
+    }
 };
 
 struct socket_entry {
@@ -82,7 +102,10 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 }
             }
             for (auto& slot : all) {
-                asio::post(slot->strand, [slot, now] { slot->room.tick(now); });
+                asio::post(slot->strand, [slot, now] {
+                    slot->room.tick(now);
+                    slot->settle();
+                });
             }
             for (auto& p : expired) p->close(close_signed_out, "the login session expired");
             self->tick();
@@ -129,6 +152,7 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
             return;
         }
         slot->room.join(p, member, resume, now);
+        slot->settle();
     });
 }
 
@@ -147,6 +171,7 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
     if (!slot) return;
     asio::post(slot->strand, [this, slot, p, text = std::move(text), i = impl_] {
         auto outcome = slot->room.receive(p.get(), text, i->clk.now());
+        slot->settle();
         if (outcome == live_room::outcome::end_requested && on_end_requested) {
             auto member = slot->room.member_of(p.get());
             on_end_requested(slot->room.session_id(), member ? member->user_id : 0);
@@ -185,6 +210,7 @@ void live_hub::delivery_changed(const delivery_change& change) {
     if (auto slot = impl_->find(change.session_id)) {
         asio::post(slot->strand, [slot, mode = change.after.mode, reason = change.after.reason] {
             slot->room.change_mode(mode, reason);
+            slot->settle();
         });
     }
 }

@@ -78,6 +78,25 @@ std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bo
     }
     ring_.push_back({seq, all, staff});
     while (ring_.size() > limits_.ring_capacity) ring_.pop_front();
+    if (deferred_) {
+        outbox_.push_back({seq, all, staff});
+    } else {
+        const event ev{seq, all, staff};
+        fan_out({&ev});
+    }
+    return seq;
+}
+
+void live_room::flush() {
+    if (outbox_.empty()) return;
+    std::vector<const event*> events;
+    events.reserve(outbox_.size());
+    for (const auto& ev : outbox_) events.push_back(&ev);
+    fan_out(events);
+    outbox_.clear();
+}
+
+void live_room::fan_out(const std::vector<const event*>& events) {
     // Collect first: a participant may leave (evicted) while we deliver.
     std::vector<std::pair<std::shared_ptr<live_participant>, bool>> targets;
     targets.reserve(members_.size());
@@ -85,14 +104,17 @@ std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bo
         if (auto p = c.participant.lock()) targets.emplace_back(std::move(p), c.member.staff());
     }
     for (auto& [p, is_staff] : targets) {
-        const auto& msg = is_staff && staff ? staff : all;
-        if (msg) p->deliver(msg);
+        // All pending events back to back: the connection writes them as one frame.
+        for (const auto* ev : events) {
+            const auto& msg = is_staff && ev->for_staff ? ev->for_staff : ev->for_all;
+            if (msg) p->deliver(msg);
+        }
     }
-    return seq;
 }
 
 void live_room::join(const std::shared_ptr<live_participant>& p, const live_member& m,
                      std::optional<std::uint64_t> resume, protocol::unix_seconds now) {
+    flush();  // pending events belong to those already here; the newcomer's welcome includes them
     auto& c = members_[p.get()];
     c.participant = p;
     c.member = m;
@@ -143,7 +165,8 @@ void live_room::refuse(live_participant* p, connection& c, const json& id, std::
     send(p, live::error_message(id, code, message, field));
     auto& bad = c.bad;
     bad.push_back(now);
-    while (!bad.empty() && bad.front() <= now - limits_.abuse_window) bad.pop_front();
+    bad.erase(bad.begin(), std::find_if(bad.begin(), bad.end(),
+                                        [&](protocol::unix_seconds t) { return t > now - limits_.abuse_window; }));
     if (static_cast<int>(bad.size()) >= limits_.abuse_limit) {
         p->close(close_policy, "too many invalid messages");
     }
@@ -243,11 +266,13 @@ void live_room::change_mode(protocol::delivery_mode mode, const std::string& rea
 void live_room::end(int close_code) {
     if (ended_) return;
     broadcast({{"type", "session_ended"}});
+    flush();
     ended_ = true;
     close_all(close_code, "the session ended");
 }
 
 void live_room::close_all(int close_code, std::string_view reason) {
+    flush();
     std::vector<std::shared_ptr<live_participant>> all;
     for (auto& [raw, c] : members_)
         if (auto p = c.participant.lock()) all.push_back(std::move(p));

@@ -94,6 +94,12 @@ public:
         if (it == members_.end()) return std::nullopt;
         return it->second.member;
     }
+    // Deferred delivery: broadcast events wait in an outbox until flush(), so a burst of events
+    // reaches each client as one write. Off by default (events go out at once).
+    void set_deferred_delivery(bool deferred) { deferred_ = deferred; }
+    bool has_pending() const { return !outbox_.empty(); }
+    void flush();
+
     std::uint64_t seq() const { return seq_; }
     std::size_t online_users() const { return online_.size(); }
     std::size_t connections() const { return members_.size(); }
@@ -110,14 +116,15 @@ private:
     struct connection {
         std::weak_ptr<live_participant> participant;
         live_member member;
-        std::deque<protocol::unix_seconds> bad;  // times of recent bad messages
+        std::vector<protocol::unix_seconds> bad;  // times of recent bad messages (at most abuse_limit)
     };
 
-    // Assigns the next seq to `body` (and `staff_body`), serialises each once, fans out, keeps
-    // the event in the ring.
+    // Assigns the next seq to `body` (and `staff_body`), serialises each once, keeps the event in
+    // the ring and fans it out (now, or at the next flush when delivery is deferred).
     std::uint64_t broadcast(protocol::json body, std::optional<protocol::json> staff_body = std::nullopt,
                             bool staff_only = false);
     void send(live_participant* p, std::string text);
+    void fan_out(const std::vector<const struct event*>& events);
     void refuse(live_participant* p, connection& c, const protocol::json& id, std::string_view code,
                 std::string_view message, protocol::unix_seconds now, std::string_view field = {});
     protocol::json welcome(const connection& c, bool resumed) const;
@@ -137,6 +144,8 @@ private:
     std::unordered_map<std::int64_t, std::deque<protocol::unix_seconds>> chat_times_;
     std::deque<std::pair<std::uint64_t, protocol::json>> chat_;  // recent chat events by seq
     std::deque<event> ring_;
+    std::vector<event> outbox_;
+    bool deferred_ = false;
     bool presence_dirty_ = false;
     protocol::unix_seconds last_presence_ = 0;
 };

@@ -11,7 +11,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <deque>
 #include <mutex>
 
 namespace daring::server {
@@ -27,10 +26,7 @@ template <class Stream>
 class ws_session : public live_participant, public std::enable_shared_from_this<ws_session<Stream>> {
 public:
     ws_session(Stream&& stream, live_hub& hub, live_admission admission)
-        : ws_(std::move(stream)),
-          wake_(ws_.get_executor()),
-          hub_(hub),
-          admission_(std::move(admission)) {}
+        : ws_(std::move(stream)), hub_(hub), admission_(std::move(admission)) {}
 
     asio::awaitable<void> run(live_request req) {
         auto self = this->shared_from_this();
@@ -40,17 +36,21 @@ public:
             [](websocket::response_type& res) { res.set(beast::http::field::server, "daring"); }));
         ws_.read_message_max(websocket_read_limit);
         ws_.auto_fragment(false);
+        // Unmasked, unfragmented, uncompressed server writes go straight from the shared buffers;
+        // the stream's own write buffer would only hold 4 KiB per idle phone.
+        ws_.write_buffer_bytes(8);
         auto [aec] = co_await ws_.async_accept(req, use_tuple);
+        req = {};
         if (aec) co_return;
-        open_ = true;
         hub_.attach(self, admission_);
-        asio::co_spawn(ws_.get_executor(), writer(), asio::detached);
+        // The room has its own copy; keep only what identifies the socket.
+        session_id_ = admission_.room.session_id;
+        admission_ = {};
         co_await reader();
-        request_close(0, {});  // the reader ended: stop the writer too
-        hub_.detach(admission_.room.session_id, this);
-        // Let the writer finish its close handshake before the connection counts as gone.
+        request_close(0, {});  // the reader ended: stop writing too
+        hub_.detach(session_id_, this);
         asio::steady_timer pause(ws_.get_executor());
-        while (writing_) {
+        while (writing_) {  // let a close handshake in progress finish
             pause.expires_after(std::chrono::milliseconds(5));
             co_await pause.async_wait(use_tuple);
         }
@@ -63,7 +63,7 @@ public:
             if (close_code_ != -1) return;
             if (queue_.size() >= send_queue_limit_messages || queued_bytes_ + m->size() > send_queue_limit_bytes) {
                 close_code_ = close_slow_consumer;
-                queue_.clear();
+                std::vector<shared_message>().swap(queue_);
                 queued_bytes_ = 0;
             } else {
                 queue_.push_back(m);
@@ -91,8 +91,12 @@ private:
         if (wake) signal_writer();
     }
 
+    // On the connection's strand: starts a write unless one is running (it will pick up the
+    // queue when it completes).
     void signal_writer() {
-        asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->wake_.cancel(); });
+        asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
+            if (!self->writing_) self->write_next();
+        });
     }
 
     asio::awaitable<void> reader() {
@@ -101,72 +105,73 @@ private:
         for (;;) {
             auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
             if (ec) co_return;
-            hub_.receive(admission_.room.session_id, self, beast::buffers_to_string(buffer.data()));
+            hub_.receive(session_id_, self, beast::buffers_to_string(buffer.data()));
             buffer.consume(buffer.size());
-            // A small buffer once idle: thousands of quiet phones must stay cheap.
-            if (buffer.capacity() > 4096) buffer.shrink_to_fit();
+            buffer.shrink_to_fit();  // an idle phone holds no read buffer
         }
     }
 
-    asio::awaitable<void> writer() {
-        auto self = this->shared_from_this();
-        writing_ = true;
-        std::vector<shared_message> batch;
-        std::string joined;
-        for (;;) {
-            int code = -1;
-            std::string reason;
-            {
-                std::lock_guard lock(mutex_);
-                batch.assign(queue_.begin(), queue_.end());
-                queue_.clear();
-                queued_bytes_ = 0;
-                code = close_code_;
-                reason = close_reason_;
-                wake_pending_ = false;
-            }
-            if (!batch.empty() && code != close_slow_consumer) {
-                // Several queued messages go out as one frame (a JSON array): one syscall, not many.
-                beast::error_code ec;
-                if (batch.size() == 1) {
-                    std::tie(ec, std::ignore) = co_await ws_.async_write(asio::buffer(*batch.front()), use_tuple);
-                } else {
-                    joined.clear();
-                    joined.push_back('[');
-                    for (std::size_t i = 0; i < batch.size(); ++i) {
-                        if (i) joined.push_back(',');
-                        joined.append(*batch[i]);
-                    }
-                    joined.push_back(']');
-                    std::tie(ec, std::ignore) = co_await ws_.async_write(asio::buffer(joined), use_tuple);
-                    if (joined.capacity() > 64 * 1024) std::string().swap(joined);
-                }
-                batch.clear();
-                if (ec) break;
-                continue;  // more may have arrived while writing
-            }
-            if (code != -1) {
-                if (code > 0 && ws_.is_open()) {
-                    websocket::close_reason cr(static_cast<websocket::close_code>(code), reason);
-                    co_await ws_.async_close(cr, use_tuple);
-                }
-                break;
-            }
-            wake_.expires_at(asio::steady_timer::time_point::max());
-            co_await wake_.async_wait(use_tuple);
+    // One write at a time, on the strand. Everything queued goes out in one frame: a lone
+    // message as it is (the shared buffer, no copy), several as a JSON array whose pieces are
+    // the shared buffers themselves (a gathered write, still no copy).
+    void write_next() {
+        int code;
+        {
+            std::lock_guard lock(mutex_);
+            sending_.swap(queue_);
+            queue_.clear();
+            queued_bytes_ = 0;
+            code = close_code_;
+            wake_pending_ = false;
         }
-        writing_ = false;
+        if (code == close_slow_consumer) sending_.clear();
+        if (sending_.empty()) {
+            writing_ = false;
+            if (code > 0 && ws_.is_open()) {
+                writing_ = true;
+                ws_.async_close(websocket::close_reason(static_cast<websocket::close_code>(code), close_reason_),
+                                [self = this->shared_from_this()](beast::error_code) { self->writing_ = false; });
+            }
+            if (queue_capacity_trim()) std::vector<shared_message>().swap(sending_);
+            return;
+        }
+        writing_ = true;
+        buffers_.clear();
+        if (sending_.size() == 1) {
+            buffers_.push_back(asio::buffer(*sending_.front()));
+        } else {
+            static constexpr char open_bracket = '[', comma = ',', close_bracket = ']';
+            buffers_.push_back(asio::buffer(&open_bracket, 1));
+            for (std::size_t i = 0; i < sending_.size(); ++i) {
+                if (i) buffers_.push_back(asio::buffer(&comma, 1));
+                buffers_.push_back(asio::buffer(*sending_[i]));
+            }
+            buffers_.push_back(asio::buffer(&close_bracket, 1));
+        }
+        ws_.async_write(buffers_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            self->sending_.clear();
+            if (ec) {
+                self->writing_ = false;
+                self->request_close(0, {});
+                return;
+            }
+            self->write_next();
+        });
     }
+
+    // Large batches leave large vectors behind; give the memory back once idle.
+    bool queue_capacity_trim() const { return sending_.capacity() > 16; }
 
     websocket::stream<Stream> ws_;
-    asio::steady_timer wake_;  // the writer sleeps on it; signal_writer() cancels it
     live_hub& hub_;
-    live_admission admission_;
-    bool open_ = false;
-    bool writing_ = false;  // touched on the connection's strand only
+    live_admission admission_;  // until attached
+    std::int64_t session_id_ = 0;
+    bool writing_ = false;                      // strand only
+    std::vector<shared_message> sending_;       // strand only: the batch being written
+    std::vector<asio::const_buffer> buffers_;   // strand only
 
     std::mutex mutex_;  // guards queue_, queued_bytes_, close_code_, close_reason_, wake_pending_
-    std::deque<shared_message> queue_;
+    std::vector<shared_message> queue_;
     std::size_t queued_bytes_ = 0;
     int close_code_ = -1;  // -1 open; 0 closed by the peer or an error; >0 close with this code
     std::string close_reason_;

@@ -315,3 +315,30 @@ TEST(LiveRoom, RefusesASlideIndexBeyondTheDeck) {
     EXPECT_EQ(t->of_type("error").back()["code"], "invalid_field");
     EXPECT_EQ(room.current_slide(), 0);
 }
+
+TEST(LiveRoom, DeferredDeliveryHoldsABurstUntilTheFlushThenSendsItInOrder) {
+    live_room room(three_slides(), 1000);
+    room.set_deferred_delivery(true);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.flush();
+    const auto before = a->received.size();
+    for (int i : {1, 2, 0}) room.receive(t.get(), R"({"type":"show_slide","index":)" + std::to_string(i) + "}", 0);
+    EXPECT_EQ(a->received.size(), before);  // nothing yet
+    EXPECT_TRUE(room.has_pending());
+    room.flush();
+    auto slides = a->of_type("slide");
+    ASSERT_EQ(slides.size(), 3u);
+    EXPECT_EQ(slides[0]["index"], 1);
+    EXPECT_EQ(slides[2]["index"], 0);
+    // A newcomer during a pending burst gets it through the snapshot, not twice.
+    room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
+    auto late = std::make_shared<fake_participant>();
+    room.join(late, trainee(3), std::nullopt, 0);
+    room.flush();
+    EXPECT_EQ(late->received[0]["slide"]["index"], 1);
+    EXPECT_TRUE(late->of_type("slide").empty());
+    EXPECT_EQ(a->of_type("slide").size(), 4u);
+}

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -22,8 +23,10 @@ server_process::server_process(std::string db_path, std::string web_root,
 server_process::server_process(server_launch launch) {
     auto& extra_env = launch.extra_env;
     std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen", "127.0.0.1:0",
-                                     "--db", launch.db_path, "--web-root", launch.web_root,
-                                     "--threads", "2"};
+                                     "--db", launch.db_path, "--web-root", launch.web_root};
+    if (std::find(launch.extra_args.begin(), launch.extra_args.end(), "--threads") == launch.extra_args.end()) {
+        args.insert(args.end(), {"--threads", "2"});
+    }
     args.insert(args.end(), launch.extra_args.begin(), launch.extra_args.end());
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");

@@ -1,0 +1,482 @@
+// Load generator for live fan-out. Starts the real `daring` server (one I/O thread) and the
+// naive baseline server, opens N trainee WebSockets with epoll from this one process, has a
+// trainer push slides, and reports time-to-last-trainee p50/p99, deliveries per second, server
+// CPU microseconds per delivery and server memory per idle connection. It stops by itself and
+// targets loopback only.
+//
+//   live_load [--trainees N]... [--rate R] [--slides M] [--burst K] [--skip-naive]
+// Without --trainees it runs the targets: 1,000 trainees at 20 slides/s and 10,000 at 5/s, then
+// the burst comparison against the naive server at the first size.
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/http_client.hpp"
+#include "tests/support/plan_fixture.hpp"
+#include "tests/support/server_process.hpp"
+
+using namespace daring::test;
+using clock_type = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+double now_ms() {
+    return std::chrono::duration<double, std::milli>(clock_type::now().time_since_epoch()).count();
+}
+
+long cpu_ticks(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    std::getline(in, line);
+    auto close = line.rfind(')');
+    std::istringstream rest(line.substr(close + 2));
+    std::string field;
+    long utime = 0, stime = 0;
+    for (int i = 3; i <= 15 && rest >> field; ++i) {
+        if (i == 14) utime = std::stol(field);
+        if (i == 15) stime = std::stol(field);
+    }
+    return utime + stime;
+}
+
+long rss_kib(pid_t pid) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+std::string masked_text_frame(const std::string& payload) {
+    std::string f;
+    f.push_back(static_cast<char>(0x81));
+    if (payload.size() < 126) {
+        f.push_back(static_cast<char>(0x80 | payload.size()));
+    } else {
+        f.push_back(static_cast<char>(0x80 | 126));
+        f.push_back(static_cast<char>(payload.size() >> 8));
+        f.push_back(static_cast<char>(payload.size() & 0xFF));
+    }
+    const char mask[4] = {1, 2, 3, 4};
+    f.append(mask, 4);
+    for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+    return f;
+}
+
+struct connection {
+    int fd = -1;
+    bool open = false;
+    bool welcomed = false;
+    bool closed = false;
+    std::string in;
+    std::size_t slides = 0;
+};
+
+// Every client socket on one epoll set, in this thread.
+class swarm {
+public:
+    swarm(std::uint16_t port, std::string target, std::string auth_header)
+        : port_(port), target_(std::move(target)), auth_(std::move(auth_header)) {
+        ep_ = epoll_create1(0);
+    }
+    ~swarm() {
+        for (auto& c : conns_)
+            if (c.fd >= 0) ::close(c.fd);
+        ::close(ep_);
+    }
+
+    // Opens `n` sockets (at most `parallel` handshakes at a time); returns when all are welcomed.
+    bool open(std::size_t n, std::size_t parallel = 256) {
+        conns_.reserve(conns_.size() + n);
+        std::size_t started = 0;
+        const auto deadline = clock_type::now() + std::chrono::seconds(120);
+        while (clock_type::now() < deadline) {
+            while (started < n && pending_ < parallel) {
+                start_one();
+                ++started;
+            }
+            poll(50);
+            if (started == n && pending_ == 0) return failed_ == 0;
+        }
+        return false;
+    }
+
+    void send_all(std::size_t index, const std::string& frame) {
+        auto& c = conns_[index];
+        ::send(c.fd, frame.data(), frame.size(), MSG_NOSIGNAL);
+    }
+
+    // Processes events for up to `ms`; returns how many slide messages arrived.
+    std::size_t poll(int ms) {
+        epoll_event events[512];
+        int n = epoll_wait(ep_, events, 512, ms);
+        std::size_t before = total_slides_;
+        for (int i = 0; i < n; ++i) on_readable(events[i].data.u32);
+        return total_slides_ - before;
+    }
+
+    std::size_t size() const { return conns_.size(); }
+    const connection& at(std::size_t i) const { return conns_[i]; }
+    std::size_t total_slides() const { return total_slides_; }
+    std::size_t failed() const { return failed_; }
+    std::size_t frames() const { return frames_; }
+    double last_slide_ms = 0;
+
+private:
+    void start_one() {
+        connection c;
+        c.fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(c.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port_);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(c.fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+            ++failed_;
+            ::close(c.fd);
+            return;
+        }
+        std::string req = "GET " + target_ + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + auth_ + "\r\n";
+        ::send(c.fd, req.data(), req.size(), MSG_NOSIGNAL);
+        ::fcntl(c.fd, F_SETFL, O_NONBLOCK);
+        epoll_event ev{};
+        ev.events = EPOLLIN;
+        ev.data.u32 = static_cast<std::uint32_t>(conns_.size());
+        epoll_ctl(ep_, EPOLL_CTL_ADD, c.fd, &ev);
+        conns_.push_back(std::move(c));
+        ++pending_;
+    }
+
+    void on_readable(std::uint32_t index) {
+        auto& c = conns_[index];
+        char buf[65536];
+        for (;;) {
+            ssize_t n = ::recv(c.fd, buf, sizeof buf, 0);
+            if (n > 0) {
+                c.in.append(buf, static_cast<std::size_t>(n));
+                continue;
+            }
+            if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
+                if (!c.closed) {
+                    c.closed = true;
+                    if (!c.welcomed) {
+                        ++failed_;
+                        --pending_;
+                    }
+                    epoll_ctl(ep_, EPOLL_CTL_DEL, c.fd, nullptr);
+                }
+            }
+            break;
+        }
+        if (!c.open) {
+            auto end = c.in.find("\r\n\r\n");
+            if (end == std::string::npos) return;
+            if (c.in.compare(9, 3, "101") != 0) {
+                std::fprintf(stderr, "upgrade refused: %s\n", c.in.substr(0, c.in.find("\r\n")).c_str());
+                ++failed_;
+                --pending_;
+                c.closed = true;
+                return;
+            }
+            c.open = true;
+            c.in.erase(0, end + 4);
+        }
+        // Frames: count slide messages (a batch frame may hold several).
+        std::size_t pos = 0;
+        while (c.in.size() - pos >= 2) {
+            auto b1 = static_cast<unsigned char>(c.in[pos + 1]);
+            std::size_t len = b1 & 0x7F, header = 2;
+            if (len == 126) {
+                if (c.in.size() - pos < 4) break;
+                len = (static_cast<unsigned char>(c.in[pos + 2]) << 8) | static_cast<unsigned char>(c.in[pos + 3]);
+                header = 4;
+            } else if (len == 127) {
+                if (c.in.size() - pos < 10) break;
+                len = 0;
+                for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(c.in[pos + 2 + i]);
+                header = 10;
+            }
+            if (c.in.size() - pos < header + len) break;
+            std::string_view payload(c.in.data() + pos + header, len);
+            ++frames_;
+            if (!c.welcomed && payload.find("\"welcome\"") != std::string_view::npos) {
+                c.welcomed = true;
+                --pending_;
+            }
+            std::size_t at = 0, found = 0;
+            while ((at = payload.find("\"type\":\"slide\"", at)) != std::string_view::npos) {
+                ++found;
+                at += 14;
+            }
+            if (found) {
+                c.slides += found;
+                total_slides_ += found;
+                last_slide_ms = now_ms();
+            }
+            pos += header + len;
+        }
+        c.in.erase(0, pos);
+    }
+
+    std::uint16_t port_;
+    std::string target_;
+    std::string auth_;
+    int ep_;
+    std::vector<connection> conns_;
+    std::size_t pending_ = 0;
+    std::size_t failed_ = 0;
+    std::size_t total_slides_ = 0;
+    std::size_t frames_ = 0;
+};
+
+struct fanout_result {
+    double p50_ms = 0, p99_ms = 0, deliveries_per_s = 0, cpu_us_per_delivery = 0;
+    std::size_t delivered = 0, expected = 0, frames = 0;
+};
+
+// The trainer (connection 0 of `trainer`) sends `slides` show_slide messages: at `rate` per
+// second, or in bursts of `burst` sent back to back (waiting for each burst to land).
+fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int slides, double rate, int burst) {
+    fanout_result r;
+    const std::size_t n = trainees.size();
+    std::vector<double> sent(slides), last(slides, 0);
+    const std::size_t base = trainees.total_slides();
+    const std::size_t frames_before = trainees.frames();
+    const long cpu_before = cpu_ticks(server);
+    const double start = now_ms();
+    int next = 0;
+    // The k-th slide delivered to every trainee: count per trainee how many it has seen.
+    std::vector<std::size_t> seen_before(n);
+    for (std::size_t i = 0; i < n; ++i) seen_before[i] = trainees.at(i).slides;
+    std::vector<std::size_t> count_at(slides + 1, 0);  // trainees that have seen >= k slides
+    const double deadline = start + 60000 + slides * 1000.0 / std::max(rate, 1.0);
+    std::vector<std::size_t> progress(n, 0);
+    while (now_ms() < deadline) {
+        const double t = now_ms();
+        if (next < slides) {
+            // Bursts: the first slide of a burst waits until the previous burst reached everyone.
+            const bool due = burst > 0 ? (next % burst != 0 || next == 0 || count_at[next] == n)
+                                       : t >= start + next * 1000.0 / rate;
+            if (due) {
+                sent[next] = now_ms();
+                trainer.send_all(0, masked_text_frame(R"({"type":"show_slide","index":)" + std::to_string(next % 20) + "}"));
+                ++next;
+                if (burst > 0 && next % burst != 0) continue;
+            }
+        }
+        trainees.poll(1);
+        trainer.poll(0);
+        const double at = now_ms();
+        for (std::size_t i = 0; i < n; ++i) {
+            auto got = trainees.at(i).slides - seen_before[i];
+            while (progress[i] < got && progress[i] < static_cast<std::size_t>(slides)) {
+                ++progress[i];
+                if (++count_at[progress[i]] == n) last[progress[i] - 1] = at;
+            }
+        }
+        if (next == slides && count_at[slides] == n) break;
+    }
+    const double end = now_ms();
+    const long cpu_after = cpu_ticks(server);
+    std::vector<double> latencies;
+    for (int k = 0; k < slides; ++k)
+        if (last[k] > 0) latencies.push_back(last[k] - sent[k]);
+    std::sort(latencies.begin(), latencies.end());
+    if (!latencies.empty()) {
+        r.p50_ms = latencies[latencies.size() / 2];
+        r.p99_ms = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
+    }
+    r.delivered = trainees.total_slides() - base;
+    r.frames = trainees.frames() - frames_before;
+    r.expected = n * static_cast<std::size_t>(slides);
+    r.deliveries_per_s = r.delivered / ((end - start) / 1000.0);
+    const double cpu_us = (cpu_after - cpu_before) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    r.cpu_us_per_delivery = r.delivered ? cpu_us / r.delivered : 0;
+    return r;
+}
+
+struct daring_setup {
+    std::string trainee_token, trainer_token;
+    std::int64_t session = 0;
+};
+
+daring_setup prepare_daring(std::uint16_t port) {
+    http_client c(port);
+    api_client admin(c, login_token(c, "admin", server_process::admin_password));
+    admin.post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}});
+    auto f = admin.post("/api/v1/funding-sources", {{"code", "DAK"}, {"name", "DAK"}, {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 1}});
+    auto t = admin.post("/api/v1/trainings", {{"title", "Beban"}, {"region_code", "62.71"}, {"funding_source_id", f.json()["id"]},
+                                             {"planned_mode", "online"}, {"switch_policy", "auto"}});
+    const auto training = std::to_string(t.json()["id"].get<int>());
+    admin.post_csv("/api/v1/users/import", "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"
+                                           "beban.peserta,password-beban,Peserta,trainee\n");
+    auto users = admin.get("/api/v1/users?q=beban").json();
+    for (const auto& u : users) {
+        if (u["role"] == "trainer") admin.post("/api/v1/trainings/" + training + "/trainers", {{"user_id", u["id"]}});
+        else admin.post("/api/v1/trainings/" + training + "/enrollments", {{"user_ids", {u["id"]}}});
+    }
+    json slides = json::array();
+    for (int i = 0; i < 20; ++i) slides.push_back({{"title", "Slide " + std::to_string(i)}, {"body", "Isi materi pelatihan"}});
+    auto s = admin.post("/api/v1/trainings/" + training + "/sessions",
+                        {{"title", "Beban"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)}, {"slides", slides}});
+    daring_setup out;
+    out.session = s.json()["id"];
+    out.trainer_token = login_token(c, "beban.pelatih", "password-beban");
+    out.trainee_token = login_token(c, "beban.peserta", "password-beban");
+    api_client trainer(c, out.trainer_token);
+    trainer.post("/api/v1/sessions/" + std::to_string(out.session) + "/start", json::object());
+    return out;
+}
+
+void print(const char* label, const fanout_result& r) {
+    std::printf("  %-44s p50 %7.2f ms  p99 %7.2f ms  %10.0f deliveries/s  %6.2f us CPU/delivery  %.2f messages/frame  (%zu/%zu delivered)\n",
+                label, r.p50_ms, r.p99_ms, r.deliveries_per_s, r.cpu_us_per_delivery,
+                r.frames ? static_cast<double>(r.delivered) / r.frames : 0.0, r.delivered, r.expected);
+    std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string naive_bin = NAIVE_SERVER_BINARY;
+    std::vector<int> sizes;
+    int slides = 100, burst = 4;
+    double rate = 0;
+    bool skip_naive = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        auto value = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
+        if (a == "--naive") naive_bin = value();
+        else if (a == "--trainees") sizes.push_back(std::stoi(value()));
+        else if (a == "--slides") slides = std::stoi(value());
+        else if (a == "--rate") rate = std::stod(value());
+        else if (a == "--burst") burst = std::stoi(value());
+        else if (a == "--skip-naive") skip_naive = true;
+        else {
+            std::fprintf(stderr, "unknown argument %s\n", a.c_str());
+            return 2;
+        }
+    }
+    rlimit lim{};
+    getrlimit(RLIMIT_NOFILE, &lim);
+    lim.rlim_cur = lim.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &lim);
+    ::signal(SIGPIPE, SIG_IGN);
+
+    struct scenario {
+        int trainees;
+        double rate;
+    };
+    std::vector<scenario> plan;
+    if (sizes.empty()) {
+        plan = {{1000, 20}, {10000, 5}};
+    } else {
+        for (int n : sizes) plan.push_back({n, rate > 0 ? rate : 20});
+    }
+
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    server_process daring(server_launch{"serve", dir.file("load.db"), dir.file("web"), {"--threads", "1", "--max-connections", "30000"}, {}, true});
+    auto setup = prepare_daring(daring.port());
+    const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
+    std::printf("live_load: daring pid %d, 1 I/O thread, loopback\n", daring.pid());
+
+    for (const auto& sc : plan) {
+        swarm trainer(daring.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+        if (!trainer.open(1)) return 1;
+        swarm trainees(daring.port(), target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+        const double t0 = now_ms();
+        // Memory per idle connection: the growth while the second half connects, once the first
+        // half has warmed the allocator (handshake garbage is reused, not counted).
+        auto settle = [&] {
+            for (int i = 0; i < 30; ++i) {
+                trainees.poll(100);
+                trainer.poll(0);
+            }
+        };
+        const int half = sc.trainees / 2;
+        bool ok = trainees.open(half);
+        settle();
+        const long rss_before = rss_kib(daring.pid());
+        ok = ok && trainees.open(sc.trainees - half);
+        if (!ok) {
+            std::fprintf(stderr, "only %zu of %d trainees connected\n", trainees.size() - trainees.failed(), sc.trainees);
+            return 1;
+        }
+        settle();
+        const long rss_after = rss_kib(daring.pid());
+        std::printf("%d trainees connected in %.1f s; server memory %+ld KiB over the last %d = %.2f KiB per idle connection\n",
+                    sc.trainees, (now_ms() - t0) / 1000.0, rss_after - rss_before, sc.trainees - half,
+                    static_cast<double>(rss_after - rss_before) / (sc.trainees - half));
+        char label[96];
+        std::snprintf(label, sizeof label, "daring: %d trainees, %.0f slides/s", sc.trainees, sc.rate);
+        print(label, push_slides(trainees, trainer, daring.pid(), std::min(slides, static_cast<int>(sc.rate * 5)), sc.rate, 0));
+    }
+
+    if (!skip_naive) {
+        const int n = plan.front().trainees;
+        std::printf("throughput with %d broadcasts in flight, %d trainees, against a naive one-write-per-message server:\n", burst, n);
+        fanout_result ours, theirs;
+        {
+            swarm trainer(daring.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+            swarm trainees(daring.port(), target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+            if (!trainer.open(1) || !trainees.open(n)) return 1;
+            for (int i = 0; i < 10; ++i) trainees.poll(100);
+            ours = push_slides(trainees, trainer, daring.pid(), slides, 0, burst);
+            print("daring (batched writes, shared buffers)", ours);
+        }
+        // The naive server, started and measured in the same run.
+        int fds[2];
+        if (::pipe(fds) != 0) return 1;
+        pid_t naive = ::fork();
+        if (naive == 0) {
+            ::dup2(fds[1], STDOUT_FILENO);
+            ::execl(naive_bin.c_str(), naive_bin.c_str(), "0", nullptr);
+            ::_exit(127);
+        }
+        ::close(fds[1]);
+        std::string out;
+        char buf[256];
+        while (out.find('\n') == std::string::npos) {
+            ssize_t r = ::read(fds[0], buf, sizeof buf);
+            if (r <= 0) break;
+            out.append(buf, static_cast<std::size_t>(r));
+        }
+        const auto port = static_cast<std::uint16_t>(std::stoi(out.substr(out.rfind(':') + 1)));
+        {
+            swarm trainer(port, "/live?role=trainer", "");
+            swarm trainees(port, "/live", "");
+            if (!trainer.open(1) || !trainees.open(n)) return 1;
+            theirs = push_slides(trainees, trainer, naive, slides, 0, burst);
+            print("naive Beast server (one write per message)", theirs);
+        }
+        ::kill(naive, SIGTERM);
+        ::waitpid(naive, nullptr, 0);
+        std::printf("result: daring delivers %.2fx the naive server's deliveries per second\n",
+                    ours.deliveries_per_s / std::max(1.0, theirs.deliveries_per_s));
+    }
+    return 0;
+}
