@@ -251,11 +251,13 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     std::string remote = remote_of(socket);
     beast::tcp_stream stream(std::move(socket));
     state->socket = &stream;
-    connection_guard guard(*this, state);
+    auto guard = std::make_shared<connection_guard>(*this, state);
     auto upgrade = co_await serve(stream, state, std::move(remote), false);
     if (upgrade) {
-        state->socket = nullptr;  // the WebSocket owns the stream now; the hub closes it
-        co_await run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub);
+        // The WebSocket owns the stream (and the accounting) now; this frame ends here.
+        state->socket = nullptr;
+        auto ex = stream.get_executor();
+        asio::co_spawn(ex, run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard)), asio::detached);
         co_return;
     }
     beast::error_code ec;
@@ -268,14 +270,15 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     std::string remote = remote_of(socket);
     beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *tls);
     state->socket = &beast::get_lowest_layer(stream);
-    connection_guard guard(*this, state);
+    auto guard = std::make_shared<connection_guard>(*this, state);
     beast::get_lowest_layer(stream).expires_after(options.limits.header_timeout);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
     if (ec) co_return;
     auto upgrade = co_await serve(stream, state, std::move(remote), true);
     if (upgrade) {
         state->socket = nullptr;
-        co_await run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub);
+        auto ex = stream.get_executor();
+        asio::co_spawn(ex, run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard)), asio::detached);
         co_return;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));

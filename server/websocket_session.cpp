@@ -28,8 +28,12 @@ public:
     ws_session(Stream&& stream, live_hub& hub, live_admission admission)
         : ws_(std::move(stream)), hub_(hub), admission_(std::move(admission)) {}
 
-    asio::awaitable<void> run(live_request req) {
-        auto self = this->shared_from_this();
+    // One coroutine for the whole connection (one frame per idle phone): handshake, then the
+    // reader loop; writes run as plain completion handlers.
+    // `self` and `keepalive` are parameters so the frame owns them from the start (the
+    // coroutine starts lazily, after the caller's shared_ptr is gone).
+    asio::awaitable<void> run(std::shared_ptr<ws_session> self, std::shared_ptr<live_request> req,
+                              [[maybe_unused]] std::shared_ptr<void> keepalive) {
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.set_option(websocket::stream_base::decorator(
@@ -39,14 +43,23 @@ public:
         // Unmasked, unfragmented, uncompressed server writes go straight from the shared buffers;
         // the stream's own write buffer would only hold 4 KiB per idle phone.
         ws_.write_buffer_bytes(8);
-        auto [aec] = co_await ws_.async_accept(req, use_tuple);
-        req = {};
+        auto [aec] = co_await ws_.async_accept(*req, use_tuple);
+        req.reset();
         if (aec) co_return;
         hub_.attach(self, admission_);
         // The room has its own copy; keep only what identifies the socket.
         session_id_ = admission_.room.session_id;
         admission_ = {};
-        co_await reader();
+        {
+            beast::flat_buffer buffer;
+            for (;;) {
+                auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
+                if (ec) break;
+                hub_.receive(session_id_, self, beast::buffers_to_string(buffer.data()));
+                buffer.consume(buffer.size());
+                buffer.shrink_to_fit();  // an idle phone holds no read buffer
+            }
+        }
         request_close(0, {});  // the reader ended: stop writing too
         hub_.detach(session_id_, this);
         asio::steady_timer pause(ws_.get_executor());
@@ -97,18 +110,6 @@ private:
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
             if (!self->writing_) self->write_next();
         });
-    }
-
-    asio::awaitable<void> reader() {
-        auto self = this->shared_from_this();
-        beast::flat_buffer buffer;
-        for (;;) {
-            auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
-            if (ec) co_return;
-            hub_.receive(session_id_, self, beast::buffers_to_string(buffer.data()));
-            buffer.consume(buffer.size());
-            buffer.shrink_to_fit();  // an idle phone holds no read buffer
-        }
     }
 
     // One write at a time, on the strand. Everything queued goes out in one frame: a lone
@@ -179,21 +180,24 @@ private:
 };
 
 template <class Stream>
-asio::awaitable<void> run_any(Stream stream, live_request req, live_admission admission, live_hub& hub) {
+asio::awaitable<void> start(Stream stream, live_request req, live_admission admission, live_hub& hub,
+                            std::shared_ptr<void> keepalive) {
     auto session = std::make_shared<ws_session<Stream>>(std::move(stream), hub, std::move(admission));
-    co_await session->run(std::move(req));
+    // The coroutine frame holds the session (shared_from_this) until the connection ends.
+    auto* raw = session.get();
+    return raw->run(std::move(session), std::make_shared<live_request>(std::move(req)), std::move(keepalive));
 }
 
 }  // namespace
 
 asio::awaitable<void> run_live_socket(beast::tcp_stream stream, live_request req, live_admission admission,
-                                      live_hub& hub) {
-    return run_any(std::move(stream), std::move(req), std::move(admission), hub);
+                                      live_hub& hub, std::shared_ptr<void> keepalive) {
+    return start(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
 }
 
 asio::awaitable<void> run_live_socket(beast::ssl_stream<beast::tcp_stream> stream, live_request req,
-                                      live_admission admission, live_hub& hub) {
-    return run_any(std::move(stream), std::move(req), std::move(admission), hub);
+                                      live_admission admission, live_hub& hub, std::shared_ptr<void> keepalive) {
+    return start(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
 }
 
 }  // namespace daring::server

@@ -20,10 +20,13 @@ inline constexpr std::size_t websocket_read_limit = 256 * 1024;
 
 using live_request = boost::beast::http::request<boost::beast::http::string_body>;
 
-// Accepts the upgrade and runs the connection until it closes.
+// Accepts the upgrade and runs the connection until it closes. `keepalive` (the HTTP layer's
+// connection accounting) is held until then. Spawn the result detached: nothing else waits.
 boost::asio::awaitable<void> run_live_socket(boost::beast::tcp_stream stream, live_request req,
-                                             live_admission admission, live_hub& hub);
+                                             live_admission admission, live_hub& hub,
+                                             std::shared_ptr<void> keepalive);
 boost::asio::awaitable<void> run_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
-                                             live_request req, live_admission admission, live_hub& hub);
+                                             live_request req, live_admission admission, live_hub& hub,
+                                             std::shared_ptr<void> keepalive);
 
 }  // namespace daring::server
