@@ -12,6 +12,7 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
 #include <mutex>
+#include <optional>
 
 namespace daring::server {
 
@@ -27,6 +28,7 @@ class ws_session : public live_participant, public std::enable_shared_from_this<
 public:
     ws_session(Stream&& stream, live_hub& hub, live_admission admission)
         : ws_(std::move(stream)), hub_(hub), admission_(std::move(admission)) {}
+
 
     // One coroutine for the whole connection (one frame per idle phone): handshake, then the
     // reader loop; writes run as plain completion handlers.
@@ -62,6 +64,7 @@ public:
         }
         request_close(0, {});  // the reader ended: stop writing too
         hub_.detach(session_id_, this);
+        if (evict_timer_) evict_timer_->cancel();
         asio::steady_timer pause(ws_.get_executor());
         while (writing_) {  // let a close handshake in progress finish
             pause.expires_after(std::chrono::milliseconds(5));
@@ -108,7 +111,27 @@ private:
     // queue when it completes).
     void signal_writer() {
         asio::post(ws_.get_executor(), [self = this->shared_from_this()] {
-            if (!self->writing_) self->write_next();
+            if (!self->writing_) {
+                self->write_next();
+            } else {
+                self->watch_blocked_write();
+            }
+        });
+    }
+
+    // Strand only. The queue overflowed while a write is still in progress: if that write is
+    // still blocked after the grace period, drop the TCP connection.
+    void watch_blocked_write() {
+        {
+            std::lock_guard lock(mutex_);
+            if (close_code_ != close_slow_consumer || evict_timer_) return;
+        }
+        evict_timer_.emplace(ws_.get_executor());
+        evict_timer_->expires_after(slow_consumer_grace);
+        evict_timer_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+            if (ec || !self->writing_) return;
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->ws_).socket().close(ignored);
         });
     }
 
@@ -168,6 +191,7 @@ private:
     live_admission admission_;  // until attached
     std::int64_t session_id_ = 0;
     bool writing_ = false;                      // strand only
+    std::optional<asio::steady_timer> evict_timer_;  // strand only
     std::vector<shared_message> sending_;       // strand only: the batch being written
     std::vector<asio::const_buffer> buffers_;   // strand only
 

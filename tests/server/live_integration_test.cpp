@@ -250,3 +250,44 @@ TEST_F(Live, SigtermClosesSocketsWith1001AndExitsZero) {
     EXPECT_EQ(phone->wait_closed(), 1001);
     stopper.join();
 }
+
+TEST_F(Live, AStalledClientIsClosedWith4008AndNeverStallsTheRoom) {
+    // Big slides, so a client that stops reading overflows its queue quickly.
+    json slides = json::array();
+    for (int i = 0; i < 15; ++i) slides.push_back({{"title", "Besar " + std::to_string(i)}, {"body", std::string(60000, 'a' + i % 26)}});
+    auto big = admin->post(training_path() + "/sessions", {{"title", "Sesi besar"}, {"starts_at", wib_time_from_today(2, 9)},
+                                                          {"ends_at", wib_time_from_today(2, 11)}, {"slides", slides}});
+    ASSERT_EQ(big.status, 201);
+    session = big.json()["id"];
+    start();
+    auto stalled = std::make_unique<ws_client>(server->port(), live_path(),
+                                               std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + trainee_token(10)}},
+                                               8192);
+    ASSERT_TRUE(stalled->next_of("welcome"));
+    auto reader = connect(trainee_token(11));
+    ASSERT_TRUE(reader->next_of("welcome"));
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    constexpr int pushes = 120;  // 120 x 60 KB: far beyond the 1 MiB queue and the socket buffers
+    int received = 0;
+    for (int i = 0; i < pushes; ++i) {
+        t->send_json({{"type", "show_slide"}, {"index", i % 15}});
+        // The reading trainee keeps up while the stalled one reads nothing.
+        while (auto m = reader->next(std::chrono::milliseconds(received < i ? 200 : 1))) {
+            if ((*m)["type"] == "slide") ++received;
+        }
+    }
+    while (received < pushes) {
+        auto m = reader->next(std::chrono::seconds(5));
+        ASSERT_TRUE(m.has_value()) << "the room stalled after " << received << " slides";
+        if ((*m)["type"] == "slide") ++received;
+    }
+    EXPECT_EQ(received, pushes);
+    // The stalled client, reading at last, finds the close code that tells it to resume.
+    EXPECT_EQ(stalled->wait_closed(std::chrono::seconds(8)), 4008)
+        << stalled->skipped.size() << " messages in " << stalled->frames_received << " frames before the end";
+    auto back = connect(trainee_token(10), 1);
+    auto w = back->next_of("welcome");
+    ASSERT_TRUE(w);
+    EXPECT_EQ((*w)["slide"]["index"], (pushes - 1) % 15);
+}

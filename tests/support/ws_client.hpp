@@ -18,8 +18,9 @@ class ws_client {
 public:
     // Connects and upgrades. `status` is 101 on success, else the HTTP status answered (and
     // `error_body` its body).
+    // `receive_buffer` > 0 sets SO_RCVBUF before connecting (a phone that reads slowly).
     ws_client(std::uint16_t port, const std::string& target,
-              const std::vector<std::pair<std::string, std::string>>& headers);
+              const std::vector<std::pair<std::string, std::string>>& headers, int receive_buffer = 0);
     ~ws_client();
     ws_client(const ws_client&) = delete;
     ws_client& operator=(const ws_client&) = delete;
@@ -42,6 +43,7 @@ public:
     void close(int code = 1000);
     // Drops the TCP connection without a close handshake (a phone losing signal).
     void drop();
+
 
     std::vector<nlohmann::json> skipped;
     std::size_t frames_received = 0;
