@@ -38,49 +38,37 @@ room_info room_of(const session& s) { return {s.id, s.title, s.current.mode, s.s
 void add_live_routes(router& r, services& s, live_hub*& hub) {
     const auto staff = access::roles({role::admin, role::trainer});
 
-    r.add("POST", "/api/v1/sessions/{id:int}/start", staff, [&s, &hub](request_context& ctx) {
+    // start and end: the same checks, a different transition, then the room follows.
+    auto transition = [&s, &hub](request_context& ctx, bool starting) {
         const auto id = ctx.params.integer("id");
         const auto now = s.clk.now();
-        auto started = s.db.write([&](connection& c) {
+        const char* verb = starting ? "start" : "end";
+        auto changed = s.db.write([&](connection& c) {
             bool visible = false;
             auto found = runnable_session(c, id, ctx.user(), visible);
             if (!found) {
-                if (visible) throw http_error(403, "forbidden", "Only the assigned trainers or an admin can start it");
+                if (visible) throw http_error(403, "forbidden", std::string("Only the assigned trainers or an admin can ") + verb + " it");
                 throw http_error(404, "not_found", "No such session");
             }
-            if (!storage::start_session(c, id, ctx.user().id, now)) {
+            const bool done = starting ? storage::start_session(c, id, ctx.user().id, now)
+                                       : storage::end_session(c, id, ctx.user().id, now);
+            if (!done) {
                 throw http_error(409, "invalid_state",
-                                 "Only a scheduled session can start; this one is " +
-                                     std::string(to_string(found->current.status)));
+                                 std::string(starting ? "Only a scheduled session can start" : "Only a live session can end") +
+                                     "; this one is " + std::string(to_string(found->current.status)));
             }
-            ctx.audit(c, "session.start", "session:" + std::to_string(id));
+            ctx.audit(c, std::string("session.") + verb, "session:" + std::to_string(id));
             return *storage::find_session(c, id);
         });
-        if (hub) hub->open(room_of(started));
-        return json_response(200, to_json(started));
-    });
-
-    r.add("POST", "/api/v1/sessions/{id:int}/end", staff, [&s, &hub](request_context& ctx) {
-        const auto id = ctx.params.integer("id");
-        const auto now = s.clk.now();
-        auto ended = s.db.write([&](connection& c) {
-            bool visible = false;
-            auto found = runnable_session(c, id, ctx.user(), visible);
-            if (!found) {
-                if (visible) throw http_error(403, "forbidden", "Only the assigned trainers or an admin can end it");
-                throw http_error(404, "not_found", "No such session");
-            }
-            if (!storage::end_session(c, id, ctx.user().id, now)) {
-                throw http_error(409, "invalid_state",
-                                 "Only a live session can end; this one is " +
-                                     std::string(to_string(found->current.status)));
-            }
-            ctx.audit(c, "session.end", "session:" + std::to_string(id));
-            return *storage::find_session(c, id);
-        });
-        if (hub) hub->end(id);
-        return json_response(200, to_json(ended));
-    });
+        if (hub) {
+            if (starting) hub->open(room_of(changed)); else hub->end(id);
+        }
+        return json_response(200, to_json(changed));
+    };
+    r.add("POST", "/api/v1/sessions/{id:int}/start", staff,
+          [transition](request_context& ctx) { return transition(ctx, true); });
+    r.add("POST", "/api/v1/sessions/{id:int}/end", staff,
+          [transition](request_context& ctx) { return transition(ctx, false); });
 
     // Reached only without the Upgrade headers: the live endpoint is a WebSocket.
     r.add("GET", "/api/v1/sessions/{id:int}/live", access::signed_in(), [](request_context&) -> http_response {

@@ -52,6 +52,14 @@ session visible_session(request_context& ctx, std::int64_t id) {
     return *s;
 }
 
+// A JSON array of to_json(item) for every item.
+template <class T>
+json json_list(const std::vector<T>& items) {
+    auto out = json::array();
+    for (const auto& item : items) out.push_back(to_json(item));
+    return out;
+}
+
 template <class T>
 T parsed_or_422(result<T> r) {
     if (!r) throw http_error(422, r.err());
@@ -79,9 +87,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
     // ---- regions and restrictions
     r.add("GET", "/api/v1/regions", access::signed_in(), [&s](request_context&) {
         auto regions = s.db.read([](connection& c) { return storage::list_regions(c); });
-        auto out = json::array();
-        for (const auto& g : regions) out.push_back(to_json(g));
-        return json_response(200, out);
+        return json_response(200, json_list(regions));
     });
 
     r.add("POST", "/api/v1/regions", admin_only, [&s](request_context& ctx) {
@@ -100,9 +106,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
             return storage::list_restrictions(c, code);
         });
         if (!list) throw http_error(404, "not_found", "No such region");
-        auto out = json::array();
-        for (const auto& x : *list) out.push_back(to_json(x));
-        return json_response(200, out);
+        return json_response(200, json_list(*list));
     });
 
     r.add("POST", "/api/v1/regions/{code}/restrictions", admin_only, [&s, publish](request_context& ctx) {
@@ -152,9 +156,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
     // ---- funding sources
     r.add("GET", "/api/v1/funding-sources", admin_only, [&s](request_context&) {
         auto list = s.db.read([](connection& c) { return storage::list_funding_sources(c); });
-        auto out = json::array();
-        for (const auto& f : list) out.push_back(to_json(f));
-        return json_response(200, out);
+        return json_response(200, json_list(list));
     });
 
     r.add("POST", "/api/v1/funding-sources", admin_only, [&s](request_context& ctx) {
@@ -191,9 +193,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         auto list = s.db.read([&](connection& c) {
             return storage::list_trainings(c, ctx.user().user_role, ctx.user().id);
         });
-        auto out = json::array();
-        for (const auto& t : list) out.push_back(to_json(t));
-        return json_response(200, out);
+        return json_response(200, json_list(list));
     });
 
     r.add("GET", "/api/v1/trainings/{id:int}", access::signed_in(), [&s](request_context& ctx) {
@@ -413,16 +413,12 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
     r.add("GET", "/api/v1/trainings/{id:int}/decisions", access::signed_in(), [&s](request_context& ctx) {
         auto t = visible_training(ctx, ctx.params.integer("id"));
         auto list = s.db.read([&](connection& c) { return storage::list_decisions(c, t.id); });
-        auto out = json::array();
-        for (const auto& d : list) out.push_back(to_json(d));
-        return json_response(200, out);
+        return json_response(200, json_list(list));
     });
 
     r.add("GET", "/api/v1/me/notifications", access::signed_in(), [&s](request_context& ctx) {
         auto list = s.db.read([&](connection& c) { return storage::list_notifications(c, ctx.user().id, 200); });
-        auto out = json::array();
-        for (const auto& n : list) out.push_back(to_json(n));
-        return json_response(200, out);
+        return json_response(200, json_list(list));
     });
 }
 
