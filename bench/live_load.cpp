@@ -366,6 +366,8 @@ int main(int argc, char** argv) {
     int slides = 100, burst = 4;
     double rate = 0;
     bool skip_naive = false;
+    int external_port = 0;  // --port: a server started by hand (e.g. under heaptrack)
+    pid_t external_pid = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
@@ -375,6 +377,8 @@ int main(int argc, char** argv) {
         else if (a == "--rate") rate = std::stod(value());
         else if (a == "--burst") burst = std::stoi(value());
         else if (a == "--skip-naive") skip_naive = true;
+        else if (a == "--port") external_port = std::stoi(value());
+        else if (a == "--pid") external_pid = std::stoi(value());
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
@@ -399,7 +403,21 @@ int main(int argc, char** argv) {
 
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
-    server_process daring(server_launch{"serve", dir.file("load.db"), dir.file("web"), {"--threads", "1", "--max-connections", "30000"}, {}, true});
+    std::unique_ptr<server_process> owned;
+    struct target_server {
+        std::uint16_t port_;
+        pid_t pid_;
+        std::uint16_t port() const { return port_; }
+        pid_t pid() const { return pid_; }
+    } daring{0, 0};
+    if (external_port) {
+        // Started by hand with DARING_ADMIN_PASSWORD=admin-password-1 on an empty database.
+        daring = {static_cast<std::uint16_t>(external_port), external_pid};
+    } else {
+        owned = std::make_unique<server_process>(server_launch{"serve", dir.file("load.db"), dir.file("web"),
+                                                               {"--threads", "1", "--max-connections", "30000"}, {}, true});
+        daring = {owned->port(), owned->pid()};
+    }
     auto setup = prepare_daring(daring.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
     std::printf("live_load: daring pid %d, 1 I/O thread, loopback\n", daring.pid());

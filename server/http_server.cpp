@@ -256,8 +256,7 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     if (upgrade) {
         // The WebSocket owns the stream (and the accounting) now; this frame ends here.
         state->socket = nullptr;
-        auto ex = stream.get_executor();
-        asio::co_spawn(ex, run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard)), asio::detached);
+        start_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard));
         co_return;
     }
     beast::error_code ec;
@@ -277,8 +276,7 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     auto upgrade = co_await serve(stream, state, std::move(remote), true);
     if (upgrade) {
         state->socket = nullptr;
-        auto ex = stream.get_executor();
-        asio::co_spawn(ex, run_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard)), asio::detached);
+        start_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard));
         co_return;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));

@@ -1,11 +1,7 @@
 #include "server/websocket_session.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/buffers_to_string.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/ssl.hpp>
@@ -19,7 +15,6 @@ namespace daring::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace websocket = beast::websocket;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 namespace {
 
@@ -30,12 +25,8 @@ public:
         : ws_(std::move(stream)), hub_(hub), admission_(std::move(admission)) {}
 
 
-    // One coroutine for the whole connection (one frame per idle phone): handshake, then the
-    // reader loop; writes run as plain completion handlers.
-    // `self` and `keepalive` are parameters so the frame owns them from the start (the
-    // coroutine starts lazily, after the caller's shared_ptr is gone).
-    asio::awaitable<void> run(std::shared_ptr<ws_session> self, std::shared_ptr<live_request> req,
-                              [[maybe_unused]] std::shared_ptr<void> keepalive) {
+    void start(std::shared_ptr<live_request> req, std::shared_ptr<void> keepalive) {
+        keepalive_ = std::move(keepalive);
         beast::get_lowest_layer(ws_).expires_never();
         ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
         ws_.set_option(websocket::stream_base::decorator(
@@ -45,31 +36,16 @@ public:
         // Unmasked, unfragmented, uncompressed server writes go straight from the shared buffers;
         // the stream's own write buffer would only hold 4 KiB per idle phone.
         ws_.write_buffer_bytes(8);
-        auto [aec] = co_await ws_.async_accept(*req, use_tuple);
-        req.reset();
-        if (aec) co_return;
-        hub_.attach(self, admission_);
-        // The room has its own copy; keep only what identifies the socket.
-        session_id_ = admission_.room.session_id;
-        admission_ = {};
-        {
-            beast::flat_buffer buffer;
-            for (;;) {
-                auto [ec, n] = co_await ws_.async_read(buffer, use_tuple);
-                if (ec) break;
-                hub_.receive(session_id_, self, beast::buffers_to_string(buffer.data()));
-                buffer.consume(buffer.size());
-                buffer.shrink_to_fit();  // an idle phone holds no read buffer
-            }
-        }
-        request_close(0, {});  // the reader ended: stop writing too
-        hub_.detach(session_id_, this);
-        if (evict_timer_) evict_timer_->cancel();
-        asio::steady_timer pause(ws_.get_executor());
-        while (writing_) {  // let a close handshake in progress finish
-            pause.expires_after(std::chrono::milliseconds(5));
-            co_await pause.async_wait(use_tuple);
-        }
+        auto& request = *req;
+        ws_.async_accept(request, [self = this->shared_from_this(), req = std::move(req)](beast::error_code ec) {
+            if (ec) return;
+            self->hub_.attach(self, self->admission_);
+            // The room has its own copy; keep only what identifies the socket.
+            self->session_id_ = self->admission_.room.session_id;
+            self->admission_ = {};
+            self->attached_ = true;
+            self->read();
+        });
     }
 
     void deliver(const shared_message& m) override {
@@ -105,6 +81,26 @@ private:
             wake_pending_ = true;
         }
         if (wake) signal_writer();
+    }
+
+    void read() {
+        ws_.async_read(buffer_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) {
+                self->finish();
+                return;
+            }
+            self->hub_.receive(self->session_id_, self, beast::buffers_to_string(self->buffer_.data()));
+            self->buffer_.consume(self->buffer_.size());
+            self->buffer_.shrink_to_fit();  // an idle phone holds no read buffer
+            self->read();
+        });
+    }
+
+    // The read side ended (the peer closed, an error, or our close handshake completed).
+    void finish() {
+        request_close(0, {});  // stop writing too
+        if (attached_) hub_.detach(session_id_, this);
+        if (evict_timer_) evict_timer_->cancel();
     }
 
     // On the connection's strand: starts a write unless one is running (it will pick up the
@@ -191,6 +187,9 @@ private:
     live_admission admission_;  // until attached
     std::int64_t session_id_ = 0;
     bool writing_ = false;                      // strand only
+    bool attached_ = false;                     // strand only
+    beast::flat_buffer buffer_;                 // strand only: the message being read
+    std::shared_ptr<void> keepalive_;
     std::optional<asio::steady_timer> evict_timer_;  // strand only
     std::vector<shared_message> sending_;       // strand only: the batch being written
     std::vector<asio::const_buffer> buffers_;   // strand only
@@ -204,24 +203,22 @@ private:
 };
 
 template <class Stream>
-asio::awaitable<void> start(Stream stream, live_request req, live_admission admission, live_hub& hub,
-                            std::shared_ptr<void> keepalive) {
+void start_any(Stream stream, live_request req, live_admission admission, live_hub& hub,
+               std::shared_ptr<void> keepalive) {
     auto session = std::make_shared<ws_session<Stream>>(std::move(stream), hub, std::move(admission));
-    // The coroutine frame holds the session (shared_from_this) until the connection ends.
-    auto* raw = session.get();
-    return raw->run(std::move(session), std::make_shared<live_request>(std::move(req)), std::move(keepalive));
+    session->start(std::make_shared<live_request>(std::move(req)), std::move(keepalive));
 }
 
 }  // namespace
 
-asio::awaitable<void> run_live_socket(beast::tcp_stream stream, live_request req, live_admission admission,
-                                      live_hub& hub, std::shared_ptr<void> keepalive) {
-    return start(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
+void start_live_socket(beast::tcp_stream stream, live_request req, live_admission admission, live_hub& hub,
+                       std::shared_ptr<void> keepalive) {
+    start_any(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
 }
 
-asio::awaitable<void> run_live_socket(beast::ssl_stream<beast::tcp_stream> stream, live_request req,
-                                      live_admission admission, live_hub& hub, std::shared_ptr<void> keepalive) {
-    return start(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
+void start_live_socket(beast::ssl_stream<beast::tcp_stream> stream, live_request req, live_admission admission,
+                       live_hub& hub, std::shared_ptr<void> keepalive) {
+    start_any(std::move(stream), std::move(req), std::move(admission), hub, std::move(keepalive));
 }
 
 }  // namespace daring::server

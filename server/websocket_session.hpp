@@ -1,7 +1,6 @@
 #pragma once
 // A live WebSocket connection: the upgrade, a reader and a writer coroutine, a bounded send
 // queue. Included only by http_server.cpp and websocket_session.cpp (it brings Beast).
-#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
@@ -24,13 +23,12 @@ inline constexpr std::size_t websocket_read_limit = 256 * 1024;
 
 using live_request = boost::beast::http::request<boost::beast::http::string_body>;
 
-// Accepts the upgrade and runs the connection until it closes. `keepalive` (the HTTP layer's
-// connection accounting) is held until then. Spawn the result detached: nothing else waits.
-boost::asio::awaitable<void> run_live_socket(boost::beast::tcp_stream stream, live_request req,
-                                             live_admission admission, live_hub& hub,
-                                             std::shared_ptr<void> keepalive);
-boost::asio::awaitable<void> run_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
-                                             live_request req, live_admission admission, live_hub& hub,
-                                             std::shared_ptr<void> keepalive);
+// Accepts the upgrade and runs the connection until it closes, on completion handlers (no
+// coroutine frame stays alive for an idle phone). `keepalive` (the HTTP layer's connection
+// accounting) is held until the last handler is done. Call on the connection's strand.
+void start_live_socket(boost::beast::tcp_stream stream, live_request req, live_admission admission,
+                       live_hub& hub, std::shared_ptr<void> keepalive);
+void start_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream, live_request req,
+                       live_admission admission, live_hub& hub, std::shared_ptr<void> keepalive);
 
 }  // namespace daring::server
