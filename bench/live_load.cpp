@@ -326,9 +326,8 @@ struct daring_setup {
 daring_setup prepare_daring(std::uint16_t port) {
     http_client c(port);
     api_client admin(c, login_token(c, "admin", server_process::admin_password));
-    admin.post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}});
-    auto f = admin.post("/api/v1/funding-sources", {{"code", "DAK"}, {"name", "DAK"}, {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 1}});
-    auto t = admin.post("/api/v1/trainings", {{"title", "Beban"}, {"region_code", "62.71"}, {"funding_source_id", f.json()["id"]},
+    const auto funding = add_region_and_funding(admin);
+    auto t = admin.post("/api/v1/trainings", {{"title", "Beban"}, {"region_code", "62.71"}, {"funding_source_id", funding},
                                              {"planned_mode", "online"}, {"switch_policy", "auto"}});
     const auto training = std::to_string(t.json()["id"].get<int>());
     admin.post_csv("/api/v1/users/import", "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"

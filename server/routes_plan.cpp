@@ -66,6 +66,19 @@ T parsed_or_422(result<T> r) {
     return std::move(*r);
 }
 
+// The session, for a change inside a write job: 404 when missing, 409 when its delivery can no
+// longer change (live, ended, cancelled; with `started_counts`, also once its start has passed).
+session changeable_session(connection& c, std::int64_t id, unix_seconds now, bool started_counts) {
+    auto current = storage::find_session(c, id);
+    if (!current) throw http_error(404, "not_found", "No such session");
+    const auto st = current->current.status;
+    if (st == session_status::live || st == session_status::ended || st == session_status::cancelled ||
+        (started_counts && current->starts_at <= now)) {
+        throw http_error(409, "session_frozen", "A session that has started, ended or was cancelled cannot change");
+    }
+    return *current;
+}
+
 json affected_json(const reevaluation& ev, const restriction& before, const restriction& after) {
     auto list = json::array();
     for (const auto& s : ev.evaluated) {
@@ -351,14 +364,9 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         const auto id = ctx.params.integer("id");
         const auto now = s.clk.now();
         auto ev = s.db.write([&](connection& c) {
-            auto current = storage::find_session(c, id);
-            if (!current) throw http_error(404, "not_found", "No such session");
-            auto st = current->current.status;
-            if (st == session_status::live || st == session_status::ended || st == session_status::cancelled) {
-                throw http_error(409, "session_frozen", "A live, ended or cancelled session cannot change");
-            }
-            auto starts = patch.starts_at.value_or(current->starts_at);
-            auto ends = patch.ends_at.value_or(current->ends_at);
+            const auto current = changeable_session(c, id, now, false);
+            auto starts = patch.starts_at.value_or(current.starts_at);
+            auto ends = patch.ends_at.value_or(current.ends_at);
             if (ends <= starts) throw http_error(422, "invalid_field", "ends_at must be after starts_at", "ends_at");
             if (ends - starts > session_duration_limit) {
                 throw http_error(422, "invalid_field", "a session lasts at most 12 hours", "ends_at");
@@ -377,13 +385,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         const auto id = ctx.params.integer("id");
         const auto now = s.clk.now();
         auto ev = s.db.write([&](connection& c) {
-            auto current = storage::find_session(c, id);
-            if (!current) throw http_error(404, "not_found", "No such session");
-            auto st = current->current.status;
-            if (st == session_status::live || st == session_status::ended || st == session_status::cancelled ||
-                current->starts_at <= now) {
-                throw http_error(409, "session_frozen", "A session that has started, ended or was cancelled keeps its delivery");
-            }
+            changeable_session(c, id, now, true);
             std::optional<storage::stored_override> o;
             switch (req.action) {
                 case delivery_request::kind::set_mode:

@@ -21,9 +21,9 @@ protected:
         server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
         http = std::make_unique<http_client>(server->port());
         admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
-        ASSERT_EQ(admin->post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}}).status, 201);
-        auto f = admin->post("/api/v1/funding-sources", {{"code", "DAK"}, {"name", "DAK"}, {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 1}});
-        training = admin->post("/api/v1/trainings", {{"title", "Desain Kemasan"}, {"region_code", "62.71"}, {"funding_source_id", f.json()["id"]},
+        const auto funding = add_region_and_funding(*admin);
+        ASSERT_NE(funding, 0);
+        training = admin->post("/api/v1/trainings", {{"title", "Desain Kemasan"}, {"region_code", "62.71"}, {"funding_source_id", funding},
                                                      {"planned_mode", "online"}, {"switch_policy", "auto"}}).json()["id"];
         std::string csv = "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
                           "outsider,password-live,Orang Luar,trainee\n";
@@ -224,6 +224,12 @@ TEST_F(Live, EndingTheSessionTellsEveryoneAndClosesTheSockets) {
     EXPECT_EQ(s["delivery"]["status"], "ended");
     EXPECT_EQ(connect(trainee_token(7))->status(), 409);
     EXPECT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object()).status, 409);
+    // An ended session keeps its plan and its delivery.
+    auto patch = admin->patch("/api/v1/sessions/" + std::to_string(session), {{"title", "Ubah"}});
+    EXPECT_EQ(patch.status, 409);
+    EXPECT_EQ(patch.json()["error"]["code"], "session_frozen");
+    auto override_after = admin->post("/api/v1/sessions/" + std::to_string(session) + "/delivery", {{"mode", "online"}, {"reason", "x"}});
+    EXPECT_EQ(override_after.status, 409);
 }
 
 TEST_F(Live, StartAndEndBelongToAssignedTrainersAndAdmins) {

@@ -19,11 +19,8 @@ protected:
         server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
         http = std::make_unique<http_client>(server->port());
         admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
-        ASSERT_EQ(admin->post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}}).status, 201);
-        auto f = admin->post("/api/v1/funding-sources", {{"code", "DAK-2020"}, {"name", "DAK Nonfisik PK2UKM"},
-                                                          {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 750000000}});
-        ASSERT_EQ(f.status, 201) << f.body;
-        funding_id = f.json()["id"];
+        funding_id = add_region_and_funding(*admin);
+        ASSERT_NE(funding_id, 0);
     }
 
     std::int64_t create_training(const std::string& policy = "auto", const std::string& mode = "in_person") {

@@ -45,6 +45,14 @@ private:
     std::string token_;
 };
 
+// Adds region 62.71 (Kota Palangka Raya, WIB) and a DAK funding source; returns the source's id.
+inline std::int64_t add_region_and_funding(api_client& admin) {
+    admin.post("/api/v1/regions", {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}});
+    auto f = admin.post("/api/v1/funding-sources", {{"code", "DAK-2020"}, {"name", "DAK Nonfisik PK2UKM"},
+                                                    {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 750000000}});
+    return f.status == 201 ? f.json()["id"].get<std::int64_t>() : 0;
+}
+
 inline std::string login_token(http_client& c, const std::string& user, const std::string& password) {
     auto r = json_request(c, "POST", "/api/v1/auth/login", {{"username", user}, {"password", password}});
     return r.status == 200 ? r.json()["token"].get<std::string>() : std::string{};
