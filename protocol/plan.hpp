@@ -102,6 +102,12 @@ struct session {
     unix_seconds ends_at = 0;
     std::vector<slide> slides;
     delivery current;
+    std::optional<unix_seconds> started_at;  // when it went live
+    std::optional<unix_seconds> ended_at;
+    // The attendance thresholds in force when it went live (none before): later setting
+    // changes never rewrite its attendance.
+    std::optional<int> present_pct;
+    std::optional<int> late_after_s;
 };
 
 struct delivery_decision {

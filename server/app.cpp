@@ -4,6 +4,8 @@
 
 #include "server/delivery_service.hpp"
 #include "server/live_hub.hpp"
+#include "server/presence_recorder.hpp"
+#include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "server/tokens.hpp"
 #include "storage/audit_repo.hpp"
@@ -52,12 +54,21 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     add_user_routes(router_, services_);
     add_plan_routes(router_, services_, listener_);
     add_live_routes(router_, services_, live_);
+    const auto secret = db.write([](storage::connection& c) {
+        return storage::server_secret(c, "checkin_code", random_token(32));
+    });
+    add_attendance_routes(router_, services_, secret);
+    presence_ = std::make_unique<presence_recorder>(db, stats);
 }
 
 void app::attach_live(live_hub* hub) {
     live_ = hub;
     listener_ = hub;
-    if (!hub) return;
+    if (!hub) {
+        presence_->flush();  // the last heartbeats before the writer stops
+        return;
+    }
+    hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
     hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
         // On a room strand: persist without blocking, then end the room.
         const auto now = services_.clk.now();

@@ -20,11 +20,16 @@ namespace daring::server {
 
 class delivery_listener;
 class live_hub;
+class presence_recorder;
 struct live_admission;
 
 struct app_options {
     std::string web_root = "web";
     std::vector<std::string> allowed_origins;
+    // Attendance thresholds in force (stored on each session when it goes live).
+    int present_pct = 75;
+    int late_after_s = 15 * 60;
+    int presence_flush_s = 5;  // seconds between flushes of coalesced heartbeats
 };
 
 // Everything a handler may use. Owned by app; shared by reference.
@@ -86,6 +91,7 @@ private:
     static_files static_;
     delivery_listener* listener_ = nullptr;
     live_hub* live_ = nullptr;
+    std::unique_ptr<presence_recorder> presence_;
 };
 
 // The token a request carries: "Authorization: Bearer" first, else the session cookie.
@@ -102,6 +108,8 @@ void add_user_routes(router& r, services& s);
 // `listener` is read at each change, so it may be set after the routes are added.
 void add_plan_routes(router& r, services& s, delivery_listener*& listener);
 void add_live_routes(router& r, services& s, live_hub*& hub);
+// `checkin_secret` keys the rotating check-in codes.
+void add_attendance_routes(router& r, services& s, const std::string& checkin_secret);
 // The session id of "/api/v1/sessions/{id}/live", if `path` is that.
 std::optional<std::int64_t> live_session_id(std::string_view path);
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 
 #include "server/app.hpp"
 #include "server/config.hpp"
@@ -69,7 +70,14 @@ int run_main(int argc, const char* const argv[]) {
         storage::database_options db_options;
         db_options.path = cfg.db_path;
         storage::database db(db_options);
-        system_clock clk;
+        std::unique_ptr<clock> clock_owner;
+        if (cfg.clock_file.empty()) {
+            clock_owner = std::make_unique<system_clock>();
+        } else {
+            spdlog::warn("time comes from {} (--test-clock-file, for tests only)", cfg.clock_file);
+            clock_owner = std::make_unique<file_clock>(cfg.clock_file);
+        }
+        const clock& clk = *clock_owner;
         password_hasher hasher;
         metrics stats;
         db.on_commit([&stats](const storage::commit_stats& s) {
@@ -88,7 +96,8 @@ int run_main(int argc, const char* const argv[]) {
             bootstrap_admin(db, hasher, clk);
         }
 
-        app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins});
+        app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct, cfg.late_after_minutes * 60,
+                                                      cfg.presence_flush_s});
         application.reevaluate_all();  // restrictions that took effect while the server was down
         server_options options;
         options.host = cfg.host;

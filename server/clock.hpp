@@ -2,6 +2,7 @@
 // "Now" for domain rules, injected so tests can move time.
 #include <atomic>
 #include <chrono>
+#include <string>
 
 #include "protocol/time_format.hpp"
 
@@ -20,6 +21,18 @@ public:
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
+};
+
+// Tests of whole processes: "now" is the integer in a file the test rewrites; the system time
+// while the file is missing or unreadable. Safe for concurrent access.
+class file_clock final : public clock {
+public:
+    explicit file_clock(std::string path) : path_(std::move(path)) {}
+    protocol::unix_seconds now() const override;
+
+private:
+    std::string path_;
+    system_clock fallback_;
 };
 
 // Safe for concurrent access.

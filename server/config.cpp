@@ -68,6 +68,14 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
          "seconds an idle keep-alive connection stays open")
         ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
          "an extra Origin allowed for live connections (repeatable)")
+        ("present-pct", po::value<int>()->default_value(75),
+         "attendance: percent of a session's time present online that counts as present")
+        ("late-after", po::value<int>()->default_value(15),
+         "attendance: minutes after the start after which a first join is late")
+        ("presence-flush", po::value<int>()->default_value(5),
+         "seconds between writes of coalesced heartbeats (the most presence a crash can lose)")
+        ("test-clock-file", po::value<std::string>(),
+         "tests only: read the current time (Unix seconds) from this file")
         ("help,h", "show this help")
         ("version", "show the version");
 
@@ -127,6 +135,17 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0) {
         return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
     }
+    cfg.present_pct = vm["present-pct"].as<int>();
+    cfg.late_after_minutes = vm["late-after"].as<int>();
+    cfg.presence_flush_s = vm["presence-flush"].as<int>();
+    if (cfg.present_pct < 1 || cfg.present_pct > 100) return {std::nullopt, 2, "daring: --present-pct must be 1 to 100\n"};
+    if (cfg.late_after_minutes < 0 || cfg.late_after_minutes > 24 * 60) {
+        return {std::nullopt, 2, "daring: --late-after must be 0 to 1440 minutes\n"};
+    }
+    if (cfg.presence_flush_s < 1 || cfg.presence_flush_s > 60) {
+        return {std::nullopt, 2, "daring: --presence-flush must be 1 to 60 seconds\n"};
+    }
+    if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
     return {cfg, 0, {}};
 }

@@ -21,6 +21,10 @@ struct config {
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
     std::vector<std::string> allowed_origins;
+    int present_pct = 75;          // attendance: share of the session to count as present
+    int late_after_minutes = 15;   // attendance: first join after start + this is late
+    int presence_flush_s = 5;      // seconds between flushes of coalesced heartbeats
+    std::string clock_file;        // tests only: read "now" (Unix seconds) from this file
 };
 
 struct parse_outcome {

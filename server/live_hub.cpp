@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -69,6 +70,9 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     std::unordered_map<live_participant*, socket_entry> sockets;
     bool stopping = false;
     live_hub* owner = nullptr;
+    presence_sink* sink = nullptr;  // set before start
+    int flush_every = 5;
+    int ticks = 0;
 
     std::shared_ptr<room_slot> find(std::int64_t id) {
         std::lock_guard lock(mutex);
@@ -80,7 +84,10 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
         std::lock_guard lock(mutex);
         if (stopping) return nullptr;
         auto& slot = rooms[info.session_id];
-        if (!slot) slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
+        if (!slot) {
+            slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
+            slot->room.set_presence_sink(sink);
+        }
         return slot;
     }
 
@@ -108,6 +115,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 });
             }
             for (auto& p : expired) p->close(close_signed_out, "the login session expired");
+            if (self->sink && ++self->ticks % self->flush_every == 0) self->sink->flush();
             self->tick();
         });
     }
@@ -118,6 +126,11 @@ live_hub::live_hub(asio::io_context& ioc, const clock& clk) : impl_(std::make_sh
 }
 
 live_hub::~live_hub() = default;
+
+void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
+    impl_->sink = sink;
+    impl_->flush_every = std::max(1, flush_every);
+}
 
 void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
 
@@ -132,7 +145,7 @@ void live_hub::end(std::int64_t session_id) {
         slot = it->second;
         impl_->rooms.erase(it);
     }
-    asio::post(slot->strand, [slot] { slot->room.end(close_normal); });
+    asio::post(slot->strand, [slot, now = impl_->clk.now()] { slot->room.end(close_normal, now); });
 }
 
 void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_admission& a) {
@@ -146,12 +159,12 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
         impl_->sockets[p.get()] = socket_entry{p, a.token_hash, a.deadline};
     }
     const auto now = impl_->clk.now();
-    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, now] {
+    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior, now] {
         if (slot->room.ended()) {
             p->close(close_normal, "the session ended");
             return;
         }
-        slot->room.join(p, member, resume, now);
+        slot->room.join(p, member, resume, now, prior);
         slot->settle();
     });
 }
@@ -162,7 +175,7 @@ void live_hub::detach(std::int64_t session_id, live_participant* p) {
         impl_->sockets.erase(p);
     }
     if (auto slot = impl_->find(session_id)) {
-        asio::post(slot->strand, [slot, p] { slot->room.leave(p); });
+        asio::post(slot->strand, [slot, p, i = impl_] { slot->room.leave(p, i->clk.now()); });
     }
 }
 
@@ -201,7 +214,9 @@ void live_hub::shutdown() {
     }
     impl_->timer.cancel();
     for (auto& slot : all) {
-        asio::post(slot->strand, [slot] { slot->room.close_all(close_going_away, "the server is shutting down"); });
+        asio::post(slot->strand, [slot, now = impl_->clk.now()] {
+            slot->room.close_all(close_going_away, "the server is shutting down", now);
+        });
     }
 }
 

@@ -24,6 +24,7 @@ struct live_admission {
     std::optional<std::uint64_t> resume;
     std::string token_hash;                   // the login session behind the socket
     protocol::unix_seconds deadline = 0;      // when that login session expires
+    prior_attendance prior;                   // trainees: their attendance so far
 };
 
 class live_hub : public delivery_listener {
@@ -31,7 +32,11 @@ public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
     ~live_hub() override;
 
-    // Starts the once-a-second timer (presence coalescing, login expiry).
+    // Presence intervals of every room go to `sink`, flushed every `flush_every` seconds.
+    // Set before start().
+    void set_presence_sink(presence_sink* sink, int flush_every);
+    // Starts the once-a-second timer (presence coalescing, attendance figures, login expiry,
+    // presence flushes).
     void start();
     // Creates the room of a session that just went live (no-op when it exists).
     void open(const room_info& info);

@@ -113,13 +113,23 @@ void live_room::fan_out(const std::vector<const event*>& events) {
 }
 
 void live_room::join(const std::shared_ptr<live_participant>& p, const live_member& m,
-                     std::optional<std::uint64_t> resume, protocol::unix_seconds now) {
+                     std::optional<std::uint64_t> resume, protocol::unix_seconds now,
+                     const prior_attendance& prior) {
     flush();  // pending events belong to those already here; the newcomer's welcome includes them
     auto& c = members_[p.get()];
     c.participant = p;
     c.member = m;
     names_[m.user_id] = m.full_name;
     if (online_[m.user_id]++ == 0) presence_dirty_ = true;
+    if (!m.staff() && !ended_) {
+        auto [a, first_time] = attendees_.try_emplace(m.user_id);
+        if (first_time) a->second.evidence = prior;
+        a->second.open.push_back(p.get());
+        open_interval(c, true, now);
+        c.next_attendance = now;  // the first figure right after the welcome
+    } else if (m.staff()) {
+        last_roster_.reset();  // the newcomer gets the roster at once
+    }
 
     // The ring covers `resume` when every event after it is still held.
     bool resumed = false;
@@ -138,10 +148,12 @@ void live_room::join(const std::shared_ptr<live_participant>& p, const live_memb
     tick(now);
 }
 
-void live_room::leave(live_participant* p) {
+void live_room::leave(live_participant* p, protocol::unix_seconds now) {
     auto it = members_.find(p);
     if (it == members_.end()) return;
     const auto user = it->second.member.user_id;
+    close_interval(it->second, now);
+    if (auto a = attendees_.find(user); a != attendees_.end()) std::erase(a->second.open, p);
     members_.erase(it);
     if (--online_[user] <= 0) {
         online_.erase(user);
@@ -151,13 +163,115 @@ void live_room::leave(live_participant* p) {
 }
 
 void live_room::tick(protocol::unix_seconds now) {
-    if (!presence_dirty_ || ended_ || now - last_presence_ < limits_.presence_interval) return;
-    presence_dirty_ = false;
-    last_presence_ = now;
-    json trainee_view = {{"type", "presence"}, {"online", online_.size()}};
-    json staff_view = trainee_view;
-    staff_view["participants"] = participants_json();
-    broadcast(std::move(trainee_view), std::move(staff_view));
+    if (ended_) return;
+    if (presence_dirty_ && now - last_presence_ >= limits_.presence_interval) {
+        presence_dirty_ = false;
+        last_presence_ = now;
+        json trainee_view = {{"type", "presence"}, {"online", online_.size()}};
+        json staff_view = trainee_view;
+        staff_view["participants"] = participants_json();
+        broadcast(std::move(trainee_view), std::move(staff_view));
+    }
+    bool any_staff = false;
+    for (auto& [raw, c] : members_) {
+        any_staff |= c.member.staff();
+        if (c.tracked && c.next_attendance <= now) {
+            c.next_attendance = now + limits_.attendance_interval;
+            send_attendance(raw, c, now);
+        }
+    }
+    if (any_staff && (!last_roster_ || now - *last_roster_ >= limits_.roster_interval)) {
+        last_roster_ = now;
+        send_roster(now);
+    }
+}
+
+// Presence: one interval per connection and page visibility. Staff are not tracked.
+
+void live_room::open_interval(connection& c, bool visible, protocol::unix_seconds now) {
+    c.tracked = true;
+    c.visible = visible;
+    c.interval_start = now;
+    c.last_seen = now;
+    c.interval = sink_ ? sink_->open(info_.session_id, c.member.user_id, visible, now) : 0;
+}
+
+void live_room::close_interval(connection& c, protocol::unix_seconds now) {
+    if (!c.tracked) return;
+    c.tracked = false;
+    // A connection that went silent ends where it was last heard from.
+    const auto end = now - c.last_seen > limits_.presence_stale_after ? c.last_seen : now;
+    auto& a = attendees_[c.member.user_id].evidence;
+    (c.visible ? a.visible : a.hidden).push_back({c.interval_start, end});
+    if (sink_ && c.interval) sink_->close(c.interval, end);
+    c.interval = 0;
+}
+
+void live_room::heard_from(live_participant*, connection& c, protocol::unix_seconds now,
+                           std::optional<bool> visible) {
+    if (!c.tracked) return;
+    c.last_seen = now;
+    if (visible && *visible != c.visible) {
+        close_interval(c, now);
+        open_interval(c, *visible, now);
+    } else if (sink_ && c.interval) {
+        sink_->seen(c.interval, now);
+    }
+}
+
+void live_room::close_presence(protocol::unix_seconds now) {
+    for (auto& [raw, c] : members_) close_interval(c, now);
+}
+
+live_room::attendance_view live_room::attendance_of(std::int64_t user_id, protocol::unix_seconds now) const {
+    attendance_view out;
+    const time_span window{info_.window.from, std::max(info_.window.to, now)};
+    auto a = attendees_.find(user_id);
+    if (a == attendees_.end()) return out;
+    auto visible = a->second.evidence.visible;
+    auto hidden = a->second.evidence.hidden;
+    for (auto* p : a->second.open) {
+        auto c = members_.find(p);
+        if (c == members_.end() || !c->second.tracked) continue;
+        (c->second.visible ? visible : hidden).push_back({c->second.interval_start, now});
+    }
+    attendance_evidence e;
+    e.presence = summarize_presence(visible, hidden, window);
+    e.checked_in_at = a->second.evidence.checked_in_at;
+    e.mark = a->second.evidence.mark;
+    out.presence = e.presence;
+    out.status = decide_attendance(e, window, info_.thresholds);
+    return out;
+}
+
+void live_room::send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now) {
+    const auto view = attendance_of(c.member.user_id, now);
+    send(p, protocol::dump(json{{"type", "attendance"},
+                                {"seconds_present", view.presence.seconds_present},
+                                {"seconds_away", view.presence.seconds_away},
+                                {"status", to_string(view.status)}}));
+}
+
+void live_room::send_roster(protocol::unix_seconds now) {
+    auto rows = json::array();
+    for (const auto& [user, a] : attendees_) {
+        const auto view = attendance_of(user, now);
+        auto name = names_.find(user);
+        rows.push_back({{"user_id", user},
+                        {"name", name == names_.end() ? "" : name->second},
+                        {"online", !a.open.empty()},
+                        {"seconds_present", view.presence.seconds_present},
+                        {"seconds_away", view.presence.seconds_away},
+                        {"status", to_string(view.status)}});
+    }
+    auto message = std::make_shared<const std::string>(
+        protocol::dump(json{{"type", "roster"}, {"at", protocol::format_rfc3339(now)}, {"participants", std::move(rows)}}));
+    std::vector<std::shared_ptr<live_participant>> staff;
+    for (auto& [raw, c] : members_) {
+        if (!c.member.staff()) continue;
+        if (auto p = c.participant.lock()) staff.push_back(std::move(p));
+    }
+    for (auto& p : staff) p->deliver(message);
 }
 
 void live_room::refuse(live_participant* p, connection& c, const json& id, std::string_view code,
@@ -178,6 +292,12 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     auto& c = it->second;
     const auto& m = c.member;
     auto parsed = live::parse_client_message(text);
+    // Any message shows the client is there; a heartbeat also tells whether the page is shown.
+    std::optional<bool> visible;
+    if (parsed.message) {
+        if (auto* hb = std::get_if<live::heartbeat>(&*parsed.message)) visible = hb->visible;
+    }
+    heard_from(p, c, now, visible);
     if (parsed.problem) {
         refuse(p, c, parsed.id, parsed.problem->code, parsed.problem->message, now, parsed.problem->field);
         return outcome::none;
@@ -263,16 +383,17 @@ void live_room::change_mode(protocol::delivery_mode mode, const std::string& rea
     broadcast({{"type", "mode_changed"}, {"mode", protocol::to_string(mode)}, {"reason", reason}});
 }
 
-void live_room::end(int close_code) {
+void live_room::end(int close_code, protocol::unix_seconds now) {
     if (ended_) return;
     broadcast({{"type", "session_ended"}});
     flush();
     ended_ = true;
-    close_all(close_code, "the session ended");
+    close_all(close_code, "the session ended", now);
 }
 
-void live_room::close_all(int close_code, std::string_view reason) {
+void live_room::close_all(int close_code, std::string_view reason, protocol::unix_seconds now) {
     flush();
+    close_presence(now);
     std::vector<std::shared_ptr<live_participant>> all;
     for (auto& [raw, c] : members_)
         if (auto p = c.participant.lock()) all.push_back(std::move(p));

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "protocol/live.hpp"
+#include "server/attendance_rules.hpp"
 #include "protocol/plan.hpp"
 #include "protocol/user.hpp"
 
@@ -34,6 +35,30 @@ public:
     virtual void close(int code, std::string_view reason) = 0;
 };
 
+// Where a room's presence intervals go (the database through the group-commit writer in the
+// server; a fake in tests). Called on the room's strand; must not block.
+class presence_sink {
+public:
+    virtual ~presence_sink() = default;
+    // A connection's stretch with one page visibility begins; returns its interval id.
+    virtual std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
+                              protocol::unix_seconds at) = 0;
+    // The client was heard from (coalesced; written at the next flush).
+    virtual void seen(std::int64_t interval_id, protocol::unix_seconds at) = 0;
+    virtual void close(std::int64_t interval_id, protocol::unix_seconds at) = 0;
+    // Writes the coalesced last_seen values (called by the hub's timer, from any thread).
+    virtual void flush() = 0;
+};
+
+// A trainee's attendance evidence from before this connection (earlier connections, possibly
+// before a restart), loaded at admission.
+struct prior_attendance {
+    std::vector<time_span> visible;
+    std::vector<time_span> hidden;
+    std::optional<protocol::unix_seconds> checked_in_at;
+    std::optional<manual_mark> mark;
+};
+
 struct live_member {
     std::int64_t user_id = 0;
     std::string full_name;
@@ -49,6 +74,11 @@ struct room_limits {
     int abuse_limit = 50;                    // bad messages per abuse_window before 1008
     protocol::unix_seconds abuse_window = 10;
     protocol::unix_seconds presence_interval = 2;  // presence events at most this often
+    protocol::unix_seconds attendance_interval = 60;  // `attendance` to each trainee
+    protocol::unix_seconds roster_interval = 10;      // `roster` to trainers
+    // A connection silent for longer than this ends its interval at its last message, not at
+    // the moment the server noticed it was gone.
+    protocol::unix_seconds presence_stale_after = 60;
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).
@@ -63,6 +93,8 @@ struct room_info {
     std::string title;
     protocol::delivery_mode mode = protocol::delivery_mode::online;
     std::vector<protocol::slide> slides;
+    time_span window;                   // the scheduled window widened to the actual start
+    attendance_thresholds thresholds;   // stored on the session when it went live
 };
 
 class live_room {
@@ -73,21 +105,37 @@ public:
 
     // Adds a participant and sends it `welcome`, followed by the missed events when `resume`
     // is still covered by the ring buffer.
+    // A trainee's presence interval opens here; `prior` seeds their attendance the first time
+    // they are seen by this room.
     void join(const std::shared_ptr<live_participant>& p, const live_member& m,
-              std::optional<std::uint64_t> resume, protocol::unix_seconds now);
-    void leave(live_participant* p);
+              std::optional<std::uint64_t> resume, protocol::unix_seconds now,
+              const prior_attendance& prior = {});
+    // Closes the connection's presence interval.
+    void leave(live_participant* p, protocol::unix_seconds now);
+    // Presence intervals go to `sink` (none: not recorded). Set before the first join.
+    void set_presence_sink(presence_sink* sink) { sink_ = sink; }
 
     enum class outcome { none, end_requested };
     // One text message from a participant: answers it (ack/error) and broadcasts events.
     outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
 
-    // Periodic work: a coalesced presence event when who is online changed.
+    // Periodic work: a coalesced presence event when who is online changed, `attendance` to
+    // trainees about once a minute, `roster` to trainers.
     void tick(protocol::unix_seconds now);
     void change_mode(protocol::delivery_mode mode, const std::string& reason);
-    // Broadcasts session_ended and closes every participant with `close_code`.
-    void end(int close_code);
-    // Closes every participant without ending the session (server shutdown).
-    void close_all(int close_code, std::string_view reason);
+    // Broadcasts session_ended, ends every presence interval and closes every participant with
+    // `close_code`.
+    void end(int close_code, protocol::unix_seconds now);
+    // Ends every presence interval and closes every participant without ending the session
+    // (server shutdown).
+    void close_all(int close_code, std::string_view reason, protocol::unix_seconds now);
+
+    // A trainee's attendance so far, as the room sees it (open intervals count up to `now`).
+    struct attendance_view {
+        presence_summary presence;
+        attendance_status status = attendance_status::absent;
+    };
+    attendance_view attendance_of(std::int64_t user_id, protocol::unix_seconds now) const;
 
     std::optional<live_member> member_of(live_participant* p) const {
         auto it = members_.find(p);
@@ -117,6 +165,18 @@ private:
         std::weak_ptr<live_participant> participant;
         live_member member;
         std::vector<protocol::unix_seconds> bad;  // times of recent bad messages (at most abuse_limit)
+        // Trainees: the open presence interval.
+        std::int64_t interval = 0;
+        bool visible = true;
+        protocol::unix_seconds interval_start = 0;
+        protocol::unix_seconds last_seen = 0;
+        protocol::unix_seconds next_attendance = 0;
+        bool tracked = false;
+    };
+    // A trainee's closed presence, kept for the live attendance figures.
+    struct attendee {
+        prior_attendance evidence;        // closed spans, check-in, mark
+        std::vector<live_participant*> open;  // connections now in the room
     };
 
     // Assigns the next seq to `body` (and `staff_body`), serialises each once, keeps the event in
@@ -130,6 +190,12 @@ private:
     protocol::json welcome(const connection& c, bool resumed) const;
     protocol::json slide_json() const;
     protocol::json participants_json() const;
+    void open_interval(connection& c, bool visible, protocol::unix_seconds now);
+    void close_interval(connection& c, protocol::unix_seconds now);
+    void heard_from(live_participant* p, connection& c, protocol::unix_seconds now, std::optional<bool> visible);
+    void close_presence(protocol::unix_seconds now);
+    void send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now);
+    void send_roster(protocol::unix_seconds now);
 
     room_info info_;
     room_limits limits_;
@@ -148,6 +214,9 @@ private:
     bool deferred_ = false;
     bool presence_dirty_ = false;
     protocol::unix_seconds last_presence_ = 0;
+    presence_sink* sink_ = nullptr;
+    std::unordered_map<std::int64_t, attendee> attendees_;  // trainees seen by this room
+    std::optional<protocol::unix_seconds> last_roster_;  // none: send at the next tick
 };
 
 }  // namespace daring::server

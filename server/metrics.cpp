@@ -54,7 +54,13 @@ metrics::metrics()
                         5, 10}),
       commit_latency_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                        0.25, 1}),
-      batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}) {}
+      batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}),
+      presence_flush_rows_({1, 10, 100, 1000, 5000, 10000, 50000}) {}
+
+void metrics::record_presence_flush(std::size_t rows) {
+    std::lock_guard lock(mutex_);
+    presence_flush_rows_.observe(static_cast<double>(rows));
+}
 
 void metrics::record_request(const std::string& route, int status, double seconds) {
     std::lock_guard lock(mutex_);
@@ -92,6 +98,12 @@ std::string metrics::render() const {
     out += "# HELP daring_db_commit_batch_size Write jobs per group commit.\n";
     out += "# TYPE daring_db_commit_batch_size histogram\n";
     batch_size_.render(out, "daring_db_commit_batch_size", "");
+    out += "# HELP daring_presence_events_total Presence intervals opened or closed and live messages seen.\n";
+    out += "# TYPE daring_presence_events_total counter\n";
+    out += "daring_presence_events_total " + std::to_string(presence_events_.load()) + "\n";
+    out += "# HELP daring_presence_flush_rows Intervals whose last_seen one flush wrote.\n";
+    out += "# TYPE daring_presence_flush_rows histogram\n";
+    presence_flush_rows_.render(out, "daring_presence_flush_rows", "");
     return out;
 }
 

@@ -34,6 +34,9 @@ public:
     void connection_closed() { --open_connections_; }
     void connection_refused() { ++refused_connections_; }
     void record_commit(double seconds, std::size_t batch_size);
+    // Presence: one per interval opened/closed or client message seen; rows per flush.
+    void record_presence_event() { ++presence_events_; }
+    void record_presence_flush(std::size_t rows);
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
@@ -43,6 +46,8 @@ private:
     histogram request_latency_;
     histogram commit_latency_;
     histogram batch_size_;
+    histogram presence_flush_rows_;
+    std::atomic<std::uint64_t> presence_events_{0};
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> refused_connections_{0};
 };

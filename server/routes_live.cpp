@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/app.hpp"
+#include "server/attendance_report.hpp"
 #include "server/live_hub.hpp"
 #include "server/tokens.hpp"
 #include "storage/plan_repo.hpp"
@@ -31,7 +32,10 @@ std::optional<session> runnable_session(connection& c, std::int64_t id, const us
     return std::nullopt;
 }
 
-room_info room_of(const session& s) { return {s.id, s.title, s.current.mode, s.slides}; }
+room_info room_of(const session& s, const app_options& o, unix_seconds now) {
+    return {s.id, s.title, s.current.mode, s.slides, session_window(s, now),
+            thresholds_of(s, {o.present_pct, o.late_after_s})};
+}
 
 }  // namespace
 
@@ -50,7 +54,7 @@ void add_live_routes(router& r, services& s, live_hub*& hub) {
                 if (visible) throw http_error(403, "forbidden", std::string("Only the assigned trainers or an admin can ") + verb + " it");
                 throw http_error(404, "not_found", "No such session");
             }
-            const bool done = starting ? storage::start_session(c, id, ctx.user().id, now)
+            const bool done = starting ? storage::start_session(c, id, ctx.user().id, now, s.options.present_pct, s.options.late_after_s)
                                        : storage::end_session(c, id, ctx.user().id, now);
             if (!done) {
                 throw http_error(409, "invalid_state",
@@ -61,7 +65,7 @@ void add_live_routes(router& r, services& s, live_hub*& hub) {
             return *storage::find_session(c, id);
         });
         if (hub) {
-            if (starting) hub->open(room_of(changed)); else hub->end(id);
+            if (starting) hub->open(room_of(changed, s.options, now)); else hub->end(id);
         }
         return json_response(200, to_json(changed));
     };
@@ -115,11 +119,15 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
             resume = std::stoull(*r);
         }
         const auto& u = login->user;
+        prior_attendance prior;
         auto found = services_.db.read([&](storage::connection& c) -> std::optional<session> {
             auto s = storage::find_session(c, *id);
             if (!s) return std::nullopt;
             if (u.user_role == role::trainer && !storage::is_trainer_of(c, s->training_id, u.id)) return std::nullopt;
-            if (u.user_role == role::trainee && !storage::is_enrolled_in(c, s->training_id, u.id)) return std::nullopt;
+            if (u.user_role == role::trainee) {
+                if (!storage::is_enrolled_in(c, s->training_id, u.id)) return std::nullopt;
+                prior = load_prior_attendance(c, s->id, u.id);
+            }
             return s;
         });
         if (!found) return error_response(404, "not_found", "No such session");
@@ -130,7 +138,8 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
             return error_response(409, "session_not_online", "The session is held in person");
         }
         live_admission a;
-        a.room = room_info{found->id, found->title, found->current.mode, found->slides};
+        a.room = room_of(*found, options_, services_.clk.now());
+        a.prior = std::move(prior);
         a.member = live_member{u.id, u.full_name, u.user_role};
         a.resume = resume;
         a.token_hash = sha256_hex(presented.token);

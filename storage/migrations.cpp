@@ -171,6 +171,52 @@ ALTER TABLE training_sessions ADD COLUMN ended_at INTEGER;
 ALTER TABLE training_sessions ADD COLUMN started_by INTEGER REFERENCES users(id);
 ALTER TABLE training_sessions ADD COLUMN ended_by INTEGER REFERENCES users(id);
 )sql"},
+        {4, "attendance",
+         R"sql(
+ALTER TABLE training_sessions ADD COLUMN present_pct INTEGER;
+ALTER TABLE training_sessions ADD COLUMN late_after_s INTEGER;
+
+-- One row per stretch of one connection with one page visibility. Opened at once through the
+-- writer; last_seen is moved by coalesced flushes; ended_at is set at leave (or, after a crash,
+-- to the last flushed last_seen at the next start).
+CREATE TABLE presence_intervals (
+  id          INTEGER PRIMARY KEY,
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  visible     INTEGER NOT NULL CHECK (visible IN (0, 1)),
+  started_at  INTEGER NOT NULL,
+  last_seen   INTEGER NOT NULL,
+  ended_at    INTEGER
+);
+CREATE INDEX presence_intervals_session_user ON presence_intervals(session_id, user_id);
+CREATE INDEX presence_intervals_open ON presence_intervals(ended_at) WHERE ended_at IS NULL;
+
+-- The first in-person check-in per trainee and session.
+CREATE TABLE checkins (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+
+-- Marks by hand; the latest per trainee and session is in force, all are kept.
+CREATE TABLE attendance_marks (
+  id          INTEGER PRIMARY KEY,
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  status      TEXT NOT NULL CHECK (status IN ('present', 'absent', 'excused')),
+  reason      TEXT NOT NULL,
+  marked_by   INTEGER NOT NULL REFERENCES users(id),
+  marked_at   INTEGER NOT NULL
+);
+CREATE INDEX attendance_marks_session ON attendance_marks(session_id, user_id, id);
+
+-- Server-side secrets (e.g. the check-in code key), created on first use.
+CREATE TABLE server_secrets (
+  name   TEXT PRIMARY KEY,
+  value  TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
     };
     return list;
 }

@@ -67,7 +67,9 @@ training read_training(SQLite::Statement& q) {
 
 const char* const session_columns =
     "s.id, s.training_id, s.title, s.starts_at, s.ends_at, s.mode, s.status, s.reason, s.reason_id, "
-    "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status";
+    "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, s.started_at, "
+    "s.ended_at, s.present_pct, s.late_after_s";
+constexpr int session_column_count = 18;
 session read_session(SQLite::Statement& q) {
     session s;
     s.id = q.getColumn(0).getInt64();
@@ -85,6 +87,10 @@ session read_session(SQLite::Statement& q) {
     d.decided_at = q.getColumn(11).getInt64();
     d.decided_by = opt_int(q.getColumn(12));
     d.overridden = !q.getColumn(13).isNull();
+    s.started_at = opt_int(q.getColumn(14));
+    s.ended_at = opt_int(q.getColumn(15));
+    if (auto v = opt_int(q.getColumn(16))) s.present_pct = static_cast<int>(*v);
+    if (auto v = opt_int(q.getColumn(17))) s.late_after_s = static_cast<int>(*v);
     return s;
 }
 
@@ -437,13 +443,16 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
     q.exec();
 }
 
-bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now) {
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now,
+                   int present_pct, int late_after_s) {
     SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ? "
-                        "WHERE id = ? AND status = 'scheduled'");
+                        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
+                        "present_pct = ?, late_after_s = ? WHERE id = ? AND status = 'scheduled'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(by));
-    q.bind(3, static_cast<std::int64_t>(session_id));
+    q.bind(3, present_pct);
+    q.bind(4, late_after_s);
+    q.bind(5, static_cast<std::int64_t>(session_id));
     return q.exec() > 0;
 }
 
@@ -511,19 +520,20 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
     while (q.executeStep()) {
         evaluation_row row;
         row.session = read_session(q);
-        row.planned_mode = parse_delivery_mode(q.getColumn(14).getString()).value_or(delivery_mode::in_person);
-        row.policy = parse_switch_policy(q.getColumn(15).getString()).value_or(switch_policy::automatic);
-        if (!q.getColumn(16).isNull()) row.room_capacity = q.getColumn(16).getInt();
-        row.region_code = q.getColumn(17).getString();
-        row.utc_offset_minutes = q.getColumn(18).getInt();
-        row.trainees = q.getColumn(19).getInt();
-        row.trainers = q.getColumn(20).getInt();
-        if (!q.getColumn(22).isNull()) {
+        const int extra = session_column_count;  // the columns after the session's
+        row.planned_mode = parse_delivery_mode(q.getColumn(extra + 0).getString()).value_or(delivery_mode::in_person);
+        row.policy = parse_switch_policy(q.getColumn(extra + 1).getString()).value_or(switch_policy::automatic);
+        if (!q.getColumn(extra + 2).isNull()) row.room_capacity = q.getColumn(extra + 2).getInt();
+        row.region_code = q.getColumn(extra + 3).getString();
+        row.utc_offset_minutes = q.getColumn(extra + 4).getInt();
+        row.trainees = q.getColumn(extra + 5).getInt();
+        row.trainers = q.getColumn(extra + 6).getInt();
+        if (!q.getColumn(extra + 8).isNull()) {
             stored_override o;
-            if (!q.getColumn(21).isNull()) o.mode = parse_delivery_mode(q.getColumn(21).getString());
-            o.status = parse_session_status(q.getColumn(22).getString()).value_or(session_status::scheduled);
-            o.reason = opt_text(q.getColumn(23));
-            o.by = q.getColumn(24).isNull() ? 0 : q.getColumn(24).getInt64();
+            if (!q.getColumn(extra + 7).isNull()) o.mode = parse_delivery_mode(q.getColumn(extra + 7).getString());
+            o.status = parse_session_status(q.getColumn(extra + 8).getString()).value_or(session_status::scheduled);
+            o.reason = opt_text(q.getColumn(extra + 9));
+            o.by = q.getColumn(extra + 10).isNull() ? 0 : q.getColumn(extra + 10).getInt64();
             row.override_decision = o;
         }
         out.push_back(std::move(row));

@@ -69,8 +69,10 @@ struct stored_override {
     std::int64_t by = 0;
 };
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o);
-// scheduled -> live; false when the session was not scheduled.
-bool start_session(connection& c, std::int64_t session_id, std::int64_t by, protocol::unix_seconds now);
+// scheduled -> live, storing the attendance thresholds in force; false when the session was
+// not scheduled.
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by, protocol::unix_seconds now,
+                   int present_pct, int late_after_s);
 // live -> ended; false when the session was not live.
 bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by, protocol::unix_seconds now);
 void set_session_status(connection& c, std::int64_t session_id, protocol::session_status status);

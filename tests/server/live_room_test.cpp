@@ -101,7 +101,7 @@ TEST(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
     room.join(a, trainee(2), std::nullopt, 0);
     room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
     const auto seen = a->of_type("slide").back()["seq"].get<std::uint64_t>();
-    room.leave(a.get());
+    room.leave(a.get(), 0);
     room.receive(t.get(), R"({"type":"show_slide","index":2})", 0);
     room.receive(t.get(), R"({"type":"chat","text":"Ada pertanyaan?"})", 0);
     auto back = std::make_shared<fake_participant>();
@@ -111,7 +111,10 @@ TEST(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
     EXPECT_EQ(back->received[1]["type"], "slide");
     EXPECT_EQ(back->received[1]["index"], 2);
     EXPECT_EQ(back->received[2]["type"], "chat");
-    for (std::size_t i = 1; i < back->received.size(); ++i) EXPECT_GT(back->received[i]["seq"].get<std::uint64_t>(), seen);
+    for (std::size_t i = 1; i < back->received.size(); ++i) {
+        if (back->received[i]["type"] == "attendance") continue;  // personal, not an event
+        EXPECT_GT(back->received[i]["seq"].get<std::uint64_t>(), seen);
+    }
 }
 
 TEST(LiveRoom, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
@@ -125,7 +128,7 @@ TEST(LiveRoom, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
     auto late = std::make_shared<fake_participant>();
     room.join(late, trainee(5), before, 0);
     EXPECT_EQ(late->received[0]["resumed"], false);
-    EXPECT_EQ(late->received.size(), 1u);  // no replay, the snapshot is enough
+    EXPECT_EQ(late->of_type("slide").size(), 0u);  // no replay, the snapshot is enough
     EXPECT_EQ(late->received[0]["slide"]["index"], 1);
     // A seq from another room (or before a restart) is never "resumed".
     auto stranger = std::make_shared<fake_participant>();
@@ -282,7 +285,7 @@ TEST(LiveRoom, ASlowConsumerIsEvictedWithoutStallingTheOthers) {
     for (int i = 0; i < 10; ++i) room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
     EXPECT_EQ(slow->closed_code, close_slow_consumer);
     EXPECT_EQ(fast->of_type("slide").size(), 10u);
-    room.leave(slow.get());
+    room.leave(slow.get(), 0);
     EXPECT_EQ(room.connections(), 2u);
 }
 
@@ -293,7 +296,7 @@ TEST(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
     room.join(t, trainer, std::nullopt, 0);
     room.join(a, trainee(2), std::nullopt, 0);
     EXPECT_EQ(room.receive(t.get(), R"({"type":"end_session","id":"e"})", 0), live_room::outcome::end_requested);
-    room.end(close_normal);
+    room.end(close_normal, 0);
     EXPECT_EQ(a->of_type("session_ended").size(), 1u);
     EXPECT_EQ(a->closed_code, close_normal);
     EXPECT_TRUE(room.ended());
@@ -341,4 +344,157 @@ TEST(LiveRoom, DeferredDeliveryHoldsABurstUntilTheFlushThenSendsItInOrder) {
     EXPECT_EQ(late->received[0]["slide"]["index"], 1);
     EXPECT_TRUE(late->of_type("slide").empty());
     EXPECT_EQ(a->of_type("slide").size(), 4u);
+}
+
+namespace {
+
+// Records what a room writes about presence, as the database would hold it.
+class fake_sink : public presence_sink {
+public:
+    struct interval {
+        std::int64_t user_id = 0;
+        bool visible = true;
+        std::int64_t started_at = 0;
+        std::int64_t last_seen = 0;
+        std::optional<std::int64_t> ended_at;
+    };
+    std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
+                      daring::protocol::unix_seconds at) override {
+        EXPECT_EQ(session_id, 7);
+        intervals.push_back({user_id, visible, at, at, std::nullopt});
+        return static_cast<std::int64_t>(intervals.size());
+    }
+    void seen(std::int64_t id, daring::protocol::unix_seconds at) override { intervals.at(id - 1).last_seen = at; }
+    void close(std::int64_t id, daring::protocol::unix_seconds at) override {
+        auto& i = intervals.at(id - 1);
+        EXPECT_FALSE(i.ended_at) << "closed twice";
+        i.ended_at = at;
+    }
+    void flush() override {}
+    std::vector<interval> intervals;
+};
+
+room_info timed_room() {
+    auto info = three_slides();
+    info.window = {0, 3600};
+    info.thresholds = {75, 15 * 60};
+    return info;
+}
+
+}  // namespace
+
+TEST(LiveRoomPresence, IntervalsFollowJoinHeartbeatsVisibilityAndLeave) {
+    live_room room(timed_room(), 1000);
+    fake_sink sink;
+    room.set_presence_sink(&sink);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 100);
+    room.receive(a.get(), R"({"type":"heartbeat","visible":true})", 120);
+    room.receive(a.get(), R"({"type":"hand","up":true})", 130);  // any message counts
+    room.receive(a.get(), R"({"type":"heartbeat","visible":false})", 140);
+    room.receive(a.get(), R"({"type":"heartbeat","visible":false})", 160);
+    room.receive(a.get(), R"({"type":"heartbeat","visible":true})", 200);
+    room.leave(a.get(), 230);
+    ASSERT_EQ(sink.intervals.size(), 3u);
+    EXPECT_EQ(sink.intervals[0].visible, true);
+    EXPECT_EQ(sink.intervals[0].started_at, 100);
+    EXPECT_EQ(sink.intervals[0].last_seen, 130);
+    EXPECT_EQ(sink.intervals[0].ended_at, 140);
+    EXPECT_EQ(sink.intervals[1].visible, false);
+    EXPECT_EQ(sink.intervals[1].started_at, 140);
+    EXPECT_EQ(sink.intervals[1].last_seen, 160);
+    EXPECT_EQ(sink.intervals[1].ended_at, 200);
+    EXPECT_EQ(sink.intervals[2].visible, true);
+    EXPECT_EQ(sink.intervals[2].ended_at, 230);
+    // 40 s + 30 s shown, 60 s hidden.
+    const auto view = room.attendance_of(2, 230);
+    EXPECT_EQ(view.presence.seconds_present, 70);
+    EXPECT_EQ(view.presence.seconds_away, 60);
+    EXPECT_EQ(view.presence.first_join, 100);
+}
+
+TEST(LiveRoomPresence, ASilentConnectionEndsAtItsLastMessage) {
+    room_limits limits;
+    limits.presence_stale_after = 60;
+    live_room room(timed_room(), 1000, limits);
+    fake_sink sink;
+    room.set_presence_sink(&sink);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 100);
+    room.receive(a.get(), R"({"type":"heartbeat"})", 120);
+    room.leave(a.get(), 500);  // noticed long after it went quiet
+    EXPECT_EQ(sink.intervals.at(0).ended_at, 120);
+    auto b = std::make_shared<fake_participant>();
+    room.join(b, trainee(3), std::nullopt, 100);
+    room.receive(b.get(), R"({"type":"heartbeat"})", 120);
+    room.leave(b.get(), 150);  // within the grace: ends when it left
+    EXPECT_EQ(sink.intervals.at(1).ended_at, 150);
+}
+
+TEST(LiveRoomPresence, ReconnectsMergeWithPriorPresenceAndStaffAreNotTracked) {
+    live_room room(timed_room(), 1000);
+    fake_sink sink;
+    room.set_presence_sink(&sink);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    EXPECT_TRUE(sink.intervals.empty());
+    prior_attendance prior;
+    prior.visible = {{0, 1000}};  // before a restart
+    auto a1 = std::make_shared<fake_participant>();
+    auto a2 = std::make_shared<fake_participant>();
+    room.join(a1, trainee(2), std::nullopt, 900, prior);
+    room.join(a2, trainee(2), std::nullopt, 950, prior);  // a second tab: prior is not added twice
+    room.leave(a1.get(), 1200);
+    // Union: [0,1000) + [900,1200) + [950, now=2800) -> [0, 2800).
+    auto view = room.attendance_of(2, 2800);
+    EXPECT_EQ(view.presence.seconds_present, 2800);
+    EXPECT_EQ(view.status, attendance_status::present);  // 2800 >= 75% of 3600
+    view = room.attendance_of(2, 2000);
+    EXPECT_EQ(view.presence.seconds_present, 2000);
+    EXPECT_EQ(view.status, attendance_status::partial);
+    EXPECT_EQ(room.attendance_of(99, 2000).status, attendance_status::absent);
+}
+
+TEST(LiveRoomPresence, TraineesGetTheirFigureEveryMinuteAndTrainersTheRoster) {
+    room_limits limits;
+    limits.attendance_interval = 60;
+    limits.roster_interval = 10;
+    live_room room(timed_room(), 1000, limits);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    ASSERT_EQ(a->of_type("attendance").size(), 1u);  // right after the welcome
+    for (int s = 1; s <= 125; ++s) room.tick(s);
+    auto figures = a->of_type("attendance");
+    ASSERT_EQ(figures.size(), 3u);  // at 0, 60, 120
+    EXPECT_EQ(figures[1]["seconds_present"], 60);
+    EXPECT_EQ(figures[2]["seconds_present"], 120);
+    EXPECT_EQ(figures[2]["status"], "partial");
+    EXPECT_TRUE(a->of_type("roster").empty());
+    auto rosters = t->of_type("roster");
+    ASSERT_GE(rosters.size(), 12u);
+    const auto& last = rosters.back()["participants"];
+    ASSERT_EQ(last.size(), 1u);
+    EXPECT_EQ(last[0]["user_id"], 2);
+    EXPECT_EQ(last[0]["online"], true);
+    EXPECT_EQ(last[0]["seconds_present"], 120);
+    EXPECT_TRUE(t->of_type("attendance").empty());
+}
+
+TEST(LiveRoomPresence, EndingTheSessionClosesEveryInterval) {
+    live_room room(timed_room(), 1000);
+    fake_sink sink;
+    room.set_presence_sink(&sink);
+    auto a = std::make_shared<fake_participant>();
+    auto b = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 10);
+    room.join(b, trainee(3), std::nullopt, 20);
+    room.receive(b.get(), R"({"type":"heartbeat"})", 40);
+    room.end(close_normal, 50);
+    ASSERT_EQ(sink.intervals.size(), 2u);
+    EXPECT_EQ(sink.intervals[0].ended_at, 50);
+    EXPECT_EQ(sink.intervals[1].ended_at, 50);
+    room.leave(a.get(), 60);  // the socket's own close arrives later: nothing changes
+    EXPECT_EQ(sink.intervals[0].ended_at, 50);
 }

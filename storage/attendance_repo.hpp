@@ -1,0 +1,70 @@
+#pragma once
+// Attendance evidence: presence intervals, in-person check-ins, marks by hand.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "protocol/time_format.hpp"
+
+namespace daring::storage {
+
+class connection;
+
+struct presence_row {
+    std::int64_t id = 0;  // assigned by the caller (see max_presence_id)
+    std::int64_t session_id = 0;
+    std::int64_t user_id = 0;
+    bool visible = true;
+    protocol::unix_seconds started_at = 0;
+    protocol::unix_seconds last_seen = 0;
+    std::optional<protocol::unix_seconds> ended_at;
+};
+
+std::int64_t max_presence_id(connection& c);
+void insert_presence(connection& c, const presence_row& row);
+// Moves last_seen forward (never back) for each (id, last_seen).
+void touch_presence(connection& c, const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen);
+// Ends an interval at `at` (last_seen follows).
+void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at);
+// After a crash: every interval still open ends at its last flushed last_seen. Returns how many.
+int close_dangling_presence(connection& c);
+// One session's intervals, of one user when given, ordered by id.
+std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
+                                      std::optional<std::int64_t> user_id = std::nullopt);
+
+// False when the trainee had already checked in (the first check-in is kept).
+bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id, protocol::unix_seconds at);
+// user id -> check-in time, for one session (or one user of it).
+std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::int64_t session_id,
+                                                           std::optional<std::int64_t> user_id = std::nullopt);
+
+struct mark_row {
+    std::int64_t id = 0;
+    std::int64_t session_id = 0;
+    std::int64_t user_id = 0;
+    std::string status;  // present | absent | excused
+    std::string reason;
+    std::int64_t marked_by = 0;
+    std::string marked_by_name;
+    protocol::unix_seconds marked_at = 0;
+};
+std::int64_t insert_mark(connection& c, const mark_row& m);
+// Every mark of a session (or one user of it), oldest first: the last per user is in force.
+std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
+                               std::optional<std::int64_t> user_id = std::nullopt);
+
+struct attendee_row {
+    std::int64_t user_id = 0;
+    std::string username;
+    std::string full_name;
+};
+// The trainees enrolled (not withdrawn) in a training, by user id.
+std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training_id);
+
+// A named secret: the stored one, or `candidate` stored now when there is none (write job).
+std::string server_secret(connection& c, const std::string& name, const std::string& candidate);
+
+}  // namespace daring::storage
