@@ -60,6 +60,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         std::vector<time_span> visible, hidden;
         std::optional<protocol::unix_seconds> last_seen;
         int intervals = 0;
+        int open = 0;
     };
     std::map<std::int64_t, evidence> by_user;
     for (const auto& r : storage::presence_of(c, s.id)) {
@@ -68,6 +69,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         const auto seen = r.ended_at.value_or(r.last_seen);
         if (!e.last_seen || seen > *e.last_seen) e.last_seen = seen;
         ++e.intervals;
+        if (!r.ended_at) ++e.open;
     }
     const auto checkins = storage::checkins_of(c, s.id);
     std::map<std::int64_t, storage::mark_row> latest_mark;
@@ -83,6 +85,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
             ev.presence = summarize_presence(e->second.visible, e->second.hidden, out.window);
             row.last_seen = e->second.last_seen;
             row.connections = e->second.intervals;
+            row.open_intervals = e->second.open;
         }
         if (auto ci = checkins.find(t.user_id); ci != checkins.end()) ev.checked_in_at = ci->second;
         if (auto m = latest_mark.find(t.user_id); m != latest_mark.end()) {
@@ -128,6 +131,8 @@ json to_json(const session_attendance& a) {
                         {"seconds_present", r.seconds_present},
                         {"seconds_away", r.seconds_away},
                         {"intervals", r.connections},
+                        {"online", r.open_intervals > 0},
+                        {"open_intervals", r.open_intervals},
                         {"checked_in_at", time_or_null(r.checked_in_at)},
                         {"status", to_string(r.status)},
                         {"via", r.via.empty() ? json(nullptr) : json(r.via)},

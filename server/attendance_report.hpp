@@ -33,6 +33,7 @@ struct attendance_row {
     std::int64_t seconds_present = 0;
     std::int64_t seconds_away = 0;
     int connections = 0;  // presence intervals opened (reconnects and visibility changes)
+    int open_intervals = 0;  // intervals not ended yet: the trainee is in the room now
     std::optional<protocol::unix_seconds> checked_in_at;
     attendance_status status = attendance_status::absent;
     std::string via;  // online | in_person | mark | "" (absent)
