@@ -5,6 +5,8 @@
 // targets loopback only.
 //
 //   live_load [--trainees N]... [--rate R] [--slides M] [--burst K] [--skip-naive]
+//   live_load --presence [--trainees N] [--accounts A] [--heartbeat-every S] [--seconds D]
+//     heartbeat ingest: N sockets over A trainee accounts, a heartbeat per socket every S s.
 // Without --trainees it runs the targets: 1,000 trainees at 20 slides/s and 10,000 at 5/s, then
 // the burst comparison against the naive server at the first size.
 #include <fcntl.h>
@@ -23,6 +25,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -90,13 +93,20 @@ struct connection {
     bool closed = false;
     std::string in;
     std::size_t slides = 0;
+    std::size_t acks = 0;
+    double last_ack_ms = 0;
 };
 
 // Every client socket on one epoll set, in this thread.
 class swarm {
 public:
     swarm(std::uint16_t port, std::string target, std::string auth_header)
-        : port_(port), target_(std::move(target)), auth_(std::move(auth_header)) {
+        : port_(port), target_(std::move(target)), auths_{std::move(auth_header)} {
+        ep_ = epoll_create1(0);
+    }
+    // Connection i authenticates with auth_headers[i % size].
+    swarm(std::uint16_t port, std::string target, std::vector<std::string> auth_headers)
+        : port_(port), target_(std::move(target)), auths_(std::move(auth_headers)) {
         ep_ = epoll_create1(0);
     }
     ~swarm() {
@@ -140,6 +150,7 @@ public:
     std::size_t total_slides() const { return total_slides_; }
     std::size_t failed() const { return failed_; }
     std::size_t frames() const { return frames_; }
+    std::size_t total_acks() const { return total_acks_; }
     double last_slide_ms = 0;
 
 private:
@@ -159,7 +170,7 @@ private:
         }
         std::string req = "GET " + target_ + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
                           "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + auth_ + "\r\n";
+                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + auths_[conns_.size() % auths_.size()] + "\r\n";
         ::send(c.fd, req.data(), req.size(), MSG_NOSIGNAL);
         ::fcntl(c.fd, F_SETFL, O_NONBLOCK);
         epoll_event ev{};
@@ -236,6 +247,13 @@ private:
                 total_slides_ += found;
                 last_slide_ms = now_ms();
             }
+            at = 0;
+            while ((at = payload.find("\"type\":\"ack\"", at)) != std::string_view::npos) {
+                ++c.acks;
+                ++total_acks_;
+                c.last_ack_ms = now_ms();
+                at += 12;
+            }
             pos += header + len;
         }
         c.in.erase(0, pos);
@@ -243,13 +261,14 @@ private:
 
     std::uint16_t port_;
     std::string target_;
-    std::string auth_;
+    std::vector<std::string> auths_;
     int ep_;
     std::vector<connection> conns_;
     std::size_t pending_ = 0;
     std::size_t failed_ = 0;
     std::size_t total_slides_ = 0;
     std::size_t frames_ = 0;
+    std::size_t total_acks_ = 0;
 };
 
 struct fanout_result {
@@ -357,6 +376,99 @@ void print(const char* label, const fanout_result& r) {
     std::fflush(stdout);
 }
 
+// Prometheus text from GET /metrics: "name{labels}" -> value.
+std::map<std::string, double> scrape(std::uint16_t port) {
+    http_client c(port);
+    std::map<std::string, double> out;
+    std::istringstream in(c.request("GET", "/metrics", {}).body);
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#') continue;
+        auto space = line.rfind(' ');
+        out[line.substr(0, space)] = std::stod(line.substr(space + 1));
+    }
+    return out;
+}
+
+// Presence ingest: `tokens.size()` trainee accounts share `n` sockets round-robin; every socket
+// sends a heartbeat (with an id, so it is acked) every `every_s` seconds for `seconds`.
+void run_presence(std::uint16_t port, pid_t pid, const std::string& target, const std::vector<std::string>& tokens,
+                  int n, double every_s, int seconds, int flush_s) {
+    std::vector<std::string> auths;
+    for (const auto& t : tokens) auths.push_back("Authorization: Bearer " + t + "\r\n");
+    swarm phones(port, target, auths);
+    const double t_open = now_ms();
+    if (!phones.open(static_cast<std::size_t>(n))) {
+        std::fprintf(stderr, "only %zu of %d sockets connected\n", phones.size() - phones.failed(), n);
+        return;
+    }
+    std::printf("presence: %d sockets (%zu trainee accounts) connected in %.1f s\n", n, tokens.size(),
+                (now_ms() - t_open) / 1000.0);
+    auto quiet = [&](double ms) {
+        const double until = now_ms() + ms;
+        while (now_ms() < until) phones.poll(10);
+    };
+    quiet(2000 + flush_s * 1000.0);  // the join writes and a first flush settle
+
+    // Baseline in the same run: the same sockets, idle, for the same time.
+    const long idle_cpu0 = cpu_ticks(pid);
+    quiet(seconds * 1000.0);
+    const long idle_cpu = cpu_ticks(pid) - idle_cpu0;
+
+    const auto m0 = scrape(port);
+    const long cpu0 = cpu_ticks(pid);
+    const std::size_t acks0 = phones.total_acks();
+    const std::string frame = masked_text_frame(R"({"type":"heartbeat","visible":true,"id":1})");
+    const double start = now_ms();
+    std::size_t sent = 0;
+    while (now_ms() < start + seconds * 1000.0) {
+        const double due = (now_ms() - start) / (every_s * 1000.0) * n;
+        while (sent < due) phones.send_all(sent++ % static_cast<std::size_t>(n), frame);
+        phones.poll(1);
+    }
+    const double send_end = now_ms();
+    while (phones.total_acks() - acks0 < sent && now_ms() < send_end + 5000) phones.poll(5);
+    const double acked_at = now_ms();
+    quiet(flush_s * 1000.0 + 1500);  // the last coalesced values reach the database
+    const long cpu = cpu_ticks(pid) - cpu0;
+    const auto m1 = scrape(port);
+    auto delta = [&](const std::string& k) { return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0; };
+    const double acked = static_cast<double>(phones.total_acks() - acks0);
+    const double events = delta("daring_presence_events_total");
+    const double commits = delta("daring_db_commit_batch_size_count");
+    const double jobs = delta("daring_db_commit_batch_size_sum");
+    const double flushes = delta("daring_presence_flush_rows_count");
+    const double rows = delta("daring_presence_flush_rows_sum");
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+    std::printf("presence: %zu heartbeats sent in %.1f s (every socket every %.1f s), %.0f acked (all within %.2f s of the last send)\n",
+                sent, (send_end - start) / 1000.0, every_s, acked, (acked_at - send_end) / 1000.0);
+    std::printf("  heartbeats ingested: %.0f per second (server-counted %.0f)\n", events / ((send_end - start) / 1000.0), events);
+    std::printf("  writer: %.0f commits, %.0f write jobs, %.1f jobs per commit; %.0f presence flushes writing %.0f rows (%.0f rows per flush)\n",
+                commits, jobs, commits ? jobs / commits : 0.0, flushes, rows, flushes ? rows / flushes : 0.0);
+    std::printf("  coalescing: %.1f heartbeats per row written (one-transaction-per-heartbeat would be 1.0)\n",
+                rows ? events / rows : 0.0);
+    std::printf("  server CPU: %.1f us per heartbeat (%.2f s busy vs %.2f s idle baseline over the same time)\n",
+                sent ? (cpu - idle_cpu) / tick * 1e6 / static_cast<double>(sent) : 0.0, cpu / tick, idle_cpu / tick);
+    std::fflush(stdout);
+}
+
+std::vector<std::string> make_accounts(std::uint16_t port, std::int64_t session, int accounts) {
+    http_client c(port);
+    api_client admin(c, login_token(c, "admin", server_process::admin_password));
+    auto s = admin.get("/api/v1/sessions/" + std::to_string(session)).json();
+    const auto training = std::to_string(s["training_id"].get<std::int64_t>());
+    std::string csv = "username,password,full_name,role\n", names;
+    for (int i = 1; i <= accounts; ++i) {
+        csv += "hp" + std::to_string(i) + ",password-beban,Peserta " + std::to_string(i) + ",trainee\n";
+        names += "hp" + std::to_string(i) + "\n";
+    }
+    admin.post_csv("/api/v1/users/import", csv);
+    admin.post_csv("/api/v1/trainings/" + training + "/enrollments", names);
+    std::vector<std::string> tokens;
+    for (int i = 1; i <= accounts; ++i) tokens.push_back(login_token(c, "hp" + std::to_string(i), "password-beban"));
+    return tokens;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -366,6 +478,9 @@ int main(int argc, char** argv) {
     double rate = 0;
     bool skip_naive = false;
     int external_port = 0;  // --port: a server started by hand (e.g. under heaptrack)
+    bool presence = false;  // --presence: heartbeat ingest instead of fan-out
+    int accounts = 200, seconds = 20;
+    double every = 1;
     pid_t external_pid = 0;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
@@ -378,6 +493,10 @@ int main(int argc, char** argv) {
         else if (a == "--skip-naive") skip_naive = true;
         else if (a == "--port") external_port = std::stoi(value());
         else if (a == "--pid") external_pid = std::stoi(value());
+        else if (a == "--presence") presence = true;
+        else if (a == "--accounts") accounts = std::stoi(value());
+        else if (a == "--heartbeat-every") every = std::stod(value());
+        else if (a == "--seconds") seconds = std::stoi(value());
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
@@ -420,6 +539,11 @@ int main(int argc, char** argv) {
     auto setup = prepare_daring(daring.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
     std::printf("live_load: daring pid %d, 1 I/O thread, loopback\n", daring.pid());
+    if (presence) {
+        const auto tokens = make_accounts(daring.port(), setup.session, accounts);
+        run_presence(daring.port(), daring.pid(), target, tokens, sizes.empty() ? 5000 : sizes.front(), every, seconds, 5);
+        return 0;
+    }
 
     for (const auto& sc : plan) {
         swarm trainer(daring.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
