@@ -5,6 +5,7 @@
 #include "server/delivery_service.hpp"
 #include "server/live_hub.hpp"
 #include "server/presence_recorder.hpp"
+#include "server/quiz_recorder.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "server/tokens.hpp"
@@ -58,7 +59,9 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
         return storage::server_secret(c, "checkin_code", random_token(32));
     });
     add_attendance_routes(router_, services_, secret);
+    add_quiz_routes(router_, services_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
+    quizzes_ = std::make_unique<quiz_recorder>(db);
 }
 
 void app::attach_live(live_hub* hub) {
@@ -69,6 +72,12 @@ void app::attach_live(live_hub* hub) {
         return;
     }
     hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
+    hub->set_quiz_sink(quizzes_.get());
+    hub->on_quiz_requested = [this](std::int64_t session_id, std::int64_t training_id,
+                                    const live_room::quiz_request& request,
+                                    std::function<void(live_hub::quiz_opening)> reply) {
+        quizzes_->open(session_id, training_id, request, services_.clk.now(), std::move(reply));
+    };
     hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
         // On a room strand: persist without blocking, then end the room.
         const auto now = services_.clk.now();

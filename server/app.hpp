@@ -21,6 +21,7 @@ namespace daring::server {
 class delivery_listener;
 class live_hub;
 class presence_recorder;
+class quiz_recorder;
 struct live_admission;
 
 struct app_options {
@@ -92,6 +93,7 @@ private:
     delivery_listener* listener_ = nullptr;
     live_hub* live_ = nullptr;
     std::unique_ptr<presence_recorder> presence_;
+    std::unique_ptr<quiz_recorder> quizzes_;
 };
 
 // The token a request carries: "Authorization: Bearer" first, else the session cookie.
@@ -110,6 +112,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener);
 void add_live_routes(router& r, services& s, live_hub*& hub);
 // `checkin_secret` keys the rotating check-in codes.
 void add_attendance_routes(router& r, services& s, const std::string& checkin_secret);
+void add_quiz_routes(router& r, services& s);
 // The session id of "/api/v1/sessions/{id}/live", if `path` is that.
 std::optional<std::int64_t> live_session_id(std::string_view path);
 

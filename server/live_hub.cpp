@@ -71,8 +71,9 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     bool stopping = false;
     live_hub* owner = nullptr;
     presence_sink* sink = nullptr;  // set before start
+    quiz_sink* quizzes = nullptr;
     int flush_every = 5;
-    int ticks = 0;
+    int ticks = 0;  // quarter seconds
 
     std::shared_ptr<room_slot> find(std::int64_t id) {
         std::lock_guard lock(mutex);
@@ -87,14 +88,18 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
         if (!slot) {
             slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
             slot->room.set_presence_sink(sink);
+            slot->room.set_quiz_sink(quizzes);
         }
         return slot;
     }
 
+    // Every quarter second: quiz tallies. Every fourth: presence, attendance, quiz deadlines,
+    // login expiry, and every flush_every seconds the presence flush.
     void tick() {
-        timer.expires_after(std::chrono::seconds(1));
+        timer.expires_after(std::chrono::milliseconds(250));
         timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
             if (ec) return;
+            const bool full = ++self->ticks % 4 == 0;
             const auto now = self->clk.now();
             std::vector<std::shared_ptr<room_slot>> all;
             std::vector<std::shared_ptr<live_participant>> expired;
@@ -102,20 +107,23 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 std::lock_guard lock(self->mutex);
                 if (self->stopping) return;
                 for (auto& [id, slot] : self->rooms) all.push_back(slot);
-                for (auto& [raw, entry] : self->sockets) {
-                    if (entry.deadline <= now) {
-                        if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
+                if (full) {
+                    for (auto& [raw, entry] : self->sockets) {
+                        if (entry.deadline <= now) {
+                            if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
+                        }
                     }
                 }
             }
             for (auto& slot : all) {
-                asio::post(slot->strand, [slot, now] {
-                    slot->room.tick(now);
+                asio::post(slot->strand, [slot, now, full] {
+                    if (full) slot->room.tick(now);
+                    slot->room.flush_tally();
                     slot->settle();
                 });
             }
             for (auto& p : expired) p->close(close_signed_out, "the login session expired");
-            if (self->sink && ++self->ticks % self->flush_every == 0) self->sink->flush();
+            if (full && self->sink && (self->ticks / 4) % self->flush_every == 0) self->sink->flush();
             self->tick();
         });
     }
@@ -131,6 +139,8 @@ void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
     impl_->sink = sink;
     impl_->flush_every = std::max(1, flush_every);
 }
+
+void live_hub::set_quiz_sink(quiz_sink* sink) { impl_->quizzes = sink; }
 
 void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
 
@@ -188,6 +198,25 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
         if (outcome == live_room::outcome::end_requested && on_end_requested) {
             auto member = slot->room.member_of(p.get());
             on_end_requested(slot->room.session_id(), member ? member->user_id : 0);
+        }
+        if (outcome == live_room::outcome::quiz_requested) {
+            auto request = slot->room.take_quiz_request();
+            if (!request) return;
+            if (!on_quiz_requested) {
+                slot->room.refuse_quiz(*request, "not_supported", "Quizzes are not available");
+                return;
+            }
+            on_quiz_requested(slot->room.session_id(), slot->room.training_id(), *request,
+                              [slot, request = *request, i](quiz_opening o) {
+                                  asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
+                                      if (o.quiz) {
+                                          slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, i->clk.now());
+                                      } else {
+                                          slot->room.refuse_quiz(request, o.code, o.message);
+                                      }
+                                      slot->settle();
+                                  });
+                              });
         }
     });
 }

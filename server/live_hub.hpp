@@ -35,7 +35,22 @@ public:
     // Presence intervals of every room go to `sink`, flushed every `flush_every` seconds.
     // Set before start().
     void set_presence_sink(presence_sink* sink, int flush_every);
-    // Starts the once-a-second timer (presence coalescing, attendance figures, login expiry,
+    // Live quiz answers and results of every room go to `sink`. Set before start().
+    void set_quiz_sink(quiz_sink* sink);
+
+    // The outcome of an open_quiz request: the quiz and its stored run, or an error.
+    struct quiz_opening {
+        std::optional<protocol::quiz> quiz;
+        std::int64_t run_id = 0;
+        protocol::unix_seconds closes_at = 0;
+        std::string code, message;  // when refused
+    };
+    // Called (on a room strand) when a trainer sends open_quiz: it must check the quiz belongs
+    // to `training_id`, store the run without blocking, then call `reply` (from any thread).
+    std::function<void(std::int64_t session_id, std::int64_t training_id, const live_room::quiz_request& request,
+                       std::function<void(quiz_opening)> reply)>
+        on_quiz_requested;
+    // Starts the timer (4 times a second: quiz tallies; once a second: (presence coalescing, attendance figures, login expiry,
     // presence flushes).
     void start();
     // Creates the room of a session that just went live (no-op when it exists).

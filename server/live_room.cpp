@@ -44,7 +44,7 @@ json live_room::welcome(const connection& c, bool resumed) const {
               {"status", ended_ ? "ended" : "live"},
               {"mode", protocol::to_string(info_.mode)},
               {"slide", slide_json()},
-              {"quiz", nullptr},
+              {"quiz", quiz_snapshot(c)},
               {"online", online_.size()},
               {"chat", std::move(chat)},
               {"you", {{"user_id", c.member.user_id},
@@ -164,6 +164,7 @@ void live_room::leave(live_participant* p, protocol::unix_seconds now) {
 
 void live_room::tick(protocol::unix_seconds now) {
     if (ended_) return;
+    if (quiz_ && now >= quiz_->closes_at) close_quiz(now);
     if (presence_dirty_ && now - last_presence_ >= limits_.presence_interval) {
         presence_dirty_ = false;
         last_presence_ = now;
@@ -370,12 +371,223 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         if (mu->muted) muted_.insert(mu->user_id); else muted_.erase(mu->user_id);
         broadcast({{"type", "muted"}, {"user_id", mu->user_id}, {"muted", mu->muted}});
         ack();
-    } else {
-        // open_quiz, close_quiz, answer: the room carries a quiz slot (welcome.quiz) but quizzes
-        // are not served yet.
-        send(p, live::error_message(id, "not_supported", "Quizzes are not available in this version"));
+    } else if (auto* oq = std::get_if<live::open_quiz>(&msg)) {
+        if (quiz_ || quiz_request_) {
+            send(p, live::error_message(id, "quiz_already_open", "Close the open quiz first"));
+            return outcome::none;
+        }
+        if (oq->duration_s < 10 || oq->duration_s > protocol::live_quiz_duration_limit) {
+            refuse(p, c, id, "invalid_field", "duration_s must be 10 to 3600 seconds", now, "duration_s");
+            return outcome::none;
+        }
+        quiz_request_ = quiz_request{oq->quiz_id, oq->duration_s, m.user_id, id, c.participant};
+        return outcome::quiz_requested;
+    } else if (auto* cq = std::get_if<live::close_quiz>(&msg)) {
+        if (!quiz_ || quiz_->def.id != cq->quiz_id) {
+            send(p, live::error_message(id, "quiz_not_open", "That quiz is not open"));
+            return outcome::none;
+        }
+        close_quiz(now);
+        ack();
+    } else if (auto* a = std::get_if<live::answer>(&msg)) {
+        receive_answer(p, c, *a, id, now);
     }
     return outcome::none;
+}
+
+// ---- quizzes
+
+json live_room::quiz_snapshot(const connection& c) const {
+    if (!quiz_) return nullptr;
+    const auto& q = quiz_->def;
+    json j = {{"quiz_id", q.id},
+              {"title", q.title},
+              {"kind", protocol::to_string(q.kind)},
+              {"questions", protocol::questions_json(q, c.member.staff() ? std::nullopt : std::optional(c.member.user_id))},
+              {"closes_at", protocol::format_rfc3339(quiz_->closes_at)}};
+    if (!c.member.staff()) {
+        json mine = json::object();
+        if (auto it = quiz_->answers.find(c.member.user_id); it != quiz_->answers.end()) {
+            for (const auto& [question, answer] : it->second) mine[std::to_string(question)] = answer;
+        }
+        j["your_answers"] = std::move(mine);
+    }
+    return j;
+}
+
+void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id, protocol::unix_seconds now) {
+    if (ended_ || quiz_) {
+        refuse_quiz(r, "quiz_already_open", "Close the open quiz first");
+        return;
+    }
+    live_quiz lq;
+    lq.def = std::move(q);
+    lq.run_id = run_id;
+    lq.closes_at = now + r.duration_s;
+    quiz_ = std::move(lq);
+    const auto& def = quiz_->def;
+    json common = {{"type", "quiz_opened"},
+                   {"quiz_id", def.id},
+                   {"title", def.title},
+                   {"kind", protocol::to_string(def.kind)},
+                   {"closes_at", protocol::format_rfc3339(quiz_->closes_at)},
+                   {"duration_s", r.duration_s}};
+    // With shuffle, the event carries the bank order (one buffer for everyone); each trainee's
+    // own order is in welcome.quiz and GET /api/v1/quizzes/{id}.
+    common["shuffle"] = def.shuffle;
+    json for_all = common;
+    for_all["questions"] = protocol::questions_json(def, std::optional<std::int64_t>(0));
+    json for_staff = common;
+    for_staff["questions"] = protocol::questions_json(def, std::nullopt);
+    broadcast(std::move(for_all), std::move(for_staff));
+    if (auto p = r.from.lock(); p && !r.id.is_null()) send(p.get(), live::ack_message(r.id));
+}
+
+void live_room::refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message) {
+    if (auto p = r.from.lock()) send(p.get(), live::error_message(r.id, code, message));
+}
+
+void live_room::receive_answer(live_participant* p, connection& c, const live::answer& a, const json& id,
+                               protocol::unix_seconds now) {
+    if (!quiz_ || quiz_->def.id != a.quiz_id) {
+        const bool closed = closed_quizzes_.contains(a.quiz_id) || !quiz_;
+        send(p, live::error_message(id, closed ? "quiz_closed" : "wrong_quiz",
+                                    closed ? "That quiz is closed" : "That quiz is not the open one", "quiz_id"));
+        return;
+    }
+    const auto& def = quiz_->def;
+    auto question = std::find_if(def.questions.begin(), def.questions.end(),
+                                 [&](const protocol::question& q) { return q.id == a.question_id; });
+    if (question == def.questions.end()) {
+        refuse(p, c, id, "unknown_question", "That question is not in the open quiz", now, "question_id");
+        return;
+    }
+    if (auto problem = protocol::check_answer(*question, a.value)) {
+        refuse(p, c, id, problem->code, problem->message, now, problem->field);
+        return;
+    }
+    const auto user = c.member.user_id;
+    const std::string client_id = id.is_null() ? std::string() : id.dump();
+    // A resent message id (after a reconnect) is acknowledged again but not applied twice.
+    const bool fresh = client_id.empty() || quiz_->applied.emplace(user, client_id).second;
+    if (fresh) {
+        quiz_->answers[user][a.question_id] = a.value;
+        quiz_->tally_dirty = true;
+    }
+    if (!quiz_sink_) {
+        if (!id.is_null()) send(p, live::ack_message(id));
+        return;
+    }
+    std::weak_ptr<live_participant> who = c.participant;
+    quiz_sink_->record(quiz_->run_id, user, a.question_id, a.value, client_id, now, [who, id](bool stored) {
+        auto target = who.lock();
+        if (!target || id.is_null()) return;
+        target->deliver(std::make_shared<const std::string>(
+            stored ? live::ack_message(id) : live::error_message(id, "not_stored", "The answer was not saved; send it again")));
+    });
+}
+
+json live_room::tally_json() const {
+    const auto& def = quiz_->def;
+    json counts = json::object();
+    for (const auto& q : def.questions) {
+        json per;
+        if (q.type == protocol::question_type::single || q.type == protocol::question_type::multiple) {
+            per = json(std::vector<int>(q.options.size(), 0));
+        } else if (q.type == protocol::question_type::true_false) {
+            per = {{"true", 0}, {"false", 0}};
+        } else {
+            per = {{"correct", 0}, {"incorrect", 0}};
+        }
+        for (const auto& [user, answers] : quiz_->answers) {
+            auto it = answers.find(q.id);
+            if (it == answers.end()) continue;
+            const auto& a = it->second;
+            if (q.type == protocol::question_type::single) {
+                per[a.get<std::size_t>()] = per[a.get<std::size_t>()].get<int>() + 1;
+            } else if (q.type == protocol::question_type::multiple) {
+                for (const auto& i : a) per[i.get<std::size_t>()] = per[i.get<std::size_t>()].get<int>() + 1;
+            } else if (q.type == protocol::question_type::true_false) {
+                auto key = a.get<bool>() ? "true" : "false";
+                per[key] = per[key].get<int>() + 1;
+            } else {
+                auto key = protocol::answer_is_correct(q, a) ? "correct" : "incorrect";
+                per[key] = per[key].get<int>() + 1;
+            }
+        }
+        counts[std::to_string(q.id)] = std::move(per);
+    }
+    return counts;
+}
+
+void live_room::flush_tally() {
+    if (!quiz_ || !quiz_->tally_dirty) return;
+    quiz_->tally_dirty = false;
+    auto message = std::make_shared<const std::string>(protocol::dump(
+        json{{"type", "quiz_tally"}, {"quiz_id", quiz_->def.id}, {"answered", quiz_->answers.size()}, {"counts", tally_json()}}));
+    for (auto& [raw, c] : members_) {
+        if (!c.member.staff()) continue;
+        if (auto p = c.participant.lock()) p->deliver(message);
+    }
+}
+
+void live_room::close_quiz(protocol::unix_seconds now) {
+    if (!quiz_) return;
+    const auto counts = tally_json();
+    auto closing = std::move(*quiz_);
+    quiz_.reset();
+    closed_quizzes_.insert(closing.def.id);
+    const auto& def = closing.def;
+    const bool scored = protocol::is_scored(def.kind);
+    const int max = protocol::max_score(def);
+
+    auto results = json::array();
+    auto staff_results = json::array();
+    for (const auto& question : def.questions) {
+        int answered = 0, right = 0;
+        for (const auto& [user, answers] : closing.answers) {
+            auto it = answers.find(question.id);
+            if (it == answers.end()) continue;
+            ++answered;
+            if (protocol::answer_is_correct(question, it->second)) ++right;
+        }
+        json r = {{"question_id", question.id}, {"answered", answered}, {"counts", counts[std::to_string(question.id)]}};
+        json staff = r;
+        if (scored) {
+            staff["share_correct"] = answered ? static_cast<double>(right) / answered : 0.0;
+            staff["correct"] = question.correct;
+        }
+        results.push_back(std::move(r));
+        staff_results.push_back(std::move(staff));
+    }
+    json for_all = {{"type", "quiz_closed"}, {"quiz_id", def.id}, {"answered", closing.answers.size()}, {"results", results}};
+    json for_staff = for_all;
+    for_staff["results"] = std::move(staff_results);
+    broadcast(std::move(for_all), std::move(for_staff));
+
+    std::vector<live_quiz_score> scores;
+    for (const auto& [user, answers] : closing.answers) {
+        live_quiz_score s{user, 0, max, json::object()};
+        for (const auto& question : def.questions) {
+            auto it = answers.find(question.id);
+            if (it == answers.end()) continue;
+            s.answers[std::to_string(question.id)] = it->second;
+            if (scored) s.score += protocol::score_answer(question, it->second, def.partial_credit);
+        }
+        scores.push_back(std::move(s));
+    }
+    if (scored) {
+        std::map<std::int64_t, double> by_user;
+        for (const auto& s : scores) by_user[s.user_id] = s.score;
+        for (auto& [raw, c] : members_) {
+            if (c.member.staff()) continue;
+            auto it = by_user.find(c.member.user_id);
+            json mine = {{"type", "quiz_score"}, {"quiz_id", def.id}, {"max_score", max},
+                         {"score", it == by_user.end() ? 0.0 : it->second}, {"answered", it != by_user.end()}};
+            send(raw, protocol::dump(mine));
+        }
+    }
+    if (quiz_sink_) quiz_sink_->closed(def.id, closing.run_id, now, std::move(scores));
 }
 
 void live_room::change_mode(protocol::delivery_mode mode, const std::string& reason) {
@@ -385,6 +597,7 @@ void live_room::change_mode(protocol::delivery_mode mode, const std::string& rea
 
 void live_room::end(int close_code, protocol::unix_seconds now) {
     if (ended_) return;
+    if (quiz_) close_quiz(now);
     broadcast({{"type", "session_ended"}});
     flush();
     ended_ = true;

@@ -7,6 +7,7 @@
 // A broadcast serialises each message once; every recipient gets the same shared buffer.
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -19,6 +20,7 @@
 #include "protocol/live.hpp"
 #include "server/attendance_rules.hpp"
 #include "protocol/plan.hpp"
+#include "protocol/quiz.hpp"
 #include "protocol/user.hpp"
 
 namespace daring::server {
@@ -48,6 +50,28 @@ public:
     virtual void close(std::int64_t interval_id, protocol::unix_seconds at) = 0;
     // Writes the coalesced last_seen values (called by the hub's timer, from any thread).
     virtual void flush() = 0;
+};
+
+// A live quiz's scored outcome for one trainee, stored when the quiz closes.
+struct live_quiz_score {
+    std::int64_t user_id = 0;
+    double score = 0;
+    int max_score = 0;
+    protocol::json answers;  // question id (text) -> answer
+};
+
+// Where live quiz answers go (the group-commit writer in the server; a fake in tests). Called
+// on the room's strand; must not block. `done` may run on any thread.
+class quiz_sink {
+public:
+    virtual ~quiz_sink() = default;
+    // Stores an answer (a resent client id is not applied twice); done(true) after COMMIT.
+    virtual void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
+                        const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at,
+                        std::function<void(bool stored)> done) = 0;
+    // The run closed: its end and one scored submission per trainee who answered.
+    virtual void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
+                        std::vector<live_quiz_score> scores) = 0;
 };
 
 // A trainee's attendance evidence from before this connection (earlier connections, possibly
@@ -93,6 +117,7 @@ struct room_info {
     std::string title;
     protocol::delivery_mode mode = protocol::delivery_mode::online;
     std::vector<protocol::slide> slides;
+    std::int64_t training_id = 0;       // quizzes must belong to it
     time_span window;                   // the scheduled window widened to the actual start
     attendance_thresholds thresholds;   // stored on the session when it went live
 };
@@ -114,8 +139,29 @@ public:
     void leave(live_participant* p, protocol::unix_seconds now);
     // Presence intervals go to `sink` (none: not recorded). Set before the first join.
     void set_presence_sink(presence_sink* sink) { sink_ = sink; }
+    void set_quiz_sink(quiz_sink* sink) { quiz_sink_ = sink; }
 
-    enum class outcome { none, end_requested };
+    // open_quiz from a trainer (after receive() answered quiz_requested): what was asked.
+    struct quiz_request {
+        std::int64_t quiz_id = 0;
+        int duration_s = 0;
+        std::int64_t by = 0;
+        protocol::json id;  // the client's message id
+        std::weak_ptr<live_participant> from;
+    };
+    std::optional<quiz_request> take_quiz_request() { return std::exchange(quiz_request_, std::nullopt); }
+    // The quiz was found and its run stored: broadcast quiz_opened and take answers.
+    void open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id, protocol::unix_seconds now);
+    // The quiz could not open: tell the trainer who asked.
+    void refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message);
+    // Broadcasts quiz_closed (per-question results), sends each trainee their score, stores it.
+    void close_quiz(protocol::unix_seconds now);
+    // quiz_tally to trainers when answers came in since the last one (the hub calls it 4 times a
+    // second at most).
+    void flush_tally();
+    bool quiz_open() const { return quiz_.has_value(); }
+
+    enum class outcome { none, end_requested, quiz_requested };
     // One text message from a participant: answers it (ack/error) and broadcasts events.
     outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
 
@@ -154,6 +200,7 @@ public:
     int current_slide() const { return slide_; }
     bool ended() const { return ended_; }
     std::int64_t session_id() const { return info_.session_id; }
+    std::int64_t training_id() const { return info_.training_id; }
 
 private:
     struct event {
@@ -197,6 +244,19 @@ private:
     void send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now);
     void send_roster(protocol::unix_seconds now);
 
+    struct live_quiz {
+        protocol::quiz def;
+        std::int64_t run_id = 0;
+        protocol::unix_seconds closes_at = 0;
+        std::map<std::int64_t, std::map<std::int64_t, protocol::json>> answers;  // user -> question -> answer
+        std::set<std::pair<std::int64_t, std::string>> applied;  // (user, client id)
+        bool tally_dirty = false;
+    };
+    void receive_answer(live_participant* p, connection& c, const protocol::live::answer& a,
+                        const protocol::json& id, protocol::unix_seconds now);
+    protocol::json quiz_snapshot(const connection& c) const;
+    protocol::json tally_json() const;
+
     room_info info_;
     room_limits limits_;
     std::uint64_t seq_;
@@ -215,6 +275,10 @@ private:
     bool presence_dirty_ = false;
     protocol::unix_seconds last_presence_ = 0;
     presence_sink* sink_ = nullptr;
+    quiz_sink* quiz_sink_ = nullptr;
+    std::optional<live_quiz> quiz_;
+    std::optional<quiz_request> quiz_request_;
+    std::set<std::int64_t> closed_quizzes_;  // answers to these get quiz_closed
     std::unordered_map<std::int64_t, attendee> attendees_;  // trainees seen by this room
     std::optional<protocol::unix_seconds> last_roster_;  // none: send at the next tick
 };

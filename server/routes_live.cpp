@@ -33,7 +33,7 @@ std::optional<session> runnable_session(connection& c, std::int64_t id, const us
 }
 
 room_info room_of(const session& s, const app_options& o, unix_seconds now) {
-    return {s.id, s.title, s.current.mode, s.slides, session_window(s, now),
+    return {s.id, s.title, s.current.mode, s.slides, s.training_id, session_window(s, now),
             thresholds_of(s, {o.present_pct, o.late_after_s})};
 }
 

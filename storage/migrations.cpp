@@ -217,6 +217,79 @@ CREATE TABLE server_secrets (
   value  TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+        {5, "quizzes",
+         R"sql(
+CREATE TABLE quizzes (
+  id              INTEGER PRIMARY KEY,
+  training_id     INTEGER NOT NULL REFERENCES trainings(id),
+  title           TEXT NOT NULL,
+  kind            TEXT NOT NULL CHECK (kind IN ('pre_test', 'post_test', 'poll', 'practice')),
+  settings        TEXT NOT NULL,  -- JSON: time_limit_s, opens_at, closes_at, shuffle, anonymous...
+  created_by      INTEGER NOT NULL REFERENCES users(id),
+  created_at      INTEGER NOT NULL,
+  copied_from     INTEGER REFERENCES quizzes(id)
+);
+CREATE INDEX quizzes_training ON quizzes(training_id, id);
+
+CREATE TABLE quiz_questions (
+  id          INTEGER PRIMARY KEY,
+  quiz_id     INTEGER NOT NULL REFERENCES quizzes(id),
+  position    INTEGER NOT NULL,
+  definition  TEXT NOT NULL  -- JSON: type, prompt, options, correct, tolerance, points
+);
+CREATE INDEX quiz_questions_quiz ON quiz_questions(quiz_id, position);
+
+-- A quiz opened in a live session.
+CREATE TABLE quiz_runs (
+  id          INTEGER PRIMARY KEY,
+  quiz_id     INTEGER NOT NULL REFERENCES quizzes(id),
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  opened_by   INTEGER NOT NULL REFERENCES users(id),
+  opened_at   INTEGER NOT NULL,
+  closes_at   INTEGER NOT NULL,
+  closed_at   INTEGER
+);
+
+-- Live answers: the last one per trainee and question counts.
+CREATE TABLE quiz_answers (
+  run_id       INTEGER NOT NULL REFERENCES quiz_runs(id),
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  question_id  INTEGER NOT NULL REFERENCES quiz_questions(id),
+  answer       TEXT NOT NULL,
+  answered_at  INTEGER NOT NULL,
+  PRIMARY KEY (run_id, user_id, question_id)
+) WITHOUT ROWID;
+
+-- Client message ids already applied: a resent answer is acknowledged, not applied again.
+CREATE TABLE quiz_answer_ids (
+  run_id     INTEGER NOT NULL,
+  user_id    INTEGER NOT NULL,
+  client_id  TEXT NOT NULL,
+  PRIMARY KEY (run_id, user_id, client_id)
+) WITHOUT ROWID;
+
+-- Scored attempts: self-paced submissions, and one per trainee when a live run closes.
+CREATE TABLE quiz_submissions (
+  id            INTEGER PRIMARY KEY,
+  quiz_id       INTEGER NOT NULL REFERENCES quizzes(id),
+  user_id       INTEGER NOT NULL REFERENCES users(id),
+  source        TEXT NOT NULL CHECK (source IN ('live', 'self_paced')),
+  run_id        INTEGER REFERENCES quiz_runs(id),
+  score         REAL NOT NULL,
+  max_score     INTEGER NOT NULL,
+  answers       TEXT NOT NULL,  -- JSON object: question id -> answer
+  submitted_at  INTEGER NOT NULL
+);
+CREATE INDEX quiz_submissions_quiz ON quiz_submissions(quiz_id, user_id, id);
+
+-- Self-paced attempts started (for the time limit).
+CREATE TABLE quiz_attempts (
+  quiz_id     INTEGER NOT NULL REFERENCES quizzes(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  started_at  INTEGER NOT NULL
+);
+CREATE INDEX quiz_attempts_user ON quiz_attempts(quiz_id, user_id, started_at);
+)sql"},
     };
     return list;
 }

@@ -1,0 +1,51 @@
+#pragma once
+// Quizzes: the bank, live runs and their answers, scored submissions, self-paced attempts.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/quiz.hpp"
+
+namespace daring::storage {
+
+class connection;
+
+// Inserts the quiz and its questions (ids assigned); returns the quiz id.
+std::int64_t insert_quiz(connection& c, protocol::quiz& q);
+std::optional<protocol::quiz> find_quiz(connection& c, std::int64_t id);
+std::vector<protocol::quiz> quizzes_of(connection& c, std::int64_t training_id);
+// True once anyone answered or submitted (then the quiz may no longer change).
+bool quiz_has_answers(connection& c, std::int64_t quiz_id);
+// Replaces settings and questions (new question ids).
+void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q);
+
+std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id, std::int64_t by,
+                        protocol::unix_seconds at, protocol::unix_seconds closes_at);
+void close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at);
+// Applies a live answer unless `client_id` was applied before; false when it was (a resend).
+bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
+                   const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at);
+
+struct submission_row {
+    std::int64_t id = 0;
+    std::int64_t quiz_id = 0;
+    std::int64_t user_id = 0;
+    std::string username;
+    std::string full_name;
+    std::string source;  // live | self_paced
+    std::optional<std::int64_t> run_id;
+    double score = 0;
+    int max_score = 0;
+    protocol::json answers;  // question id (as text) -> answer
+    protocol::unix_seconds submitted_at = 0;
+};
+std::int64_t insert_submission(connection& c, const submission_row& s);
+// Oldest first.
+std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
+                                           std::optional<std::int64_t> user_id = std::nullopt);
+
+void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id, protocol::unix_seconds at);
+std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id);
+
+}  // namespace daring::storage

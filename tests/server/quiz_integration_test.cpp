@@ -1,0 +1,274 @@
+// Live quizzes over real sockets against the real binary: 100 trainees, acks after commit,
+// last answer counts, resend after a resume, results checked against an independent sum.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <set>
+
+#include "tests/support/plan_fixture.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace daring::test;
+using nlohmann::json;
+
+namespace {
+
+constexpr int crowd = 100;
+
+class Quiz : public ::testing::Test {
+protected:
+    void SetUp() override {
+        std::filesystem::create_directories(dir.file("web"));
+        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
+        http = std::make_unique<http_client>(server->port());
+        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        const auto funding = add_region_and_funding(*admin);
+        training = admin->post("/api/v1/trainings", {{"title", "Kuis"}, {"region_code", "62.71"}, {"funding_source_id", funding},
+                                                     {"planned_mode", "online"}, {"switch_policy", "auto"}}).json()["id"];
+        std::string csv = "username,password,full_name,role\npelatih.kuis,password-kuis,Pelatih Kuis,trainer\n", names;
+        for (int i = 1; i <= crowd; ++i) {
+            csv += "kuis" + std::to_string(i) + ",password-kuis,Peserta " + std::to_string(i) + ",trainee\n";
+            names += "kuis" + std::to_string(i) + "\n";
+        }
+        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
+        ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
+        auto trainer_id = admin->get("/api/v1/users?q=pelatih.kuis").json()[0]["id"];
+        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status, 201);
+        session = admin->post(training_path() + "/sessions",
+                              {{"title", "Sesi kuis"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)},
+                               {"slides", {{{"title", "S0"}, {"body", "nol"}}}}}).json()["id"];
+        trainer_token = login_token(*http, "pelatih.kuis", "password-kuis");
+        trainer = std::make_unique<api_client>(*http, trainer_token);
+        auto q = trainer->post(training_path() + "/quizzes", {
+            {"title", "Pre-test pembukuan"}, {"kind", "pre_test"}, {"questions", {
+                {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}},
+                {{"type", "multiple"}, {"prompt", "Aset lancar?"}, {"options", {"kas", "piutang", "gedung"}}, {"correct", {0, 1}}},
+                {{"type", "numeric"}, {"prompt", "10% dari 100?"}, {"correct", 10}}}}});
+        ASSERT_EQ(q.status, 201) << q.body;
+        const auto created = q.json();
+        quiz = created["id"];
+        for (const auto& question : created["questions"]) questions.push_back(question["id"]);
+        ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object()).status, 200);
+    }
+
+    std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
+    std::unique_ptr<ws_client> connect(const std::string& token, std::optional<std::uint64_t> resume = std::nullopt) {
+        auto target = "/api/v1/sessions/" + std::to_string(session) + "/live" + (resume ? "?resume=" + std::to_string(*resume) : "");
+        return std::make_unique<ws_client>(server->port(), target,
+                                           std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+    }
+    // Trainee i's answers; those with i % 5 == 0 change their first answer afterwards.
+    static int first_choice(int i) { return i % 4; }
+    static int final_choice(int i) { return i % 5 == 0 ? (i + 1) % 4 : i % 4; }
+    static json multiple_of(int i) { return i % 3 == 0 ? json::array({0, 1}) : json::array({i % 2}); }
+    static int numeric_of(int i) { return i % 4 == 0 ? 10 : 11; }
+    static int expected_score(int i) { return (final_choice(i) == 2) + (i % 3 == 0) + (i % 4 == 0); }
+
+    temp_dir dir;
+    std::unique_ptr<server_process> server;
+    std::unique_ptr<http_client> http;
+    std::unique_ptr<api_client> admin, trainer;
+    std::string trainer_token;
+    std::int64_t training = 0, session = 0, quiz = 0;
+    std::vector<std::int64_t> questions;
+};
+
+// The message, or a failure (and an empty object) when none came.
+json must(std::optional<json> m) {
+    if (!m) {
+        ADD_FAILURE() << "an expected message did not arrive";
+        return json::object();
+    }
+    return *m;
+}
+
+json answer(std::int64_t quiz, std::int64_t question, const std::string& id, json value) {
+    return {{"type", "answer"}, {"id", id}, {"quiz_id", quiz}, {"question_id", question}, {"answer", std::move(value)}};
+}
+
+}  // namespace
+
+TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndependentSum) {
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    std::vector<std::string> tokens;
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= crowd; ++i) {
+        tokens.push_back(login_token(*http, "kuis" + std::to_string(i), "password-kuis"));
+        phones.push_back(connect(tokens.back()));
+        ASSERT_TRUE(phones.back()->next_of("welcome"));
+    }
+    // Trainees never see the answers.
+    api_client k1(*http, tokens[0]);
+    auto seen = k1.get("/api/v1/quizzes/" + std::to_string(quiz)).json();
+    for (const auto& q : seen["questions"]) EXPECT_FALSE(q.contains("correct"));
+    // A trainee cannot open a quiz; a trainer opens it once.
+    phones[0]->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 60}, {"id", "x"}});
+    EXPECT_EQ(must(phones[0]->next_of("error"))["code"], "forbidden");
+    t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 120}, {"id", "open"}});
+    ASSERT_EQ(must(t->next_of("ack"))["id"], "open");
+    for (auto& p : phones) {
+        auto opened = p->next_of("quiz_opened");
+        ASSERT_TRUE(opened);
+        EXPECT_FALSE((*opened)["questions"][0].contains("correct"));
+    }
+    // Everyone answers; some change their mind (the last answer counts).
+    for (int i = 1; i <= crowd; ++i) {
+        auto& p = *phones[i - 1];
+        const auto n = std::to_string(i);
+        p.send_json(answer(quiz, questions[0], "a" + n + "-1", first_choice(i)));
+        p.send_json(answer(quiz, questions[1], "a" + n + "-2", multiple_of(i)));
+        p.send_json(answer(quiz, questions[2], "a" + n + "-3", numeric_of(i)));
+        if (i % 5 == 0) p.send_json(answer(quiz, questions[0], "a" + n + "-1b", final_choice(i)));
+    }
+    for (int i = 1; i <= crowd; ++i) {
+        auto& p = *phones[i - 1];
+        std::multiset<std::string> acks;
+        const std::size_t expected = i % 5 == 0 ? 4 : 3;
+        while (acks.size() < expected) {
+            auto a = p.next_of("ack");
+            ASSERT_TRUE(a) << "trainee " << i << " got " << acks.size() << " acks";
+            acks.insert((*a)["id"].get<std::string>());
+        }
+        EXPECT_EQ(std::set<std::string>(acks.begin(), acks.end()).size(), acks.size()) << "an ack came twice";
+        EXPECT_FALSE(p.next_of("ack", std::chrono::milliseconds(i == 1 ? 300 : 0))) << "an extra ack";
+    }
+    // The trainer's tally catches up with everyone.
+    int answered = 0;
+    for (int k = 0; k < 40 && answered < crowd; ++k) {
+        auto tally = t->next_of("quiz_tally", std::chrono::milliseconds(500));
+        if (tally) answered = (*tally)["answered"];
+    }
+    EXPECT_EQ(answered, crowd);
+    // Trainee 5 drops and resumes: the open quiz and their answers are in the welcome; resending
+    // an old message id is acked but not applied again.
+    phones[4]->drop();
+    phones[4] = connect(tokens[4]);
+    auto w = phones[4]->next_of("welcome");
+    ASSERT_TRUE(w);
+    ASSERT_FALSE((*w)["quiz"].is_null());
+    EXPECT_EQ((*w)["quiz"]["your_answers"][std::to_string(questions[0])], final_choice(5));
+    phones[4]->send_json(answer(quiz, questions[0], "a5-1", first_choice(5)));
+    EXPECT_EQ(must(phones[4]->next_of("ack"))["id"], "a5-1");
+    // Wrong quiz, unknown question, bad option index: errors with codes.
+    phones[1]->send_json(answer(quiz + 99, questions[0], "w1", 0));
+    EXPECT_EQ(must(phones[1]->next_of("error"))["code"], "wrong_quiz");
+    phones[1]->send_json(answer(quiz, 999999, "w2", 0));
+    EXPECT_EQ(must(phones[1]->next_of("error"))["code"], "unknown_question");
+    phones[1]->send_json(answer(quiz, questions[0], "w3", 7));
+    EXPECT_EQ(must(phones[1]->next_of("error"))["code"], "invalid_answer");
+
+    t->send_json({{"type", "close_quiz"}, {"quiz_id", quiz}, {"id", "close"}});
+    auto closed = t->next_of("quiz_closed");
+    ASSERT_TRUE(closed);
+    EXPECT_EQ((*closed)["answered"], crowd);
+    auto score = phones[2]->next_of("quiz_score");
+    ASSERT_TRUE(score);
+    EXPECT_EQ((*score)["score"], expected_score(3));
+    EXPECT_EQ((*score)["max_score"], 3);
+    // Late answers are refused.
+    phones[2]->send_json(answer(quiz, questions[0], "late", 2));
+    EXPECT_EQ(must(phones[2]->next_of("error"))["code"], "quiz_closed");
+
+    // Results equal the sum computed here.
+    std::map<std::string, int> expected;
+    std::vector<int> first_counts(4, 0);
+    for (int i = 1; i <= crowd; ++i) {
+        expected["kuis" + std::to_string(i)] = expected_score(i);
+        ++first_counts[final_choice(i)];
+    }
+    json results;
+    for (int k = 0; k < 50; ++k) {  // the run's results are written right after the close
+        results = trainer->get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
+        if (results["submitted"] == crowd) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ASSERT_EQ(results["submitted"], crowd);
+    for (const auto& row : results["trainees"]) EXPECT_EQ(row["score"].get<double>(), expected[row["username"]]) << row["username"];
+    EXPECT_EQ(results["questions"][0]["counts"], json(first_counts));
+    // A quiz with answers no longer changes; a copy can.
+    auto edit = trainer->post("/api/v1/quizzes/" + std::to_string(quiz) + "/copy", json::object());
+    EXPECT_EQ(edit.status, 201);
+    auto put = json_request(*http, "PUT", "/api/v1/quizzes/" + std::to_string(quiz),
+                            {{"title", "x"}, {"kind", "poll"}, {"questions", {{{"type", "true_false"}, {"prompt", "?"}, {"correct", true}}}}},
+                            trainer_token);
+    EXPECT_EQ(put.status, 409);
+    EXPECT_EQ(put.json()["error"]["code"], "quiz_has_answers");
+
+    // A self-paced post-test for three trainees, and the pre/post comparison.
+    auto post = trainer->post(training_path() + "/quizzes", {
+        {"title", "Post-test"}, {"kind", "post_test"}, {"questions", {
+            {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}},
+            {{"type", "true_false"}, {"prompt", "Laba = omzet?"}, {"correct", false}},
+            {{"type", "text"}, {"prompt", "Singkatan?"}, {"correct", {"UMKM"}}}}}});
+    ASSERT_EQ(post.status, 201);
+    const auto post_body = post.json();
+    const auto post_id = std::to_string(post_body["id"].get<std::int64_t>());
+    std::vector<std::int64_t> pq;
+    for (const auto& q : post_body["questions"]) pq.push_back(q["id"]);
+    for (int i : {1, 2, 3}) {
+        api_client me(*http, tokens[i - 1]);
+        auto sub = me.post("/api/v1/quizzes/" + post_id + "/submissions",
+                           {{"answers", {{{"question_id", pq[0]}, {"answer", 2}}, {{"question_id", pq[1]}, {"answer", false}},
+                                         {{"question_id", pq[2]}, {"answer", i == 3 ? "ukm" : " umkm "}}}}});
+        ASSERT_EQ(sub.status, 201) << sub.body;
+        EXPECT_EQ(sub.json()["score"], i == 3 ? 2 : 3);
+        EXPECT_EQ(me.post("/api/v1/quizzes/" + post_id + "/submissions", {{"answers", json::array()}}).status, 409);
+    }
+    auto prepost = trainer->get("/api/v1/reports/trainings/" + std::to_string(training) + "/pre-post").json();
+    EXPECT_EQ(prepost["trainees_with_both"], 3);
+    double gains = 0;
+    int improved = 0;
+    for (int i : {1, 2, 3}) {
+        const double gain = (i == 3 ? 200.0 / 3 : 100.0) - 100.0 * expected_score(i) / 3;
+        gains += gain;
+        improved += gain > 0;
+    }
+    EXPECT_NEAR(prepost["mean_gain"].get<double>(), gains / 3, 1e-9);
+    EXPECT_NEAR(prepost["improved_share"].get<double>(), improved / 3.0, 1e-9);
+}
+
+TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    std::vector<std::unique_ptr<ws_client>> phones;
+    std::vector<std::int64_t> user_ids;
+    for (int i = 1; i <= crowd; ++i) {
+        phones.push_back(connect(login_token(*http, "kuis" + std::to_string(i), "password-kuis")));
+        auto w = phones.back()->next_of("welcome");
+        ASSERT_TRUE(w);
+        user_ids.push_back((*w)["you"]["user_id"]);
+    }
+    t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 120}, {"id", "open"}});
+    ASSERT_TRUE(t->next_of("ack"));
+    for (auto& p : phones) ASSERT_TRUE(p->next_of("quiz_opened"));
+    for (int i = 0; i < crowd; ++i) {
+        for (int q = 0; q < 3; ++q) {
+            json value = q == 0 ? json(i % 4) : q == 1 ? json::array({i % 3}) : json(i);
+            phones[i]->send_json(answer(quiz, questions[q], "b" + std::to_string(i) + "-" + std::to_string(q), value));
+        }
+    }
+    // Collect what is acked in the first moments, then kill the server mid-burst.
+    std::set<std::pair<std::int64_t, std::int64_t>> acked;
+    for (int i = 0; i < crowd / 2; ++i) {
+        while (auto a = phones[i]->next_of("ack", std::chrono::milliseconds(i < 5 ? 200 : 1))) {
+            const std::string id = (*a)["id"];
+            acked.emplace(user_ids[i], questions[std::stoi(id.substr(id.find('-') + 1))]);
+        }
+    }
+    EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
+    phones.clear();
+    ASSERT_FALSE(acked.empty());
+    SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READWRITE);
+    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+    SQLite::Statement q(db, "SELECT 1 FROM quiz_answers WHERE user_id = ? AND question_id = ?");
+    for (const auto& [user, question] : acked) {
+        q.bind(1, user);
+        q.bind(2, question);
+        EXPECT_TRUE(q.executeStep()) << "acked answer of user " << user << " to question " << question << " is missing";
+        q.reset();
+    }
+}
