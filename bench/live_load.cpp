@@ -7,6 +7,9 @@
 //   live_load [--trainees N]... [--rate R] [--slides M] [--burst K] [--skip-naive]
 //   live_load --presence [--trainees N] [--accounts A] [--heartbeat-every S] [--seconds D]
 //     heartbeat ingest: N sockets over A trainee accounts, a heartbeat per socket every S s.
+//   live_load --quiz [--trainees N] [--sequential K]
+//     live quiz answers: N trainees (one account each) answer within one second, then all at
+//     once; baseline: K answers sent one at a time by one trainee (each waits for its ack).
 // Without --trainees it runs the targets: 1,000 trainees at 20 slides/s and 10,000 at 5/s, then
 // the burst comparison against the naive server at the first size.
 #include <fcntl.h>
@@ -93,6 +96,7 @@ struct connection {
     bool closed = false;
     std::string in;
     std::size_t slides = 0;
+    std::size_t quiz_opened = 0;
     std::size_t acks = 0;
     double last_ack_ms = 0;
 };
@@ -247,6 +251,7 @@ private:
                 total_slides_ += found;
                 last_slide_ms = now_ms();
             }
+            if (payload.find("\"type\":\"quiz_opened\"") != std::string_view::npos) ++c.quiz_opened;
             at = 0;
             while ((at = payload.find("\"type\":\"ack\"", at)) != std::string_view::npos) {
                 ++c.acks;
@@ -469,6 +474,149 @@ std::vector<std::string> make_accounts(std::uint16_t port, std::int64_t session,
     return tokens;
 }
 
+struct latency_summary {
+    double p50 = 0, p99 = 0, max = 0;
+};
+
+latency_summary summarise(std::vector<double> v) {
+    latency_summary s;
+    if (v.empty()) return s;
+    std::sort(v.begin(), v.end());
+    s.p50 = v[v.size() / 2];
+    s.p99 = v[std::min(v.size() - 1, v.size() * 99 / 100)];
+    s.max = v.back();
+    return s;
+}
+
+// Live quiz answers: every trainee account holds one socket. The trainer opens a one-question
+// quiz; the baseline is `sequential` answers from one trainee, each sent after the previous ack
+// (so each is committed alone); then every trainee answers once, spread evenly over one second,
+// and then every trainee answers again all at once. Ack latency is measured per answer from its
+// send to its ack (the ack leaves the server only after the commit). The quiz results are read
+// back at the end to check that every trainee's answer is stored.
+int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const daring_setup& setup,
+             const std::vector<std::string>& tokens, int sequential) {
+    http_client http(port);
+    api_client admin(http, login_token(http, "admin", server_process::admin_password));
+    const auto training = admin.get("/api/v1/sessions/" + std::to_string(setup.session)).json()["training_id"].get<std::int64_t>();
+    auto q = admin.post("/api/v1/trainings/" + std::to_string(training) + "/quizzes",
+                        {{"title", "Kuis beban"}, {"kind", "pre_test"}, {"questions", {
+                            {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}}}}});
+    if (q.status != 201) {
+        std::fprintf(stderr, "quiz not created: %s\n", q.body.c_str());
+        return 1;
+    }
+    const std::int64_t quiz = q.json()["id"];
+    const std::int64_t question = q.json()["questions"][0]["id"];
+    const auto n = tokens.size();
+    std::vector<std::string> auths;
+    for (const auto& t : tokens) auths.push_back("Authorization: Bearer " + t + "\r\n");
+    swarm trainer(port, target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    swarm phones(port, target, auths);
+    if (!trainer.open(1) || !phones.open(n)) {
+        std::fprintf(stderr, "only %zu of %zu trainees connected\n", phones.size() - phones.failed(), n);
+        return 1;
+    }
+    auto quiet = [&](double ms) {
+        const double until = now_ms() + ms;
+        while (now_ms() < until) {
+            phones.poll(5);
+            trainer.poll(0);
+        }
+    };
+    trainer.send_all(0, masked_text_frame(R"({"type":"open_quiz","quiz_id":)" + std::to_string(quiz) + R"(,"duration_s":600})"));
+    const double opened_at = now_ms();
+    auto all_opened = [&] {
+        for (std::size_t i = 0; i < n; ++i)
+            if (phones.at(i).quiz_opened == 0) return false;
+        return true;
+    };
+    while (!all_opened() && now_ms() < opened_at + 10000) quiet(5);
+    if (!all_opened()) {
+        std::fprintf(stderr, "quiz_opened did not reach every trainee\n");
+        return 1;
+    }
+    std::printf("quiz: %zu trainees connected (one account each); quiz_opened reached all in %.1f ms\n", n, now_ms() - opened_at);
+    quiet(500);
+    auto answer = [&](std::size_t i, const std::string& id) {
+        return masked_text_frame(R"({"type":"answer","id":")" + id + R"(","quiz_id":)" + std::to_string(quiz) +
+                                 R"(,"question_id":)" + std::to_string(question) + R"(,"answer":)" + std::to_string(i % 4) + "}");
+    };
+    const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+
+    // Baseline: one answer in flight at a time.
+    std::vector<double> seq_lat;
+    const double seq_start = now_ms();
+    for (int k = 0; k < sequential; ++k) {
+        const auto before = phones.at(0).acks;
+        const double sent = now_ms();
+        phones.send_all(0, answer(static_cast<std::size_t>(k), "s" + std::to_string(k)));
+        while (phones.at(0).acks == before && now_ms() < sent + 5000) phones.poll(1);
+        if (phones.at(0).acks == before) {
+            std::fprintf(stderr, "sequential answer %d not acked\n", k);
+            return 1;
+        }
+        seq_lat.push_back(phones.at(0).last_ack_ms - sent);
+    }
+    const double seq_rate = sequential / ((now_ms() - seq_start) / 1000.0);
+    const auto seq = summarise(seq_lat);
+    std::printf("  baseline, one answer in flight (%d answers):     ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s\n",
+                sequential, seq.p50, seq.p99, seq_rate);
+
+    // `spread_ms` = 1000: answers spread over one second; 0: all sent at once.
+    auto round = [&](const char* label, const std::string& prefix, double spread_ms) {
+        std::vector<std::size_t> acks0(n);
+        for (std::size_t i = 0; i < n; ++i) acks0[i] = phones.at(i).acks;
+        std::vector<double> sent_at(n, 0);
+        const auto m0 = scrape(port);
+        const long cpu0 = cpu_ticks(pid);
+        const double start = now_ms();
+        std::size_t sent = 0;
+        while (sent < n) {
+            const double due = spread_ms > 0 ? (now_ms() - start) / spread_ms * n : static_cast<double>(n);
+            while (sent < n && sent < due) {
+                sent_at[sent] = now_ms();
+                phones.send_all(sent, answer(sent + 1, prefix + std::to_string(sent)));
+                ++sent;
+            }
+            phones.poll(spread_ms > 0 ? 1 : 0);
+        }
+        auto acked = [&] {
+            std::size_t k = 0;
+            for (std::size_t i = 0; i < n; ++i) k += phones.at(i).acks > acks0[i];
+            return k;
+        };
+        while (acked() < n && now_ms() < start + spread_ms + 10000) phones.poll(1);
+        double last = start;
+        std::vector<double> lat;
+        for (std::size_t i = 0; i < n; ++i)
+            if (phones.at(i).acks > acks0[i]) {
+                lat.push_back(phones.at(i).last_ack_ms - sent_at[i]);
+                last = std::max(last, phones.at(i).last_ack_ms);
+            }
+        const long cpu = cpu_ticks(pid) - cpu0;
+        const auto m1 = scrape(port);
+        auto delta = [&](const std::string& k) { return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0; };
+        const auto s = summarise(lat);
+        const double rate = lat.size() / ((last - start) / 1000.0);
+        const double commits = delta("daring_db_commit_batch_size_count");
+        std::printf("  %-48s ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s  (%zu/%zu acked, %.0f commits, %.1f writes per commit, %.1f us CPU per answer)\n",
+                    label, s.p50, s.p99, rate, lat.size(), n, commits, commits ? delta("daring_db_commit_batch_size_sum") / commits : 0.0,
+                    (cpu / tick) * 1e6 / static_cast<double>(n));
+        std::fflush(stdout);
+        return std::make_pair(lat.size(), rate);
+    };
+    const auto spread = round("every trainee answers within one second:", "a", 1000);
+    quiet(500);
+    const auto burst = round("every trainee answers at the same instant:", "b", 0);
+    trainer.send_all(0, masked_text_frame(R"({"type":"close_quiz","quiz_id":)" + std::to_string(quiz) + "}"));
+    quiet(1500);
+    const auto results = admin.get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
+    std::printf("  results: %d of %zu trainees stored with an answer\n", results["questions"][0]["answered"].get<int>(), n);
+    std::printf("result: answers committed per second at once vs one in flight: %.1fx\n", burst.second / std::max(1.0, seq_rate));
+    return spread.first == n && burst.first == n && results["questions"][0]["answered"].get<std::size_t>() == n ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -479,6 +627,8 @@ int main(int argc, char** argv) {
     bool skip_naive = false;
     int external_port = 0;  // --port: a server started by hand (e.g. under heaptrack)
     bool presence = false;  // --presence: heartbeat ingest instead of fan-out
+    bool quiz = false;      // --quiz: live quiz answers instead of fan-out
+    int sequential = 200;
     int accounts = 200, seconds = 20;
     double every = 1;
     pid_t external_pid = 0;
@@ -494,6 +644,8 @@ int main(int argc, char** argv) {
         else if (a == "--port") external_port = std::stoi(value());
         else if (a == "--pid") external_pid = std::stoi(value());
         else if (a == "--presence") presence = true;
+        else if (a == "--quiz") quiz = true;
+        else if (a == "--sequential") sequential = std::stoi(value());
         else if (a == "--accounts") accounts = std::stoi(value());
         else if (a == "--heartbeat-every") every = std::stod(value());
         else if (a == "--seconds") seconds = std::stoi(value());
@@ -543,6 +695,13 @@ int main(int argc, char** argv) {
         const auto tokens = make_accounts(daring.port(), setup.session, accounts);
         run_presence(daring.port(), daring.pid(), target, tokens, sizes.empty() ? 5000 : sizes.front(), every, seconds, 5);
         return 0;
+    }
+    if (quiz) {
+        const int n = sizes.empty() ? 1000 : sizes.front();
+        const double t0 = now_ms();
+        const auto tokens = make_accounts(daring.port(), setup.session, n);
+        std::printf("quiz: %d trainee accounts created and logged in in %.1f s\n", n, (now_ms() - t0) / 1000.0);
+        return run_quiz(daring.port(), daring.pid(), target, setup, tokens, sequential);
     }
 
     for (const auto& sc : plan) {

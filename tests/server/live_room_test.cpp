@@ -498,3 +498,190 @@ TEST(LiveRoomPresence, EndingTheSessionClosesEveryInterval) {
     room.leave(a.get(), 60);  // the socket's own close arrives later: nothing changes
     EXPECT_EQ(sink.intervals[0].ended_at, 50);
 }
+
+namespace {
+
+// Records answers as the writer would and lets the test decide when each commit lands.
+class fake_quiz_sink : public quiz_sink {
+public:
+    struct recorded {
+        std::int64_t run_id, user_id, question_id;
+        json answer;
+        std::string client_id;
+        std::function<void(bool)> done;
+    };
+    void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id, const json& answer,
+                const std::string& client_id, daring::protocol::unix_seconds, std::function<void(bool)> done) override {
+        answers.push_back({run_id, user_id, question_id, answer, client_id, std::move(done)});
+    }
+    void closed(std::int64_t quiz_id, std::int64_t run_id, daring::protocol::unix_seconds at,
+                std::vector<live_quiz_score> s) override {
+        closed_quiz = quiz_id;
+        closed_run = run_id;
+        closed_at = at;
+        scores = std::move(s);
+    }
+    std::vector<recorded> answers;
+    std::int64_t closed_quiz = 0, closed_run = 0, closed_at = 0;
+    std::vector<live_quiz_score> scores;
+};
+
+daring::protocol::quiz two_questions() {
+    daring::protocol::quiz q;
+    q.id = 40;
+    q.title = "Kuis pembukuan";
+    q.kind = daring::protocol::quiz_kind::pre_test;
+    q.questions.push_back({401, daring::protocol::question_type::single, "Kas?", {"a", "b", "c"}, 1, 0, 2});
+    q.questions.push_back({402, daring::protocol::question_type::true_false, "Aset?", {}, true, 0, 1});
+    return q;
+}
+
+std::string answer_msg(const std::string& id, std::int64_t quiz, std::int64_t question, const std::string& value) {
+    return R"({"type":"answer","id":")" + id + R"(","quiz_id":)" + std::to_string(quiz) + R"(,"question_id":)" +
+           std::to_string(question) + R"(,"answer":)" + value + "}";
+}
+
+// A room with a trainer, two trainees and the quiz open (as the hub does after the lookup).
+struct quiz_room {
+    live_room room{timed_room(), 1000};
+    fake_quiz_sink sink;
+    std::shared_ptr<fake_participant> t = std::make_shared<fake_participant>();
+    std::shared_ptr<fake_participant> a = std::make_shared<fake_participant>();
+    std::shared_ptr<fake_participant> b = std::make_shared<fake_participant>();
+    quiz_room() {
+        room.set_quiz_sink(&sink);
+        room.join(t, trainer, std::nullopt, 0);
+        room.join(a, trainee(2), std::nullopt, 0);
+        room.join(b, trainee(3), std::nullopt, 0);
+        EXPECT_EQ(room.receive(t.get(), R"({"type":"open_quiz","id":"o","quiz_id":40,"duration_s":60})", 100),
+                  live_room::outcome::quiz_requested);
+        auto r = room.take_quiz_request();
+        EXPECT_TRUE(r.has_value());
+        EXPECT_EQ(r->quiz_id, 40);
+        EXPECT_EQ(r->duration_s, 60);
+        room.open_quiz(*r, two_questions(), 9, 100);
+        room.flush();
+    }
+    void commit_all() {
+        for (auto& r : sink.answers)
+            if (r.done) std::exchange(r.done, nullptr)(true);
+    }
+};
+
+}  // namespace
+
+TEST(LiveRoomQuiz, OnlyTrainersOpenAQuizAndTraineesNeverSeeTheAnswers) {
+    quiz_room q;
+    q.room.receive(q.a.get(), R"({"type":"open_quiz","id":"x","quiz_id":40,"duration_s":60})", 100);
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "forbidden");
+    const auto opened = q.a->of_type("quiz_opened");
+    ASSERT_EQ(opened.size(), 1u);
+    EXPECT_EQ(opened[0]["duration_s"], 60);
+    EXPECT_EQ(opened[0]["closes_at"], daring::protocol::format_rfc3339(160));
+    for (const auto& question : opened[0]["questions"]) EXPECT_FALSE(question.contains("correct"));
+    const auto staff = q.t->of_type("quiz_opened");
+    ASSERT_EQ(staff.size(), 1u);
+    EXPECT_EQ(staff[0]["questions"][0]["correct"], 1);
+    EXPECT_EQ(q.t->of_type("ack").back()["id"], "o");
+    // A second quiz while one is open is refused.
+    q.room.receive(q.t.get(), R"({"type":"open_quiz","id":"o2","quiz_id":41,"duration_s":60})", 101);
+    EXPECT_EQ(q.t->of_type("error").back()["code"], "quiz_already_open");
+}
+
+TEST(LiveRoomQuiz, AcksAnAnswerOnlyAfterTheCommitAndNotWhenItFailed) {
+    quiz_room q;
+    q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "2"), 110);
+    q.room.flush();
+    ASSERT_EQ(q.sink.answers.size(), 1u);
+    EXPECT_EQ(q.sink.answers[0].run_id, 9);
+    EXPECT_EQ(q.sink.answers[0].user_id, 2);
+    EXPECT_EQ(q.sink.answers[0].answer, 2);
+    EXPECT_TRUE(q.a->of_type("ack").empty()) << "acked before the commit";
+    q.commit_all();
+    ASSERT_EQ(q.a->of_type("ack").size(), 1u);
+    EXPECT_EQ(q.a->of_type("ack")[0]["id"], "a1");
+    q.room.receive(q.a.get(), answer_msg("a2", 40, 402, "true"), 111);
+    std::exchange(q.sink.answers.back().done, nullptr)(false);
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "not_stored");
+    EXPECT_EQ(q.a->of_type("ack").size(), 1u);
+}
+
+TEST(LiveRoomQuiz, RefusesAnswersThatDoNotFitWithCodes) {
+    quiz_room q;
+    q.room.receive(q.a.get(), answer_msg("w1", 41, 401, "0"), 110);
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "wrong_quiz");
+    q.room.receive(q.a.get(), answer_msg("w2", 40, 999, "0"), 110);
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "unknown_question");
+    q.room.receive(q.a.get(), answer_msg("w3", 40, 401, "3"), 110);  // three options: 0..2
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "invalid_answer");
+    q.room.receive(q.a.get(), answer_msg("w4", 40, 402, "\"ya\""), 110);
+    EXPECT_EQ(q.a->of_type("error").back()["code"], "invalid_answer");
+    EXPECT_TRUE(q.sink.answers.empty());
+    EXPECT_EQ(q.a->closed_code, 0);
+}
+
+TEST(LiveRoomQuiz, TheLastAnswerCountsAndAResentIdIsNotAppliedTwice) {
+    quiz_room q;
+    q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "0"), 110);
+    q.room.receive(q.a.get(), answer_msg("a2", 40, 401, "1"), 111);
+    q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "0"), 112);  // resent after a reconnect
+    q.room.receive(q.b.get(), answer_msg("b1", 40, 401, "2"), 112);
+    q.commit_all();
+    EXPECT_EQ(q.a->of_type("ack").size(), 3u);  // the resend is acked again
+    q.room.flush_tally();
+    auto tally = q.t->of_type("quiz_tally");
+    ASSERT_EQ(tally.size(), 1u);
+    EXPECT_EQ(tally[0]["answered"], 2);
+    EXPECT_EQ(tally[0]["counts"]["401"], json({0, 1, 1}));
+    EXPECT_TRUE(q.a->of_type("quiz_tally").empty());
+    q.room.flush_tally();  // nothing new: no second tally
+    EXPECT_EQ(q.t->of_type("quiz_tally").size(), 1u);
+    q.room.close_quiz(130);
+    q.room.flush();
+    ASSERT_EQ(q.sink.scores.size(), 2u);
+    for (const auto& s : q.sink.scores) {
+        EXPECT_EQ(s.max_score, 3);
+        EXPECT_EQ(s.score, s.user_id == 2 ? 2.0 : 0.0);  // a: the last answer (1, right); b: 2, wrong
+    }
+    EXPECT_EQ(q.sink.closed_quiz, 40);
+    EXPECT_EQ(q.sink.closed_run, 9);
+    EXPECT_EQ(q.sink.closed_at, 130);
+    const auto closed = q.a->of_type("quiz_closed");
+    ASSERT_EQ(closed.size(), 1u);
+    EXPECT_EQ(closed[0]["results"][0]["counts"], json({0, 1, 1}));
+    EXPECT_FALSE(closed[0]["results"][0].contains("correct"));
+    EXPECT_EQ(q.t->of_type("quiz_closed")[0]["results"][0]["share_correct"], 0.5);
+    const auto mine = q.a->of_type("quiz_score");
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0]["score"], 2.0);
+    EXPECT_EQ(mine[0]["max_score"], 3);
+    EXPECT_TRUE(q.t->of_type("quiz_score").empty());
+}
+
+TEST(LiveRoomQuiz, ClosesByItselfWhenTheTimeRunsOutAndRefusesLateAnswers) {
+    quiz_room q;
+    q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "1"), 110);
+    q.room.tick(159);
+    EXPECT_TRUE(q.room.quiz_open());
+    q.room.tick(160);
+    EXPECT_FALSE(q.room.quiz_open());
+    q.room.flush();
+    EXPECT_EQ(q.b->of_type("quiz_closed").size(), 1u);
+    EXPECT_EQ(q.b->of_type("quiz_score")[0]["answered"], false);
+    q.room.receive(q.b.get(), answer_msg("late", 40, 401, "1"), 161);
+    EXPECT_EQ(q.b->of_type("error").back()["code"], "quiz_closed");
+    EXPECT_EQ(q.sink.answers.size(), 1u);
+}
+
+TEST(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
+    quiz_room q;
+    q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "1"), 110);
+    q.room.leave(q.a.get(), 115);
+    auto again = std::make_shared<fake_participant>();
+    q.room.join(again, trainee(2), std::nullopt, 120);
+    const auto& w = again->received.at(0);
+    ASSERT_EQ(w["type"], "welcome");
+    EXPECT_EQ(w["quiz"]["quiz_id"], 40);
+    EXPECT_EQ(w["quiz"]["your_answers"], json({{"401", 1}}));
+    for (const auto& question : w["quiz"]["questions"]) EXPECT_FALSE(question.contains("correct"));
+}
