@@ -60,6 +60,7 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     });
     add_attendance_routes(router_, services_, secret);
     add_quiz_routes(router_, services_);
+    add_report_routes(router_, services_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
     quizzes_ = std::make_unique<quiz_recorder>(db);
 }

@@ -31,6 +31,8 @@ struct app_options {
     int present_pct = 75;
     int late_after_s = 15 * 60;
     int presence_flush_s = 5;  // seconds between flushes of coalesced heartbeats
+    std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";
+    std::string certificate_prefix = "DKUKM-KT";
 };
 
 // Everything a handler may use. Owned by app; shared by reference.
@@ -113,6 +115,7 @@ void add_live_routes(router& r, services& s, live_hub*& hub);
 // `checkin_secret` keys the rotating check-in codes.
 void add_attendance_routes(router& r, services& s, const std::string& checkin_secret);
 void add_quiz_routes(router& r, services& s);
+void add_report_routes(router& r, services& s);
 // The session id of "/api/v1/sessions/{id}/live", if `path` is that.
 std::optional<std::int64_t> live_session_id(std::string_view path);
 

@@ -74,6 +74,10 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
          "attendance: minutes after the start after which a first join is late")
         ("presence-flush", po::value<int>()->default_value(5),
          "seconds between writes of coalesced heartbeats (the most presence a crash can lose)")
+        ("office-name", po::value<std::string>()->default_value("Dinas Koperasi dan UKM Provinsi Kalimantan Tengah"),
+         "the issuing office printed on certificates")
+        ("certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
+         "the middle part of certificate numbers (000042/<prefix>/<year>)")
         ("test-clock-file", po::value<std::string>(),
          "tests only: read the current time (Unix seconds) from this file")
         ("help,h", "show this help")
@@ -144,6 +148,13 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     }
     if (cfg.presence_flush_s < 1 || cfg.presence_flush_s > 60) {
         return {std::nullopt, 2, "daring: --presence-flush must be 1 to 60 seconds\n"};
+    }
+    cfg.office_name = vm["office-name"].as<std::string>();
+    cfg.certificate_prefix = vm["certificate-prefix"].as<std::string>();
+    if (cfg.office_name.empty() || cfg.office_name.size() > 200) return {std::nullopt, 2, "daring: --office-name must be 1 to 200 bytes\n"};
+    if (cfg.certificate_prefix.empty() || cfg.certificate_prefix.size() > 32 ||
+        cfg.certificate_prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos) {
+        return {std::nullopt, 2, "daring: --certificate-prefix must be 1 to 32 letters, digits, '-' or '.'\n"};
     }
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();

@@ -24,6 +24,8 @@ struct config {
     int present_pct = 75;          // attendance: share of the session to count as present
     int late_after_minutes = 15;   // attendance: first join after start + this is late
     int presence_flush_s = 5;      // seconds between flushes of coalesced heartbeats
+    std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";  // on certificates
+    std::string certificate_prefix = "DKUKM-KT";  // certificate numbers: 000042/<prefix>/<year>
     std::string clock_file;        // tests only: read "now" (Unix seconds) from this file
 };
 

@@ -133,4 +133,8 @@ std::string_view status_reason(int status) {
     }
 }
 
+std::string request_origin(const http_request& req) {
+    return std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+}
+
 }  // namespace daring::server

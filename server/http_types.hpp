@@ -64,6 +64,9 @@ public:
 
 std::string percent_decode(std::string_view text, bool plus_as_space);
 
+// "http(s)://<Host header>": the origin the client used to reach this server.
+std::string request_origin(const http_request& req);
+
 // Standard reason phrase, for logs and tests.
 std::string_view status_reason(int status);
 

@@ -13,9 +13,9 @@ std::optional<protocol::unix_seconds> login_throttle::retry_after(const std::str
     auto it = failures_.find(key(username, address));
     if (it == failures_.end()) return std::nullopt;
     auto& times = it->second;
-    while (!times.empty() && times.front() <= now - window) times.pop_front();
-    if (static_cast<int>(times.size()) < max_failures) return std::nullopt;
-    return std::max<protocol::unix_seconds>(1, times.front() + window - now);
+    while (!times.empty() && times.front() <= now - span_) times.pop_front();
+    if (static_cast<int>(times.size()) < limit_) return std::nullopt;
+    return std::max<protocol::unix_seconds>(1, times.front() + span_ - now);
 }
 
 void login_throttle::record_failure(const std::string& username, const std::string& address,
@@ -24,7 +24,7 @@ void login_throttle::record_failure(const std::string& username, const std::stri
     if (failures_.size() >= key_limit) prune(now);
     auto& times = failures_[key(username, address)];
     times.push_back(now);
-    while (static_cast<int>(times.size()) > max_failures) times.pop_front();
+    while (static_cast<int>(times.size()) > limit_) times.pop_front();
 }
 
 void login_throttle::record_success(const std::string& username, const std::string& address) {
@@ -35,7 +35,7 @@ void login_throttle::record_success(const std::string& username, const std::stri
 // REQUIRES: mutex_ is held.
 void login_throttle::prune(protocol::unix_seconds now) {
     for (auto it = failures_.begin(); it != failures_.end();) {
-        if (it->second.empty() || it->second.back() <= now - window) {
+        if (it->second.empty() || it->second.back() <= now - span_) {
             it = failures_.erase(it);
         } else {
             ++it;

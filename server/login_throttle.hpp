@@ -17,6 +17,10 @@ class login_throttle {
 public:
     static constexpr int max_failures = 5;
     static constexpr protocol::unix_seconds window = 15 * 60;
+
+    // Other limits for other uses (e.g. public lookups): `limit` events per `span` seconds.
+    explicit login_throttle(int limit = max_failures, protocol::unix_seconds span = window)
+        : limit_(limit), span_(span) {}
     // Keys remembered at most; the oldest are dropped beyond it, so memory stays bounded.
     static constexpr std::size_t key_limit = 100000;
 
@@ -32,6 +36,8 @@ private:
     static std::string key(const std::string& username, const std::string& address);
     void prune(protocol::unix_seconds now);
 
+    int limit_;
+    protocol::unix_seconds span_;
     std::mutex mutex_;  // guards failures_
     std::unordered_map<std::string, std::deque<protocol::unix_seconds>> failures_;
 };

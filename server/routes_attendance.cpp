@@ -7,6 +7,7 @@
 #include "server/attendance_report.hpp"
 #include "server/checkin_code.hpp"
 #include "server/login_throttle.hpp"
+#include "server/reports.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 
@@ -21,16 +22,6 @@ namespace {
 // while scheduled, and while the session is live.
 constexpr unix_seconds checkin_opens_before = 30 * 60;
 
-// Admins, or the training's assigned trainers; anything else is 404 so ids leak nothing.
-session staff_session(connection& c, std::int64_t id, const user& u) {
-    auto s = storage::find_session(c, id);
-    if (s && (u.user_role == role::admin ||
-              (u.user_role == role::trainer && storage::is_trainer_of(c, s->training_id, u.id)))) {
-        return *s;
-    }
-    throw http_error(404, "not_found", "No such session");
-}
-
 void require_checkin_open(const session& s, unix_seconds now) {
     if (s.current.mode == delivery_mode::online) {
         throw http_error(409, "checkin_not_in_room",
@@ -44,10 +35,6 @@ void require_checkin_open(const session& s, unix_seconds now) {
                          "Check-in is open from 30 minutes before the start until the end; the session is " +
                              std::string(to_string(s.current.status)));
     }
-}
-
-std::string own_origin(const http_request& req) {
-    return std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
 }
 
 json to_json(const storage::mark_row& m) {
@@ -73,7 +60,7 @@ void add_attendance_routes(router& r, services& s, const std::string& checkin_se
         auto found = s.db.read([&](connection& c) { return staff_session(c, id, ctx.user()); });
         require_checkin_open(found, now);
         const auto current = checkin_code_at(checkin_secret, id, now);
-        const auto url = own_origin(ctx.req) + "/#checkin/" + std::to_string(id) + "/" + current.code;
+        const auto url = request_origin(ctx.req) + "/#checkin/" + std::to_string(id) + "/" + current.code;
         const auto format = ctx.req.query_param("format").value_or("json");
         http_response res;
         if (format == "svg") {
@@ -172,19 +159,6 @@ void add_attendance_routes(router& r, services& s, const std::string& checkin_se
         auto items = json::array();
         for (const auto& m : marks) items.push_back(to_json(m));
         return json_response(200, {{"items", std::move(items)}});
-    });
-
-    r.add("GET", "/api/v1/reports/sessions/{id:int}/attendance", staff, [&s](request_context& ctx) {
-        const auto id = ctx.params.integer("id");
-        const auto format = ctx.req.query_param("format").value_or("json");
-        if (format != "json") throw http_error(400, "invalid_query", "format must be json", "format");
-        const auto now = s.clk.now();
-        const attendance_thresholds current{s.options.present_pct, s.options.late_after_s};
-        auto report = s.db.read([&](connection& c) {
-            auto sess = staff_session(c, id, ctx.user());
-            return build_session_attendance(c, sess, now, current);
-        });
-        return json_response(200, to_json(report));
     });
 }
 

@@ -31,6 +31,28 @@ std::string random_token(std::size_t bytes) {
     return out;
 }
 
+std::string random_code(std::size_t chars) {
+    static constexpr char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    std::vector<unsigned char> raw(chars);
+    if (RAND_bytes(raw.data(), static_cast<int>(raw.size())) != 1) {
+        throw std::runtime_error("the random generator failed");
+    }
+    std::string out;
+    for (unsigned char b : raw) out.push_back(alphabet[b & 0x1F]);
+    return out;
+}
+
+std::string sha256_base64(std::string_view data) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
+        throw std::runtime_error("SHA-256 failed");
+    }
+    unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+    const int n = EVP_EncodeBlock(out, digest, static_cast<int>(len));
+    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+}
+
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;

@@ -8,6 +8,11 @@ namespace daring::server {
 
 // `bytes` random bytes from OpenSSL's CSPRNG, base64url without padding.
 std::string random_token(std::size_t bytes);
+// `chars` random characters from Crockford's base32 alphabet (no I, L, O, U): codes people
+// read aloud or type from paper.
+std::string random_code(std::size_t chars);
+// Standard base64 of the SHA-256 digest (for CSP hash sources).
+std::string sha256_base64(std::string_view data);
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison of equal-length strings (false when lengths differ).

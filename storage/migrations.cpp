@@ -290,6 +290,19 @@ CREATE TABLE quiz_attempts (
 );
 CREATE INDEX quiz_attempts_user ON quiz_attempts(quiz_id, user_id, started_at);
 )sql"},
+        {6, "certificates", R"sql(
+-- Certificates of completion: the number and verification code stay the same once issued.
+CREATE TABLE certificates (
+  id                INTEGER PRIMARY KEY,
+  training_id       INTEGER NOT NULL REFERENCES trainings(id),
+  user_id           INTEGER NOT NULL REFERENCES users(id),
+  number            TEXT NOT NULL UNIQUE,
+  code              TEXT NOT NULL UNIQUE,
+  issued_at         INTEGER NOT NULL,
+  seconds_attended  INTEGER NOT NULL,
+  UNIQUE (training_id, user_id)
+);
+)sql"},
     };
     return list;
 }
