@@ -139,6 +139,16 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
 
 double percent_of(double score, int max) { return max > 0 ? 100.0 * score / max : 0.0; }
 
+std::map<std::int64_t, const storage::submission_row*> counted_by_user(const quiz& q,
+                                                                       const std::vector<storage::submission_row>& all) {
+    std::map<std::int64_t, const storage::submission_row*> out;
+    for (const auto& s : all) {
+        auto& slot = out[s.user_id];
+        if (!slot || !q.count_best || s.score > slot->score) slot = &s;  // best, or the last
+    }
+    return out;
+}
+
 pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
     pre_post_scores out;
     bool pre_taken = false, post_taken = false;
@@ -155,15 +165,9 @@ pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
             slot_taken = taken;
         }
     }
-    // Per trainee: the best or the last submission, as the quiz counts them (oldest first).
     auto fill = [&](const std::optional<quiz>& q, std::map<std::int64_t, double>& into) {
         if (!q) return;
-        std::map<std::int64_t, const storage::submission_row*> counted;
-        for (const auto& s : subs[q->id]) {
-            auto& slot = counted[s.user_id];
-            if (!slot || !q->count_best || s.score > slot->score) slot = &s;
-        }
-        for (const auto& [user, s] : counted) into[user] = percent_of(s->score, s->max_score);
+        for (const auto& [user, s] : counted_by_user(*q, subs[q->id])) into[user] = percent_of(s->score, s->max_score);
     };
     fill(out.pre, out.pre_percent);
     fill(out.post, out.post_percent);

@@ -20,6 +20,7 @@
 namespace daring::storage {
 class connection;
 struct attendee_row;
+struct submission_row;
 }
 
 namespace daring::server {
@@ -51,6 +52,10 @@ struct pre_post_scores {
 pre_post_scores load_pre_post(storage::connection& c, std::int64_t training_id);
 
 double percent_of(double score, int max_score);
+// Per trainee, the submission that counts (best or last, as the quiz says), from all of a quiz's
+// submissions oldest first.
+std::map<std::int64_t, const storage::submission_row*> counted_by_user(const protocol::quiz& q,
+                                                                       const std::vector<storage::submission_row>& all);
 
 // ---- training attendance matrix
 

@@ -6,6 +6,7 @@
 
 #include "protocol/quiz.hpp"
 #include "server/app.hpp"
+#include "server/reports.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
@@ -49,23 +50,7 @@ json quiz_for(const quiz& q, viewer_kind v, std::int64_t user_id) {
     return to_json(q, v == viewer_kind::staff ? std::nullopt : std::optional(user_id));
 }
 
-// The submission that counts for one trainee (best or last), from their submissions oldest first.
-const storage::submission_row* counted(const quiz& q, const std::vector<const storage::submission_row*>& mine) {
-    if (mine.empty()) return nullptr;
-    if (!q.count_best) return mine.back();
-    return *std::max_element(mine.begin(), mine.end(), [](auto* a, auto* b) { return a->score < b->score; });
-}
 
-std::map<std::int64_t, const storage::submission_row*> counted_by_user(const quiz& q,
-                                                                       const std::vector<storage::submission_row>& all) {
-    std::map<std::int64_t, std::vector<const storage::submission_row*>> by_user;
-    for (const auto& s : all) by_user[s.user_id].push_back(&s);
-    std::map<std::int64_t, const storage::submission_row*> out;
-    for (auto& [user, mine] : by_user) out[user] = counted(q, mine);
-    return out;
-}
-
-double percent(double score, int max) { return max > 0 ? 100.0 * score / max : 0.0; }
 
 }  // namespace
 
@@ -217,6 +202,7 @@ void add_quiz_routes(router& r, services& s) {
 
     r.add("GET", "/api/v1/quizzes/{id:int}/results", staff, [&s](request_context& ctx) {
         const auto id = ctx.params.integer("id");
+        const auto req = parse_report_request(ctx.req);
         auto body = s.db.read([&](connection& c) {
             auto q = find_or_404(c, id);
             require_staff(viewer_of(c, q.training_id, ctx.user()));
@@ -225,7 +211,7 @@ void add_quiz_routes(router& r, services& s) {
             auto trainees = json::array();
             for (const auto& [user, sub] : counted) {
                 json t = {{"score", sub->score}, {"max_score", sub->max_score},
-                          {"percent", percent(sub->score, sub->max_score)}, {"source", sub->source},
+                          {"percent", percent_of(sub->score, sub->max_score)}, {"source", sub->source},
                           {"submitted_at", format_rfc3339(sub->submitted_at)}, {"answers", sub->answers}};
                 if (!q.anonymous) {
                     t["user_id"] = user;
@@ -260,66 +246,98 @@ void add_quiz_routes(router& r, services& s) {
                 questions.push_back(std::move(qj));
             }
             double sum = 0;
-            for (const auto& [user, sub] : counted) sum += percent(sub->score, sub->max_score);
+            for (const auto& [user, sub] : counted) sum += percent_of(sub->score, sub->max_score);
             return json{{"quiz", to_json(q)},
                         {"submitted", counted.size()},
                         {"mean_percent", counted.empty() ? 0.0 : sum / counted.size()},
                         {"trainees", std::move(trainees)},
                         {"questions", std::move(questions)}};
         });
-        return json_response(200, body);
+        // Spreadsheet: one row per trainee, an answer column per question.
+        report_sheet sheet;
+        sheet.name = "Hasil kuis";
+        const bool named = !body["quiz"].value("anonymous", false);
+        if (named) {
+            sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                             {"Nama pengguna", "Username", column_type::text},
+                             {"Nama lengkap", "Full name", column_type::text}};
+        }
+        sheet.columns.push_back({"Skor", "Score", column_type::number});
+        sheet.columns.push_back({"Skor maksimum", "Max score", column_type::integer});
+        sheet.columns.push_back({"Persen", "Percent", column_type::number});
+        sheet.columns.push_back({"Sumber", "Source", column_type::text});
+        sheet.columns.push_back({"Dikirim", "Submitted", column_type::datetime});
+        for (std::size_t i = 0; i < body["questions"].size(); ++i) {
+            sheet.columns.push_back({"Jawaban " + std::to_string(i + 1), "Answer " + std::to_string(i + 1), column_type::text});
+        }
+        for (const auto& t : body["trainees"]) {
+            std::vector<report_cell> row;
+            if (named) row = {t["user_id"].get<std::int64_t>(), t["username"].get<std::string>(), t["full_name"].get<std::string>()};
+            row.emplace_back(t["score"].get<double>());
+            row.emplace_back(t["max_score"].get<std::int64_t>());
+            row.emplace_back(t["percent"].get<double>());
+            row.emplace_back(t["source"].get<std::string>());
+            row.emplace_back(parse_rfc3339(t["submitted_at"].get<std::string>()).value_or(0));
+            for (const auto& q : body["questions"]) {
+                const auto key = std::to_string(q["question_id"].get<std::int64_t>());
+                row.emplace_back(t["answers"].contains(key) ? report_cell(t["answers"][key].dump()) : report_cell());
+            }
+            sheet.rows.push_back(std::move(row));
+        }
+        report_file file;
+        file.stem = "hasil-kuis-" + std::to_string(id);
+        file.sheets.push_back(std::move(sheet));
+        return report_response(req, body, std::move(file), s.clk.now());
     });
 
     r.add("GET", "/api/v1/reports/trainings/{id:int}/pre-post", staff, [&s](request_context& ctx) {
         const auto id = ctx.params.integer("id");
-        auto body = s.db.read([&](connection& c) {
-            require_staff(viewer_of(c, id, ctx.user()));
-            // The training's latest pre-test and post-test that were taken (copies not yet used
-            // do not displace them), else the latest of each.
-            std::optional<quiz> pre, post;
-            bool pre_taken = false, post_taken = false;
-            for (auto& q : storage::quizzes_of(c, id)) {
-                const bool taken = !storage::submissions_of(c, q.id).empty();
-                auto& slot = q.kind == quiz_kind::pre_test ? pre : post;
-                auto& slot_taken = q.kind == quiz_kind::pre_test ? pre_taken : post_taken;
-                if (q.kind != quiz_kind::pre_test && q.kind != quiz_kind::post_test) continue;
-                if (taken || !slot_taken) {
-                    slot = q;
-                    slot_taken = taken;
-                }
-            }
-            std::map<std::int64_t, const storage::submission_row*> pre_scores, post_scores;
-            std::vector<storage::submission_row> pre_all, post_all;
-            if (pre) pre_all = storage::submissions_of(c, pre->id), pre_scores = counted_by_user(*pre, pre_all);
-            if (post) post_all = storage::submissions_of(c, post->id), post_scores = counted_by_user(*post, post_all);
-            auto rows = json::array();
-            int both = 0, improved = 0;
-            double gain_sum = 0;
-            for (const auto& t : storage::enrolled_trainees(c, id)) {
-                json row = {{"user_id", t.user_id}, {"username", t.username}, {"full_name", t.full_name},
-                            {"pre_percent", nullptr}, {"post_percent", nullptr}, {"gain", nullptr}};
-                auto a = pre_scores.find(t.user_id);
-                auto b = post_scores.find(t.user_id);
-                if (a != pre_scores.end()) row["pre_percent"] = percent(a->second->score, a->second->max_score);
-                if (b != post_scores.end()) row["post_percent"] = percent(b->second->score, b->second->max_score);
-                if (a != pre_scores.end() && b != post_scores.end()) {
-                    const double gain = row["post_percent"].get<double>() - row["pre_percent"].get<double>();
-                    row["gain"] = gain;
-                    ++both;
-                    gain_sum += gain;
-                    if (gain > 0) ++improved;
-                }
-                rows.push_back(std::move(row));
-            }
-            return json{{"training_id", id},
-                        {"pre_test", pre ? json({{"id", pre->id}, {"title", pre->title}}) : json(nullptr)},
-                        {"post_test", post ? json({{"id", post->id}, {"title", post->title}}) : json(nullptr)},
-                        {"trainees_with_both", both},
-                        {"mean_gain", both ? json(gain_sum / both) : json(nullptr)},
-                        {"improved_share", both ? json(static_cast<double>(improved) / both) : json(nullptr)},
-                        {"rows", std::move(rows)}};
+        const auto req = parse_report_request(ctx.req);
+        const auto now = s.clk.now();
+        auto [scores, trainees, offset] = s.db.read([&](connection& c) {
+            const auto t = staff_training(c, id, ctx.user());
+            const auto region = storage::find_region(c, t.region_code);
+            return std::tuple{load_pre_post(c, id), storage::enrolled_trainees(c, id), region ? region->utc_offset_minutes : 420};
         });
-        return json_response(200, body);
+        auto rows = json::array();
+        report_sheet sheet;
+        sheet.name = "Pre-post";
+        sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                         {"Nama pengguna", "Username", column_type::text},
+                         {"Nama lengkap", "Full name", column_type::text},
+                         {"Nilai pre-test (%)", "Pre-test (%)", column_type::number},
+                         {"Nilai post-test (%)", "Post-test (%)", column_type::number},
+                         {"Peningkatan", "Gain", column_type::number}};
+        int both = 0, improved = 0;
+        double gain_sum = 0;
+        for (const auto& t : trainees) {
+            std::optional<double> pre, post, gain;
+            if (auto a = scores.pre_percent.find(t.user_id); a != scores.pre_percent.end()) pre = a->second;
+            if (auto b = scores.post_percent.find(t.user_id); b != scores.post_percent.end()) post = b->second;
+            if (pre && post) {
+                gain = *post - *pre;
+                ++both;
+                gain_sum += *gain;
+                if (*gain > 0) ++improved;
+            }
+            auto j = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
+            auto cell = [](const std::optional<double>& v) { return v ? report_cell(*v) : report_cell(); };
+            rows.push_back({{"user_id", t.user_id}, {"username", t.username}, {"full_name", t.full_name},
+                            {"pre_percent", j(pre)}, {"post_percent", j(post)}, {"gain", j(gain)}});
+            sheet.rows.push_back({t.user_id, t.username, t.full_name, cell(pre), cell(post), cell(gain)});
+        }
+        json body = {{"training_id", id},
+                     {"pre_test", scores.pre ? json({{"id", scores.pre->id}, {"title", scores.pre->title}}) : json(nullptr)},
+                     {"post_test", scores.post ? json({{"id", scores.post->id}, {"title", scores.post->title}}) : json(nullptr)},
+                     {"trainees_with_both", both},
+                     {"mean_gain", both ? json(gain_sum / both) : json(nullptr)},
+                     {"improved_share", both ? json(static_cast<double>(improved) / both) : json(nullptr)},
+                     {"rows", std::move(rows)}};
+        report_file file;
+        file.stem = "pre-post-pelatihan-" + std::to_string(id);
+        file.utc_offset_minutes = offset;
+        file.sheets.push_back(std::move(sheet));
+        return report_response(req, body, std::move(file), now);
     });
 }
 

@@ -286,6 +286,27 @@ TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
                         "kelulusan-pelatihan-" + std::to_string(training), expected["completion"]);
     expect_spreadsheets("/api/v1/reports/funding-sources/1", "laporan-dak-DAK-2020", expected["funding"]);
     EXPECT_EQ(last_types.back().back(), "int");  // the funding amount is a number
+    // Pre/post comparison and quiz results as spreadsheets.
+    for (const char* format : {"csv", "xlsx"}) {
+        auto r = admin->get("/api/v1/reports/trainings/" + std::to_string(training) + "/pre-post?format=" + format);
+        ASSERT_EQ(r.status, 200);
+        const auto file = dir.file(std::string("pre-post.") + format);
+        std::ofstream(file, std::ios::binary) << r.body;
+        const auto back = read_back(file)["rows"];
+        ASSERT_EQ(back.size(), 11u);
+        EXPECT_EQ(back[0], json({"ID peserta", "Nama pengguna", "Nama lengkap", "Nilai pre-test (%)", "Nilai post-test (%)", "Peningkatan"}));
+        EXPECT_EQ(back[1], json({"3", "ani", "Peserta ani", "50", "100", "50"}));
+        EXPECT_EQ(back[2], json({"4", "budi", "Peserta budi", "100", "50", "-50"}));
+        EXPECT_EQ(back[4], json({"6", "dewi", "Peserta dewi", "", "", ""}));
+        auto q = admin->get("/api/v1/quizzes/" + std::to_string(post) + "/results?format=" + format);
+        ASSERT_EQ(q.status, 200);
+        const auto qfile = dir.file(std::string("results.") + format);
+        std::ofstream(qfile, std::ios::binary) << q.body;
+        const auto rows = read_back(qfile)["rows"];
+        ASSERT_EQ(rows.size(), 4u);  // header and three trainees
+        EXPECT_EQ(rows[0][8], "Jawaban 1");
+        EXPECT_EQ(rows[2], json({"4", "budi", "Peserta budi", "1", "2", "50", "self_paced", "2021-07-06 11:00:00", "0", "false"}));
+    }
     // English column titles on request.
     auto en = admin->get("/api/v1/reports/trainings/" + std::to_string(training) + "/completion?format=csv&lang=en");
     EXPECT_EQ(en.body.find("User ID,Username,Full name,Sessions attended"), 3u);
