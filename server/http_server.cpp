@@ -23,6 +23,7 @@
 #include <mutex>
 #include <set>
 #include <thread>
+#include <tuple>
 
 #include "server/app.hpp"
 #include "server/live_hub.hpp"
@@ -433,20 +434,47 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
             res = co_await std::move(handling);
         }
 
-        http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
-        out.set(http::field::server, "daring");
-        for (auto& [name, value] : res.headers) out.insert(name, value);
         const bool keep = keep_alive && !res.close && !state->closing && !stopping;
-        out.keep_alive(keep);
-        const std::size_t bytes = res.body.size();
-        if (is_head) {
-            out.content_length(bytes);
+        std::size_t bytes = res.body.size();
+        beast::error_code wec;
+        if (res.stream) {
+            // Chunked: each piece is produced on the worker pool and written as it comes.
+            http::response<http::empty_body> out{static_cast<http::status>(res.status), 11};
+            out.set(http::field::server, "daring");
+            for (auto& [name, value] : res.headers) out.insert(name, value);
+            out.keep_alive(keep);
+            out.chunked(!is_head);  // HEAD: the header alone, without a length
+            http::response_serializer<http::empty_body> sr{out};
+            lowest.expires_after(lim.write_timeout);
+            std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, use_tuple);
+            auto source = res.stream;
+            while (!wec && !is_head) {
+                std::function<std::optional<std::string>()> produce = [source] { return source->next(); };
+                auto producing = async_run(std::move(produce), asio::use_awaitable);
+                auto piece = co_await std::move(producing);
+                lowest.expires_after(lim.write_timeout);
+                if (!piece) {
+                    std::tie(wec, std::ignore) = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+                    break;
+                }
+                if (piece->empty()) continue;
+                bytes += piece->size();
+                std::tie(wec, std::ignore) = co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+            }
         } else {
-            out.body() = std::move(res.body);
-            out.prepare_payload();
+            http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
+            out.set(http::field::server, "daring");
+            for (auto& [name, value] : res.headers) out.insert(name, value);
+            out.keep_alive(keep);
+            if (is_head) {
+                out.content_length(bytes);
+            } else {
+                out.body() = std::move(res.body);
+                out.prepare_payload();
+            }
+            lowest.expires_after(lim.write_timeout);
+            std::tie(wec, std::ignore) = co_await http::async_write(stream, out, use_tuple);
         }
-        lowest.expires_after(lim.write_timeout);
-        auto [wec, wn] = co_await http::async_write(stream, out, use_tuple);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         stats.record_request(res.route_label.empty() ? "unmatched" : res.route_label, res.status,

@@ -2,6 +2,7 @@
 // Plain HTTP request/response values handed between the Beast transport (http_server.cpp) and
 // the application (router, handlers). No Beast here, so handler files compile fast.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -32,10 +33,20 @@ struct http_request {
     std::string cookie(std::string_view name) const;
 };
 
+// A response body produced piece by piece: next() runs on the worker pool (it may block on disk)
+// and returns the next piece, or nullopt at the end. The transport sends each piece as an HTTP/1.1
+// chunk as soon as it is produced, so the whole body is never held in memory.
+class body_source {
+public:
+    virtual ~body_source() = default;
+    virtual std::optional<std::string> next() = 0;
+};
+
 struct http_response {
     int status = 200;
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    std::shared_ptr<body_source> stream;  // when set, the body instead of `body` (chunked)
     bool close = false;         // close the connection after this response
     std::string route_label;    // bounded label for metrics: the matched route pattern
 

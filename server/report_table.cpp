@@ -141,11 +141,12 @@ std::string zone_name(int offset) {
     return out;
 }
 
-std::string to_csv(const report_file& f) {
+namespace {
+
+std::string csv_header(const report_file& f) {
     std::string out = "\xEF\xBB\xBF";
     if (f.sheets.empty()) return out;
     const auto& sheet = f.sheets.front();
-    out.reserve(64 * (sheet.rows.size() + 1) * std::max<std::size_t>(1, sheet.columns.size()) / 4);
     const auto zone = zone_name(f.utc_offset_minutes);
     for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
         if (i) out += ',';
@@ -154,23 +155,97 @@ std::string to_csv(const report_file& f) {
         append_csv_field(out, neutralise(title));
     }
     out += "\r\n";
-    for (const auto& row : sheet.rows) {
+    return out;
+}
+
+void append_csv_rows(std::string& out, const report_file& f, std::size_t from, std::size_t to) {
+    const auto& sheet = f.sheets.front();
+    for (std::size_t r = from; r < to; ++r) {
+        const auto& row = sheet.rows[r];
         for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
             if (i) out += ',';
             if (i < row.size()) append_csv_field(out, csv_text(row[i], sheet.columns[i].type, f.utc_offset_minutes, f.english));
         }
         out += "\r\n";
     }
+}
+
+class csv_source : public body_source {
+public:
+    csv_source(report_file f, std::size_t rows_per_piece) : f_(std::move(f)), step_(std::max<std::size_t>(1, rows_per_piece)) {}
+    std::optional<std::string> next() override {
+        if (!header_sent_) {
+            header_sent_ = true;
+            return csv_header(f_);
+        }
+        if (f_.sheets.empty() || at_ >= f_.sheets.front().rows.size()) return std::nullopt;
+        const auto end = std::min(f_.sheets.front().rows.size(), at_ + step_);
+        std::string out;
+        append_csv_rows(out, f_, at_, end);
+        at_ = end;
+        return out;
+    }
+
+private:
+    report_file f_;
+    std::size_t step_;
+    std::size_t at_ = 0;
+    bool header_sent_ = false;
+};
+
+class file_source : public body_source {
+public:
+    explicit file_source(std::unique_ptr<temp_file> file) : file_(std::move(file)), in_(file_->path, std::ios::binary) {}
+    std::optional<std::string> next() override {
+        std::string piece(64 * 1024, '\0');
+        in_.read(piece.data(), static_cast<std::streamsize>(piece.size()));
+        piece.resize(static_cast<std::size_t>(in_.gcount()));
+        if (piece.empty()) return std::nullopt;
+        return piece;
+    }
+
+private:
+    std::unique_ptr<temp_file> file_;
+    std::ifstream in_;
+};
+
+void write_xlsx(const report_file& f, const std::string& path);
+
+}  // namespace
+
+std::string to_csv(const report_file& f) {
+    std::string out = csv_header(f);
+    if (!f.sheets.empty()) append_csv_rows(out, f, 0, f.sheets.front().rows.size());
     return out;
+}
+
+std::shared_ptr<body_source> csv_stream(report_file f, std::size_t rows_per_piece) {
+    return std::make_shared<csv_source>(std::move(f), rows_per_piece);
+}
+
+std::shared_ptr<body_source> xlsx_stream(const report_file& f) {
+    auto file = std::make_unique<temp_file>();
+    write_xlsx(f, file->path);
+    return std::make_shared<file_source>(std::move(file));
 }
 
 std::string to_xlsx(const report_file& f) {
     temp_file file;
+    write_xlsx(f, file.path);
+    std::ifstream in(file.path, std::ios::binary);
+    std::ostringstream data;
+    data << in.rdbuf();
+    return data.str();
+}
+
+namespace {
+
+void write_xlsx(const report_file& f, const std::string& path) {
     lxw_workbook_options options{};
     options.constant_memory = LXW_TRUE;  // rows are written in order and flushed as they go
     std::string tmpdir = std::filesystem::temp_directory_path().string();
     options.tmpdir = tmpdir.data();
-    lxw_workbook* wb = workbook_new_opt(file.path.c_str(), &options);
+    lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
     if (!wb) throw std::runtime_error("libxlsxwriter could not create a workbook");
     lxw_format* header = workbook_add_format(wb);
     format_set_bold(header);
@@ -250,10 +325,8 @@ std::string to_xlsx(const report_file& f) {
         }
     }
     if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("libxlsxwriter could not write the workbook");
-    std::ifstream in(file.path, std::ios::binary);
-    std::ostringstream data;
-    data << in.rdbuf();
-    return data.str();
 }
+
+}  // namespace
 
 }  // namespace daring::server

@@ -4,12 +4,14 @@
 // tab or CR) are prefixed with an apostrophe in both; numbers stay numbers and times are real
 // date-times in the region's local time.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
 #include "protocol/time_format.hpp"
+#include "server/http_types.hpp"
 
 namespace daring::server {
 
@@ -51,5 +53,11 @@ std::string to_csv(const report_file& f);
 // Every sheet, with a bold frozen header row, column widths, and typed cells. Throws
 // std::runtime_error when libxlsxwriter fails.
 std::string to_xlsx(const report_file& f);
+
+// The same as streamed bodies: CSV rendered `rows_per_piece` rows at a time; XLSX written to a
+// temporary file (libxlsxwriter in constant-memory mode) and sent in 64 KiB pieces, the file
+// removed when the source is destroyed.
+std::shared_ptr<body_source> csv_stream(report_file f, std::size_t rows_per_piece = 1000);
+std::shared_ptr<body_source> xlsx_stream(const report_file& f);
 
 }  // namespace daring::server

@@ -16,7 +16,6 @@ using storage::connection;
 
 namespace {
 
-json time_or_null(const std::optional<unix_seconds>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); }
 report_cell time_cell(const std::optional<unix_seconds>& t) { return t ? report_cell(*t) : report_cell(); }
 report_cell number_cell(const std::optional<double>& v) { return v ? report_cell(*v) : report_cell(); }
 json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
@@ -92,14 +91,15 @@ http_response report_response(const report_request& r, const json& body, report_
         if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '-';
     }
     http_response res;
+    const auto stem = table.stem;
     if (r.format == report_format::csv) {
-        res.body = to_csv(table);
+        res.stream = csv_stream(std::move(table));
         res.set_header("Content-Type", "text/csv; charset=utf-8");
-        res.set_header("Content-Disposition", "attachment; filename=\"" + table.stem + "-" + date + ".csv\"");
+        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".csv\"");
     } else {
-        res.body = to_xlsx(table);
+        res.stream = xlsx_stream(table);
         res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        res.set_header("Content-Disposition", "attachment; filename=\"" + table.stem + "-" + date + ".xlsx\"");
+        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".xlsx\"");
     }
     res.set_header("Cache-Control", "no-store");
     return res;

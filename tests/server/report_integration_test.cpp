@@ -224,6 +224,8 @@ protected:
             SCOPED_TRACE(format);
             auto r = admin->get(path + (path.find('?') == std::string::npos ? "?" : "&") + "format=" + format);
             ASSERT_EQ(r.status, 200) << r.body;
+            EXPECT_EQ(r.chunks, 1) << "not streamed";
+            EXPECT_EQ(r.header("transfer-encoding"), "chunked");
             EXPECT_EQ(r.header("content-disposition"), std::string("attachment; filename=\"") + stem + "-2021-07-07." + format + "\"");
             if (std::string(format) == "csv") {
                 EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
@@ -331,7 +333,9 @@ TEST_F(Reports, OnlyStaffOfTheTrainingSeeReports) {
             EXPECT_EQ(got.status, p.find("funding") != std::string::npos ? 403 : 404) << got.body;
             EXPECT_EQ(got.json()["error"]["code"].is_string(), true);
         }
-        if (p.find("funding") == std::string::npos) EXPECT_EQ(trainer->get(p).status, 200);
+        if (p.find("funding") == std::string::npos) {
+            EXPECT_EQ(trainer->get(p).status, 200);
+        }
     }
     EXPECT_EQ(admin->get("/api/v1/reports/trainings/" + tp + "/completion?format=pdf").status, 400);
     EXPECT_EQ(admin->get("/api/v1/reports/funding-sources/1?from=2021-13-01").json()["error"]["field"], "from");

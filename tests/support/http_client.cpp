@@ -85,6 +85,24 @@ std::optional<http_result> http_client::read_response(bool head_request) {
         }
         pos = end + 2;
     }
+    if (r.header("transfer-encoding") == "chunked" && !head_request) {
+        // size CRLF data CRLF ... 0 CRLF CRLF (no trailers from our server)
+        for (;;) {
+            std::size_t eol;
+            while ((eol = buffer_.find("\r\n")) == std::string::npos)
+                if (!fill()) return std::nullopt;
+            const auto size = std::stoul(buffer_.substr(0, eol), nullptr, 16);
+            while (buffer_.size() < eol + 2 + size + 2)
+                if (!fill()) return std::nullopt;
+            r.body.append(buffer_, eol + 2, size);
+            buffer_.erase(0, eol + 2 + size + 2);
+            if (size == 0) break;
+        }
+        ++r.chunks;
+        r.closed = r.header("connection") == "close";
+        if (r.closed) close();
+        return r;
+    }
     std::size_t length = 0;
     if (auto cl = r.header("content-length"); !cl.empty()) length = std::stoul(cl);
     if (head_request || r.status == 204 || r.status == 304) length = 0;

@@ -17,6 +17,7 @@ struct http_result {
     std::multimap<std::string, std::string> headers;  // lower-case names
     std::string body;
     bool closed = false;  // the server closed the connection after this response
+    int chunks = 0;       // 1 when the body came with chunked transfer coding
 
     std::string header(const std::string& lower_name) const;
     nlohmann::json json() const;
