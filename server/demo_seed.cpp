@@ -1,5 +1,8 @@
 #include "server/demo_seed.hpp"
 
+#include "protocol/quiz.hpp"
+#include "storage/quiz_repo.hpp"
+
 #include "server/delivery_service.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/users_repo.hpp"
@@ -183,6 +186,23 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     add_session(c, packaging, {"Sesi 2: Label pangan", wib_days_from(now, 7, 9), wib_days_from(now, 7, 11)}, now);
     add_session(c, bookkeeping, {"Sesi 1: Buku kas harian", wib_days_from(now, 3, 9), wib_days_from(now, 3, 12)}, now);
     add_session(c, bookkeeping, {"Sesi 2: Laporan RAT", wib_days_from(now, 10, 9), wib_days_from(now, 10, 12)}, now);
+
+    // Quizzes of the packaging training: a live poll and a pre-test.
+    auto add_quiz = [&](const char* definition) {
+        auto parsed = protocol::parse_quiz(protocol::json::parse(definition));
+        if (!parsed) throw std::runtime_error("demo quiz: " + parsed.err().field + ": " + parsed.err().message);
+        auto q = std::move(*parsed);
+        q.training_id = packaging.id;
+        q.created_by = rina;
+        q.created_at = now;
+        storage::insert_quiz(c, q);
+    };
+    add_quiz(R"({"title": "Jajak pendapat: kemasan favorit", "kind": "poll", "questions": [
+        {"type": "single", "prompt": "Kemasan mana yang paling menarik untuk keripik?",
+         "options": ["Standing pouch", "Toples plastik", "Kotak kertas"], "correct": 0}]})");
+    add_quiz(R"({"title": "Pre-test kemasan", "kind": "pre_test", "questions": [
+        {"type": "true_false", "prompt": "Label pangan wajib mencantumkan tanggal kedaluwarsa.", "correct": true},
+        {"type": "single", "prompt": "Fungsi utama kemasan primer?", "options": ["Melindungi produk", "Hiasan", "Mengurangi berat"], "correct": 0}]})");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The training plan: regions and restrictions, funding sources, trainings, trainers,
 // enrollments, sessions and their delivery, decisions and notifications.
+#include <map>
 #include <set>
 
+#include "protocol/csv.hpp"
 #include "protocol/plan.hpp"
 #include "protocol/validate.hpp"
 #include "server/app.hpp"
@@ -252,9 +254,14 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
             const auto training_id = ctx.params.integer("id");
             std::vector<std::int64_t> ids;
             std::vector<std::string> names;
+            std::map<std::string, int> line_of;  // CSV: the line each username came from
             const bool csv = ctx.req.header("content-type").starts_with("text/csv");
             if (csv) {
                 names = parsed_or_422(parse_username_csv(ctx.req.body));
+                if (auto records = parse_csv(ctx.req.body)) {
+                    for (const auto& rec : *records)
+                        if (!rec.fields.empty()) line_of.emplace(trim(rec.fields[0]), rec.line);
+                }
             } else {
                 ids = parsed_or_422(parse_user_ids(ctx.json_body()));
             }
@@ -268,9 +275,9 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
                     for (std::size_t i = 0; i < names.size(); ++i) {
                         auto it = found.find(names[i]);
                         if (it == found.end()) {
-                            problems.lines.push_back({0, "username", "no user '" + names[i] + "'"});
+                            problems.lines.push_back({line_of[names[i]], "username", "no user '" + names[i] + "'"});
                         } else if (it->second.second != role::trainee) {
-                            problems.lines.push_back({0, "username", "'" + names[i] + "' is not a trainee"});
+                            problems.lines.push_back({line_of[names[i]], "username", "'" + names[i] + "' is not a trainee"});
                         } else {
                             ids.push_back(it->second.first);
                         }

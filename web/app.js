@@ -1,73 +1,89 @@
-// Placeholder page: sign in, show who is signed in, sign out. Text is set with textContent only.
-const texts = {
-  id: { tagline: 'Pelatihan daring Dinas Koperasi dan UKM.', login_title: 'Masuk', username: 'Nama pengguna',
-        password: 'Kata sandi', login_button: 'Masuk', hello: 'Selamat datang', role: 'Peran', logout: 'Keluar',
-        other: 'English', invalid_credentials: 'Nama pengguna atau kata sandi salah.',
-        too_many_attempts: 'Terlalu banyak percobaan gagal. Coba lagi nanti.', network: 'Tidak dapat terhubung ke server.' },
-  en: { tagline: 'Online trainings of the Cooperatives and SME Office.', login_title: 'Sign in', username: 'Username',
-        password: 'Password', login_button: 'Sign in', hello: 'Welcome', role: 'Role', logout: 'Sign out',
-        other: 'Bahasa Indonesia', invalid_credentials: 'Wrong username or password.',
-        too_many_attempts: 'Too many failed attempts. Try again later.', network: 'Cannot reach the server.' },
-};
-let lang = localStorage.getItem('daring.lang') === 'en' ? 'en' : 'id';
-let csrf = '';
-const $ = (id) => document.getElementById(id);
+// The single page: sign-in, then pages by role, chosen by the URL hash. Pages load as modules on
+// demand, so a trainee's phone fetches only what the live page needs.
+import { api, setCsrf } from './js/api.js';
+import { $, clear, h } from './js/dom.js';
+import { language, setLanguage, t } from './js/i18n.js';
 
-function applyLanguage() {
-  document.documentElement.lang = lang;
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = texts[lang][el.dataset.i18n];
-  $('lang').textContent = texts[lang].other;
+export const session = { user: null };
+let current = null;  // the page's cleanup function
+
+function header() {
+  $('lang').textContent = t('other_language');
+  $('logout').textContent = t('logout');
+  $('logout').hidden = !session.user;
+  $('who').textContent = session.user ? session.user.full_name : '';
 }
 
-function showUser(user) {
-  $('login').hidden = !!user;
-  $('welcome').hidden = !user;
-  if (user) { $('who').textContent = user.full_name; $('role').textContent = user.role; }
-}
-
-async function api(method, path, body) {
-  const headers = { 'Content-Type': 'application/json' };
-  if (csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined, credentials: 'same-origin' });
-  const data = res.status === 204 ? null : await res.json().catch(() => null);
-  return { status: res.status, data };
-}
-
-$('lang').addEventListener('click', () => {
-  lang = lang === 'id' ? 'en' : 'id';
-  localStorage.setItem('daring.lang', lang);
-  applyLanguage();
-});
-
-$('login').addEventListener('submit', async (event) => {
-  event.preventDefault();
-  const form = new FormData(event.target);
-  const error = $('login-error');
-  error.hidden = true;
-  try {
-    const { status, data } = await api('POST', '/api/v1/auth/login', { username: form.get('username'), password: form.get('password') });
-    if (status === 200) {
-      csrf = data.csrf_token;
+function loginPage(view) {
+  const error = h('p', { class: 'error', id: 'login-error', role: 'alert', hidden: true });
+  const form = h('form', { id: 'login', novalidate: true },
+    h('h2', null, t('login_title')),
+    h('p', null, t('app_tagline')),
+    h('label', null, h('span', null, t('username')), h('input', { name: 'username', autocomplete: 'username', required: true, maxlength: 64 })),
+    h('label', null, h('span', null, t('password')),
+      h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 128 })),
+    error,
+    h('button', { type: 'submit' }, t('login_button')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    error.hidden = true;
+    const res = await api('POST', '/api/v1/auth/login', { username: data.get('username'), password: data.get('password') });
+    if (res.status === 200) {
+      setCsrf(res.data.csrf_token);
+      session.user = res.data.user;
       localStorage.setItem('daring.signed_in', '1');
-      showUser(data.user);
+      location.hash = '#/';
+      route();
       return;
     }
-    error.textContent = texts[lang][data?.error?.code] || data?.error?.message || String(status);
-  } catch { error.textContent = texts[lang].network; }
-  error.hidden = false;
-});
+    error.textContent = res.error.code === 'network' ? t('network') : (t(res.error.code) !== res.error.code ? t(res.error.code) : res.error.message);
+    error.hidden = false;
+  });
+  clear(view, form);
+}
 
+const pages = {
+  '': () => import('./js/pages/home.js'),
+  live: () => import('./js/pages/live_page.js'),
+  dashboard: () => import('./js/pages/dashboard.js'),
+  admin: () => import('./js/pages/admin.js'),
+  reports: () => import('./js/pages/reports.js'),
+};
+
+export async function route() {
+  if (current) { current(); current = null; }
+  header();
+  const view = $('view');
+  if (!session.user) { loginPage(view); return; }
+  const [name = '', ...args] = location.hash.replace(/^#\/?/, '').split('/');
+  const load = pages[name] || pages[''];
+  clear(view, h('p', { class: 'muted' }, t('loading')));
+  try {
+    const page = await load();
+    current = (await page.render(view, args, session)) || null;
+  } catch (e) {
+    clear(view, h('p', { class: 'error' }, `${t('error_generic')}: ${e.message}`));
+  }
+}
+
+$('lang').addEventListener('click', () => { setLanguage(language() === 'id' ? 'en' : 'id'); route(); });
 $('logout').addEventListener('click', async () => {
   await api('POST', '/api/v1/auth/logout');
-  csrf = '';
+  setCsrf('');
+  session.user = null;
   localStorage.removeItem('daring.signed_in');
-  showUser(null);
+  location.hash = '#/';
+  route();
 });
+window.addEventListener('hashchange', route);
 
-applyLanguage();
 // Ask who is signed in only when this browser signed in before (the cookie is HttpOnly).
 if (localStorage.getItem('daring.signed_in')) {
-  api('GET', '/api/v1/me').then(({ status, data }) => {
-    if (status === 200) { csrf = data.csrf_token; showUser(data); } else localStorage.removeItem('daring.signed_in');
-  }).catch(() => {});
+  api('GET', '/api/v1/me').then((res) => {
+    if (res.status === 200) { setCsrf(res.data.csrf_token); session.user = res.data; } else localStorage.removeItem('daring.signed_in');
+    route();
+  });
+} else {
+  route();
 }

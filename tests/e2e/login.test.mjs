@@ -1,4 +1,4 @@
-// The placeholder page: sign in as the demo admin in Bahasa Indonesia, switch to English,
+// Sign-in: sign in as the demo admin in Bahasa Indonesia, switch to English,
 // sign out; no console errors; the CSP holds (no inline script is needed).
 import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
 import path from 'node:path';
@@ -26,18 +26,19 @@ try {
 
   await page.fill('input[name=password]', server.logins.admin.password);
   await page.click('#login button[type=submit]');
-  await page.waitForSelector('#welcome:not([hidden])');
-  assert((await page.textContent('#role')) === 'admin', 'the admin is signed in');
+  await page.waitForSelector('#logout:not([hidden])');
+  assert((await page.textContent('#who')).startsWith('Administrator'), 'the admin is signed in');
+  await page.waitForSelector('a[href="#/admin"]');
 
   await page.click('#lang');
   assert((await page.textContent('#logout')) === 'Sign out', 'English is one click away');
   await page.reload();
-  await page.waitForSelector('#welcome:not([hidden])');
+  await page.waitForSelector('#logout:not([hidden])');
   assert((await page.textContent('#logout')) === 'Sign out', 'the language choice is remembered and the session survives a reload');
 
   await page.screenshot({ path: path.join(artifacts, 'login-360.png') });
   await page.click('#logout');
-  await page.waitForSelector('#login:not([hidden])');
+  await page.waitForSelector('#login');
   assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
   console.log('e2e login: ok');
 } finally {

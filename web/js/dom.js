@@ -1,0 +1,36 @@
+// Building the page without HTML strings: every piece of user-provided text goes in through
+// textContent (Node.append of a string), never innerHTML.
+export function h(tag, attrs, ...children) {
+  const el = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'class') el.className = value;
+    else if (key === 'text') el.textContent = value;
+    else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
+    else if (key === 'dataset') Object.assign(el.dataset, value);
+    else if (value === true) el.setAttribute(key, '');
+    else el.setAttribute(key, String(value));
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+export function clear(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
+  return el;
+}
+
+export const $ = (id) => document.getElementById(id);
+
+// Local date and time for a region offset in minutes (WIB by default), "05/07/2021 09:00".
+export function localTime(iso, offsetMinutes = 420) {
+  if (!iso) return '';
+  const d = new Date(Date.parse(iso) + offsetMinutes * 60000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
+}
+
+export function minutes(seconds) { return Math.floor((seconds || 0) / 60); }

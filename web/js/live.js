@@ -1,0 +1,125 @@
+// The live connection: one WebSocket per page, resumed after any drop with ?resume=<last seq>,
+// heartbeats every 20 s carrying page visibility, messages with ids resolved by the server's ack.
+const HEARTBEAT_MS = 20000;
+const SILENCE_MS = 45000;  // no frame for this long after a heartbeat: treat the link as dead
+
+export class LiveClient {
+  constructor(sessionId, { onMessage, onState }) {
+    this.sessionId = sessionId;
+    this.onMessage = onMessage;
+    this.onState = onState;
+    this.seq = null;
+    this.ws = null;
+    this.stopped = false;
+    this.attempt = 0;
+    this.pending = new Map();  // id -> {resolve, reject}
+    this.counter = 0;
+    this.lastFrame = Date.now();
+    this.onVisibility = () => this.heartbeat();
+    this.onOffline = () => this.drop('offline');
+    this.onOnline = () => { if (!this.ws) this.connect(); };
+    document.addEventListener('visibilitychange', this.onVisibility);
+    window.addEventListener('offline', this.onOffline);
+    window.addEventListener('online', this.onOnline);
+    this.timer = setInterval(() => {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+        if (Date.now() - this.lastFrame > SILENCE_MS) this.drop('silent');
+        else this.heartbeat();
+      }
+    }, HEARTBEAT_MS);
+  }
+
+  connect() {
+    if (this.stopped) return;
+    clearTimeout(this.retry);
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const resume = this.seq !== null ? `?resume=${this.seq}` : '';
+    const ws = new WebSocket(`${scheme}://${location.host}/api/v1/sessions/${this.sessionId}/live${resume}`);
+    this.ws = ws;
+    this.onState(this.attempt ? 'reconnecting' : 'connecting');
+    ws.onopen = () => { this.lastFrame = Date.now(); };
+    ws.onmessage = (event) => {
+      this.lastFrame = Date.now();
+      let data;
+      try { data = JSON.parse(event.data); } catch { return; }
+      for (const m of Array.isArray(data) ? data : [data]) this.dispatch(m);
+    };
+    ws.onclose = (event) => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (event.code === 1000 || event.code === 4001 || this.stopped) {
+        this.onState(event.code === 4001 ? 'signed_out' : 'ended');
+        this.stop();
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  dispatch(m) {
+    if (typeof m.seq === 'number') this.seq = Math.max(this.seq ?? 0, m.seq);
+    if (m.type === 'welcome') {
+      this.attempt = 0;
+      this.seq = m.seq;
+      this.onState('online');
+      this.heartbeat();
+      this.resendPending();
+    }
+    if ((m.type === 'ack' || m.type === 'error') && m.id !== undefined && this.pending.has(String(m.id))) {
+      const p = this.pending.get(String(m.id));
+      this.pending.delete(String(m.id));
+      if (m.type === 'ack') p.resolve(m); else p.reject(m);
+    }
+    this.onMessage(m);
+  }
+
+  scheduleReconnect() {
+    if (this.stopped) return;
+    this.onState('reconnecting');
+    const delay = Math.min(5000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    this.retry = setTimeout(() => this.connect(), navigator.onLine === false ? 1000 : delay);
+  }
+
+  drop(reason) {
+    const ws = this.ws;
+    if (!ws) return;
+    this.ws = null;
+    try { ws.close(4000, reason); } catch { /* already closing */ }
+    this.scheduleReconnect();
+  }
+
+  heartbeat() {
+    this.send({ type: 'heartbeat', visible: document.visibilityState !== 'hidden' });
+  }
+
+  send(message) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  // Sends with an id; resolves on the server's ack, rejects on its error. The same id is sent
+  // again after a reconnect until acked (the server applies it once).
+  request(message) {
+    const id = message.id ?? `c${Date.now().toString(36)}${(this.counter++).toString(36)}`;
+    const full = { ...message, id };
+    return new Promise((resolve, reject) => {
+      this.pending.set(String(id), { resolve, reject, full });
+      this.send(full);
+    });
+  }
+
+  resendPending() {
+    for (const p of this.pending.values()) this.send(p.full);
+  }
+
+  stop() {
+    this.stopped = true;
+    clearInterval(this.timer);
+    clearTimeout(this.retry);
+    document.removeEventListener('visibilitychange', this.onVisibility);
+    window.removeEventListener('offline', this.onOffline);
+    window.removeEventListener('online', this.onOnline);
+    if (this.ws) { const ws = this.ws; this.ws = null; ws.close(1000); }
+  }
+}

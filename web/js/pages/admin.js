@@ -1,0 +1,173 @@
+// Administration: regions and restrictions (add, lift), funding sources, trainings (create,
+// assign trainers, enroll by CSV upload with per-line errors), sessions with their delivery
+// status, pending approvals (approve online / postpone with a reason), and the decision log.
+// Forms show the API's 422 field errors next to the field.
+import { api } from '../api.js';
+import { clear, h, localTime } from '../dom.js';
+import { language, t } from '../i18n.js';
+
+const today = () => new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+
+function field(label, name, attrs = {}) {
+  const input = attrs.options
+    ? h('select', { name }, attrs.options.map(([value, text]) => h('option', { value }, text)))
+    : h(attrs.multiline ? 'textarea' : 'input', { name, ...attrs });
+  return h('label', { class: 'field' }, h('span', null, label), input, h('small', { class: 'field-error', dataset: { for: name } }));
+}
+
+// Submits a form as JSON; on 422 the message goes next to the named field (or the form's line).
+function jsonForm(fields, submitText, onSubmit) {
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const form = h('form', { class: 'grid-form', novalidate: true }, fields, h('button', { type: 'submit' }, submitText), status);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
+    status.textContent = '';
+    const values = Object.fromEntries(new FormData(form).entries());
+    const res = await onSubmit(values);
+    if (res.status >= 200 && res.status < 300) { status.textContent = t('saved'); return; }
+    const target = res.error?.field && form.querySelector(`.field-error[data-for="${res.error.field}"]`);
+    if (target) target.textContent = res.error.message; else status.textContent = res.error?.message || t('error_generic');
+    status.classList.toggle('error', !target);
+  });
+  return form;
+}
+
+async function restrictionsSection(reload) {
+  const regions = (await api('GET', '/api/v1/regions')).data || [];
+  const box = h('section', { class: 'card', id: 'restrictions' }, h('h3', null, t('regions')));
+  const list = h('div');
+  const regionSelect = h('select', { name: 'region', 'aria-label': t('region') },
+    regions.map((r) => h('option', { value: r.code }, `${r.code} ${r.name}`)));
+  async function show() {
+    const code = regionSelect.value;
+    const res = await api('GET', `/api/v1/regions/${encodeURIComponent(code)}/restrictions`);
+    const items = res.data || [];
+    clear(list, items.length ? h('ul', null, items.map((r) => h('li', null,
+      `${r.label} · ${r.starts_on} – ${r.ends_on || '…'} · ≤ ${r.max_gathering} · ${r.reference} `,
+      (!r.ends_on || r.ends_on >= today()) ? h('button', { type: 'button', class: 'link', onclick: async () => {
+        await api('PATCH', `/api/v1/restrictions/${r.id}`, { ends_on: today() });
+        reload();
+      } }, t('lift')) : null))) : h('p', { class: 'muted' }, t('none')));
+  }
+  regionSelect.addEventListener('change', show);
+  const form = jsonForm([
+    field(t('starts_on'), 'starts_on', { type: 'date', value: today() }),
+    field(t('ends_on'), 'ends_on', { type: 'date' }),
+    field(t('max_gathering'), 'max_gathering', { type: 'number', min: 0, value: 5 }),
+    field(t('label'), 'label', { value: 'PPKM' }),
+    field(t('reference'), 'reference'),
+  ], t('add_restriction'), async (v) => {
+    const body = { starts_on: v.starts_on, max_gathering: Number(v.max_gathering), label: v.label, reference: v.reference };
+    if (v.ends_on) body.ends_on = v.ends_on;
+    const res = await api('POST', `/api/v1/regions/${encodeURIComponent(regionSelect.value)}/restrictions`, body);
+    if (res.status === 201) reload();
+    return res;
+  });
+  form.id = 'restriction-form';
+  box.append(regionSelect, list, h('h4', null, t('add_restriction')), form);
+  await show();
+  return box;
+}
+
+async function fundingSection(reload) {
+  const items = (await api('GET', '/api/v1/funding-sources')).data || [];
+  return h('section', { class: 'card', id: 'funding' }, h('h3', null, t('funding')),
+    h('ul', null, items.map((f) => h('li', null, `${f.code} · ${f.name} · ${f.fiscal_year} · Rp ${Number(f.amount_idr).toLocaleString('id-ID')} `,
+      h('a', { href: `/api/v1/reports/funding-sources/${f.id}?format=xlsx&lang=${language()}` }, 'XLSX'), ' ',
+      h('a', { href: `/api/v1/reports/funding-sources/${f.id}?format=csv&lang=${language()}` }, 'CSV')))),
+    h('h4', null, t('add_funding')),
+    jsonForm([field(t('code'), 'code'), field(t('name'), 'name'),
+      field(t('kind'), 'kind', { options: [['DAK', 'DAK'], ['APBD', 'APBD'], ['other', 'lain']] }),
+      field(t('fiscal_year'), 'fiscal_year', { type: 'number', value: new Date().getFullYear() }),
+      field(t('amount'), 'amount_idr', { type: 'number', min: 0 })], t('add_funding'), async (v) => {
+      const res = await api('POST', '/api/v1/funding-sources', { ...v, fiscal_year: Number(v.fiscal_year), amount_idr: Number(v.amount_idr) });
+      if (res.status === 201) reload();
+      return res;
+    }));
+}
+
+function sessionLine(s, reload) {
+  const d = s.delivery;
+  const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
+  const act = async (body) => {
+    const res = await api('POST', `/api/v1/sessions/${s.id}/delivery`, { ...body, reason: reason.value || t('approvals') });
+    if (res.status === 200) reload(); else reason.setCustomValidity(res.error.message), reason.reportValidity();
+  };
+  return h('li', { dataset: { session: s.id }, class: `status-${d.status}` },
+    h('strong', null, s.title), ` · ${localTime(s.starts_at)} · `,
+    h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)), ' · ',
+    h('span', { class: 'status' }, t(`status_${d.status}`)),
+    h('div', { class: 'muted' }, d.reason_i18n[language()] || d.reason),
+    d.status === 'pending_approval' ? h('div', { class: 'actions approval' }, reason,
+      h('button', { type: 'button', class: 'approve', onclick: () => act({ mode: d.recommended_mode || 'online' }) }, t('approve_online')),
+      h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null);
+}
+
+async function trainingCard(tr, trainers, reload) {
+  const detail = (await api('GET', `/api/v1/trainings/${tr.id}`)).data || tr;
+  const decisions = (await api('GET', `/api/v1/trainings/${tr.id}/decisions`)).data || [];
+  const lines = h('ul', { class: 'line-errors' });
+  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv', 'aria-label': t('enroll_csv') });
+  const enrollStatus = h('p', { class: 'form-status', role: 'status' });
+  const upload = h('button', { type: 'button' }, t('upload'));
+  upload.addEventListener('click', async () => {
+    clear(lines);
+    enrollStatus.textContent = '';
+    const file = fileInput.files[0];
+    if (!file) return;
+    const res = await api('POST', `/api/v1/trainings/${tr.id}/enrollments`, await file.text(), { contentType: 'text/csv' });
+    if (res.status >= 200 && res.status < 300) { enrollStatus.textContent = t('saved'); return; }
+    enrollStatus.textContent = res.error.message;
+    for (const l of res.error.lines || []) lines.append(h('li', null, `${t('line_error')} ${l.line}: ${l.message}`));
+  });
+  const trainerSelect = h('select', { name: 'user_id', 'aria-label': t('assign_trainer') }, trainers.map((u) => h('option', { value: u.id }, u.full_name)));
+  const assign = h('button', { type: 'button' }, t('assign_trainer'));
+  assign.addEventListener('click', async () => {
+    await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
+    reload();
+  });
+  return h('section', { class: 'card training', dataset: { training: tr.id } },
+    h('h3', null, tr.title, ' ', h('a', { href: `#/reports/${tr.id}`, class: 'small' }, t('reports'))),
+    h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')} · `,
+      (detail.trainers || []).map((u) => u.full_name).join(', ')),
+    h('h4', null, t('sessions_of')),
+    h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
+    h('div', { class: 'actions' }, trainerSelect, assign),
+    h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
+    decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
+      h('ul', null, decisions.map((d) => h('li', null, `${localTime(d.at)} · ${d.session_title}: ${t(`mode_${d.from.mode}`)} → ${t(`mode_${d.to.mode}`)} (${t(`status_${d.to.status}`)}) · `,
+        d.reason_i18n[language()] || d.reason)))) : null);
+}
+
+export async function render(view, args, session) {
+  if (session.user.role !== 'admin') { location.hash = '#/'; return null; }
+  async function load() {
+    const [trainings, funding, regions, trainers] = await Promise.all([
+      api('GET', '/api/v1/trainings'), api('GET', '/api/v1/funding-sources'), api('GET', '/api/v1/regions'),
+      api('GET', '/api/v1/users?role=trainer')]);
+    const trainerList = trainers.data?.items || trainers.data || [];
+    const cards = await Promise.all((trainings.data || []).map((tr) => trainingCard(tr, trainerList, load)));
+    const newTraining = jsonForm([
+      field(t('title'), 'title'),
+      field(t('region'), 'region_code', { options: (regions.data || []).map((r) => [r.code, `${r.code} ${r.name}`]) }),
+      field(t('funding'), 'funding_source_id', { options: (funding.data || []).map((f) => [f.id, f.code]) }),
+      field(t('planned_mode'), 'planned_mode', { options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]) }),
+      field(t('switch_policy'), 'switch_policy', { options: [['auto', t('policy_auto')], ['approval', t('policy_approval')]] }),
+    ], t('add_training'), async (v) => {
+      const res = await api('POST', '/api/v1/trainings', { ...v, funding_source_id: Number(v.funding_source_id) });
+      if (res.status === 201) load();
+      return res;
+    });
+    clear(view,
+      h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
+      h('h2', null, t('admin')),
+      await restrictionsSection(load),
+      await fundingSection(load),
+      h('section', { class: 'card' }, h('h3', null, t('add_training')), newTraining),
+      h('h3', null, t('trainings')),
+      cards);
+  }
+  await load();
+  return null;
+}

@@ -1,0 +1,73 @@
+// Home by role: trainees see their trainings and sessions (with any move online and its reason),
+// join live sessions, see their certificate; trainers start sessions and open the dashboard;
+// admins also reach administration and reports.
+import { api } from '../api.js';
+import { clear, h, localTime } from '../dom.js';
+import { language, t } from '../i18n.js';
+
+function sessionRow(s, training, user, refresh) {
+  const d = s.delivery;
+  const staff = user.role !== 'trainee';
+  const liveCapable = d.mode !== 'in_person';
+  const notice = d.mode !== training.planned_mode && d.mode === 'online'
+    ? h('p', { class: 'notice' }, `${t('moved_online')}: ${d.reason_i18n[language()] || d.reason}`) : null;
+  const actions = [];
+  if (d.status === 'live' && liveCapable) {
+    actions.push(staff ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
+      : h('a', { class: 'button', href: `#/live/${s.id}` }, t('join')));
+  }
+  if (staff && d.status === 'scheduled') {
+    actions.push(h('button', {
+      type: 'button',
+      onclick: async () => {
+        const res = await api('POST', `/api/v1/sessions/${s.id}/start`, {});
+        if (res.status === 200) location.hash = `#/dashboard/${s.id}`; else refresh(res.error.message);
+      },
+    }, t('start')));
+  }
+  return h('li', { class: 'session', dataset: { session: s.id } },
+    h('div', null, h('strong', null, s.title)),
+    h('div', { class: 'muted' }, `${localTime(s.starts_at)} · `, h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)),
+      ' · ', h('span', { class: `status status-${d.status}` }, t(`status_${d.status}`))),
+    notice, actions.length ? h('div', { class: 'actions' }, actions) : null);
+}
+
+export async function render(view, args, session) {
+  const user = session.user;
+  const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const refresh = (message) => { if (message) { error.textContent = message; error.hidden = false; } else load(); };
+  async function load() {
+    const list = await api('GET', '/api/v1/trainings');
+    if (list.status !== 200) { refresh(list.error.message); return; }
+    const trainings = await Promise.all(list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)));
+    const sections = [];
+    for (const tr of trainings.filter(Boolean)) {
+      const extra = [];
+      if (user.role !== 'trainee') extra.push(h('a', { href: `#/reports/${tr.id}` }, t('reports')));
+      const cert = user.role === 'trainee' ? h('span', { class: 'cert' }) : null;
+      sections.push(h('section', { class: 'card training', dataset: { training: tr.id } },
+        h('h3', null, tr.title),
+        h('p', { class: 'muted' }, tr.description || ''),
+        h('ul', { class: 'sessions' }, (tr.sessions || []).map((s) => sessionRow(s, tr, user, refresh))),
+        extra, cert));
+      if (cert) {
+        // The certificate exists only once the trainee completed the training.
+        api('GET', `/api/v1/trainings/${tr.id}/certificates/${user.id}?format=json`).then((r) => {
+          if (r.status === 200) cert.append(h('a', { href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`, target: '_blank', rel: 'noopener' }, t('certificate')));
+        });
+      }
+    }
+    const notes = await api('GET', '/api/v1/me/notifications');
+    const items = notes.status === 200 ? (notes.data.items || notes.data || []) : [];
+    clear(view,
+      user.role === 'admin' ? h('nav', { class: 'actions' }, h('a', { class: 'button', href: '#/admin' }, t('admin'))) : null,
+      h('h2', null, t('my_trainings')),
+      error,
+      sections.length ? sections : h('p', null, t('no_trainings')),
+      items.length ? h('section', { class: 'card' }, h('h3', null, t('notifications')),
+        h('ul', null, items.slice(0, 10).map((n) => h('li', null, language() === 'en' ? n.text_en || n.text?.en : n.text_id || n.text?.id)))) : null);
+  }
+  await load();
+  const timer = setInterval(load, 30000);
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,81 @@
+// Reports of a training with charts (uPlot, served from /vendor) and downloads (CSV, XLSX):
+// attendance per session, completion and pre/post scores.
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { language, t } from '../i18n.js';
+
+function loadCss(href) {
+  if (document.querySelector(`link[href="${href}"]`)) return;
+  document.head.append(h('link', { rel: 'stylesheet', href }));
+}
+
+function loadScript(src) {
+  if (window.uPlot) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    document.head.append(h('script', { src, onload: resolve, onerror: () => reject(new Error(`${src} failed to load`)) }));
+  });
+}
+
+function barChart(uPlot, el, labels, series) {
+  const width = Math.min(640, el.clientWidth || 320);
+  const x = labels.map((_, i) => i);
+  return new uPlot({
+    width, height: 220,
+    scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
+    axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? '' : '')) }, {}],
+    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}88`, paths: uPlot.paths.bars({ size: [0.6 / series.length, 60] }) }))],
+    legend: { show: true },
+  }, [x, ...series.map((s) => s.values)], el);
+}
+
+export async function render(view, args) {
+  const id = Number(args[0]);
+  loadCss('/vendor/uPlot.min.css');
+  const [uPlot, matrix, completion, prepost] = await Promise.all([
+    loadScript('/vendor/uPlot.iife.min.js').then(() => window.uPlot),
+    api('GET', `/api/v1/reports/trainings/${id}/attendance`),
+    api('GET', `/api/v1/reports/trainings/${id}/completion`),
+    api('GET', `/api/v1/reports/trainings/${id}/pre-post`)]);
+  if (matrix.status !== 200) { clear(view, h('p', { class: 'error' }, matrix.error.message)); return null; }
+  const m = matrix.data;
+  const downloads = (path, label) => h('li', null, `${label}: `,
+    h('a', { href: `${path}?format=csv&lang=${language()}`, download: '', class: 'download-csv' }, 'CSV'), ' · ',
+    h('a', { href: `${path}?format=xlsx&lang=${language()}`, download: '' }, 'XLSX'));
+  const attendanceChart = h('div', { class: 'chart', id: 'chart-attendance' });
+  const completionChart = h('div', { class: 'chart', id: 'chart-completion' });
+  const gainChart = h('div', { class: 'chart', id: 'chart-gain' });
+  const c = completion.data;
+  const p = prepost.data;
+  clear(view,
+    h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
+    h('h2', null, `${t('reports')}: ${m.training.title}`),
+    h('section', { class: 'card' }, h('h3', null, t('attendance_chart')), attendanceChart),
+    h('section', { class: 'card' }, h('h3', null, t('completion_chart')),
+      c ? h('p', null, `${c.completed}/${c.trainees} ${t('completed')}`) : null, completionChart),
+    h('section', { class: 'card' }, h('h3', null, t('gain_chart')),
+      p && p.mean_gain !== null ? h('p', null, `${t('mean_gain')}: ${p.mean_gain.toFixed(1)}`) : null, gainChart),
+    h('section', { class: 'card' }, h('h3', null, t('download')), h('ul', null,
+      downloads(`/api/v1/reports/trainings/${id}/attendance`, t('report_matrix')),
+      downloads(`/api/v1/reports/trainings/${id}/completion`, t('report_completion')),
+      downloads(`/api/v1/reports/trainings/${id}/pre-post`, t('report_prepost')),
+      m.sessions.filter((s) => s.status === 'ended' || s.status === 'live')
+        .map((s) => downloads(`/api/v1/reports/sessions/${s.id}/attendance`, `${t('report_session')}: ${s.title}`)))));
+
+  const labels = m.sessions.map((s, i) => `${i + 1}`);
+  const count = (status) => m.sessions.map((_, k) => m.rows.filter((r) => r.sessions[k].status === status).length);
+  const charts = [barChart(uPlot, attendanceChart, labels, [
+    { label: t('present'), color: '#0a6e5c', values: m.sessions.map((_, k) => count('present')[k] + count('late')[k]) },
+    { label: 'partial', color: '#c98a12', values: count('partial') },
+    { label: 'absent', color: '#a3261b', values: count('absent') }])];
+  if (c) {
+    charts.push(barChart(uPlot, completionChart, [t('completed'), t('not_completed')],
+      [{ label: t('completion_chart'), color: '#0a6e5c', values: [c.completed, c.trainees - c.completed] }]));
+  }
+  if (p) {
+    const both = p.rows.filter((r) => r.pre_percent !== null || r.post_percent !== null);
+    charts.push(barChart(uPlot, gainChart, both.map((r) => r.username), [
+      { label: 'pre', color: '#6b7c89', values: both.map((r) => r.pre_percent ?? 0) },
+      { label: 'post', color: '#0a6e5c', values: both.map((r) => r.post_percent ?? 0) }]));
+  }
+  return () => charts.forEach((chart) => chart.destroy());
+}
