@@ -33,8 +33,7 @@ function loginPage(view) {
       setCsrf(res.data.csrf_token);
       session.user = res.data.user;
       localStorage.setItem('daring.signed_in', '1');
-      location.hash = '#/';
-      route();
+      route();  // a deep link (e.g. #/live/12) opens once signed in
       return;
     }
     error.textContent = res.error.code === 'network' ? t('network') : (t(res.error.code) !== res.error.code ? t(res.error.code) : res.error.message);

@@ -30,7 +30,7 @@ const texts = {
     report_session: 'Kehadiran sesi', report_matrix: 'Matriks kehadiran', report_completion: 'Kelulusan', report_prepost: 'Pre/post',
     present: 'hadir', completed: 'lulus', not_completed: 'belum lulus', mean_gain: 'Rata-rata peningkatan', line_error: 'Baris',
     sessions_of: 'Sesi pelatihan', none: 'Tidak ada.', hand_up_by: 'mengangkat tangan', muted_notice: 'Anda dibisukan oleh pelatih.',
-    error_generic: 'Terjadi kesalahan', enrolled: 'terdaftar', errors: 'kesalahan',
+    error_generic: 'Terjadi kesalahan', enrolled: 'terdaftar', errors: 'kesalahan', not_present: 'tidak hadir penuh',
   },
   en: {
     app_tagline: 'Online trainings of the Cooperatives and SME Office.', login_title: 'Sign in', username: 'Username',
@@ -62,7 +62,7 @@ const texts = {
     report_session: 'Session attendance', report_matrix: 'Attendance matrix', report_completion: 'Completion', report_prepost: 'Pre/post',
     present: 'present', completed: 'completed', not_completed: 'not completed', mean_gain: 'Mean gain', line_error: 'Line',
     sessions_of: 'Sessions', none: 'None.', hand_up_by: 'raised a hand', muted_notice: 'A trainer muted you.',
-    error_generic: 'Something went wrong', enrolled: 'enrolled', errors: 'errors',
+    error_generic: 'Something went wrong', enrolled: 'enrolled', errors: 'errors', not_present: 'not fully present',
   },
 };
 

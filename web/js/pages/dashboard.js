@@ -50,6 +50,17 @@ export async function render(view, args) {
     clear(preview, next ? [h('strong', null, `${t('next')}: ${next.title}`), renderMarkdown(next.body)] : '');
   };
   const handSet = new Map();
+  // Participants: names and online state from welcome/presence at once, minutes from roster.
+  const people = new Map();
+  const drawRoster = () => clear(roster, [...people.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
+    h('li', { class: p.online ? 'online' : 'offline', dataset: { user: p.user_id } },
+      h('span', { class: 'dot' }), p.name, ' — ', `${minutes(p.seconds_present)} ${t('minutes')}`, ' ', h('span', { class: 'muted' }, p.status || ''))));
+  const online = (list) => {
+    const ids = new Set((list || []).map((p) => p.user_id));
+    for (const p of list || []) if (!people.has(p.user_id)) people.set(p.user_id, { user_id: p.user_id, name: p.name, seconds_present: 0 });
+    for (const p of people.values()) p.online = ids.has(p.user_id);
+    drawRoster();
+  };
   const drawHands = () => clear(hands, [...handSet.values()].map((name) => h('li', null, name)));
   let openQuiz = null;
   const client = new LiveClient(sessionId, {
@@ -61,6 +72,7 @@ export async function render(view, args) {
           handSet.clear();
           for (const p of m.participants || []) if (p.hand_up) handSet.set(p.user_id, p.name);
           drawHands();
+          online(m.participants);
           if (!m.resumed) chat.reset(m.chat || []);
           if (m.quiz) { openQuiz = m.quiz; drawQuiz({}); }
           break;
@@ -68,9 +80,10 @@ export async function render(view, args) {
         case 'chat': chat.add(m); break;
         case 'chat_deleted': chat.remove(m.chat_seq); break;
         case 'hand': if (m.up) handSet.set(m.user_id, m.name); else handSet.delete(m.user_id); drawHands(); break;
+        case 'presence': if (m.participants) online(m.participants); break;
         case 'roster':
-          clear(roster, m.participants.map((p) => h('li', { class: p.online ? 'online' : 'offline', dataset: { user: p.user_id } },
-            h('span', { class: 'dot' }), p.name, ' — ', `${minutes(p.seconds_present)} ${t('minutes')}`, ' ', h('span', { class: 'muted' }, p.status))));
+          for (const p of m.participants) people.set(p.user_id, { ...p });
+          drawRoster();
           break;
         case 'quiz_opened': openQuiz = m; drawQuiz({}); break;
         case 'quiz_tally': if (openQuiz && m.quiz_id === openQuiz.quiz_id) drawQuiz(m.counts, m.answered); break;

@@ -17,13 +17,16 @@ function loadScript(src) {
 }
 
 function barChart(uPlot, el, labels, series) {
+  if (!labels.length) { el.append(h('p', { class: 'muted' }, t('none'))); return null; }
   const width = Math.min(640, el.clientWidth || 320);
   const x = labels.map((_, i) => i);
   return new uPlot({
     width, height: 220,
     scales: { x: { time: false, range: [-0.5, labels.length - 0.5] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
     axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? labels[i] ?? '' : '')) }, {}],
-    series: [{}, ...series.map((s) => ({ label: s.label, stroke: s.color, fill: `${s.color}88`, paths: uPlot.paths.bars({ size: [0.6 / series.length, 60] }) }))],
+    // Side by side: with two series the first leans left of the tick, the second right.
+    series: [{ label: '' }, ...series.map((s, i) => ({ label: s.label, stroke: s.color, fill: `${s.color}aa`,
+      paths: uPlot.paths.bars({ size: [series.length > 1 ? 0.35 : 0.6, 60], align: series.length > 1 ? (i === 0 ? -1 : 1) : 0 }) }))],
     legend: { show: true },
   }, [x, ...series.map((s) => s.values)], el);
 }
@@ -63,10 +66,10 @@ export async function render(view, args) {
 
   const labels = m.sessions.map((s, i) => `${i + 1}`);
   const count = (status) => m.sessions.map((_, k) => m.rows.filter((r) => r.sessions[k].status === status).length);
+  const attended = m.sessions.map((_, k) => count('present')[k] + count('late')[k]);
   const charts = [barChart(uPlot, attendanceChart, labels, [
-    { label: t('present'), color: '#0a6e5c', values: m.sessions.map((_, k) => count('present')[k] + count('late')[k]) },
-    { label: 'partial', color: '#c98a12', values: count('partial') },
-    { label: 'absent', color: '#a3261b', values: count('absent') }])];
+    { label: t('present'), color: '#0a6e5c', values: attended },
+    { label: t('not_present'), color: '#a3261b', values: m.sessions.map((_, k) => m.rows.length - attended[k]) }])];
   if (c) {
     charts.push(barChart(uPlot, completionChart, [t('completed'), t('not_completed')],
       [{ label: t('completion_chart'), color: '#0a6e5c', values: [c.completed, c.trainees - c.completed] }]));
@@ -77,5 +80,5 @@ export async function render(view, args) {
       { label: 'pre', color: '#6b7c89', values: both.map((r) => r.pre_percent ?? 0) },
       { label: 'post', color: '#0a6e5c', values: both.map((r) => r.post_percent ?? 0) }]));
   }
-  return () => charts.forEach((chart) => chart.destroy());
+  return () => charts.forEach((chart) => chart?.destroy());
 }

@@ -1,0 +1,169 @@
+// The whole front end in Chromium against the demo server: an admin records a restriction and
+// approves moving a session online; a trainer starts a live session; two trainees on 360 px
+// phones follow the slides; a quiz is answered ("terkirim" only after the ack) and the trainer's
+// histogram moves; a trainee's network drops and comes back and the page resumes with the missed
+// slide; the reports page draws charts and downloads a CSV. Screenshots go to build/e2e-artifacts;
+// no page may log a console error and the trainee live page must stay under 150 KB transferred.
+import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const binary = process.argv[2];
+const server = await startDemo(binary);
+const browser = await launchBrowser();
+const errors = [];
+const phone = { viewport: { width: 360, height: 740 }, acceptDownloads: true };
+
+async function signIn(context, username, password) {
+  const page = await context.newPage();
+  watchConsole(page, errors);
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#logout:not([hidden])');
+  return page;
+}
+
+async function apiAs(username, password) {
+  const login = await fetch(server.url + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const { token } = await login.json();
+  return async (method, p, body) => {
+    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return res.json();
+  };
+}
+
+try {
+  const admin = server.logins.admin;
+  const api = await apiAs(admin.username, admin.password);
+  const trainings = await api('GET', '/api/v1/trainings');
+  const packaging = trainings.find((t) => t.title.startsWith('Desain Kemasan'));
+  const bookkeeping = trainings.find((t) => t.title.startsWith('Pembukuan'));
+  const session = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions[0];
+  const slides = (await api('GET', `/api/v1/sessions/${session.id}`)).slides;
+  assert(slides.length >= 4, 'the demo session has slides');
+
+  // 1. Admin: a restriction in Kapuas (62.03) holds the hybrid bookkeeping sessions for approval;
+  //    approving moves them online.
+  const adminContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const adminPage = await signIn(adminContext, admin.username, admin.password);
+  await adminPage.click('a[href="#/admin"]');
+  await adminPage.waitForSelector('#restriction-form');
+  await adminPage.selectOption('#restrictions select[name=region]', '62.03');
+  await adminPage.fill('#restriction-form input[name=max_gathering]', '-1');
+  await adminPage.click('#restriction-form button[type=submit]');
+  await adminPage.waitForSelector('#restriction-form .field-error[data-for="max_gathering"]:not(:empty)');  // 422 next to the field
+  await adminPage.fill('#restriction-form input[name=max_gathering]', '2');
+  await adminPage.fill('#restriction-form input[name=label]', 'PPKM Level 4');
+  await adminPage.fill('#restriction-form input[name=reference]', 'SE Bupati Kapuas No. 4 Tahun 2026 (uji)');
+  await adminPage.click('#restriction-form button[type=submit]');
+  const pending = `[data-training="${bookkeeping.id}"] li.status-pending_approval`;
+  await adminPage.waitForSelector(pending);
+  for (let left = await adminPage.locator(pending).count(); left > 0; left--) {
+    await adminPage.fill(`${pending} >> nth=0 >> input[name=reason]`, 'Disetujui Kepala Dinas');
+    await adminPage.click(`${pending} >> nth=0 >> button.approve`);
+    await adminPage.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length < n, [pending, left]);
+  }
+  await adminPage.waitForFunction((id) => {
+    const items = [...document.querySelectorAll(`[data-training="${id}"] li[data-session]`)];
+    return items.length > 0 && items.every((li) => li.querySelector('.mode-online'));
+  }, bookkeeping.id);
+  const after = await api('GET', `/api/v1/trainings/${bookkeeping.id}`);
+  assert(after.sessions.every((s) => s.delivery.mode === 'online'), 'the sessions moved online');
+
+  // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
+  const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
+  await trainer.click(`[data-session="${session.id}"] button`);
+  await trainer.waitForSelector('#conn[data-state="online"]');
+
+  // 3. Two trainees on phones.
+  const phones = [];
+  for (const name of ['peserta01', 'peserta03']) {
+    const context = await browser.newContext(phone);
+    const page = await signIn(context, name, 'peserta-daring');
+    await page.click(`[data-session="${session.id}"] a.button`);  // "Ikuti sesi"
+    await page.waitForSelector('#conn[data-state="online"]');
+    phones.push({ context, page });
+  }
+  // The trainer sees both trainees online (names from presence at once).
+  await trainer.waitForFunction(() => ['Siti Rahmawati', 'Dewi Lestari'].every((n) =>
+    [...document.querySelectorAll('#roster li.online')].some((li) => li.textContent.includes(n))));
+  await trainer.click('#next');
+  for (const { page } of phones) {
+    await page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[1].title);
+  }
+
+  // 4. Quiz: the poll opens on the phones; an answer shows "terkirim" after the ack; the
+  //    trainer's histogram counts it.
+  await trainer.selectOption('select[name=quiz]', { label: 'Jajak pendapat: kemasan favorit (poll)' });
+  await trainer.click('#launch-quiz');
+  const first = phones[0].page;
+  await first.waitForSelector('#quiz:not([hidden]) button.option');
+  await first.click('#quiz button.option >> nth=0');
+  await first.waitForSelector('#quiz .answer-status.sent');
+  assert((await first.textContent('#quiz .answer-status')) === 'terkirim', 'sent is shown in Bahasa Indonesia');
+  await trainer.waitForSelector('#tally .bar-value[data-count="1"]');
+  await phones[1].page.click('#quiz button.option >> nth=2');
+  await phones[1].page.waitForSelector('#quiz .answer-status.sent');
+  await trainer.waitForFunction(() => document.querySelector('#tally h4')?.textContent.includes('2'));
+  await first.screenshot({ path: path.join(artifacts, 'trainee-live-360.png'), fullPage: true });
+  await trainer.screenshot({ path: path.join(artifacts, 'trainer-dashboard.png'), fullPage: true });
+
+  // 5. The second phone loses its network; a slide goes out meanwhile; back online it resumes.
+  const second = phones[1];
+  await second.context.setOffline(true);
+  await second.page.waitForSelector('#conn[data-state="reconnecting"]');
+  assert((await second.page.textContent('#conn')) === 'menyambung ulang...', 'the page says it is reconnecting');
+  await trainer.click('#next');
+  await first.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[2].title);
+  await second.context.setOffline(false);
+  await second.page.waitForSelector('#conn[data-state="online"]', { timeout: 20000 });
+  await second.page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[2].title);
+
+  // 6. Weight of the trainee live page on a phone's first visit (empty cache, gzip as served):
+  //    a link to the live page, sign in, the page connects. Every response body is counted.
+  const fresh = await browser.newContext(phone);
+  const weighPage = await fresh.newPage();
+  watchConsole(weighPage, errors);
+  let bytes = 0;
+  const sizes = [];
+  weighPage.on('response', async (res) => {
+    const size = Number(res.headers()['content-length'] || 0) || (await res.body().catch(() => Buffer.alloc(0))).length;
+    sizes.push(`${res.url().replace(server.url, '')} ${size}`);
+    bytes += size;
+  });
+  await weighPage.goto(`${server.url}/#/live/${session.id}`);
+  await weighPage.fill('input[name=username]', 'peserta04');
+  await weighPage.fill('input[name=password]', 'peserta-daring');
+  await weighPage.click('#login button[type=submit]');
+  await weighPage.waitForSelector('#conn[data-state="online"]');
+  await weighPage.waitForSelector('.slide-title');
+  await weighPage.waitForTimeout(500);
+  console.log(`trainee live page: ${bytes} bytes transferred (${sizes.join(', ')})`);
+  assert(bytes > 0 && bytes < 150 * 1024, `the trainee live page weighs ${bytes} bytes (budget 150 KB)`);
+
+  // 7. Reports: charts and a CSV download.
+  await adminPage.goto(`${server.url}/#/reports/${packaging.id}`);
+  await adminPage.waitForSelector('#chart-attendance .uplot canvas');
+  await adminPage.waitForSelector('#chart-completion .uplot canvas');
+  const [download] = await Promise.all([adminPage.waitForEvent('download'), adminPage.click('a.download-csv >> nth=0')]);
+  const csv = readFileSync(await download.path(), 'utf8');
+  assert(csv.startsWith('\uFEFFID peserta,Nama pengguna,Nama lengkap'), 'the CSV has a BOM and Indonesian headers');
+  assert(download.suggestedFilename().startsWith(`kehadiran-pelatihan-${packaging.id}-`), 'the file is named after the report');
+  await adminPage.screenshot({ path: path.join(artifacts, 'reports.png'), fullPage: true });
+
+  // 8. The trainer ends the session; the phones say so.
+  await trainer.click('#end');
+  await first.waitForSelector('#conn[data-state="ended"]');
+
+  const unexpected = errors.filter((e) => !e.includes('status of 401') && !e.includes('status of 409') && !e.includes('status of 422'));
+  assert(unexpected.length === 0, 'no console errors: ' + unexpected.join('\n'));
+  console.log('e2e live: ok');
+} finally {
+  await browser.close();
+  await server.stop();
+}
