@@ -124,6 +124,27 @@ try {
   await second.page.waitForSelector('#conn[data-state="online"]', { timeout: 20000 });
   await second.page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[2].title);
 
+  // 5b. A link that drops every few seconds: three more cycles, a slide pushed during each outage;
+  //     the page ends up on the latest slide every time.
+  for (let cycle = 0; cycle < 3; cycle++) {
+    await second.context.setOffline(true);
+    await second.page.waitForSelector('#conn[data-state="reconnecting"]');
+    await trainer.click(cycle % 2 === 0 ? '#prev' : '#next');
+    const expected = slides[cycle % 2 === 0 ? 1 : 2].title;
+    await first.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, expected);
+    await second.page.waitForTimeout(1500);
+    await second.context.setOffline(false);
+    await second.page.waitForSelector('#conn[data-state="online"]', { timeout: 20000 });
+    await second.page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, expected);
+  }
+
+  // 5c. Chat is text, never HTML.
+  const trick = '<img src=x onerror="document.title=1"><b>tebal</b>';
+  await first.fill('input[name=chat]', trick);
+  await first.click('.chat-form button[type=submit]');
+  await trainer.waitForFunction((text) => [...document.querySelectorAll('.chat-text')].some((s) => s.textContent === text), trick);
+  assert((await trainer.locator('.chat-list img, .chat-list b').count()) === 0, 'chat text is not parsed as HTML');
+
   // 6. Weight of the trainee live page on a phone's first visit (empty cache, gzip as served):
   //    a link to the live page, sign in, the page connects. Every response body is counted.
   const fresh = await browser.newContext(phone);

@@ -17,7 +17,7 @@ export class LiveClient {
     this.lastFrame = Date.now();
     this.onVisibility = () => this.heartbeat();
     this.onOffline = () => this.drop('offline');
-    this.onOnline = () => { if (!this.ws) this.connect(); };
+    this.onOnline = () => { if (!this.ws && !this.stopped) { this.attempt = 1; this.connect(); } };
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
@@ -76,8 +76,10 @@ export class LiveClient {
   scheduleReconnect() {
     if (this.stopped) return;
     this.onState('reconnecting');
-    const delay = Math.min(5000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
-    this.retry = setTimeout(() => this.connect(), navigator.onLine === false ? 1000 : delay);
+    clearTimeout(this.retry);
+    // Offline: wait for the browser's online event (and check now and then in case it never comes).
+    const delay = navigator.onLine === false ? 15000 : Math.min(5000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    this.retry = setTimeout(() => this.connect(), delay);
   }
 
   drop(reason) {
