@@ -180,6 +180,26 @@ void add_report_routes(router& r, services& s) {
         return html_response(certificate_html(view));
     });
 
+    // A trainee's own progress in a training: attendance, pre/post scores, completed or why not.
+    r.add("GET", "/api/v1/me/trainings/{id:int}/completion", access::roles({role::trainee}), [&s](request_context& ctx) {
+        const auto id = ctx.params.integer("id");
+        const auto now = s.clk.now();
+        auto row = s.db.read([&](connection& c) -> std::optional<json> {
+            auto t = storage::find_training(c, id);
+            if (!t || !storage::is_enrolled_in(c, id, ctx.user().id)) return std::nullopt;
+            auto body = to_json(build_completion(c, *t, now, current_thresholds(s)));
+            for (auto& r : body["rows"])
+                if (r["user_id"] == ctx.user().id) {
+                    r["training"] = body["training"];
+                    r["finished"] = body["finished"];
+                    return r;
+                }
+            return std::nullopt;
+        });
+        if (!row) throw http_error(404, "not_found", "No such training");
+        return json_response(200, *row);
+    });
+
     auto lookups = std::make_shared<login_throttle>(verification_limit, verification_window);
     r.add("GET", "/api/v1/certificates/{code}", access::anyone(), [&s, lookups](request_context& ctx) {
         const auto& code = ctx.params.text("code");

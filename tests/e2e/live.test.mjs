@@ -180,6 +180,10 @@ try {
   // 8. The trainer ends the session; the phones say so.
   await trainer.click('#end');
   await first.waitForSelector('#conn[data-state="ended"]');
+  // Back home, the trainee sees their results for the training.
+  await first.click('a[href="#/"]');
+  await first.waitForSelector(`[data-training="${packaging.id}"] .results`);
+  assert((await first.textContent(`[data-training="${packaging.id}"] .results`)).includes('belum lulus'), 'results say not completed yet');
 
   const unexpected = errors.filter((e) => !e.includes('status of 401') && !e.includes('status of 409') && !e.includes('status of 422'));
   assert(unexpected.length === 0, 'no console errors: ' + unexpected.join('\n'));

@@ -353,6 +353,14 @@ TEST_F(Reports, CertificatesForCompletedTraineesOnlyStableAndVerifiable) {
     EXPECT_EQ(refused.json()["error"]["code"], "not_completed");
     EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("below the pass score of 60"), std::string::npos);
     EXPECT_EQ(budi.get(tp + "3").status, 403);  // someone else's
+    // Each trainee reads their own progress.
+    auto mine = budi.get("/api/v1/me/trainings/" + std::to_string(training) + "/completion").json();
+    EXPECT_EQ(mine["user_id"], 4);
+    EXPECT_EQ(mine["completed"], false);
+    EXPECT_EQ(mine["reason"], "post_test_below_pass");
+    EXPECT_EQ(mine["post_percent"], 50.0);
+    EXPECT_EQ(admin->get("/api/v1/me/trainings/" + std::to_string(training) + "/completion").status, 403);
+    EXPECT_EQ(budi.get("/api/v1/me/trainings/999/completion").status, 404);
     auto page = ani.get(tp + "3");
     ASSERT_EQ(page.status, 200) << page.body;
     EXPECT_EQ(page.header("content-type"), "text/html; charset=utf-8");

@@ -51,9 +51,14 @@ export async function render(view, args, session) {
         h('ul', { class: 'sessions' }, (tr.sessions || []).map((s) => sessionRow(s, tr, user, refresh))),
         extra, cert));
       if (cert) {
-        // The certificate exists only once the trainee completed the training.
-        api('GET', `/api/v1/trainings/${tr.id}/certificates/${user.id}?format=json`).then((r) => {
-          if (r.status === 200) cert.append(h('a', { href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`, target: '_blank', rel: 'noopener' }, t('certificate')));
+        // My results; the certificate link once the training is completed.
+        api('GET', `/api/v1/me/trainings/${tr.id}/completion`).then((r) => {
+          if (r.status !== 200) return;
+          const p = r.data;
+          const score = (v) => (v === null || v === undefined ? '–' : Math.round(v));
+          cert.append(h('p', { class: 'results' }, `${t('results')}: ${t('present_for')} ${p.sessions_attended}/${p.sessions_held} ${t('sessions').toLowerCase()} (${Math.round(p.attendance_rate_pct)}%) · pre ${score(p.pre_percent)} · post ${score(p.post_percent)} · `,
+            p.completed ? t('completed') : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`));
+          if (p.completed) cert.append(h('a', { href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`, target: '_blank', rel: 'noopener', class: 'button' }, t('certificate')));
         });
       }
     }
