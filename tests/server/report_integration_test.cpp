@@ -103,7 +103,8 @@ protected:
         // The leave is processed once the report shows no open interval for the user.
         for (int i = 0; i < 250; ++i) {
             bool open = false;
-            for (const auto& r : admin->get("/api/v1/reports/sessions/" + std::to_string(current_session) + "/attendance").json()["rows"])
+            const auto report = admin->get("/api/v1/reports/sessions/" + std::to_string(current_session) + "/attendance").json();
+            for (const auto& r : report["rows"])
                 if (r["username"] == user && r["open_intervals"] != 0) open = true;
             if (!open) return;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
