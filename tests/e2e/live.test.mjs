@@ -110,6 +110,8 @@ try {
   await phones[1].page.click('#quiz button.option >> nth=2');
   await phones[1].page.waitForSelector('#quiz .answer-status.sent');
   await trainer.waitForFunction(() => document.querySelector('#tally h4')?.textContent.includes('2'));
+  const overflow = await first.evaluate(() => document.documentElement.scrollWidth);
+  assert(overflow <= 360, `the live page fits 360 px (scroll width ${overflow})`);
   await first.screenshot({ path: path.join(artifacts, 'trainee-live-360.png'), fullPage: true });
   await trainer.screenshot({ path: path.join(artifacts, 'trainer-dashboard.png'), fullPage: true });
 
