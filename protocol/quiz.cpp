@@ -68,8 +68,9 @@ bool is_index(const json& j, std::size_t count) {
     return j.is_number_integer() && j.get<std::int64_t>() >= 0 && j.get<std::int64_t>() < static_cast<std::int64_t>(count);
 }
 
-// One question of the body at `path` ("questions[2]").
-std::optional<question> parse_question(const json& body, const std::string& path, field_reader& top) {
+// One question of the body at `path` ("questions[2]"). In a poll, single, multiple and
+// true_false questions may leave out `correct` (an opinion has no right answer).
+std::optional<question> parse_question(const json& body, const std::string& path, field_reader& top, bool poll) {
     if (!body.is_object()) {
         top.fail_with(make_error("invalid_field", "each question must be an object", path));
         return std::nullopt;
@@ -93,10 +94,15 @@ std::optional<question> parse_question(const json& body, const std::string& path
     q.prompt = *prompt;
     q.points = static_cast<int>(points.value_or(1));
     const json* correct = body.contains("correct") ? &body.at("correct") : nullptr;
-    if (!correct || correct->is_null()) {
-        top.fail_with(make_error("missing_field", "correct is required", path + ".correct"));
+    const bool opinion = poll && q.type != question_type::numeric && q.type != question_type::text;
+    if ((!correct || correct->is_null()) && !opinion) {
+        top.fail_with(make_error("missing_field",
+                                 poll ? "correct is required for numeric and text questions" : "correct is required",
+                                 path + ".correct"));
         return std::nullopt;
     }
+    static const json none;
+    if (!correct) correct = &none;
     if (q.type == question_type::single || q.type == question_type::multiple) {
         if (!body.contains("options") || !body["options"].is_array()) return fail("options", "options must be a list of texts");
         const auto& opts = body["options"];
@@ -110,7 +116,9 @@ std::optional<question> parse_question(const json& body, const std::string& path
             }
             q.options.push_back(trim(opts[i].get<std::string>()));
         }
-        if (q.type == question_type::single) {
+        if (correct->is_null()) {
+            // A poll's opinion question: no right answer.
+        } else if (q.type == question_type::single) {
             if (!is_index(*correct, q.options.size())) {
                 return fail("correct", "correct must be the index of one option (0 to " + std::to_string(q.options.size() - 1) + ")");
             }
@@ -125,8 +133,10 @@ std::optional<question> parse_question(const json& body, const std::string& path
             q.correct = json(std::vector<std::int64_t>(set.begin(), set.end()));
         }
     } else if (q.type == question_type::true_false) {
-        if (!correct->is_boolean()) return fail("correct", "correct must be true or false");
-        q.correct = correct->get<bool>();
+        if (!correct->is_null()) {
+            if (!correct->is_boolean()) return fail("correct", "correct must be true or false");
+            q.correct = correct->get<bool>();
+        }
     } else if (q.type == question_type::numeric) {
         if (!correct->is_number()) return fail("correct", "correct must be a number");
         q.correct = correct->get<double>();
@@ -206,7 +216,7 @@ result<quiz> parse_quiz(const json& body) {
     }
     field_reader top(body);
     for (std::size_t i = 0; i < qs.size(); ++i) {
-        auto one = parse_question(qs[i], "questions[" + std::to_string(i) + "]", top);
+        auto one = parse_question(qs[i], "questions[" + std::to_string(i) + "]", top, q.kind == quiz_kind::poll);
         if (!one) return top.first_error();
         q.questions.push_back(std::move(*one));
     }

@@ -199,7 +199,7 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     };
     add_quiz(R"({"title": "Jajak pendapat: kemasan favorit", "kind": "poll", "questions": [
         {"type": "single", "prompt": "Kemasan mana yang paling menarik untuk keripik?",
-         "options": ["Standing pouch", "Toples plastik", "Kotak kertas"], "correct": 0}]})");
+         "options": ["Standing pouch", "Toples plastik", "Kotak kertas"]}]})");
     add_quiz(R"({"title": "Pre-test kemasan", "kind": "pre_test", "questions": [
         {"type": "true_false", "prompt": "Label pangan wajib mencantumkan tanggal kedaluwarsa.", "correct": true},
         {"type": "single", "prompt": "Fungsi utama kemasan primer?", "options": ["Melindungi produk", "Hiasan", "Mengurangi berat"], "correct": 0}]})");

@@ -98,3 +98,20 @@ TEST(QuizShuffle, IsAStablePermutationPerTrainee) {
     for (int i = 0; i < 4; ++i) EXPECT_EQ(view["options"][i]["index"], order[i]);
     EXPECT_TRUE(questions_json(q, std::nullopt)[0].contains("correct"));
 }
+
+TEST(QuizValidation, PollOpinionQuestionsNeedNoRightAnswer) {
+    auto poll = [](json question) { return json{{"title", "Jajak"}, {"kind", "poll"}, {"questions", json::array({question})}}; };
+    const auto q = parse_ok(poll({{"type", "single"}, {"prompt", "Favorit?"}, {"options", {"a", "b", "c"}}}));
+    ASSERT_EQ(q.questions.size(), 1u);
+    EXPECT_TRUE(q.questions[0].correct.is_null());
+    EXPECT_FALSE(check_answer(q.questions[0], 2).has_value());  // any option is a valid opinion
+    EXPECT_TRUE(check_answer(q.questions[0], 3).has_value());
+    EXPECT_EQ(score_answer(q.questions[0], 1, false), 0.0);
+    parse_ok(poll({{"type", "multiple"}, {"prompt", "Yang mana?"}, {"options", {"a", "b"}}}));
+    parse_ok(poll({{"type", "true_false"}, {"prompt", "Setuju?"}}));
+    // Tallies of numeric and text questions count right and wrong answers: they still need one.
+    EXPECT_EQ(bad_field(poll({{"type", "numeric"}, {"prompt", "Berapa?"}})), "questions[0].correct");
+    EXPECT_EQ(bad_field(poll({{"type", "text"}, {"prompt", "Apa?"}})), "questions[0].correct");
+    // Scored kinds always need it.
+    EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}})), "questions[0].correct");
+}
