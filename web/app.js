@@ -48,6 +48,7 @@ const pages = {
   dashboard: () => import('./js/pages/dashboard.js'),
   admin: () => import('./js/pages/admin.js'),
   reports: () => import('./js/pages/reports.js'),
+  quizzes: () => import('./js/pages/quizzes.js'),
 };
 
 export async function route() {

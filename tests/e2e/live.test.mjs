@@ -52,6 +52,23 @@ try {
   const adminPage = await signIn(adminContext, admin.username, admin.password);
   await adminPage.click('a[href="#/admin"]');
   await adminPage.waitForSelector('#restriction-form');
+  // A new session for the packaging training, with slides from text; a wrong end time is
+  // reported next to its field first.
+  const card = `[data-training="${packaging.id}"]`;
+  await adminPage.click(`${card} details:has(.session-form) summary`);
+  await adminPage.fill(`${card} .session-form input[name=title]`, 'Sesi 3: Uji kemasan');
+  await adminPage.fill(`${card} .session-form input[name=starts_at]`, '2030-01-10T09:00');
+  await adminPage.fill(`${card} .session-form input[name=ends_at]`, '2030-01-10T08:00');
+  await adminPage.fill(`${card} .session-form textarea[name=slides]`, '# Pembukaan\nTujuan hari ini\n# Praktik\n- **uji** jatuh');
+  await adminPage.click(`${card} .session-form button[type=submit]`);
+  await adminPage.waitForSelector(`${card} .session-form .field-error[data-for="ends_at"]:not(:empty)`);
+  await adminPage.fill(`${card} .session-form input[name=ends_at]`, '2030-01-10T11:00');
+  await adminPage.click(`${card} .session-form button[type=submit]`);
+  await adminPage.waitForFunction((sel) => [...document.querySelectorAll(`${sel} li[data-session] strong`)].some((s) => s.textContent === 'Sesi 3: Uji kemasan'), card);
+  const added = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions.find((s) => s.title === 'Sesi 3: Uji kemasan');
+  const addedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
+  assert(addedSlides.length === 2 && addedSlides[1].body === '- **uji** jatuh', 'slides come from the text');
+  assert(added.starts_at === '2030-01-10T02:00:00Z', 'the local time is the region\'s (WIB)');
   await adminPage.selectOption('#restrictions select[name=region]', '62.03');
   await adminPage.fill('#restriction-form input[name=max_gathering]', '-1');
   await adminPage.click('#restriction-form button[type=submit]');
@@ -77,6 +94,20 @@ try {
   // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
   const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
   const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
+  // The trainer adds a quiz in the builder: a pre-test without a right answer is refused at the
+  // field; a poll needs none.
+  await trainer.click(`[data-training="${packaging.id}"] a[href="#/quizzes/${packaging.id}"]`);
+  await trainer.waitForSelector('.quiz-form');
+  await trainer.fill('.quiz-form input[name=title]', 'Kuis cepat label');
+  await trainer.selectOption('.quiz-form select[name=kind]', 'pre_test');
+  await trainer.fill('.question-editor input[name=prompt]', 'Label wajib memuat?');
+  await trainer.fill('.question-editor textarea[name=options]', 'Nama produk\nWarna favorit');
+  await trainer.click('.quiz-form button[type=submit]');
+  await trainer.waitForSelector('.field-error[data-for="questions[0].correct"]:not(:empty)');
+  await trainer.fill('.question-editor input[name=correct]', '1');
+  await trainer.click('.quiz-form button[type=submit]');
+  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label'));
+  await trainer.click('a[href="#/"]');
   await trainer.click(`[data-session="${session.id}"] button`);
   await trainer.waitForSelector('#conn[data-state="online"]');
 

@@ -104,7 +104,42 @@ function sessionLine(s, reload) {
       h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null);
 }
 
-async function trainingCard(tr, trainers, reload) {
+// Slides from text: each "# Title" line starts a slide, the lines under it are its Markdown body.
+export function slidesFromText(text) {
+  const slides = [];
+  for (const line of String(text || '').split(/\r?\n/)) {
+    const heading = line.match(/^#\s+(.*)$/);
+    if (heading) slides.push({ title: heading[1].trim(), body: '' });
+    else if (slides.length) slides[slides.length - 1].body += (slides[slides.length - 1].body ? '\n' : '') + line;
+    else if (line.trim()) slides.push({ title: line.trim(), body: '' });
+  }
+  return slides.map((s) => ({ title: s.title, body: s.body.trim() }));
+}
+
+function offsetText(minutes) {
+  const sign = minutes < 0 ? '-' : '+';
+  const a = Math.abs(minutes);
+  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+function sessionForm(tr, offset, reload) {
+  const form = jsonForm([
+    field(t('title'), 'title'),
+    field(t('starts_at'), 'starts_at', { type: 'datetime-local' }),
+    field(t('ends_at'), 'ends_at', { type: 'datetime-local' }),
+    field(t('slides'), 'slides', { multiline: true, rows: 5, placeholder: t('slides_hint') }),
+  ], t('add_session'), async (v) => {
+    const when = (local) => (local ? `${local}:00${offsetText(offset)}` : '');
+    const res = await api('POST', `/api/v1/trainings/${tr.id}/sessions`,
+      { title: v.title, starts_at: when(v.starts_at), ends_at: when(v.ends_at), slides: slidesFromText(v.slides) });
+    if (res.status === 201) reload();
+    return res;
+  });
+  form.classList.add('session-form');
+  return h('details', null, h('summary', null, t('add_session')), form);
+}
+
+async function trainingCard(tr, trainers, reload, offset = 420) {
   const detail = (await api('GET', `/api/v1/trainings/${tr.id}`)).data || tr;
   const decisions = (await api('GET', `/api/v1/trainings/${tr.id}/decisions`)).data || [];
   const lines = h('ul', { class: 'line-errors' });
@@ -133,6 +168,7 @@ async function trainingCard(tr, trainers, reload) {
       (detail.trainers || []).map((u) => u.full_name).join(', ')),
     h('h4', null, t('sessions_of')),
     h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
+    sessionForm(tr, offset, reload),
     h('div', { class: 'actions' }, trainerSelect, assign),
     h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
     decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
@@ -147,7 +183,8 @@ export async function render(view, args, session) {
       api('GET', '/api/v1/trainings'), api('GET', '/api/v1/funding-sources'), api('GET', '/api/v1/regions'),
       api('GET', '/api/v1/users?role=trainer')]);
     const trainerList = trainers.data?.items || trainers.data || [];
-    const cards = await Promise.all((trainings.data || []).map((tr) => trainingCard(tr, trainerList, load)));
+    const offsets = new Map((regions.data || []).map((r) => [r.code, r.utc_offset_minutes]));
+    const cards = await Promise.all((trainings.data || []).map((tr) => trainingCard(tr, trainerList, load, offsets.get(tr.region_code) ?? 420)));
     const newTraining = jsonForm([
       field(t('title'), 'title'),
       field(t('region'), 'region_code', { options: (regions.data || []).map((r) => [r.code, `${r.code} ${r.name}`]) }),

@@ -43,7 +43,10 @@ export async function render(view, args, session) {
     const sections = [];
     for (const tr of trainings.filter(Boolean)) {
       const extra = [];
-      if (user.role !== 'trainee') extra.push(h('a', { href: `#/reports/${tr.id}` }, t('reports')));
+      if (user.role !== 'trainee') {
+        extra.push(h('div', { class: 'actions' }, h('a', { href: `#/reports/${tr.id}` }, t('reports')),
+          h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes'))));
+      }
       const cert = user.role === 'trainee' ? h('span', { class: 'cert' }) : null;
       sections.push(h('section', { class: 'card training', dataset: { training: tr.id } },
         h('h3', null, tr.title),
