@@ -69,6 +69,13 @@ try {
   const addedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
   assert(addedSlides.length === 2 && addedSlides[1].body === '- **uji** jatuh', 'slides come from the text');
   assert(added.starts_at === '2030-01-10T02:00:00Z', 'the local time is the region\'s (WIB)');
+  // Enrollment by CSV upload: an unknown username is reported with its line, nobody is enrolled.
+  await adminPage.setInputFiles(`${card} input[type=file]`, { name: 'peserta.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('username\npeserta01\ntidak.ada\n') });
+  await adminPage.click(`${card} input[type=file] + button`);
+  await adminPage.waitForSelector(`${card} .line-errors li`);
+  const lineError = await adminPage.textContent(`${card} .line-errors li`);
+  assert(lineError.startsWith('Baris 3') && lineError.includes('tidak.ada'), `the bad line is named: ${lineError}`);
   await adminPage.selectOption('#restrictions select[name=region]', '62.03');
   await adminPage.fill('#restriction-form input[name=max_gathering]', '-1');
   await adminPage.click('#restriction-form button[type=submit]');
