@@ -105,6 +105,59 @@ http_response report_response(const report_request& r, const json& body, report_
     return res;
 }
 
+namespace {
+
+class json_rows_source : public body_source {
+public:
+    explicit json_rows_source(json_rows body) : body_(std::move(body)) {}
+    std::optional<std::string> next() override {
+        if (done_) return std::nullopt;
+        std::string out;
+        if (at_ == 0 && !started_) {
+            started_ = true;
+            out = "{\"rows\":[";
+        }
+        const auto end = std::min(body_.count, at_ + rows_per_piece);
+        for (; at_ < end; ++at_) {
+            if (at_) out += ',';
+            out += dump(body_.row(at_));
+        }
+        if (at_ == body_.count) {
+            out += ']';
+            auto head = dump(body_.head);  // "{...}" or "{}"
+            if (head.size() > 2) out += "," + head.substr(1, head.size() - 2);
+            out += '}';
+            done_ = true;
+        }
+        return out;
+    }
+
+private:
+    static constexpr std::size_t rows_per_piece = 250;
+    json_rows body_;
+    std::size_t at_ = 0;
+    bool started_ = false;
+    bool done_ = false;
+};
+
+}  // namespace
+
+http_response report_response(const report_request& r, json_rows body, report_file table, unix_seconds now) {
+    if (r.format != report_format::json) return report_response(r, json(), std::move(table), now);
+    if (body.count < json_stream_threshold) {
+        auto whole = std::move(body.head);
+        auto rows = json::array();
+        for (std::size_t i = 0; i < body.count; ++i) rows.push_back(body.row(i));
+        whole["rows"] = std::move(rows);
+        return json_response(200, whole);
+    }
+    http_response res;
+    res.set_header("Content-Type", "application/json; charset=utf-8");
+    res.set_header("Cache-Control", "no-store");
+    res.stream = std::make_shared<json_rows_source>(std::move(body));
+    return res;
+}
+
 // ---- session attendance
 
 report_file session_attendance_table(const session_attendance& a, int offset) {
@@ -222,7 +275,24 @@ training_attendance build_training_attendance(connection& c, const training& t, 
     return m;
 }
 
-json to_json(const training_attendance& m) {
+json row_json(const training_attendance& m, const matrix_row& r) {
+    auto cells = json::array();
+    for (std::size_t k = 0; k < r.cells.size(); ++k) {
+        const auto& cell = r.cells[k];
+        cells.push_back({{"session_id", m.sessions[k].id},
+                         {"status", cell.status ? json(to_string(*cell.status)) : json(nullptr)},
+                         {"seconds_present", cell.seconds_present}});
+    }
+    return {{"user_id", r.user_id},
+            {"username", r.username},
+            {"full_name", r.full_name},
+            {"sessions", std::move(cells)},
+            {"attended", r.attended},
+            {"held", m.held_count},
+            {"attendance_rate_pct", r.rate_pct}};
+}
+
+json head_json(const training_attendance& m) {
     auto sessions = json::array();
     for (std::size_t k = 0; k < m.sessions.size(); ++k) {
         const auto& s = m.sessions[k];
@@ -234,27 +304,17 @@ json to_json(const training_attendance& m) {
                             {"mode", to_string(s.current.mode)},
                             {"held", static_cast<bool>(m.held[k])}});
     }
-    auto rows = json::array();
-    for (const auto& r : m.rows) {
-        auto cells = json::array();
-        for (std::size_t k = 0; k < r.cells.size(); ++k) {
-            const auto& cell = r.cells[k];
-            cells.push_back({{"session_id", m.sessions[k].id},
-                             {"status", cell.status ? json(to_string(*cell.status)) : json(nullptr)},
-                             {"seconds_present", cell.seconds_present}});
-        }
-        rows.push_back({{"user_id", r.user_id},
-                        {"username", r.username},
-                        {"full_name", r.full_name},
-                        {"sessions", std::move(cells)},
-                        {"attended", r.attended},
-                        {"held", m.held_count},
-                        {"attendance_rate_pct", r.rate_pct}});
-    }
     return {{"training", {{"id", m.training.id}, {"title", m.training.title}, {"min_attendance_pct", m.training.min_attendance_pct}}},
             {"sessions", std::move(sessions)},
-            {"sessions_held", m.held_count},
-            {"rows", std::move(rows)}};
+            {"sessions_held", m.held_count}};
+}
+
+json to_json(const training_attendance& m) {
+    auto out = head_json(m);
+    auto rows = json::array();
+    for (const auto& r : m.rows) rows.push_back(row_json(m, r));
+    out["rows"] = std::move(rows);
+    return out;
 }
 
 report_file to_table(const training_attendance& m) {
@@ -341,26 +401,26 @@ training_completion build_completion(connection& c, const training& t, unix_seco
     return tc;
 }
 
-json to_json(const training_completion& tc) {
+json row_json(const training_completion&, const completion_row& r) {
+    return {{"user_id", r.user_id},
+            {"username", r.username},
+            {"full_name", r.full_name},
+            {"sessions_attended", r.attended},
+            {"sessions_held", r.held},
+            {"attendance_rate_pct", r.attendance_pct},
+            {"hours_attended", round2(r.seconds_credited / 3600.0)},
+            {"pre_percent", number_or_null(r.pre_percent)},
+            {"post_percent", number_or_null(r.post_percent)},
+            {"gain", number_or_null(r.gain)},
+            {"completed", r.completed},
+            {"reason", r.completed ? json(nullptr) : json(r.reason)},
+            {"reason_text", r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
+}
+
+json head_json(const training_completion& tc) {
     const auto& t = tc.attendance.training;
-    auto rows = json::array();
     int completed = 0;
-    for (const auto& r : tc.rows) {
-        completed += r.completed;
-        rows.push_back({{"user_id", r.user_id},
-                        {"username", r.username},
-                        {"full_name", r.full_name},
-                        {"sessions_attended", r.attended},
-                        {"sessions_held", r.held},
-                        {"attendance_rate_pct", r.attendance_pct},
-                        {"hours_attended", round2(r.seconds_credited / 3600.0)},
-                        {"pre_percent", number_or_null(r.pre_percent)},
-                        {"post_percent", number_or_null(r.post_percent)},
-                        {"gain", number_or_null(r.gain)},
-                        {"completed", r.completed},
-                        {"reason", r.completed ? json(nullptr) : json(r.reason)},
-                        {"reason_text", r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}});
-    }
+    for (const auto& r : tc.rows) completed += r.completed;
     return {{"training", {{"id", t.id},
                           {"title", t.title},
                           {"min_attendance_pct", t.min_attendance_pct},
@@ -370,8 +430,15 @@ json to_json(const training_completion& tc) {
             {"sessions_planned", tc.attendance.sessions.size()},
             {"sessions_held", tc.attendance.held_count},
             {"trainees", tc.rows.size()},
-            {"completed", completed},
-            {"rows", std::move(rows)}};
+            {"completed", completed}};
+}
+
+json to_json(const training_completion& tc) {
+    auto out = head_json(tc);
+    auto rows = json::array();
+    for (const auto& r : tc.rows) rows.push_back(row_json(tc, r));
+    out["rows"] = std::move(rows);
+    return out;
 }
 
 report_file to_table(const training_completion& tc) {

@@ -4,6 +4,7 @@
 // read job (on the read pool) into plain values, then rendered as JSON or as a report table
 // (CSV/XLSX, report_table.hpp).
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -38,6 +39,16 @@ report_request parse_report_request(const http_request& req);
 // JSON as is; CSV or XLSX as an attachment named "<stem>-<local date>.<ext>".
 http_response report_response(const report_request& r, const protocol::json& body, report_file table,
                               protocol::unix_seconds now);
+
+// A JSON body {"rows": [...], <the fields of head>} whose rows are built `rows_per_piece` at a
+// time as the response streams (count rows; row(i) builds the i-th). Small ones go out whole.
+struct json_rows {
+    protocol::json head;
+    std::size_t count = 0;
+    std::function<protocol::json(std::size_t)> row;
+};
+inline constexpr std::size_t json_stream_threshold = 200;  // rows; fewer are sent in one piece
+http_response report_response(const report_request& r, json_rows body, report_file table, protocol::unix_seconds now);
 
 report_file session_attendance_table(const session_attendance& a, int utc_offset_minutes);
 
@@ -90,6 +101,8 @@ struct training_attendance {
 training_attendance build_training_attendance(storage::connection& c, const protocol::training& t,
                                               protocol::unix_seconds now, const attendance_thresholds& current);
 protocol::json to_json(const training_attendance& m);
+protocol::json head_json(const training_attendance& m);  // everything but rows
+protocol::json row_json(const training_attendance& m, const matrix_row& r);
 report_file to_table(const training_attendance& m);
 
 // ---- completion
@@ -122,6 +135,8 @@ struct training_completion {
 training_completion build_completion(storage::connection& c, const protocol::training& t, protocol::unix_seconds now,
                                      const attendance_thresholds& current);
 protocol::json to_json(const training_completion& tc);
+protocol::json head_json(const training_completion& tc);
+protocol::json row_json(const training_completion& tc, const completion_row& r);
 report_file to_table(const training_completion& tc);
 
 // ---- DAK accountability per funding source

@@ -84,20 +84,24 @@ void add_report_routes(router& r, services& s) {
         const auto id = ctx.params.integer("id");
         const auto req = parse_report_request(ctx.req);
         const auto now = s.clk.now();
-        auto m = s.db.read([&](connection& c) {
+        auto m = std::make_shared<training_attendance>(s.db.read([&](connection& c) {
             return build_training_attendance(c, staff_training(c, id, ctx.user()), now, current_thresholds(s));
-        });
-        return report_response(req, to_json(m), to_table(m), now);
+        }));
+        auto table = req.format == report_format::json ? report_file{} : to_table(*m);
+        return report_response(req, json_rows{head_json(*m), m->rows.size(), [m](std::size_t i) { return row_json(*m, m->rows[i]); }},
+                               std::move(table), now);
     });
 
     r.add("GET", "/api/v1/reports/trainings/{id:int}/completion", staff, [&s](request_context& ctx) {
         const auto id = ctx.params.integer("id");
         const auto req = parse_report_request(ctx.req);
         const auto now = s.clk.now();
-        auto tc = s.db.read([&](connection& c) {
+        auto tc = std::make_shared<training_completion>(s.db.read([&](connection& c) {
             return build_completion(c, staff_training(c, id, ctx.user()), now, current_thresholds(s));
-        });
-        return report_response(req, to_json(tc), to_table(tc), now);
+        }));
+        auto table = req.format == report_format::json ? report_file{} : to_table(*tc);
+        return report_response(req, json_rows{head_json(*tc), tc->rows.size(), [tc](std::size_t i) { return row_json(*tc, tc->rows[i]); }},
+                               std::move(table), now);
     });
 
     r.add("GET", "/api/v1/reports/funding-sources/{id:int}", admin, [&s](request_context& ctx) {

@@ -53,3 +53,35 @@ TEST(ReportTable, ZoneNames) {
     EXPECT_EQ(zone_name(0), "UTC+0");
     EXPECT_EQ(zone_name(330), "UTC+5:30");
 }
+
+#include "server/reports.hpp"
+
+TEST(ReportStreaming, LargeJsonReportsGoOutInPiecesThatParseToTheWholeDocument) {
+    using daring::protocol::json;
+    const std::size_t n = 1000;
+    json_rows body{{{"training", {{"id", 7}}}, {"sessions_held", 3}}, n,
+                   [](std::size_t i) { return json{{"user_id", i}, {"full_name", "Peserta \"" + std::to_string(i) + "\""}}; }};
+    auto res = report_response(report_request{}, body, report_file{}, 0);
+    ASSERT_TRUE(res.stream);
+    EXPECT_TRUE(res.body.empty());
+    std::string whole;
+    int pieces = 0;
+    while (auto piece = res.stream->next()) {
+        whole += *piece;
+        ++pieces;
+    }
+    EXPECT_GT(pieces, 3);
+    const auto doc = json::parse(whole);
+    EXPECT_EQ(doc["training"]["id"], 7);
+    EXPECT_EQ(doc["sessions_held"], 3);
+    ASSERT_EQ(doc["rows"].size(), n);
+    EXPECT_EQ(doc["rows"][999]["full_name"], "Peserta \"999\"");
+    // Small reports are sent whole.
+    body.count = 3;
+    auto small = report_response(report_request{}, body, report_file{}, 0);
+    EXPECT_FALSE(small.stream);
+    EXPECT_EQ(json::parse(small.body)["rows"].size(), 3u);
+    // An empty report streams as an empty array too.
+    json_rows none{json::object(), 0, [](std::size_t) { return json(); }};
+    EXPECT_EQ(json::parse(report_response(report_request{}, none, report_file{}, 0).body)["rows"], json::array());
+}
