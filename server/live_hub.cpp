@@ -221,6 +221,16 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
     });
 }
 
+void live_hub::update_evidence(std::int64_t session_id, std::int64_t user_id,
+                               std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark) {
+    auto slot = impl_->find(session_id);
+    if (!slot) return;
+    asio::post(slot->strand, [slot, user_id, checked_in_at, mark, i = impl_] {
+        slot->room.update_evidence(user_id, checked_in_at, mark, i->clk.now());
+        slot->settle();
+    });
+}
+
 void live_hub::close_token(const std::string& token_hash) {
     std::vector<std::shared_ptr<live_participant>> targets;
     {

@@ -63,6 +63,9 @@ public:
     void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text);
     // Closes the sockets of a login session (logout) with 4001.
     void close_token(const std::string& token_hash);
+    // A check-in or mark was stored for a trainee of a live session (see live_room).
+    void update_evidence(std::int64_t session_id, std::int64_t user_id,
+                         std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark);
     // Server shutdown: every socket closes with 1001; no new rooms.
     void shutdown();
     void delivery_changed(const delivery_change& change) override;

@@ -245,6 +245,22 @@ live_room::attendance_view live_room::attendance_of(std::int64_t user_id, protoc
     return out;
 }
 
+void live_room::update_evidence(std::int64_t user_id, std::optional<protocol::unix_seconds> checked_in_at,
+                                std::optional<manual_mark> mark, protocol::unix_seconds now) {
+    // Not seen by this room yet: the evidence is loaded from the database when they join.
+    auto found = attendees_.find(user_id);
+    if (found == attendees_.end()) return;
+    auto& a = found->second;
+    if (checked_in_at && (!a.evidence.checked_in_at || *checked_in_at < *a.evidence.checked_in_at)) {
+        a.evidence.checked_in_at = checked_in_at;
+    }
+    if (mark) a.evidence.mark = mark;  // the latest mark wins
+    for (auto* p : a.open) {
+        auto it = members_.find(p);
+        if (it != members_.end()) send_attendance(p, it->second, now);
+    }
+}
+
 void live_room::send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now) {
     const auto view = attendance_of(c.member.user_id, now);
     send(p, protocol::dump(json{{"type", "attendance"},

@@ -182,6 +182,10 @@ public:
         attendance_status status = attendance_status::absent;
     };
     attendance_view attendance_of(std::int64_t user_id, protocol::unix_seconds now) const;
+    // A check-in or a mark stored while the session is live: the trainee's figures take it into
+    // account at once, and their open connections get a fresh `attendance`.
+    void update_evidence(std::int64_t user_id, std::optional<protocol::unix_seconds> checked_in_at,
+                         std::optional<manual_mark> mark, protocol::unix_seconds now);
 
     std::optional<live_member> member_of(live_participant* p) const {
         auto it = members_.find(p);

@@ -6,6 +6,7 @@
 #include "server/app.hpp"
 #include "server/attendance_report.hpp"
 #include "server/checkin_code.hpp"
+#include "server/live_hub.hpp"
 #include "server/login_throttle.hpp"
 #include "server/reports.hpp"
 #include "storage/attendance_repo.hpp"
@@ -112,6 +113,7 @@ void add_attendance_routes(router& r, services& s, const std::string& checkin_se
             if (created) ctx.audit(c, "attendance.checkin", "session:" + std::to_string(id));
             return std::pair{created, storage::checkins_of(c, id, u.id).at(u.id)};
         });
+        if (created && s.live) s.live->update_evidence(id, u.id, at, std::nullopt);
         return json_response(created ? 201 : 200, {{"session_id", id},
                                                    {"user_id", u.id},
                                                    {"checked_in_at", format_rfc3339(at)},
@@ -147,6 +149,11 @@ void add_attendance_routes(router& r, services& s, const std::string& checkin_se
                       {{"user_id", *user_id}, {"status", *status}});
             return storage::marks_of(c, id, *user_id).back();
         });
+        if (s.live) {
+            const auto status = mark.status == "present" ? manual_mark::present
+                                : mark.status == "absent" ? manual_mark::absent : manual_mark::excused;
+            s.live->update_evidence(id, mark.user_id, std::nullopt, status);
+        }
         return json_response(201, to_json(mark));
     });
 

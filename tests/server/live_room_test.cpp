@@ -685,3 +685,28 @@ TEST(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
     EXPECT_EQ(w["quiz"]["your_answers"], json({{"401", 1}}));
     for (const auto& question : w["quiz"]["questions"]) EXPECT_FALSE(question.contains("correct"));
 }
+
+TEST(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
+    live_room room(timed_room(), 1000);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.tick(60);
+    EXPECT_EQ(a->of_type("attendance").back()["status"], "partial");
+    room.update_evidence(2, std::nullopt, manual_mark::excused, 70);
+    EXPECT_EQ(a->of_type("attendance").back()["status"], "excused");
+    room.update_evidence(2, std::nullopt, manual_mark::present, 80);
+    EXPECT_EQ(a->of_type("attendance").back()["status"], "present");
+    // Someone the room has not seen yet: their evidence comes from the database when they join.
+    room.update_evidence(3, 100, std::nullopt, 90);
+    EXPECT_EQ(room.attendance_of(3, 90).status, attendance_status::absent);
+    auto b = std::make_shared<fake_participant>();
+    prior_attendance prior;
+    prior.checked_in_at = 100;
+    room.join(b, trainee(3), std::nullopt, 120, prior);
+    EXPECT_EQ(room.attendance_of(3, 130).status, attendance_status::present);
+    // A check-in while in the room.
+    auto c = std::make_shared<fake_participant>();
+    room.join(c, trainee(4), std::nullopt, 130);
+    room.update_evidence(4, 140, std::nullopt, 140);
+    EXPECT_EQ(c->of_type("attendance").back()["status"], "present");
+}
