@@ -29,7 +29,8 @@ json live_room::participants_json() const {
         list.push_back({{"user_id", user},
                         {"name", name == names_.end() ? "" : name->second},
                         {"connections", count},
-                        {"hand_up", hands_.contains(user)}});
+                        {"hand_up", hands_.contains(user)},
+                        {"staff", staff_users_.contains(user)}});
     }
     return list;
 }
@@ -120,6 +121,7 @@ void live_room::join(const std::shared_ptr<live_participant>& p, const live_memb
     c.participant = p;
     c.member = m;
     names_[m.user_id] = m.full_name;
+    if (m.staff()) staff_users_.insert(m.user_id);
     if (online_[m.user_id]++ == 0) presence_dirty_ = true;
     if (!m.staff() && !ended_) {
         auto [a, first_time] = attendees_.try_emplace(m.user_id);

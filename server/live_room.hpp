@@ -269,6 +269,7 @@ private:
     std::unordered_map<live_participant*, connection> members_;
     std::map<std::int64_t, int> online_;  // user id -> open connections
     std::map<std::int64_t, std::string> names_;
+    std::set<std::int64_t> staff_users_;  // trainers and admins seen in the room
     std::set<std::int64_t> hands_;
     std::set<std::int64_t> muted_;
     std::unordered_map<std::int64_t, std::deque<protocol::unix_seconds>> chat_times_;

@@ -130,6 +130,7 @@ try {
   // The trainer sees both trainees online (names from presence at once).
   await trainer.waitForFunction(() => ['Siti Rahmawati', 'Dewi Lestari'].every((n) =>
     [...document.querySelectorAll('#roster li.online')].some((li) => li.textContent.includes(n))));
+  assert(!(await trainer.textContent('#roster')).includes('Rina Kartika'), 'the trainer is not listed among participants');
   await trainer.click('#next');
   for (const { page } of phones) {
     await page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[1].title);

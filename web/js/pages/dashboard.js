@@ -55,9 +55,10 @@ export async function render(view, args) {
   const drawRoster = () => clear(roster, [...people.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) =>
     h('li', { class: p.online ? 'online' : 'offline', dataset: { user: p.user_id } },
       h('span', { class: 'dot' }), p.name, ' — ', `${minutes(p.seconds_present)} ${t('minutes')}`, ' ', h('span', { class: 'muted' }, p.status || ''))));
-  const online = (list) => {
-    const ids = new Set((list || []).map((p) => p.user_id));
-    for (const p of list || []) if (!people.has(p.user_id)) people.set(p.user_id, { user_id: p.user_id, name: p.name, seconds_present: 0 });
+  const online = (all) => {
+    const list = (all || []).filter((p) => !p.staff);  // trainees only, like the roster
+    const ids = new Set(list.map((p) => p.user_id));
+    for (const p of list) if (!people.has(p.user_id)) people.set(p.user_id, { user_id: p.user_id, name: p.name, seconds_present: 0 });
     for (const p of people.values()) p.online = ids.has(p.user_id);
     drawRoster();
   };
