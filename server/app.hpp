@@ -33,6 +33,7 @@ struct app_options {
     int presence_flush_s = 5;  // seconds between flushes of coalesced heartbeats
     std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";
     std::string certificate_prefix = "DKUKM-KT";
+    std::string public_url;  // empty: the origin of each request
 };
 
 // Everything a handler may use. Owned by app; shared by reference.
@@ -45,6 +46,11 @@ struct services {
     metrics& stats;
     const app_options& options;
 };
+
+// The origin people reach the server at: --public-url, else the request's own.
+inline std::string public_origin(const services& s, const http_request& req) {
+    return s.options.public_url.empty() ? request_origin(req) : s.options.public_url;
+}
 
 struct request_context {
     const http_request& req;

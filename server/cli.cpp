@@ -97,7 +97,8 @@ int run_main(int argc, const char* const argv[]) {
         }
 
         app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct, cfg.late_after_minutes * 60,
-                                                      cfg.presence_flush_s, cfg.office_name, cfg.certificate_prefix});
+                                                      cfg.presence_flush_s, cfg.office_name, cfg.certificate_prefix,
+                                                      cfg.public_url});
         application.reevaluate_all();  // restrictions that took effect while the server was down
         server_options options;
         options.host = cfg.host;

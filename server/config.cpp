@@ -78,6 +78,9 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
          "the issuing office printed on certificates")
         ("certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
          "the middle part of certificate numbers (000042/<prefix>/<year>)")
+        ("public-url", po::value<std::string>()->default_value(""),
+         "the address people reach this server at, e.g. https://daring.example.go.id, used in QR codes "
+         "(default: the Host of each request)")
         ("test-clock-file", po::value<std::string>(),
          "tests only: read the current time (Unix seconds) from this file")
         ("help,h", "show this help")
@@ -155,6 +158,11 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (cfg.certificate_prefix.empty() || cfg.certificate_prefix.size() > 32 ||
         cfg.certificate_prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos) {
         return {std::nullopt, 2, "daring: --certificate-prefix must be 1 to 32 letters, digits, '-' or '.'\n"};
+    }
+    cfg.public_url = vm["public-url"].as<std::string>();
+    while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
+    if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 && cfg.public_url.rfind("https://", 0) != 0) {
+        return {std::nullopt, 2, "daring: --public-url must start with http:// or https://\n"};
     }
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();

@@ -26,6 +26,7 @@ struct config {
     int presence_flush_s = 5;      // seconds between flushes of coalesced heartbeats
     std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";  // on certificates
     std::string certificate_prefix = "DKUKM-KT";  // certificate numbers: 000042/<prefix>/<year>
+    std::string public_url;  // the origin people reach the server at (QR codes); empty: the request's
     std::string clock_file;        // tests only: read "now" (Unix seconds) from this file
 };
 

@@ -61,7 +61,7 @@ void add_attendance_routes(router& r, services& s, const std::string& checkin_se
         auto found = s.db.read([&](connection& c) { return staff_session(c, id, ctx.user()); });
         require_checkin_open(found, now);
         const auto current = checkin_code_at(checkin_secret, id, now);
-        const auto url = request_origin(ctx.req) + "/#checkin/" + std::to_string(id) + "/" + current.code;
+        const auto url = public_origin(s, ctx.req) + "/#checkin/" + std::to_string(id) + "/" + current.code;
         const auto format = ctx.req.query_param("format").value_or("json");
         http_response res;
         if (format == "svg") {

@@ -170,7 +170,7 @@ void add_report_routes(router& r, services& s) {
         view.first_day = found.first_day;
         view.last_day = found.last_day;
         view.hours = static_cast<double>(cert.seconds_attended) / 3600.0;
-        view.verify_url = request_origin(ctx.req) + "/api/v1/certificates/" + cert.code;
+        view.verify_url = public_origin(s, ctx.req) + "/api/v1/certificates/" + cert.code;
         if (ctx.req.query_param("format").value_or("html") == "json") {
             return json_response(200, {{"number", cert.number},
                                        {"code", cert.code},

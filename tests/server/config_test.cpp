@@ -68,3 +68,19 @@ TEST(Config, SplitsIpv6ListenAddresses) {
     EXPECT_EQ(port, 8080);
     EXPECT_FALSE(split_listen("host:99999", host, port));
 }
+
+TEST(Config, CertificateAndPublicAddressOptions) {
+    auto r = parse({"serve", "--public-url", "https://daring.example.go.id/", "--office-name", "Diskop UKM Kapuas",
+                    "--certificate-prefix", "DKUKM-KPS"});
+    ASSERT_TRUE(r.cfg.has_value()) << r.output;
+    EXPECT_EQ(r.cfg->public_url, "https://daring.example.go.id");  // no trailing slash
+    EXPECT_EQ(r.cfg->office_name, "Diskop UKM Kapuas");
+    EXPECT_EQ(r.cfg->certificate_prefix, "DKUKM-KPS");
+    EXPECT_FALSE(parse({"serve", "--public-url", "daring.example"}).cfg.has_value());
+    EXPECT_FALSE(parse({"serve", "--certificate-prefix", "A/B"}).cfg.has_value());
+    EXPECT_FALSE(parse({"serve", "--office-name", ""}).cfg.has_value());
+    const auto defaults = parse({"serve"});
+    ASSERT_TRUE(defaults.cfg.has_value());
+    EXPECT_TRUE(defaults.cfg->public_url.empty());
+    EXPECT_EQ(defaults.cfg->certificate_prefix, "DKUKM-KT");
+}
