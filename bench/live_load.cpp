@@ -351,9 +351,7 @@ daring_setup prepare_daring(std::uint16_t port) {
     http_client c(port);
     api_client admin(c, login_token(c, "admin", server_process::admin_password));
     const auto funding = add_region_and_funding(admin);
-    auto t = admin.post("/api/v1/trainings", {{"title", "Beban"}, {"region_code", "62.71"}, {"funding_source_id", funding},
-                                             {"planned_mode", "online"}, {"switch_policy", "auto"}});
-    const auto training = std::to_string(t.json()["id"].get<int>());
+    const auto training = std::to_string(add_training(admin, "Beban", funding));
     admin.post_csv("/api/v1/users/import", "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"
                                            "beban.peserta,password-beban,Peserta,trainee\n");
     auto users = admin.get("/api/v1/users?q=beban").json();

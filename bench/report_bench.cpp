@@ -32,20 +32,16 @@ using clock_type = std::chrono::steady_clock;
 
 namespace {
 
-long rss_kib() {
+// A "Vm...:" line of /proc/self/status, in KiB.
+long status_kib(const std::string& field) {
     std::ifstream in("/proc/self/status");
     std::string line;
     while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+        if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
     return 0;
 }
-long peak_kib() {
-    std::ifstream in("/proc/self/status");
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
-    return 0;
-}
+long rss_kib() { return status_kib("VmRSS:"); }
+long peak_kib() { return status_kib("VmHWM:"); }
 // Resets the peak (VmHWM) to the current RSS.
 void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
 

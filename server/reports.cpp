@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "server/delivery_policy.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
@@ -22,15 +23,6 @@ json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-std::int64_t local_day(unix_seconds t, int offset_minutes) {
-    const auto local = t + offset_minutes * 60;
-    return local >= 0 ? local / 86400 : (local - 86399) / 86400;
-}
-
-int offset_of(connection& c, const std::string& region_code) {
-    auto r = storage::find_region(c, region_code);
-    return r ? r->utc_offset_minutes : 420;
-}
 
 std::string session_label(const session& s, int offset) {
     return s.title + " (" + format_date(local_day(s.starts_at, offset)) + ")";
@@ -49,6 +41,11 @@ std::int64_t credited_seconds(const attendance_row& r, const time_span& window) 
 }  // namespace
 
 // ---- access
+
+int region_offset(connection& c, const std::string& region_code) {
+    auto r = storage::find_region(c, region_code);
+    return r ? r->utc_offset_minutes : default_utc_offset_minutes;
+}
 
 session staff_session(connection& c, std::int64_t id, const user& u) {
     auto s = storage::find_session(c, id);
@@ -233,7 +230,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
                                               const attendance_thresholds& current) {
     training_attendance m;
     m.training = t;
-    m.utc_offset_minutes = offset_of(c, t.region_code);
+    m.utc_offset_minutes = region_offset(c, t.region_code);
     for (auto& s : storage::list_sessions(c, t.id, false)) {
         if (s.current.status != session_status::cancelled) m.sessions.push_back(std::move(s));
     }
@@ -539,7 +536,7 @@ funding_report build_funding_report(connection& c, const funding_source& fs, con
     for (const auto& t : all) {
         if (t.funding_source_id != fs.id) continue;
         if (!filter.region.empty() && t.region_code != filter.region && t.region_code.rfind(filter.region + ".", 0) != 0) continue;
-        const int offset = offset_of(c, t.region_code);
+        const int offset = region_offset(c, t.region_code);
         std::set<std::int64_t> in_range;
         std::vector<session> sessions;
         for (auto& s : storage::list_sessions(c, t.id, false)) {

@@ -26,6 +26,10 @@ struct submission_row;
 
 namespace daring::server {
 
+// A region's fixed UTC offset (WIB when the region is unknown).
+inline constexpr int default_utc_offset_minutes = 420;
+int region_offset(storage::connection& c, const std::string& region_code);
+
 // Admins, or the training's assigned trainers; anyone else gets 404 so ids leak nothing.
 protocol::session staff_session(storage::connection& c, std::int64_t session_id, const protocol::user& u);
 protocol::training staff_training(storage::connection& c, std::int64_t training_id, const protocol::user& u);

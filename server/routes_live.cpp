@@ -103,8 +103,7 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
         // Browsers always send Origin on a WebSocket: it must be ours or an allowed one.
         auto origin = req.header("origin");
         if (!origin.empty()) {
-            const std::string own = std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
-            bool allowed = origin == own;
+            bool allowed = origin == request_origin(req);
             for (const auto& o : options_.allowed_origins) allowed |= origin == o;
             if (!allowed) return error_response(403, "forbidden_origin", "Connections from this origin are not allowed");
         }

@@ -296,8 +296,7 @@ void add_quiz_routes(router& r, services& s) {
         const auto now = s.clk.now();
         auto [scores, trainees, offset] = s.db.read([&](connection& c) {
             const auto t = staff_training(c, id, ctx.user());
-            const auto region = storage::find_region(c, t.region_code);
-            return std::tuple{load_pre_post(c, id), storage::enrolled_trainees(c, id), region ? region->utc_offset_minutes : 420};
+            return std::tuple{load_pre_post(c, id), storage::enrolled_trainees(c, id), region_offset(c, t.region_code)};
         });
         auto rows = json::array();
         report_sheet sheet;

@@ -5,6 +5,7 @@
 
 #include "server/app.hpp"
 #include "server/certificate_page.hpp"
+#include "server/delivery_policy.hpp"
 #include "server/login_throttle.hpp"
 #include "server/reports.hpp"
 #include "server/tokens.hpp"
@@ -43,11 +44,6 @@ bool wants_html(const http_request& req) {
            (accept.find("text/html") != std::string_view::npos && req.query_param("format").value_or("") != "json");
 }
 
-std::int64_t local_day_of(unix_seconds t, int offset) {
-    const auto local = t + offset * 60;
-    return local >= 0 ? local / 86400 : (local - 86399) / 86400;
-}
-
 // Who may see a trainee's certificate: the trainee, an admin, the training's trainers.
 void require_certificate_viewer(connection& c, std::int64_t training_id, std::int64_t user_id, const user& u) {
     if (!storage::find_training(c, training_id)) throw http_error(404, "not_found", "No such training");
@@ -73,9 +69,8 @@ void add_report_routes(router& r, services& s) {
         auto [report, offset] = s.db.read([&](connection& c) {
             auto sess = staff_session(c, id, ctx.user());
             const auto t = storage::find_training(c, sess.training_id);
-            const auto region = t ? storage::find_region(c, t->region_code) : std::nullopt;
             return std::pair{build_session_attendance(c, sess, now, current_thresholds(s)),
-                             region ? region->utc_offset_minutes : 420};
+                             t ? region_offset(c, t->region_code) : default_utc_offset_minutes};
         });
         return report_response(req, to_json(report), session_attendance_table(report, offset), now);
     });
@@ -125,6 +120,7 @@ void add_report_routes(router& r, services& s) {
             std::optional<storage::certificate_row> existing;
             std::optional<completion_row> row;
             std::int64_t first_day = 0, last_day = 0;
+            int offset = default_utc_offset_minutes;  // the training region's
         };
         auto found = s.db.read([&](connection& c) {
             require_certificate_viewer(c, training_id, user_id, ctx.user());
@@ -132,10 +128,11 @@ void add_report_routes(router& r, services& s) {
             out.existing = storage::find_certificate(c, training_id, user_id);
             const auto t = *storage::find_training(c, training_id);
             auto tc = build_completion(c, t, now, current_thresholds(s));
+            out.offset = tc.attendance.utc_offset_minutes;
             bool first = true;
             for (std::size_t k = 0; k < tc.attendance.sessions.size(); ++k) {
                 if (!tc.attendance.held[k]) continue;
-                const auto day = local_day_of(tc.attendance.sessions[k].starts_at, tc.attendance.utc_offset_minutes);
+                const auto day = local_day(tc.attendance.sessions[k].starts_at, tc.attendance.utc_offset_minutes);
                 out.first_day = first ? day : std::min(out.first_day, day);
                 out.last_day = first ? day : std::max(out.last_day, day);
                 first = false;
@@ -151,7 +148,7 @@ void add_report_routes(router& r, services& s) {
             }
             int year;
             unsigned month, day;
-            civil_from_days(local_day_of(now, 420), year, month, day);
+            civil_from_days(local_day(now, found.offset), year, month, day);
             found.existing = s.db.write([&](connection& c) {
                 auto cert = storage::issue_certificate(c, training_id, user_id, random_code(certificate_code_length),
                                                        s.options.certificate_prefix, year, now, found.row->seconds_credited);
@@ -228,7 +225,8 @@ void add_report_routes(router& r, services& s) {
             }
             throw http_error(404, "not_found", "No certificate has that code");
         }
-        const auto date = format_date(local_day_of(cert->issued_at, 420));
+        // The issue date as the office reckons it (the certificate does not carry its region).
+        const auto date = format_date(local_day(cert->issued_at, default_utc_offset_minutes));
         if (html) return html_response(verification_html(true, cert->full_name, cert->training_title, date));
         return json_response(200, {{"valid", true},
                                    {"full_name", cert->full_name},

@@ -58,11 +58,8 @@ protected:
     }
 
     std::int64_t make_training(const std::string& mode) {
-        auto t = admin->post("/api/v1/trainings", {{"title", "Pembukuan " + mode}, {"region_code", "62.71"},
-                                                   {"funding_source_id", 1}, {"planned_mode", mode},
-                                                   {"switch_policy", "auto"}});
-        EXPECT_EQ(t.status, 201) << t.body;
-        const std::int64_t id = t.json()["id"];
+        const auto id = add_training(*admin, "Pembukuan " + mode, 1, mode);
+        EXPECT_NE(id, 0);
         const auto path = "/api/v1/trainings/" + std::to_string(id);
         EXPECT_EQ(admin->post_csv(path + "/enrollments", "ani\nbudi\ncitra\ndewi\neko\n").status, 201);
         auto trainer_id = admin->get("/api/v1/users?q=pelatih.hadir").json()[0]["id"];

@@ -23,8 +23,8 @@ protected:
         admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
         ASSERT_NE(funding, 0);
-        training = admin->post("/api/v1/trainings", {{"title", "Desain Kemasan"}, {"region_code", "62.71"}, {"funding_source_id", funding},
-                                                     {"planned_mode", "online"}, {"switch_policy", "auto"}}).json()["id"];
+        training = add_training(*admin, "Desain Kemasan", funding);
+        ASSERT_NE(training, 0);
         std::string csv = "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
                           "outsider,password-live,Orang Luar,trainee\n";
         for (int i = 1; i <= trainee_count; ++i) csv += "siswa" + std::to_string(i) + ",password-live,Siswa " + std::to_string(i) + ",trainee\n";

@@ -26,8 +26,8 @@ protected:
         http = std::make_unique<http_client>(server->port());
         admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
-        training = admin->post("/api/v1/trainings", {{"title", "Kuis"}, {"region_code", "62.71"}, {"funding_source_id", funding},
-                                                     {"planned_mode", "online"}, {"switch_policy", "auto"}}).json()["id"];
+        training = add_training(*admin, "Kuis", funding);
+        ASSERT_NE(training, 0);
         std::string csv = "username,password,full_name,role\npelatih.kuis,password-kuis,Pelatih Kuis,trainer\n", names;
         for (int i = 1; i <= crowd; ++i) {
             csv += "kuis" + std::to_string(i) + ",password-kuis,Peserta " + std::to_string(i) + ",trainee\n";

@@ -136,10 +136,8 @@ protected:
                                                    {"full_name", name}, {"role", "trainee"}});
             ASSERT_EQ(u.status, 201) << u.body;
         }
-        auto t = admin->post("/api/v1/trainings", {{"title", "Pembukuan UMKM"}, {"region_code", "62.71"}, {"funding_source_id", funding},
-                                                   {"planned_mode", "in_person"}, {"switch_policy", "auto"}});
-        ASSERT_EQ(t.status, 201) << t.body;
-        training = t.json()["id"];
+        training = add_training(*admin, "Pembukuan UMKM", funding, "in_person");
+        ASSERT_EQ(training, 1);
         const auto tp = "/api/v1/trainings/" + std::to_string(training);
         ASSERT_EQ(admin->post_csv(tp + "/enrollments", "ani\nbudi\ncitra\ndewi\nunik1\nunik2\nunik3\nunik4\nunik5\nunik6\n").status, 201);
         ASSERT_EQ(admin->post(tp + "/trainers", {{"user_id", 2}}).status, 201);
@@ -151,10 +149,9 @@ protected:
             (start == day1 ? s1 : s2) = s.json()["id"];
         }
         // A second training in another region, never held.
-        auto other = admin->post("/api/v1/trainings", {{"title", "Pemasaran Digital"}, {"region_code", "62.02"}, {"funding_source_id", funding},
-                                                       {"planned_mode", "online"}, {"switch_policy", "auto"}});
-        ASSERT_EQ(other.status, 201);
-        ASSERT_EQ(admin->post("/api/v1/trainings/" + std::to_string(other.json()["id"].get<int>()) + "/sessions",
+        const auto other = add_training(*admin, "Pemasaran Digital", funding, "online", "62.02");
+        ASSERT_EQ(other, 2);
+        ASSERT_EQ(admin->post("/api/v1/trainings/" + std::to_string(other) + "/sessions",
                               {{"title", "Sesi 1"}, {"starts_at", daring::protocol::format_rfc3339(day1 + 5 * 86400)},
                                {"ends_at", daring::protocol::format_rfc3339(day1 + 5 * 86400 + 7200)}}).status, 201);
 

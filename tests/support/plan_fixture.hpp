@@ -53,6 +53,14 @@ inline std::int64_t add_region_and_funding(api_client& admin) {
     return f.status == 201 ? f.json()["id"].get<std::int64_t>() : 0;
 }
 
+// Creates a training with the automatic switch policy; returns its id, 0 when refused.
+inline std::int64_t add_training(api_client& admin, const std::string& title, std::int64_t funding,
+                                 const std::string& mode = "online", const std::string& region = "62.71") {
+    auto t = admin.post("/api/v1/trainings", {{"title", title}, {"region_code", region}, {"funding_source_id", funding},
+                                              {"planned_mode", mode}, {"switch_policy", "auto"}});
+    return t.status == 201 ? t.json()["id"].get<std::int64_t>() : 0;
+}
+
 inline std::string login_token(http_client& c, const std::string& user, const std::string& password) {
     auto r = json_request(c, "POST", "/api/v1/auth/login", {{"username", user}, {"password", password}});
     return r.status == 200 ? r.json()["token"].get<std::string>() : std::string{};

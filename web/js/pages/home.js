@@ -35,6 +35,7 @@ function sessionRow(s, training, user, refresh) {
 export async function render(view, args, session) {
   const user = session.user;
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
+  const progress = new Map();  // training id -> the trainee's progress (a promise)
   const refresh = (message) => { if (message) { error.textContent = message; error.hidden = false; } else load(); };
   async function load() {
     const list = await api('GET', '/api/v1/trainings');
@@ -55,7 +56,10 @@ export async function render(view, args, session) {
         extra, cert));
       if (cert) {
         // My results; the certificate link once the training is completed.
-        api('GET', `/api/v1/me/trainings/${tr.id}/completion`).then((r) => {
+        // Fetched once per visit, not on every refresh: the server computes it from the training's
+        // whole attendance.
+        if (!progress.has(tr.id)) progress.set(tr.id, api('GET', `/api/v1/me/trainings/${tr.id}/completion`));
+        progress.get(tr.id).then((r) => {
           if (r.status !== 200) return;
           const p = r.data;
           const score = (v) => (v === null || v === undefined ? '–' : Math.round(v));
