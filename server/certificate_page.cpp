@@ -42,6 +42,16 @@ std::string csp_for(std::string_view css) {
            "'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 }
 
+// The stylesheets never change: their policies are computed once.
+const std::string& certificate_csp() {
+    static const std::string csp = csp_for(certificate_css);
+    return csp;
+}
+const std::string& verification_csp() {
+    static const std::string csp = csp_for(verification_css);
+    return csp;
+}
+
 std::string hours_text(double hours) {
     char b[32];
     std::snprintf(b, sizeof b, "%.1f", hours);
@@ -103,7 +113,7 @@ html_page certificate_html(const certificate_view& c) {
          html_escape(c.verify_url) + "</div>";
     h += "<div class=\"qr\">" + qr_svg(c.verify_url) + "</div></div>";
     h += "</div></body></html>\n";
-    return {std::move(h), csp_for(certificate_css)};
+    return {std::move(h), certificate_csp()};
 }
 
 html_page verification_html(bool valid, std::string_view full_name, std::string_view training_title,
@@ -123,7 +133,7 @@ html_page verification_html(bool valid, std::string_view full_name, std::string_
         h += "<h1 class=\"invalid\">Sertifikat tidak ditemukan</h1><p>Kode ini tidak terdaftar.</p>";
     }
     h += "</main></body></html>\n";
-    return {std::move(h), csp_for(verification_css)};
+    return {std::move(h), verification_csp()};
 }
 
 }  // namespace daring::server

@@ -226,7 +226,9 @@ try {
   await first.waitForSelector(`[data-training="${packaging.id}"] .results`);
   assert((await first.textContent(`[data-training="${packaging.id}"] .results`)).includes('belum lulus'), 'results say not completed yet');
 
-  const unexpected = errors.filter((e) => !e.includes('status of 401') && !e.includes('status of 409') && !e.includes('status of 422'));
+  // The deliberate 422s (forms with a bad field, the CSV with an unknown user) are logged by
+  // Chromium as failed resources; nothing else may be.
+  const unexpected = errors.filter((e) => !e.includes('status of 422'));
   assert(unexpected.length === 0, 'no console errors: ' + unexpected.join('\n'));
   console.log('e2e live: ok');
 } finally {

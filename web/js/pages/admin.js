@@ -45,9 +45,10 @@ async function restrictionsSection(reload) {
     const items = res.data || [];
     clear(list, items.length ? h('ul', null, items.map((r) => h('li', null,
       `${r.label} · ${r.starts_on} – ${r.ends_on || '…'} · ≤ ${r.max_gathering} · ${r.reference} `,
-      (!r.ends_on || r.ends_on >= today()) ? h('button', { type: 'button', class: 'link', onclick: async () => {
-        await api('PATCH', `/api/v1/restrictions/${r.id}`, { ends_on: today() });
-        reload();
+      (!r.ends_on || r.ends_on >= today()) ? h('button', { type: 'button', class: 'link', onclick: async (event) => {
+        const res = await api('PATCH', `/api/v1/restrictions/${r.id}`, { ends_on: today() });
+        if (res.status === 200) reload();
+        else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${res.error.message}`));
       } }, t('lift')) : null))) : h('p', { class: 'muted' }, t('none')));
   }
   regionSelect.addEventListener('change', show);
@@ -158,9 +159,10 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
   });
   const trainerSelect = h('select', { name: 'user_id', 'aria-label': t('assign_trainer') }, trainers.map((u) => h('option', { value: u.id }, u.full_name)));
   const assign = h('button', { type: 'button' }, t('assign_trainer'));
+  const assignStatus = h('span', { class: 'error', role: 'alert' });
   assign.addEventListener('click', async () => {
-    await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
-    reload();
+    const res = await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
+    if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = res.error.message;
   });
   return h('section', { class: 'card training', dataset: { training: tr.id } },
     h('h3', null, tr.title, ' ', h('a', { href: `#/reports/${tr.id}`, class: 'small' }, t('reports'))),
@@ -169,7 +171,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     h('h4', null, t('sessions_of')),
     h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
     sessionForm(tr, offset, reload),
-    h('div', { class: 'actions' }, trainerSelect, assign),
+    h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
     h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
     decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
       h('ul', null, decisions.map((d) => h('li', null, `${localTime(d.at)} · ${d.session_title}: ${t(`mode_${d.from.mode}`)} → ${t(`mode_${d.to.mode}`)} (${t(`status_${d.to.status}`)}) · `,
