@@ -109,6 +109,7 @@ int run_main(int argc, const char* const argv[]) {
         options.limits.max_connections = cfg.max_connections;
         options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
         options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+        options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);
         http_server server(application, stats, clk, options);
         server.run();
         db.stop();

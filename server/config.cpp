@@ -66,6 +66,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
          "seconds from a request's first byte to the end of its headers")
         ("idle-timeout", po::value<unsigned>()->default_value(60),
          "seconds an idle keep-alive connection stays open")
+        ("live-idle-timeout", po::value<unsigned>()->default_value(300),
+         "seconds a silent live connection stays open; it is pinged after half of them")
         ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
          "an extra Origin allowed for live connections (repeatable)")
         ("present-pct", po::value<int>()->default_value(75),
@@ -139,9 +141,11 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (cfg.max_connections == 0) return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
     cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();
     cfg.idle_timeout_s = vm["idle-timeout"].as<unsigned>();
+    cfg.live_idle_timeout_s = vm["live-idle-timeout"].as<unsigned>();
     if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0) {
         return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
     }
+    if (cfg.live_idle_timeout_s < 2) return {std::nullopt, 2, "daring: --live-idle-timeout must be at least 2 seconds\n"};
     cfg.present_pct = vm["present-pct"].as<int>();
     cfg.late_after_minutes = vm["late-after"].as<int>();
     cfg.presence_flush_s = vm["presence-flush"].as<int>();

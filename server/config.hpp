@@ -20,6 +20,7 @@ struct config {
     std::size_t max_connections = 10000;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
+    unsigned live_idle_timeout_s = 300;
     std::vector<std::string> allowed_origins;
     int present_pct = 75;          // attendance: share of the session to count as present
     int late_after_minutes = 15;   // attendance: first join after start + this is late

@@ -28,6 +28,7 @@
 #include "server/app.hpp"
 #include "server/live_hub.hpp"
 #include "server/metrics.hpp"
+#include "server/websocket_frame.hpp"
 #include "server/websocket_session.hpp"
 
 namespace daring::server {
@@ -78,7 +79,8 @@ struct http_server::impl {
           acceptor(ioc),
           signals(ioc, SIGINT, SIGTERM),
           housekeeping_timer(ioc),
-          hub(ioc, clk) {
+          hub(ioc, clk),
+          live_sockets(ioc, options.limits.live_idle_timeout) {
         application.attach_live(&hub);
     }
     ~impl() { application.attach_live(nullptr); }
@@ -94,6 +96,7 @@ struct http_server::impl {
     asio::signal_set signals;
     asio::steady_timer housekeeping_timer;
     live_hub hub;
+    live_socket_registry live_sockets;
     std::atomic<bool> stopping{false};
     // Shared with every connection, so a connection torn down late (after a forced stop, when
     // the io_context destroys what is left) still finds it alive.
@@ -110,7 +113,7 @@ struct http_server::impl {
     awaitable<void> refuse(tcp::socket socket);
     // An HTTP request that asked to become a live WebSocket and was admitted.
     struct pending_upgrade {
-        live_request request;
+        std::string websocket_key;
         live_admission admission;
     };
     // Serves HTTP requests until the connection closes, or returns the upgrade to perform.
@@ -257,7 +260,8 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     if (upgrade) {
         // The WebSocket owns the stream (and the accounting) now; this frame ends here.
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard));
+        start_live_socket(std::move(stream), std::move(upgrade->websocket_key), std::move(upgrade->admission), hub,
+                          live_sockets, std::move(guard));
         co_return;
     }
     beast::error_code ec;
@@ -277,7 +281,8 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     auto upgrade = co_await serve(stream, state, std::move(remote), true);
     if (upgrade) {
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->request), std::move(upgrade->admission), hub, std::move(guard));
+        start_live_socket(std::move(stream), std::move(upgrade->websocket_key), std::move(upgrade->admission), hub,
+                          live_sockets, std::move(guard));
         co_return;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
@@ -410,11 +415,20 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
         const bool keep_alive = message.keep_alive();
         const bool is_head = message.method() == http::verb::head;
         const bool wants_live = beast::websocket::is_upgrade(message) && live_session_id(path).has_value();
-        std::optional<live_request> upgrade_request;
-        if (wants_live) upgrade_request = message;  // the handshake needs the original request
+        std::string websocket_key;
+        std::optional<ws_handshake_problem> handshake_problem;
+        if (wants_live) {
+            websocket_key = std::string(message[http::field::sec_websocket_key]);
+            handshake_problem = check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
+        }
         auto shared_req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
         http_response res;
-        if (wants_live && !stopping) {
+        if (handshake_problem) {
+            res = error_response(handshake_problem->status, handshake_problem->code, handshake_problem->message);
+            if (handshake_problem->status == 426) res.set_header("Sec-WebSocket-Version", "13");
+            res.route_label = "/api/v1/sessions/{id:int}/live";
+            res.close = true;
+        } else if (wants_live && !stopping) {
             std::function<std::variant<live_admission, http_response>()> admit = [this, shared_req] {
                 return application.admit_live(*shared_req);
             };
@@ -423,7 +437,7 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
             if (auto* admitted = std::get_if<live_admission>(&decision)) {
                 stats.record_request("/api/v1/sessions/{id:int}/live", 101, 0);
                 spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}", shared_req->path, remote);
-                co_return pending_upgrade{std::move(*upgrade_request), std::move(*admitted)};
+                co_return pending_upgrade{std::move(websocket_key), std::move(*admitted)};
             }
             res = std::move(std::get<http_response>(decision));
             res.route_label = "/api/v1/sessions/{id:int}/live";
@@ -555,6 +569,7 @@ void http_server::run() {
     asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
     asio::co_spawn(s.ioc, s.housekeeping(), asio::detached);
     s.hub.start();
+    s.live_sockets.start();
 
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < s.threads; ++i) pool.emplace_back([&s] { s.ioc.run(); });

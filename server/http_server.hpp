@@ -18,6 +18,7 @@ struct server_limits {
     std::chrono::seconds header_timeout{10};             // first byte to end of headers
     std::chrono::seconds body_timeout{30};               // reading the body
     std::chrono::seconds idle_timeout{60};               // keep-alive between requests
+    std::chrono::seconds live_idle_timeout{300};         // silent WebSocket; pinged at half
     std::chrono::seconds write_timeout{30};
     std::chrono::seconds shutdown_grace{10};             // in-flight work at SIGTERM
     std::size_t max_connections = 10000;                 // beyond: 503 and close

@@ -18,7 +18,7 @@ class Live : public ::testing::Test {
 protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
-        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
+        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"), server_args);
         http = std::make_unique<http_client>(server->port());
         admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
@@ -55,6 +55,7 @@ protected:
     std::string trainee_token(int i) { return login_token(*http, "siswa" + std::to_string(i), "password-live"); }
 
     static constexpr int trainee_count = 50;
+    std::vector<std::string> server_args;  // set by derived fixtures before SetUp
     temp_dir dir;
     std::unique_ptr<server_process> server;
     std::unique_ptr<http_client> http;
@@ -195,6 +196,79 @@ TEST_F(Live, AnswersMalformedAndOversizeMessagesAndClosesAbuse) {
     ASSERT_TRUE(big->next_of("welcome"));
     big->send_text(std::string(300 * 1024, 'x'));
     EXPECT_EQ(big->wait_closed(), 1009);
+}
+
+TEST_F(Live, SpeaksRfc6455HandshakesPingsFragmentsAndCloseCodes) {
+    start();
+    // The handshake: the RFC's sample key gets the RFC's answer; other versions and bad keys are
+    // refused with the JSON error body before any upgrade.
+    auto sample = connect(trainee_token(8), std::nullopt, {{"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+    ASSERT_EQ(sample->status(), 101);
+    EXPECT_EQ(sample->accept(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    auto old = connect(trainee_token(8), std::nullopt, {{"Sec-WebSocket-Version", "8"}});
+    EXPECT_EQ(old->status(), 426);
+    EXPECT_EQ(json::parse(old->error_body())["error"]["code"], "unsupported_websocket_version");
+    auto keyless = connect(trainee_token(8), std::nullopt, {{"Sec-WebSocket-Key", "not-a-key"}});
+    EXPECT_EQ(keyless->status(), 400);
+    EXPECT_EQ(json::parse(keyless->error_body())["error"]["code"], "bad_request");
+
+    // A ping is answered with its payload; a message split into fragments, with a ping between
+    // them, arrives whole.
+    auto phone = std::move(sample);
+    ASSERT_TRUE(phone->next_of("welcome"));
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    phone->send_frame(0x9, "halo?");
+    phone->send_frame(0x1, R"({"type":"chat",)", false);
+    phone->send_frame(0x9, "lagi");
+    phone->send_frame(0x0, R"("text":"dari )", false);
+    phone->send_frame(0x0, R"(potongan"})", true);
+    auto chat = t->next_of("chat");
+    ASSERT_TRUE(chat);
+    EXPECT_EQ((*chat)["text"], "dari potongan");
+    while (phone->pongs.size() < 2 && phone->next(std::chrono::milliseconds(500))) {
+    }
+    EXPECT_EQ(phone->pongs, (std::vector<std::string>{"halo?", "lagi"}));
+
+    // Frame-level violations close with the RFC's codes: an unmasked frame 1002, text that is
+    // not UTF-8 1007. The others stay connected.
+    phone->send_raw(std::string("\x81\x02hi", 4));
+    EXPECT_EQ(phone->wait_closed(), 1002);
+    auto latin = connect(trainee_token(9));
+    ASSERT_TRUE(latin->next_of("welcome"));
+    latin->send_text("caf\xe9");
+    EXPECT_EQ(latin->wait_closed(), 1007);
+    EXPECT_TRUE(t->open());
+
+    // A client that closes first gets its close echoed, then the server ends the TCP connection.
+    auto leaving = connect(trainee_token(12));
+    ASSERT_TRUE(leaving->next_of("welcome"));
+    leaving->close(1000);
+    EXPECT_EQ(leaving->close_code(), 1000);
+    EXPECT_FALSE(leaving->open());
+}
+
+// The same, with the live idle timeout at its minimum: 2 s, a ping after 1 s of silence.
+class LiveIdle : public Live {
+protected:
+    LiveIdle() { server_args = {"--live-idle-timeout", "2"}; }
+};
+
+TEST_F(LiveIdle, PingsASilentClientAndDropsOneThatNeverAnswers) {
+    start();
+    auto answering = connect(trainee_token(1));
+    ASSERT_TRUE(answering->next_of("welcome"));
+    auto silent = connect(trainee_token(2));
+    ASSERT_TRUE(silent->next_of("welcome"));
+    // The answering client reads (and so answers pings) for 5 s; the silent one reads nothing.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < until) answering->next(std::chrono::milliseconds(100));
+    EXPECT_TRUE(answering->open());
+    EXPECT_GE(answering->pings, 2u);
+    // The silent one finds the ping it never answered, then the end of the connection.
+    EXPECT_EQ(silent->wait_closed(std::chrono::seconds(2)), 0);
+    EXPECT_FALSE(silent->open());
+    EXPECT_GE(silent->pings, 1u);
 }
 
 TEST_F(Live, LogoutClosesThatUsersSocketsWithinASecond) {

@@ -46,9 +46,18 @@ ws_client::ws_client(std::uint16_t port, const std::string& target,
     std::random_device rd;
     std::string key_raw(16, '\0');
     for (auto& c : key_raw) c = static_cast<char>(rd());
+    key_ = base64(key_raw);
+    // A header given by the caller replaces the default of the same name.
+    auto given = [&](std::string_view name) {
+        for (const auto& h : headers) {
+            if (h.first == name) return true;
+        }
+        return false;
+    };
     std::string req = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
-                      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                      "Sec-WebSocket-Key: " + base64(key_raw) + "\r\n";
+                      "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n";
+    if (!given("Sec-WebSocket-Version")) req += "Sec-WebSocket-Version: 13\r\n";
+    if (!given("Sec-WebSocket-Key")) req += "Sec-WebSocket-Key: " + key_ + "\r\n";
     for (const auto& [n, v] : headers) req += n + ": " + v + "\r\n";
     req += "\r\n";
     ::send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
@@ -60,6 +69,11 @@ ws_client::ws_client(std::uint16_t port, const std::string& target,
     std::string head = buffer_.substr(0, end);
     buffer_.erase(0, end + 4);
     status_ = std::stoi(head.substr(9, 3));
+    for (std::string_view name : {"Sec-WebSocket-Accept: ", "sec-websocket-accept: "}) {
+        if (auto at = head.find(name); at != std::string::npos) {
+            accept_ = head.substr(at + name.size(), head.find("\r\n", at) - at - name.size());
+        }
+    }
     if (status_ != 101) {
         auto cl = head.find("Content-Length: ");
         if (cl == std::string::npos) cl = head.find("content-length: ");
@@ -93,10 +107,10 @@ bool ws_client::fill(std::chrono::steady_clock::time_point deadline) {
     return true;
 }
 
-void ws_client::send_frame(std::uint8_t opcode, const std::string& payload) {
+void ws_client::send_frame(std::uint8_t opcode, const std::string& payload, bool final) {
     if (fd_ < 0) return;
     std::string f;
-    f.push_back(static_cast<char>(0x80 | opcode));
+    f.push_back(static_cast<char>((final ? 0x80 : 0) | opcode));
     const auto n = payload.size();
     if (n < 126) {
         f.push_back(static_cast<char>(0x80 | n));
@@ -163,7 +177,11 @@ bool ws_client::read_frame(std::chrono::steady_clock::time_point deadline) {
                     fd_ = -1;
                     return false;
                 }
-                if (opcode == 0x9) send_frame(0xA, payload);
+                if (opcode == 0x9) {
+                    ++pings;
+                    send_frame(0xA, payload);
+                }
+                if (opcode == 0xA) pongs.push_back(payload);
                 continue;
             }
         }
@@ -213,6 +231,8 @@ void ws_client::close(int code) {
     send_frame(0x8, payload);
     wait_closed(std::chrono::seconds(2));
 }
+
+void ws_client::send_raw(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
 
 void ws_client::drop() {
     if (fd_ >= 0) ::close(fd_);

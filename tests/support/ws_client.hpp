@@ -31,7 +31,14 @@ public:
     // The close code the server sent (0 while open or after a plain disconnect).
     int close_code() const { return close_code_.value_or(0); }
 
+    // The key this client sent and the server's Sec-WebSocket-Accept answer.
+    const std::string& key() const { return key_; }
+    const std::string& accept() const { return accept_; }
+
     void send_text(const std::string& text);
+    // A masked frame of any opcode, final or not (a fragment), and bytes exactly as given.
+    void send_frame(std::uint8_t opcode, const std::string& payload, bool final = true);
+    void send_raw(const std::string& bytes);
     void send_json(const nlohmann::json& j) { send_text(j.dump()); }
     // The next message, or nullopt on timeout/close.
     std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = std::chrono::seconds(5));
@@ -47,14 +54,16 @@ public:
 
     std::vector<nlohmann::json> skipped;
     std::size_t frames_received = 0;
+    std::vector<std::string> pongs;  // payloads of the server's pongs, in order
+    std::size_t pings = 0;           // the server's pings (each answered with a pong)
 
 private:
     bool read_frame(std::chrono::steady_clock::time_point deadline);
     bool fill(std::chrono::steady_clock::time_point deadline);
-    void send_frame(std::uint8_t opcode, const std::string& payload);
 
     int fd_ = -1;
     int status_ = 0;
+    std::string key_, accept_;
     std::string error_body_;
     std::string buffer_;
     std::deque<nlohmann::json> inbox_;
