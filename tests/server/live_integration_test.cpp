@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 
@@ -246,6 +248,37 @@ TEST_F(Live, SpeaksRfc6455HandshakesPingsFragmentsAndCloseCodes) {
     leaving->close(1000);
     EXPECT_EQ(leaving->close_code(), 1000);
     EXPECT_FALSE(leaving->open());
+}
+
+TEST_F(Live, ServesTheLiveProtocolOverTls) {
+    start();
+    const auto token = trainee_token(13);
+    // The same database behind an HTTPS listener: the room is created again on the first join.
+    ASSERT_EQ(server->stop(SIGTERM), 0);
+    const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
+    const auto gen = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
+                     " -out " + cert + " >/dev/null 2>&1";
+    ASSERT_EQ(std::system(gen.c_str()), 0);
+    server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"),
+                                              std::vector<std::string>{"--tls-cert", cert, "--tls-key", key});
+    ASSERT_EQ(server->url().rfind("https://", 0), 0u);
+    const std::string probe = std::string(DARING_SOURCE_DIR) + "/tests/support/tls_ws_probe.py";
+    const std::string cmd = "timeout 20 /usr/bin/python3 " + probe + " " + std::to_string(server->port()) + " " +
+                            live_path() + " " + token + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+    auto seen = json::parse(out, nullptr, false);
+    ASSERT_TRUE(seen.is_object()) << out;
+    EXPECT_EQ(seen["status"], 101);
+    EXPECT_EQ(seen["accept_ok"], true);
+    EXPECT_EQ(seen["types"][0], "welcome");
+    EXPECT_EQ(seen["pongs"], json::array({"tls-ping"}));
+    EXPECT_EQ(seen["close_code"], 1000);
+    EXPECT_EQ(seen["eof_after_close"], true);
 }
 
 // The same, with the live idle timeout at its minimum: 2 s, a ping after 1 s of silence.
