@@ -181,7 +181,9 @@ std::optional<ws_event> ws_frame_reader::parse_header() {
         if (length > message_limit_ - message_.size()) {
             return fail(ws_close_too_big, "message over " + std::to_string(message_limit_) + " bytes");
         }
-        message_.reserve(message_.size() + static_cast<std::size_t>(length));
+        // Reserve no more than a read's worth: a claimed length costs memory only as its bytes
+        // actually arrive (a client announcing 256 KiB and sending nothing holds nothing).
+        message_.reserve(message_.size() + std::min<std::size_t>(static_cast<std::size_t>(length), 16 * 1024));
     }
     frame_opcode_ = opcode;
     frame_final_ = final;
