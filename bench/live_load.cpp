@@ -679,11 +679,15 @@ int main(int argc, char** argv) {
         pid_t pid() const { return pid_; }
     } daring{0, 0};
     if (external_port) {
-        // Started by hand with DARING_ADMIN_PASSWORD=admin-password-1 on an empty database.
+        // Started by hand with DARING_ADMIN_PASSWORD=admin-password-1 on an empty database (and
+        // --live-sockets-per-user as high as the trainees: the fan-out runs share one login).
         daring = {static_cast<std::uint16_t>(external_port), external_pid};
     } else {
         owned = std::make_unique<server_process>(server_launch{"serve", dir.file("load.db"), dir.file("web"),
-                                                               {"--threads", "1", "--max-connections", "30000"}, {}, true});
+                                                               {"--threads", "1", "--max-connections", "30000",
+                                                                "--live-sockets-per-user", "30000"},
+                                                               {},
+                                                               true});
         daring = {owned->port(), owned->pid()};
     }
     auto setup = prepare_daring(daring.port());

@@ -110,6 +110,7 @@ int run_main(int argc, const char* const argv[]) {
         options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
         options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
         options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);
+        options.limits.live_sockets_per_user = cfg.live_sockets_per_user;
         http_server server(application, stats, clk, options);
         server.run();
         db.stop();

@@ -68,6 +68,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
          "seconds an idle keep-alive connection stays open")
         ("live-idle-timeout", po::value<unsigned>()->default_value(300),
          "seconds a silent live connection stays open; it is pinged after half of them")
+        ("live-sockets-per-user", po::value<unsigned>()->default_value(5),
+         "live connections one user may hold at once; a further one replaces the oldest (4009)")
         ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
          "an extra Origin allowed for live connections (repeatable)")
         ("present-pct", po::value<int>()->default_value(75),
@@ -145,6 +147,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0) {
         return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
     }
+    cfg.live_sockets_per_user = vm["live-sockets-per-user"].as<unsigned>();
+    if (cfg.live_sockets_per_user == 0) return {std::nullopt, 2, "daring: --live-sockets-per-user must be positive\n"};
     if (cfg.live_idle_timeout_s < 2) return {std::nullopt, 2, "daring: --live-idle-timeout must be at least 2 seconds\n"};
     cfg.present_pct = vm["present-pct"].as<int>();
     cfg.late_after_minutes = vm["late-after"].as<int>();

@@ -21,6 +21,7 @@ struct config {
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
     unsigned live_idle_timeout_s = 300;
+    unsigned live_sockets_per_user = 5;
     std::vector<std::string> allowed_origins;
     int present_pct = 75;          // attendance: share of the session to count as present
     int late_after_minutes = 15;   // attendance: first join after start + this is late

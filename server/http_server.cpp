@@ -81,6 +81,7 @@ struct http_server::impl {
           housekeeping_timer(ioc),
           hub(ioc, clk),
           live_sockets(ioc, options.limits.live_idle_timeout) {
+        hub.set_sockets_per_user(options.limits.live_sockets_per_user);
         application.attach_live(&hub);
     }
     ~impl() { application.attach_live(nullptr); }

@@ -19,6 +19,7 @@ struct server_limits {
     std::chrono::seconds body_timeout{30};               // reading the body
     std::chrono::seconds idle_timeout{60};               // keep-alive between requests
     std::chrono::seconds live_idle_timeout{300};         // silent WebSocket; pinged at half
+    std::size_t live_sockets_per_user = 5;               // a further one replaces the oldest
     std::chrono::seconds write_timeout{30};
     std::chrono::seconds shutdown_grace{10};             // in-flight work at SIGTERM
     std::size_t max_connections = 10000;                 // beyond: 503 and close

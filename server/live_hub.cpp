@@ -46,6 +46,7 @@ struct room_slot : std::enable_shared_from_this<room_slot> {
 
 struct socket_entry {
     std::weak_ptr<live_participant> participant;
+    std::int64_t user_id = 0;
     std::string token_hash;
     protocol::unix_seconds deadline = 0;
 };
@@ -68,6 +69,9 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     mutable std::mutex mutex;  // guards rooms, sockets, stopping
     std::map<std::int64_t, std::shared_ptr<room_slot>> rooms;
     std::unordered_map<live_participant*, socket_entry> sockets;
+    // Each user's sockets, oldest first (at most sockets_per_user).
+    std::unordered_map<std::int64_t, std::vector<live_participant*>> by_user;
+    std::size_t sockets_per_user = default_live_sockets_per_user;
     bool stopping = false;
     live_hub* owner = nullptr;
     presence_sink* sink = nullptr;  // set before start
@@ -142,6 +146,8 @@ void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
 
 void live_hub::set_quiz_sink(quiz_sink* sink) { impl_->quizzes = sink; }
 
+void live_hub::set_sockets_per_user(std::size_t limit) { impl_->sockets_per_user = std::max<std::size_t>(1, limit); }
+
 void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
 
 void live_hub::open(const room_info& info) { impl_->find_or_create(info); }
@@ -164,10 +170,21 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
         p->close(close_going_away, "the server is shutting down");
         return;
     }
+    std::shared_ptr<live_participant> replaced;
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->sockets[p.get()] = socket_entry{p, a.token_hash, a.deadline};
+        impl_->sockets[p.get()] = socket_entry{p, a.member.user_id, a.token_hash, a.deadline};
+        auto& mine = impl_->by_user[a.member.user_id];
+        mine.push_back(p.get());
+        if (mine.size() > impl_->sockets_per_user) {
+            // The newest connection wins: a phone that lost its signal without closing leaves a
+            // socket behind that would otherwise count until its idle timeout.
+            auto oldest = impl_->sockets.find(mine.front());
+            if (oldest != impl_->sockets.end()) replaced = oldest->second.participant.lock();
+            mine.erase(mine.begin());
+        }
     }
+    if (replaced) replaced->close(close_replaced, "opened in another tab or device");
     const auto now = impl_->clk.now();
     asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior, now] {
         if (slot->room.ended()) {
@@ -182,7 +199,13 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
 void live_hub::detach(std::int64_t session_id, live_participant* p) {
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->sockets.erase(p);
+        if (auto it = impl_->sockets.find(p); it != impl_->sockets.end()) {
+            if (auto mine = impl_->by_user.find(it->second.user_id); mine != impl_->by_user.end()) {
+                std::erase(mine->second, p);
+                if (mine->second.empty()) impl_->by_user.erase(mine);
+            }
+            impl_->sockets.erase(it);
+        }
     }
     if (auto slot = impl_->find(session_id)) {
         asio::post(slot->strand, [slot, p, i = impl_] { slot->room.leave(p, i->clk.now()); });

@@ -27,6 +27,10 @@ struct live_admission {
     prior_attendance prior;                   // trainees: their attendance so far
 };
 
+// Live sockets one user may hold at once (tabs, devices); a further one replaces the oldest,
+// which is closed with close_replaced (4009).
+inline constexpr std::size_t default_live_sockets_per_user = 5;
+
 class live_hub : public delivery_listener {
 public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
@@ -37,6 +41,8 @@ public:
     void set_presence_sink(presence_sink* sink, int flush_every);
     // Live quiz answers and results of every room go to `sink`. Set before start().
     void set_quiz_sink(quiz_sink* sink);
+    // At most `limit` (>= 1) sockets per user; set before start().
+    void set_sockets_per_user(std::size_t limit);
 
     // The outcome of an open_quiz request: the quiz and its stored run, or an error.
     struct quiz_opening {

@@ -431,11 +431,12 @@ private:
         }
     }
 
-    // Closes the TCP connection; the pending read (if any) completes and finishes.
+    // Closes the TCP connection. The socket leaves the room first (so the user's next socket
+    // never finds this one still counted); a pending read completes and finishes.
     void hard_close() {
+        if (!reading_) finish();
         boost::system::error_code ignored;
         socket().close(ignored);
-        if (!reading_) finish();
     }
 
     // The connection is over: stop writing, leave the room.

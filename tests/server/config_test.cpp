@@ -84,3 +84,20 @@ TEST(Config, CertificateAndPublicAddressOptions) {
     EXPECT_TRUE(defaults.cfg->public_url.empty());
     EXPECT_EQ(defaults.cfg->certificate_prefix, "DKUKM-KT");
 }
+
+TEST(Config, LiveConnectionLimitsHaveDefaultsAndRefuseNonsense) {
+    auto defaults = parse({"serve"});
+    ASSERT_TRUE(defaults.cfg.has_value()) << defaults.output;
+    EXPECT_EQ(defaults.cfg->live_idle_timeout_s, 300u);
+    EXPECT_EQ(defaults.cfg->live_sockets_per_user, 5u);
+    auto set = parse({"serve", "--live-idle-timeout", "60", "--live-sockets-per-user", "2"});
+    ASSERT_TRUE(set.cfg.has_value()) << set.output;
+    EXPECT_EQ(set.cfg->live_idle_timeout_s, 60u);
+    EXPECT_EQ(set.cfg->live_sockets_per_user, 2u);
+    auto too_short = parse({"serve", "--live-idle-timeout", "1"});
+    EXPECT_FALSE(too_short.cfg.has_value());
+    EXPECT_NE(too_short.output.find("--live-idle-timeout"), std::string::npos);
+    auto none = parse({"serve", "--live-sockets-per-user", "0"});
+    EXPECT_FALSE(none.cfg.has_value());
+    EXPECT_NE(none.output.find("--live-sockets-per-user"), std::string::npos);
+}

@@ -304,6 +304,35 @@ TEST_F(LiveIdle, PingsASilentClientAndDropsOneThatNeverAnswers) {
     EXPECT_GE(silent->pings, 1u);
 }
 
+// Two live sockets per user: a third replaces the oldest.
+class LiveCap : public Live {
+protected:
+    LiveCap() { server_args = {"--live-sockets-per-user", "2"}; }
+};
+
+TEST_F(LiveCap, ANewerConnectionOfTheSameUserReplacesTheOldestBeyondTheCap) {
+    start();
+    const auto token = trainee_token(1);
+    auto first = connect(token);
+    ASSERT_TRUE(first->next_of("welcome"));
+    auto second = connect(token);
+    ASSERT_TRUE(second->next_of("welcome"));
+    auto other_user = connect(trainee_token(2));
+    ASSERT_TRUE(other_user->next_of("welcome"));
+    auto third = connect(token);
+    ASSERT_TRUE(third->next_of("welcome"));
+    EXPECT_EQ(first->wait_closed(), 4009);
+    EXPECT_TRUE(second->open());
+    EXPECT_TRUE(other_user->open());
+    // A socket that leaves frees its place: the next one replaces nobody.
+    second->close(1000);
+    auto fourth = connect(token);
+    ASSERT_TRUE(fourth->next_of("welcome"));
+    EXPECT_EQ(third->wait_closed(std::chrono::milliseconds(500)), 0);  // nothing closes it
+    EXPECT_TRUE(third->open());
+    EXPECT_TRUE(fourth->open());
+}
+
 TEST_F(Live, LogoutClosesThatUsersSocketsWithinASecond) {
     start();
     const auto token = trainee_token(5);

@@ -47,8 +47,11 @@ export class LiveClient {
     ws.onclose = (event) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (event.code === 1000 || event.code === 4001 || this.stopped) {
-        this.onState(event.code === 4001 ? 'signed_out' : 'ended');
+      // 4009: a newer tab or device of the same user took this connection's place; reconnecting
+      // would only take it back and start a tug of war.
+      const final = { 1000: 'ended', 4001: 'signed_out', 4009: 'replaced' }[event.code];
+      if (final || this.stopped) {
+        this.onState(final ?? 'ended');
         this.stop();
         return;
       }
