@@ -237,3 +237,52 @@ TEST(WebSocketFrameReader, RefusesInvalidUtf8InTextAndCloseReasonsWith1007) {
     EXPECT_EQ(out.events[0].payload, "é");
     EXPECT_EQ(only_failure(client_frame(8, close_payload(1000, "\xff"))).close_code, ws_close_invalid_payload);
 }
+
+TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
+    // A conversation of every frame kind with varied sizes, cut at pseudo-random points
+    // (a fixed seed: the same cuts every run).
+    std::string stream;
+    std::vector<std::pair<ws_event::kind, std::string>> expected;
+    for (int i = 0; i < 40; ++i) {
+        const std::string body(static_cast<std::size_t>((i * 977) % 70000), static_cast<char>('a' + i % 26));
+        switch (i % 4) {
+            case 0:
+                stream += client_frame(1, body);
+                expected.emplace_back(ws_event::kind::message, body);
+                break;
+            case 1: {
+                const auto half = body.size() / 2;
+                stream += client_frame(2, body.substr(0, half), false) + client_frame(9, "p" + std::to_string(i)) +
+                          client_frame(0, body.substr(half));
+                expected.emplace_back(ws_event::kind::ping, "p" + std::to_string(i));
+                expected.emplace_back(ws_event::kind::message, body);
+                break;
+            }
+            case 2:
+                stream += client_frame(10, std::to_string(i));
+                expected.emplace_back(ws_event::kind::pong, std::to_string(i));
+                break;
+            default:
+                stream += client_frame(1, "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
+                expected.emplace_back(ws_event::kind::message, "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
+        }
+    }
+    std::uint32_t state = 12345;
+    for (int round = 0; round < 20; ++round) {
+        ws_frame_reader r(256 * 1024);
+        std::vector<std::pair<ws_event::kind, std::string>> got;
+        std::string_view rest = stream;
+        while (!rest.empty()) {
+            state = state * 1664525u + 1013904223u;
+            const std::size_t cut = std::min<std::size_t>(rest.size(), 1 + (state >> 8) % (round < 10 ? 64 : 20000));
+            ASSERT_TRUE(r.feed(rest.substr(0, cut), [&](ws_event&& e) { got.emplace_back(e.type, std::move(e.payload)); }));
+            rest.remove_prefix(cut);
+        }
+        ASSERT_EQ(got.size(), expected.size()) << "round " << round;
+        for (std::size_t k = 0; k < got.size(); ++k) {
+            EXPECT_EQ(got[k].first, expected[k].first) << "event " << k;
+            EXPECT_EQ(got[k].second, expected[k].second) << "event " << k;
+        }
+        EXPECT_FALSE(r.mid_frame());
+    }
+}
