@@ -178,6 +178,17 @@ int main(int argc, char** argv) {
         report("completion, JSON", [&] { return protocol::dump(server::to_json(completion())).size(); });
         report("completion, CSV", [&] { return server::to_csv(server::to_table(completion())).size(); });
         report("completion, XLSX", [&] { return server::to_xlsx(server::to_table(completion())).size(); });
+        // What a trainee's own progress page and a certificate compute: one row, its evidence only.
+        const auto someone = db.read([&](storage::connection& c) {
+            const auto all = storage::enrolled_trainees(c, training.id);
+            return all.empty() ? std::int64_t{0} : all[all.size() / 2].user_id;
+        });
+        report("one trainee's completion, JSON", [&] {
+            return protocol::dump(server::to_json(db.read([&](storage::connection& c) {
+                       return server::build_completion(c, training, now, th, someone);
+                   })))
+                .size();
+        });
         std::printf("result: matrix JSON %.0f ms, CSV %.0f ms (target under 200 ms each)\n", j.best_ms, csv.best_ms);
     }
     std::filesystem::remove_all(dir);

@@ -50,7 +50,8 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
 }
 
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now, const attendance_thresholds& current) {
+                                            protocol::unix_seconds now, const attendance_thresholds& current,
+                                            std::optional<std::int64_t> only_user) {
     session_attendance out;
     out.session = s;
     out.window = session_window(s, now);
@@ -63,7 +64,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         int open = 0;
     };
     std::map<std::int64_t, evidence> by_user;
-    for (const auto& r : storage::presence_of(c, s.id)) {
+    for (const auto& r : storage::presence_of(c, s.id, only_user)) {
         auto& e = by_user[r.user_id];
         (r.visible ? e.visible : e.hidden).push_back(span_of(r));
         const auto seen = r.ended_at.value_or(r.last_seen);
@@ -71,11 +72,12 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         ++e.intervals;
         if (!r.ended_at) ++e.open;
     }
-    const auto checkins = storage::checkins_of(c, s.id);
+    const auto checkins = storage::checkins_of(c, s.id, only_user);
     std::map<std::int64_t, storage::mark_row> latest_mark;
-    for (auto& m : storage::marks_of(c, s.id)) latest_mark[m.user_id] = std::move(m);
+    for (auto& m : storage::marks_of(c, s.id, only_user)) latest_mark[m.user_id] = std::move(m);
 
     for (const auto& t : storage::enrolled_trainees(c, s.training_id)) {
+        if (only_user && t.user_id != *only_user) continue;
         attendance_row row;
         row.user_id = t.user_id;
         row.username = t.username;

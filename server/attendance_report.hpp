@@ -49,8 +49,10 @@ struct session_attendance {
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
 };
 
+// With `only_user`, the rows hold that trainee alone (and only their evidence is read).
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now, const attendance_thresholds& current);
+                                            protocol::unix_seconds now, const attendance_thresholds& current,
+                                            std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const session_attendance& a);
 
 }  // namespace daring::server

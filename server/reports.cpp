@@ -227,7 +227,7 @@ pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
 // ---- training attendance
 
 training_attendance build_training_attendance(connection& c, const training& t, unix_seconds now,
-                                              const attendance_thresholds& current) {
+                                              const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
     training_attendance m;
     m.training = t;
     m.utc_offset_minutes = region_offset(c, t.region_code);
@@ -239,6 +239,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
     m.rows.reserve(trainees.size());
     std::map<std::int64_t, std::size_t> index;
     for (const auto& tr : trainees) {
+        if (only_user && tr.user_id != *only_user) continue;
         index[tr.user_id] = m.rows.size();
         matrix_row row;
         row.user_id = tr.user_id;
@@ -253,7 +254,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         m.held.push_back(held);
         if (held) ++m.held_count;
         if (s.current.status != session_status::ended && s.current.status != session_status::live) continue;
-        const auto a = build_session_attendance(c, s, now, current);
+        const auto a = build_session_attendance(c, s, now, current, only_user);
         for (const auto& r : a.rows) {
             auto it = index.find(r.user_id);
             if (it == index.end()) continue;
@@ -349,9 +350,9 @@ report_file to_table(const training_attendance& m) {
 // ---- completion
 
 training_completion build_completion(connection& c, const training& t, unix_seconds now,
-                                     const attendance_thresholds& current) {
+                                     const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
     training_completion tc;
-    tc.attendance = build_training_attendance(c, t, now, current);
+    tc.attendance = build_training_attendance(c, t, now, current, only_user);
     tc.scores = load_pre_post(c, t.id);
     const auto& m = tc.attendance;
     tc.finished = m.held_count > 0 && m.held_count == static_cast<int>(m.sessions.size());

@@ -102,8 +102,10 @@ struct training_attendance {
     std::vector<matrix_row> rows;  // one per enrolled trainee, by user id
 };
 
+// With `only_user`, one trainee's row (the same row the whole matrix would have).
 training_attendance build_training_attendance(storage::connection& c, const protocol::training& t,
-                                              protocol::unix_seconds now, const attendance_thresholds& current);
+                                              protocol::unix_seconds now, const attendance_thresholds& current,
+                                              std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const training_attendance& m);
 protocol::json head_json(const training_attendance& m);  // everything but rows
 protocol::json row_json(const training_attendance& m, const matrix_row& r);
@@ -136,8 +138,10 @@ struct training_completion {
 // A trainee completes when the training is finished, their attendance rate reaches the
 // training's min_attendance_pct and, when the training has a post-test, their post-test score
 // reaches pass_score.
+// With `only_user`, that trainee's row alone (a trainee's own progress, a certificate).
 training_completion build_completion(storage::connection& c, const protocol::training& t, protocol::unix_seconds now,
-                                     const attendance_thresholds& current);
+                                     const attendance_thresholds& current,
+                                     std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const training_completion& tc);
 protocol::json head_json(const training_completion& tc);
 protocol::json row_json(const training_completion& tc, const completion_row& r);

@@ -127,7 +127,7 @@ void add_report_routes(router& r, services& s) {
             lookup out;
             out.existing = storage::find_certificate(c, training_id, user_id);
             const auto t = *storage::find_training(c, training_id);
-            auto tc = build_completion(c, t, now, current_thresholds(s));
+            auto tc = build_completion(c, t, now, current_thresholds(s), user_id);
             out.offset = tc.attendance.utc_offset_minutes;
             bool first = true;
             for (std::size_t k = 0; k < tc.attendance.sessions.size(); ++k) {
@@ -188,7 +188,7 @@ void add_report_routes(router& r, services& s) {
         auto row = s.db.read([&](connection& c) -> std::optional<json> {
             auto t = storage::find_training(c, id);
             if (!t || !storage::is_enrolled_in(c, id, ctx.user().id)) return std::nullopt;
-            auto body = to_json(build_completion(c, *t, now, current_thresholds(s)));
+            auto body = to_json(build_completion(c, *t, now, current_thresholds(s), ctx.user().id));
             for (auto& r : body["rows"])
                 if (r["user_id"] == ctx.user().id) {
                     r["training"] = body["training"];

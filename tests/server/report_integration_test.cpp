@@ -270,6 +270,26 @@ TEST_F(Reports, EqualTheIndependentlyComputedGoldenFiles) {
     }
 }
 
+TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {
+    // The trainee's view reads only their own evidence; it must still agree with the report.
+    const auto tp = std::to_string(training);
+    auto report = admin->get("/api/v1/reports/trainings/" + tp + "/completion").json();
+    ASSERT_FALSE(report["rows"].empty());
+    for (const auto& row : report["rows"]) {
+        const auto user = row["username"].get<std::string>();
+        SCOPED_TRACE(user);
+        auto& token = tokens[user];
+        if (token.empty()) token = login_token(*http, user, "password-emas");
+        api_client me(*http, token);
+        auto mine = me.get("/api/v1/me/trainings/" + tp + "/completion");
+        ASSERT_EQ(mine.status, 200) << mine.body;
+        auto expected = row;
+        expected["training"] = report["training"];
+        expected["finished"] = report["finished"];
+        EXPECT_EQ(mine.json(), expected);
+    }
+}
+
 TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
     const auto expected = golden("spreadsheets.json");
     expect_spreadsheets("/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance", "kehadiran-sesi-" + std::to_string(s1),
