@@ -248,6 +248,23 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         return json_response(added ? 201 : 200, {{"training_id", training_id}, {"user_id", *user_id}, {"assigned", true}});
     });
 
+    r.add("DELETE", "/api/v1/trainings/{id:int}/trainers/{user_id:int}", admin_only, [&s, publish](request_context& ctx) {
+        const auto training_id = ctx.params.integer("id");
+        const auto user_id = ctx.params.integer("user_id");
+        const auto now = s.clk.now();
+        auto ev = s.db.write([&](connection& c) {
+            if (!storage::find_training(c, training_id)) throw http_error(404, "not_found", "No such training");
+            if (!storage::unassign_trainer(c, training_id, user_id)) {
+                throw http_error(404, "not_assigned", "That user is not assigned to this training");
+            }
+            ctx.audit(c, "training.unassign_trainer", "training:" + std::to_string(training_id), {{"user_id", user_id}});
+            // Trainers count towards a gathering: the sessions may fit a restriction now.
+            return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
+        });
+        publish(ev);
+        return no_content();
+    });
+
     r.add(
         "POST", "/api/v1/trainings/{id:int}/enrollments", admin_only,
         [&s, publish](request_context& ctx) {

@@ -281,6 +281,13 @@ bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_i
     return q.exec() > 0;
 }
 
+bool unassign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id) {
+    SQLite::Statement q(c.db, "DELETE FROM training_trainers WHERE training_id = ? AND user_id = ?");
+    q.bind(1, static_cast<std::int64_t>(training_id));
+    q.bind(2, static_cast<std::int64_t>(user_id));
+    return q.exec() > 0;
+}
+
 std::vector<user> list_trainers(connection& c, std::int64_t training_id) {
     SQLite::Statement q(c.db, "SELECT user_id FROM training_trainers WHERE training_id = ? ORDER BY user_id");
     q.bind(1, static_cast<std::int64_t>(training_id));

@@ -39,6 +39,8 @@ bool is_trainer_of(connection& c, std::int64_t training_id, std::int64_t user_id
 bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_id);
 // Returns false when already assigned.
 bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id, protocol::unix_seconds now);
+// Ends an assignment; false when the user was not assigned.
+bool unassign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id);
 std::vector<protocol::user> list_trainers(connection& c, std::int64_t training_id);
 // Enrolls (or re-enrolls a withdrawn trainee); returns false when already enrolled.
 bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, protocol::unix_seconds now);

@@ -97,6 +97,20 @@ try {
   }, bookkeeping.id);
   const after = await api('GET', `/api/v1/trainings/${bookkeeping.id}`);
   assert(after.sessions.every((s) => s.delivery.mode === 'online'), 'the sessions moved online');
+  // Trainer assignments: one added through the select, then ended with its × after the confirmation.
+  const bk = `[data-training="${bookkeeping.id}"]`;
+  const assigned = after.trainers.map((u) => u.id);
+  const choices = await adminPage.$$eval(`${bk} select[name=user_id] option`, (os) => os.map((o) => Number(o.value)));
+  const extra = choices.find((id) => !assigned.includes(id));
+  assert(extra, 'a trainer not yet assigned is offered');
+  await adminPage.selectOption(`${bk} select[name=user_id]`, String(extra));
+  await adminPage.click(`${bk} .actions button:text-is("Tugaskan pelatih")`);
+  await adminPage.waitForSelector(`${bk} .chip[data-trainer="${extra}"]`);
+  adminPage.once('dialog', (dialog) => dialog.accept());
+  await adminPage.click(`${bk} .chip[data-trainer="${extra}"] button`);
+  await adminPage.waitForSelector(`${bk} .chip[data-trainer="${extra}"]`, { state: 'detached' });
+  const unassigned = (await api('GET', `/api/v1/trainings/${bookkeeping.id}`)).trainers.map((u) => u.id);
+  assert(JSON.stringify(unassigned) === JSON.stringify(assigned), `the assignment ended: ${unassigned}`);
 
   // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
   const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });

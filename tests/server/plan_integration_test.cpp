@@ -219,6 +219,41 @@ TEST_F(Plan, WithdrawalAndEnrollmentChangesReEvaluateTheSessions) {
     EXPECT_EQ(admin->del("/api/v1/trainings/" + t + "/enrollments/" + std::to_string(user_id("wdr6"))).status, 404);
 }
 
+TEST_F(Plan, EndingATrainersAssignmentHidesTheTrainingAndReEvaluatesTheSessions) {
+    const auto training = create_training();
+    const auto t = std::to_string(training);
+    create_users("una", 4, "trainee");
+    create_users("unt", 2, "trainer");
+    ASSERT_EQ(admin->post_csv("/api/v1/trainings/" + t + "/enrollments", "una1\nuna2\nuna3\nuna4\n").status, 201);
+    for (const char* trainer : {"unt1", "unt2"}) {
+        ASSERT_EQ(admin->post("/api/v1/trainings/" + t + "/trainers", {{"user_id", user_id(trainer)}}).status, 201);
+    }
+    const auto s = std::to_string(create_session(training, 3, "Sesi 1"));
+    ASSERT_EQ(admin->post("/api/v1/regions/62.71/restrictions",
+                          {{"starts_on", wib_date_from_today(0)}, {"max_gathering", 5}, {"label", "PSBB"}, {"reference", "demo"}}).status, 201);
+    EXPECT_EQ(admin->get("/api/v1/sessions/" + s).json()["delivery"]["mode"], "online");  // 4 + 2 > 5
+    api_client unt2(*http, login_token(*http, "unt2", "password-unt"));
+    EXPECT_EQ(unt2.get("/api/v1/trainings/" + t).status, 200);
+    // Only an admin ends an assignment.
+    const auto path = "/api/v1/trainings/" + t + "/trainers/" + std::to_string(user_id("unt2"));
+    EXPECT_EQ(unt2.del(path).status, 403);
+    EXPECT_EQ(admin->del(path).status, 204);
+    EXPECT_EQ(admin->get("/api/v1/sessions/" + s).json()["delivery"]["mode"], "in_person");  // 4 + 1 fit
+    EXPECT_EQ(unt2.get("/api/v1/trainings/" + t).status, 404);
+    const auto detail = admin->get("/api/v1/trainings/" + t).json();
+    ASSERT_EQ(detail["trainers"].size(), 1u);
+    EXPECT_EQ(detail["trainers"][0]["id"], user_id("unt1"));
+    auto again = admin->del(path);
+    EXPECT_EQ(again.status, 404);
+    EXPECT_EQ(again.json()["error"]["code"], "not_assigned");
+    EXPECT_EQ(admin->del("/api/v1/trainings/999999/trainers/" + std::to_string(user_id("unt1"))).status, 404);
+    // The decision log records the way back to the room.
+    const auto decisions = admin->get("/api/v1/trainings/" + t + "/decisions").json();
+    ASSERT_FALSE(decisions.empty());
+    EXPECT_EQ(decisions.back()["from"]["mode"], "online");
+    EXPECT_EQ(decisions.back()["to"]["mode"], "in_person");
+}
+
 // Every route of the plan, six kinds of caller, the status each must get.
 TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
     const auto training = create_training();

@@ -164,10 +164,20 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     const res = await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
     if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = res.error.message;
   });
+  // Each assigned trainer, with a button that ends the assignment (after a confirmation).
+  const trainerChips = (detail.trainers || []).map((u) => {
+    const remove = h('button', { type: 'button', class: 'link small', 'aria-label': `${t('unassign_trainer')}: ${u.full_name}` }, '×');
+    remove.addEventListener('click', async () => {
+      if (!window.confirm(`${t('unassign_trainer')}: ${u.full_name}?`)) return;
+      const res = await api('DELETE', `/api/v1/trainings/${tr.id}/trainers/${u.id}`);
+      if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = res.error.message;
+    });
+    return h('span', { class: 'chip', dataset: { trainer: u.id } }, u.full_name, ' ', remove);
+  });
   return h('section', { class: 'card training', dataset: { training: tr.id } },
     h('h3', null, tr.title, ' ', h('a', { href: `#/reports/${tr.id}`, class: 'small' }, t('reports'))),
-    h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')} · `,
-      (detail.trainers || []).map((u) => u.full_name).join(', ')),
+    h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`),
+    h('p', { class: 'trainers' }, h('span', { class: 'muted' }, `${t('trainers')}: `), trainerChips.length ? trainerChips : t('none')),
     h('h4', null, t('sessions_of')),
     h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
     sessionForm(tr, offset, reload),
