@@ -254,6 +254,50 @@ result<session_patch> parse_session_patch(const json& body) {
     return p;
 }
 
+result<training_patch> parse_training_patch(const json& body) {
+    if (!body.is_object()) return expect_object();
+    field_reader r(body);
+    training_patch p;
+    static const std::set<std::string> known = {"title", "description", "venue", "planned_mode", "switch_policy",
+                                                "min_attendance_pct", "pass_score", "room_capacity"};
+    for (auto it = body.begin(); it != body.end(); ++it) {
+        if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
+    }
+    if (r.has("title")) p.title = r.required_string("title", 1, 200);
+    if (r.has("description")) p.description = r.optional_string("description", 5000);
+    if (r.has("venue")) p.venue = r.optional_string("venue", 200);
+    if (r.has("planned_mode")) p.planned_mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode, "in_person, online, hybrid");
+    if (r.has("switch_policy")) p.policy = read_enum<switch_policy>(r, "switch_policy", parse_switch_policy, "auto, approval");
+    if (r.has("min_attendance_pct")) {
+        if (auto v = r.required_int("min_attendance_pct", 0, 100)) p.min_attendance_pct = static_cast<int>(*v);
+    }
+    if (r.has("pass_score")) {
+        if (auto v = r.required_int("pass_score", 0, 100)) p.pass_score = static_cast<int>(*v);
+    }
+    if (body.contains("room_capacity")) {
+        if (body["room_capacity"].is_null()) {
+            p.room_capacity = std::optional<int>{};
+        } else if (auto v = r.required_int("room_capacity", 1, 100000)) {
+            p.room_capacity = static_cast<int>(*v);
+        }
+    }
+    if (!r.ok()) return r.first_error();
+    if (body.empty()) return make_error("empty_patch", "Nothing to change");
+    return p;
+}
+
+training apply_patch(training t, const training_patch& p) {
+    if (p.title) t.title = *p.title;
+    if (p.description) t.description = *p.description;
+    if (p.venue) t.venue = *p.venue;
+    if (p.planned_mode) t.planned_mode = *p.planned_mode;
+    if (p.policy) t.policy = *p.policy;
+    if (p.min_attendance_pct) t.min_attendance_pct = *p.min_attendance_pct;
+    if (p.pass_score) t.pass_score = *p.pass_score;
+    if (p.room_capacity) t.room_capacity = *p.room_capacity;
+    return t;
+}
+
 result<delivery_request> parse_delivery_request(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);

@@ -140,6 +140,18 @@ struct notification {
 struct restriction_patch {
     std::optional<std::int64_t> ends_on;  // none = in force until further notice
 };
+// What PATCH /trainings/{id} may change. The region and funding source stay: reports and the
+// delivery history of a training rest on them.
+struct training_patch {
+    std::optional<std::string> title, description, venue;
+    std::optional<delivery_mode> planned_mode;
+    std::optional<switch_policy> policy;
+    std::optional<int> min_attendance_pct, pass_score;
+    std::optional<std::optional<int>> room_capacity;  // a null value clears it
+};
+// The training with the patch applied.
+training apply_patch(training t, const training_patch& p);
+
 struct session_patch {
     std::optional<std::string> title;
     std::optional<unix_seconds> starts_at;
@@ -159,6 +171,7 @@ result<funding_source> parse_funding_source(const json& body);
 result<training> parse_training(const json& body);
 result<session> parse_session(const json& body);
 result<session_patch> parse_session_patch(const json& body);
+result<training_patch> parse_training_patch(const json& body);
 result<delivery_request> parse_delivery_request(const json& body);
 result<std::vector<std::int64_t>> parse_user_ids(const json& body);
 // A CSV of usernames: one per line, an optional "username" header.

@@ -204,6 +204,27 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         return res;
     });
 
+    r.add("PATCH", "/api/v1/trainings/{id:int}", admin_only, [&s, publish](request_context& ctx) {
+        const auto body = ctx.json_body();
+        auto patch = parsed_or_422(parse_training_patch(body));
+        const auto id = ctx.params.integer("id");
+        const auto now = s.clk.now();
+        auto [updated, ev] = s.db.write([&](connection& c) {
+            auto current = storage::find_training(c, id);
+            if (!current) throw http_error(404, "not_found", "No such training");
+            auto t = apply_patch(*current, patch);
+            storage::update_training(c, t);
+            json changed = json::object();
+            for (auto it = body.begin(); it != body.end(); ++it) changed[it.key()] = it.value();
+            ctx.audit(c, "training.update", "training:" + std::to_string(id), changed);
+            // The planned mode, capacity and switch policy feed the delivery decisions of the
+            // sessions still to come; live and ended sessions keep theirs.
+            return std::pair{t, reevaluate(c, {std::nullopt, id, std::nullopt, now}, now)};
+        });
+        publish(ev);
+        return json_response(200, to_json(updated));
+    });
+
     r.add("GET", "/api/v1/trainings", access::signed_in(), [&s](request_context& ctx) {
         auto list = s.db.read([&](connection& c) {
             return storage::list_trainings(c, ctx.user().user_role, ctx.user().id);

@@ -235,6 +235,22 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
     return c.db.getLastInsertRowid();
 }
 
+void update_training(connection& c, const training& t) {
+    SQLite::Statement q(c.db,
+                        "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode = ?, switch_policy = ?, "
+                        "min_attendance_pct = ?, pass_score = ?, room_capacity = ? WHERE id = ?");
+    q.bind(1, t.title);
+    q.bind(2, t.description);
+    q.bind(3, t.venue);
+    q.bind(4, std::string(to_string(t.planned_mode)));
+    q.bind(5, std::string(to_string(t.policy)));
+    q.bind(6, t.min_attendance_pct);
+    q.bind(7, t.pass_score);
+    if (t.room_capacity) q.bind(8, *t.room_capacity); else q.bind(8);
+    q.bind(9, static_cast<std::int64_t>(t.id));
+    q.exec();
+}
+
 std::optional<training> find_training(connection& c, std::int64_t id) {
     SQLite::Statement q(c.db, std::string("SELECT ") + training_columns + " FROM trainings t WHERE t.id = ?");
     q.bind(1, static_cast<std::int64_t>(id));

@@ -32,6 +32,8 @@ std::optional<protocol::funding_source> find_funding_source(connection& c, std::
 
 // Trainings and who belongs to them.
 std::int64_t insert_training(connection& c, const protocol::training& t, protocol::unix_seconds now);
+// Writes the changeable fields of `t` (everything but region, funding source and creation time).
+void update_training(connection& c, const protocol::training& t);
 std::optional<protocol::training> find_training(connection& c, std::int64_t id);
 // All trainings (admin), those a trainer is assigned to, or those a trainee is enrolled in.
 std::vector<protocol::training> list_trainings(connection& c, protocol::role viewer_role, std::int64_t viewer_id);

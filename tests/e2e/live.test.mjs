@@ -111,6 +111,17 @@ try {
   await adminPage.waitForSelector(`${bk} .chip[data-trainer="${extra}"]`, { state: 'detached' });
   const unassigned = (await api('GET', `/api/v1/trainings/${bookkeeping.id}`)).trainers.map((u) => u.id);
   assert(JSON.stringify(unassigned) === JSON.stringify(assigned), `the assignment ended: ${unassigned}`);
+  // Training settings: a pass score out of range is refused next to its field, then saved.
+  await adminPage.click(`${bk} .settings-form >> xpath=.. >> summary`);
+  await adminPage.fill(`${bk} .settings-form input[name=pass_score]`, '150');
+  await adminPage.click(`${bk} .settings-form button[type=submit]`);
+  await adminPage.waitForSelector(`${bk} .settings-form .field-error[data-for="pass_score"]:not(:empty)`);
+  await adminPage.fill(`${bk} .settings-form input[name=pass_score]`, '70');
+  await adminPage.click(`${bk} .settings-form button[type=submit]`);
+  await adminPage.waitForFunction(async (id) => {
+    const res = await fetch(`/api/v1/trainings/${id}`);
+    return (await res.json()).pass_score === 70;
+  }, bookkeeping.id);
 
   // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
   const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });

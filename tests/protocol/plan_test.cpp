@@ -51,6 +51,33 @@ TEST(PlanParsing, ValidatesTrainingEnumsAndDefaults) {
     EXPECT_EQ(parse_training(bad_pct).err().field, "min_attendance_pct");
 }
 
+TEST(PlanParsing, ATrainingPatchChangesOnlyWhatItNames) {
+    training t;
+    t.title = "Lama";
+    t.region_code = "62.71";
+    t.funding_source_id = 3;
+    t.room_capacity = 20;
+    auto p = parse_training_patch({{"title", "Baru"}, {"pass_score", 70}, {"planned_mode", "hybrid"}});
+    ASSERT_TRUE(p.ok()) << p.err().message;
+    auto changed = apply_patch(t, *p);
+    EXPECT_EQ(changed.title, "Baru");
+    EXPECT_EQ(changed.pass_score, 70);
+    EXPECT_EQ(changed.planned_mode, delivery_mode::hybrid);
+    EXPECT_EQ(changed.min_attendance_pct, 80);
+    EXPECT_EQ(changed.room_capacity, 20);
+    EXPECT_EQ(changed.region_code, "62.71");
+    auto cleared = parse_training_patch({{"room_capacity", nullptr}});
+    ASSERT_TRUE(cleared.ok());
+    EXPECT_FALSE(apply_patch(t, *cleared).room_capacity.has_value());
+    EXPECT_EQ(parse_training_patch({{"region_code", "62.03"}}).err().field, "region_code");
+    EXPECT_EQ(parse_training_patch({{"funding_source_id", 2}}).err().field, "funding_source_id");
+    EXPECT_EQ(parse_training_patch({{"pass_score", 101}}).err().field, "pass_score");
+    EXPECT_EQ(parse_training_patch({{"title", ""}}).err().field, "title");
+    EXPECT_EQ(parse_training_patch({{"switch_policy", "never"}}).err().field, "switch_policy");
+    EXPECT_EQ(parse_training_patch({{"room_capacity", 0}}).err().field, "room_capacity");
+    EXPECT_EQ(parse_training_patch(json::object()).err().code, "empty_patch");
+}
+
 TEST(PlanParsing, RequiresASessionToEndAfterItStarts) {
     json s = {{"title", "Sesi 1"}, {"starts_at", "2020-05-11T09:00:00+07:00"}, {"ends_at", "2020-05-11T08:00:00+07:00"}};
     EXPECT_EQ(parse_session(s).err().field, "ends_at");

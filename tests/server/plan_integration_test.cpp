@@ -254,6 +254,44 @@ TEST_F(Plan, EndingATrainersAssignmentHidesTheTrainingAndReEvaluatesTheSessions)
     EXPECT_EQ(decisions.back()["to"]["mode"], "in_person");
 }
 
+TEST_F(Plan, ChangingATrainingsSettingsReDecidesItsFutureSessionsAndIsAudited) {
+    const auto training = create_training();
+    const auto t = std::to_string(training);
+    const auto s = std::to_string(create_session(training, 3, "Sesi 1"));
+    EXPECT_EQ(admin->get("/api/v1/sessions/" + s).json()["delivery"]["mode"], "in_person");
+    auto changed = admin->patch("/api/v1/trainings/" + t, {{"planned_mode", "online"}, {"pass_score", 75}, {"title", "Pemasaran Digital (ubah)"}});
+    ASSERT_EQ(changed.status, 200) << changed.body;
+    EXPECT_EQ(changed.json()["planned_mode"], "online");
+    EXPECT_EQ(changed.json()["pass_score"], 75);
+    EXPECT_EQ(changed.json()["min_attendance_pct"], 80);    // untouched
+    EXPECT_EQ(changed.json()["region_code"], "62.71");      // untouched
+    EXPECT_EQ(admin->get("/api/v1/sessions/" + s).json()["delivery"]["mode"], "online");
+    EXPECT_EQ(admin->get("/api/v1/trainings/" + t).json()["title"], "Pemasaran Digital (ubah)");
+    const auto decisions = admin->get("/api/v1/trainings/" + t + "/decisions").json();
+    ASSERT_FALSE(decisions.empty());
+    EXPECT_EQ(decisions.back()["to"]["mode"], "online");
+    // What cannot change, bad values and strangers.
+    auto region = admin->patch("/api/v1/trainings/" + t, {{"region_code", "62.03"}});
+    EXPECT_EQ(region.status, 422);
+    EXPECT_EQ(region.json()["error"]["field"], "region_code");
+    EXPECT_EQ(admin->patch("/api/v1/trainings/" + t, {{"min_attendance_pct", 101}}).json()["error"]["field"], "min_attendance_pct");
+    EXPECT_EQ(admin->patch("/api/v1/trainings/" + t, json::object()).json()["error"]["code"], "empty_patch");
+    EXPECT_EQ(admin->patch("/api/v1/trainings/999999", {{"title", "x"}}).status, 404);
+    create_users("ptr", 1, "trainer");
+    ASSERT_EQ(admin->post("/api/v1/trainings/" + t + "/trainers", {{"user_id", user_id("ptr1")}}).status, 201);
+    api_client trainer(*http, login_token(*http, "ptr1", "password-ptr"));
+    EXPECT_EQ(trainer.patch("/api/v1/trainings/" + t, {{"title", "x"}}).status, 403);
+    auto audit = admin->get("/api/v1/audit").json();
+    bool found = false;
+    for (const auto& a : audit) {
+        if (a["action"] == "training.update" && a["target"] == "training:" + t) {
+            found = true;
+            EXPECT_EQ(a["detail"]["pass_score"], 75);
+        }
+    }
+    EXPECT_TRUE(found) << audit.dump();
+}
+
 // Every route of the plan, six kinds of caller, the status each must get.
 TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
     const auto training = create_training();
@@ -302,6 +340,7 @@ TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
         {"POST", "/api/v1/trainings", {{"title", "Pembukuan Koperasi"}, {"region_code", "62.71"}, {"funding_source_id", funding_id}, {"planned_mode", "online"}, {"switch_policy", "auto"}}, admin_only_create},
         {"GET", "/api/v1/trainings", nullptr, any_signed_in},
         {"GET", "/api/v1/trainings/" + t, nullptr, visible},
+        {"PATCH", "/api/v1/trainings/" + t, {{"description", "Diubah"}}, admin_only_ok},
         {"POST", "/api/v1/trainings/" + t + "/trainers", {{"user_id", user_id("ra1")}}, admin_only_ok},
         {"POST", "/api/v1/trainings/" + t + "/enrollments", {{"user_ids", {user_id("tc1")}}}, admin_only_create},
         {"GET", "/api/v1/trainings/" + t + "/enrollments", nullptr, {401, 403, 403, 200, 404, 200}},

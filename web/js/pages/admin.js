@@ -140,6 +140,30 @@ function sessionForm(tr, offset, reload) {
   return h('details', null, h('summary', null, t('add_session')), form);
 }
 
+// The settings a training may change after it was created (not its region or funding source).
+function settingsForm(tr, reload) {
+  const form = jsonForm([
+    field(t('title'), 'title', { value: tr.title }),
+    field(t('planned_mode'), 'planned_mode', { options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]) }),
+    field(t('switch_policy'), 'switch_policy', { options: [['auto', t('policy_auto')], ['approval', t('policy_approval')]] }),
+    field(t('min_attendance_pct'), 'min_attendance_pct', { type: 'number', min: 0, max: 100, value: tr.min_attendance_pct }),
+    field(t('pass_score'), 'pass_score', { type: 'number', min: 0, max: 100, value: tr.pass_score }),
+    field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
+    field(t('venue'), 'venue', { value: tr.venue || '' }),
+  ], t('save_settings'), async (v) => {
+    const number = (x) => (x === '' ? null : Number(x));
+    const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
+      ...v, min_attendance_pct: number(v.min_attendance_pct), pass_score: number(v.pass_score), room_capacity: number(v.room_capacity),
+    });
+    if (res.status === 200) reload();
+    return res;
+  });
+  form.querySelector('select[name=planned_mode]').value = tr.planned_mode;
+  form.querySelector('select[name=switch_policy]').value = tr.switch_policy;
+  form.classList.add('settings-form');
+  return h('details', null, h('summary', null, t('training_settings')), form);
+}
+
 async function trainingCard(tr, trainers, reload, offset = 420) {
   const detail = (await api('GET', `/api/v1/trainings/${tr.id}`)).data || tr;
   const decisions = (await api('GET', `/api/v1/trainings/${tr.id}/decisions`)).data || [];
@@ -181,6 +205,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     h('h4', null, t('sessions_of')),
     h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
     sessionForm(tr, offset, reload),
+    settingsForm(tr, reload),
     h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
     h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
     decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
