@@ -69,6 +69,18 @@ try {
   const addedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
   assert(addedSlides.length === 2 && addedSlides[1].body === '- **uji** jatuh', 'slides come from the text');
   assert(added.starts_at === '2030-01-10T02:00:00Z', 'the local time is the region\'s (WIB)');
+  // Changing it: the form opens filled from the session (local times, slides as text).
+  const edit = `${card} li[data-session="${added.id}"] details.session-edit`;
+  await adminPage.click(`${edit} summary`);
+  await adminPage.waitForSelector(`${edit} form`);
+  assert(await adminPage.inputValue(`${edit} input[name=starts_at]`) === '2030-01-10T09:00', 'the start shows in WIB');
+  assert((await adminPage.inputValue(`${edit} textarea[name=slides]`)).startsWith('# Pembukaan\nTujuan hari ini'), 'the slides show as text');
+  await adminPage.fill(`${edit} input[name=ends_at]`, '2030-01-10T12:30');
+  await adminPage.click(`${edit} button[type=submit]`);
+  await adminPage.waitForSelector(`${edit} form`, { state: 'detached' });  // saved: the page reloaded
+  assert((await api('GET', `/api/v1/sessions/${added.id}`)).ends_at === '2030-01-10T05:30:00Z', 'the new end is stored');
+  const changedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
+  assert(JSON.stringify(changedSlides) === JSON.stringify(addedSlides), 'the slides survive the round trip');
   // Enrollment by CSV upload: an unknown username is reported with its line, nobody is enrolled.
   await adminPage.setInputFiles(`${card} input[type=file]`, { name: 'peserta.csv', mimeType: 'text/csv',
     buffer: Buffer.from('username\npeserta01\ntidak.ada\n') });

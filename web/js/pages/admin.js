@@ -88,7 +88,7 @@ async function fundingSection(reload) {
     }));
 }
 
-function sessionLine(s, reload) {
+function sessionLine(s, offset, reload) {
   const d = s.delivery;
   const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
   const act = async (body) => {
@@ -102,7 +102,8 @@ function sessionLine(s, reload) {
     h('div', { class: 'muted' }, d.reason_i18n[language()] || d.reason),
     d.status === 'pending_approval' ? h('div', { class: 'actions approval' }, reason,
       h('button', { type: 'button', class: 'approve', onclick: () => act({ mode: d.recommended_mode || 'online' }) }, t('approve_online')),
-      h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null);
+      h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null,
+    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload) : null);
 }
 
 // Slides from text: each "# Title" line starts a slide, the lines under it are its Markdown body.
@@ -123,21 +124,58 @@ function offsetText(minutes) {
   return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
 }
 
-function sessionForm(tr, offset, reload) {
-  const form = jsonForm([
-    field(t('title'), 'title'),
-    field(t('starts_at'), 'starts_at', { type: 'datetime-local' }),
-    field(t('ends_at'), 'ends_at', { type: 'datetime-local' }),
+// The slides as the form writes them: "# Title" lines, each followed by its Markdown body.
+function slidesToText(slides) {
+  return (slides || []).map((s) => (s.body ? `# ${s.title}\n${s.body}` : `# ${s.title}`)).join('\n');
+}
+
+// A UTC instant as the value of a datetime-local input in the training region's offset.
+function localInput(iso, offset) {
+  return new Date(Date.parse(iso) + offset * 60000).toISOString().slice(0, 16);
+}
+
+// The session form: empty to add a session (POST), filled to change one (PATCH).
+function sessionFields(values = {}) {
+  return [
+    field(t('title'), 'title', { value: values.title ?? '' }),
+    field(t('starts_at'), 'starts_at', { type: 'datetime-local', value: values.starts_at ?? '' }),
+    field(t('ends_at'), 'ends_at', { type: 'datetime-local', value: values.ends_at ?? '' }),
     field(t('slides'), 'slides', { multiline: true, rows: 5, placeholder: t('slides_hint') }),
-  ], t('add_session'), async (v) => {
-    const when = (local) => (local ? `${local}:00${offsetText(offset)}` : '');
-    const res = await api('POST', `/api/v1/trainings/${tr.id}/sessions`,
-      { title: v.title, starts_at: when(v.starts_at), ends_at: when(v.ends_at), slides: slidesFromText(v.slides) });
+  ];
+}
+
+function sessionBody(v, offset) {
+  const when = (local) => (local ? `${local}:00${offsetText(offset)}` : '');
+  return { title: v.title, starts_at: when(v.starts_at), ends_at: when(v.ends_at), slides: slidesFromText(v.slides) };
+}
+
+function sessionForm(tr, offset, reload) {
+  const form = jsonForm(sessionFields(), t('add_session'), async (v) => {
+    const res = await api('POST', `/api/v1/trainings/${tr.id}/sessions`, sessionBody(v, offset));
     if (res.status === 201) reload();
     return res;
   });
   form.classList.add('session-form');
   return h('details', null, h('summary', null, t('add_session')), form);
+}
+
+// Changing a session that has not started: the form is filled from the session when opened.
+function sessionEditor(s, offset, reload) {
+  const box = h('details', { class: 'session-edit' }, h('summary', null, t('edit_session')));
+  box.addEventListener('toggle', async () => {
+    if (!box.open || box.querySelector('form')) return;
+    const full = (await api('GET', `/api/v1/sessions/${s.id}`)).data || s;
+    const form = jsonForm(sessionFields({ title: full.title, starts_at: localInput(full.starts_at, offset), ends_at: localInput(full.ends_at, offset) }),
+      t('save'), async (v) => {
+        const res = await api('PATCH', `/api/v1/sessions/${s.id}`, sessionBody(v, offset));
+        if (res.status === 200) reload();
+        return res;
+      });
+    form.querySelector('textarea[name=slides]').value = slidesToText(full.slides);
+    form.classList.add('session-edit-form');
+    box.append(form);
+  });
+  return box;
 }
 
 // The settings a training may change after it was created (not its region or funding source).
@@ -203,7 +241,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`),
     h('p', { class: 'trainers' }, h('span', { class: 'muted' }, `${t('trainers')}: `), trainerChips.length ? trainerChips : t('none')),
     h('h4', null, t('sessions_of')),
-    h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, reload))),
+    h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, offset, reload))),
     sessionForm(tr, offset, reload),
     settingsForm(tr, reload),
     h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
