@@ -151,6 +151,21 @@ try {
   await trainer.fill('.question-editor input[name=correct]', '1');
   await trainer.click('.quiz-form button[type=submit]');
   await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label'));
+  // Changing it: the builder opens filled in (the right answer as typed on screen), and a
+  // change keeps what the builder does not show.
+  const quick = (await api('GET', `/api/v1/trainings/${packaging.id}/quizzes`)).items.find((q) => q.title === 'Kuis cepat label');
+  await trainer.click(`.quiz-list li[data-quiz="${quick.id}"] button.edit-quiz`);
+  await trainer.waitForFunction(() => document.querySelector('.quiz-form input[name=title]').value === 'Kuis cepat label');
+  assert(await trainer.inputValue('.question-editor input[name=correct]') === '1', 'the right answer shows as option 1');
+  assert(await trainer.inputValue('.question-editor textarea[name=options]') === 'Nama produk\nWarna favorit', 'the options show');
+  await trainer.fill('.quiz-form input[name=title]', 'Kuis cepat label (ubah)');
+  await trainer.click('.quiz-form button[type=submit]');
+  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label (ubah)'));
+  const changedQuiz = await api('GET', `/api/v1/quizzes/${quick.id}`);
+  assert(changedQuiz.kind === 'pre_test' && changedQuiz.questions.length === 1 && changedQuiz.questions[0].correct === 0,
+    `the quiz kept its kind and answer: ${JSON.stringify(changedQuiz)}`);
+  await trainer.click(`.quiz-list li[data-quiz="${quick.id}"] button.copy-quiz`);
+  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label (ubah) (salinan)'));
   await trainer.click('a[href="#/"]');
   await trainer.click(`[data-session="${session.id}"] button`);
   await trainer.waitForSelector('#conn[data-state="online"]');
