@@ -47,6 +47,7 @@ struct room_slot : std::enable_shared_from_this<room_slot> {
 struct socket_entry {
     std::weak_ptr<live_participant> participant;
     std::int64_t user_id = 0;
+    std::int64_t training_id = 0;
     std::string token_hash;
     protocol::unix_seconds deadline = 0;
 };
@@ -173,7 +174,7 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
     std::shared_ptr<live_participant> replaced;
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->sockets[p.get()] = socket_entry{p, a.member.user_id, a.token_hash, a.deadline};
+        impl_->sockets[p.get()] = socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
         auto& mine = impl_->by_user[a.member.user_id];
         mine.push_back(p.get());
         if (mine.size() > impl_->sockets_per_user) {
@@ -265,6 +266,21 @@ void live_hub::close_token(const std::string& token_hash) {
         }
     }
     for (auto& p : targets) p->close(close_signed_out, "signed out");
+}
+
+void live_hub::close_member(std::int64_t training_id, std::int64_t user_id) {
+    std::vector<std::shared_ptr<live_participant>> targets;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (auto mine = impl_->by_user.find(user_id); mine != impl_->by_user.end()) {
+            for (auto* raw : mine->second) {
+                auto it = impl_->sockets.find(raw);
+                if (it == impl_->sockets.end() || it->second.training_id != training_id) continue;
+                if (auto p = it->second.participant.lock()) targets.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& p : targets) p->close(close_removed, "no longer part of this training");
 }
 
 void live_hub::shutdown() {

@@ -69,6 +69,8 @@ public:
     void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text);
     // Closes the sockets of a login session (logout) with 4001.
     void close_token(const std::string& token_hash);
+    // Closes a user's sockets in the training's rooms with 4003 (withdrawn or unassigned).
+    void close_member(std::int64_t training_id, std::int64_t user_id);
     // A check-in or mark was stored for a trainee of a live session (see live_room).
     void update_evidence(std::int64_t session_id, std::int64_t user_id,
                          std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark);

@@ -9,6 +9,7 @@
 #include "server/app.hpp"
 #include "server/delivery_policy.hpp"
 #include "server/delivery_service.hpp"
+#include "server/live_hub.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/users_repo.hpp"
 
@@ -283,6 +284,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
             return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
         });
         publish(ev);
+        if (s.live) s.live->close_member(training_id, user_id);
         return no_content();
     });
 
@@ -372,6 +374,7 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
                   return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
               });
               publish(ev);
+              if (s.live) s.live->close_member(training_id, user_id);
               return no_content();
           });
 

@@ -304,6 +304,24 @@ TEST_F(LiveIdle, PingsASilentClientAndDropsOneThatNeverAnswers) {
     EXPECT_GE(silent->pings, 1u);
 }
 
+TEST_F(Live, WithdrawingATraineeOrEndingATrainersAssignmentClosesTheirSockets) {
+    start();
+    auto withdrawn = connect(trainee_token(14));
+    ASSERT_TRUE(withdrawn->next_of("welcome"));
+    auto staying = connect(trainee_token(15));
+    ASSERT_TRUE(staying->next_of("welcome"));
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    auto trainee_id = admin->get("/api/v1/users?q=siswa14").json()[0]["id"].get<std::int64_t>();
+    ASSERT_EQ(admin->del(training_path() + "/enrollments/" + std::to_string(trainee_id)).status, 204);
+    EXPECT_EQ(withdrawn->wait_closed(std::chrono::seconds(1)), 4003);
+    EXPECT_EQ(connect(trainee_token(14))->status(), 404);  // and cannot come back
+    auto trainer_id = admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"].get<std::int64_t>();
+    ASSERT_EQ(admin->del(training_path() + "/trainers/" + std::to_string(trainer_id)).status, 204);
+    EXPECT_EQ(t->wait_closed(std::chrono::seconds(1)), 4003);
+    EXPECT_TRUE(staying->open());
+}
+
 // Two live sockets per user: a third replaces the oldest.
 class LiveCap : public Live {
 protected:

@@ -48,8 +48,8 @@ export class LiveClient {
       if (this.ws !== ws) return;
       this.ws = null;
       // 4009: a newer tab or device of the same user took this connection's place; reconnecting
-      // would only take it back and start a tug of war.
-      const final = { 1000: 'ended', 4001: 'signed_out', 4009: 'replaced' }[event.code];
+      // would only take it back and start a tug of war. 4003: withdrawn or unassigned.
+      const final = { 1000: 'ended', 4001: 'signed_out', 4003: 'removed', 4009: 'replaced' }[event.code];
       if (final || this.stopped) {
         this.onState(final ?? 'ended');
         this.stop();
