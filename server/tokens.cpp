@@ -42,16 +42,22 @@ std::string random_code(std::size_t chars) {
     return out;
 }
 
-std::string sha256_base64(std::string_view data) {
+namespace {
+std::string digest_base64(std::string_view data, const EVP_MD* md) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr) != 1) {
-        throw std::runtime_error("SHA-256 failed");
+    if (EVP_Digest(data.data(), data.size(), digest, &len, md, nullptr) != 1) {
+        throw std::runtime_error("digest failed");
     }
     unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
     const int n = EVP_EncodeBlock(out, digest, static_cast<int>(len));
     return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
 }
+}  // namespace
+
+std::string sha256_base64(std::string_view data) { return digest_base64(data, EVP_sha256()); }
+
+std::string sha1_base64(std::string_view data) { return digest_base64(data, EVP_sha1()); }
 
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];

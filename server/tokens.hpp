@@ -13,6 +13,8 @@ std::string random_token(std::size_t bytes);
 std::string random_code(std::size_t chars);
 // Standard base64 of the SHA-256 digest (for CSP hash sources).
 std::string sha256_base64(std::string_view data);
+// Standard base64 of the SHA-1 digest (the WebSocket accept key; not for security).
+std::string sha1_base64(std::string_view data);
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison of equal-length strings (false when lengths differ).

@@ -1,11 +1,9 @@
 #include "server/websocket_frame.hpp"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
-#include <stdexcept>
 
 #include "protocol/validate.hpp"
+#include "server/tokens.hpp"
 
 namespace daring::server {
 
@@ -51,14 +49,7 @@ std::optional<ws_handshake_problem> check_ws_handshake(std::string_view version,
 std::string ws_accept_key(std::string_view key) {
     std::string input(trim_spaces(key));
     input += ws_guid;
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (EVP_Digest(input.data(), input.size(), digest, &len, EVP_sha1(), nullptr) != 1) {
-        throw std::runtime_error("SHA-1 failed");
-    }
-    unsigned char out[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
-    const int n = EVP_EncodeBlock(out, digest, static_cast<int>(len));
-    return std::string(reinterpret_cast<const char*>(out), static_cast<std::size_t>(n));
+    return sha1_base64(input);
 }
 
 std::string ws_accept_response(std::string_view key) {

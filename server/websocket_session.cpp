@@ -73,14 +73,12 @@ struct live_socket_registry::impl {
         s->next = head;
         if (head) head->prev = s;
         head = s;
-        ++count;
     }
     void unlink(ws_link* s) {
         std::lock_guard lock(mutex);
         if (s->prev) s->prev->next = s->next;
         if (s->next) s->next->prev = s->prev;
         if (head == s) head = s->next;
-        --count;
     }
     void sweep() {
         const auto now = now_seconds();
@@ -102,9 +100,8 @@ struct live_socket_registry::impl {
     asio::steady_timer timer;
     const std::int64_t idle_timeout;  // seconds
     std::atomic<bool> stopped{false};
-    mutable std::mutex mutex;  // guards head, count and every linked socket's prev/next
+    std::mutex mutex;  // guards head and every linked socket's prev/next
     ws_link* head = nullptr;
-    std::size_t count = 0;
 };
 
 live_socket_registry::live_socket_registry(asio::io_context& ioc, std::chrono::seconds idle_timeout)
@@ -116,11 +113,6 @@ void live_socket_registry::start() { impl_->schedule(impl_); }
 void live_socket_registry::stop() {
     impl_->stopped = true;
     impl_->timer.cancel();
-}
-
-std::size_t live_socket_registry::size() const {
-    std::lock_guard lock(impl_->mutex);
-    return impl_->count;
 }
 
 namespace {
@@ -208,7 +200,6 @@ public:
     }
 
 private:
-    Stream& stream() { return stream_; }
     tcp::socket& socket() {
         if constexpr (plain) {
             return stream_;

@@ -40,7 +40,6 @@ public:
     ~live_socket_registry();
     void start();
     void stop();
-    std::size_t size() const;
 
     struct impl;
     const std::shared_ptr<impl>& shared() const { return impl_; }
