@@ -99,6 +99,25 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         if (!listener) return;
         for (const auto& change : ev.changes) listener->delivery_changed(change);
     };
+    // Ends a trainee's enrollment or a trainer's assignment (`remove` returns false when there
+    // was none: 404 `missing`). Both count towards a gathering, so the sessions are re-decided;
+    // the user's live sockets in the training close with 4003.
+    using remover = std::function<bool(connection&, std::int64_t training_id, std::int64_t user_id, unix_seconds now)>;
+    auto end_membership = [&s, publish](request_context& ctx, const char* action, const char* missing,
+                                        const char* missing_message, const remover& remove) {
+        const auto training_id = ctx.params.integer("id");
+        const auto user_id = ctx.params.integer("user_id");
+        const auto now = s.clk.now();
+        auto ev = s.db.write([&](connection& c) {
+            if (!storage::find_training(c, training_id)) throw http_error(404, "not_found", "No such training");
+            if (!remove(c, training_id, user_id, now)) throw http_error(404, missing, missing_message);
+            ctx.audit(c, action, "training:" + std::to_string(training_id), {{"user_id", user_id}});
+            return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
+        });
+        publish(ev);
+        if (s.live) s.live->close_member(training_id, user_id);
+        return no_content();
+    };
 
     // ---- regions and restrictions
     r.add("GET", "/api/v1/regions", access::signed_in(), [&s](request_context&) {
@@ -270,22 +289,11 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
         return json_response(added ? 201 : 200, {{"training_id", training_id}, {"user_id", *user_id}, {"assigned", true}});
     });
 
-    r.add("DELETE", "/api/v1/trainings/{id:int}/trainers/{user_id:int}", admin_only, [&s, publish](request_context& ctx) {
-        const auto training_id = ctx.params.integer("id");
-        const auto user_id = ctx.params.integer("user_id");
-        const auto now = s.clk.now();
-        auto ev = s.db.write([&](connection& c) {
-            if (!storage::find_training(c, training_id)) throw http_error(404, "not_found", "No such training");
-            if (!storage::unassign_trainer(c, training_id, user_id)) {
-                throw http_error(404, "not_assigned", "That user is not assigned to this training");
-            }
-            ctx.audit(c, "training.unassign_trainer", "training:" + std::to_string(training_id), {{"user_id", user_id}});
-            // Trainers count towards a gathering: the sessions may fit a restriction now.
-            return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
-        });
-        publish(ev);
-        if (s.live) s.live->close_member(training_id, user_id);
-        return no_content();
+    r.add("DELETE", "/api/v1/trainings/{id:int}/trainers/{user_id:int}", admin_only, [end_membership](request_context& ctx) {
+        return end_membership(ctx, "training.unassign_trainer", "not_assigned", "That user is not assigned to this training",
+                              [](connection& c, std::int64_t training, std::int64_t user, unix_seconds) {
+                                  return storage::unassign_trainer(c, training, user);
+                              });
     });
 
     r.add(
@@ -361,21 +369,8 @@ void add_plan_routes(router& r, services& s, delivery_listener*& listener) {
           });
 
     r.add("DELETE", "/api/v1/trainings/{id:int}/enrollments/{user_id:int}", admin_only,
-          [&s, publish](request_context& ctx) {
-              const auto training_id = ctx.params.integer("id");
-              const auto user_id = ctx.params.integer("user_id");
-              const auto now = s.clk.now();
-              auto ev = s.db.write([&](connection& c) {
-                  if (!storage::find_training(c, training_id)) throw http_error(404, "not_found", "No such training");
-                  if (!storage::withdraw(c, training_id, user_id, now)) {
-                      throw http_error(404, "not_enrolled", "That user is not enrolled");
-                  }
-                  ctx.audit(c, "training.withdraw", "training:" + std::to_string(training_id), {{"user_id", user_id}});
-                  return reevaluate(c, {std::nullopt, training_id, std::nullopt, now}, now);
-              });
-              publish(ev);
-              if (s.live) s.live->close_member(training_id, user_id);
-              return no_content();
+          [end_membership](request_context& ctx) {
+              return end_membership(ctx, "training.withdraw", "not_enrolled", "That user is not enrolled", storage::withdraw);
           });
 
     // ---- sessions
