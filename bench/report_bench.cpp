@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "server/reports.hpp"
+#include "server/reports/reports.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"

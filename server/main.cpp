@@ -1,3 +1,3 @@
-#include "server/cli.hpp"
+#include "server/app/cli.hpp"
 
 int main(int argc, char* argv[]) { return daring::server::run_main(argc, argv); }

@@ -1,0 +1,86 @@
+#pragma once
+// What every handler works with: the services of the process (database, clock, hashing,
+// authentication, metrics, the live rooms) and the request in hand with its caller.
+// Handlers run on the worker pool: they may block on the database and password hashing.
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/http/http_types.hpp"
+#include "server/http/metrics.hpp"
+#include "server/http/router.hpp"
+#include "server/services/auth_service.hpp"
+#include "server/services/clock.hpp"
+#include "server/services/password_hasher.hpp"
+#include "storage/database.hpp"
+
+namespace daring::server {
+
+class live_hub;
+
+struct app_options {
+    std::string web_root = "web";
+    std::vector<std::string> allowed_origins;
+    // Attendance thresholds in force (stored on each session when it goes live).
+    int present_pct = 75;
+    int late_after_s = 15 * 60;
+    int presence_flush_s = 5;  // seconds between flushes of coalesced heartbeats
+    std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";
+    std::string certificate_prefix = "DKUKM-KT";
+    std::string public_url;  // empty: the origin of each request
+};
+
+// The live rooms, once the transport has attached them. Set before the first request and
+// cleared after the last one (by the transport); read from any worker thread. Null while no
+// transport runs (tests of the application alone), so callers check it.
+class live_link {
+public:
+    live_hub* get() const { return hub_.load(std::memory_order_acquire); }
+    void set(live_hub* hub) { hub_.store(hub, std::memory_order_release); }
+    explicit operator bool() const { return get() != nullptr; }
+    live_hub* operator->() const { return get(); }
+
+private:
+    std::atomic<live_hub*> hub_{nullptr};
+};
+
+// Everything a handler may use. Owned by app; shared by reference.
+struct services {
+    storage::database& db;
+    live_link& live;
+    const clock& clk;
+    const password_hasher& hasher;
+    auth_service& auth;
+    metrics& stats;
+    const app_options& options;
+};
+
+// The origin people reach the server at: --public-url, else the request's own.
+std::string public_origin(const services& s, const http_request& req);
+
+struct request_context {
+    const http_request& req;
+    route_params params;
+    std::optional<storage::auth_session> session;
+    services& svc;
+
+    bool signed_in() const { return session.has_value(); }
+    const protocol::user& user() const { return session->user; }
+    // The body as a JSON object: 415 unless Content-Type is JSON, 400 when malformed or too
+    // deep.
+    protocol::json json_body() const;
+    // Appends an audit row (inside the caller's write job).
+    void audit(storage::connection& c, std::string action, std::string target,
+               const protocol::json& detail = protocol::json::object()) const;
+};
+
+// The token a request carries: "Authorization: Bearer" first, else the session cookie.
+struct presented_token {
+    std::string token;
+    bool via_cookie = false;
+};
+presented_token token_of(const http_request& req);
+
+}  // namespace daring::server

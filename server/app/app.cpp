@@ -1,0 +1,181 @@
+#include "server/app/app.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "server/services/delivery_service.hpp"
+#include "server/api/routes.hpp"
+#include "server/live/live_hub.hpp"
+#include "server/live/presence_recorder.hpp"
+#include "server/live/quiz_recorder.hpp"
+#include "storage/attendance_repo.hpp"
+#include "storage/plan_repo.hpp"
+#include "server/services/tokens.hpp"
+#include "storage/audit_repo.hpp"
+
+namespace daring::server {
+
+app::app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
+         app_options options)
+    : options_(std::move(options)),
+      auth_(db, clk, hasher),
+      services_{db, live_, clk, hasher, auth_, stats, options_},
+      static_(options_.web_root) {
+    add_system_routes(router_, services_);
+    add_auth_routes(router_, services_);
+    add_user_routes(router_, services_);
+    add_plan_routes(router_, services_);
+    add_live_routes(router_, services_);
+    const auto secret = db.write([](storage::connection& c) {
+        return storage::server_secret(c, "checkin_code", random_token(32));
+    });
+    add_attendance_routes(router_, services_, secret);
+    add_quiz_routes(router_, services_);
+    add_report_routes(router_, services_);
+    presence_ = std::make_unique<presence_recorder>(db, stats);
+    quizzes_ = std::make_unique<quiz_recorder>(db);
+}
+
+void app::attach_live(live_hub* hub) {
+    live_.set(hub);
+    if (!hub) {
+        presence_->flush();  // the last heartbeats before the writer stops
+        return;
+    }
+    hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
+    hub->set_quiz_sink(quizzes_.get());
+    hub->on_quiz_requested = [this](std::int64_t session_id, std::int64_t training_id,
+                                    const live_room::quiz_request& request,
+                                    std::function<void(live_hub::quiz_opening)> reply) {
+        quizzes_->open(session_id, training_id, request, services_.clk.now(), std::move(reply));
+    };
+    hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
+        // On a room strand: persist without blocking, then end the room.
+        const auto now = services_.clk.now();
+        services_.db.submit(
+            [session_id, user_id, now](storage::connection& c) {
+                if (storage::end_session(c, session_id, user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
+                    storage::audit_entry e;
+                    if (user_id) e.actor_id = user_id;
+                    e.action = "session.end";
+                    e.target = "session:" + std::to_string(session_id);
+                    e.detail = "{\"via\":\"live\"}";
+                    e.at = now;
+                    storage::insert_audit(c, e);
+                }
+            },
+            [this, session_id](std::exception_ptr e) {
+                if (e) {
+                    spdlog::error("ending session {} from the live room failed", session_id);
+                    return;
+                }
+                if (live_) live_->end(session_id);
+            });
+    };
+}
+
+void app::reevaluate_all() {
+    const auto now = services_.clk.now();
+    auto ev = services_.db.write([&](storage::connection& c) {
+        return reevaluate(c, {std::nullopt, std::nullopt, std::nullopt, now}, now);
+    });
+    if (!ev.changes.empty()) spdlog::info("delivery policy changed {} sessions", ev.changes.size());
+    if (live_) {
+        for (const auto& change : ev.changes) live_->delivery_changed(change);
+    }
+}
+
+app::~app() = default;
+
+std::variant<live_admission, http_response> app::admit_live(const http_request& req) noexcept {
+    return server::admit_live(services_, req);
+}
+
+std::size_t app::body_limit(const std::string& method, const std::string& path) const {
+    return router_.body_limit(method, path);
+}
+
+void app::housekeeping() {
+    try {
+        reevaluate_all();
+        int n = auth_.purge_expired();
+        if (n > 0) spdlog::info("purged {} expired login sessions", n);
+    } catch (const std::exception& e) {
+        spdlog::error("housekeeping failed: {}", e.what());
+    }
+}
+
+namespace {
+bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+}  // namespace
+
+http_response app::dispatch(const http_request& req) {
+    auto m = router_.find(req.method, req.path);
+    if (m.result == router::match::kind::method_not_allowed) {
+        auto r = error_response(405, "method_not_allowed",
+                                req.method + " is not allowed here; use " + m.allowed);
+        r.set_header("Allow", m.allowed);
+        r.route_label = "unmatched";
+        return r;
+    }
+    if (m.result == router::match::kind::not_found) {
+        const bool api = req.path.starts_with("/api/");
+        if (!api && (req.method == "GET" || req.method == "HEAD")) {
+            auto r = static_.serve(req);
+            r.route_label = "static";
+            return r;
+        }
+        auto r = error_response(404, "not_found", "No such resource");
+        r.route_label = "unmatched";
+        return r;
+    }
+
+    request_context ctx{req, std::move(m.params), std::nullopt, services_};
+    auto presented = token_of(req);
+    if (!presented.token.empty()) ctx.session = auth_.authenticate(presented.token);
+    if (!m.rule->is_public()) {
+        if (!ctx.session) {
+            throw http_error(401, "unauthenticated", "Sign in first");
+        }
+        if (!m.rule->allows(ctx.session->user.user_role)) {
+            throw http_error(403, "forbidden", "Your role may not do this");
+        }
+    }
+    if (ctx.session && presented.via_cookie && !is_safe_method(req.method)) {
+        auto csrf = req.header("x-csrf-token");
+        if (!equal_constant_time(csrf, ctx.session->csrf_token)) {
+            throw http_error(403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
+        }
+    }
+    return (*m.h)(ctx);
+}
+
+http_response app::handle(const http_request& req) noexcept {
+    http_response res;
+    try {
+        res = dispatch(req);
+    } catch (const http_error& e) {
+        res = error_response(e.status, e.error);
+        for (const auto& [n, v] : e.headers) res.set_header(n, v);
+    } catch (const storage::conflict_error& e) {
+        res = error_response(409, "conflict", e.what(), e.field);
+    } catch (const storage::constraint_error& e) {
+        res = error_response(422, "constraint_failed", "The change refers to something that does not exist");
+    } catch (const storage::overloaded_error& e) {
+        res = error_response(503, "overloaded", e.what());
+        res.set_header("Retry-After", "1");
+    } catch (const std::exception& e) {
+        spdlog::error("unhandled error on {} {}: {}", req.method, req.path, e.what());
+        res = error_response(500, "internal_error", "Something went wrong on our side");
+    } catch (...) {
+        spdlog::error("unhandled non-standard exception on {} {}", req.method, req.path);
+        res = error_response(500, "internal_error", "Something went wrong on our side");
+    }
+    if (res.route_label.empty()) {
+        auto m = router_.find(req.method, req.path);
+        res.route_label = m.pattern ? *m.pattern : "unmatched";
+    }
+    res.set_header("X-Content-Type-Options", "nosniff");
+    return res;
+}
+
+}  // namespace daring::server

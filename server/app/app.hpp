@@ -1,0 +1,56 @@
+#pragma once
+// The application behind the transport: routes, authentication, the error boundary.
+// handle() runs on the worker pool (it may block on the database and password hashing).
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "server/api/context.hpp"
+#include "server/net/application.hpp"
+#include "server/net/static_files.hpp"
+#include "storage/database.hpp"
+
+namespace daring::server {
+
+class presence_recorder;
+class quiz_recorder;
+
+class app final : public application {
+public:
+    app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
+        app_options options);
+    ~app() override;
+
+    // Never throws: unexpected exceptions become a logged 500.
+    http_response handle(const http_request& req) noexcept override;
+    std::size_t body_limit(const std::string& method, const std::string& path) const override;
+    // Periodic chores (expired sessions); called on the worker pool.
+    void housekeeping() override;
+
+    auth_service& auth() { return auth_; }
+    // Connects the live rooms (set before serving): start/end, logout and delivery changes
+    // reach them, and end_session over a socket is persisted here.
+    void attach_live(live_hub* hub) override;
+    // Decides whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the
+    // admission, or the HTTP error to answer instead. Runs on the worker pool.
+    std::variant<live_admission, http_response> admit_live(const http_request& req) noexcept override;
+    // Re-applies the delivery policy to every session that has not started (startup, timer).
+    void reevaluate_all();
+    router& routes() { return router_; }
+
+private:
+    http_response dispatch(const http_request& req);
+
+    app_options options_;
+    auth_service auth_;
+    live_link live_;
+    services services_;
+    router router_;
+    static_files static_;
+    std::unique_ptr<presence_recorder> presence_;
+    std::unique_ptr<quiz_recorder> quizzes_;
+};
+
+}  // namespace daring::server

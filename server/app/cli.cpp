@@ -1,0 +1,125 @@
+#include "server/app/cli.hpp"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "server/app/app.hpp"
+#include "server/app/config.hpp"
+#include "server/app/demo_seed.hpp"
+#include "server/net/http_server.hpp"
+#include "server/services/tokens.hpp"
+#include "storage/users_repo.hpp"
+
+namespace daring::server {
+
+namespace {
+
+void setup_logging() {
+    auto logger = spdlog::stderr_color_mt("daring");
+    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+    spdlog::set_default_logger(logger);
+    spdlog::flush_on(spdlog::level::info);
+}
+
+// DARING_ADMIN_PASSWORD creates `admin` when missing; a database without any admin gets one with
+// a random password, printed once.
+void bootstrap_admin(storage::database& db, const password_hasher& hasher, const clock& clk) {
+    const char* env = std::getenv("DARING_ADMIN_PASSWORD");
+    std::string password = env ? env : "";
+    if (!password.empty() && (password.size() < protocol::password_min_length ||
+                              password.size() > protocol::password_max_length)) {
+        throw std::runtime_error("DARING_ADMIN_PASSWORD must be 8 to 128 characters");
+    }
+    const bool admin_exists = db.read([](storage::connection& c) { return storage::username_exists(c, "admin"); });
+    const bool any_admin = db.read([](storage::connection& c) { return storage::any_admin(c); });
+    if (admin_exists || (password.empty() && any_admin)) return;
+    const bool generated = password.empty();
+    if (generated) password = random_token(12);
+    const auto hash = hasher.hash(password);
+    protocol::new_user admin{"admin", password, "Administrator", protocol::role::admin, {}};
+    db.write([&](storage::connection& c) { storage::insert_user(c, admin, hash, clk.now()); });
+    if (generated) {
+        std::printf("created user 'admin' with password %s (shown once; change it)\n", password.c_str());
+    } else {
+        spdlog::info("created user 'admin' from DARING_ADMIN_PASSWORD");
+    }
+}
+
+void remove_database_files(const std::string& path) {
+    std::error_code ec;
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
+}
+
+}  // namespace
+
+int run_main(int argc, const char* const argv[]) {
+    auto parsed = parse_command_line(argc, argv);
+    if (!parsed.cfg) {
+        std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
+        return parsed.exit_code;
+    }
+    const config& cfg = *parsed.cfg;
+    setup_logging();
+    try {
+        if (cfg.command == "demo") remove_database_files(cfg.db_path);
+        storage::database_options db_options;
+        db_options.path = cfg.db_path;
+        storage::database db(db_options);
+        std::unique_ptr<clock> clock_owner;
+        if (cfg.clock_file.empty()) {
+            clock_owner = std::make_unique<system_clock>();
+        } else {
+            spdlog::warn("time comes from {} (--test-clock-file, for tests only)", cfg.clock_file);
+            clock_owner = std::make_unique<file_clock>(cfg.clock_file);
+        }
+        const clock& clk = *clock_owner;
+        password_hasher hasher;
+        metrics stats;
+        db.on_commit([&stats](const storage::commit_stats& s) {
+            stats.record_commit(std::chrono::duration<double>(s.latency).count(), s.batch_size);
+        });
+
+        if (cfg.command == "demo") {
+            const char* env = std::getenv("DARING_ADMIN_PASSWORD");
+            auto logins = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring");
+            std::printf("Daring demo database: %s\nDemo logins (username / password):\n",
+                        cfg.db_path.c_str());
+            for (const auto& l : logins) {
+                std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(), l.password.c_str());
+            }
+        } else {
+            bootstrap_admin(db, hasher, clk);
+        }
+
+        app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct, cfg.late_after_minutes * 60,
+                                                      cfg.presence_flush_s, cfg.office_name, cfg.certificate_prefix,
+                                                      cfg.public_url});
+        application.reevaluate_all();  // restrictions that took effect while the server was down
+        server_options options;
+        options.host = cfg.host;
+        options.port = cfg.port;
+        options.tls_cert = cfg.tls_cert;
+        options.tls_key = cfg.tls_key;
+        options.threads = cfg.threads;
+        options.limits.max_connections = cfg.max_connections;
+        options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+        options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+        options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);
+        options.limits.live_sockets_per_user = cfg.live_sockets_per_user;
+        http_server server(application, stats, clk, options);
+        server.run();
+        db.stop();
+        spdlog::info("stopped");
+        return 0;
+    } catch (const std::exception& e) {
+        spdlog::critical("{}", e.what());
+        return 1;
+    }
+}
+
+}  // namespace daring::server

@@ -1,0 +1,22 @@
+#pragma once
+// The seeded demo: realistic Central Kalimantan data for `daring demo`.
+#include <string>
+#include <vector>
+
+#include "server/services/clock.hpp"
+#include "server/services/password_hasher.hpp"
+#include "storage/database.hpp"
+
+namespace daring::server {
+
+struct demo_login {
+    std::string role;
+    std::string username;
+    std::string password;
+};
+
+// Seeds an empty database; returns the logins to print.
+std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& hasher,
+                                  const clock& clk, const std::string& admin_password);
+
+}  // namespace daring::server

@@ -1,0 +1,335 @@
+#include "server/live/live_hub.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+namespace daring::server {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// Events wait up to `gather_window` for more before they go out, so a burst (several slides, a
+// slide and a chat) reaches each client in one write. The window costs each event at most 1 ms.
+constexpr auto gather_window = std::chrono::milliseconds(1);
+
+struct room_slot : std::enable_shared_from_this<room_slot> {
+    explicit room_slot(asio::io_context& ioc, live_room r)
+        : strand(asio::make_strand(ioc)), room(std::move(r)), flush_timer(strand) {
+        room.set_deferred_delivery(true);
+    }
+    asio::strand<asio::io_context::executor_type> strand;
+    live_room room;  // everything here is touched only on `strand`
+    asio::steady_timer flush_timer;
+    bool flush_armed = false;
+
+    // After any room operation: deliver what it produced, now or after a short gathering window.
+    void settle() {
+        if (!room.has_pending() || flush_armed) return;
+        flush_armed = true;
+        flush_timer.expires_after(gather_window);
+        flush_timer.async_wait([self = shared_from_this()](const boost::system::error_code&) {
+            self->flush_armed = false;
+            self->room.flush();
+        });
+    }
+};
+
+struct socket_entry {
+    std::weak_ptr<live_participant> participant;
+    std::int64_t user_id = 0;
+    std::int64_t training_id = 0;
+    std::string token_hash;
+    protocol::unix_seconds deadline = 0;
+};
+
+std::uint64_t first_seq_now() {
+    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::system_clock::now().time_since_epoch())
+                                          .count());
+}
+
+}  // namespace
+
+struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
+    impl(asio::io_context& io, const clock& c) : ioc(io), clk(c), timer(io) {}
+
+    asio::io_context& ioc;
+    const clock& clk;
+    asio::steady_timer timer;
+
+    mutable std::mutex mutex;  // guards rooms, sockets, stopping
+    std::map<std::int64_t, std::shared_ptr<room_slot>> rooms;
+    std::unordered_map<live_participant*, socket_entry> sockets;
+    // Each user's sockets, oldest first (at most sockets_per_user).
+    std::unordered_map<std::int64_t, std::vector<live_participant*>> by_user;
+    std::size_t sockets_per_user = default_live_sockets_per_user;
+    bool stopping = false;
+    live_hub* owner = nullptr;
+    presence_sink* sink = nullptr;  // set before start
+    quiz_sink* quizzes = nullptr;
+    int flush_every = 5;
+    int ticks = 0;  // quarter seconds
+
+    std::shared_ptr<room_slot> find(std::int64_t id) {
+        std::lock_guard lock(mutex);
+        auto it = rooms.find(id);
+        return it == rooms.end() ? nullptr : it->second;
+    }
+
+    std::shared_ptr<room_slot> find_or_create(const room_info& info) {
+        std::lock_guard lock(mutex);
+        if (stopping) return nullptr;
+        auto& slot = rooms[info.session_id];
+        if (!slot) {
+            slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
+            slot->room.set_presence_sink(sink);
+            slot->room.set_quiz_sink(quizzes);
+        }
+        return slot;
+    }
+
+    // Every quarter second: quiz tallies. Every fourth: presence, attendance, quiz deadlines,
+    // login expiry, and every flush_every seconds the presence flush.
+    void tick() {
+        timer.expires_after(std::chrono::milliseconds(250));
+        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+            if (ec) return;
+            const bool full = ++self->ticks % 4 == 0;
+            const auto now = self->clk.now();
+            std::vector<std::shared_ptr<room_slot>> all;
+            std::vector<std::shared_ptr<live_participant>> expired;
+            {
+                std::lock_guard lock(self->mutex);
+                if (self->stopping) return;
+                for (auto& [id, slot] : self->rooms) all.push_back(slot);
+                if (full) {
+                    for (auto& [raw, entry] : self->sockets) {
+                        if (entry.deadline <= now) {
+                            if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
+                        }
+                    }
+                }
+            }
+            for (auto& slot : all) {
+                asio::post(slot->strand, [slot, now, full] {
+                    if (full) slot->room.tick(now);
+                    slot->room.flush_tally();
+                    slot->settle();
+                });
+            }
+            for (auto& p : expired) p->close(close_signed_out, "the login session expired");
+            if (full && self->sink && (self->ticks / 4) % self->flush_every == 0) self->sink->flush();
+            self->tick();
+        });
+    }
+};
+
+live_hub::live_hub(asio::io_context& ioc, const clock& clk) : impl_(std::make_shared<impl>(ioc, clk)) {
+    impl_->owner = this;
+}
+
+live_hub::~live_hub() = default;
+
+void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
+    impl_->sink = sink;
+    impl_->flush_every = std::max(1, flush_every);
+}
+
+void live_hub::set_quiz_sink(quiz_sink* sink) { impl_->quizzes = sink; }
+
+void live_hub::set_sockets_per_user(std::size_t limit) { impl_->sockets_per_user = std::max<std::size_t>(1, limit); }
+
+void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
+
+void live_hub::open(const room_info& info) { impl_->find_or_create(info); }
+
+void live_hub::end(std::int64_t session_id) {
+    std::shared_ptr<room_slot> slot;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->rooms.find(session_id);
+        if (it == impl_->rooms.end()) return;
+        slot = it->second;
+        impl_->rooms.erase(it);
+    }
+    asio::post(slot->strand, [slot, now = impl_->clk.now()] { slot->room.end(close_normal, now); });
+}
+
+void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_admission& a) {
+    auto slot = impl_->find_or_create(a.room);
+    if (!slot) {
+        p->close(close_going_away, "the server is shutting down");
+        return;
+    }
+    std::shared_ptr<live_participant> replaced;
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->sockets[p.get()] = socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
+        auto& mine = impl_->by_user[a.member.user_id];
+        mine.push_back(p.get());
+        if (mine.size() > impl_->sockets_per_user) {
+            // The newest connection wins: a phone that lost its signal without closing leaves a
+            // socket behind that would otherwise count until its idle timeout.
+            auto oldest = impl_->sockets.find(mine.front());
+            if (oldest != impl_->sockets.end()) replaced = oldest->second.participant.lock();
+            mine.erase(mine.begin());
+        }
+    }
+    if (replaced) replaced->close(close_replaced, "opened in another tab or device");
+    const auto now = impl_->clk.now();
+    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior, now] {
+        if (slot->room.ended()) {
+            p->close(close_normal, "the session ended");
+            return;
+        }
+        slot->room.join(p, member, resume, now, prior);
+        slot->settle();
+    });
+}
+
+void live_hub::detach(std::int64_t session_id, live_participant* p) {
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (auto it = impl_->sockets.find(p); it != impl_->sockets.end()) {
+            if (auto mine = impl_->by_user.find(it->second.user_id); mine != impl_->by_user.end()) {
+                std::erase(mine->second, p);
+                if (mine->second.empty()) impl_->by_user.erase(mine);
+            }
+            impl_->sockets.erase(it);
+        }
+    }
+    if (auto slot = impl_->find(session_id)) {
+        asio::post(slot->strand, [slot, p, i = impl_] { slot->room.leave(p, i->clk.now()); });
+    }
+}
+
+void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text) {
+    auto slot = impl_->find(session_id);
+    if (!slot) return;
+    asio::post(slot->strand, [this, slot, p, text = std::move(text), i = impl_] {
+        auto outcome = slot->room.receive(p.get(), text, i->clk.now());
+        slot->settle();
+        if (outcome == live_room::outcome::end_requested && on_end_requested) {
+            auto member = slot->room.member_of(p.get());
+            on_end_requested(slot->room.session_id(), member ? member->user_id : 0);
+        }
+        if (outcome == live_room::outcome::quiz_requested) {
+            auto request = slot->room.take_quiz_request();
+            if (!request) return;
+            if (!on_quiz_requested) {
+                slot->room.refuse_quiz(*request, "not_supported", "Quizzes are not available");
+                return;
+            }
+            on_quiz_requested(slot->room.session_id(), slot->room.training_id(), *request,
+                              [slot, request = *request, i](quiz_opening o) {
+                                  asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
+                                      if (o.quiz) {
+                                          slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, i->clk.now());
+                                      } else {
+                                          slot->room.refuse_quiz(request, o.code, o.message);
+                                      }
+                                      slot->settle();
+                                  });
+                              });
+        }
+    });
+}
+
+void live_hub::update_evidence(std::int64_t session_id, std::int64_t user_id,
+                               std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark) {
+    auto slot = impl_->find(session_id);
+    if (!slot) return;
+    asio::post(slot->strand, [slot, user_id, checked_in_at, mark, i = impl_] {
+        slot->room.update_evidence(user_id, checked_in_at, mark, i->clk.now());
+        slot->settle();
+    });
+}
+
+void live_hub::close_token(const std::string& token_hash) {
+    std::vector<std::shared_ptr<live_participant>> targets;
+    {
+        std::lock_guard lock(impl_->mutex);
+        for (auto& [raw, entry] : impl_->sockets) {
+            if (entry.token_hash == token_hash) {
+                if (auto p = entry.participant.lock()) targets.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& p : targets) p->close(close_signed_out, "signed out");
+}
+
+void live_hub::close_member(std::int64_t training_id, std::int64_t user_id) {
+    std::vector<std::shared_ptr<live_participant>> targets;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (auto mine = impl_->by_user.find(user_id); mine != impl_->by_user.end()) {
+            for (auto* raw : mine->second) {
+                auto it = impl_->sockets.find(raw);
+                if (it == impl_->sockets.end() || it->second.training_id != training_id) continue;
+                if (auto p = it->second.participant.lock()) targets.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& p : targets) p->close(close_removed, "no longer part of this training");
+}
+
+void live_hub::shutdown() {
+    std::vector<std::shared_ptr<room_slot>> all;
+    {
+        std::lock_guard lock(impl_->mutex);
+        impl_->stopping = true;
+        for (auto& [id, slot] : impl_->rooms) all.push_back(slot);
+    }
+    impl_->timer.cancel();
+    for (auto& slot : all) {
+        asio::post(slot->strand, [slot, now = impl_->clk.now()] {
+            slot->room.close_all(close_going_away, "the server is shutting down", now);
+        });
+    }
+}
+
+void live_hub::delivery_changed(const delivery_change& change) {
+    if (change.before.mode == change.after.mode) return;
+    if (auto slot = impl_->find(change.session_id)) {
+        asio::post(slot->strand, [slot, mode = change.after.mode, reason = change.after.reason] {
+            slot->room.change_mode(mode, reason);
+            slot->settle();
+        });
+    }
+}
+
+std::size_t live_hub::room_count() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->rooms.size();
+}
+
+std::size_t live_hub::socket_count() const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->sockets.size();
+}
+
+std::optional<std::int64_t> live_session_id(std::string_view path) {
+    constexpr std::string_view prefix = "/api/v1/sessions/";
+    constexpr std::string_view suffix = "/live";
+    if (!path.starts_with(prefix) || !path.ends_with(suffix)) return std::nullopt;
+    auto digits = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (digits.empty() || digits.size() > 18) return std::nullopt;
+    std::int64_t id = 0;
+    for (char ch : digits) {
+        if (ch < '0' || ch > '9') return std::nullopt;
+        id = id * 10 + (ch - '0');
+    }
+    return id;
+}
+
+}  // namespace daring::server

@@ -1,0 +1,96 @@
+#pragma once
+// Every live room of the process, each on its own strand; the bridge between WebSocket
+// sessions (which post here) and rooms. Thread-safe. Asio stays in live_hub.cpp.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "server/services/clock.hpp"
+#include "server/services/delivery_service.hpp"
+#include "server/live/live_room.hpp"
+
+namespace boost::asio {
+class io_context;
+}
+
+namespace daring::server {
+
+// What the HTTP layer found out about a live connection before upgrading it.
+struct live_admission {
+    room_info room;
+    live_member member;
+    std::optional<std::uint64_t> resume;
+    std::string token_hash;                   // the login session behind the socket
+    protocol::unix_seconds deadline = 0;      // when that login session expires
+    prior_attendance prior;                   // trainees: their attendance so far
+};
+
+// Live sockets one user may hold at once (tabs, devices); a further one replaces the oldest,
+// which is closed with close_replaced (4009).
+inline constexpr std::size_t default_live_sockets_per_user = 5;
+
+class live_hub : public delivery_listener {
+public:
+    live_hub(boost::asio::io_context& ioc, const clock& clk);
+    ~live_hub() override;
+
+    // Presence intervals of every room go to `sink`, flushed every `flush_every` seconds.
+    // Set before start().
+    void set_presence_sink(presence_sink* sink, int flush_every);
+    // Live quiz answers and results of every room go to `sink`. Set before start().
+    void set_quiz_sink(quiz_sink* sink);
+    // At most `limit` (>= 1) sockets per user; set before start().
+    void set_sockets_per_user(std::size_t limit);
+
+    // The outcome of an open_quiz request: the quiz and its stored run, or an error.
+    struct quiz_opening {
+        std::optional<protocol::quiz> quiz;
+        std::int64_t run_id = 0;
+        protocol::unix_seconds closes_at = 0;
+        std::string code, message;  // when refused
+    };
+    // Called (on a room strand) when a trainer sends open_quiz: it must check the quiz belongs
+    // to `training_id`, store the run without blocking, then call `reply` (from any thread).
+    std::function<void(std::int64_t session_id, std::int64_t training_id, const live_room::quiz_request& request,
+                       std::function<void(quiz_opening)> reply)>
+        on_quiz_requested;
+    // Starts the timer (4 times a second: quiz tallies; once a second: (presence coalescing, attendance figures, login expiry,
+    // presence flushes).
+    void start();
+    // Creates the room of a session that just went live (no-op when it exists).
+    void open(const room_info& info);
+    // Broadcasts session_ended, closes the room's sockets with 1000, forgets the room.
+    void end(std::int64_t session_id);
+    // A socket joins (creating the room after a restart) / leaves / sends a text message.
+    void attach(const std::shared_ptr<live_participant>& p, const live_admission& a);
+    void detach(std::int64_t session_id, live_participant* p);
+    void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text);
+    // Closes the sockets of a login session (logout) with 4001.
+    void close_token(const std::string& token_hash);
+    // Closes a user's sockets in the training's rooms with 4003 (withdrawn or unassigned).
+    void close_member(std::int64_t training_id, std::int64_t user_id);
+    // A check-in or mark was stored for a trainee of a live session (see live_room).
+    void update_evidence(std::int64_t session_id, std::int64_t user_id,
+                         std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark);
+    // Server shutdown: every socket closes with 1001; no new rooms.
+    void shutdown();
+    void delivery_changed(const delivery_change& change) override;
+
+    // Called (on a room strand) when a trainer sends end_session; it must persist the end and
+    // then call end(). Set before serving.
+    std::function<void(std::int64_t session_id, std::int64_t user_id)> on_end_requested;
+
+    std::size_t room_count() const;
+    std::size_t socket_count() const;
+
+private:
+    struct impl;
+    std::shared_ptr<impl> impl_;
+};
+
+// The session id of "/api/v1/sessions/{id}/live", if `path` is that.
+std::optional<std::int64_t> live_session_id(std::string_view path);
+
+}  // namespace daring::server

@@ -1,0 +1,284 @@
+#pragma once
+// One live session's room: current slide, participants, hands, chat, a room-wide event
+// sequence and a bounded ring buffer of recent broadcast events for resume.
+//
+// Not thread-safe: the owner (live_hub) calls every method on the room's strand. Participants
+// are known only through live_participant, so tests drive a room with fakes and no sockets.
+// A broadcast serialises each message once; every recipient gets the same shared buffer.
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/live.hpp"
+#include "server/rules/attendance_rules.hpp"
+#include "protocol/plan.hpp"
+#include "protocol/quiz.hpp"
+#include "protocol/user.hpp"
+
+namespace daring::server {
+
+using shared_message = std::shared_ptr<const std::string>;
+
+class live_participant {
+public:
+    virtual ~live_participant() = default;
+    // Queues a message for the client. Called on the room's strand; must not block. A
+    // participant whose queue is full closes itself (close code 4008) and leaves.
+    virtual void deliver(const shared_message& message) = 0;
+    // Closes the connection with a WebSocket close code.
+    virtual void close(int code, std::string_view reason) = 0;
+};
+
+// Where a room's presence intervals go (the database through the group-commit writer in the
+// server; a fake in tests). Called on the room's strand; must not block.
+class presence_sink {
+public:
+    virtual ~presence_sink() = default;
+    // A connection's stretch with one page visibility begins; returns its interval id.
+    virtual std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
+                              protocol::unix_seconds at) = 0;
+    // The client was heard from (coalesced; written at the next flush).
+    virtual void seen(std::int64_t interval_id, protocol::unix_seconds at) = 0;
+    virtual void close(std::int64_t interval_id, protocol::unix_seconds at) = 0;
+    // Writes the coalesced last_seen values (called by the hub's timer, from any thread).
+    virtual void flush() = 0;
+};
+
+// A live quiz's scored outcome for one trainee, stored when the quiz closes.
+struct live_quiz_score {
+    std::int64_t user_id = 0;
+    double score = 0;
+    int max_score = 0;
+    protocol::json answers;  // question id (text) -> answer
+};
+
+// Where live quiz answers go (the group-commit writer in the server; a fake in tests). Called
+// on the room's strand; must not block. `done` may run on any thread.
+class quiz_sink {
+public:
+    virtual ~quiz_sink() = default;
+    // Stores an answer (a resent client id is not applied twice); done(true) after COMMIT.
+    virtual void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
+                        const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at,
+                        std::function<void(bool stored)> done) = 0;
+    // The run closed: its end and one scored submission per trainee who answered.
+    virtual void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
+                        std::vector<live_quiz_score> scores) = 0;
+};
+
+struct live_member {
+    std::int64_t user_id = 0;
+    std::string full_name;
+    protocol::role user_role = protocol::role::trainee;
+    bool staff() const { return user_role != protocol::role::trainee; }
+};
+
+struct room_limits {
+    std::size_t ring_capacity = 1024;        // events kept for resume
+    std::size_t chat_history = 50;           // chat messages in a welcome
+    int chat_burst = 5;                      // chat messages per user per chat_window
+    protocol::unix_seconds chat_window = 10;
+    int abuse_limit = 50;                    // bad messages per abuse_window before 1008
+    protocol::unix_seconds abuse_window = 10;
+    protocol::unix_seconds presence_interval = 2;  // presence events at most this often
+    protocol::unix_seconds attendance_interval = 60;  // `attendance` to each trainee
+    protocol::unix_seconds roster_interval = 10;      // `roster` to trainers
+    // A connection silent for longer than this ends its interval at its last message, not at
+    // the moment the server noticed it was gone.
+    protocol::unix_seconds presence_stale_after = 60;
+};
+
+// WebSocket close codes of the live protocol (docs/protocol.md).
+inline constexpr int close_normal = 1000;        // the session ended
+inline constexpr int close_going_away = 1001;    // the server is shutting down
+inline constexpr int close_policy = 1008;        // repeated abuse
+inline constexpr int close_signed_out = 4001;    // logout or login session expired
+inline constexpr int close_removed = 4003;       // withdrawn from / unassigned from the training
+inline constexpr int close_slow_consumer = 4008; // the send queue overflowed; resume
+inline constexpr int close_replaced = 4009;      // the user's newer connection took this one's place
+
+struct room_info {
+    std::int64_t session_id = 0;
+    std::string title;
+    protocol::delivery_mode mode = protocol::delivery_mode::online;
+    std::vector<protocol::slide> slides;
+    std::int64_t training_id = 0;       // quizzes must belong to it
+    time_span window;                   // the scheduled window widened to the actual start
+    attendance_thresholds thresholds;   // stored on the session when it went live
+};
+
+class live_room {
+public:
+    // `first_seq` is the seq before the first event; use a value that grows across restarts
+    // (e.g. the creation time in ms) so a stale resume never matches a new room.
+    live_room(room_info info, std::uint64_t first_seq, room_limits limits = {});
+
+    // Adds a participant and sends it `welcome`, followed by the missed events when `resume`
+    // is still covered by the ring buffer.
+    // A trainee's presence interval opens here; `prior` seeds their attendance the first time
+    // they are seen by this room.
+    void join(const std::shared_ptr<live_participant>& p, const live_member& m,
+              std::optional<std::uint64_t> resume, protocol::unix_seconds now,
+              const prior_attendance& prior = {});
+    // Closes the connection's presence interval.
+    void leave(live_participant* p, protocol::unix_seconds now);
+    // Presence intervals go to `sink` (none: not recorded). Set before the first join.
+    void set_presence_sink(presence_sink* sink) { sink_ = sink; }
+    void set_quiz_sink(quiz_sink* sink) { quiz_sink_ = sink; }
+
+    // open_quiz from a trainer (after receive() answered quiz_requested): what was asked.
+    struct quiz_request {
+        std::int64_t quiz_id = 0;
+        int duration_s = 0;
+        std::int64_t by = 0;
+        protocol::json id;  // the client's message id
+        std::weak_ptr<live_participant> from;
+    };
+    std::optional<quiz_request> take_quiz_request() { return std::exchange(quiz_request_, std::nullopt); }
+    // The quiz was found and its run stored: broadcast quiz_opened and take answers.
+    void open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id, protocol::unix_seconds now);
+    // The quiz could not open: tell the trainer who asked.
+    void refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message);
+    // Broadcasts quiz_closed (per-question results), sends each trainee their score, stores it.
+    void close_quiz(protocol::unix_seconds now);
+    // quiz_tally to trainers when answers came in since the last one (the hub calls it 4 times a
+    // second at most).
+    void flush_tally();
+    bool quiz_open() const { return quiz_.has_value(); }
+
+    enum class outcome { none, end_requested, quiz_requested };
+    // One text message from a participant: answers it (ack/error) and broadcasts events.
+    outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
+
+    // Periodic work: a coalesced presence event when who is online changed, `attendance` to
+    // trainees about once a minute, `roster` to trainers.
+    void tick(protocol::unix_seconds now);
+    void change_mode(protocol::delivery_mode mode, const std::string& reason);
+    // Broadcasts session_ended, ends every presence interval and closes every participant with
+    // `close_code`.
+    void end(int close_code, protocol::unix_seconds now);
+    // Ends every presence interval and closes every participant without ending the session
+    // (server shutdown).
+    void close_all(int close_code, std::string_view reason, protocol::unix_seconds now);
+
+    // A trainee's attendance so far, as the room sees it (open intervals count up to `now`).
+    struct attendance_view {
+        presence_summary presence;
+        attendance_status status = attendance_status::absent;
+    };
+    attendance_view attendance_of(std::int64_t user_id, protocol::unix_seconds now) const;
+    // A check-in or a mark stored while the session is live: the trainee's figures take it into
+    // account at once, and their open connections get a fresh `attendance`.
+    void update_evidence(std::int64_t user_id, std::optional<protocol::unix_seconds> checked_in_at,
+                         std::optional<manual_mark> mark, protocol::unix_seconds now);
+
+    std::optional<live_member> member_of(live_participant* p) const {
+        auto it = members_.find(p);
+        if (it == members_.end()) return std::nullopt;
+        return it->second.member;
+    }
+    // Deferred delivery: broadcast events wait in an outbox until flush(), so a burst of events
+    // reaches each client as one write. Off by default (events go out at once).
+    void set_deferred_delivery(bool deferred) { deferred_ = deferred; }
+    bool has_pending() const { return !outbox_.empty(); }
+    void flush();
+
+    std::uint64_t seq() const { return seq_; }
+    std::size_t online_users() const { return online_.size(); }
+    std::size_t connections() const { return members_.size(); }
+    int current_slide() const { return slide_; }
+    bool ended() const { return ended_; }
+    std::int64_t session_id() const { return info_.session_id; }
+    std::int64_t training_id() const { return info_.training_id; }
+
+private:
+    struct event {
+        std::uint64_t seq;
+        shared_message for_all;    // null: staff only
+        shared_message for_staff;  // null: same as for_all
+    };
+    struct connection {
+        std::weak_ptr<live_participant> participant;
+        live_member member;
+        std::vector<protocol::unix_seconds> bad;  // times of recent bad messages (at most abuse_limit)
+        // Trainees: the open presence interval.
+        std::int64_t interval = 0;
+        bool visible = true;
+        protocol::unix_seconds interval_start = 0;
+        protocol::unix_seconds last_seen = 0;
+        protocol::unix_seconds next_attendance = 0;
+        bool tracked = false;
+    };
+    // A trainee's closed presence, kept for the live attendance figures.
+    struct attendee {
+        prior_attendance evidence;        // closed spans, check-in, mark
+        std::vector<live_participant*> open;  // connections now in the room
+    };
+
+    // Assigns the next seq to `body` (and `staff_body`), serialises each once, keeps the event in
+    // the ring and fans it out (now, or at the next flush when delivery is deferred).
+    std::uint64_t broadcast(protocol::json body, std::optional<protocol::json> staff_body = std::nullopt,
+                            bool staff_only = false);
+    void send(live_participant* p, std::string text);
+    void fan_out(const std::vector<const struct event*>& events);
+    void refuse(live_participant* p, connection& c, const protocol::json& id, std::string_view code,
+                std::string_view message, protocol::unix_seconds now, std::string_view field = {});
+    protocol::json welcome(const connection& c, bool resumed) const;
+    protocol::json slide_json() const;
+    protocol::json participants_json() const;
+    void open_interval(connection& c, bool visible, protocol::unix_seconds now);
+    void close_interval(connection& c, protocol::unix_seconds now);
+    void heard_from(live_participant* p, connection& c, protocol::unix_seconds now, std::optional<bool> visible);
+    void close_presence(protocol::unix_seconds now);
+    void send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now);
+    void send_roster(protocol::unix_seconds now);
+
+    struct live_quiz {
+        protocol::quiz def;
+        std::int64_t run_id = 0;
+        protocol::unix_seconds closes_at = 0;
+        std::map<std::int64_t, std::map<std::int64_t, protocol::json>> answers;  // user -> question -> answer
+        std::set<std::pair<std::int64_t, std::string>> applied;  // (user, client id)
+        bool tally_dirty = false;
+    };
+    void receive_answer(live_participant* p, connection& c, const protocol::live::answer& a,
+                        const protocol::json& id, protocol::unix_seconds now);
+    protocol::json quiz_snapshot(const connection& c) const;
+    protocol::json tally_json() const;
+
+    room_info info_;
+    room_limits limits_;
+    std::uint64_t seq_;
+    int slide_ = 0;
+    bool ended_ = false;
+    std::unordered_map<live_participant*, connection> members_;
+    std::map<std::int64_t, int> online_;  // user id -> open connections
+    std::map<std::int64_t, std::string> names_;
+    std::set<std::int64_t> staff_users_;  // trainers and admins seen in the room
+    std::set<std::int64_t> hands_;
+    std::set<std::int64_t> muted_;
+    std::unordered_map<std::int64_t, std::deque<protocol::unix_seconds>> chat_times_;
+    std::deque<std::pair<std::uint64_t, protocol::json>> chat_;  // recent chat events by seq
+    std::deque<event> ring_;
+    std::vector<event> outbox_;
+    bool deferred_ = false;
+    bool presence_dirty_ = false;
+    protocol::unix_seconds last_presence_ = 0;
+    presence_sink* sink_ = nullptr;
+    quiz_sink* quiz_sink_ = nullptr;
+    std::optional<live_quiz> quiz_;
+    std::optional<quiz_request> quiz_request_;
+    std::set<std::int64_t> closed_quizzes_;  // answers to these get quiz_closed
+    std::unordered_map<std::int64_t, attendee> attendees_;  // trainees seen by this room
+    std::optional<protocol::unix_seconds> last_roster_;  // none: send at the next tick
+};
+
+}  // namespace daring::server

@@ -1,0 +1,80 @@
+#include "server/live/presence_recorder.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <vector>
+
+#include "server/http/metrics.hpp"
+#include "storage/attendance_repo.hpp"
+
+namespace daring::server {
+
+presence_recorder::presence_recorder(storage::database& db, metrics& stats) : db_(db), stats_(stats) {
+    auto [recovered, max_id] = db_.write([](storage::connection& c) {
+        return std::pair{storage::close_dangling_presence(c), storage::max_presence_id(c)};
+    });
+    recovered_ = recovered;
+    next_id_ = max_id;
+    if (recovered > 0) {
+        spdlog::warn("{} presence intervals were open at the last stop; they end at their last recorded heartbeat",
+                     recovered);
+    }
+}
+
+void presence_recorder::submit(storage::database::write_job job, const char* what) {
+    try {
+        db_.submit(std::move(job), [what](std::exception_ptr e) {
+            if (!e) return;
+            try {
+                std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+                spdlog::error("presence: {} failed: {}", what, ex.what());
+            }
+        });
+    } catch (const std::exception& ex) {  // overloaded or stopping
+        spdlog::error("presence: {} not queued: {}", what, ex.what());
+    }
+}
+
+std::int64_t presence_recorder::open(std::int64_t session_id, std::int64_t user_id, bool visible,
+                                     protocol::unix_seconds at) {
+    const auto id = ++next_id_;
+    storage::presence_row row{id, session_id, user_id, visible, at, at, std::nullopt};
+    submit([row](storage::connection& c) { storage::insert_presence(c, row); }, "opening an interval");
+    stats_.record_presence_event();
+    return id;
+}
+
+void presence_recorder::seen(std::int64_t interval_id, protocol::unix_seconds at) {
+    {
+        std::lock_guard lock(mutex_);
+        auto& last = pending_[interval_id];
+        if (at > last) last = at;
+    }
+    stats_.record_presence_event();
+}
+
+void presence_recorder::close(std::int64_t interval_id, protocol::unix_seconds at) {
+    {
+        std::lock_guard lock(mutex_);
+        pending_.erase(interval_id);
+    }
+    submit([interval_id, at](storage::connection& c) { storage::close_presence(c, interval_id, at); },
+           "closing an interval");
+    stats_.record_presence_event();
+}
+
+void presence_recorder::flush() {
+    std::vector<std::pair<std::int64_t, protocol::unix_seconds>> batch;
+    {
+        std::lock_guard lock(mutex_);
+        if (pending_.empty()) return;
+        batch.assign(pending_.begin(), pending_.end());
+        pending_.clear();
+    }
+    stats_.record_presence_flush(batch.size());
+    submit([batch = std::move(batch)](storage::connection& c) { storage::touch_presence(c, batch); },
+           "flushing last_seen");
+}
+
+}  // namespace daring::server

@@ -1,0 +1,43 @@
+#pragma once
+// Presence intervals into the database. Opening and closing an interval are queued at once for
+// the group-commit writer (so an interval's start is durable within one commit); last_seen
+// values are coalesced in memory and written by flush(), so a crash loses at most one flush
+// interval of presence. Thread-safe: rooms call it from their strands, the hub's timer flushes.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <unordered_map>
+
+#include "server/live/live_room.hpp"
+#include "storage/database.hpp"
+
+namespace daring::server {
+
+class metrics;
+
+class presence_recorder final : public presence_sink {
+public:
+    // Ends the intervals a crash left open (at their last flushed last_seen) and continues the
+    // id sequence. Call before serving, from a thread that may block.
+    presence_recorder(storage::database& db, metrics& stats);
+
+    std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
+                      protocol::unix_seconds at) override;
+    void seen(std::int64_t interval_id, protocol::unix_seconds at) override;
+    void close(std::int64_t interval_id, protocol::unix_seconds at) override;
+    void flush() override;
+
+    int recovered_on_start() const { return recovered_; }
+
+private:
+    void submit(storage::database::write_job job, const char* what);
+
+    storage::database& db_;
+    metrics& stats_;
+    std::atomic<std::int64_t> next_id_{0};
+    int recovered_ = 0;
+    std::mutex mutex_;  // guards pending_
+    std::unordered_map<std::int64_t, protocol::unix_seconds> pending_;  // id -> newest last_seen
+};
+
+}  // namespace daring::server

@@ -1,0 +1,169 @@
+#include "server/reports/attendance_report.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "storage/attendance_repo.hpp"
+
+namespace daring::server {
+
+using protocol::json;
+
+time_span session_window(const protocol::session& s, protocol::unix_seconds now) {
+    time_span w{s.starts_at, s.ends_at};
+    if (s.started_at) w.from = std::min(w.from, *s.started_at);
+    if (s.ended_at) w.to = std::max(w.to, *s.ended_at);
+    if (s.current.status == protocol::session_status::live && !s.ended_at) w.to = std::max(w.to, now);
+    return w;
+}
+
+attendance_thresholds thresholds_of(const protocol::session& s, const attendance_thresholds& current) {
+    if (!s.present_pct || !s.late_after_s) return current;
+    return {*s.present_pct, *s.late_after_s};
+}
+
+namespace {
+
+std::optional<manual_mark> parse_mark(const std::string& s) {
+    if (s == "present") return manual_mark::present;
+    if (s == "absent") return manual_mark::absent;
+    if (s == "excused") return manual_mark::excused;
+    return std::nullopt;
+}
+
+// The span an interval covers: to its end, or (still open) to its last flushed heartbeat.
+time_span span_of(const storage::presence_row& r) { return {r.started_at, r.ended_at.value_or(r.last_seen)}; }
+
+}  // namespace
+
+prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id, std::int64_t user_id) {
+    prior_attendance out;
+    for (const auto& r : storage::presence_of(c, session_id, user_id)) {
+        if (!r.ended_at) continue;  // an open interval belongs to a connection the room tracks
+        (r.visible ? out.visible : out.hidden).push_back(span_of(r));
+    }
+    auto checkins = storage::checkins_of(c, session_id, user_id);
+    if (auto it = checkins.find(user_id); it != checkins.end()) out.checked_in_at = it->second;
+    auto marks = storage::marks_of(c, session_id, user_id);
+    if (!marks.empty()) out.mark = parse_mark(marks.back().status);
+    return out;
+}
+
+session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
+                                            protocol::unix_seconds now, const attendance_thresholds& current,
+                                            std::optional<std::int64_t> only_user) {
+    session_attendance out;
+    out.session = s;
+    out.window = session_window(s, now);
+    out.thresholds = thresholds_of(s, current);
+
+    struct evidence {
+        std::vector<time_span> visible, hidden;
+        std::optional<protocol::unix_seconds> last_seen;
+        int intervals = 0;
+        int open = 0;
+    };
+    std::map<std::int64_t, evidence> by_user;
+    for (const auto& r : storage::presence_of(c, s.id, only_user)) {
+        auto& e = by_user[r.user_id];
+        (r.visible ? e.visible : e.hidden).push_back(span_of(r));
+        const auto seen = r.ended_at.value_or(r.last_seen);
+        if (!e.last_seen || seen > *e.last_seen) e.last_seen = seen;
+        ++e.intervals;
+        if (!r.ended_at) ++e.open;
+    }
+    const auto checkins = storage::checkins_of(c, s.id, only_user);
+    std::map<std::int64_t, storage::mark_row> latest_mark;
+    for (auto& m : storage::marks_of(c, s.id, only_user)) latest_mark[m.user_id] = std::move(m);
+
+    for (const auto& t : storage::enrolled_trainees(c, s.training_id)) {
+        if (only_user && t.user_id != *only_user) continue;
+        attendance_row row;
+        row.user_id = t.user_id;
+        row.username = t.username;
+        row.full_name = t.full_name;
+        attendance_evidence ev;
+        if (auto e = by_user.find(t.user_id); e != by_user.end()) {
+            ev.presence = summarize_presence(e->second.visible, e->second.hidden, out.window);
+            row.last_seen = e->second.last_seen;
+            row.connections = e->second.intervals;
+            row.open_intervals = e->second.open;
+        }
+        if (auto ci = checkins.find(t.user_id); ci != checkins.end()) ev.checked_in_at = ci->second;
+        if (auto m = latest_mark.find(t.user_id); m != latest_mark.end()) {
+            ev.mark = parse_mark(m->second.status);
+            row.mark_status = m->second.status;
+            row.mark_reason = m->second.reason;
+            row.marked_by = m->second.marked_by_name;
+        }
+        row.first_join = ev.presence.first_join;
+        row.seconds_present = ev.presence.seconds_present;
+        row.seconds_away = ev.presence.seconds_away;
+        row.checked_in_at = ev.checked_in_at;
+        row.status = decide_attendance(ev, out.window, out.thresholds);
+        // What the status rests on.
+        if (ev.mark) {
+            row.via = "mark";
+        } else if (row.status == attendance_status::absent) {
+            row.via = "";
+        } else if (ev.checked_in_at && ev.presence.seconds_present * 100 <
+                                           std::max<std::int64_t>(1, out.window.to - out.window.from) * out.thresholds.present_pct) {
+            row.via = "in_person";
+        } else {
+            row.via = "online";
+        }
+        out.rows.push_back(std::move(row));
+    }
+    return out;
+}
+
+json to_json(const session_attendance& a) {
+    auto time_or_null = [](const std::optional<protocol::unix_seconds>& t) {
+        return t ? json(protocol::format_rfc3339(*t)) : json(nullptr);
+    };
+    auto rows = json::array();
+    std::map<std::string, int> counts;
+    for (const auto& r : a.rows) {
+        ++counts[std::string(to_string(r.status))];
+        rows.push_back({{"user_id", r.user_id},
+                        {"username", r.username},
+                        {"full_name", r.full_name},
+                        {"first_join", time_or_null(r.first_join)},
+                        {"last_seen", time_or_null(r.last_seen)},
+                        {"seconds_present", r.seconds_present},
+                        {"seconds_away", r.seconds_away},
+                        {"intervals", r.connections},
+                        {"online", r.open_intervals > 0},
+                        {"open_intervals", r.open_intervals},
+                        {"checked_in_at", time_or_null(r.checked_in_at)},
+                        {"status", to_string(r.status)},
+                        {"via", r.via.empty() ? json(nullptr) : json(r.via)},
+                        {"mark", r.mark_status.empty() ? json(nullptr)
+                                                       : json({{"status", r.mark_status},
+                                                               {"remark", r.mark_reason},
+                                                               {"by", r.marked_by}})}});
+    }
+    json summary = json::object();
+    for (auto s : {attendance_status::present, attendance_status::late, attendance_status::partial,
+                   attendance_status::absent, attendance_status::excused}) {
+        summary[std::string(to_string(s))] = counts[std::string(to_string(s))];
+    }
+    const auto& s = a.session;
+    return {{"session", {{"id", s.id},
+                         {"training_id", s.training_id},
+                         {"title", s.title},
+                         {"status", protocol::to_string(s.current.status)},
+                         {"mode", protocol::to_string(s.current.mode)},
+                         {"starts_at", protocol::format_rfc3339(s.starts_at)},
+                         {"ends_at", protocol::format_rfc3339(s.ends_at)},
+                         {"started_at", time_or_null(s.started_at)},
+                         {"ended_at", time_or_null(s.ended_at)}}},
+            {"window", {{"from", protocol::format_rfc3339(a.window.from)},
+                        {"to", protocol::format_rfc3339(a.window.to)},
+                        {"seconds", a.window.to - a.window.from}}},
+            {"thresholds", {{"present_pct", a.thresholds.present_pct}, {"late_after_s", a.thresholds.late_after}}},
+            {"summary", std::move(summary)},
+            {"rows", std::move(rows)}};
+}
+
+}  // namespace daring::server

@@ -1,0 +1,689 @@
+#include "server/reports/reports.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+
+#include "server/rules/delivery_policy.hpp"
+#include "storage/attendance_repo.hpp"
+#include "storage/plan_repo.hpp"
+#include "storage/quiz_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+using storage::connection;
+
+namespace {
+
+report_cell time_cell(const std::optional<unix_seconds>& t) { return t ? report_cell(*t) : report_cell(); }
+report_cell number_cell(const std::optional<double>& v) { return v ? report_cell(*v) : report_cell(); }
+json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+
+std::string session_label(const session& s, int offset) {
+    return s.title + " (" + format_date(local_day(s.starts_at, offset)) + ")";
+}
+
+bool is_held(const session& s) { return s.current.status == session_status::ended; }
+
+// What counts toward hours attended: time present online, or the whole window when the status
+// rests on an in-person check-in or a mark.
+std::int64_t credited_seconds(const attendance_row& r, const time_span& window) {
+    if (!counts_as_attended(r.status)) return 0;
+    if (r.via == "online") return r.seconds_present;
+    return std::max<std::int64_t>(r.seconds_present, window.to - window.from);
+}
+
+}  // namespace
+
+// ---- access
+
+int region_offset(connection& c, const std::string& region_code) {
+    auto r = storage::find_region(c, region_code);
+    return r ? r->utc_offset_minutes : default_utc_offset_minutes;
+}
+
+session staff_session(connection& c, std::int64_t id, const user& u) {
+    auto s = storage::find_session(c, id);
+    if (s && (u.user_role == role::admin ||
+              (u.user_role == role::trainer && storage::is_trainer_of(c, s->training_id, u.id)))) {
+        return *s;
+    }
+    throw http_error(404, "not_found", "No such session");
+}
+
+training staff_training(connection& c, std::int64_t id, const user& u) {
+    auto t = storage::find_training(c, id);
+    if (t && (u.user_role == role::admin || (u.user_role == role::trainer && storage::is_trainer_of(c, id, u.id)))) {
+        return *t;
+    }
+    throw http_error(404, "not_found", "No such training");
+}
+
+// ---- formats
+
+report_request parse_report_request(const http_request& req) {
+    report_request r;
+    const auto format = req.query_param("format").value_or("json");
+    if (format == "json") r.format = report_format::json;
+    else if (format == "csv") r.format = report_format::csv;
+    else if (format == "xlsx") r.format = report_format::xlsx;
+    else throw http_error(400, "invalid_query", "format must be json, csv or xlsx", "format");
+    const auto lang = req.query_param("lang").value_or("id");
+    if (lang != "id" && lang != "en") throw http_error(400, "invalid_query", "lang must be id or en", "lang");
+    r.english = lang == "en";
+    return r;
+}
+
+http_response report_response(const report_request& r, const json& body, report_file table, unix_seconds now) {
+    if (r.format == report_format::json) return json_response(200, body);
+    table.english = r.english;
+    const auto date = format_date(local_day(now, table.utc_offset_minutes));
+    // A file name that needs no quoting or escaping in the header.
+    for (auto& ch : table.stem) {
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '-';
+    }
+    http_response res;
+    const auto stem = table.stem;
+    if (r.format == report_format::csv) {
+        res.stream = csv_stream(std::move(table));
+        res.set_header("Content-Type", "text/csv; charset=utf-8");
+        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".csv\"");
+    } else {
+        res.stream = xlsx_stream(table);
+        res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".xlsx\"");
+    }
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+namespace {
+
+class json_rows_source : public body_source {
+public:
+    explicit json_rows_source(json_rows body) : body_(std::move(body)) {}
+    std::optional<std::string> next() override {
+        if (done_) return std::nullopt;
+        std::string out;
+        if (at_ == 0 && !started_) {
+            started_ = true;
+            out = "{\"rows\":[";
+        }
+        const auto end = std::min(body_.count, at_ + rows_per_piece);
+        for (; at_ < end; ++at_) {
+            if (at_) out += ',';
+            out += dump(body_.row(at_));
+        }
+        if (at_ == body_.count) {
+            out += ']';
+            auto head = dump(body_.head);  // "{...}" or "{}"
+            if (head.size() > 2) out += "," + head.substr(1, head.size() - 2);
+            out += '}';
+            done_ = true;
+        }
+        return out;
+    }
+
+private:
+    static constexpr std::size_t rows_per_piece = 250;
+    json_rows body_;
+    std::size_t at_ = 0;
+    bool started_ = false;
+    bool done_ = false;
+};
+
+}  // namespace
+
+http_response report_response(const report_request& r, json_rows body, report_file table, unix_seconds now) {
+    if (r.format != report_format::json) return report_response(r, json(), std::move(table), now);
+    if (body.count < json_stream_threshold) {
+        auto whole = std::move(body.head);
+        auto rows = json::array();
+        for (std::size_t i = 0; i < body.count; ++i) rows.push_back(body.row(i));
+        whole["rows"] = std::move(rows);
+        return json_response(200, whole);
+    }
+    http_response res;
+    res.set_header("Content-Type", "application/json; charset=utf-8");
+    res.set_header("Cache-Control", "no-store");
+    res.stream = std::make_shared<json_rows_source>(std::move(body));
+    return res;
+}
+
+// ---- session attendance
+
+report_file session_attendance_table(const session_attendance& a, int offset) {
+    report_sheet sheet;
+    sheet.name = "Kehadiran";
+    sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                     {"Nama pengguna", "Username", column_type::text},
+                     {"Nama lengkap", "Full name", column_type::text},
+                     {"Status", "Status", column_type::text},
+                     {"Dasar", "Via", column_type::text},
+                     {"Masuk pertama", "First join", column_type::datetime},
+                     {"Terakhir terlihat", "Last seen", column_type::datetime},
+                     {"Detik hadir", "Seconds present", column_type::integer},
+                     {"Detik tidak di layar", "Seconds away", column_type::integer},
+                     {"Check-in di kelas", "Checked in", column_type::datetime},
+                     {"Tanda manual", "Mark", column_type::text},
+                     {"Catatan tanda", "Mark remark", column_type::text},
+                     {"Ditandai oleh", "Marked by", column_type::text}};
+    for (const auto& r : a.rows) {
+        sheet.rows.push_back({r.user_id, r.username, r.full_name, std::string(to_string(r.status)), r.via,
+                              time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present, r.seconds_away,
+                              time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
+    }
+    report_file f;
+    f.stem = "kehadiran-sesi-" + std::to_string(a.session.id);
+    f.utc_offset_minutes = offset;
+    f.sheets.push_back(std::move(sheet));
+    return f;
+}
+
+// ---- pre/post
+
+double percent_of(double score, int max) { return max > 0 ? 100.0 * score / max : 0.0; }
+
+std::map<std::int64_t, const storage::submission_row*> counted_by_user(const quiz& q,
+                                                                       const std::vector<storage::submission_row>& all) {
+    std::map<std::int64_t, const storage::submission_row*> out;
+    for (const auto& s : all) {
+        auto& slot = out[s.user_id];
+        if (!slot || !q.count_best || s.score > slot->score) slot = &s;  // best, or the last
+    }
+    return out;
+}
+
+pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
+    pre_post_scores out;
+    bool pre_taken = false, post_taken = false;
+    std::map<std::int64_t, std::vector<storage::submission_row>> subs;
+    for (auto& q : storage::quizzes_of(c, training_id)) {
+        if (q.kind != quiz_kind::pre_test && q.kind != quiz_kind::post_test) continue;
+        auto all = storage::submissions_of(c, q.id);
+        const bool taken = !all.empty();
+        auto& slot = q.kind == quiz_kind::pre_test ? out.pre : out.post;
+        auto& slot_taken = q.kind == quiz_kind::pre_test ? pre_taken : post_taken;
+        if (taken || !slot_taken) {
+            subs[q.id] = std::move(all);
+            slot = q;
+            slot_taken = taken;
+        }
+    }
+    auto fill = [&](const std::optional<quiz>& q, std::map<std::int64_t, double>& into) {
+        if (!q) return;
+        for (const auto& [user, s] : counted_by_user(*q, subs[q->id])) into[user] = percent_of(s->score, s->max_score);
+    };
+    fill(out.pre, out.pre_percent);
+    fill(out.post, out.post_percent);
+    return out;
+}
+
+// ---- training attendance
+
+training_attendance build_training_attendance(connection& c, const training& t, unix_seconds now,
+                                              const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
+    training_attendance m;
+    m.training = t;
+    m.utc_offset_minutes = region_offset(c, t.region_code);
+    for (auto& s : storage::list_sessions(c, t.id, false)) {
+        if (s.current.status != session_status::cancelled) m.sessions.push_back(std::move(s));
+    }
+    std::stable_sort(m.sessions.begin(), m.sessions.end(), [](const session& a, const session& b) { return a.starts_at < b.starts_at; });
+    const auto trainees = storage::enrolled_trainees(c, t.id);
+    m.rows.reserve(trainees.size());
+    std::map<std::int64_t, std::size_t> index;
+    for (const auto& tr : trainees) {
+        if (only_user && tr.user_id != *only_user) continue;
+        index[tr.user_id] = m.rows.size();
+        matrix_row row;
+        row.user_id = tr.user_id;
+        row.username = tr.username;
+        row.full_name = tr.full_name;
+        row.cells.resize(m.sessions.size());
+        m.rows.push_back(std::move(row));
+    }
+    for (std::size_t k = 0; k < m.sessions.size(); ++k) {
+        const auto& s = m.sessions[k];
+        const bool held = is_held(s);
+        m.held.push_back(held);
+        if (held) ++m.held_count;
+        if (s.current.status != session_status::ended && s.current.status != session_status::live) continue;
+        const auto a = build_session_attendance(c, s, now, current, only_user);
+        for (const auto& r : a.rows) {
+            auto it = index.find(r.user_id);
+            if (it == index.end()) continue;
+            auto& row = m.rows[it->second];
+            auto& cell = row.cells[k];
+            cell.status = r.status;
+            cell.seconds_present = r.seconds_present;
+            cell.seconds_credited = credited_seconds(r, a.window);
+            if (held) {
+                if (counts_as_attended(r.status)) ++row.attended;
+                row.seconds_credited += cell.seconds_credited;
+            }
+        }
+    }
+    for (auto& row : m.rows) row.rate_pct = round2(attendance_rate_pct(row.attended, m.held_count));
+    return m;
+}
+
+json row_json(const training_attendance& m, const matrix_row& r) {
+    auto cells = json::array();
+    for (std::size_t k = 0; k < r.cells.size(); ++k) {
+        const auto& cell = r.cells[k];
+        cells.push_back({{"session_id", m.sessions[k].id},
+                         {"status", cell.status ? json(to_string(*cell.status)) : json(nullptr)},
+                         {"seconds_present", cell.seconds_present}});
+    }
+    return {{"user_id", r.user_id},
+            {"username", r.username},
+            {"full_name", r.full_name},
+            {"sessions", std::move(cells)},
+            {"attended", r.attended},
+            {"held", m.held_count},
+            {"attendance_rate_pct", r.rate_pct}};
+}
+
+json head_json(const training_attendance& m) {
+    auto sessions = json::array();
+    for (std::size_t k = 0; k < m.sessions.size(); ++k) {
+        const auto& s = m.sessions[k];
+        sessions.push_back({{"id", s.id},
+                            {"title", s.title},
+                            {"starts_at", format_rfc3339(s.starts_at)},
+                            {"ends_at", format_rfc3339(s.ends_at)},
+                            {"status", to_string(s.current.status)},
+                            {"mode", to_string(s.current.mode)},
+                            {"held", static_cast<bool>(m.held[k])}});
+    }
+    return {{"training", {{"id", m.training.id}, {"title", m.training.title}, {"min_attendance_pct", m.training.min_attendance_pct}}},
+            {"sessions", std::move(sessions)},
+            {"sessions_held", m.held_count}};
+}
+
+json to_json(const training_attendance& m) {
+    auto out = head_json(m);
+    auto rows = json::array();
+    for (const auto& r : m.rows) rows.push_back(row_json(m, r));
+    out["rows"] = std::move(rows);
+    return out;
+}
+
+report_file to_table(const training_attendance& m) {
+    report_sheet sheet;
+    sheet.name = "Matriks kehadiran";
+    sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                     {"Nama pengguna", "Username", column_type::text},
+                     {"Nama lengkap", "Full name", column_type::text}};
+    for (const auto& s : m.sessions) {
+        const auto label = session_label(s, m.utc_offset_minutes);
+        sheet.columns.push_back({label + " - status", label + " - status", column_type::text});
+        sheet.columns.push_back({label + " - detik hadir", label + " - seconds present", column_type::integer});
+    }
+    sheet.columns.push_back({"Sesi dihadiri", "Sessions attended", column_type::integer});
+    sheet.columns.push_back({"Sesi terlaksana", "Sessions held", column_type::integer});
+    sheet.columns.push_back({"Tingkat kehadiran (%)", "Attendance rate (%)", column_type::number});
+    for (const auto& r : m.rows) {
+        std::vector<report_cell> cells{r.user_id, r.username, r.full_name};
+        for (const auto& cell : r.cells) {
+            cells.emplace_back(cell.status ? report_cell(std::string(to_string(*cell.status))) : report_cell());
+            cells.emplace_back(cell.seconds_present);
+        }
+        cells.emplace_back(static_cast<std::int64_t>(r.attended));
+        cells.emplace_back(static_cast<std::int64_t>(m.held_count));
+        cells.emplace_back(r.rate_pct);
+        sheet.rows.push_back(std::move(cells));
+    }
+    report_file f;
+    f.stem = "kehadiran-pelatihan-" + std::to_string(m.training.id);
+    f.utc_offset_minutes = m.utc_offset_minutes;
+    f.sheets.push_back(std::move(sheet));
+    return f;
+}
+
+// ---- completion
+
+training_completion build_completion(connection& c, const training& t, unix_seconds now,
+                                     const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
+    training_completion tc;
+    tc.attendance = build_training_attendance(c, t, now, current, only_user);
+    tc.scores = load_pre_post(c, t.id);
+    const auto& m = tc.attendance;
+    tc.finished = m.held_count > 0 && m.held_count == static_cast<int>(m.sessions.size());
+    for (const auto& r : m.rows) {
+        completion_row row;
+        row.user_id = r.user_id;
+        row.username = r.username;
+        row.full_name = r.full_name;
+        row.attended = r.attended;
+        row.held = m.held_count;
+        row.attendance_pct = r.rate_pct;
+        row.seconds_credited = r.seconds_credited;
+        if (auto it = tc.scores.pre_percent.find(r.user_id); it != tc.scores.pre_percent.end()) row.pre_percent = round2(it->second);
+        if (auto it = tc.scores.post_percent.find(r.user_id); it != tc.scores.post_percent.end()) row.post_percent = round2(it->second);
+        if (row.pre_percent && row.post_percent) row.gain = round2(*row.post_percent - *row.pre_percent);
+        auto fmt = [](double v) {
+            char b[32];
+            std::snprintf(b, sizeof b, v == std::floor(v) ? "%.0f" : "%.2f", v);
+            return std::string(b);
+        };
+        if (!tc.finished) {
+            row.reason = "training_not_finished";
+            row.reason_id = "Pelatihan belum selesai: " + std::to_string(m.held_count) + " dari " +
+                            std::to_string(m.sessions.size()) + " sesi terlaksana";
+            row.reason_en = "The training is not finished: " + std::to_string(m.held_count) + " of " +
+                            std::to_string(m.sessions.size()) + " sessions held";
+        } else if (r.rate_pct < t.min_attendance_pct) {
+            row.reason = "attendance_below_minimum";
+            row.reason_id = "Kehadiran " + fmt(r.rate_pct) + "% di bawah batas " + std::to_string(t.min_attendance_pct) + "%";
+            row.reason_en = "Attendance " + fmt(r.rate_pct) + "% is below the minimum of " + std::to_string(t.min_attendance_pct) + "%";
+        } else if (tc.scores.post && !row.post_percent) {
+            row.reason = "post_test_not_taken";
+            row.reason_id = "Belum mengikuti post-test";
+            row.reason_en = "The post-test was not taken";
+        } else if (tc.scores.post && *row.post_percent < t.pass_score) {
+            row.reason = "post_test_below_pass";
+            row.reason_id = "Nilai post-test " + fmt(*row.post_percent) + " di bawah nilai lulus " + std::to_string(t.pass_score);
+            row.reason_en = "Post-test score " + fmt(*row.post_percent) + " is below the pass score of " + std::to_string(t.pass_score);
+        } else {
+            row.completed = true;
+        }
+        tc.rows.push_back(std::move(row));
+    }
+    return tc;
+}
+
+json row_json(const training_completion&, const completion_row& r) {
+    return {{"user_id", r.user_id},
+            {"username", r.username},
+            {"full_name", r.full_name},
+            {"sessions_attended", r.attended},
+            {"sessions_held", r.held},
+            {"attendance_rate_pct", r.attendance_pct},
+            {"hours_attended", round2(r.seconds_credited / 3600.0)},
+            {"pre_percent", number_or_null(r.pre_percent)},
+            {"post_percent", number_or_null(r.post_percent)},
+            {"gain", number_or_null(r.gain)},
+            {"completed", r.completed},
+            {"reason", r.completed ? json(nullptr) : json(r.reason)},
+            {"reason_text", r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
+}
+
+json head_json(const training_completion& tc) {
+    const auto& t = tc.attendance.training;
+    int completed = 0;
+    for (const auto& r : tc.rows) completed += r.completed;
+    return {{"training", {{"id", t.id},
+                          {"title", t.title},
+                          {"min_attendance_pct", t.min_attendance_pct},
+                          {"pass_score", t.pass_score},
+                          {"has_post_test", tc.scores.post.has_value()}}},
+            {"finished", tc.finished},
+            {"sessions_planned", tc.attendance.sessions.size()},
+            {"sessions_held", tc.attendance.held_count},
+            {"trainees", tc.rows.size()},
+            {"completed", completed}};
+}
+
+json to_json(const training_completion& tc) {
+    auto out = head_json(tc);
+    auto rows = json::array();
+    for (const auto& r : tc.rows) rows.push_back(row_json(tc, r));
+    out["rows"] = std::move(rows);
+    return out;
+}
+
+report_file to_table(const training_completion& tc) {
+    report_sheet sheet;
+    sheet.name = "Kelulusan";
+    sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                     {"Nama pengguna", "Username", column_type::text},
+                     {"Nama lengkap", "Full name", column_type::text},
+                     {"Sesi dihadiri", "Sessions attended", column_type::integer},
+                     {"Sesi terlaksana", "Sessions held", column_type::integer},
+                     {"Tingkat kehadiran (%)", "Attendance rate (%)", column_type::number},
+                     {"Jam hadir", "Hours attended", column_type::number},
+                     {"Nilai pre-test (%)", "Pre-test (%)", column_type::number},
+                     {"Nilai post-test (%)", "Post-test (%)", column_type::number},
+                     {"Peningkatan", "Gain", column_type::number},
+                     {"Lulus", "Completed", column_type::boolean},
+                     {"Alasan", "Reason", column_type::text, 50}};
+    for (const auto& r : tc.rows) {
+        sheet.rows.push_back({r.user_id, r.username, r.full_name, static_cast<std::int64_t>(r.attended),
+                              static_cast<std::int64_t>(r.held), r.attendance_pct, round2(r.seconds_credited / 3600.0),
+                              number_cell(r.pre_percent), number_cell(r.post_percent), number_cell(r.gain), r.completed,
+                              r.completed ? report_cell() : report_cell(r.reason_id)});
+    }
+    report_file f;
+    f.stem = "kelulusan-pelatihan-" + std::to_string(tc.attendance.training.id);
+    f.utc_offset_minutes = tc.attendance.utc_offset_minutes;
+    f.sheets.push_back(std::move(sheet));
+    return f;
+}
+
+// ---- funding
+
+funding_filter parse_funding_filter(const http_request& req) {
+    funding_filter f;
+    auto day = [&](const char* name) -> std::optional<std::int64_t> {
+        auto v = req.query_param(name);
+        if (!v || v->empty()) return std::nullopt;
+        auto d = parse_date(*v);
+        if (!d) throw http_error(400, "invalid_query", std::string(name) + " must be a date YYYY-MM-DD", name);
+        return d;
+    };
+    f.from_day = day("from");
+    f.to_day = day("to");
+    if (f.from_day && f.to_day && *f.from_day > *f.to_day) throw http_error(400, "invalid_query", "from is after to", "from");
+    f.region = req.query_param("region").value_or("");
+    if (f.region.size() > 32) throw http_error(400, "invalid_query", "region is too long", "region");
+    return f;
+}
+
+funding_report build_funding_report(connection& c, const funding_source& fs, const funding_filter& filter,
+                                    unix_seconds now, const attendance_thresholds& current) {
+    auto by_mode = [] { return json{{"in_person", 0}, {"online", 0}, {"hybrid", 0}}; };
+    auto bump = [](json& j, delivery_mode m) { j[std::string(to_string(m))] = j[std::string(to_string(m))].get<int>() + 1; };
+    json totals = {{"trainings", 0}, {"sessions_planned", 0}, {"planned_by_mode", by_mode()}, {"sessions_delivered", 0},
+                   {"delivered_by_mode", by_mode()}, {"sessions_cancelled", 0}, {"sessions_postponed", 0},
+                   {"sessions_not_yet_held", 0}, {"switches", 0}, {"trainees_enrolled", 0}, {"trainees_attended", 0},
+                   {"trainees_completed", 0}};
+    long slots_attended = 0, slots_held = 0;
+    double gain_sum = 0;
+    int gain_n = 0;
+    auto trainings = json::array();
+    auto switches = json::array();
+
+    report_sheet sheet;
+    sheet.name = "Pelatihan";
+    sheet.columns = {{"ID pelatihan", "Training ID", column_type::integer},
+                     {"Pelatihan", "Training", column_type::text},
+                     {"Wilayah", "Region", column_type::text},
+                     {"Moda rencana", "Planned mode", column_type::text},
+                     {"Sesi direncanakan", "Sessions planned", column_type::integer},
+                     {"Terlaksana tatap muka", "Delivered in person", column_type::integer},
+                     {"Terlaksana daring", "Delivered online", column_type::integer},
+                     {"Terlaksana hibrida", "Delivered hybrid", column_type::integer},
+                     {"Dibatalkan", "Cancelled", column_type::integer},
+                     {"Ditunda", "Postponed", column_type::integer},
+                     {"Perpindahan moda", "Switches", column_type::integer},
+                     {"Peserta terdaftar", "Trainees enrolled", column_type::integer},
+                     {"Peserta hadir", "Trainees attended", column_type::integer},
+                     {"Peserta lulus", "Trainees completed", column_type::integer},
+                     {"Tingkat kehadiran (%)", "Attendance rate (%)", column_type::number},
+                     {"Rata-rata peningkatan pre/post", "Mean pre/post gain", column_type::number},
+                     {"Pagu dana (Rp)", "Funding (IDR)", column_type::integer}};
+    report_sheet switch_sheet;
+    switch_sheet.name = "Perpindahan moda";
+    switch_sheet.columns = {{"Waktu", "At", column_type::datetime},
+                            {"Pelatihan", "Training", column_type::text},
+                            {"Sesi", "Session", column_type::text},
+                            {"Dari moda", "From mode", column_type::text},
+                            {"Ke moda", "To mode", column_type::text},
+                            {"Dari status", "From status", column_type::text},
+                            {"Ke status", "To status", column_type::text},
+                            {"Alasan", "Reason", column_type::text, 50},
+                            {"Rujukan pembatasan", "Restriction reference", column_type::text, 30},
+                            {"Oleh", "By", column_type::text}};
+
+    auto all = storage::list_trainings(c, role::admin, 0);
+    std::sort(all.begin(), all.end(), [](const training& a, const training& b) { return a.id < b.id; });
+    for (const auto& t : all) {
+        if (t.funding_source_id != fs.id) continue;
+        if (!filter.region.empty() && t.region_code != filter.region && t.region_code.rfind(filter.region + ".", 0) != 0) continue;
+        const int offset = region_offset(c, t.region_code);
+        std::set<std::int64_t> in_range;
+        std::vector<session> sessions;
+        for (auto& s : storage::list_sessions(c, t.id, false)) {
+            const auto d = local_day(s.starts_at, offset);
+            if ((filter.from_day && d < *filter.from_day) || (filter.to_day && d > *filter.to_day)) continue;
+            in_range.insert(s.id);
+            sessions.push_back(std::move(s));
+        }
+        if ((filter.from_day || filter.to_day) && sessions.empty()) continue;
+        json planned = by_mode(), delivered = by_mode();
+        int n_delivered = 0, cancelled = 0, postponed = 0, not_yet = 0;
+        for (const auto& s : sessions) {
+            bump(planned, t.planned_mode);
+            if (s.current.status == session_status::ended) {
+                ++n_delivered;
+                bump(delivered, s.current.mode);
+            } else if (s.current.status == session_status::cancelled) {
+                ++cancelled;
+            } else if (s.current.status == session_status::postponed) {
+                ++postponed;
+            } else {
+                ++not_yet;
+            }
+        }
+        auto training_switches = json::array();
+        for (const auto& d : storage::list_decisions(c, t.id)) {
+            if (!in_range.contains(d.session_id)) continue;
+            if (d.from_mode == d.to_mode && d.from_status == d.to_status) continue;
+            json j = {{"at", format_rfc3339(d.at)},
+                      {"training_id", t.id},
+                      {"training_title", t.title},
+                      {"session_id", d.session_id},
+                      {"session_title", d.session_title},
+                      {"from_mode", to_string(d.from_mode)},
+                      {"to_mode", to_string(d.to_mode)},
+                      {"from_status", to_string(d.from_status)},
+                      {"to_status", to_string(d.to_status)},
+                      {"reason", d.reason},
+                      {"reason_id", d.reason_id},
+                      {"restriction_reference", d.restriction_reference.empty() ? json(nullptr) : json(d.restriction_reference)},
+                      {"by", d.actor_id ? "admin" : "system"}};
+            switch_sheet.rows.push_back({d.at, t.title, d.session_title, std::string(to_indonesian(d.from_mode)),
+                                         std::string(to_indonesian(d.to_mode)), std::string(to_string(d.from_status)),
+                                         std::string(to_string(d.to_status)), d.reason_id, d.restriction_reference,
+                                         std::string(d.actor_id ? "admin" : "sistem")});
+            training_switches.push_back(j);
+            switches.push_back(std::move(j));
+        }
+        // Trainees: attendance and completion over the whole training (completion is per
+        // training, not per date range).
+        const auto tc = build_completion(c, t, now, current);
+        int attended = 0, completed = 0, t_gain_n = 0;
+        long t_slots = 0;
+        double t_gain = 0;
+        for (std::size_t i = 0; i < tc.rows.size(); ++i) {
+            const auto& r = tc.rows[i];
+            attended += r.attended > 0;
+            completed += r.completed;
+            t_slots += r.attended;
+            if (r.gain) {
+                t_gain += *r.gain;
+                ++t_gain_n;
+            }
+        }
+        const long t_held = static_cast<long>(tc.rows.size()) * tc.attendance.held_count;
+        const std::optional<double> rate = t_held ? std::optional(round2(100.0 * t_slots / t_held)) : std::nullopt;
+        const std::optional<double> mean_gain = t_gain_n ? std::optional(round2(t_gain / t_gain_n)) : std::nullopt;
+        slots_attended += t_slots;
+        slots_held += t_held;
+        gain_sum += t_gain;
+        gain_n += t_gain_n;
+
+        trainings.push_back({{"id", t.id},
+                             {"title", t.title},
+                             {"region_code", t.region_code},
+                             {"planned_mode", to_string(t.planned_mode)},
+                             {"sessions_planned", sessions.size()},
+                             {"planned_by_mode", planned},
+                             {"sessions_delivered", n_delivered},
+                             {"delivered_by_mode", delivered},
+                             {"sessions_cancelled", cancelled},
+                             {"sessions_postponed", postponed},
+                             {"sessions_not_yet_held", not_yet},
+                             {"switches", std::move(training_switches)},
+                             {"trainees_enrolled", tc.rows.size()},
+                             {"trainees_attended", attended},
+                             {"trainees_completed", completed},
+                             {"attendance_rate_pct", number_or_null(rate)},
+                             {"mean_gain", number_or_null(mean_gain)}});
+        sheet.rows.push_back({t.id, t.title, t.region_code, std::string(to_indonesian(t.planned_mode)),
+                              static_cast<std::int64_t>(sessions.size()), static_cast<std::int64_t>(delivered["in_person"].get<int>()),
+                              static_cast<std::int64_t>(delivered["online"].get<int>()), static_cast<std::int64_t>(delivered["hybrid"].get<int>()),
+                              static_cast<std::int64_t>(cancelled), static_cast<std::int64_t>(postponed),
+                              static_cast<std::int64_t>(trainings.back()["switches"].size()), static_cast<std::int64_t>(tc.rows.size()),
+                              static_cast<std::int64_t>(attended), static_cast<std::int64_t>(completed), number_cell(rate),
+                              number_cell(mean_gain), report_cell()});
+
+        totals["trainings"] = totals["trainings"].get<int>() + 1;
+        totals["sessions_planned"] = totals["sessions_planned"].get<int>() + static_cast<int>(sessions.size());
+        totals["sessions_delivered"] = totals["sessions_delivered"].get<int>() + n_delivered;
+        for (const auto* k : {"in_person", "online", "hybrid"}) {
+            totals["planned_by_mode"][k] = totals["planned_by_mode"][k].get<int>() + planned[k].get<int>();
+            totals["delivered_by_mode"][k] = totals["delivered_by_mode"][k].get<int>() + delivered[k].get<int>();
+        }
+        totals["sessions_cancelled"] = totals["sessions_cancelled"].get<int>() + cancelled;
+        totals["sessions_postponed"] = totals["sessions_postponed"].get<int>() + postponed;
+        totals["sessions_not_yet_held"] = totals["sessions_not_yet_held"].get<int>() + not_yet;
+        totals["switches"] = totals["switches"].get<int>() + static_cast<int>(trainings.back()["switches"].size());
+        totals["trainees_enrolled"] = totals["trainees_enrolled"].get<int>() + static_cast<int>(tc.rows.size());
+        totals["trainees_attended"] = totals["trainees_attended"].get<int>() + attended;
+        totals["trainees_completed"] = totals["trainees_completed"].get<int>() + completed;
+    }
+    const std::optional<double> rate = slots_held ? std::optional(round2(100.0 * slots_attended / slots_held)) : std::nullopt;
+    const std::optional<double> mean_gain = gain_n ? std::optional(round2(gain_sum / gain_n)) : std::nullopt;
+    totals["attendance_rate_pct"] = number_or_null(rate);
+    totals["mean_gain"] = number_or_null(mean_gain);
+    sheet.rows.push_back({report_cell(), std::string("Jumlah"), report_cell(), report_cell(),
+                          static_cast<std::int64_t>(totals["sessions_planned"].get<int>()),
+                          static_cast<std::int64_t>(totals["delivered_by_mode"]["in_person"].get<int>()),
+                          static_cast<std::int64_t>(totals["delivered_by_mode"]["online"].get<int>()),
+                          static_cast<std::int64_t>(totals["delivered_by_mode"]["hybrid"].get<int>()),
+                          static_cast<std::int64_t>(totals["sessions_cancelled"].get<int>()),
+                          static_cast<std::int64_t>(totals["sessions_postponed"].get<int>()),
+                          static_cast<std::int64_t>(totals["switches"].get<int>()),
+                          static_cast<std::int64_t>(totals["trainees_enrolled"].get<int>()),
+                          static_cast<std::int64_t>(totals["trainees_attended"].get<int>()),
+                          static_cast<std::int64_t>(totals["trainees_completed"].get<int>()), number_cell(rate),
+                          number_cell(mean_gain), fs.amount_idr});
+
+    funding_report out;
+    out.body = {{"funding_source", {{"id", fs.id},
+                                    {"code", fs.code},
+                                    {"name", fs.name},
+                                    {"kind", to_string(fs.kind)},
+                                    {"fiscal_year", fs.fiscal_year},
+                                    {"amount_idr", fs.amount_idr}}},
+                {"filter", {{"from", filter.from_day ? json(format_date(*filter.from_day)) : json(nullptr)},
+                            {"to", filter.to_day ? json(format_date(*filter.to_day)) : json(nullptr)},
+                            {"region", filter.region.empty() ? json(nullptr) : json(filter.region)}}},
+                {"totals", std::move(totals)},
+                {"trainings", std::move(trainings)},
+                {"switches", std::move(switches)}};
+    out.table.stem = "laporan-dak-" + fs.code;
+    out.table.sheets.push_back(std::move(sheet));
+    out.table.sheets.push_back(std::move(switch_sheet));
+    return out;
+}
+
+}  // namespace daring::server

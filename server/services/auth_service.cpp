@@ -1,0 +1,68 @@
+#include "server/services/auth_service.hpp"
+
+#include "server/services/tokens.hpp"
+#include "storage/users_repo.hpp"
+
+namespace daring::server {
+
+auth_service::auth_service(storage::database& db, const clock& clk, const password_hasher& hasher)
+    : db_(db), clock_(clk), hasher_(hasher), dummy_hash_(hasher.hash(random_token(16))) {}
+
+login_outcome auth_service::login(const std::string& username, const std::string& password,
+                                  const std::string& address) {
+    const auto now = clock_.now();
+    if (auto wait = throttle_.retry_after(username, address, now)) return login_throttled{*wait};
+
+    auto creds = db_.read([&](storage::connection& c) { return storage::find_credentials(c, username); });
+    // Unknown users cost one verification too, so timing does not tell them apart.
+    const bool ok = hasher_.verify(creds ? creds->password_hash : dummy_hash_, password) && creds;
+    if (!ok) {
+        throttle_.record_failure(username, address, now);
+        return login_refused{};
+    }
+    throttle_.record_success(username, address);
+
+    login_success out{creds->user, random_token(32), random_token(24)};
+    const auto token_hash = sha256_hex(out.token);
+    std::optional<std::string> new_hash;
+    if (hasher_.needs_rehash(creds->password_hash)) new_hash = hasher_.hash(password);
+    db_.write([&](storage::connection& c) {
+        storage::insert_auth_session(c, token_hash, out.user.id, out.csrf_token, now);
+        if (new_hash) storage::update_password_hash(c, out.user.id, *new_hash);
+    });
+    return out;
+}
+
+std::optional<storage::auth_session> auth_service::authenticate(const std::string& token) {
+    if (token.empty() || token.size() > 128) return std::nullopt;
+    const auto hash = sha256_hex(token);
+    auto session = db_.read([&](storage::connection& c) { return storage::find_auth_session(c, hash); });
+    if (!session) return std::nullopt;
+    const auto now = clock_.now();
+    if (now - session->last_seen_at >= session_idle_timeout ||
+        now - session->created_at >= session_absolute_timeout) {
+        db_.submit([hash](storage::connection& c) { storage::delete_auth_session(c, hash); },
+                   [](std::exception_ptr) {});
+        return std::nullopt;
+    }
+    if (now - session->last_seen_at >= session_touch_interval) {
+        db_.submit([hash, now](storage::connection& c) { storage::touch_auth_session(c, hash, now); },
+                   [](std::exception_ptr) {});
+    }
+    return session;
+}
+
+void auth_service::logout(const std::string& token) {
+    const auto hash = sha256_hex(token);
+    db_.write([&](storage::connection& c) { storage::delete_auth_session(c, hash); });
+}
+
+int auth_service::purge_expired() {
+    const auto now = clock_.now();
+    return db_.write([&](storage::connection& c) {
+        return storage::delete_expired_auth_sessions(c, now - session_idle_timeout,
+                                                     now - session_absolute_timeout);
+    });
+}
+
+}  // namespace daring::server
