@@ -85,7 +85,8 @@ std::string masked_text_frame(const std::string& payload) {
     }
     const char mask[4] = {1, 2, 3, 4};
     f.append(mask, 4);
-    for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
     return f;
 }
 
@@ -103,7 +104,7 @@ struct connection {
 
 // Every client socket on one epoll set, in this thread.
 class swarm {
-public:
+  public:
     swarm(std::uint16_t port, std::string target, std::string auth_header)
         : port_(port), target_(std::move(target)), auths_{std::move(auth_header)} {
         ep_ = epoll_create1(0);
@@ -157,7 +158,7 @@ public:
     std::size_t total_acks() const { return total_acks_; }
     double last_slide_ms = 0;
 
-private:
+  private:
     void start_one() {
         connection c;
         c.fd = ::socket(AF_INET, SOCK_STREAM, 0);
@@ -172,9 +173,11 @@ private:
             ::close(c.fd);
             return;
         }
-        std::string req = "GET " + target_ + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
-                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                          "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + auths_[conns_.size() % auths_.size()] + "\r\n";
+        std::string req =
+            "GET " + target_ + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port_) +
+            "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" +
+            auths_[conns_.size() % auths_.size()] + "\r\n";
         ::send(c.fd, req.data(), req.size(), MSG_NOSIGNAL);
         ::fcntl(c.fd, F_SETFL, O_NONBLOCK);
         epoll_event ev{};
@@ -210,7 +213,8 @@ private:
             auto end = c.in.find("\r\n\r\n");
             if (end == std::string::npos) return;
             if (c.in.compare(9, 3, "101") != 0) {
-                std::fprintf(stderr, "upgrade refused: %s\n", c.in.substr(0, c.in.find("\r\n")).c_str());
+                std::fprintf(stderr, "upgrade refused: %s\n",
+                             c.in.substr(0, c.in.find("\r\n")).c_str());
                 ++failed_;
                 --pending_;
                 c.closed = true;
@@ -226,12 +230,14 @@ private:
             std::size_t len = b1 & 0x7F, header = 2;
             if (len == 126) {
                 if (c.in.size() - pos < 4) break;
-                len = (static_cast<unsigned char>(c.in[pos + 2]) << 8) | static_cast<unsigned char>(c.in[pos + 3]);
+                len = (static_cast<unsigned char>(c.in[pos + 2]) << 8) |
+                      static_cast<unsigned char>(c.in[pos + 3]);
                 header = 4;
             } else if (len == 127) {
                 if (c.in.size() - pos < 10) break;
                 len = 0;
-                for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(c.in[pos + 2 + i]);
+                for (int i = 0; i < 8; ++i)
+                    len = (len << 8) | static_cast<unsigned char>(c.in[pos + 2 + i]);
                 header = 10;
             }
             if (c.in.size() - pos < header + len) break;
@@ -283,7 +289,8 @@ struct fanout_result {
 
 // The trainer (connection 0 of `trainer`) sends `slides` show_slide messages: at `rate` per
 // second, or in bursts of `burst` sent back to back (waiting for each burst to land).
-fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int slides, double rate, int burst) {
+fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int slides, double rate,
+                          int burst) {
     fanout_result r;
     const std::size_t n = trainees.size();
     std::vector<double> sent(slides), last(slides, 0);
@@ -306,7 +313,8 @@ fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int sli
                                        : t >= start + next * 1000.0 / rate;
             if (due) {
                 sent[next] = now_ms();
-                trainer.send_all(0, masked_text_frame(R"({"type":"show_slide","index":)" + std::to_string(next % 20) + "}"));
+                trainer.send_all(0, masked_text_frame(R"({"type":"show_slide","index":)" +
+                                                      std::to_string(next % 20) + "}"));
                 ++next;
                 if (burst > 0 && next % burst != 0) continue;
             }
@@ -337,7 +345,8 @@ fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int sli
     r.frames = trainees.frames() - frames_before;
     r.expected = n * static_cast<std::size_t>(slides);
     r.deliveries_per_s = r.delivered / ((end - start) / 1000.0);
-    const double cpu_us = (cpu_after - cpu_before) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+    const double cpu_us =
+        (cpu_after - cpu_before) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
     r.cpu_us_per_delivery = r.delivered ? cpu_us / r.delivered : 0;
     return r;
 }
@@ -352,17 +361,26 @@ daring_setup prepare_daring(std::uint16_t port) {
     api_client admin(c, login_token(c, "admin", server_process::admin_password));
     const auto funding = add_region_and_funding(admin);
     const auto training = std::to_string(add_training(admin, "Beban", funding));
-    admin.post_csv("/api/v1/users/import", "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"
-                                           "beban.peserta,password-beban,Peserta,trainee\n");
+    admin.post_csv(
+        "/api/v1/users/import",
+        "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"
+        "beban.peserta,password-beban,Peserta,trainee\n");
     auto users = admin.get("/api/v1/users?q=beban").json();
     for (const auto& u : users) {
-        if (u["role"] == "trainer") admin.post("/api/v1/trainings/" + training + "/trainers", {{"user_id", u["id"]}});
-        else admin.post("/api/v1/trainings/" + training + "/enrollments", {{"user_ids", {u["id"]}}});
+        if (u["role"] == "trainer")
+            admin.post("/api/v1/trainings/" + training + "/trainers", {{"user_id", u["id"]}});
+        else
+            admin.post("/api/v1/trainings/" + training + "/enrollments", {{"user_ids", {u["id"]}}});
     }
     json slides = json::array();
-    for (int i = 0; i < 20; ++i) slides.push_back({{"title", "Slide " + std::to_string(i)}, {"body", "Isi materi pelatihan"}});
+    for (int i = 0; i < 20; ++i)
+        slides.push_back(
+            {{"title", "Slide " + std::to_string(i)}, {"body", "Isi materi pelatihan"}});
     auto s = admin.post("/api/v1/trainings/" + training + "/sessions",
-                        {{"title", "Beban"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)}, {"slides", slides}});
+                        {{"title", "Beban"},
+                         {"starts_at", wib_time_from_today(1, 9)},
+                         {"ends_at", wib_time_from_today(1, 11)},
+                         {"slides", slides}});
     daring_setup out;
     out.session = s.json()["id"];
     out.trainer_token = login_token(c, "beban.pelatih", "password-beban");
@@ -373,9 +391,11 @@ daring_setup prepare_daring(std::uint16_t port) {
 }
 
 void print(const char* label, const fanout_result& r) {
-    std::printf("  %-44s p50 %7.2f ms  p99 %7.2f ms  %10.0f deliveries/s  %6.2f us CPU/delivery  %.2f messages/frame  (%zu/%zu delivered)\n",
-                label, r.p50_ms, r.p99_ms, r.deliveries_per_s, r.cpu_us_per_delivery,
-                r.frames ? static_cast<double>(r.delivered) / r.frames : 0.0, r.delivered, r.expected);
+    std::printf(
+        "  %-44s p50 %7.2f ms  p99 %7.2f ms  %10.0f deliveries/s  %6.2f us CPU/delivery  %.2f "
+        "messages/frame  (%zu/%zu delivered)\n",
+        label, r.p50_ms, r.p99_ms, r.deliveries_per_s, r.cpu_us_per_delivery,
+        r.frames ? static_cast<double>(r.delivered) / r.frames : 0.0, r.delivered, r.expected);
     std::fflush(stdout);
 }
 
@@ -395,18 +415,20 @@ std::map<std::string, double> scrape(std::uint16_t port) {
 
 // Presence ingest: `tokens.size()` trainee accounts share `n` sockets round-robin; every socket
 // sends a heartbeat (with an id, so it is acked) every `every_s` seconds for `seconds`.
-void run_presence(std::uint16_t port, pid_t pid, const std::string& target, const std::vector<std::string>& tokens,
-                  int n, double every_s, int seconds, int flush_s) {
+void run_presence(std::uint16_t port, pid_t pid, const std::string& target,
+                  const std::vector<std::string>& tokens, int n, double every_s, int seconds,
+                  int flush_s) {
     std::vector<std::string> auths;
     for (const auto& t : tokens) auths.push_back("Authorization: Bearer " + t + "\r\n");
     swarm phones(port, target, auths);
     const double t_open = now_ms();
     if (!phones.open(static_cast<std::size_t>(n))) {
-        std::fprintf(stderr, "only %zu of %d sockets connected\n", phones.size() - phones.failed(), n);
+        std::fprintf(stderr, "only %zu of %d sockets connected\n", phones.size() - phones.failed(),
+                     n);
         return;
     }
-    std::printf("presence: %d sockets (%zu trainee accounts) connected in %.1f s\n", n, tokens.size(),
-                (now_ms() - t_open) / 1000.0);
+    std::printf("presence: %d sockets (%zu trainee accounts) connected in %.1f s\n", n,
+                tokens.size(), (now_ms() - t_open) / 1000.0);
     auto quiet = [&](double ms) {
         const double until = now_ms() + ms;
         while (now_ms() < until) phones.poll(10);
@@ -435,7 +457,9 @@ void run_presence(std::uint16_t port, pid_t pid, const std::string& target, cons
     quiet(flush_s * 1000.0 + 1500);  // the last coalesced values reach the database
     const long cpu = cpu_ticks(pid) - cpu0;
     const auto m1 = scrape(port);
-    auto delta = [&](const std::string& k) { return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0; };
+    auto delta = [&](const std::string& k) {
+        return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0;
+    };
     const double acked = static_cast<double>(phones.total_acks() - acks0);
     const double events = delta("daring_presence_events_total");
     const double commits = delta("daring_db_commit_batch_size_count");
@@ -443,15 +467,26 @@ void run_presence(std::uint16_t port, pid_t pid, const std::string& target, cons
     const double flushes = delta("daring_presence_flush_rows_count");
     const double rows = delta("daring_presence_flush_rows_sum");
     const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
-    std::printf("presence: %zu heartbeats sent in %.1f s (every socket every %.1f s), %.0f acked (all within %.2f s of the last send)\n",
-                sent, (send_end - start) / 1000.0, every_s, acked, (acked_at - send_end) / 1000.0);
-    std::printf("  heartbeats ingested: %.0f per second (server-counted %.0f)\n", events / ((send_end - start) / 1000.0), events);
-    std::printf("  writer: %.0f commits, %.0f write jobs, %.1f jobs per commit; %.0f presence flushes writing %.0f rows (%.0f rows per flush)\n",
-                commits, jobs, commits ? jobs / commits : 0.0, flushes, rows, flushes ? rows / flushes : 0.0);
-    std::printf("  coalescing: %.1f heartbeats per row written (one-transaction-per-heartbeat would be 1.0)\n",
-                rows ? events / rows : 0.0);
-    std::printf("  server CPU: %.1f us per heartbeat (%.2f s busy vs %.2f s idle baseline over the same time)\n",
-                sent ? (cpu - idle_cpu) / tick * 1e6 / static_cast<double>(sent) : 0.0, cpu / tick, idle_cpu / tick);
+    std::printf(
+        "presence: %zu heartbeats sent in %.1f s (every socket every %.1f s), %.0f acked (all "
+        "within %.2f s of the last send)\n",
+        sent, (send_end - start) / 1000.0, every_s, acked, (acked_at - send_end) / 1000.0);
+    std::printf("  heartbeats ingested: %.0f per second (server-counted %.0f)\n",
+                events / ((send_end - start) / 1000.0), events);
+    std::printf(
+        "  writer: %.0f commits, %.0f write jobs, %.1f jobs per commit; %.0f presence flushes "
+        "writing %.0f rows (%.0f rows per flush)\n",
+        commits, jobs, commits ? jobs / commits : 0.0, flushes, rows,
+        flushes ? rows / flushes : 0.0);
+    std::printf(
+        "  coalescing: %.1f heartbeats per row written (one-transaction-per-heartbeat would be "
+        "1.0)\n",
+        rows ? events / rows : 0.0);
+    std::printf(
+        "  server CPU: %.1f us per heartbeat (%.2f s busy vs %.2f s idle baseline over the same "
+        "time)\n",
+        sent ? (cpu - idle_cpu) / tick * 1e6 / static_cast<double>(sent) : 0.0, cpu / tick,
+        idle_cpu / tick);
     std::fflush(stdout);
 }
 
@@ -462,13 +497,15 @@ std::vector<std::string> make_accounts(std::uint16_t port, std::int64_t session,
     const auto training = std::to_string(s["training_id"].get<std::int64_t>());
     std::string csv = "username,password,full_name,role\n", names;
     for (int i = 1; i <= accounts; ++i) {
-        csv += "hp" + std::to_string(i) + ",password-beban,Peserta " + std::to_string(i) + ",trainee\n";
+        csv += "hp" + std::to_string(i) + ",password-beban,Peserta " + std::to_string(i) +
+               ",trainee\n";
         names += "hp" + std::to_string(i) + "\n";
     }
     admin.post_csv("/api/v1/users/import", csv);
     admin.post_csv("/api/v1/trainings/" + training + "/enrollments", names);
     std::vector<std::string> tokens;
-    for (int i = 1; i <= accounts; ++i) tokens.push_back(login_token(c, "hp" + std::to_string(i), "password-beban"));
+    for (int i = 1; i <= accounts; ++i)
+        tokens.push_back(login_token(c, "hp" + std::to_string(i), "password-beban"));
     return tokens;
 }
 
@@ -496,10 +533,17 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
              const std::vector<std::string>& tokens, int sequential) {
     http_client http(port);
     api_client admin(http, login_token(http, "admin", server_process::admin_password));
-    const auto training = admin.get("/api/v1/sessions/" + std::to_string(setup.session)).json()["training_id"].get<std::int64_t>();
+    const auto training = admin.get("/api/v1/sessions/" + std::to_string(setup.session))
+                              .json()["training_id"]
+                              .get<std::int64_t>();
     auto q = admin.post("/api/v1/trainings/" + std::to_string(training) + "/quizzes",
-                        {{"title", "Kuis beban"}, {"kind", "pre_test"}, {"questions", {
-                            {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}}}}});
+                        {{"title", "Kuis beban"},
+                         {"kind", "pre_test"},
+                         {"questions",
+                          {{{"type", "single"},
+                            {"prompt", "Kas masuk dicatat di?"},
+                            {"options", {"a", "b", "c", "d"}},
+                            {"correct", 2}}}}});
     if (q.status != 201) {
         std::fprintf(stderr, "quiz not created: %s\n", q.body.c_str());
         return 1;
@@ -512,7 +556,8 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
     swarm trainer(port, target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
     swarm phones(port, target, auths);
     if (!trainer.open(1) || !phones.open(n)) {
-        std::fprintf(stderr, "only %zu of %zu trainees connected\n", phones.size() - phones.failed(), n);
+        std::fprintf(stderr, "only %zu of %zu trainees connected\n",
+                     phones.size() - phones.failed(), n);
         return 1;
     }
     auto quiet = [&](double ms) {
@@ -522,7 +567,8 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
             trainer.poll(0);
         }
     };
-    trainer.send_all(0, masked_text_frame(R"({"type":"open_quiz","quiz_id":)" + std::to_string(quiz) + R"(,"duration_s":600})"));
+    trainer.send_all(0, masked_text_frame(R"({"type":"open_quiz","quiz_id":)" +
+                                          std::to_string(quiz) + R"(,"duration_s":600})"));
     const double opened_at = now_ms();
     auto all_opened = [&] {
         for (std::size_t i = 0; i < n; ++i)
@@ -534,11 +580,15 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
         std::fprintf(stderr, "quiz_opened did not reach every trainee\n");
         return 1;
     }
-    std::printf("quiz: %zu trainees connected (one account each); quiz_opened reached all in %.1f ms\n", n, now_ms() - opened_at);
+    std::printf(
+        "quiz: %zu trainees connected (one account each); quiz_opened reached all in %.1f ms\n", n,
+        now_ms() - opened_at);
     quiet(500);
     auto answer = [&](std::size_t i, const std::string& id) {
-        return masked_text_frame(R"({"type":"answer","id":")" + id + R"(","quiz_id":)" + std::to_string(quiz) +
-                                 R"(,"question_id":)" + std::to_string(question) + R"(,"answer":)" + std::to_string(i % 4) + "}");
+        return masked_text_frame(R"({"type":"answer","id":")" + id + R"(","quiz_id":)" +
+                                 std::to_string(quiz) + R"(,"question_id":)" +
+                                 std::to_string(question) + R"(,"answer":)" +
+                                 std::to_string(i % 4) + "}");
     };
     const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
 
@@ -558,8 +608,10 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
     }
     const double seq_rate = sequential / ((now_ms() - seq_start) / 1000.0);
     const auto seq = summarise(seq_lat);
-    std::printf("  baseline, one answer in flight (%d answers):     ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s\n",
-                sequential, seq.p50, seq.p99, seq_rate);
+    std::printf(
+        "  baseline, one answer in flight (%d answers):     ack p50 %6.2f ms  p99 %6.2f ms  %8.0f "
+        "answers committed/s\n",
+        sequential, seq.p50, seq.p99, seq_rate);
 
     // `spread_ms` = 1000: answers spread over one second; 0: all sent at once.
     auto round = [&](const char* label, const std::string& prefix, double spread_ms) {
@@ -571,7 +623,8 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
         const double start = now_ms();
         std::size_t sent = 0;
         while (sent < n) {
-            const double due = spread_ms > 0 ? (now_ms() - start) / spread_ms * n : static_cast<double>(n);
+            const double due =
+                spread_ms > 0 ? (now_ms() - start) / spread_ms * n : static_cast<double>(n);
             while (sent < n && sent < due) {
                 sent_at[sent] = now_ms();
                 phones.send_all(sent, answer(sent + 1, prefix + std::to_string(sent)));
@@ -594,25 +647,36 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
             }
         const long cpu = cpu_ticks(pid) - cpu0;
         const auto m1 = scrape(port);
-        auto delta = [&](const std::string& k) { return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0; };
+        auto delta = [&](const std::string& k) {
+            return m1.count(k) ? m1.at(k) - (m0.count(k) ? m0.at(k) : 0) : 0.0;
+        };
         const auto s = summarise(lat);
         const double rate = lat.size() / ((last - start) / 1000.0);
         const double commits = delta("daring_db_commit_batch_size_count");
-        std::printf("  %-48s ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s  (%zu/%zu acked, %.0f commits, %.1f writes per commit, %.1f us CPU per answer)\n",
-                    label, s.p50, s.p99, rate, lat.size(), n, commits, commits ? delta("daring_db_commit_batch_size_sum") / commits : 0.0,
-                    (cpu / tick) * 1e6 / static_cast<double>(n));
+        std::printf(
+            "  %-48s ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s  (%zu/%zu acked, "
+            "%.0f commits, %.1f writes per commit, %.1f us CPU per answer)\n",
+            label, s.p50, s.p99, rate, lat.size(), n, commits,
+            commits ? delta("daring_db_commit_batch_size_sum") / commits : 0.0,
+            (cpu / tick) * 1e6 / static_cast<double>(n));
         std::fflush(stdout);
         return std::make_pair(lat.size(), rate);
     };
     const auto spread = round("every trainee answers within one second:", "a", 1000);
     quiet(500);
     const auto burst = round("every trainee answers at the same instant:", "b", 0);
-    trainer.send_all(0, masked_text_frame(R"({"type":"close_quiz","quiz_id":)" + std::to_string(quiz) + "}"));
+    trainer.send_all(
+        0, masked_text_frame(R"({"type":"close_quiz","quiz_id":)" + std::to_string(quiz) + "}"));
     quiet(1500);
     const auto results = admin.get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
-    std::printf("  results: %d of %zu trainees stored with an answer\n", results["questions"][0]["answered"].get<int>(), n);
-    std::printf("result: answers committed per second at once vs one in flight: %.1fx\n", burst.second / std::max(1.0, seq_rate));
-    return spread.first == n && burst.first == n && results["questions"][0]["answered"].get<std::size_t>() == n ? 0 : 1;
+    std::printf("  results: %d of %zu trainees stored with an answer\n",
+                results["questions"][0]["answered"].get<int>(), n);
+    std::printf("result: answers committed per second at once vs one in flight: %.1fx\n",
+                burst.second / std::max(1.0, seq_rate));
+    return spread.first == n && burst.first == n &&
+                   results["questions"][0]["answered"].get<std::size_t>() == n
+               ? 0
+               : 1;
 }
 
 }  // namespace
@@ -633,20 +697,34 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
-        if (a == "--naive") naive_bin = value();
-        else if (a == "--trainees") sizes.push_back(std::stoi(value()));
-        else if (a == "--slides") slides = std::stoi(value());
-        else if (a == "--rate") rate = std::stod(value());
-        else if (a == "--burst") burst = std::stoi(value());
-        else if (a == "--skip-naive") skip_naive = true;
-        else if (a == "--port") external_port = std::stoi(value());
-        else if (a == "--pid") external_pid = std::stoi(value());
-        else if (a == "--presence") presence = true;
-        else if (a == "--quiz") quiz = true;
-        else if (a == "--sequential") sequential = std::stoi(value());
-        else if (a == "--accounts") accounts = std::stoi(value());
-        else if (a == "--heartbeat-every") every = std::stod(value());
-        else if (a == "--seconds") seconds = std::stoi(value());
+        if (a == "--naive")
+            naive_bin = value();
+        else if (a == "--trainees")
+            sizes.push_back(std::stoi(value()));
+        else if (a == "--slides")
+            slides = std::stoi(value());
+        else if (a == "--rate")
+            rate = std::stod(value());
+        else if (a == "--burst")
+            burst = std::stoi(value());
+        else if (a == "--skip-naive")
+            skip_naive = true;
+        else if (a == "--port")
+            external_port = std::stoi(value());
+        else if (a == "--pid")
+            external_pid = std::stoi(value());
+        else if (a == "--presence")
+            presence = true;
+        else if (a == "--quiz")
+            quiz = true;
+        else if (a == "--sequential")
+            sequential = std::stoi(value());
+        else if (a == "--accounts")
+            accounts = std::stoi(value());
+        else if (a == "--heartbeat-every")
+            every = std::stod(value());
+        else if (a == "--seconds")
+            seconds = std::stoi(value());
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
@@ -683,11 +761,13 @@ int main(int argc, char** argv) {
         // --live-sockets-per-user as high as the trainees: the fan-out runs share one login).
         daring = {static_cast<std::uint16_t>(external_port), external_pid};
     } else {
-        owned = std::make_unique<server_process>(server_launch{"serve", dir.file("load.db"), dir.file("web"),
-                                                               {"--threads", "1", "--max-connections", "30000",
-                                                                "--live-sockets-per-user", "30000"},
-                                                               {},
-                                                               true});
+        owned = std::make_unique<server_process>(server_launch{
+            "serve",
+            dir.file("load.db"),
+            dir.file("web"),
+            {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000"},
+            {},
+            true});
         daring = {owned->port(), owned->pid()};
     }
     auto setup = prepare_daring(daring.port());
@@ -695,21 +775,25 @@ int main(int argc, char** argv) {
     std::printf("live_load: daring pid %d, 1 I/O thread, loopback\n", daring.pid());
     if (presence) {
         const auto tokens = make_accounts(daring.port(), setup.session, accounts);
-        run_presence(daring.port(), daring.pid(), target, tokens, sizes.empty() ? 5000 : sizes.front(), every, seconds, 5);
+        run_presence(daring.port(), daring.pid(), target, tokens,
+                     sizes.empty() ? 5000 : sizes.front(), every, seconds, 5);
         return 0;
     }
     if (quiz) {
         const int n = sizes.empty() ? 1000 : sizes.front();
         const double t0 = now_ms();
         const auto tokens = make_accounts(daring.port(), setup.session, n);
-        std::printf("quiz: %d trainee accounts created and logged in in %.1f s\n", n, (now_ms() - t0) / 1000.0);
+        std::printf("quiz: %d trainee accounts created and logged in in %.1f s\n", n,
+                    (now_ms() - t0) / 1000.0);
         return run_quiz(daring.port(), daring.pid(), target, setup, tokens, sequential);
     }
 
     for (const auto& sc : plan) {
-        swarm trainer(daring.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+        swarm trainer(daring.port(), target,
+                      "Authorization: Bearer " + setup.trainer_token + "\r\n");
         if (!trainer.open(1)) return 1;
-        swarm trainees(daring.port(), target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+        swarm trainees(daring.port(), target,
+                       "Authorization: Bearer " + setup.trainee_token + "\r\n");
         const double t0 = now_ms();
         // Memory per idle connection: the growth while the second half connects, once the first
         // half has warmed the allocator (handshake garbage is reused, not counted).
@@ -725,26 +809,36 @@ int main(int argc, char** argv) {
         const long rss_before = rss_kib(daring.pid());
         ok = ok && trainees.open(sc.trainees - half);
         if (!ok) {
-            std::fprintf(stderr, "only %zu of %d trainees connected\n", trainees.size() - trainees.failed(), sc.trainees);
+            std::fprintf(stderr, "only %zu of %d trainees connected\n",
+                         trainees.size() - trainees.failed(), sc.trainees);
             return 1;
         }
         settle();
         const long rss_after = rss_kib(daring.pid());
-        std::printf("%d trainees connected in %.1f s; server memory %+ld KiB over the last %d = %.2f KiB per idle connection\n",
-                    sc.trainees, (now_ms() - t0) / 1000.0, rss_after - rss_before, sc.trainees - half,
-                    static_cast<double>(rss_after - rss_before) / (sc.trainees - half));
+        std::printf(
+            "%d trainees connected in %.1f s; server memory %+ld KiB over the last %d = %.2f KiB "
+            "per idle connection\n",
+            sc.trainees, (now_ms() - t0) / 1000.0, rss_after - rss_before, sc.trainees - half,
+            static_cast<double>(rss_after - rss_before) / (sc.trainees - half));
         char label[96];
-        std::snprintf(label, sizeof label, "daring: %d trainees, %.0f slides/s", sc.trainees, sc.rate);
-        print(label, push_slides(trainees, trainer, daring.pid(), std::min(slides, static_cast<int>(sc.rate * 5)), sc.rate, 0));
+        std::snprintf(label, sizeof label, "daring: %d trainees, %.0f slides/s", sc.trainees,
+                      sc.rate);
+        print(label, push_slides(trainees, trainer, daring.pid(),
+                                 std::min(slides, static_cast<int>(sc.rate * 5)), sc.rate, 0));
     }
 
     if (!skip_naive) {
         const int n = plan.front().trainees;
-        std::printf("throughput with %d broadcasts in flight, %d trainees, against a naive one-write-per-message server:\n", burst, n);
+        std::printf(
+            "throughput with %d broadcasts in flight, %d trainees, against a naive "
+            "one-write-per-message server:\n",
+            burst, n);
         fanout_result ours, theirs;
         {
-            swarm trainer(daring.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
-            swarm trainees(daring.port(), target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+            swarm trainer(daring.port(), target,
+                          "Authorization: Bearer " + setup.trainer_token + "\r\n");
+            swarm trainees(daring.port(), target,
+                           "Authorization: Bearer " + setup.trainee_token + "\r\n");
             if (!trainer.open(1) || !trainees.open(n)) return 1;
             for (int i = 0; i < 10; ++i) trainees.poll(100);
             ours = push_slides(trainees, trainer, daring.pid(), slides, 0, burst);

@@ -35,11 +35,12 @@ struct session : std::enable_shared_from_this<session> {
     }
     void write() {
         ws.text(true);
-        ws.async_write(asio::buffer(queue.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-            if (ec) return;
-            self->queue.pop_front();
-            if (!self->queue.empty()) self->write();
-        });
+        ws.async_write(asio::buffer(queue.front()),
+                       [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                           if (ec) return;
+                           self->queue.pop_front();
+                           if (!self->queue.empty()) self->write();
+                       });
     }
     websocket::stream<beast::tcp_stream> ws;
     room& home;
@@ -56,8 +57,12 @@ struct room {
         ++seq;
         for (const auto& m : members) {
             // Naive: a fresh serialisation and a private copy for every recipient.
-            nlohmann::json j = {{"type", "slide"}, {"seq", seq}, {"index", index}, {"count", 20},
-                                {"title", "Slide " + std::to_string(index)}, {"body", "Isi materi pelatihan"}};
+            nlohmann::json j = {{"type", "slide"},
+                                {"seq", seq},
+                                {"index", index},
+                                {"count", 20},
+                                {"title", "Slide " + std::to_string(index)},
+                                {"body", "Isi materi pelatihan"}};
             m->send(j.dump());
         }
     }
@@ -65,11 +70,12 @@ struct room {
 
 void session::start() {
     auto self = shared_from_this();
-    beast::http::async_read(ws.next_layer(), buffer, req, [self](beast::error_code ec, std::size_t) {
-        if (ec) return;
-        self->trainer = self->req.target().find("role=trainer") != std::string::npos;
-        self->ws.async_accept(self->req, [self](beast::error_code e) { self->on_accept(e); });
-    });
+    beast::http::async_read(
+        ws.next_layer(), buffer, req, [self](beast::error_code ec, std::size_t) {
+            if (ec) return;
+            self->trainer = self->req.target().find("role=trainer") != std::string::npos;
+            self->ws.async_accept(self->req, [self](beast::error_code e) { self->on_accept(e); });
+        });
 }
 
 void session::on_accept(beast::error_code ec) {
@@ -86,7 +92,8 @@ void session::read() {
             return;
         }
         if (self->trainer) {
-            auto j = nlohmann::json::parse(beast::buffers_to_string(self->buffer.data()), nullptr, false);
+            auto j = nlohmann::json::parse(beast::buffers_to_string(self->buffer.data()), nullptr,
+                                           false);
             self->home.broadcast(j.is_object() ? j.value("index", 0) : 0);
         }
         self->buffer.consume(self->buffer.size());
@@ -102,7 +109,8 @@ int main(int argc, char** argv) {
         return 2;
     }
     asio::io_context ioc(1);
-    tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(argv[1]))});
+    tcp::acceptor acceptor(ioc, {asio::ip::make_address("127.0.0.1"),
+                                 static_cast<unsigned short>(std::stoi(argv[1]))});
     acceptor.listen(asio::socket_base::max_listen_connections);
     std::printf("listening on http://127.0.0.1:%u\n", acceptor.local_endpoint().port());
     std::fflush(stdout);

@@ -40,10 +40,16 @@ long status_kib(const std::string& field) {
         if (line.rfind(field, 0) == 0) return std::stol(line.substr(field.size()));
     return 0;
 }
-long rss_kib() { return status_kib("VmRSS:"); }
-long peak_kib() { return status_kib("VmHWM:"); }
+long rss_kib() {
+    return status_kib("VmRSS:");
+}
+long peak_kib() {
+    return status_kib("VmHWM:");
+}
 // Resets the peak (VmHWM) to the current RSS.
-void reset_peak() { std::ofstream("/proc/self/clear_refs") << "5"; }
+void reset_peak() {
+    std::ofstream("/proc/self/clear_refs") << "5";
+}
 
 struct measure {
     double best_ms = 1e18;
@@ -73,15 +79,19 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&] { return i + 1 < argc ? std::stoi(argv[++i]) : 0; };
-        if (a == "--trainees") trainees = value();
-        else if (a == "--sessions") sessions = value();
-        else if (a == "--rounds") rounds = value();
+        if (a == "--trainees")
+            trainees = value();
+        else if (a == "--sessions")
+            sessions = value();
+        else if (a == "--rounds")
+            rounds = value();
         else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
         }
     }
-    const auto dir = std::filesystem::temp_directory_path() / ("daring-report-bench-" + std::to_string(::getpid()));
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("daring-report-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     int exit_code = 0;
     {
@@ -97,7 +107,8 @@ int main(int argc, char** argv) {
             f.amount_idr = 1000000000;
             const auto funding = storage::insert_funding_source(c, f, day0 - 86400 * 30);
             protocol::new_user trainer{"pelatih", "x", "Pelatih", protocol::role::trainer, {}};
-            const auto trainer_id = storage::insert_user(c, trainer, "not-a-hash", day0 - 86400 * 30);
+            const auto trainer_id =
+                storage::insert_user(c, trainer, "not-a-hash", day0 - 86400 * 30);
             protocol::training t;
             t.title = "Pelatihan besar";
             t.region_code = "62.71";
@@ -106,7 +117,11 @@ int main(int argc, char** argv) {
             training_id = storage::insert_training(c, t, day0 - 86400 * 30);
             std::vector<std::int64_t> users;
             for (int i = 0; i < trainees; ++i) {
-                protocol::new_user u{"peserta" + std::to_string(i), "x", "Peserta " + std::to_string(i), protocol::role::trainee, {}};
+                protocol::new_user u{"peserta" + std::to_string(i),
+                                     "x",
+                                     "Peserta " + std::to_string(i),
+                                     protocol::role::trainee,
+                                     {}};
                 users.push_back(storage::insert_user(c, u, "not-a-hash", day0 - 86400 * 30));
                 storage::enroll(c, training_id, users.back(), day0 - 86400 * 30);
             }
@@ -125,12 +140,14 @@ int main(int argc, char** argv) {
                     const int parts = 1 + static_cast<int>(rng() % 3);
                     auto at = s.starts_at + static_cast<std::int64_t>(rng() % 1200);
                     for (int p = 0; p < parts && at < s.ends_at; ++p) {
-                        const auto end = std::min<std::int64_t>(s.ends_at, at + 600 + static_cast<std::int64_t>(rng() % 4000));
+                        const auto end = std::min<std::int64_t>(
+                            s.ends_at, at + 600 + static_cast<std::int64_t>(rng() % 4000));
                         storage::insert_presence(c, {++presence_id, s.id, u, true, at, end, end});
                         at = end + static_cast<std::int64_t>(rng() % 300);
                     }
                     if (rng() % 50 == 0) {
-                        storage::mark_row m{0, s.id, u, "excused", "Sakit", trainer_id, "Pelatih", s.starts_at + 60};
+                        storage::mark_row m{0,       s.id,       u,         "excused",
+                                            "Sakit", trainer_id, "Pelatih", s.starts_at + 60};
                         storage::insert_mark(c, m);
                     }
                 }
@@ -138,18 +155,23 @@ int main(int argc, char** argv) {
             }
             return 0;
         });
-        std::printf("report_bench: %d trainees x %d sessions seeded in %.1f s (%s)\n", trainees, sessions,
-                    std::chrono::duration<double>(clock_type::now() - t_seed).count(), (dir / "r.db").c_str());
+        std::printf("report_bench: %d trainees x %d sessions seeded in %.1f s (%s)\n", trainees,
+                    sessions, std::chrono::duration<double>(clock_type::now() - t_seed).count(),
+                    (dir / "r.db").c_str());
 
         const server::attendance_thresholds th{75, 900};
         const protocol::unix_seconds now = day0 + sessions * 86400;
-        const auto training = *db.read([&](storage::connection& c) { return storage::find_training(c, training_id); });
+        const auto training = *db.read(
+            [&](storage::connection& c) { return storage::find_training(c, training_id); });
         std::size_t rows = 0;
         const auto base = run(rounds, [&] {
             return db.read([&](storage::connection& c) {
-                SQLite::Statement q(c.db, "SELECT p.session_id, p.user_id, p.visible, p.started_at, p.last_seen, p.ended_at "
-                                          "FROM presence_intervals p JOIN training_sessions s ON s.id = p.session_id "
-                                          "WHERE s.training_id = ?");
+                SQLite::Statement q(
+                    c.db,
+                    "SELECT p.session_id, p.user_id, p.visible, p.started_at, p.last_seen, "
+                    "p.ended_at "
+                    "FROM presence_intervals p JOIN training_sessions s ON s.id = p.session_id "
+                    "WHERE s.training_id = ?");
                 q.bind(1, training_id);
                 std::size_t n = 0;
                 std::int64_t sum = 0;
@@ -161,23 +183,39 @@ int main(int argc, char** argv) {
                 return n + static_cast<std::size_t>(sum % 2);
             });
         });
-        std::printf("  %-44s %8.1f ms  peak +%6ld KiB  (%zu presence rows)\n", "baseline: one query over the presence rows", base.best_ms,
+        std::printf("  %-44s %8.1f ms  peak +%6ld KiB  (%zu presence rows)\n",
+                    "baseline: one query over the presence rows", base.best_ms,
                     base.peak_growth_kib, rows);
         auto report = [&](const char* label, const std::function<std::size_t()>& f) {
             const auto m = run(rounds, f);
-            std::printf("  %-44s %8.1f ms  peak +%6ld KiB  %9zu bytes  %5.1fx the baseline\n", label, m.best_ms, m.peak_growth_kib,
-                        m.bytes, m.best_ms / std::max(0.001, base.best_ms));
+            std::printf("  %-44s %8.1f ms  peak +%6ld KiB  %9zu bytes  %5.1fx the baseline\n",
+                        label, m.best_ms, m.peak_growth_kib, m.bytes,
+                        m.best_ms / std::max(0.001, base.best_ms));
             std::fflush(stdout);
             return m;
         };
-        auto matrix = [&] { return db.read([&](storage::connection& c) { return server::build_training_attendance(c, training, now, th); }); };
-        auto completion = [&] { return db.read([&](storage::connection& c) { return server::build_completion(c, training, now, th); }); };
-        const auto j = report("training attendance matrix, JSON", [&] { return protocol::dump(server::to_json(matrix())).size(); });
-        const auto csv = report("training attendance matrix, CSV", [&] { return server::to_csv(server::to_table(matrix())).size(); });
-        report("training attendance matrix, XLSX", [&] { return server::to_xlsx(server::to_table(matrix())).size(); });
-        report("completion, JSON", [&] { return protocol::dump(server::to_json(completion())).size(); });
-        report("completion, CSV", [&] { return server::to_csv(server::to_table(completion())).size(); });
-        report("completion, XLSX", [&] { return server::to_xlsx(server::to_table(completion())).size(); });
+        auto matrix = [&] {
+            return db.read([&](storage::connection& c) {
+                return server::build_training_attendance(c, training, now, th);
+            });
+        };
+        auto completion = [&] {
+            return db.read([&](storage::connection& c) {
+                return server::build_completion(c, training, now, th);
+            });
+        };
+        const auto j = report("training attendance matrix, JSON",
+                              [&] { return protocol::dump(server::to_json(matrix())).size(); });
+        const auto csv = report("training attendance matrix, CSV",
+                                [&] { return server::to_csv(server::to_table(matrix())).size(); });
+        report("training attendance matrix, XLSX",
+               [&] { return server::to_xlsx(server::to_table(matrix())).size(); });
+        report("completion, JSON",
+               [&] { return protocol::dump(server::to_json(completion())).size(); });
+        report("completion, CSV",
+               [&] { return server::to_csv(server::to_table(completion())).size(); });
+        report("completion, XLSX",
+               [&] { return server::to_xlsx(server::to_table(completion())).size(); });
         // What a trainee's own progress page and a certificate compute: one row, its evidence only.
         const auto someone = db.read([&](storage::connection& c) {
             const auto all = storage::enrolled_trainees(c, training.id);
@@ -189,7 +227,8 @@ int main(int argc, char** argv) {
                    })))
                 .size();
         });
-        std::printf("result: matrix JSON %.0f ms, CSV %.0f ms (target under 200 ms each)\n", j.best_ms, csv.best_ms);
+        std::printf("result: matrix JSON %.0f ms, CSV %.0f ms (target under 200 ms each)\n",
+                    j.best_ms, csv.best_ms);
     }
     std::filesystem::remove_all(dir);
     return exit_code;

@@ -32,7 +32,8 @@ outcome run(const std::string& dir, std::size_t max_batch, double seconds, int i
     o.path = path;
     o.max_batch = max_batch;
     database db(o);
-    db.write([](connection& c) { c.db.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)"); });
+    db.write(
+        [](connection& c) { c.db.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)"); });
     std::atomic<long> commits{0}, batched{0};
     db.on_commit([&](const commit_stats& s) {
         ++commits;
@@ -93,14 +94,18 @@ int main(int argc, char** argv) {
     for (int round = 0; round < 2; ++round) {
         auto s = run(dir.string(), 1, seconds, in_flight);
         auto g = run(dir.string(), 512, seconds, in_flight);
-        std::printf("  round %d: one transaction per write %9.0f writes/s | group commit %9.0f writes/s (mean batch %.1f)\n",
-                    round + 1, s.writes_per_second, g.writes_per_second, g.mean_batch);
+        std::printf(
+            "  round %d: one transaction per write %9.0f writes/s | group commit %9.0f writes/s "
+            "(mean batch %.1f)\n",
+            round + 1, s.writes_per_second, g.writes_per_second, g.mean_batch);
         single += s.writes_per_second;
         group += g.writes_per_second;
         group_batch += g.mean_batch;
     }
-    std::printf("result: group commit %.0f writes/s, one transaction per write %.0f writes/s, ratio %.1fx (mean batch %.1f)\n",
-                group / 2, single / 2, group / single, group_batch / 2);
+    std::printf(
+        "result: group commit %.0f writes/s, one transaction per write %.0f writes/s, ratio %.1fx "
+        "(mean batch %.1f)\n",
+        group / 2, single / 2, group / single, group_batch / 2);
     std::filesystem::remove_all(dir);
     return 0;
 }

@@ -44,9 +44,8 @@ result<std::vector<csv_record>> parse_csv(std::string_view text) {
         switch (c) {
             case '"':
                 if (!field.empty() || field_was_quoted) {
-                    return make_error("malformed_csv",
-                                      "Line " + std::to_string(line) +
-                                          ": a quote inside an unquoted field");
+                    return make_error("malformed_csv", "Line " + std::to_string(line) +
+                                                           ": a quote inside an unquoted field");
                 }
                 in_quotes = true;
                 field_was_quoted = true;

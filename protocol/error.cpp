@@ -20,8 +20,8 @@ std::string error_body(const error& e) {
         }
         inner["lines"] = std::move(lines);
     }
-    return nlohmann::json{{"error", std::move(inner)}}.dump(-1, ' ', false,
-                                                           nlohmann::json::error_handler_t::replace);
+    return nlohmann::json{{"error", std::move(inner)}}.dump(
+        -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace daring::protocol

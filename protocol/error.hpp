@@ -28,7 +28,7 @@ error make_error(std::string code, std::string message, std::string field = {});
 // A value or an error. Small on purpose: std::expected is C++23.
 template <class T>
 class result {
-public:
+  public:
     result(T value) : v_(std::move(value)) {}
     result(error e) : v_(std::move(e)) {}
     explicit operator bool() const { return v_.index() == 0; }
@@ -41,7 +41,7 @@ public:
     const T* operator->() const { return &value(); }
     const error& err() const { return std::get<1>(v_); }
 
-private:
+  private:
     std::variant<T, error> v_;
 };
 

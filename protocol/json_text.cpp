@@ -19,7 +19,9 @@ int json_nesting_depth(std::string_view text) {
             continue;
         }
         switch (c) {
-            case '"': in_string = true; break;
+            case '"':
+                in_string = true;
+                break;
             case '[':
             case '{':
                 if (++depth > deepest) deepest = depth;
@@ -28,7 +30,8 @@ int json_nesting_depth(std::string_view text) {
             case '}':
                 if (depth > 0) --depth;
                 break;
-            default: break;
+            default:
+                break;
         }
     }
     return deepest;
@@ -47,7 +50,8 @@ result<json> parse_json(std::string_view text) {
 result<json> parse_json_object(std::string_view text) {
     auto parsed = parse_json(text);
     if (!parsed) return parsed;
-    if (!parsed->is_object()) return make_error("expected_object", "The body must be a JSON object");
+    if (!parsed->is_object())
+        return make_error("expected_object", "The body must be a JSON object");
     return parsed;
 }
 

@@ -6,7 +6,7 @@ namespace daring::protocol::live {
 
 namespace {
 
-const char* const type_names[] = {"heartbeat", "chat", "hand", "show_slide", "end_session",
+const char* const type_names[] = {"heartbeat",   "chat", "hand",      "show_slide", "end_session",
                                   "delete_chat", "mute", "open_quiz", "close_quiz", "answer"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
@@ -18,7 +18,9 @@ parsed_message fail(json id, std::string code, std::string message, std::string 
 
 }  // namespace
 
-std::string_view type_name(const client_message& m) { return type_names[m.index()]; }
+std::string_view type_name(const client_message& m) {
+    return type_names[m.index()];
+}
 
 bool is_staff_message(const client_message& m) {
     return std::holds_alternative<show_slide>(m) || std::holds_alternative<end_session>(m) ||
@@ -40,7 +42,8 @@ parsed_message parse_client_message(std::string_view text) {
         } else if (it->is_number_integer()) {
             id = *it;
         } else {
-            return fail(nullptr, "invalid_field", "id must be a string of at most 64 characters or an integer", "id");
+            return fail(nullptr, "invalid_field",
+                        "id must be a string of at most 64 characters or an integer", "id");
         }
     }
     auto type_it = body.find("type");
@@ -98,7 +101,8 @@ parsed_message parse_client_message(std::string_view text) {
         if (r.ok() && it == body.end()) r.fail("answer", "answer is required", "missing_field");
         if (r.ok()) out.message = answer{*quiz, *question, *it};
     } else {
-        return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'", "type");
+        return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
+                    "type");
     }
     if (!r.ok()) {
         out.message.reset();
@@ -107,7 +111,9 @@ parsed_message parse_client_message(std::string_view text) {
     return out;
 }
 
-std::string ack_message(const json& id) { return dump({{"type", "ack"}, {"id", id}}); }
+std::string ack_message(const json& id) {
+    return dump({{"type", "ack"}, {"id", id}});
+}
 
 std::string error_message(const json& id, std::string_view code, std::string_view message,
                           std::string_view field) {

@@ -48,8 +48,8 @@ struct answer {
     json value;
 };
 
-using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session, delete_chat,
-                                    mute, open_quiz, close_quiz, answer>;
+using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session,
+                                    delete_chat, mute, open_quiz, close_quiz, answer>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error

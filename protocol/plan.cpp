@@ -35,47 +35,67 @@ std::optional<funding_kind> parse_funding_kind(std::string_view s) {
 }
 std::string_view to_string(delivery_mode m) {
     switch (m) {
-        case delivery_mode::in_person: return "in_person";
-        case delivery_mode::online: return "online";
-        case delivery_mode::hybrid: return "hybrid";
+        case delivery_mode::in_person:
+            return "in_person";
+        case delivery_mode::online:
+            return "online";
+        case delivery_mode::hybrid:
+            return "hybrid";
     }
     return "in_person";
 }
 std::string_view to_indonesian(delivery_mode m) {
     switch (m) {
-        case delivery_mode::in_person: return "tatap muka";
-        case delivery_mode::online: return "daring";
-        case delivery_mode::hybrid: return "hibrida";
+        case delivery_mode::in_person:
+            return "tatap muka";
+        case delivery_mode::online:
+            return "daring";
+        case delivery_mode::hybrid:
+            return "hibrida";
     }
     return "tatap muka";
 }
-std::string_view to_string(switch_policy p) { return p == switch_policy::approval ? "approval" : "auto"; }
+std::string_view to_string(switch_policy p) {
+    return p == switch_policy::approval ? "approval" : "auto";
+}
 std::string_view to_string(session_status s) {
     switch (s) {
-        case session_status::scheduled: return "scheduled";
-        case session_status::pending_approval: return "pending_approval";
-        case session_status::postponed: return "postponed";
-        case session_status::live: return "live";
-        case session_status::ended: return "ended";
-        case session_status::cancelled: return "cancelled";
+        case session_status::scheduled:
+            return "scheduled";
+        case session_status::pending_approval:
+            return "pending_approval";
+        case session_status::postponed:
+            return "postponed";
+        case session_status::live:
+            return "live";
+        case session_status::ended:
+            return "ended";
+        case session_status::cancelled:
+            return "cancelled";
     }
     return "scheduled";
 }
 std::string_view to_string(funding_kind k) {
     switch (k) {
-        case funding_kind::dak: return "DAK";
-        case funding_kind::apbd: return "APBD";
-        case funding_kind::other: return "other";
+        case funding_kind::dak:
+            return "DAK";
+        case funding_kind::apbd:
+            return "APBD";
+        case funding_kind::other:
+            return "other";
     }
     return "other";
 }
 
 namespace {
 
-error expect_object() { return make_error("expected_object", "The body must be a JSON object"); }
+error expect_object() {
+    return make_error("expected_object", "The body must be a JSON object");
+}
 
 template <class T, class Parse>
-std::optional<T> read_enum(field_reader& r, std::string_view name, Parse parse, const char* allowed) {
+std::optional<T> read_enum(field_reader& r, std::string_view name, Parse parse,
+                           const char* allowed) {
     auto text = r.required_string(name, 1, 32);
     if (!text) return std::nullopt;
     auto v = parse(*text);
@@ -103,7 +123,8 @@ std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r)
         return std::nullopt;
     }
     if (it->size() > slides_per_session_limit) {
-        r.fail("slides", "at most " + std::to_string(slides_per_session_limit) + " slides per session");
+        r.fail("slides",
+               "at most " + std::to_string(slides_per_session_limit) + " slides per session");
         return std::nullopt;
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -115,7 +136,8 @@ std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r)
         }
         auto title = sr.required_string("title", 1, 200);
         std::string text = sr.optional_string("body", slide_body_limit);
-        if (sr.ok() && text.size() > slide_body_limit) sr.fail("body", "a slide body is at most 64 KiB");
+        if (sr.ok() && text.size() > slide_body_limit)
+            sr.fail("body", "a slide body is at most 64 KiB");
         if (!sr.ok()) {
             r.fail_with(sr.first_error());
             return std::nullopt;
@@ -147,7 +169,8 @@ result<restriction> parse_restriction(const json& body) {
     auto max = r.required_int("max_gathering", 0, 1000000);
     auto label = r.required_string("label", 1, 100);
     auto reference = r.required_string("reference", 1, 300);
-    if (r.ok() && ends && *ends < *starts) r.fail("ends_on", "ends_on must not be before starts_on");
+    if (r.ok() && ends && *ends < *starts)
+        r.fail("ends_on", "ends_on must not be before starts_on");
     if (!r.ok()) return r.first_error();
     out.starts_on = *starts;
     out.ends_on = ends;
@@ -162,9 +185,11 @@ result<restriction_patch> parse_restriction_patch(const json& body) {
     field_reader r(body);
     bool present = false;
     auto ends = r.optional_date("ends_on", &present);
-    if (r.ok() && !present) r.fail("ends_on", "ends_on is required (a date, or null for no end)", "missing_field");
+    if (r.ok() && !present)
+        r.fail("ends_on", "ends_on is required (a date, or null for no end)", "missing_field");
     for (auto it = body.begin(); r.ok() && it != body.end(); ++it) {
-        if (it.key() != "ends_on") r.fail(it.key(), "only ends_on can change; add a new restriction instead");
+        if (it.key() != "ends_on")
+            r.fail(it.key(), "only ends_on can change; add a new restriction instead");
     }
     if (!r.ok()) return r.first_error();
     return restriction_patch{ends};
@@ -190,11 +215,14 @@ result<training> parse_training(const json& body) {
     auto title = r.required_string("title", 1, 200);
     t.description = r.optional_string("description", 5000);
     auto region = r.required_string("region_code", 2, 13);
-    if (region && !valid_region_code(*region)) r.fail("region_code", "region_code must look like 62 or 62.71");
+    if (region && !valid_region_code(*region))
+        r.fail("region_code", "region_code must look like 62 or 62.71");
     auto funding = r.required_int("funding_source_id", 1, INT64_MAX);
     t.venue = r.optional_string("venue", 200);
-    auto mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode, "in_person, online, hybrid");
-    auto policy = read_enum<switch_policy>(r, "switch_policy", parse_switch_policy, "auto, approval");
+    auto mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode,
+                                         "in_person, online, hybrid");
+    auto policy =
+        read_enum<switch_policy>(r, "switch_policy", parse_switch_policy, "auto, approval");
     auto min_pct = r.optional_int("min_attendance_pct", 0, 100);
     auto pass = r.optional_int("pass_score", 0, 100);
     auto capacity = r.optional_int("room_capacity", 1, 100000);
@@ -258,18 +286,24 @@ result<training_patch> parse_training_patch(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
     training_patch p;
-    static const std::set<std::string> known = {"title", "description", "venue", "planned_mode", "switch_policy",
-                                                "min_attendance_pct", "pass_score", "room_capacity"};
+    static const std::set<std::string> known = {
+        "title",         "description",        "venue",      "planned_mode",
+        "switch_policy", "min_attendance_pct", "pass_score", "room_capacity"};
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
     if (r.has("title")) p.title = r.required_string("title", 1, 200);
     if (r.has("description")) p.description = r.optional_string("description", 5000);
     if (r.has("venue")) p.venue = r.optional_string("venue", 200);
-    if (r.has("planned_mode")) p.planned_mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode, "in_person, online, hybrid");
-    if (r.has("switch_policy")) p.policy = read_enum<switch_policy>(r, "switch_policy", parse_switch_policy, "auto, approval");
+    if (r.has("planned_mode"))
+        p.planned_mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode,
+                                                  "in_person, online, hybrid");
+    if (r.has("switch_policy"))
+        p.policy =
+            read_enum<switch_policy>(r, "switch_policy", parse_switch_policy, "auto, approval");
     if (r.has("min_attendance_pct")) {
-        if (auto v = r.required_int("min_attendance_pct", 0, 100)) p.min_attendance_pct = static_cast<int>(*v);
+        if (auto v = r.required_int("min_attendance_pct", 0, 100))
+            p.min_attendance_pct = static_cast<int>(*v);
     }
     if (r.has("pass_score")) {
         if (auto v = r.required_int("pass_score", 0, 100)) p.pass_score = static_cast<int>(*v);
@@ -304,13 +338,18 @@ result<delivery_request> parse_delivery_request(const json& body) {
     delivery_request out;
     if (r.has("action")) {
         auto action = r.required_string("action", 1, 20);
-        if (action == "postpone") out.action = delivery_request::kind::postpone;
-        else if (action == "cancel") out.action = delivery_request::kind::cancel;
-        else if (action == "clear") out.action = delivery_request::kind::clear;
-        else if (action) r.fail("action", "action must be postpone, cancel or clear (or send mode)");
+        if (action == "postpone")
+            out.action = delivery_request::kind::postpone;
+        else if (action == "cancel")
+            out.action = delivery_request::kind::cancel;
+        else if (action == "clear")
+            out.action = delivery_request::kind::clear;
+        else if (action)
+            r.fail("action", "action must be postpone, cancel or clear (or send mode)");
         if (r.ok() && r.has("mode")) r.fail("mode", "send either mode or action, not both");
     } else {
-        auto mode = read_enum<delivery_mode>(r, "mode", parse_delivery_mode, "in_person, online, hybrid");
+        auto mode =
+            read_enum<delivery_mode>(r, "mode", parse_delivery_mode, "in_person, online, hybrid");
         if (mode) out.mode = *mode;
     }
     if (r.ok() && out.action != delivery_request::kind::clear) {
@@ -325,7 +364,8 @@ result<std::vector<std::int64_t>> parse_user_ids(const json& body) {
     if (!body.is_object()) return expect_object();
     auto it = body.find("user_ids");
     if (it == body.end() || !it->is_array() || it->empty()) {
-        return make_error("invalid_field", "user_ids must be a non-empty array of user ids", "user_ids");
+        return make_error("invalid_field", "user_ids must be a non-empty array of user ids",
+                          "user_ids");
     }
     if (it->size() > enrollment_batch_limit) {
         return make_error("invalid_field", "at most 5000 user_ids at once", "user_ids");
@@ -361,7 +401,8 @@ result<std::vector<std::string>> parse_username_csv(std::string_view text) {
     }
     if (!problems.lines.empty()) return problems;
     if (names.empty()) return make_error("empty_csv", "The CSV lists no usernames");
-    if (names.size() > enrollment_batch_limit) return make_error("too_many_rows", "At most 5000 usernames at once");
+    if (names.size() > enrollment_batch_limit)
+        return make_error("too_many_rows", "At most 5000 usernames at once");
     return names;
 }
 
@@ -381,8 +422,12 @@ json to_json(const restriction& r) {
 }
 
 json to_json(const funding_source& f) {
-    return {{"id", f.id},     {"code", f.code},          {"name", f.name}, {"kind", to_string(f.kind)},
-            {"fiscal_year", f.fiscal_year}, {"amount_idr", f.amount_idr}};
+    return {{"id", f.id},
+            {"code", f.code},
+            {"name", f.name},
+            {"kind", to_string(f.kind)},
+            {"fiscal_year", f.fiscal_year},
+            {"amount_idr", f.amount_idr}};
 }
 
 json to_json(const training& t) {
@@ -405,7 +450,8 @@ json to_json(const delivery& d) {
             {"status", to_string(d.status)},
             {"reason", d.reason},
             {"reason_i18n", {{"id", d.reason_id}, {"en", d.reason}}},
-            {"recommended_mode", d.recommended_mode ? json(to_string(*d.recommended_mode)) : json(nullptr)},
+            {"recommended_mode",
+             d.recommended_mode ? json(to_string(*d.recommended_mode)) : json(nullptr)},
             {"restriction_id", d.restriction_id ? json(*d.restriction_id) : json(nullptr)},
             {"decided_at", format_rfc3339(d.decided_at)},
             {"decided_by", d.decided_by ? json(*d.decided_by) : json("system")},
@@ -422,7 +468,8 @@ json to_json(const session& s, bool with_slides) {
               {"started_at", s.started_at ? json(format_rfc3339(*s.started_at)) : json(nullptr)},
               {"ended_at", s.ended_at ? json(format_rfc3339(*s.ended_at)) : json(nullptr)}};
     if (s.present_pct && s.late_after_s) {
-        j["attendance_thresholds"] = {{"present_pct", *s.present_pct}, {"late_after_s", *s.late_after_s}};
+        j["attendance_thresholds"] = {{"present_pct", *s.present_pct},
+                                      {"late_after_s", *s.late_after_s}};
     }
     if (with_slides) {
         auto slides = json::array();
@@ -442,8 +489,10 @@ json to_json(const delivery_decision& d) {
             {"to", {{"mode", to_string(d.to_mode)}, {"status", to_string(d.to_status)}}},
             {"reason", d.reason},
             {"reason_i18n", {{"id", d.reason_id}, {"en", d.reason}}},
-            {"restriction_reference", d.restriction_reference.empty() ? json(nullptr) : json(d.restriction_reference)},
-            {"actor", d.actor_id ? json({{"kind", "admin"}, {"user_id", *d.actor_id}}) : json({{"kind", "system"}})},
+            {"restriction_reference",
+             d.restriction_reference.empty() ? json(nullptr) : json(d.restriction_reference)},
+            {"actor", d.actor_id ? json({{"kind", "admin"}, {"user_id", *d.actor_id}})
+                                 : json({{"kind", "system"}})},
             {"at", format_rfc3339(d.at)}};
 }
 

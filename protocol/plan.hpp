@@ -43,14 +43,16 @@ struct region {
 struct restriction {
     std::int64_t id = 0;
     std::string region_code;
-    std::int64_t starts_on = 0;               // days since the epoch, local date
-    std::optional<std::int64_t> ends_on;      // inclusive; none = until lifted
+    std::int64_t starts_on = 0;           // days since the epoch, local date
+    std::optional<std::int64_t> ends_on;  // inclusive; none = until lifted
     int max_gathering = 0;
-    std::string label;                        // PSBB, PPKM level 3...
-    std::string reference;                    // the decree
+    std::string label;      // PSBB, PPKM level 3...
+    std::string reference;  // the decree
     unix_seconds created_at = 0;
     // True when the restriction is in force on local date `day`.
-    bool covers(std::int64_t day) const { return starts_on <= day && (!ends_on || day <= *ends_on); }
+    bool covers(std::int64_t day) const {
+        return starts_on <= day && (!ends_on || day <= *ends_on);
+    }
 };
 
 struct funding_source {
@@ -120,7 +122,7 @@ struct delivery_decision {
     session_status to_status = session_status::scheduled;
     std::string reason;
     std::string reason_id;
-    std::string restriction_reference;  // empty when none
+    std::string restriction_reference;     // empty when none
     std::optional<std::int64_t> actor_id;  // none = system
     unix_seconds at = 0;
 };

@@ -28,21 +28,30 @@ std::optional<question_type> parse_question_type(std::string_view s) {
 
 std::string_view to_string(quiz_kind k) {
     switch (k) {
-        case quiz_kind::pre_test: return "pre_test";
-        case quiz_kind::post_test: return "post_test";
-        case quiz_kind::poll: return "poll";
-        case quiz_kind::practice: return "practice";
+        case quiz_kind::pre_test:
+            return "pre_test";
+        case quiz_kind::post_test:
+            return "post_test";
+        case quiz_kind::poll:
+            return "poll";
+        case quiz_kind::practice:
+            return "practice";
     }
     return "practice";
 }
 
 std::string_view to_string(question_type t) {
     switch (t) {
-        case question_type::single: return "single";
-        case question_type::multiple: return "multiple";
-        case question_type::true_false: return "true_false";
-        case question_type::numeric: return "numeric";
-        case question_type::text: return "text";
+        case question_type::single:
+            return "single";
+        case question_type::multiple:
+            return "multiple";
+        case question_type::true_false:
+            return "true_false";
+        case question_type::numeric:
+            return "numeric";
+        case question_type::text:
+            return "text";
     }
     return "single";
 }
@@ -65,12 +74,14 @@ std::string normalize_text(std::string_view text) {
 namespace {
 
 bool is_index(const json& j, std::size_t count) {
-    return j.is_number_integer() && j.get<std::int64_t>() >= 0 && j.get<std::int64_t>() < static_cast<std::int64_t>(count);
+    return j.is_number_integer() && j.get<std::int64_t>() >= 0 &&
+           j.get<std::int64_t>() < static_cast<std::int64_t>(count);
 }
 
 // One question of the body at `path` ("questions[2]"). In a poll, single, multiple and
 // true_false questions may leave out `correct` (an opinion has no right answer).
-std::optional<question> parse_question(const json& body, const std::string& path, field_reader& top, bool poll) {
+std::optional<question> parse_question(const json& body, const std::string& path, field_reader& top,
+                                       bool poll) {
     if (!body.is_object()) {
         top.fail_with(make_error("invalid_field", "each question must be an object", path));
         return std::nullopt;
@@ -96,23 +107,28 @@ std::optional<question> parse_question(const json& body, const std::string& path
     const json* correct = body.contains("correct") ? &body.at("correct") : nullptr;
     const bool opinion = poll && q.type != question_type::numeric && q.type != question_type::text;
     if ((!correct || correct->is_null()) && !opinion) {
-        top.fail_with(make_error("missing_field",
-                                 poll ? "correct is required for numeric and text questions" : "correct is required",
-                                 path + ".correct"));
+        top.fail_with(make_error(
+            "missing_field",
+            poll ? "correct is required for numeric and text questions" : "correct is required",
+            path + ".correct"));
         return std::nullopt;
     }
     static const json none;
     if (!correct) correct = &none;
     if (q.type == question_type::single || q.type == question_type::multiple) {
-        if (!body.contains("options") || !body["options"].is_array()) return fail("options", "options must be a list of texts");
+        if (!body.contains("options") || !body["options"].is_array())
+            return fail("options", "options must be a list of texts");
         const auto& opts = body["options"];
         if (opts.size() < 2 || opts.size() > options_per_question_limit) {
-            return fail("options", "a question has 2 to " + std::to_string(options_per_question_limit) + " options");
+            return fail("options", "a question has 2 to " +
+                                       std::to_string(options_per_question_limit) + " options");
         }
         for (std::size_t i = 0; i < opts.size(); ++i) {
-            const auto len = opts[i].is_string() ? utf8_length(opts[i].get<std::string>()) : std::nullopt;
+            const auto len =
+                opts[i].is_string() ? utf8_length(opts[i].get<std::string>()) : std::nullopt;
             if (!len || *len < 1 || *len > 500) {
-                return fail("options[" + std::to_string(i) + "]", "an option is a text of 1 to 500 characters");
+                return fail("options[" + std::to_string(i) + "]",
+                            "an option is a text of 1 to 500 characters");
             }
             q.options.push_back(trim(opts[i].get<std::string>()));
         }
@@ -120,14 +136,17 @@ std::optional<question> parse_question(const json& body, const std::string& path
             // A poll's opinion question: no right answer.
         } else if (q.type == question_type::single) {
             if (!is_index(*correct, q.options.size())) {
-                return fail("correct", "correct must be the index of one option (0 to " + std::to_string(q.options.size() - 1) + ")");
+                return fail("correct", "correct must be the index of one option (0 to " +
+                                           std::to_string(q.options.size() - 1) + ")");
             }
             q.correct = correct->get<std::int64_t>();
         } else {
-            if (!correct->is_array() || correct->empty()) return fail("correct", "correct must list the indexes of the right options");
+            if (!correct->is_array() || correct->empty())
+                return fail("correct", "correct must list the indexes of the right options");
             std::set<std::int64_t> set;
             for (const auto& c : *correct) {
-                if (!is_index(c, q.options.size())) return fail("correct", "correct lists an index outside the options");
+                if (!is_index(c, q.options.size()))
+                    return fail("correct", "correct lists an index outside the options");
                 set.insert(c.get<std::int64_t>());
             }
             q.correct = json(std::vector<std::int64_t>(set.begin(), set.end()));
@@ -155,7 +174,8 @@ std::optional<question> parse_question(const json& body, const std::string& path
         for (const auto& a : list) {
             if (!a.is_string() || normalize_text(a.get<std::string>()).empty() ||
                 a.get<std::string>().size() > text_answer_limit) {
-                return fail("correct", "each accepted answer is a non-empty text of at most 200 characters");
+                return fail("correct",
+                            "each accepted answer is a non-empty text of at most 200 characters");
             }
             accepted.push_back(normalize_text(a.get<std::string>()));
         }
@@ -175,11 +195,15 @@ result<quiz> parse_quiz(const json& body) {
     auto limit = r.optional_int("time_limit_s", 10, 24 * 3600);
     bool has_opens = false, has_closes = false;
     std::optional<std::int64_t> opens, closes;
-    if (r.ok() && r.has("opens_at") && !body["opens_at"].is_null()) opens = r.required_time("opens_at"), has_opens = true;
-    if (r.ok() && r.has("closes_at") && !body["closes_at"].is_null()) closes = r.required_time("closes_at"), has_closes = true;
+    if (r.ok() && r.has("opens_at") && !body["opens_at"].is_null())
+        opens = r.required_time("opens_at"), has_opens = true;
+    if (r.ok() && r.has("closes_at") && !body["closes_at"].is_null())
+        closes = r.required_time("closes_at"), has_closes = true;
     if (!r.ok()) return r.first_error();
     auto kind = parse_quiz_kind(*kind_text);
-    if (!kind) return make_error("invalid_field", "kind must be pre_test, post_test, poll or practice", "kind");
+    if (!kind)
+        return make_error("invalid_field", "kind must be pre_test, post_test, poll or practice",
+                          "kind");
     q.title = *title;
     q.kind = *kind;
     if (limit) q.time_limit_s = static_cast<int>(*limit);
@@ -190,18 +214,23 @@ result<quiz> parse_quiz(const json& body) {
     }
     auto flag = [&](const char* name, bool& out) -> std::optional<error> {
         if (!body.contains(name) || body[name].is_null()) return std::nullopt;
-        if (!body[name].is_boolean()) return make_error("invalid_field", std::string(name) + " must be true or false", name);
+        if (!body[name].is_boolean())
+            return make_error("invalid_field", std::string(name) + " must be true or false", name);
         out = body[name].get<bool>();
         return std::nullopt;
     };
     for (auto [name, out] : {std::pair{"shuffle", &q.shuffle}, std::pair{"anonymous", &q.anonymous},
-                             std::pair{"partial_credit", &q.partial_credit}, std::pair{"allow_retakes", &q.allow_retakes}}) {
+                             std::pair{"partial_credit", &q.partial_credit},
+                             std::pair{"allow_retakes", &q.allow_retakes}}) {
         if (auto e = flag(name, *out)) return *e;
     }
     if (body.contains("count") && !body["count"].is_null()) {
-        if (body["count"] == "best") q.count_best = true;
-        else if (body["count"] == "last") q.count_best = false;
-        else return make_error("invalid_field", "count must be best or last", "count");
+        if (body["count"] == "best")
+            q.count_best = true;
+        else if (body["count"] == "last")
+            q.count_best = false;
+        else
+            return make_error("invalid_field", "count must be best or last", "count");
     }
     if (q.anonymous && q.kind != quiz_kind::poll) {
         return make_error("invalid_field", "only polls can be anonymous", "anonymous");
@@ -210,13 +239,18 @@ result<quiz> parse_quiz(const json& body) {
         return make_error("missing_field", "questions must be a list", "questions");
     }
     const auto& qs = body["questions"];
-    if (qs.empty()) return make_error("invalid_field", "a quiz needs at least one question", "questions");
+    if (qs.empty())
+        return make_error("invalid_field", "a quiz needs at least one question", "questions");
     if (qs.size() > questions_per_quiz_limit) {
-        return make_error("invalid_field", "a quiz has at most " + std::to_string(questions_per_quiz_limit) + " questions", "questions");
+        return make_error(
+            "invalid_field",
+            "a quiz has at most " + std::to_string(questions_per_quiz_limit) + " questions",
+            "questions");
     }
     field_reader top(body);
     for (std::size_t i = 0; i < qs.size(); ++i) {
-        auto one = parse_question(qs[i], "questions[" + std::to_string(i) + "]", top, q.kind == quiz_kind::poll);
+        auto one = parse_question(qs[i], "questions[" + std::to_string(i) + "]", top,
+                                  q.kind == quiz_kind::poll);
         if (!one) return top.first_error();
         q.questions.push_back(std::move(*one));
     }
@@ -231,17 +265,22 @@ int max_score(const quiz& q) {
 }
 
 std::optional<error> check_answer(const question& q, const json& answer) {
-    auto bad = [](std::string message) { return make_error("invalid_answer", std::move(message), "answer"); };
+    auto bad = [](std::string message) {
+        return make_error("invalid_answer", std::move(message), "answer");
+    };
     switch (q.type) {
         case question_type::single:
-            if (!is_index(answer, q.options.size())) return bad("answer must be the index of one option");
+            if (!is_index(answer, q.options.size()))
+                return bad("answer must be the index of one option");
             return std::nullopt;
         case question_type::multiple: {
             if (!answer.is_array()) return bad("answer must be a list of option indexes");
             std::set<std::int64_t> seen;
             for (const auto& a : answer) {
-                if (!is_index(a, q.options.size())) return bad("answer lists an index outside the options");
-                if (!seen.insert(a.get<std::int64_t>()).second) return bad("answer lists an option twice");
+                if (!is_index(a, q.options.size()))
+                    return bad("answer lists an index outside the options");
+                if (!seen.insert(a.get<std::int64_t>()).second)
+                    return bad("answer lists an option twice");
             }
             return std::nullopt;
         }
@@ -249,11 +288,13 @@ std::optional<error> check_answer(const question& q, const json& answer) {
             if (!answer.is_boolean()) return bad("answer must be true or false");
             return std::nullopt;
         case question_type::numeric:
-            if (!answer.is_number() || !std::isfinite(answer.get<double>())) return bad("answer must be a number");
+            if (!answer.is_number() || !std::isfinite(answer.get<double>()))
+                return bad("answer must be a number");
             return std::nullopt;
         case question_type::text:
             if (!answer.is_string() || answer.get<std::string>().size() > text_answer_limit * 4 ||
-                !utf8_length(answer.get<std::string>()) || *utf8_length(answer.get<std::string>()) > text_answer_limit) {
+                !utf8_length(answer.get<std::string>()) ||
+                *utf8_length(answer.get<std::string>()) > text_answer_limit) {
                 return bad("answer must be a text of at most 200 characters");
             }
             return std::nullopt;
@@ -275,11 +316,14 @@ double score_answer(const question& q, const json& answer, bool partial_credit) 
             if (!partial_credit) return chosen == right ? q.points : 0;
             int hits = 0, misses = 0;
             for (auto c : chosen) (right.contains(c) ? hits : misses)++;
-            const double share = std::max(0.0, static_cast<double>(hits - misses) / static_cast<double>(right.size()));
+            const double share = std::max(
+                0.0, static_cast<double>(hits - misses) / static_cast<double>(right.size()));
             return q.points * share;
         }
         case question_type::numeric:
-            return std::fabs(answer.get<double>() - q.correct.get<double>()) <= q.tolerance + 1e-9 ? q.points : 0;
+            return std::fabs(answer.get<double>() - q.correct.get<double>()) <= q.tolerance + 1e-9
+                       ? q.points
+                       : 0;
         case question_type::text: {
             const auto given = normalize_text(answer.get<std::string>());
             for (const auto& a : q.correct)
@@ -297,11 +341,13 @@ bool answer_is_correct(const question& q, const json& answer) {
     return score_answer(full, answer, false) >= 1.0;
 }
 
-std::vector<int> option_order(std::int64_t quiz_id, std::int64_t question_id, std::int64_t user_id, std::size_t count) {
+std::vector<int> option_order(std::int64_t quiz_id, std::int64_t question_id, std::int64_t user_id,
+                              std::size_t count) {
     std::vector<int> order(count);
     for (std::size_t i = 0; i < count; ++i) order[i] = static_cast<int>(i);
     std::seed_seq seed{static_cast<std::uint32_t>(quiz_id), static_cast<std::uint32_t>(question_id),
-                       static_cast<std::uint32_t>(user_id), static_cast<std::uint32_t>(user_id >> 32)};
+                       static_cast<std::uint32_t>(user_id),
+                       static_cast<std::uint32_t>(user_id >> 32)};
     std::mt19937 rng(seed);
     // Fisher-Yates with our own draws: std::shuffle's output differs between libraries.
     for (std::size_t i = count; i > 1; --i) {
@@ -314,7 +360,9 @@ std::vector<int> option_order(std::int64_t quiz_id, std::int64_t question_id, st
 json questions_json(const quiz& q, std::optional<std::int64_t> viewer) {
     auto list = json::array();
     for (const auto& question : q.questions) {
-        json j = {{"id", question.id}, {"type", to_string(question.type)}, {"prompt", question.prompt},
+        json j = {{"id", question.id},
+                  {"type", to_string(question.type)},
+                  {"prompt", question.prompt},
                   {"points", question.points}};
         if (!question.options.empty()) {
             auto options = json::array();
@@ -322,7 +370,8 @@ json questions_json(const quiz& q, std::optional<std::int64_t> viewer) {
             if (viewer && q.shuffle) {
                 order = option_order(q.id, question.id, *viewer, question.options.size());
             } else {
-                for (std::size_t i = 0; i < question.options.size(); ++i) order.push_back(static_cast<int>(i));
+                for (std::size_t i = 0; i < question.options.size(); ++i)
+                    order.push_back(static_cast<int>(i));
             }
             for (int i : order) options.push_back({{"index", i}, {"text", question.options[i]}});
             j["options"] = std::move(options);
@@ -337,7 +386,9 @@ json questions_json(const quiz& q, std::optional<std::int64_t> viewer) {
 }
 
 json to_json(const quiz& q, std::optional<std::int64_t> viewer) {
-    auto time_or_null = [](const std::optional<unix_seconds>& t) { return t ? json(format_rfc3339(*t)) : json(nullptr); };
+    auto time_or_null = [](const std::optional<unix_seconds>& t) {
+        return t ? json(format_rfc3339(*t)) : json(nullptr);
+    };
     json j = {{"id", q.id},
               {"training_id", q.training_id},
               {"title", q.title},

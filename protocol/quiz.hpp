@@ -28,7 +28,9 @@ std::optional<question_type> parse_question_type(std::string_view);
 std::string_view to_string(quiz_kind);
 std::string_view to_string(question_type);
 // Polls are never scored.
-inline bool is_scored(quiz_kind k) { return k != quiz_kind::poll; }
+inline bool is_scored(quiz_kind k) {
+    return k != quiz_kind::poll;
+}
 
 inline constexpr std::size_t questions_per_quiz_limit = 100;
 inline constexpr std::size_t options_per_question_limit = 10;
@@ -53,7 +55,7 @@ struct quiz {
     std::int64_t training_id = 0;
     std::string title;
     quiz_kind kind = quiz_kind::practice;
-    std::optional<int> time_limit_s;      // self-paced: seconds from the start of an attempt
+    std::optional<int> time_limit_s;       // self-paced: seconds from the start of an attempt
     std::optional<unix_seconds> opens_at;  // self-paced window
     std::optional<unix_seconds> closes_at;
     bool shuffle = false;         // options in a per-trainee order
@@ -79,7 +81,8 @@ std::string normalize_text(std::string_view text);
 
 // The order in which trainee `user_id` sees a question's `count` options (a permutation of
 // 0..count-1, stable per quiz, question and user).
-std::vector<int> option_order(std::int64_t quiz_id, std::int64_t question_id, std::int64_t user_id, std::size_t count);
+std::vector<int> option_order(std::int64_t quiz_id, std::int64_t question_id, std::int64_t user_id,
+                              std::size_t count);
 
 // For staff: everything. For a trainee (`viewer` set): no correct answers or tolerance, and
 // options as {index, text} in the trainee's order when the quiz shuffles.

@@ -16,9 +16,12 @@ std::optional<role> parse_role(std::string_view text) {
 
 std::string_view to_string(role r) {
     switch (r) {
-        case role::admin: return "admin";
-        case role::trainer: return "trainer";
-        case role::trainee: return "trainee";
+        case role::admin:
+            return "admin";
+        case role::trainer:
+            return "trainer";
+        case role::trainee:
+            return "trainee";
     }
     return "trainee";
 }
@@ -28,8 +31,8 @@ namespace {
 bool valid_username(std::string_view s) {
     if (s.size() < 3 || s.size() > username_max_length) return false;
     for (char c : s) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-                  c == '-';
+        bool ok =
+            (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
         if (!ok) return false;
     }
     return true;
@@ -70,7 +73,8 @@ result<new_user> parse_new_user(const json& body) {
         if (!parsed_role) r.fail("role", "role must be admin, trainer or trainee");
     }
     u.profile.nik = r.optional_string("nik", 16);
-    if (r.ok() && !u.profile.nik.empty() && (u.profile.nik.size() != 16 || !all_digits(u.profile.nik))) {
+    if (r.ok() && !u.profile.nik.empty() &&
+        (u.profile.nik.size() != 16 || !all_digits(u.profile.nik))) {
         r.fail("nik", "nik must be exactly 16 digits");
     }
     u.profile.phone = r.optional_string("phone", 20);
@@ -112,15 +116,15 @@ result<std::vector<user_import_row>> parse_user_import(std::string_view csv_text
     for (const auto& h : header) {
         auto name = trim(h);
         if (!known.contains(name)) {
-            return make_error("invalid_csv_header", "Unknown column '" + name + "' in the header row",
-                              name);
+            return make_error("invalid_csv_header",
+                              "Unknown column '" + name + "' in the header row", name);
         }
         columns.push_back(name);
     }
     if (records->size() == 1) return make_error("empty_csv", "The CSV has no data rows");
     if (records->size() - 1 > user_import_row_limit) {
-        return make_error("too_many_rows", "At most " + std::to_string(user_import_row_limit) +
-                                               " users per import");
+        return make_error("too_many_rows",
+                          "At most " + std::to_string(user_import_row_limit) + " users per import");
     }
     error problems = make_error("invalid_csv", "Some lines are invalid; nothing was imported");
     std::vector<user_import_row> users;
@@ -128,9 +132,9 @@ result<std::vector<user_import_row>> parse_user_import(std::string_view csv_text
     for (std::size_t i = 1; i < records->size(); ++i) {
         const auto& rec = (*records)[i];
         if (rec.fields.size() != columns.size()) {
-            problems.lines.push_back({rec.line, "", "expected " + std::to_string(columns.size()) +
-                                                        " fields, found " +
-                                                        std::to_string(rec.fields.size())});
+            problems.lines.push_back({rec.line, "",
+                                      "expected " + std::to_string(columns.size()) +
+                                          " fields, found " + std::to_string(rec.fields.size())});
             continue;
         }
         json row = json::object();

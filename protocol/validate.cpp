@@ -111,8 +111,7 @@ std::optional<std::string> field_reader::required_raw_string(std::string_view na
     return text;
 }
 
-std::optional<std::string> field_reader::required_string(std::string_view name,
-                                                         std::size_t min_len,
+std::optional<std::string> field_reader::required_string(std::string_view name, std::size_t min_len,
                                                          std::size_t max_len) {
     if (error_) return std::nullopt;
     const json* v = find(name);
@@ -167,7 +166,8 @@ bool field_reader::has(std::string_view name) const {
 std::optional<std::int64_t> field_reader::required_date(std::string_view name) {
     auto text = required_string(name, 10, 10);
     if (!text) {
-        if (error_ && error_->code == "invalid_field") error_->message = std::string(name) + " must be a date YYYY-MM-DD";
+        if (error_ && error_->code == "invalid_field")
+            error_->message = std::string(name) + " must be a date YYYY-MM-DD";
         return std::nullopt;
     }
     auto d = parse_date(*text);
@@ -185,7 +185,8 @@ std::optional<std::int64_t> field_reader::required_time(std::string_view name) {
     auto text = required_string(name, 1, 40);
     if (!text) return std::nullopt;
     auto t = parse_rfc3339(*text);
-    if (!t) fail(name, std::string(name) + " must be an RFC 3339 time, e.g. 2020-05-11T09:00:00+07:00");
+    if (!t)
+        fail(name, std::string(name) + " must be an RFC 3339 time, e.g. 2020-05-11T09:00:00+07:00");
     return t;
 }
 

@@ -13,7 +13,7 @@ namespace daring::protocol {
 // Reads typed fields from a JSON object. The first problem is kept (code `invalid_field` or
 // `missing_field`, with the field's path); later reads after a failure return nullopt.
 class field_reader {
-public:
+  public:
     explicit field_reader(const json& object, std::string prefix = {});
 
     // Strings are counted in UTF-8 code points, trimmed of surrounding spaces.
@@ -46,7 +46,7 @@ public:
     bool ok() const { return !error_; }
     const error& first_error() const { return *error_; }
 
-private:
+  private:
     const json* find(std::string_view name);
     std::string path(std::string_view name) const;
 

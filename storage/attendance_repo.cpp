@@ -12,7 +12,10 @@ std::optional<std::int64_t> maybe_int(const SQLite::Column& col) {
 }
 
 void bind_user_filter(SQLite::Statement& q, int index, const std::optional<std::int64_t>& user_id) {
-    if (user_id) q.bind(index, *user_id); else q.bind(index);
+    if (user_id)
+        q.bind(index, *user_id);
+    else
+        q.bind(index);
 }
 
 }  // namespace
@@ -22,22 +25,28 @@ std::int64_t max_presence_id(connection& c) {
 }
 
 void insert_presence(connection& c, const presence_row& row) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO presence_intervals(id, session_id, user_id, visible, started_at, last_seen, "
-                        "ended_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO presence_intervals(id, session_id, user_id, visible, started_at, last_seen, "
+        "ended_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.id);
     q.bind(2, row.session_id);
     q.bind(3, row.user_id);
     q.bind(4, row.visible ? 1 : 0);
     q.bind(5, static_cast<std::int64_t>(row.started_at));
     q.bind(6, static_cast<std::int64_t>(row.last_seen));
-    if (row.ended_at) q.bind(7, static_cast<std::int64_t>(*row.ended_at)); else q.bind(7);
+    if (row.ended_at)
+        q.bind(7, static_cast<std::int64_t>(*row.ended_at));
+    else
+        q.bind(7);
     q.exec();
 }
 
-void touch_presence(connection& c, const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen) {
+void touch_presence(connection& c,
+                    const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen) {
     SQLite::Statement q(c.db,
-                        "UPDATE presence_intervals SET last_seen = MAX(last_seen, ?) WHERE id = ? AND ended_at IS NULL");
+                        "UPDATE presence_intervals SET last_seen = MAX(last_seen, ?) WHERE id = ? "
+                        "AND ended_at IS NULL");
     for (const auto& [id, at] : seen) {
         q.bind(1, static_cast<std::int64_t>(at));
         q.bind(2, id);
@@ -48,7 +57,8 @@ void touch_presence(connection& c, const std::vector<std::pair<std::int64_t, pro
 
 void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at) {
     SQLite::Statement q(c.db,
-                        "UPDATE presence_intervals SET ended_at = MAX(started_at, ?), last_seen = MAX(last_seen, ?) "
+                        "UPDATE presence_intervals SET ended_at = MAX(started_at, ?), last_seen = "
+                        "MAX(last_seen, ?) "
                         "WHERE id = ? AND ended_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, static_cast<std::int64_t>(at));
@@ -60,9 +70,11 @@ int close_dangling_presence(connection& c) {
     return c.db.exec("UPDATE presence_intervals SET ended_at = last_seen WHERE ended_at IS NULL");
 }
 
-std::vector<presence_row> presence_of(connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
+std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
+                                      std::optional<std::int64_t> user_id) {
     SQLite::Statement q(c.db,
-                        "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at FROM presence_intervals "
+                        "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
+                        "FROM presence_intervals "
                         "WHERE session_id = ? AND (?2 IS NULL OR user_id = ?2) ORDER BY id");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
@@ -81,8 +93,10 @@ std::vector<presence_row> presence_of(connection& c, std::int64_t session_id, st
     return out;
 }
 
-bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id, protocol::unix_seconds at) {
-    SQLite::Statement q(c.db, "INSERT OR IGNORE INTO checkins(session_id, user_id, at) VALUES (?, ?, ?)");
+bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id,
+                    protocol::unix_seconds at) {
+    SQLite::Statement q(c.db,
+                        "INSERT OR IGNORE INTO checkins(session_id, user_id, at) VALUES (?, ?, ?)");
     q.bind(1, session_id);
     q.bind(2, user_id);
     q.bind(3, static_cast<std::int64_t>(at));
@@ -91,7 +105,9 @@ bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id
 
 std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::int64_t session_id,
                                                            std::optional<std::int64_t> user_id) {
-    SQLite::Statement q(c.db, "SELECT user_id, at FROM checkins WHERE session_id = ? AND (?2 IS NULL OR user_id = ?2)");
+    SQLite::Statement q(
+        c.db,
+        "SELECT user_id, at FROM checkins WHERE session_id = ? AND (?2 IS NULL OR user_id = ?2)");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
     std::map<std::int64_t, protocol::unix_seconds> out;
@@ -100,9 +116,10 @@ std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::i
 }
 
 std::int64_t insert_mark(connection& c, const mark_row& m) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO attendance_marks(session_id, user_id, status, reason, marked_by, marked_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO attendance_marks(session_id, user_id, status, reason, marked_by, marked_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     q.bind(1, m.session_id);
     q.bind(2, m.user_id);
     q.bind(3, m.status);
@@ -113,9 +130,11 @@ std::int64_t insert_mark(connection& c, const mark_row& m) {
     return c.db.getLastInsertRowid();
 }
 
-std::vector<mark_row> marks_of(connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
+std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
+                               std::optional<std::int64_t> user_id) {
     SQLite::Statement q(c.db,
-                        "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, u.full_name, m.marked_at "
+                        "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, "
+                        "u.full_name, m.marked_at "
                         "FROM attendance_marks m JOIN users u ON u.id = m.marked_by "
                         "WHERE m.session_id = ? AND (?2 IS NULL OR m.user_id = ?2) ORDER BY m.id");
     q.bind(1, session_id);
@@ -137,19 +156,22 @@ std::vector<mark_row> marks_of(connection& c, std::int64_t session_id, std::opti
 }
 
 std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT u.id, u.username, u.full_name FROM enrollments e JOIN users u ON u.id = e.user_id "
-                        "WHERE e.training_id = ? AND e.withdrawn_at IS NULL ORDER BY u.id");
+    SQLite::Statement q(
+        c.db,
+        "SELECT u.id, u.username, u.full_name FROM enrollments e JOIN users u ON u.id = e.user_id "
+        "WHERE e.training_id = ? AND e.withdrawn_at IS NULL ORDER BY u.id");
     q.bind(1, training_id);
     std::vector<attendee_row> out;
     while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+        out.push_back(
+            {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
     }
     return out;
 }
 
 std::string server_secret(connection& c, const std::string& name, const std::string& candidate) {
-    SQLite::Statement insert(c.db, "INSERT OR IGNORE INTO server_secrets(name, value) VALUES (?, ?)");
+    SQLite::Statement insert(c.db,
+                             "INSERT OR IGNORE INTO server_secrets(name, value) VALUES (?, ?)");
     insert.bind(1, name);
     insert.bind(2, candidate);
     insert.exec();

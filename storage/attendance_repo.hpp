@@ -26,7 +26,8 @@ struct presence_row {
 std::int64_t max_presence_id(connection& c);
 void insert_presence(connection& c, const presence_row& row);
 // Moves last_seen forward (never back) for each (id, last_seen).
-void touch_presence(connection& c, const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen);
+void touch_presence(connection& c,
+                    const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen);
 // Ends an interval at `at` (last_seen follows).
 void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at);
 // After a crash: every interval still open ends at its last flushed last_seen. Returns how many.
@@ -36,10 +37,11 @@ std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);
 
 // False when the trainee had already checked in (the first check-in is kept).
-bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id, protocol::unix_seconds at);
+bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id,
+                    protocol::unix_seconds at);
 // user id -> check-in time, for one session (or one user of it).
-std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::int64_t session_id,
-                                                           std::optional<std::int64_t> user_id = std::nullopt);
+std::map<std::int64_t, protocol::unix_seconds> checkins_of(
+    connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id = std::nullopt);
 
 struct mark_row {
     std::int64_t id = 0;

@@ -8,7 +8,10 @@ void insert_audit(connection& c, const audit_entry& e) {
     SQLite::Statement q(c.db,
                         "INSERT INTO audit_log (actor_id, action, target, detail, at) VALUES "
                         "(?,?,?,?,?)");
-    if (e.actor_id) q.bind(1, static_cast<std::int64_t>(*e.actor_id)); else q.bind(1);
+    if (e.actor_id)
+        q.bind(1, static_cast<std::int64_t>(*e.actor_id));
+    else
+        q.bind(1);
     q.bind(2, e.action);
     q.bind(3, e.target);
     q.bind(4, e.detail.empty() ? std::string("{}") : e.detail);

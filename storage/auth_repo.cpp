@@ -45,8 +45,7 @@ void delete_auth_session(connection& c, const std::string& token_hash) {
 
 int delete_expired_auth_sessions(connection& c, protocol::unix_seconds idle_before,
                                  protocol::unix_seconds created_before) {
-    SQLite::Statement q(c.db,
-                        "DELETE FROM auth_sessions WHERE last_seen_at < ? OR created_at < ?");
+    SQLite::Statement q(c.db, "DELETE FROM auth_sessions WHERE last_seen_at < ? OR created_at < ?");
     q.bind(1, static_cast<std::int64_t>(idle_before));
     q.bind(2, static_cast<std::int64_t>(created_before));
     return q.exec();

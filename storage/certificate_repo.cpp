@@ -9,8 +9,10 @@ namespace daring::storage {
 namespace {
 
 constexpr const char* select_certificate =
-    "SELECT c.id, c.training_id, c.user_id, c.number, c.code, c.issued_at, c.seconds_attended, u.full_name, t.title "
-    "FROM certificates c JOIN users u ON u.id = c.user_id JOIN trainings t ON t.id = c.training_id ";
+    "SELECT c.id, c.training_id, c.user_id, c.number, c.code, c.issued_at, c.seconds_attended, "
+    "u.full_name, t.title "
+    "FROM certificates c JOIN users u ON u.id = c.user_id JOIN trainings t ON t.id = "
+    "c.training_id ";
 
 std::optional<certificate_row> one(SQLite::Statement& q) {
     if (!q.executeStep()) return std::nullopt;
@@ -29,8 +31,10 @@ std::optional<certificate_row> one(SQLite::Statement& q) {
 
 }  // namespace
 
-std::optional<certificate_row> find_certificate(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db, std::string(select_certificate) + "WHERE c.training_id = ? AND c.user_id = ?");
+std::optional<certificate_row> find_certificate(connection& c, std::int64_t training_id,
+                                                std::int64_t user_id) {
+    SQLite::Statement q(
+        c.db, std::string(select_certificate) + "WHERE c.training_id = ? AND c.user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return one(q);
@@ -42,13 +46,15 @@ std::optional<certificate_row> find_certificate_by_code(connection& c, const std
     return one(q);
 }
 
-certificate_row issue_certificate(connection& c, std::int64_t training_id, std::int64_t user_id, const std::string& code,
-                                  const std::string& number_prefix, int year, protocol::unix_seconds at,
+certificate_row issue_certificate(connection& c, std::int64_t training_id, std::int64_t user_id,
+                                  const std::string& code, const std::string& number_prefix,
+                                  int year, protocol::unix_seconds at,
                                   std::int64_t seconds_attended) {
     if (auto existing = find_certificate(c, training_id, user_id)) return *existing;
-    SQLite::Statement ins(c.db,
-                          "INSERT INTO certificates(training_id, user_id, number, code, issued_at, seconds_attended) "
-                          "VALUES (?, ?, ?, ?, ?, ?)");
+    SQLite::Statement ins(
+        c.db,
+        "INSERT INTO certificates(training_id, user_id, number, code, issued_at, seconds_attended) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, static_cast<std::int64_t>(training_id));
     ins.bind(2, static_cast<std::int64_t>(user_id));
     ins.bind(3, "pending:" + code);  // unique until the id is known
@@ -58,7 +64,8 @@ certificate_row issue_certificate(connection& c, std::int64_t training_id, std::
     ins.exec();
     const auto id = c.db.getLastInsertRowid();
     char number[96];
-    std::snprintf(number, sizeof number, "%06lld/%s/%d", static_cast<long long>(id), number_prefix.c_str(), year);
+    std::snprintf(number, sizeof number, "%06lld/%s/%d", static_cast<long long>(id),
+                  number_prefix.c_str(), year);
     SQLite::Statement upd(c.db, "UPDATE certificates SET number = ? WHERE id = ?");
     upd.bind(1, std::string(number));
     upd.bind(2, static_cast<std::int64_t>(id));

@@ -22,11 +22,14 @@ struct certificate_row {
     std::string training_title;
 };
 
-std::optional<certificate_row> find_certificate(connection& c, std::int64_t training_id, std::int64_t user_id);
+std::optional<certificate_row> find_certificate(connection& c, std::int64_t training_id,
+                                                std::int64_t user_id);
 std::optional<certificate_row> find_certificate_by_code(connection& c, const std::string& code);
-// Issues the certificate unless one exists (write job): the number is "<id, 6 digits>/<prefix>/<year>".
-certificate_row issue_certificate(connection& c, std::int64_t training_id, std::int64_t user_id, const std::string& code,
-                                  const std::string& number_prefix, int year, protocol::unix_seconds at,
+// Issues the certificate unless one exists (write job): the number is "<id, 6
+// digits>/<prefix>/<year>".
+certificate_row issue_certificate(connection& c, std::int64_t training_id, std::int64_t user_id,
+                                  const std::string& code, const std::string& number_prefix,
+                                  int year, protocol::unix_seconds at,
                                   std::int64_t seconds_attended);
 
 }  // namespace daring::storage

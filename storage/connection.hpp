@@ -8,7 +8,7 @@
 namespace daring::storage {
 
 class connection {
-public:
+  public:
     connection(const std::string& path, int flags) : db(path, flags) {}
     SQLite::Database db;
 };

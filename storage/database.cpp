@@ -41,7 +41,9 @@ database::database(database_options options) : options_(std::move(options)) {
     writer_ = std::thread([this] { writer_loop(); });
 }
 
-database::~database() { stop(); }
+database::~database() {
+    stop();
+}
 
 void database::stop() {
     {

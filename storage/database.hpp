@@ -24,7 +24,7 @@ class connection;  // defined in storage/connection.hpp, private to storage/
 // A write broke a uniqueness rule (duplicate username, region code...). `what()` is safe to
 // show; `field` names the offending field.
 class conflict_error : public std::runtime_error {
-public:
+  public:
     conflict_error(std::string field, const std::string& message)
         : std::runtime_error(message), field(std::move(field)) {}
     std::string field;
@@ -32,7 +32,7 @@ public:
 
 // A foreign key or check failed: the input references something that does not exist.
 class constraint_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -48,7 +48,7 @@ struct database_options {
 };
 
 class overloaded_error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -58,7 +58,7 @@ struct commit_stats {
 };
 
 class database {
-public:
+  public:
     using write_job = std::function<void(connection&)>;
     // Called on the writer thread after COMMIT with nullptr, or with the job's exception after
     // its savepoint was rolled back (its batch neighbours are unaffected). Must not block:
@@ -92,7 +92,7 @@ public:
     // True when a read connection answers a trivial query.
     bool ping();
 
-private:
+  private:
     struct pending {
         write_job job;
         write_done done;
@@ -130,14 +130,20 @@ auto database::write(F f) -> std::invoke_result_t<F, connection&> {
     if constexpr (std::is_void_v<R>) {
         submit([f = std::move(f)](connection& c) mutable { f(c); },
                [promise](std::exception_ptr e) {
-                   if (e) promise->set_exception(e); else promise->set_value();
+                   if (e)
+                       promise->set_exception(e);
+                   else
+                       promise->set_value();
                });
         future.get();
     } else {
         auto out = std::make_shared<std::optional<R>>();
         submit([f = std::move(f), out](connection& c) mutable { out->emplace(f(c)); },
                [promise](std::exception_ptr e) {
-                   if (e) promise->set_exception(e); else promise->set_value();
+                   if (e)
+                       promise->set_exception(e);
+                   else
+                       promise->set_value();
                });
         future.get();
         return std::move(**out);

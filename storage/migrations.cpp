@@ -321,7 +321,8 @@ int apply_migrations(connection& c) {
         if (m.version <= version) continue;
         SQLite::Transaction txn(c.db);
         c.db.exec(m.sql);
-        SQLite::Statement record(c.db, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+        SQLite::Statement record(c.db,
+                                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
         record.bind(1, m.version);
         record.bind(2, m.name);
         record.exec();

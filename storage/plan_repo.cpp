@@ -14,9 +14,14 @@ std::optional<std::int64_t> opt_int(const SQLite::Column& col) {
     if (col.isNull()) return std::nullopt;
     return col.getInt64();
 }
-std::string opt_text(const SQLite::Column& col) { return col.isNull() ? std::string{} : col.getString(); }
+std::string opt_text(const SQLite::Column& col) {
+    return col.isNull() ? std::string{} : col.getString();
+}
 void bind_opt(SQLite::Statement& q, int i, const std::optional<std::int64_t>& v) {
-    if (v) q.bind(i, static_cast<std::int64_t>(*v)); else q.bind(i);
+    if (v)
+        q.bind(i, static_cast<std::int64_t>(*v));
+    else
+        q.bind(i);
 }
 
 restriction read_restriction(SQLite::Statement& q) {
@@ -56,7 +61,8 @@ training read_training(SQLite::Statement& q) {
     t.region_code = q.getColumn(3).getString();
     t.funding_source_id = q.getColumn(4).getInt64();
     t.venue = q.getColumn(5).getString();
-    t.planned_mode = parse_delivery_mode(q.getColumn(6).getString()).value_or(delivery_mode::in_person);
+    t.planned_mode =
+        parse_delivery_mode(q.getColumn(6).getString()).value_or(delivery_mode::in_person);
     t.policy = parse_switch_policy(q.getColumn(7).getString()).value_or(switch_policy::automatic);
     t.min_attendance_pct = q.getColumn(8).getInt();
     t.pass_score = q.getColumn(9).getInt();
@@ -66,8 +72,10 @@ training read_training(SQLite::Statement& q) {
 }
 
 const char* const session_columns =
-    "s.id, s.training_id, s.title, s.starts_at, s.ends_at, s.mode, s.status, s.reason, s.reason_id, "
-    "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, s.started_at, "
+    "s.id, s.training_id, s.title, s.starts_at, s.ends_at, s.mode, s.status, s.reason, "
+    "s.reason_id, "
+    "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, "
+    "s.started_at, "
     "s.ended_at, s.present_pct, s.late_after_s";
 constexpr int session_column_count = 18;
 session read_session(SQLite::Statement& q) {
@@ -82,7 +90,8 @@ session read_session(SQLite::Statement& q) {
     d.status = parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
     d.reason = q.getColumn(7).getString();
     d.reason_id = q.getColumn(8).getString();
-    if (!q.getColumn(9).isNull()) d.recommended_mode = parse_delivery_mode(q.getColumn(9).getString());
+    if (!q.getColumn(9).isNull())
+        d.recommended_mode = parse_delivery_mode(q.getColumn(9).getString());
     d.restriction_id = opt_int(q.getColumn(10));
     d.decided_at = q.getColumn(11).getInt64();
     d.decided_by = opt_int(q.getColumn(12));
@@ -95,16 +104,19 @@ session read_session(SQLite::Statement& q) {
 }
 
 void load_slides(connection& c, session& s) {
-    SQLite::Statement q(c.db, "SELECT title, body FROM slides WHERE session_id = ? ORDER BY position");
+    SQLite::Statement q(c.db,
+                        "SELECT title, body FROM slides WHERE session_id = ? ORDER BY position");
     q.bind(1, static_cast<std::int64_t>(s.id));
-    while (q.executeStep()) s.slides.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+    while (q.executeStep())
+        s.slides.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
 }
 
 void replace_slides(connection& c, std::int64_t session_id, const std::vector<slide>& slides) {
     SQLite::Statement del(c.db, "DELETE FROM slides WHERE session_id = ?");
     del.bind(1, static_cast<std::int64_t>(session_id));
     del.exec();
-    SQLite::Statement ins(c.db, "INSERT INTO slides (session_id, position, title, body) VALUES (?,?,?,?)");
+    SQLite::Statement ins(
+        c.db, "INSERT INTO slides (session_id, position, title, body) VALUES (?,?,?,?)");
     for (std::size_t i = 0; i < slides.size(); ++i) {
         ins.bind(1, static_cast<std::int64_t>(session_id));
         ins.bind(2, static_cast<std::int64_t>(i));
@@ -118,7 +130,8 @@ void replace_slides(connection& c, std::int64_t session_id, const std::vector<sl
 }  // namespace
 
 void insert_region(connection& c, const region& r) {
-    SQLite::Statement q(c.db, "INSERT INTO regions (code, name, utc_offset_minutes) VALUES (?,?,?)");
+    SQLite::Statement q(c.db,
+                        "INSERT INTO regions (code, name, utc_offset_minutes) VALUES (?,?,?)");
     q.bind(1, r.code);
     q.bind(2, r.name);
     q.bind(3, r.utc_offset_minutes);
@@ -132,7 +145,9 @@ void insert_region(connection& c, const region& r) {
 std::vector<region> list_regions(connection& c) {
     SQLite::Statement q(c.db, "SELECT code, name, utc_offset_minutes FROM regions ORDER BY code");
     std::vector<region> out;
-    while (q.executeStep()) out.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt()});
+    while (q.executeStep())
+        out.push_back(
+            {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt()});
     return out;
 }
 
@@ -143,11 +158,12 @@ std::optional<region> find_region(connection& c, const std::string& code) {
     return region{q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getInt()};
 }
 
-std::int64_t insert_restriction(connection& c, const restriction& r, std::optional<std::int64_t> created_by,
-                                unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO restrictions (region_code, starts_on, ends_on, max_gathering, label, "
-                        "reference, created_by, created_at) VALUES (?,?,?,?,?,?,?,?)");
+std::int64_t insert_restriction(connection& c, const restriction& r,
+                                std::optional<std::int64_t> created_by, unix_seconds now) {
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO restrictions (region_code, starts_on, ends_on, max_gathering, label, "
+        "reference, created_by, created_at) VALUES (?,?,?,?,?,?,?,?)");
     q.bind(1, r.region_code);
     q.bind(2, static_cast<std::int64_t>(r.starts_on));
     bind_opt(q, 3, r.ends_on);
@@ -161,8 +177,9 @@ std::int64_t insert_restriction(connection& c, const restriction& r, std::option
 }
 
 std::vector<restriction> list_restrictions(connection& c, const std::string& region_code) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + restriction_columns +
-                                  " FROM restrictions WHERE region_code = ? ORDER BY starts_on, id");
+    SQLite::Statement q(c.db,
+                        std::string("SELECT ") + restriction_columns +
+                            " FROM restrictions WHERE region_code = ? ORDER BY starts_on, id");
     q.bind(1, region_code);
     std::vector<restriction> out;
     while (q.executeStep()) out.push_back(read_restriction(q));
@@ -170,7 +187,8 @@ std::vector<restriction> list_restrictions(connection& c, const std::string& reg
 }
 
 std::optional<restriction> find_restriction(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + restriction_columns + " FROM restrictions WHERE id = ?");
+    SQLite::Statement q(
+        c.db, std::string("SELECT ") + restriction_columns + " FROM restrictions WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     return read_restriction(q);
@@ -184,9 +202,10 @@ void set_restriction_end(connection& c, std::int64_t id, std::optional<std::int6
 }
 
 std::int64_t insert_funding_source(connection& c, const funding_source& f, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO funding_sources (code, name, kind, fiscal_year, amount_idr, created_at) "
-                        "VALUES (?,?,?,?,?,?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO funding_sources (code, name, kind, fiscal_year, amount_idr, created_at) "
+        "VALUES (?,?,?,?,?,?)");
     q.bind(1, f.code);
     q.bind(2, f.name);
     q.bind(3, std::string(to_string(f.kind)));
@@ -202,24 +221,29 @@ std::int64_t insert_funding_source(connection& c, const funding_source& f, unix_
 }
 
 std::vector<funding_source> list_funding_sources(connection& c) {
-    SQLite::Statement q(c.db, "SELECT id, code, name, kind, fiscal_year, amount_idr FROM funding_sources ORDER BY id");
+    SQLite::Statement q(
+        c.db,
+        "SELECT id, code, name, kind, fiscal_year, amount_idr FROM funding_sources ORDER BY id");
     std::vector<funding_source> out;
     while (q.executeStep()) out.push_back(read_funding(q));
     return out;
 }
 
 std::optional<funding_source> find_funding_source(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, "SELECT id, code, name, kind, fiscal_year, amount_idr FROM funding_sources WHERE id = ?");
+    SQLite::Statement q(
+        c.db,
+        "SELECT id, code, name, kind, fiscal_year, amount_idr FROM funding_sources WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     return read_funding(q);
 }
 
 std::int64_t insert_training(connection& c, const training& t, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO trainings (title, description, region_code, funding_source_id, venue, "
-                        "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO trainings (title, description, region_code, funding_source_id, venue, "
+        "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.region_code);
@@ -229,7 +253,10 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
     q.bind(7, std::string(to_string(t.policy)));
     q.bind(8, t.min_attendance_pct);
     q.bind(9, t.pass_score);
-    if (t.room_capacity) q.bind(10, *t.room_capacity); else q.bind(10);
+    if (t.room_capacity)
+        q.bind(10, *t.room_capacity);
+    else
+        q.bind(10);
     q.bind(11, static_cast<std::int64_t>(now));
     q.exec();
     return c.db.getLastInsertRowid();
@@ -237,7 +264,8 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
 
 void update_training(connection& c, const training& t) {
     SQLite::Statement q(c.db,
-                        "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode = ?, switch_policy = ?, "
+                        "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode "
+                        "= ?, switch_policy = ?, "
                         "min_attendance_pct = ?, pass_score = ?, room_capacity = ? WHERE id = ?");
     q.bind(1, t.title);
     q.bind(2, t.description);
@@ -246,13 +274,17 @@ void update_training(connection& c, const training& t) {
     q.bind(5, std::string(to_string(t.policy)));
     q.bind(6, t.min_attendance_pct);
     q.bind(7, t.pass_score);
-    if (t.room_capacity) q.bind(8, *t.room_capacity); else q.bind(8);
+    if (t.room_capacity)
+        q.bind(8, *t.room_capacity);
+    else
+        q.bind(8);
     q.bind(9, static_cast<std::int64_t>(t.id));
     q.exec();
 }
 
 std::optional<training> find_training(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + training_columns + " FROM trainings t WHERE t.id = ?");
+    SQLite::Statement q(
+        c.db, std::string("SELECT ") + training_columns + " FROM trainings t WHERE t.id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     return read_training(q);
@@ -263,7 +295,9 @@ std::vector<training> list_trainings(connection& c, role viewer_role, std::int64
     if (viewer_role == role::trainer) {
         sql += " JOIN training_trainers tt ON tt.training_id = t.id AND tt.user_id = :viewer";
     } else if (viewer_role == role::trainee) {
-        sql += " JOIN enrollments e ON e.training_id = t.id AND e.user_id = :viewer AND e.withdrawn_at IS NULL";
+        sql +=
+            " JOIN enrollments e ON e.training_id = t.id AND e.user_id = :viewer AND "
+            "e.withdrawn_at IS NULL";
     }
     sql += " ORDER BY t.id";
     SQLite::Statement q(c.db, sql);
@@ -274,23 +308,27 @@ std::vector<training> list_trainings(connection& c, role viewer_role, std::int64
 }
 
 bool is_trainer_of(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db, "SELECT 1 FROM training_trainers WHERE training_id = ? AND user_id = ?");
+    SQLite::Statement q(c.db,
+                        "SELECT 1 FROM training_trainers WHERE training_id = ? AND user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return q.executeStep();
 }
 
 bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT 1 FROM enrollments WHERE training_id = ? AND user_id = ? AND withdrawn_at IS NULL");
+    SQLite::Statement q(
+        c.db,
+        "SELECT 1 FROM enrollments WHERE training_id = ? AND user_id = ? AND withdrawn_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return q.executeStep();
 }
 
-bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id, unix_seconds now) {
+bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id,
+                    unix_seconds now) {
     SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO training_trainers (training_id, user_id, assigned_at) VALUES (?,?,?)");
+                        "INSERT OR IGNORE INTO training_trainers (training_id, user_id, "
+                        "assigned_at) VALUES (?,?,?)");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -298,14 +336,16 @@ bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_i
 }
 
 bool unassign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db, "DELETE FROM training_trainers WHERE training_id = ? AND user_id = ?");
+    SQLite::Statement q(c.db,
+                        "DELETE FROM training_trainers WHERE training_id = ? AND user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return q.exec() > 0;
 }
 
 std::vector<user> list_trainers(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db, "SELECT user_id FROM training_trainers WHERE training_id = ? ORDER BY user_id");
+    SQLite::Statement q(
+        c.db, "SELECT user_id FROM training_trainers WHERE training_id = ? ORDER BY user_id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<std::int64_t> ids;
     while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
@@ -316,10 +356,11 @@ std::vector<user> list_trainers(connection& c, std::int64_t training_id) {
 }
 
 bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?,?,?) "
-                        "ON CONFLICT (training_id, user_id) DO UPDATE SET withdrawn_at = NULL, "
-                        "enrolled_at = excluded.enrolled_at WHERE withdrawn_at IS NOT NULL");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?,?,?) "
+        "ON CONFLICT (training_id, user_id) DO UPDATE SET withdrawn_at = NULL, "
+        "enrolled_at = excluded.enrolled_at WHERE withdrawn_at IS NOT NULL");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -327,9 +368,10 @@ bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, unix_
 }
 
 bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE enrollments SET withdrawn_at = ? WHERE training_id = ? AND user_id = ? AND "
-                        "withdrawn_at IS NULL");
+    SQLite::Statement q(
+        c.db,
+        "UPDATE enrollments SET withdrawn_at = ? WHERE training_id = ? AND user_id = ? AND "
+        "withdrawn_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(training_id));
     q.bind(3, static_cast<std::int64_t>(user_id));
@@ -337,12 +379,15 @@ bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, uni
 }
 
 std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT user_id, enrolled_at, withdrawn_at FROM enrollments WHERE training_id = ? "
-                        "ORDER BY user_id");
+    SQLite::Statement q(
+        c.db,
+        "SELECT user_id, enrolled_at, withdrawn_at FROM enrollments WHERE training_id = ? "
+        "ORDER BY user_id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>>> rows;
-    while (q.executeStep()) rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(), opt_int(q.getColumn(2)));
+    while (q.executeStep())
+        rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                          opt_int(q.getColumn(2)));
     std::vector<enrollment_row> out;
     for (auto& [id, at, withdrawn] : rows) {
         if (auto u = find_user(c, id)) out.push_back({std::move(*u), at, withdrawn});
@@ -350,14 +395,15 @@ std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t trainin
     return out;
 }
 
-std::map<std::string, std::pair<std::int64_t, role>> find_users_by_name(connection& c,
-                                                                        const std::vector<std::string>& names) {
+std::map<std::string, std::pair<std::int64_t, role>> find_users_by_name(
+    connection& c, const std::vector<std::string>& names) {
     std::map<std::string, std::pair<std::int64_t, role>> out;
     SQLite::Statement q(c.db, "SELECT id, role FROM users WHERE username = ?");
     for (const auto& n : names) {
         q.bind(1, n);
         if (q.executeStep()) {
-            out[n] = {q.getColumn(0).getInt64(), parse_role(q.getColumn(1).getString()).value_or(role::trainee)};
+            out[n] = {q.getColumn(0).getInt64(),
+                      parse_role(q.getColumn(1).getString()).value_or(role::trainee)};
         }
         q.reset();
     }
@@ -369,7 +415,8 @@ std::map<std::int64_t, role> find_roles(connection& c, const std::vector<std::in
     SQLite::Statement q(c.db, "SELECT role FROM users WHERE id = ?");
     for (auto id : ids) {
         q.bind(1, static_cast<std::int64_t>(id));
-        if (q.executeStep()) out[id] = parse_role(q.getColumn(0).getString()).value_or(role::trainee);
+        if (q.executeStep())
+            out[id] = parse_role(q.getColumn(0).getString()).value_or(role::trainee);
         q.reset();
     }
     return out;
@@ -377,10 +424,11 @@ std::map<std::int64_t, role> find_roles(connection& c, const std::vector<std::in
 
 std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
     const auto& d = s.current;
-    SQLite::Statement q(c.db,
-                        "INSERT INTO training_sessions (training_id, title, starts_at, ends_at, mode, status, "
-                        "reason, reason_id, recommended_mode, restriction_id, decided_at, decided_by, created_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO training_sessions (training_id, title, starts_at, ends_at, mode, status, "
+        "reason, reason_id, recommended_mode, restriction_id, decided_at, decided_by, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, static_cast<std::int64_t>(s.training_id));
     q.bind(2, s.title);
     q.bind(3, static_cast<std::int64_t>(s.starts_at));
@@ -389,7 +437,10 @@ std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
     q.bind(6, std::string(to_string(d.status)));
     q.bind(7, d.reason);
     q.bind(8, d.reason_id);
-    if (d.recommended_mode) q.bind(9, std::string(to_string(*d.recommended_mode))); else q.bind(9);
+    if (d.recommended_mode)
+        q.bind(9, std::string(to_string(*d.recommended_mode)));
+    else
+        q.bind(9);
     bind_opt(q, 10, d.restriction_id);
     q.bind(11, static_cast<std::int64_t>(d.decided_at));
     bind_opt(q, 12, d.decided_by);
@@ -401,7 +452,8 @@ std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
 }
 
 std::optional<session> find_session(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + session_columns + " FROM training_sessions s WHERE s.id = ?");
+    SQLite::Statement q(c.db, std::string("SELECT ") + session_columns +
+                                  " FROM training_sessions s WHERE s.id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
     if (!q.executeStep()) return std::nullopt;
     auto s = read_session(q);
@@ -410,8 +462,9 @@ std::optional<session> find_session(connection& c, std::int64_t id) {
 }
 
 std::vector<session> list_sessions(connection& c, std::int64_t training_id, bool with_slides) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + session_columns +
-                                  " FROM training_sessions s WHERE s.training_id = ? ORDER BY s.starts_at, s.id");
+    SQLite::Statement q(
+        c.db, std::string("SELECT ") + session_columns +
+                  " FROM training_sessions s WHERE s.training_id = ? ORDER BY s.starts_at, s.id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<session> out;
     while (q.executeStep()) out.push_back(read_session(q));
@@ -436,10 +489,11 @@ void update_session_plan(connection& c, std::int64_t id, const session_patch& p)
         q.exec();
     }
     if (p.starts_at || p.ends_at) {
-        SQLite::Statement q(c.db,
-                            "UPDATE training_sessions SET starts_at = COALESCE(?, starts_at), ends_at = "
-                            "COALESCE(?, ends_at), override_mode = NULL, override_status = NULL, "
-                            "override_reason = NULL, override_by = NULL WHERE id = ?");
+        SQLite::Statement q(
+            c.db,
+            "UPDATE training_sessions SET starts_at = COALESCE(?, starts_at), ends_at = "
+            "COALESCE(?, ends_at), override_mode = NULL, override_status = NULL, "
+            "override_reason = NULL, override_by = NULL WHERE id = ?");
         bind_opt(q, 1, p.starts_at);
         bind_opt(q, 2, p.ends_at);
         q.bind(3, static_cast<std::int64_t>(id));
@@ -449,10 +503,14 @@ void update_session_plan(connection& c, std::int64_t id, const session_patch& p)
 }
 
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o) {
-    SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET override_mode = ?, override_status = ?, override_reason = ?, "
-                        "override_by = ? WHERE id = ?");
-    if (o && o->mode) q.bind(1, std::string(to_string(*o->mode))); else q.bind(1);
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET override_mode = ?, override_status = ?, override_reason = ?, "
+        "override_by = ? WHERE id = ?");
+    if (o && o->mode)
+        q.bind(1, std::string(to_string(*o->mode)));
+    else
+        q.bind(1);
     if (o) {
         q.bind(2, std::string(to_string(o->status)));
         q.bind(3, o->reason);
@@ -468,9 +526,10 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
 
 bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now,
                    int present_pct, int late_after_s) {
-    SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
-                        "present_pct = ?, late_after_s = ? WHERE id = ? AND status = 'scheduled'");
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
+        "present_pct = ?, late_after_s = ? WHERE id = ? AND status = 'scheduled'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(by));
     q.bind(3, present_pct);
@@ -479,7 +538,8 @@ bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix
     return q.exec() > 0;
 }
 
-bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by, unix_seconds now) {
+bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
+                 unix_seconds now) {
     SQLite::Statement q(c.db,
                         "UPDATE training_sessions SET status = 'ended', ended_at = ?, ended_by = ? "
                         "WHERE id = ? AND status = 'live'");
@@ -497,14 +557,18 @@ void set_session_status(connection& c, std::int64_t session_id, session_status s
 }
 
 void update_delivery(connection& c, std::int64_t session_id, const delivery& d) {
-    SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET mode = ?, status = ?, reason = ?, reason_id = ?, "
-                        "recommended_mode = ?, restriction_id = ?, decided_at = ?, decided_by = ? WHERE id = ?");
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET mode = ?, status = ?, reason = ?, reason_id = ?, "
+        "recommended_mode = ?, restriction_id = ?, decided_at = ?, decided_by = ? WHERE id = ?");
     q.bind(1, std::string(to_string(d.mode)));
     q.bind(2, std::string(to_string(d.status)));
     q.bind(3, d.reason);
     q.bind(4, d.reason_id);
-    if (d.recommended_mode) q.bind(5, std::string(to_string(*d.recommended_mode))); else q.bind(5);
+    if (d.recommended_mode)
+        q.bind(5, std::string(to_string(*d.recommended_mode)));
+    else
+        q.bind(5);
     bind_opt(q, 6, d.restriction_id);
     q.bind(7, static_cast<std::int64_t>(d.decided_at));
     bind_opt(q, 8, d.decided_by);
@@ -513,23 +577,26 @@ void update_delivery(connection& c, std::int64_t session_id, const delivery& d) 
 }
 
 void clear_overrides_for_training(connection& c, std::int64_t training_id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET override_mode = NULL, override_status = NULL, "
-                        "override_reason = NULL, override_by = NULL WHERE training_id = ? AND starts_at > ?");
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET override_mode = NULL, override_status = NULL, "
+        "override_reason = NULL, override_by = NULL WHERE training_id = ? AND starts_at > ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(now));
     q.exec();
 }
 
 std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluation_scope& scope) {
-    std::string sql = std::string("SELECT ") + session_columns +
-                      ", t.planned_mode, t.switch_policy, t.room_capacity, t.region_code, r.utc_offset_minutes, "
-                      "(SELECT COUNT(*) FROM enrollments e WHERE e.training_id = t.id AND e.withdrawn_at IS NULL), "
-                      "(SELECT COUNT(*) FROM training_trainers tt WHERE tt.training_id = t.id), "
-                      "s.override_mode, s.override_status, s.override_reason, s.override_by "
-                      "FROM training_sessions s JOIN trainings t ON t.id = s.training_id "
-                      "JOIN regions r ON r.code = t.region_code "
-                      "WHERE s.starts_at > :after AND s.status NOT IN ('live','ended','cancelled')";
+    std::string sql =
+        std::string("SELECT ") + session_columns +
+        ", t.planned_mode, t.switch_policy, t.room_capacity, t.region_code, r.utc_offset_minutes, "
+        "(SELECT COUNT(*) FROM enrollments e WHERE e.training_id = t.id AND e.withdrawn_at IS "
+        "NULL), "
+        "(SELECT COUNT(*) FROM training_trainers tt WHERE tt.training_id = t.id), "
+        "s.override_mode, s.override_status, s.override_reason, s.override_by "
+        "FROM training_sessions s JOIN trainings t ON t.id = s.training_id "
+        "JOIN regions r ON r.code = t.region_code "
+        "WHERE s.starts_at > :after AND s.status NOT IN ('live','ended','cancelled')";
     if (scope.session_id) sql += " AND s.id = :session";
     if (scope.training_id) sql += " AND s.training_id = :training";
     if (scope.region_code) sql += " AND t.region_code = :region";
@@ -544,8 +611,10 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
         evaluation_row row;
         row.session = read_session(q);
         const int extra = session_column_count;  // the columns after the session's
-        row.planned_mode = parse_delivery_mode(q.getColumn(extra + 0).getString()).value_or(delivery_mode::in_person);
-        row.policy = parse_switch_policy(q.getColumn(extra + 1).getString()).value_or(switch_policy::automatic);
+        row.planned_mode = parse_delivery_mode(q.getColumn(extra + 0).getString())
+                               .value_or(delivery_mode::in_person);
+        row.policy = parse_switch_policy(q.getColumn(extra + 1).getString())
+                         .value_or(switch_policy::automatic);
         if (!q.getColumn(extra + 2).isNull()) row.room_capacity = q.getColumn(extra + 2).getInt();
         row.region_code = q.getColumn(extra + 3).getString();
         row.utc_offset_minutes = q.getColumn(extra + 4).getInt();
@@ -553,8 +622,10 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
         row.trainers = q.getColumn(extra + 6).getInt();
         if (!q.getColumn(extra + 8).isNull()) {
             stored_override o;
-            if (!q.getColumn(extra + 7).isNull()) o.mode = parse_delivery_mode(q.getColumn(extra + 7).getString());
-            o.status = parse_session_status(q.getColumn(extra + 8).getString()).value_or(session_status::scheduled);
+            if (!q.getColumn(extra + 7).isNull())
+                o.mode = parse_delivery_mode(q.getColumn(extra + 7).getString());
+            o.status = parse_session_status(q.getColumn(extra + 8).getString())
+                           .value_or(session_status::scheduled);
             o.reason = opt_text(q.getColumn(extra + 9));
             o.by = q.getColumn(extra + 10).isNull() ? 0 : q.getColumn(extra + 10).getInt64();
             row.override_decision = o;
@@ -565,9 +636,10 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
 }
 
 std::int64_t insert_decision(connection& c, const delivery_decision& d) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO delivery_decisions (session_id, from_mode, from_status, to_mode, to_status, "
-                        "reason, reason_id, restriction_reference, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO delivery_decisions (session_id, from_mode, from_status, to_mode, to_status, "
+        "reason, reason_id, restriction_reference, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, static_cast<std::int64_t>(d.session_id));
     q.bind(2, std::string(to_string(d.from_mode)));
     q.bind(3, std::string(to_string(d.from_status)));
@@ -575,7 +647,10 @@ std::int64_t insert_decision(connection& c, const delivery_decision& d) {
     q.bind(5, std::string(to_string(d.to_status)));
     q.bind(6, d.reason);
     q.bind(7, d.reason_id);
-    if (d.restriction_reference.empty()) q.bind(8); else q.bind(8, d.restriction_reference);
+    if (d.restriction_reference.empty())
+        q.bind(8);
+    else
+        q.bind(8, d.restriction_reference);
     bind_opt(q, 9, d.actor_id);
     q.bind(10, static_cast<std::int64_t>(d.at));
     q.exec();
@@ -583,10 +658,12 @@ std::int64_t insert_decision(connection& c, const delivery_decision& d) {
 }
 
 std::vector<delivery_decision> list_decisions(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT d.id, d.session_id, s.title, d.from_mode, d.from_status, d.to_mode, d.to_status, "
-                        "d.reason, d.reason_id, d.restriction_reference, d.actor_id, d.at FROM delivery_decisions d "
-                        "JOIN training_sessions s ON s.id = d.session_id WHERE s.training_id = ? ORDER BY d.id");
+    SQLite::Statement q(
+        c.db,
+        "SELECT d.id, d.session_id, s.title, d.from_mode, d.from_status, d.to_mode, d.to_status, "
+        "d.reason, d.reason_id, d.restriction_reference, d.actor_id, d.at FROM delivery_decisions "
+        "d "
+        "JOIN training_sessions s ON s.id = d.session_id WHERE s.training_id = ? ORDER BY d.id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<delivery_decision> out;
     while (q.executeStep()) {
@@ -594,10 +671,14 @@ std::vector<delivery_decision> list_decisions(connection& c, std::int64_t traini
         d.id = q.getColumn(0).getInt64();
         d.session_id = q.getColumn(1).getInt64();
         d.session_title = q.getColumn(2).getString();
-        d.from_mode = parse_delivery_mode(q.getColumn(3).getString()).value_or(delivery_mode::in_person);
-        d.from_status = parse_session_status(q.getColumn(4).getString()).value_or(session_status::scheduled);
-        d.to_mode = parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
-        d.to_status = parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
+        d.from_mode =
+            parse_delivery_mode(q.getColumn(3).getString()).value_or(delivery_mode::in_person);
+        d.from_status =
+            parse_session_status(q.getColumn(4).getString()).value_or(session_status::scheduled);
+        d.to_mode =
+            parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
+        d.to_status =
+            parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
         d.reason = q.getColumn(7).getString();
         d.reason_id = q.getColumn(8).getString();
         d.restriction_reference = opt_text(q.getColumn(9));
@@ -608,16 +689,22 @@ std::vector<delivery_decision> list_decisions(connection& c, std::int64_t traini
     return out;
 }
 
-int notify_training_audience(connection& c, std::int64_t training_id, std::optional<std::int64_t> session_id,
-                             const std::string& kind, const std::string& text_id, const std::string& text_en,
+int notify_training_audience(connection& c, std::int64_t training_id,
+                             std::optional<std::int64_t> session_id, const std::string& kind,
+                             const std::string& text_id, const std::string& text_en,
                              unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO notifications (user_id, training_id, session_id, kind, text_id, text_en, created_at) "
-                        "SELECT user_id, :training, :session, :kind, :tid, :ten, :now FROM ("
-                        " SELECT user_id FROM enrollments WHERE training_id = :training AND withdrawn_at IS NULL"
-                        " UNION SELECT user_id FROM training_trainers WHERE training_id = :training)");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO notifications (user_id, training_id, session_id, kind, text_id, text_en, "
+        "created_at) "
+        "SELECT user_id, :training, :session, :kind, :tid, :ten, :now FROM ("
+        " SELECT user_id FROM enrollments WHERE training_id = :training AND withdrawn_at IS NULL"
+        " UNION SELECT user_id FROM training_trainers WHERE training_id = :training)");
     q.bind(":training", static_cast<std::int64_t>(training_id));
-    if (session_id) q.bind(":session", static_cast<std::int64_t>(*session_id)); else q.bind(":session");
+    if (session_id)
+        q.bind(":session", static_cast<std::int64_t>(*session_id));
+    else
+        q.bind(":session");
     q.bind(":kind", kind);
     q.bind(":tid", text_id);
     q.bind(":ten", text_en);
@@ -626,9 +713,10 @@ int notify_training_audience(connection& c, std::int64_t training_id, std::optio
 }
 
 std::vector<notification> list_notifications(connection& c, std::int64_t user_id, int limit) {
-    SQLite::Statement q(c.db,
-                        "SELECT id, user_id, training_id, session_id, kind, text_id, text_en, created_at "
-                        "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+    SQLite::Statement q(
+        c.db,
+        "SELECT id, user_id, training_id, session_id, kind, text_id, text_en, created_at "
+        "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(user_id));
     q.bind(2, limit);
     std::vector<notification> out;

@@ -26,28 +26,34 @@ std::optional<protocol::restriction> find_restriction(connection& c, std::int64_
 void set_restriction_end(connection& c, std::int64_t id, std::optional<std::int64_t> ends_on);
 
 // Funding sources. insert throws conflict_error("code") on a duplicate.
-std::int64_t insert_funding_source(connection& c, const protocol::funding_source& f, protocol::unix_seconds now);
+std::int64_t insert_funding_source(connection& c, const protocol::funding_source& f,
+                                   protocol::unix_seconds now);
 std::vector<protocol::funding_source> list_funding_sources(connection& c);
 std::optional<protocol::funding_source> find_funding_source(connection& c, std::int64_t id);
 
 // Trainings and who belongs to them.
-std::int64_t insert_training(connection& c, const protocol::training& t, protocol::unix_seconds now);
+std::int64_t insert_training(connection& c, const protocol::training& t,
+                             protocol::unix_seconds now);
 // Writes the changeable fields of `t` (everything but region, funding source and creation time).
 void update_training(connection& c, const protocol::training& t);
 std::optional<protocol::training> find_training(connection& c, std::int64_t id);
 // All trainings (admin), those a trainer is assigned to, or those a trainee is enrolled in.
-std::vector<protocol::training> list_trainings(connection& c, protocol::role viewer_role, std::int64_t viewer_id);
+std::vector<protocol::training> list_trainings(connection& c, protocol::role viewer_role,
+                                               std::int64_t viewer_id);
 bool is_trainer_of(connection& c, std::int64_t training_id, std::int64_t user_id);
 bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_id);
 // Returns false when already assigned.
-bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id, protocol::unix_seconds now);
+bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id,
+                    protocol::unix_seconds now);
 // Ends an assignment; false when the user was not assigned.
 bool unassign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id);
 std::vector<protocol::user> list_trainers(connection& c, std::int64_t training_id);
 // Enrolls (or re-enrolls a withdrawn trainee); returns false when already enrolled.
-bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, protocol::unix_seconds now);
+bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id,
+            protocol::unix_seconds now);
 // Returns false when not enrolled.
-bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, protocol::unix_seconds now);
+bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id,
+              protocol::unix_seconds now);
 struct enrollment_row {
     protocol::user user;
     protocol::unix_seconds enrolled_at = 0;
@@ -57,12 +63,14 @@ std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t trainin
 // username -> (id, role) for the names that exist.
 std::map<std::string, std::pair<std::int64_t, protocol::role>> find_users_by_name(
     connection& c, const std::vector<std::string>& usernames);
-std::map<std::int64_t, protocol::role> find_roles(connection& c, const std::vector<std::int64_t>& ids);
+std::map<std::int64_t, protocol::role> find_roles(connection& c,
+                                                  const std::vector<std::int64_t>& ids);
 
 // Sessions.
 std::int64_t insert_session(connection& c, const protocol::session& s, protocol::unix_seconds now);
 std::optional<protocol::session> find_session(connection& c, std::int64_t id);
-std::vector<protocol::session> list_sessions(connection& c, std::int64_t training_id, bool with_slides);
+std::vector<protocol::session> list_sessions(connection& c, std::int64_t training_id,
+                                             bool with_slides);
 // Applies a plan change and clears any admin decision in force.
 void update_session_plan(connection& c, std::int64_t id, const protocol::session_patch& patch);
 // Sets (or with nullopt clears) the admin decision in force.
@@ -75,14 +83,16 @@ struct stored_override {
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o);
 // scheduled -> live, storing the attendance thresholds in force; false when the session was
 // not scheduled.
-bool start_session(connection& c, std::int64_t session_id, std::int64_t by, protocol::unix_seconds now,
-                   int present_pct, int late_after_s);
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by,
+                   protocol::unix_seconds now, int present_pct, int late_after_s);
 // live -> ended; false when the session was not live.
-bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by, protocol::unix_seconds now);
+bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
+                 protocol::unix_seconds now);
 void set_session_status(connection& c, std::int64_t session_id, protocol::session_status status);
 void update_delivery(connection& c, std::int64_t session_id, const protocol::delivery& d);
 // Clears admin decisions on every not-yet-started session of a training (its plan changed).
-void clear_overrides_for_training(connection& c, std::int64_t training_id, protocol::unix_seconds now);
+void clear_overrides_for_training(connection& c, std::int64_t training_id,
+                                  protocol::unix_seconds now);
 
 // What the delivery policy needs about each session.
 struct evaluation_row {
@@ -110,9 +120,11 @@ std::int64_t insert_decision(connection& c, const protocol::delivery_decision& d
 std::vector<protocol::delivery_decision> list_decisions(connection& c, std::int64_t training_id);
 
 // Notifications to every enrolled (not withdrawn) trainee and every assigned trainer.
-int notify_training_audience(connection& c, std::int64_t training_id, std::optional<std::int64_t> session_id,
-                             const std::string& kind, const std::string& text_id,
-                             const std::string& text_en, protocol::unix_seconds now);
-std::vector<protocol::notification> list_notifications(connection& c, std::int64_t user_id, int limit);
+int notify_training_audience(connection& c, std::int64_t training_id,
+                             std::optional<std::int64_t> session_id, const std::string& kind,
+                             const std::string& text_id, const std::string& text_en,
+                             protocol::unix_seconds now);
+std::vector<protocol::notification> list_notifications(connection& c, std::int64_t user_id,
+                                                       int limit);
 
 }  // namespace daring::storage

@@ -9,8 +9,11 @@ using protocol::json;
 namespace {
 
 json settings_of(const protocol::quiz& q) {
-    json s = {{"shuffle", q.shuffle}, {"anonymous", q.anonymous}, {"partial_credit", q.partial_credit},
-              {"allow_retakes", q.allow_retakes}, {"count_best", q.count_best}};
+    json s = {{"shuffle", q.shuffle},
+              {"anonymous", q.anonymous},
+              {"partial_credit", q.partial_credit},
+              {"allow_retakes", q.allow_retakes},
+              {"count_best", q.count_best}};
     if (q.time_limit_s) s["time_limit_s"] = *q.time_limit_s;
     if (q.opens_at) s["opens_at"] = *q.opens_at;
     if (q.closes_at) s["closes_at"] = *q.closes_at;
@@ -29,11 +32,13 @@ void apply_settings(protocol::quiz& q, const json& s) {
 }
 
 void insert_questions(connection& c, std::int64_t quiz_id, protocol::quiz& q) {
-    SQLite::Statement ins(c.db, "INSERT INTO quiz_questions(quiz_id, position, definition) VALUES (?, ?, ?)");
+    SQLite::Statement ins(
+        c.db, "INSERT INTO quiz_questions(quiz_id, position, definition) VALUES (?, ?, ?)");
     int position = 0;
     for (auto& question : q.questions) {
-        json d = {{"type", to_string(question.type)}, {"prompt", question.prompt}, {"options", question.options},
-                  {"correct", question.correct}, {"tolerance", question.tolerance}, {"points", question.points}};
+        json d = {{"type", to_string(question.type)}, {"prompt", question.prompt},
+                  {"options", question.options},      {"correct", question.correct},
+                  {"tolerance", question.tolerance},  {"points", question.points}};
         ins.bind(1, quiz_id);
         ins.bind(2, position++);
         ins.bind(3, d.dump());
@@ -48,7 +53,8 @@ protocol::quiz read_quiz(SQLite::Statement& q) {
     out.id = q.getColumn(0).getInt64();
     out.training_id = q.getColumn(1).getInt64();
     out.title = q.getColumn(2).getString();
-    out.kind = protocol::parse_quiz_kind(q.getColumn(3).getString()).value_or(protocol::quiz_kind::practice);
+    out.kind = protocol::parse_quiz_kind(q.getColumn(3).getString())
+                   .value_or(protocol::quiz_kind::practice);
     apply_settings(out, json::parse(q.getColumn(4).getString()));
     out.created_by = q.getColumn(5).getInt64();
     out.created_at = q.getColumn(6).getInt64();
@@ -57,13 +63,15 @@ protocol::quiz read_quiz(SQLite::Statement& q) {
 }
 
 void load_questions(connection& c, protocol::quiz& q) {
-    SQLite::Statement s(c.db, "SELECT id, definition FROM quiz_questions WHERE quiz_id = ? ORDER BY position");
+    SQLite::Statement s(
+        c.db, "SELECT id, definition FROM quiz_questions WHERE quiz_id = ? ORDER BY position");
     s.bind(1, q.id);
     while (s.executeStep()) {
         protocol::question question;
         question.id = s.getColumn(0).getInt64();
         auto d = json::parse(s.getColumn(1).getString());
-        question.type = protocol::parse_question_type(d["type"].get<std::string>()).value_or(protocol::question_type::single);
+        question.type = protocol::parse_question_type(d["type"].get<std::string>())
+                            .value_or(protocol::question_type::single);
         question.prompt = d["prompt"];
         question.options = d["options"].get<std::vector<std::string>>();
         question.correct = d["correct"];
@@ -73,13 +81,15 @@ void load_questions(connection& c, protocol::quiz& q) {
     }
 }
 
-const char* const quiz_columns = "id, training_id, title, kind, settings, created_by, created_at, copied_from";
+const char* const quiz_columns =
+    "id, training_id, title, kind, settings, created_by, created_at, copied_from";
 
 }  // namespace
 
 std::int64_t insert_quiz(connection& c, protocol::quiz& q) {
     SQLite::Statement ins(c.db,
-                          "INSERT INTO quizzes(training_id, title, kind, settings, created_by, created_at, copied_from) "
+                          "INSERT INTO quizzes(training_id, title, kind, settings, created_by, "
+                          "created_at, copied_from) "
                           "VALUES (?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, q.training_id);
     ins.bind(2, q.title);
@@ -87,7 +97,10 @@ std::int64_t insert_quiz(connection& c, protocol::quiz& q) {
     ins.bind(4, settings_of(q).dump());
     ins.bind(5, q.created_by);
     ins.bind(6, static_cast<std::int64_t>(q.created_at));
-    if (q.copied_from) ins.bind(7, *q.copied_from); else ins.bind(7);
+    if (q.copied_from)
+        ins.bind(7, *q.copied_from);
+    else
+        ins.bind(7);
     ins.exec();
     q.id = c.db.getLastInsertRowid();
     insert_questions(c, q.id, q);
@@ -104,7 +117,8 @@ std::optional<protocol::quiz> find_quiz(connection& c, std::int64_t id) {
 }
 
 std::vector<protocol::quiz> quizzes_of(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + quiz_columns + " FROM quizzes WHERE training_id = ? ORDER BY id");
+    SQLite::Statement q(c.db, std::string("SELECT ") + quiz_columns +
+                                  " FROM quizzes WHERE training_id = ? ORDER BY id");
     q.bind(1, training_id);
     std::vector<protocol::quiz> out;
     while (q.executeStep()) out.push_back(read_quiz(q));
@@ -115,7 +129,8 @@ std::vector<protocol::quiz> quizzes_of(connection& c, std::int64_t training_id) 
 bool quiz_has_answers(connection& c, std::int64_t quiz_id) {
     SQLite::Statement q(c.db,
                         "SELECT EXISTS(SELECT 1 FROM quiz_submissions WHERE quiz_id = ?1) OR "
-                        "EXISTS(SELECT 1 FROM quiz_answers a JOIN quiz_runs r ON r.id = a.run_id WHERE r.quiz_id = ?1) OR "
+                        "EXISTS(SELECT 1 FROM quiz_answers a JOIN quiz_runs r ON r.id = a.run_id "
+                        "WHERE r.quiz_id = ?1) OR "
                         "EXISTS(SELECT 1 FROM quiz_runs WHERE quiz_id = ?1 AND closed_at IS NULL)");
     q.bind(1, quiz_id);
     q.executeStep();
@@ -136,10 +151,12 @@ void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q) {
     insert_questions(c, id, q);
 }
 
-std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id, std::int64_t by,
-                        protocol::unix_seconds at, protocol::unix_seconds closes_at) {
+std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id,
+                        std::int64_t by, protocol::unix_seconds at,
+                        protocol::unix_seconds closes_at) {
     SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_runs(quiz_id, session_id, opened_by, opened_at, closes_at) VALUES (?, ?, ?, ?, ?)");
+                        "INSERT INTO quiz_runs(quiz_id, session_id, opened_by, opened_at, "
+                        "closes_at) VALUES (?, ?, ?, ?, ?)");
     q.bind(1, quiz_id);
     q.bind(2, session_id);
     q.bind(3, by);
@@ -150,25 +167,31 @@ std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t sessio
 }
 
 void close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at) {
-    SQLite::Statement q(c.db, "UPDATE quiz_runs SET closed_at = ? WHERE id = ? AND closed_at IS NULL");
+    SQLite::Statement q(c.db,
+                        "UPDATE quiz_runs SET closed_at = ? WHERE id = ? AND closed_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, run_id);
     q.exec();
 }
 
-bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
-                   const json& answer, const std::string& client_id, protocol::unix_seconds at) {
+bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
+                   std::int64_t question_id, const json& answer, const std::string& client_id,
+                   protocol::unix_seconds at) {
     if (!client_id.empty()) {
-        SQLite::Statement seen(c.db, "INSERT OR IGNORE INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?)");
+        SQLite::Statement seen(
+            c.db,
+            "INSERT OR IGNORE INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?)");
         seen.bind(1, run_id);
         seen.bind(2, user_id);
         seen.bind(3, client_id);
         if (seen.exec() == 0) return false;
     }
-    SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_answers(run_id, user_id, question_id, answer, answered_at) VALUES (?, ?, ?, ?, ?) "
-                        "ON CONFLICT(run_id, user_id, question_id) DO UPDATE SET answer = excluded.answer, "
-                        "answered_at = excluded.answered_at");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO quiz_answers(run_id, user_id, question_id, answer, answered_at) VALUES (?, ?, "
+        "?, ?, ?) "
+        "ON CONFLICT(run_id, user_id, question_id) DO UPDATE SET answer = excluded.answer, "
+        "answered_at = excluded.answered_at");
     q.bind(1, run_id);
     q.bind(2, user_id);
     q.bind(3, question_id);
@@ -180,12 +203,16 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id, std
 
 std::int64_t insert_submission(connection& c, const submission_row& s) {
     SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_submissions(quiz_id, user_id, source, run_id, score, max_score, answers, submitted_at) "
+                        "INSERT INTO quiz_submissions(quiz_id, user_id, source, run_id, score, "
+                        "max_score, answers, submitted_at) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, s.quiz_id);
     q.bind(2, s.user_id);
     q.bind(3, s.source);
-    if (s.run_id) q.bind(4, *s.run_id); else q.bind(4);
+    if (s.run_id)
+        q.bind(4, *s.run_id);
+    else
+        q.bind(4);
     q.bind(5, s.score);
     q.bind(6, s.max_score);
     q.bind(7, s.answers.dump());
@@ -194,13 +221,19 @@ std::int64_t insert_submission(connection& c, const submission_row& s) {
     return c.db.getLastInsertRowid();
 }
 
-std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id, std::optional<std::int64_t> user_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT s.id, s.quiz_id, s.user_id, u.username, u.full_name, s.source, s.run_id, s.score, "
-                        "s.max_score, s.answers, s.submitted_at FROM quiz_submissions s JOIN users u ON u.id = s.user_id "
-                        "WHERE s.quiz_id = ?1 AND (?2 IS NULL OR s.user_id = ?2) ORDER BY s.id");
+std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
+                                           std::optional<std::int64_t> user_id) {
+    SQLite::Statement q(
+        c.db,
+        "SELECT s.id, s.quiz_id, s.user_id, u.username, u.full_name, s.source, s.run_id, s.score, "
+        "s.max_score, s.answers, s.submitted_at FROM quiz_submissions s JOIN users u ON u.id = "
+        "s.user_id "
+        "WHERE s.quiz_id = ?1 AND (?2 IS NULL OR s.user_id = ?2) ORDER BY s.id");
     q.bind(1, quiz_id);
-    if (user_id) q.bind(2, *user_id); else q.bind(2);
+    if (user_id)
+        q.bind(2, *user_id);
+    else
+        q.bind(2);
     std::vector<submission_row> out;
     while (q.executeStep()) {
         submission_row s;
@@ -220,16 +253,20 @@ std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id, 
     return out;
 }
 
-void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id, protocol::unix_seconds at) {
-    SQLite::Statement q(c.db, "INSERT INTO quiz_attempts(quiz_id, user_id, started_at) VALUES (?, ?, ?)");
+void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id,
+                   protocol::unix_seconds at) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO quiz_attempts(quiz_id, user_id, started_at) VALUES (?, ?, ?)");
     q.bind(1, quiz_id);
     q.bind(2, user_id);
     q.bind(3, static_cast<std::int64_t>(at));
     q.exec();
 }
 
-std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db, "SELECT MAX(started_at) FROM quiz_attempts WHERE quiz_id = ? AND user_id = ?");
+std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id,
+                                                     std::int64_t user_id) {
+    SQLite::Statement q(
+        c.db, "SELECT MAX(started_at) FROM quiz_attempts WHERE quiz_id = ? AND user_id = ?");
     q.bind(1, quiz_id);
     q.bind(2, user_id);
     q.executeStep();

@@ -20,12 +20,14 @@ bool quiz_has_answers(connection& c, std::int64_t quiz_id);
 // Replaces settings and questions (new question ids).
 void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q);
 
-std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id, std::int64_t by,
-                        protocol::unix_seconds at, protocol::unix_seconds closes_at);
+std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id,
+                        std::int64_t by, protocol::unix_seconds at,
+                        protocol::unix_seconds closes_at);
 void close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at);
 // Applies a live answer unless `client_id` was applied before; false when it was (a resend).
-bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
-                   const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at);
+bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
+                   std::int64_t question_id, const protocol::json& answer,
+                   const std::string& client_id, protocol::unix_seconds at);
 
 struct submission_row {
     std::int64_t id = 0;
@@ -45,7 +47,9 @@ std::int64_t insert_submission(connection& c, const submission_row& s);
 std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
                                            std::optional<std::int64_t> user_id = std::nullopt);
 
-void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id, protocol::unix_seconds at);
-std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id);
+void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id,
+                   protocol::unix_seconds at);
+std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id,
+                                                     std::int64_t user_id);
 
 }  // namespace daring::storage

@@ -20,7 +20,8 @@ protocol::user read_user(SQLite::Statement& q) {
     u.id = q.getColumn(0).getInt64();
     u.username = q.getColumn(1).getString();
     u.full_name = q.getColumn(2).getString();
-    u.user_role = protocol::parse_role(q.getColumn(3).getString()).value_or(protocol::role::trainee);
+    u.user_role =
+        protocol::parse_role(q.getColumn(3).getString()).value_or(protocol::role::trainee);
     u.profile.nik = text_or_empty(q.getColumn(4));
     u.profile.phone = text_or_empty(q.getColumn(5));
     u.profile.business_name = text_or_empty(q.getColumn(6));
@@ -31,7 +32,10 @@ protocol::user read_user(SQLite::Statement& q) {
 }
 
 void bind_optional(SQLite::Statement& q, int index, const std::string& value) {
-    if (value.empty()) q.bind(index); else q.bind(index, value);
+    if (value.empty())
+        q.bind(index);
+    else
+        q.bind(index, value);
 }
 
 }  // namespace
@@ -79,7 +83,10 @@ std::optional<user_credentials> find_credentials(connection& c, const std::strin
 std::vector<protocol::user> list_users(connection& c, const user_filter& filter) {
     std::string sql = std::string("SELECT ") + user_columns + " FROM users WHERE 1=1";
     if (filter.role) sql += " AND role = :role";
-    if (!filter.query.empty()) sql += " AND (instr(lower(username), lower(:q)) > 0 OR instr(lower(full_name), lower(:q)) > 0)";
+    if (!filter.query.empty())
+        sql +=
+            " AND (instr(lower(username), lower(:q)) > 0 OR instr(lower(full_name), lower(:q)) > "
+            "0)";
     sql += " ORDER BY id LIMIT :limit OFFSET :offset";
     SQLite::Statement q(c.db, sql);
     if (filter.role) q.bind(":role", std::string(protocol::to_string(*filter.role)));

@@ -22,8 +22,9 @@ void add_auth_routes(router& r, services& s) {
         if (!parsed) throw http_error(422, parsed.err());
         auto outcome = s.auth.login(parsed->username, parsed->password, ctx.req.remote_address);
         if (auto* t = std::get_if<login_throttled>(&outcome)) {
-            http_error e(429, "too_many_attempts",
-                         "Too many failed logins; try again in " + std::to_string(t->retry_after) + " s");
+            http_error e(
+                429, "too_many_attempts",
+                "Too many failed logins; try again in " + std::to_string(t->retry_after) + " s");
             e.headers.emplace_back("Retry-After", std::to_string(t->retry_after));
             throw e;
         }

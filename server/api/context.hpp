@@ -36,13 +36,13 @@ struct app_options {
 // cleared after the last one (by the transport); read from any worker thread. Null while no
 // transport runs (tests of the application alone), so callers check it.
 class live_link {
-public:
+  public:
     live_hub* get() const { return hub_.load(std::memory_order_acquire); }
     void set(live_hub* hub) { hub_.store(hub, std::memory_order_release); }
     explicit operator bool() const { return get() != nullptr; }
     live_hub* operator->() const { return get(); }
 
-private:
+  private:
     std::atomic<live_hub*> hub_{nullptr};
 };
 

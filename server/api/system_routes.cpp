@@ -21,27 +21,30 @@ void add_system_routes(router& r, services& s) {
         res.set_header("Cache-Control", "no-store");
         return res;
     });
-    r.add("GET", "/api/v1/audit", access::roles({protocol::role::admin}), [&s](request_context& ctx) {
-        int limit = 200;
-        if (auto l = ctx.req.query_param("limit")) {
-            try {
-                limit = std::clamp(std::stoi(*l), 1, 1000);
-            } catch (...) {
-                throw http_error(400, "invalid_query", "limit must be a number", "limit");
+    r.add(
+        "GET", "/api/v1/audit", access::roles({protocol::role::admin}), [&s](request_context& ctx) {
+            int limit = 200;
+            if (auto l = ctx.req.query_param("limit")) {
+                try {
+                    limit = std::clamp(std::stoi(*l), 1, 1000);
+                } catch (...) {
+                    throw http_error(400, "invalid_query", "limit must be a number", "limit");
+                }
             }
-        }
-        auto entries = s.db.read([&](storage::connection& c) { return storage::list_audit(c, limit); });
-        auto out = protocol::json::array();
-        for (const auto& e : entries) {
-            out.push_back({{"id", e.id},
-                           {"actor_id", e.actor_id ? protocol::json(*e.actor_id) : protocol::json(nullptr)},
-                           {"action", e.action},
-                           {"target", e.target},
-                           {"detail", protocol::json::parse(e.detail, nullptr, false)},
-                           {"at", protocol::format_rfc3339(e.at)}});
-        }
-        return json_response(200, out);
-    });
+            auto entries =
+                s.db.read([&](storage::connection& c) { return storage::list_audit(c, limit); });
+            auto out = protocol::json::array();
+            for (const auto& e : entries) {
+                out.push_back({{"id", e.id},
+                               {"actor_id",
+                                e.actor_id ? protocol::json(*e.actor_id) : protocol::json(nullptr)},
+                               {"action", e.action},
+                               {"target", e.target},
+                               {"detail", protocol::json::parse(e.detail, nullptr, false)},
+                               {"at", protocol::format_rfc3339(e.at)}});
+            }
+            return json_response(200, out);
+        });
 }
 
 }  // namespace daring::server

@@ -3,8 +3,8 @@
 #include <future>
 #include <thread>
 
-#include "server/api/routes.hpp"
 #include "protocol/validate.hpp"
+#include "server/api/routes.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {
@@ -42,8 +42,9 @@ void add_user_routes(router& r, services& s) {
         const auto now = s.clk.now();
         auto id = s.db.write([&](storage::connection& c) {
             auto id = storage::insert_user(c, *parsed, hash, now);
-            ctx.audit(c, "user.create", "user:" + std::to_string(id),
-                      {{"username", parsed->username}, {"role", protocol::to_string(parsed->user_role)}});
+            ctx.audit(
+                c, "user.create", "user:" + std::to_string(id),
+                {{"username", parsed->username}, {"role", protocol::to_string(parsed->user_role)}});
             return id;
         });
         auto created = s.db.read([&](storage::connection& c) { return storage::find_user(c, id); });
@@ -57,11 +58,13 @@ void add_user_routes(router& r, services& s) {
         if (auto role_text = ctx.req.query_param("role"); role_text && !role_text->empty()) {
             filter.role = protocol::parse_role(*role_text);
             if (!filter.role) {
-                throw http_error(422, "invalid_query", "role must be admin, trainer or trainee", "role");
+                throw http_error(422, "invalid_query", "role must be admin, trainer or trainee",
+                                 "role");
             }
         }
         if (auto q = ctx.req.query_param("q")) filter.query = protocol::trim(*q).substr(0, 100);
-        auto users = s.db.read([&](storage::connection& c) { return storage::list_users(c, filter); });
+        auto users =
+            s.db.read([&](storage::connection& c) { return storage::list_users(c, filter); });
         auto out = protocol::json::array();
         for (const auto& u : users) out.push_back(protocol::to_json(u));
         return json_response(200, out);
@@ -92,8 +95,10 @@ void add_user_routes(router& r, services& s) {
                 return lines;
             });
             if (!taken.empty()) {
-                auto e = protocol::make_error("invalid_csv", "Some lines are invalid; nothing was imported");
-                for (int line : taken) e.lines.push_back({line, "username", "username is already taken"});
+                auto e = protocol::make_error("invalid_csv",
+                                              "Some lines are invalid; nothing was imported");
+                for (int line : taken)
+                    e.lines.push_back({line, "username", "username is already taken"});
                 throw http_error(422, e);
             }
             auto hashes = hash_all(s.hasher, *rows);

@@ -2,15 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
-#include "server/services/delivery_service.hpp"
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
-#include "storage/attendance_repo.hpp"
-#include "storage/plan_repo.hpp"
+#include "server/services/delivery_service.hpp"
 #include "server/services/tokens.hpp"
+#include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
+#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 
@@ -53,7 +53,9 @@ void app::attach_live(live_hub* hub) {
         const auto now = services_.clk.now();
         services_.db.submit(
             [session_id, user_id, now](storage::connection& c) {
-                if (storage::end_session(c, session_id, user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
+                if (storage::end_session(
+                        c, session_id,
+                        user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
                     storage::audit_entry e;
                     if (user_id) e.actor_id = user_id;
                     e.action = "session.end";
@@ -105,7 +107,9 @@ void app::housekeeping() {
 }
 
 namespace {
-bool is_safe_method(std::string_view m) { return m == "GET" || m == "HEAD" || m == "OPTIONS"; }
+bool is_safe_method(std::string_view m) {
+    return m == "GET" || m == "HEAD" || m == "OPTIONS";
+}
 }  // namespace
 
 http_response app::dispatch(const http_request& req) {
@@ -159,7 +163,8 @@ http_response app::handle(const http_request& req) noexcept {
     } catch (const storage::conflict_error& e) {
         res = error_response(409, "conflict", e.what(), e.field);
     } catch (const storage::constraint_error& e) {
-        res = error_response(422, "constraint_failed", "The change refers to something that does not exist");
+        res = error_response(422, "constraint_failed",
+                             "The change refers to something that does not exist");
     } catch (const storage::overloaded_error& e) {
         res = error_response(503, "overloaded", e.what());
         res.set_header("Retry-After", "1");

@@ -18,7 +18,7 @@ class presence_recorder;
 class quiz_recorder;
 
 class app final : public application {
-public:
+  public:
     app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
         app_options options);
     ~app() override;
@@ -35,12 +35,13 @@ public:
     void attach_live(live_hub* hub) override;
     // Decides whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the
     // admission, or the HTTP error to answer instead. Runs on the worker pool.
-    std::variant<live_admission, http_response> admit_live(const http_request& req) noexcept override;
+    std::variant<live_admission, http_response> admit_live(
+        const http_request& req) noexcept override;
     // Re-applies the delivery policy to every session that has not started (startup, timer).
     void reevaluate_all();
     router& routes() { return router_; }
 
-private:
+  private:
     http_response dispatch(const http_request& req);
 
     app_options options_;

@@ -35,7 +35,8 @@ void bootstrap_admin(storage::database& db, const password_hasher& hasher, const
                               password.size() > protocol::password_max_length)) {
         throw std::runtime_error("DARING_ADMIN_PASSWORD must be 8 to 128 characters");
     }
-    const bool admin_exists = db.read([](storage::connection& c) { return storage::username_exists(c, "admin"); });
+    const bool admin_exists =
+        db.read([](storage::connection& c) { return storage::username_exists(c, "admin"); });
     const bool any_admin = db.read([](storage::connection& c) { return storage::any_admin(c); });
     if (admin_exists || (password.empty() && any_admin)) return;
     const bool generated = password.empty();
@@ -44,7 +45,8 @@ void bootstrap_admin(storage::database& db, const password_hasher& hasher, const
     protocol::new_user admin{"admin", password, "Administrator", protocol::role::admin, {}};
     db.write([&](storage::connection& c) { storage::insert_user(c, admin, hash, clk.now()); });
     if (generated) {
-        std::printf("created user 'admin' with password %s (shown once; change it)\n", password.c_str());
+        std::printf("created user 'admin' with password %s (shown once; change it)\n",
+                    password.c_str());
     } else {
         spdlog::info("created user 'admin' from DARING_ADMIN_PASSWORD");
     }
@@ -90,15 +92,17 @@ int run_main(int argc, const char* const argv[]) {
             std::printf("Daring demo database: %s\nDemo logins (username / password):\n",
                         cfg.db_path.c_str());
             for (const auto& l : logins) {
-                std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(), l.password.c_str());
+                std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(),
+                            l.password.c_str());
             }
         } else {
             bootstrap_admin(db, hasher, clk);
         }
 
-        app application(db, clk, hasher, stats, app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct, cfg.late_after_minutes * 60,
-                                                      cfg.presence_flush_s, cfg.office_name, cfg.certificate_prefix,
-                                                      cfg.public_url});
+        app application(db, clk, hasher, stats,
+                        app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct,
+                                    cfg.late_after_minutes * 60, cfg.presence_flush_s,
+                                    cfg.office_name, cfg.certificate_prefix, cfg.public_url});
         application.reevaluate_all();  // restrictions that took effect while the server was down
         server_options options;
         options.host = cfg.host;

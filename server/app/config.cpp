@@ -52,43 +52,45 @@ std::string default_web_root() {
 
 parse_outcome parse_command_line(int argc, const char* const argv[]) {
     po::options_description desc("Options");
-    desc.add_options()
-        ("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
-         "HOST:PORT to listen on; port 0 takes a free one")
-        ("db", po::value<std::string>(), "SQLite database file (serve: daring.db, demo: daring-demo.db)")
-        ("web-root", po::value<std::string>(), "directory of the static pages (default: web/)")
-        ("tls-cert", po::value<std::string>(), "PEM certificate chain; with --tls-key serves HTTPS")
-        ("tls-key", po::value<std::string>(), "PEM private key")
-        ("threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")
-        ("max-connections", po::value<std::size_t>()->default_value(10000),
-         "open connections at most; beyond it new ones get 503")
-        ("header-timeout", po::value<unsigned>()->default_value(10),
-         "seconds from a request's first byte to the end of its headers")
-        ("idle-timeout", po::value<unsigned>()->default_value(60),
-         "seconds an idle keep-alive connection stays open")
-        ("live-idle-timeout", po::value<unsigned>()->default_value(300),
-         "seconds a silent live connection stays open; it is pinged after half of them")
-        ("live-sockets-per-user", po::value<unsigned>()->default_value(5),
-         "live connections one user may hold at once; a further one replaces the oldest (4009)")
-        ("allowed-origin", po::value<std::vector<std::string>>()->composing(),
-         "an extra Origin allowed for live connections (repeatable)")
-        ("present-pct", po::value<int>()->default_value(75),
-         "attendance: percent of a session's time present online that counts as present")
-        ("late-after", po::value<int>()->default_value(15),
-         "attendance: minutes after the start after which a first join is late")
-        ("presence-flush", po::value<int>()->default_value(5),
-         "seconds between writes of coalesced heartbeats (the most presence a crash can lose)")
-        ("office-name", po::value<std::string>()->default_value("Dinas Koperasi dan UKM Provinsi Kalimantan Tengah"),
-         "the issuing office printed on certificates")
-        ("certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
-         "the middle part of certificate numbers (000042/<prefix>/<year>)")
-        ("public-url", po::value<std::string>()->default_value(""),
-         "the address people reach this server at, e.g. https://daring.example.go.id, used in QR codes "
-         "(default: the Host of each request)")
-        ("test-clock-file", po::value<std::string>(),
-         "tests only: read the current time (Unix seconds) from this file")
-        ("help,h", "show this help")
-        ("version", "show the version");
+    desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+                       "HOST:PORT to listen on; port 0 takes a free one")(
+        "db", po::value<std::string>(),
+        "SQLite database file (serve: daring.db, demo: daring-demo.db)")(
+        "web-root", po::value<std::string>(), "directory of the static pages (default: web/)")(
+        "tls-cert", po::value<std::string>(), "PEM certificate chain; with --tls-key serves HTTPS")(
+        "tls-key", po::value<std::string>(), "PEM private key")(
+        "threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")(
+        "max-connections", po::value<std::size_t>()->default_value(10000),
+        "open connections at most; beyond it new ones get 503")(
+        "header-timeout", po::value<unsigned>()->default_value(10),
+        "seconds from a request's first byte to the end of its headers")(
+        "idle-timeout", po::value<unsigned>()->default_value(60),
+        "seconds an idle keep-alive connection stays open")(
+        "live-idle-timeout", po::value<unsigned>()->default_value(300),
+        "seconds a silent live connection stays open; it is pinged after half of them")(
+        "live-sockets-per-user", po::value<unsigned>()->default_value(5),
+        "live connections one user may hold at once; a further one replaces the oldest (4009)")(
+        "allowed-origin", po::value<std::vector<std::string>>()->composing(),
+        "an extra Origin allowed for live connections (repeatable)")(
+        "present-pct", po::value<int>()->default_value(75),
+        "attendance: percent of a session's time present online that counts as present")(
+        "late-after", po::value<int>()->default_value(15),
+        "attendance: minutes after the start after which a first join is late")(
+        "presence-flush", po::value<int>()->default_value(5),
+        "seconds between writes of coalesced heartbeats (the most presence a crash can lose)")(
+        "office-name",
+        po::value<std::string>()->default_value(
+            "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah"),
+        "the issuing office printed on certificates")(
+        "certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
+        "the middle part of certificate numbers (000042/<prefix>/<year>)")(
+        "public-url", po::value<std::string>()->default_value(""),
+        "the address people reach this server at, e.g. https://daring.example.go.id, used in QR "
+        "codes "
+        "(default: the Host of each request)")(
+        "test-clock-file", po::value<std::string>(),
+        "tests only: read the current time (Unix seconds) from this file")(
+        "help,h", "show this help")("version", "show the version");
 
     auto help_text = [&] {
         std::ostringstream out;
@@ -97,7 +99,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     };
     if (argc < 2) return {std::nullopt, 2, help_text()};
     std::string command = argv[1];
-    if (command == "--help" || command == "-h" || command == "help") return {std::nullopt, 0, help_text()};
+    if (command == "--help" || command == "-h" || command == "help")
+        return {std::nullopt, 0, help_text()};
     if (command == "--version") return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
     if (command != "serve" && command != "demo") {
         return {std::nullopt, 2, "daring: unknown command '" + command + "'\n\n" + help_text()};
@@ -106,17 +109,18 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).run(), vm);
-        po::store(po::parse_environment(desc,
-                                        [&](const std::string& name) -> std::string {
-                                            if (!name.starts_with("DARING_")) return {};
-                                            std::string option;
-                                            for (char c : name.substr(7)) {
-                                                option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
-                                            }
-                                            if (!desc.find_nothrow(option, false)) return {};
-                                            if (option == "help" || option == "version") return {};
-                                            return option;
-                                        }),
+        po::store(po::parse_environment(
+                      desc,
+                      [&](const std::string& name) -> std::string {
+                          if (!name.starts_with("DARING_")) return {};
+                          std::string option;
+                          for (char c : name.substr(7)) {
+                              option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
+                          }
+                          if (!desc.find_nothrow(option, false)) return {};
+                          if (option == "help" || option == "version") return {};
+                          return option;
+                      }),
                   vm);
         po::notify(vm);
     } catch (const po::error& e) {
@@ -140,7 +144,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     }
     cfg.threads = vm["threads"].as<unsigned>();
     cfg.max_connections = vm["max-connections"].as<std::size_t>();
-    if (cfg.max_connections == 0) return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
+    if (cfg.max_connections == 0)
+        return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
     cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();
     cfg.idle_timeout_s = vm["idle-timeout"].as<unsigned>();
     cfg.live_idle_timeout_s = vm["live-idle-timeout"].as<unsigned>();
@@ -148,12 +153,15 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
         return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
     }
     cfg.live_sockets_per_user = vm["live-sockets-per-user"].as<unsigned>();
-    if (cfg.live_sockets_per_user == 0) return {std::nullopt, 2, "daring: --live-sockets-per-user must be positive\n"};
-    if (cfg.live_idle_timeout_s < 2) return {std::nullopt, 2, "daring: --live-idle-timeout must be at least 2 seconds\n"};
+    if (cfg.live_sockets_per_user == 0)
+        return {std::nullopt, 2, "daring: --live-sockets-per-user must be positive\n"};
+    if (cfg.live_idle_timeout_s < 2)
+        return {std::nullopt, 2, "daring: --live-idle-timeout must be at least 2 seconds\n"};
     cfg.present_pct = vm["present-pct"].as<int>();
     cfg.late_after_minutes = vm["late-after"].as<int>();
     cfg.presence_flush_s = vm["presence-flush"].as<int>();
-    if (cfg.present_pct < 1 || cfg.present_pct > 100) return {std::nullopt, 2, "daring: --present-pct must be 1 to 100\n"};
+    if (cfg.present_pct < 1 || cfg.present_pct > 100)
+        return {std::nullopt, 2, "daring: --present-pct must be 1 to 100\n"};
     if (cfg.late_after_minutes < 0 || cfg.late_after_minutes > 24 * 60) {
         return {std::nullopt, 2, "daring: --late-after must be 0 to 1440 minutes\n"};
     }
@@ -162,18 +170,24 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     }
     cfg.office_name = vm["office-name"].as<std::string>();
     cfg.certificate_prefix = vm["certificate-prefix"].as<std::string>();
-    if (cfg.office_name.empty() || cfg.office_name.size() > 200) return {std::nullopt, 2, "daring: --office-name must be 1 to 200 bytes\n"};
+    if (cfg.office_name.empty() || cfg.office_name.size() > 200)
+        return {std::nullopt, 2, "daring: --office-name must be 1 to 200 bytes\n"};
     if (cfg.certificate_prefix.empty() || cfg.certificate_prefix.size() > 32 ||
-        cfg.certificate_prefix.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") != std::string::npos) {
-        return {std::nullopt, 2, "daring: --certificate-prefix must be 1 to 32 letters, digits, '-' or '.'\n"};
+        cfg.certificate_prefix.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") !=
+            std::string::npos) {
+        return {std::nullopt, 2,
+                "daring: --certificate-prefix must be 1 to 32 letters, digits, '-' or '.'\n"};
     }
     cfg.public_url = vm["public-url"].as<std::string>();
     while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
-    if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 && cfg.public_url.rfind("https://", 0) != 0) {
+    if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 &&
+        cfg.public_url.rfind("https://", 0) != 0) {
         return {std::nullopt, 2, "daring: --public-url must start with http:// or https://\n"};
     }
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
-    if (vm.count("allowed-origin")) cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
+    if (vm.count("allowed-origin"))
+        cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
     return {cfg, 0, {}};
 }
 

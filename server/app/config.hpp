@@ -23,13 +23,15 @@ struct config {
     unsigned live_idle_timeout_s = 300;
     unsigned live_sockets_per_user = 5;
     std::vector<std::string> allowed_origins;
-    int present_pct = 75;          // attendance: share of the session to count as present
-    int late_after_minutes = 15;   // attendance: first join after start + this is late
-    int presence_flush_s = 5;      // seconds between flushes of coalesced heartbeats
-    std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";  // on certificates
+    int present_pct = 75;         // attendance: share of the session to count as present
+    int late_after_minutes = 15;  // attendance: first join after start + this is late
+    int presence_flush_s = 5;     // seconds between flushes of coalesced heartbeats
+    std::string office_name =
+        "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";  // on certificates
     std::string certificate_prefix = "DKUKM-KT";  // certificate numbers: 000042/<prefix>/<year>
-    std::string public_url;  // the origin people reach the server at (QR codes); empty: the request's
-    std::string clock_file;        // tests only: read "now" (Unix seconds) from this file
+    std::string
+        public_url;  // the origin people reach the server at (QR codes); empty: the request's
+    std::string clock_file;  // tests only: read "now" (Unix seconds) from this file
 };
 
 struct parse_outcome {

@@ -1,10 +1,9 @@
 #include "server/app/demo_seed.hpp"
 
 #include "protocol/quiz.hpp"
-#include "storage/quiz_repo.hpp"
-
 #include "server/services/delivery_service.hpp"
 #include "storage/plan_repo.hpp"
+#include "storage/quiz_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {
@@ -48,13 +47,20 @@ constexpr struct {
     const char* code;
     const char* name;
 } kalteng_regions[] = {
-    {"62", "Provinsi Kalimantan Tengah"},       {"62.01", "Kabupaten Kotawaringin Barat"},
-    {"62.02", "Kabupaten Kotawaringin Timur"},  {"62.03", "Kabupaten Kapuas"},
-    {"62.04", "Kabupaten Barito Selatan"},      {"62.05", "Kabupaten Barito Utara"},
-    {"62.06", "Kabupaten Sukamara"},            {"62.07", "Kabupaten Lamandau"},
-    {"62.08", "Kabupaten Seruyan"},             {"62.09", "Kabupaten Katingan"},
-    {"62.10", "Kabupaten Pulang Pisau"},        {"62.11", "Kabupaten Gunung Mas"},
-    {"62.12", "Kabupaten Barito Timur"},        {"62.13", "Kabupaten Murung Raya"},
+    {"62", "Provinsi Kalimantan Tengah"},
+    {"62.01", "Kabupaten Kotawaringin Barat"},
+    {"62.02", "Kabupaten Kotawaringin Timur"},
+    {"62.03", "Kabupaten Kapuas"},
+    {"62.04", "Kabupaten Barito Selatan"},
+    {"62.05", "Kabupaten Barito Utara"},
+    {"62.06", "Kabupaten Sukamara"},
+    {"62.07", "Kabupaten Lamandau"},
+    {"62.08", "Kabupaten Seruyan"},
+    {"62.09", "Kabupaten Katingan"},
+    {"62.10", "Kabupaten Pulang Pisau"},
+    {"62.11", "Kabupaten Gunung Mas"},
+    {"62.12", "Kabupaten Barito Timur"},
+    {"62.13", "Kabupaten Murung Raya"},
     {"62.71", "Kota Palangka Raya"},
 };
 constexpr int wib = 420;
@@ -64,17 +70,22 @@ protocol::unix_seconds wib_time(const char* date, int hour, int minute = 0) {
 }
 
 // Today's WIB date plus `days`, at hh:mm WIB.
-protocol::unix_seconds wib_days_from(protocol::unix_seconds now, int days, int hour, int minute = 0) {
+protocol::unix_seconds wib_days_from(protocol::unix_seconds now, int days, int hour,
+                                     int minute = 0) {
     auto day = (now + wib * 60) / 86400 + days;
     return day * 86400 + hour * 3600 + minute * 60 - wib * 60;
 }
 
 std::vector<protocol::slide> slides_for(const std::string& topic) {
     return {
-        {"Pembukaan", "# " + topic + "\n\nSelamat datang di pelatihan daring Dinas Koperasi dan UKM "
-                      "Provinsi Kalimantan Tengah.\n\n- Perkenalan\n- Tujuan sesi\n- Tata tertib"},
-        {"Materi inti", "## Pokok bahasan\n\n1. Mengenal pelanggan\n2. Menyusun pesan\n3. Mengukur hasil"},
-        {"Studi kasus", "Contoh: **Kerupuk Ikan Haruan Siti** menjual lewat lokapasar dan WhatsApp."},
+        {"Pembukaan",
+         "# " + topic +
+             "\n\nSelamat datang di pelatihan daring Dinas Koperasi dan UKM "
+             "Provinsi Kalimantan Tengah.\n\n- Perkenalan\n- Tujuan sesi\n- Tata tertib"},
+        {"Materi inti",
+         "## Pokok bahasan\n\n1. Mengenal pelanggan\n2. Menyusun pesan\n3. Mengukur hasil"},
+        {"Studi kasus",
+         "Contoh: **Kerupuk Ikan Haruan Siti** menjual lewat lokapasar dan WhatsApp."},
         {"Penutup", "Terima kasih. Kerjakan *post-test* sebelum sesi berikutnya."},
     };
 }
@@ -115,9 +126,13 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     for (const auto& r : kalteng_regions) storage::insert_region(c, {r.code, r.name, wib});
 
     const auto history = wib_time("2020-05-01", 9);  // when the 2020 plan was entered
-    protocol::funding_source dak{0, "DAK-NF-PK2UKM-2020",
-                                 "DAK Nonfisik Peningkatan Kapasitas Koperasi dan UKM 2020 (data demo)",
-                                 protocol::funding_kind::dak, 2020, 1'250'000'000};
+    protocol::funding_source dak{
+        0,
+        "DAK-NF-PK2UKM-2020",
+        "DAK Nonfisik Peningkatan Kapasitas Koperasi dan UKM 2020 (data demo)",
+        protocol::funding_kind::dak,
+        2020,
+        1'250'000'000};
     dak.id = storage::insert_funding_source(c, dak, history);
 
     protocol::training marketing;
@@ -163,9 +178,18 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
 
     // 2020: sessions planned in person at PLUT; the PSBB of Palangka Raya moves the later ones
     // online, decided by the rule on the day the restriction was recorded.
-    add_session(c, marketing, {"Sesi 1: Mengenal pasar digital", wib_time("2020-05-05", 9), wib_time("2020-05-05", 12)}, history);
-    add_session(c, marketing, {"Sesi 2: Media sosial untuk usaha", wib_time("2020-05-14", 9), wib_time("2020-05-14", 12)}, history);
-    add_session(c, marketing, {"Sesi 3: Berjualan di lokapasar", wib_time("2020-05-20", 9), wib_time("2020-05-20", 12)}, history);
+    add_session(
+        c, marketing,
+        {"Sesi 1: Mengenal pasar digital", wib_time("2020-05-05", 9), wib_time("2020-05-05", 12)},
+        history);
+    add_session(
+        c, marketing,
+        {"Sesi 2: Media sosial untuk usaha", wib_time("2020-05-14", 9), wib_time("2020-05-14", 12)},
+        history);
+    add_session(
+        c, marketing,
+        {"Sesi 3: Berjualan di lokapasar", wib_time("2020-05-20", 9), wib_time("2020-05-20", 12)},
+        history);
     protocol::restriction psbb;
     psbb.region_code = "62.71";
     psbb.starts_on = *protocol::parse_date("2020-05-11");
@@ -182,15 +206,24 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     }
 
     // Upcoming sessions, relative to today, so the demo can go live.
-    add_session(c, packaging, {"Sesi 1: Fungsi kemasan", wib_days_from(now, 0, 8), wib_days_from(now, 0, 23, 30)}, now);
-    add_session(c, packaging, {"Sesi 2: Label pangan", wib_days_from(now, 7, 9), wib_days_from(now, 7, 11)}, now);
-    add_session(c, bookkeeping, {"Sesi 1: Buku kas harian", wib_days_from(now, 3, 9), wib_days_from(now, 3, 12)}, now);
-    add_session(c, bookkeeping, {"Sesi 2: Laporan RAT", wib_days_from(now, 10, 9), wib_days_from(now, 10, 12)}, now);
+    add_session(c, packaging,
+                {"Sesi 1: Fungsi kemasan", wib_days_from(now, 0, 8), wib_days_from(now, 0, 23, 30)},
+                now);
+    add_session(c, packaging,
+                {"Sesi 2: Label pangan", wib_days_from(now, 7, 9), wib_days_from(now, 7, 11)}, now);
+    add_session(c, bookkeeping,
+                {"Sesi 1: Buku kas harian", wib_days_from(now, 3, 9), wib_days_from(now, 3, 12)},
+                now);
+    add_session(c, bookkeeping,
+                {"Sesi 2: Laporan RAT", wib_days_from(now, 10, 9), wib_days_from(now, 10, 12)},
+                now);
 
     // Quizzes of the packaging training: a live poll and a pre-test.
     auto add_quiz = [&](const char* definition) {
         auto parsed = protocol::parse_quiz(protocol::json::parse(definition));
-        if (!parsed) throw std::runtime_error("demo quiz: " + parsed.err().field + ": " + parsed.err().message);
+        if (!parsed)
+            throw std::runtime_error("demo quiz: " + parsed.err().field + ": " +
+                                     parsed.err().message);
         auto q = std::move(*parsed);
         q.training_id = packaging.id;
         q.created_by = rina;
@@ -217,16 +250,18 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
     const auto trainee_hash = hasher.hash(trainee_password);
     const auto now = clk.now();
     db.write([&](storage::connection& c) {
-        protocol::new_user admin{"admin", admin_password, "Administrator Diskop UKM Kalteng",
-                                 protocol::role::admin, {}};
+        protocol::new_user admin{
+            "admin", admin_password, "Administrator Diskop UKM Kalteng", protocol::role::admin, {}};
         if (!storage::username_exists(c, "admin")) storage::insert_user(c, admin, admin_hash, now);
         for (const auto& p : demo_trainers) {
-            protocol::new_user u{p.username, trainer_password, p.full_name, protocol::role::trainer, {}};
+            protocol::new_user u{
+                p.username, trainer_password, p.full_name, protocol::role::trainer, {}};
             u.profile.region_code = p.region_code;
             storage::insert_user(c, u, trainer_hash, now);
         }
         for (const auto& p : demo_trainees) {
-            protocol::new_user u{p.username, trainee_password, p.full_name, protocol::role::trainee, {}};
+            protocol::new_user u{
+                p.username, trainee_password, p.full_name, protocol::role::trainee, {}};
             u.profile.business_name = p.business_name;
             u.profile.business_sector = p.business_sector;
             u.profile.region_code = p.region_code;

@@ -37,7 +37,7 @@ struct http_request {
 // and returns the next piece, or nullopt at the end. The transport sends each piece as an HTTP/1.1
 // chunk as soon as it is produced, so the whole body is never held in memory.
 class body_source {
-public:
+  public:
     virtual ~body_source() = default;
     virtual std::optional<std::string> next() = 0;
 };
@@ -47,8 +47,8 @@ struct http_response {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::shared_ptr<body_source> stream;  // when set, the body instead of `body` (chunked)
-    bool close = false;         // close the connection after this response
-    std::string route_label;    // bounded label for metrics: the matched route pattern
+    bool close = false;                   // close the connection after this response
+    std::string route_label;              // bounded label for metrics: the matched route pattern
 
     void set_header(std::string name, std::string value);
 };
@@ -62,12 +62,12 @@ http_response no_content();
 // Thrown by handlers for an expected client error; the boundary turns it into a response and
 // does not log it as a failure.
 class http_error : public std::runtime_error {
-public:
+  public:
     http_error(int status, protocol::error e)
         : std::runtime_error(e.message), status(status), error(std::move(e)) {}
     http_error(int status, std::string code, std::string message, std::string field = {})
-        : http_error(status, protocol::make_error(std::move(code), std::move(message),
-                                                  std::move(field))) {}
+        : http_error(status,
+                     protocol::make_error(std::move(code), std::move(message), std::move(field))) {}
     int status;
     protocol::error error;
     std::vector<std::pair<std::string, std::string>> headers;

@@ -50,10 +50,10 @@ void histogram::render(std::string& out, const std::string& name, const std::str
 }
 
 metrics::metrics()
-    : request_latency_({0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
-                        5, 10}),
-      commit_latency_({0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                       0.25, 1}),
+    : request_latency_(
+          {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10}),
+      commit_latency_(
+          {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1}),
       batch_size_({1, 2, 4, 8, 16, 32, 64, 128, 256, 512}),
       presence_flush_rows_({1, 10, 100, 1000, 5000, 10000, 50000}) {}
 
@@ -83,7 +83,9 @@ std::string metrics::render() const {
         out += "daring_http_requests_total{route=\"" + escape_label(key.first) + "\",status=\"" +
                std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
     }
-    out += "# HELP daring_http_request_duration_seconds Time from a complete request to its response.\n";
+    out +=
+        "# HELP daring_http_request_duration_seconds Time from a complete request to its "
+        "response.\n";
     out += "# TYPE daring_http_request_duration_seconds histogram\n";
     request_latency_.render(out, "daring_http_request_duration_seconds", "");
     out += "# HELP daring_open_connections Open client connections.\n";
@@ -92,13 +94,17 @@ std::string metrics::render() const {
     out += "# HELP daring_refused_connections_total Connections refused at the connection cap.\n";
     out += "# TYPE daring_refused_connections_total counter\n";
     out += "daring_refused_connections_total " + std::to_string(refused_connections_.load()) + "\n";
-    out += "# HELP daring_db_commit_duration_seconds Group-commit transaction time, BEGIN to COMMIT.\n";
+    out +=
+        "# HELP daring_db_commit_duration_seconds Group-commit transaction time, BEGIN to "
+        "COMMIT.\n";
     out += "# TYPE daring_db_commit_duration_seconds histogram\n";
     commit_latency_.render(out, "daring_db_commit_duration_seconds", "");
     out += "# HELP daring_db_commit_batch_size Write jobs per group commit.\n";
     out += "# TYPE daring_db_commit_batch_size histogram\n";
     batch_size_.render(out, "daring_db_commit_batch_size", "");
-    out += "# HELP daring_presence_events_total Presence intervals opened or closed and live messages seen.\n";
+    out +=
+        "# HELP daring_presence_events_total Presence intervals opened or closed and live messages "
+        "seen.\n";
     out += "# TYPE daring_presence_events_total counter\n";
     out += "daring_presence_events_total " + std::to_string(presence_events_.load()) + "\n";
     out += "# HELP daring_presence_flush_rows Intervals whose last_seen one flush wrote.\n";

@@ -13,13 +13,13 @@
 namespace daring::server {
 
 class histogram {
-public:
+  public:
     explicit histogram(std::vector<double> bounds);
     void observe(double value);
     // Appends the _bucket/_sum/_count lines of `name` with extra `labels` ("" or `a="b"`).
     void render(std::string& out, const std::string& name, const std::string& labels) const;
 
-private:
+  private:
     std::vector<double> bounds_;
     std::vector<std::uint64_t> counts_;  // one per bound, plus +Inf
     double sum_ = 0;
@@ -27,7 +27,7 @@ private:
 };
 
 class metrics {
-public:
+  public:
     metrics();
     void record_request(const std::string& route, int status, double seconds);
     void connection_opened() { ++open_connections_; }
@@ -40,7 +40,7 @@ public:
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
-private:
+  private:
     mutable std::mutex mutex_;  // guards everything below except the atomics
     std::map<std::pair<std::string, int>, std::uint64_t> requests_;
     histogram request_latency_;

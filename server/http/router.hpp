@@ -18,11 +18,11 @@
 namespace daring::server {
 
 class access {
-public:
+  public:
     static access anyone() { return access(true, {}); }
     static access signed_in() {
-        return access(false, {protocol::role::admin, protocol::role::trainer,
-                              protocol::role::trainee});
+        return access(false,
+                      {protocol::role::admin, protocol::role::trainer, protocol::role::trainee});
     }
     static access roles(std::initializer_list<protocol::role> roles) {
         return access(false, roles);
@@ -30,7 +30,7 @@ public:
     bool is_public() const { return public_; }
     bool allows(protocol::role r) const;
 
-private:
+  private:
     access(bool is_public, std::vector<protocol::role> roles)
         : public_(is_public), roles_(std::move(roles)) {}
     bool public_;
@@ -38,13 +38,13 @@ private:
 };
 
 class route_params {
-public:
+  public:
     void set(std::string name, std::string value) { values_[std::move(name)] = std::move(value); }
     // Declared {name:int} parameters are guaranteed to parse.
     std::int64_t integer(const std::string& name) const;
     const std::string& text(const std::string& name) const;
 
-private:
+  private:
     std::map<std::string, std::string> values_;
 };
 
@@ -59,7 +59,7 @@ struct route_options {
 };
 
 class router {
-public:
+  public:
     void add(std::string method, std::string pattern, access rule, handler h,
              route_options options = {});
 
@@ -79,7 +79,7 @@ public:
     // Body limit of whatever route `path` would reach (before the body is read).
     std::size_t body_limit(std::string_view method, std::string_view path) const;
 
-private:
+  private:
     struct segment {
         std::string literal;  // when not a parameter
         std::string param;    // parameter name

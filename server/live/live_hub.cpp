@@ -2,11 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -128,13 +128,15 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 });
             }
             for (auto& p : expired) p->close(close_signed_out, "the login session expired");
-            if (full && self->sink && (self->ticks / 4) % self->flush_every == 0) self->sink->flush();
+            if (full && self->sink && (self->ticks / 4) % self->flush_every == 0)
+                self->sink->flush();
             self->tick();
         });
     }
 };
 
-live_hub::live_hub(asio::io_context& ioc, const clock& clk) : impl_(std::make_shared<impl>(ioc, clk)) {
+live_hub::live_hub(asio::io_context& ioc, const clock& clk)
+    : impl_(std::make_shared<impl>(ioc, clk)) {
     impl_->owner = this;
 }
 
@@ -145,13 +147,21 @@ void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
     impl_->flush_every = std::max(1, flush_every);
 }
 
-void live_hub::set_quiz_sink(quiz_sink* sink) { impl_->quizzes = sink; }
+void live_hub::set_quiz_sink(quiz_sink* sink) {
+    impl_->quizzes = sink;
+}
 
-void live_hub::set_sockets_per_user(std::size_t limit) { impl_->sockets_per_user = std::max<std::size_t>(1, limit); }
+void live_hub::set_sockets_per_user(std::size_t limit) {
+    impl_->sockets_per_user = std::max<std::size_t>(1, limit);
+}
 
-void live_hub::start() { asio::post(impl_->ioc, [i = impl_] { i->tick(); }); }
+void live_hub::start() {
+    asio::post(impl_->ioc, [i = impl_] { i->tick(); });
+}
 
-void live_hub::open(const room_info& info) { impl_->find_or_create(info); }
+void live_hub::open(const room_info& info) {
+    impl_->find_or_create(info);
+}
 
 void live_hub::end(std::int64_t session_id) {
     std::shared_ptr<room_slot> slot;
@@ -174,7 +184,8 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
     std::shared_ptr<live_participant> replaced;
     {
         std::lock_guard lock(impl_->mutex);
-        impl_->sockets[p.get()] = socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
+        impl_->sockets[p.get()] =
+            socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
         auto& mine = impl_->by_user[a.member.user_id];
         mine.push_back(p.get());
         if (mine.size() > impl_->sockets_per_user) {
@@ -213,7 +224,8 @@ void live_hub::detach(std::int64_t session_id, live_participant* p) {
     }
 }
 
-void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text) {
+void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
+                       std::string text) {
     auto slot = impl_->find(session_id);
     if (!slot) return;
     asio::post(slot->strand, [this, slot, p, text = std::move(text), i = impl_] {
@@ -232,21 +244,24 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
             }
             on_quiz_requested(slot->room.session_id(), slot->room.training_id(), *request,
                               [slot, request = *request, i](quiz_opening o) {
-                                  asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
-                                      if (o.quiz) {
-                                          slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, i->clk.now());
-                                      } else {
-                                          slot->room.refuse_quiz(request, o.code, o.message);
-                                      }
-                                      slot->settle();
-                                  });
+                                  asio::post(
+                                      slot->strand, [slot, request, o = std::move(o), i]() mutable {
+                                          if (o.quiz) {
+                                              slot->room.open_quiz(request, std::move(*o.quiz),
+                                                                   o.run_id, i->clk.now());
+                                          } else {
+                                              slot->room.refuse_quiz(request, o.code, o.message);
+                                          }
+                                          slot->settle();
+                                      });
                               });
         }
     });
 }
 
 void live_hub::update_evidence(std::int64_t session_id, std::int64_t user_id,
-                               std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark) {
+                               std::optional<protocol::unix_seconds> checked_in_at,
+                               std::optional<manual_mark> mark) {
     auto slot = impl_->find(session_id);
     if (!slot) return;
     asio::post(slot->strand, [slot, user_id, checked_in_at, mark, i = impl_] {

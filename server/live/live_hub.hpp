@@ -7,9 +7,9 @@
 #include <optional>
 #include <string>
 
+#include "server/live/live_room.hpp"
 #include "server/services/clock.hpp"
 #include "server/services/delivery_service.hpp"
-#include "server/live/live_room.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -22,9 +22,9 @@ struct live_admission {
     room_info room;
     live_member member;
     std::optional<std::uint64_t> resume;
-    std::string token_hash;                   // the login session behind the socket
-    protocol::unix_seconds deadline = 0;      // when that login session expires
-    prior_attendance prior;                   // trainees: their attendance so far
+    std::string token_hash;               // the login session behind the socket
+    protocol::unix_seconds deadline = 0;  // when that login session expires
+    prior_attendance prior;               // trainees: their attendance so far
 };
 
 // Live sockets one user may hold at once (tabs, devices); a further one replaces the oldest,
@@ -32,7 +32,7 @@ struct live_admission {
 inline constexpr std::size_t default_live_sockets_per_user = 5;
 
 class live_hub : public delivery_listener {
-public:
+  public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
     ~live_hub() override;
 
@@ -53,11 +53,12 @@ public:
     };
     // Called (on a room strand) when a trainer sends open_quiz: it must check the quiz belongs
     // to `training_id`, store the run without blocking, then call `reply` (from any thread).
-    std::function<void(std::int64_t session_id, std::int64_t training_id, const live_room::quiz_request& request,
+    std::function<void(std::int64_t session_id, std::int64_t training_id,
+                       const live_room::quiz_request& request,
                        std::function<void(quiz_opening)> reply)>
         on_quiz_requested;
-    // Starts the timer (4 times a second: quiz tallies; once a second: (presence coalescing, attendance figures, login expiry,
-    // presence flushes).
+    // Starts the timer (4 times a second: quiz tallies; once a second: (presence coalescing,
+    // attendance figures, login expiry, presence flushes).
     void start();
     // Creates the room of a session that just went live (no-op when it exists).
     void open(const room_info& info);
@@ -66,14 +67,16 @@ public:
     // A socket joins (creating the room after a restart) / leaves / sends a text message.
     void attach(const std::shared_ptr<live_participant>& p, const live_admission& a);
     void detach(std::int64_t session_id, live_participant* p);
-    void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string text);
+    void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
+                 std::string text);
     // Closes the sockets of a login session (logout) with 4001.
     void close_token(const std::string& token_hash);
     // Closes a user's sockets in the training's rooms with 4003 (withdrawn or unassigned).
     void close_member(std::int64_t training_id, std::int64_t user_id);
     // A check-in or mark was stored for a trainee of a live session (see live_room).
     void update_evidence(std::int64_t session_id, std::int64_t user_id,
-                         std::optional<protocol::unix_seconds> checked_in_at, std::optional<manual_mark> mark);
+                         std::optional<protocol::unix_seconds> checked_in_at,
+                         std::optional<manual_mark> mark);
     // Server shutdown: every socket closes with 1001; no new rooms.
     void shutdown();
     void delivery_changed(const delivery_change& change) override;
@@ -85,7 +88,7 @@ public:
     std::size_t room_count() const;
     std::size_t socket_count() const;
 
-private:
+  private:
     struct impl;
     std::shared_ptr<impl> impl_;
 };

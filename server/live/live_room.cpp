@@ -48,9 +48,10 @@ json live_room::welcome(const connection& c, bool resumed) const {
               {"quiz", quiz_snapshot(c)},
               {"online", online_.size()},
               {"chat", std::move(chat)},
-              {"you", {{"user_id", c.member.user_id},
-                       {"muted", muted_.contains(c.member.user_id)},
-                       {"hand_up", hands_.contains(c.member.user_id)}}},
+              {"you",
+               {{"user_id", c.member.user_id},
+                {"muted", muted_.contains(c.member.user_id)},
+                {"hand_up", hands_.contains(c.member.user_id)}}},
               {"seq", seq_},
               {"resumed", resumed}};
     if (c.member.staff()) {
@@ -69,7 +70,8 @@ void live_room::send(live_participant* p, std::string text) {
 std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bool staff_only) {
     const auto seq = ++seq_;
     body["seq"] = seq;
-    shared_message all = staff_only ? nullptr : std::make_shared<const std::string>(protocol::dump(body));
+    shared_message all =
+        staff_only ? nullptr : std::make_shared<const std::string>(protocol::dump(body));
     shared_message staff;
     if (staff_body) {
         (*staff_body)["seq"] = seq;
@@ -226,7 +228,8 @@ void live_room::close_presence(protocol::unix_seconds now) {
     for (auto& [raw, c] : members_) close_interval(c, now);
 }
 
-live_room::attendance_view live_room::attendance_of(std::int64_t user_id, protocol::unix_seconds now) const {
+live_room::attendance_view live_room::attendance_of(std::int64_t user_id,
+                                                    protocol::unix_seconds now) const {
     attendance_view out;
     const time_span window{info_.window.from, std::max(info_.window.to, now)};
     auto a = attendees_.find(user_id);
@@ -247,13 +250,15 @@ live_room::attendance_view live_room::attendance_of(std::int64_t user_id, protoc
     return out;
 }
 
-void live_room::update_evidence(std::int64_t user_id, std::optional<protocol::unix_seconds> checked_in_at,
+void live_room::update_evidence(std::int64_t user_id,
+                                std::optional<protocol::unix_seconds> checked_in_at,
                                 std::optional<manual_mark> mark, protocol::unix_seconds now) {
     // Not seen by this room yet: the evidence is loaded from the database when they join.
     auto found = attendees_.find(user_id);
     if (found == attendees_.end()) return;
     auto& a = found->second;
-    if (checked_in_at && (!a.evidence.checked_in_at || *checked_in_at < *a.evidence.checked_in_at)) {
+    if (checked_in_at &&
+        (!a.evidence.checked_in_at || *checked_in_at < *a.evidence.checked_in_at)) {
         a.evidence.checked_in_at = checked_in_at;
     }
     if (mark) a.evidence.mark = mark;  // the latest mark wins
@@ -263,7 +268,8 @@ void live_room::update_evidence(std::int64_t user_id, std::optional<protocol::un
     }
 }
 
-void live_room::send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now) {
+void live_room::send_attendance(live_participant* p, const connection& c,
+                                protocol::unix_seconds now) {
     const auto view = attendance_of(c.member.user_id, now);
     send(p, protocol::dump(json{{"type", "attendance"},
                                 {"seconds_present", view.presence.seconds_present},
@@ -284,7 +290,9 @@ void live_room::send_roster(protocol::unix_seconds now) {
                         {"status", to_string(view.status)}});
     }
     auto message = std::make_shared<const std::string>(
-        protocol::dump(json{{"type", "roster"}, {"at", protocol::format_rfc3339(now)}, {"participants", std::move(rows)}}));
+        protocol::dump(json{{"type", "roster"},
+                            {"at", protocol::format_rfc3339(now)},
+                            {"participants", std::move(rows)}}));
     std::vector<std::shared_ptr<live_participant>> staff;
     for (auto& [raw, c] : members_) {
         if (!c.member.staff()) continue;
@@ -294,18 +302,21 @@ void live_room::send_roster(protocol::unix_seconds now) {
 }
 
 void live_room::refuse(live_participant* p, connection& c, const json& id, std::string_view code,
-                       std::string_view message, protocol::unix_seconds now, std::string_view field) {
+                       std::string_view message, protocol::unix_seconds now,
+                       std::string_view field) {
     send(p, live::error_message(id, code, message, field));
     auto& bad = c.bad;
     bad.push_back(now);
-    bad.erase(bad.begin(), std::find_if(bad.begin(), bad.end(),
-                                        [&](protocol::unix_seconds t) { return t > now - limits_.abuse_window; }));
+    bad.erase(bad.begin(), std::find_if(bad.begin(), bad.end(), [&](protocol::unix_seconds t) {
+                  return t > now - limits_.abuse_window;
+              }));
     if (static_cast<int>(bad.size()) >= limits_.abuse_limit) {
         p->close(close_policy, "too many invalid messages");
     }
 }
 
-live_room::outcome live_room::receive(live_participant* p, std::string_view text, protocol::unix_seconds now) {
+live_room::outcome live_room::receive(live_participant* p, std::string_view text,
+                                      protocol::unix_seconds now) {
     auto it = members_.find(p);
     if (it == members_.end() || ended_) return outcome::none;
     auto& c = it->second;
@@ -318,7 +329,8 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     }
     heard_from(p, c, now, visible);
     if (parsed.problem) {
-        refuse(p, c, parsed.id, parsed.problem->code, parsed.problem->message, now, parsed.problem->field);
+        refuse(p, c, parsed.id, parsed.problem->code, parsed.problem->message, now,
+               parsed.problem->field);
         return outcome::none;
     }
     const auto& msg = *parsed.message;
@@ -341,12 +353,16 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         auto& times = chat_times_[m.user_id];
         while (!times.empty() && times.front() <= now - limits_.chat_window) times.pop_front();
         if (static_cast<int>(times.size()) >= limits_.chat_burst) {
-            send(p, live::error_message(id, "rate_limited", "Too many chat messages; wait a few seconds"));
+            send(p, live::error_message(id, "rate_limited",
+                                        "Too many chat messages; wait a few seconds"));
             return outcome::none;
         }
         times.push_back(now);
         json ev = {{"type", "chat"},
-                   {"from", {{"user_id", m.user_id}, {"name", m.full_name}, {"role", protocol::to_string(m.user_role)}}},
+                   {"from",
+                    {{"user_id", m.user_id},
+                     {"name", m.full_name},
+                     {"role", protocol::to_string(m.user_role)}}},
                    {"text", chat->text},
                    {"at", protocol::format_rfc3339(now)}};
         json kept = ev;
@@ -358,14 +374,16 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     } else if (auto* h = std::get_if<live::hand>(&msg)) {
         const bool changed = h->up ? hands_.insert(m.user_id).second : hands_.erase(m.user_id) > 0;
         if (changed) {
-            broadcast({{"type", "hand"}, {"user_id", m.user_id}, {"name", m.full_name}, {"up", h->up}},
-                      std::nullopt, true);
+            broadcast(
+                {{"type", "hand"}, {"user_id", m.user_id}, {"name", m.full_name}, {"up", h->up}},
+                std::nullopt, true);
         }
         ack();
     } else if (auto* s = std::get_if<live::show_slide>(&msg)) {
         if (static_cast<std::size_t>(s->index) >= info_.slides.size()) {
             refuse(p, c, id, "invalid_field",
-                   "index must be below the slide count " + std::to_string(info_.slides.size()), now);
+                   "index must be below the slide count " + std::to_string(info_.slides.size()),
+                   now);
             return outcome::none;
         }
         slide_ = s->index;
@@ -377,7 +395,8 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         ack();
         return outcome::end_requested;
     } else if (auto* d = std::get_if<live::delete_chat>(&msg)) {
-        auto found = std::find_if(chat_.begin(), chat_.end(), [&](const auto& e) { return e.first == d->seq; });
+        auto found = std::find_if(chat_.begin(), chat_.end(),
+                                  [&](const auto& e) { return e.first == d->seq; });
         if (found == chat_.end()) {
             send(p, live::error_message(id, "not_found", "No recent chat message with that seq"));
             return outcome::none;
@@ -386,7 +405,10 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         broadcast({{"type", "chat_deleted"}, {"chat_seq", d->seq}, {"by", m.user_id}});
         ack();
     } else if (auto* mu = std::get_if<live::mute>(&msg)) {
-        if (mu->muted) muted_.insert(mu->user_id); else muted_.erase(mu->user_id);
+        if (mu->muted)
+            muted_.insert(mu->user_id);
+        else
+            muted_.erase(mu->user_id);
         broadcast({{"type", "muted"}, {"user_id", mu->user_id}, {"muted", mu->muted}});
         ack();
     } else if (auto* oq = std::get_if<live::open_quiz>(&msg)) {
@@ -395,7 +417,8 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
             return outcome::none;
         }
         if (oq->duration_s < 10 || oq->duration_s > protocol::live_quiz_duration_limit) {
-            refuse(p, c, id, "invalid_field", "duration_s must be 10 to 3600 seconds", now, "duration_s");
+            refuse(p, c, id, "invalid_field", "duration_s must be 10 to 3600 seconds", now,
+                   "duration_s");
             return outcome::none;
         }
         quiz_request_ = quiz_request{oq->quiz_id, oq->duration_s, m.user_id, id, c.participant};
@@ -418,22 +441,26 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
 json live_room::quiz_snapshot(const connection& c) const {
     if (!quiz_) return nullptr;
     const auto& q = quiz_->def;
-    json j = {{"quiz_id", q.id},
-              {"title", q.title},
-              {"kind", protocol::to_string(q.kind)},
-              {"questions", protocol::questions_json(q, c.member.staff() ? std::nullopt : std::optional(c.member.user_id))},
-              {"closes_at", protocol::format_rfc3339(quiz_->closes_at)}};
+    json j = {
+        {"quiz_id", q.id},
+        {"title", q.title},
+        {"kind", protocol::to_string(q.kind)},
+        {"questions", protocol::questions_json(
+                          q, c.member.staff() ? std::nullopt : std::optional(c.member.user_id))},
+        {"closes_at", protocol::format_rfc3339(quiz_->closes_at)}};
     if (!c.member.staff()) {
         json mine = json::object();
         if (auto it = quiz_->answers.find(c.member.user_id); it != quiz_->answers.end()) {
-            for (const auto& [question, answer] : it->second) mine[std::to_string(question)] = answer;
+            for (const auto& [question, answer] : it->second)
+                mine[std::to_string(question)] = answer;
         }
         j["your_answers"] = std::move(mine);
     }
     return j;
 }
 
-void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id, protocol::unix_seconds now) {
+void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id,
+                          protocol::unix_seconds now) {
     if (ended_ || quiz_) {
         refuse_quiz(r, "quiz_already_open", "Close the open quiz first");
         return;
@@ -461,23 +488,27 @@ void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t 
     if (auto p = r.from.lock(); p && !r.id.is_null()) send(p.get(), live::ack_message(r.id));
 }
 
-void live_room::refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message) {
+void live_room::refuse_quiz(const quiz_request& r, std::string_view code,
+                            std::string_view message) {
     if (auto p = r.from.lock()) send(p.get(), live::error_message(r.id, code, message));
 }
 
-void live_room::receive_answer(live_participant* p, connection& c, const live::answer& a, const json& id,
-                               protocol::unix_seconds now) {
+void live_room::receive_answer(live_participant* p, connection& c, const live::answer& a,
+                               const json& id, protocol::unix_seconds now) {
     if (!quiz_ || quiz_->def.id != a.quiz_id) {
         const bool closed = closed_quizzes_.contains(a.quiz_id) || !quiz_;
-        send(p, live::error_message(id, closed ? "quiz_closed" : "wrong_quiz",
-                                    closed ? "That quiz is closed" : "That quiz is not the open one", "quiz_id"));
+        send(p, live::error_message(
+                    id, closed ? "quiz_closed" : "wrong_quiz",
+                    closed ? "That quiz is closed" : "That quiz is not the open one", "quiz_id"));
         return;
     }
     const auto& def = quiz_->def;
-    auto question = std::find_if(def.questions.begin(), def.questions.end(),
-                                 [&](const protocol::question& q) { return q.id == a.question_id; });
+    auto question =
+        std::find_if(def.questions.begin(), def.questions.end(),
+                     [&](const protocol::question& q) { return q.id == a.question_id; });
     if (question == def.questions.end()) {
-        refuse(p, c, id, "unknown_question", "That question is not in the open quiz", now, "question_id");
+        refuse(p, c, id, "unknown_question", "That question is not in the open quiz", now,
+               "question_id");
         return;
     }
     if (auto problem = protocol::check_answer(*question, a.value)) {
@@ -497,12 +528,15 @@ void live_room::receive_answer(live_participant* p, connection& c, const live::a
         return;
     }
     std::weak_ptr<live_participant> who = c.participant;
-    quiz_sink_->record(quiz_->run_id, user, a.question_id, a.value, client_id, now, [who, id](bool stored) {
-        auto target = who.lock();
-        if (!target || id.is_null()) return;
-        target->deliver(std::make_shared<const std::string>(
-            stored ? live::ack_message(id) : live::error_message(id, "not_stored", "The answer was not saved; send it again")));
-    });
+    quiz_sink_->record(
+        quiz_->run_id, user, a.question_id, a.value, client_id, now, [who, id](bool stored) {
+            auto target = who.lock();
+            if (!target || id.is_null()) return;
+            target->deliver(std::make_shared<const std::string>(
+                stored ? live::ack_message(id)
+                       : live::error_message(id, "not_stored",
+                                             "The answer was not saved; send it again")));
+        });
 }
 
 json live_room::tally_json() const {
@@ -510,7 +544,8 @@ json live_room::tally_json() const {
     json counts = json::object();
     for (const auto& q : def.questions) {
         json per;
-        if (q.type == protocol::question_type::single || q.type == protocol::question_type::multiple) {
+        if (q.type == protocol::question_type::single ||
+            q.type == protocol::question_type::multiple) {
             per = json(std::vector<int>(q.options.size(), 0));
         } else if (q.type == protocol::question_type::true_false) {
             per = {{"true", 0}, {"false", 0}};
@@ -524,7 +559,8 @@ json live_room::tally_json() const {
             if (q.type == protocol::question_type::single) {
                 per[a.get<std::size_t>()] = per[a.get<std::size_t>()].get<int>() + 1;
             } else if (q.type == protocol::question_type::multiple) {
-                for (const auto& i : a) per[i.get<std::size_t>()] = per[i.get<std::size_t>()].get<int>() + 1;
+                for (const auto& i : a)
+                    per[i.get<std::size_t>()] = per[i.get<std::size_t>()].get<int>() + 1;
             } else if (q.type == protocol::question_type::true_false) {
                 auto key = a.get<bool>() ? "true" : "false";
                 per[key] = per[key].get<int>() + 1;
@@ -541,8 +577,11 @@ json live_room::tally_json() const {
 void live_room::flush_tally() {
     if (!quiz_ || !quiz_->tally_dirty) return;
     quiz_->tally_dirty = false;
-    auto message = std::make_shared<const std::string>(protocol::dump(
-        json{{"type", "quiz_tally"}, {"quiz_id", quiz_->def.id}, {"answered", quiz_->answers.size()}, {"counts", tally_json()}}));
+    auto message =
+        std::make_shared<const std::string>(protocol::dump(json{{"type", "quiz_tally"},
+                                                                {"quiz_id", quiz_->def.id},
+                                                                {"answered", quiz_->answers.size()},
+                                                                {"counts", tally_json()}}));
     for (auto& [raw, c] : members_) {
         if (!c.member.staff()) continue;
         if (auto p = c.participant.lock()) p->deliver(message);
@@ -569,7 +608,9 @@ void live_room::close_quiz(protocol::unix_seconds now) {
             ++answered;
             if (protocol::answer_is_correct(question, it->second)) ++right;
         }
-        json r = {{"question_id", question.id}, {"answered", answered}, {"counts", counts[std::to_string(question.id)]}};
+        json r = {{"question_id", question.id},
+                  {"answered", answered},
+                  {"counts", counts[std::to_string(question.id)]}};
         json staff = r;
         if (scored) {
             staff["share_correct"] = answered ? static_cast<double>(right) / answered : 0.0;
@@ -578,7 +619,10 @@ void live_room::close_quiz(protocol::unix_seconds now) {
         results.push_back(std::move(r));
         staff_results.push_back(std::move(staff));
     }
-    json for_all = {{"type", "quiz_closed"}, {"quiz_id", def.id}, {"answered", closing.answers.size()}, {"results", results}};
+    json for_all = {{"type", "quiz_closed"},
+                    {"quiz_id", def.id},
+                    {"answered", closing.answers.size()},
+                    {"results", results}};
     json for_staff = for_all;
     for_staff["results"] = std::move(staff_results);
     broadcast(std::move(for_all), std::move(for_staff));
@@ -600,8 +644,11 @@ void live_room::close_quiz(protocol::unix_seconds now) {
         for (auto& [raw, c] : members_) {
             if (c.member.staff()) continue;
             auto it = by_user.find(c.member.user_id);
-            json mine = {{"type", "quiz_score"}, {"quiz_id", def.id}, {"max_score", max},
-                         {"score", it == by_user.end() ? 0.0 : it->second}, {"answered", it != by_user.end()}};
+            json mine = {{"type", "quiz_score"},
+                         {"quiz_id", def.id},
+                         {"max_score", max},
+                         {"score", it == by_user.end() ? 0.0 : it->second},
+                         {"answered", it != by_user.end()}};
             send(raw, protocol::dump(mine));
         }
     }

@@ -18,17 +18,17 @@
 #include <vector>
 
 #include "protocol/live.hpp"
-#include "server/rules/attendance_rules.hpp"
 #include "protocol/plan.hpp"
 #include "protocol/quiz.hpp"
 #include "protocol/user.hpp"
+#include "server/rules/attendance_rules.hpp"
 
 namespace daring::server {
 
 using shared_message = std::shared_ptr<const std::string>;
 
 class live_participant {
-public:
+  public:
     virtual ~live_participant() = default;
     // Queues a message for the client. Called on the room's strand; must not block. A
     // participant whose queue is full closes itself (close code 4008) and leaves.
@@ -40,7 +40,7 @@ public:
 // Where a room's presence intervals go (the database through the group-commit writer in the
 // server; a fake in tests). Called on the room's strand; must not block.
 class presence_sink {
-public:
+  public:
     virtual ~presence_sink() = default;
     // A connection's stretch with one page visibility begins; returns its interval id.
     virtual std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
@@ -63,12 +63,12 @@ struct live_quiz_score {
 // Where live quiz answers go (the group-commit writer in the server; a fake in tests). Called
 // on the room's strand; must not block. `done` may run on any thread.
 class quiz_sink {
-public:
+  public:
     virtual ~quiz_sink() = default;
     // Stores an answer (a resent client id is not applied twice); done(true) after COMMIT.
     virtual void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
-                        const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at,
-                        std::function<void(bool stored)> done) = 0;
+                        const protocol::json& answer, const std::string& client_id,
+                        protocol::unix_seconds at, std::function<void(bool stored)> done) = 0;
     // The run closed: its end and one scored submission per trainee who answered.
     virtual void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
                         std::vector<live_quiz_score> scores) = 0;
@@ -82,13 +82,13 @@ struct live_member {
 };
 
 struct room_limits {
-    std::size_t ring_capacity = 1024;        // events kept for resume
-    std::size_t chat_history = 50;           // chat messages in a welcome
-    int chat_burst = 5;                      // chat messages per user per chat_window
+    std::size_t ring_capacity = 1024;  // events kept for resume
+    std::size_t chat_history = 50;     // chat messages in a welcome
+    int chat_burst = 5;                // chat messages per user per chat_window
     protocol::unix_seconds chat_window = 10;
-    int abuse_limit = 50;                    // bad messages per abuse_window before 1008
+    int abuse_limit = 50;  // bad messages per abuse_window before 1008
     protocol::unix_seconds abuse_window = 10;
-    protocol::unix_seconds presence_interval = 2;  // presence events at most this often
+    protocol::unix_seconds presence_interval = 2;     // presence events at most this often
     protocol::unix_seconds attendance_interval = 60;  // `attendance` to each trainee
     protocol::unix_seconds roster_interval = 10;      // `roster` to trainers
     // A connection silent for longer than this ends its interval at its last message, not at
@@ -97,26 +97,26 @@ struct room_limits {
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).
-inline constexpr int close_normal = 1000;        // the session ended
-inline constexpr int close_going_away = 1001;    // the server is shutting down
-inline constexpr int close_policy = 1008;        // repeated abuse
-inline constexpr int close_signed_out = 4001;    // logout or login session expired
-inline constexpr int close_removed = 4003;       // withdrawn from / unassigned from the training
-inline constexpr int close_slow_consumer = 4008; // the send queue overflowed; resume
-inline constexpr int close_replaced = 4009;      // the user's newer connection took this one's place
+inline constexpr int close_normal = 1000;         // the session ended
+inline constexpr int close_going_away = 1001;     // the server is shutting down
+inline constexpr int close_policy = 1008;         // repeated abuse
+inline constexpr int close_signed_out = 4001;     // logout or login session expired
+inline constexpr int close_removed = 4003;        // withdrawn from / unassigned from the training
+inline constexpr int close_slow_consumer = 4008;  // the send queue overflowed; resume
+inline constexpr int close_replaced = 4009;  // the user's newer connection took this one's place
 
 struct room_info {
     std::int64_t session_id = 0;
     std::string title;
     protocol::delivery_mode mode = protocol::delivery_mode::online;
     std::vector<protocol::slide> slides;
-    std::int64_t training_id = 0;       // quizzes must belong to it
-    time_span window;                   // the scheduled window widened to the actual start
-    attendance_thresholds thresholds;   // stored on the session when it went live
+    std::int64_t training_id = 0;      // quizzes must belong to it
+    time_span window;                  // the scheduled window widened to the actual start
+    attendance_thresholds thresholds;  // stored on the session when it went live
 };
 
 class live_room {
-public:
+  public:
     // `first_seq` is the seq before the first event; use a value that grows across restarts
     // (e.g. the creation time in ms) so a stale resume never matches a new room.
     live_room(room_info info, std::uint64_t first_seq, room_limits limits = {});
@@ -142,9 +142,12 @@ public:
         protocol::json id;  // the client's message id
         std::weak_ptr<live_participant> from;
     };
-    std::optional<quiz_request> take_quiz_request() { return std::exchange(quiz_request_, std::nullopt); }
+    std::optional<quiz_request> take_quiz_request() {
+        return std::exchange(quiz_request_, std::nullopt);
+    }
     // The quiz was found and its run stored: broadcast quiz_opened and take answers.
-    void open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id, protocol::unix_seconds now);
+    void open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id,
+                   protocol::unix_seconds now);
     // The quiz could not open: tell the trainer who asked.
     void refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message);
     // Broadcasts quiz_closed (per-question results), sends each trainee their score, stores it.
@@ -199,7 +202,7 @@ public:
     std::int64_t session_id() const { return info_.session_id; }
     std::int64_t training_id() const { return info_.training_id; }
 
-private:
+  private:
     struct event {
         std::uint64_t seq;
         shared_message for_all;    // null: staff only
@@ -208,7 +211,8 @@ private:
     struct connection {
         std::weak_ptr<live_participant> participant;
         live_member member;
-        std::vector<protocol::unix_seconds> bad;  // times of recent bad messages (at most abuse_limit)
+        std::vector<protocol::unix_seconds>
+            bad;  // times of recent bad messages (at most abuse_limit)
         // Trainees: the open presence interval.
         std::int64_t interval = 0;
         bool visible = true;
@@ -219,13 +223,14 @@ private:
     };
     // A trainee's closed presence, kept for the live attendance figures.
     struct attendee {
-        prior_attendance evidence;        // closed spans, check-in, mark
+        prior_attendance evidence;            // closed spans, check-in, mark
         std::vector<live_participant*> open;  // connections now in the room
     };
 
     // Assigns the next seq to `body` (and `staff_body`), serialises each once, keeps the event in
     // the ring and fans it out (now, or at the next flush when delivery is deferred).
-    std::uint64_t broadcast(protocol::json body, std::optional<protocol::json> staff_body = std::nullopt,
+    std::uint64_t broadcast(protocol::json body,
+                            std::optional<protocol::json> staff_body = std::nullopt,
                             bool staff_only = false);
     void send(live_participant* p, std::string text);
     void fan_out(const std::vector<const struct event*>& events);
@@ -236,7 +241,8 @@ private:
     protocol::json participants_json() const;
     void open_interval(connection& c, bool visible, protocol::unix_seconds now);
     void close_interval(connection& c, protocol::unix_seconds now);
-    void heard_from(live_participant* p, connection& c, protocol::unix_seconds now, std::optional<bool> visible);
+    void heard_from(live_participant* p, connection& c, protocol::unix_seconds now,
+                    std::optional<bool> visible);
     void close_presence(protocol::unix_seconds now);
     void send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now);
     void send_roster(protocol::unix_seconds now);
@@ -245,7 +251,8 @@ private:
         protocol::quiz def;
         std::int64_t run_id = 0;
         protocol::unix_seconds closes_at = 0;
-        std::map<std::int64_t, std::map<std::int64_t, protocol::json>> answers;  // user -> question -> answer
+        std::map<std::int64_t, std::map<std::int64_t, protocol::json>>
+            answers;                                             // user -> question -> answer
         std::set<std::pair<std::int64_t, std::string>> applied;  // (user, client id)
         bool tally_dirty = false;
     };
@@ -276,9 +283,9 @@ private:
     quiz_sink* quiz_sink_ = nullptr;
     std::optional<live_quiz> quiz_;
     std::optional<quiz_request> quiz_request_;
-    std::set<std::int64_t> closed_quizzes_;  // answers to these get quiz_closed
+    std::set<std::int64_t> closed_quizzes_;                 // answers to these get quiz_closed
     std::unordered_map<std::int64_t, attendee> attendees_;  // trainees seen by this room
-    std::optional<protocol::unix_seconds> last_roster_;  // none: send at the next tick
+    std::optional<protocol::unix_seconds> last_roster_;     // none: send at the next tick
 };
 
 }  // namespace daring::server

@@ -9,15 +9,18 @@
 
 namespace daring::server {
 
-presence_recorder::presence_recorder(storage::database& db, metrics& stats) : db_(db), stats_(stats) {
+presence_recorder::presence_recorder(storage::database& db, metrics& stats)
+    : db_(db), stats_(stats) {
     auto [recovered, max_id] = db_.write([](storage::connection& c) {
         return std::pair{storage::close_dangling_presence(c), storage::max_presence_id(c)};
     });
     recovered_ = recovered;
     next_id_ = max_id;
     if (recovered > 0) {
-        spdlog::warn("{} presence intervals were open at the last stop; they end at their last recorded heartbeat",
-                     recovered);
+        spdlog::warn(
+            "{} presence intervals were open at the last stop; they end at their last recorded "
+            "heartbeat",
+            recovered);
     }
 }
 
@@ -40,7 +43,8 @@ std::int64_t presence_recorder::open(std::int64_t session_id, std::int64_t user_
                                      protocol::unix_seconds at) {
     const auto id = ++next_id_;
     storage::presence_row row{id, session_id, user_id, visible, at, at, std::nullopt};
-    submit([row](storage::connection& c) { storage::insert_presence(c, row); }, "opening an interval");
+    submit([row](storage::connection& c) { storage::insert_presence(c, row); },
+           "opening an interval");
     stats_.record_presence_event();
     return id;
 }
@@ -59,8 +63,9 @@ void presence_recorder::close(std::int64_t interval_id, protocol::unix_seconds a
         std::lock_guard lock(mutex_);
         pending_.erase(interval_id);
     }
-    submit([interval_id, at](storage::connection& c) { storage::close_presence(c, interval_id, at); },
-           "closing an interval");
+    submit(
+        [interval_id, at](storage::connection& c) { storage::close_presence(c, interval_id, at); },
+        "closing an interval");
     stats_.record_presence_event();
 }
 
@@ -73,8 +78,9 @@ void presence_recorder::flush() {
         pending_.clear();
     }
     stats_.record_presence_flush(batch.size());
-    submit([batch = std::move(batch)](storage::connection& c) { storage::touch_presence(c, batch); },
-           "flushing last_seen");
+    submit(
+        [batch = std::move(batch)](storage::connection& c) { storage::touch_presence(c, batch); },
+        "flushing last_seen");
 }
 
 }  // namespace daring::server

@@ -16,7 +16,7 @@ namespace daring::server {
 class metrics;
 
 class presence_recorder final : public presence_sink {
-public:
+  public:
     // Ends the intervals a crash left open (at their last flushed last_seen) and continues the
     // id sequence. Call before serving, from a thread that may block.
     presence_recorder(storage::database& db, metrics& stats);
@@ -29,14 +29,14 @@ public:
 
     int recovered_on_start() const { return recovered_; }
 
-private:
+  private:
     void submit(storage::database::write_job job, const char* what);
 
     storage::database& db_;
     metrics& stats_;
     std::atomic<std::int64_t> next_id_{0};
     int recovered_ = 0;
-    std::mutex mutex_;  // guards pending_
+    std::mutex mutex_;                                                  // guards pending_
     std::unordered_map<std::int64_t, protocol::unix_seconds> pending_;  // id -> newest last_seen
 };
 

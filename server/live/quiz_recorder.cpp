@@ -7,11 +7,13 @@
 namespace daring::server {
 
 void quiz_recorder::record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
-                           const protocol::json& answer, const std::string& client_id, protocol::unix_seconds at,
-                           std::function<void(bool)> done) {
+                           const protocol::json& answer, const std::string& client_id,
+                           protocol::unix_seconds at, std::function<void(bool)> done) {
     try {
         db_.submit(
-            [=](storage::connection& c) { storage::record_answer(c, run_id, user_id, question_id, answer, client_id, at); },
+            [=](storage::connection& c) {
+                storage::record_answer(c, run_id, user_id, question_id, answer, client_id, at);
+            },
             [done](std::exception_ptr e) {
                 if (e) spdlog::error("storing a quiz answer failed");
                 done(!e);
@@ -49,8 +51,9 @@ void quiz_recorder::closed(std::int64_t quiz_id, std::int64_t run_id, protocol::
     }
 }
 
-void quiz_recorder::open(std::int64_t session_id, std::int64_t training_id, const live_room::quiz_request& request,
-                         protocol::unix_seconds now, std::function<void(live_hub::quiz_opening)> reply) {
+void quiz_recorder::open(std::int64_t session_id, std::int64_t training_id,
+                         const live_room::quiz_request& request, protocol::unix_seconds now,
+                         std::function<void(live_hub::quiz_opening)> reply) {
     auto outcome = std::make_shared<live_hub::quiz_opening>();
     try {
         db_.submit(
@@ -61,7 +64,8 @@ void quiz_recorder::open(std::int64_t session_id, std::int64_t training_id, cons
                     outcome->message = "No such quiz in this training";
                     return;
                 }
-                outcome->run_id = storage::insert_run(c, q->id, session_id, request.by, now, now + request.duration_s);
+                outcome->run_id = storage::insert_run(c, q->id, session_id, request.by, now,
+                                                      now + request.duration_s);
                 outcome->closes_at = now + request.duration_s;
                 outcome->quiz = std::move(*q);
             },

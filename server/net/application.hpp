@@ -11,7 +11,7 @@
 namespace daring::server {
 
 class application {
-public:
+  public:
     virtual ~application() = default;
     // Runs on the worker pool (it may block). Never throws: unexpected exceptions become a
     // logged 500.

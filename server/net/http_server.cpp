@@ -25,10 +25,10 @@
 #include <thread>
 #include <tuple>
 
-#include "server/http/router.hpp"
-#include "server/net/application.hpp"
-#include "server/live/live_hub.hpp"
 #include "server/http/metrics.hpp"
+#include "server/http/router.hpp"
+#include "server/live/live_hub.hpp"
+#include "server/net/application.hpp"
 #include "server/net/websocket_frame.hpp"
 #include "server/net/websocket_session.hpp"
 
@@ -120,7 +120,8 @@ struct http_server::impl {
     };
     // Serves HTTP requests until the connection closes, or returns the upgrade to perform.
     template <class Stream>
-    awaitable<std::optional<pending_upgrade>> serve(Stream& stream, std::shared_ptr<connection_state> state,
+    awaitable<std::optional<pending_upgrade>> serve(Stream& stream,
+                                                    std::shared_ptr<connection_state> state,
                                                     std::string remote, bool is_tls);
     awaitable<void> run_plain(tcp::socket socket);
     awaitable<void> run_tls(tcp::socket socket);
@@ -135,12 +136,14 @@ struct http_server::impl {
         return asio::async_initiate<CompletionToken, void(R)>(
             [this](auto handler, std::function<R()> job) {
                 auto ex = asio::get_associated_executor(handler);
-                asio::post(workers, [job = std::move(job), handler = std::move(handler), ex]() mutable {
-                    R result = job();
-                    asio::post(ex, [handler = std::move(handler), result = std::move(result)]() mutable {
-                        std::move(handler)(std::move(result));
-                    });
-                });
+                asio::post(workers,
+                           [job = std::move(job), handler = std::move(handler), ex]() mutable {
+                               R result = job();
+                               asio::post(ex, [handler = std::move(handler),
+                                               result = std::move(result)]() mutable {
+                                   std::move(handler)(std::move(result));
+                               });
+                           });
             },
             token, std::move(work));
     }
@@ -158,9 +161,12 @@ void http_server::impl::setup_tls() {
     SSL_CTX_set_min_proto_version(tls->native_handle(), TLS1_2_VERSION);
     beast::error_code ec;
     tls->use_certificate_chain_file(options.tls_cert, ec);
-    if (ec) throw std::runtime_error("cannot read TLS certificate " + options.tls_cert + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot read TLS certificate " + options.tls_cert + ": " +
+                                 ec.message());
     tls->use_private_key_file(options.tls_key, ssl::context::pem, ec);
-    if (ec) throw std::runtime_error("cannot read TLS key " + options.tls_key + ": " + ec.message());
+    if (ec)
+        throw std::runtime_error("cannot read TLS key " + options.tls_key + ": " + ec.message());
 }
 
 void http_server::impl::bind() {
@@ -182,7 +188,8 @@ awaitable<void> http_server::impl::refuse(tcp::socket socket) {
     static const std::string response =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
         "Retry-After: 5\r\nConnection: close\r\nContent-Length: 88\r\n\r\n"
-        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"The server is at its connection cap\"}}";
+        "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"The server is at its "
+        "connection cap\"}}";
     beast::tcp_stream stream(std::move(socket));
     stream.expires_after(std::chrono::seconds(5));
     co_await asio::async_write(stream, asio::buffer(response), use_tuple);
@@ -262,8 +269,8 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     if (upgrade) {
         // The WebSocket owns the stream (and the accounting) now; this frame ends here.
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->websocket_key), std::move(upgrade->admission), hub,
-                          live_sockets, std::move(guard));
+        start_live_socket(std::move(stream), std::move(upgrade->websocket_key),
+                          std::move(upgrade->admission), hub, live_sockets, std::move(guard));
         co_return;
     }
     beast::error_code ec;
@@ -283,8 +290,8 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     auto upgrade = co_await serve(stream, state, std::move(remote), true);
     if (upgrade) {
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->websocket_key), std::move(upgrade->admission), hub,
-                          live_sockets, std::move(guard));
+        start_live_socket(std::move(stream), std::move(upgrade->websocket_key),
+                          std::move(upgrade->admission), hub, live_sockets, std::move(guard));
         co_return;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
@@ -361,7 +368,8 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
         auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
         if (hec == http::error::header_limit) {
             {
-                const std::string message("Request headers exceed " + std::to_string(lim.header_limit) + " bytes");
+                const std::string message("Request headers exceed " +
+                                          std::to_string(lim.header_limit) + " bytes");
                 co_await write_error(stream, 431, "header_too_large", message);
             }
             co_return std::nullopt;
@@ -369,9 +377,9 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
         if (hec) {
             if (!is_expected_network_error(hec) && hec != http::error::partial_message) {
                 {
-                const std::string message("The request is not valid HTTP/1.1");
-                co_await write_error(stream, 400, "bad_request", message);
-            }
+                    const std::string message("The request is not valid HTTP/1.1");
+                    co_await write_error(stream, 400, "bad_request", message);
+                }
             }
             co_return std::nullopt;
         }
@@ -405,9 +413,9 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
         if (bec) {
             if (!is_expected_network_error(bec) && bec != http::error::partial_message) {
                 {
-                const std::string message("The request body is malformed");
-                co_await write_error(stream, 400, "bad_request", message);
-            }
+                    const std::string message("The request body is malformed");
+                    co_await write_error(stream, 400, "bad_request", message);
+                }
             }
             co_return std::nullopt;
         }
@@ -416,36 +424,42 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
         auto message = parser.release();
         const bool keep_alive = message.keep_alive();
         const bool is_head = message.method() == http::verb::head;
-        const bool wants_live = beast::websocket::is_upgrade(message) && live_session_id(path).has_value();
+        const bool wants_live =
+            beast::websocket::is_upgrade(message) && live_session_id(path).has_value();
         std::string websocket_key;
         std::optional<ws_handshake_problem> handshake_problem;
         if (wants_live) {
             websocket_key = std::string(message[http::field::sec_websocket_key]);
-            handshake_problem = check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
+            handshake_problem =
+                check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
         }
-        auto shared_req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
+        auto shared_req =
+            std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
         http_response res;
         if (handshake_problem) {
-            res = error_response(handshake_problem->status, handshake_problem->code, handshake_problem->message);
+            res = error_response(handshake_problem->status, handshake_problem->code,
+                                 handshake_problem->message);
             if (handshake_problem->status == 426) res.set_header("Sec-WebSocket-Version", "13");
             res.route_label = "/api/v1/sessions/{id:int}/live";
             res.close = true;
         } else if (wants_live && !stopping) {
-            std::function<std::variant<live_admission, http_response>()> admit = [this, shared_req] {
-                return app.admit_live(*shared_req);
-            };
+            std::function<std::variant<live_admission, http_response>()> admit =
+                [this, shared_req] { return app.admit_live(*shared_req); };
             auto admitting = async_run(std::move(admit), asio::use_awaitable);
             auto decision = co_await std::move(admitting);
             if (auto* admitted = std::get_if<live_admission>(&decision)) {
                 stats.record_request("/api/v1/sessions/{id:int}/live", 101, 0);
-                spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}", shared_req->path, remote);
+                spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}",
+                             shared_req->path, remote);
                 co_return pending_upgrade{std::move(websocket_key), std::move(*admitted)};
             }
             res = std::move(std::get<http_response>(decision));
             res.route_label = "/api/v1/sessions/{id:int}/live";
             res.close = true;
         } else {
-            std::function<http_response()> handle = [this, shared_req] { return app.handle(*shared_req); };
+            std::function<http_response()> handle = [this, shared_req] {
+                return app.handle(*shared_req);
+            };
             auto handling = async_run(std::move(handle), asio::use_awaitable);
             res = co_await std::move(handling);
         }
@@ -465,17 +479,21 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
             std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, use_tuple);
             auto source = res.stream;
             while (!wec && !is_head) {
-                std::function<std::optional<std::string>()> produce = [source] { return source->next(); };
+                std::function<std::optional<std::string>()> produce = [source] {
+                    return source->next();
+                };
                 auto producing = async_run(std::move(produce), asio::use_awaitable);
                 auto piece = co_await std::move(producing);
                 lowest.expires_after(lim.write_timeout);
                 if (!piece) {
-                    std::tie(wec, std::ignore) = co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+                    std::tie(wec, std::ignore) =
+                        co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
                     break;
                 }
                 if (piece->empty()) continue;
                 bytes += piece->size();
-                std::tie(wec, std::ignore) = co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+                std::tie(wec, std::ignore) = co_await asio::async_write(
+                    stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
             }
         } else {
             http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
@@ -495,9 +513,9 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         stats.record_request(res.route_label.empty() ? "unmatched" : res.route_label, res.status,
                              seconds);
-        spdlog::info("request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}",
-                     shared_req->method, shared_req->path, res.status, bytes, seconds * 1000.0,
-                     remote);
+        spdlog::info(
+            "request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}",
+            shared_req->method, shared_req->path, res.status, bytes, seconds * 1000.0, remote);
         if (wec || !keep) co_return std::nullopt;
     }
 }
@@ -542,7 +560,8 @@ awaitable<void> http_server::impl::drain() {
         }
     }
     if (registry->count.load() > 0) {
-        spdlog::warn("{} connections still open after the grace period; stopping anyway", registry->count.load());
+        spdlog::warn("{} connections still open after the grace period; stopping anyway",
+                     registry->count.load());
     }
     ioc.stop();
 }

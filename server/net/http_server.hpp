@@ -14,15 +14,15 @@ class clock;
 class metrics;
 
 struct server_limits {
-    std::size_t header_limit = 8 * 1024;                 // 431 beyond
-    std::chrono::seconds header_timeout{10};             // first byte to end of headers
-    std::chrono::seconds body_timeout{30};               // reading the body
-    std::chrono::seconds idle_timeout{60};               // keep-alive between requests
-    std::chrono::seconds live_idle_timeout{300};         // silent WebSocket; pinged at half
-    std::size_t live_sockets_per_user = 5;               // a further one replaces the oldest
+    std::size_t header_limit = 8 * 1024;          // 431 beyond
+    std::chrono::seconds header_timeout{10};      // first byte to end of headers
+    std::chrono::seconds body_timeout{30};        // reading the body
+    std::chrono::seconds idle_timeout{60};        // keep-alive between requests
+    std::chrono::seconds live_idle_timeout{300};  // silent WebSocket; pinged at half
+    std::size_t live_sockets_per_user = 5;        // a further one replaces the oldest
     std::chrono::seconds write_timeout{30};
-    std::chrono::seconds shutdown_grace{10};             // in-flight work at SIGTERM
-    std::size_t max_connections = 10000;                 // beyond: 503 and close
+    std::chrono::seconds shutdown_grace{10};  // in-flight work at SIGTERM
+    std::size_t max_connections = 10000;      // beyond: 503 and close
 };
 
 struct server_options {
@@ -36,7 +36,7 @@ struct server_options {
 };
 
 class http_server {
-public:
+  public:
     http_server(application& app, metrics& m, const clock& clk, server_options options);
     ~http_server();
 
@@ -47,7 +47,7 @@ public:
 
     struct impl;  // defined in http_server.cpp
 
-private:
+  private:
     std::unique_ptr<impl> impl_;
 };
 

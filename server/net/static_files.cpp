@@ -41,7 +41,9 @@ void add_html_security_headers(http_response& r) {
 
 namespace {
 
-http_response not_found() { return error_response(404, "not_found", "No such page"); }
+http_response not_found() {
+    return error_response(404, "not_found", "No such page");
+}
 
 // A safe relative path from the decoded URL path, or nullopt for anything suspicious.
 std::optional<fs::path> relative_from_url(std::string_view raw_path) {

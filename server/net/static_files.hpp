@@ -10,13 +10,13 @@ namespace daring::server {
 inline constexpr std::uintmax_t static_file_size_limit = 32u << 20;
 
 class static_files {
-public:
+  public:
     explicit static_files(std::filesystem::path root);
     // 200, 304 or a 404 JSON error. GET and HEAD only (the router guarantees it).
     http_response serve(const http_request& req) const;
     const std::filesystem::path& root() const { return root_; }
 
-private:
+  private:
     std::filesystem::path root_;  // canonical
 };
 

@@ -12,7 +12,14 @@
 
 namespace daring::server {
 
-enum class ws_opcode : std::uint8_t { continuation = 0, text = 1, binary = 2, close = 8, ping = 9, pong = 10 };
+enum class ws_opcode : std::uint8_t {
+    continuation = 0,
+    text = 1,
+    binary = 2,
+    close = 8,
+    ping = 9,
+    pong = 10
+};
 
 // Close codes the transport itself uses (the application's are in live_room.hpp).
 inline constexpr int ws_close_normal = 1000;
@@ -28,7 +35,8 @@ struct ws_handshake_problem {
     std::string message;
 };
 // `version` and `key` are the Sec-WebSocket-Version and Sec-WebSocket-Key header values.
-std::optional<ws_handshake_problem> check_ws_handshake(std::string_view version, std::string_view key);
+std::optional<ws_handshake_problem> check_ws_handshake(std::string_view version,
+                                                       std::string_view key);
 // Sec-WebSocket-Accept for a client's key: base64(SHA-1(key + RFC 6455 GUID)).
 std::string ws_accept_key(std::string_view key);
 // The complete 101 response for a checked handshake.
@@ -62,7 +70,7 @@ struct ws_event {
 // Between frames it holds no heap memory: partial frames are kept only while incomplete.
 // Not thread-safe: one reader per connection, used from its strand.
 class ws_frame_reader {
-public:
+  public:
     explicit ws_frame_reader(std::size_t message_limit) : message_limit_(message_limit) {}
 
     // Consumes `data` and calls `on_event(ws_event&&)` for each event found, in order.
@@ -79,7 +87,7 @@ public:
     // True while a frame or a fragmented message is only partly read.
     bool mid_frame() const { return header_size_ > 0 || in_payload_ || assembling_; }
 
-private:
+  private:
     // Consumes a prefix of `data`; returns an event when one is complete.
     std::optional<ws_event> step(std::string_view& data);
     std::optional<ws_event> parse_header();

@@ -22,7 +22,8 @@ using tcp = asio::ip::tcp;
 namespace {
 
 std::int64_t now_seconds() {
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::steady_clock::now().time_since_epoch())
         .count();
 }
 
@@ -36,9 +37,9 @@ struct ws_link {
 
     ws_link* prev = nullptr;  // guarded by the registry's mutex
     ws_link* next = nullptr;
-    std::atomic<std::int64_t> heard_at{0};    // steady seconds of the last bytes read
-    std::atomic<std::int64_t> deadline{0};    // steady seconds; 0: none
-    std::atomic<std::int64_t> pinged_for{-1}; // the heard_at a ping was sent for
+    std::atomic<std::int64_t> heard_at{0};     // steady seconds of the last bytes read
+    std::atomic<std::int64_t> deadline{0};     // steady seconds; 0: none
+    std::atomic<std::int64_t> pinged_for{-1};  // the heard_at a ping was sent for
 
     // What the socket has to do now: nothing, send a keep-alive ping, or drop the connection
     // (a handshake or close that never completed, a write blocked past the slow-consumer grace,
@@ -48,7 +49,8 @@ struct ws_link {
         const auto d = deadline.load(std::memory_order_relaxed);
         const auto heard = heard_at.load(std::memory_order_relaxed);
         if ((d != 0 && now >= d) || now - heard >= idle_timeout) return duty::drop;
-        if (now - heard >= idle_timeout / 2 && pinged_for.load(std::memory_order_relaxed) != heard) return duty::ping;
+        if (now - heard >= idle_timeout / 2 && pinged_for.load(std::memory_order_relaxed) != heard)
+            return duty::ping;
         return duty::none;
     }
 };
@@ -66,7 +68,8 @@ struct buffer_span {
 }  // namespace
 
 struct live_socket_registry::impl {
-    impl(asio::io_context& ioc, std::chrono::seconds idle) : timer(ioc), idle_timeout(idle.count()) {}
+    impl(asio::io_context& ioc, std::chrono::seconds idle)
+        : timer(ioc), idle_timeout(idle.count()) {}
 
     void link(ws_link* s) {
         std::lock_guard lock(mutex);
@@ -106,9 +109,13 @@ struct live_socket_registry::impl {
 
 live_socket_registry::live_socket_registry(asio::io_context& ioc, std::chrono::seconds idle_timeout)
     : impl_(std::make_shared<impl>(ioc, idle_timeout)) {}
-live_socket_registry::~live_socket_registry() { stop(); }
+live_socket_registry::~live_socket_registry() {
+    stop();
+}
 
-void live_socket_registry::start() { impl_->schedule(impl_); }
+void live_socket_registry::start() {
+    impl_->schedule(impl_);
+}
 
 void live_socket_registry::stop() {
     impl_->stopped = true;
@@ -123,12 +130,14 @@ namespace {
 // TLS may hold decrypted bytes of its own, so there it reads into a small buffer of the
 // session. Writing: one write at a time on the strand, everything queued in one frame.
 template <class Stream>
-class ws_session final : public live_participant, public ws_link, public std::enable_shared_from_this<ws_session<Stream>> {
+class ws_session final : public live_participant,
+                         public ws_link,
+                         public std::enable_shared_from_this<ws_session<Stream>> {
     static constexpr bool plain = std::is_same_v<Stream, tcp::socket>;
     static constexpr std::size_t read_chunk = 16 * 1024;
     static constexpr std::size_t tls_read_chunk = 4 * 1024;
 
-public:
+  public:
     ws_session(Stream&& stream, live_hub& hub, std::shared_ptr<live_socket_registry::impl> registry,
                live_admission admission)
         : stream_(std::move(stream)),
@@ -152,23 +161,24 @@ public:
         }
         handshake_ = ws_accept_response(key);
         writing_ = true;
-        asio::async_write(stream_, asio::buffer(handshake_),
-                          [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
-                              self->writing_ = false;
-                              std::string().swap(self->handshake_);
-                              if (ec) {
-                                  self->hard_close();
-                                  return;
-                              }
-                              self->deadline = 0;
-                              self->hub_.attach(self, *self->admission_);
-                              // The room has its own copy; keep only what identifies the socket.
-                              self->session_id_ = self->admission_->room.session_id;
-                              self->admission_.reset();
-                              self->attached_ = true;
-                              self->read();
-                              self->write_next();  // anything the room queued meanwhile
-                          });
+        asio::async_write(
+            stream_, asio::buffer(handshake_),
+            [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+                self->writing_ = false;
+                std::string().swap(self->handshake_);
+                if (ec) {
+                    self->hard_close();
+                    return;
+                }
+                self->deadline = 0;
+                self->hub_.attach(self, *self->admission_);
+                // The room has its own copy; keep only what identifies the socket.
+                self->session_id_ = self->admission_->room.session_id;
+                self->admission_.reset();
+                self->attached_ = true;
+                self->read();
+                self->write_next();  // anything the room queued meanwhile
+            });
     }
 
     void deliver(const shared_message& m) override {
@@ -176,7 +186,8 @@ public:
         {
             std::lock_guard lock(mutex_);
             if (close_code_ != -1) return;
-            if (queue_.size() >= send_queue_limit_messages || queued_bytes_ + m->size() > send_queue_limit_bytes) {
+            if (queue_.size() >= send_queue_limit_messages ||
+                queued_bytes_ + m->size() > send_queue_limit_bytes) {
                 close_code_ = close_slow_consumer;
                 std::vector<shared_message>().swap(queue_);
                 queued_bytes_ = 0;
@@ -191,15 +202,18 @@ public:
         if (wake_writer) signal_writer();
     }
 
-    void close(int code, std::string_view reason) override { request_close(code, std::string(reason)); }
+    void close(int code, std::string_view reason) override {
+        request_close(code, std::string(reason));
+    }
 
     void wake(std::int64_t now) override {
         if (auto self = this->weak_from_this().lock()) {
-            asio::post(stream_.get_executor(), [self = std::move(self), now] { self->on_tick(now); });
+            asio::post(stream_.get_executor(),
+                       [self = std::move(self), now] { self->on_tick(now); });
         }
     }
 
-private:
+  private:
     tcp::socket& socket() {
         if constexpr (plain) {
             return stream_;
@@ -228,25 +242,27 @@ private:
         if (reader_done_ || finished_) return;
         reading_ = true;
         if constexpr (plain) {
-            stream_.async_wait(tcp::socket::wait_read, [self = this->shared_from_this()](boost::system::error_code ec) {
-                self->reading_ = false;
-                if (ec) {
-                    self->finish();
-                    return;
-                }
-                self->read_ready();
-            });
+            stream_.async_wait(tcp::socket::wait_read,
+                               [self = this->shared_from_this()](boost::system::error_code ec) {
+                                   self->reading_ = false;
+                                   if (ec) {
+                                       self->finish();
+                                       return;
+                                   }
+                                   self->read_ready();
+                               });
         } else {
             if (!tls_buffer_) tls_buffer_ = std::make_unique<char[]>(tls_read_chunk);
-            stream_.async_read_some(asio::buffer(tls_buffer_.get(), tls_read_chunk),
-                                    [self = this->shared_from_this()](boost::system::error_code ec, std::size_t n) {
-                                        self->reading_ = false;
-                                        if (ec) {
-                                            self->finish();
-                                            return;
-                                        }
-                                        if (self->consume(std::string_view(self->tls_buffer_.get(), n))) self->read();
-                                    });
+            stream_.async_read_some(
+                asio::buffer(tls_buffer_.get(), tls_read_chunk),
+                [self = this->shared_from_this()](boost::system::error_code ec, std::size_t n) {
+                    self->reading_ = false;
+                    if (ec) {
+                        self->finish();
+                        return;
+                    }
+                    if (self->consume(std::string_view(self->tls_buffer_.get(), n))) self->read();
+                });
         }
     }
 
@@ -306,7 +322,8 @@ private:
     // ---- writing (strand) ----
 
     void signal_writer() {
-        asio::post(stream_.get_executor(), [self = this->shared_from_this()] { self->kick_writer(); });
+        asio::post(stream_.get_executor(),
+                   [self = this->shared_from_this()] { self->kick_writer(); });
     }
 
     void kick_writer() {
@@ -353,22 +370,23 @@ private:
             return;
         }
         writing_ = true;
-        asio::async_write(stream_, buffer_span{buffers_.data(), buffers_.data() + buffers_.size()},
-                          [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
-                              self->writing_ = false;
-                              self->sending_.clear();
-                              if (ec) {
-                                  self->request_close(0, {});
-                                  self->hard_close();
-                                  return;
-                              }
-                              // Both sides have sent their close frames: the server closes TCP.
-                              if (self->close_sent_ && self->reader_done_) {
-                                  self->hard_close();
-                                  return;
-                              }
-                              self->write_next();
-                          });
+        asio::async_write(
+            stream_, buffer_span{buffers_.data(), buffers_.data() + buffers_.size()},
+            [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
+                self->writing_ = false;
+                self->sending_.clear();
+                if (ec) {
+                    self->request_close(0, {});
+                    self->hard_close();
+                    return;
+                }
+                // Both sides have sent their close frames: the server closes TCP.
+                if (self->close_sent_ && self->reader_done_) {
+                    self->hard_close();
+                    return;
+                }
+                self->write_next();
+            });
     }
 
     void append_control(ws_opcode opcode, std::string_view payload) {
@@ -452,10 +470,10 @@ private:
 
     // Strand only.
     ws_frame_reader reader_;
-    std::unique_ptr<char[]> tls_buffer_;       // TLS only
-    std::string handshake_;                    // the 101 response while it is written
-    std::optional<std::string> pong_;          // the answer to the latest ping
-    std::string control_;                      // control frames of the write in progress
+    std::unique_ptr<char[]> tls_buffer_;  // TLS only
+    std::string handshake_;               // the 101 response while it is written
+    std::optional<std::string> pong_;     // the answer to the latest ping
+    std::string control_;                 // control frames of the write in progress
     std::string close_frame_;
     ws_frame_header data_header_;
     std::vector<shared_message> sending_;      // the batch being written
@@ -479,23 +497,27 @@ private:
 template <class Stream>
 void start_any(Stream stream, const std::string& key, live_admission admission, live_hub& hub,
                live_socket_registry& registry, std::shared_ptr<void> keepalive) {
-    auto session = std::make_shared<ws_session<Stream>>(std::move(stream), hub, registry.shared(), std::move(admission));
+    auto session = std::make_shared<ws_session<Stream>>(std::move(stream), hub, registry.shared(),
+                                                        std::move(admission));
     session->start(key, std::move(keepalive));
 }
 
 }  // namespace
 
-void start_live_socket(beast::tcp_stream stream, std::string websocket_key, live_admission admission, live_hub& hub,
-                       live_socket_registry& registry, std::shared_ptr<void> keepalive) {
+void start_live_socket(beast::tcp_stream stream, std::string websocket_key,
+                       live_admission admission, live_hub& hub, live_socket_registry& registry,
+                       std::shared_ptr<void> keepalive) {
     stream.expires_never();
-    start_any(stream.release_socket(), websocket_key, std::move(admission), hub, registry, std::move(keepalive));
+    start_any(stream.release_socket(), websocket_key, std::move(admission), hub, registry,
+              std::move(keepalive));
 }
 
 void start_live_socket(beast::ssl_stream<beast::tcp_stream> stream, std::string websocket_key,
                        live_admission admission, live_hub& hub, live_socket_registry& registry,
                        std::shared_ptr<void> keepalive) {
     beast::get_lowest_layer(stream).expires_never();
-    start_any(std::move(stream), websocket_key, std::move(admission), hub, registry, std::move(keepalive));
+    start_any(std::move(stream), websocket_key, std::move(admission), hub, registry,
+              std::move(keepalive));
 }
 
 }  // namespace daring::server

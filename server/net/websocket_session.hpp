@@ -3,9 +3,9 @@
 // (websocket_frame.hpp) straight over the TCP or TLS stream, a bounded send queue, and the
 // registry whose one timer enforces every socket's timeouts. Included only by http_server.cpp
 // and websocket_session.cpp (it brings Beast's stream types).
-#include <chrono>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -35,7 +35,7 @@ inline constexpr std::chrono::seconds websocket_handshake_timeout{30};
 // handshake, close or slow-consumer deadline passed or that went silent, and only those are
 // woken (no timer per socket: an idle phone costs no timer state). Thread-safe.
 class live_socket_registry {
-public:
+  public:
     live_socket_registry(boost::asio::io_context& ioc, std::chrono::seconds idle_timeout);
     ~live_socket_registry();
     void start();
@@ -44,7 +44,7 @@ public:
     struct impl;
     const std::shared_ptr<impl>& shared() const { return impl_; }
 
-private:
+  private:
     std::shared_ptr<impl> impl_;
 };
 
@@ -53,10 +53,11 @@ private:
 // handlers (nothing stays allocated for an idle phone but the session and the socket's wait).
 // `keepalive` (the HTTP layer's connection accounting) is held until the last handler is done.
 // Call on the connection's strand.
-void start_live_socket(boost::beast::tcp_stream stream, std::string websocket_key, live_admission admission,
-                       live_hub& hub, live_socket_registry& registry, std::shared_ptr<void> keepalive);
-void start_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream, std::string websocket_key,
+void start_live_socket(boost::beast::tcp_stream stream, std::string websocket_key,
                        live_admission admission, live_hub& hub, live_socket_registry& registry,
                        std::shared_ptr<void> keepalive);
+void start_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
+                       std::string websocket_key, live_admission admission, live_hub& hub,
+                       live_socket_registry& registry, std::shared_ptr<void> keepalive);
 
 }  // namespace daring::server

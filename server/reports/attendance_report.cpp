@@ -13,11 +13,13 @@ time_span session_window(const protocol::session& s, protocol::unix_seconds now)
     time_span w{s.starts_at, s.ends_at};
     if (s.started_at) w.from = std::min(w.from, *s.started_at);
     if (s.ended_at) w.to = std::max(w.to, *s.ended_at);
-    if (s.current.status == protocol::session_status::live && !s.ended_at) w.to = std::max(w.to, now);
+    if (s.current.status == protocol::session_status::live && !s.ended_at)
+        w.to = std::max(w.to, now);
     return w;
 }
 
-attendance_thresholds thresholds_of(const protocol::session& s, const attendance_thresholds& current) {
+attendance_thresholds thresholds_of(const protocol::session& s,
+                                    const attendance_thresholds& current) {
     if (!s.present_pct || !s.late_after_s) return current;
     return {*s.present_pct, *s.late_after_s};
 }
@@ -32,11 +34,14 @@ std::optional<manual_mark> parse_mark(const std::string& s) {
 }
 
 // The span an interval covers: to its end, or (still open) to its last flushed heartbeat.
-time_span span_of(const storage::presence_row& r) { return {r.started_at, r.ended_at.value_or(r.last_seen)}; }
+time_span span_of(const storage::presence_row& r) {
+    return {r.started_at, r.ended_at.value_or(r.last_seen)};
+}
 
 }  // namespace
 
-prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id, std::int64_t user_id) {
+prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id,
+                                       std::int64_t user_id) {
     prior_attendance out;
     for (const auto& r : storage::presence_of(c, session_id, user_id)) {
         if (!r.ended_at) continue;  // an open interval belongs to a connection the room tracks
@@ -50,7 +55,8 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
 }
 
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now, const attendance_thresholds& current,
+                                            protocol::unix_seconds now,
+                                            const attendance_thresholds& current,
                                             std::optional<std::int64_t> only_user) {
     session_attendance out;
     out.session = s;
@@ -106,8 +112,10 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
             row.via = "mark";
         } else if (row.status == attendance_status::absent) {
             row.via = "";
-        } else if (ev.checked_in_at && ev.presence.seconds_present * 100 <
-                                           std::max<std::int64_t>(1, out.window.to - out.window.from) * out.thresholds.present_pct) {
+        } else if (ev.checked_in_at &&
+                   ev.presence.seconds_present * 100 <
+                       std::max<std::int64_t>(1, out.window.to - out.window.from) *
+                           out.thresholds.present_pct) {
             row.via = "in_person";
         } else {
             row.via = "online";
@@ -149,21 +157,25 @@ json to_json(const session_attendance& a) {
         summary[std::string(to_string(s))] = counts[std::string(to_string(s))];
     }
     const auto& s = a.session;
-    return {{"session", {{"id", s.id},
-                         {"training_id", s.training_id},
-                         {"title", s.title},
-                         {"status", protocol::to_string(s.current.status)},
-                         {"mode", protocol::to_string(s.current.mode)},
-                         {"starts_at", protocol::format_rfc3339(s.starts_at)},
-                         {"ends_at", protocol::format_rfc3339(s.ends_at)},
-                         {"started_at", time_or_null(s.started_at)},
-                         {"ended_at", time_or_null(s.ended_at)}}},
-            {"window", {{"from", protocol::format_rfc3339(a.window.from)},
-                        {"to", protocol::format_rfc3339(a.window.to)},
-                        {"seconds", a.window.to - a.window.from}}},
-            {"thresholds", {{"present_pct", a.thresholds.present_pct}, {"late_after_s", a.thresholds.late_after}}},
-            {"summary", std::move(summary)},
-            {"rows", std::move(rows)}};
+    return {
+        {"session",
+         {{"id", s.id},
+          {"training_id", s.training_id},
+          {"title", s.title},
+          {"status", protocol::to_string(s.current.status)},
+          {"mode", protocol::to_string(s.current.mode)},
+          {"starts_at", protocol::format_rfc3339(s.starts_at)},
+          {"ends_at", protocol::format_rfc3339(s.ends_at)},
+          {"started_at", time_or_null(s.started_at)},
+          {"ended_at", time_or_null(s.ended_at)}}},
+        {"window",
+         {{"from", protocol::format_rfc3339(a.window.from)},
+          {"to", protocol::format_rfc3339(a.window.to)},
+          {"seconds", a.window.to - a.window.from}}},
+        {"thresholds",
+         {{"present_pct", a.thresholds.present_pct}, {"late_after_s", a.thresholds.late_after}}},
+        {"summary", std::move(summary)},
+        {"rows", std::move(rows)}};
 }
 
 }  // namespace daring::server

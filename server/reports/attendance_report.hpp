@@ -8,7 +8,6 @@
 #include "protocol/json_text.hpp"
 #include "protocol/plan.hpp"
 #include "server/rules/attendance_rules.hpp"
-#include "server/rules/attendance_rules.hpp"
 
 namespace daring::storage {
 class connection;
@@ -19,10 +18,12 @@ namespace daring::server {
 // The scheduled window widened to the actual start and end; while live, to `now` as well.
 time_span session_window(const protocol::session& s, protocol::unix_seconds now);
 // The thresholds stored on the session when it went live, else `current` (not started yet).
-attendance_thresholds thresholds_of(const protocol::session& s, const attendance_thresholds& current);
+attendance_thresholds thresholds_of(const protocol::session& s,
+                                    const attendance_thresholds& current);
 
 // A trainee's closed intervals, check-in and latest mark for a live room.
-prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id, std::int64_t user_id);
+prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id,
+                                       std::int64_t user_id);
 
 struct attendance_row {
     std::int64_t user_id = 0;
@@ -32,7 +33,7 @@ struct attendance_row {
     std::optional<protocol::unix_seconds> last_seen;
     std::int64_t seconds_present = 0;
     std::int64_t seconds_away = 0;
-    int connections = 0;  // presence intervals opened (reconnects and visibility changes)
+    int connections = 0;     // presence intervals opened (reconnects and visibility changes)
     int open_intervals = 0;  // intervals not ended yet: the trainee is in the room now
     std::optional<protocol::unix_seconds> checked_in_at;
     attendance_status status = attendance_status::absent;
@@ -51,7 +52,8 @@ struct session_attendance {
 
 // With `only_user`, the rows hold that trainee alone (and only their evidence is read).
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now, const attendance_thresholds& current,
+                                            protocol::unix_seconds now,
+                                            const attendance_thresholds& current,
                                             std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const session_attendance& a);
 

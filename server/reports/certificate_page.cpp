@@ -2,16 +2,17 @@
 
 #include <cstdio>
 
-#include "server/rules/checkin_code.hpp"
 #include "server/reports/qr_code.hpp"
+#include "server/rules/checkin_code.hpp"
 #include "server/services/tokens.hpp"
 
 namespace daring::server {
 
 namespace {
 
-constexpr const char* month_names[] = {"Januari", "Februari", "Maret",     "April",   "Mei",      "Juni",
-                                       "Juli",    "Agustus",  "September", "Oktober", "November", "Desember"};
+constexpr const char* month_names[] = {"Januari",   "Februari", "Maret",    "April",
+                                       "Mei",       "Juni",     "Juli",     "Agustus",
+                                       "September", "Oktober",  "November", "Desember"};
 
 constexpr std::string_view certificate_css = R"css(
 @page { size: A4 landscape; margin: 12mm; }
@@ -69,12 +70,23 @@ std::string html_escape(std::string_view text) {
     out.reserve(text.size());
     for (char ch : text) {
         switch (ch) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += ch;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
+            default:
+                out += ch;
         }
     }
     return out;
@@ -103,15 +115,18 @@ html_page certificate_html(const certificate_view& c) {
     h += "</style></head><body><div class=\"sheet\">";
     h += "<div class=\"office\">" + html_escape(c.office_name) + "</div>";
     h += "<h1>SERTIFIKAT</h1>";
-    h += "<div class=\"number\">Nomor: <span id=\"number\">" + html_escape(c.number) + "</span></div>";
+    h += "<div class=\"number\">Nomor: <span id=\"number\">" + html_escape(c.number) +
+         "</span></div>";
     h += "<div class=\"given\">diberikan kepada</div>";
     h += "<div class=\"name\" id=\"name\">" + html_escape(c.full_name) + "</div>";
     h += "<div class=\"details\">yang telah menyelesaikan pelatihan</div>";
     h += "<div class=\"training\" id=\"training\">" + html_escape(c.training_title) + "</div>";
-    h += "<div class=\"details\"><span id=\"dates\">" + html_escape(indonesian_date_range(c.first_day, c.last_day)) +
-         "</span> &middot; <span id=\"hours\">" + hours_text(c.hours) + "</span> jam kehadiran</div>";
-    h += "<div class=\"foot\"><div>Kode verifikasi: <strong id=\"code\">" + html_escape(c.code) + "</strong><br>" +
-         html_escape(c.verify_url) + "</div>";
+    h += "<div class=\"details\"><span id=\"dates\">" +
+         html_escape(indonesian_date_range(c.first_day, c.last_day)) +
+         "</span> &middot; <span id=\"hours\">" + hours_text(c.hours) +
+         "</span> jam kehadiran</div>";
+    h += "<div class=\"foot\"><div>Kode verifikasi: <strong id=\"code\">" + html_escape(c.code) +
+         "</strong><br>" + html_escape(c.verify_url) + "</div>";
     h += "<div class=\"qr\">" + qr_svg(c.verify_url) + "</div></div>";
     h += "</div></body></html>\n";
     return {std::move(h), certificate_csp()};
@@ -131,7 +146,8 @@ html_page verification_html(bool valid, std::string_view full_name, std::string_
         h += "<dt>Pelatihan</dt><dd>" + html_escape(training_title) + "</dd>";
         h += "<dt>Tanggal</dt><dd>" + html_escape(date_text) + "</dd></dl>";
     } else {
-        h += "<h1 class=\"invalid\">Sertifikat tidak ditemukan</h1><p>Kode ini tidak terdaftar.</p>";
+        h +=
+            "<h1 class=\"invalid\">Sertifikat tidak ditemukan</h1><p>Kode ini tidak terdaftar.</p>";
     }
     h += "</main></body></html>\n";
     return {std::move(h), verification_csp()};

@@ -1,5 +1,6 @@
 #include "server/reports/report_table.hpp"
 
+#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <algorithm>
@@ -10,7 +11,6 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <unistd.h>
 
 namespace daring::server {
 
@@ -44,7 +44,8 @@ local_time local_of(protocol::unix_seconds t, int offset_minutes) {
 }
 
 std::string format_number(double v) {
-    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
+    if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15)
+        return std::to_string(static_cast<long long>(v));
     char b[32];
     std::snprintf(b, sizeof b, "%.2f", v);
     return b;
@@ -58,13 +59,14 @@ const std::string& title_of(const report_column& c, bool english) {
 std::string csv_text(const report_cell& cell, column_type type, int offset, bool english) {
     if (std::holds_alternative<std::monostate>(cell)) return {};
     if (auto* s = std::get_if<std::string>(&cell)) return neutralise(*s);
-    if (auto* b = std::get_if<bool>(&cell)) return *b ? (english ? "yes" : "ya") : (english ? "no" : "tidak");
+    if (auto* b = std::get_if<bool>(&cell))
+        return *b ? (english ? "yes" : "ya") : (english ? "no" : "tidak");
     if (auto* d = std::get_if<double>(&cell)) return format_number(*d);
     const auto v = std::get<std::int64_t>(cell);
     if (type == column_type::datetime) {
         const auto t = local_of(v, offset);
-        return std::to_string(t.year) + "-" + two(t.month) + "-" + two(t.day) + " " + two(t.hour) + ":" + two(t.minute) +
-               ":" + two(t.second);
+        return std::to_string(t.year) + "-" + two(t.month) + "-" + two(t.day) + " " + two(t.hour) +
+               ":" + two(t.minute) + ":" + two(t.second);
     }
     if (type == column_type::date) return protocol::format_date(v);
     return std::to_string(v);
@@ -109,7 +111,8 @@ std::string sheet_name(const std::string& name, std::size_t index) {
     if (out.empty()) out = "Sheet" + std::to_string(index + 1);
     if (out.size() > 31) {
         out.resize(31);
-        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();  // UTF-8
+        while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80)
+            out.pop_back();  // UTF-8
         if (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0xC0) out.pop_back();
     }
     return out;
@@ -124,7 +127,8 @@ std::size_t display_width(const std::string& s) {
 }  // namespace
 
 std::string neutralise(std::string_view text) {
-    if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    if (!text.empty() &&
+        std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
         return "'" + std::string(text);
     }
     return std::string(text);
@@ -164,15 +168,18 @@ void append_csv_rows(std::string& out, const report_file& f, std::size_t from, s
         const auto& row = sheet.rows[r];
         for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
             if (i) out += ',';
-            if (i < row.size()) append_csv_field(out, csv_text(row[i], sheet.columns[i].type, f.utc_offset_minutes, f.english));
+            if (i < row.size())
+                append_csv_field(
+                    out, csv_text(row[i], sheet.columns[i].type, f.utc_offset_minutes, f.english));
         }
         out += "\r\n";
     }
 }
 
 class csv_source : public body_source {
-public:
-    csv_source(report_file f, std::size_t rows_per_piece) : f_(std::move(f)), step_(std::max<std::size_t>(1, rows_per_piece)) {}
+  public:
+    csv_source(report_file f, std::size_t rows_per_piece)
+        : f_(std::move(f)), step_(std::max<std::size_t>(1, rows_per_piece)) {}
     std::optional<std::string> next() override {
         if (!header_sent_) {
             header_sent_ = true;
@@ -186,7 +193,7 @@ public:
         return out;
     }
 
-private:
+  private:
     report_file f_;
     std::size_t step_;
     std::size_t at_ = 0;
@@ -194,8 +201,9 @@ private:
 };
 
 class file_source : public body_source {
-public:
-    explicit file_source(std::unique_ptr<temp_file> file) : file_(std::move(file)), in_(file_->path, std::ios::binary) {}
+  public:
+    explicit file_source(std::unique_ptr<temp_file> file)
+        : file_(std::move(file)), in_(file_->path, std::ios::binary) {}
     std::optional<std::string> next() override {
         std::string piece(64 * 1024, '\0');
         in_.read(piece.data(), static_cast<std::streamsize>(piece.size()));
@@ -204,7 +212,7 @@ public:
         return piece;
     }
 
-private:
+  private:
     std::unique_ptr<temp_file> file_;
     std::ifstream in_;
 };
@@ -281,18 +289,21 @@ void write_xlsx(const report_file& f, const std::string& path) {
             const std::size_t sample = std::min<std::size_t>(sheet.rows.size(), 200);
             for (std::size_t r = 0; r < sample; ++r) {
                 if (i < sheet.rows[r].size())
-                    if (auto* t = std::get_if<std::string>(&sheet.rows[r][i])) w = std::max(w, std::min<std::size_t>(display_width(*t) + 2, 60));
+                    if (auto* t = std::get_if<std::string>(&sheet.rows[r][i]))
+                        w = std::max(w, std::min<std::size_t>(display_width(*t) + 2, 60));
             }
             widths[i] = std::max<std::size_t>(w, 8);
         }
         for (std::size_t i = 0; i < widths.size(); ++i) {
-            worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), static_cast<double>(widths[i]), nullptr);
+            worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
+                                 static_cast<double>(widths[i]), nullptr);
         }
         worksheet_freeze_panes(ws, 1, 0);
         for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
             auto title = title_of(sheet.columns[i], f.english);
             if (sheet.columns[i].type == column_type::datetime) title += " (" + zone + ")";
-            worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), neutralise(title).c_str(), header);
+            worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), neutralise(title).c_str(),
+                                   header);
         }
         for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
             const auto row = static_cast<lxw_row_t>(r + 1);
@@ -311,12 +322,18 @@ void write_xlsx(const report_file& f, const std::string& path) {
                 } else {
                     const auto v = std::get<std::int64_t>(cell);
                     if (type == column_type::datetime || type == column_type::date) {
-                        const auto t = type == column_type::date ? local_of(v * 86400, 0) : local_of(v, f.utc_offset_minutes);
-                        lxw_datetime dt{t.year, static_cast<int>(t.month), static_cast<int>(t.day),
-                                        type == column_type::date ? 0 : static_cast<int>(t.hour),
-                                        type == column_type::date ? 0 : static_cast<int>(t.minute),
-                                        type == column_type::date ? 0.0 : static_cast<double>(t.second)};
-                        worksheet_write_datetime(ws, row, col, &dt, type == column_type::date ? day : when);
+                        const auto t = type == column_type::date
+                                           ? local_of(v * 86400, 0)
+                                           : local_of(v, f.utc_offset_minutes);
+                        lxw_datetime dt{
+                            t.year,
+                            static_cast<int>(t.month),
+                            static_cast<int>(t.day),
+                            type == column_type::date ? 0 : static_cast<int>(t.hour),
+                            type == column_type::date ? 0 : static_cast<int>(t.minute),
+                            type == column_type::date ? 0.0 : static_cast<double>(t.second)};
+                        worksheet_write_datetime(ws, row, col, &dt,
+                                                 type == column_type::date ? day : when);
                     } else {
                         worksheet_write_number(ws, row, col, static_cast<double>(v), nullptr);
                     }
@@ -324,7 +341,8 @@ void write_xlsx(const report_file& f, const std::string& path) {
             }
         }
     }
-    if (workbook_close(wb) != LXW_NO_ERROR) throw std::runtime_error("libxlsxwriter could not write the workbook");
+    if (workbook_close(wb) != LXW_NO_ERROR)
+        throw std::runtime_error("libxlsxwriter could not write the workbook");
 }
 
 }  // namespace

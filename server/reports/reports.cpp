@@ -17,18 +17,27 @@ using storage::connection;
 
 namespace {
 
-report_cell time_cell(const std::optional<unix_seconds>& t) { return t ? report_cell(*t) : report_cell(); }
-report_cell number_cell(const std::optional<double>& v) { return v ? report_cell(*v) : report_cell(); }
-json number_or_null(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+report_cell time_cell(const std::optional<unix_seconds>& t) {
+    return t ? report_cell(*t) : report_cell();
+}
+report_cell number_cell(const std::optional<double>& v) {
+    return v ? report_cell(*v) : report_cell();
+}
+json number_or_null(const std::optional<double>& v) {
+    return v ? json(*v) : json(nullptr);
+}
 
-double round2(double v) { return std::round(v * 100.0) / 100.0; }
-
+double round2(double v) {
+    return std::round(v * 100.0) / 100.0;
+}
 
 std::string session_label(const session& s, int offset) {
     return s.title + " (" + format_date(local_day(s.starts_at, offset)) + ")";
 }
 
-bool is_held(const session& s) { return s.current.status == session_status::ended; }
+bool is_held(const session& s) {
+    return s.current.status == session_status::ended;
+}
 
 // What counts toward hours attended: time present online, or the whole window when the status
 // rests on an in-person check-in or a mark.
@@ -58,7 +67,8 @@ session staff_session(connection& c, std::int64_t id, const user& u) {
 
 training staff_training(connection& c, std::int64_t id, const user& u) {
     auto t = storage::find_training(c, id);
-    if (t && (u.user_role == role::admin || (u.user_role == role::trainer && storage::is_trainer_of(c, id, u.id)))) {
+    if (t && (u.user_role == role::admin ||
+              (u.user_role == role::trainer && storage::is_trainer_of(c, id, u.id)))) {
         return *t;
     }
     throw http_error(404, "not_found", "No such training");
@@ -69,34 +79,44 @@ training staff_training(connection& c, std::int64_t id, const user& u) {
 report_request parse_report_request(const http_request& req) {
     report_request r;
     const auto format = req.query_param("format").value_or("json");
-    if (format == "json") r.format = report_format::json;
-    else if (format == "csv") r.format = report_format::csv;
-    else if (format == "xlsx") r.format = report_format::xlsx;
-    else throw http_error(400, "invalid_query", "format must be json, csv or xlsx", "format");
+    if (format == "json")
+        r.format = report_format::json;
+    else if (format == "csv")
+        r.format = report_format::csv;
+    else if (format == "xlsx")
+        r.format = report_format::xlsx;
+    else
+        throw http_error(400, "invalid_query", "format must be json, csv or xlsx", "format");
     const auto lang = req.query_param("lang").value_or("id");
-    if (lang != "id" && lang != "en") throw http_error(400, "invalid_query", "lang must be id or en", "lang");
+    if (lang != "id" && lang != "en")
+        throw http_error(400, "invalid_query", "lang must be id or en", "lang");
     r.english = lang == "en";
     return r;
 }
 
-http_response report_response(const report_request& r, const json& body, report_file table, unix_seconds now) {
+http_response report_response(const report_request& r, const json& body, report_file table,
+                              unix_seconds now) {
     if (r.format == report_format::json) return json_response(200, body);
     table.english = r.english;
     const auto date = format_date(local_day(now, table.utc_offset_minutes));
     // A file name that needs no quoting or escaping in the header.
     for (auto& ch : table.stem) {
-        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '-';
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.')
+            ch = '-';
     }
     http_response res;
     const auto stem = table.stem;
     if (r.format == report_format::csv) {
         res.stream = csv_stream(std::move(table));
         res.set_header("Content-Type", "text/csv; charset=utf-8");
-        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".csv\"");
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"" + stem + "-" + date + ".csv\"");
     } else {
         res.stream = xlsx_stream(table);
-        res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-        res.set_header("Content-Disposition", "attachment; filename=\"" + stem + "-" + date + ".xlsx\"");
+        res.set_header("Content-Type",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+        res.set_header("Content-Disposition",
+                       "attachment; filename=\"" + stem + "-" + date + ".xlsx\"");
     }
     res.set_header("Cache-Control", "no-store");
     return res;
@@ -105,7 +125,7 @@ http_response report_response(const report_request& r, const json& body, report_
 namespace {
 
 class json_rows_source : public body_source {
-public:
+  public:
     explicit json_rows_source(json_rows body) : body_(std::move(body)) {}
     std::optional<std::string> next() override {
         if (done_) return std::nullopt;
@@ -129,7 +149,7 @@ public:
         return out;
     }
 
-private:
+  private:
     static constexpr std::size_t rows_per_piece = 250;
     json_rows body_;
     std::size_t at_ = 0;
@@ -139,7 +159,8 @@ private:
 
 }  // namespace
 
-http_response report_response(const report_request& r, json_rows body, report_file table, unix_seconds now) {
+http_response report_response(const report_request& r, json_rows body, report_file table,
+                              unix_seconds now) {
     if (r.format != report_format::json) return report_response(r, json(), std::move(table), now);
     if (body.count < json_stream_threshold) {
         auto whole = std::move(body.head);
@@ -174,9 +195,10 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
                      {"Catatan tanda", "Mark remark", column_type::text},
                      {"Ditandai oleh", "Marked by", column_type::text}};
     for (const auto& r : a.rows) {
-        sheet.rows.push_back({r.user_id, r.username, r.full_name, std::string(to_string(r.status)), r.via,
-                              time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present, r.seconds_away,
-                              time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
+        sheet.rows.push_back({r.user_id, r.username, r.full_name, std::string(to_string(r.status)),
+                              r.via, time_cell(r.first_join), time_cell(r.last_seen),
+                              r.seconds_present, r.seconds_away, time_cell(r.checked_in_at),
+                              r.mark_status, r.mark_reason, r.marked_by});
     }
     report_file f;
     f.stem = "kehadiran-sesi-" + std::to_string(a.session.id);
@@ -187,10 +209,12 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
 
 // ---- pre/post
 
-double percent_of(double score, int max) { return max > 0 ? 100.0 * score / max : 0.0; }
+double percent_of(double score, int max) {
+    return max > 0 ? 100.0 * score / max : 0.0;
+}
 
-std::map<std::int64_t, const storage::submission_row*> counted_by_user(const quiz& q,
-                                                                       const std::vector<storage::submission_row>& all) {
+std::map<std::int64_t, const storage::submission_row*> counted_by_user(
+    const quiz& q, const std::vector<storage::submission_row>& all) {
     std::map<std::int64_t, const storage::submission_row*> out;
     for (const auto& s : all) {
         auto& slot = out[s.user_id];
@@ -217,7 +241,8 @@ pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
     }
     auto fill = [&](const std::optional<quiz>& q, std::map<std::int64_t, double>& into) {
         if (!q) return;
-        for (const auto& [user, s] : counted_by_user(*q, subs[q->id])) into[user] = percent_of(s->score, s->max_score);
+        for (const auto& [user, s] : counted_by_user(*q, subs[q->id]))
+            into[user] = percent_of(s->score, s->max_score);
     };
     fill(out.pre, out.pre_percent);
     fill(out.post, out.post_percent);
@@ -227,14 +252,16 @@ pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
 // ---- training attendance
 
 training_attendance build_training_attendance(connection& c, const training& t, unix_seconds now,
-                                              const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
+                                              const attendance_thresholds& current,
+                                              std::optional<std::int64_t> only_user) {
     training_attendance m;
     m.training = t;
     m.utc_offset_minutes = region_offset(c, t.region_code);
     for (auto& s : storage::list_sessions(c, t.id, false)) {
         if (s.current.status != session_status::cancelled) m.sessions.push_back(std::move(s));
     }
-    std::stable_sort(m.sessions.begin(), m.sessions.end(), [](const session& a, const session& b) { return a.starts_at < b.starts_at; });
+    std::stable_sort(m.sessions.begin(), m.sessions.end(),
+                     [](const session& a, const session& b) { return a.starts_at < b.starts_at; });
     const auto trainees = storage::enrolled_trainees(c, t.id);
     m.rows.reserve(trainees.size());
     std::map<std::int64_t, std::size_t> index;
@@ -253,7 +280,8 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         const bool held = is_held(s);
         m.held.push_back(held);
         if (held) ++m.held_count;
-        if (s.current.status != session_status::ended && s.current.status != session_status::live) continue;
+        if (s.current.status != session_status::ended && s.current.status != session_status::live)
+            continue;
         const auto a = build_session_attendance(c, s, now, current, only_user);
         for (const auto& r : a.rows) {
             auto it = index.find(r.user_id);
@@ -302,7 +330,10 @@ json head_json(const training_attendance& m) {
                             {"mode", to_string(s.current.mode)},
                             {"held", static_cast<bool>(m.held[k])}});
     }
-    return {{"training", {{"id", m.training.id}, {"title", m.training.title}, {"min_attendance_pct", m.training.min_attendance_pct}}},
+    return {{"training",
+             {{"id", m.training.id},
+              {"title", m.training.title},
+              {"min_attendance_pct", m.training.min_attendance_pct}}},
             {"sessions", std::move(sessions)},
             {"sessions_held", m.held_count}};
 }
@@ -324,7 +355,8 @@ report_file to_table(const training_attendance& m) {
     for (const auto& s : m.sessions) {
         const auto label = session_label(s, m.utc_offset_minutes);
         sheet.columns.push_back({label + " - status", label + " - status", column_type::text});
-        sheet.columns.push_back({label + " - detik hadir", label + " - seconds present", column_type::integer});
+        sheet.columns.push_back(
+            {label + " - detik hadir", label + " - seconds present", column_type::integer});
     }
     sheet.columns.push_back({"Sesi dihadiri", "Sessions attended", column_type::integer});
     sheet.columns.push_back({"Sesi terlaksana", "Sessions held", column_type::integer});
@@ -332,7 +364,8 @@ report_file to_table(const training_attendance& m) {
     for (const auto& r : m.rows) {
         std::vector<report_cell> cells{r.user_id, r.username, r.full_name};
         for (const auto& cell : r.cells) {
-            cells.emplace_back(cell.status ? report_cell(std::string(to_string(*cell.status))) : report_cell());
+            cells.emplace_back(cell.status ? report_cell(std::string(to_string(*cell.status)))
+                                           : report_cell());
             cells.emplace_back(cell.seconds_present);
         }
         cells.emplace_back(static_cast<std::int64_t>(r.attended));
@@ -350,7 +383,8 @@ report_file to_table(const training_attendance& m) {
 // ---- completion
 
 training_completion build_completion(connection& c, const training& t, unix_seconds now,
-                                     const attendance_thresholds& current, std::optional<std::int64_t> only_user) {
+                                     const attendance_thresholds& current,
+                                     std::optional<std::int64_t> only_user) {
     training_completion tc;
     tc.attendance = build_training_attendance(c, t, now, current, only_user);
     tc.scores = load_pre_post(c, t.id);
@@ -365,9 +399,12 @@ training_completion build_completion(connection& c, const training& t, unix_seco
         row.held = m.held_count;
         row.attendance_pct = r.rate_pct;
         row.seconds_credited = r.seconds_credited;
-        if (auto it = tc.scores.pre_percent.find(r.user_id); it != tc.scores.pre_percent.end()) row.pre_percent = round2(it->second);
-        if (auto it = tc.scores.post_percent.find(r.user_id); it != tc.scores.post_percent.end()) row.post_percent = round2(it->second);
-        if (row.pre_percent && row.post_percent) row.gain = round2(*row.post_percent - *row.pre_percent);
+        if (auto it = tc.scores.pre_percent.find(r.user_id); it != tc.scores.pre_percent.end())
+            row.pre_percent = round2(it->second);
+        if (auto it = tc.scores.post_percent.find(r.user_id); it != tc.scores.post_percent.end())
+            row.post_percent = round2(it->second);
+        if (row.pre_percent && row.post_percent)
+            row.gain = round2(*row.post_percent - *row.pre_percent);
         auto fmt = [](double v) {
             char b[32];
             std::snprintf(b, sizeof b, v == std::floor(v) ? "%.0f" : "%.2f", v);
@@ -377,20 +414,24 @@ training_completion build_completion(connection& c, const training& t, unix_seco
             row.reason = "training_not_finished";
             row.reason_id = "Pelatihan belum selesai: " + std::to_string(m.held_count) + " dari " +
                             std::to_string(m.sessions.size()) + " sesi terlaksana";
-            row.reason_en = "The training is not finished: " + std::to_string(m.held_count) + " of " +
-                            std::to_string(m.sessions.size()) + " sessions held";
+            row.reason_en = "The training is not finished: " + std::to_string(m.held_count) +
+                            " of " + std::to_string(m.sessions.size()) + " sessions held";
         } else if (r.rate_pct < t.min_attendance_pct) {
             row.reason = "attendance_below_minimum";
-            row.reason_id = "Kehadiran " + fmt(r.rate_pct) + "% di bawah batas " + std::to_string(t.min_attendance_pct) + "%";
-            row.reason_en = "Attendance " + fmt(r.rate_pct) + "% is below the minimum of " + std::to_string(t.min_attendance_pct) + "%";
+            row.reason_id = "Kehadiran " + fmt(r.rate_pct) + "% di bawah batas " +
+                            std::to_string(t.min_attendance_pct) + "%";
+            row.reason_en = "Attendance " + fmt(r.rate_pct) + "% is below the minimum of " +
+                            std::to_string(t.min_attendance_pct) + "%";
         } else if (tc.scores.post && !row.post_percent) {
             row.reason = "post_test_not_taken";
             row.reason_id = "Belum mengikuti post-test";
             row.reason_en = "The post-test was not taken";
         } else if (tc.scores.post && *row.post_percent < t.pass_score) {
             row.reason = "post_test_below_pass";
-            row.reason_id = "Nilai post-test " + fmt(*row.post_percent) + " di bawah nilai lulus " + std::to_string(t.pass_score);
-            row.reason_en = "Post-test score " + fmt(*row.post_percent) + " is below the pass score of " + std::to_string(t.pass_score);
+            row.reason_id = "Nilai post-test " + fmt(*row.post_percent) + " di bawah nilai lulus " +
+                            std::to_string(t.pass_score);
+            row.reason_en = "Post-test score " + fmt(*row.post_percent) +
+                            " is below the pass score of " + std::to_string(t.pass_score);
         } else {
             row.completed = true;
         }
@@ -412,18 +453,20 @@ json row_json(const training_completion&, const completion_row& r) {
             {"gain", number_or_null(r.gain)},
             {"completed", r.completed},
             {"reason", r.completed ? json(nullptr) : json(r.reason)},
-            {"reason_text", r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
+            {"reason_text",
+             r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
 }
 
 json head_json(const training_completion& tc) {
     const auto& t = tc.attendance.training;
     int completed = 0;
     for (const auto& r : tc.rows) completed += r.completed;
-    return {{"training", {{"id", t.id},
-                          {"title", t.title},
-                          {"min_attendance_pct", t.min_attendance_pct},
-                          {"pass_score", t.pass_score},
-                          {"has_post_test", tc.scores.post.has_value()}}},
+    return {{"training",
+             {{"id", t.id},
+              {"title", t.title},
+              {"min_attendance_pct", t.min_attendance_pct},
+              {"pass_score", t.pass_score},
+              {"has_post_test", tc.scores.post.has_value()}}},
             {"finished", tc.finished},
             {"sessions_planned", tc.attendance.sessions.size()},
             {"sessions_held", tc.attendance.held_count},
@@ -455,9 +498,11 @@ report_file to_table(const training_completion& tc) {
                      {"Lulus", "Completed", column_type::boolean},
                      {"Alasan", "Reason", column_type::text, 50}};
     for (const auto& r : tc.rows) {
-        sheet.rows.push_back({r.user_id, r.username, r.full_name, static_cast<std::int64_t>(r.attended),
-                              static_cast<std::int64_t>(r.held), r.attendance_pct, round2(r.seconds_credited / 3600.0),
-                              number_cell(r.pre_percent), number_cell(r.post_percent), number_cell(r.gain), r.completed,
+        sheet.rows.push_back({r.user_id, r.username, r.full_name,
+                              static_cast<std::int64_t>(r.attended),
+                              static_cast<std::int64_t>(r.held), r.attendance_pct,
+                              round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
+                              number_cell(r.post_percent), number_cell(r.gain), r.completed,
                               r.completed ? report_cell() : report_cell(r.reason_id)});
     }
     report_file f;
@@ -475,25 +520,33 @@ funding_filter parse_funding_filter(const http_request& req) {
         auto v = req.query_param(name);
         if (!v || v->empty()) return std::nullopt;
         auto d = parse_date(*v);
-        if (!d) throw http_error(400, "invalid_query", std::string(name) + " must be a date YYYY-MM-DD", name);
+        if (!d)
+            throw http_error(400, "invalid_query", std::string(name) + " must be a date YYYY-MM-DD",
+                             name);
         return d;
     };
     f.from_day = day("from");
     f.to_day = day("to");
-    if (f.from_day && f.to_day && *f.from_day > *f.to_day) throw http_error(400, "invalid_query", "from is after to", "from");
+    if (f.from_day && f.to_day && *f.from_day > *f.to_day)
+        throw http_error(400, "invalid_query", "from is after to", "from");
     f.region = req.query_param("region").value_or("");
-    if (f.region.size() > 32) throw http_error(400, "invalid_query", "region is too long", "region");
+    if (f.region.size() > 32)
+        throw http_error(400, "invalid_query", "region is too long", "region");
     return f;
 }
 
-funding_report build_funding_report(connection& c, const funding_source& fs, const funding_filter& filter,
-                                    unix_seconds now, const attendance_thresholds& current) {
+funding_report build_funding_report(connection& c, const funding_source& fs,
+                                    const funding_filter& filter, unix_seconds now,
+                                    const attendance_thresholds& current) {
     auto by_mode = [] { return json{{"in_person", 0}, {"online", 0}, {"hybrid", 0}}; };
-    auto bump = [](json& j, delivery_mode m) { j[std::string(to_string(m))] = j[std::string(to_string(m))].get<int>() + 1; };
-    json totals = {{"trainings", 0}, {"sessions_planned", 0}, {"planned_by_mode", by_mode()}, {"sessions_delivered", 0},
-                   {"delivered_by_mode", by_mode()}, {"sessions_cancelled", 0}, {"sessions_postponed", 0},
-                   {"sessions_not_yet_held", 0}, {"switches", 0}, {"trainees_enrolled", 0}, {"trainees_attended", 0},
-                   {"trainees_completed", 0}};
+    auto bump = [](json& j, delivery_mode m) {
+        j[std::string(to_string(m))] = j[std::string(to_string(m))].get<int>() + 1;
+    };
+    json totals = {
+        {"trainings", 0},          {"sessions_planned", 0},          {"planned_by_mode", by_mode()},
+        {"sessions_delivered", 0}, {"delivered_by_mode", by_mode()}, {"sessions_cancelled", 0},
+        {"sessions_postponed", 0}, {"sessions_not_yet_held", 0},     {"switches", 0},
+        {"trainees_enrolled", 0},  {"trainees_attended", 0},         {"trainees_completed", 0}};
     long slots_attended = 0, slots_held = 0;
     double gain_sum = 0;
     int gain_n = 0;
@@ -533,16 +586,20 @@ funding_report build_funding_report(connection& c, const funding_source& fs, con
                             {"Oleh", "By", column_type::text}};
 
     auto all = storage::list_trainings(c, role::admin, 0);
-    std::sort(all.begin(), all.end(), [](const training& a, const training& b) { return a.id < b.id; });
+    std::sort(all.begin(), all.end(),
+              [](const training& a, const training& b) { return a.id < b.id; });
     for (const auto& t : all) {
         if (t.funding_source_id != fs.id) continue;
-        if (!filter.region.empty() && t.region_code != filter.region && t.region_code.rfind(filter.region + ".", 0) != 0) continue;
+        if (!filter.region.empty() && t.region_code != filter.region &&
+            t.region_code.rfind(filter.region + ".", 0) != 0)
+            continue;
         const int offset = region_offset(c, t.region_code);
         std::set<std::int64_t> in_range;
         std::vector<session> sessions;
         for (auto& s : storage::list_sessions(c, t.id, false)) {
             const auto d = local_day(s.starts_at, offset);
-            if ((filter.from_day && d < *filter.from_day) || (filter.to_day && d > *filter.to_day)) continue;
+            if ((filter.from_day && d < *filter.from_day) || (filter.to_day && d > *filter.to_day))
+                continue;
             in_range.insert(s.id);
             sessions.push_back(std::move(s));
         }
@@ -566,23 +623,26 @@ funding_report build_funding_report(connection& c, const funding_source& fs, con
         for (const auto& d : storage::list_decisions(c, t.id)) {
             if (!in_range.contains(d.session_id)) continue;
             if (d.from_mode == d.to_mode && d.from_status == d.to_status) continue;
-            json j = {{"at", format_rfc3339(d.at)},
-                      {"training_id", t.id},
-                      {"training_title", t.title},
-                      {"session_id", d.session_id},
-                      {"session_title", d.session_title},
-                      {"from_mode", to_string(d.from_mode)},
-                      {"to_mode", to_string(d.to_mode)},
-                      {"from_status", to_string(d.from_status)},
-                      {"to_status", to_string(d.to_status)},
-                      {"reason", d.reason},
-                      {"reason_id", d.reason_id},
-                      {"restriction_reference", d.restriction_reference.empty() ? json(nullptr) : json(d.restriction_reference)},
-                      {"by", d.actor_id ? "admin" : "system"}};
-            switch_sheet.rows.push_back({d.at, t.title, d.session_title, std::string(to_indonesian(d.from_mode)),
-                                         std::string(to_indonesian(d.to_mode)), std::string(to_string(d.from_status)),
-                                         std::string(to_string(d.to_status)), d.reason_id, d.restriction_reference,
-                                         std::string(d.actor_id ? "admin" : "sistem")});
+            json j = {
+                {"at", format_rfc3339(d.at)},
+                {"training_id", t.id},
+                {"training_title", t.title},
+                {"session_id", d.session_id},
+                {"session_title", d.session_title},
+                {"from_mode", to_string(d.from_mode)},
+                {"to_mode", to_string(d.to_mode)},
+                {"from_status", to_string(d.from_status)},
+                {"to_status", to_string(d.to_status)},
+                {"reason", d.reason},
+                {"reason_id", d.reason_id},
+                {"restriction_reference",
+                 d.restriction_reference.empty() ? json(nullptr) : json(d.restriction_reference)},
+                {"by", d.actor_id ? "admin" : "system"}};
+            switch_sheet.rows.push_back(
+                {d.at, t.title, d.session_title, std::string(to_indonesian(d.from_mode)),
+                 std::string(to_indonesian(d.to_mode)), std::string(to_string(d.from_status)),
+                 std::string(to_string(d.to_status)), d.reason_id, d.restriction_reference,
+                 std::string(d.actor_id ? "admin" : "sistem")});
             training_switches.push_back(j);
             switches.push_back(std::move(j));
         }
@@ -603,8 +663,10 @@ funding_report build_funding_report(connection& c, const funding_source& fs, con
             }
         }
         const long t_held = static_cast<long>(tc.rows.size()) * tc.attendance.held_count;
-        const std::optional<double> rate = t_held ? std::optional(round2(100.0 * t_slots / t_held)) : std::nullopt;
-        const std::optional<double> mean_gain = t_gain_n ? std::optional(round2(t_gain / t_gain_n)) : std::nullopt;
+        const std::optional<double> rate =
+            t_held ? std::optional(round2(100.0 * t_slots / t_held)) : std::nullopt;
+        const std::optional<double> mean_gain =
+            t_gain_n ? std::optional(round2(t_gain / t_gain_n)) : std::nullopt;
         slots_attended += t_slots;
         slots_held += t_held;
         gain_sum += t_gain;
@@ -627,56 +689,70 @@ funding_report build_funding_report(connection& c, const funding_source& fs, con
                              {"trainees_completed", completed},
                              {"attendance_rate_pct", number_or_null(rate)},
                              {"mean_gain", number_or_null(mean_gain)}});
-        sheet.rows.push_back({t.id, t.title, t.region_code, std::string(to_indonesian(t.planned_mode)),
-                              static_cast<std::int64_t>(sessions.size()), static_cast<std::int64_t>(delivered["in_person"].get<int>()),
-                              static_cast<std::int64_t>(delivered["online"].get<int>()), static_cast<std::int64_t>(delivered["hybrid"].get<int>()),
-                              static_cast<std::int64_t>(cancelled), static_cast<std::int64_t>(postponed),
-                              static_cast<std::int64_t>(trainings.back()["switches"].size()), static_cast<std::int64_t>(tc.rows.size()),
-                              static_cast<std::int64_t>(attended), static_cast<std::int64_t>(completed), number_cell(rate),
-                              number_cell(mean_gain), report_cell()});
+        sheet.rows.push_back(
+            {t.id, t.title, t.region_code, std::string(to_indonesian(t.planned_mode)),
+             static_cast<std::int64_t>(sessions.size()),
+             static_cast<std::int64_t>(delivered["in_person"].get<int>()),
+             static_cast<std::int64_t>(delivered["online"].get<int>()),
+             static_cast<std::int64_t>(delivered["hybrid"].get<int>()),
+             static_cast<std::int64_t>(cancelled), static_cast<std::int64_t>(postponed),
+             static_cast<std::int64_t>(trainings.back()["switches"].size()),
+             static_cast<std::int64_t>(tc.rows.size()), static_cast<std::int64_t>(attended),
+             static_cast<std::int64_t>(completed), number_cell(rate), number_cell(mean_gain),
+             report_cell()});
 
         totals["trainings"] = totals["trainings"].get<int>() + 1;
-        totals["sessions_planned"] = totals["sessions_planned"].get<int>() + static_cast<int>(sessions.size());
+        totals["sessions_planned"] =
+            totals["sessions_planned"].get<int>() + static_cast<int>(sessions.size());
         totals["sessions_delivered"] = totals["sessions_delivered"].get<int>() + n_delivered;
         for (const auto* k : {"in_person", "online", "hybrid"}) {
-            totals["planned_by_mode"][k] = totals["planned_by_mode"][k].get<int>() + planned[k].get<int>();
-            totals["delivered_by_mode"][k] = totals["delivered_by_mode"][k].get<int>() + delivered[k].get<int>();
+            totals["planned_by_mode"][k] =
+                totals["planned_by_mode"][k].get<int>() + planned[k].get<int>();
+            totals["delivered_by_mode"][k] =
+                totals["delivered_by_mode"][k].get<int>() + delivered[k].get<int>();
         }
         totals["sessions_cancelled"] = totals["sessions_cancelled"].get<int>() + cancelled;
         totals["sessions_postponed"] = totals["sessions_postponed"].get<int>() + postponed;
         totals["sessions_not_yet_held"] = totals["sessions_not_yet_held"].get<int>() + not_yet;
-        totals["switches"] = totals["switches"].get<int>() + static_cast<int>(trainings.back()["switches"].size());
-        totals["trainees_enrolled"] = totals["trainees_enrolled"].get<int>() + static_cast<int>(tc.rows.size());
+        totals["switches"] =
+            totals["switches"].get<int>() + static_cast<int>(trainings.back()["switches"].size());
+        totals["trainees_enrolled"] =
+            totals["trainees_enrolled"].get<int>() + static_cast<int>(tc.rows.size());
         totals["trainees_attended"] = totals["trainees_attended"].get<int>() + attended;
         totals["trainees_completed"] = totals["trainees_completed"].get<int>() + completed;
     }
-    const std::optional<double> rate = slots_held ? std::optional(round2(100.0 * slots_attended / slots_held)) : std::nullopt;
-    const std::optional<double> mean_gain = gain_n ? std::optional(round2(gain_sum / gain_n)) : std::nullopt;
+    const std::optional<double> rate =
+        slots_held ? std::optional(round2(100.0 * slots_attended / slots_held)) : std::nullopt;
+    const std::optional<double> mean_gain =
+        gain_n ? std::optional(round2(gain_sum / gain_n)) : std::nullopt;
     totals["attendance_rate_pct"] = number_or_null(rate);
     totals["mean_gain"] = number_or_null(mean_gain);
-    sheet.rows.push_back({report_cell(), std::string("Jumlah"), report_cell(), report_cell(),
-                          static_cast<std::int64_t>(totals["sessions_planned"].get<int>()),
-                          static_cast<std::int64_t>(totals["delivered_by_mode"]["in_person"].get<int>()),
-                          static_cast<std::int64_t>(totals["delivered_by_mode"]["online"].get<int>()),
-                          static_cast<std::int64_t>(totals["delivered_by_mode"]["hybrid"].get<int>()),
-                          static_cast<std::int64_t>(totals["sessions_cancelled"].get<int>()),
-                          static_cast<std::int64_t>(totals["sessions_postponed"].get<int>()),
-                          static_cast<std::int64_t>(totals["switches"].get<int>()),
-                          static_cast<std::int64_t>(totals["trainees_enrolled"].get<int>()),
-                          static_cast<std::int64_t>(totals["trainees_attended"].get<int>()),
-                          static_cast<std::int64_t>(totals["trainees_completed"].get<int>()), number_cell(rate),
-                          number_cell(mean_gain), fs.amount_idr});
+    sheet.rows.push_back(
+        {report_cell(), std::string("Jumlah"), report_cell(), report_cell(),
+         static_cast<std::int64_t>(totals["sessions_planned"].get<int>()),
+         static_cast<std::int64_t>(totals["delivered_by_mode"]["in_person"].get<int>()),
+         static_cast<std::int64_t>(totals["delivered_by_mode"]["online"].get<int>()),
+         static_cast<std::int64_t>(totals["delivered_by_mode"]["hybrid"].get<int>()),
+         static_cast<std::int64_t>(totals["sessions_cancelled"].get<int>()),
+         static_cast<std::int64_t>(totals["sessions_postponed"].get<int>()),
+         static_cast<std::int64_t>(totals["switches"].get<int>()),
+         static_cast<std::int64_t>(totals["trainees_enrolled"].get<int>()),
+         static_cast<std::int64_t>(totals["trainees_attended"].get<int>()),
+         static_cast<std::int64_t>(totals["trainees_completed"].get<int>()), number_cell(rate),
+         number_cell(mean_gain), fs.amount_idr});
 
     funding_report out;
-    out.body = {{"funding_source", {{"id", fs.id},
-                                    {"code", fs.code},
-                                    {"name", fs.name},
-                                    {"kind", to_string(fs.kind)},
-                                    {"fiscal_year", fs.fiscal_year},
-                                    {"amount_idr", fs.amount_idr}}},
-                {"filter", {{"from", filter.from_day ? json(format_date(*filter.from_day)) : json(nullptr)},
-                            {"to", filter.to_day ? json(format_date(*filter.to_day)) : json(nullptr)},
-                            {"region", filter.region.empty() ? json(nullptr) : json(filter.region)}}},
+    out.body = {{"funding_source",
+                 {{"id", fs.id},
+                  {"code", fs.code},
+                  {"name", fs.name},
+                  {"kind", to_string(fs.kind)},
+                  {"fiscal_year", fs.fiscal_year},
+                  {"amount_idr", fs.amount_idr}}},
+                {"filter",
+                 {{"from", filter.from_day ? json(format_date(*filter.from_day)) : json(nullptr)},
+                  {"to", filter.to_day ? json(format_date(*filter.to_day)) : json(nullptr)},
+                  {"region", filter.region.empty() ? json(nullptr) : json(filter.region)}}},
                 {"totals", std::move(totals)},
                 {"trainings", std::move(trainings)},
                 {"switches", std::move(switches)}};

@@ -14,15 +14,15 @@
 #include "protocol/plan.hpp"
 #include "protocol/quiz.hpp"
 #include "protocol/user.hpp"
-#include "server/reports/attendance_report.hpp"
 #include "server/http/http_types.hpp"
+#include "server/reports/attendance_report.hpp"
 #include "server/reports/report_table.hpp"
 
 namespace daring::storage {
 class connection;
 struct attendee_row;
 struct submission_row;
-}
+}  // namespace daring::storage
 
 namespace daring::server {
 
@@ -31,8 +31,10 @@ inline constexpr int default_utc_offset_minutes = 420;
 int region_offset(storage::connection& c, const std::string& region_code);
 
 // Admins, or the training's assigned trainers; anyone else gets 404 so ids leak nothing.
-protocol::session staff_session(storage::connection& c, std::int64_t session_id, const protocol::user& u);
-protocol::training staff_training(storage::connection& c, std::int64_t training_id, const protocol::user& u);
+protocol::session staff_session(storage::connection& c, std::int64_t session_id,
+                                const protocol::user& u);
+protocol::training staff_training(storage::connection& c, std::int64_t training_id,
+                                  const protocol::user& u);
 
 // ?format=json|csv|xlsx (400 otherwise) and ?lang=id|en.
 struct report_request {
@@ -41,8 +43,8 @@ struct report_request {
 };
 report_request parse_report_request(const http_request& req);
 // JSON as is; CSV or XLSX as an attachment named "<stem>-<local date>.<ext>".
-http_response report_response(const report_request& r, const protocol::json& body, report_file table,
-                              protocol::unix_seconds now);
+http_response report_response(const report_request& r, const protocol::json& body,
+                              report_file table, protocol::unix_seconds now);
 
 // A JSON body {"rows": [...], <the fields of head>} whose rows are built `rows_per_piece` at a
 // time as the response streams (count rows; row(i) builds the i-th). Small ones go out whole.
@@ -52,7 +54,8 @@ struct json_rows {
     std::function<protocol::json(std::size_t)> row;
 };
 inline constexpr std::size_t json_stream_threshold = 200;  // rows; fewer are sent in one piece
-http_response report_response(const report_request& r, json_rows body, report_file table, protocol::unix_seconds now);
+http_response report_response(const report_request& r, json_rows body, report_file table,
+                              protocol::unix_seconds now);
 
 report_file session_attendance_table(const session_attendance& a, int utc_offset_minutes);
 
@@ -69,8 +72,8 @@ pre_post_scores load_pre_post(storage::connection& c, std::int64_t training_id);
 double percent_of(double score, int max_score);
 // Per trainee, the submission that counts (best or last, as the quiz says), from all of a quiz's
 // submissions oldest first.
-std::map<std::int64_t, const storage::submission_row*> counted_by_user(const protocol::quiz& q,
-                                                                       const std::vector<storage::submission_row>& all);
+std::map<std::int64_t, const storage::submission_row*> counted_by_user(
+    const protocol::quiz& q, const std::vector<storage::submission_row>& all);
 
 // ---- training attendance matrix
 
@@ -104,7 +107,8 @@ struct training_attendance {
 
 // With `only_user`, one trainee's row (the same row the whole matrix would have).
 training_attendance build_training_attendance(storage::connection& c, const protocol::training& t,
-                                              protocol::unix_seconds now, const attendance_thresholds& current,
+                                              protocol::unix_seconds now,
+                                              const attendance_thresholds& current,
                                               std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const training_attendance& m);
 protocol::json head_json(const training_attendance& m);  // everything but rows
@@ -139,7 +143,8 @@ struct training_completion {
 // training's min_attendance_pct and, when the training has a post-test, their post-test score
 // reaches pass_score.
 // With `only_user`, that trainee's row alone (a trainee's own progress, a certificate).
-training_completion build_completion(storage::connection& c, const protocol::training& t, protocol::unix_seconds now,
+training_completion build_completion(storage::connection& c, const protocol::training& t,
+                                     protocol::unix_seconds now,
                                      const attendance_thresholds& current,
                                      std::optional<std::int64_t> only_user = std::nullopt);
 protocol::json to_json(const training_completion& tc);
@@ -159,7 +164,8 @@ struct funding_report {
     protocol::json body;
     report_file table;
 };
-funding_report build_funding_report(storage::connection& c, const protocol::funding_source& f, const funding_filter& filter,
-                                    protocol::unix_seconds now, const attendance_thresholds& current);
+funding_report build_funding_report(storage::connection& c, const protocol::funding_source& f,
+                                    const funding_filter& filter, protocol::unix_seconds now,
+                                    const attendance_thresholds& current);
 
 }  // namespace daring::server

@@ -15,7 +15,8 @@ std::vector<time_span> merged(std::vector<time_span> spans, time_span window) {
         s.to = std::min(s.to, window.to);
         if (s.to > s.from) clipped.push_back(s);
     }
-    std::sort(clipped.begin(), clipped.end(), [](const time_span& a, const time_span& b) { return a.from < b.from; });
+    std::sort(clipped.begin(), clipped.end(),
+              [](const time_span& a, const time_span& b) { return a.from < b.from; });
     std::vector<time_span> out;
     for (const auto& s : clipped) {
         if (!out.empty() && s.from <= out.back().to) {
@@ -39,8 +40,8 @@ std::int64_t union_seconds(std::vector<time_span> spans, time_span window) {
     return total(merged(std::move(spans), window));
 }
 
-presence_summary summarize_presence(const std::vector<time_span>& visible, const std::vector<time_span>& hidden,
-                                    time_span window) {
+presence_summary summarize_presence(const std::vector<time_span>& visible,
+                                    const std::vector<time_span>& hidden, time_span window) {
     presence_summary out;
     auto shown = merged(visible, window);
     out.seconds_present = total(shown);
@@ -63,21 +64,30 @@ presence_summary summarize_presence(const std::vector<time_span>& visible, const
 
 std::string_view to_string(attendance_status s) {
     switch (s) {
-        case attendance_status::present: return "present";
-        case attendance_status::late: return "late";
-        case attendance_status::partial: return "partial";
-        case attendance_status::absent: return "absent";
-        case attendance_status::excused: return "excused";
+        case attendance_status::present:
+            return "present";
+        case attendance_status::late:
+            return "late";
+        case attendance_status::partial:
+            return "partial";
+        case attendance_status::absent:
+            return "absent";
+        case attendance_status::excused:
+            return "excused";
     }
     return "absent";
 }
 
-attendance_status decide_attendance(const attendance_evidence& e, time_span window, const attendance_thresholds& t) {
+attendance_status decide_attendance(const attendance_evidence& e, time_span window,
+                                    const attendance_thresholds& t) {
     if (e.mark) {
         switch (*e.mark) {
-            case manual_mark::excused: return attendance_status::excused;
-            case manual_mark::absent: return attendance_status::absent;
-            case manual_mark::present: return attendance_status::present;
+            case manual_mark::excused:
+                return attendance_status::excused;
+            case manual_mark::absent:
+                return attendance_status::absent;
+            case manual_mark::present:
+                return attendance_status::present;
         }
     }
     const auto duration = std::max<std::int64_t>(1, window.to - window.from);

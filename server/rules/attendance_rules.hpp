@@ -31,8 +31,8 @@ presence_summary summarize_presence(const std::vector<time_span>& visible,
                                     const std::vector<time_span>& hidden, time_span window);
 
 struct attendance_thresholds {
-    int present_pct = 75;                          // of the session's duration
-    protocol::unix_seconds late_after = 15 * 60;   // first join after start + this is late
+    int present_pct = 75;                         // of the session's duration
+    protocol::unix_seconds late_after = 15 * 60;  // first join after start + this is late
 };
 
 enum class attendance_status { present, late, partial, absent, excused };

@@ -24,7 +24,8 @@ std::string checkin_code(std::string_view secret, std::int64_t session_id, std::
     return out;
 }
 
-current_checkin_code checkin_code_at(std::string_view secret, std::int64_t session_id, protocol::unix_seconds now) {
+current_checkin_code checkin_code_at(std::string_view secret, std::int64_t session_id,
+                                     protocol::unix_seconds now) {
     const auto step = now / checkin_step;
     return {checkin_code(secret, session_id, step), (step + 1) * checkin_step};
 }
@@ -33,7 +34,8 @@ bool checkin_code_valid(std::string_view secret, std::int64_t session_id, std::s
                         protocol::unix_seconds now) {
     if (code.size() != checkin_code_length) return false;
     const auto step = now / checkin_step;
-    return code == checkin_code(secret, session_id, step) || code == checkin_code(secret, session_id, step - 1);
+    return code == checkin_code(secret, session_id, step) ||
+           code == checkin_code(secret, session_id, step - 1);
 }
 
 }  // namespace daring::server

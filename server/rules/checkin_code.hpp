@@ -19,7 +19,8 @@ struct current_checkin_code {
     std::string code;
     protocol::unix_seconds expires_at = 0;  // the end of its step (still accepted one step more)
 };
-current_checkin_code checkin_code_at(std::string_view secret, std::int64_t session_id, protocol::unix_seconds now);
+current_checkin_code checkin_code_at(std::string_view secret, std::int64_t session_id,
+                                     protocol::unix_seconds now);
 bool checkin_code_valid(std::string_view secret, std::int64_t session_id, std::string_view code,
                         protocol::unix_seconds now);
 

@@ -28,9 +28,13 @@ std::optional<restriction_in_force> restriction_on(const std::vector<protocol::r
 
 namespace {
 
-std::string plural_people(int n) { return std::to_string(n) + (n == 1 ? " person" : " people"); }
+std::string plural_people(int n) {
+    return std::to_string(n) + (n == 1 ? " person" : " people");
+}
 
-std::string what(const restriction_in_force& r) { return r.label + " (" + r.reference + ")"; }
+std::string what(const restriction_in_force& r) {
+    return r.label + " (" + r.reference + ")";
+}
 
 }  // namespace
 
@@ -66,9 +70,10 @@ policy_outcome decide_delivery(const policy_input& in) {
     }
     const auto& r = *in.restriction;
     out.restriction_id = r.id;
-    const std::string limit_en = what(r) + " limits gatherings to " + plural_people(r.max_gathering);
-    const std::string limit_id = what(r) + " membatasi kegiatan hingga " +
-                                 std::to_string(r.max_gathering) + " orang";
+    const std::string limit_en =
+        what(r) + " limits gatherings to " + plural_people(r.max_gathering);
+    const std::string limit_id =
+        what(r) + " membatasi kegiatan hingga " + std::to_string(r.max_gathering) + " orang";
 
     if (planned == delivery_mode::online) {
         out.reason = "As planned: online. " + limit_en + ".";
@@ -77,7 +82,8 @@ policy_outcome decide_delivery(const policy_input& in) {
     }
     // The people who would gather in the room.
     int in_room = expected;
-    if (planned == delivery_mode::hybrid && in.room_capacity) in_room = std::min(expected, *in.room_capacity);
+    if (planned == delivery_mode::hybrid && in.room_capacity)
+        in_room = std::min(expected, *in.room_capacity);
     if (in_room <= r.max_gathering) {
         if (planned == delivery_mode::hybrid) {
             out.reason = "Hybrid as planned: " + limit_en + " and the room holds " +
@@ -93,7 +99,8 @@ policy_outcome decide_delivery(const policy_input& in) {
         return out;
     }
     const std::string over_en = limit_en + "; " + plural_people(in_room) + " would gather.";
-    const std::string over_id = limit_id + "; " + std::to_string(in_room) + " orang akan berkumpul.";
+    const std::string over_id =
+        limit_id + "; " + std::to_string(in_room) + " orang akan berkumpul.";
     if (in.policy == protocol::switch_policy::approval) {
         out.mode = planned;
         out.status = session_status::pending_approval;

@@ -29,8 +29,8 @@ struct policy_input {
     protocol::unix_seconds now = 0;
     protocol::delivery_mode planned_mode = protocol::delivery_mode::in_person;
     protocol::switch_policy policy = protocol::switch_policy::automatic;
-    int trainees = 0;  // enrolled, not withdrawn
-    int trainers = 0;  // assigned
+    int trainees = 0;                  // enrolled, not withdrawn
+    int trainers = 0;                  // assigned
     std::optional<int> room_capacity;  // venue seats, trainers included (hybrid)
     std::optional<restriction_in_force> restriction;
     std::optional<delivery_override> override_decision;

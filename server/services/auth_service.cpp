@@ -13,7 +13,8 @@ login_outcome auth_service::login(const std::string& username, const std::string
     const auto now = clock_.now();
     if (auto wait = throttle_.retry_after(username, address, now)) return login_throttled{*wait};
 
-    auto creds = db_.read([&](storage::connection& c) { return storage::find_credentials(c, username); });
+    auto creds =
+        db_.read([&](storage::connection& c) { return storage::find_credentials(c, username); });
     // Unknown users cost one verification too, so timing does not tell them apart.
     const bool ok = hasher_.verify(creds ? creds->password_hash : dummy_hash_, password) && creds;
     if (!ok) {
@@ -36,7 +37,8 @@ login_outcome auth_service::login(const std::string& username, const std::string
 std::optional<storage::auth_session> auth_service::authenticate(const std::string& token) {
     if (token.empty() || token.size() > 128) return std::nullopt;
     const auto hash = sha256_hex(token);
-    auto session = db_.read([&](storage::connection& c) { return storage::find_auth_session(c, hash); });
+    auto session =
+        db_.read([&](storage::connection& c) { return storage::find_auth_session(c, hash); });
     if (!session) return std::nullopt;
     const auto now = clock_.now();
     if (now - session->last_seen_at >= session_idle_timeout ||
@@ -46,8 +48,9 @@ std::optional<storage::auth_session> auth_service::authenticate(const std::strin
         return std::nullopt;
     }
     if (now - session->last_seen_at >= session_touch_interval) {
-        db_.submit([hash, now](storage::connection& c) { storage::touch_auth_session(c, hash, now); },
-                   [](std::exception_ptr) {});
+        db_.submit(
+            [hash, now](storage::connection& c) { storage::touch_auth_session(c, hash, now); },
+            [](std::exception_ptr) {});
     }
     return session;
 }

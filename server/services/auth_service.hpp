@@ -31,7 +31,7 @@ struct login_refused {};
 using login_outcome = std::variant<login_success, login_throttled, login_refused>;
 
 class auth_service {
-public:
+  public:
     auth_service(storage::database& db, const clock& clk, const password_hasher& hasher);
 
     login_outcome login(const std::string& username, const std::string& password,
@@ -42,7 +42,7 @@ public:
     // Deletes expired sessions; returns how many.
     int purge_expired();
 
-private:
+  private:
     storage::database& db_;
     const clock& clock_;
     const password_hasher& hasher_;

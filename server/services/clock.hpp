@@ -9,13 +9,13 @@
 namespace daring::server {
 
 class clock {
-public:
+  public:
     virtual ~clock() = default;
     virtual protocol::unix_seconds now() const = 0;
 };
 
 class system_clock final : public clock {
-public:
+  public:
     protocol::unix_seconds now() const override {
         return std::chrono::duration_cast<std::chrono::seconds>(
                    std::chrono::system_clock::now().time_since_epoch())
@@ -26,24 +26,24 @@ public:
 // Tests of whole processes: "now" is the integer in a file the test rewrites; the system time
 // while the file is missing or unreadable. Safe for concurrent access.
 class file_clock final : public clock {
-public:
+  public:
     explicit file_clock(std::string path) : path_(std::move(path)) {}
     protocol::unix_seconds now() const override;
 
-private:
+  private:
     std::string path_;
     system_clock fallback_;
 };
 
 // Safe for concurrent access.
 class manual_clock final : public clock {
-public:
+  public:
     explicit manual_clock(protocol::unix_seconds start) : now_(start) {}
     protocol::unix_seconds now() const override { return now_.load(); }
     void set(protocol::unix_seconds t) { now_.store(t); }
     void advance(std::int64_t seconds) { now_.fetch_add(seconds); }
 
-private:
+  private:
     std::atomic<protocol::unix_seconds> now_;
 };
 

@@ -13,9 +13,12 @@ std::string format_local(unix_seconds t, int offset) {
     auto local = t + static_cast<unix_seconds>(offset) * 60;
     std::string date = format_rfc3339(local);  // shifted wall clock, read as local
     std::string zone;
-    if (offset == 420) zone = "WIB";
-    else if (offset == 480) zone = "WITA";
-    else if (offset == 540) zone = "WIT";
+    if (offset == 420)
+        zone = "WIB";
+    else if (offset == 480)
+        zone = "WITA";
+    else if (offset == 540)
+        zone = "WIT";
     else {
         char buf[16];
         std::snprintf(buf, sizeof buf, "UTC%+d:%02d", offset / 60, std::abs(offset % 60));
@@ -28,24 +31,33 @@ namespace {
 
 std::string status_suffix_en(session_status s) {
     switch (s) {
-        case session_status::pending_approval: return " (awaiting approval)";
-        case session_status::postponed: return ", postponed";
-        case session_status::cancelled: return ", cancelled";
-        default: return "";
+        case session_status::pending_approval:
+            return " (awaiting approval)";
+        case session_status::postponed:
+            return ", postponed";
+        case session_status::cancelled:
+            return ", cancelled";
+        default:
+            return "";
     }
 }
 std::string status_suffix_id(session_status s) {
     switch (s) {
-        case session_status::pending_approval: return " (menunggu persetujuan)";
-        case session_status::postponed: return ", ditunda";
-        case session_status::cancelled: return ", dibatalkan";
-        default: return "";
+        case session_status::pending_approval:
+            return " (menunggu persetujuan)";
+        case session_status::postponed:
+            return ", ditunda";
+        case session_status::cancelled:
+            return ", dibatalkan";
+        default:
+            return "";
     }
 }
 
 }  // namespace
 
-reevaluation reevaluate(storage::connection& c, const storage::evaluation_scope& scope, unix_seconds now) {
+reevaluation reevaluate(storage::connection& c, const storage::evaluation_scope& scope,
+                        unix_seconds now) {
     reevaluation out;
     std::map<std::string, std::vector<restriction>> by_region;
     std::map<std::int64_t, std::string> references;
@@ -65,12 +77,14 @@ reevaluation reevaluate(storage::connection& c, const storage::evaluation_scope&
         in.room_capacity = row.room_capacity;
         in.restriction = restriction_on(it->second, row.session.starts_at, row.utc_offset_minutes);
         if (row.override_decision) {
-            in.override_decision = delivery_override{row.override_decision->mode, row.override_decision->status,
-                                                     row.override_decision->reason};
+            in.override_decision =
+                delivery_override{row.override_decision->mode, row.override_decision->status,
+                                  row.override_decision->reason};
         }
         auto decided = decide_delivery(in);
         const auto& before = row.session.current;
-        evaluated_session seen{row.session.id, local_day(row.session.starts_at, row.utc_offset_minutes),
+        evaluated_session seen{row.session.id,
+                               local_day(row.session.starts_at, row.utc_offset_minutes),
                                before.mode, before.status};
         if (decided.frozen) {
             out.evaluated.push_back(seen);
@@ -87,7 +101,8 @@ reevaluation reevaluate(storage::connection& c, const storage::evaluation_scope&
         if (decided.by_override) after.decided_by = row.override_decision->by;
 
         const bool changed = after.mode != before.mode || after.status != before.status;
-        const bool reworded = after.reason != before.reason || after.restriction_id != before.restriction_id ||
+        const bool reworded = after.reason != before.reason ||
+                              after.restriction_id != before.restriction_id ||
                               after.decided_by != before.decided_by;
         if (changed || reworded) {
             after.decided_at = changed ? now : before.decided_at;
@@ -104,20 +119,21 @@ reevaluation reevaluate(storage::connection& c, const storage::evaluation_scope&
             d.reason_id = after.reason_id;
             // The restriction that now applies, or the one that stopped applying (a lift).
             auto ref_id = after.restriction_id ? after.restriction_id : before.restriction_id;
-            if (ref_id && references.contains(*ref_id)) d.restriction_reference = references[*ref_id];
+            if (ref_id && references.contains(*ref_id))
+                d.restriction_reference = references[*ref_id];
             d.actor_id = after.decided_by;
             d.at = now;
             storage::insert_decision(c, d);
 
             const auto when = format_local(row.session.starts_at, row.utc_offset_minutes);
             const std::string text_id = "Sesi \"" + row.session.title + "\" (" + when + ") kini " +
-                                        std::string(to_indonesian(after.mode)) + status_suffix_id(after.status) +
-                                        ". " + after.reason_id;
-            const std::string text_en = "Session \"" + row.session.title + "\" (" + when + ") is now " +
-                                        std::string(to_string(after.mode)) + status_suffix_en(after.status) +
-                                        ". " + after.reason;
-            storage::notify_training_audience(c, row.session.training_id, row.session.id, "delivery_changed",
-                                              text_id, text_en, now);
+                                        std::string(to_indonesian(after.mode)) +
+                                        status_suffix_id(after.status) + ". " + after.reason_id;
+            const std::string text_en = "Session \"" + row.session.title + "\" (" + when +
+                                        ") is now " + std::string(to_string(after.mode)) +
+                                        status_suffix_en(after.status) + ". " + after.reason;
+            storage::notify_training_audience(c, row.session.training_id, row.session.id,
+                                              "delivery_changed", text_id, text_en, now);
             out.changes.push_back({row.session.id, row.session.training_id, before, after});
         }
         seen.mode = after.mode;

@@ -24,7 +24,7 @@ struct delivery_change {
 
 // The hook for live rooms: a session's mode changed (called after COMMIT, on a worker thread).
 class delivery_listener {
-public:
+  public:
     virtual ~delivery_listener() = default;
     virtual void delivery_changed(const delivery_change& change) = 0;
 };

@@ -14,7 +14,7 @@
 namespace daring::server {
 
 class login_throttle {
-public:
+  public:
     static constexpr int max_failures = 5;
     static constexpr protocol::unix_seconds window = 15 * 60;
 
@@ -32,7 +32,7 @@ public:
                         protocol::unix_seconds now);
     void record_success(const std::string& username, const std::string& address);
 
-private:
+  private:
     static std::string key(const std::string& username, const std::string& address);
     void prune(protocol::unix_seconds now);
 

@@ -12,8 +12,8 @@ password_hasher::password_hasher(password_cost cost) : cost_(cost) {
 
 std::string password_hasher::hash(std::string_view password) const {
     char out[crypto_pwhash_STRBYTES];
-    if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost_.ops,
-                              cost_.memory_bytes, crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    if (crypto_pwhash_str_alg(out, password.data(), password.size(), cost_.ops, cost_.memory_bytes,
+                              crypto_pwhash_ALG_ARGON2ID13) != 0) {
         throw std::runtime_error("password hashing ran out of memory");
     }
     return out;

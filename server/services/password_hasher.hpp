@@ -8,12 +8,12 @@
 namespace daring::server {
 
 struct password_cost {
-    unsigned long long ops = 2;                  // argon2 t
-    std::size_t memory_bytes = 19u << 20;        // argon2 m: OWASP minimum, 19 MiB
+    unsigned long long ops = 2;            // argon2 t
+    std::size_t memory_bytes = 19u << 20;  // argon2 m: OWASP minimum, 19 MiB
 };
 
 class password_hasher {
-public:
+  public:
     explicit password_hasher(password_cost cost = {});
     std::string hash(std::string_view password) const;
     bool verify(std::string_view hash, std::string_view password) const;
@@ -21,7 +21,7 @@ public:
     bool needs_rehash(std::string_view hash) const;
     const password_cost& cost() const { return cost_; }
 
-private:
+  private:
     password_cost cost_;
 };
 

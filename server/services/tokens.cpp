@@ -55,9 +55,13 @@ std::string digest_base64(std::string_view data, const EVP_MD* md) {
 }
 }  // namespace
 
-std::string sha256_base64(std::string_view data) { return digest_base64(data, EVP_sha256()); }
+std::string sha256_base64(std::string_view data) {
+    return digest_base64(data, EVP_sha256());
+}
 
-std::string sha1_base64(std::string_view data) { return digest_base64(data, EVP_sha1()); }
+std::string sha1_base64(std::string_view data) {
+    return digest_base64(data, EVP_sha1());
+}
 
 std::string sha256_hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];

@@ -19,23 +19,27 @@ namespace {
 
 // 09:00 WIB two days from now: far enough that creating the plan "now" is before it.
 std::int64_t session_start() {
-    auto now = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+                   .count();
     const std::int64_t day = 86400;
     const auto wib_midnight = ((now + 7 * 3600) / day + 2) * day - 7 * 3600;
     return wib_midnight + 9 * 3600;
 }
 
 class Attendance : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
         set_clock(t0 - 600);
         launch();
-        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        admin = std::make_unique<api_client>(
+            *http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
         ASSERT_NE(funding, 0);
-        std::string csv = "username,password,full_name,role\npelatih.hadir,password-hadir,Pelatih Hadir,trainer\n"
-                          "pelatih.lain,password-hadir,Pelatih Lain,trainer\n";
+        std::string csv =
+            "username,password,full_name,role\npelatih.hadir,password-hadir,Pelatih Hadir,trainer\n"
+            "pelatih.lain,password-hadir,Pelatih Lain,trainer\n";
         for (const char* n : {"ani", "budi", "citra", "dewi", "eko"}) {
             csv += std::string(n) + ",password-hadir,Peserta " + n + ",trainee\n";
         }
@@ -61,7 +65,8 @@ protected:
         const auto id = add_training(*admin, "Pembukuan " + mode, 1, mode);
         EXPECT_NE(id, 0);
         const auto path = "/api/v1/trainings/" + std::to_string(id);
-        EXPECT_EQ(admin->post_csv(path + "/enrollments", "ani\nbudi\ncitra\ndewi\neko\n").status, 201);
+        EXPECT_EQ(admin->post_csv(path + "/enrollments", "ani\nbudi\ncitra\ndewi\neko\n").status,
+                  201);
         auto trainer_id = admin->get("/api/v1/users?q=pelatih.hadir").json()[0]["id"];
         EXPECT_EQ(admin->post(path + "/trainers", {{"user_id", trainer_id}}).status, 201);
         return id;
@@ -69,7 +74,8 @@ protected:
 
     std::int64_t make_session(std::int64_t training) {
         auto s = admin->post("/api/v1/trainings/" + std::to_string(training) + "/sessions",
-                             {{"title", "Sesi 1"}, {"starts_at", daring::protocol::format_rfc3339(t0)},
+                             {{"title", "Sesi 1"},
+                              {"starts_at", daring::protocol::format_rfc3339(t0)},
                               {"ends_at", daring::protocol::format_rfc3339(t0 + 3600)},
                               {"slides", {{{"title", "S0"}, {"body", "nol"}}}}});
         EXPECT_EQ(s.status, 201) << s.body;
@@ -83,14 +89,19 @@ protected:
     }
     void at(std::int64_t offset) { set_clock(t0 + offset); }
 
-    std::string session_path(std::int64_t id) const { return "/api/v1/sessions/" + std::to_string(id); }
-    std::string report_path(std::int64_t id) const { return "/api/v1/reports/sessions/" + std::to_string(id) + "/attendance"; }
+    std::string session_path(std::int64_t id) const {
+        return "/api/v1/sessions/" + std::to_string(id);
+    }
+    std::string report_path(std::int64_t id) const {
+        return "/api/v1/reports/sessions/" + std::to_string(id) + "/attendance";
+    }
 
     std::unique_ptr<ws_client> join(const std::string& user) {
         auto& token = tokens[user];
         if (token.empty()) token = login_token(*http, user, "password-hadir");
-        auto ws = std::make_unique<ws_client>(server->port(), session_path(online_session) + "/live",
-                                              std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+        auto ws = std::make_unique<ws_client>(
+            server->port(), session_path(online_session) + "/live",
+            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
         EXPECT_EQ(ws->status(), 101);
         EXPECT_TRUE(ws->next_of("welcome"));  // the interval is open once the welcome arrives
         return ws;
@@ -121,7 +132,9 @@ protected:
         ADD_FAILURE() << username << " does not have " << open << " open intervals";
         return nullptr;
     }
-    json wait_offline(const std::string& username, std::int64_t session) { return wait_open(username, 0, session); }
+    json wait_offline(const std::string& username, std::int64_t session) {
+        return wait_open(username, 0, session);
+    }
 
     const std::int64_t t0 = session_start();
     temp_dir dir;
@@ -165,11 +178,13 @@ TEST_F(Attendance, TheReportMatchesHandComputedSecondsForJoinsDropsRejoinsAndHid
     wait_offline("eko", online_session);
     // dewi was off sick: excused by hand, with the reason kept.
     auto dewi_id = admin->get("/api/v1/users?q=dewi").json()[0]["id"].get<std::int64_t>();
-    auto no_reason = trainer->post(session_path(online_session) + "/attendance/marks", {{"user_id", dewi_id}, {"status", "excused"}});
+    auto no_reason = trainer->post(session_path(online_session) + "/attendance/marks",
+                                   {{"user_id", dewi_id}, {"status", "excused"}});
     EXPECT_EQ(no_reason.status, 422);
     EXPECT_EQ(no_reason.json()["error"]["field"], "reason");
-    auto mark = trainer->post(session_path(online_session) + "/attendance/marks",
-                              {{"user_id", dewi_id}, {"status", "excused"}, {"reason", "Sakit, surat dokter"}});
+    auto mark = trainer->post(
+        session_path(online_session) + "/attendance/marks",
+        {{"user_id", dewi_id}, {"status", "excused"}, {"reason", "Sakit, surat dokter"}});
     ASSERT_EQ(mark.status, 201) << mark.body;
     // The browser heartbeats every 20 s; here the clock jumps, so the last ones come at the end.
     // (A connection silent for more than a minute ends where it was last heard from.)
@@ -211,10 +226,16 @@ TEST_F(Attendance, TheReportMatchesHandComputedSecondsForJoinsDropsRejoinsAndHid
     EXPECT_EQ(report["summary"]["absent"], 1);
 
     // A later mark supersedes the earlier one; both are kept.
-    ASSERT_EQ(trainer->post(session_path(online_session) + "/attendance/marks",
-                            {{"user_id", dewi_id}, {"status", "present"}, {"reason", "Hadir lewat telepon"}}).status, 201);
+    ASSERT_EQ(
+        trainer
+            ->post(session_path(online_session) + "/attendance/marks",
+                   {{"user_id", dewi_id}, {"status", "present"}, {"reason", "Hadir lewat telepon"}})
+            .status,
+        201);
     EXPECT_EQ(row_of(admin->get(report_path(online_session)).json(), "dewi")["status"], "present");
-    EXPECT_EQ(trainer->get(session_path(online_session) + "/attendance/marks").json()["items"].size(), 2u);
+    EXPECT_EQ(
+        trainer->get(session_path(online_session) + "/attendance/marks").json()["items"].size(),
+        2u);
 
     // The thresholds were stored when it went live: a restart with another setting changes nothing.
     server.reset();
@@ -236,7 +257,8 @@ TEST_F(Attendance, TraineesSeeTheirSecondsAndTrainersTheRosterLive) {
     ASSERT_TRUE(second);
     EXPECT_GE((*second)["seconds_present"].get<int>(), 60);
     auto t = std::make_unique<ws_client>(server->port(), session_path(online_session) + "/live",
-                                         std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + trainer_token}});
+                                         std::vector<std::pair<std::string, std::string>>{
+                                             {"Authorization", "Bearer " + trainer_token}});
     auto roster = t->next_of("roster");
     ASSERT_TRUE(roster);
     ASSERT_EQ((*roster)["participants"].size(), 1u);
@@ -265,7 +287,8 @@ TEST_F(Attendance, InRoomCheckInWithARotatingCodeAndThrottledGuesses) {
     api_client ani(*http, login_token(*http, "ani", "password-hadir"));
     EXPECT_EQ(ani.get(code_path).status, 403);
     // The online session has no room to check in to.
-    EXPECT_EQ(trainer->get(session_path(online_session) + "/checkin-code").json()["error"]["code"], "checkin_not_in_room");
+    EXPECT_EQ(trainer->get(session_path(online_session) + "/checkin-code").json()["error"]["code"],
+              "checkin_not_in_room");
 
     const std::string wrong = current == "000000" ? "111111" : "000000";
     auto bad = ani.post(checkin_path, {{"code", wrong}});
@@ -289,7 +312,8 @@ TEST_F(Attendance, InRoomCheckInWithARotatingCodeAndThrottledGuesses) {
     // citra checks in 20 minutes after the start: present, but late.
     at(20 * 60);
     api_client citra(*http, login_token(*http, "citra", "password-hadir"));
-    EXPECT_EQ(citra.post(checkin_path, {{"code", trainer->get(code_path).json()["code"]}}).status, 201);
+    EXPECT_EQ(citra.post(checkin_path, {{"code", trainer->get(code_path).json()["code"]}}).status,
+              201);
 
     auto report = trainer->get(report_path(room_session)).json();
     EXPECT_EQ(row_of(report, "ani")["status"], "present");
@@ -309,11 +333,17 @@ TEST_F(Attendance, AKillDuringHeartbeatsLosesNoIntervalStartAndAtMostOneFlush) {
     constexpr int crowd = 200;
     std::string csv = "username,password,full_name,role\n", names;
     for (int i = 1; i <= crowd; ++i) {
-        csv += "hp" + std::to_string(i) + ",password-hadir,Peserta HP " + std::to_string(i) + ",trainee\n";
+        csv += "hp" + std::to_string(i) + ",password-hadir,Peserta HP " + std::to_string(i) +
+               ",trainee\n";
         names += "hp" + std::to_string(i) + "\n";
     }
     ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
-    ASSERT_EQ(admin->post_csv("/api/v1/trainings/" + std::to_string(online_training) + "/enrollments", names).status, 201);
+    ASSERT_EQ(
+        admin
+            ->post_csv("/api/v1/trainings/" + std::to_string(online_training) + "/enrollments",
+                       names)
+            .status,
+        201);
     at(0);
     ASSERT_EQ(trainer->post(session_path(online_session) + "/start", json::object()).status, 200);
     std::vector<std::unique_ptr<ws_client>> phones;
@@ -327,7 +357,8 @@ TEST_F(Attendance, AKillDuringHeartbeatsLosesNoIntervalStartAndAtMostOneFlush) {
     EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
     phones.clear();
     {
-        SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READWRITE);  // replays the WAL like a restart
+        SQLite::Database db(dir.file("t.db"),
+                            SQLite::OPEN_READWRITE);  // replays the WAL like a restart
         EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
     }
     at(50);

@@ -15,7 +15,7 @@ using nlohmann::json;
 namespace {
 
 class Http : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
         std::ofstream(dir.file("web/index.html")) << "<!doctype html><title>Daring</title>";
@@ -32,10 +32,13 @@ protected:
     }
     std::string admin_token() { return login("admin", server_process::admin_password); }
 
-    void create_user(const std::string& token, const std::string& username, const std::string& role) {
+    void create_user(const std::string& token, const std::string& username,
+                     const std::string& role) {
         auto r = json_request(*client, "POST", "/api/v1/users",
-                              {{"username", username}, {"password", "password-" + username},
-                               {"full_name", "User " + username}, {"role", role}},
+                              {{"username", username},
+                               {"password", "password-" + username},
+                               {"full_name", "User " + username},
+                               {"role", role}},
                               token);
         ASSERT_EQ(r.status, 201) << r.body;
     }
@@ -68,7 +71,8 @@ TEST_F(Http, LoginSetsASecureSessionCookieAndReturnsTheTokens) {
     EXPECT_NE(cookie.find("Path=/"), std::string::npos);
     EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain HTTP here
 
-    auto me = client->request("GET", "/api/v1/me", {{"Cookie", "daring_session=" + cookie_value(r)}});
+    auto me =
+        client->request("GET", "/api/v1/me", {{"Cookie", "daring_session=" + cookie_value(r)}});
     EXPECT_EQ(me.status, 200);
     EXPECT_EQ(me.json()["username"], "admin");
 }
@@ -89,18 +93,24 @@ TEST_F(Http, CookieAuthenticatedWritesNeedTheCsrfHeader) {
                           {{"username", "admin"}, {"password", server_process::admin_password}});
     const auto cookie = "daring_session=" + cookie_value(r);
     const auto csrf = r.json()["csrf_token"].get<std::string>();
-    json user = {{"username", "csrf.user"}, {"password", "password-1"}, {"full_name", "C"}, {"role", "trainee"}};
-    auto refused = client->request("POST", "/api/v1/users",
-                                   {{"Content-Type", "application/json"}, {"Cookie", cookie}}, user.dump());
+    json user = {{"username", "csrf.user"},
+                 {"password", "password-1"},
+                 {"full_name", "C"},
+                 {"role", "trainee"}};
+    auto refused =
+        client->request("POST", "/api/v1/users",
+                        {{"Content-Type", "application/json"}, {"Cookie", cookie}}, user.dump());
     EXPECT_EQ(refused.status, 403);
     EXPECT_EQ(refused.json()["error"]["code"], "csrf_failed");
-    auto wrong = client->request("POST", "/api/v1/users",
-                                 {{"Content-Type", "application/json"}, {"Cookie", cookie}, {"X-CSRF-Token", "nope"}},
-                                 user.dump());
+    auto wrong = client->request(
+        "POST", "/api/v1/users",
+        {{"Content-Type", "application/json"}, {"Cookie", cookie}, {"X-CSRF-Token", "nope"}},
+        user.dump());
     EXPECT_EQ(wrong.status, 403);
-    auto ok = client->request("POST", "/api/v1/users",
-                              {{"Content-Type", "application/json"}, {"Cookie", cookie}, {"X-CSRF-Token", csrf}},
-                              user.dump());
+    auto ok = client->request(
+        "POST", "/api/v1/users",
+        {{"Content-Type", "application/json"}, {"Cookie", cookie}, {"X-CSRF-Token", csrf}},
+        user.dump());
     EXPECT_EQ(ok.status, 201) << ok.body;
 }
 
@@ -121,7 +131,8 @@ TEST_F(Http, AdminRoutesAnswer401ToStrangersAnd403ToOtherRoles) {
     auto anonymous = client->request("GET", "/api/v1/users");
     EXPECT_EQ(anonymous.status, 401);
     EXPECT_EQ(anonymous.json()["error"]["code"], "unauthenticated");
-    for (auto [user, pass] : {std::pair{"pelatih.a", "password-pelatih.a"}, {"peserta.a", "password-peserta.a"}}) {
+    for (auto [user, pass] :
+         {std::pair{"pelatih.a", "password-pelatih.a"}, {"peserta.a", "password-peserta.a"}}) {
         auto token = login(user, pass);
         auto r = client->request("GET", "/api/v1/users", {{"Authorization", "Bearer " + token}});
         EXPECT_EQ(r.status, 403) << user;
@@ -129,7 +140,8 @@ TEST_F(Http, AdminRoutesAnswer401ToStrangersAnd403ToOtherRoles) {
         auto me = client->request("GET", "/api/v1/me", {{"Authorization", "Bearer " + token}});
         EXPECT_EQ(me.status, 200);
     }
-    auto list = client->request("GET", "/api/v1/users?role=trainer", {{"Authorization", "Bearer " + admin}});
+    auto list = client->request("GET", "/api/v1/users?role=trainer",
+                                {{"Authorization", "Bearer " + admin}});
     ASSERT_EQ(list.status, 200);
     ASSERT_EQ(list.json().size(), 1u);
     EXPECT_EQ(list.json()[0]["username"], "pelatih.a");
@@ -141,8 +153,9 @@ TEST_F(Http, ThrottlesAUsernameFromOneAddressAfterFiveFailures) {
                               {{"username", "admin"}, {"password", "wrong-" + std::to_string(i)}});
         EXPECT_EQ(r.status, 401);
     }
-    auto blocked = json_request(*client, "POST", "/api/v1/auth/login",
-                                {{"username", "admin"}, {"password", server_process::admin_password}});
+    auto blocked =
+        json_request(*client, "POST", "/api/v1/auth/login",
+                     {{"username", "admin"}, {"password", server_process::admin_password}});
     EXPECT_EQ(blocked.status, 429);
     EXPECT_EQ(blocked.json()["error"]["code"], "too_many_attempts");
     auto retry = std::stoi(blocked.header("retry-after"));
@@ -157,13 +170,20 @@ TEST_F(Http, ThrottlesAUsernameFromOneAddressAfterFiveFailures) {
 TEST_F(Http, CreatingAUserValidatesAndRefusesDuplicates) {
     auto token = admin_token();
     auto bad = json_request(*client, "POST", "/api/v1/users",
-                            {{"username", "x.y"}, {"password", "password-1"}, {"full_name", "X"},
-                             {"role", "trainee"}, {"nik", "123"}}, token);
+                            {{"username", "x.y"},
+                             {"password", "password-1"},
+                             {"full_name", "X"},
+                             {"role", "trainee"},
+                             {"nik", "123"}},
+                            token);
     EXPECT_EQ(bad.status, 422);
     EXPECT_EQ(bad.json()["error"]["field"], "nik");
     create_user(token, "dup.user", "trainee");
     auto dup = json_request(*client, "POST", "/api/v1/users",
-                            {{"username", "dup.user"}, {"password", "password-1"}, {"full_name", "D"}, {"role", "trainee"}},
+                            {{"username", "dup.user"},
+                             {"password", "password-1"},
+                             {"full_name", "D"},
+                             {"role", "trainee"}},
                             token);
     EXPECT_EQ(dup.status, 409);
     EXPECT_EQ(dup.json()["error"]["field"], "username");
@@ -197,7 +217,8 @@ TEST_F(Http, CsvImportIsAllOrNothingAndNamesEveryBadLine) {
     auto taken = client->request("POST", "/api/v1/users/import", headers, taken_csv);
     ASSERT_EQ(taken.status, 422);
     EXPECT_EQ(taken.json()["error"]["lines"][0]["line"], 3);
-    auto none = client->request("GET", "/api/v1/users?q=good.one", {{"Authorization", "Bearer " + token}});
+    auto none =
+        client->request("GET", "/api/v1/users?q=good.one", {{"Authorization", "Bearer " + token}});
     EXPECT_EQ(none.json().size(), 0u);
 
     std::string good_csv =
@@ -209,8 +230,9 @@ TEST_F(Http, CsvImportIsAllOrNothingAndNamesEveryBadLine) {
     EXPECT_EQ(ok.json()["imported"], 2);
     EXPECT_EQ(login("good.two", "password-2").empty(), false);
 
-    auto wrong_type = client->request("POST", "/api/v1/users/import",
-                                      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}}, "{}");
+    auto wrong_type = client->request(
+        "POST", "/api/v1/users/import",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}}, "{}");
     EXPECT_EQ(wrong_type.status, 415);
 }
 
@@ -225,43 +247,53 @@ TEST_F(Http, RefusesOversizeHeadersWith431) {
 TEST_F(Http, RefusesOversizeBodiesWith413ButAllowsLargerImports) {
     auto token = admin_token();
     std::string big(static_cast<std::size_t>(1 << 20) + 1, ' ');
-    auto r = client->request("POST", "/api/v1/users",
-                             {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}}, big);
+    auto r = client->request(
+        "POST", "/api/v1/users",
+        {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}}, big);
     EXPECT_EQ(r.status, 413);
     EXPECT_EQ(r.json()["error"]["code"], "body_too_large");
     // 2 MiB is over the default limit and under the import limit: the CSV is read and judged.
     http_client second(server->port());
     std::string csv = "username,password,full_name,role\n" + std::string(2 << 20, '\n');
-    auto import = second.request("POST", "/api/v1/users/import",
-                                 {{"Content-Type", "text/csv"}, {"Authorization", "Bearer " + token}}, csv);
+    auto import =
+        second.request("POST", "/api/v1/users/import",
+                       {{"Content-Type", "text/csv"}, {"Authorization", "Bearer " + token}}, csv);
     EXPECT_EQ(import.status, 422) << import.body;
     EXPECT_EQ(import.json()["error"]["code"], "empty_csv");
 }
 
 TEST_F(Http, AnswersBadAndDeepJsonWith400) {
-    auto bad = client->request("POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}}, "{\"username\":");
+    auto bad = client->request("POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}},
+                               "{\"username\":");
     EXPECT_EQ(bad.status, 400);
     EXPECT_EQ(bad.json()["error"]["code"], "malformed_json");
     std::string deep = std::string(33, '[') + std::string(33, ']');
-    auto too_deep = client->request("POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}}, deep);
+    auto too_deep =
+        client->request("POST", "/api/v1/auth/login", {{"Content-Type", "application/json"}}, deep);
     EXPECT_EQ(too_deep.status, 400);
     EXPECT_EQ(too_deep.json()["error"]["code"], "json_too_deep");
-    auto not_json = client->request("POST", "/api/v1/auth/login", {{"Content-Type", "text/plain"}}, "{}");
+    auto not_json =
+        client->request("POST", "/api/v1/auth/login", {{"Content-Type", "text/plain"}}, "{}");
     EXPECT_EQ(not_json.status, 415);
 }
 
 TEST_F(Http, AcceptsChunkedBodiesAndRefusesOtherTransferCodings) {
-    std::string body = R"({"username":"admin","password":")" + std::string(server_process::admin_password) + "\"}";
+    std::string body =
+        R"({"username":"admin","password":")" + std::string(server_process::admin_password) + "\"}";
     char size_hex[16];
     std::snprintf(size_hex, sizeof size_hex, "%zx", body.size());
-    auto chunked = client->raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                               "Transfer-Encoding: chunked\r\n\r\n" + std::string(size_hex) + "\r\n" + body + "\r\n0\r\n\r\n");
+    auto chunked = client->raw(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n" +
+        std::string(size_hex) + "\r\n" + body + "\r\n0\r\n\r\n");
     ASSERT_TRUE(chunked.has_value());
     EXPECT_EQ(chunked->status, 200);
     for (const char* coding : {"gzip", "gzip, chunked", "identity"}) {
         http_client c(server->port());
-        auto r = c.raw("POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                       "Transfer-Encoding: " + std::string(coding) + "\r\n\r\n0\r\n\r\n");
+        auto r = c.raw(
+            "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            "Transfer-Encoding: " +
+            std::string(coding) + "\r\n\r\n0\r\n\r\n");
         ASSERT_TRUE(r.has_value()) << coding;
         EXPECT_EQ(r->status, 400) << coding;
         EXPECT_EQ(r->json()["error"]["code"], "unsupported_transfer_encoding");
@@ -306,7 +338,10 @@ TEST_F(Http, ReportsHealthReadinessAndMetrics) {
     admin_token();
     auto m = client->request("GET", "/metrics");
     ASSERT_EQ(m.status, 200);
-    EXPECT_NE(m.body.find("daring_http_requests_total{route=\"/api/v1/auth/login\",status=\"200\"} 1"), std::string::npos) << m.body;
+    EXPECT_NE(
+        m.body.find("daring_http_requests_total{route=\"/api/v1/auth/login\",status=\"200\"} 1"),
+        std::string::npos)
+        << m.body;
     EXPECT_NE(m.body.find("daring_http_request_duration_seconds_bucket"), std::string::npos);
     EXPECT_NE(m.body.find("daring_open_connections 1"), std::string::npos);
     EXPECT_NE(m.body.find("daring_db_commit_batch_size_count"), std::string::npos);
@@ -325,12 +360,14 @@ TEST_F(Http, KeepsConnectionsAliveAcrossRequests) {
 TEST_F(Http, FinishesInFlightRequestsOnSigtermAndExitsZero) {
     auto token = admin_token();
     std::string csv = "username,password,full_name,role\n";
-    for (int i = 0; i < 40; ++i) csv += "late.user" + std::to_string(i) + ",password-1,Late,trainee\n";
+    for (int i = 0; i < 40; ++i)
+        csv += "late.user" + std::to_string(i) + ",password-1,Late,trainee\n";
     http_result result;
     std::thread slow([&] {
         http_client c(server->port());
-        result = c.request("POST", "/api/v1/users/import",
-                           {{"Content-Type", "text/csv"}, {"Authorization", "Bearer " + token}}, csv);
+        result =
+            c.request("POST", "/api/v1/users/import",
+                      {{"Content-Type", "text/csv"}, {"Authorization", "Bearer " + token}}, csv);
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(150));
     http_client idle(server->port());
@@ -341,10 +378,12 @@ TEST_F(Http, FinishesInFlightRequestsOnSigtermAndExitsZero) {
 
     server_process again(dir.file("t.db"), dir.file("web"));
     http_client c(again.port());
-    auto admin = json_request(c, "POST", "/api/v1/auth/login",
-                              {{"username", "admin"}, {"password", server_process::admin_password}});
-    auto users = c.request("GET", "/api/v1/users?q=late.user",
-                           {{"Authorization", "Bearer " + admin.json()["token"].get<std::string>()}});
+    auto admin =
+        json_request(c, "POST", "/api/v1/auth/login",
+                     {{"username", "admin"}, {"password", server_process::admin_password}});
+    auto users =
+        c.request("GET", "/api/v1/users?q=late.user",
+                  {{"Authorization", "Bearer " + admin.json()["token"].get<std::string>()}});
     EXPECT_EQ(users.json().size(), 40u);
 }
 
@@ -367,7 +406,8 @@ TEST(HttpLimits, RefusesConnectionsBeyondTheCapWith503) {
 TEST(HttpLimits, ClosesSlowHeadersAndIdleKeepAliveConnectionsAtTheirTimeouts) {
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
-    server_process server(dir.file("t.db"), dir.file("web"), {"--header-timeout", "1", "--idle-timeout", "2"});
+    server_process server(dir.file("t.db"), dir.file("web"),
+                          {"--header-timeout", "1", "--idle-timeout", "2"});
     // A client that starts a request and never finishes its headers is cut off.
     http_client slow(server.port());
     auto started = std::chrono::steady_clock::now();
@@ -379,7 +419,8 @@ TEST(HttpLimits, ClosesSlowHeadersAndIdleKeepAliveConnectionsAtTheirTimeouts) {
     http_client idle(server.port());
     EXPECT_EQ(idle.request("GET", "/healthz").status, 200);
     std::this_thread::sleep_for(std::chrono::milliseconds(1200));
-    EXPECT_EQ(idle.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")->status, 200);  // still open after 1.2 s
+    EXPECT_EQ(idle.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")->status,
+              200);  // still open after 1.2 s
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     auto after = idle.raw("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
     EXPECT_FALSE(after.has_value());  // closed by the server
@@ -389,10 +430,12 @@ TEST(HttpTls, ServesHttpsWithTls12OrNewerOnly) {
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
     const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
-    const auto gen = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
-                     " -out " + cert + " >/dev/null 2>&1";
+    const auto gen =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
+        " -out " + cert + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(gen.c_str()), 0);
-    server_process server(dir.file("t.db"), dir.file("web"), {"--tls-cert", cert, "--tls-key", key});
+    server_process server(dir.file("t.db"), dir.file("web"),
+                          {"--tls-cert", cert, "--tls-key", key});
     EXPECT_EQ(server.url().rfind("https://", 0), 0u);
     const auto base = "curl -sk -o /dev/null -w '%{http_code}' " + server.url() + "/healthz";
     auto run = [](const std::string& cmd) {

@@ -17,44 +17,65 @@ using nlohmann::json;
 namespace {
 
 class Live : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
         server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"), server_args);
         http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        admin = std::make_unique<api_client>(
+            *http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
         ASSERT_NE(funding, 0);
         training = add_training(*admin, "Desain Kemasan", funding);
         ASSERT_NE(training, 0);
-        std::string csv = "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
-                          "outsider,password-live,Orang Luar,trainee\n";
-        for (int i = 1; i <= trainee_count; ++i) csv += "siswa" + std::to_string(i) + ",password-live,Siswa " + std::to_string(i) + ",trainee\n";
+        std::string csv =
+            "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
+            "outsider,password-live,Orang Luar,trainee\n";
+        for (int i = 1; i <= trainee_count; ++i)
+            csv += "siswa" + std::to_string(i) + ",password-live,Siswa " + std::to_string(i) +
+                   ",trainee\n";
         ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
         std::string names;
         for (int i = 1; i <= trainee_count; ++i) names += "siswa" + std::to_string(i) + "\n";
         ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
         auto trainer_id = admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"];
-        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status, 201);
-        session = admin->post(training_path() + "/sessions",
-                              {{"title", "Sesi langsung"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)},
-                               {"slides", {{{"title", "S0"}, {"body", "nol"}}, {{"title", "S1"}, {"body", "satu"}},
-                                           {{"title", "S2"}, {"body", "dua"}}, {{"title", "S3"}, {"body", "tiga"}}}}}).json()["id"];
+        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status,
+                  201);
+        session =
+            admin
+                ->post(training_path() + "/sessions", {{"title", "Sesi langsung"},
+                                                       {"starts_at", wib_time_from_today(1, 9)},
+                                                       {"ends_at", wib_time_from_today(1, 11)},
+                                                       {"slides",
+                                                        {{{"title", "S0"}, {"body", "nol"}},
+                                                         {{"title", "S1"}, {"body", "satu"}},
+                                                         {{"title", "S2"}, {"body", "dua"}},
+                                                         {{"title", "S3"}, {"body", "tiga"}}}}})
+                .json()["id"];
         trainer_token = login_token(*http, "pelatih.live", "password-live");
         trainer = std::make_unique<api_client>(*http, trainer_token);
     }
 
     std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
     std::string live_path(std::optional<std::uint64_t> resume = std::nullopt) const {
-        return "/api/v1/sessions/" + std::to_string(session) + "/live" + (resume ? "?resume=" + std::to_string(*resume) : "");
+        return "/api/v1/sessions/" + std::to_string(session) + "/live" +
+               (resume ? "?resume=" + std::to_string(*resume) : "");
     }
-    void start() { ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object()).status, 200); }
-    std::unique_ptr<ws_client> connect(const std::string& token, std::optional<std::uint64_t> resume = std::nullopt,
-                                       std::vector<std::pair<std::string, std::string>> extra = {}) {
+    void start() {
+        ASSERT_EQ(
+            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object())
+                .status,
+            200);
+    }
+    std::unique_ptr<ws_client> connect(
+        const std::string& token, std::optional<std::uint64_t> resume = std::nullopt,
+        std::vector<std::pair<std::string, std::string>> extra = {}) {
         extra.emplace_back("Authorization", "Bearer " + token);
         return std::make_unique<ws_client>(server->port(), live_path(resume), extra);
     }
-    std::string trainee_token(int i) { return login_token(*http, "siswa" + std::to_string(i), "password-live"); }
+    std::string trainee_token(int i) {
+        return login_token(*http, "siswa" + std::to_string(i), "password-live");
+    }
 
     static constexpr int trainee_count = 50;
     std::vector<std::string> server_args;  // set by derived fixtures before SetUp
@@ -80,11 +101,13 @@ TEST_F(Live, RefusesUpgradesBeforeTheSessionIsLiveAndToStrangers) {
     auto foreign = connect(trainee_token(1), std::nullopt, {{"Origin", "https://evil.example"}});
     EXPECT_EQ(foreign->status(), 403);
     EXPECT_EQ(json::parse(foreign->error_body())["error"]["code"], "forbidden_origin");
-    auto own = connect(trainee_token(1), std::nullopt, {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}});
+    auto own = connect(trainee_token(1), std::nullopt,
+                       {{"Origin", "http://127.0.0.1:" + std::to_string(server->port())}});
     EXPECT_EQ(own->status(), 101);
     auto bad_resume = connect(trainee_token(1), std::nullopt);
     EXPECT_EQ(bad_resume->status(), 101);
-    ws_client junk_resume(server->port(), live_path() + "?resume=abc", {{"Authorization", "Bearer " + trainee_token(1)}});
+    ws_client junk_resume(server->port(), live_path() + "?resume=abc",
+                          {{"Authorization", "Bearer " + trainee_token(1)}});
     EXPECT_EQ(junk_resume.status(), 400);
     // Without Upgrade headers the endpoint explains itself.
     EXPECT_EQ(trainer->get(live_path()).status, 426);
@@ -103,7 +126,8 @@ TEST_F(Live, FiftyTraineesReceiveEverySlideExactlyOnceInOrder) {
     auto t = connect(trainer_token);
     ASSERT_TRUE(t->next_of("welcome").has_value());
     for (int round = 0; round < 3; ++round) {
-        for (int index : {1, 2, 3}) t->send_json({{"type", "show_slide"}, {"index", index}, {"id", round * 10 + index}});
+        for (int index : {1, 2, 3})
+            t->send_json({{"type", "show_slide"}, {"index", index}, {"id", round * 10 + index}});
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(200));  // let any duplicate arrive
     for (auto& c : trainees) {
@@ -117,7 +141,8 @@ TEST_F(Live, FiftyTraineesReceiveEverySlideExactlyOnceInOrder) {
             last_seq = (*s)["seq"];
         }
         EXPECT_EQ(indexes, (std::vector<int>{1, 2, 3, 1, 2, 3, 1, 2, 3}));
-        EXPECT_FALSE(c->next_of("slide", std::chrono::milliseconds(1)).has_value());  // exactly once
+        EXPECT_FALSE(
+            c->next_of("slide", std::chrono::milliseconds(1)).has_value());  // exactly once
     }
     int acks = 0;
     while (auto a = t->next_of("ack", std::chrono::milliseconds(500))) ++acks;
@@ -151,7 +176,8 @@ TEST_F(Live, ResumeAfterADropReplaysExactlyTheMissedEvents) {
         if (!m) break;
         if ((*m)["type"] == "presence" || (*m)["type"] == "attendance") continue;
         EXPECT_GT((*m)["seq"].get<std::uint64_t>(), last);
-        replay.push_back((*m)["type"].get<std::string>() + ((*m).contains("index") ? std::to_string((*m)["index"].get<int>()) : ""));
+        replay.push_back((*m)["type"].get<std::string>() +
+                         ((*m).contains("index") ? std::to_string((*m)["index"].get<int>()) : ""));
     }
     EXPECT_EQ(replay, (std::vector<std::string>{"slide2", "chat", "slide3"}));
     // A seq the ring never held gives a fresh snapshot instead.
@@ -204,7 +230,8 @@ TEST_F(Live, SpeaksRfc6455HandshakesPingsFragmentsAndCloseCodes) {
     start();
     // The handshake: the RFC's sample key gets the RFC's answer; other versions and bad keys are
     // refused with the JSON error body before any upgrade.
-    auto sample = connect(trainee_token(8), std::nullopt, {{"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
+    auto sample = connect(trainee_token(8), std::nullopt,
+                          {{"Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ=="}});
     ASSERT_EQ(sample->status(), 101);
     EXPECT_EQ(sample->accept(), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     auto old = connect(trainee_token(8), std::nullopt, {{"Sec-WebSocket-Version", "8"}});
@@ -256,15 +283,18 @@ TEST_F(Live, ServesTheLiveProtocolOverTls) {
     // The same database behind an HTTPS listener: the room is created again on the first join.
     ASSERT_EQ(server->stop(SIGTERM), 0);
     const auto cert = dir.file("cert.pem"), key = dir.file("key.pem");
-    const auto gen = "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
-                     " -out " + cert + " >/dev/null 2>&1";
+    const auto gen =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key +
+        " -out " + cert + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(gen.c_str()), 0);
-    server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"),
-                                              std::vector<std::string>{"--tls-cert", cert, "--tls-key", key});
+    server = std::make_unique<server_process>(
+        dir.file("t.db"), dir.file("web"),
+        std::vector<std::string>{"--tls-cert", cert, "--tls-key", key});
     ASSERT_EQ(server->url().rfind("https://", 0), 0u);
     const std::string probe = std::string(DARING_SOURCE_DIR) + "/tests/support/tls_ws_probe.py";
-    const std::string cmd = "timeout 20 /usr/bin/python3 " + probe + " " + std::to_string(server->port()) + " " +
-                            live_path() + " " + token + " 2>&1";
+    const std::string cmd = "timeout 20 /usr/bin/python3 " + probe + " " +
+                            std::to_string(server->port()) + " " + live_path() + " " + token +
+                            " 2>&1";
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     ASSERT_NE(p, nullptr);
@@ -283,7 +313,7 @@ TEST_F(Live, ServesTheLiveProtocolOverTls) {
 
 // The same, with the live idle timeout at its minimum: 2 s, a ping after 1 s of silence.
 class LiveIdle : public Live {
-protected:
+  protected:
     LiveIdle() { server_args = {"--live-idle-timeout", "2"}; }
 };
 
@@ -295,7 +325,8 @@ TEST_F(LiveIdle, PingsASilentClientAndDropsOneThatNeverAnswers) {
     ASSERT_TRUE(silent->next_of("welcome"));
     // The answering client reads (and so answers pings) for 5 s; the silent one reads nothing.
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (std::chrono::steady_clock::now() < until) answering->next(std::chrono::milliseconds(100));
+    while (std::chrono::steady_clock::now() < until)
+        answering->next(std::chrono::milliseconds(100));
     EXPECT_TRUE(answering->open());
     EXPECT_GE(answering->pings, 2u);
     // The silent one finds the ping it never answered, then the end of the connection.
@@ -313,10 +344,12 @@ TEST_F(Live, WithdrawingATraineeOrEndingATrainersAssignmentClosesTheirSockets) {
     auto t = connect(trainer_token);
     ASSERT_TRUE(t->next_of("welcome"));
     auto trainee_id = admin->get("/api/v1/users?q=siswa14").json()[0]["id"].get<std::int64_t>();
-    ASSERT_EQ(admin->del(training_path() + "/enrollments/" + std::to_string(trainee_id)).status, 204);
+    ASSERT_EQ(admin->del(training_path() + "/enrollments/" + std::to_string(trainee_id)).status,
+              204);
     EXPECT_EQ(withdrawn->wait_closed(std::chrono::seconds(1)), 4003);
     EXPECT_EQ(connect(trainee_token(14))->status(), 404);  // and cannot come back
-    auto trainer_id = admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"].get<std::int64_t>();
+    auto trainer_id =
+        admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"].get<std::int64_t>();
     ASSERT_EQ(admin->del(training_path() + "/trainers/" + std::to_string(trainer_id)).status, 204);
     EXPECT_EQ(t->wait_closed(std::chrono::seconds(1)), 4003);
     EXPECT_TRUE(staying->open());
@@ -324,7 +357,7 @@ TEST_F(Live, WithdrawingATraineeOrEndingATrainersAssignmentClosesTheirSockets) {
 
 // Two live sockets per user: a third replaces the oldest.
 class LiveCap : public Live {
-protected:
+  protected:
     LiveCap() { server_args = {"--live-sockets-per-user", "2"}; }
 };
 
@@ -377,12 +410,15 @@ TEST_F(Live, EndingTheSessionTellsEveryoneAndClosesTheSockets) {
     auto s = admin->get("/api/v1/sessions/" + std::to_string(session)).json();
     EXPECT_EQ(s["delivery"]["status"], "ended");
     EXPECT_EQ(connect(trainee_token(7))->status(), 409);
-    EXPECT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object()).status, 409);
+    EXPECT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              409);
     // An ended session keeps its plan and its delivery.
     auto patch = admin->patch("/api/v1/sessions/" + std::to_string(session), {{"title", "Ubah"}});
     EXPECT_EQ(patch.status, 409);
     EXPECT_EQ(patch.json()["error"]["code"], "session_frozen");
-    auto override_after = admin->post("/api/v1/sessions/" + std::to_string(session) + "/delivery", {{"mode", "online"}, {"reason", "x"}});
+    auto override_after = admin->post("/api/v1/sessions/" + std::to_string(session) + "/delivery",
+                                      {{"mode", "online"}, {"reason", "x"}});
     EXPECT_EQ(override_after.status, 409);
 }
 
@@ -414,21 +450,28 @@ TEST_F(Live, SigtermClosesSocketsWith1001AndExitsZero) {
 TEST_F(Live, AStalledClientIsClosedWith4008AndNeverStallsTheRoom) {
     // Big slides, so a client that stops reading overflows its queue quickly.
     json slides = json::array();
-    for (int i = 0; i < 15; ++i) slides.push_back({{"title", "Besar " + std::to_string(i)}, {"body", std::string(60000, 'a' + i % 26)}});
-    auto big = admin->post(training_path() + "/sessions", {{"title", "Sesi besar"}, {"starts_at", wib_time_from_today(2, 9)},
-                                                          {"ends_at", wib_time_from_today(2, 11)}, {"slides", slides}});
+    for (int i = 0; i < 15; ++i)
+        slides.push_back(
+            {{"title", "Besar " + std::to_string(i)}, {"body", std::string(60000, 'a' + i % 26)}});
+    auto big = admin->post(training_path() + "/sessions", {{"title", "Sesi besar"},
+                                                           {"starts_at", wib_time_from_today(2, 9)},
+                                                           {"ends_at", wib_time_from_today(2, 11)},
+                                                           {"slides", slides}});
     ASSERT_EQ(big.status, 201);
     session = big.json()["id"];
     start();
-    auto stalled = std::make_unique<ws_client>(server->port(), live_path(),
-                                               std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + trainee_token(10)}},
-                                               8192);
+    auto stalled =
+        std::make_unique<ws_client>(server->port(), live_path(),
+                                    std::vector<std::pair<std::string, std::string>>{
+                                        {"Authorization", "Bearer " + trainee_token(10)}},
+                                    8192);
     ASSERT_TRUE(stalled->next_of("welcome"));
     auto reader = connect(trainee_token(11));
     ASSERT_TRUE(reader->next_of("welcome"));
     auto t = connect(trainer_token);
     ASSERT_TRUE(t->next_of("welcome"));
-    constexpr int pushes = 250;  // 250 x 60 KB = 15 MB: far beyond the 1 MiB queue and the kernel buffers (4 MB here)
+    constexpr int pushes =
+        250;  // 250 x 60 KB = 15 MB: far beyond the 1 MiB queue and the kernel buffers (4 MB here)
     int received = 0;
     for (int i = 0; i < pushes; ++i) {
         t->send_json({{"type", "show_slide"}, {"index", i % 15}});
@@ -445,7 +488,8 @@ TEST_F(Live, AStalledClientIsClosedWith4008AndNeverStallsTheRoom) {
     EXPECT_EQ(received, pushes);
     // The stalled client, reading at last, finds the close code that tells it to resume.
     EXPECT_EQ(stalled->wait_closed(std::chrono::seconds(8)), 4008)
-        << stalled->skipped.size() << " messages in " << stalled->frames_received << " frames before the end";
+        << stalled->skipped.size() << " messages in " << stalled->frames_received
+        << " frames before the end";
     auto back = connect(trainee_token(10), 1);
     auto w = back->next_of("welcome");
     ASSERT_TRUE(w);

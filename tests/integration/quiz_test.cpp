@@ -19,53 +19,82 @@ namespace {
 constexpr int crowd = 100;
 
 class Quiz : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
         server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
         http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        admin = std::make_unique<api_client>(
+            *http, login_token(*http, "admin", server_process::admin_password));
         const auto funding = add_region_and_funding(*admin);
         training = add_training(*admin, "Kuis", funding);
         ASSERT_NE(training, 0);
-        std::string csv = "username,password,full_name,role\npelatih.kuis,password-kuis,Pelatih Kuis,trainer\n", names;
+        std::string csv =
+                        "username,password,full_name,role\npelatih.kuis,password-kuis,Pelatih "
+                        "Kuis,trainer\n",
+                    names;
         for (int i = 1; i <= crowd; ++i) {
-            csv += "kuis" + std::to_string(i) + ",password-kuis,Peserta " + std::to_string(i) + ",trainee\n";
+            csv += "kuis" + std::to_string(i) + ",password-kuis,Peserta " + std::to_string(i) +
+                   ",trainee\n";
             names += "kuis" + std::to_string(i) + "\n";
         }
         ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
         ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
         auto trainer_id = admin->get("/api/v1/users?q=pelatih.kuis").json()[0]["id"];
-        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status, 201);
-        session = admin->post(training_path() + "/sessions",
-                              {{"title", "Sesi kuis"}, {"starts_at", wib_time_from_today(1, 9)}, {"ends_at", wib_time_from_today(1, 11)},
-                               {"slides", {{{"title", "S0"}, {"body", "nol"}}}}}).json()["id"];
+        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status,
+                  201);
+        session = admin
+                      ->post(training_path() + "/sessions",
+                             {{"title", "Sesi kuis"},
+                              {"starts_at", wib_time_from_today(1, 9)},
+                              {"ends_at", wib_time_from_today(1, 11)},
+                              {"slides", {{{"title", "S0"}, {"body", "nol"}}}}})
+                      .json()["id"];
         trainer_token = login_token(*http, "pelatih.kuis", "password-kuis");
         trainer = std::make_unique<api_client>(*http, trainer_token);
-        auto q = trainer->post(training_path() + "/quizzes", {
-            {"title", "Pre-test pembukuan"}, {"kind", "pre_test"}, {"questions", {
-                {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}},
-                {{"type", "multiple"}, {"prompt", "Aset lancar?"}, {"options", {"kas", "piutang", "gedung"}}, {"correct", {0, 1}}},
-                {{"type", "numeric"}, {"prompt", "10% dari 100?"}, {"correct", 10}}}}});
+        auto q = trainer->post(
+            training_path() + "/quizzes",
+            {{"title", "Pre-test pembukuan"},
+             {"kind", "pre_test"},
+             {"questions",
+              {{{"type", "single"},
+                {"prompt", "Kas masuk dicatat di?"},
+                {"options", {"a", "b", "c", "d"}},
+                {"correct", 2}},
+               {{"type", "multiple"},
+                {"prompt", "Aset lancar?"},
+                {"options", {"kas", "piutang", "gedung"}},
+                {"correct", {0, 1}}},
+               {{"type", "numeric"}, {"prompt", "10% dari 100?"}, {"correct", 10}}}}});
         ASSERT_EQ(q.status, 201) << q.body;
         const auto created = q.json();
         quiz = created["id"];
         for (const auto& question : created["questions"]) questions.push_back(question["id"]);
-        ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object()).status, 200);
+        ASSERT_EQ(
+            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object())
+                .status,
+            200);
     }
 
     std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
-    std::unique_ptr<ws_client> connect(const std::string& token, std::optional<std::uint64_t> resume = std::nullopt) {
-        auto target = "/api/v1/sessions/" + std::to_string(session) + "/live" + (resume ? "?resume=" + std::to_string(*resume) : "");
-        return std::make_unique<ws_client>(server->port(), target,
-                                           std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+    std::unique_ptr<ws_client> connect(const std::string& token,
+                                       std::optional<std::uint64_t> resume = std::nullopt) {
+        auto target = "/api/v1/sessions/" + std::to_string(session) + "/live" +
+                      (resume ? "?resume=" + std::to_string(*resume) : "");
+        return std::make_unique<ws_client>(
+            server->port(), target,
+            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
     }
     // Trainee i's answers; those with i % 5 == 0 change their first answer afterwards.
     static int first_choice(int i) { return i % 4; }
     static int final_choice(int i) { return i % 5 == 0 ? (i + 1) % 4 : i % 4; }
-    static json multiple_of(int i) { return i % 3 == 0 ? json::array({0, 1}) : json::array({i % 2}); }
+    static json multiple_of(int i) {
+        return i % 3 == 0 ? json::array({0, 1}) : json::array({i % 2});
+    }
     static int numeric_of(int i) { return i % 4 == 0 ? 10 : 11; }
-    static int expected_score(int i) { return (final_choice(i) == 2) + (i % 3 == 0) + (i % 4 == 0); }
+    static int expected_score(int i) {
+        return (final_choice(i) == 2) + (i % 3 == 0) + (i % 4 == 0);
+    }
 
     temp_dir dir;
     std::unique_ptr<server_process> server;
@@ -86,7 +115,11 @@ json must(std::optional<json> m) {
 }
 
 json answer(std::int64_t quiz, std::int64_t question, const std::string& id, json value) {
-    return {{"type", "answer"}, {"id", id}, {"quiz_id", quiz}, {"question_id", question}, {"answer", std::move(value)}};
+    return {{"type", "answer"},
+            {"id", id},
+            {"quiz_id", quiz},
+            {"question_id", question},
+            {"answer", std::move(value)}};
 }
 
 }  // namespace
@@ -106,7 +139,8 @@ TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndepende
     auto seen = k1.get("/api/v1/quizzes/" + std::to_string(quiz)).json();
     for (const auto& q : seen["questions"]) EXPECT_FALSE(q.contains("correct"));
     // A trainee cannot open a quiz; a trainer opens it once.
-    phones[0]->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 60}, {"id", "x"}});
+    phones[0]->send_json(
+        {{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 60}, {"id", "x"}});
     EXPECT_EQ(must(phones[0]->next_of("error"))["code"], "forbidden");
     t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 120}, {"id", "open"}});
     ASSERT_EQ(must(t->next_of("ack"))["id"], "open");
@@ -133,8 +167,10 @@ TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndepende
             ASSERT_TRUE(a) << "trainee " << i << " got " << acks.size() << " acks";
             acks.insert((*a)["id"].get<std::string>());
         }
-        EXPECT_EQ(std::set<std::string>(acks.begin(), acks.end()).size(), acks.size()) << "an ack came twice";
-        EXPECT_FALSE(p.next_of("ack", std::chrono::milliseconds(i == 1 ? 300 : 0))) << "an extra ack";
+        EXPECT_EQ(std::set<std::string>(acks.begin(), acks.end()).size(), acks.size())
+            << "an ack came twice";
+        EXPECT_FALSE(p.next_of("ack", std::chrono::milliseconds(i == 1 ? 300 : 0)))
+            << "an extra ack";
     }
     // The trainer's tally catches up with everyone.
     int answered = 0;
@@ -187,23 +223,33 @@ TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndepende
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     ASSERT_EQ(results["submitted"], crowd);
-    for (const auto& row : results["trainees"]) EXPECT_EQ(row["score"].get<double>(), expected[row["username"]]) << row["username"];
+    for (const auto& row : results["trainees"])
+        EXPECT_EQ(row["score"].get<double>(), expected[row["username"]]) << row["username"];
     EXPECT_EQ(results["questions"][0]["counts"], json(first_counts));
     // A quiz with answers no longer changes; a copy can.
     auto edit = trainer->post("/api/v1/quizzes/" + std::to_string(quiz) + "/copy", json::object());
     EXPECT_EQ(edit.status, 201);
-    auto put = json_request(*http, "PUT", "/api/v1/quizzes/" + std::to_string(quiz),
-                            {{"title", "x"}, {"kind", "poll"}, {"questions", {{{"type", "true_false"}, {"prompt", "?"}, {"correct", true}}}}},
-                            trainer_token);
+    auto put = json_request(
+        *http, "PUT", "/api/v1/quizzes/" + std::to_string(quiz),
+        {{"title", "x"},
+         {"kind", "poll"},
+         {"questions", {{{"type", "true_false"}, {"prompt", "?"}, {"correct", true}}}}},
+        trainer_token);
     EXPECT_EQ(put.status, 409);
     EXPECT_EQ(put.json()["error"]["code"], "quiz_has_answers");
 
     // A self-paced post-test for three trainees, and the pre/post comparison.
-    auto post = trainer->post(training_path() + "/quizzes", {
-        {"title", "Post-test"}, {"kind", "post_test"}, {"questions", {
-            {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 2}},
-            {{"type", "true_false"}, {"prompt", "Laba = omzet?"}, {"correct", false}},
-            {{"type", "text"}, {"prompt", "Singkatan?"}, {"correct", {"UMKM"}}}}}});
+    auto post =
+        trainer->post(training_path() + "/quizzes",
+                      {{"title", "Post-test"},
+                       {"kind", "post_test"},
+                       {"questions",
+                        {{{"type", "single"},
+                          {"prompt", "Kas masuk dicatat di?"},
+                          {"options", {"a", "b", "c", "d"}},
+                          {"correct", 2}},
+                         {{"type", "true_false"}, {"prompt", "Laba = omzet?"}, {"correct", false}},
+                         {{"type", "text"}, {"prompt", "Singkatan?"}, {"correct", {"UMKM"}}}}}});
     ASSERT_EQ(post.status, 201);
     const auto post_body = post.json();
     const auto post_id = std::to_string(post_body["id"].get<std::int64_t>());
@@ -212,13 +258,19 @@ TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndepende
     for (int i : {1, 2, 3}) {
         api_client me(*http, tokens[i - 1]);
         auto sub = me.post("/api/v1/quizzes/" + post_id + "/submissions",
-                           {{"answers", {{{"question_id", pq[0]}, {"answer", 2}}, {{"question_id", pq[1]}, {"answer", false}},
-                                         {{"question_id", pq[2]}, {"answer", i == 3 ? "ukm" : " umkm "}}}}});
+                           {{"answers",
+                             {{{"question_id", pq[0]}, {"answer", 2}},
+                              {{"question_id", pq[1]}, {"answer", false}},
+                              {{"question_id", pq[2]}, {"answer", i == 3 ? "ukm" : " umkm "}}}}});
         ASSERT_EQ(sub.status, 201) << sub.body;
         EXPECT_EQ(sub.json()["score"], i == 3 ? 2 : 3);
-        EXPECT_EQ(me.post("/api/v1/quizzes/" + post_id + "/submissions", {{"answers", json::array()}}).status, 409);
+        EXPECT_EQ(
+            me.post("/api/v1/quizzes/" + post_id + "/submissions", {{"answers", json::array()}})
+                .status,
+            409);
     }
-    auto prepost = trainer->get("/api/v1/reports/trainings/" + std::to_string(training) + "/pre-post").json();
+    auto prepost =
+        trainer->get("/api/v1/reports/trainings/" + std::to_string(training) + "/pre-post").json();
     EXPECT_EQ(prepost["trainees_with_both"], 3);
     double gains = 0;
     int improved = 0;
@@ -248,7 +300,8 @@ TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
     for (int i = 0; i < crowd; ++i) {
         for (int q = 0; q < 3; ++q) {
             json value = q == 0 ? json(i % 4) : q == 1 ? json::array({i % 3}) : json(i);
-            phones[i]->send_json(answer(quiz, questions[q], "b" + std::to_string(i) + "-" + std::to_string(q), value));
+            phones[i]->send_json(answer(quiz, questions[q],
+                                        "b" + std::to_string(i) + "-" + std::to_string(q), value));
         }
     }
     // Collect what is acked in the first moments, then kill the server mid-burst.
@@ -268,7 +321,8 @@ TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
     for (const auto& [user, question] : acked) {
         q.bind(1, user);
         q.bind(2, question);
-        EXPECT_TRUE(q.executeStep()) << "acked answer of user " << user << " to question " << question << " is missing";
+        EXPECT_TRUE(q.executeStep())
+            << "acked answer of user " << user << " to question " << question << " is missing";
         q.reset();
     }
 }

@@ -33,7 +33,8 @@ std::string slurp(const std::string& path) {
 
 // Runs tests/golden/read_back.py on a CSV or XLSX file: its rows as JSON (list of lists).
 json read_back(const std::string& path) {
-    const std::string cmd = "/usr/bin/python3 " DARING_SOURCE_DIR "/tests/golden/read_back.py '" + path + "'";
+    const std::string cmd =
+        "/usr/bin/python3 " DARING_SOURCE_DIR "/tests/golden/read_back.py '" + path + "'";
     FILE* p = ::popen(cmd.c_str(), "r");
     if (!p) return nullptr;
     std::string out;
@@ -45,18 +46,20 @@ json read_back(const std::string& path) {
     return json::parse(out, nullptr, false);
 }
 
-const char* const injection_names[] = {"=HYPERLINK(\"x\")", "@SUM(1)", "+1", "-1",
+const char* const injection_names[] = {"=HYPERLINK(\"x\")",          "@SUM(1)",          "+1", "-1",
                                        "Koma, \"Kutip\"\nBaris dua", "Siti\tAminah\rNur"};
 
 class Reports : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         std::filesystem::create_directories(dir.file("web"));
         set_clock(day1 - 4 * 86400);  // 2021-07-01 09:00 WIB
-        server = std::make_unique<server_process>(dir.file("r.db"), dir.file("web"),
-                                                  std::vector<std::string>{"--test-clock-file", dir.file("clock"), "--late-after", "5"});
+        server = std::make_unique<server_process>(
+            dir.file("r.db"), dir.file("web"),
+            std::vector<std::string>{"--test-clock-file", dir.file("clock"), "--late-after", "5"});
         http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
+        admin = std::make_unique<api_client>(
+            *http, login_token(*http, "admin", server_process::admin_password));
         play_scenario();
     }
 
@@ -68,8 +71,11 @@ protected:
         if (jump && http) relogin();  // login sessions expire after 12 idle hours
     }
     void relogin() {
-        admin = std::make_unique<api_client>(*http, login_token(*http, "admin", server_process::admin_password));
-        if (trainer) trainer = std::make_unique<api_client>(*http, login_token(*http, "pelatih.emas", "password-emas"));
+        admin = std::make_unique<api_client>(
+            *http, login_token(*http, "admin", server_process::admin_password));
+        if (trainer)
+            trainer = std::make_unique<api_client>(
+                *http, login_token(*http, "pelatih.emas", "password-emas"));
         for (auto& [user, token] : tokens) token = login_token(*http, user, "password-emas");
     }
     // Moves the clock to `t` in steps of 30 s, every open socket sending a heartbeat at each step
@@ -89,8 +95,9 @@ protected:
     void join(const std::string& user, std::int64_t session) {
         auto& token = tokens[user];
         if (token.empty()) token = login_token(*http, user, "password-emas");
-        auto ws = std::make_unique<ws_client>(server->port(), "/api/v1/sessions/" + std::to_string(session) + "/live",
-                                              std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+        auto ws = std::make_unique<ws_client>(
+            server->port(), "/api/v1/sessions/" + std::to_string(session) + "/live",
+            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
         ASSERT_EQ(ws->status(), 101);
         ASSERT_TRUE(ws->next_of("welcome"));
         sockets[user] = std::move(ws);
@@ -103,7 +110,10 @@ protected:
         // The leave is processed once the report shows no open interval for the user.
         for (int i = 0; i < 250; ++i) {
             bool open = false;
-            const auto report = admin->get("/api/v1/reports/sessions/" + std::to_string(current_session) + "/attendance").json();
+            const auto report = admin
+                                    ->get("/api/v1/reports/sessions/" +
+                                          std::to_string(current_session) + "/attendance")
+                                    .json();
             for (const auto& r : report["rows"])
                 if (r["username"] == user && r["open_intervals"] != 0) open = true;
             if (!open) return;
@@ -114,10 +124,16 @@ protected:
     void run_session(std::int64_t session, const std::function<void()>& during) {
         current_session = session;
         set_clock(day_of(session));
-        ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object()).status, 200);
+        ASSERT_EQ(
+            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object())
+                .status,
+            200);
         during();
         advance_to(day_of(session) + 3600);
-        ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object()).status, 200);
+        ASSERT_EQ(
+            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                .status,
+            200);
         for (auto& [name, ws] : sockets) ws->wait_closed();
         sockets.clear();
     }
@@ -126,47 +142,81 @@ protected:
     void play_scenario() {
         const auto funding = add_region_and_funding(*admin);
         ASSERT_EQ(funding, 1);
-        ASSERT_EQ(admin->post("/api/v1/regions", {{"code", "62.02"}, {"name", "Kabupaten Kotawaringin Timur"}, {"utc_offset_minutes", 420}}).status, 201);
-        std::string csv = "username,password,full_name,role\npelatih.emas,password-emas,Rina Kartika,trainer\n";
-        for (const char* n : {"ani", "budi", "citra", "dewi"}) csv += std::string(n) + ",password-emas,Peserta " + n + ",trainee\n";
+        ASSERT_EQ(admin
+                      ->post("/api/v1/regions", {{"code", "62.02"},
+                                                 {"name", "Kabupaten Kotawaringin Timur"},
+                                                 {"utc_offset_minutes", 420}})
+                      .status,
+                  201);
+        std::string csv =
+            "username,password,full_name,role\npelatih.emas,password-emas,Rina Kartika,trainer\n";
+        for (const char* n : {"ani", "budi", "citra", "dewi"})
+            csv += std::string(n) + ",password-emas,Peserta " + n + ",trainee\n";
         ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
         int k = 0;
         for (const char* name : injection_names) {
-            auto u = admin->post("/api/v1/users", {{"username", "unik" + std::to_string(++k)}, {"password", "password-emas"},
-                                                   {"full_name", name}, {"role", "trainee"}});
+            auto u = admin->post("/api/v1/users", {{"username", "unik" + std::to_string(++k)},
+                                                   {"password", "password-emas"},
+                                                   {"full_name", name},
+                                                   {"role", "trainee"}});
             ASSERT_EQ(u.status, 201) << u.body;
         }
         training = add_training(*admin, "Pembukuan UMKM", funding, "in_person");
         ASSERT_EQ(training, 1);
         const auto tp = "/api/v1/trainings/" + std::to_string(training);
-        ASSERT_EQ(admin->post_csv(tp + "/enrollments", "ani\nbudi\ncitra\ndewi\nunik1\nunik2\nunik3\nunik4\nunik5\nunik6\n").status, 201);
+        ASSERT_EQ(
+            admin
+                ->post_csv(tp + "/enrollments",
+                           "ani\nbudi\ncitra\ndewi\nunik1\nunik2\nunik3\nunik4\nunik5\nunik6\n")
+                .status,
+            201);
         ASSERT_EQ(admin->post(tp + "/trainers", {{"user_id", 2}}).status, 201);
-        for (auto [title, start] : {std::pair{"Sesi 1: Kas", day1}, std::pair{"Sesi 2: Laba rugi", day2}}) {
-            auto s = admin->post(tp + "/sessions", {{"title", title}, {"starts_at", daring::protocol::format_rfc3339(start)},
-                                                    {"ends_at", daring::protocol::format_rfc3339(start + 3600)},
-                                                    {"slides", {{{"title", "S0"}, {"body", "nol"}}}}});
+        for (auto [title, start] :
+             {std::pair{"Sesi 1: Kas", day1}, std::pair{"Sesi 2: Laba rugi", day2}}) {
+            auto s = admin->post(tp + "/sessions",
+                                 {{"title", title},
+                                  {"starts_at", daring::protocol::format_rfc3339(start)},
+                                  {"ends_at", daring::protocol::format_rfc3339(start + 3600)},
+                                  {"slides", {{{"title", "S0"}, {"body", "nol"}}}}});
             ASSERT_EQ(s.status, 201) << s.body;
             (start == day1 ? s1 : s2) = s.json()["id"];
         }
         // A second training in another region, never held.
         const auto other = add_training(*admin, "Pemasaran Digital", funding, "online", "62.02");
         ASSERT_EQ(other, 2);
-        ASSERT_EQ(admin->post("/api/v1/trainings/" + std::to_string(other) + "/sessions",
-                              {{"title", "Sesi 1"}, {"starts_at", daring::protocol::format_rfc3339(day1 + 5 * 86400)},
-                               {"ends_at", daring::protocol::format_rfc3339(day1 + 5 * 86400 + 7200)}}).status, 201);
+        ASSERT_EQ(
+            admin
+                ->post("/api/v1/trainings/" + std::to_string(other) + "/sessions",
+                       {{"title", "Sesi 1"},
+                        {"starts_at", daring::protocol::format_rfc3339(day1 + 5 * 86400)},
+                        {"ends_at", daring::protocol::format_rfc3339(day1 + 5 * 86400 + 7200)}})
+                .status,
+            201);
 
-        set_clock(day1 - 3 * 86400);  // 2021-07-02: PPKM Darurat from the 3rd moves both sessions online
-        auto ppkm = admin->post("/api/v1/regions/62.71/restrictions", {{"starts_on", "2021-07-03"}, {"ends_on", "2021-07-20"},
-                                                                       {"max_gathering", 0}, {"label", "PPKM Darurat"},
-                                                                       {"reference", "Inmendagri No. 15 Tahun 2021"}});
+        set_clock(day1 -
+                  3 * 86400);  // 2021-07-02: PPKM Darurat from the 3rd moves both sessions online
+        auto ppkm = admin->post("/api/v1/regions/62.71/restrictions",
+                                {{"starts_on", "2021-07-03"},
+                                 {"ends_on", "2021-07-20"},
+                                 {"max_gathering", 0},
+                                 {"label", "PPKM Darurat"},
+                                 {"reference", "Inmendagri No. 15 Tahun 2021"}});
         ASSERT_EQ(ppkm.status, 201) << ppkm.body;
 
-        trainer = std::make_unique<api_client>(*http, login_token(*http, "pelatih.emas", "password-emas"));
+        trainer = std::make_unique<api_client>(*http,
+                                               login_token(*http, "pelatih.emas", "password-emas"));
         // Pre-test and post-test, taken self-paced.
         auto make_quiz = [&](const char* kind) -> std::int64_t {
-            auto q = trainer->post(tp + "/quizzes", {{"title", std::string("Tes ") + kind}, {"kind", kind}, {"questions", {
-                {{"type", "single"}, {"prompt", "Kas masuk dicatat di?"}, {"options", {"debit", "kredit"}}, {"correct", 0}},
-                {{"type", "true_false"}, {"prompt", "Laba = pendapatan - beban"}, {"correct", true}}}}});
+            auto q = trainer->post(tp + "/quizzes", {{"title", std::string("Tes ") + kind},
+                                                     {"kind", kind},
+                                                     {"questions",
+                                                      {{{"type", "single"},
+                                                        {"prompt", "Kas masuk dicatat di?"},
+                                                        {"options", {"debit", "kredit"}},
+                                                        {"correct", 0}},
+                                                       {{"type", "true_false"},
+                                                        {"prompt", "Laba = pendapatan - beban"},
+                                                        {"correct", true}}}}});
             EXPECT_EQ(q.status, 201) << q.body;
             return q.json()["id"];
         };
@@ -177,13 +227,14 @@ protected:
             if (token.empty()) token = login_token(*http, user, "password-emas");
             api_client me(*http, token);
             auto r = me.post("/api/v1/quizzes/" + std::to_string(quiz) + "/submissions",
-                             {{"answers", {{{"question_id", question_of(quiz, 0)}, {"answer", a1}},
-                                           {{"question_id", question_of(quiz, 1)}, {"answer", a2}}}}});
+                             {{"answers",
+                               {{{"question_id", question_of(quiz, 0)}, {"answer", a1}},
+                                {{"question_id", question_of(quiz, 1)}, {"answer", a2}}}}});
             EXPECT_EQ(r.status, 201) << r.body;
         };
-        submit("ani", pre, 1, true);    // 50
-        submit("budi", pre, 0, true);   // 100
-        submit("citra", pre, 1, false); // 0
+        submit("ani", pre, 1, true);     // 50
+        submit("budi", pre, 0, true);    // 100
+        submit("citra", pre, 1, false);  // 0
 
         // Session 1: ani all hour; budi from 09:10 (late with --late-after 5); citra 09:00-09:30;
         // dewi excused by a mark; the rest absent.
@@ -194,8 +245,13 @@ protected:
             join("budi", s1);
             advance_to(day1 + 1800);
             leave("citra");
-            ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(s1) + "/attendance/marks",
-                                    {{"user_id", 6}, {"status", "excused"}, {"reason", "Sakit, surat dokter"}}).status, 201);
+            ASSERT_EQ(
+                trainer
+                    ->post(
+                        "/api/v1/sessions/" + std::to_string(s1) + "/attendance/marks",
+                        {{"user_id", 6}, {"status", "excused"}, {"reason", "Sakit, surat dokter"}})
+                    .status,
+                201);
         });
         // Session 2: ani, budi and citra all hour.
         run_session(s2, [&] {
@@ -211,20 +267,26 @@ protected:
     }
 
     std::int64_t question_of(std::int64_t quiz, int index) {
-        return trainer->get("/api/v1/quizzes/" + std::to_string(quiz)).json()["questions"][index]["id"];
+        return trainer->get("/api/v1/quizzes/" + std::to_string(quiz))
+            .json()["questions"][index]["id"];
     }
 
-    json golden(const std::string& name) { return json::parse(slurp(DARING_SOURCE_DIR "/tests/golden/" + name)); }
+    json golden(const std::string& name) {
+        return json::parse(slurp(DARING_SOURCE_DIR "/tests/golden/" + name));
+    }
 
     // The CSV and XLSX renderings of `path` read back to the rows of `expected`.
-    void expect_spreadsheets(const std::string& path, const std::string& stem, const json& expected_rows) {
+    void expect_spreadsheets(const std::string& path, const std::string& stem,
+                             const json& expected_rows) {
         for (const char* format : {"csv", "xlsx"}) {
             SCOPED_TRACE(format);
-            auto r = admin->get(path + (path.find('?') == std::string::npos ? "?" : "&") + "format=" + format);
+            auto r = admin->get(path + (path.find('?') == std::string::npos ? "?" : "&") +
+                                "format=" + format);
             ASSERT_EQ(r.status, 200) << r.body;
             EXPECT_EQ(r.chunks, 1) << "not streamed";
             EXPECT_EQ(r.header("transfer-encoding"), "chunked");
-            EXPECT_EQ(r.header("content-disposition"), std::string("attachment; filename=\"") + stem + "-2021-07-07." + format + "\"");
+            EXPECT_EQ(r.header("content-disposition"), std::string("attachment; filename=\"") +
+                                                           stem + "-2021-07-07." + format + "\"");
             if (std::string(format) == "csv") {
                 EXPECT_EQ(r.header("content-type"), "text/csv; charset=utf-8");
                 EXPECT_EQ(r.body.rfind("\xEF\xBB\xBF", 0), 0u) << "no BOM";
@@ -236,7 +298,8 @@ protected:
             const auto& rows = back["rows"];
             if (std::string(format) == "xlsx") last_types = back["types"];
             ASSERT_EQ(rows.size(), expected_rows.size());
-            for (std::size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i], expected_rows[i]) << "row " << i;
+            for (std::size_t i = 0; i < rows.size(); ++i)
+                EXPECT_EQ(rows[i], expected_rows[i]) << "row " << i;
         }
     }
 
@@ -255,11 +318,13 @@ protected:
 TEST_F(Reports, EqualTheIndependentlyComputedGoldenFiles) {
     const auto tp = std::to_string(training);
     const std::vector<std::pair<std::string, std::string>> cases = {
-        {"/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance", "session_attendance.json"},
+        {"/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance",
+         "session_attendance.json"},
         {"/api/v1/reports/trainings/" + tp + "/attendance", "training_attendance.json"},
         {"/api/v1/reports/trainings/" + tp + "/completion", "completion.json"},
         {"/api/v1/reports/funding-sources/1", "funding.json"},
-        {"/api/v1/reports/funding-sources/1?region=62.71&from=2021-07-06&to=2021-07-31", "funding_filtered.json"},
+        {"/api/v1/reports/funding-sources/1?region=62.71&from=2021-07-06&to=2021-07-31",
+         "funding_filtered.json"},
     };
     for (const auto& [path, file] : cases) {
         SCOPED_TRACE(file);
@@ -292,8 +357,8 @@ TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {
 
 TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
     const auto expected = golden("spreadsheets.json");
-    expect_spreadsheets("/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance", "kehadiran-sesi-" + std::to_string(s1),
-                        expected["session_attendance"]);
+    expect_spreadsheets("/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance",
+                        "kehadiran-sesi-" + std::to_string(s1), expected["session_attendance"]);
     // Typed cells in XLSX: numbers, date-times and text, with "-1" as a name staying text.
     ASSERT_TRUE(last_types.is_array());
     EXPECT_EQ(last_types[1][0], "int");
@@ -301,46 +366,59 @@ TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
     EXPECT_EQ(last_types[1][5], "datetime");
     EXPECT_EQ(last_types[1][7], "int");
     expect_spreadsheets("/api/v1/reports/trainings/" + std::to_string(training) + "/attendance",
-                        "kehadiran-pelatihan-" + std::to_string(training), expected["training_attendance"]);
+                        "kehadiran-pelatihan-" + std::to_string(training),
+                        expected["training_attendance"]);
     expect_spreadsheets("/api/v1/reports/trainings/" + std::to_string(training) + "/completion",
                         "kelulusan-pelatihan-" + std::to_string(training), expected["completion"]);
-    expect_spreadsheets("/api/v1/reports/funding-sources/1", "laporan-dak-DAK-2020", expected["funding"]);
+    expect_spreadsheets("/api/v1/reports/funding-sources/1", "laporan-dak-DAK-2020",
+                        expected["funding"]);
     EXPECT_EQ(last_types.back().back(), "int");  // the funding amount is a number
     // Pre/post comparison and quiz results as spreadsheets.
     for (const char* format : {"csv", "xlsx"}) {
-        auto r = admin->get("/api/v1/reports/trainings/" + std::to_string(training) + "/pre-post?format=" + format);
+        auto r = admin->get("/api/v1/reports/trainings/" + std::to_string(training) +
+                            "/pre-post?format=" + format);
         ASSERT_EQ(r.status, 200);
         const auto file = dir.file(std::string("pre-post.") + format);
         std::ofstream(file, std::ios::binary) << r.body;
         const auto back = read_back(file)["rows"];
         ASSERT_EQ(back.size(), 11u);
-        EXPECT_EQ(back[0], json({"ID peserta", "Nama pengguna", "Nama lengkap", "Nilai pre-test (%)", "Nilai post-test (%)", "Peningkatan"}));
+        EXPECT_EQ(back[0], json({"ID peserta", "Nama pengguna", "Nama lengkap",
+                                 "Nilai pre-test (%)", "Nilai post-test (%)", "Peningkatan"}));
         EXPECT_EQ(back[1], json({"3", "ani", "Peserta ani", "50", "100", "50"}));
         EXPECT_EQ(back[2], json({"4", "budi", "Peserta budi", "100", "50", "-50"}));
         EXPECT_EQ(back[4], json({"6", "dewi", "Peserta dewi", "", "", ""}));
-        auto q = admin->get("/api/v1/quizzes/" + std::to_string(post) + "/results?format=" + format);
+        auto q =
+            admin->get("/api/v1/quizzes/" + std::to_string(post) + "/results?format=" + format);
         ASSERT_EQ(q.status, 200);
         const auto qfile = dir.file(std::string("results.") + format);
         std::ofstream(qfile, std::ios::binary) << q.body;
         const auto rows = read_back(qfile)["rows"];
         ASSERT_EQ(rows.size(), 4u);  // header and three trainees
         EXPECT_EQ(rows[0][8], "Jawaban 1");
-        EXPECT_EQ(rows[2], json({"4", "budi", "Peserta budi", "1", "2", "50", "self_paced", "2021-07-06 11:00:00", "0", "false"}));
+        EXPECT_EQ(rows[2], json({"4", "budi", "Peserta budi", "1", "2", "50", "self_paced",
+                                 "2021-07-06 11:00:00", "0", "false"}));
     }
     // English column titles on request.
-    auto en = admin->get("/api/v1/reports/trainings/" + std::to_string(training) + "/completion?format=csv&lang=en");
+    auto en = admin->get("/api/v1/reports/trainings/" + std::to_string(training) +
+                         "/completion?format=csv&lang=en");
     EXPECT_EQ(en.body.find("User ID,Username,Full name,Sessions attended"), 3u);
 }
 
 TEST_F(Reports, OnlyStaffOfTheTrainingSeeReports) {
     const auto tp = std::to_string(training);
-    const std::vector<std::string> paths = {"/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance",
-                                            "/api/v1/reports/trainings/" + tp + "/attendance",
-                                            "/api/v1/reports/trainings/" + tp + "/completion",
-                                            "/api/v1/reports/trainings/" + tp + "/pre-post",
-                                            "/api/v1/quizzes/" + std::to_string(pre) + "/results",
-                                            "/api/v1/reports/funding-sources/1"};
-    ASSERT_EQ(admin->post_csv("/api/v1/users/import", "username,password,full_name,role\npelatih.lain,password-emas,Pelatih Lain,trainer\n").status, 201);
+    const std::vector<std::string> paths = {
+        "/api/v1/reports/sessions/" + std::to_string(s1) + "/attendance",
+        "/api/v1/reports/trainings/" + tp + "/attendance",
+        "/api/v1/reports/trainings/" + tp + "/completion",
+        "/api/v1/reports/trainings/" + tp + "/pre-post",
+        "/api/v1/quizzes/" + std::to_string(pre) + "/results",
+        "/api/v1/reports/funding-sources/1"};
+    ASSERT_EQ(admin
+                  ->post_csv("/api/v1/users/import",
+                             "username,password,full_name,role\npelatih.lain,password-emas,Pelatih "
+                             "Lain,trainer\n")
+                  .status,
+              201);
     api_client other(*http, login_token(*http, "pelatih.lain", "password-emas"));
     api_client trainee(*http, tokens["ani"]);
     for (const auto& p : paths) {
@@ -356,8 +434,11 @@ TEST_F(Reports, OnlyStaffOfTheTrainingSeeReports) {
         }
     }
     EXPECT_EQ(admin->get("/api/v1/reports/trainings/" + tp + "/completion?format=pdf").status, 400);
-    EXPECT_EQ(admin->get("/api/v1/reports/funding-sources/1?from=2021-13-01").json()["error"]["field"], "from");
-    EXPECT_EQ(admin->get("/api/v1/reports/funding-sources/1?from=2021-07-09&to=2021-07-01").status, 400);
+    EXPECT_EQ(
+        admin->get("/api/v1/reports/funding-sources/1?from=2021-13-01").json()["error"]["field"],
+        "from");
+    EXPECT_EQ(admin->get("/api/v1/reports/funding-sources/1?from=2021-07-09&to=2021-07-01").status,
+              400);
     EXPECT_EQ(admin->get("/api/v1/reports/funding-sources/99").status, 404);
 }
 
@@ -369,7 +450,9 @@ TEST_F(Reports, CertificatesForCompletedTraineesOnlyStableAndVerifiable) {
     auto refused = budi.get(tp + "4");
     EXPECT_EQ(refused.status, 409);
     EXPECT_EQ(refused.json()["error"]["code"], "not_completed");
-    EXPECT_NE(refused.json()["error"]["message"].get<std::string>().find("below the pass score of 60"), std::string::npos);
+    EXPECT_NE(
+        refused.json()["error"]["message"].get<std::string>().find("below the pass score of 60"),
+        std::string::npos);
     EXPECT_EQ(budi.get(tp + "3").status, 403);  // someone else's
     // Each trainee reads their own progress.
     auto mine = budi.get("/api/v1/me/trainings/" + std::to_string(training) + "/completion").json();
@@ -377,7 +460,8 @@ TEST_F(Reports, CertificatesForCompletedTraineesOnlyStableAndVerifiable) {
     EXPECT_EQ(mine["completed"], false);
     EXPECT_EQ(mine["reason"], "post_test_below_pass");
     EXPECT_EQ(mine["post_percent"], 50.0);
-    EXPECT_EQ(admin->get("/api/v1/me/trainings/" + std::to_string(training) + "/completion").status, 403);
+    EXPECT_EQ(admin->get("/api/v1/me/trainings/" + std::to_string(training) + "/completion").status,
+              403);
     EXPECT_EQ(budi.get("/api/v1/me/trainings/999/completion").status, 404);
     auto page = ani.get(tp + "3");
     ASSERT_EQ(page.status, 200) << page.body;
@@ -390,15 +474,18 @@ TEST_F(Reports, CertificatesForCompletedTraineesOnlyStableAndVerifiable) {
     EXPECT_NE(page.body.find("Peserta ani"), std::string::npos);
     EXPECT_NE(page.body.find("Pembukuan UMKM"), std::string::npos);
     EXPECT_NE(page.body.find("5-6 Juli 2021"), std::string::npos);
-    EXPECT_NE(page.body.find("<span id=\"hours\">2</span> jam"), std::string::npos);  // two full hours online
-    EXPECT_NE(page.body.find("Dinas Koperasi dan UKM Provinsi Kalimantan Tengah"), std::string::npos);
+    EXPECT_NE(page.body.find("<span id=\"hours\">2</span> jam"),
+              std::string::npos);  // two full hours online
+    EXPECT_NE(page.body.find("Dinas Koperasi dan UKM Provinsi Kalimantan Tengah"),
+              std::string::npos);
     EXPECT_NE(page.body.find("<svg"), std::string::npos);
     auto info = ani.get(tp + "3?format=json").json();
     EXPECT_EQ(info["number"], "000001/DKUKM-KT/2021");
     const std::string code = info["code"];
     EXPECT_EQ(code.size(), 12u);
     EXPECT_NE(page.body.find(code), std::string::npos);
-    EXPECT_EQ(info["verify_url"], "http://127.0.0.1/api/v1/certificates/" + code);  // the Host the client used
+    EXPECT_EQ(info["verify_url"],
+              "http://127.0.0.1/api/v1/certificates/" + code);  // the Host the client used
     // Stable: the same number and code every time, also for an admin.
     EXPECT_EQ(admin->get(tp + "3?format=json").json()["number"], "000001/DKUKM-KT/2021");
     EXPECT_EQ(trainer->get(tp + "3?format=json").json()["code"], code);
@@ -406,14 +493,17 @@ TEST_F(Reports, CertificatesForCompletedTraineesOnlyStableAndVerifiable) {
     http_client anyone(server->port());
     auto verified = anyone.request("GET", "/api/v1/certificates/" + code, {});
     ASSERT_EQ(verified.status, 200);
-    EXPECT_EQ(verified.json(), json({{"valid", true}, {"full_name", "Peserta ani"}, {"training_title", "Pembukuan UMKM"},
+    EXPECT_EQ(verified.json(), json({{"valid", true},
+                                     {"full_name", "Peserta ani"},
+                                     {"training_title", "Pembukuan UMKM"},
                                      {"date", "2021-07-07"}}));
     auto html = anyone.request("GET", "/api/v1/certificates/" + code, {{"Accept", "text/html"}});
     EXPECT_NE(html.body.find("Sertifikat sah"), std::string::npos);
     EXPECT_EQ(anyone.request("GET", "/api/v1/certificates/ZZZZZZZZZZZZ", {}).status, 404);
     EXPECT_EQ(anyone.request("GET", "/api/v1/certificates/x", {}).status, 404);
     int limited = 0;
-    for (int i = 0; i < 40; ++i) limited += anyone.request("GET", "/api/v1/certificates/" + code, {}).status == 429;
+    for (int i = 0; i < 40; ++i)
+        limited += anyone.request("GET", "/api/v1/certificates/" + code, {}).status == 429;
     EXPECT_GT(limited, 0);
     auto last = anyone.request("GET", "/api/v1/certificates/" + code, {});
     EXPECT_EQ(last.status, 429);

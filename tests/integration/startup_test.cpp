@@ -18,8 +18,10 @@ TEST(Startup, DemoPrintsLoginsThatWorkAndServesThePlaceholderPage) {
     std::regex login_line(R"((admin|trainer|trainee)\s+(\S+) / (\S+))");
     int logins = 0;
     http_client c(demo.port());
-    for (std::sregex_iterator it(demo.banner().begin(), demo.banner().end(), login_line), end; it != end; ++it) {
-        auto r = json_request(c, "POST", "/api/v1/auth/login", {{"username", (*it)[2]}, {"password", (*it)[3]}});
+    for (std::sregex_iterator it(demo.banner().begin(), demo.banner().end(), login_line), end;
+         it != end; ++it) {
+        auto r = json_request(c, "POST", "/api/v1/auth/login",
+                              {{"username", (*it)[2]}, {"password", (*it)[3]}});
         EXPECT_EQ(r.status, 200) << (*it)[0];
         EXPECT_EQ(r.json()["user"]["role"], (*it)[1]);
         ++logins;
@@ -37,8 +39,10 @@ TEST(Startup, DemoSeedsARealisticPlanWithAHistoricalPsbbThatMovedASessionOnline)
     http_client c(demo.port());
     std::smatch m;
     ASSERT_TRUE(std::regex_search(demo.banner(), m, std::regex(R"(admin\s+admin / (\S+))")));
-    auto login = json_request(c, "POST", "/api/v1/auth/login", {{"username", "admin"}, {"password", m[1].str()}});
-    const std::vector<std::pair<std::string, std::string>> auth = {{"Authorization", "Bearer " + login.json()["token"].get<std::string>()}};
+    auto login = json_request(c, "POST", "/api/v1/auth/login",
+                              {{"username", "admin"}, {"password", m[1].str()}});
+    const std::vector<std::pair<std::string, std::string>> auth = {
+        {"Authorization", "Bearer " + login.json()["token"].get<std::string>()}};
 
     auto regions = c.request("GET", "/api/v1/regions", auth).json();
     ASSERT_EQ(regions.size(), 15u);
@@ -59,11 +63,19 @@ TEST(Startup, DemoSeedsARealisticPlanWithAHistoricalPsbbThatMovedASessionOnline)
     EXPECT_NE(restrictions[0]["reference"].get<std::string>().find("data demo"), std::string::npos);
     int moved_online = 0;
     for (const auto& t : trainings) {
-        auto decisions = c.request("GET", "/api/v1/trainings/" + std::to_string(t["id"].get<int>()) + "/decisions", auth).json();
+        auto decisions =
+            c.request("GET",
+                      "/api/v1/trainings/" + std::to_string(t["id"].get<int>()) + "/decisions",
+                      auth)
+                .json();
         for (const auto& d : decisions) {
-            if (d["to"]["mode"] == "online" && d["restriction_reference"] == restrictions[0]["reference"]) ++moved_online;
+            if (d["to"]["mode"] == "online" &&
+                d["restriction_reference"] == restrictions[0]["reference"])
+                ++moved_online;
         }
-        auto detail = c.request("GET", "/api/v1/trainings/" + std::to_string(t["id"].get<int>()), auth).json();
+        auto detail =
+            c.request("GET", "/api/v1/trainings/" + std::to_string(t["id"].get<int>()), auth)
+                .json();
         EXPECT_FALSE(detail["sessions"].empty());
         EXPECT_FALSE(detail["trainers"].empty());
     }
@@ -75,13 +87,18 @@ TEST(Startup, ADatabaseWithoutAdminGetsOneWithARandomPasswordPrintedOnce) {
     std::filesystem::create_directories(dir.file("web"));
     std::string password;
     {
-        server_process first(server_launch{"serve", dir.file("a.db"), dir.file("web"), {}, {}, false});
+        server_process first(
+            server_launch{"serve", dir.file("a.db"), dir.file("web"), {}, {}, false});
         std::smatch m;
-        ASSERT_TRUE(std::regex_search(first.banner(), m, std::regex(R"(created user 'admin' with password (\S+))")))
+        ASSERT_TRUE(std::regex_search(first.banner(), m,
+                                      std::regex(R"(created user 'admin' with password (\S+))")))
             << first.banner();
         password = m[1];
         http_client c(first.port());
-        EXPECT_EQ(json_request(c, "POST", "/api/v1/auth/login", {{"username", "admin"}, {"password", password}}).status, 200);
+        EXPECT_EQ(json_request(c, "POST", "/api/v1/auth/login",
+                               {{"username", "admin"}, {"password", password}})
+                      .status,
+                  200);
     }
     server_process second(server_launch{"serve", dir.file("a.db"), dir.file("web"), {}, {}, false});
     EXPECT_EQ(second.banner().find("created user"), std::string::npos);
@@ -89,7 +106,8 @@ TEST(Startup, ADatabaseWithoutAdminGetsOneWithARandomPasswordPrintedOnce) {
 
 TEST(Startup, RefusesToStartOnABadListenAddressWithAClearMessage) {
     temp_dir dir;
-    std::string cmd = std::string(DARING_BINARY_FOR_TESTS) + " serve --listen nonsense --db " + dir.file("x.db") + " 2>&1";
+    std::string cmd = std::string(DARING_BINARY_FOR_TESTS) + " serve --listen nonsense --db " +
+                      dir.file("x.db") + " 2>&1";
     std::string out;
     FILE* p = ::popen(cmd.c_str(), "r");
     char buf[256];

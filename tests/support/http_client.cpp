@@ -22,7 +22,9 @@ nlohmann::json http_result::json() const {
 }
 
 http_client::http_client(std::uint16_t port) : port_(port) {}
-http_client::~http_client() { close(); }
+http_client::~http_client() {
+    close();
+}
 
 void http_client::close() {
     if (fd_ >= 0) ::close(fd_);
@@ -125,7 +127,8 @@ http_result http_client::request(const std::string& method, const std::string& t
         req += n + ": " + v + "\r\n";
         if (n == "Content-Length" || n == "Transfer-Encoding") has_length = true;
     }
-    if (!has_length && (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")) {
+    if (!has_length &&
+        (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT")) {
         req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
     }
     req += "\r\n" + body;

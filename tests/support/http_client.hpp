@@ -3,12 +3,11 @@
 // can send exactly the bytes a test wants (oversize headers, odd transfer codings).
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace daring::test {
 
@@ -24,7 +23,7 @@ struct http_result {
 };
 
 class http_client {
-public:
+  public:
     explicit http_client(std::uint16_t port);
     ~http_client();
     http_client(const http_client&) = delete;
@@ -39,7 +38,7 @@ public:
     bool connected() const { return fd_ >= 0; }
     void close();
 
-private:
+  private:
     void connect();
     std::optional<http_result> read_response(bool head_request);
     bool fill();

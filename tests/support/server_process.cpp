@@ -1,6 +1,7 @@
 #include "tests/support/server_process.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
-#include <poll.h>
 #include <stdexcept>
 
 namespace daring::test {
@@ -22,9 +22,10 @@ server_process::server_process(std::string db_path, std::string web_root,
 
 server_process::server_process(server_launch launch) {
     auto& extra_env = launch.extra_env;
-    std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen", "127.0.0.1:0",
-                                     "--db", launch.db_path, "--web-root", launch.web_root};
-    if (std::find(launch.extra_args.begin(), launch.extra_args.end(), "--threads") == launch.extra_args.end()) {
+    std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen",   "127.0.0.1:0",
+                                     "--db",        launch.db_path, "--web-root", launch.web_root};
+    if (std::find(launch.extra_args.begin(), launch.extra_args.end(), "--threads") ==
+        launch.extra_args.end()) {
         args.insert(args.end(), {"--threads", "2"});
     }
     args.insert(args.end(), launch.extra_args.begin(), launch.extra_args.end());

@@ -18,7 +18,7 @@ struct server_launch {
 };
 
 class server_process {
-public:
+  public:
     explicit server_process(server_launch launch);
     // Runs `daring serve --listen 127.0.0.1:0 --db <db> --web-root <web_root> extra...` with
     // DARING_ADMIN_PASSWORD=admin-password-1 and waits for its "listening on" line.
@@ -37,7 +37,7 @@ public:
 
     static constexpr const char* admin_password = "admin-password-1";
 
-private:
+  private:
     pid_t pid_ = -1;
     int stdout_fd_ = -1;
     std::uint16_t port_ = 0;
@@ -47,13 +47,13 @@ private:
 
 // A fresh temporary directory, removed at destruction.
 class temp_dir {
-public:
+  public:
     temp_dir();
     ~temp_dir();
     const std::string& path() const { return path_; }
     std::string file(const std::string& name) const { return path_ + "/" + name; }
 
-private:
+  private:
     std::string path_;
 };
 

@@ -33,16 +33,19 @@ std::string base64(const std::string& in) {
 }  // namespace
 
 ws_client::ws_client(std::uint16_t port, const std::string& target,
-                     const std::vector<std::pair<std::string, std::string>>& headers, int receive_buffer) {
+                     const std::vector<std::pair<std::string, std::string>>& headers,
+                     int receive_buffer) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (receive_buffer > 0) ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+    if (receive_buffer > 0)
+        ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(port);
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("connect failed");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+        throw std::runtime_error("connect failed");
     std::random_device rd;
     std::string key_raw(16, '\0');
     for (auto& c : key_raw) c = static_cast<char>(rd());
@@ -92,7 +95,8 @@ ws_client::~ws_client() {
 
 bool ws_client::fill(std::chrono::steady_clock::time_point deadline) {
     if (fd_ < 0) return false;
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) return false;
     pollfd p{fd_, POLLIN, 0};
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) return false;
@@ -120,7 +124,8 @@ void ws_client::send_frame(std::uint8_t opcode, const std::string& payload, bool
         f.push_back(static_cast<char>(n & 0xFF));
     } else {
         f.push_back(static_cast<char>(0x80 | 127));
-        for (int i = 7; i >= 0; --i) f.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF));
+        for (int i = 7; i >= 0; --i)
+            f.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xFF));
     }
     const char mask[4] = {0x12, 0x34, 0x56, 0x78};
     f.append(mask, 4);
@@ -133,7 +138,9 @@ void ws_client::send_frame(std::uint8_t opcode, const std::string& payload, bool
     }
 }
 
-void ws_client::send_text(const std::string& text) { send_frame(0x1, text); }
+void ws_client::send_text(const std::string& text) {
+    send_frame(0x1, text);
+}
 
 bool ws_client::read_frame(std::chrono::steady_clock::time_point deadline) {
     for (;;) {
@@ -143,13 +150,20 @@ bool ws_client::read_frame(std::chrono::steady_clock::time_point deadline) {
             std::size_t len = b1 & 0x7F, pos = 2;
             bool have_header = true;
             if (len == 126) {
-                if (buffer_.size() < 4) have_header = false;
-                else { len = (static_cast<unsigned char>(buffer_[2]) << 8) | static_cast<unsigned char>(buffer_[3]); pos = 4; }
+                if (buffer_.size() < 4)
+                    have_header = false;
+                else {
+                    len = (static_cast<unsigned char>(buffer_[2]) << 8) |
+                          static_cast<unsigned char>(buffer_[3]);
+                    pos = 4;
+                }
             } else if (len == 127) {
-                if (buffer_.size() < 10) have_header = false;
+                if (buffer_.size() < 10)
+                    have_header = false;
                 else {
                     len = 0;
-                    for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(buffer_[2 + i]);
+                    for (int i = 0; i < 8; ++i)
+                        len = (len << 8) | static_cast<unsigned char>(buffer_[2 + i]);
                     pos = 10;
                 }
             }
@@ -168,7 +182,10 @@ bool ws_client::read_frame(std::chrono::steady_clock::time_point deadline) {
                     return true;
                 }
                 if (opcode == 0x8) {
-                    close_code_ = payload.size() >= 2 ? (static_cast<unsigned char>(payload[0]) << 8) | static_cast<unsigned char>(payload[1]) : 1005;
+                    close_code_ = payload.size() >= 2
+                                      ? (static_cast<unsigned char>(payload[0]) << 8) |
+                                            static_cast<unsigned char>(payload[1])
+                                      : 1005;
                     send_frame(0x8, payload.substr(0, 2));
                     // The server closes TCP after the handshake; read to EOF, as a browser does.
                     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(2);
@@ -200,10 +217,12 @@ std::optional<nlohmann::json> ws_client::next(std::chrono::milliseconds timeout)
     return j;
 }
 
-std::optional<nlohmann::json> ws_client::next_of(const std::string& type, std::chrono::milliseconds timeout) {
+std::optional<nlohmann::json> ws_client::next_of(const std::string& type,
+                                                 std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+            deadline - std::chrono::steady_clock::now());
         if (left.count() <= 0) return std::nullopt;
         auto m = next(left);
         if (!m) return std::nullopt;
@@ -232,7 +251,9 @@ void ws_client::close(int code) {
     wait_closed(std::chrono::seconds(2));
 }
 
-void ws_client::send_raw(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+void ws_client::send_raw(const std::string& bytes) {
+    ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+}
 
 void ws_client::drop() {
     if (fd_ >= 0) ::close(fd_);

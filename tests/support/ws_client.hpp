@@ -5,22 +5,22 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 namespace daring::test {
 
 class ws_client {
-public:
+  public:
     // Connects and upgrades. `status` is 101 on success, else the HTTP status answered (and
     // `error_body` its body).
     // `receive_buffer` > 0 sets SO_RCVBUF before connecting (a phone that reads slowly).
     ws_client(std::uint16_t port, const std::string& target,
-              const std::vector<std::pair<std::string, std::string>>& headers, int receive_buffer = 0);
+              const std::vector<std::pair<std::string, std::string>>& headers,
+              int receive_buffer = 0);
     ~ws_client();
     ws_client(const ws_client&) = delete;
     ws_client& operator=(const ws_client&) = delete;
@@ -43,21 +43,20 @@ public:
     // The next message, or nullopt on timeout/close.
     std::optional<nlohmann::json> next(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // The next message of `type`, skipping others (kept in `skipped`).
-    std::optional<nlohmann::json> next_of(const std::string& type,
-                                          std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    std::optional<nlohmann::json> next_of(
+        const std::string& type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Waits until the server closes; returns the close code (0 on timeout or bare disconnect).
     int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     void close(int code = 1000);
     // Drops the TCP connection without a close handshake (a phone losing signal).
     void drop();
 
-
     std::vector<nlohmann::json> skipped;
     std::size_t frames_received = 0;
     std::vector<std::string> pongs;  // payloads of the server's pongs, in order
     std::size_t pings = 0;           // the server's pings (each answered with a pong)
 
-private:
+  private:
     bool read_frame(std::chrono::steady_clock::time_point deadline);
     bool fill(std::chrono::steady_clock::time_point deadline);
 

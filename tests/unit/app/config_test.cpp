@@ -1,8 +1,8 @@
+#include "server/app/config.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-
-#include "server/app/config.hpp"
 
 using namespace daring::server;
 
@@ -14,8 +14,9 @@ parse_outcome parse(std::vector<const char*> args) {
 }  // namespace
 
 TEST(Config, ParsesServeFlags) {
-    auto r = parse({"serve", "--listen", "127.0.0.1:0", "--db", "x.db", "--threads", "3",
-                    "--allowed-origin", "https://a.example", "--allowed-origin", "https://b.example"});
+    auto r =
+        parse({"serve", "--listen", "127.0.0.1:0", "--db", "x.db", "--threads", "3",
+               "--allowed-origin", "https://a.example", "--allowed-origin", "https://b.example"});
     ASSERT_TRUE(r.cfg.has_value()) << r.output;
     EXPECT_EQ(r.cfg->port, 0);
     EXPECT_EQ(r.cfg->db_path, "x.db");
@@ -70,8 +71,8 @@ TEST(Config, SplitsIpv6ListenAddresses) {
 }
 
 TEST(Config, CertificateAndPublicAddressOptions) {
-    auto r = parse({"serve", "--public-url", "https://daring.example.go.id/", "--office-name", "Diskop UKM Kapuas",
-                    "--certificate-prefix", "DKUKM-KPS"});
+    auto r = parse({"serve", "--public-url", "https://daring.example.go.id/", "--office-name",
+                    "Diskop UKM Kapuas", "--certificate-prefix", "DKUKM-KPS"});
     ASSERT_TRUE(r.cfg.has_value()) << r.output;
     EXPECT_EQ(r.cfg->public_url, "https://daring.example.go.id");  // no trailing slash
     EXPECT_EQ(r.cfg->office_name, "Diskop UKM Kapuas");

@@ -40,6 +40,7 @@ TEST(OpenApi, DocumentsEveryRouteAndMethod) {
     for (const auto& [method, pattern] : application.routes().list()) {
         const auto doc_path = std::regex_replace(pattern, std::regex(R"(\{(\w+):int\})"), "{$1}");
         ASSERT_TRUE(documented.contains(doc_path)) << doc_path << " is not in docs/openapi.yaml";
-        EXPECT_TRUE(documented[doc_path].contains(method)) << method << " " << doc_path << " is not documented";
+        EXPECT_TRUE(documented[doc_path].contains(method))
+            << method << " " << doc_path << " is not documented";
     }
 }

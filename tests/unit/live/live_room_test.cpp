@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "server/live/live_room.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::server;
 using daring::protocol::json;
@@ -10,7 +10,7 @@ namespace {
 
 // A participant with no socket: records what it is sent; can stall like a slow phone.
 class fake_participant : public live_participant {
-public:
+  public:
     explicit fake_participant(std::size_t queue_limit = 1000) : limit_(queue_limit) {}
     void deliver(const shared_message& m) override {
         if (closed_code) return;
@@ -33,18 +33,22 @@ public:
     int closed_code = 0;
     bool stalled = false;
 
-private:
+  private:
     std::size_t limit_;
     std::size_t pending_ = 0;
 };
 
 room_info three_slides() {
-    return {7, "Sesi 1", daring::protocol::delivery_mode::online,
+    return {7,
+            "Sesi 1",
+            daring::protocol::delivery_mode::online,
             {{"Pembukaan", "Selamat datang"}, {"Materi", "Isi"}, {"Penutup", "Terima kasih"}}};
 }
 
 const live_member trainer{1, "Rina Kartika", role::trainer};
-live_member trainee(std::int64_t id) { return {id, "Peserta " + std::to_string(id), role::trainee}; }
+live_member trainee(std::int64_t id) {
+    return {id, "Peserta " + std::to_string(id), role::trainee};
+}
 
 }  // namespace
 
@@ -85,7 +89,8 @@ TEST(LiveRoom, BroadcastsSlidesInOrderWithIncreasingSeqAndOneSharedBuffer) {
     // The same serialised buffer went to every trainee.
     auto slide_ptr = [](const fake_participant& p, int index) {
         for (std::size_t i = 0; i < p.received.size(); ++i)
-            if (p.received[i]["type"] == "slide" && p.received[i]["index"] == index) return p.raw[i].get();
+            if (p.received[i]["type"] == "slide" && p.received[i]["index"] == index)
+                return p.raw[i].get();
         return static_cast<const std::string*>(nullptr);
     };
     EXPECT_EQ(slide_ptr(*a, 1), slide_ptr(*b, 1));
@@ -143,7 +148,8 @@ TEST(LiveRoom, ResumeAtTheBoundaryOfTheRing) {
     auto t = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
     for (int i = 0; i < 6; ++i) room.receive(t.get(), R"({"type":"show_slide","index":2})", 0);
-    // The ring holds the last 3 seqs: resuming from just before the oldest works, one earlier does not.
+    // The ring holds the last 3 seqs: resuming from just before the oldest works, one earlier does
+    // not.
     const auto newest = room.seq();
     auto edge = std::make_shared<fake_participant>();
     room.join(edge, trainee(2), newest - 3, 0);
@@ -214,7 +220,8 @@ TEST(LiveRoom, ShowsPresenceNamesOnlyToTrainers) {
     EXPECT_EQ(staff_view["online"], 2);
     EXPECT_EQ(trainee_view["online"], 2);
     ASSERT_EQ(staff_view["participants"].size(), 2u);
-    for (const auto& p : staff_view["participants"]) EXPECT_EQ(p["staff"], p["user_id"] == 1);  // the trainer is marked
+    for (const auto& p : staff_view["participants"])
+        EXPECT_EQ(p["staff"], p["user_id"] == 1);  // the trainer is marked
     EXPECT_FALSE(trainee_view.contains("participants"));
     EXPECT_FALSE(a->received[0].contains("participants"));  // nor in the trainee's welcome
     EXPECT_EQ(staff_view["seq"], trainee_view["seq"]);
@@ -296,7 +303,8 @@ TEST(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
     room.join(a, trainee(2), std::nullopt, 0);
-    EXPECT_EQ(room.receive(t.get(), R"({"type":"end_session","id":"e"})", 0), live_room::outcome::end_requested);
+    EXPECT_EQ(room.receive(t.get(), R"({"type":"end_session","id":"e"})", 0),
+              live_room::outcome::end_requested);
     room.end(close_normal, 0);
     EXPECT_EQ(a->of_type("session_ended").size(), 1u);
     EXPECT_EQ(a->closed_code, close_normal);
@@ -329,7 +337,8 @@ TEST(LiveRoom, DeferredDeliveryHoldsABurstUntilTheFlushThenSendsItInOrder) {
     room.join(a, trainee(2), std::nullopt, 0);
     room.flush();
     const auto before = a->received.size();
-    for (int i : {1, 2, 0}) room.receive(t.get(), R"({"type":"show_slide","index":)" + std::to_string(i) + "}", 0);
+    for (int i : {1, 2, 0})
+        room.receive(t.get(), R"({"type":"show_slide","index":)" + std::to_string(i) + "}", 0);
     EXPECT_EQ(a->received.size(), before);  // nothing yet
     EXPECT_TRUE(room.has_pending());
     room.flush();
@@ -351,7 +360,7 @@ namespace {
 
 // Records what a room writes about presence, as the database would hold it.
 class fake_sink : public presence_sink {
-public:
+  public:
     struct interval {
         std::int64_t user_id = 0;
         bool visible = true;
@@ -365,7 +374,9 @@ public:
         intervals.push_back({user_id, visible, at, at, std::nullopt});
         return static_cast<std::int64_t>(intervals.size());
     }
-    void seen(std::int64_t id, daring::protocol::unix_seconds at) override { intervals.at(id - 1).last_seen = at; }
+    void seen(std::int64_t id, daring::protocol::unix_seconds at) override {
+        intervals.at(id - 1).last_seen = at;
+    }
     void close(std::int64_t id, daring::protocol::unix_seconds at) override {
         auto& i = intervals.at(id - 1);
         EXPECT_FALSE(i.ended_at) << "closed twice";
@@ -504,15 +515,16 @@ namespace {
 
 // Records answers as the writer would and lets the test decide when each commit lands.
 class fake_quiz_sink : public quiz_sink {
-public:
+  public:
     struct recorded {
         std::int64_t run_id, user_id, question_id;
         json answer;
         std::string client_id;
         std::function<void(bool)> done;
     };
-    void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id, const json& answer,
-                const std::string& client_id, daring::protocol::unix_seconds, std::function<void(bool)> done) override {
+    void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
+                const json& answer, const std::string& client_id, daring::protocol::unix_seconds,
+                std::function<void(bool)> done) override {
         answers.push_back({run_id, user_id, question_id, answer, client_id, std::move(done)});
     }
     void closed(std::int64_t quiz_id, std::int64_t run_id, daring::protocol::unix_seconds at,
@@ -532,14 +544,17 @@ daring::protocol::quiz two_questions() {
     q.id = 40;
     q.title = "Kuis pembukuan";
     q.kind = daring::protocol::quiz_kind::pre_test;
-    q.questions.push_back({401, daring::protocol::question_type::single, "Kas?", {"a", "b", "c"}, 1, 0, 2});
-    q.questions.push_back({402, daring::protocol::question_type::true_false, "Aset?", {}, true, 0, 1});
+    q.questions.push_back(
+        {401, daring::protocol::question_type::single, "Kas?", {"a", "b", "c"}, 1, 0, 2});
+    q.questions.push_back(
+        {402, daring::protocol::question_type::true_false, "Aset?", {}, true, 0, 1});
     return q;
 }
 
-std::string answer_msg(const std::string& id, std::int64_t quiz, std::int64_t question, const std::string& value) {
-    return R"({"type":"answer","id":")" + id + R"(","quiz_id":)" + std::to_string(quiz) + R"(,"question_id":)" +
-           std::to_string(question) + R"(,"answer":)" + value + "}";
+std::string answer_msg(const std::string& id, std::int64_t quiz, std::int64_t question,
+                       const std::string& value) {
+    return R"({"type":"answer","id":")" + id + R"(","quiz_id":)" + std::to_string(quiz) +
+           R"(,"question_id":)" + std::to_string(question) + R"(,"answer":)" + value + "}";
 }
 
 // A room with a trainer, two trainees and the quiz open (as the hub does after the lookup).
@@ -554,8 +569,10 @@ struct quiz_room {
         room.join(t, trainer, std::nullopt, 0);
         room.join(a, trainee(2), std::nullopt, 0);
         room.join(b, trainee(3), std::nullopt, 0);
-        EXPECT_EQ(room.receive(t.get(), R"({"type":"open_quiz","id":"o","quiz_id":40,"duration_s":60})", 100),
-                  live_room::outcome::quiz_requested);
+        EXPECT_EQ(
+            room.receive(t.get(), R"({"type":"open_quiz","id":"o","quiz_id":40,"duration_s":60})",
+                         100),
+            live_room::outcome::quiz_requested);
         auto r = room.take_quiz_request();
         EXPECT_TRUE(r.has_value());
         EXPECT_EQ(r->quiz_id, 40);
@@ -585,7 +602,8 @@ TEST(LiveRoomQuiz, OnlyTrainersOpenAQuizAndTraineesNeverSeeTheAnswers) {
     EXPECT_EQ(staff[0]["questions"][0]["correct"], 1);
     EXPECT_EQ(q.t->of_type("ack").back()["id"], "o");
     // A second quiz while one is open is refused.
-    q.room.receive(q.t.get(), R"({"type":"open_quiz","id":"o2","quiz_id":41,"duration_s":60})", 101);
+    q.room.receive(q.t.get(), R"({"type":"open_quiz","id":"o2","quiz_id":41,"duration_s":60})",
+                   101);
     EXPECT_EQ(q.t->of_type("error").back()["code"], "quiz_already_open");
 }
 
@@ -642,7 +660,8 @@ TEST(LiveRoomQuiz, TheLastAnswerCountsAndAResentIdIsNotAppliedTwice) {
     ASSERT_EQ(q.sink.scores.size(), 2u);
     for (const auto& s : q.sink.scores) {
         EXPECT_EQ(s.max_score, 3);
-        EXPECT_EQ(s.score, s.user_id == 2 ? 2.0 : 0.0);  // a: the last answer (1, right); b: 2, wrong
+        EXPECT_EQ(s.score,
+                  s.user_id == 2 ? 2.0 : 0.0);  // a: the last answer (1, right); b: 2, wrong
     }
     EXPECT_EQ(q.sink.closed_quiz, 40);
     EXPECT_EQ(q.sink.closed_run, 9);

@@ -1,9 +1,10 @@
+#include "server/net/static_files.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
 
-#include "server/net/static_files.hpp"
 #include "tests/support/server_process.hpp"
 
 using namespace daring::server;
@@ -21,7 +22,8 @@ struct web_fixture {
         std::ofstream(dir.file("secret.txt")) << "secret";
         fs::create_symlink(dir.file("secret.txt"), root + "/leak.txt");
     }
-    http_response get(const std::string& path, std::vector<std::pair<std::string, std::string>> h = {}) {
+    http_response get(const std::string& path,
+                      std::vector<std::pair<std::string, std::string>> h = {}) {
         http_request req;
         req.method = "GET";
         req.path = path;
@@ -51,9 +53,9 @@ TEST(StaticFiles, ServesIndexWithSecurityHeaders) {
 
 TEST(StaticFiles, RefusesEveryWayOutOfTheRoot) {
     web_fixture f;
-    for (const char* path : {"/../secret.txt", "/js/../../secret.txt", "/%2e%2e/secret.txt",
-                             "/%2E%2E%2Fsecret.txt", "/js/%2e%2e/%2e%2e/secret.txt", "/leak.txt",
-                             "/..%5csecret.txt", "/index.html%00.js"}) {
+    for (const char* path :
+         {"/../secret.txt", "/js/../../secret.txt", "/%2e%2e/secret.txt", "/%2E%2E%2Fsecret.txt",
+          "/js/%2e%2e/%2e%2e/secret.txt", "/leak.txt", "/..%5csecret.txt", "/index.html%00.js"}) {
         auto r = f.get(path);
         EXPECT_EQ(r.status, 404) << path;
         EXPECT_EQ(r.body.find("secret"), std::string::npos) << path;

@@ -21,10 +21,12 @@ std::string client_frame(unsigned opcode, std::string_view payload, bool final =
         f.push_back(static_cast<char>(payload.size() & 0xFF));
     } else {
         f.push_back(static_cast<char>(0x80 | 127));
-        for (int i = 0; i < 8; ++i) f.push_back(static_cast<char>((payload.size() >> (56 - 8 * i)) & 0xFF));
+        for (int i = 0; i < 8; ++i)
+            f.push_back(static_cast<char>((payload.size() >> (56 - 8 * i)) & 0xFF));
     }
     for (auto b : mask) f.push_back(static_cast<char>(b));
-    for (std::size_t i = 0; i < payload.size(); ++i) f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
+    for (std::size_t i = 0; i < payload.size(); ++i)
+        f.push_back(static_cast<char>(payload[i] ^ mask[i % 4]));
     return f;
 }
 
@@ -51,7 +53,8 @@ fed feed_all(ws_frame_reader& r, std::string_view bytes) {
 fed feed_bytewise(ws_frame_reader& r, std::string_view bytes) {
     fed out;
     for (char c : bytes) {
-        out.open = r.feed(std::string_view(&c, 1), [&](ws_event&& e) { out.events.push_back(std::move(e)); });
+        out.open = r.feed(std::string_view(&c, 1),
+                          [&](ws_event&& e) { out.events.push_back(std::move(e)); });
     }
     return out;
 }
@@ -71,7 +74,8 @@ TEST(WebSocketHandshake, ComputesTheAcceptKeyOfRfc6455Section1_3) {
     EXPECT_EQ(ws_accept_key("dGhlIHNhbXBsZSBub25jZQ=="), "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
     const auto response = ws_accept_response("dGhlIHNhbXBsZSBub25jZQ==");
     EXPECT_EQ(response.rfind("HTTP/1.1 101 Switching Protocols\r\n", 0), 0u);
-    EXPECT_NE(response.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), std::string::npos);
+    EXPECT_NE(response.find("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+              std::string::npos);
     EXPECT_NE(response.find("Upgrade: websocket\r\n"), std::string::npos);
     EXPECT_EQ(response.substr(response.size() - 4), "\r\n\r\n");
 }
@@ -81,8 +85,8 @@ TEST(WebSocketHandshake, RefusesOtherVersionsWith426AndMalformedKeysWith400) {
     auto version = check_ws_handshake("8", "dGhlIHNhbXBsZSBub25jZQ==");
     ASSERT_TRUE(version.has_value());
     EXPECT_EQ(version->status, 426);
-    for (std::string_view key : {"", "short", "dGhlIHNhbXBsZSBub25jZQ", "dGhlIHNhbXBsZSBub25j!Q==",
-                                 "dGhlIHNhbXBsZSBub25jZQ==AAAA"}) {
+    for (std::string_view key : {"", "short", "dGhlIHNhbXBsZSBub25jZQ",
+                                 "dGhlIHNhbXBsZSBub25j!Q==", "dGhlIHNhbXBsZSBub25jZQ==AAAA"}) {
         auto bad = check_ws_handshake("13", key);
         ASSERT_TRUE(bad.has_value()) << key;
         EXPECT_EQ(bad->status, 400) << key;
@@ -111,7 +115,8 @@ TEST(WebSocketFrameHeader, CloseFrameCarriesTheCodeAndACutReasonOnACharacterBoun
     auto frame = make_ws_close_frame(4008, "slow");
     ASSERT_EQ(frame.size(), 2u + 2 + 4);
     EXPECT_EQ(static_cast<unsigned char>(frame[0]), 0x88);
-    EXPECT_EQ(static_cast<unsigned char>(frame[2]) * 256 + static_cast<unsigned char>(frame[3]), 4008);
+    EXPECT_EQ(static_cast<unsigned char>(frame[2]) * 256 + static_cast<unsigned char>(frame[3]),
+              4008);
     std::string long_reason;
     for (int i = 0; i < 70; ++i) long_reason += "é";  // two bytes each
     auto cut = make_ws_close_frame(1000, long_reason);
@@ -177,7 +182,8 @@ TEST(WebSocketFrameReader, PassesBinaryMessagesWithoutUtf8Checks) {
 
 TEST(WebSocketFrameReader, ReportsThePeersCloseAndStopsReading) {
     ws_frame_reader r(1024);
-    auto out = feed_all(r, client_frame(8, close_payload(1001, "bye")) + client_frame(1, "ignored"));
+    auto out =
+        feed_all(r, client_frame(8, close_payload(1001, "bye")) + client_frame(1, "ignored"));
     EXPECT_FALSE(out.open);
     ASSERT_EQ(out.events.size(), 1u);
     EXPECT_EQ(out.events[0].type, ws_event::kind::close);
@@ -193,14 +199,16 @@ TEST(WebSocketFrameReader, ReportsThePeersCloseAndStopsReading) {
 TEST(WebSocketFrameReader, RefusesAMessageOverTheLimitWith1009EvenWhenFragmented) {
     EXPECT_EQ(only_failure(client_frame(1, std::string(1025, 'x'))).close_code, ws_close_too_big);
     ws_frame_reader r(1024);
-    auto out = feed_all(r, client_frame(1, std::string(600, 'x'), false) + client_frame(0, std::string(600, 'x')));
+    auto out = feed_all(
+        r, client_frame(1, std::string(600, 'x'), false) + client_frame(0, std::string(600, 'x')));
     EXPECT_FALSE(out.open);
     ASSERT_EQ(out.events.size(), 1u);
     EXPECT_EQ(out.events[0].type, ws_event::kind::failed);
     EXPECT_EQ(out.events[0].close_code, ws_close_too_big);
     // Exactly at the limit is fine.
     ws_frame_reader at(1024);
-    EXPECT_EQ(feed_all(at, client_frame(1, std::string(1024, 'x'))).events.at(0).type, ws_event::kind::message);
+    EXPECT_EQ(feed_all(at, client_frame(1, std::string(1024, 'x'))).events.at(0).type,
+              ws_event::kind::message);
 }
 
 TEST(WebSocketFrameReader, RefusesProtocolViolationsWith1002) {
@@ -209,15 +217,24 @@ TEST(WebSocketFrameReader, RefusesProtocolViolationsWith1002) {
     std::string rsv = client_frame(1, "hi");
     rsv[0] = static_cast<char>(rsv[0] | 0x40);
     EXPECT_EQ(only_failure(rsv).close_code, ws_close_protocol_error);
-    EXPECT_EQ(only_failure(client_frame(3, "x")).close_code, ws_close_protocol_error);          // reserved opcode
-    EXPECT_EQ(only_failure(client_frame(9, "x", false)).close_code, ws_close_protocol_error);   // fragmented ping
-    EXPECT_EQ(only_failure(client_frame(9, std::string(126, 'x'))).close_code, ws_close_protocol_error);
-    EXPECT_EQ(only_failure(client_frame(0, "x")).close_code, ws_close_protocol_error);          // stray continuation
-    EXPECT_EQ(only_failure(client_frame(1, "a", false) + client_frame(1, "b")).close_code, ws_close_protocol_error);
-    EXPECT_EQ(only_failure(client_frame(8, "\x03")).close_code, ws_close_protocol_error);      // one-byte close
-    EXPECT_EQ(only_failure(client_frame(8, close_payload(1005))).close_code, ws_close_protocol_error);
-    EXPECT_EQ(only_failure(client_frame(8, close_payload(999))).close_code, ws_close_protocol_error);
-    EXPECT_EQ(only_failure(client_frame(8, close_payload(5000))).close_code, ws_close_protocol_error);
+    EXPECT_EQ(only_failure(client_frame(3, "x")).close_code,
+              ws_close_protocol_error);  // reserved opcode
+    EXPECT_EQ(only_failure(client_frame(9, "x", false)).close_code,
+              ws_close_protocol_error);  // fragmented ping
+    EXPECT_EQ(only_failure(client_frame(9, std::string(126, 'x'))).close_code,
+              ws_close_protocol_error);
+    EXPECT_EQ(only_failure(client_frame(0, "x")).close_code,
+              ws_close_protocol_error);  // stray continuation
+    EXPECT_EQ(only_failure(client_frame(1, "a", false) + client_frame(1, "b")).close_code,
+              ws_close_protocol_error);
+    EXPECT_EQ(only_failure(client_frame(8, "\x03")).close_code,
+              ws_close_protocol_error);  // one-byte close
+    EXPECT_EQ(only_failure(client_frame(8, close_payload(1005))).close_code,
+              ws_close_protocol_error);
+    EXPECT_EQ(only_failure(client_frame(8, close_payload(999))).close_code,
+              ws_close_protocol_error);
+    EXPECT_EQ(only_failure(client_frame(8, close_payload(5000))).close_code,
+              ws_close_protocol_error);
     // A 16-bit length used for a 5-byte payload is not the minimal encoding.
     std::string padded = "\x81\xfe";
     padded += std::string("\x00\x05", 2);
@@ -227,15 +244,19 @@ TEST(WebSocketFrameReader, RefusesProtocolViolationsWith1002) {
 
 TEST(WebSocketFrameReader, RefusesInvalidUtf8InTextAndCloseReasonsWith1007) {
     EXPECT_EQ(only_failure(client_frame(1, "\xc3\x28")).close_code, ws_close_invalid_payload);
-    EXPECT_EQ(only_failure(client_frame(1, "\xc0\xaf")).close_code, ws_close_invalid_payload);      // overlong
-    EXPECT_EQ(only_failure(client_frame(1, "\xed\xa0\x80")).close_code, ws_close_invalid_payload);  // surrogate
-    EXPECT_EQ(only_failure(client_frame(1, "\xf4\x90\x80\x80")).close_code, ws_close_invalid_payload);
+    EXPECT_EQ(only_failure(client_frame(1, "\xc0\xaf")).close_code,
+              ws_close_invalid_payload);  // overlong
+    EXPECT_EQ(only_failure(client_frame(1, "\xed\xa0\x80")).close_code,
+              ws_close_invalid_payload);  // surrogate
+    EXPECT_EQ(only_failure(client_frame(1, "\xf4\x90\x80\x80")).close_code,
+              ws_close_invalid_payload);
     // A character split across fragments is fine.
     ws_frame_reader r(1024);
     auto out = feed_all(r, client_frame(1, "\xc3", false) + client_frame(0, "\xa9"));
     ASSERT_EQ(out.events.size(), 1u);
     EXPECT_EQ(out.events[0].payload, "é");
-    EXPECT_EQ(only_failure(client_frame(8, close_payload(1000, "\xff"))).close_code, ws_close_invalid_payload);
+    EXPECT_EQ(only_failure(client_frame(8, close_payload(1000, "\xff"))).close_code,
+              ws_close_invalid_payload);
 }
 
 TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
@@ -244,7 +265,8 @@ TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
     std::string stream;
     std::vector<std::pair<ws_event::kind, std::string>> expected;
     for (int i = 0; i < 40; ++i) {
-        const std::string body(static_cast<std::size_t>((i * 977) % 70000), static_cast<char>('a' + i % 26));
+        const std::string body(static_cast<std::size_t>((i * 977) % 70000),
+                               static_cast<char>('a' + i % 26));
         switch (i % 4) {
             case 0:
                 stream += client_frame(1, body);
@@ -252,7 +274,8 @@ TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
                 break;
             case 1: {
                 const auto half = body.size() / 2;
-                stream += client_frame(2, body.substr(0, half), false) + client_frame(9, "p" + std::to_string(i)) +
+                stream += client_frame(2, body.substr(0, half), false) +
+                          client_frame(9, "p" + std::to_string(i)) +
                           client_frame(0, body.substr(half));
                 expected.emplace_back(ws_event::kind::ping, "p" + std::to_string(i));
                 expected.emplace_back(ws_event::kind::message, body);
@@ -263,8 +286,10 @@ TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
                 expected.emplace_back(ws_event::kind::pong, std::to_string(i));
                 break;
             default:
-                stream += client_frame(1, "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
-                expected.emplace_back(ws_event::kind::message, "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
+                stream +=
+                    client_frame(1, "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
+                expected.emplace_back(ws_event::kind::message,
+                                      "{\"type\":\"heartbeat\",\"n\":" + std::to_string(i) + "}");
         }
     }
     std::uint32_t state = 12345;
@@ -274,8 +299,11 @@ TEST(WebSocketFrameReader, FindsTheSameEventsWhereverTheStreamIsSplit) {
         std::string_view rest = stream;
         while (!rest.empty()) {
             state = state * 1664525u + 1013904223u;
-            const std::size_t cut = std::min<std::size_t>(rest.size(), 1 + (state >> 8) % (round < 10 ? 64 : 20000));
-            ASSERT_TRUE(r.feed(rest.substr(0, cut), [&](ws_event&& e) { got.emplace_back(e.type, std::move(e.payload)); }));
+            const std::size_t cut =
+                std::min<std::size_t>(rest.size(), 1 + (state >> 8) % (round < 10 ? 64 : 20000));
+            ASSERT_TRUE(r.feed(rest.substr(0, cut), [&](ws_event&& e) {
+                got.emplace_back(e.type, std::move(e.payload));
+            }));
             rest.remove_prefix(cut);
         }
         ASSERT_EQ(got.size(), expected.size()) << "round " << round;

@@ -1,11 +1,13 @@
-#include <gtest/gtest.h>
-
 #include "protocol/csv.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::protocol;
 
 TEST(Csv, ParsesQuotedFieldsWithCommasQuotesAndLineBreaks) {
-    auto r = parse_csv("\xEF\xBB\xBF" "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n");
+    auto r = parse_csv(
+        "\xEF\xBB\xBF"
+        "a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\"two\nlines\",z\n");
     ASSERT_TRUE(r.ok());
     ASSERT_EQ(r->size(), 3u);
     EXPECT_EQ((*r)[0].fields, (std::vector<std::string>{"a", "b"}));

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "protocol/json_text.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::protocol;
 
@@ -38,7 +38,8 @@ TEST(JsonText, RequiresAnObjectWhenAsked) {
 }
 
 TEST(ErrorBody, HasCodeMessageAndFieldAsApiMdSays) {
-    auto body = json::parse(error_body(make_error("invalid_field", "nik must be 16 digits", "nik")));
+    auto body =
+        json::parse(error_body(make_error("invalid_field", "nik must be 16 digits", "nik")));
     EXPECT_EQ(body["error"]["code"], "invalid_field");
     EXPECT_EQ(body["error"]["message"], "nik must be 16 digits");
     EXPECT_EQ(body["error"]["field"], "nik");

@@ -1,17 +1,21 @@
-#include <gtest/gtest.h>
-
 #include "protocol/plan.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::protocol;
 
 TEST(PlanParsing, AcceptsARegionFromTheReferenceData) {
-    auto r = parse_region({{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}});
+    auto r = parse_region(
+        {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}});
     ASSERT_TRUE(r.ok()) << r.err().message;
     EXPECT_EQ(r->code, "62.71");
 }
 
 TEST(PlanParsing, NamesTheBadFieldOfARestriction) {
-    json good = {{"starts_on", "2020-05-11"}, {"max_gathering", 5}, {"label", "PSBB"}, {"reference", "Pergub 12/2020"}};
+    json good = {{"starts_on", "2020-05-11"},
+                 {"max_gathering", 5},
+                 {"label", "PSBB"},
+                 {"reference", "Pergub 12/2020"}};
     EXPECT_TRUE(parse_restriction(good).ok());
     auto backwards = good;
     backwards["ends_on"] = "2020-05-01";
@@ -30,12 +34,17 @@ TEST(PlanParsing, ALiftNeedsEndsOnAndNothingElse) {
     ASSERT_TRUE(cleared.ok());
     EXPECT_FALSE(cleared->ends_on.has_value());
     EXPECT_EQ(parse_restriction_patch(json::object()).err().field, "ends_on");
-    EXPECT_EQ(parse_restriction_patch({{"ends_on", "2020-06-01"}, {"max_gathering", 3}}).err().field, "max_gathering");
+    EXPECT_EQ(
+        parse_restriction_patch({{"ends_on", "2020-06-01"}, {"max_gathering", 3}}).err().field,
+        "max_gathering");
 }
 
 TEST(PlanParsing, ValidatesTrainingEnumsAndDefaults) {
-    json t = {{"title", "Pemasaran digital"}, {"region_code", "62.71"}, {"funding_source_id", 1},
-              {"planned_mode", "in_person"}, {"switch_policy", "auto"}};
+    json t = {{"title", "Pemasaran digital"},
+              {"region_code", "62.71"},
+              {"funding_source_id", 1},
+              {"planned_mode", "in_person"},
+              {"switch_policy", "auto"}};
     auto ok = parse_training(t);
     ASSERT_TRUE(ok.ok()) << ok.err().message;
     EXPECT_EQ(ok->min_attendance_pct, 80);
@@ -57,7 +66,8 @@ TEST(PlanParsing, ATrainingPatchChangesOnlyWhatItNames) {
     t.region_code = "62.71";
     t.funding_source_id = 3;
     t.room_capacity = 20;
-    auto p = parse_training_patch({{"title", "Baru"}, {"pass_score", 70}, {"planned_mode", "hybrid"}});
+    auto p =
+        parse_training_patch({{"title", "Baru"}, {"pass_score", 70}, {"planned_mode", "hybrid"}});
     ASSERT_TRUE(p.ok()) << p.err().message;
     auto changed = apply_patch(t, *p);
     EXPECT_EQ(changed.title, "Baru");
@@ -79,7 +89,9 @@ TEST(PlanParsing, ATrainingPatchChangesOnlyWhatItNames) {
 }
 
 TEST(PlanParsing, RequiresASessionToEndAfterItStarts) {
-    json s = {{"title", "Sesi 1"}, {"starts_at", "2020-05-11T09:00:00+07:00"}, {"ends_at", "2020-05-11T08:00:00+07:00"}};
+    json s = {{"title", "Sesi 1"},
+              {"starts_at", "2020-05-11T09:00:00+07:00"},
+              {"ends_at", "2020-05-11T08:00:00+07:00"}};
     EXPECT_EQ(parse_session(s).err().field, "ends_at");
     s["ends_at"] = "2020-05-12T09:00:00+07:00";
     EXPECT_EQ(parse_session(s).err().field, "ends_at");  // longer than 12 hours
@@ -88,8 +100,11 @@ TEST(PlanParsing, RequiresASessionToEndAfterItStarts) {
 }
 
 TEST(PlanParsing, NamesTheSlideThatIsWrong) {
-    json s = {{"title", "Sesi 1"}, {"starts_at", "2020-05-11T09:00:00+07:00"}, {"ends_at", "2020-05-11T11:00:00+07:00"},
-              {"slides", {{{"title", "Pembuka"}, {"body", "Selamat datang"}}, {{"body", "tanpa judul"}}}}};
+    json s = {{"title", "Sesi 1"},
+              {"starts_at", "2020-05-11T09:00:00+07:00"},
+              {"ends_at", "2020-05-11T11:00:00+07:00"},
+              {"slides",
+               {{{"title", "Pembuka"}, {"body", "Selamat datang"}}, {{"body", "tanpa judul"}}}}};
     auto r = parse_session(s);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.err().field, "slides[1].title");
@@ -99,14 +114,16 @@ TEST(PlanParsing, NamesTheSlideThatIsWrong) {
 }
 
 TEST(PlanParsing, ReadsDeliveryRequests) {
-    auto approve = parse_delivery_request({{"mode", "online"}, {"reason", "disetujui kepala dinas"}});
+    auto approve =
+        parse_delivery_request({{"mode", "online"}, {"reason", "disetujui kepala dinas"}});
     ASSERT_TRUE(approve.ok());
     EXPECT_EQ(approve->action, delivery_request::kind::set_mode);
     auto postpone = parse_delivery_request({{"action", "postpone"}, {"reason", "menunggu juknis"}});
     ASSERT_TRUE(postpone.ok());
     EXPECT_EQ(postpone->action, delivery_request::kind::postpone);
     EXPECT_EQ(parse_delivery_request({{"mode", "online"}}).err().field, "reason");
-    EXPECT_EQ(parse_delivery_request({{"action", "explode"}, {"reason", "x"}}).err().field, "action");
+    EXPECT_EQ(parse_delivery_request({{"action", "explode"}, {"reason", "x"}}).err().field,
+              "action");
     EXPECT_TRUE(parse_delivery_request({{"action", "clear"}}).ok());
 }
 
@@ -119,7 +136,11 @@ TEST(PlanParsing, ReadsUsernameCsvWithOrWithoutHeader) {
 }
 
 TEST(PlanParsing, ValidatesFundingSources) {
-    json f = {{"code", "DAK-2020-KUKM"}, {"name", "DAK Nonfisik PK2UKM"}, {"kind", "DAK"}, {"fiscal_year", 2020}, {"amount_idr", 1500000000}};
+    json f = {{"code", "DAK-2020-KUKM"},
+              {"name", "DAK Nonfisik PK2UKM"},
+              {"kind", "DAK"},
+              {"fiscal_year", 2020},
+              {"amount_idr", 1500000000}};
     EXPECT_TRUE(parse_funding_source(f).ok());
     f["kind"] = "loan";
     EXPECT_EQ(parse_funding_source(f).err().field, "kind");

@@ -1,8 +1,8 @@
+#include "protocol/quiz.hpp"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
-#include "protocol/quiz.hpp"
 
 using namespace daring::protocol;
 
@@ -14,7 +14,9 @@ quiz parse_ok(const json& body) {
     return q.ok() ? *q : quiz{};
 }
 
-json one(json question) { return {{"title", "Uji"}, {"kind", "pre_test"}, {"questions", json::array({question})}}; }
+json one(json question) {
+    return {{"title", "Uji"}, {"kind", "pre_test"}, {"questions", json::array({question})}};
+}
 
 std::string bad_field(const json& body) {
     auto q = parse_quiz(body);
@@ -24,14 +26,24 @@ std::string bad_field(const json& body) {
 }  // namespace
 
 TEST(QuizValidation, NamesTheBadField) {
-    EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}, {"correct", 2}})), "questions[0].correct");
-    EXPECT_EQ(bad_field(one({{"type", "numeric"}, {"prompt", "?"}, {"correct", "lima"}})), "questions[0].correct");
-    EXPECT_EQ(bad_field(one({{"type", "numeric"}, {"prompt", "?"}, {"correct", 5}, {"tolerance", -1}})), "questions[0].tolerance");
-    EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a"}}, {"correct", 0}})), "questions[0].options");
-    EXPECT_EQ(bad_field(one({{"type", "essay"}, {"prompt", "?"}, {"correct", "x"}})), "questions[0].type");
+    EXPECT_EQ(bad_field(one(
+                  {{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}, {"correct", 2}})),
+              "questions[0].correct");
+    EXPECT_EQ(bad_field(one({{"type", "numeric"}, {"prompt", "?"}, {"correct", "lima"}})),
+              "questions[0].correct");
+    EXPECT_EQ(
+        bad_field(one({{"type", "numeric"}, {"prompt", "?"}, {"correct", 5}, {"tolerance", -1}})),
+        "questions[0].tolerance");
+    EXPECT_EQ(
+        bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a"}}, {"correct", 0}})),
+        "questions[0].options");
+    EXPECT_EQ(bad_field(one({{"type", "essay"}, {"prompt", "?"}, {"correct", "x"}})),
+              "questions[0].type");
     EXPECT_EQ(bad_field(one({{"type", "true_false"}, {"prompt", "?"}})), "questions[0].correct");
-    EXPECT_EQ(bad_field({{"title", "Uji"}, {"kind", "pre_test"}, {"questions", json::array()}}), "questions");
-    EXPECT_EQ(bad_field({{"title", "Uji"}, {"kind", "ujian"}, {"questions", json::array()}}), "kind");
+    EXPECT_EQ(bad_field({{"title", "Uji"}, {"kind", "pre_test"}, {"questions", json::array()}}),
+              "questions");
+    EXPECT_EQ(bad_field({{"title", "Uji"}, {"kind", "ujian"}, {"questions", json::array()}}),
+              "kind");
     EXPECT_EQ(bad_field({{"kind", "poll"}, {"questions", json::array()}}), "title");
     json anon = one({{"type", "true_false"}, {"prompt", "?"}, {"correct", true}});
     anon["anonymous"] = true;
@@ -39,11 +51,20 @@ TEST(QuizValidation, NamesTheBadField) {
 }
 
 TEST(QuizScoring, SingleTrueFalseNumericWithToleranceAndText) {
-    auto q = parse_ok({{"title", "Uji"}, {"kind", "post_test"}, {"questions", {
-        {{"type", "single"}, {"prompt", "Modal?"}, {"options", {"a", "b", "c"}}, {"correct", 1}, {"points", 2}},
-        {{"type", "true_false"}, {"prompt", "Laba = omzet?"}, {"correct", false}},
-        {{"type", "numeric"}, {"prompt", "Margin %?"}, {"correct", 25}, {"tolerance", 0.5}},
-        {{"type", "text"}, {"prompt", "Singkatan?"}, {"correct", {"Usaha Mikro Kecil Menengah", "UMKM"}}}}}});
+    auto q = parse_ok(
+        {{"title", "Uji"},
+         {"kind", "post_test"},
+         {"questions",
+          {{{"type", "single"},
+            {"prompt", "Modal?"},
+            {"options", {"a", "b", "c"}},
+            {"correct", 1},
+            {"points", 2}},
+           {{"type", "true_false"}, {"prompt", "Laba = omzet?"}, {"correct", false}},
+           {{"type", "numeric"}, {"prompt", "Margin %?"}, {"correct", 25}, {"tolerance", 0.5}},
+           {{"type", "text"},
+            {"prompt", "Singkatan?"},
+            {"correct", {"Usaha Mikro Kecil Menengah", "UMKM"}}}}}});
     const auto& qs = q.questions;
     EXPECT_EQ(max_score(q), 5);
     EXPECT_EQ(score_answer(qs[0], 1, false), 2);
@@ -65,16 +86,19 @@ TEST(QuizScoring, SingleTrueFalseNumericWithToleranceAndText) {
 }
 
 TEST(QuizScoring, MultipleAllOrNothingOrPartialCredit) {
-    auto q = parse_ok(one({{"type", "multiple"}, {"prompt", "Biaya tetap?"}, {"options", {"sewa", "bahan", "gaji", "listrik"}},
-                           {"correct", {0, 2}}, {"points", 4}}));
+    auto q = parse_ok(one({{"type", "multiple"},
+                           {"prompt", "Biaya tetap?"},
+                           {"options", {"sewa", "bahan", "gaji", "listrik"}},
+                           {"correct", {0, 2}},
+                           {"points", 4}}));
     const auto& m = q.questions[0];
     EXPECT_EQ(score_answer(m, json::array({2, 0}), false), 4);
     EXPECT_EQ(score_answer(m, json::array({0}), false), 0);
-    EXPECT_EQ(score_answer(m, json::array({0}), true), 2);         // one of two right
-    EXPECT_EQ(score_answer(m, json::array({0, 1}), true), 0);      // one right, one wrong
-    EXPECT_EQ(score_answer(m, json::array({0, 1, 2}), true), 2);   // two right, one wrong
-    EXPECT_EQ(score_answer(m, json::array({1, 3}), true), 0);      // never below zero
-    EXPECT_TRUE(check_answer(m, json::array({0, 0})));              // twice
+    EXPECT_EQ(score_answer(m, json::array({0}), true), 2);        // one of two right
+    EXPECT_EQ(score_answer(m, json::array({0, 1}), true), 0);     // one right, one wrong
+    EXPECT_EQ(score_answer(m, json::array({0, 1, 2}), true), 2);  // two right, one wrong
+    EXPECT_EQ(score_answer(m, json::array({1, 3}), true), 0);     // never below zero
+    EXPECT_TRUE(check_answer(m, json::array({0, 0})));            // twice
     EXPECT_TRUE(check_answer(m, json::array({4})));
 }
 
@@ -88,7 +112,8 @@ TEST(QuizShuffle, IsAStablePermutationPerTrainee) {
     for (int user = 102; user < 122; ++user) differs += option_order(5, 9, user, 6) != a;
     EXPECT_GT(differs, 15);
     // A trainee's view lists options with their bank index, in their order, and no answers.
-    auto q = parse_ok(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 3}}));
+    auto q = parse_ok(one(
+        {{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b", "c", "d"}}, {"correct", 3}}));
     q.shuffle = true;
     q.id = 5;
     q.questions[0].id = 9;
@@ -100,8 +125,11 @@ TEST(QuizShuffle, IsAStablePermutationPerTrainee) {
 }
 
 TEST(QuizValidation, PollOpinionQuestionsNeedNoRightAnswer) {
-    auto poll = [](json question) { return json{{"title", "Jajak"}, {"kind", "poll"}, {"questions", json::array({question})}}; };
-    const auto q = parse_ok(poll({{"type", "single"}, {"prompt", "Favorit?"}, {"options", {"a", "b", "c"}}}));
+    auto poll = [](json question) {
+        return json{{"title", "Jajak"}, {"kind", "poll"}, {"questions", json::array({question})}};
+    };
+    const auto q =
+        parse_ok(poll({{"type", "single"}, {"prompt", "Favorit?"}, {"options", {"a", "b", "c"}}}));
     ASSERT_EQ(q.questions.size(), 1u);
     EXPECT_TRUE(q.questions[0].correct.is_null());
     EXPECT_FALSE(check_answer(q.questions[0], 2).has_value());  // any option is a valid opinion
@@ -110,8 +138,10 @@ TEST(QuizValidation, PollOpinionQuestionsNeedNoRightAnswer) {
     parse_ok(poll({{"type", "multiple"}, {"prompt", "Yang mana?"}, {"options", {"a", "b"}}}));
     parse_ok(poll({{"type", "true_false"}, {"prompt", "Setuju?"}}));
     // Tallies of numeric and text questions count right and wrong answers: they still need one.
-    EXPECT_EQ(bad_field(poll({{"type", "numeric"}, {"prompt", "Berapa?"}})), "questions[0].correct");
+    EXPECT_EQ(bad_field(poll({{"type", "numeric"}, {"prompt", "Berapa?"}})),
+              "questions[0].correct");
     EXPECT_EQ(bad_field(poll({{"type", "text"}, {"prompt", "Apa?"}})), "questions[0].correct");
     // Scored kinds always need it.
-    EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}})), "questions[0].correct");
+    EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}})),
+              "questions[0].correct");
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "protocol/time_format.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::protocol;
 
@@ -17,9 +17,9 @@ TEST(TimeFormat, ParsesAnyOffsetIntoUtc) {
 }
 
 TEST(TimeFormat, RejectsMalformedTimes) {
-    for (const char* bad : {"", "2020-05-11", "2020-05-11T03:00:00", "2020-13-01T00:00:00Z",
-                            "2020-02-30T00:00:00Z", "2020-05-11T24:00:00Z", "2020-05-11T03:00:00+7",
-                            "2020-05-11T03:00:00Zjunk"}) {
+    for (const char* bad :
+         {"", "2020-05-11", "2020-05-11T03:00:00", "2020-13-01T00:00:00Z", "2020-02-30T00:00:00Z",
+          "2020-05-11T24:00:00Z", "2020-05-11T03:00:00+7", "2020-05-11T03:00:00Zjunk"}) {
         EXPECT_FALSE(parse_rfc3339(bad).has_value()) << bad;
     }
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "protocol/user.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::protocol;
 

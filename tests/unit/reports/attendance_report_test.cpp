@@ -1,6 +1,7 @@
+#include "server/reports/attendance_report.hpp"
+
 #include <gtest/gtest.h>
 
-#include "server/reports/attendance_report.hpp"
 #include "server/reports/qr_code.hpp"
 #include "server/rules/checkin_code.hpp"
 
@@ -56,6 +57,7 @@ TEST(CheckinCode, RotatesEveryStepAndAcceptsThePreviousStepOnly) {
 TEST(CheckinCode, RendersAScannableSizedQrSvg) {
     const auto svg = qr_svg("https://daring.example/#checkin/7/123456");
     EXPECT_TRUE(svg.starts_with("<svg"));
-    EXPECT_NE(svg.find("viewBox=\"0 0 37 37\""), std::string::npos);  // version 3: 29 modules + quiet zone
+    EXPECT_NE(svg.find("viewBox=\"0 0 37 37\""),
+              std::string::npos);  // version 3: 29 modules + quiet zone
     EXPECT_THROW(qr_svg(std::string(4000, 'x')), std::runtime_error);
 }

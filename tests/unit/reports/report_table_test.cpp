@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "server/reports/report_table.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::server;
 
@@ -8,7 +8,8 @@ TEST(ReportTable, NeutralisesEveryFormulaStarterAndNothingElse) {
     for (const char* bad : {"=1+1", "+1", "-1", "@SUM(1)", "\tx", "\rx", "=HYPERLINK(\"x\")"}) {
         EXPECT_EQ(neutralise(bad), std::string("'") + bad) << bad;
     }
-    for (const char* fine : {"Siti Aminah", "1-2", "a=b", "", " =x", "'quoted"}) EXPECT_EQ(neutralise(fine), fine) << fine;
+    for (const char* fine : {"Siti Aminah", "1-2", "a=b", "", " =x", "'quoted"})
+        EXPECT_EQ(neutralise(fine), fine) << fine;
 }
 
 TEST(ReportTable, CsvIsRfc4180WithBomCrlfAndTypedCells) {
@@ -16,13 +17,12 @@ TEST(ReportTable, CsvIsRfc4180WithBomCrlfAndTypedCells) {
     f.stem = "x";
     f.utc_offset_minutes = 480;  // WITA
     report_sheet s;
-    s.columns = {{"Nama", "Name", column_type::text},
-                 {"Angka", "Number", column_type::number},
-                 {"Waktu", "Time", column_type::datetime},
-                 {"Tanggal", "Date", column_type::date},
-                 {"Lulus", "Passed", column_type::boolean},
-                 {"Bilangan", "Integer", column_type::integer}};
-    s.rows.push_back({std::string("Koma, \"kutip\"\nbaris"), -12.5, std::int64_t{0}, std::int64_t{18813}, true, std::int64_t{-3}});
+    s.columns = {
+        {"Nama", "Name", column_type::text},       {"Angka", "Number", column_type::number},
+        {"Waktu", "Time", column_type::datetime},  {"Tanggal", "Date", column_type::date},
+        {"Lulus", "Passed", column_type::boolean}, {"Bilangan", "Integer", column_type::integer}};
+    s.rows.push_back({std::string("Koma, \"kutip\"\nbaris"), -12.5, std::int64_t{0},
+                      std::int64_t{18813}, true, std::int64_t{-3}});
     s.rows.push_back({std::string("-1"), 2.0, report_cell(), report_cell(), false, report_cell()});
     f.sheets.push_back(s);
     EXPECT_EQ(to_csv(f),
@@ -59,8 +59,10 @@ TEST(ReportTable, ZoneNames) {
 TEST(ReportStreaming, LargeJsonReportsGoOutInPiecesThatParseToTheWholeDocument) {
     using daring::protocol::json;
     const std::size_t n = 1000;
-    json_rows body{{{"training", {{"id", 7}}}, {"sessions_held", 3}}, n,
-                   [](std::size_t i) { return json{{"user_id", i}, {"full_name", "Peserta \"" + std::to_string(i) + "\""}}; }};
+    json_rows body{
+        {{"training", {{"id", 7}}}, {"sessions_held", 3}}, n, [](std::size_t i) {
+            return json{{"user_id", i}, {"full_name", "Peserta \"" + std::to_string(i) + "\""}};
+        }};
     auto res = report_response(report_request{}, body, report_file{}, 0);
     ASSERT_TRUE(res.stream);
     EXPECT_TRUE(res.body.empty());
@@ -83,5 +85,6 @@ TEST(ReportStreaming, LargeJsonReportsGoOutInPiecesThatParseToTheWholeDocument) 
     EXPECT_EQ(json::parse(small.body)["rows"].size(), 3u);
     // An empty report streams as an empty array too.
     json_rows none{json::object(), 0, [](std::size_t) { return json(); }};
-    EXPECT_EQ(json::parse(report_response(report_request{}, none, report_file{}, 0).body)["rows"], json::array());
+    EXPECT_EQ(json::parse(report_response(report_request{}, none, report_file{}, 0).body)["rows"],
+              json::array());
 }

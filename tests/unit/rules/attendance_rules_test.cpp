@@ -1,13 +1,14 @@
-#include <gtest/gtest.h>
-
 #include "server/rules/attendance_rules.hpp"
+
+#include <gtest/gtest.h>
 
 using namespace daring::server;
 
 namespace {
 const time_span session{1000, 1000 + 7200};  // two hours
 const attendance_thresholds defaults;
-attendance_evidence present_for(std::vector<time_span> visible, std::vector<time_span> hidden = {}) {
+attendance_evidence present_for(std::vector<time_span> visible,
+                                std::vector<time_span> hidden = {}) {
     return {summarize_presence(visible, hidden, session), std::nullopt, std::nullopt};
 }
 }  // namespace
@@ -34,14 +35,18 @@ TEST(AttendanceRules, CountsHiddenTimeAsAwayAndNotAsPresent) {
 }
 
 TEST(AttendanceRules, PresentAtSeventyFivePercentAndPartialBelow) {
-    EXPECT_EQ(decide_attendance(present_for({{1000, 1000 + 5400}}), session, defaults), attendance_status::present);
-    EXPECT_EQ(decide_attendance(present_for({{1000, 1000 + 5399}}), session, defaults), attendance_status::partial);
+    EXPECT_EQ(decide_attendance(present_for({{1000, 1000 + 5400}}), session, defaults),
+              attendance_status::present);
+    EXPECT_EQ(decide_attendance(present_for({{1000, 1000 + 5399}}), session, defaults),
+              attendance_status::partial);
     EXPECT_EQ(decide_attendance(present_for({}), session, defaults), attendance_status::absent);
 }
 
 TEST(AttendanceRules, LateWhenTheFirstJoinIsMoreThanFifteenMinutesAfterTheStart) {
-    EXPECT_EQ(decide_attendance(present_for({{1000 + 900, 8200}}), session, defaults), attendance_status::present);
-    EXPECT_EQ(decide_attendance(present_for({{1000 + 901, 8200}}), session, defaults), attendance_status::late);
+    EXPECT_EQ(decide_attendance(present_for({{1000 + 900, 8200}}), session, defaults),
+              attendance_status::present);
+    EXPECT_EQ(decide_attendance(present_for({{1000 + 901, 8200}}), session, defaults),
+              attendance_status::late);
 }
 
 TEST(AttendanceRules, ACheckInOrAPresentMarkMakesPresentAndMarksDecideOverEverything) {

@@ -1,7 +1,8 @@
+#include "server/rules/delivery_policy.hpp"
+
 #include <gtest/gtest.h>
 
 #include "protocol/time_format.hpp"
-#include "server/rules/delivery_policy.hpp"
 
 using namespace daring::server;
 using namespace daring::protocol;
@@ -45,79 +46,121 @@ TEST_P(DeliveryPolicyTable, DecidesModeStatusAndReason) {
     if (c.frozen) return;
     EXPECT_EQ(out.mode, c.mode) << c.name;
     EXPECT_EQ(out.status, c.status) << c.name;
-    EXPECT_NE(out.reason.find(c.reason_contains), std::string::npos) << c.name << ": " << out.reason;
+    EXPECT_NE(out.reason.find(c.reason_contains), std::string::npos)
+        << c.name << ": " << out.reason;
     EXPECT_FALSE(out.reason_id.empty()) << c.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Rules, DeliveryPolicyTable,
     ::testing::Values(
-        policy_case{"no restriction keeps the plan", [](policy_input&) {}, false, delivery_mode::in_person,
-                    session_status::scheduled, "As planned"},
+        policy_case{"no restriction keeps the plan", [](policy_input&) {}, false,
+                    delivery_mode::in_person, session_status::scheduled, "As planned"},
         policy_case{"attendance within the cap keeps the plan",
-                    [](policy_input& in) { in.trainees = 3; in.restriction = psbb; }, false,
-                    delivery_mode::in_person, session_status::scheduled, "As planned"},
+                    [](policy_input& in) {
+                        in.trainees = 3;
+                        in.restriction = psbb;
+                    },
+                    false, delivery_mode::in_person, session_status::scheduled, "As planned"},
         policy_case{"attendance exactly at the cap keeps the plan",
-                    [](policy_input& in) { in.trainees = 3; in.trainers = 2; in.restriction = psbb; }, false,
-                    delivery_mode::in_person, session_status::scheduled, "As planned"},
+                    [](policy_input& in) {
+                        in.trainees = 3;
+                        in.trainers = 2;
+                        in.restriction = psbb;
+                    },
+                    false, delivery_mode::in_person, session_status::scheduled, "As planned"},
         policy_case{"in person over the cap goes online under auto",
                     [](policy_input& in) { in.restriction = psbb; }, false, delivery_mode::online,
                     session_status::scheduled, "Pergub Kalteng 12/2020 (demo)"},
         policy_case{"in person over the cap waits for approval under approval",
-                    [](policy_input& in) { in.restriction = psbb; in.policy = switch_policy::approval; }, false,
-                    delivery_mode::in_person, session_status::pending_approval, "online recommended"},
+                    [](policy_input& in) {
+                        in.restriction = psbb;
+                        in.policy = switch_policy::approval;
+                    },
+                    false, delivery_mode::in_person, session_status::pending_approval,
+                    "online recommended"},
         policy_case{"hybrid over the cap stays hybrid when the room part fits",
-                    [](policy_input& in) { in.planned_mode = delivery_mode::hybrid; in.room_capacity = 5; in.restriction = psbb; },
+                    [](policy_input& in) {
+                        in.planned_mode = delivery_mode::hybrid;
+                        in.room_capacity = 5;
+                        in.restriction = psbb;
+                    },
                     false, delivery_mode::hybrid, session_status::scheduled, "room holds 5"},
         policy_case{"hybrid over the cap goes online when the room part does not fit",
-                    [](policy_input& in) { in.planned_mode = delivery_mode::hybrid; in.room_capacity = 12; in.restriction = psbb; },
+                    [](policy_input& in) {
+                        in.planned_mode = delivery_mode::hybrid;
+                        in.room_capacity = 12;
+                        in.restriction = psbb;
+                    },
                     false, delivery_mode::online, session_status::scheduled, "Moved online"},
         policy_case{"hybrid without a room size counts everyone in the room",
-                    [](policy_input& in) { in.planned_mode = delivery_mode::hybrid; in.restriction = psbb; },
-                    false, delivery_mode::online, session_status::scheduled, "32 people would gather"},
+                    [](policy_input& in) {
+                        in.planned_mode = delivery_mode::hybrid;
+                        in.restriction = psbb;
+                    },
+                    false, delivery_mode::online, session_status::scheduled,
+                    "32 people would gather"},
         policy_case{"a planned online session stays online",
-                    [](policy_input& in) { in.planned_mode = delivery_mode::online; in.restriction = psbb; }, false,
-                    delivery_mode::online, session_status::scheduled, "As planned: online"},
+                    [](policy_input& in) {
+                        in.planned_mode = delivery_mode::online;
+                        in.restriction = psbb;
+                    },
+                    false, delivery_mode::online, session_status::scheduled, "As planned: online"},
         policy_case{"a live session never changes",
-                    [](policy_input& in) { in.current_status = session_status::live; in.restriction = psbb; }, true,
-                    delivery_mode::in_person, session_status::scheduled, ""},
+                    [](policy_input& in) {
+                        in.current_status = session_status::live;
+                        in.restriction = psbb;
+                    },
+                    true, delivery_mode::in_person, session_status::scheduled, ""},
         policy_case{"an ended session never changes",
-                    [](policy_input& in) { in.current_status = session_status::ended; in.restriction = psbb; }, true,
-                    delivery_mode::in_person, session_status::scheduled, ""},
+                    [](policy_input& in) {
+                        in.current_status = session_status::ended;
+                        in.restriction = psbb;
+                    },
+                    true, delivery_mode::in_person, session_status::scheduled, ""},
         policy_case{"a cancelled session never changes",
                     [](policy_input& in) { in.current_status = session_status::cancelled; }, true,
                     delivery_mode::in_person, session_status::scheduled, ""},
         policy_case{"a session that has started keeps its delivery",
-                    [](policy_input& in) { in.now = in.starts_at; in.restriction = psbb; }, true,
-                    delivery_mode::in_person, session_status::scheduled, ""},
+                    [](policy_input& in) {
+                        in.now = in.starts_at;
+                        in.restriction = psbb;
+                    },
+                    true, delivery_mode::in_person, session_status::scheduled, ""},
         policy_case{"an admin override wins over a restriction",
                     [](policy_input& in) {
                         in.restriction = psbb;
-                        in.override_decision = delivery_override{delivery_mode::in_person, session_status::scheduled,
-                                                                 "ruang besar dengan protokol kesehatan"};
+                        in.override_decision =
+                            delivery_override{delivery_mode::in_person, session_status::scheduled,
+                                              "ruang besar dengan protokol kesehatan"};
                     },
                     false, delivery_mode::in_person, session_status::scheduled, "Admin decision"},
         policy_case{"an approval is an override to online",
                     [](policy_input& in) {
                         in.restriction = psbb;
                         in.policy = switch_policy::approval;
-                        in.override_decision = delivery_override{delivery_mode::online, session_status::scheduled, "disetujui"};
+                        in.override_decision = delivery_override{
+                            delivery_mode::online, session_status::scheduled, "disetujui"};
                     },
-                    false, delivery_mode::online, session_status::scheduled, "Admin decision: disetujui"},
+                    false, delivery_mode::online, session_status::scheduled,
+                    "Admin decision: disetujui"},
         policy_case{"a postponement keeps the planned mode and postpones",
                     [](policy_input& in) {
                         in.restriction = psbb;
-                        in.override_decision = delivery_override{std::nullopt, session_status::postponed, "menunggu juknis"};
+                        in.override_decision = delivery_override{
+                            std::nullopt, session_status::postponed, "menunggu juknis"};
                     },
                     false, delivery_mode::in_person, session_status::postponed, "menunggu juknis"},
         policy_case{"an override applies without any restriction too",
                     [](policy_input& in) {
-                        in.override_decision = delivery_override{delivery_mode::online, session_status::scheduled, "trainer abroad"};
+                        in.override_decision = delivery_override{
+                            delivery_mode::online, session_status::scheduled, "trainer abroad"};
                     },
                     false, delivery_mode::online, session_status::scheduled, "trainer abroad"}),
     [](const auto& info) {
         std::string n = info.param.name;
-        for (auto& ch : n) if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
+        for (auto& ch : n)
+            if (!std::isalnum(static_cast<unsigned char>(ch))) ch = '_';
         return n;
     });
 
@@ -143,7 +186,8 @@ TEST(DeliveryPolicy, RecommendsOnlineWhileAwaitingApproval) {
 }
 
 namespace {
-restriction psbb_from(const char* starts, std::optional<const char*> ends, int max, std::int64_t id = 1) {
+restriction psbb_from(const char* starts, std::optional<const char*> ends, int max,
+                      std::int64_t id = 1) {
     restriction r;
     r.id = id;
     r.starts_on = *parse_date(starts);
@@ -161,7 +205,8 @@ TEST(RestrictionOn, AppliesToASessionAt2330WibOnTheFirstDay) {
     // 23:30 WIB on 11 May is 16:30 UTC on 11 May.
     EXPECT_TRUE(restriction_on(list, *parse_rfc3339("2020-05-11T23:30:00+07:00"), wib).has_value());
     // 23:30 WIB on 10 May is the day before.
-    EXPECT_FALSE(restriction_on(list, *parse_rfc3339("2020-05-10T23:30:00+07:00"), wib).has_value());
+    EXPECT_FALSE(
+        restriction_on(list, *parse_rfc3339("2020-05-10T23:30:00+07:00"), wib).has_value());
 }
 
 TEST(RestrictionOn, UsesTheLocalDateNotTheUtcDate) {
@@ -177,7 +222,8 @@ TEST(RestrictionOn, UsesTheLocalDateNotTheUtcDate) {
 TEST(RestrictionOn, TreatsEndsOnAsInclusive) {
     std::vector<restriction> list = {psbb_from("2020-05-11", "2020-05-24", 5)};
     EXPECT_TRUE(restriction_on(list, *parse_rfc3339("2020-05-24T23:59:00+07:00"), wib).has_value());
-    EXPECT_FALSE(restriction_on(list, *parse_rfc3339("2020-05-25T00:00:00+07:00"), wib).has_value());
+    EXPECT_FALSE(
+        restriction_on(list, *parse_rfc3339("2020-05-25T00:00:00+07:00"), wib).has_value());
 }
 
 TEST(RestrictionOn, PicksTheStrictestOfOverlappingRestrictions) {

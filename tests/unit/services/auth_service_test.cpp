@@ -1,6 +1,7 @@
+#include "server/services/auth_service.hpp"
+
 #include <gtest/gtest.h>
 
-#include "server/services/auth_service.hpp"
 #include "storage/users_repo.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -19,7 +20,9 @@ struct auth_fixture {
     void add_user(const std::string& name, const std::string& password, const password_hasher& h) {
         daring::protocol::new_user u{name, password, "User " + name, role::trainee, {}};
         auto hash = h.hash(password);
-        db.write([&](daring::storage::connection& c) { daring::storage::insert_user(c, u, hash, clk.now()); });
+        db.write([&](daring::storage::connection& c) {
+            daring::storage::insert_user(c, u, hash, clk.now());
+        });
     }
 };
 
@@ -60,10 +63,14 @@ TEST(AuthService, RehashesOnLoginWhenTheCostParametersChange) {
     auth_fixture f;
     password_hasher cheap({1, 8u << 20});
     f.add_user("budi", "password-2", cheap);
-    auto before = f.db.read([](daring::storage::connection& c) { return daring::storage::find_credentials(c, "budi"); });
+    auto before = f.db.read([](daring::storage::connection& c) {
+        return daring::storage::find_credentials(c, "budi");
+    });
     ASSERT_TRUE(f.hasher.needs_rehash(before->password_hash));
     ASSERT_TRUE(std::holds_alternative<login_success>(f.auth.login("budi", "password-2", "a")));
-    auto after = f.db.read([](daring::storage::connection& c) { return daring::storage::find_credentials(c, "budi"); });
+    auto after = f.db.read([](daring::storage::connection& c) {
+        return daring::storage::find_credentials(c, "budi");
+    });
     EXPECT_FALSE(f.hasher.needs_rehash(after->password_hash));
     EXPECT_TRUE(f.hasher.verify(after->password_hash, "password-2"));
 }

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "server/services/login_throttle.hpp"
+
+#include <gtest/gtest.h>
 
 using daring::server::login_throttle;
 

@@ -1,3 +1,5 @@
+#include "storage/database.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -8,7 +10,6 @@
 #include <thread>
 
 #include "storage/connection.hpp"
-#include "storage/database.hpp"
 #include "storage/migrations.hpp"
 #include "storage/users_repo.hpp"
 #include "tests/support/server_process.hpp"
@@ -26,7 +27,9 @@ database_options options_for(const std::string& path) {
 }
 
 void create_probe_table(database& db) {
-    db.write([](connection& c) { c.db.exec("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v TEXT UNIQUE)"); });
+    db.write([](connection& c) {
+        c.db.exec("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+    });
 }
 
 void insert_probe(connection& c, int id, const std::string& v) {
@@ -50,7 +53,8 @@ TEST(Migrations, AreIdempotentOnAnAlreadyMigratedDatabase) {
     temp_dir dir;
     {
         database db(options_for(dir.file("a.db")));
-        daring::protocol::new_user u{"keep.me", "password-1", "Keep Me", daring::protocol::role::trainee, {}};
+        daring::protocol::new_user u{
+            "keep.me", "password-1", "Keep Me", daring::protocol::role::trainee, {}};
         db.write([&](connection& c) { insert_user(c, u, "hash", 1); });
     }
     database again(options_for(dir.file("a.db")));
@@ -81,10 +85,16 @@ TEST(Writer, AFailingJobRollsBackOnlyItselfNotItsBatchNeighbours) {
                 insert_probe(c, i + 1, "value-" + std::to_string(i));
                 if (i == 1) throw std::runtime_error("job 1 fails after its insert");
             },
-            [p](std::exception_ptr e) { if (e) p->set_exception(e); else p->set_value(); });
+            [p](std::exception_ptr e) {
+                if (e)
+                    p->set_exception(e);
+                else
+                    p->set_value();
+            });
     }
     std::size_t largest_batch = 0;
-    db.on_commit([&](const commit_stats& s) { largest_batch = std::max(largest_batch, s.batch_size); });
+    db.on_commit(
+        [&](const commit_stats& s) { largest_batch = std::max(largest_batch, s.batch_size); });
     gate.set_value();
     EXPECT_NO_THROW(results[0].get());
     EXPECT_THROW(results[1].get(), std::runtime_error);
@@ -119,7 +129,8 @@ TEST(Writer, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
         });
     }
     for (auto& t : threads) t.join();
-    auto count = db.read([](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); });
+    auto count = db.read(
+        [](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); });
     EXPECT_EQ(count, writers * per_writer);
     EXPECT_GT(largest.load(), 1u);
 }
@@ -139,12 +150,17 @@ TEST(Writer, StopFinishesEveryQueuedJob) {
     std::atomic<int> done{0};
     for (int i = 1; i <= 200; ++i) {
         db->submit([i](connection& c) { insert_probe(c, i, std::to_string(i)); },
-                   [&](std::exception_ptr e) { if (!e) ++done; });
+                   [&](std::exception_ptr e) {
+                       if (!e) ++done;
+                   });
     }
     db.reset();
     EXPECT_EQ(done.load(), 200);
     database reopened(options_for(dir.file("a.db")));
-    EXPECT_EQ(reopened.read([](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); }), 200);
+    EXPECT_EQ(reopened.read([](connection& c) {
+        return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt();
+    }),
+              200);
 }
 
 // A child process writes rows and reports each acknowledged id through a pipe; the parent kills
@@ -198,6 +214,7 @@ TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
         return out;
     });
     for (int a : acked) ASSERT_TRUE(present.contains(a)) << "acknowledged id " << a << " was lost";
-    auto integrity = db.read([](connection& c) { return c.db.execAndGet("PRAGMA integrity_check").getString(); });
+    auto integrity = db.read(
+        [](connection& c) { return c.db.execAndGet("PRAGMA integrity_check").getString(); });
     EXPECT_EQ(integrity, "ok");
 }
