@@ -38,4 +38,10 @@ std::vector<audit_entry> list_audit(connection& c, int limit) {
     return out;
 }
 
+void insert_audit(connection& c, std::optional<std::int64_t> actor_id, std::string action,
+                  std::string target, const protocol::json& detail, protocol::unix_seconds at) {
+    insert_audit(c, audit_entry{0, actor_id, std::move(action), std::move(target),
+                                protocol::dump(detail), at});
+}
+
 }  // namespace daring::storage

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "protocol/json_text.hpp"
 #include "protocol/time_format.hpp"
 
 namespace daring::storage {
@@ -20,6 +21,9 @@ struct audit_entry {
 };
 
 void insert_audit(connection& c, const audit_entry& entry);
+// The same from its parts; `detail` a JSON object.
+void insert_audit(connection& c, std::optional<std::int64_t> actor_id, std::string action,
+                  std::string target, const protocol::json& detail, protocol::unix_seconds at);
 std::vector<audit_entry> list_audit(connection& c, int limit);
 
 }  // namespace daring::storage

@@ -20,13 +20,8 @@ protocol::json request_context::json_body() const {
 
 void request_context::audit(storage::connection& c, std::string action, std::string target,
                             const protocol::json& detail) const {
-    storage::audit_entry e;
-    if (session) e.actor_id = session->user.id;
-    e.action = std::move(action);
-    e.target = std::move(target);
-    e.detail = protocol::dump(detail);
-    e.at = svc.clk.now();
-    storage::insert_audit(c, e);
+    const auto actor = session ? std::optional(session->user.id) : std::nullopt;
+    storage::insert_audit(c, actor, std::move(action), std::move(target), detail, svc.clk.now());
 }
 
 presented_token token_of(const http_request& req) {

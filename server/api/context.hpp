@@ -14,6 +14,7 @@
 #include "server/services/auth_service.hpp"
 #include "server/services/clock.hpp"
 #include "server/services/password_hasher.hpp"
+#include "server/services/rate_limiter.hpp"
 #include "storage/database.hpp"
 
 namespace daring::server {
@@ -46,6 +47,10 @@ class live_link {
     std::atomic<live_hub*> hub_{nullptr};
 };
 
+// Public certificate lookups per client address.
+inline constexpr int certificate_lookup_limit = 30;
+inline constexpr protocol::unix_seconds certificate_lookup_window = 60;
+
 // Everything a handler may use. Owned by app; shared by reference.
 struct services {
     storage::database& db;
@@ -55,6 +60,9 @@ struct services {
     auth_service& auth;
     metrics& stats;
     const app_options& options;
+    const std::string& checkin_secret;  // keys the rotating check-in codes
+    rate_limiter& checkin_failures;     // wrong check-in codes per (session, trainee)
+    rate_limiter& certificate_lookups;  // public certificate lookups per address
 };
 
 // The origin people reach the server at: --public-url, else the request's own.

@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP interface, one file per resource: each adds its route table (method, pattern,
-// access rule, named handler) to the router.
+// access rule, named handler) to the router. Handlers reach the services through their
+// request_context.
 #include <variant>
 
 #include "server/api/context.hpp"
@@ -8,15 +9,21 @@
 
 namespace daring::server {
 
-void add_system_routes(router& r, services& s);
-void add_auth_routes(router& r, services& s);
-void add_user_routes(router& r, services& s);
-void add_plan_routes(router& r, services& s);
-void add_live_routes(router& r, services& s);
-// `checkin_secret` keys the rotating check-in codes.
-void add_attendance_routes(router& r, services& s, const std::string& checkin_secret);
-void add_quiz_routes(router& r, services& s);
-void add_report_routes(router& r, services& s);
+void add_system_routes(router& r);
+void add_auth_routes(router& r);
+void add_user_routes(router& r);
+void add_region_routes(router& r);
+void add_funding_source_routes(router& r);
+void add_training_routes(router& r);
+void add_session_routes(router& r);
+void add_live_routes(router& r);
+void add_attendance_routes(router& r);
+void add_quiz_routes(router& r);
+void add_report_routes(router& r);
+void add_certificate_routes(router& r);
+
+// Every route of the API, in the order above.
+void add_all_routes(router& r);
 
 // Whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the admission, or the
 // HTTP error to answer instead. Runs on the worker pool; never throws.

@@ -14,23 +14,34 @@
 
 namespace daring::server {
 
+namespace {
+
+// The key of the rotating check-in codes: kept in the database so codes survive a restart.
+std::string checkin_secret_of(storage::database& db) {
+    return db.write([](storage::connection& c) {
+        return storage::server_secret(c, "checkin_code", random_token(32));
+    });
+}
+
+}  // namespace
+
 app::app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
          app_options options)
     : options_(std::move(options)),
       auth_(db, clk, hasher),
-      services_{db, live_, clk, hasher, auth_, stats, options_},
+      checkin_secret_(checkin_secret_of(db)),
+      services_{db,
+                live_,
+                clk,
+                hasher,
+                auth_,
+                stats,
+                options_,
+                checkin_secret_,
+                checkin_failures_,
+                certificate_lookups_},
       static_(options_.web_root) {
-    add_system_routes(router_, services_);
-    add_auth_routes(router_, services_);
-    add_user_routes(router_, services_);
-    add_plan_routes(router_, services_);
-    add_live_routes(router_, services_);
-    const auto secret = db.write([](storage::connection& c) {
-        return storage::server_secret(c, "checkin_code", random_token(32));
-    });
-    add_attendance_routes(router_, services_, secret);
-    add_quiz_routes(router_, services_);
-    add_report_routes(router_, services_);
+    add_all_routes(router_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
     quizzes_ = std::make_unique<quiz_recorder>(db);
 }
@@ -56,13 +67,10 @@ void app::attach_live(live_hub* hub) {
                 if (storage::end_session(
                         c, session_id,
                         user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
-                    storage::audit_entry e;
-                    if (user_id) e.actor_id = user_id;
-                    e.action = "session.end";
-                    e.target = "session:" + std::to_string(session_id);
-                    e.detail = "{\"via\":\"live\"}";
-                    e.at = now;
-                    storage::insert_audit(c, e);
+                    const auto actor = user_id ? std::optional(user_id) : std::nullopt;
+                    storage::insert_audit(c, actor, "session.end",
+                                          "session:" + std::to_string(session_id),
+                                          {{"via", "live"}}, now);
                 }
             },
             [this, session_id](std::exception_ptr e) {

@@ -47,6 +47,9 @@ class app final : public application {
     app_options options_;
     auth_service auth_;
     live_link live_;
+    std::string checkin_secret_;
+    rate_limiter checkin_failures_;
+    rate_limiter certificate_lookups_{certificate_lookup_limit, certificate_lookup_window};
     services services_;
     router router_;
     static_files static_;

@@ -73,6 +73,13 @@ class http_error : public std::runtime_error {
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
+// The parsed value, or http_error 422 with the parser's error.
+template <class T>
+T parsed_or_422(protocol::result<T> r) {
+    if (!r) throw http_error(422, r.err());
+    return std::move(*r);
+}
+
 std::string percent_decode(std::string_view text, bool plus_as_space);
 
 // "http(s)://<Host header>": the origin the client used to reach this server.

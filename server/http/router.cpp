@@ -85,6 +85,10 @@ bool router::matches(const route& r, const std::vector<std::string_view>& parts,
     return true;
 }
 
+void router::add(std::initializer_list<route_entry> table) {
+    for (const auto& e : table) add(e.method, e.pattern, e.rule, e.h, e.options);
+}
+
 router::match router::find(std::string_view method, std::string_view path) const {
     match out;
     std::vector<std::string> allowed;

@@ -50,6 +50,8 @@ class route_params {
 
 struct request_context;
 using handler = std::function<http_response(request_context&)>;
+// A named handler function, as route tables list them.
+using handler_fn = http_response (*)(request_context&);
 
 inline constexpr std::size_t default_body_limit = 1 << 20;  // 1 MiB
 inline constexpr std::size_t import_body_limit = 10 << 20;  // 10 MiB, CSV imports
@@ -58,10 +60,21 @@ struct route_options {
     std::size_t body_limit = default_body_limit;
 };
 
+// One row of a route table: method, pattern, who may call it, the handler.
+struct route_entry {
+    const char* method;
+    const char* pattern;
+    access rule;
+    handler_fn h;
+    route_options options = {};
+};
+
 class router {
   public:
     void add(std::string method, std::string pattern, access rule, handler h,
              route_options options = {});
+    // Adds every row of a route table, in order.
+    void add(std::initializer_list<route_entry> table);
 
     struct match {
         enum class kind { found, not_found, method_not_allowed } result = kind::not_found;

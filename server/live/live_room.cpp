@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "server/rules/quiz_scoring.hpp"
+
 namespace daring::server {
 
 using protocol::json;
@@ -629,14 +631,8 @@ void live_room::close_quiz(protocol::unix_seconds now) {
 
     std::vector<live_quiz_score> scores;
     for (const auto& [user, answers] : closing.answers) {
-        live_quiz_score s{user, 0, max, json::object()};
-        for (const auto& question : def.questions) {
-            auto it = answers.find(question.id);
-            if (it == answers.end()) continue;
-            s.answers[std::to_string(question.id)] = it->second;
-            if (scored) s.score += protocol::score_answer(question, it->second, def.partial_credit);
-        }
-        scores.push_back(std::move(s));
+        auto s = score_quiz(def, answers);
+        scores.push_back({user, s.score, s.max_score, std::move(s.answers)});
     }
     if (scored) {
         std::map<std::int64_t, double> by_user;

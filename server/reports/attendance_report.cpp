@@ -26,13 +26,6 @@ attendance_thresholds thresholds_of(const protocol::session& s,
 
 namespace {
 
-std::optional<manual_mark> parse_mark(const std::string& s) {
-    if (s == "present") return manual_mark::present;
-    if (s == "absent") return manual_mark::absent;
-    if (s == "excused") return manual_mark::excused;
-    return std::nullopt;
-}
-
 // The span an interval covers: to its end, or (still open) to its last flushed heartbeat.
 time_span span_of(const storage::presence_row& r) {
     return {r.started_at, r.ended_at.value_or(r.last_seen)};
@@ -50,7 +43,7 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
     auto checkins = storage::checkins_of(c, session_id, user_id);
     if (auto it = checkins.find(user_id); it != checkins.end()) out.checked_in_at = it->second;
     auto marks = storage::marks_of(c, session_id, user_id);
-    if (!marks.empty()) out.mark = parse_mark(marks.back().status);
+    if (!marks.empty()) out.mark = parse_manual_mark(marks.back().status);
     return out;
 }
 
@@ -97,7 +90,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         }
         if (auto ci = checkins.find(t.user_id); ci != checkins.end()) ev.checked_in_at = ci->second;
         if (auto m = latest_mark.find(t.user_id); m != latest_mark.end()) {
-            ev.mark = parse_mark(m->second.status);
+            ev.mark = parse_manual_mark(m->second.status);
             row.mark_status = m->second.status;
             row.mark_reason = m->second.reason;
             row.marked_by = m->second.marked_by_name;

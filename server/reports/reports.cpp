@@ -209,10 +209,6 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
 
 // ---- pre/post
 
-double percent_of(double score, int max) {
-    return max > 0 ? 100.0 * score / max : 0.0;
-}
-
 std::map<std::int64_t, const storage::submission_row*> counted_by_user(
     const quiz& q, const std::vector<storage::submission_row>& all) {
     std::map<std::int64_t, const storage::submission_row*> out;

@@ -17,6 +17,7 @@
 #include "server/http/http_types.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/report_table.hpp"
+#include "server/rules/quiz_scoring.hpp"
 
 namespace daring::storage {
 class connection;
@@ -69,7 +70,6 @@ struct pre_post_scores {
 };
 pre_post_scores load_pre_post(storage::connection& c, std::int64_t training_id);
 
-double percent_of(double score, int max_score);
 // Per trainee, the submission that counts (best or last, as the quiz says), from all of a quiz's
 // submissions oldest first.
 std::map<std::int64_t, const storage::submission_row*> counted_by_user(

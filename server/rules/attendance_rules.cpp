@@ -62,6 +62,13 @@ presence_summary summarize_presence(const std::vector<time_span>& visible,
     return out;
 }
 
+std::optional<manual_mark> parse_manual_mark(std::string_view text) {
+    if (text == "present") return manual_mark::present;
+    if (text == "absent") return manual_mark::absent;
+    if (text == "excused") return manual_mark::excused;
+    return std::nullopt;
+}
+
 std::string_view to_string(attendance_status s) {
     switch (s) {
         case attendance_status::present:

@@ -39,6 +39,8 @@ enum class attendance_status { present, late, partial, absent, excused };
 std::string_view to_string(attendance_status s);
 
 enum class manual_mark { present, absent, excused };
+// "present", "absent" or "excused"; nullopt for anything else.
+std::optional<manual_mark> parse_manual_mark(std::string_view text);
 
 struct attendance_evidence {
     presence_summary presence;

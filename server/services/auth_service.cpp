@@ -18,10 +18,10 @@ login_outcome auth_service::login(const std::string& username, const std::string
     // Unknown users cost one verification too, so timing does not tell them apart.
     const bool ok = hasher_.verify(creds ? creds->password_hash : dummy_hash_, password) && creds;
     if (!ok) {
-        throttle_.record_failure(username, address, now);
+        throttle_.record(username, address, now);
         return login_refused{};
     }
-    throttle_.record_success(username, address);
+    throttle_.forget(username, address);
 
     login_success out{creds->user, random_token(32), random_token(24)};
     const auto token_hash = sha256_hex(out.token);

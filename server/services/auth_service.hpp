@@ -6,8 +6,8 @@
 #include <variant>
 
 #include "server/services/clock.hpp"
-#include "server/services/login_throttle.hpp"
 #include "server/services/password_hasher.hpp"
+#include "server/services/rate_limiter.hpp"
 #include "storage/auth_repo.hpp"
 #include "storage/database.hpp"
 
@@ -46,7 +46,7 @@ class auth_service {
     storage::database& db_;
     const clock& clock_;
     const password_hasher& hasher_;
-    login_throttle throttle_;
+    rate_limiter throttle_;
     std::string dummy_hash_;  // verified against for unknown users, for equal timing
 };
 

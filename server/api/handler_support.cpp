@@ -1,0 +1,29 @@
+#include "server/api/handler_support.hpp"
+
+#include "server/api/routes.hpp"
+#include "server/live/live_hub.hpp"
+
+namespace daring::server {
+
+void publish_changes(services& s, const reevaluation& ev) {
+    auto* hub = s.live.get();
+    if (!hub) return;
+    for (const auto& change : ev.changes) hub->delivery_changed(change);
+}
+
+void add_all_routes(router& r) {
+    add_system_routes(r);
+    add_auth_routes(r);
+    add_user_routes(r);
+    add_region_routes(r);
+    add_funding_source_routes(r);
+    add_training_routes(r);
+    add_session_routes(r);
+    add_live_routes(r);
+    add_attendance_routes(r);
+    add_quiz_routes(r);
+    add_report_routes(r);
+    add_certificate_routes(r);
+}
+
+}  // namespace daring::server

@@ -1,0 +1,138 @@
+// Going live: POST /sessions/{id}/start and /end, and the admission of WebSocket upgrades on
+// GET /sessions/{id}/live.
+#include <spdlog/spdlog.h>
+
+#include "server/api/handler_support.hpp"
+#include "server/api/routes.hpp"
+#include "server/live/live_hub.hpp"
+#include "server/reports/attendance_report.hpp"
+#include "server/services/tokens.hpp"
+#include "server/services/training_access.hpp"
+#include "storage/plan_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+using storage::connection;
+
+namespace {
+
+room_info room_of(const session& s, const app_options& o, unix_seconds now) {
+    return {s.id,
+            s.title,
+            s.current.mode,
+            s.slides,
+            s.training_id,
+            session_window(s, now),
+            thresholds_of(s, {o.present_pct, o.late_after_s})};
+}
+
+// start and end: the same checks, a different transition, then the room follows.
+http_response transition(request_context& ctx, bool starting) {
+    auto& s = ctx.svc;
+    const auto id = ctx.params.integer("id");
+    const auto now = s.clk.now();
+    const std::string verb = starting ? "start" : "end";
+    auto changed = s.db.write([&](connection& c) {
+        const auto message = "Only the assigned trainers or an admin can " + verb + " it";
+        auto found = require_session(c, id, ctx.user(),
+                                     {training_role::staff, when_denied::forbid, message});
+        const bool done = starting ? storage::start_session(c, id, ctx.user().id, now,
+                                                            s.options.present_pct,
+                                                            s.options.late_after_s)
+                                   : storage::end_session(c, id, ctx.user().id, now);
+        if (!done) {
+            throw http_error(409, "invalid_state",
+                             std::string(starting ? "Only a scheduled session can start"
+                                                  : "Only a live session can end") +
+                                 "; this one is " + std::string(to_string(found.current.status)));
+        }
+        ctx.audit(c, "session." + verb, "session:" + std::to_string(id));
+        return *storage::find_session(c, id);
+    });
+    if (auto* hub = s.live.get()) {
+        if (starting) hub->open(room_of(changed, s.options, now));
+        else hub->end(id);
+    }
+    return json_response(200, to_json(changed));
+}
+
+http_response start_session(request_context& ctx) { return transition(ctx, true); }
+http_response end_session(request_context& ctx) { return transition(ctx, false); }
+
+// Reached only without the Upgrade headers: the live endpoint is a WebSocket.
+http_response live_without_upgrade(request_context&) {
+    auto res = error_response(426, "upgrade_required", "Connect with a WebSocket client");
+    res.set_header("Upgrade", "websocket");
+    return res;
+}
+
+// Browsers always send Origin on a WebSocket: it must be ours or an allowed one.
+bool origin_allowed(const services& s, const http_request& req) {
+    auto origin = req.header("origin");
+    if (origin.empty() || origin == request_origin(req)) return true;
+    for (const auto& o : s.options.allowed_origins)
+        if (origin == o) return true;
+    return false;
+}
+
+std::optional<std::uint64_t> resume_of(const http_request& req) {
+    auto r = req.query_param("resume");
+    if (!r) return std::nullopt;
+    if (r->empty() || r->size() > 19 || r->find_first_not_of("0123456789") != std::string::npos)
+        throw http_error(400, "invalid_query", "resume must be a seq number", "resume");
+    return std::stoull(*r);
+}
+
+live_admission admission_for(services& s, const http_request& req, std::int64_t id) {
+    if (!origin_allowed(s, req))
+        throw http_error(403, "forbidden_origin", "Connections from this origin are not allowed");
+    auto presented = token_of(req);
+    auto login = presented.token.empty() ? std::nullopt : s.auth.authenticate(presented.token);
+    if (!login) throw http_error(401, "unauthenticated", "Sign in first");
+    live_admission a;
+    a.resume = resume_of(req);
+    const auto& u = login->user;
+    auto found = s.db.read([&](connection& c) {
+        auto found = require_session(c, id, u);
+        if (u.user_role == role::trainee) a.prior = load_prior_attendance(c, found.id, u.id);
+        return found;
+    });
+    if (found.current.status != session_status::live)
+        throw http_error(409, "session_not_live",
+                         "The session is " + std::string(to_string(found.current.status)));
+    if (found.current.mode == delivery_mode::in_person)
+        throw http_error(409, "session_not_online", "The session is held in person");
+    const auto now = s.clk.now();
+    a.room = room_of(found, s.options, now);
+    a.member = live_member{u.id, u.full_name, u.user_role};
+    a.token_hash = sha256_hex(presented.token);
+    a.deadline = std::min(login->created_at + session_absolute_timeout, now + session_idle_timeout);
+    return a;
+}
+
+}  // namespace
+
+std::variant<live_admission, http_response> admit_live(services& s,
+                                                       const http_request& req) noexcept {
+    try {
+        auto id = live_session_id(req.path);
+        if (!id) return error_response(404, "not_found", "No such resource");
+        return admission_for(s, req, *id);
+    } catch (const http_error& e) {
+        return error_response(e.status, e.error);
+    } catch (const std::exception& e) {
+        spdlog::error("live admission failed: {}", e.what());
+        return error_response(503, "unavailable", "Try again shortly");
+    }
+}
+
+void add_live_routes(router& r) {
+    r.add({
+        {"POST", "/api/v1/sessions/{id:int}/start", staff_only, start_session},
+        {"POST", "/api/v1/sessions/{id:int}/end", staff_only, end_session},
+        {"GET", "/api/v1/sessions/{id:int}/live", access::signed_in(), live_without_upgrade},
+    });
+}
+
+}  // namespace daring::server

@@ -1,0 +1,111 @@
+// Reports for the ministry (JSON, CSV, XLSX): session and training attendance, completion, the
+// DAK accountability report per funding source, and a trainee's own progress. Every report is
+// computed inside a read job on the read pool.
+#include <memory>
+
+#include "server/api/handler_support.hpp"
+#include "server/api/routes.hpp"
+#include "server/reports/reports.hpp"
+#include "server/services/training_access.hpp"
+#include "storage/plan_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+using storage::connection;
+
+namespace {
+
+attendance_thresholds current_thresholds(const services& s) {
+    return {s.options.present_pct, s.options.late_after_s};
+}
+
+http_response session_attendance_report(request_context& ctx) {
+    const auto req = parse_report_request(ctx.req);
+    const auto now = ctx.svc.clk.now();
+    auto [report, offset] = ctx.svc.db.read([&](connection& c) {
+        auto sess = require_session(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
+        const auto t = storage::find_training(c, sess.training_id);
+        return std::pair{build_session_attendance(c, sess, now, current_thresholds(ctx.svc)),
+                         t ? region_offset(c, t->region_code) : default_utc_offset_minutes};
+    });
+    return report_response(req, to_json(report), session_attendance_table(report, offset), now);
+}
+
+// A report whose rows stream: JSON row by row, CSV/XLSX from its table.
+template <class Report>
+http_response streamed(const report_request& req, std::shared_ptr<Report> m, unix_seconds now) {
+    auto table = req.format == report_format::json ? report_file{} : to_table(*m);
+    return report_response(req,
+                           json_rows{head_json(*m), m->rows.size(),
+                                     [m](std::size_t i) { return row_json(*m, m->rows[i]); }},
+                           std::move(table), now);
+}
+
+http_response training_attendance_report(request_context& ctx) {
+    const auto req = parse_report_request(ctx.req);
+    const auto now = ctx.svc.clk.now();
+    auto m = std::make_shared<training_attendance>(ctx.svc.db.read([&](connection& c) {
+        auto t = require_training(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
+        return build_training_attendance(c, t, now, current_thresholds(ctx.svc));
+    }));
+    return streamed(req, m, now);
+}
+
+http_response completion_report(request_context& ctx) {
+    const auto req = parse_report_request(ctx.req);
+    const auto now = ctx.svc.clk.now();
+    auto tc = std::make_shared<training_completion>(ctx.svc.db.read([&](connection& c) {
+        auto t = require_training(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
+        return build_completion(c, t, now, current_thresholds(ctx.svc));
+    }));
+    return streamed(req, tc, now);
+}
+
+http_response funding_source_report(request_context& ctx) {
+    const auto id = ctx.params.integer("id");
+    const auto req = parse_report_request(ctx.req);
+    const auto filter = parse_funding_filter(ctx.req);
+    const auto now = ctx.svc.clk.now();
+    auto report = ctx.svc.db.read([&](connection& c) {
+        auto f = storage::find_funding_source(c, id);
+        if (!f) throw http_error(404, "not_found", "No such funding source");
+        return build_funding_report(c, *f, filter, now, current_thresholds(ctx.svc));
+    });
+    return report_response(req, report.body, std::move(report.table), now);
+}
+
+// A trainee's own progress in a training: attendance, pre/post scores, completed or why not.
+http_response my_completion(request_context& ctx) {
+    const auto now = ctx.svc.clk.now();
+    const auto& u = ctx.user();
+    auto row = ctx.svc.db.read([&](connection& c) -> std::optional<json> {
+        auto t = require_training(c, ctx.params.integer("id"), u);
+        auto body = to_json(build_completion(c, t, now, current_thresholds(ctx.svc), u.id));
+        for (auto& r : body["rows"])
+            if (r["user_id"] == u.id) {
+                r["training"] = body["training"];
+                r["finished"] = body["finished"];
+                return r;
+            }
+        return std::nullopt;
+    });
+    if (!row) throw http_error(404, "not_found", "No such training");
+    return json_response(200, *row);
+}
+
+}  // namespace
+
+void add_report_routes(router& r) {
+    r.add({
+        {"GET", "/api/v1/reports/sessions/{id:int}/attendance", staff_only,
+         session_attendance_report},
+        {"GET", "/api/v1/reports/trainings/{id:int}/attendance", staff_only,
+         training_attendance_report},
+        {"GET", "/api/v1/reports/trainings/{id:int}/completion", staff_only, completion_report},
+        {"GET", "/api/v1/reports/funding-sources/{id:int}", admin_only, funding_source_report},
+        {"GET", "/api/v1/me/trainings/{id:int}/completion", trainee_only, my_completion},
+    });
+}
+
+}  // namespace daring::server

@@ -1,0 +1,67 @@
+// Operations and oversight: /healthz, /readyz, /metrics, and the admin audit log.
+#include <algorithm>
+
+#include "server/api/handler_support.hpp"
+#include "server/api/routes.hpp"
+#include "storage/audit_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+
+namespace {
+
+http_response healthz(request_context&) { return json_response(200, {{"status", "ok"}}); }
+
+http_response readyz(request_context& ctx) {
+    if (!ctx.svc.db.ping())
+        return error_response(503, "database_unavailable", "The database does not answer");
+    return json_response(200, {{"status", "ready"}});
+}
+
+http_response metrics_text(request_context& ctx) {
+    http_response res;
+    res.body = ctx.svc.stats.render();
+    res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+int limit_of(const http_request& req) {
+    auto l = req.query_param("limit");
+    if (!l) return 200;
+    try {
+        return std::clamp(std::stoi(*l), 1, 1000);
+    } catch (...) {
+        throw http_error(400, "invalid_query", "limit must be a number", "limit");
+    }
+}
+
+http_response audit_log(request_context& ctx) {
+    const int limit = limit_of(ctx.req);
+    auto entries =
+        ctx.svc.db.read([&](storage::connection& c) { return storage::list_audit(c, limit); });
+    auto out = json::array();
+    for (const auto& e : entries) {
+        out.push_back({{"id", e.id},
+                       {"actor_id", e.actor_id ? json(*e.actor_id) : json(nullptr)},
+                       {"action", e.action},
+                       {"target", e.target},
+                       {"detail", json::parse(e.detail, nullptr, false)},
+                       {"at", format_rfc3339(e.at)}});
+    }
+    return json_response(200, out);
+}
+
+}  // namespace
+
+void add_system_routes(router& r) {
+    r.add({
+        {"GET", "/healthz", access::anyone(), healthz},
+        {"GET", "/readyz", access::anyone(), readyz},
+        {"GET", "/metrics", access::anyone(), metrics_text},
+        {"GET", "/api/v1/audit", admin_only, audit_log},
+    });
+}
+
+}  // namespace daring::server
