@@ -56,8 +56,8 @@ http_response checkin_code(request_context& ctx) {
     const auto now = ctx.svc.clk.now();
     require_checkin_open(staff_session(ctx, id), now);
     const auto current = checkin_code_at(ctx.svc.checkin_secret, id, now);
-    const auto url = public_origin(ctx.svc, ctx.req) + "/#checkin/" + std::to_string(id) + "/" +
-                     current.code;
+    const auto url =
+        public_origin(ctx.svc, ctx.req) + "/#checkin/" + std::to_string(id) + "/" + current.code;
     const auto format = ctx.req.query_param("format").value_or("json");
     http_response res;
     if (format == "svg") {
@@ -78,8 +78,8 @@ http_response checkin_code(request_context& ctx) {
 }
 
 // 429 while the trainee has too many wrong codes; a wrong code counts, a right one clears.
-void check_code(services& s, std::int64_t session_id, std::int64_t user_id,
-                const std::string& code, unix_seconds now) {
+void check_code(services& s, std::int64_t session_id, std::int64_t user_id, const std::string& code,
+                unix_seconds now) {
     const auto key = "checkin:" + std::to_string(session_id);
     const auto who = std::to_string(user_id);
     if (auto wait = s.checkin_failures.retry_after(key, who, now)) {

@@ -1,9 +1,10 @@
 // Certificates: the printable page (or JSON) of a trainee who completed a training, issued on
 // first request, and the public verification of a code.
+#include "server/reports/certificates.hpp"
+
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/reports/certificate_page.hpp"
-#include "server/reports/certificates.hpp"
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "server/services/training_access.hpp"
@@ -54,8 +55,10 @@ json certificate_json(const issued_certificate& found, const std::string& verify
 
 http_response get_certificate(request_context& ctx) {
     auto& s = ctx.svc;
-    certificate_request r{ctx.params.integer("id"), ctx.params.integer("user_id"),
-                          ctx.user().id, s.options.certificate_prefix,
+    certificate_request r{ctx.params.integer("id"),
+                          ctx.params.integer("user_id"),
+                          ctx.user().id,
+                          s.options.certificate_prefix,
                           {s.options.present_pct, s.options.late_after_s}};
     s.db.read([&](connection& c) {
         require_certificate_viewer(c, r.training_id, r.user_id, ctx.user());

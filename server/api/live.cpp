@@ -37,10 +37,10 @@ http_response transition(request_context& ctx, bool starting) {
         const auto message = "Only the assigned trainers or an admin can " + verb + " it";
         auto found = require_session(c, id, ctx.user(),
                                      {training_role::staff, when_denied::forbid, message});
-        const bool done = starting ? storage::start_session(c, id, ctx.user().id, now,
-                                                            s.options.present_pct,
-                                                            s.options.late_after_s)
-                                   : storage::end_session(c, id, ctx.user().id, now);
+        const bool done =
+            starting ? storage::start_session(c, id, ctx.user().id, now, s.options.present_pct,
+                                              s.options.late_after_s)
+                     : storage::end_session(c, id, ctx.user().id, now);
         if (!done) {
             throw http_error(409, "invalid_state",
                              std::string(starting ? "Only a scheduled session can start"
@@ -51,14 +51,20 @@ http_response transition(request_context& ctx, bool starting) {
         return *storage::find_session(c, id);
     });
     if (auto* hub = s.live.get()) {
-        if (starting) hub->open(room_of(changed, s.options, now));
-        else hub->end(id);
+        if (starting)
+            hub->open(room_of(changed, s.options, now));
+        else
+            hub->end(id);
     }
     return json_response(200, to_json(changed));
 }
 
-http_response start_session(request_context& ctx) { return transition(ctx, true); }
-http_response end_session(request_context& ctx) { return transition(ctx, false); }
+http_response start_session(request_context& ctx) {
+    return transition(ctx, true);
+}
+http_response end_session(request_context& ctx) {
+    return transition(ctx, false);
+}
 
 // Reached only without the Upgrade headers: the live endpoint is a WebSocket.
 http_response live_without_upgrade(request_context&) {

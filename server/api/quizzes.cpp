@@ -16,7 +16,9 @@ using storage::connection;
 
 namespace {
 
-std::string quiz_target(std::int64_t id) { return "quiz:" + std::to_string(id); }
+std::string quiz_target(std::int64_t id) {
+    return "quiz:" + std::to_string(id);
+}
 
 quiz find_or_404(connection& c, std::int64_t id) {
     auto q = storage::find_quiz(c, id);
@@ -133,9 +135,8 @@ http_response submit(request_context& ctx) {
         ctx.audit(c, "quiz.submit", quiz_target(q.id));
         return row;
     });
-    return json_response(201, {{"submission_id", row.id},
-                               {"score", row.score},
-                               {"max_score", row.max_score}});
+    return json_response(
+        201, {{"submission_id", row.id}, {"score", row.score}, {"max_score", row.max_score}});
 }
 
 http_response quiz_results_report(request_context& ctx) {
@@ -149,8 +150,8 @@ http_response quiz_results_report(request_context& ctx) {
 http_response pre_post(request_context& ctx) {
     const auto req = parse_report_request(ctx.req);
     auto report = ctx.svc.db.read([&](connection& c) {
-        return build_pre_post(c, require_training(c, ctx.params.integer("id"), ctx.user(),
-                                                  staff_or_404));
+        return build_pre_post(
+            c, require_training(c, ctx.params.integer("id"), ctx.user(), staff_or_404));
     });
     return report_response(req, to_json(report), to_table(report), ctx.svc.clk.now());
 }

@@ -1,11 +1,13 @@
 // Reports for the ministry (JSON, CSV, XLSX): session and training attendance, completion, the
 // DAK accountability report per funding source, and a trainee's own progress. Every report is
 // computed inside a read job on the read pool.
+#include "server/reports/reports.hpp"
+
 #include <memory>
 
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
-#include "server/reports/reports.hpp"
+#include "server/reports/funding_report.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/plan_repo.hpp"
 
@@ -72,7 +74,7 @@ http_response funding_source_report(request_context& ctx) {
         if (!f) throw http_error(404, "not_found", "No such funding source");
         return build_funding_report(c, *f, filter, now, current_thresholds(ctx.svc));
     });
-    return report_response(req, report.body, std::move(report.table), now);
+    return report_response(req, to_json(report), to_table(report), now);
 }
 
 // A trainee's own progress in a training: attendance, pre/post scores, completed or why not.

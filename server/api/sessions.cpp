@@ -14,7 +14,9 @@ using storage::connection;
 
 namespace {
 
-std::string session_target(std::int64_t id) { return "session:" + std::to_string(id); }
+std::string session_target(std::int64_t id) {
+    return "session:" + std::to_string(id);
+}
 
 http_response session_now(request_context& ctx, std::int64_t id, int status) {
     auto s = ctx.svc.db.read([&](connection& c) { return storage::find_session(c, id); });
@@ -37,9 +39,8 @@ http_response create_session(request_context& ctx) {
 }
 
 http_response get_session(request_context& ctx) {
-    auto s = ctx.svc.db.read([&](connection& c) {
-        return require_session(c, ctx.params.integer("id"), ctx.user());
-    });
+    auto s = ctx.svc.db.read(
+        [&](connection& c) { return require_session(c, ctx.params.integer("id"), ctx.user()); });
     return json_response(200, to_json(s));
 }
 

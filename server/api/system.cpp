@@ -11,7 +11,9 @@ using namespace protocol;
 
 namespace {
 
-http_response healthz(request_context&) { return json_response(200, {{"status", "ok"}}); }
+http_response healthz(request_context&) {
+    return json_response(200, {{"status", "ok"}});
+}
 
 http_response readyz(request_context& ctx) {
     if (!ctx.svc.db.ping())

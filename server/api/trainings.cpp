@@ -16,7 +16,9 @@ using storage::connection;
 
 namespace {
 
-std::string training_target(std::int64_t id) { return "training:" + std::to_string(id); }
+std::string training_target(std::int64_t id) {
+    return "training:" + std::to_string(id);
+}
 
 http_response create_training(request_context& ctx) {
     auto t = parsed_or_422(parse_training(ctx.json_body()));
@@ -94,9 +96,8 @@ http_response add_trainer(request_context& ctx) {
         return out;
     });
     publish_changes(ctx.svc, out.decisions);
-    return json_response(out.added ? 201 : 200, {{"training_id", training_id},
-                                                 {"user_id", *user_id},
-                                                 {"assigned", true}});
+    return json_response(out.added ? 201 : 200,
+                         {{"training_id", training_id}, {"user_id", *user_id}, {"assigned", true}});
 }
 
 // Ends an enrollment or a trainer's assignment; the user's live sockets in the training close
@@ -134,23 +135,23 @@ http_response enroll(request_context& ctx) {
         return out;
     });
     publish_changes(ctx.svc, out.decisions);
-    return json_response(201, {{"enrolled", out.enrolled},
-                               {"already_enrolled", out.requested - out.enrolled}});
+    return json_response(
+        201, {{"enrolled", out.enrolled}, {"already_enrolled", out.requested - out.enrolled}});
 }
 
 http_response list_enrollments(request_context& ctx) {
     auto rows = ctx.svc.db.read([&](connection& c) {
-        auto t = require_training(c, ctx.params.integer("id"), ctx.user(),
-                                  {training_role::staff, when_denied::forbid,
-                                   "Trainees may not do this"});
+        auto t = require_training(
+            c, ctx.params.integer("id"), ctx.user(),
+            {training_role::staff, when_denied::forbid, "Trainees may not do this"});
         return storage::list_enrollments(c, t.id);
     });
     auto out = json::array();
     for (const auto& e : rows) {
         out.push_back({{"user", to_json(e.user)},
                        {"enrolled_at", format_rfc3339(e.enrolled_at)},
-                       {"withdrawn_at", e.withdrawn_at ? json(format_rfc3339(*e.withdrawn_at))
-                                                       : json(nullptr)}});
+                       {"withdrawn_at",
+                        e.withdrawn_at ? json(format_rfc3339(*e.withdrawn_at)) : json(nullptr)}});
     }
     return json_response(200, out);
 }
@@ -173,8 +174,7 @@ void add_training_routes(router& r) {
         {"GET", "/api/v1/trainings", access::signed_in(), list_trainings},
         {"GET", "/api/v1/trainings/{id:int}", access::signed_in(), get_training},
         {"POST", "/api/v1/trainings/{id:int}/trainers", admin_only, add_trainer},
-        {"DELETE", "/api/v1/trainings/{id:int}/trainers/{user_id:int}", admin_only,
-         remove_trainer},
+        {"DELETE", "/api/v1/trainings/{id:int}/trainers/{user_id:int}", admin_only, remove_trainer},
         {"POST", members, admin_only, enroll, route_options{import_body_limit}},
         {"GET", members, staff_only, list_enrollments},
         {"DELETE", "/api/v1/trainings/{id:int}/enrollments/{user_id:int}", admin_only,

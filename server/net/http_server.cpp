@@ -59,6 +59,8 @@ std::string lower(std::string_view s) {
     return out;
 }
 
+constexpr const char* live_route = "/api/v1/sessions/{id:int}/live";
+
 bool is_expected_network_error(const beast::error_code& ec) {
     return ec == asio::error::operation_aborted || ec == beast::error::timeout ||
            ec == asio::error::eof || ec == http::error::end_of_stream ||
@@ -118,6 +120,19 @@ struct http_server::impl {
         std::string websocket_key;
         live_admission admission;
     };
+    // Reads one request under the header and body limits; nullopt when the connection must
+    // close (with the error answer written first when one is due).
+    template <class Stream>
+    awaitable<std::optional<http::request<http::string_body>>> read_request(
+        Stream& stream, beast::flat_buffer& buffer, connection_state& state, bool first);
+    // The application's response, a live admission's refusal, or the upgrade to perform.
+    awaitable<std::variant<http_response, pending_upgrade>> answer(
+        http::request<http::string_body> message, std::string remote, bool is_tls);
+    // Writes a response (chunk by chunk when it streams): the error and the body bytes sent.
+    template <class Stream>
+    awaitable<std::pair<beast::error_code, std::size_t>> write_response(Stream& stream,
+                                                                        http_response& res,
+                                                                        bool keep, bool is_head);
     // Serves HTTP requests until the connection closes, or returns the upgrade to perform.
     template <class Stream>
     awaitable<std::optional<pending_upgrade>> serve(Stream& stream,
@@ -342,180 +357,183 @@ bool transfer_encoding_acceptable(const http::request_parser<http::string_body>:
 }  // namespace
 
 template <class Stream>
-awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::serve(
-    Stream& stream, std::shared_ptr<connection_state> state, std::string remote, bool is_tls) {
+awaitable<std::optional<http::request<http::string_body>>> http_server::impl::read_request(
+    Stream& stream, beast::flat_buffer& buffer, connection_state& state, bool first) {
     const auto& lim = options.limits;
     auto& lowest = beast::get_lowest_layer(stream);
+    if (buffer.size() == 0) {
+        // Between requests: wait for the first byte with the idle (keep-alive) timeout.
+        if (state.closing) co_return std::nullopt;
+        state.idle = true;
+        lowest.expires_after(first ? lim.header_timeout : lim.idle_timeout);
+        auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
+        state.idle = false;
+        if (ec) co_return std::nullopt;
+        buffer.commit(n);
+    }
+    http::request_parser<http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
+    parser.body_limit(import_body_limit);
+    lowest.expires_after(lim.header_timeout);
+    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    if (hec == http::error::header_limit) {
+        const std::string message("Request headers exceed " + std::to_string(lim.header_limit) +
+                                  " bytes");
+        co_await write_error(stream, 431, "header_too_large", message);
+        co_return std::nullopt;
+    }
+    if (hec && (is_expected_network_error(hec) || hec == http::error::partial_message))
+        co_return std::nullopt;
+    if (hec) {
+        const std::string message("The request is not valid HTTP/1.1");
+        co_await write_error(stream, 400, "bad_request", message);
+        co_return std::nullopt;
+    }
+    auto& head = parser.get();
+    if (!transfer_encoding_acceptable(head)) {
+        const std::string message("Only the chunked transfer coding is accepted");
+        co_await write_error(stream, 400, "unsupported_transfer_encoding", message);
+        co_return std::nullopt;
+    }
+    const std::string path(head.target().substr(0, head.target().find('?')));
+    const std::size_t limit = app.body_limit(std::string(head.method_string()), path);
+    const auto too_large = "The body exceeds " + std::to_string(limit) + " bytes";
+    if (auto len = parser.content_length(); len && *len > limit) {
+        const std::string message(too_large);
+        co_await write_error(stream, 413, "body_too_large", message);
+        co_return std::nullopt;
+    }
+    parser.body_limit(limit);
+    lowest.expires_after(lim.body_timeout);
+    auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+    if (bec == http::error::body_limit) {
+        const std::string message(too_large);
+        co_await write_error(stream, 413, "body_too_large", message);
+        co_return std::nullopt;
+    }
+    if (bec && (is_expected_network_error(bec) || bec == http::error::partial_message))
+        co_return std::nullopt;
+    if (bec) {
+        const std::string message("The request body is malformed");
+        co_await write_error(stream, 400, "bad_request", message);
+        co_return std::nullopt;
+    }
+    co_return parser.release();
+}
+
+awaitable<std::variant<http_response, http_server::impl::pending_upgrade>>
+http_server::impl::answer(http::request<http::string_body> message, std::string remote,
+                          bool is_tls) {
+    const std::string path(message.target().substr(0, message.target().find('?')));
+    const bool wants_live = beast::websocket::is_upgrade(message) && live_session_id(path);
+    std::string websocket_key;
+    std::optional<ws_handshake_problem> problem;
+    if (wants_live) {
+        websocket_key = std::string(message[http::field::sec_websocket_key]);
+        problem = check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
+    }
+    auto req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
+    if (!problem && (!wants_live || stopping)) {
+        std::function<http_response()> handle = [this, req] { return app.handle(*req); };
+        auto handling = async_run(std::move(handle), asio::use_awaitable);
+        co_return co_await std::move(handling);
+    }
+    http_response res;
+    if (problem) {
+        res = error_response(problem->status, problem->code, problem->message);
+        if (problem->status == 426) res.set_header("Sec-WebSocket-Version", "13");
+    } else {
+        std::function<std::variant<live_admission, http_response>()> admit = [this, req] {
+            return app.admit_live(*req);
+        };
+        auto admitting = async_run(std::move(admit), asio::use_awaitable);
+        auto decision = co_await std::move(admitting);
+        if (auto* admitted = std::get_if<live_admission>(&decision)) {
+            stats.record_request(live_route, 101, 0);
+            spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}", req->path, remote);
+            co_return pending_upgrade{std::move(websocket_key), std::move(*admitted)};
+        }
+        res = std::move(std::get<http_response>(decision));
+    }
+    res.route_label = live_route;
+    res.close = true;
+    co_return res;
+}
+
+template <class Stream>
+awaitable<std::pair<beast::error_code, std::size_t>> http_server::impl::write_response(
+    Stream& stream, http_response& res, bool keep, bool is_head) {
+    const auto& lim = options.limits;
+    auto& lowest = beast::get_lowest_layer(stream);
+    std::size_t bytes = res.body.size();
+    beast::error_code wec;
+    if (!res.stream) {
+        http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
+        out.set(http::field::server, "daring");
+        for (auto& [name, value] : res.headers) out.insert(name, value);
+        out.keep_alive(keep);
+        if (is_head) {
+            out.content_length(bytes);
+        } else {
+            out.body() = std::move(res.body);
+            out.prepare_payload();
+        }
+        lowest.expires_after(lim.write_timeout);
+        std::tie(wec, std::ignore) = co_await http::async_write(stream, out, use_tuple);
+        co_return std::pair{wec, bytes};
+    }
+    // Chunked: each piece is produced on the worker pool and written as it comes.
+    http::response<http::empty_body> out{static_cast<http::status>(res.status), 11};
+    out.set(http::field::server, "daring");
+    for (auto& [name, value] : res.headers) out.insert(name, value);
+    out.keep_alive(keep);
+    out.chunked(!is_head);  // HEAD: the header alone, without a length
+    http::response_serializer<http::empty_body> sr{out};
+    lowest.expires_after(lim.write_timeout);
+    std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, use_tuple);
+    auto source = res.stream;
+    while (!wec && !is_head) {
+        std::function<std::optional<std::string>()> produce = [source] { return source->next(); };
+        auto producing = async_run(std::move(produce), asio::use_awaitable);
+        auto piece = co_await std::move(producing);
+        lowest.expires_after(lim.write_timeout);
+        if (!piece) {
+            std::tie(wec, std::ignore) =
+                co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+            break;
+        }
+        if (piece->empty()) continue;
+        bytes += piece->size();
+        std::tie(wec, std::ignore) =
+            co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+    }
+    co_return std::pair{wec, bytes};
+}
+
+template <class Stream>
+awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::serve(
+    Stream& stream, std::shared_ptr<connection_state> state, std::string remote, bool is_tls) {
     beast::flat_buffer buffer;
-    bool first = true;
-    for (;;) {
-        if (buffer.size() == 0) {
-            // Between requests: wait for the first byte with the idle (keep-alive) timeout.
-            if (state->closing) co_return std::nullopt;
-            state->idle = true;
-            lowest.expires_after(first ? lim.header_timeout : lim.idle_timeout);
-            auto [ec, n] = co_await stream.async_read_some(buffer.prepare(4096), use_tuple);
-            state->idle = false;
-            if (ec) co_return std::nullopt;
-            buffer.commit(n);
-        }
-        first = false;
-
-        http::request_parser<http::string_body> parser;
-        parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
-        parser.body_limit(import_body_limit);
-        lowest.expires_after(lim.header_timeout);
-        auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-        if (hec == http::error::header_limit) {
-            {
-                const std::string message("Request headers exceed " +
-                                          std::to_string(lim.header_limit) + " bytes");
-                co_await write_error(stream, 431, "header_too_large", message);
-            }
-            co_return std::nullopt;
-        }
-        if (hec) {
-            if (!is_expected_network_error(hec) && hec != http::error::partial_message) {
-                {
-                    const std::string message("The request is not valid HTTP/1.1");
-                    co_await write_error(stream, 400, "bad_request", message);
-                }
-            }
-            co_return std::nullopt;
-        }
-        auto& head = parser.get();
-        if (!transfer_encoding_acceptable(head)) {
-            {
-                const std::string message("Only the chunked transfer coding is accepted");
-                co_await write_error(stream, 400, "unsupported_transfer_encoding", message);
-            }
-            co_return std::nullopt;
-        }
-        std::string path(head.target().substr(0, head.target().find('?')));
-        const std::size_t limit = app.body_limit(std::string(head.method_string()), path);
-        if (auto len = parser.content_length(); len && *len > limit) {
-            {
-                const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
-                co_await write_error(stream, 413, "body_too_large", message);
-            }
-            co_return std::nullopt;
-        }
-        parser.body_limit(limit);
-        lowest.expires_after(lim.body_timeout);
-        auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
-        if (bec == http::error::body_limit) {
-            {
-                const std::string message("The body exceeds " + std::to_string(limit) + " bytes");
-                co_await write_error(stream, 413, "body_too_large", message);
-            }
-            co_return std::nullopt;
-        }
-        if (bec) {
-            if (!is_expected_network_error(bec) && bec != http::error::partial_message) {
-                {
-                    const std::string message("The request body is malformed");
-                    co_await write_error(stream, 400, "bad_request", message);
-                }
-            }
-            co_return std::nullopt;
-        }
-
+    for (bool first = true;; first = false) {
+        auto message = co_await read_request(stream, buffer, *state, first);
+        if (!message) co_return std::nullopt;
         const auto started = std::chrono::steady_clock::now();
-        auto message = parser.release();
-        const bool keep_alive = message.keep_alive();
-        const bool is_head = message.method() == http::verb::head;
-        const bool wants_live =
-            beast::websocket::is_upgrade(message) && live_session_id(path).has_value();
-        std::string websocket_key;
-        std::optional<ws_handshake_problem> handshake_problem;
-        if (wants_live) {
-            websocket_key = std::string(message[http::field::sec_websocket_key]);
-            handshake_problem =
-                check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
-        }
-        auto shared_req =
-            std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
-        http_response res;
-        if (handshake_problem) {
-            res = error_response(handshake_problem->status, handshake_problem->code,
-                                 handshake_problem->message);
-            if (handshake_problem->status == 426) res.set_header("Sec-WebSocket-Version", "13");
-            res.route_label = "/api/v1/sessions/{id:int}/live";
-            res.close = true;
-        } else if (wants_live && !stopping) {
-            std::function<std::variant<live_admission, http_response>()> admit =
-                [this, shared_req] { return app.admit_live(*shared_req); };
-            auto admitting = async_run(std::move(admit), asio::use_awaitable);
-            auto decision = co_await std::move(admitting);
-            if (auto* admitted = std::get_if<live_admission>(&decision)) {
-                stats.record_request("/api/v1/sessions/{id:int}/live", 101, 0);
-                spdlog::info("upgrade method=GET path=\"{}\" status=101 remote={}",
-                             shared_req->path, remote);
-                co_return pending_upgrade{std::move(websocket_key), std::move(*admitted)};
-            }
-            res = std::move(std::get<http_response>(decision));
-            res.route_label = "/api/v1/sessions/{id:int}/live";
-            res.close = true;
-        } else {
-            std::function<http_response()> handle = [this, shared_req] {
-                return app.handle(*shared_req);
-            };
-            auto handling = async_run(std::move(handle), asio::use_awaitable);
-            res = co_await std::move(handling);
-        }
-
+        const bool keep_alive = message->keep_alive();
+        const bool is_head = message->method() == http::verb::head;
+        const std::string method(message->method_string());
+        const std::string path(message->target().substr(0, message->target().find('?')));
+        auto answered = co_await answer(std::move(*message), remote, is_tls);
+        if (auto* upgrade = std::get_if<pending_upgrade>(&answered)) co_return std::move(*upgrade);
+        auto& res = std::get<http_response>(answered);
         const bool keep = keep_alive && !res.close && !state->closing && !stopping;
-        std::size_t bytes = res.body.size();
-        beast::error_code wec;
-        if (res.stream) {
-            // Chunked: each piece is produced on the worker pool and written as it comes.
-            http::response<http::empty_body> out{static_cast<http::status>(res.status), 11};
-            out.set(http::field::server, "daring");
-            for (auto& [name, value] : res.headers) out.insert(name, value);
-            out.keep_alive(keep);
-            out.chunked(!is_head);  // HEAD: the header alone, without a length
-            http::response_serializer<http::empty_body> sr{out};
-            lowest.expires_after(lim.write_timeout);
-            std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, use_tuple);
-            auto source = res.stream;
-            while (!wec && !is_head) {
-                std::function<std::optional<std::string>()> produce = [source] {
-                    return source->next();
-                };
-                auto producing = async_run(std::move(produce), asio::use_awaitable);
-                auto piece = co_await std::move(producing);
-                lowest.expires_after(lim.write_timeout);
-                if (!piece) {
-                    std::tie(wec, std::ignore) =
-                        co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
-                    break;
-                }
-                if (piece->empty()) continue;
-                bytes += piece->size();
-                std::tie(wec, std::ignore) = co_await asio::async_write(
-                    stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
-            }
-        } else {
-            http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
-            out.set(http::field::server, "daring");
-            for (auto& [name, value] : res.headers) out.insert(name, value);
-            out.keep_alive(keep);
-            if (is_head) {
-                out.content_length(bytes);
-            } else {
-                out.body() = std::move(res.body);
-                out.prepare_payload();
-            }
-            lowest.expires_after(lim.write_timeout);
-            std::tie(wec, std::ignore) = co_await http::async_write(stream, out, use_tuple);
-        }
+        auto [wec, bytes] = co_await write_response(stream, res, keep, is_head);
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         stats.record_request(res.route_label.empty() ? "unmatched" : res.route_label, res.status,
                              seconds);
         spdlog::info(
-            "request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}",
-            shared_req->method, shared_req->path, res.status, bytes, seconds * 1000.0, remote);
+            "request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}", method,
+            path, res.status, bytes, seconds * 1000.0, remote);
         if (wec || !keep) co_return std::nullopt;
     }
 }

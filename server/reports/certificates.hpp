@@ -21,9 +21,9 @@ inline constexpr std::size_t certificate_code_length = 12;
 struct certificate_request {
     std::int64_t training_id = 0;
     std::int64_t user_id = 0;
-    std::int64_t actor_id = 0;       // who asked (the audit log's actor when one is issued)
-    std::string prefix;              // the middle part of numbers, e.g. "DKUKM-KT"
-    attendance_thresholds current;   // for sessions that went live before thresholds were kept
+    std::int64_t actor_id = 0;      // who asked (the audit log's actor when one is issued)
+    std::string prefix;             // the middle part of numbers, e.g. "DKUKM-KT"
+    attendance_thresholds current;  // for sessions that went live before thresholds were kept
 };
 
 struct issued_certificate {

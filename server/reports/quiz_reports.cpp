@@ -47,10 +47,6 @@ question_summary summarize(const quiz& q, std::size_t index,
     return out;
 }
 
-json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-report_cell optional_cell(const std::optional<double>& v) {
-    return v ? report_cell(*v) : report_cell();
-}
 json quiz_ref(const std::optional<quiz>& q) {
     return q ? json({{"id", q->id}, {"title", q->title}}) : json(nullptr);
 }
@@ -77,9 +73,9 @@ quiz_results build_quiz_results(connection& c, quiz q) {
 json to_json(const quiz_results& r) {
     auto trainees = json::array();
     for (const auto& row : r.rows) {
-        json t = {{"score", row.score},         {"max_score", row.max_score},
-                  {"percent", row.percent},     {"source", row.source},
-                  {"answers", row.answers},     {"submitted_at", format_rfc3339(row.submitted_at)}};
+        json t = {{"score", row.score},     {"max_score", row.max_score},
+                  {"percent", row.percent}, {"source", row.source},
+                  {"answers", row.answers}, {"submitted_at", format_rfc3339(row.submitted_at)}};
         if (!r.q.anonymous) {
             t["user_id"] = row.user_id;
             t["username"] = row.username;
@@ -98,8 +94,10 @@ json to_json(const quiz_results& r) {
         if (s.share_correct) qj["share_correct"] = *s.share_correct;
         questions.push_back(std::move(qj));
     }
-    return {{"quiz", to_json(r.q)},           {"submitted", r.rows.size()},
-            {"mean_percent", r.mean_percent}, {"trainees", std::move(trainees)},
+    return {{"quiz", to_json(r.q)},
+            {"submitted", r.rows.size()},
+            {"mean_percent", r.mean_percent},
+            {"trainees", std::move(trainees)},
             {"questions", std::move(questions)}};
 }
 
@@ -173,18 +171,19 @@ json to_json(const pre_post_report& r) {
         rows.push_back({{"user_id", row.user_id},
                         {"username", row.username},
                         {"full_name", row.full_name},
-                        {"pre_percent", optional_json(row.pre)},
-                        {"post_percent", optional_json(row.post)},
-                        {"gain", optional_json(row.gain)}});
+                        {"pre_percent", number_or_null(row.pre)},
+                        {"post_percent", number_or_null(row.post)},
+                        {"gain", number_or_null(row.gain)}});
     }
     const bool any = r.both > 0;
-    return {{"training_id", r.training_id},
-            {"pre_test", quiz_ref(r.pre)},
-            {"post_test", quiz_ref(r.post)},
-            {"trainees_with_both", r.both},
-            {"mean_gain", any ? json(r.gain_sum / r.both) : json(nullptr)},
-            {"improved_share", any ? json(static_cast<double>(r.improved) / r.both) : json(nullptr)},
-            {"rows", std::move(rows)}};
+    return {
+        {"training_id", r.training_id},
+        {"pre_test", quiz_ref(r.pre)},
+        {"post_test", quiz_ref(r.post)},
+        {"trainees_with_both", r.both},
+        {"mean_gain", any ? json(r.gain_sum / r.both) : json(nullptr)},
+        {"improved_share", any ? json(static_cast<double>(r.improved) / r.both) : json(nullptr)},
+        {"rows", std::move(rows)}};
 }
 
 report_file to_table(const pre_post_report& r) {
@@ -197,8 +196,8 @@ report_file to_table(const pre_post_report& r) {
                      {"Nilai post-test (%)", "Post-test (%)", column_type::number},
                      {"Peningkatan", "Gain", column_type::number}};
     for (const auto& row : r.rows) {
-        sheet.rows.push_back({row.user_id, row.username, row.full_name, optional_cell(row.pre),
-                              optional_cell(row.post), optional_cell(row.gain)});
+        sheet.rows.push_back({row.user_id, row.username, row.full_name, number_cell(row.pre),
+                              number_cell(row.post), number_cell(row.gain)});
     }
     report_file file;
     file.stem = "pre-post-pelatihan-" + std::to_string(r.training_id);

@@ -347,4 +347,16 @@ void write_xlsx(const report_file& f, const std::string& path) {
 
 }  // namespace
 
+report_cell number_cell(const std::optional<double>& v) {
+    return v ? report_cell(*v) : report_cell();
+}
+
+protocol::json number_or_null(const std::optional<double>& v) {
+    return v ? protocol::json(*v) : protocol::json(nullptr);
+}
+
+double round2(double v) {
+    return std::round(v * 100.0) / 100.0;
+}
+
 }  // namespace daring::server

@@ -5,11 +5,13 @@
 // date-times in the region's local time.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
 #include <vector>
 
+#include "protocol/json_text.hpp"
 #include "protocol/time_format.hpp"
 #include "server/http/http_types.hpp"
 
@@ -59,5 +61,11 @@ std::string to_xlsx(const report_file& f);
 // removed when the source is destroyed.
 std::shared_ptr<body_source> csv_stream(report_file f, std::size_t rows_per_piece = 1000);
 std::shared_ptr<body_source> xlsx_stream(const report_file& f);
+
+// An optional number as a cell (empty when absent) and as JSON (null when absent).
+report_cell number_cell(const std::optional<double>& v);
+protocol::json number_or_null(const std::optional<double>& v);
+// Rounded to two decimals, as reports show rates and scores.
+double round2(double v);
 
 }  // namespace daring::server

@@ -152,20 +152,4 @@ protocol::json head_json(const training_completion& tc);
 protocol::json row_json(const training_completion& tc, const completion_row& r);
 report_file to_table(const training_completion& tc);
 
-// ---- DAK accountability per funding source
-
-struct funding_filter {
-    std::optional<std::int64_t> from_day, to_day;  // local dates of the sessions' starts
-    std::string region;                            // a region code and everything under it
-};
-funding_filter parse_funding_filter(const http_request& req);
-
-struct funding_report {
-    protocol::json body;
-    report_file table;
-};
-funding_report build_funding_report(storage::connection& c, const protocol::funding_source& f,
-                                    const funding_filter& filter, protocol::unix_seconds now,
-                                    const attendance_thresholds& current);
-
 }  // namespace daring::server

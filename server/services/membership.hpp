@@ -51,8 +51,7 @@ assignment_outcome assign_trainer(storage::connection& c, std::int64_t training_
 enum class membership_kind { enrollment, trainer_assignment };
 // Withdraws a trainee or ends a trainer's assignment: 404 `not_found` for a missing training,
 // 404 `not_enrolled` / `not_assigned` when there was none.
-reevaluation end_membership(storage::connection& c, membership_kind kind,
-                            std::int64_t training_id, std::int64_t user_id,
-                            protocol::unix_seconds now);
+reevaluation end_membership(storage::connection& c, membership_kind kind, std::int64_t training_id,
+                            std::int64_t user_id, protocol::unix_seconds now);
 
 }  // namespace daring::server

@@ -12,8 +12,7 @@ namespace {
 
 // The session, for a change: 404 when missing, 409 when its delivery can no longer change
 // (live, ended, cancelled; with `started_counts`, also once its start has passed).
-session changeable_session(connection& c, std::int64_t id, unix_seconds now,
-                           bool started_counts) {
+session changeable_session(connection& c, std::int64_t id, unix_seconds now, bool started_counts) {
     auto current = storage::find_session(c, id);
     if (!current) throw http_error(404, "not_found", "No such session");
     const auto st = current->current.status;
@@ -30,8 +29,7 @@ std::optional<storage::stored_override> override_of(const delivery_request& r,
     using kind = delivery_request::kind;
     switch (r.action) {
         case kind::set_mode:
-            return storage::stored_override{r.mode, session_status::scheduled, r.reason,
-                                            admin_id};
+            return storage::stored_override{r.mode, session_status::scheduled, r.reason, admin_id};
         case kind::postpone:
             return storage::stored_override{std::nullopt, session_status::postponed, r.reason,
                                             admin_id};

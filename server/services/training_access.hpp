@@ -44,8 +44,7 @@ training_role require_role(storage::connection& c, std::int64_t training_id,
 // The training or session if the caller may see it as `need` says; refusals as above, with
 // "No such session" for sessions.
 protocol::training require_training(storage::connection& c, std::int64_t training_id,
-                                    const protocol::user& u,
-                                    const access_need& need = any_member);
+                                    const protocol::user& u, const access_need& need = any_member);
 protocol::session require_session(storage::connection& c, std::int64_t session_id,
                                   const protocol::user& u, const access_need& need = any_member);
 
