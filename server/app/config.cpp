@@ -50,7 +50,9 @@ std::string default_web_root() {
 
 }  // namespace
 
-parse_outcome parse_command_line(int argc, const char* const argv[]) {
+namespace {
+
+po::options_description options_table() {
     po::options_description desc("Options");
     desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
                        "HOST:PORT to listen on; port 0 takes a free one")(
@@ -92,6 +94,82 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
         "tests only: read the current time (Unix seconds) from this file")(
         "help,h", "show this help")("version", "show the version");
 
+    return desc;
+}
+
+// DARING_LISTEN -> listen: the environment names of the options (help and version excluded).
+std::string option_of_variable(const po::options_description& desc, const std::string& name) {
+    if (!name.starts_with("DARING_")) return {};
+    std::string option;
+    for (char c : name.substr(7))
+        option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
+    if (!desc.find_nothrow(option, false)) return {};
+    if (option == "help" || option == "version") return {};
+    return option;
+}
+
+// Why the values are unusable, or nullopt. Reads the limits and paths into `cfg`.
+std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg) {
+    cfg.threads = vm["threads"].as<unsigned>();
+    cfg.max_connections = vm["max-connections"].as<std::size_t>();
+    if (cfg.max_connections == 0) return "--max-connections must be positive";
+    cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();
+    cfg.idle_timeout_s = vm["idle-timeout"].as<unsigned>();
+    cfg.live_idle_timeout_s = vm["live-idle-timeout"].as<unsigned>();
+    if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0)
+        return "timeouts must be at least 1 second";
+    cfg.live_sockets_per_user = vm["live-sockets-per-user"].as<unsigned>();
+    if (cfg.live_sockets_per_user == 0) return "--live-sockets-per-user must be positive";
+    if (cfg.live_idle_timeout_s < 2) return "--live-idle-timeout must be at least 2 seconds";
+    cfg.present_pct = vm["present-pct"].as<int>();
+    cfg.late_after_minutes = vm["late-after"].as<int>();
+    cfg.presence_flush_s = vm["presence-flush"].as<int>();
+    if (cfg.present_pct < 1 || cfg.present_pct > 100) return "--present-pct must be 1 to 100";
+    if (cfg.late_after_minutes < 0 || cfg.late_after_minutes > 24 * 60)
+        return "--late-after must be 0 to 1440 minutes";
+    if (cfg.presence_flush_s < 1 || cfg.presence_flush_s > 60)
+        return "--presence-flush must be 1 to 60 seconds";
+    return std::nullopt;
+}
+
+std::optional<std::string> read_identity(const po::variables_map& vm, config& cfg) {
+    cfg.office_name = vm["office-name"].as<std::string>();
+    cfg.certificate_prefix = vm["certificate-prefix"].as<std::string>();
+    if (cfg.office_name.empty() || cfg.office_name.size() > 200)
+        return "--office-name must be 1 to 200 bytes";
+    if (cfg.certificate_prefix.empty() || cfg.certificate_prefix.size() > 32 ||
+        cfg.certificate_prefix.find_first_not_of(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") !=
+            std::string::npos)
+        return "--certificate-prefix must be 1 to 32 letters, digits, '-' or '.'";
+    cfg.public_url = vm["public-url"].as<std::string>();
+    while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
+    if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 &&
+        cfg.public_url.rfind("https://", 0) != 0)
+        return "--public-url must start with http:// or https://";
+    return std::nullopt;
+}
+
+std::optional<std::string> read_network(const po::variables_map& vm, const std::string& command,
+                                        config& cfg) {
+    if (!split_listen(vm["listen"].as<std::string>(), cfg.host, cfg.port))
+        return "--listen must be HOST:PORT, e.g. 127.0.0.1:8080";
+    cfg.db_path = vm.count("db") ? vm["db"].as<std::string>()
+                                 : (command == "demo" ? "daring-demo.db" : "daring.db");
+    cfg.web_root = vm.count("web-root") ? vm["web-root"].as<std::string>() : default_web_root();
+    if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
+    if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
+    if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return "--tls-cert and --tls-key go together";
+    if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
+    if (vm.count("allowed-origin"))
+        cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
+    return std::nullopt;
+}
+
+}  // namespace
+
+parse_outcome parse_command_line(int argc, const char* const argv[]) {
+    const auto desc = options_table();
     auto help_text = [&] {
         std::ostringstream out;
         out << usage_head << desc;
@@ -102,26 +180,16 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (command == "--help" || command == "-h" || command == "help")
         return {std::nullopt, 0, help_text()};
     if (command == "--version") return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
-    if (command != "serve" && command != "demo") {
+    if (command != "serve" && command != "demo")
         return {std::nullopt, 2, "daring: unknown command '" + command + "'\n\n" + help_text()};
-    }
 
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc - 1, argv + 1).options(desc).run(), vm);
-        po::store(po::parse_environment(
-                      desc,
-                      [&](const std::string& name) -> std::string {
-                          if (!name.starts_with("DARING_")) return {};
-                          std::string option;
-                          for (char c : name.substr(7)) {
-                              option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
-                          }
-                          if (!desc.find_nothrow(option, false)) return {};
-                          if (option == "help" || option == "version") return {};
-                          return option;
-                      }),
-                  vm);
+        po::store(
+            po::parse_environment(
+                desc, [&](const std::string& name) { return option_of_variable(desc, name); }),
+            vm);
         po::notify(vm);
     } catch (const po::error& e) {
         return {std::nullopt, 2, std::string("daring: ") + e.what() + "\n\n" + help_text()};
@@ -131,63 +199,9 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
 
     config cfg;
     cfg.command = command;
-    if (!split_listen(vm["listen"].as<std::string>(), cfg.host, cfg.port)) {
-        return {std::nullopt, 2, "daring: --listen must be HOST:PORT, e.g. 127.0.0.1:8080\n"};
-    }
-    cfg.db_path = vm.count("db") ? vm["db"].as<std::string>()
-                                 : (command == "demo" ? "daring-demo.db" : "daring.db");
-    cfg.web_root = vm.count("web-root") ? vm["web-root"].as<std::string>() : default_web_root();
-    if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
-    if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
-    if (cfg.tls_cert.empty() != cfg.tls_key.empty()) {
-        return {std::nullopt, 2, "daring: --tls-cert and --tls-key go together\n"};
-    }
-    cfg.threads = vm["threads"].as<unsigned>();
-    cfg.max_connections = vm["max-connections"].as<std::size_t>();
-    if (cfg.max_connections == 0)
-        return {std::nullopt, 2, "daring: --max-connections must be positive\n"};
-    cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();
-    cfg.idle_timeout_s = vm["idle-timeout"].as<unsigned>();
-    cfg.live_idle_timeout_s = vm["live-idle-timeout"].as<unsigned>();
-    if (cfg.header_timeout_s == 0 || cfg.idle_timeout_s == 0) {
-        return {std::nullopt, 2, "daring: timeouts must be at least 1 second\n"};
-    }
-    cfg.live_sockets_per_user = vm["live-sockets-per-user"].as<unsigned>();
-    if (cfg.live_sockets_per_user == 0)
-        return {std::nullopt, 2, "daring: --live-sockets-per-user must be positive\n"};
-    if (cfg.live_idle_timeout_s < 2)
-        return {std::nullopt, 2, "daring: --live-idle-timeout must be at least 2 seconds\n"};
-    cfg.present_pct = vm["present-pct"].as<int>();
-    cfg.late_after_minutes = vm["late-after"].as<int>();
-    cfg.presence_flush_s = vm["presence-flush"].as<int>();
-    if (cfg.present_pct < 1 || cfg.present_pct > 100)
-        return {std::nullopt, 2, "daring: --present-pct must be 1 to 100\n"};
-    if (cfg.late_after_minutes < 0 || cfg.late_after_minutes > 24 * 60) {
-        return {std::nullopt, 2, "daring: --late-after must be 0 to 1440 minutes\n"};
-    }
-    if (cfg.presence_flush_s < 1 || cfg.presence_flush_s > 60) {
-        return {std::nullopt, 2, "daring: --presence-flush must be 1 to 60 seconds\n"};
-    }
-    cfg.office_name = vm["office-name"].as<std::string>();
-    cfg.certificate_prefix = vm["certificate-prefix"].as<std::string>();
-    if (cfg.office_name.empty() || cfg.office_name.size() > 200)
-        return {std::nullopt, 2, "daring: --office-name must be 1 to 200 bytes\n"};
-    if (cfg.certificate_prefix.empty() || cfg.certificate_prefix.size() > 32 ||
-        cfg.certificate_prefix.find_first_not_of(
-            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.") !=
-            std::string::npos) {
-        return {std::nullopt, 2,
-                "daring: --certificate-prefix must be 1 to 32 letters, digits, '-' or '.'\n"};
-    }
-    cfg.public_url = vm["public-url"].as<std::string>();
-    while (!cfg.public_url.empty() && cfg.public_url.back() == '/') cfg.public_url.pop_back();
-    if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 &&
-        cfg.public_url.rfind("https://", 0) != 0) {
-        return {std::nullopt, 2, "daring: --public-url must start with http:// or https://\n"};
-    }
-    if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
-    if (vm.count("allowed-origin"))
-        cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();
+    for (auto problem :
+         {read_network(vm, command, cfg), read_limits(vm, cfg), read_identity(vm, cfg)})
+        if (problem) return {std::nullopt, 2, "daring: " + *problem + "\n"};
     return {cfg, 0, {}};
 }
 

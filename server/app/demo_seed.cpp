@@ -121,11 +121,13 @@ std::int64_t id_of(storage::connection& c, const char* username) {
     return storage::find_credentials(c, username)->user.id;
 }
 
-// Demo data, labelled as such: the restriction dates and decree numbers are illustrative.
-void seed_plan(storage::connection& c, protocol::unix_seconds now) {
-    for (const auto& r : kalteng_regions) storage::insert_region(c, {r.code, r.name, wib});
+struct demo_trainings {
+    protocol::training marketing, bookkeeping, packaging;
+};
 
-    const auto history = wib_time("2020-05-01", 9);  // when the 2020 plan was entered
+// The DAK line of 2020 and three trainings: one held in 2020, two coming up.
+demo_trainings seed_trainings(storage::connection& c, protocol::unix_seconds history,
+                              protocol::unix_seconds now) {
     protocol::funding_source dak{
         0,
         "DAK-NF-PK2UKM-2020",
@@ -162,6 +164,12 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     packaging.venue = "";
     packaging.id = storage::insert_training(c, packaging, now);
 
+    return {marketing, bookkeeping, packaging};
+}
+
+void seed_people(storage::connection& c, const demo_trainings& d, protocol::unix_seconds history,
+                 protocol::unix_seconds now) {
+    const auto& [marketing, bookkeeping, packaging] = d;
     const auto rina = id_of(c, "pelatih.rina");
     const auto budi = id_of(c, "pelatih.budi");
     storage::assign_trainer(c, marketing.id, rina, history);
@@ -175,7 +183,10 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
             storage::enroll(c, bookkeeping.id, id, now);
         }
     }
+}
 
+void seed_2020(storage::connection& c, const protocol::training& marketing,
+               protocol::unix_seconds history) {
     // 2020: sessions planned in person at PLUT; the PSBB of Palangka Raya moves the later ones
     // online, decided by the rule on the day the restriction was recorded.
     add_session(
@@ -204,7 +215,10 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     for (const auto& held : storage::list_sessions(c, marketing.id, false)) {
         storage::set_session_status(c, held.id, protocol::session_status::ended);
     }
+}
 
+void seed_upcoming(storage::connection& c, const demo_trainings& d, protocol::unix_seconds now) {
+    const auto& [marketing, bookkeeping, packaging] = d;
     // Upcoming sessions, relative to today, so the demo can go live.
     add_session(c, packaging,
                 {"Sesi 1: Fungsi kemasan", wib_days_from(now, 0, 8), wib_days_from(now, 0, 23, 30)},
@@ -217,7 +231,11 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     add_session(c, bookkeeping,
                 {"Sesi 2: Laporan RAT", wib_days_from(now, 10, 9), wib_days_from(now, 10, 12)},
                 now);
+}
 
+void seed_quizzes(storage::connection& c, const protocol::training& packaging,
+                  protocol::unix_seconds now) {
+    const auto rina = id_of(c, "pelatih.rina");
     // Quizzes of the packaging training: a live poll and a pre-test.
     auto add_quiz = [&](const char* definition) {
         auto parsed = protocol::parse_quiz(protocol::json::parse(definition));
@@ -236,6 +254,17 @@ void seed_plan(storage::connection& c, protocol::unix_seconds now) {
     add_quiz(R"({"title": "Pre-test kemasan", "kind": "pre_test", "questions": [
         {"type": "true_false", "prompt": "Label pangan wajib mencantumkan tanggal kedaluwarsa.", "correct": true},
         {"type": "single", "prompt": "Fungsi utama kemasan primer?", "options": ["Melindungi produk", "Hiasan", "Mengurangi berat"], "correct": 0}]})");
+}
+
+// Demo data, labelled as such: the restriction dates and decree numbers are illustrative.
+void seed_plan(storage::connection& c, protocol::unix_seconds now) {
+    for (const auto& r : kalteng_regions) storage::insert_region(c, {r.code, r.name, wib});
+    const auto history = wib_time("2020-05-01", 9);  // when the 2020 plan was entered
+    const auto trainings = seed_trainings(c, history, now);
+    seed_people(c, trainings, history, now);
+    seed_2020(c, trainings.marketing, history);
+    seed_upcoming(c, trainings, now);
+    seed_quizzes(c, trainings.packaging, now);
 }
 
 }  // namespace

@@ -322,7 +322,6 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     auto it = members_.find(p);
     if (it == members_.end() || ended_) return outcome::none;
     auto& c = it->second;
-    const auto& m = c.member;
     auto parsed = live::parse_client_message(text);
     // Any message shows the client is there; a heartbeat also tells whether the page is shown.
     std::optional<bool> visible;
@@ -336,105 +335,135 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         return outcome::none;
     }
     const auto& msg = *parsed.message;
-    const json& id = parsed.id;
-    if (live::is_staff_message(msg) && !m.staff()) {
-        refuse(p, c, id, "forbidden", std::string(live::type_name(msg)) + " is for trainers", now);
+    incoming in{p, c, parsed.id, now};
+    if (live::is_staff_message(msg) && !c.member.staff()) {
+        refuse(p, c, in.id, "forbidden", std::string(live::type_name(msg)) + " is for trainers",
+               now);
         return outcome::none;
     }
-    auto ack = [&] {
-        if (!id.is_null()) send(p, live::ack_message(id));
-    };
+    return std::visit([&](const auto& m) { return on(m, in); }, msg);
+}
 
-    if (std::holds_alternative<live::heartbeat>(msg)) {
-        ack();
-    } else if (auto* chat = std::get_if<live::chat_send>(&msg)) {
-        if (muted_.contains(m.user_id)) {
-            refuse(p, c, id, "muted", "A trainer muted you in this session", now);
-            return outcome::none;
-        }
-        auto& times = chat_times_[m.user_id];
-        while (!times.empty() && times.front() <= now - limits_.chat_window) times.pop_front();
-        if (static_cast<int>(times.size()) >= limits_.chat_burst) {
-            send(p, live::error_message(id, "rate_limited",
-                                        "Too many chat messages; wait a few seconds"));
-            return outcome::none;
-        }
-        times.push_back(now);
-        json ev = {{"type", "chat"},
-                   {"from",
-                    {{"user_id", m.user_id},
-                     {"name", m.full_name},
-                     {"role", protocol::to_string(m.user_role)}}},
-                   {"text", chat->text},
-                   {"at", protocol::format_rfc3339(now)}};
-        json kept = ev;
-        const auto seq = broadcast(std::move(ev));
-        kept["seq"] = seq;
-        chat_.emplace_back(seq, std::move(kept));
-        while (chat_.size() > limits_.chat_history) chat_.pop_front();
-        ack();
-    } else if (auto* h = std::get_if<live::hand>(&msg)) {
-        const bool changed = h->up ? hands_.insert(m.user_id).second : hands_.erase(m.user_id) > 0;
-        if (changed) {
-            broadcast(
-                {{"type", "hand"}, {"user_id", m.user_id}, {"name", m.full_name}, {"up", h->up}},
-                std::nullopt, true);
-        }
-        ack();
-    } else if (auto* s = std::get_if<live::show_slide>(&msg)) {
-        if (static_cast<std::size_t>(s->index) >= info_.slides.size()) {
-            refuse(p, c, id, "invalid_field",
-                   "index must be below the slide count " + std::to_string(info_.slides.size()),
-                   now);
-            return outcome::none;
-        }
-        slide_ = s->index;
-        json ev = slide_json();
-        ev["type"] = "slide";
-        broadcast(std::move(ev));
-        ack();
-    } else if (std::holds_alternative<live::end_session>(msg)) {
-        ack();
-        return outcome::end_requested;
-    } else if (auto* d = std::get_if<live::delete_chat>(&msg)) {
-        auto found = std::find_if(chat_.begin(), chat_.end(),
-                                  [&](const auto& e) { return e.first == d->seq; });
-        if (found == chat_.end()) {
-            send(p, live::error_message(id, "not_found", "No recent chat message with that seq"));
-            return outcome::none;
-        }
-        chat_.erase(found);
-        broadcast({{"type", "chat_deleted"}, {"chat_seq", d->seq}, {"by", m.user_id}});
-        ack();
-    } else if (auto* mu = std::get_if<live::mute>(&msg)) {
-        if (mu->muted)
-            muted_.insert(mu->user_id);
-        else
-            muted_.erase(mu->user_id);
-        broadcast({{"type", "muted"}, {"user_id", mu->user_id}, {"muted", mu->muted}});
-        ack();
-    } else if (auto* oq = std::get_if<live::open_quiz>(&msg)) {
-        if (quiz_ || quiz_request_) {
-            send(p, live::error_message(id, "quiz_already_open", "Close the open quiz first"));
-            return outcome::none;
-        }
-        if (oq->duration_s < 10 || oq->duration_s > protocol::live_quiz_duration_limit) {
-            refuse(p, c, id, "invalid_field", "duration_s must be 10 to 3600 seconds", now,
-                   "duration_s");
-            return outcome::none;
-        }
-        quiz_request_ = quiz_request{oq->quiz_id, oq->duration_s, m.user_id, id, c.participant};
-        return outcome::quiz_requested;
-    } else if (auto* cq = std::get_if<live::close_quiz>(&msg)) {
-        if (!quiz_ || quiz_->def.id != cq->quiz_id) {
-            send(p, live::error_message(id, "quiz_not_open", "That quiz is not open"));
-            return outcome::none;
-        }
-        close_quiz(now);
-        ack();
-    } else if (auto* a = std::get_if<live::answer>(&msg)) {
-        receive_answer(p, c, *a, id, now);
+void live_room::acknowledge(const incoming& in) {
+    if (!in.id.is_null()) send(in.p, live::ack_message(in.id));
+}
+
+live_room::outcome live_room::on(const live::heartbeat&, incoming& in) {
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::chat_send& chat, incoming& in) {
+    const auto& m = in.c.member;
+    if (muted_.contains(m.user_id)) {
+        refuse(in.p, in.c, in.id, "muted", "A trainer muted you in this session", in.now);
+        return outcome::none;
     }
+    auto& times = chat_times_[m.user_id];
+    while (!times.empty() && times.front() <= in.now - limits_.chat_window) times.pop_front();
+    if (static_cast<int>(times.size()) >= limits_.chat_burst) {
+        send(in.p, live::error_message(in.id, "rate_limited",
+                                       "Too many chat messages; wait a few seconds"));
+        return outcome::none;
+    }
+    times.push_back(in.now);
+    json ev = {{"type", "chat"},
+               {"from",
+                {{"user_id", m.user_id},
+                 {"name", m.full_name},
+                 {"role", protocol::to_string(m.user_role)}}},
+               {"text", chat.text},
+               {"at", protocol::format_rfc3339(in.now)}};
+    json kept = ev;
+    const auto seq = broadcast(std::move(ev));
+    kept["seq"] = seq;
+    chat_.emplace_back(seq, std::move(kept));
+    while (chat_.size() > limits_.chat_history) chat_.pop_front();
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::hand& h, incoming& in) {
+    const auto& m = in.c.member;
+    const bool changed = h.up ? hands_.insert(m.user_id).second : hands_.erase(m.user_id) > 0;
+    if (changed) {
+        broadcast({{"type", "hand"}, {"user_id", m.user_id}, {"name", m.full_name}, {"up", h.up}},
+                  std::nullopt, true);
+    }
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::show_slide& s, incoming& in) {
+    if (static_cast<std::size_t>(s.index) >= info_.slides.size()) {
+        refuse(in.p, in.c, in.id, "invalid_field",
+               "index must be below the slide count " + std::to_string(info_.slides.size()),
+               in.now);
+        return outcome::none;
+    }
+    slide_ = s.index;
+    json ev = slide_json();
+    ev["type"] = "slide";
+    broadcast(std::move(ev));
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::end_session&, incoming& in) {
+    acknowledge(in);
+    return outcome::end_requested;
+}
+
+live_room::outcome live_room::on(const live::delete_chat& d, incoming& in) {
+    auto found =
+        std::find_if(chat_.begin(), chat_.end(), [&](const auto& e) { return e.first == d.seq; });
+    if (found == chat_.end()) {
+        send(in.p, live::error_message(in.id, "not_found", "No recent chat message with that seq"));
+        return outcome::none;
+    }
+    chat_.erase(found);
+    broadcast({{"type", "chat_deleted"}, {"chat_seq", d.seq}, {"by", in.c.member.user_id}});
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::mute& mu, incoming& in) {
+    if (mu.muted)
+        muted_.insert(mu.user_id);
+    else
+        muted_.erase(mu.user_id);
+    broadcast({{"type", "muted"}, {"user_id", mu.user_id}, {"muted", mu.muted}});
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::open_quiz& oq, incoming& in) {
+    if (quiz_ || quiz_request_) {
+        send(in.p, live::error_message(in.id, "quiz_already_open", "Close the open quiz first"));
+        return outcome::none;
+    }
+    if (oq.duration_s < 10 || oq.duration_s > protocol::live_quiz_duration_limit) {
+        refuse(in.p, in.c, in.id, "invalid_field", "duration_s must be 10 to 3600 seconds", in.now,
+               "duration_s");
+        return outcome::none;
+    }
+    quiz_request_ =
+        quiz_request{oq.quiz_id, oq.duration_s, in.c.member.user_id, in.id, in.c.participant};
+    return outcome::quiz_requested;
+}
+
+live_room::outcome live_room::on(const live::close_quiz& cq, incoming& in) {
+    if (!quiz_ || quiz_->def.id != cq.quiz_id) {
+        send(in.p, live::error_message(in.id, "quiz_not_open", "That quiz is not open"));
+        return outcome::none;
+    }
+    close_quiz(in.now);
+    acknowledge(in);
+    return outcome::none;
+}
+
+live_room::outcome live_room::on(const live::answer& a, incoming& in) {
+    receive_answer(in.p, in.c, a, in.id, in.now);
     return outcome::none;
 }
 

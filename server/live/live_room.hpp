@@ -258,6 +258,25 @@ class live_room {
     };
     void receive_answer(live_participant* p, connection& c, const protocol::live::answer& a,
                         const protocol::json& id, protocol::unix_seconds now);
+
+    // One parsed client message being handled: who sent it, its id (for the ack), when.
+    struct incoming {
+        live_participant* p;
+        connection& c;
+        const protocol::json& id;
+        protocol::unix_seconds now;
+    };
+    void acknowledge(const incoming& in);
+    outcome on(const protocol::live::heartbeat& m, incoming& in);
+    outcome on(const protocol::live::chat_send& m, incoming& in);
+    outcome on(const protocol::live::hand& m, incoming& in);
+    outcome on(const protocol::live::show_slide& m, incoming& in);
+    outcome on(const protocol::live::end_session& m, incoming& in);
+    outcome on(const protocol::live::delete_chat& m, incoming& in);
+    outcome on(const protocol::live::mute& m, incoming& in);
+    outcome on(const protocol::live::open_quiz& m, incoming& in);
+    outcome on(const protocol::live::close_quiz& m, incoming& in);
+    outcome on(const protocol::live::answer& m, incoming& in);
     protocol::json quiz_snapshot(const connection& c) const;
     protocol::json tally_json() const;
 

@@ -222,10 +222,10 @@ json filter_json(const funding_filter& f) {
 
 std::vector<report_cell> figures_row(std::vector<report_cell> row, const funding_figures& f,
                                      report_cell amount) {
-    for (const int n : {f.sessions_planned, f.delivered_by_mode.in_person,
-                        f.delivered_by_mode.online, f.delivered_by_mode.hybrid,
-                        f.sessions_cancelled, f.sessions_postponed, f.switches,
-                        f.trainees_enrolled, f.trainees_attended, f.trainees_completed})
+    for (const int n :
+         {f.sessions_planned, f.delivered_by_mode.in_person, f.delivered_by_mode.online,
+          f.delivered_by_mode.hybrid, f.sessions_cancelled, f.sessions_postponed, f.switches,
+          f.trainees_enrolled, f.trainees_attended, f.trainees_completed})
         row.emplace_back(static_cast<std::int64_t>(n));
     row.push_back(number_cell(f.attendance_rate_pct()));
     row.push_back(number_cell(f.mean_gain()));
@@ -255,13 +255,13 @@ report_sheet trainings_sheet(const funding_report& r) {
                      {"Pagu dana (Rp)", "Funding (IDR)", column_type::integer}};
     for (const auto& l : r.lines) {
         const auto& t = l.training;
-        sheet.rows.push_back(figures_row(
-            {t.id, t.title, t.region_code, std::string(to_indonesian(t.planned_mode))},
-            l.figures, report_cell()));
+        sheet.rows.push_back(
+            figures_row({t.id, t.title, t.region_code, std::string(to_indonesian(t.planned_mode))},
+                        l.figures, report_cell()));
     }
-    sheet.rows.push_back(figures_row(
-        {report_cell(), std::string("Jumlah"), report_cell(), report_cell()}, r.totals,
-        r.source.amount_idr));
+    sheet.rows.push_back(
+        figures_row({report_cell(), std::string("Jumlah"), report_cell(), report_cell()}, r.totals,
+                    r.source.amount_idr));
     return sheet;
 }
 
@@ -281,13 +281,11 @@ report_sheet switches_sheet(const funding_report& r) {
     for (const auto& l : r.lines) {
         for (const auto& s : l.switches) {
             const auto& d = s.decision;
-            sheet.rows.push_back({d.at, s.training_title, d.session_title,
-                                  std::string(to_indonesian(d.from_mode)),
-                                  std::string(to_indonesian(d.to_mode)),
-                                  std::string(to_string(d.from_status)),
-                                  std::string(to_string(d.to_status)), d.reason_id,
-                                  d.restriction_reference,
-                                  std::string(d.actor_id ? "admin" : "sistem")});
+            sheet.rows.push_back(
+                {d.at, s.training_title, d.session_title, std::string(to_indonesian(d.from_mode)),
+                 std::string(to_indonesian(d.to_mode)), std::string(to_string(d.from_status)),
+                 std::string(to_string(d.to_status)), d.reason_id, d.restriction_reference,
+                 std::string(d.actor_id ? "admin" : "sistem")});
         }
     }
     return sheet;

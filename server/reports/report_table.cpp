@@ -248,6 +248,95 @@ std::string to_xlsx(const report_file& f) {
 
 namespace {
 
+struct xlsx_formats {
+    lxw_format* header;
+    lxw_format* when;
+    lxw_format* day;
+    lxw_format* decimal;
+};
+
+xlsx_formats add_formats(lxw_workbook* wb) {
+    xlsx_formats f{workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb),
+                   workbook_add_format(wb)};
+    format_set_bold(f.header);
+    format_set_bg_color(f.header, 0xE8EEF4);
+    format_set_text_wrap(f.header);
+    format_set_num_format(f.when, "yyyy-mm-dd hh:mm:ss");
+    format_set_num_format(f.day, "yyyy-mm-dd");
+    format_set_num_format(f.decimal, "0.00");
+    return f;
+}
+
+// A column's width: as declared, else from its title and the first 200 rows' text.
+std::size_t column_width(const report_sheet& sheet, std::size_t i, bool english) {
+    const auto& col = sheet.columns[i];
+    if (col.width > 0) return static_cast<std::size_t>(col.width);
+    std::size_t w = std::min<std::size_t>(display_width(title_of(col, english)) + 2, 30);
+    if (col.type == column_type::datetime) w = std::max<std::size_t>(w, 20);
+    if (col.type == column_type::date) w = std::max<std::size_t>(w, 12);
+    const std::size_t sample = std::min<std::size_t>(sheet.rows.size(), 200);
+    for (std::size_t r = 0; r < sample; ++r) {
+        if (i < sheet.rows[r].size())
+            if (auto* t = std::get_if<std::string>(&sheet.rows[r][i]))
+                w = std::max(w, std::min<std::size_t>(display_width(*t) + 2, 60));
+    }
+    return std::max<std::size_t>(w, 8);
+}
+
+void write_time(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, std::int64_t v, column_type type,
+                int utc_offset_minutes, const xlsx_formats& formats) {
+    const bool date = type == column_type::date;
+    const auto t = date ? local_of(v * 86400, 0) : local_of(v, utc_offset_minutes);
+    lxw_datetime dt{t.year,
+                    static_cast<int>(t.month),
+                    static_cast<int>(t.day),
+                    date ? 0 : static_cast<int>(t.hour),
+                    date ? 0 : static_cast<int>(t.minute),
+                    date ? 0.0 : static_cast<double>(t.second)};
+    worksheet_write_datetime(ws, row, col, &dt, date ? formats.day : formats.when);
+}
+
+void write_cell(lxw_worksheet* ws, lxw_row_t row, lxw_col_t col, const report_cell& cell,
+                column_type type, int utc_offset_minutes, const xlsx_formats& formats) {
+    if (std::holds_alternative<std::monostate>(cell)) return;
+    if (auto* t = std::get_if<std::string>(&cell)) {
+        worksheet_write_string(ws, row, col, neutralise(*t).c_str(), nullptr);
+    } else if (auto* b = std::get_if<bool>(&cell)) {
+        worksheet_write_boolean(ws, row, col, *b, nullptr);
+    } else if (auto* d = std::get_if<double>(&cell)) {
+        worksheet_write_number(ws, row, col, *d, formats.decimal);
+    } else if (type == column_type::datetime || type == column_type::date) {
+        write_time(ws, row, col, std::get<std::int64_t>(cell), type, utc_offset_minutes, formats);
+    } else {
+        worksheet_write_number(ws, row, col, static_cast<double>(std::get<std::int64_t>(cell)),
+                               nullptr);
+    }
+}
+
+void write_sheet(lxw_worksheet* ws, const report_sheet& sheet, const report_file& f,
+                 const xlsx_formats& formats) {
+    // Widths before any cell (constant-memory mode writes rows as they come).
+    for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
+        worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
+                             static_cast<double>(column_width(sheet, i, f.english)), nullptr);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+    const auto zone = zone_name(f.utc_offset_minutes);
+    for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
+        auto title = title_of(sheet.columns[i], f.english);
+        if (sheet.columns[i].type == column_type::datetime) title += " (" + zone + ")";
+        worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), neutralise(title).c_str(),
+                               formats.header);
+    }
+    for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
+        const auto& cells = sheet.rows[r];
+        for (std::size_t i = 0; i < sheet.columns.size() && i < cells.size(); ++i) {
+            write_cell(ws, static_cast<lxw_row_t>(r + 1), static_cast<lxw_col_t>(i), cells[i],
+                       sheet.columns[i].type, f.utc_offset_minutes, formats);
+        }
+    }
+}
+
 void write_xlsx(const report_file& f, const std::string& path) {
     lxw_workbook_options options{};
     options.constant_memory = LXW_TRUE;  // rows are written in order and flushed as they go
@@ -255,91 +344,15 @@ void write_xlsx(const report_file& f, const std::string& path) {
     options.tmpdir = tmpdir.data();
     lxw_workbook* wb = workbook_new_opt(path.c_str(), &options);
     if (!wb) throw std::runtime_error("libxlsxwriter could not create a workbook");
-    lxw_format* header = workbook_add_format(wb);
-    format_set_bold(header);
-    format_set_bg_color(header, 0xE8EEF4);
-    format_set_text_wrap(header);
-    lxw_format* when = workbook_add_format(wb);
-    format_set_num_format(when, "yyyy-mm-dd hh:mm:ss");
-    lxw_format* day = workbook_add_format(wb);
-    format_set_num_format(day, "yyyy-mm-dd");
-    lxw_format* decimal = workbook_add_format(wb);
-    format_set_num_format(decimal, "0.00");
-    const auto zone = zone_name(f.utc_offset_minutes);
-
+    const auto formats = add_formats(wb);
     for (std::size_t s = 0; s < f.sheets.size(); ++s) {
-        const auto& sheet = f.sheets[s];
-        const auto name = sheet_name(sheet.name, s);
+        const auto name = sheet_name(f.sheets[s].name, s);
         lxw_worksheet* ws = workbook_add_worksheet(wb, name.c_str());
         if (!ws) {
             workbook_close(wb);
             throw std::runtime_error("libxlsxwriter refused sheet " + name);
         }
-        // Widths before any cell (constant-memory mode writes rows as they come).
-        std::vector<std::size_t> widths(sheet.columns.size());
-        for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
-            const auto& col = sheet.columns[i];
-            if (col.width > 0) {
-                widths[i] = static_cast<std::size_t>(col.width);
-                continue;
-            }
-            std::size_t w = std::min<std::size_t>(display_width(title_of(col, f.english)) + 2, 30);
-            if (col.type == column_type::datetime) w = std::max<std::size_t>(w, 20);
-            if (col.type == column_type::date) w = std::max<std::size_t>(w, 12);
-            const std::size_t sample = std::min<std::size_t>(sheet.rows.size(), 200);
-            for (std::size_t r = 0; r < sample; ++r) {
-                if (i < sheet.rows[r].size())
-                    if (auto* t = std::get_if<std::string>(&sheet.rows[r][i]))
-                        w = std::max(w, std::min<std::size_t>(display_width(*t) + 2, 60));
-            }
-            widths[i] = std::max<std::size_t>(w, 8);
-        }
-        for (std::size_t i = 0; i < widths.size(); ++i) {
-            worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i),
-                                 static_cast<double>(widths[i]), nullptr);
-        }
-        worksheet_freeze_panes(ws, 1, 0);
-        for (std::size_t i = 0; i < sheet.columns.size(); ++i) {
-            auto title = title_of(sheet.columns[i], f.english);
-            if (sheet.columns[i].type == column_type::datetime) title += " (" + zone + ")";
-            worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), neutralise(title).c_str(),
-                                   header);
-        }
-        for (std::size_t r = 0; r < sheet.rows.size(); ++r) {
-            const auto row = static_cast<lxw_row_t>(r + 1);
-            const auto& cells = sheet.rows[r];
-            for (std::size_t i = 0; i < sheet.columns.size() && i < cells.size(); ++i) {
-                const auto col = static_cast<lxw_col_t>(i);
-                const auto& cell = cells[i];
-                const auto type = sheet.columns[i].type;
-                if (std::holds_alternative<std::monostate>(cell)) continue;
-                if (auto* t = std::get_if<std::string>(&cell)) {
-                    worksheet_write_string(ws, row, col, neutralise(*t).c_str(), nullptr);
-                } else if (auto* b = std::get_if<bool>(&cell)) {
-                    worksheet_write_boolean(ws, row, col, *b, nullptr);
-                } else if (auto* d = std::get_if<double>(&cell)) {
-                    worksheet_write_number(ws, row, col, *d, decimal);
-                } else {
-                    const auto v = std::get<std::int64_t>(cell);
-                    if (type == column_type::datetime || type == column_type::date) {
-                        const auto t = type == column_type::date
-                                           ? local_of(v * 86400, 0)
-                                           : local_of(v, f.utc_offset_minutes);
-                        lxw_datetime dt{
-                            t.year,
-                            static_cast<int>(t.month),
-                            static_cast<int>(t.day),
-                            type == column_type::date ? 0 : static_cast<int>(t.hour),
-                            type == column_type::date ? 0 : static_cast<int>(t.minute),
-                            type == column_type::date ? 0.0 : static_cast<double>(t.second)};
-                        worksheet_write_datetime(ws, row, col, &dt,
-                                                 type == column_type::date ? day : when);
-                    } else {
-                        worksheet_write_number(ws, row, col, static_cast<double>(v), nullptr);
-                    }
-                }
-            }
-        }
+        write_sheet(ws, f.sheets[s], f, formats);
     }
     if (workbook_close(wb) != LXW_NO_ERROR)
         throw std::runtime_error("libxlsxwriter could not write the workbook");
