@@ -37,9 +37,8 @@ parsed_message parse_client_message(std::string_view text) {
     const json& body = *parsed;
     json id = nullptr;
     if (auto it = body.find("id"); it != body.end()) {
-        if (it->is_string() && it->get_ref<const std::string&>().size() <= 64) {
-            id = *it;
-        } else if (it->is_number_integer()) {
+        if ((it->is_string() && it->get_ref<const std::string&>().size() <= 64) ||
+            it->is_number_integer()) {
             id = *it;
         } else {
             return fail(nullptr, "invalid_field",

@@ -48,7 +48,7 @@ json certificate_json(const issued_certificate& found, const std::string& verify
             {"full_name", cert.full_name},
             {"training_title", cert.training_title},
             {"issued_at", format_rfc3339(cert.issued_at)},
-            {"hours_attended", static_cast<double>(cert.seconds_attended / 36) / 100.0},
+            {"hours_attended", std::trunc(cert.seconds_attended / 36.0) / 100.0},  // 2 decimals
             {"dates", indonesian_date_range(found.first_day, found.last_day)},
             {"verify_url", verify_url}};
 }

@@ -63,6 +63,7 @@ http_response import_users(request_context& ctx) {
     auto rows = parsed_or_422(parse_user_import(ctx.req.body));
     require_free_usernames(ctx, rows);
     std::vector<std::string_view> passwords;
+    passwords.reserve(rows.size());
     for (const auto& row : rows) passwords.push_back(row.user.password);
     auto hashes = ctx.svc.hasher.hash_all(passwords);
     const auto now = ctx.svc.clk.now();

@@ -41,8 +41,8 @@ void histogram::render(std::string& out, const std::string& name, const std::str
     for (std::size_t i = 0; i <= bounds_.size(); ++i) {
         cumulative += counts_[i];
         std::string le = i < bounds_.size() ? number(bounds_[i]) : "+Inf";
-        out += name + "_bucket{" + labels + sep + "le=\"" + le + "\"} " +
-               std::to_string(cumulative) + "\n";
+        out.append(name).append("_bucket{").append(labels).append(sep).append("le=\"");
+        out.append(le).append("\"} ").append(std::to_string(cumulative)).append("\n");
     }
     std::string braces = labels.empty() ? "" : "{" + labels + "}";
     out += name + "_sum" + braces + " " + number(sum_) + "\n";

@@ -48,8 +48,8 @@ bool parse_positive_int(std::string_view s) {
 
 void router::add(std::string method, std::string pattern, access rule, handler h,
                  route_options options) {
-    route r{std::move(method), pattern, {}, std::move(rule), std::move(h), options};
-    for (auto part : split_path(pattern)) {
+    route r{std::move(method), std::move(pattern), {}, std::move(rule), std::move(h), options};
+    for (auto part : split_path(r.pattern)) {
         segment s;
         if (part.starts_with('{') && part.ends_with('}')) {
             auto inner = part.substr(1, part.size() - 2);

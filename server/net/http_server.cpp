@@ -399,16 +399,14 @@ awaitable<std::optional<http::request<http::string_body>>> http_server::impl::re
     const std::size_t limit = app.body_limit(std::string(head.method_string()), path);
     const auto too_large = "The body exceeds " + std::to_string(limit) + " bytes";
     if (auto len = parser.content_length(); len && *len > limit) {
-        const std::string message(too_large);
-        co_await write_error(stream, 413, "body_too_large", message);
+        co_await write_error(stream, 413, "body_too_large", too_large);
         co_return std::nullopt;
     }
     parser.body_limit(limit);
     lowest.expires_after(lim.body_timeout);
     auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (bec == http::error::body_limit) {
-        const std::string message(too_large);
-        co_await write_error(stream, 413, "body_too_large", message);
+        co_await write_error(stream, 413, "body_too_large", too_large);
         co_return std::nullopt;
     }
     if (bec && (is_expected_network_error(bec) || bec == http::error::partial_message))

@@ -8,7 +8,7 @@ namespace daring::server {
 
 namespace fs = std::filesystem;
 
-static_files::static_files(fs::path root) {
+static_files::static_files(const fs::path& root) {
     std::error_code ec;
     root_ = fs::weakly_canonical(fs::absolute(root), ec);
     if (ec) root_ = fs::absolute(root);
@@ -67,8 +67,8 @@ std::optional<fs::path> relative_from_url(std::string_view raw_path) {
 }
 
 bool inside(const fs::path& root, const fs::path& p) {
-    auto r = root.native();
-    auto s = p.native();
+    const auto& r = root.native();
+    const auto& s = p.native();
     return s.size() > r.size() && s.compare(0, r.size(), r) == 0 && s[r.size()] == '/';
 }
 

@@ -11,7 +11,7 @@ inline constexpr std::uintmax_t static_file_size_limit = 32u << 20;
 
 class static_files {
   public:
-    explicit static_files(std::filesystem::path root);
+    explicit static_files(const std::filesystem::path& root);
     // 200, 304 or a 404 JSON error. GET and HEAD only (the router guarantees it).
     http_response serve(const http_request& req) const;
     const std::filesystem::path& root() const { return root_; }

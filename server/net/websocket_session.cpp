@@ -504,7 +504,7 @@ void start_any(Stream stream, const std::string& key, live_admission admission, 
 
 }  // namespace
 
-void start_live_socket(beast::tcp_stream stream, std::string websocket_key,
+void start_live_socket(beast::tcp_stream stream, const std::string& websocket_key,
                        live_admission admission, live_hub& hub, live_socket_registry& registry,
                        std::shared_ptr<void> keepalive) {
     stream.expires_never();
@@ -512,9 +512,9 @@ void start_live_socket(beast::tcp_stream stream, std::string websocket_key,
               std::move(keepalive));
 }
 
-void start_live_socket(beast::ssl_stream<beast::tcp_stream> stream, std::string websocket_key,
-                       live_admission admission, live_hub& hub, live_socket_registry& registry,
-                       std::shared_ptr<void> keepalive) {
+void start_live_socket(beast::ssl_stream<beast::tcp_stream> stream,
+                       const std::string& websocket_key, live_admission admission, live_hub& hub,
+                       live_socket_registry& registry, std::shared_ptr<void> keepalive) {
     beast::get_lowest_layer(stream).expires_never();
     start_any(std::move(stream), websocket_key, std::move(admission), hub, registry,
               std::move(keepalive));

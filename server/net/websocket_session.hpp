@@ -53,11 +53,11 @@ class live_socket_registry {
 // handlers (nothing stays allocated for an idle phone but the session and the socket's wait).
 // `keepalive` (the HTTP layer's connection accounting) is held until the last handler is done.
 // Call on the connection's strand.
-void start_live_socket(boost::beast::tcp_stream stream, std::string websocket_key,
+void start_live_socket(boost::beast::tcp_stream stream, const std::string& websocket_key,
                        live_admission admission, live_hub& hub, live_socket_registry& registry,
                        std::shared_ptr<void> keepalive);
 void start_live_socket(boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
-                       std::string websocket_key, live_admission admission, live_hub& hub,
+                       const std::string& websocket_key, live_admission admission, live_hub& hub,
                        live_socket_registry& registry, std::shared_ptr<void> keepalive);
 
 }  // namespace daring::server

@@ -7,7 +7,7 @@ namespace daring::server {
 namespace {
 
 // Clips to the window, drops empty spans, sorts and merges.
-std::vector<time_span> merged(std::vector<time_span> spans, time_span window) {
+std::vector<time_span> merged(const std::vector<time_span>& spans, time_span window) {
     std::vector<time_span> clipped;
     clipped.reserve(spans.size());
     for (auto s : spans) {
@@ -36,8 +36,8 @@ std::int64_t total(const std::vector<time_span>& spans) {
 
 }  // namespace
 
-std::int64_t union_seconds(std::vector<time_span> spans, time_span window) {
-    return total(merged(std::move(spans), window));
+std::int64_t union_seconds(const std::vector<time_span>& spans, time_span window) {
+    return total(merged(spans, window));
 }
 
 presence_summary summarize_presence(const std::vector<time_span>& visible,

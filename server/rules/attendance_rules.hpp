@@ -18,7 +18,7 @@ struct time_span {
 };
 
 // Seconds covered by the union of `spans` inside `window`.
-std::int64_t union_seconds(std::vector<time_span> spans, time_span window);
+std::int64_t union_seconds(const std::vector<time_span>& spans, time_span window);
 
 struct presence_summary {
     std::int64_t seconds_present = 0;  // visible time, reconnects merged, clipped to the window
