@@ -69,6 +69,7 @@ std::map<std::int64_t, protocol::role> find_roles(connection& c,
 // Sessions.
 std::int64_t insert_session(connection& c, const protocol::session& s, protocol::unix_seconds now);
 std::optional<protocol::session> find_session(connection& c, std::int64_t id);
+// Without slides, each session's slides are counted (empty values), not loaded.
 std::vector<protocol::session> list_sessions(connection& c, std::int64_t training_id,
                                              bool with_slides);
 // Applies a plan change and clears any admin decision in force.

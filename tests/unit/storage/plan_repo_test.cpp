@@ -1,0 +1,228 @@
+// The plan repository on an in-memory database with the real migrations.
+#include "storage/plan_repo.hpp"
+
+#include <gtest/gtest.h>
+
+#include "storage/connection.hpp"
+#include "storage/database.hpp"
+#include "storage/migrations.hpp"
+#include "storage/users_repo.hpp"
+
+using namespace daring::storage;
+namespace p = daring::protocol;
+
+namespace {
+
+constexpr p::unix_seconds t0 = 1'600'000'000;
+
+class PlanRepo : public ::testing::Test {
+  protected:
+    PlanRepo() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
+        c.db.exec("PRAGMA foreign_keys = ON");
+        apply_migrations(c);
+        insert_region(c, {"62.71", "Kota Palangka Raya", 420});
+        p::funding_source f{0, "DAK-2020", "DAK 2020", p::funding_kind::dak, 2020, 1000};
+        funding = insert_funding_source(c, f, t0);
+        admin = user("admin", p::role::admin);
+        trainer = user("rina", p::role::trainer);
+        trainee = user("ani", p::role::trainee);
+        other = user("budi", p::role::trainee);
+        training = add_training("Pemasaran digital");
+    }
+
+    std::int64_t user(const std::string& name, p::role r) {
+        return insert_user(c, {name, "password-1", name, r, {}}, "hash", t0);
+    }
+
+    std::int64_t add_training(const std::string& title) {
+        p::training t;
+        t.title = title;
+        t.region_code = "62.71";
+        t.funding_source_id = funding;
+        return insert_training(c, t, t0);
+    }
+
+    std::int64_t add_session(const std::string& title, p::unix_seconds starts) {
+        p::session s;
+        s.training_id = training;
+        s.title = title;
+        s.starts_at = starts;
+        s.ends_at = starts + 3600;
+        s.slides = {{"Pembuka", "Selamat datang"}};
+        s.current.reason = "As planned.";
+        s.current.reason_id = "Sesuai rencana.";
+        return insert_session(c, s, t0);
+    }
+
+    connection c;
+    std::int64_t funding = 0, admin = 0, trainer = 0, trainee = 0, other = 0, training = 0;
+};
+
+}  // namespace
+
+TEST_F(PlanRepo, FindsRegionsByCodeAndNothingForAnUnknownOne) {
+    ASSERT_TRUE(find_region(c, "62.71"));
+    EXPECT_EQ(find_region(c, "62.71")->utc_offset_minutes, 420);
+    EXPECT_FALSE(find_region(c, "99.99"));
+    EXPECT_EQ(list_regions(c).size(), 1u);
+}
+
+TEST_F(PlanRepo, KeepsRestrictionsAndTheirEnd) {
+    p::restriction r;
+    r.region_code = "62.71";
+    r.starts_on = 18'400;
+    r.max_gathering = 5;
+    r.label = "PSBB";
+    r.reference = "Perwali No. 12";
+    const auto id = insert_restriction(c, r, admin, t0);
+    auto found = find_restriction(c, id);
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->ends_on);
+    EXPECT_EQ(found->reference, "Perwali No. 12");
+    set_restriction_end(c, id, 18'420);
+    EXPECT_EQ(find_restriction(c, id)->ends_on, 18'420);
+    EXPECT_EQ(list_restrictions(c, "62.71").size(), 1u);
+    EXPECT_TRUE(list_restrictions(c, "62.01").empty());
+}
+
+TEST_F(PlanRepo, RefusesADuplicateFundingCode) {
+    p::funding_source again{0, "DAK-2020", "again", p::funding_kind::dak, 2020, 1};
+    EXPECT_THROW(insert_funding_source(c, again, t0), conflict_error);
+    EXPECT_EQ(list_funding_sources(c).size(), 1u);
+}
+
+TEST_F(PlanRepo, UpdatesATrainingsSettings) {
+    auto t = *find_training(c, training);
+    t.title = "Pemasaran digital lanjutan";
+    t.min_attendance_pct = 70;
+    t.room_capacity = 12;
+    update_training(c, t);
+    auto read = *find_training(c, training);
+    EXPECT_EQ(read.title, "Pemasaran digital lanjutan");
+    EXPECT_EQ(read.min_attendance_pct, 70);
+    EXPECT_EQ(read.room_capacity, 12);
+    EXPECT_FALSE(find_training(c, training + 100));
+}
+
+TEST_F(PlanRepo, ListsTrainingsAsEachRoleMaySeeThem) {
+    const auto second = add_training("Pembukuan");
+    assign_trainer(c, second, trainer, t0);
+    enroll(c, training, trainee, t0);
+    EXPECT_EQ(list_trainings(c, p::role::admin, admin).size(), 2u);
+    auto mine = list_trainings(c, p::role::trainer, trainer);
+    ASSERT_EQ(mine.size(), 1u);
+    EXPECT_EQ(mine[0].id, second);
+    auto enrolled = list_trainings(c, p::role::trainee, trainee);
+    ASSERT_EQ(enrolled.size(), 1u);
+    EXPECT_EQ(enrolled[0].id, training);
+    EXPECT_TRUE(list_trainings(c, p::role::trainee, other).empty());
+}
+
+TEST_F(PlanRepo, AssignsAndUnassignsTrainersOnce) {
+    EXPECT_TRUE(assign_trainer(c, training, trainer, t0));
+    EXPECT_FALSE(assign_trainer(c, training, trainer, t0));
+    EXPECT_TRUE(is_trainer_of(c, training, trainer));
+    EXPECT_EQ(list_trainers(c, training).size(), 1u);
+    EXPECT_TRUE(unassign_trainer(c, training, trainer));
+    EXPECT_FALSE(unassign_trainer(c, training, trainer));
+    EXPECT_FALSE(is_trainer_of(c, training, trainer));
+}
+
+TEST_F(PlanRepo, WithdrawsAndReEnrollsATrainee) {
+    EXPECT_TRUE(enroll(c, training, trainee, t0));
+    EXPECT_FALSE(enroll(c, training, trainee, t0 + 1));
+    EXPECT_TRUE(is_enrolled_in(c, training, trainee));
+    EXPECT_TRUE(withdraw(c, training, trainee, t0 + 2));
+    EXPECT_FALSE(withdraw(c, training, trainee, t0 + 3));
+    EXPECT_FALSE(is_enrolled_in(c, training, trainee));
+    auto rows = list_enrollments(c, training);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].withdrawn_at, t0 + 2);
+    EXPECT_TRUE(enroll(c, training, trainee, t0 + 4));  // back again
+    EXPECT_TRUE(is_enrolled_in(c, training, trainee));
+    EXPECT_FALSE(list_enrollments(c, training)[0].withdrawn_at);
+}
+
+TEST_F(PlanRepo, ResolvesUsernamesAndRoles) {
+    auto found = find_users_by_name(c, {"ani", "rina", "nobody"});
+    ASSERT_EQ(found.size(), 2u);
+    EXPECT_EQ(found.at("ani").first, trainee);
+    EXPECT_EQ(found.at("rina").second, p::role::trainer);
+    auto roles = find_roles(c, {trainee, admin, 9999});
+    EXPECT_EQ(roles.size(), 2u);
+    EXPECT_EQ(roles.at(admin), p::role::admin);
+}
+
+TEST_F(PlanRepo, StoresSessionsWithSlidesAndChangesTheirPlan) {
+    const auto id = add_session("Sesi 1", t0 + 86'400);
+    auto s = *find_session(c, id);
+    EXPECT_EQ(s.title, "Sesi 1");
+    ASSERT_EQ(s.slides.size(), 1u);
+    EXPECT_EQ(s.slides[0].title, "Pembuka");
+    p::session_patch patch;
+    patch.title = "Sesi pertama";
+    patch.starts_at = t0 + 2 * 86'400;
+    patch.ends_at = t0 + 2 * 86'400 + 7200;
+    update_session_plan(c, id, patch);
+    s = *find_session(c, id);
+    EXPECT_EQ(s.title, "Sesi pertama");
+    EXPECT_EQ(s.ends_at - s.starts_at, 7200);
+    const auto without = list_sessions(c, training, false)[0].slides;  // counted, not loaded
+    ASSERT_EQ(without.size(), 1u);
+    EXPECT_TRUE(without[0].title.empty());
+    EXPECT_EQ(list_sessions(c, training, true)[0].slides[0].body, "Selamat datang");
+}
+
+TEST_F(PlanRepo, StartsOnlyScheduledSessionsAndEndsOnlyLiveOnes) {
+    const auto id = add_session("Sesi 1", t0 + 600);
+    EXPECT_FALSE(end_session(c, id, trainer, t0));
+    EXPECT_TRUE(start_session(c, id, trainer, t0 + 600, 75, 900));
+    EXPECT_FALSE(start_session(c, id, trainer, t0 + 601, 75, 900));
+    auto live = *find_session(c, id);
+    EXPECT_EQ(live.current.status, p::session_status::live);
+    EXPECT_EQ(live.present_pct, 75);
+    EXPECT_EQ(live.late_after_s, 900);
+    EXPECT_EQ(live.started_at, t0 + 600);
+    EXPECT_TRUE(end_session(c, id, trainer, t0 + 4200));
+    EXPECT_EQ(find_session(c, id)->current.status, p::session_status::ended);
+    EXPECT_EQ(find_session(c, id)->ended_at, t0 + 4200);
+}
+
+TEST_F(PlanRepo, EvaluatesOnlySessionsThatHaveNotStarted) {
+    const auto later = add_session("Nanti", t0 + 86'400);
+    const auto held = add_session("Selesai", t0 + 600);
+    set_session_status(c, held, p::session_status::ended);
+    enroll(c, training, trainee, t0);
+    assign_trainer(c, training, trainer, t0);
+    auto rows = sessions_for_evaluation(c, {std::nullopt, training, std::nullopt, t0});
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].session.id, later);
+    EXPECT_EQ(rows[0].trainees, 1);
+    EXPECT_EQ(rows[0].trainers, 1);
+    EXPECT_EQ(rows[0].region_code, "62.71");
+}
+
+TEST_F(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
+    const auto id = add_session("Sesi 1", t0 + 86'400);
+    enroll(c, training, trainee, t0);
+    assign_trainer(c, training, trainer, t0);
+    p::delivery_decision d;
+    d.session_id = id;
+    d.to_mode = p::delivery_mode::online;
+    d.reason = "PSBB";
+    d.at = t0 + 10;
+    insert_decision(c, d);
+    d.to_mode = p::delivery_mode::in_person;
+    d.at = t0 + 20;
+    insert_decision(c, d);
+    auto list = list_decisions(c, training);
+    ASSERT_EQ(list.size(), 2u);
+    EXPECT_EQ(list[0].to_mode, p::delivery_mode::online);
+    EXPECT_EQ(list[1].session_title, "Sesi 1");
+    EXPECT_EQ(notify_training_audience(c, training, id, "delivery_changed", "teks", "text", t0),
+              2);
+    ASSERT_EQ(list_notifications(c, trainee, 10).size(), 1u);
+    EXPECT_EQ(list_notifications(c, trainee, 10)[0].text_id, "teks");
+    EXPECT_EQ(list_notifications(c, trainer, 10).size(), 1u);
+    EXPECT_TRUE(list_notifications(c, other, 10).empty());
+}
