@@ -10,6 +10,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -30,91 +31,51 @@ std::int64_t session_start() {
 class Attendance : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::filesystem::create_directories(dir.file("web"));
         set_clock(t0 - 600);
         launch();
-        admin = std::make_unique<api_client>(
-            *http, login_token(*http, "admin", server_process::admin_password));
-        const auto funding = add_region_and_funding(*admin);
-        ASSERT_NE(funding, 0);
-        std::string csv =
-            "username,password,full_name,role\npelatih.hadir,password-hadir,Pelatih Hadir,trainer\n"
-            "pelatih.lain,password-hadir,Pelatih Lain,trainer\n";
-        for (const char* n : {"ani", "budi", "citra", "dewi", "eko"}) {
-            csv += std::string(n) + ",password-hadir,Peserta " + n + ",trainee\n";
-        }
-        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
+        std::vector<person> people{{"pelatih.hadir", "Pelatih Hadir", "trainer"},
+                                   {"pelatih.lain", "Pelatih Lain", "trainer"}};
+        for (const auto& n : trainees) people.push_back({n, "Peserta " + n});
+        w.import_users(people);
         online_training = make_training("online");
         room_training = make_training("in_person");
         online_session = make_session(online_training);
         room_session = make_session(room_training);
-        trainer_token = login_token(*http, "pelatih.hadir", "password-hadir");
+        trainer_token = login_token(*http, "pelatih.hadir", world::password);
         trainer = std::make_unique<api_client>(*http, trainer_token);
     }
 
+    // (Re)starts the server on the same database; login sessions survive it.
     void launch(std::vector<std::string> extra = {}) {
-        extra.push_back("--test-clock-file");
-        extra.push_back(clock_path());
-        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"), extra);
-        http = std::make_unique<http_client>(server->port());
-        if (admin) admin = std::make_unique<api_client>(*http, admin->token());
+        w.launch(std::move(extra));
         if (trainer) trainer = std::make_unique<api_client>(*http, trainer_token);
     }
 
     std::int64_t make_training(const std::string& mode) {
-        const auto id = add_training(*admin, "Pembukuan " + mode, 1, mode);
-        EXPECT_NE(id, 0);
-        const auto path = "/api/v1/trainings/" + std::to_string(id);
-        EXPECT_EQ(admin->post_csv(path + "/enrollments", "ani\nbudi\ncitra\ndewi\neko\n").status,
-                  201);
-        auto trainer_id = admin->get("/api/v1/users?q=pelatih.hadir").json()[0]["id"];
-        EXPECT_EQ(admin->post(path + "/trainers", {{"user_id", trainer_id}}).status, 201);
+        const auto id = w.add_training("Pembukuan " + mode, mode);
+        w.enroll(id, trainees);
+        w.assign(id, "pelatih.hadir");
         return id;
     }
 
     std::int64_t make_session(std::int64_t training) {
-        auto s = admin->post("/api/v1/trainings/" + std::to_string(training) + "/sessions",
-                             {{"title", "Sesi 1"},
-                              {"starts_at", daring::protocol::format_rfc3339(t0)},
-                              {"ends_at", daring::protocol::format_rfc3339(t0 + 3600)},
-                              {"slides", {{{"title", "S0"}, {"body", "nol"}}}}});
-        EXPECT_EQ(s.status, 201) << s.body;
-        return s.json()["id"];
+        return w.add_session(training, "Sesi 1", daring::protocol::format_rfc3339(t0),
+                             daring::protocol::format_rfc3339(t0 + 3600));
     }
 
-    std::string clock_path() const { return dir.file("clock"); }
-    void set_clock(std::int64_t t) {
-        std::ofstream(clock_path() + ".tmp") << t << "\n";
-        std::filesystem::rename(clock_path() + ".tmp", clock_path());
-    }
+    void set_clock(std::int64_t t) { w.set_clock(t); }
     void at(std::int64_t offset) { set_clock(t0 + offset); }
 
-    std::string session_path(std::int64_t id) const {
-        return "/api/v1/sessions/" + std::to_string(id);
-    }
+    std::string session_path(std::int64_t id) const { return world::session_path(id); }
     std::string report_path(std::int64_t id) const {
         return "/api/v1/reports/sessions/" + std::to_string(id) + "/attendance";
     }
 
     std::unique_ptr<ws_client> join(const std::string& user) {
-        auto& token = tokens[user];
-        if (token.empty()) token = login_token(*http, user, "password-hadir");
-        auto ws = std::make_unique<ws_client>(
-            server->port(), session_path(online_session) + "/live",
-            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
-        EXPECT_EQ(ws->status(), 101);
-        EXPECT_TRUE(ws->next_of("welcome"));  // the interval is open once the welcome arrives
-        return ws;
+        return w.join(user, online_session);
     }
     // A heartbeat the server has processed (acked) at the current clock.
-    void heartbeat(ws_client& ws, bool visible = true) {
-        static int n = 0;
-        const auto id = "hb" + std::to_string(++n);
-        ws.send_json({{"type", "heartbeat"}, {"visible", visible}, {"id", id}});
-        auto ack = ws.next_of("ack");
-        ASSERT_TRUE(ack);
-        EXPECT_EQ((*ack)["id"], id);
-    }
+    void heartbeat(ws_client& ws, bool visible = true) { w.heartbeat(ws, visible); }
 
     json row_of(const json& report, const std::string& username) {
         for (const auto& r : report["rows"])
@@ -137,12 +98,14 @@ class Attendance : public ::testing::Test {
     }
 
     const std::int64_t t0 = session_start();
-    temp_dir dir;
-    std::unique_ptr<server_process> server;
-    std::unique_ptr<http_client> http;
-    std::unique_ptr<api_client> admin, trainer;
+    const std::vector<std::string> trainees{"ani", "budi", "citra", "dewi", "eko"};
+    world w;
+    temp_dir& dir = w.dir;
+    std::unique_ptr<server_process>& server = w.server;
+    std::unique_ptr<http_client>& http = w.http;
+    std::unique_ptr<api_client>& admin = w.admin;
+    std::unique_ptr<api_client> trainer;
     std::string trainer_token;
-    std::map<std::string, std::string> tokens;
     std::int64_t online_training = 0, room_training = 0, online_session = 0, room_session = 0;
 };
 
@@ -282,9 +245,9 @@ TEST_F(Attendance, InRoomCheckInWithARotatingCodeAndThrottledGuesses) {
     EXPECT_EQ(svg.status, 200);
     EXPECT_NE(svg.body.find("<path"), std::string::npos);
     // Not for other trainers, nor for trainees.
-    api_client other(*http, login_token(*http, "pelatih.lain", "password-hadir"));
+    api_client other(*http, login_token(*http, "pelatih.lain", world::password));
     EXPECT_EQ(other.get(code_path).status, 404);
-    api_client ani(*http, login_token(*http, "ani", "password-hadir"));
+    api_client ani(*http, login_token(*http, "ani", world::password));
     EXPECT_EQ(ani.get(code_path).status, 403);
     // The online session has no room to check in to.
     EXPECT_EQ(trainer->get(session_path(online_session) + "/checkin-code").json()["error"]["code"],
@@ -300,7 +263,7 @@ TEST_F(Attendance, InRoomCheckInWithARotatingCodeAndThrottledGuesses) {
     auto ok = ani.post(checkin_path, {{"code", current}});
     EXPECT_EQ(ok.status, 201) << ok.body;
     EXPECT_EQ(ani.post(checkin_path, {{"code", current}}).json()["already_checked_in"], true);
-    api_client budi(*http, login_token(*http, "budi", "password-hadir"));
+    api_client budi(*http, login_token(*http, "budi", world::password));
     at(-60 + 90);
     EXPECT_EQ(budi.post(checkin_path, {{"code", current}}).json()["error"]["code"], "invalid_code");
     // Guessing is throttled: after five wrong codes even the right one waits.
@@ -311,7 +274,7 @@ TEST_F(Attendance, InRoomCheckInWithARotatingCodeAndThrottledGuesses) {
     EXPECT_FALSE(throttled.header("retry-after").empty());
     // citra checks in 20 minutes after the start: present, but late.
     at(20 * 60);
-    api_client citra(*http, login_token(*http, "citra", "password-hadir"));
+    api_client citra(*http, login_token(*http, "citra", world::password));
     EXPECT_EQ(citra.post(checkin_path, {{"code", trainer->get(code_path).json()["code"]}}).status,
               201);
 
@@ -331,19 +294,14 @@ TEST_F(Attendance, AKillDuringHeartbeatsLosesNoIntervalStartAndAtMostOneFlush) {
     server.reset();
     launch({"--presence-flush", "1"});
     constexpr int crowd = 200;
-    std::string csv = "username,password,full_name,role\n", names;
+    std::vector<person> phone_owners;
+    std::vector<std::string> names;
     for (int i = 1; i <= crowd; ++i) {
-        csv += "hp" + std::to_string(i) + ",password-hadir,Peserta HP " + std::to_string(i) +
-               ",trainee\n";
-        names += "hp" + std::to_string(i) + "\n";
+        names.push_back("hp" + std::to_string(i));
+        phone_owners.push_back({names.back(), "Peserta HP " + std::to_string(i)});
     }
-    ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
-    ASSERT_EQ(
-        admin
-            ->post_csv("/api/v1/trainings/" + std::to_string(online_training) + "/enrollments",
-                       names)
-            .status,
-        201);
+    w.import_users(phone_owners);
+    w.enroll(online_training, names);
     at(0);
     ASSERT_EQ(trainer->post(session_path(online_session) + "/start", json::object()).status, 200);
     std::vector<std::unique_ptr<ws_client>> phones;

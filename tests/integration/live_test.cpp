@@ -9,6 +9,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -19,70 +20,47 @@ namespace {
 class Live : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::filesystem::create_directories(dir.file("web"));
-        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"), server_args);
-        http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(
-            *http, login_token(*http, "admin", server_process::admin_password));
-        const auto funding = add_region_and_funding(*admin);
-        ASSERT_NE(funding, 0);
-        training = add_training(*admin, "Desain Kemasan", funding);
-        ASSERT_NE(training, 0);
-        std::string csv =
-            "username,password,full_name,role\npelatih.live,password-live,Pelatih Live,trainer\n"
-            "outsider,password-live,Orang Luar,trainee\n";
-        for (int i = 1; i <= trainee_count; ++i)
-            csv += "siswa" + std::to_string(i) + ",password-live,Siswa " + std::to_string(i) +
-                   ",trainee\n";
-        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
-        std::string names;
-        for (int i = 1; i <= trainee_count; ++i) names += "siswa" + std::to_string(i) + "\n";
-        ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
-        auto trainer_id = admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"];
-        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status,
-                  201);
-        session =
-            admin
-                ->post(training_path() + "/sessions", {{"title", "Sesi langsung"},
-                                                       {"starts_at", wib_time_from_today(1, 9)},
-                                                       {"ends_at", wib_time_from_today(1, 11)},
-                                                       {"slides",
-                                                        {{{"title", "S0"}, {"body", "nol"}},
-                                                         {{"title", "S1"}, {"body", "satu"}},
-                                                         {{"title", "S2"}, {"body", "dua"}},
-                                                         {{"title", "S3"}, {"body", "tiga"}}}}})
-                .json()["id"];
-        trainer_token = login_token(*http, "pelatih.live", "password-live");
+        w.launch(server_args);
+        std::vector<person> people{{"pelatih.live", "Pelatih Live", "trainer"},
+                                   {"outsider", "Orang Luar", "trainee"}};
+        std::vector<std::string> names;
+        for (int i = 1; i <= trainee_count; ++i) {
+            people.push_back({trainee_name(i), "Siswa " + std::to_string(i)});
+            names.push_back(trainee_name(i));
+        }
+        w.import_users(people);
+        training = w.add_training("Desain Kemasan");
+        w.enroll(training, names);
+        w.assign(training, "pelatih.live");
+        session = w.add_session(training, "Sesi langsung", wib_time_from_today(1, 9),
+                                wib_time_from_today(1, 11), {"S0", "S1", "S2", "S3"});
+        trainer_token = w.token("pelatih.live");
         trainer = std::make_unique<api_client>(*http, trainer_token);
     }
 
-    std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
+    static std::string trainee_name(int i) { return "siswa" + std::to_string(i); }
+    std::string training_path() const { return world::training_path(training); }
     std::string live_path(std::optional<std::uint64_t> resume = std::nullopt) const {
-        return "/api/v1/sessions/" + std::to_string(session) + "/live" +
-               (resume ? "?resume=" + std::to_string(*resume) : "");
+        return world::live_path(session, resume);
     }
-    void start() {
-        ASSERT_EQ(
-            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object())
-                .status,
-            200);
-    }
+    void start() { w.start(session, "pelatih.live"); }
     std::unique_ptr<ws_client> connect(
         const std::string& token, std::optional<std::uint64_t> resume = std::nullopt,
         std::vector<std::pair<std::string, std::string>> extra = {}) {
-        extra.emplace_back("Authorization", "Bearer " + token);
-        return std::make_unique<ws_client>(server->port(), live_path(resume), extra);
+        return w.connect(token, session, resume, std::move(extra));
     }
     std::string trainee_token(int i) {
-        return login_token(*http, "siswa" + std::to_string(i), "password-live");
+        return login_token(*http, trainee_name(i), world::password);
     }
 
     static constexpr int trainee_count = 50;
     std::vector<std::string> server_args;  // set by derived fixtures before SetUp
-    temp_dir dir;
-    std::unique_ptr<server_process> server;
-    std::unique_ptr<http_client> http;
-    std::unique_ptr<api_client> admin, trainer;
+    world w;
+    temp_dir& dir = w.dir;
+    std::unique_ptr<server_process>& server = w.server;
+    std::unique_ptr<http_client>& http = w.http;
+    std::unique_ptr<api_client>& admin = w.admin;
+    std::unique_ptr<api_client> trainer;
     std::string trainer_token;
     std::int64_t training = 0, session = 0;
 };
@@ -96,7 +74,7 @@ TEST_F(Live, RefusesUpgradesBeforeTheSessionIsLiveAndToStrangers) {
     start();
     ws_client anonymous(server->port(), live_path(), {});
     EXPECT_EQ(anonymous.status(), 401);
-    auto outsider = connect(login_token(*http, "outsider", "password-live"));
+    auto outsider = connect(login_token(*http, "outsider", world::password));
     EXPECT_EQ(outsider->status(), 404);
     auto foreign = connect(trainee_token(1), std::nullopt, {{"Origin", "https://evil.example"}});
     EXPECT_EQ(foreign->status(), 403);

@@ -6,6 +6,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
 
 using namespace daring::test;
 using nlohmann::json;
@@ -15,13 +16,8 @@ namespace {
 class Plan : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::filesystem::create_directories(dir.file("web"));
-        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
-        http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(
-            *http, login_token(*http, "admin", server_process::admin_password));
-        funding_id = add_region_and_funding(*admin);
-        ASSERT_NE(funding_id, 0);
+        w.launch();
+        funding_id = w.funding();
     }
 
     std::int64_t create_training(const std::string& policy = "auto",
@@ -46,12 +42,7 @@ class Plan : public ::testing::Test {
         ASSERT_EQ(r.status, 201) << r.body;
     }
 
-    std::int64_t user_id(const std::string& username) {
-        auto r = admin->get("/api/v1/users?q=" + username);
-        for (const auto& u : r.json())
-            if (u["username"] == username) return u["id"];
-        return 0;
-    }
+    std::int64_t user_id(const std::string& username) { return w.user_id(username); }
 
     std::int64_t create_session(std::int64_t training, int days_ahead, const std::string& title) {
         auto s = admin->post("/api/v1/trainings/" + std::to_string(training) + "/sessions",
@@ -63,10 +54,11 @@ class Plan : public ::testing::Test {
         return s.json()["id"];
     }
 
-    temp_dir dir;
-    std::unique_ptr<server_process> server;
-    std::unique_ptr<http_client> http;
-    std::unique_ptr<api_client> admin;
+    world w;
+    temp_dir& dir = w.dir;
+    std::unique_ptr<server_process>& server = w.server;
+    std::unique_ptr<http_client>& http = w.http;
+    std::unique_ptr<api_client>& admin = w.admin;
     std::int64_t funding_id = 0;
 };
 

@@ -9,6 +9,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -21,36 +22,20 @@ constexpr int crowd = 100;
 class Quiz : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::filesystem::create_directories(dir.file("web"));
-        server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"));
-        http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(
-            *http, login_token(*http, "admin", server_process::admin_password));
-        const auto funding = add_region_and_funding(*admin);
-        training = add_training(*admin, "Kuis", funding);
-        ASSERT_NE(training, 0);
-        std::string csv =
-                        "username,password,full_name,role\npelatih.kuis,password-kuis,Pelatih "
-                        "Kuis,trainer\n",
-                    names;
+        w.launch();
+        std::vector<person> people{{"pelatih.kuis", "Pelatih Kuis", "trainer"}};
+        std::vector<std::string> names;
         for (int i = 1; i <= crowd; ++i) {
-            csv += "kuis" + std::to_string(i) + ",password-kuis,Peserta " + std::to_string(i) +
-                   ",trainee\n";
-            names += "kuis" + std::to_string(i) + "\n";
+            people.push_back({"kuis" + std::to_string(i), "Peserta " + std::to_string(i)});
+            names.push_back("kuis" + std::to_string(i));
         }
-        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
-        ASSERT_EQ(admin->post_csv(training_path() + "/enrollments", names).status, 201);
-        auto trainer_id = admin->get("/api/v1/users?q=pelatih.kuis").json()[0]["id"];
-        ASSERT_EQ(admin->post(training_path() + "/trainers", {{"user_id", trainer_id}}).status,
-                  201);
-        session = admin
-                      ->post(training_path() + "/sessions",
-                             {{"title", "Sesi kuis"},
-                              {"starts_at", wib_time_from_today(1, 9)},
-                              {"ends_at", wib_time_from_today(1, 11)},
-                              {"slides", {{{"title", "S0"}, {"body", "nol"}}}}})
-                      .json()["id"];
-        trainer_token = login_token(*http, "pelatih.kuis", "password-kuis");
+        w.import_users(people);
+        training = w.add_training("Kuis");
+        w.enroll(training, names);
+        w.assign(training, "pelatih.kuis");
+        session = w.add_session(training, "Sesi kuis", wib_time_from_today(1, 9),
+                                wib_time_from_today(1, 11));
+        trainer_token = w.token("pelatih.kuis");
         trainer = std::make_unique<api_client>(*http, trainer_token);
         auto q = trainer->post(
             training_path() + "/quizzes",
@@ -70,20 +55,13 @@ class Quiz : public ::testing::Test {
         const auto created = q.json();
         quiz = created["id"];
         for (const auto& question : created["questions"]) questions.push_back(question["id"]);
-        ASSERT_EQ(
-            trainer->post("/api/v1/sessions/" + std::to_string(session) + "/start", json::object())
-                .status,
-            200);
+        w.start(session, "pelatih.kuis");
     }
 
     std::string training_path() const { return "/api/v1/trainings/" + std::to_string(training); }
     std::unique_ptr<ws_client> connect(const std::string& token,
                                        std::optional<std::uint64_t> resume = std::nullopt) {
-        auto target = "/api/v1/sessions/" + std::to_string(session) + "/live" +
-                      (resume ? "?resume=" + std::to_string(*resume) : "");
-        return std::make_unique<ws_client>(
-            server->port(), target,
-            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+        return w.connect(token, session, resume);
     }
     // Trainee i's answers; those with i % 5 == 0 change their first answer afterwards.
     static int first_choice(int i) { return i % 4; }
@@ -96,10 +74,12 @@ class Quiz : public ::testing::Test {
         return (final_choice(i) == 2) + (i % 3 == 0) + (i % 4 == 0);
     }
 
-    temp_dir dir;
-    std::unique_ptr<server_process> server;
-    std::unique_ptr<http_client> http;
-    std::unique_ptr<api_client> admin, trainer;
+    world w;
+    temp_dir& dir = w.dir;
+    std::unique_ptr<server_process>& server = w.server;
+    std::unique_ptr<http_client>& http = w.http;
+    std::unique_ptr<api_client>& admin = w.admin;
+    std::unique_ptr<api_client> trainer;
     std::string trainer_token;
     std::int64_t training = 0, session = 0, quiz = 0;
     std::vector<std::int64_t> questions;
@@ -130,7 +110,7 @@ TEST_F(Quiz, HundredTraineesAnswerEveryAnswerAckedOnceAndResultsMatchAnIndepende
     std::vector<std::string> tokens;
     std::vector<std::unique_ptr<ws_client>> phones;
     for (int i = 1; i <= crowd; ++i) {
-        tokens.push_back(login_token(*http, "kuis" + std::to_string(i), "password-kuis"));
+        tokens.push_back(login_token(*http, "kuis" + std::to_string(i), world::password));
         phones.push_back(connect(tokens.back()));
         ASSERT_TRUE(phones.back()->next_of("welcome"));
     }
@@ -289,7 +269,7 @@ TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
     std::vector<std::unique_ptr<ws_client>> phones;
     std::vector<std::int64_t> user_ids;
     for (int i = 1; i <= crowd; ++i) {
-        phones.push_back(connect(login_token(*http, "kuis" + std::to_string(i), "password-kuis")));
+        phones.push_back(connect(login_token(*http, "kuis" + std::to_string(i), world::password)));
         auto w = phones.back()->next_of("welcome");
         ASSERT_TRUE(w);
         user_ids.push_back((*w)["you"]["user_id"]);

@@ -13,6 +13,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -52,22 +53,15 @@ const char* const injection_names[] = {"=HYPERLINK(\"x\")",          "@SUM(1)", 
 class Reports : public ::testing::Test {
   protected:
     void SetUp() override {
-        std::filesystem::create_directories(dir.file("web"));
         set_clock(day1 - 4 * 86400);  // 2021-07-01 09:00 WIB
-        server = std::make_unique<server_process>(
-            dir.file("r.db"), dir.file("web"),
-            std::vector<std::string>{"--test-clock-file", dir.file("clock"), "--late-after", "5"});
-        http = std::make_unique<http_client>(server->port());
-        admin = std::make_unique<api_client>(
-            *http, login_token(*http, "admin", server_process::admin_password));
+        w.launch({"--late-after", "5"});
         play_scenario();
     }
 
     void set_clock(std::int64_t t) {
         const bool jump = t - now > 6 * 3600;
         now = t;
-        std::ofstream(dir.file("clock.tmp")) << t << "\n";
-        std::filesystem::rename(dir.file("clock.tmp"), dir.file("clock"));
+        w.set_clock(t);
         if (jump && http) relogin();  // login sessions expire after 12 idle hours
     }
     void relogin() {
@@ -86,18 +80,11 @@ class Reports : public ::testing::Test {
             for (auto& [name, ws] : sockets) heartbeat(*ws);
         }
     }
-    void heartbeat(ws_client& ws) {
-        const auto id = "hb" + std::to_string(++beats);
-        ws.send_json({{"type", "heartbeat"}, {"visible", true}, {"id", id}});
-        auto ack = ws.next_of("ack");
-        ASSERT_TRUE(ack) << "no ack";
-    }
+    void heartbeat(ws_client& ws) { w.heartbeat(ws); }
     void join(const std::string& user, std::int64_t session) {
         auto& token = tokens[user];
         if (token.empty()) token = login_token(*http, user, "password-emas");
-        auto ws = std::make_unique<ws_client>(
-            server->port(), "/api/v1/sessions/" + std::to_string(session) + "/live",
-            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+        auto ws = w.connect(token, session);
         ASSERT_EQ(ws->status(), 101);
         ASSERT_TRUE(ws->next_of("welcome"));
         sockets[user] = std::move(ws);
@@ -304,12 +291,13 @@ class Reports : public ::testing::Test {
     }
 
     json last_types;  // cell types of the last XLSX read back
-    temp_dir dir;
+    world w;
+    temp_dir& dir = w.dir;
     std::int64_t now = 0;
-    int beats = 0;
-    std::unique_ptr<server_process> server;
-    std::unique_ptr<http_client> http;
-    std::unique_ptr<api_client> admin, trainer;
+    std::unique_ptr<server_process>& server = w.server;
+    std::unique_ptr<http_client>& http = w.http;
+    std::unique_ptr<api_client>& admin = w.admin;
+    std::unique_ptr<api_client> trainer;
     std::map<std::string, std::string> tokens;
     std::map<std::string, std::unique_ptr<ws_client>> sockets;
     std::int64_t training = 0, s1 = 0, s2 = 0, pre = 0, post = 0, current_session = 0;

@@ -39,11 +39,9 @@ p::quiz every_type(p::quiz_kind kind = p::quiz_kind::post_test) {
 }  // namespace
 
 TEST(QuizScoring, GivesEveryPointForEveryRightAnswer) {
-    auto s = score_quiz(every_type(), {{1, 2},
-                                       {2, json::array({0, 2})},
-                                       {3, true},
-                                       {4, 12.9},
-                                       {5, "  Modal   USAHA "}});
+    auto s = score_quiz(
+        every_type(),
+        {{1, 2}, {2, json::array({0, 2})}, {3, true}, {4, 12.9}, {5, "  Modal   USAHA "}});
     EXPECT_EQ(s.max_score, 8);
     EXPECT_DOUBLE_EQ(s.score, 8.0);
     EXPECT_EQ(s.answers.size(), 5u);
@@ -76,7 +74,7 @@ TEST(QuizScoring, GivesPartialCreditOnMultipleChoiceWhenTheQuizSaysSo) {
     const std::map<std::int64_t, json> half{{2, json::array({0})}};  // one of two right
     EXPECT_DOUBLE_EQ(score_quiz(q, half).score, 0.0);                // all or nothing
     q.partial_credit = true;
-    EXPECT_DOUBLE_EQ(score_quiz(q, half).score, 1.0);  // 2 points x 1/2
+    EXPECT_DOUBLE_EQ(score_quiz(q, half).score, 1.0);                    // 2 points x 1/2
     const std::map<std::int64_t, json> mixed{{2, json::array({0, 1})}};  // one right, one wrong
     EXPECT_DOUBLE_EQ(score_quiz(q, mixed).score, 0.0);
 }
