@@ -44,24 +44,17 @@ http_response streamed(const report_request& req, std::shared_ptr<Report> m, uni
                            std::move(table), now);
 }
 
-http_response training_attendance_report(request_context& ctx) {
+// A report over one training the caller is staff of, built by `build` and streamed.
+template <class Report, Report (*build)(connection&, const training&, unix_seconds,
+                                        const attendance_thresholds&, std::optional<std::int64_t>)>
+http_response training_report(request_context& ctx) {
     const auto req = parse_report_request(ctx.req);
     const auto now = ctx.svc.clk.now();
-    auto m = std::make_shared<training_attendance>(ctx.svc.db.read([&](connection& c) {
+    auto report = std::make_shared<Report>(ctx.svc.db.read([&](connection& c) {
         auto t = require_training(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
-        return build_training_attendance(c, t, now, current_thresholds(ctx.svc));
+        return build(c, t, now, current_thresholds(ctx.svc), std::nullopt);
     }));
-    return streamed(req, m, now);
-}
-
-http_response completion_report(request_context& ctx) {
-    const auto req = parse_report_request(ctx.req);
-    const auto now = ctx.svc.clk.now();
-    auto tc = std::make_shared<training_completion>(ctx.svc.db.read([&](connection& c) {
-        auto t = require_training(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
-        return build_completion(c, t, now, current_thresholds(ctx.svc));
-    }));
-    return streamed(req, tc, now);
+    return streamed(req, report, now);
 }
 
 http_response funding_source_report(request_context& ctx) {
@@ -103,8 +96,9 @@ void add_report_routes(router& r) {
         {"GET", "/api/v1/reports/sessions/{id:int}/attendance", staff_only,
          session_attendance_report},
         {"GET", "/api/v1/reports/trainings/{id:int}/attendance", staff_only,
-         training_attendance_report},
-        {"GET", "/api/v1/reports/trainings/{id:int}/completion", staff_only, completion_report},
+         training_report<training_attendance, build_training_attendance>},
+        {"GET", "/api/v1/reports/trainings/{id:int}/completion", staff_only,
+         training_report<training_completion, build_completion>},
         {"GET", "/api/v1/reports/funding-sources/{id:int}", admin_only, funding_source_report},
         {"GET", "/api/v1/me/trainings/{id:int}/completion", trainee_only, my_completion},
     });

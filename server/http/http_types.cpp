@@ -78,22 +78,25 @@ void http_response::set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
 }
 
-http_response json_response(int status, const protocol::json& body) {
+namespace {
+
+http_response json_text_response(int status, std::string text) {
     http_response r;
     r.status = status;
-    r.body = protocol::dump(body);
+    r.body = std::move(text);
     r.set_header("Content-Type", "application/json; charset=utf-8");
     r.set_header("Cache-Control", "no-store");
     return r;
 }
 
+}  // namespace
+
+http_response json_response(int status, const protocol::json& body) {
+    return json_text_response(status, protocol::dump(body));
+}
+
 http_response error_response(int status, const protocol::error& e) {
-    http_response r;
-    r.status = status;
-    r.body = protocol::error_body(e);
-    r.set_header("Content-Type", "application/json; charset=utf-8");
-    r.set_header("Cache-Control", "no-store");
-    return r;
+    return json_text_response(status, protocol::error_body(e));
 }
 
 http_response error_response(int status, std::string code, std::string message, std::string field) {

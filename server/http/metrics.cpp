@@ -74,6 +74,18 @@ void metrics::record_commit(double seconds, std::size_t batch_size) {
     batch_size_.observe(static_cast<double>(batch_size));
 }
 
+namespace {
+
+// HELP, TYPE and the buckets of one unlabelled histogram.
+void histogram_section(std::string& out, const histogram& h, const std::string& name,
+                       const std::string& help) {
+    out.append("# HELP ").append(name).append(" ").append(help).append("\n");
+    out.append("# TYPE ").append(name).append(" histogram\n");
+    h.render(out, name, "");
+}
+
+}  // namespace
+
 std::string metrics::render() const {
     std::string out;
     std::lock_guard lock(mutex_);
@@ -83,33 +95,25 @@ std::string metrics::render() const {
         out += "daring_http_requests_total{route=\"" + escape_label(key.first) + "\",status=\"" +
                std::to_string(key.second) + "\"} " + std::to_string(count) + "\n";
     }
-    out +=
-        "# HELP daring_http_request_duration_seconds Time from a complete request to its "
-        "response.\n";
-    out += "# TYPE daring_http_request_duration_seconds histogram\n";
-    request_latency_.render(out, "daring_http_request_duration_seconds", "");
+    histogram_section(out, request_latency_, "daring_http_request_duration_seconds",
+                      "Time from a complete request to its response.");
     out += "# HELP daring_open_connections Open client connections.\n";
     out += "# TYPE daring_open_connections gauge\n";
     out += "daring_open_connections " + std::to_string(open_connections_.load()) + "\n";
     out += "# HELP daring_refused_connections_total Connections refused at the connection cap.\n";
     out += "# TYPE daring_refused_connections_total counter\n";
     out += "daring_refused_connections_total " + std::to_string(refused_connections_.load()) + "\n";
-    out +=
-        "# HELP daring_db_commit_duration_seconds Group-commit transaction time, BEGIN to "
-        "COMMIT.\n";
-    out += "# TYPE daring_db_commit_duration_seconds histogram\n";
-    commit_latency_.render(out, "daring_db_commit_duration_seconds", "");
-    out += "# HELP daring_db_commit_batch_size Write jobs per group commit.\n";
-    out += "# TYPE daring_db_commit_batch_size histogram\n";
-    batch_size_.render(out, "daring_db_commit_batch_size", "");
+    histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",
+                      "Group-commit transaction time, BEGIN to COMMIT.");
+    histogram_section(out, batch_size_, "daring_db_commit_batch_size",
+                      "Write jobs per group commit.");
     out +=
         "# HELP daring_presence_events_total Presence intervals opened or closed and live messages "
         "seen.\n";
     out += "# TYPE daring_presence_events_total counter\n";
     out += "daring_presence_events_total " + std::to_string(presence_events_.load()) + "\n";
-    out += "# HELP daring_presence_flush_rows Intervals whose last_seen one flush wrote.\n";
-    out += "# TYPE daring_presence_flush_rows histogram\n";
-    presence_flush_rows_.render(out, "daring_presence_flush_rows", "");
+    histogram_section(out, presence_flush_rows_, "daring_presence_flush_rows",
+                      "Intervals whose last_seen one flush wrote.");
     return out;
 }
 

@@ -17,6 +17,16 @@ using storage::connection;
 
 namespace {
 
+// A report with a head and rows, as one JSON object (the streamed form sends the same).
+template <class Report>
+json whole_json(const Report& r) {
+    auto out = head_json(r);
+    auto rows = json::array();
+    for (const auto& row : r.rows) rows.push_back(row_json(r, row));
+    out["rows"] = std::move(rows);
+    return out;
+}
+
 report_cell time_cell(const std::optional<unix_seconds>& t) {
     return t ? report_cell(*t) : report_cell();
 }
@@ -324,11 +334,7 @@ json head_json(const training_attendance& m) {
 }
 
 json to_json(const training_attendance& m) {
-    auto out = head_json(m);
-    auto rows = json::array();
-    for (const auto& r : m.rows) rows.push_back(row_json(m, r));
-    out["rows"] = std::move(rows);
-    return out;
+    return whole_json(m);
 }
 
 report_file to_table(const training_attendance& m) {
@@ -460,11 +466,7 @@ json head_json(const training_completion& tc) {
 }
 
 json to_json(const training_completion& tc) {
-    auto out = head_json(tc);
-    auto rows = json::array();
-    for (const auto& r : tc.rows) rows.push_back(row_json(tc, r));
-    out["rows"] = std::move(rows);
-    return out;
+    return whole_json(tc);
 }
 
 report_file to_table(const training_completion& tc) {

@@ -15,7 +15,9 @@ void expect_status(const http_result& r, int status, const std::string& what) {
 
 }  // namespace
 
-world::world() { std::filesystem::create_directories(dir.file("web")); }
+world::world() {
+    std::filesystem::create_directories(dir.file("web"));
+}
 
 world::~world() = default;
 
@@ -61,7 +63,9 @@ const std::string& world::token(const std::string& username) {
     return t;
 }
 
-api_client world::as(const std::string& username) { return api_client(*http, token(username)); }
+api_client world::as(const std::string& username) {
+    return api_client(*http, token(username));
+}
 
 std::int64_t world::funding() {
     if (!funding_) funding_ = add_region_and_funding(*admin);
@@ -92,10 +96,9 @@ std::int64_t world::add_session(std::int64_t training, const std::string& title,
                                 const std::vector<std::string>& slide_titles) {
     auto slides = nlohmann::json::array();
     for (const auto& s : slide_titles) slides.push_back({{"title", s}, {"body", s + " isi"}});
-    auto r = admin->post(training_path(training) + "/sessions", {{"title", title},
-                                                                 {"starts_at", starts},
-                                                                 {"ends_at", ends},
-                                                                 {"slides", slides}});
+    auto r = admin->post(
+        training_path(training) + "/sessions",
+        {{"title", title}, {"starts_at", starts}, {"ends_at", ends}, {"slides", slides}});
     expect_status(r, 201, "adding session " + title);
     return r.json()["id"].get<std::int64_t>();
 }
@@ -117,9 +120,9 @@ std::string world::live_path(std::int64_t session, std::optional<std::uint64_t> 
     return session_path(session) + "/live" + (resume ? "?resume=" + std::to_string(*resume) : "");
 }
 
-std::unique_ptr<ws_client> world::connect(
-    const std::string& token, std::int64_t session, std::optional<std::uint64_t> resume,
-    std::vector<std::pair<std::string, std::string>> extra) {
+std::unique_ptr<ws_client> world::connect(const std::string& token, std::int64_t session,
+                                          std::optional<std::uint64_t> resume,
+                                          std::vector<std::pair<std::string, std::string>> extra) {
     extra.emplace_back("Authorization", "Bearer " + token);
     return std::make_unique<ws_client>(server->port(), live_path(session, resume), extra);
 }
