@@ -55,24 +55,6 @@ int region_offset(connection& c, const std::string& region_code) {
     return r ? r->utc_offset_minutes : default_utc_offset_minutes;
 }
 
-session staff_session(connection& c, std::int64_t id, const user& u) {
-    auto s = storage::find_session(c, id);
-    if (s && (u.user_role == role::admin ||
-              (u.user_role == role::trainer && storage::is_trainer_of(c, s->training_id, u.id)))) {
-        return *s;
-    }
-    throw http_error(404, "not_found", "No such session");
-}
-
-training staff_training(connection& c, std::int64_t id, const user& u) {
-    auto t = storage::find_training(c, id);
-    if (t && (u.user_role == role::admin ||
-              (u.user_role == role::trainer && storage::is_trainer_of(c, id, u.id)))) {
-        return *t;
-    }
-    throw http_error(404, "not_found", "No such training");
-}
-
 // ---- formats
 
 report_request parse_report_request(const http_request& req) {

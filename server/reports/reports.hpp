@@ -31,12 +31,6 @@ namespace daring::server {
 inline constexpr int default_utc_offset_minutes = 420;
 int region_offset(storage::connection& c, const std::string& region_code);
 
-// Admins, or the training's assigned trainers; anyone else gets 404 so ids leak nothing.
-protocol::session staff_session(storage::connection& c, std::int64_t session_id,
-                                const protocol::user& u);
-protocol::training staff_training(storage::connection& c, std::int64_t training_id,
-                                  const protocol::user& u);
-
 // ?format=json|csv|xlsx (400 otherwise) and ?lang=id|en.
 struct report_request {
     report_format format = report_format::json;
