@@ -303,6 +303,32 @@ CREATE TABLE certificates (
   UNIQUE (training_id, user_id)
 );
 )sql"},
+        {7, "live_timeline", R"sql(
+-- The timeline of each live session: every broadcast event with its seq and time, as trainees
+-- and staff received it (staff_body when theirs differed). Written in batches (at most one
+-- flush interval of it is lost in a crash); the recording of a session is read from it, and a
+-- live room rebuilt after a restart takes its chat history from it.
+CREATE TABLE session_events (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  seq         INTEGER NOT NULL,
+  at_ms       INTEGER NOT NULL,  -- Unix time in milliseconds
+  type        TEXT NOT NULL,
+  body        TEXT,              -- NULL for staff-only events
+  staff_body  TEXT,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+
+-- What a live room holds that must survive a restart: the slide shown and the highest seq a
+-- client may have seen (a rebuilt room continues past it).
+CREATE TABLE live_state (
+  session_id  INTEGER PRIMARY KEY REFERENCES training_sessions(id),
+  slide       INTEGER NOT NULL,
+  last_seq    INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+
+CREATE INDEX quiz_runs_open ON quiz_runs(closed_at, session_id);
+)sql"},
     };
     return list;
 }

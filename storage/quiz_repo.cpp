@@ -166,12 +166,44 @@ std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t sessio
     return c.db.getLastInsertRowid();
 }
 
-void close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at) {
+bool close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at) {
     SQLite::Statement q(c.db,
                         "UPDATE quiz_runs SET closed_at = ? WHERE id = ? AND closed_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, run_id);
-    q.exec();
+    return q.exec() > 0;
+}
+
+std::vector<open_run> open_runs(connection& c, std::optional<std::int64_t> session_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT r.id, r.quiz_id, r.session_id, r.closes_at, s.status = 'live' "
+                        "FROM quiz_runs r JOIN training_sessions s ON s.id = r.session_id "
+                        "WHERE r.closed_at IS NULL AND (? IS NULL OR r.session_id = ?) "
+                        "ORDER BY r.id");
+    if (session_id) {
+        q.bind(1, *session_id);
+        q.bind(2, *session_id);
+    }
+    std::vector<open_run> out;
+    while (q.executeStep()) {
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
+                       q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
+                       q.getColumn(4).getInt() != 0});
+    }
+    return out;
+}
+
+std::map<std::int64_t, std::map<std::int64_t, json>> run_answers(connection& c,
+                                                                 std::int64_t run_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT user_id, question_id, answer FROM quiz_answers WHERE run_id = ?");
+    q.bind(1, run_id);
+    std::map<std::int64_t, std::map<std::int64_t, json>> out;
+    while (q.executeStep()) {
+        out[q.getColumn(0).getInt64()][q.getColumn(1).getInt64()] =
+            json::parse(q.getColumn(2).getString(), nullptr, false);
+    }
+    return out;
 }
 
 bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,

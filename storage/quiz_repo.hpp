@@ -1,6 +1,7 @@
 #pragma once
 // Quizzes: the bank, live runs and their answers, scored submissions, self-paced attempts.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,7 +24,22 @@ void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q);
 std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id,
                         std::int64_t by, protocol::unix_seconds at,
                         protocol::unix_seconds closes_at);
-void close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at);
+// Closes a run; false when it was closed already (so its results are stored once).
+bool close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at);
+
+struct open_run {
+    std::int64_t run_id = 0;
+    std::int64_t quiz_id = 0;
+    std::int64_t session_id = 0;
+    protocol::unix_seconds closes_at = 0;
+    bool session_live = false;
+};
+// Runs not closed yet, of one session or of all.
+std::vector<open_run> open_runs(connection& c,
+                                std::optional<std::int64_t> session_id = std::nullopt);
+// The stored answers of a run: user -> question -> answer (the last one each).
+std::map<std::int64_t, std::map<std::int64_t, protocol::json>> run_answers(connection& c,
+                                                                           std::int64_t run_id);
 // Applies a live answer unless `client_id` was applied before; false when it was (a resend).
 bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
                    std::int64_t question_id, const protocol::json& answer,

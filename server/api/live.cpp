@@ -5,6 +5,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
+#include "server/live/live_recovery.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
@@ -99,9 +100,15 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     live_admission a;
     a.resume = resume_of(req);
     const auto& u = login->user;
+    // A room that does not exist yet (the first join after a restart) is rebuilt from the
+    // database; if another join creates it first, this recovery is not used.
+    const bool rebuild = s.live && !s.live->has_room(id);
     auto found = s.db.read([&](connection& c) {
         auto found = require_session(c, id, u);
         if (u.user_role == role::trainee) a.prior = load_prior_attendance(c, found.id, u.id);
+        if (rebuild && found.current.status == session_status::live)
+            a.room.recovery = std::make_shared<live_recovery>(
+                load_recovery(c, found.id, room_limits{}.chat_history));
         return found;
     });
     if (found.current.status != session_status::live)
@@ -110,7 +117,9 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     if (found.current.mode == delivery_mode::in_person)
         throw http_error(409, "session_not_online", "The session is held in person");
     const auto now = s.clk.now();
+    auto recovery = std::move(a.room.recovery);
     a.room = room_of(found, s.options, now);
+    a.room.recovery = std::move(recovery);
     a.member = live_member{u.id, u.full_name, u.user_role};
     a.token_hash = sha256_hex(presented.token);
     a.deadline = std::min(login->created_at + session_absolute_timeout, now + session_idle_timeout);

@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include "server/api/routes.hpp"
+#include "server/live/event_journal.hpp"
 #include "server/live/live_hub.hpp"
+#include "server/live/live_recovery.hpp"
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
 #include "server/services/delivery_service.hpp"
@@ -44,16 +46,27 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     add_all_routes(router_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
     quizzes_ = std::make_unique<quiz_recorder>(db);
+    journal_ = std::make_unique<event_journal>(db);
+    close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
+}
+
+void app::close_stale_quiz_runs() {
+    const auto now = services_.clk.now();
+    const int closed =
+        services_.db.write([&](storage::connection& c) { return close_stale_runs(c, now); });
+    if (closed > 0) spdlog::info("closed {} live quiz runs and stored their results", closed);
 }
 
 void app::attach_live(live_hub* hub) {
     live_.set(hub);
     if (!hub) {
-        presence_->flush();  // the last heartbeats before the writer stops
+        presence_->flush();  // the last heartbeats and events before the writer stops
+        journal_->flush();
         return;
     }
     hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
     hub->set_quiz_sink(quizzes_.get());
+    hub->set_journal(journal_.get());
     hub->on_quiz_requested = [this](std::int64_t session_id, std::int64_t training_id,
                                     const live_room::quiz_request& request,
                                     std::function<void(live_hub::quiz_opening)> reply) {
@@ -107,6 +120,7 @@ std::size_t app::body_limit(const std::string& method, const std::string& path) 
 void app::housekeeping() {
     try {
         reevaluate_all();
+        close_stale_quiz_runs();
         int n = auth_.purge_expired();
         if (n > 0) spdlog::info("purged {} expired login sessions", n);
     } catch (const std::exception& e) {

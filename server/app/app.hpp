@@ -14,6 +14,7 @@
 
 namespace daring::server {
 
+class event_journal;
 class presence_recorder;
 class quiz_recorder;
 
@@ -26,7 +27,8 @@ class app final : public application {
     // Never throws: unexpected exceptions become a logged 500.
     http_response handle(const http_request& req) noexcept override;
     std::size_t body_limit(const std::string& method, const std::string& path) const override;
-    // Periodic chores (expired sessions); called on the worker pool.
+    // Periodic chores (delivery re-decisions, expired login sessions, quiz runs nobody will
+    // close); called on the worker pool.
     void housekeeping() override;
 
     auth_service& auth() { return auth_; }
@@ -43,6 +45,7 @@ class app final : public application {
 
   private:
     http_response dispatch(const http_request& req);
+    void close_stale_quiz_runs();
 
     app_options options_;
     auth_service auth_;
@@ -55,6 +58,7 @@ class app final : public application {
     static_files static_;
     std::unique_ptr<presence_recorder> presence_;
     std::unique_ptr<quiz_recorder> quizzes_;
+    std::unique_ptr<event_journal> journal_;
 };
 
 }  // namespace daring::server

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "server/live/event_journal.hpp"
+
 namespace daring::server {
 
 namespace asio = boost::asio;
@@ -77,6 +79,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     live_hub* owner = nullptr;
     presence_sink* sink = nullptr;  // set before start
     quiz_sink* quizzes = nullptr;
+    event_journal* journal = nullptr;
     int flush_every = 5;
     int ticks = 0;  // quarter seconds
 
@@ -91,9 +94,15 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
         if (stopping) return nullptr;
         auto& slot = rooms[info.session_id];
         if (!slot) {
-            slot = std::make_shared<room_slot>(ioc, live_room(info, first_seq_now()));
+            // Past every seq a client may have seen: the stored highest, and the creation time
+            // in ms (rooms produce far fewer than 1,000 events a second).
+            const auto stored = info.recovery ? info.recovery->last_seq + 1 : 0;
+            slot = std::make_shared<room_slot>(ioc,
+                                               live_room(info, std::max(first_seq_now(), stored)));
             slot->room.set_presence_sink(sink);
             slot->room.set_quiz_sink(quizzes);
+            slot->room.set_journal(journal);
+            if (info.recovery) slot->room.restore(*info.recovery);
         }
         return slot;
     }
@@ -130,6 +139,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
             for (auto& p : expired) p->close(close_signed_out, "the login session expired");
             if (full && self->sink && (self->ticks / 4) % self->flush_every == 0)
                 self->sink->flush();
+            if (full && self->journal) self->journal->flush();
             self->tick();
         });
     }
@@ -145,6 +155,15 @@ live_hub::~live_hub() = default;
 void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
     impl_->sink = sink;
     impl_->flush_every = std::max(1, flush_every);
+}
+
+void live_hub::set_journal(event_journal* journal) {
+    impl_->journal = journal;
+}
+
+bool live_hub::has_room(std::int64_t session_id) const {
+    std::lock_guard lock(impl_->mutex);
+    return impl_->rooms.contains(session_id);
 }
 
 void live_hub::set_quiz_sink(quiz_sink* sink) {

@@ -31,6 +31,8 @@ struct live_admission {
 // which is closed with close_replaced (4009).
 inline constexpr std::size_t default_live_sockets_per_user = 5;
 
+class event_journal;
+
 class live_hub : public delivery_listener {
   public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
@@ -41,6 +43,10 @@ class live_hub : public delivery_listener {
     void set_presence_sink(presence_sink* sink, int flush_every);
     // Live quiz answers and results of every room go to `sink`. Set before start().
     void set_quiz_sink(quiz_sink* sink);
+    // Every room's timeline goes to `journal`, flushed once a second. Set before start().
+    void set_journal(event_journal* journal);
+    // Whether the session's room exists (when not, an admission loads its recovery).
+    bool has_room(std::int64_t session_id) const;
     // At most `limit` (>= 1) sockets per user; set before start().
     void set_sockets_per_user(std::size_t limit);
 

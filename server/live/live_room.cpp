@@ -69,6 +69,21 @@ void live_room::send(live_participant* p, std::string text) {
     p->deliver(std::make_shared<const std::string>(std::move(text)));
 }
 
+void live_room::restore(const live_recovery& r) {
+    if (r.slide >= 0 && static_cast<std::size_t>(r.slide) < info_.slides.size()) slide_ = r.slide;
+    if (journal_) journal_->slide_shown(info_.session_id, slide_);
+    for (const auto& [seq, ev] : r.chat) chat_.emplace_back(seq, ev);
+    while (chat_.size() > limits_.chat_history) chat_.pop_front();
+    if (!r.quiz) return;
+    live_quiz lq;
+    lq.def = r.quiz->def;
+    lq.run_id = r.quiz->run_id;
+    lq.closes_at = r.quiz->closes_at;
+    lq.answers = r.quiz->answers;
+    lq.tally_dirty = true;
+    quiz_ = std::move(lq);
+}
+
 std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bool staff_only) {
     const auto seq = ++seq_;
     body["seq"] = seq;
@@ -81,6 +96,7 @@ std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bo
     } else if (staff_only) {
         staff = std::make_shared<const std::string>(protocol::dump(body));
     }
+    if (journal_) journal_->event(info_.session_id, seq, body.value("type", ""), all, staff);
     ring_.push_back({seq, all, staff});
     while (ring_.size() > limits_.ring_capacity) ring_.pop_front();
     if (deferred_) {
@@ -402,6 +418,7 @@ live_room::outcome live_room::on(const live::show_slide& s, incoming& in) {
         return outcome::none;
     }
     slide_ = s.index;
+    if (journal_) journal_->slide_shown(info_.session_id, slide_);
     json ev = slide_json();
     ev["type"] = "slide";
     broadcast(std::move(ev));

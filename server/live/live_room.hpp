@@ -74,6 +74,31 @@ class quiz_sink {
                         std::vector<live_quiz_score> scores) = 0;
 };
 
+// Where a room's timeline goes (the event journal in the server; nothing in most tests): every
+// broadcast event as trainees and staff received it, and the slide shown. Called on the room's
+// strand; must not block.
+class journal_sink {
+  public:
+    virtual ~journal_sink() = default;
+    virtual void event(std::int64_t session_id, std::uint64_t seq, std::string type,
+                       shared_message all, shared_message staff) = 0;
+    virtual void slide_shown(std::int64_t session_id, int slide) = 0;
+};
+
+// What a room rebuilt after a restart starts from (loaded from the database at admission).
+struct live_recovery {
+    int slide = 0;
+    std::uint64_t last_seq = 0;                                  // the highest seq stored
+    std::vector<std::pair<std::uint64_t, protocol::json>> chat;  // recent chat events by seq
+    struct open_quiz {
+        protocol::quiz def;
+        std::int64_t run_id = 0;
+        protocol::unix_seconds closes_at = 0;
+        std::map<std::int64_t, std::map<std::int64_t, protocol::json>> answers;  // stored ones
+    };
+    std::optional<open_quiz> quiz;
+};
+
 struct live_member {
     std::int64_t user_id = 0;
     std::string full_name;
@@ -113,6 +138,8 @@ struct room_info {
     std::int64_t training_id = 0;      // quizzes must belong to it
     time_span window;                  // the scheduled window widened to the actual start
     attendance_thresholds thresholds;  // stored on the session when it went live
+    // Set when the room is (re)built from the database after a restart.
+    std::shared_ptr<const live_recovery> recovery;
 };
 
 class live_room {
@@ -133,6 +160,10 @@ class live_room {
     // Presence intervals go to `sink` (none: not recorded). Set before the first join.
     void set_presence_sink(presence_sink* sink) { sink_ = sink; }
     void set_quiz_sink(quiz_sink* sink) { quiz_sink_ = sink; }
+    void set_journal(journal_sink* sink) { journal_ = sink; }
+    // A room rebuilt after a restart: the slide, recent chat and the open quiz (with its
+    // deadline and stored answers) as they were. Call before the first join.
+    void restore(const live_recovery& r);
 
     // open_quiz from a trainer (after receive() answered quiz_requested): what was asked.
     struct quiz_request {
@@ -300,6 +331,7 @@ class live_room {
     protocol::unix_seconds last_presence_ = 0;
     presence_sink* sink_ = nullptr;
     quiz_sink* quiz_sink_ = nullptr;
+    journal_sink* journal_ = nullptr;
     std::optional<live_quiz> quiz_;
     std::optional<quiz_request> quiz_request_;
     std::set<std::int64_t> closed_quizzes_;                 // answers to these get quiz_closed

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/live/live_recovery.hpp"
 #include "storage/quiz_repo.hpp"
 
 namespace daring::server {
@@ -24,28 +25,15 @@ void quiz_recorder::record(std::int64_t run_id, std::int64_t user_id, std::int64
     }
 }
 
-void quiz_recorder::closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
-                           std::vector<live_quiz_score> scores) {
+void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id, protocol::unix_seconds at,
+                           std::vector<live_quiz_score> /*scores*/) {
+    // The submissions come from the stored answers, as after a crash: every answer the room
+    // acknowledged was committed by a job queued before this one.
     try {
-        db_.submit(
-            [=, scores = std::move(scores)](storage::connection& c) {
-                storage::close_run(c, run_id, at);
-                for (const auto& s : scores) {
-                    storage::submission_row row;
-                    row.quiz_id = quiz_id;
-                    row.user_id = s.user_id;
-                    row.source = "live";
-                    row.run_id = run_id;
-                    row.score = s.score;
-                    row.max_score = s.max_score;
-                    row.answers = s.answers;
-                    row.submitted_at = at;
-                    storage::insert_submission(c, row);
-                }
-            },
-            [run_id](std::exception_ptr e) {
-                if (e) spdlog::error("storing the results of quiz run {} failed", run_id);
-            });
+        db_.submit([run_id, at](storage::connection& c) { materialize_run(c, run_id, at); },
+                   [run_id](std::exception_ptr e) {
+                       if (e) spdlog::error("storing the results of quiz run {} failed", run_id);
+                   });
     } catch (const std::exception& e) {
         spdlog::error("quiz run {} results not queued: {}", run_id, e.what());
     }

@@ -1,0 +1,67 @@
+#include "server/live/event_journal.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+namespace daring::server {
+
+namespace {
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+}  // namespace
+
+void event_journal::event(std::int64_t session_id, std::uint64_t seq, std::string type,
+                          shared_message all, shared_message staff) {
+    storage::timeline_event e;
+    e.session_id = session_id;
+    e.seq = seq;
+    e.at_ms = now_ms();
+    e.type = std::move(type);
+    if (all) e.body = *all;
+    if (staff && (!all || *staff != *all)) e.staff_body = *staff;
+    std::lock_guard lock(mutex_);
+    events_.push_back(std::move(e));
+    auto& st = states_[session_id];
+    st.last_seq = std::max(st.last_seq, seq);
+    dirty_.insert(session_id);
+}
+
+void event_journal::slide_shown(std::int64_t session_id, int slide) {
+    std::lock_guard lock(mutex_);
+    states_[session_id].slide = slide;
+    dirty_.insert(session_id);
+}
+
+void event_journal::flush() {
+    std::vector<storage::timeline_event> events;
+    std::unordered_map<std::int64_t, storage::live_state> states;
+    {
+        std::lock_guard lock(mutex_);
+        if (events_.empty() && dirty_.empty()) return;
+        events.swap(events_);
+        for (auto id : dirty_) states.emplace(id, states_[id]);
+        dirty_.clear();
+    }
+    const auto now = now_ms() / 1000;
+    try {
+        db_.submit(
+            [events = std::move(events), states = std::move(states), now](storage::connection& c) {
+                storage::append_events(c, events);
+                for (const auto& [session_id, st] : states)
+                    storage::save_live_state(c, session_id, st, now);
+            },
+            [](std::exception_ptr e) {
+                if (e) spdlog::error("writing the live timeline failed");
+            });
+    } catch (const std::exception& e) {  // the writer's queue is full: drop this batch, say so
+        spdlog::error("live timeline not queued: {}", e.what());
+    }
+}
+
+}  // namespace daring::server

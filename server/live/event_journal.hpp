@@ -1,0 +1,36 @@
+#pragma once
+// The live timeline into the database: every broadcast event (seq, time, type, both bodies)
+// and each room's slide and highest seq, buffered in memory and written by flush() as one
+// write job, so the I/O path never waits for a commit and a crash loses at most one flush
+// interval (one second) of the timeline. Thread-safe: rooms call it from their strands, the
+// hub's timer flushes.
+#include <mutex>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "server/live/live_room.hpp"
+#include "storage/database.hpp"
+#include "storage/live_repo.hpp"
+
+namespace daring::server {
+
+class event_journal final : public journal_sink {
+  public:
+    explicit event_journal(storage::database& db) : db_(db) {}
+
+    void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
+               shared_message staff) override;
+    void slide_shown(std::int64_t session_id, int slide) override;
+    // Queues what was buffered as one write job (from any thread; never blocks on the commit).
+    void flush();
+
+  private:
+    storage::database& db_;
+    std::mutex mutex_;  // guards events_, states_ and dirty_
+    std::vector<storage::timeline_event> events_;
+    std::unordered_map<std::int64_t, storage::live_state> states_;  // every room seen
+    std::unordered_set<std::int64_t> dirty_;  // rooms whose state changed since the last flush
+};
+
+}  // namespace daring::server

@@ -1,0 +1,78 @@
+#include "server/live/live_recovery.hpp"
+
+#include <set>
+
+#include "server/rules/quiz_scoring.hpp"
+#include "storage/live_repo.hpp"
+#include "storage/quiz_repo.hpp"
+
+namespace daring::server {
+
+using protocol::json;
+
+bool materialize_run(storage::connection& c, std::int64_t run_id, protocol::unix_seconds at) {
+    auto run = storage::open_runs(c);
+    auto it = std::find_if(run.begin(), run.end(),
+                           [&](const storage::open_run& r) { return r.run_id == run_id; });
+    if (it == run.end() || !storage::close_run(c, run_id, at)) return false;
+    const auto quiz = storage::find_quiz(c, it->quiz_id);
+    if (!quiz) return true;
+    for (const auto& [user, answers] : storage::run_answers(c, run_id)) {
+        auto scored = score_quiz(*quiz, answers);
+        storage::submission_row row;
+        row.quiz_id = quiz->id;
+        row.user_id = user;
+        row.source = "live";
+        row.run_id = run_id;
+        row.score = scored.score;
+        row.max_score = scored.max_score;
+        row.answers = std::move(scored.answers);
+        row.submitted_at = at;
+        storage::insert_submission(c, row);
+    }
+    return true;
+}
+
+int close_stale_runs(storage::connection& c, protocol::unix_seconds now) {
+    int closed = 0;
+    for (const auto& r : storage::open_runs(c)) {
+        if (r.session_live && r.closes_at > now) continue;  // its room resumes it
+        // A run whose session ended closed at the latest at the end; one past its deadline at it.
+        closed += materialize_run(c, r.run_id, std::min(now, r.closes_at));
+    }
+    return closed;
+}
+
+live_recovery load_recovery(storage::connection& c, std::int64_t session_id,
+                            std::size_t chat_history) {
+    live_recovery out;
+    if (auto st = storage::find_live_state(c, session_id)) {
+        out.slide = st->slide;
+        out.last_seq = st->last_seq;
+    }
+    std::set<std::uint64_t> deleted;
+    const auto events = storage::session_events(c, session_id, {"chat", "chat_deleted"});
+    for (const auto& e : events) {
+        out.last_seq = std::max(out.last_seq, e.seq);
+        if (e.type == "chat_deleted" && e.body) {
+            auto body = json::parse(*e.body, nullptr, false);
+            if (body.is_object()) deleted.insert(body.value("chat_seq", std::uint64_t{0}));
+        }
+    }
+    for (const auto& e : events) {
+        if (e.type != "chat" || !e.body || deleted.contains(e.seq)) continue;
+        auto body = json::parse(*e.body, nullptr, false);
+        if (body.is_object()) out.chat.emplace_back(e.seq, std::move(body));
+    }
+    if (out.chat.size() > chat_history)
+        out.chat.erase(out.chat.begin(), out.chat.end() - static_cast<long>(chat_history));
+    for (const auto& r : storage::open_runs(c, session_id)) {
+        auto quiz = storage::find_quiz(c, r.quiz_id);
+        if (!quiz) continue;
+        out.quiz = live_recovery::open_quiz{std::move(*quiz), r.run_id, r.closes_at,
+                                            storage::run_answers(c, r.run_id)};
+    }
+    return out;
+}
+
+}  // namespace daring::server
