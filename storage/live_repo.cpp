@@ -14,8 +14,14 @@ void append_events(connection& c, const std::vector<timeline_event>& events) {
         q.bind(2, static_cast<std::int64_t>(e.seq));
         q.bind(3, e.at_ms);
         q.bind(4, e.type);
-        if (e.body) q.bind(5, *e.body); else q.bind(5);
-        if (e.staff_body) q.bind(6, *e.staff_body); else q.bind(6);
+        if (e.body)
+            q.bind(5, *e.body);
+        else
+            q.bind(5);
+        if (e.staff_body)
+            q.bind(6, *e.staff_body);
+        else
+            q.bind(6);
         q.exec();
     }
 }
@@ -49,11 +55,12 @@ std::vector<timeline_event> session_events(connection& c, std::int64_t session_i
 
 void save_live_state(connection& c, std::int64_t session_id, const live_state& s,
                      protocol::unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO live_state(session_id, slide, last_seq, updated_at) VALUES "
-                        "(?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET slide = excluded.slide, "
-                        "last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
-                        "excluded.updated_at");
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO live_state(session_id, slide, last_seq, updated_at) VALUES "
+        "(?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET slide = excluded.slide, "
+        "last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
+        "excluded.updated_at");
     q.bind(1, session_id);
     q.bind(2, s.slide);
     q.bind(3, static_cast<std::int64_t>(s.last_seq));

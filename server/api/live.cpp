@@ -10,6 +10,7 @@
 #include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/plan_repo.hpp"
+#include "storage/quiz_repo.hpp"
 
 namespace daring::server {
 
@@ -48,6 +49,9 @@ http_response transition(request_context& ctx, bool starting) {
                                                   : "Only a live session can end") +
                                  "; this one is " + std::string(to_string(found.current.status)));
         }
+        // Quiz runs end with the session, whether or not its room is in memory.
+        if (!starting)
+            for (const auto& r : storage::open_runs(c, id)) materialize_run(c, r.run_id, now);
         ctx.audit(c, "session." + verb, "session:" + std::to_string(id));
         return *storage::find_session(c, id);
     });

@@ -5,7 +5,9 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
+#include <thread>
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
@@ -304,5 +306,140 @@ TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
         EXPECT_TRUE(q.executeStep())
             << "acked answer of user " << user << " to question " << question << " is missing";
         q.reset();
+    }
+}
+
+// Five kills, each at another moment of a burst of answers (each round on its own quiz): after
+// the restart the trainer closes the quiz in the rebuilt room, and the results hold every acked
+// answer, score each trainee as an independent sum does, and count each stored answerer once.
+TEST_F(Quiz, ResultsAfterAKillAtFiveMomentsHoldEveryAckedAnswer) {
+    constexpr int burst = 40;
+    std::size_t total_acked = 0;
+    for (int round = 0; round < 5; ++round) {
+        auto copy =
+            trainer->post("/api/v1/quizzes/" + std::to_string(quiz) + "/copy", json::object());
+        ASSERT_EQ(copy.status, 201) << copy.body;
+        const std::int64_t round_quiz = copy.json()["id"];
+        std::vector<std::int64_t> qs;
+        const auto stored = trainer->get("/api/v1/quizzes/" + std::to_string(round_quiz)).json();
+        for (const auto& question : stored["questions"]) qs.push_back(question["id"]);
+        ASSERT_EQ(qs.size(), 3u) << stored.dump();
+        auto t = connect(trainer_token);
+        ASSERT_TRUE(t->next_of("welcome"));
+        std::vector<std::unique_ptr<ws_client>> phones;
+        std::vector<std::int64_t> user_ids;
+        for (int i = 1; i <= burst; ++i) {
+            phones.push_back(connect(w.token("kuis" + std::to_string(i))));
+            auto welcome = phones.back()->next_of("welcome");
+            ASSERT_TRUE(welcome);
+            user_ids.push_back((*welcome)["you"]["user_id"]);
+        }
+        t->send_json(
+            {{"type", "open_quiz"}, {"quiz_id", round_quiz}, {"duration_s", 600}, {"id", "o"}});
+        ASSERT_TRUE(t->next_of("ack"));
+        for (auto& p : phones) ASSERT_TRUE(p->next_of("quiz_opened"));
+        std::map<std::pair<std::int64_t, std::int64_t>, json> sent;
+        for (int i = 0; i < burst; ++i) {
+            for (int q = 0; q < 3; ++q) {
+                json value = q == 0   ? json(i % 4)
+                             : q == 1 ? json::array({i % 3})
+                                      : json(10 + i % 2);
+                sent[{user_ids[i], qs[q]}] = value;
+                phones[i]->send_json(
+                    answer(round_quiz, qs[q], std::to_string(i) + "-" + std::to_string(q), value));
+            }
+        }
+        // The moment of the kill: 0, 2, 5, 20 or 60 ms after the burst, then the acks that came
+        // (reading them takes a few more milliseconds).
+        const int wait_ms[] = {0, 2, 5, 20, 60};
+        std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms[round]));
+        std::set<std::pair<std::int64_t, std::int64_t>> acked;
+        for (int i = 0; i < burst; ++i) {
+            while (auto a = phones[i]->next_of("ack", std::chrono::milliseconds(i == 0 ? 50 : 2))) {
+                const std::string id = (*a)["id"];
+                acked.emplace(user_ids[i], qs[std::stoi(id.substr(id.find('-') + 1))]);
+            }
+        }
+        EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
+        phones.clear();
+        t.reset();
+        w.launch();
+        trainer = std::make_unique<api_client>(*http, trainer_token);
+        auto again = connect(trainer_token);
+        auto welcome = again->next_of("welcome");
+        ASSERT_TRUE(welcome);
+        ASSERT_FALSE((*welcome)["quiz"].is_null()) << "the open quiz was not resumed";
+        EXPECT_EQ((*welcome)["quiz"]["quiz_id"], round_quiz);
+        again->send_json({{"type", "close_quiz"}, {"quiz_id", round_quiz}, {"id", "c"}});
+        ASSERT_TRUE(again->next_of("quiz_closed"));
+        again.reset();
+        int stored_users = 0;
+        {
+            SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READONLY);
+            SQLite::Statement stored(db,
+                                     "SELECT COUNT(DISTINCT user_id) FROM quiz_answers a JOIN "
+                                     "quiz_runs r ON r.id = a.run_id WHERE r.quiz_id = ?");
+            stored.bind(1, round_quiz);
+            ASSERT_TRUE(stored.executeStep());
+            stored_users = stored.getColumn(0).getInt();
+        }
+        json results;
+        for (int tries = 0; tries < 100; ++tries) {  // the results commit right after the close
+            results =
+                trainer->get("/api/v1/quizzes/" + std::to_string(round_quiz) + "/results").json();
+            if (static_cast<int>(results["trainees"].size()) >= stored_users) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        std::map<std::int64_t, json> by_user;
+        for (const auto& row : results["trainees"]) by_user[row["user_id"]] = row;
+        for (const auto& key : acked) {
+            ASSERT_TRUE(by_user.contains(key.first)) << "round " << round << ": user " << key.first;
+            EXPECT_EQ(by_user[key.first]["answers"][std::to_string(key.second)], sent[key])
+                << "round " << round;
+        }
+        for (const auto& [user, row] : by_user) {
+            int expected = 0;  // single: 2 is right; multiple: {0, 1}; numeric: 10
+            for (const auto& [question, value] : row["answers"].items()) {
+                const auto qid = std::stoll(question);
+                if (qid == qs[0]) expected += value == 2;
+                if (qid == qs[1]) expected += value == json::array({0, 1});
+                if (qid == qs[2]) expected += value == 10;
+                const std::pair<std::int64_t, std::int64_t> key{user, qid};
+                EXPECT_EQ(value, sent[key]) << "an answer nobody sent";
+            }
+            EXPECT_EQ(row["score"].get<double>(), expected) << "round " << round;
+        }
+        EXPECT_EQ(static_cast<int>(by_user.size()), stored_users) << "round " << round;
+        total_acked += acked.size();
+    }
+    EXPECT_GT(total_acked, 0u) << "no round had an acknowledged answer before its kill";
+}
+
+// A run a crash left open, whose room nobody rebuilt, closes with the session: the results are
+// materialised from the stored answers.
+TEST_F(Quiz, ARunLeftOpenByACrashClosesWithTheSessionFromTheStoredAnswers) {
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 600}, {"id", "o"}});
+    ASSERT_TRUE(t->next_of("ack"));
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= 10; ++i) {
+        phones.push_back(connect(w.token("kuis" + std::to_string(i))));
+        ASSERT_TRUE(phones.back()->next_of("welcome"));
+        phones.back()->send_json(answer(quiz, questions[0], "a" + std::to_string(i), i % 4));
+        ASSERT_TRUE(phones.back()->next_of("ack"));  // stored
+    }
+    EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
+    phones.clear();
+    t.reset();
+    w.launch();
+    trainer = std::make_unique<api_client>(*http, trainer_token);
+    ASSERT_EQ(trainer->post(world::session_path(session) + "/end", json::object()).status, 200);
+    auto results = trainer->get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
+    ASSERT_EQ(results["trainees"].size(), 10u) << results.dump();
+    for (const auto& row : results["trainees"]) {
+        const int choice = row["answers"][std::to_string(questions[0])];
+        EXPECT_EQ(row["score"].get<double>(), choice == 2 ? 1.0 : 0.0);
+        EXPECT_EQ(row["source"], "live");
     }
 }
