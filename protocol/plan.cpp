@@ -134,7 +134,7 @@ std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r)
             r.fail("slides[" + std::to_string(i) + "]", "each slide must be an object");
             return std::nullopt;
         }
-        auto title = sr.required_string("title", 1, 200);
+        auto title = sr.required_line("title", 1, 200);
         std::string text = sr.optional_string("body", slide_body_limit);
         if (sr.ok() && text.size() > slide_body_limit)
             sr.fail("body", "a slide body is at most 64 KiB");
@@ -152,9 +152,9 @@ std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r)
 result<region> parse_region(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
-    auto code = r.required_string("code", 2, 13);
+    auto code = r.required_line("code", 2, 13);
     if (code && !valid_region_code(*code)) r.fail("code", "code must look like 62 or 62.71");
-    auto name = r.required_string("name", 1, 200);
+    auto name = r.required_line("name", 1, 200);
     auto offset = r.required_int("utc_offset_minutes", -720, 840);
     if (!r.ok()) return r.first_error();
     return region{*code, *name, static_cast<int>(*offset)};
@@ -167,8 +167,8 @@ result<restriction> parse_restriction(const json& body) {
     auto starts = r.required_date("starts_on");
     auto ends = r.optional_date("ends_on");
     auto max = r.required_int("max_gathering", 0, 1000000);
-    auto label = r.required_string("label", 1, 100);
-    auto reference = r.required_string("reference", 1, 300);
+    auto label = r.required_line("label", 1, 100);
+    auto reference = r.required_line("reference", 1, 300);
     if (r.ok() && ends && *ends < *starts)
         r.fail("ends_on", "ends_on must not be before starts_on");
     if (!r.ok()) return r.first_error();
@@ -198,9 +198,9 @@ result<restriction_patch> parse_restriction_patch(const json& body) {
 result<funding_source> parse_funding_source(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
-    auto code = r.required_string("code", 1, 50);
+    auto code = r.required_line("code", 1, 50);
     if (code && !valid_code(*code)) r.fail("code", "code may hold letters, digits and . _ - /");
-    auto name = r.required_string("name", 1, 200);
+    auto name = r.required_line("name", 1, 200);
     auto kind = read_enum<funding_kind>(r, "kind", parse_funding_kind, "DAK, APBD, other");
     auto year = r.required_int("fiscal_year", 2000, 2100);
     auto amount = r.required_int("amount_idr", 0, 1'000'000'000'000'000LL);
@@ -212,13 +212,13 @@ result<training> parse_training(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
     training t;
-    auto title = r.required_string("title", 1, 200);
+    auto title = r.required_line("title", 1, 200);
     t.description = r.optional_string("description", 5000);
     auto region = r.required_string("region_code", 2, 13);
     if (region && !valid_region_code(*region))
         r.fail("region_code", "region_code must look like 62 or 62.71");
     auto funding = r.required_int("funding_source_id", 1, INT64_MAX);
-    t.venue = r.optional_string("venue", 200);
+    t.venue = r.optional_line("venue", 200);
     auto mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode,
                                          "in_person, online, hybrid");
     auto policy =
@@ -252,7 +252,7 @@ result<session> parse_session(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
     session s;
-    auto title = r.required_string("title", 1, 200);
+    auto title = r.required_line("title", 1, 200);
     auto starts = r.required_time("starts_at");
     auto ends = r.required_time("ends_at");
     if (r.ok()) check_window(r, *starts, *ends);
@@ -273,7 +273,7 @@ result<session_patch> parse_session_patch(const json& body) {
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
-    if (r.has("title")) p.title = r.required_string("title", 1, 200);
+    if (r.has("title")) p.title = r.required_line("title", 1, 200);
     if (r.has("starts_at")) p.starts_at = r.required_time("starts_at");
     if (r.has("ends_at")) p.ends_at = r.required_time("ends_at");
     if (r.has("slides")) p.slides = read_slides(body, r);
@@ -292,9 +292,9 @@ result<training_patch> parse_training_patch(const json& body) {
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
-    if (r.has("title")) p.title = r.required_string("title", 1, 200);
+    if (r.has("title")) p.title = r.required_line("title", 1, 200);
     if (r.has("description")) p.description = r.optional_string("description", 5000);
-    if (r.has("venue")) p.venue = r.optional_string("venue", 200);
+    if (r.has("venue")) p.venue = r.optional_line("venue", 200);
     if (r.has("planned_mode"))
         p.planned_mode = read_enum<delivery_mode>(r, "planned_mode", parse_delivery_mode,
                                                   "in_person, online, hybrid");

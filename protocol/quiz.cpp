@@ -104,6 +104,8 @@ std::optional<question> parse_question(const json& body, const std::string& path
     q.type = *type;
     q.prompt = *prompt;
     q.points = static_cast<int>(points.value_or(1));
+    if (q.type != question_type::numeric && body.contains("tolerance"))
+        return fail("tolerance", "tolerance belongs to numeric questions only");
     const json* correct = body.contains("correct") ? &body.at("correct") : nullptr;
     const bool opinion = poll && q.type != question_type::numeric && q.type != question_type::text;
     if ((!correct || correct->is_null()) && !opinion) {
@@ -190,7 +192,7 @@ result<quiz> parse_quiz(const json& body) {
     if (!body.is_object()) return make_error("invalid_body", "The body must be a JSON object");
     field_reader r(body);
     quiz q;
-    auto title = r.required_string("title", 1, 200);
+    auto title = r.required_line("title", 1, 200);
     auto kind_text = r.required_string("kind", 1, 20);
     auto limit = r.optional_int("time_limit_s", 10, 24 * 3600);
     bool has_opens = false, has_closes = false;

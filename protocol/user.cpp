@@ -60,28 +60,28 @@ result<new_user> parse_new_user(const json& body) {
     if (!body.is_object()) return make_error("expected_object", "The body must be a JSON object");
     field_reader r(body);
     new_user u;
-    auto username = r.required_string("username", 3, username_max_length);
+    auto username = r.required_line("username", 3, username_max_length);
     if (username && !valid_username(*username)) {
         r.fail("username", "username may hold only a-z, 0-9, '.', '_' and '-' (3 to 64)");
     }
     auto password = r.required_raw_string("password", password_min_length, password_max_length);
-    auto full_name = r.required_string("full_name", 1, full_name_max_length);
+    auto full_name = r.required_line("full_name", 1, full_name_max_length);
     auto role_text = r.required_string("role", 1, 16);
     std::optional<role> parsed_role;
     if (role_text) {
         parsed_role = parse_role(*role_text);
         if (!parsed_role) r.fail("role", "role must be admin, trainer or trainee");
     }
-    u.profile.nik = r.optional_string("nik", 16);
+    u.profile.nik = r.optional_line("nik", 16);
     if (r.ok() && !u.profile.nik.empty() &&
         (u.profile.nik.size() != 16 || !all_digits(u.profile.nik))) {
         r.fail("nik", "nik must be exactly 16 digits");
     }
-    u.profile.phone = r.optional_string("phone", 20);
+    u.profile.phone = r.optional_line("phone", 20);
     if (r.ok() && !u.profile.phone.empty() && !valid_phone(u.profile.phone)) {
         r.fail("phone", "phone must be 6 to 20 digits, spaces or dashes, optionally after '+'");
     }
-    u.profile.business_name = r.optional_string("business_name", 200);
+    u.profile.business_name = r.optional_line("business_name", 200);
     u.profile.business_sector = r.optional_string("business_sector", 100);
     u.profile.region_code = r.optional_string("region_code", 13);
     if (r.ok() && !u.profile.region_code.empty() && !valid_region_code(u.profile.region_code)) {

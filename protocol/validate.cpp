@@ -123,9 +123,36 @@ std::optional<std::string> field_reader::required_string(std::string_view name, 
         field_reader inner(holder, prefix_);
         auto out = inner.required_raw_string(name, min_len, max_len);
         if (!inner.ok()) error_ = inner.first_error();
+        if (out && has_control_characters(*out, true)) {
+            fail(name, std::string(name) + " must not contain control characters");
+            return std::nullopt;
+        }
         return out;
     }
     return required_raw_string(name, min_len, max_len);
+}
+
+std::optional<std::string> field_reader::required_line(std::string_view name, std::size_t min_len,
+                                                       std::size_t max_len) {
+    auto out = required_string(name, min_len, max_len);
+    if (out && has_control_characters(*out, false)) {
+        fail(name, std::string(name) + " must be one line without control characters");
+        return std::nullopt;
+    }
+    return out;
+}
+
+std::string field_reader::optional_line(std::string_view name, std::size_t max_len) {
+    if (error_ || !find(name)) return {};
+    return required_line(name, 0, max_len).value_or(std::string{});
+}
+
+bool has_control_characters(std::string_view text, bool allow_breaks) {
+    for (unsigned char c : text) {
+        if (allow_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+        if (c < 0x20 || c == 0x7F) return true;
+    }
+    return false;
 }
 
 std::string field_reader::optional_string(std::string_view name, std::size_t max_len) {

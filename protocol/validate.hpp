@@ -21,6 +21,11 @@ class field_reader {
                                                std::size_t max_len);
     // Missing or null -> empty string.
     std::string optional_string(std::string_view name, std::size_t max_len);
+    // Names, titles, labels: one line, so no control character at all (the strings above
+    // refuse every control character but tab, line feed and carriage return).
+    std::optional<std::string> required_line(std::string_view name, std::size_t min_len,
+                                             std::size_t max_len);
+    std::string optional_line(std::string_view name, std::size_t max_len);
     std::optional<std::int64_t> required_int(std::string_view name, std::int64_t min,
                                              std::int64_t max);
     std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min,
@@ -55,6 +60,8 @@ class field_reader {
     std::optional<error> error_;
 };
 
+// Whether `text` holds a C0 control character or DEL (`allow_breaks`: tab, LF and CR pass).
+bool has_control_characters(std::string_view text, bool allow_breaks);
 // Number of code points in UTF-8 text; nullopt when the bytes are not valid UTF-8.
 std::optional<std::size_t> utf8_length(std::string_view text);
 std::string trim(std::string_view text);

@@ -111,6 +111,7 @@ int run_main(int argc, const char* const argv[]) {
         options.tls_key = cfg.tls_key;
         options.threads = cfg.threads;
         options.limits.max_connections = cfg.max_connections;
+        options.hsts_max_age = cfg.hsts_max_age;
         options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
         options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
         options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);

@@ -61,6 +61,8 @@ po::options_description options_table() {
         "web-root", po::value<std::string>(), "directory of the static pages (default: web/)")(
         "tls-cert", po::value<std::string>(), "PEM certificate chain; with --tls-key serves HTTPS")(
         "tls-key", po::value<std::string>(), "PEM private key")(
+        "hsts-max-age", po::value<long>()->default_value(31536000),
+        "seconds browsers keep to HTTPS (Strict-Transport-Security, under TLS only; 0: not sent)")(
         "threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")(
         "max-connections", po::value<std::size_t>()->default_value(10000),
         "open connections at most; beyond it new ones get 503")(
@@ -160,6 +162,9 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
     if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
     if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return "--tls-cert and --tls-key go together";
+    cfg.hsts_max_age = vm["hsts-max-age"].as<long>();
+    if (cfg.hsts_max_age < 0 || cfg.hsts_max_age > 63072000)
+        return "--hsts-max-age must be 0 to 63072000 seconds (two years)";
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin"))
         cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();

@@ -18,6 +18,7 @@ struct config {
     std::string tls_key;
     unsigned threads = 0;
     std::size_t max_connections = 10000;
+    long hsts_max_age = 31536000;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
     unsigned live_idle_timeout_s = 300;

@@ -1,5 +1,8 @@
 #include "server/http/http_types.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace daring::server {
 
 std::string_view http_request::header(std::string_view lower_name) const {
@@ -154,6 +157,43 @@ std::string_view status_reason(int status) {
 
 std::string request_origin(const http_request& req) {
     return std::string(req.tls ? "https://" : "http://") + std::string(req.header("host"));
+}
+
+std::vector<std::pair<std::string, std::string>> default_headers(bool tls, long hsts_max_age) {
+    std::vector<std::pair<std::string, std::string>> out{
+        {"X-Content-Type-Options", "nosniff"},
+        {"Referrer-Policy", "no-referrer"},
+        {"Cache-Control", "no-store"},
+        {"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"}};
+    if (tls && hsts_max_age > 0)
+        out.emplace_back("Strict-Transport-Security", "max-age=" + std::to_string(hsts_max_age));
+    return out;
+}
+
+namespace {
+
+bool same_name(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) ==
+                      std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+}  // namespace
+
+void add_default_headers(http_response& res, bool tls, long hsts_max_age) {
+    auto has = [&](std::string_view name) {
+        return std::any_of(res.headers.begin(), res.headers.end(),
+                           [&](const auto& h) { return same_name(h.first, name); });
+    };
+    const bool html = std::any_of(res.headers.begin(), res.headers.end(), [](const auto& h) {
+        return same_name(h.first, "Content-Type") && h.second.starts_with("text/html");
+    });
+    for (auto& [name, value] : default_headers(tls, hsts_max_age)) {
+        if (has(name)) continue;
+        if (html && name == "Content-Security-Policy") continue;  // pages carry their own
+        res.headers.emplace_back(std::move(name), std::move(value));
+    }
 }
 
 }  // namespace daring::server

@@ -82,6 +82,14 @@ T parsed_or_422(protocol::result<T> r) {
 
 std::string percent_decode(std::string_view text, bool plus_as_space);
 
+// Sets what every response carries unless it set its own: X-Content-Type-Options nosniff,
+// Referrer-Policy no-referrer, Cache-Control no-store, a Content-Security-Policy that allows
+// nothing for bodies other than HTML pages (pages set their own), and under TLS
+// Strict-Transport-Security with `hsts_max_age` seconds (none when 0).
+void add_default_headers(http_response& res, bool tls, long hsts_max_age);
+// The same for a response that has only a status and a content type.
+std::vector<std::pair<std::string, std::string>> default_headers(bool tls, long hsts_max_age);
+
 // "http(s)://<Host header>": the origin the client used to reach this server.
 std::string request_origin(const http_request& req);
 

@@ -243,6 +243,16 @@ void live_hub::detach(std::int64_t session_id, live_participant* p) {
     }
 }
 
+void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
+                              std::string bytes) {
+    auto slot = impl_->find(session_id);
+    if (!slot) return;
+    asio::post(slot->strand, [slot, p, bytes = std::move(bytes), i = impl_] {
+        slot->room.receive_binary(p.get(), bytes, i->clk.now());
+        slot->settle();
+    });
+}
+
 void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
                        std::string text) {
     auto slot = impl_->find(session_id);

@@ -75,6 +75,9 @@ class live_hub : public delivery_listener {
     void detach(std::int64_t session_id, live_participant* p);
     void receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
                  std::string text);
+    // A binary message: the audio lane's (refused until a speaker holds the floor).
+    void receive_binary(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
+                        std::string bytes);
     // Closes the sockets of a login session (logout) with 4001.
     void close_token(const std::string& token_hash);
     // Closes a user's sockets in the training's rooms with 4003 (withdrawn or unassigned).

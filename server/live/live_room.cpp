@@ -360,6 +360,15 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     return std::visit([&](const auto& m) { return on(m, in); }, msg);
 }
 
+void live_room::receive_binary(live_participant* p, std::string_view /*bytes*/,
+                               protocol::unix_seconds now) {
+    auto it = members_.find(p);
+    if (it == members_.end() || ended_) return;
+    heard_from(p, it->second, now, std::nullopt);
+    refuse(p, it->second, nullptr, "not_speaker",
+           "Binary messages carry the speaker's audio; send JSON messages as text", now);
+}
+
 void live_room::acknowledge(const incoming& in) {
     if (!in.id.is_null()) send(in.p, live::ack_message(in.id));
 }

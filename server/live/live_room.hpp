@@ -189,6 +189,10 @@ class live_room {
     bool quiz_open() const { return quiz_.has_value(); }
 
     enum class outcome { none, end_requested, quiz_requested };
+    // A binary message. Binary messages carry audio and only the speaker may send them; until a
+    // speaker holds the floor every one is refused (`error` not_speaker, counted as abuse) and
+    // never read as text.
+    void receive_binary(live_participant* p, std::string_view bytes, protocol::unix_seconds now);
     // One text message from a participant: answers it (ack/error) and broadcasts events.
     outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
 

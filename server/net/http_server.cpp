@@ -26,6 +26,7 @@
 #include <tuple>
 
 #include "server/http/metrics.hpp"
+#include "server/http/request_rules.hpp"
 #include "server/http/router.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/net/application.hpp"
@@ -60,6 +61,9 @@ std::string lower(std::string_view s) {
 }
 
 constexpr const char* live_route = "/api/v1/sessions/{id:int}/live";
+
+template <class Stream>
+constexpr bool is_tls_stream = !std::is_same_v<Stream, beast::tcp_stream>;
 
 bool is_expected_network_error(const beast::error_code& ec) {
     return ec == asio::error::operation_aborted || ec == beast::error::timeout ||
@@ -202,7 +206,8 @@ void http_server::impl::bind() {
 awaitable<void> http_server::impl::refuse(tcp::socket socket) {
     static const std::string response =
         "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json; charset=utf-8\r\n"
-        "Retry-After: 5\r\nConnection: close\r\nContent-Length: 88\r\n\r\n"
+        "Retry-After: 5\r\nX-Content-Type-Options: nosniff\r\nReferrer-Policy: no-referrer\r\n"
+        "Cache-Control: no-store\r\nConnection: close\r\nContent-Length: 88\r\n\r\n"
         "{\"error\":{\"code\":\"too_many_connections\",\"message\":\"The server is at its "
         "connection cap\"}}";
     beast::tcp_stream stream(std::move(socket));
@@ -317,10 +322,11 @@ namespace {
 
 template <class Stream>
 awaitable<void> write_error(Stream& stream, int status, const char* code,
-                            const std::string& message) {
+                            const std::string& message, bool tls, long hsts_max_age) {
     http::response<http::string_body> res{static_cast<http::status>(status), 11};
     res.set(http::field::content_type, "application/json; charset=utf-8");
     res.set(http::field::connection, "close");
+    for (const auto& [name, value] : default_headers(tls, hsts_max_age)) res.set(name, value);
     res.body() = protocol::error_body(protocol::make_error(code, message));
     res.prepare_payload();
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
@@ -379,41 +385,55 @@ awaitable<std::optional<http::request<http::string_body>>> http_server::impl::re
     if (hec == http::error::header_limit) {
         const std::string message("Request headers exceed " + std::to_string(lim.header_limit) +
                                   " bytes");
-        co_await write_error(stream, 431, "header_too_large", message);
+        co_await write_error(stream, 431, "header_too_large", message, is_tls_stream<Stream>,
+                             options.hsts_max_age);
         co_return std::nullopt;
     }
     if (hec && (is_expected_network_error(hec) || hec == http::error::partial_message))
         co_return std::nullopt;
     if (hec) {
         const std::string message("The request is not valid HTTP/1.1");
-        co_await write_error(stream, 400, "bad_request", message);
+        co_await write_error(stream, 400, "bad_request", message, is_tls_stream<Stream>,
+                             options.hsts_max_age);
         co_return std::nullopt;
     }
     auto& head = parser.get();
     if (!transfer_encoding_acceptable(head)) {
         const std::string message("Only the chunked transfer coding is accepted");
-        co_await write_error(stream, 400, "unsupported_transfer_encoding", message);
+        co_await write_error(stream, 400, "unsupported_transfer_encoding", message,
+                             is_tls_stream<Stream>, options.hsts_max_age);
         co_return std::nullopt;
     }
+    request_head rules{head.method_string(), head.target(), head.version(), {}};
+    for (const auto& field : head) rules.field_names.push_back(lower(field.name_string()));
+    if (auto problem = check_request_head(rules)) {
+        co_await write_error(stream, 400, "bad_request", problem->message, is_tls_stream<Stream>,
+                             options.hsts_max_age);
+        co_return std::nullopt;
+    }
+    if (head.target() != "*") head.target(*origin_form(head.target()));
     const std::string path(head.target().substr(0, head.target().find('?')));
     const std::size_t limit = app.body_limit(std::string(head.method_string()), path);
     const auto too_large = "The body exceeds " + std::to_string(limit) + " bytes";
     if (auto len = parser.content_length(); len && *len > limit) {
-        co_await write_error(stream, 413, "body_too_large", too_large);
+        co_await write_error(stream, 413, "body_too_large", too_large, is_tls_stream<Stream>,
+                             options.hsts_max_age);
         co_return std::nullopt;
     }
     parser.body_limit(limit);
     lowest.expires_after(lim.body_timeout);
     auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (bec == http::error::body_limit) {
-        co_await write_error(stream, 413, "body_too_large", too_large);
+        co_await write_error(stream, 413, "body_too_large", too_large, is_tls_stream<Stream>,
+                             options.hsts_max_age);
         co_return std::nullopt;
     }
     if (bec && (is_expected_network_error(bec) || bec == http::error::partial_message))
         co_return std::nullopt;
     if (bec) {
         const std::string message("The request body is malformed");
-        co_await write_error(stream, 400, "bad_request", message);
+        co_await write_error(stream, 400, "bad_request", message, is_tls_stream<Stream>,
+                             options.hsts_max_age);
         co_return std::nullopt;
     }
     co_return parser.release();
@@ -463,6 +483,7 @@ awaitable<std::pair<beast::error_code, std::size_t>> http_server::impl::write_re
     Stream& stream, http_response& res, bool keep, bool is_head) {
     const auto& lim = options.limits;
     auto& lowest = beast::get_lowest_layer(stream);
+    add_default_headers(res, is_tls_stream<Stream>, options.hsts_max_age);
     std::size_t bytes = res.body.size();
     beast::error_code wec;
     if (!res.stream) {

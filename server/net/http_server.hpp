@@ -30,8 +30,9 @@ struct server_options {
     std::uint16_t port = 8080;
     std::string tls_cert;  // both set -> HTTPS
     std::string tls_key;
-    unsigned threads = 0;  // 0 -> hardware cores
-    unsigned workers = 0;  // blocking pool for handlers; 0 -> max(4, 2 * cores)
+    unsigned threads = 0;          // 0 -> hardware cores
+    unsigned workers = 0;          // blocking pool for handlers; 0 -> max(4, 2 * cores)
+    long hsts_max_age = 31536000;  // Strict-Transport-Security under TLS; 0: not sent
     server_limits limits;
 };
 

@@ -297,7 +297,11 @@ class ws_session final : public live_participant,
             case ws_event::kind::message:
                 // Until the peer's close frame, its messages count: they were sent before it
                 // could know we are closing (a quiz answer must not be lost to a race).
-                hub_.receive(session_id_, this->shared_from_this(), std::move(e.payload));
+                if (e.opcode == ws_opcode::binary)
+                    hub_.receive_binary(session_id_, this->shared_from_this(),
+                                        std::move(e.payload));
+                else
+                    hub_.receive(session_id_, this->shared_from_this(), std::move(e.payload));
                 break;
             case ws_event::kind::ping:
                 pong_ = std::move(e.payload);  // only the latest ping needs an answer

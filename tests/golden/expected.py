@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Computes the expected reports of the scenario played by tests/server/report_integration_test.cpp,
+"""Computes the expected reports of the scenario played by tests/integration/report_test.cpp,
 independently of the server's code: from the scenario's events (who joined and left when, marks,
 quiz answers) and the rules as DESIGN.md states them. Writes tests/golden/*.json.
 
@@ -32,8 +32,8 @@ LATE_AFTER = 300
 
 TRAINEES = [(3, "ani", "Peserta ani"), (4, "budi", "Peserta budi"), (5, "citra", "Peserta citra"),
             (6, "dewi", "Peserta dewi"), (7, "unik1", '=HYPERLINK("x")'), (8, "unik2", "@SUM(1)"),
-            (9, "unik3", "+1"), (10, "unik4", "-1"), (11, "unik5", 'Koma, "Kutip"\nBaris dua'),
-            (12, "unik6", "Siti\tAminah\rNur")]
+            (9, "unik3", "+1"), (10, "unik4", "-1"), (11, "unik5", 'Koma, "Kutip"; Baris dua'),
+            (12, "unik6", "Siti 'Aminah' Nur")]
 SESSIONS = [(1, "Sesi 1: Kas", D1), (2, "Sesi 2: Laba rugi", D2)]
 # session -> user -> list of (from, to) presence
 PRESENCE = {1: {3: [(D1, D1 + HOUR)], 5: [(D1, D1 + 1800)], 4: [(D1 + 600, D1 + HOUR)]},

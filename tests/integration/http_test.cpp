@@ -450,3 +450,43 @@ TEST(HttpTls, ServesHttpsWithTls12OrNewerOnly) {
     EXPECT_EQ(run(base + " --tlsv1.2 --tls-max 1.2"), "200");
     EXPECT_NE(run(base + " --tlsv1.1 --tls-max 1.1 --ciphers DEFAULT@SECLEVEL=0"), "200");
 }
+
+// RFC 9112 on the wire: the head rules answer 400 with the JSON error body; absolute-form works.
+TEST_F(Http, RefusesMalformedRequestHeadsAndServesAbsoluteForm) {
+    const std::pair<const char*, std::string> refused[] = {
+        {"no Host", "GET /healthz HTTP/1.1\r\n\r\n"},
+        {"two Hosts", "GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+        {"no slash", "GET healthz HTTP/1.1\r\nHost: x\r\n\r\n"},
+        {"two Authorization",
+         "GET /api/v1/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer a\r\n"
+         "Authorization: Bearer b\r\n\r\n"},
+        {"TE and CL",
+         "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+         "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+    };
+    for (const auto& [what, bytes] : refused) {
+        http_client c(server->port());
+        auto r = c.raw(bytes);
+        ASSERT_TRUE(r) << what;
+        EXPECT_EQ(r->status, 400) << what;
+        EXPECT_EQ(r->json()["error"]["code"], "bad_request") << what;
+        EXPECT_EQ(r->header("x-content-type-options"), "nosniff") << what;
+    }
+    http_client c(server->port());
+    auto absolute = c.raw("GET http://127.0.0.1/healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    ASSERT_TRUE(absolute);
+    EXPECT_EQ(absolute->status, 200);
+    EXPECT_EQ(absolute->json()["status"], "ok");
+}
+
+TEST_F(Http, EveryResponseCarriesTheSecurityHeaders) {
+    for (const char* path : {"/healthz", "/api/v1/me", "/api/v1/nothing", "/metrics"}) {
+        auto r = client->request("GET", path);
+        EXPECT_EQ(r.header("x-content-type-options"), "nosniff") << path;
+        EXPECT_EQ(r.header("referrer-policy"), "no-referrer") << path;
+        EXPECT_FALSE(r.header("cache-control").empty()) << path;
+        EXPECT_NE(r.header("content-security-policy").find("default-src 'none'"), std::string::npos)
+            << path;
+        EXPECT_TRUE(r.header("strict-transport-security").empty()) << path;  // plain HTTP
+    }
+}

@@ -287,6 +287,19 @@ TEST_F(Live, ServesTheLiveProtocolOverTls) {
     EXPECT_EQ(seen["pongs"], json::array({"tls-ping"}));
     EXPECT_EQ(seen["close_code"], 1000);
     EXPECT_EQ(seen["eof_after_close"], true);
+    // Under TLS every response tells browsers to stay on HTTPS.
+    const std::string hsts =
+        "timeout 20 /usr/bin/python3 -c 'import ssl, urllib.request; "
+        "r = urllib.request.urlopen(\"https://127.0.0.1:" +
+        std::to_string(server->port()) +
+        "/healthz\", context=ssl._create_unverified_context()); "
+        "print(r.headers.get(\"Strict-Transport-Security\"))' 2>&1";
+    std::string hsts_out;
+    FILE* h = ::popen(hsts.c_str(), "r");
+    ASSERT_NE(h, nullptr);
+    while (std::fgets(buf, sizeof buf, h)) hsts_out += buf;
+    ::pclose(h);
+    EXPECT_EQ(hsts_out, "max-age=31536000\n");
 }
 
 // The same, with the live idle timeout at its minimum: 2 s, a ping after 1 s of silence.

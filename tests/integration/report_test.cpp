@@ -48,7 +48,7 @@ json read_back(const std::string& path) {
 }
 
 const char* const injection_names[] = {"=HYPERLINK(\"x\")",          "@SUM(1)",          "+1", "-1",
-                                       "Koma, \"Kutip\"\nBaris dua", "Siti\tAminah\rNur"};
+                                       "Koma, \"Kutip\"; Baris dua", "Siti 'Aminah' Nur"};
 
 class Reports : public ::testing::Test {
   protected:

@@ -730,3 +730,88 @@ TEST(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
     room.update_evidence(4, 140, std::nullopt, 140);
     EXPECT_EQ(c->of_type("attendance").back()["status"], "present");
 }
+
+TEST(LiveRoom, RefusesBinaryMessagesAsNotFromTheSpeakerAndNeverReadsThemAsText) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.receive_binary(t.get(), R"({"type":"show_slide","index":2})", 0);
+    EXPECT_EQ(room.current_slide(), 0);  // the JSON inside was not obeyed
+    auto errors = t->of_type("error");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0]["code"], "not_speaker");
+    EXPECT_TRUE(t->of_type("slide").empty());
+}
+
+namespace {
+
+class fake_journal : public journal_sink {
+  public:
+    void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
+               shared_message staff) override {
+        EXPECT_EQ(session_id, 7);
+        events.push_back({seq, std::move(type), all != nullptr, staff != nullptr});
+    }
+    void slide_shown(std::int64_t, int slide) override { slides.push_back(slide); }
+    struct entry {
+        std::uint64_t seq;
+        std::string type;
+        bool for_all, for_staff;
+    };
+    std::vector<entry> events;
+    std::vector<int> slides;
+};
+
+}  // namespace
+
+TEST(LiveRoom, JournalsEveryBroadcastAndTheSlideShown) {
+    fake_journal journal;
+    live_room room(three_slides(), 1000);
+    room.set_journal(&journal);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(t.get(), R"({"type":"show_slide","index":1})", 0);
+    room.receive(a.get(), R"({"type":"chat","text":"halo"})", 0);
+    room.receive(a.get(), R"({"type":"hand","up":true})", 0);
+    ASSERT_EQ(journal.events.size(), 3u);
+    EXPECT_EQ(journal.events[0].type, "slide");
+    EXPECT_EQ(journal.events[1].type, "chat");
+    EXPECT_EQ(journal.events[2].type, "hand");
+    EXPECT_FALSE(journal.events[2].for_all);  // hands are for staff only
+    EXPECT_TRUE(journal.events[2].for_staff);
+    EXPECT_EQ(journal.events[0].seq + 1, journal.events[1].seq);
+    EXPECT_EQ(journal.slides, std::vector<int>{1});
+}
+
+TEST(LiveRoom, ARestoredRoomShowsItsSlideChatAndOpenQuiz) {
+    live_recovery r;
+    r.slide = 2;
+    r.chat = {{1500, json{{"type", "chat"}, {"seq", 1500}, {"text", "tetap"}}}};
+    live_recovery::open_quiz q;
+    q.def.id = 9;
+    q.def.title = "Cek";
+    q.def.kind = daring::protocol::quiz_kind::practice;
+    daring::protocol::question question;
+    question.id = 90;
+    question.type = daring::protocol::question_type::true_false;
+    question.correct = true;
+    q.def.questions.push_back(question);
+    q.run_id = 4;
+    q.closes_at = 5000;
+    q.answers[2][90] = true;
+    r.quiz = q;
+    live_room room(three_slides(), 2000);
+    room.restore(r);
+    auto a = std::make_shared<fake_participant>();
+    room.join(a, trainee(2), std::nullopt, 100);
+    const auto& w = a->received.front();
+    EXPECT_EQ(w["slide"]["index"], 2);
+    ASSERT_EQ(w["chat"].size(), 1u);
+    EXPECT_EQ(w["chat"][0]["text"], "tetap");
+    ASSERT_FALSE(w["quiz"].is_null());
+    EXPECT_EQ(w["quiz"]["quiz_id"], 9);
+    EXPECT_EQ(w["quiz"]["your_answers"]["90"], true);
+    EXPECT_GT(w["seq"].get<std::uint64_t>(), 1500u);
+}

@@ -145,3 +145,24 @@ TEST(PlanParsing, ValidatesFundingSources) {
     f["kind"] = "loan";
     EXPECT_EQ(parse_funding_source(f).err().field, "kind");
 }
+
+TEST(PlanParsing, RefusesControlCharactersInTitlesAndLabelsButKeepsLinesInDescriptions) {
+    json t = {{"title", std::string("Pemasaran\0digital", 17)},
+              {"region_code", "62.71"},
+              {"funding_source_id", 1},
+              {"planned_mode", "online"},
+              {"switch_policy", "auto"}};
+    EXPECT_EQ(parse_training(t).err().field, "title");
+    t["title"] = "Pemasaran\ndigital";
+    EXPECT_EQ(parse_training(t).err().field, "title");
+    t["title"] = "Pemasaran digital";
+    t["description"] = "Baris satu\nBaris dua\ttab";
+    EXPECT_TRUE(parse_training(t).ok());
+    t["description"] = std::string("bel\a");
+    EXPECT_EQ(parse_training(t).err().field, "description");
+    json r = {{"starts_on", "2020-05-11"},
+              {"max_gathering", 5},
+              {"label", "PS\rBB"},
+              {"reference", "Perwali"}};
+    EXPECT_EQ(parse_restriction(r).err().field, "label");
+}

@@ -145,3 +145,26 @@ TEST(QuizValidation, PollOpinionQuestionsNeedNoRightAnswer) {
     EXPECT_EQ(bad_field(one({{"type", "single"}, {"prompt", "?"}, {"options", {"a", "b"}}})),
               "questions[0].correct");
 }
+
+TEST(QuizParsing, RefusesAToleranceOnQuestionsThatAreNotNumeric) {
+    for (const json& tolerance :
+         {json(0.5), json("0.5"), json(true), json::array(), json(nullptr)}) {
+        json q = {{"type", "single"},
+                  {"prompt", "Kas?"},
+                  {"options", {"a", "b"}},
+                  {"correct", 0},
+                  {"tolerance", tolerance}};
+        EXPECT_EQ(bad_field(one(q)), "questions[0].tolerance") << tolerance.dump();
+    }
+    json numeric = {{"type", "numeric"}, {"prompt", "10%?"}, {"correct", 10}, {"tolerance", "1"}};
+    EXPECT_EQ(bad_field(one(numeric)), "questions[0].tolerance");
+    numeric["tolerance"] = 1;
+    EXPECT_EQ(parse_ok(one(numeric)).questions[0].tolerance, 1.0);
+}
+
+TEST(QuizParsing, RefusesControlCharactersInTheTitle) {
+    json q = {{"type", "true_false"}, {"prompt", "Label?"}, {"correct", true}};
+    auto body = one(q);
+    body["title"] = std::string("Uji\0", 4);
+    EXPECT_EQ(bad_field(body), "title");
+}

@@ -83,3 +83,15 @@ TEST(UserImport, RefusesUnknownColumns) {
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.err().code, "invalid_csv_header");
 }
+
+TEST(NewUser, RefusesControlCharactersInNames) {
+    for (const char* field : {"username", "full_name"}) {
+        auto body = valid_user();
+        body[field] = std::string("Siti\0R", 6);
+        auto r = parse_new_user(body);
+        ASSERT_FALSE(r.ok()) << field;
+        EXPECT_EQ(r.err().field, field);
+        body[field] = "Siti\tR";
+        EXPECT_FALSE(parse_new_user(body).ok()) << field;
+    }
+}
