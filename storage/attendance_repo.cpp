@@ -66,8 +66,12 @@ void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at) {
     q.exec();
 }
 
-int close_dangling_presence(connection& c) {
-    return c.db.exec("UPDATE presence_intervals SET ended_at = last_seen WHERE ended_at IS NULL");
+int close_dangling_presence(connection& c, std::int64_t up_to_id) {
+    SQLite::Statement q(
+        c.db,
+        "UPDATE presence_intervals SET ended_at = last_seen WHERE ended_at IS NULL AND id <= ?");
+    q.bind(1, up_to_id);
+    return q.exec();
 }
 
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
@@ -167,6 +171,13 @@ std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training
             {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
     }
     return out;
+}
+
+std::optional<std::string> find_server_secret(connection& c, const std::string& name) {
+    SQLite::Statement q(c.db, "SELECT value FROM server_secrets WHERE name = ?");
+    q.bind(1, name);
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
 }
 
 std::string server_secret(connection& c, const std::string& name, const std::string& candidate) {

@@ -31,7 +31,9 @@ void touch_presence(connection& c,
 // Ends an interval at `at` (last_seen follows).
 void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at);
 // After a crash: every interval still open ends at its last flushed last_seen. Returns how many.
-int close_dangling_presence(connection& c);
+// Ends the intervals with ids up to `up_to_id` still open (those a stop left open) at their
+// last recorded heartbeat.
+int close_dangling_presence(connection& c, std::int64_t up_to_id);
 // One session's intervals, of one user when given, ordered by id.
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);
@@ -68,5 +70,7 @@ std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training
 
 // A named secret: the stored one, or `candidate` stored now when there is none (write job).
 std::string server_secret(connection& c, const std::string& name, const std::string& candidate);
+// The stored one alone (a read job).
+std::optional<std::string> find_server_secret(connection& c, const std::string& name);
 
 }  // namespace daring::storage

@@ -75,6 +75,58 @@ void database::on_commit(std::function<void(const commit_stats&)> observer) {
     observer_ = std::move(observer);
 }
 
+std::exception_ptr translated(std::exception_ptr e) {
+    if (!e) return e;
+    try {
+        std::rethrow_exception(e);
+    } catch (const SQLite::Exception& x) {
+        switch (x.getErrorCode()) {
+            case SQLITE_FULL:
+                return std::make_exception_ptr(storage_full_error(x.what()));
+            case SQLITE_BUSY:
+            case SQLITE_LOCKED:
+                return std::make_exception_ptr(busy_error(x.what()));
+            case SQLITE_READONLY:
+                return std::make_exception_ptr(read_only_error(x.what()));
+            default:
+                return e;
+        }
+    } catch (...) {
+        return e;
+    }
+}
+
+namespace {
+
+storage_health health_of(const std::exception_ptr& e) {
+    if (!e) return storage_health::ok;
+    try {
+        std::rethrow_exception(e);
+    } catch (const storage_full_error&) {
+        return storage_health::full;
+    } catch (const read_only_error&) {
+        return storage_health::read_only;
+    } catch (const busy_error&) {
+        return storage_health::busy;
+    } catch (...) {
+        return storage_health::ok;  // a job's own failure says nothing of the storage
+    }
+}
+
+}  // namespace
+
+storage_health database::probe_write() {
+    try {
+        write([](connection& c) {
+            c.db.exec(
+                "INSERT INTO server_secrets(name, value) VALUES ('storage_probe', 'x') ON "
+                "CONFLICT(name) DO UPDATE SET value = excluded.value");
+        });
+    } catch (...) {
+    }
+    return health();
+}
+
 void database::writer_loop() {
     auto& db = writer_conn_->db;
     std::vector<pending> batch;
@@ -94,11 +146,13 @@ void database::writer_loop() {
             begun = true;
         } catch (...) {
             // Cannot even begin: fail the next job and retry the loop.
+            auto failure = translated(std::current_exception());
+            health_.store(health_of(failure), std::memory_order_relaxed);
             std::unique_lock lock(queue_mutex_);
             auto p = std::move(queue_.front());
             queue_.pop_front();
             lock.unlock();
-            p.done(std::current_exception());
+            p.done(failure);
             continue;
         }
         // Jobs arriving while the batch runs join it, within the count and time bounds.
@@ -112,14 +166,18 @@ void database::writer_loop() {
                 queue_.pop_front();
             }
             std::exception_ptr failure;
-            db.exec("SAVEPOINT job");
             try {
+                db.exec("SAVEPOINT job");
                 p.job(*writer_conn_);
                 db.exec("RELEASE job");
             } catch (...) {
-                failure = std::current_exception();
-                db.exec("ROLLBACK TO job");
-                db.exec("RELEASE job");
+                failure = translated(std::current_exception());
+                try {
+                    db.exec("ROLLBACK TO job");
+                    db.exec("RELEASE job");
+                } catch (...) {
+                    // The transaction is gone (e.g. the disk filled): COMMIT below fails too.
+                }
             }
             batch.push_back(std::move(p));
             outcomes.push_back(failure);
@@ -128,7 +186,7 @@ void database::writer_loop() {
         try {
             db.exec("COMMIT");
         } catch (...) {
-            commit_failure = std::current_exception();
+            commit_failure = translated(std::current_exception());
             if (begun) {
                 try {
                     db.exec("ROLLBACK");
@@ -141,6 +199,10 @@ void database::writer_loop() {
             std::lock_guard lock(observer_mutex_);
             if (observer_) observer_(commit_stats{latency, batch.size()});
         }
+        auto health = health_of(commit_failure);
+        for (const auto& o : outcomes)
+            if (health == storage_health::ok) health = health_of(o);
+        health_.store(health, std::memory_order_relaxed);
         for (std::size_t i = 0; i < batch.size(); ++i) {
             batch[i].done(commit_failure ? commit_failure : outcomes[i]);
         }

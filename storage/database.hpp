@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite database: one writer thread with group commit, a pool of read-only connections.
 // No SQLite type appears here: repositories take an opaque `connection&`.
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -35,6 +36,27 @@ class constraint_error : public std::runtime_error {
   public:
     using std::runtime_error::runtime_error;
 };
+
+// The disk (or the file system's quota) is full: nothing more can be written until space
+// returns. Reads still work.
+class storage_full_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+// Another process held the database beyond the busy timeout.
+class busy_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+// The database or its file system is read-only.
+class read_only_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+// How the last group commit went: ok, or why writes fail now (cleared by the next commit that
+// succeeds, so the state recovers by itself once space returns).
+enum class storage_health { ok, full, read_only, busy };
 
 struct database_options {
     std::string path;
@@ -89,6 +111,10 @@ class database {
     void stop();
 
     int schema_version();
+    // Thread-safe. The outcome of the last write batch.
+    storage_health health() const { return health_.load(std::memory_order_relaxed); }
+    // Writes a probe row in a write job and returns the resulting health (a worker thread).
+    storage_health probe_write();
     // True when a read connection answers a trivial query.
     bool ping();
 
@@ -120,7 +146,12 @@ class database {
     std::function<void(const commit_stats&)> observer_;
 
     std::thread writer_;
+    std::atomic<storage_health> health_{storage_health::ok};
 };
+
+// The SQLite error of `e` as one of the storage errors above (disk full, busy, read-only), or
+// `e` itself when it is none of them.
+std::exception_ptr translated(std::exception_ptr e);
 
 template <class F>
 auto database::write(F f) -> std::invoke_result_t<F, connection&> {
@@ -158,7 +189,11 @@ auto database::read(F f) -> std::invoke_result_t<F, connection&> {
         connection* c;
         ~release() { db->release_reader(c); }
     } guard{this, c};
-    return f(*c);
+    try {
+        return f(*c);
+    } catch (...) {
+        std::rethrow_exception(translated(std::current_exception()));
+    }
 }
 
 }  // namespace daring::storage

@@ -15,9 +15,21 @@ http_response healthz(request_context&) {
     return json_response(200, {{"status", "ok"}});
 }
 
+// Ready while the database answers and the last writes succeeded; a full disk, a read-only
+// database or a lock held elsewhere says so (the state clears with the next successful write).
 http_response readyz(request_context& ctx) {
     if (!ctx.svc.db.ping())
         return error_response(503, "database_unavailable", "The database does not answer");
+    switch (ctx.svc.db.health()) {
+        case storage::storage_health::full:
+            return error_response(503, "storage_full", "The disk is full: writes fail");
+        case storage::storage_health::read_only:
+            return error_response(503, "read_only", "The database is read-only: writes fail");
+        case storage::storage_health::busy:
+            return error_response(503, "busy", "The database was locked by another process");
+        case storage::storage_health::ok:
+            break;
+    }
     return json_response(200, {{"status", "ready"}});
 }
 

@@ -20,6 +20,9 @@ namespace {
 
 // The key of the rotating check-in codes: kept in the database so codes survive a restart.
 std::string checkin_secret_of(storage::database& db) {
+    if (auto stored = db.read(
+            [](storage::connection& c) { return storage::find_server_secret(c, "checkin_code"); }))
+        return *stored;
     return db.write([](storage::connection& c) {
         return storage::server_secret(c, "checkin_code", random_token(32));
     });
@@ -52,9 +55,13 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
 
 void app::close_stale_quiz_runs() {
     const auto now = services_.clk.now();
-    const int closed =
-        services_.db.write([&](storage::connection& c) { return close_stale_runs(c, now); });
-    if (closed > 0) spdlog::info("closed {} live quiz runs and stored their results", closed);
+    try {
+        const int closed =
+            services_.db.write([&](storage::connection& c) { return close_stale_runs(c, now); });
+        if (closed > 0) spdlog::info("closed {} live quiz runs and stored their results", closed);
+    } catch (const std::exception& e) {  // e.g. a full disk at startup: housekeeping retries
+        spdlog::error("open live quiz runs are not closed yet: {}", e.what());
+    }
 }
 
 void app::attach_live(live_hub* hub) {
@@ -119,6 +126,9 @@ std::size_t app::body_limit(const std::string& method, const std::string& path) 
 
 void app::housekeeping() {
     try {
+        // After a full disk, a write shows whether space returned (readiness follows it).
+        if (services_.db.health() != storage::storage_health::ok) services_.db.probe_write();
+        presence_->repair();
         reevaluate_all();
         close_stale_quiz_runs();
         int n = auth_.purge_expired();
@@ -187,6 +197,15 @@ http_response app::handle(const http_request& req) noexcept {
     } catch (const storage::constraint_error& e) {
         res = error_response(422, "constraint_failed",
                              "The change refers to something that does not exist");
+    } catch (const storage::storage_full_error&) {
+        res = error_response(507, "storage_full",
+                             "The server's disk is full; nothing was saved. Try again later.");
+    } catch (const storage::read_only_error&) {
+        res = error_response(503, "read_only", "The database is read-only; nothing was saved.");
+        res.set_header("Retry-After", "60");
+    } catch (const storage::busy_error&) {
+        res = error_response(503, "busy", "The database is busy; try again.");
+        res.set_header("Retry-After", "1");
     } catch (const storage::overloaded_error& e) {
         res = error_response(503, "overloaded", e.what());
         res.set_header("Retry-After", "1");

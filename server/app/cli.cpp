@@ -103,7 +103,11 @@ int run_main(int argc, const char* const argv[]) {
                         app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct,
                                     cfg.late_after_minutes * 60, cfg.presence_flush_s,
                                     cfg.office_name, cfg.certificate_prefix, cfg.public_url});
-        application.reevaluate_all();  // restrictions that took effect while the server was down
+        try {
+            application.reevaluate_all();    // restrictions that took effect while it was down
+        } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute
+            spdlog::error("delivery decisions not re-evaluated at start: {}", e.what());
+        }
         server_options options;
         options.host = cfg.host;
         options.port = cfg.port;

@@ -28,9 +28,12 @@ protocol::error bad(std::string message, std::string field = {}) {
 std::optional<std::string> origin_form(std::string_view target) {
     if (target.starts_with('/')) return std::string(target);
     std::size_t scheme = 0;
-    if (starts_with_nocase(target, "http://")) scheme = 7;
-    else if (starts_with_nocase(target, "https://")) scheme = 8;
-    else return std::nullopt;
+    if (starts_with_nocase(target, "http://"))
+        scheme = 7;
+    else if (starts_with_nocase(target, "https://"))
+        scheme = 8;
+    else
+        return std::nullopt;
     const auto rest = target.substr(scheme);
     const auto end = rest.find_first_of("/?#");
     const auto authority = rest.substr(0, end);

@@ -14,7 +14,7 @@ namespace daring::server {
 struct request_head {
     std::string_view method;
     std::string_view target;
-    unsigned version = 11;                // 10 for HTTP/1.0, 11 for HTTP/1.1
+    unsigned version = 11;                 // 10 for HTTP/1.0, 11 for HTTP/1.1
     std::vector<std::string> field_names;  // every field line's name, lower case, in order
 };
 

@@ -11,17 +11,30 @@ namespace daring::server {
 
 presence_recorder::presence_recorder(storage::database& db, metrics& stats)
     : db_(db), stats_(stats) {
-    auto [recovered, max_id] = db_.write([](storage::connection& c) {
-        return std::pair{storage::close_dangling_presence(c), storage::max_presence_id(c)};
-    });
-    recovered_ = recovered;
-    next_id_ = max_id;
-    if (recovered > 0) {
+    dangling_up_to_ = db_.read([](storage::connection& c) { return storage::max_presence_id(c); });
+    next_id_ = dangling_up_to_;
+    repair();
+}
+
+bool presence_recorder::repair() {
+    if (repaired_) return true;
+    try {
+        const auto limit = dangling_up_to_;
+        recovered_ = db_.write(
+            [limit](storage::connection& c) { return storage::close_dangling_presence(c, limit); });
+    } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries again
+        spdlog::error("presence intervals left open at the last stop are not closed yet: {}",
+                      e.what());
+        return false;
+    }
+    repaired_ = true;
+    if (recovered_ > 0) {
         spdlog::warn(
             "{} presence intervals were open at the last stop; they end at their last recorded "
             "heartbeat",
-            recovered);
+            recovered_);
     }
+    return true;
 }
 
 void presence_recorder::submit(storage::database::write_job job, const char* what) {

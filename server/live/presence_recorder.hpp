@@ -28,6 +28,9 @@ class presence_recorder final : public presence_sink {
     void flush() override;
 
     int recovered_on_start() const { return recovered_; }
+    // Ends the intervals the last stop left open (at startup; again from housekeeping while a
+    // full disk stopped it). Returns true once done. Call from a thread that may block.
+    bool repair();
 
   private:
     void submit(storage::database::write_job job, const char* what);
@@ -36,6 +39,8 @@ class presence_recorder final : public presence_sink {
     metrics& stats_;
     std::atomic<std::int64_t> next_id_{0};
     int recovered_ = 0;
+    std::int64_t dangling_up_to_ = 0;  // intervals from before this start have ids up to it
+    std::atomic<bool> repaired_{false};
     std::mutex mutex_;                                                  // guards pending_
     std::unordered_map<std::int64_t, protocol::unix_seconds> pending_;  // id -> newest last_seen
 };

@@ -34,13 +34,25 @@ const head_case cases[] = {
     {"HTTP/1.0 without Host", "GET", "/healthz", 10, {}, true},
     {"two Host fields", "GET", "/healthz", 11, {"host", "host"}, false},
     {"two Host fields in HTTP/1.0", "GET", "/healthz", 10, {"host", "host"}, false},
-    {"two Authorization fields", "GET", "/api/v1/me", 11, {"host", "authorization", "authorization"},
+    {"two Authorization fields",
+     "GET",
+     "/api/v1/me",
+     11,
+     {"host", "authorization", "authorization"},
      false},
-    {"two Content-Length fields", "POST", "/x", 11, {"host", "content-length", "content-length"},
+    {"two Content-Length fields",
+     "POST",
+     "/x",
+     11,
+     {"host", "content-length", "content-length"},
      false},
     {"two Content-Type fields", "POST", "/x", 11, {"host", "content-type", "content-type"}, false},
-    {"Transfer-Encoding with Content-Length", "POST", "/x", 11,
-     {"host", "transfer-encoding", "content-length"}, false},
+    {"Transfer-Encoding with Content-Length",
+     "POST",
+     "/x",
+     11,
+     {"host", "transfer-encoding", "content-length"},
+     false},
     {"Transfer-Encoding alone", "POST", "/x", 11, {"host", "transfer-encoding"}, true},
 };
 
@@ -83,8 +95,8 @@ TEST(DefaultHeaders, GoOnEveryResponseWithoutOverridingItsOwn) {
     page.set_header("Content-Type", "text/html; charset=utf-8");
     page.set_header("Cache-Control", "no-cache");
     add_default_headers(page, true, 600);
-    EXPECT_EQ(value(page, "Cache-Control"), "no-cache");        // its own kept
-    EXPECT_EQ(value(page, "Content-Security-Policy"), "");      // pages bring their own
+    EXPECT_EQ(value(page, "Cache-Control"), "no-cache");    // its own kept
+    EXPECT_EQ(value(page, "Content-Security-Policy"), "");  // pages bring their own
     EXPECT_EQ(value(page, "Strict-Transport-Security"), "max-age=600");
 
     http_response no_hsts;
