@@ -230,11 +230,13 @@ int database::schema_version() {
 }
 
 bool database::ping() {
+    bool ok = false;
     try {
-        return read([](connection& c) { return c.db.execAndGet("SELECT 1").getInt() == 1; });
+        ok = read([](connection& c) { return c.db.execAndGet("SELECT 1").getInt() == 1; });
     } catch (...) {
-        return false;
     }
+    answered_.store(ok, std::memory_order_relaxed);
+    return ok;
 }
 
 }  // namespace daring::storage

@@ -115,6 +115,9 @@ class database {
     storage_health health() const { return health_.load(std::memory_order_relaxed); }
     // Writes a probe row in a write job and returns the resulting health (a worker thread).
     storage_health probe_write();
+    // The result of the last ping() (true before the first): cheap, for readiness checks that
+    // must not wait for a read connection.
+    bool answered() const { return answered_.load(std::memory_order_relaxed); }
     // True when a read connection answers a trivial query.
     bool ping();
 
@@ -147,6 +150,7 @@ class database {
 
     std::thread writer_;
     std::atomic<storage_health> health_{storage_health::ok};
+    std::atomic<bool> answered_{true};
 };
 
 // The SQLite error of `e` as one of the storage errors above (disk full, busy, read-only), or

@@ -55,7 +55,7 @@ http_response me(request_context& ctx) {
 
 void add_auth_routes(router& r) {
     r.add({
-        {"POST", "/api/v1/auth/login", access::anyone(), login},
+        {"POST", "/api/v1/auth/login", access::anyone(), login, on_hashing},
         {"POST", "/api/v1/auth/logout", access::signed_in(), logout},
         {"GET", "/api/v1/me", access::signed_in(), me},
     });

@@ -122,7 +122,7 @@ http_response verify_certificate(request_context& ctx) {
 void add_certificate_routes(router& r) {
     r.add({
         {"GET", "/api/v1/trainings/{id:int}/certificates/{user_id:int}", access::signed_in(),
-         get_certificate},
+         get_certificate, on_reports},
         {"GET", "/api/v1/certificates/{code}", access::anyone(), verify_certificate},
     });
 }

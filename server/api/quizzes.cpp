@@ -167,8 +167,8 @@ void add_quiz_routes(router& r) {
         {"POST", "/api/v1/quizzes/{id:int}/copy", staff_only, copy_quiz},
         {"POST", "/api/v1/quizzes/{id:int}/attempts", trainee_only, begin_attempt},
         {"POST", "/api/v1/quizzes/{id:int}/submissions", trainee_only, submit},
-        {"GET", "/api/v1/quizzes/{id:int}/results", staff_only, quiz_results_report},
-        {"GET", "/api/v1/reports/trainings/{id:int}/pre-post", staff_only, pre_post},
+        {"GET", "/api/v1/quizzes/{id:int}/results", staff_only, quiz_results_report, on_reports},
+        {"GET", "/api/v1/reports/trainings/{id:int}/pre-post", staff_only, pre_post, on_reports},
     });
 }
 

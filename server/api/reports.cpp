@@ -94,13 +94,15 @@ http_response my_completion(request_context& ctx) {
 void add_report_routes(router& r) {
     r.add({
         {"GET", "/api/v1/reports/sessions/{id:int}/attendance", staff_only,
-         session_attendance_report},
+         session_attendance_report, on_reports},
         {"GET", "/api/v1/reports/trainings/{id:int}/attendance", staff_only,
-         training_report<training_attendance, build_training_attendance>},
+         training_report<training_attendance, build_training_attendance>, on_reports},
         {"GET", "/api/v1/reports/trainings/{id:int}/completion", staff_only,
-         training_report<training_completion, build_completion>},
-        {"GET", "/api/v1/reports/funding-sources/{id:int}", admin_only, funding_source_report},
-        {"GET", "/api/v1/me/trainings/{id:int}/completion", trainee_only, my_completion},
+         training_report<training_completion, build_completion>, on_reports},
+        {"GET", "/api/v1/reports/funding-sources/{id:int}", admin_only, funding_source_report,
+         on_reports},
+        {"GET", "/api/v1/me/trainings/{id:int}/completion", trainee_only, my_completion,
+         on_reports},
     });
 }
 

@@ -79,11 +79,11 @@ http_response import_users(request_context& ctx) {
 
 void add_user_routes(router& r) {
     r.add({
-        {"POST", "/api/v1/users", admin_only, create_user},
+        {"POST", "/api/v1/users", admin_only, create_user, on_hashing},
         {"GET", "/api/v1/users", admin_only, list_users},
         {"GET", "/api/v1/users/{id:int}", admin_only, get_user},
         {"POST", "/api/v1/users/import", admin_only, import_users,
-         route_options{import_body_limit}},
+         route_options{import_body_limit, lane::hashing}},
     });
 }
 

@@ -120,6 +120,10 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
     return server::admit_live(services_, req);
 }
 
+lane app::lane_of(const std::string& method, const std::string& path) const {
+    return router_.lane_of(method, path);
+}
+
 std::size_t app::body_limit(const std::string& method, const std::string& path) const {
     return router_.body_limit(method, path);
 }
@@ -127,6 +131,7 @@ std::size_t app::body_limit(const std::string& method, const std::string& path) 
 void app::housekeeping() {
     try {
         // After a full disk, a write shows whether space returned (readiness follows it).
+        services_.db.ping();
         if (services_.db.health() != storage::storage_health::ok) services_.db.probe_write();
         presence_->repair();
         reevaluate_all();
@@ -167,7 +172,9 @@ http_response app::dispatch(const http_request& req) {
 
     request_context ctx{req, std::move(m.params), std::nullopt, services_};
     auto presented = token_of(req);
-    if (!presented.token.empty()) ctx.session = auth_.authenticate(presented.token);
+    // Public routes on the I/O lane never read the database, so they ignore a token.
+    const bool io = m.rule->is_public() && m.lane == lane::io;
+    if (!presented.token.empty() && !io) ctx.session = auth_.authenticate(presented.token);
     if (!m.rule->is_public()) {
         if (!ctx.session) {
             throw http_error(401, "unauthenticated", "Sign in first");

@@ -27,6 +27,7 @@ class app final : public application {
     // Never throws: unexpected exceptions become a logged 500.
     http_response handle(const http_request& req) noexcept override;
     std::size_t body_limit(const std::string& method, const std::string& path) const override;
+    lane lane_of(const std::string& method, const std::string& path) const override;
     // Periodic chores (delivery re-decisions, expired login sessions, quiz runs nobody will
     // close); called on the worker pool.
     void housekeeping() override;

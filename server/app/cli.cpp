@@ -116,6 +116,9 @@ int run_main(int argc, const char* const argv[]) {
         options.threads = cfg.threads;
         options.limits.max_connections = cfg.max_connections;
         options.hsts_max_age = cfg.hsts_max_age;
+        options.hash_threads = cfg.hash_threads;
+        options.hash_queue = cfg.hash_queue;
+        options.report_threads = cfg.report_threads;
         options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
         options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
         options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);

@@ -64,6 +64,11 @@ po::options_description options_table() {
         "hsts-max-age", po::value<long>()->default_value(31536000),
         "seconds browsers keep to HTTPS (Strict-Transport-Security, under TLS only; 0: not sent)")(
         "threads", po::value<unsigned>()->default_value(0), "I/O threads (0: one per core)")(
+        "hash-threads", po::value<unsigned>()->default_value(0),
+        "password-hashing threads (0: one per core)")(
+        "hash-queue", po::value<std::size_t>()->default_value(128),
+        "sign-ins hashing or waiting at most; beyond it 503 busy with Retry-After")(
+        "report-threads", po::value<unsigned>()->default_value(2), "threads for reports")(
         "max-connections", po::value<std::size_t>()->default_value(10000),
         "open connections at most; beyond it new ones get 503")(
         "header-timeout", po::value<unsigned>()->default_value(10),
@@ -113,6 +118,11 @@ std::string option_of_variable(const po::options_description& desc, const std::s
 // Why the values are unusable, or nullopt. Reads the limits and paths into `cfg`.
 std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg) {
     cfg.threads = vm["threads"].as<unsigned>();
+    cfg.hash_threads = vm["hash-threads"].as<unsigned>();
+    cfg.hash_queue = vm["hash-queue"].as<std::size_t>();
+    cfg.report_threads = vm["report-threads"].as<unsigned>();
+    if (cfg.hash_queue == 0) return "--hash-queue must be positive";
+    if (cfg.report_threads == 0) return "--report-threads must be positive";
     cfg.max_connections = vm["max-connections"].as<std::size_t>();
     if (cfg.max_connections == 0) return "--max-connections must be positive";
     cfg.header_timeout_s = vm["header-timeout"].as<unsigned>();

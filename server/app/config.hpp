@@ -19,6 +19,9 @@ struct config {
     unsigned threads = 0;
     std::size_t max_connections = 10000;
     long hsts_max_age = 31536000;
+    unsigned hash_threads = 0;
+    std::size_t hash_queue = 128;
+    unsigned report_threads = 2;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
     unsigned live_idle_timeout_s = 300;

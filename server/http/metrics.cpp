@@ -100,6 +100,11 @@ std::string metrics::render() const {
     out += "# HELP daring_open_connections Open client connections.\n";
     out += "# TYPE daring_open_connections gauge\n";
     out += "daring_open_connections " + std::to_string(open_connections_.load()) + "\n";
+    out +=
+        "# HELP daring_hashing_refused_total Requests refused because the password-hashing "
+        "queue was full.\n";
+    out += "# TYPE daring_hashing_refused_total counter\n";
+    out += "daring_hashing_refused_total " + std::to_string(hashing_refused_.load()) + "\n";
     out += "# HELP daring_refused_connections_total Connections refused at the connection cap.\n";
     out += "# TYPE daring_refused_connections_total counter\n";
     out += "daring_refused_connections_total " + std::to_string(refused_connections_.load()) + "\n";

@@ -36,6 +36,7 @@ class metrics {
     void record_commit(double seconds, std::size_t batch_size);
     // Presence: one per interval opened/closed or client message seen; rows per flush.
     void record_presence_event() { ++presence_events_; }
+    void record_hashing_refused() { ++hashing_refused_; }
     void record_presence_flush(std::size_t rows);
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
@@ -48,6 +49,7 @@ class metrics {
     histogram batch_size_;
     histogram presence_flush_rows_;
     std::atomic<std::uint64_t> presence_events_{0};
+    std::atomic<std::uint64_t> hashing_refused_{0};
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> refused_connections_{0};
 };

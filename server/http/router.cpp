@@ -103,6 +103,7 @@ router::match router::find(std::string_view method, std::string_view path) const
             out.pattern = &r.pattern;
             out.params = std::move(params);
             out.body_limit = r.options.body_limit;
+            out.lane = r.options.lane;
             return out;
         }
         out.result = match::kind::method_not_allowed;
@@ -120,6 +121,11 @@ std::vector<std::pair<std::string, std::string>> router::list() const {
     std::vector<std::pair<std::string, std::string>> out;
     for (const auto& r : routes_) out.emplace_back(r.method, r.pattern);
     return out;
+}
+
+lane router::lane_of(std::string_view method, std::string_view path) const {
+    auto m = find(method, path);
+    return m.result == match::kind::found ? m.lane : lane::worker;
 }
 
 std::size_t router::body_limit(std::string_view method, std::string_view path) const {

@@ -56,9 +56,21 @@ using handler_fn = http_response (*)(request_context&);
 inline constexpr std::size_t default_body_limit = 1 << 20;  // 1 MiB
 inline constexpr std::size_t import_body_limit = 10 << 20;  // 10 MiB, CSV imports
 
+// Where a route's handler runs, so that one kind of load never starves the others:
+//   io       on the I/O thread itself: cheap, never blocks (no database, no disk), public only
+//   worker   the general pool (database reads and commits)
+//   hashing  the bounded password-hashing pool: beyond its queue a request is answered 503
+//            `busy` at once
+//   reports  the reports pool (heavy queries and spreadsheets)
+enum class lane { io, worker, hashing, reports };
+
 struct route_options {
     std::size_t body_limit = default_body_limit;
+    enum lane lane = lane::worker;
 };
+inline constexpr route_options on_io{default_body_limit, lane::io};
+inline constexpr route_options on_hashing{default_body_limit, lane::hashing};
+inline constexpr route_options on_reports{default_body_limit, lane::reports};
 
 // One row of a route table: method, pattern, who may call it, the handler.
 struct route_entry {
@@ -84,6 +96,7 @@ class router {
         route_params params;
         std::string allowed;  // for 405: "GET, POST"
         std::size_t body_limit = default_body_limit;
+        enum lane lane = lane::worker;
     };
     // `path` is the raw request path (percent-decoding happens per parameter).
     match find(std::string_view method, std::string_view path) const;
@@ -91,6 +104,8 @@ class router {
     std::vector<std::pair<std::string, std::string>> list() const;
     // Body limit of whatever route `path` would reach (before the body is read).
     std::size_t body_limit(std::string_view method, std::string_view path) const;
+    // The lane of the route `path` would reach (unmatched paths: worker, for static files).
+    enum lane lane_of(std::string_view method, std::string_view path) const;
 
   private:
     struct segment {

@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "server/http/http_types.hpp"
+#include "server/http/router.hpp"
 #include "server/live/live_hub.hpp"
 
 namespace daring::server {
@@ -18,6 +19,8 @@ class application {
     virtual http_response handle(const http_request& req) noexcept = 0;
     // The body limit of the route `path` would reach, chosen before the body is read.
     virtual std::size_t body_limit(const std::string& method, const std::string& path) const = 0;
+    // Where the request runs (see http/router.hpp).
+    virtual lane lane_of(const std::string& method, const std::string& path) const = 0;
     // Whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the admission, or
     // the HTTP error to answer instead. Runs on the worker pool.
     virtual std::variant<live_admission, http_response> admit_live(

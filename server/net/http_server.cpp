@@ -83,6 +83,9 @@ struct http_server::impl {
           ioc(static_cast<int>(threads)),
           workers(options.workers ? options.workers
                                   : std::max(4u, 2 * std::thread::hardware_concurrency())),
+          hashing(options.hash_threads ? options.hash_threads
+                                       : std::max(1u, std::thread::hardware_concurrency())),
+          reports(std::max(1u, options.report_threads)),
           acceptor(ioc),
           signals(ioc, SIGINT, SIGTERM),
           housekeeping_timer(ioc),
@@ -99,6 +102,9 @@ struct http_server::impl {
     unsigned threads;
     asio::io_context ioc;
     asio::thread_pool workers;
+    asio::thread_pool hashing;  // password hashing only, bounded by hash_queue
+    asio::thread_pool reports;
+    std::atomic<std::size_t> hashing_pending{0};
     std::optional<ssl::context> tls;
     tcp::acceptor acceptor;
     asio::signal_set signals;
@@ -132,6 +138,9 @@ struct http_server::impl {
     // The application's response, a live admission's refusal, or the upgrade to perform.
     awaitable<std::variant<http_response, pending_upgrade>> answer(
         http::request<http::string_body> message, std::string remote, bool is_tls);
+    // Runs the application on the request's lane: the I/O thread, the workers, the bounded
+    // hashing pool (503 busy beyond its queue) or the reports pool.
+    awaitable<http_response> handle_in_lane(std::shared_ptr<http_request> req);
     // Writes a response (chunk by chunk when it streams): the error and the body bytes sent.
     template <class Stream>
     awaitable<std::pair<beast::error_code, std::size_t>> write_response(Stream& stream,
@@ -152,10 +161,15 @@ struct http_server::impl {
     // (A named operation, not a lambda temporary inside co_await: g++ 12 mishandles those.)
     template <class R, class CompletionToken>
     auto async_run(std::function<R()> work, CompletionToken&& token) {
+        return async_run_on(workers, std::move(work), std::forward<CompletionToken>(token));
+    }
+    // The same on a pool of one's choice.
+    template <class R, class CompletionToken>
+    auto async_run_on(asio::thread_pool& pool, std::function<R()> work, CompletionToken&& token) {
         return asio::async_initiate<CompletionToken, void(R)>(
-            [this](auto handler, std::function<R()> job) {
+            [&pool](auto handler, std::function<R()> job) {
                 auto ex = asio::get_associated_executor(handler);
-                asio::post(workers,
+                asio::post(pool,
                            [job = std::move(job), handler = std::move(handler), ex]() mutable {
                                R result = job();
                                asio::post(ex, [handler = std::move(handler),
@@ -451,11 +465,7 @@ http_server::impl::answer(http::request<http::string_body> message, std::string 
         problem = check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
     }
     auto req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
-    if (!problem && (!wants_live || stopping)) {
-        std::function<http_response()> handle = [this, req] { return app.handle(*req); };
-        auto handling = async_run(std::move(handle), asio::use_awaitable);
-        co_return co_await std::move(handling);
-    }
+    if (!problem && (!wants_live || stopping)) co_return co_await handle_in_lane(req);
     http_response res;
     if (problem) {
         res = error_response(problem->status, problem->code, problem->message);
@@ -475,6 +485,32 @@ http_server::impl::answer(http::request<http::string_body> message, std::string 
     }
     res.route_label = live_route;
     res.close = true;
+    co_return res;
+}
+
+awaitable<http_response> http_server::impl::handle_in_lane(std::shared_ptr<http_request> req) {
+    const auto where = app.lane_of(req->method, req->path);
+    if (where == lane::io) co_return app.handle(*req);  // cheap: never leaves this thread
+    std::function<http_response()> handle = [this, req] { return app.handle(*req); };
+    if (where == lane::reports) {
+        auto handling = async_run_on(reports, std::move(handle), asio::use_awaitable);
+        co_return co_await std::move(handling);
+    }
+    if (where != lane::hashing) {
+        auto handling = async_run(std::move(handle), asio::use_awaitable);
+        co_return co_await std::move(handling);
+    }
+    // Hashing: bounded, so a login storm is told to come back instead of queueing without end.
+    if (hashing_pending.fetch_add(1) >= options.hash_queue) {
+        hashing_pending.fetch_sub(1);
+        stats.record_hashing_refused();
+        auto res = error_response(503, "busy", "Too many sign-ins at once; try again shortly");
+        res.set_header("Retry-After", "2");
+        co_return res;
+    }
+    auto handling = async_run_on(hashing, std::move(handle), asio::use_awaitable);
+    auto res = co_await std::move(handling);
+    hashing_pending.fetch_sub(1);
     co_return res;
 }
 
@@ -634,6 +670,8 @@ void http_server::run() {
     s.ioc.run();
     for (auto& t : pool) t.join();
     s.workers.join();
+    s.hashing.join();
+    s.reports.join();
 }
 
 }  // namespace daring::server

@@ -32,6 +32,9 @@ struct server_options {
     std::string tls_key;
     unsigned threads = 0;          // 0 -> hardware cores
     unsigned workers = 0;          // blocking pool for handlers; 0 -> max(4, 2 * cores)
+    unsigned hash_threads = 0;     // password hashing; 0 -> cores
+    std::size_t hash_queue = 128;  // hashing requests waiting or running; beyond: 503 busy
+    unsigned report_threads = 2;   // reports and spreadsheets
     long hsts_max_age = 31536000;  // Strict-Transport-Security under TLS; 0: not sent
     server_limits limits;
 };

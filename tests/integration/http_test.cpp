@@ -1,6 +1,11 @@
 // The real `daring` binary on an ephemeral port, driven over real sockets.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -489,4 +494,84 @@ TEST_F(Http, EveryResponseCarriesTheSecurityHeaders) {
             << path;
         EXPECT_TRUE(r.header("strict-transport-security").empty()) << path;  // plain HTTP
     }
+}
+
+namespace {
+
+// A connection that sends its request now and reads the answer later.
+class pending_request {
+  public:
+    pending_request(std::uint16_t port, const std::string& bytes) {
+        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_port = htons(port);
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+        (void)::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    }
+    ~pending_request() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    bool answered_yet() const {
+        pollfd p{fd_, POLLIN, 0};
+        return ::poll(&p, 1, 0) > 0;
+    }
+    // The status line and headers (the body is small and comes with them).
+    std::string answer() {
+        std::string out;
+        char buf[4096];
+        pollfd p{fd_, POLLIN, 0};
+        while (out.find("\r\n\r\n") == std::string::npos && ::poll(&p, 1, 20000) > 0) {
+            const auto n = ::recv(fd_, buf, sizeof buf, 0);
+            if (n <= 0) break;
+            out.append(buf, static_cast<std::size_t>(n));
+        }
+        return out;
+    }
+
+  private:
+    int fd_ = -1;
+};
+
+}  // namespace
+
+// A sign-in storm saturates the hashing pool; everything else keeps answering, and sign-ins
+// beyond its queue are told to come back (503 busy with Retry-After) instead of piling up.
+TEST(HttpIsolation, HealthAnswersWhileTheHashingPoolIsSaturated) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    server_process server(dir.file("t.db"), dir.file("web"),
+                          {"--hash-threads", "1", "--hash-queue", "6"});
+    const std::string body =
+        std::string(R"({"username":"admin","password":")") + server_process::admin_password + "\"}";
+    const std::string login =
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/json\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    std::vector<std::unique_ptr<pending_request>> storm;
+    for (int i = 0; i < 20; ++i)
+        storm.push_back(std::make_unique<pending_request>(server.port(), login));
+    http_client probe(server.port());
+    for (int i = 0; i < 5; ++i) EXPECT_EQ(probe.request("GET", "/healthz").status, 200);
+    EXPECT_EQ(probe.request("GET", "/metrics").status, 200);
+    EXPECT_FALSE(storm.back()->answered_yet() && storm[5]->answered_yet() &&
+                 storm[4]->answered_yet())
+        << "the sign-ins were done before health answered: the pool was never saturated";
+    int ok = 0, busy = 0;
+    for (auto& r : storm) {
+        const auto head = r->answer();
+        if (head.starts_with("HTTP/1.1 200")) ++ok;
+        if (head.starts_with("HTTP/1.1 503")) {
+            ++busy;
+            EXPECT_NE(head.find("Retry-After: 2"), std::string::npos) << head;
+            EXPECT_NE(head.find("\"busy\""), std::string::npos) << head;
+        }
+    }
+    EXPECT_EQ(ok + busy, 20);
+    EXPECT_GE(ok, 1);
+    EXPECT_GE(busy, 1);
+    EXPECT_NE(probe.request("GET", "/metrics")
+                  .body.find("daring_hashing_refused_total " + std::to_string(busy)),
+              std::string::npos);
 }
