@@ -13,7 +13,9 @@
 
 namespace {
 
-daring::server::http_response none(daring::server::request_context&) { return {}; }
+daring::server::http_response none(daring::server::request_context&) {
+    return {};
+}
 
 const daring::server::router& routes() {
     static const daring::server::router r = [] {
@@ -24,8 +26,8 @@ const daring::server::router& routes() {
             {"GET", "/api/v1/regions/{code}/restrictions", access::signed_in(), none},
             {"PATCH", "/api/v1/restrictions/{id:int}", access::signed_in(), none},
             {"GET", "/api/v1/trainings/{id:int}", access::signed_in(), none},
-            {"DELETE", "/api/v1/trainings/{id:int}/enrollments/{user_id:int}",
-             access::signed_in(), none},
+            {"DELETE", "/api/v1/trainings/{id:int}/enrollments/{user_id:int}", access::signed_in(),
+             none},
             {"GET", "/api/v1/certificates/{code}", access::anyone(), none},
             {"GET", "/api/v1/sessions/{id:int}/live", access::signed_in(), none},
         });

@@ -22,6 +22,7 @@ struct config {
     unsigned hash_threads = 0;
     std::size_t hash_queue = 128;
     unsigned report_threads = 2;
+    bool single_pool = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;
     unsigned live_idle_timeout_s = 300;

@@ -489,7 +489,7 @@ http_server::impl::answer(http::request<http::string_body> message, std::string 
 }
 
 awaitable<http_response> http_server::impl::handle_in_lane(std::shared_ptr<http_request> req) {
-    const auto where = app.lane_of(req->method, req->path);
+    const auto where = options.single_pool ? lane::worker : app.lane_of(req->method, req->path);
     if (where == lane::io) co_return app.handle(*req);  // cheap: never leaves this thread
     std::function<http_response()> handle = [this, req] { return app.handle(*req); };
     if (where == lane::reports) {

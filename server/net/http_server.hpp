@@ -35,6 +35,7 @@ struct server_options {
     unsigned hash_threads = 0;     // password hashing; 0 -> cores
     std::size_t hash_queue = 128;  // hashing requests waiting or running; beyond: 503 busy
     unsigned report_threads = 2;   // reports and spreadsheets
+    bool single_pool = false;      // benchmarks' baseline: every request on the workers
     long hsts_max_age = 31536000;  // Strict-Transport-Security under TLS; 0: not sent
     server_limits limits;
 };
