@@ -8,6 +8,7 @@
 //   live_load --presence [--trainees N] [--accounts A] [--heartbeat-every S] [--seconds D]
 //     heartbeat ingest: N sockets over A trainee accounts, a heartbeat per socket every S s.
 //   live_load --quiz [--trainees N] [--sequential K]
+//   live_load --isolation [--trainees N]   (300 sign-ins storming beside 300 trainees)
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
 //     once; baseline: K answers sent one at a time by one trainee (each waits for its ack).
 // Without --trainees it runs the targets: 1,000 trainees at 20 slides/s and 10,000 at 5/s, then
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -681,15 +683,102 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
 
 }  // namespace
 
+// --isolation: a sign-in storm (300 clients signing in again and again, honouring 503
+// Retry-After) while 300 trainees receive 5 slides/s and a prober asks /healthz every 20 ms;
+// the same run on a server without lanes (--single-pool) is the baseline.
+struct isolation_result {
+    latency_summary health;
+    fanout_result slides;
+    int logins_ok = 0, logins_busy = 0;
+};
+
+isolation_result run_isolation(const std::vector<std::string>& server_args, int trainees,
+                               int storm_clients) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    auto args = server_args;
+    for (const char* a : {"--max-connections", "30000", "--live-sockets-per-user", "30000"})
+        args.emplace_back(a);
+    server_process server(
+        server_launch{"serve", dir.file("i.db"), dir.file("web"), args, {}, true});
+    auto setup = prepare_daring(server.port());
+    const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
+    swarm trainer(server.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    swarm crowd(server.port(), target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+    isolation_result r;
+    if (!trainer.open(1) || !crowd.open(static_cast<std::size_t>(trainees))) return r;
+    std::atomic<bool> storming{true};
+    std::atomic<int> ok{0}, busy{0};
+    std::vector<std::thread> storm;
+    for (int i = 0; i < storm_clients; ++i) {
+        storm.emplace_back([&, port = server.port()] {
+            http_client c(port);
+            while (storming) {
+                auto res = json_request(
+                    c, "POST", "/api/v1/auth/login",
+                    {{"username", "admin"}, {"password", server_process::admin_password}});
+                if (res.status == 200) ++ok;
+                if (res.status == 503) {
+                    ++busy;
+                    std::this_thread::sleep_for(std::chrono::seconds(2));
+                }
+            }
+        });
+    }
+    std::vector<double> health;
+    std::thread prober([&, port = server.port()] {
+        http_client c(port);
+        while (storming) {
+            const double t0 = now_ms();
+            c.request("GET", "/healthz");
+            health.push_back(now_ms() - t0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // the storm is on
+    r.slides = push_slides(crowd, trainer, server.pid(), 30, 5, 0);
+    storming = false;
+    prober.join();
+    for (auto& s : storm) s.join();
+    r.health = summarise(health);
+    r.logins_ok = ok;
+    r.logins_busy = busy;
+    return r;
+}
+
+int run_isolation_pair(int trainees, int storm_clients) {
+    std::printf(
+        "isolation: %d trainees at 5 slides/s, %d clients signing in, /healthz every 20 ms\n",
+        trainees, storm_clients);
+    const auto base = run_isolation({"--single-pool"}, trainees, storm_clients);
+    const auto lanes = run_isolation({}, trainees, storm_clients);
+    for (const auto& [label, r] :
+         {std::pair{"one pool (baseline)", &base}, std::pair{"lanes", &lanes}}) {
+        std::printf(
+            "  %-20s /healthz p50 %7.2f ms p99 %7.2f ms | slides p50 %7.2f ms p99 %7.2f ms "
+            "(%zu/%zu) | sign-ins %d ok, %d busy\n",
+            label, r->health.p50, r->health.p99, r->slides.p50_ms, r->slides.p99_ms,
+            r->slides.delivered, r->slides.expected, r->logins_ok, r->logins_busy);
+    }
+    std::printf("  ratio lanes/baseline: /healthz p99 %.3f, slides p99 %.3f\n",
+                lanes.health.p99 / std::max(base.health.p99, 1e-9),
+                lanes.slides.p99_ms / std::max(base.slides.p99_ms, 1e-9));
+    std::printf("  targets: /healthz p99 < 20 ms: %s; slide p99 < 25 ms: %s\n",
+                lanes.health.p99 < 20 ? "met" : "NOT met",
+                lanes.slides.p99_ms < 25 ? "met" : "NOT met");
+    return 0;
+}
+
 int main(int argc, char** argv) {
     std::string naive_bin = NAIVE_SERVER_BINARY;
     std::vector<int> sizes;
     int slides = 100, burst = 4;
     double rate = 0;
     bool skip_naive = false;
-    int external_port = 0;  // --port: a server started by hand (e.g. under heaptrack)
-    bool presence = false;  // --presence: heartbeat ingest instead of fan-out
-    bool quiz = false;      // --quiz: live quiz answers instead of fan-out
+    int external_port = 0;   // --port: a server started by hand (e.g. under heaptrack)
+    bool presence = false;   // --presence: heartbeat ingest instead of fan-out
+    bool quiz = false;       // --quiz: live quiz answers instead of fan-out
+    bool isolation = false;  // --isolation: a sign-in storm beside a live session
     int sequential = 200;
     int accounts = 200, seconds = 20;
     double every = 1;
@@ -717,6 +806,8 @@ int main(int argc, char** argv) {
             presence = true;
         else if (a == "--quiz")
             quiz = true;
+        else if (a == "--isolation")
+            isolation = true;
         else if (a == "--sequential")
             sequential = std::stoi(value());
         else if (a == "--accounts")
@@ -735,6 +826,8 @@ int main(int argc, char** argv) {
     lim.rlim_cur = lim.rlim_max;
     setrlimit(RLIMIT_NOFILE, &lim);
     ::signal(SIGPIPE, SIG_IGN);
+
+    if (isolation) return run_isolation_pair(sizes.empty() ? 300 : sizes.front(), 300);
 
     struct scenario {
         int trainees;
