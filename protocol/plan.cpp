@@ -156,6 +156,8 @@ result<region> parse_region(const json& body) {
     if (code && !valid_region_code(*code)) r.fail("code", "code must look like 62 or 62.71");
     auto name = r.required_line("name", 1, 200);
     auto offset = r.required_int("utc_offset_minutes", -720, 840);
+    if (offset && *offset % 15 != 0)
+        r.fail("utc_offset_minutes", "utc_offset_minutes must be a multiple of 15 (WIB is 420)");
     if (!r.ok()) return r.first_error();
     return region{*code, *name, static_cast<int>(*offset)};
 }
