@@ -26,9 +26,9 @@ parser named(F f) {
     };
 }
 
-const json wrong_values[] = {json(nullptr), json(true),           json(7),
-                             json(2.5),     json("teks"),         json::array({1}),
-                             json::object({{"a", 1}})};
+const json wrong_values[] = {
+    json(nullptr),           json(true), json(7), json(2.5), json("teks"), json::array({1}),
+    json::object({{"a", 1}})};
 
 bool same_kind(const json& a, const json& b) {
     if (a.is_number() && b.is_number()) return a.is_number_integer() == b.is_number_integer();
@@ -61,26 +61,32 @@ void check(const table& t) {
 }  // namespace
 
 TEST(ValidationTables, EveryPlanBodyRefusesEveryWrongTypeAtEveryField) {
-    check({"region", named(parse_region),
+    check({"region",
+           named(parse_region),
            {{"code", "62.71"}, {"name", "Kota Palangka Raya"}, {"utc_offset_minutes", 420}},
            {}});
-    check({"restriction", named(parse_restriction),
+    check({"restriction",
+           named(parse_restriction),
            {{"starts_on", "2020-05-11"},
             {"ends_on", "2020-06-07"},
             {"max_gathering", 5},
             {"label", "PSBB"},
             {"reference", "Perwali No. 12"}},
            {"ends_on"}});
-    check({"restriction patch", named(parse_restriction_patch), {{"ends_on", "2020-06-07"}},
+    check({"restriction patch",
+           named(parse_restriction_patch),
+           {{"ends_on", "2020-06-07"}},
            {"ends_on"}});
-    check({"funding source", named(parse_funding_source),
+    check({"funding source",
+           named(parse_funding_source),
            {{"code", "DAK-2020"},
             {"name", "DAK Nonfisik"},
             {"kind", "DAK"},
             {"fiscal_year", 2020},
             {"amount_idr", 750000000}},
            {}});
-    check({"training", named(parse_training),
+    check({"training",
+           named(parse_training),
            {{"title", "Pemasaran digital"},
             {"description", "Media sosial"},
             {"region_code", "62.71"},
@@ -92,23 +98,27 @@ TEST(ValidationTables, EveryPlanBodyRefusesEveryWrongTypeAtEveryField) {
             {"pass_score", 60},
             {"room_capacity", 20}},
            {"description", "venue", "room_capacity", "min_attendance_pct", "pass_score"}});
-    check({"session", named(parse_session),
+    check({"session",
+           named(parse_session),
            {{"title", "Sesi 1"},
             {"starts_at", "2026-12-01T09:00:00+07:00"},
             {"ends_at", "2026-12-01T11:00:00+07:00"},
             {"slides", json::array({{{"title", "S0"}, {"body", "Isi"}}})}},
            {"slides"}});
-    check({"delivery by mode", named(parse_delivery_request),
+    check({"delivery by mode",
+           named(parse_delivery_request),
            {{"mode", "online"}, {"reason", "PSBB"}},
            {}});
-    check({"delivery by action", named(parse_delivery_request),
+    check({"delivery by action",
+           named(parse_delivery_request),
            {{"action", "postpone"}, {"reason", "Banjir"}},
            {}});
     check({"user ids", named(parse_user_ids), {{"user_ids", json::array({1, 2})}}, {}});
 }
 
 TEST(ValidationTables, EveryUserAndQuizBodyRefusesEveryWrongTypeAtEveryField) {
-    check({"new user", named(parse_new_user),
+    check({"new user",
+           named(parse_new_user),
            {{"username", "siti.r"},
             {"password", "rahasia-123"},
             {"full_name", "Siti"},
@@ -119,29 +129,32 @@ TEST(ValidationTables, EveryUserAndQuizBodyRefusesEveryWrongTypeAtEveryField) {
             {"business_sector", "kuliner"},
             {"region_code", "62.71"}},
            {"nik", "phone", "business_name", "business_sector", "region_code"}});
-    check({"login", named(parse_login_request),
+    check({"login",
+           named(parse_login_request),
            {{"username", "siti.r"}, {"password", "rahasia-123"}},
            {}});
-    check({"quiz", named(parse_quiz),
+    check({"quiz",
+           named(parse_quiz),
            {{"title", "Uji"},
             {"kind", "post_test"},
             {"shuffle", true},
             {"anonymous", false},
             {"partial_credit", false},
             {"questions", json::array({{{"type", "numeric"},
-                                         {"prompt", "10% dari 100?"},
-                                         {"correct", 10},
-                                         {"tolerance", 0.5},
-                                         {"points", 2}}})}},
+                                        {"prompt", "10% dari 100?"},
+                                        {"correct", 10},
+                                        {"tolerance", 0.5},
+                                        {"points", 2}}})}},
            {"shuffle", "anonymous", "partial_credit"}});
-    check({"quiz question", named(parse_quiz),
+    check({"quiz question",
+           named(parse_quiz),
            {{"title", "Uji"},
             {"kind", "post_test"},
             {"questions", json::array({{{"type", "numeric"},
-                                         {"prompt", "10% dari 100?"},
-                                         {"correct", 10},
-                                         {"tolerance", 0.5},
-                                         {"points", 2}}})}},
+                                        {"prompt", "10% dari 100?"},
+                                        {"correct", 10},
+                                        {"tolerance", 0.5},
+                                        {"points", 2}}})}},
            {}});
 }
 
@@ -166,7 +179,8 @@ TEST(ValidationTables, EveryQuestionFieldRefusesEveryWrongType) {
 }
 
 TEST(ValidationTables, EveryPatchBodyRefusesEveryWrongTypeAtEveryField) {
-    check({"training patch", named(parse_training_patch),
+    check({"training patch",
+           named(parse_training_patch),
            {{"title", "Pemasaran digital"},
             {"description", "Media sosial"},
             {"venue", "PLUT"},
@@ -176,7 +190,8 @@ TEST(ValidationTables, EveryPatchBodyRefusesEveryWrongTypeAtEveryField) {
             {"pass_score", 60},
             {"room_capacity", 20}},
            {"description", "venue", "room_capacity"}});
-    check({"session patch", named(parse_session_patch),
+    check({"session patch",
+           named(parse_session_patch),
            {{"title", "Sesi 1"},
             {"starts_at", "2026-12-01T09:00:00+07:00"},
             {"ends_at", "2026-12-01T11:00:00+07:00"},
