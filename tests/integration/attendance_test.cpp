@@ -336,3 +336,42 @@ TEST_F(Attendance, AKillDuringHeartbeatsLosesNoIntervalStartAndAtMostOneFlush) {
     }
     EXPECT_EQ(seen, crowd);
 }
+
+// The bodies parsed by the attendance and training handlers themselves: every wrong JSON type
+// at every field is a 422 naming it, and nothing is stored.
+TEST_F(Attendance, HandlerBodiesRefuseEveryWrongTypeAtEveryField) {
+    at(0);
+    const json wrong[] = {json(nullptr), json(true),       json(2.5),
+                          json("teks"),  json::array({1}), json::object({{"a", 1}})};
+    const auto dewi = w.user_id("dewi");
+    struct body_case {
+        std::string path;
+        api_client* as;
+        json valid;
+    };
+    api_client ani(*http, w.token("ani"));
+    const body_case cases[] = {
+        {session_path(online_session) + "/attendance/marks",
+         trainer.get(),
+         {{"user_id", dewi}, {"status", "excused"}, {"reason", "Sakit"}}},
+        {session_path(room_session) + "/checkin", &ani, {{"code", "123456"}}},
+        {world::training_path(online_training) + "/trainers",
+         admin.get(),
+         {{"user_id", w.user_id("pelatih.lain")}}},
+    };
+    for (const auto& c : cases) {
+        for (auto it = c.valid.begin(); it != c.valid.end(); ++it) {
+            for (const auto& value : wrong) {
+                if (value.type() == it.value().type()) continue;
+                if (value.is_number() && it.value().is_number()) continue;
+                json body = c.valid;
+                body[it.key()] = value;
+                auto r = c.as->post(c.path, body);
+                EXPECT_EQ(r.status, 422) << c.path << " " << it.key() << " = " << value.dump();
+                EXPECT_EQ(r.json()["error"]["field"], it.key()) << c.path << " " << r.body;
+            }
+        }
+    }
+    EXPECT_TRUE(
+        trainer->get(session_path(online_session) + "/attendance/marks").json()["items"].empty());
+}
