@@ -10,7 +10,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
-#include "tests/support/world.hpp"
+#include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -28,7 +28,7 @@ std::int64_t session_start() {
     return wib_midnight + 9 * 3600;
 }
 
-class Attendance : public ::testing::Test {
+class Attendance : public world_fixture {
   protected:
     void SetUp() override {
         set_clock(t0 - 600);
@@ -99,11 +99,6 @@ class Attendance : public ::testing::Test {
 
     const std::int64_t t0 = session_start();
     const std::vector<std::string> trainees{"ani", "budi", "citra", "dewi", "eko"};
-    world w;
-    temp_dir& dir = w.dir;
-    std::unique_ptr<server_process>& server = w.server;
-    std::unique_ptr<http_client>& http = w.http;
-    std::unique_ptr<api_client>& admin = w.admin;
     std::unique_ptr<api_client> trainer;
     std::string trainer_token;
     std::int64_t online_training = 0, room_training = 0, online_session = 0, room_session = 0;

@@ -9,7 +9,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
-#include "tests/support/world.hpp"
+#include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -17,7 +17,7 @@ using nlohmann::json;
 
 namespace {
 
-class Live : public ::testing::Test {
+class Live : public world_fixture {
   protected:
     void SetUp() override {
         w.launch(server_args);
@@ -55,11 +55,6 @@ class Live : public ::testing::Test {
 
     static constexpr int trainee_count = 50;
     std::vector<std::string> server_args;  // set by derived fixtures before SetUp
-    world w;
-    temp_dir& dir = w.dir;
-    std::unique_ptr<server_process>& server = w.server;
-    std::unique_ptr<http_client>& http = w.http;
-    std::unique_ptr<api_client>& admin = w.admin;
     std::unique_ptr<api_client> trainer;
     std::string trainer_token;
     std::int64_t training = 0, session = 0;

@@ -6,14 +6,14 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
-#include "tests/support/world.hpp"
+#include "tests/support/world_fixture.hpp"
 
 using namespace daring::test;
 using nlohmann::json;
 
 namespace {
 
-class Plan : public ::testing::Test {
+class Plan : public world_fixture {
   protected:
     void SetUp() override {
         w.launch();
@@ -54,11 +54,6 @@ class Plan : public ::testing::Test {
         return s.json()["id"];
     }
 
-    world w;
-    temp_dir& dir = w.dir;
-    std::unique_ptr<server_process>& server = w.server;
-    std::unique_ptr<http_client>& http = w.http;
-    std::unique_ptr<api_client>& admin = w.admin;
     std::int64_t funding_id = 0;
 };
 

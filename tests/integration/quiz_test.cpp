@@ -11,7 +11,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
-#include "tests/support/world.hpp"
+#include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -21,7 +21,7 @@ namespace {
 
 constexpr int crowd = 100;
 
-class Quiz : public ::testing::Test {
+class Quiz : public world_fixture {
   protected:
     void SetUp() override {
         w.launch();
@@ -76,11 +76,6 @@ class Quiz : public ::testing::Test {
         return (final_choice(i) == 2) + (i % 3 == 0) + (i % 4 == 0);
     }
 
-    world w;
-    temp_dir& dir = w.dir;
-    std::unique_ptr<server_process>& server = w.server;
-    std::unique_ptr<http_client>& http = w.http;
-    std::unique_ptr<api_client>& admin = w.admin;
     std::unique_ptr<api_client> trainer;
     std::string trainer_token;
     std::int64_t training = 0, session = 0, quiz = 0;

@@ -13,7 +13,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
-#include "tests/support/world.hpp"
+#include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -50,7 +50,7 @@ json read_back(const std::string& path) {
 const char* const injection_names[] = {"=HYPERLINK(\"x\")",          "@SUM(1)",          "+1", "-1",
                                        "Koma, \"Kutip\"; Baris dua", "Siti 'Aminah' Nur"};
 
-class Reports : public ::testing::Test {
+class Reports : public world_fixture {
   protected:
     void SetUp() override {
         set_clock(day1 - 4 * 86400);  // 2021-07-01 09:00 WIB
@@ -291,12 +291,7 @@ class Reports : public ::testing::Test {
     }
 
     json last_types;  // cell types of the last XLSX read back
-    world w;
-    temp_dir& dir = w.dir;
     std::int64_t now = 0;
-    std::unique_ptr<server_process>& server = w.server;
-    std::unique_ptr<http_client>& http = w.http;
-    std::unique_ptr<api_client>& admin = w.admin;
     std::unique_ptr<api_client> trainer;
     std::map<std::string, std::string> tokens;
     std::map<std::string, std::unique_ptr<ws_client>> sockets;
