@@ -2,7 +2,9 @@
 // thread, that serialises every broadcast once per recipient and writes one message per
 // async_write. It speaks just enough of the live protocol for bench/live_load: a `welcome` on
 // connect, and every message from the connection opened with ?role=trainer is answered by a
-// `slide` broadcast to all. Not part of the product.
+// `slide` broadcast to all. A plain HTTP request (no upgrade) gets a small JSON answer on a
+// keep-alive connection: the request-path baseline of bench/request_path. Not part of the
+// product.
 //
 //   naive_fanout_server PORT
 #include <boost/asio.hpp>
@@ -28,6 +30,7 @@ struct session : std::enable_shared_from_this<session> {
     session(tcp::socket s, room& r) : ws(std::move(s)), home(r) {}
     void start();
     void on_accept(beast::error_code ec);
+    void answer_http();
     void read();
     void send(std::string msg) {
         queue.push_back(std::move(msg));
@@ -73,9 +76,29 @@ void session::start() {
     beast::http::async_read(
         ws.next_layer(), buffer, req, [self](beast::error_code ec, std::size_t) {
             if (ec) return;
+            if (!websocket::is_upgrade(self->req)) return self->answer_http();
             self->trainer = self->req.target().find("role=trainer") != std::string::npos;
             self->ws.async_accept(self->req, [self](beast::error_code e) { self->on_accept(e); });
         });
+}
+
+// The plainest Beast HTTP/1.1 loop: answer, then read the next request on the same connection.
+void session::answer_http() {
+    auto res = std::make_shared<beast::http::response<beast::http::string_body>>(
+        beast::http::status::ok, req.version());
+    res->set(beast::http::field::content_type, "application/json");
+    res->keep_alive(req.keep_alive());
+    res->body() = nlohmann::json{{"status", "ok"}}.dump();
+    res->prepare_payload();
+    auto self = shared_from_this();
+    beast::http::async_write(ws.next_layer(), *res, [self, res](beast::error_code ec, std::size_t) {
+        if (ec || !res->keep_alive()) return;
+        self->req = {};
+        beast::http::async_read(self->ws.next_layer(), self->buffer, self->req,
+                                [self](beast::error_code e, std::size_t) {
+                                    if (!e) self->answer_http();
+                                });
+    });
 }
 
 void session::on_accept(beast::error_code ec) {

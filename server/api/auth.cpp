@@ -45,10 +45,16 @@ http_response logout(request_context& ctx) {
     return res;
 }
 
+// The profile is rendered once per cached login session (it changes only with the user, and a
+// change to the user drops the session's cache entry).
 http_response me(request_context& ctx) {
+    auto& cache = ctx.svc.auth.cache();
+    if (auto kept = cache.rendering(ctx.session->token_hash)) return json_text_response(200, *kept);
     auto body = protocol::to_json(ctx.user());
     body["csrf_token"] = ctx.session->csrf_token;
-    return json_response(200, body);
+    auto text = std::make_shared<const std::string>(protocol::dump(body));
+    cache.keep_rendering(ctx.session->token_hash, text);
+    return json_text_response(200, *text);
 }
 
 }  // namespace
@@ -57,7 +63,7 @@ void add_auth_routes(router& r) {
     r.add({
         {"POST", "/api/v1/auth/login", access::anyone(), login, on_hashing},
         {"POST", "/api/v1/auth/logout", access::signed_in(), logout},
-        {"GET", "/api/v1/me", access::signed_in(), me},
+        {"GET", "/api/v1/me", access::signed_in(), me, on_io_if_cached},
     });
 }
 

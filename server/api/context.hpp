@@ -71,10 +71,10 @@ std::string public_origin(const services& s, const http_request& req);
 struct request_context {
     const http_request& req;
     route_params params;
-    std::optional<storage::auth_session> session;
+    session_ref session;  // null: not signed in
     services& svc;
 
-    bool signed_in() const { return session.has_value(); }
+    bool signed_in() const { return session != nullptr; }
     const protocol::user& user() const { return session->user; }
     // The body as a JSON object: 415 unless Content-Type is JSON, 400 when malformed or too
     // deep.

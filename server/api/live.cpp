@@ -99,7 +99,7 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     if (!origin_allowed(s, req))
         throw http_error(403, "forbidden_origin", "Connections from this origin are not allowed");
     auto presented = token_of(req);
-    auto login = presented.token.empty() ? std::nullopt : s.auth.authenticate(presented.token);
+    auto login = presented.token.empty() ? nullptr : s.auth.authenticate(presented.token);
     if (!login) throw http_error(401, "unauthenticated", "Sign in first");
     live_admission a;
     a.resume = resume_of(req);

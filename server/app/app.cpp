@@ -120,12 +120,14 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
     return server::admit_live(services_, req);
 }
 
-lane app::lane_of(const std::string& method, const std::string& path) const {
-    return router_.lane_of(method, path);
-}
-
-std::size_t app::body_limit(const std::string& method, const std::string& path) const {
-    return router_.body_limit(method, path);
+route_options app::route_of(const std::string& method, const std::string& path) const {
+    auto m = router_.find(method, path);
+    if (m.result == router::match::kind::found) return {m.body_limit, m.lane};
+    // Static files held in memory never leave the I/O thread; others are read from disk.
+    if (m.result == router::match::kind::not_found && (method == "GET" || method == "HEAD") &&
+        !path.starts_with("/api/") && static_.is_cached(path))
+        return on_io;
+    return {};
 }
 
 void app::housekeeping() {
@@ -134,6 +136,7 @@ void app::housekeeping() {
         services_.db.ping();
         if (services_.db.health() != storage::storage_health::ok) services_.db.probe_write();
         presence_->repair();
+        if (static_.refresh()) spdlog::info("web root changed: static files re-read");
         reevaluate_all();
         close_stale_quiz_runs();
         int n = auth_.purge_expired();
@@ -149,7 +152,7 @@ bool is_safe_method(std::string_view m) {
 }
 }  // namespace
 
-http_response app::dispatch(const http_request& req) {
+http_response app::dispatch(const http_request& req, session_ref signed_in) {
     auto m = router_.find(req.method, req.path);
     if (m.result == router::match::kind::method_not_allowed) {
         auto r = error_response(405, "method_not_allowed",
@@ -170,11 +173,14 @@ http_response app::dispatch(const http_request& req) {
         return r;
     }
 
-    request_context ctx{req, std::move(m.params), std::nullopt, services_};
+    request_context ctx{req, std::move(m.params), nullptr, services_};
     auto presented = token_of(req);
     // Public routes on the I/O lane never read the database, so they ignore a token.
     const bool io = m.rule->is_public() && m.lane == lane::io;
-    if (!presented.token.empty() && !io) ctx.session = auth_.authenticate(presented.token);
+    if (signed_in)
+        ctx.session = std::move(signed_in);
+    else if (!presented.token.empty() && !io)
+        ctx.session = auth_.authenticate(presented.token);
     if (!m.rule->is_public()) {
         if (!ctx.session) {
             throw http_error(401, "unauthenticated", "Sign in first");
@@ -189,13 +195,30 @@ http_response app::dispatch(const http_request& req) {
             throw http_error(403, "csrf_failed", "Missing or wrong X-CSRF-Token header");
         }
     }
-    return (*m.h)(ctx);
+    auto res = (*m.h)(ctx);
+    res.route_label = *m.pattern;
+    return res;
 }
 
 http_response app::handle(const http_request& req) noexcept {
+    return answer(req, nullptr);
+}
+
+std::optional<http_response> app::handle_if_cached(const http_request& req) noexcept {
+    session_ref session;
+    try {
+        session = auth_.cached(token_of(req).token);
+    } catch (const std::exception& e) {
+        spdlog::error("session cache: {}", e.what());
+    }
+    if (!session) return std::nullopt;
+    return answer(req, std::move(session));
+}
+
+http_response app::answer(const http_request& req, session_ref signed_in) noexcept {
     http_response res;
     try {
-        res = dispatch(req);
+        res = dispatch(req, std::move(signed_in));
     } catch (const http_error& e) {
         res = error_response(e.status, e.error);
         for (const auto& [n, v] : e.headers) res.set_header(n, v);

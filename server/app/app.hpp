@@ -26,8 +26,8 @@ class app final : public application {
 
     // Never throws: unexpected exceptions become a logged 500.
     http_response handle(const http_request& req) noexcept override;
-    std::size_t body_limit(const std::string& method, const std::string& path) const override;
-    lane lane_of(const std::string& method, const std::string& path) const override;
+    std::optional<http_response> handle_if_cached(const http_request& req) noexcept override;
+    route_options route_of(const std::string& method, const std::string& path) const override;
     // Periodic chores (delivery re-decisions, expired login sessions, quiz runs nobody will
     // close); called on the worker pool.
     void housekeeping() override;
@@ -45,7 +45,9 @@ class app final : public application {
     router& routes() { return router_; }
 
   private:
-    http_response dispatch(const http_request& req);
+    // `signed_in`: the caller's session when already authenticated from the session cache.
+    http_response dispatch(const http_request& req, session_ref signed_in);
+    http_response answer(const http_request& req, session_ref signed_in) noexcept;
     void close_stale_quiz_runs();
 
     app_options options_;

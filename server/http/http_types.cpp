@@ -81,8 +81,6 @@ void http_response::set_header(std::string name, std::string value) {
     headers.emplace_back(std::move(name), std::move(value));
 }
 
-namespace {
-
 http_response json_text_response(int status, std::string text) {
     http_response r;
     r.status = status;
@@ -91,8 +89,6 @@ http_response json_text_response(int status, std::string text) {
     r.set_header("Cache-Control", "no-store");
     return r;
 }
-
-}  // namespace
 
 http_response json_response(int status, const protocol::json& body) {
     return json_text_response(status, protocol::dump(body));
@@ -172,10 +168,13 @@ std::vector<std::pair<std::string, std::string>> default_headers(bool tls, long 
 
 namespace {
 
+char ascii_lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
+}
+
 bool same_name(std::string_view a, std::string_view b) {
     return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
+               return ascii_lower(x) == ascii_lower(y);
            });
 }
 

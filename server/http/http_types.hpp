@@ -54,6 +54,8 @@ struct http_response {
 };
 
 http_response json_response(int status, const protocol::json& body);
+// The same from JSON already serialised.
+http_response json_text_response(int status, std::string text);
 http_response error_response(int status, const protocol::error& e);
 http_response error_response(int status, std::string code, std::string message,
                              std::string field = {});

@@ -65,6 +65,16 @@ void router::add(std::string method, std::string pattern, access rule, handler h
         }
         r.segments.push_back(std::move(s));
     }
+    const bool literal = std::none_of(r.segments.begin(), r.segments.end(),
+                                      [](const segment& s) { return s.is_param; });
+    if (literal) {
+        // Indexed unless an earlier route of the same method would match the path first.
+        const auto parts = split_path(r.pattern);
+        const bool shadowed = std::any_of(routes_.begin(), routes_.end(), [&](const route& e) {
+            return e.method == r.method && matches(e, parts, nullptr);
+        });
+        if (!shadowed) literal_.emplace(r.method + ' ' + r.pattern, routes_.size());
+    }
     routes_.push_back(std::move(r));
 }
 
@@ -91,6 +101,19 @@ void router::add(std::initializer_list<route_entry> table) {
 
 router::match router::find(std::string_view method, std::string_view path) const {
     match out;
+    std::string key;
+    key.reserve(method.size() + 1 + path.size());
+    key.append(method).append(1, ' ').append(path);
+    if (auto it = literal_.find(key); it != literal_.end()) {
+        const auto& r = routes_[it->second];
+        out.result = match::kind::found;
+        out.h = &r.h;
+        out.rule = &r.rule;
+        out.pattern = &r.pattern;
+        out.body_limit = r.options.body_limit;
+        out.lane = r.options.lane;
+        return out;
+    }
     std::vector<std::string> allowed;
     auto parts = split_path(path);
     for (const auto& r : routes_) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "protocol/user.hpp"
@@ -58,17 +59,22 @@ inline constexpr std::size_t import_body_limit = 10 << 20;  // 10 MiB, CSV impor
 
 // Where a route's handler runs, so that one kind of load never starves the others:
 //   io       on the I/O thread itself: cheap, never blocks (no database, no disk), public only
+//   io_if_signed_in_cached
+//            on the I/O thread when the caller's login session is in the in-memory session
+//            cache (the handler itself needs no database), else on the workers, which read the
+//            session and fill the cache
 //   worker   the general pool (database reads and commits)
 //   hashing  the bounded password-hashing pool: beyond its queue a request is answered 503
 //            `busy` at once
 //   reports  the reports pool (heavy queries and spreadsheets)
-enum class lane { io, worker, hashing, reports };
+enum class lane { io, io_if_signed_in_cached, worker, hashing, reports };
 
 struct route_options {
     std::size_t body_limit = default_body_limit;
     enum lane lane = lane::worker;
 };
 inline constexpr route_options on_io{default_body_limit, lane::io};
+inline constexpr route_options on_io_if_cached{default_body_limit, lane::io_if_signed_in_cached};
 inline constexpr route_options on_hashing{default_body_limit, lane::hashing};
 inline constexpr route_options on_reports{default_body_limit, lane::reports};
 
@@ -125,6 +131,9 @@ class router {
     static bool matches(const route& r, const std::vector<std::string_view>& parts,
                         route_params* params);
     std::vector<route> routes_;
+    // "METHOD /literal/path" -> index in routes_, for routes without parameters that no
+    // earlier route shadows: found without scanning the table.
+    std::unordered_map<std::string, std::size_t> literal_;
 };
 
 }  // namespace daring::server

@@ -2,6 +2,7 @@
 // What the transport serves: the application behind the listener, seen from net/ without
 // knowing how it is composed (app/ implements it).
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -17,10 +18,13 @@ class application {
     // Runs on the worker pool (it may block). Never throws: unexpected exceptions become a
     // logged 500.
     virtual http_response handle(const http_request& req) noexcept = 0;
-    // The body limit of the route `path` would reach, chosen before the body is read.
-    virtual std::size_t body_limit(const std::string& method, const std::string& path) const = 0;
-    // Where the request runs (see http/router.hpp).
-    virtual lane lane_of(const std::string& method, const std::string& path) const = 0;
+    // For routes on the io_if_signed_in_cached lane, on the I/O thread: the response when the
+    // caller's login session is cached (nothing blocks), nullopt when handle() must run on the
+    // worker pool instead.
+    virtual std::optional<http_response> handle_if_cached(const http_request& req) noexcept = 0;
+    // The body limit of the route `path` would reach (chosen before the body is read) and
+    // where the request runs (see http/router.hpp).
+    virtual route_options route_of(const std::string& method, const std::string& path) const = 0;
     // Whether a WebSocket upgrade to /api/v1/sessions/{id}/live may proceed: the admission, or
     // the HTTP error to answer instead. Runs on the worker pool.
     virtual std::variant<live_admission, http_response> admit_live(

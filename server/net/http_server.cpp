@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -55,9 +56,30 @@ struct connection_state {
 
 std::string lower(std::string_view s) {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
     return out;
+}
+
+// The status line and header block of a response with a known length, in one piece. Values
+// are the server's own, but a CR or LF in one (a file name, say) could never split the head.
+std::string response_head(const http_response& res, std::size_t content_length, bool keep) {
+    std::string head;
+    head.reserve(256 + res.headers.size() * 48);
+    head.append("HTTP/1.1 ").append(std::to_string(res.status)).append(1, ' ');
+    head.append(http::obsolete_reason(static_cast<http::status>(res.status)));
+    head.append("\r\nServer: daring\r\n");
+    for (const auto& [name, value] : res.headers) {
+        head.append(name).append(": ");
+        for (char c : value) head.push_back(c == '\r' || c == '\n' ? ' ' : c);
+        head.append("\r\n");
+    }
+    if (!keep) head.append("Connection: close\r\n");
+    const bool no_body = res.status / 100 == 1 || res.status == 204 || res.status == 304;
+    if (!no_body)
+        head.append("Content-Length: ").append(std::to_string(content_length)).append("\r\n");
+    head.append("\r\n");
+    return head;
 }
 
 constexpr const char* live_route = "/api/v1/sessions/{id:int}/live";
@@ -132,15 +154,20 @@ struct http_server::impl {
     };
     // Reads one request under the header and body limits; nullopt when the connection must
     // close (with the error answer written first when one is due).
+    struct routed_request {
+        http::request<http::string_body> message;
+        route_options route;  // its body limit and lane
+    };
     template <class Stream>
-    awaitable<std::optional<http::request<http::string_body>>> read_request(
-        Stream& stream, beast::flat_buffer& buffer, connection_state& state, bool first);
+    awaitable<std::optional<routed_request>> read_request(Stream& stream,
+                                                          beast::flat_buffer& buffer,
+                                                          connection_state& state, bool first);
     // The application's response, a live admission's refusal, or the upgrade to perform.
-    awaitable<std::variant<http_response, pending_upgrade>> answer(
-        http::request<http::string_body> message, std::string remote, bool is_tls);
+    awaitable<std::variant<http_response, pending_upgrade>> answer(routed_request in,
+                                                                   std::string remote, bool is_tls);
     // Runs the application on the request's lane: the I/O thread, the workers, the bounded
     // hashing pool (503 busy beyond its queue) or the reports pool.
-    awaitable<http_response> handle_in_lane(std::shared_ptr<http_request> req);
+    awaitable<http_response> handle_in_lane(std::shared_ptr<http_request> req, lane where);
     // Writes a response (chunk by chunk when it streams): the error and the body bytes sent.
     template <class Stream>
     awaitable<std::pair<beast::error_code, std::size_t>> write_response(Stream& stream,
@@ -233,7 +260,10 @@ awaitable<void> http_server::impl::refuse(tcp::socket socket) {
 
 awaitable<void> http_server::impl::accept_loop() {
     for (;;) {
-        auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+        // One I/O thread needs no strand: the connection's handlers cannot run concurrently.
+        const auto on = threads == 1 ? asio::any_io_executor(ioc.get_executor())
+                                     : asio::any_io_executor(asio::make_strand(ioc));
+        auto [ec, socket] = co_await acceptor.async_accept(on, use_tuple);
         if (ec) {
             if (stopping || ec == asio::error::operation_aborted) co_return;
             spdlog::warn("accept failed: {}", ec.message());
@@ -374,10 +404,23 @@ bool transfer_encoding_acceptable(const http::request_parser<http::string_body>:
     return v == "chunked";
 }
 
+// Why a parsed head is refused (400), if it is: a transfer coding other than chunked, or a
+// breach of RFC 9112's request-line and header rules (http/request_rules).
+std::optional<protocol::error> head_problem(
+    const http::request_parser<http::string_body>::value_type& head) {
+    if (!transfer_encoding_acceptable(head)) {
+        return protocol::make_error("unsupported_transfer_encoding",
+                                    "Only the chunked transfer coding is accepted");
+    }
+    request_head rules{head.method_string(), head.target(), head.version(), {}};
+    for (const auto& field : head) rules.field_names.push_back(lower(field.name_string()));
+    return check_request_head(rules);
+}
+
 }  // namespace
 
 template <class Stream>
-awaitable<std::optional<http::request<http::string_body>>> http_server::impl::read_request(
+awaitable<std::optional<http_server::impl::routed_request>> http_server::impl::read_request(
     Stream& stream, beast::flat_buffer& buffer, connection_state& state, bool first) {
     const auto& lim = options.limits;
     auto& lowest = beast::get_lowest_layer(stream);
@@ -395,7 +438,13 @@ awaitable<std::optional<http::request<http::string_body>>> http_server::impl::re
     parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
     parser.body_limit(import_body_limit);
     lowest.expires_after(lim.header_timeout);
-    auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+    // Usually the whole head is in the buffer already: parse it there, without an operation.
+    beast::error_code hec;
+    buffer.consume(parser.put(buffer.data(), hec));
+    if (hec == http::error::need_more) hec = {};
+    if (!hec && !parser.is_header_done())
+        std::tie(hec, std::ignore) =
+            co_await http::async_read_header(stream, buffer, parser, use_tuple);
     if (hec == http::error::header_limit) {
         const std::string message("Request headers exceed " + std::to_string(lim.header_limit) +
                                   " bytes");
@@ -412,28 +461,22 @@ awaitable<std::optional<http::request<http::string_body>>> http_server::impl::re
         co_return std::nullopt;
     }
     auto& head = parser.get();
-    if (!transfer_encoding_acceptable(head)) {
-        const std::string message("Only the chunked transfer coding is accepted");
-        co_await write_error(stream, 400, "unsupported_transfer_encoding", message,
+    if (auto problem = head_problem(head)) {
+        co_await write_error(stream, 400, problem->code.c_str(), problem->message,
                              is_tls_stream<Stream>, options.hsts_max_age);
-        co_return std::nullopt;
-    }
-    request_head rules{head.method_string(), head.target(), head.version(), {}};
-    for (const auto& field : head) rules.field_names.push_back(lower(field.name_string()));
-    if (auto problem = check_request_head(rules)) {
-        co_await write_error(stream, 400, "bad_request", problem->message, is_tls_stream<Stream>,
-                             options.hsts_max_age);
         co_return std::nullopt;
     }
     if (head.target() != "*") head.target(*origin_form(head.target()));
     const std::string path(head.target().substr(0, head.target().find('?')));
-    const std::size_t limit = app.body_limit(std::string(head.method_string()), path);
+    const auto route = app.route_of(std::string(head.method_string()), path);
+    const std::size_t limit = route.body_limit;
     const auto too_large = "The body exceeds " + std::to_string(limit) + " bytes";
     if (auto len = parser.content_length(); len && *len > limit) {
         co_await write_error(stream, 413, "body_too_large", too_large, is_tls_stream<Stream>,
                              options.hsts_max_age);
         co_return std::nullopt;
     }
+    if (parser.is_done()) co_return routed_request{parser.release(), route};  // no body
     parser.body_limit(limit);
     lowest.expires_after(lim.body_timeout);
     auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
@@ -450,12 +493,12 @@ awaitable<std::optional<http::request<http::string_body>>> http_server::impl::re
                              options.hsts_max_age);
         co_return std::nullopt;
     }
-    co_return parser.release();
+    co_return routed_request{parser.release(), route};
 }
 
 awaitable<std::variant<http_response, http_server::impl::pending_upgrade>>
-http_server::impl::answer(http::request<http::string_body> message, std::string remote,
-                          bool is_tls) {
+http_server::impl::answer(routed_request in, std::string remote, bool is_tls) {
+    auto& message = in.message;
     const std::string path(message.target().substr(0, message.target().find('?')));
     const bool wants_live = beast::websocket::is_upgrade(message) && live_session_id(path);
     std::string websocket_key;
@@ -465,7 +508,8 @@ http_server::impl::answer(http::request<http::string_body> message, std::string 
         problem = check_ws_handshake(message[http::field::sec_websocket_version], websocket_key);
     }
     auto req = std::make_shared<http_request>(to_request(std::move(message), remote, is_tls));
-    if (!problem && (!wants_live || stopping)) co_return co_await handle_in_lane(req);
+    if (!problem && (!wants_live || stopping))
+        co_return co_await handle_in_lane(req, in.route.lane);
     http_response res;
     if (problem) {
         res = error_response(problem->status, problem->code, problem->message);
@@ -488,9 +532,13 @@ http_server::impl::answer(http::request<http::string_body> message, std::string 
     co_return res;
 }
 
-awaitable<http_response> http_server::impl::handle_in_lane(std::shared_ptr<http_request> req) {
-    const auto where = options.single_pool ? lane::worker : app.lane_of(req->method, req->path);
+awaitable<http_response> http_server::impl::handle_in_lane(std::shared_ptr<http_request> req,
+                                                           lane where) {
+    if (options.single_pool) where = lane::worker;
     if (where == lane::io) co_return app.handle(*req);  // cheap: never leaves this thread
+    if (where == lane::io_if_signed_in_cached) {
+        if (auto res = app.handle_if_cached(*req)) co_return std::move(*res);
+    }
     std::function<http_response()> handle = [this, req] { return app.handle(*req); };
     if (where == lane::reports) {
         auto handling = async_run_on(reports, std::move(handle), asio::use_awaitable);
@@ -523,18 +571,11 @@ awaitable<std::pair<beast::error_code, std::size_t>> http_server::impl::write_re
     std::size_t bytes = res.body.size();
     beast::error_code wec;
     if (!res.stream) {
-        http::response<http::string_body> out{static_cast<http::status>(res.status), 11};
-        out.set(http::field::server, "daring");
-        for (auto& [name, value] : res.headers) out.insert(name, value);
-        out.keep_alive(keep);
-        if (is_head) {
-            out.content_length(bytes);
-        } else {
-            out.body() = std::move(res.body);
-            out.prepare_payload();
-        }
+        const auto head = response_head(res, bytes, keep);
+        const std::array<asio::const_buffer, 2> pieces{
+            asio::buffer(head), is_head ? asio::const_buffer() : asio::buffer(res.body)};
         lowest.expires_after(lim.write_timeout);
-        std::tie(wec, std::ignore) = co_await http::async_write(stream, out, use_tuple);
+        std::tie(wec, std::ignore) = co_await asio::async_write(stream, pieces, use_tuple);
         co_return std::pair{wec, bytes};
     }
     // Chunked: each piece is produced on the worker pool and written as it comes.
@@ -570,14 +611,15 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
     Stream& stream, std::shared_ptr<connection_state> state, std::string remote, bool is_tls) {
     beast::flat_buffer buffer;
     for (bool first = true;; first = false) {
-        auto message = co_await read_request(stream, buffer, *state, first);
-        if (!message) co_return std::nullopt;
+        auto in = co_await read_request(stream, buffer, *state, first);
+        if (!in) co_return std::nullopt;
         const auto started = std::chrono::steady_clock::now();
-        const bool keep_alive = message->keep_alive();
-        const bool is_head = message->method() == http::verb::head;
-        const std::string method(message->method_string());
-        const std::string path(message->target().substr(0, message->target().find('?')));
-        auto answered = co_await answer(std::move(*message), remote, is_tls);
+        const auto& message = in->message;
+        const bool keep_alive = message.keep_alive();
+        const bool is_head = message.method() == http::verb::head;
+        const std::string method(message.method_string());
+        const std::string path(message.target().substr(0, message.target().find('?')));
+        auto answered = co_await answer(std::move(*in), remote, is_tls);
         if (auto* upgrade = std::get_if<pending_upgrade>(&answered)) co_return std::move(*upgrade);
         auto& res = std::get<http_response>(answered);
         const bool keep = keep_alive && !res.close && !state->closing && !stopping;

@@ -1,5 +1,6 @@
 #include "server/net/static_files.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -7,12 +8,6 @@
 namespace daring::server {
 
 namespace fs = std::filesystem;
-
-static_files::static_files(const fs::path& root) {
-    std::error_code ec;
-    root_ = fs::weakly_canonical(fs::absolute(root), ec);
-    if (ec) root_ = fs::absolute(root);
-}
 
 std::string_view content_type_for(const fs::path& p) {
     const auto ext = p.extension().string();
@@ -79,15 +74,61 @@ bool accepts_gzip(const http_request& req) {
 
 }  // namespace
 
-http_response static_files::serve(const http_request& req) const {
+struct static_files::cached_file {
+    std::string_view type;
+    std::string etag;
+    std::string body;
+    std::string gz_etag;  // empty when there is no precompressed variant
+    std::string gz_body;
+};
+
+namespace {
+
+std::string etag_of(std::uintmax_t size, fs::file_time_type mtime, bool gzipped) {
+    char etag[64];
+    std::snprintf(etag, sizeof etag, "\"%jx-%llx%s\"", static_cast<std::uintmax_t>(size),
+                  static_cast<unsigned long long>(mtime.time_since_epoch().count()),
+                  gzipped ? "-gz" : "");
+    return etag;
+}
+
+// The headers of a file's answer, and 304 when the client holds this version.
+http_response file_answer(const http_request& req, std::string_view type, const std::string& etag,
+                          bool gzipped) {
+    http_response r;
+    r.set_header("ETag", etag);
+    r.set_header("Cache-Control", "no-cache");
+    r.set_header("Vary", "Accept-Encoding");
+    r.set_header("X-Content-Type-Options", "nosniff");
+    if (type.starts_with("text/html")) add_html_security_headers(r);
+    auto inm = req.header("if-none-match");
+    if (!inm.empty() && (inm == etag || inm == "*" || inm.find(etag) != std::string_view::npos)) {
+        r.status = 304;
+        return r;
+    }
+    r.set_header("Content-Type", std::string(type));
+    if (gzipped) r.set_header("Content-Encoding", "gzip");
+    return r;
+}
+
+std::optional<std::string> read_file(const fs::path& p, std::uintmax_t size) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::string body(size, '\0');
+    in.read(body.data(), static_cast<std::streamsize>(size));
+    body.resize(static_cast<std::size_t>(in.gcount()));
+    return body;
+}
+
+http_response serve_from_disk(const fs::path& root, const http_request& req) {
     auto rel = relative_from_url(req.path);
     if (!rel) return not_found();
     std::error_code ec;
-    fs::path real = fs::canonical(root_ / *rel, ec);
-    if (ec || !inside(root_, real)) return not_found();
+    fs::path real = fs::canonical(root / *rel, ec);
+    if (ec || !inside(root, real)) return not_found();
     if (fs::is_directory(real, ec)) {
         real = fs::canonical(real / "index.html", ec);
-        if (ec || !inside(root_, real)) return not_found();
+        if (ec || !inside(root, real)) return not_found();
     }
     if (!fs::is_regular_file(real, ec)) return not_found();
 
@@ -95,38 +136,141 @@ http_response static_files::serve(const http_request& req) const {
     bool gzipped = false;
     if (accepts_gzip(req)) {
         fs::path gz = fs::canonical(real.string() + ".gz", ec);
-        if (!ec && inside(root_, gz) && fs::is_regular_file(gz, ec)) {
+        if (!ec && inside(root, gz) && fs::is_regular_file(gz, ec)) {
             chosen = gz;
             gzipped = true;
         }
     }
     auto size = fs::file_size(chosen, ec);
     if (ec || size > static_file_size_limit) return not_found();
-    auto mtime = fs::last_write_time(chosen, ec).time_since_epoch().count();
-    char etag[64];
-    std::snprintf(etag, sizeof etag, "\"%jx-%llx%s\"", static_cast<std::uintmax_t>(size),
-                  static_cast<unsigned long long>(mtime), gzipped ? "-gz" : "");
+    auto mtime = fs::last_write_time(chosen, ec);
+    auto r = file_answer(req, content_type_for(real), etag_of(size, mtime, gzipped), gzipped);
+    if (r.status == 304) return r;
+    auto body = read_file(chosen, size);
+    if (!body) return not_found();
+    r.body = std::move(*body);
+    return r;
+}
 
-    http_response r;
-    r.set_header("ETag", etag);
-    r.set_header("Cache-Control", "no-cache");
-    r.set_header("Vary", "Accept-Encoding");
-    r.set_header("X-Content-Type-Options", "nosniff");
-    const auto type = content_type_for(real);
-    if (type.starts_with("text/html")) add_html_security_headers(r);
+// A file of the web root as the walk found it.
+struct found_file {
+    std::string rel;  // generic form, "js/app.js"
+    fs::path real;
+    std::uintmax_t size = 0;
+    fs::file_time_type mtime;
+};
 
-    auto inm = req.header("if-none-match");
-    if (!inm.empty() && (inm == etag || inm == "*" || inm.find(etag) != std::string_view::npos)) {
-        r.status = 304;
-        return r;
+// Every regular file under the root that the URL rules can reach (no dotfiles, nothing whose
+// real path leaves the root), in name order.
+std::vector<found_file> walk(const fs::path& root) {
+    std::vector<found_file> out;
+    std::error_code ec;
+    for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+        const auto name = it->path().filename().string();
+        if (!name.empty() && name.front() == '.') {
+            if (it->is_directory(ec)) it.disable_recursion_pending();
+            continue;
+        }
+        std::error_code fec;
+        if (!it->is_regular_file(fec)) continue;
+        fs::path real = fs::canonical(it->path(), fec);
+        if (fec || !inside(root, real)) continue;
+        const auto size = fs::file_size(real, fec);
+        const auto mtime = fs::last_write_time(real, fec);
+        if (fec) continue;
+        out.push_back({it->path().lexically_relative(root).generic_string(), real, size, mtime});
     }
-    std::ifstream in(chosen, std::ios::binary);
-    if (!in) return not_found();
-    r.body.resize(size);
-    in.read(r.body.data(), static_cast<std::streamsize>(size));
-    r.body.resize(static_cast<std::size_t>(in.gcount()));
-    r.set_header("Content-Type", std::string(type));
-    if (gzipped) r.set_header("Content-Encoding", "gzip");
+    std::sort(out.begin(), out.end(),
+              [](const found_file& a, const found_file& b) { return a.rel < b.rel; });
+    return out;
+}
+
+std::string fingerprint_of(const std::vector<found_file>& files) {
+    std::string out;
+    for (const auto& f : files) {
+        out += f.rel + '\t' + std::to_string(f.size) + '\t' +
+               std::to_string(f.mtime.time_since_epoch().count()) + '\n';
+    }
+    return out;
+}
+
+// The URL paths a file answers: "/js/app.js"; an index.html also its directory's.
+std::vector<std::string> url_paths_of(const std::string& rel) {
+    std::vector<std::string> out{"/" + rel};
+    if (rel == "index.html") {
+        out.emplace_back("/");
+    } else if (rel.ends_with("/index.html")) {
+        const auto dir = rel.substr(0, rel.size() - std::string_view("/index.html").size());
+        out.push_back("/" + dir + "/");
+        out.push_back("/" + dir);
+    }
+    return out;
+}
+
+}  // namespace
+
+static_files::static_files(const fs::path& root) {
+    std::error_code ec;
+    root_ = fs::weakly_canonical(fs::absolute(root), ec);
+    if (ec) root_ = fs::absolute(root);
+    refresh();
+}
+
+bool static_files::refresh() {
+    auto found = walk(root_);
+    auto fingerprint = fingerprint_of(found);
+    {
+        std::lock_guard lock(mutex_);
+        if (files_ && fingerprint == fingerprint_) return false;
+    }
+    std::map<std::string, const found_file*> by_rel;
+    for (const auto& f : found) by_rel.emplace(f.rel, &f);
+    auto map = std::make_shared<file_map>();
+    std::uintmax_t total = 0;
+    for (const auto& f : found) {
+        if (f.rel.ends_with(".gz") || f.size > static_cache_file_limit) continue;
+        auto gz = by_rel.find(f.rel + ".gz");
+        const bool has_gz = gz != by_rel.end() && gz->second->size <= static_cache_file_limit;
+        const auto need = f.size + (has_gz ? gz->second->size : 0);
+        if (total + need > static_cache_total_limit) continue;
+        auto body = read_file(f.real, f.size);
+        if (!body) continue;
+        cached_file file{
+            content_type_for(f.real), etag_of(f.size, f.mtime, false), std::move(*body), {}, {}};
+        if (has_gz) {
+            if (auto gz_body = read_file(gz->second->real, gz->second->size)) {
+                file.gz_etag = etag_of(gz->second->size, gz->second->mtime, true);
+                file.gz_body = std::move(*gz_body);
+            }
+        }
+        total += file.body.size() + file.gz_body.size();
+        auto shared = std::make_shared<const cached_file>(std::move(file));
+        for (auto& url : url_paths_of(f.rel)) map->emplace(std::move(url), shared);
+    }
+    std::lock_guard lock(mutex_);
+    files_ = std::move(map);
+    fingerprint_ = std::move(fingerprint);
+    return true;
+}
+
+std::shared_ptr<const static_files::file_map> static_files::files() const {
+    std::lock_guard lock(mutex_);
+    return files_;
+}
+
+bool static_files::is_cached(std::string_view path) const {
+    auto map = files();
+    return map && map->find(path) != map->end();
+}
+
+http_response static_files::serve(const http_request& req) const {
+    auto map = files();
+    auto it = map ? map->find(req.path) : file_map::const_iterator{};
+    if (!map || it == map->end()) return serve_from_disk(root_, req);
+    const auto& file = *it->second;
+    const bool gzipped = !file.gz_etag.empty() && accepts_gzip(req);
+    auto r = file_answer(req, file.type, gzipped ? file.gz_etag : file.etag, gzipped);
+    if (r.status != 304) r.body = gzipped ? file.gz_body : file.body;
     return r;
 }
 

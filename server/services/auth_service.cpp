@@ -34,20 +34,39 @@ login_outcome auth_service::login(const std::string& username, const std::string
     return out;
 }
 
-std::optional<storage::auth_session> auth_service::authenticate(const std::string& token) {
-    if (token.empty() || token.size() > 128) return std::nullopt;
+session_ref auth_service::authenticate(const std::string& token) {
+    if (token.empty() || token.size() > 128) return nullptr;
     const auto hash = sha256_hex(token);
-    auto session =
-        db_.read([&](storage::connection& c) { return storage::find_auth_session(c, hash); });
-    if (!session) return std::nullopt;
     const auto now = clock_.now();
+    if (auto hit = cache_.find(hash, now)) return still_valid(std::move(hit), now);
+    const auto epoch = cache_.epoch();
+    auto found =
+        db_.read([&](storage::connection& c) { return storage::find_auth_session(c, hash); });
+    if (!found) return nullptr;
+    auto session = std::make_shared<const storage::auth_session>(std::move(*found));
+    cache_.put(session, now, epoch);
+    return still_valid(std::move(session), now);
+}
+
+session_ref auth_service::cached(const std::string& token) {
+    if (token.empty() || token.size() > 128) return nullptr;
+    const auto now = clock_.now();
+    auto hit = cache_.find(sha256_hex(token), now);
+    if (!hit) return nullptr;
+    return still_valid(std::move(hit), now);
+}
+
+session_ref auth_service::still_valid(session_ref session, protocol::unix_seconds now) {
+    const auto hash = session->token_hash;
     if (now - session->last_seen_at >= session_idle_timeout ||
         now - session->created_at >= session_absolute_timeout) {
+        cache_.forget(hash);
         db_.submit([hash](storage::connection& c) { storage::delete_auth_session(c, hash); },
                    [](std::exception_ptr) {});
-        return std::nullopt;
+        return nullptr;
     }
     if (now - session->last_seen_at >= session_touch_interval) {
+        cache_.touched(hash, now);
         db_.submit(
             [hash, now](storage::connection& c) { storage::touch_auth_session(c, hash, now); },
             [](std::exception_ptr) {});
@@ -57,6 +76,7 @@ std::optional<storage::auth_session> auth_service::authenticate(const std::strin
 
 void auth_service::logout(const std::string& token) {
     const auto hash = sha256_hex(token);
+    cache_.forget(hash);
     db_.write([&](storage::connection& c) { storage::delete_auth_session(c, hash); });
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // Login, logout and authentication of requests. Blocking (hashing, database): call from the
-// worker pool only. Thread-safe.
+// worker pool only, except `cached`, which never blocks. Thread-safe.
 #include <optional>
 #include <string>
 #include <variant>
@@ -8,6 +8,7 @@
 #include "server/services/clock.hpp"
 #include "server/services/password_hasher.hpp"
 #include "server/services/rate_limiter.hpp"
+#include "server/services/session_cache.hpp"
 #include "storage/auth_repo.hpp"
 #include "storage/database.hpp"
 
@@ -36,9 +37,15 @@ class auth_service {
 
     login_outcome login(const std::string& username, const std::string& password,
                         const std::string& address);
-    // The live session behind a raw token, or nullopt when unknown or expired.
-    std::optional<storage::auth_session> authenticate(const std::string& token);
+    // The login session behind a raw token, or null when unknown or expired.
+    session_ref authenticate(const std::string& token);
+    // The same from the session cache alone: null when not cached (then call authenticate on
+    // a worker). Never blocks; safe on an I/O thread.
+    session_ref cached(const std::string& token);
     void logout(const std::string& token);
+    // Drops a user's cached sessions (after a password change, deactivation or an edit).
+    void forget_user(std::int64_t user_id) { cache_.forget_user(user_id); }
+    session_cache& cache() { return cache_; }
     // Deletes expired sessions; returns how many.
     int purge_expired();
 
@@ -47,6 +54,10 @@ class auth_service {
     const clock& clock_;
     const password_hasher& hasher_;
     rate_limiter throttle_;
+    session_cache cache_;
+    // Checks the idle and absolute timeouts and writes last_seen through when due: the session
+    // if still valid. Never blocks (the writes are queued).
+    session_ref still_valid(session_ref session, protocol::unix_seconds now);
     std::string dummy_hash_;  // verified against for unknown users, for equal timing
 };
 

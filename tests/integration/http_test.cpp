@@ -129,6 +129,22 @@ TEST_F(Http, BearerTokensNeedNoCsrfHeaderAndLogoutEndsThem) {
     EXPECT_EQ(after.status, 401);
 }
 
+TEST_F(Http, MeAnswersFromTheSessionCacheUntilLogoutEndsTheSessionAtOnce) {
+    auto token = admin_token();
+    const std::vector<std::pair<std::string, std::string>> bearer{
+        {"Authorization", "Bearer " + token}};
+    // The first request reads the session from the database; the next ones find it cached.
+    for (int i = 0; i < 3; ++i) {
+        auto me = client->request("GET", "/api/v1/me", bearer);
+        ASSERT_EQ(me.status, 200) << me.body;
+        EXPECT_EQ(nlohmann::json::parse(me.body)["username"], "admin");
+    }
+    EXPECT_EQ(client->request("GET", "/api/v1/me", {{"Authorization", "Bearer wrong"}}).status,
+              401);
+    ASSERT_EQ(json_request(*client, "POST", "/api/v1/auth/logout", nullptr, token).status, 204);
+    EXPECT_EQ(client->request("GET", "/api/v1/me", bearer).status, 401);
+}
+
 TEST_F(Http, AdminRoutesAnswer401ToStrangersAnd403ToOtherRoles) {
     auto admin = admin_token();
     create_user(admin, "pelatih.a", "trainer");

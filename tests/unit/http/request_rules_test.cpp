@@ -63,7 +63,9 @@ TEST(RequestRules, AcceptOrRefuseEveryCaseOfTheTable) {
         request_head head{c.method, c.target, c.version, c.fields};
         auto problem = check_request_head(head);
         EXPECT_EQ(!problem.has_value(), c.accepted) << c.what;
-        if (problem) EXPECT_EQ(problem->code, "bad_request") << c.what;
+        if (problem) {
+            EXPECT_EQ(problem->code, "bad_request") << c.what;
+        }
     }
 }
 

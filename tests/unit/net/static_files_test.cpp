@@ -32,6 +32,12 @@ struct web_fixture {
     }
 };
 
+std::string header_of(const http_response& r, std::string_view name) {
+    for (const auto& [n, v] : r.headers)
+        if (n == name) return v;
+    return {};
+}
+
 }  // namespace
 
 TEST(StaticFiles, ServesIndexWithSecurityHeaders) {
@@ -89,4 +95,41 @@ TEST(StaticFiles, PrefersAPrecompressedVariantWhenTheClientAcceptsGzip) {
 TEST(StaticFiles, GivesJavaScriptItsContentType) {
     EXPECT_EQ(content_type_for("a/b.js"), "text/javascript; charset=utf-8");
     EXPECT_EQ(content_type_for("x.svg"), "image/svg+xml");
+}
+
+TEST(StaticFiles, HoldsTheWebRootInMemoryAndRereadsItOnlyWhenAFileChanged) {
+    web_fixture f;
+    static_files files(f.root);
+    EXPECT_TRUE(files.is_cached("/"));
+    EXPECT_TRUE(files.is_cached("/index.html"));
+    EXPECT_TRUE(files.is_cached("/js/app.js"));
+    EXPECT_FALSE(files.is_cached("/leak.txt"));  // its real path leaves the root
+    EXPECT_FALSE(files.is_cached("/nothing.js"));
+    EXPECT_FALSE(files.refresh());  // nothing changed
+
+    std::ofstream(f.root + "/js/app.js") << "console.log('changed, and longer')";
+    http_request req;
+    req.method = "GET";
+    req.path = "/js/app.js";
+    EXPECT_EQ(files.serve(req).body, "console.log(1)");  // memory until the refresh
+    EXPECT_TRUE(files.refresh());
+    auto r = files.serve(req);
+    EXPECT_EQ(r.body, "console.log('changed, and longer')");
+    EXPECT_EQ(header_of(r, "Content-Type"), "text/javascript; charset=utf-8");
+    // The ETag is the disk path's, so a client's copy stays valid across both paths.
+    EXPECT_EQ(header_of(r, "ETag"), header_of(f.get("/js/app.js"), "ETag"));
+}
+
+TEST(StaticFiles, ServesFilesBeyondTheCacheLimitFromDisk) {
+    web_fixture f;
+    std::string big(static_cache_file_limit + 1, 'x');
+    std::ofstream(f.root + "/big.txt") << big;
+    static_files files(f.root);
+    EXPECT_FALSE(files.is_cached("/big.txt"));
+    http_request req;
+    req.method = "GET";
+    req.path = "/big.txt";
+    auto r = files.serve(req);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body.size(), big.size());
 }

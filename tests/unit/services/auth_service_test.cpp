@@ -36,7 +36,7 @@ TEST(AuthService, LogsInAndAuthenticatesTheIssuedToken) {
     ASSERT_NE(ok, nullptr);
     EXPECT_GE(ok->token.size(), 43u);  // 256 bits in base64url
     auto session = f.auth.authenticate(ok->token);
-    ASSERT_TRUE(session.has_value());
+    ASSERT_NE(session, nullptr);
     EXPECT_EQ(session->user.username, "siti");
     EXPECT_NE(session->token_hash, ok->token);  // stored hashed
 }
@@ -46,17 +46,17 @@ TEST(AuthService, ExpiresSessionsWhenIdleAndAtTheAbsoluteLimit) {
     f.add_user("siti", "password-1", f.hasher);
     auto idle = std::get<login_success>(f.auth.login("siti", "password-1", "a"));
     f.clk.advance(session_idle_timeout);
-    EXPECT_FALSE(f.auth.authenticate(idle.token).has_value());
+    EXPECT_EQ(f.auth.authenticate(idle.token), nullptr);
 
     auto active = std::get<login_success>(f.auth.login("siti", "password-1", "a"));
     // Used every 11 hours it stays alive until the absolute limit.
     for (int i = 0; i < 15; ++i) {
         f.clk.advance(11 * 3600);
-        ASSERT_TRUE(f.auth.authenticate(active.token).has_value()) << i;
+        ASSERT_NE(f.auth.authenticate(active.token), nullptr) << i;
         f.db.write([](daring::storage::connection&) {});  // let the touch commit
     }
     f.clk.advance(11 * 3600);
-    EXPECT_FALSE(f.auth.authenticate(active.token).has_value());
+    EXPECT_EQ(f.auth.authenticate(active.token), nullptr);
 }
 
 TEST(AuthService, RehashesOnLoginWhenTheCostParametersChange) {
@@ -90,4 +90,68 @@ TEST(PasswordHasher, UsesArgon2idAtLeastAtOwaspCost) {
     EXPECT_NE(hash.find("t=2"), std::string::npos);
     EXPECT_TRUE(h.verify(hash, "password-1"));
     EXPECT_FALSE(h.verify(hash, "password-2"));
+}
+
+TEST(AuthService, TheCacheAnswersOnlySessionsReadOnceAndForgetsThemOnLogout) {
+    auth_fixture f;
+    f.add_user("siti", "password-1", f.hasher);
+    auto ok = std::get<login_success>(f.auth.login("siti", "password-1", "a"));
+    EXPECT_EQ(f.auth.cached(ok.token), nullptr);  // never read yet: the worker must
+    ASSERT_NE(f.auth.authenticate(ok.token), nullptr);
+    auto hit = f.auth.cached(ok.token);
+    ASSERT_NE(hit, nullptr);
+    EXPECT_EQ(hit->user.username, "siti");
+    EXPECT_EQ(hit->csrf_token, ok.csrf_token);
+    EXPECT_EQ(f.auth.cached(ok.token + "x"), nullptr);
+    f.auth.logout(ok.token);
+    EXPECT_EQ(f.auth.cached(ok.token), nullptr);
+    EXPECT_EQ(f.auth.authenticate(ok.token), nullptr);
+}
+
+TEST(AuthService, CachedSessionsLastTheTtlAndForgetUserDropsEveryOneOfTheUser) {
+    auth_fixture f;
+    f.add_user("siti", "password-1", f.hasher);
+    f.add_user("budi", "password-2", f.hasher);
+    auto a = std::get<login_success>(f.auth.login("siti", "password-1", "a"));
+    auto b = std::get<login_success>(f.auth.login("siti", "password-1", "b"));
+    auto c = std::get<login_success>(f.auth.login("budi", "password-2", "c"));
+    for (const auto* t : {&a.token, &b.token, &c.token}) ASSERT_TRUE(f.auth.authenticate(*t));
+    f.clk.advance(session_cache_ttl - 1);
+    EXPECT_NE(f.auth.cached(a.token), nullptr);
+    f.clk.advance(1);
+    EXPECT_EQ(f.auth.cached(a.token), nullptr);  // stale: read the database again
+    for (const auto* t : {&a.token, &b.token, &c.token}) ASSERT_TRUE(f.auth.authenticate(*t));
+    f.auth.forget_user(std::get<login_success>(f.auth.login("siti", "password-1", "a")).user.id);
+    EXPECT_EQ(f.auth.cached(a.token), nullptr);
+    EXPECT_EQ(f.auth.cached(b.token), nullptr);
+    EXPECT_NE(f.auth.cached(c.token), nullptr);
+}
+
+TEST(SessionCache, RefusesToCacheASessionReadBeforeARemoval) {
+    session_cache cache;
+    daring::storage::auth_session session;
+    session.token_hash = "h1";
+    session.user.id = 7;
+    auto s = std::make_shared<const daring::storage::auth_session>(session);
+    const auto before = cache.epoch();
+    cache.forget("h1");  // a logout that ran while the session was being read
+    cache.put(s, 100, before);
+    EXPECT_EQ(cache.find("h1", 100), nullptr);
+    cache.put(s, 100, cache.epoch());
+    EXPECT_NE(cache.find("h1", 100), nullptr);
+    EXPECT_EQ(cache.find("h1", 99), nullptr);  // a clock that went back trusts nothing
+}
+
+TEST(SessionCache, AFullCacheStartsOverInsteadOfGrowing) {
+    session_cache cache;
+    daring::storage::auth_session s;
+    for (std::size_t i = 0; i < session_cache_capacity; ++i) {
+        s.token_hash = "h" + std::to_string(i);
+        cache.put(std::make_shared<const daring::storage::auth_session>(s), 100, cache.epoch());
+    }
+    EXPECT_EQ(cache.size(), session_cache_capacity);
+    s.token_hash = "one more";
+    cache.put(std::make_shared<const daring::storage::auth_session>(s), 100, cache.epoch());
+    EXPECT_EQ(cache.size(), 1u);
+    EXPECT_NE(cache.find("one more", 100), nullptr);
 }
