@@ -1,13 +1,16 @@
 #include "protocol/live.hpp"
 
+#include "protocol/audio.hpp"
 #include "protocol/validate.hpp"
 
 namespace daring::protocol::live {
 
 namespace {
 
-const char* const type_names[] = {"heartbeat",   "chat", "hand",      "show_slide", "end_session",
-                                  "delete_chat", "mute", "open_quiz", "close_quiz", "answer"};
+const char* const type_names[] = {"heartbeat",   "chat",        "hand",           "show_slide",
+                                  "end_session", "delete_chat", "mute",           "open_quiz",
+                                  "close_quiz",  "answer",      "audio_start",    "audio_stop",
+                                  "give_floor",  "take_floor",  "audio_subscribe"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
     parsed_message out;
@@ -25,8 +28,48 @@ std::string_view type_name(const client_message& m) {
 bool is_staff_message(const client_message& m) {
     return std::holds_alternative<show_slide>(m) || std::holds_alternative<end_session>(m) ||
            std::holds_alternative<delete_chat>(m) || std::holds_alternative<mute>(m) ||
-           std::holds_alternative<open_quiz>(m) || std::holds_alternative<close_quiz>(m);
+           std::holds_alternative<open_quiz>(m) || std::holds_alternative<close_quiz>(m) ||
+           std::holds_alternative<audio_start>(m) || std::holds_alternative<audio_stop>(m) ||
+           std::holds_alternative<give_floor>(m) || std::holds_alternative<take_floor>(m);
 }
+
+namespace {
+
+// The audio lane's control messages; nullopt when `type` is not one of them.
+std::optional<client_message> parse_audio_control(const std::string& type, const json& body,
+                                                  field_reader& r) {
+    if (type == "audio_start") {
+        auto codec = r.required_string("codec", 1, 16);
+        if (codec && *codec != "opus") r.fail("codec", "codec must be \"opus\"");
+        auto rate = r.required_int("sample_rate", audio::sample_rate, audio::sample_rate);
+        auto channels = r.required_int("channels", 1, 1);
+        auto frame = r.required_int("frame_ms", audio::min_duration_ms, audio::max_duration_ms);
+        auto bitrate = r.required_int("bitrate", audio::min_bitrate, audio::max_bitrate);
+        if (!r.ok()) return audio_start{};
+        return audio_start{*codec, static_cast<int>(*rate), static_cast<int>(*channels),
+                           static_cast<int>(*frame), static_cast<int>(*bitrate)};
+    }
+    if (type == "audio_stop") return audio_stop{};
+    if (type == "take_floor") return take_floor{};
+    if (type == "give_floor") {
+        auto user = r.required_int("user_id", 1, INT64_MAX);
+        return give_floor{user.value_or(0)};
+    }
+    if (type == "audio_subscribe") {
+        auto it = body.find("on");
+        if (it == body.end() || it->is_null()) {
+            r.fail("on", "on is required", "missing_field");
+        } else if (!it->is_boolean()) {
+            r.fail("on", "on must be true or false");
+        } else {
+            return audio_subscribe{it->get<bool>()};
+        }
+        return audio_subscribe{};
+    }
+    return std::nullopt;
+}
+
+}  // namespace
 
 parsed_message parse_client_message(std::string_view text) {
     if (text.size() > message_limit) {
@@ -99,6 +142,8 @@ parsed_message parse_client_message(std::string_view text) {
         auto it = body.find("answer");
         if (r.ok() && it == body.end()) r.fail("answer", "answer is required", "missing_field");
         if (r.ok()) out.message = answer{*quiz, *question, *it};
+    } else if (auto control = parse_audio_control(type, body, r)) {
+        out.message = std::move(*control);
     } else {
         return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
                     "type");

@@ -48,8 +48,26 @@ struct answer {
     json value;
 };
 
+// The audio lane's control messages (the packets themselves are binary: protocol/audio.hpp).
+struct audio_start {
+    std::string codec = "opus";
+    int sample_rate = 48000;
+    int channels = 1;
+    int frame_ms = 40;
+    int bitrate = 16000;  // bit/s
+};
+struct audio_stop {};
+struct give_floor {
+    std::int64_t user_id = 0;
+};
+struct take_floor {};
+struct audio_subscribe {
+    bool on = true;
+};
+
 using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session,
-                                    delete_chat, mute, open_quiz, close_quiz, answer>;
+                                    delete_chat, mute, open_quiz, close_quiz, answer, audio_start,
+                                    audio_stop, give_floor, take_floor, audio_subscribe>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error
@@ -60,7 +78,8 @@ struct parsed_message {
 
 parsed_message parse_client_message(std::string_view text);
 
-// Trainer and admin only: show_slide, end_session, delete_chat, mute, open_quiz, close_quiz.
+// Trainer and admin only: show_slide, end_session, delete_chat, mute, open_quiz, close_quiz,
+// audio_start, audio_stop, give_floor, take_floor.
 bool is_staff_message(const client_message& m);
 std::string_view type_name(const client_message& m);
 

@@ -1,5 +1,7 @@
 #include "storage/live_repo.hpp"
 
+#include <algorithm>
+
 #include "storage/connection.hpp"
 
 namespace daring::storage {
@@ -57,23 +59,89 @@ void save_live_state(connection& c, std::int64_t session_id, const live_state& s
                      protocol::unix_seconds now) {
     SQLite::Statement q(
         c.db,
-        "INSERT INTO live_state(session_id, slide, last_seq, updated_at) VALUES "
-        "(?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET slide = excluded.slide, "
-        "last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
-        "excluded.updated_at");
+        "INSERT INTO live_state(session_id, slide, last_seq, updated_at, audio, "
+        "audio_seq_reserved) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
+        "slide = excluded.slide, last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
+        "excluded.updated_at, audio = COALESCE(excluded.audio, audio), audio_seq_reserved = "
+        "MAX(audio_seq_reserved, excluded.audio_seq_reserved)");
     q.bind(1, session_id);
     q.bind(2, s.slide);
     q.bind(3, static_cast<std::int64_t>(s.last_seq));
     q.bind(4, static_cast<std::int64_t>(now));
+    if (s.audio)
+        q.bind(5, *s.audio);
+    else
+        q.bind(5);
+    q.bind(6, static_cast<std::int64_t>(s.audio_seq_reserved));
     q.exec();
 }
 
 std::optional<live_state> find_live_state(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db, "SELECT slide, last_seq FROM live_state WHERE session_id = ?");
+    SQLite::Statement q(c.db,
+                        "SELECT slide, last_seq, audio, audio_seq_reserved FROM live_state "
+                        "WHERE session_id = ?");
     q.bind(1, session_id);
     if (!q.executeStep()) return std::nullopt;
-    return live_state{q.getColumn(0).getInt(),
-                      static_cast<std::uint64_t>(q.getColumn(1).getInt64())};
+    live_state out{q.getColumn(0).getInt(), static_cast<std::uint64_t>(q.getColumn(1).getInt64()),
+                   std::nullopt, static_cast<std::uint32_t>(q.getColumn(3).getInt64())};
+    if (!q.getColumn(2).isNull()) out.audio = q.getColumn(2).getString();
+    return out;
+}
+
+void append_audio(connection& c, const std::vector<audio_packet_row>& packets) {
+    SQLite::Statement q(c.db,
+                        "INSERT OR IGNORE INTO audio_packets(session_id, seq, at_ms, duration_ms, "
+                        "flags, packet) VALUES (?, ?, ?, ?, ?, ?)");
+    for (const auto& p : packets) {
+        q.bind(1, p.session_id);
+        q.bind(2, static_cast<std::int64_t>(p.seq));
+        q.bind(3, static_cast<std::int64_t>(p.at_ms));
+        q.bind(4, static_cast<int>(p.duration_ms));
+        q.bind(5, static_cast<int>(p.flags));
+        q.bind(6, p.packet.data(), static_cast<int>(p.packet.size()));
+        q.exec();
+        q.reset();
+    }
+}
+
+namespace {
+
+audio_packet_row audio_row_of(std::int64_t session_id, SQLite::Statement& q) {
+    audio_packet_row r;
+    r.session_id = session_id;
+    r.seq = static_cast<std::uint32_t>(q.getColumn(0).getInt64());
+    r.at_ms = static_cast<std::uint32_t>(q.getColumn(1).getInt64());
+    r.duration_ms = static_cast<std::uint16_t>(q.getColumn(2).getInt());
+    r.flags = static_cast<std::uint8_t>(q.getColumn(3).getInt());
+    const auto blob = q.getColumn(4);
+    r.packet.assign(static_cast<const char*>(blob.getBlob()),
+                    static_cast<std::size_t>(blob.getBytes()));
+    return r;
+}
+
+}  // namespace
+
+std::vector<audio_packet_row> session_audio(connection& c, std::int64_t session_id,
+                                            std::uint32_t from_seq, std::size_t limit) {
+    SQLite::Statement q(c.db,
+                        "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
+                        "session_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
+    q.bind(1, session_id);
+    q.bind(2, static_cast<std::int64_t>(from_seq));
+    q.bind(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+    std::vector<audio_packet_row> out;
+    while (q.executeStep()) out.push_back(audio_row_of(session_id, q));
+    return out;
+}
+
+std::optional<audio_tail> find_audio_tail(connection& c, std::int64_t session_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
+                        "session_id = ? ORDER BY seq DESC LIMIT 1");
+    q.bind(1, session_id);
+    if (!q.executeStep()) return std::nullopt;
+    auto last = audio_row_of(session_id, q);
+    return audio_tail{last.seq + 1, static_cast<std::int64_t>(last.at_ms) + last.duration_ms};
 }
 
 }  // namespace daring::storage

@@ -329,6 +329,24 @@ CREATE TABLE live_state (
 
 CREATE INDEX quiz_runs_open ON quiz_runs(closed_at, session_id);
 )sql"},
+        {8, "audio_lane", R"sql(
+-- Every audio packet of a live session as listeners received it (the recording's audio),
+-- written in batches with the timeline. at_ms counts from the session's start.
+CREATE TABLE audio_packets (
+  session_id   INTEGER NOT NULL REFERENCES training_sessions(id),
+  seq          INTEGER NOT NULL,
+  at_ms        INTEGER NOT NULL,
+  duration_ms  INTEGER NOT NULL,
+  flags        INTEGER NOT NULL,
+  packet       BLOB NOT NULL,
+  PRIMARY KEY (session_id, seq)
+) WITHOUT ROWID;
+
+-- The audio lane's state (on, settings, the floor) and the audio_seq values reserved, so a
+-- rebuilt room continues past every audio_seq a listener may have heard.
+ALTER TABLE live_state ADD COLUMN audio TEXT;
+ALTER TABLE live_state ADD COLUMN audio_seq_reserved INTEGER NOT NULL DEFAULT 0;
+)sql"},
     };
     return list;
 }

@@ -26,7 +26,8 @@ room_info room_of(const session& s, const app_options& o, unix_seconds now) {
             s.slides,
             s.training_id,
             session_window(s, now),
-            thresholds_of(s, {o.present_pct, o.late_after_s})};
+            thresholds_of(s, {o.present_pct, o.late_after_s}),
+            s.started_at.value_or(now)};
 }
 
 // start and end: the same checks, a different transition, then the room follows.

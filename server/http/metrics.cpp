@@ -108,6 +108,14 @@ std::string metrics::render() const {
     out += "# HELP daring_refused_connections_total Connections refused at the connection cap.\n";
     out += "# TYPE daring_refused_connections_total counter\n";
     out += "daring_refused_connections_total " + std::to_string(refused_connections_.load()) + "\n";
+    out += "# HELP daring_audio_records_sent_total Audio records written to live listeners.\n";
+    out += "# TYPE daring_audio_records_sent_total counter\n";
+    out += "daring_audio_records_sent_total " + std::to_string(audio_sent_.load()) + "\n";
+    out +=
+        "# HELP daring_audio_records_dropped_total Audio records dropped from slow listeners' "
+        "queues (over 1 s of audio waiting).\n";
+    out += "# TYPE daring_audio_records_dropped_total counter\n";
+    out += "daring_audio_records_dropped_total " + std::to_string(audio_dropped_.load()) + "\n";
     histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",
                       "Group-commit transaction time, BEGIN to COMMIT.");
     histogram_section(out, batch_size_, "daring_db_commit_batch_size",

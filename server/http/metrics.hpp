@@ -38,6 +38,10 @@ class metrics {
     void record_presence_event() { ++presence_events_; }
     void record_hashing_refused() { ++hashing_refused_; }
     void record_presence_flush(std::size_t rows);
+    // Audio records written to listeners, and dropped from a slow listener's queue.
+    void record_audio_sent(std::uint64_t n) { audio_sent_ += n; }
+    void record_audio_dropped(std::uint64_t n) { audio_dropped_ += n; }
+    std::uint64_t audio_dropped() const { return audio_dropped_.load(); }
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
@@ -52,6 +56,8 @@ class metrics {
     std::atomic<std::uint64_t> hashing_refused_{0};
     std::atomic<std::int64_t> open_connections_{0};
     std::atomic<std::uint64_t> refused_connections_{0};
+    std::atomic<std::uint64_t> audio_sent_{0};
+    std::atomic<std::uint64_t> audio_dropped_{0};
 };
 
 }  // namespace daring::server

@@ -38,21 +38,43 @@ void event_journal::slide_shown(std::int64_t session_id, int slide) {
     dirty_.insert(session_id);
 }
 
+void event_journal::audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
+                                 std::uint16_t duration_ms, std::uint8_t flags,
+                                 std::string_view packet) {
+    storage::audio_packet_row row{session_id, seq, at_ms, duration_ms, flags, std::string(packet)};
+    std::lock_guard lock(mutex_);
+    audio_.push_back(std::move(row));
+}
+
+void event_journal::audio_changed(std::int64_t session_id, const protocol::json& state,
+                                  std::uint32_t seq_reserved) {
+    auto text = protocol::dump(state);
+    std::lock_guard lock(mutex_);
+    auto& st = states_[session_id];
+    st.audio = std::move(text);
+    st.audio_seq_reserved = std::max(st.audio_seq_reserved, seq_reserved);
+    dirty_.insert(session_id);
+}
+
 void event_journal::flush() {
     std::vector<storage::timeline_event> events;
+    std::vector<storage::audio_packet_row> audio;
     std::unordered_map<std::int64_t, storage::live_state> states;
     {
         std::lock_guard lock(mutex_);
-        if (events_.empty() && dirty_.empty()) return;
+        if (events_.empty() && audio_.empty() && dirty_.empty()) return;
         events.swap(events_);
+        audio.swap(audio_);
         for (auto id : dirty_) states.emplace(id, states_[id]);
         dirty_.clear();
     }
     const auto now = now_ms() / 1000;
     try {
         db_.submit(
-            [events = std::move(events), states = std::move(states), now](storage::connection& c) {
+            [events = std::move(events), audio = std::move(audio), states = std::move(states),
+             now](storage::connection& c) {
                 storage::append_events(c, events);
+                storage::append_audio(c, audio);
                 for (const auto& [session_id, st] : states)
                     storage::save_live_state(c, session_id, st, now);
             },

@@ -1,9 +1,9 @@
 #pragma once
-// The live timeline into the database: every broadcast event (seq, time, type, both bodies)
-// and each room's slide and highest seq, buffered in memory and written by flush() as one
-// write job, so the I/O path never waits for a commit and a crash loses at most one flush
-// interval (one second) of the timeline. Thread-safe: rooms call it from their strands, the
-// hub's timer flushes.
+// The live timeline into the database: every broadcast event (seq, time, type, both bodies),
+// every audio packet, and each room's slide, highest seq and audio state, buffered in memory and
+// written by flush() as one write job, so the I/O path never waits for a commit and a crash loses
+// at most one flush interval (one second) of the timeline. Thread-safe: rooms call it from their
+// strands, the hub's timer flushes.
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
@@ -22,6 +22,11 @@ class event_journal final : public journal_sink {
     void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
                shared_message staff) override;
     void slide_shown(std::int64_t session_id, int slide) override;
+    void audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
+                      std::uint16_t duration_ms, std::uint8_t flags,
+                      std::string_view packet) override;
+    void audio_changed(std::int64_t session_id, const protocol::json& state,
+                       std::uint32_t seq_reserved) override;
     // Queues what was buffered as one write job (from any thread; never blocks on the commit).
     void flush();
 
@@ -29,6 +34,7 @@ class event_journal final : public journal_sink {
     storage::database& db_;
     std::mutex mutex_;  // guards events_, states_ and dirty_
     std::vector<storage::timeline_event> events_;
+    std::vector<storage::audio_packet_row> audio_;
     std::unordered_map<std::int64_t, storage::live_state> states_;  // every room seen
     std::unordered_set<std::int64_t> dirty_;  // rooms whose state changed since the last flush
 };

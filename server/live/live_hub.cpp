@@ -248,7 +248,10 @@ void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<liv
     auto slot = impl_->find(session_id);
     if (!slot) return;
     asio::post(slot->strand, [slot, p, bytes = std::move(bytes), i = impl_] {
-        slot->room.receive_binary(p.get(), bytes, i->clk.now());
+        const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count();
+        slot->room.receive_binary(p.get(), bytes, i->clk.now(), steady_ms);
         slot->settle();
     });
 }

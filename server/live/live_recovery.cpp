@@ -49,6 +49,12 @@ live_recovery load_recovery(storage::connection& c, std::int64_t session_id,
     if (auto st = storage::find_live_state(c, session_id)) {
         out.slide = st->slide;
         out.last_seq = st->last_seq;
+        if (st->audio) out.audio = json::parse(*st->audio, nullptr, false);
+        out.audio_next_seq = st->audio_seq_reserved;
+    }
+    if (auto tail = storage::find_audio_tail(c, session_id)) {
+        out.audio_next_seq = std::max(out.audio_next_seq, tail->next_seq);
+        out.audio_last_end_ms = tail->end_ms;
     }
     std::set<std::uint64_t> deleted;
     const auto events = storage::session_events(c, session_id, {"chat", "chat_deleted"});

@@ -56,6 +56,10 @@ json live_room::welcome(const connection& c, bool resumed) const {
                 {"hand_up", hands_.contains(c.member.user_id)}}},
               {"seq", seq_},
               {"resumed", resumed}};
+    if (audio_.on())
+        w["audio"] = audio_.state_json();
+    else
+        w["audio"] = nullptr;
     if (c.member.staff()) {
         w["participants"] = participants_json();
         auto hands = json::array();
@@ -74,6 +78,11 @@ void live_room::restore(const live_recovery& r) {
     if (journal_) journal_->slide_shown(info_.session_id, slide_);
     for (const auto& [seq, ev] : r.chat) chat_.emplace_back(seq, ev);
     while (chat_.size() > limits_.chat_history) chat_.pop_front();
+    audio_.restore(r.audio, r.audio_next_seq, r.audio_last_end_ms);
+    if (journal_) {
+        if (auto reserved = audio_.reservation_due())
+            journal_->audio_changed(info_.session_id, audio_.durable_json(), *reserved);
+    }
     if (!r.quiz) return;
     live_quiz lq;
     lq.def = r.quiz->def;
@@ -181,6 +190,7 @@ void live_room::leave(live_participant* p, protocol::unix_seconds now) {
         online_.erase(user);
         hands_.erase(user);
         presence_dirty_ = true;
+        if (audio_.user_left(user)) audio_changed();  // a trainee's floor ends with them
     }
 }
 
@@ -358,15 +368,6 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         return outcome::none;
     }
     return std::visit([&](const auto& m) { return on(m, in); }, msg);
-}
-
-void live_room::receive_binary(live_participant* p, std::string_view /*bytes*/,
-                               protocol::unix_seconds now) {
-    auto it = members_.find(p);
-    if (it == members_.end() || ended_) return;
-    heard_from(p, it->second, now, std::nullopt);
-    refuse(p, it->second, nullptr, "not_speaker",
-           "Binary messages carry the speaker's audio; send JSON messages as text", now);
 }
 
 void live_room::acknowledge(const incoming& in) {

@@ -21,6 +21,7 @@
 #include "protocol/plan.hpp"
 #include "protocol/quiz.hpp"
 #include "protocol/user.hpp"
+#include "server/live/audio_lane.hpp"
 #include "server/rules/attendance_rules.hpp"
 
 namespace daring::server {
@@ -35,6 +36,12 @@ class live_participant {
     virtual void deliver(const shared_message& message) = 0;
     // Closes the connection with a WebSocket close code.
     virtual void close(int code, std::string_view reason) = 0;
+    // Queues one audio record (protocol/audio.hpp) on the droppable lane: beyond about a
+    // second of queued audio the oldest records go, never the connection. Called on the room's
+    // strand; must not block.
+    virtual void deliver_audio(const shared_message& record, std::uint16_t duration_ms) = 0;
+    // Drops the audio queued and not yet written (the listener switched audio off).
+    virtual void discard_audio() = 0;
 };
 
 // Where a room's presence intervals go (the database through the group-commit writer in the
@@ -83,6 +90,13 @@ class journal_sink {
     virtual void event(std::int64_t session_id, std::uint64_t seq, std::string type,
                        shared_message all, shared_message staff) = 0;
     virtual void slide_shown(std::int64_t session_id, int slide) = 0;
+    // Every audio packet as stamped for listeners, for the recording.
+    virtual void audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
+                              std::uint16_t duration_ms, std::uint8_t flags,
+                              std::string_view packet) = 0;
+    // The audio lane's state (audio_lane::durable_json) and the audio_seq reserved so far.
+    virtual void audio_changed(std::int64_t session_id, const protocol::json& state,
+                               std::uint32_t seq_reserved) = 0;
 };
 
 // What a room rebuilt after a restart starts from (loaded from the database at admission).
@@ -97,6 +111,9 @@ struct live_recovery {
         std::map<std::int64_t, std::map<std::int64_t, protocol::json>> answers;  // stored ones
     };
     std::optional<open_quiz> quiz;
+    protocol::json audio;                // audio_lane::durable_json as last stored, or null
+    std::uint32_t audio_next_seq = 0;    // past every audio_seq stored or reserved
+    std::int64_t audio_last_end_ms = 0;  // where the last stored packet ended
 };
 
 struct live_member {
@@ -138,6 +155,7 @@ struct room_info {
     std::int64_t training_id = 0;      // quizzes must belong to it
     time_span window;                  // the scheduled window widened to the actual start
     attendance_thresholds thresholds;  // stored on the session when it went live
+    std::optional<protocol::unix_seconds> started_at;  // audio stamps count from here
     // Set when the room is (re)built from the database after a restart.
     std::shared_ptr<const live_recovery> recovery;
 };
@@ -189,10 +207,13 @@ class live_room {
     bool quiz_open() const { return quiz_.has_value(); }
 
     enum class outcome { none, end_requested, quiz_requested };
-    // A binary message. Binary messages carry audio and only the speaker may send them; until a
-    // speaker holds the floor every one is refused (`error` not_speaker, counted as abuse) and
-    // never read as text.
-    void receive_binary(live_participant* p, std::string_view bytes, protocol::unix_seconds now);
+    // A binary message: the speaker's audio packet, stamped and fanned out to every listener
+    // with audio on (never back to the speaker's own sockets). From anyone else `error`
+    // not_speaker, while audio is off audio_off, a malformed header bad_audio with the field,
+    // faster than real time audio_too_fast; each counts as abuse. Never read as text.
+    // `steady_ms`: a monotonic clock in ms (audio stamps are measured with it).
+    void receive_binary(live_participant* p, std::string_view bytes, protocol::unix_seconds now,
+                        std::int64_t steady_ms);
     // One text message from a participant: answers it (ack/error) and broadcasts events.
     outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
 
@@ -255,6 +276,7 @@ class live_room {
         protocol::unix_seconds last_seen = 0;
         protocol::unix_seconds next_attendance = 0;
         bool tracked = false;
+        bool audio_on = true;  // audio_subscribe
     };
     // A trainee's closed presence, kept for the live attendance figures.
     struct attendee {
@@ -312,6 +334,15 @@ class live_room {
     outcome on(const protocol::live::open_quiz& m, incoming& in);
     outcome on(const protocol::live::close_quiz& m, incoming& in);
     outcome on(const protocol::live::answer& m, incoming& in);
+    outcome on(const protocol::live::audio_start& m, incoming& in);
+    outcome on(const protocol::live::audio_stop& m, incoming& in);
+    outcome on(const protocol::live::give_floor& m, incoming& in);
+    outcome on(const protocol::live::take_floor& m, incoming& in);
+    outcome on(const protocol::live::audio_subscribe& m, incoming& in);
+    // Broadcasts audio_state and stores the lane's state.
+    void audio_changed();
+    void fan_out_audio(const shared_message& record, std::uint16_t duration_ms,
+                       std::int64_t speaker);
     protocol::json quiz_snapshot(const connection& c) const;
     protocol::json tally_json() const;
 
@@ -341,6 +372,8 @@ class live_room {
     std::set<std::int64_t> closed_quizzes_;                 // answers to these get quiz_closed
     std::unordered_map<std::int64_t, attendee> attendees_;  // trainees seen by this room
     std::optional<protocol::unix_seconds> last_roster_;     // none: send at the next tick
+    audio_lane audio_;
+    std::optional<std::int64_t> audio_origin_ms_;  // steady ms of the session's start
 };
 
 }  // namespace daring::server

@@ -112,7 +112,7 @@ struct http_server::impl {
           signals(ioc, SIGINT, SIGTERM),
           housekeeping_timer(ioc),
           hub(ioc, clk),
-          live_sockets(ioc, options.limits.live_idle_timeout) {
+          live_sockets(ioc, options.limits.live_idle_timeout, m) {
         hub.set_sockets_per_user(options.limits.live_sockets_per_user);
         app.attach_live(&hub);
     }

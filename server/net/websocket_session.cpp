@@ -1,5 +1,9 @@
 #include "server/net/websocket_session.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -11,6 +15,7 @@
 #include <optional>
 #include <type_traits>
 
+#include "server/live/audio_queue.hpp"
 #include "server/net/websocket_frame.hpp"
 
 namespace daring::server {
@@ -68,8 +73,8 @@ struct buffer_span {
 }  // namespace
 
 struct live_socket_registry::impl {
-    impl(asio::io_context& ioc, std::chrono::seconds idle)
-        : timer(ioc), idle_timeout(idle.count()) {}
+    impl(asio::io_context& ioc, std::chrono::seconds idle, metrics& m)
+        : timer(ioc), idle_timeout(idle.count()), stats(m) {}
 
     void link(ws_link* s) {
         std::lock_guard lock(mutex);
@@ -102,13 +107,15 @@ struct live_socket_registry::impl {
 
     asio::steady_timer timer;
     const std::int64_t idle_timeout;  // seconds
+    metrics& stats;                   // owned by main, outlives every socket
     std::atomic<bool> stopped{false};
     std::mutex mutex;  // guards head and every linked socket's prev/next
     ws_link* head = nullptr;
 };
 
-live_socket_registry::live_socket_registry(asio::io_context& ioc, std::chrono::seconds idle_timeout)
-    : impl_(std::make_shared<impl>(ioc, idle_timeout)) {}
+live_socket_registry::live_socket_registry(asio::io_context& ioc, std::chrono::seconds idle_timeout,
+                                           metrics& stats)
+    : impl_(std::make_shared<impl>(ioc, idle_timeout, stats)) {}
 live_socket_registry::~live_socket_registry() {
     stop();
 }
@@ -159,6 +166,9 @@ class ws_session final : public live_participant,
             stream_.non_blocking(true, ignored);
             stream_.set_option(tcp::no_delay(true), ignored);
         }
+        const int lowat = live_notsent_lowat;
+        ::setsockopt(socket().native_handle(), IPPROTO_TCP, TCP_NOTSENT_LOWAT, &lowat,
+                     sizeof lowat);
         handshake_ = ws_accept_response(key);
         writing_ = true;
         asio::async_write(
@@ -204,6 +214,25 @@ class ws_session final : public live_participant,
 
     void close(int code, std::string_view reason) override {
         request_close(code, std::string(reason));
+    }
+
+    void deliver_audio(const shared_message& record, std::uint16_t duration_ms) override {
+        bool wake_writer = false;
+        std::size_t dropped = 0;
+        {
+            std::lock_guard lock(mutex_);
+            if (close_code_ != -1) return;
+            dropped = audio_.push(record, duration_ms);
+            wake_writer = !wake_pending_;
+            wake_pending_ = true;
+        }
+        if (dropped) registry_->stats.record_audio_dropped(dropped);
+        if (wake_writer) signal_writer();
+    }
+
+    void discard_audio() override {
+        std::lock_guard lock(mutex_);
+        audio_.clear();
     }
 
     void wake(std::int64_t now) override {
@@ -345,11 +374,13 @@ class ws_session final : public live_participant,
             sending_.swap(queue_);
             queue_.clear();
             queued_bytes_ = 0;
+            audio_.take(sending_audio_);
             code = close_code_;
             wake_pending_ = false;
         }
         if (code == close_slow_consumer) sending_.clear();
         if (close_sent_ || code == 0) sending_.clear();
+        if (close_sent_ || code != -1) sending_audio_.clear();
         buffers_.clear();
         control_.clear();
         if (!close_sent_ && code != 0) {
@@ -362,6 +393,7 @@ class ws_session final : public live_participant,
         ping_due_ = false;
         if (!control_.empty()) buffers_.push_back(asio::buffer(control_));
         if (!sending_.empty()) add_data_frame();
+        if (!sending_audio_.empty()) add_audio_frame();
         if (code > 0 && !close_sent_) {
             close_frame_ = make_ws_close_frame(code, close_reason_);
             buffers_.push_back(asio::buffer(close_frame_));
@@ -379,6 +411,7 @@ class ws_session final : public live_participant,
             [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
                 self->writing_ = false;
                 self->sending_.clear();
+                self->sending_audio_.clear();
                 if (ec) {
                     self->request_close(0, {});
                     self->hard_close();
@@ -418,8 +451,20 @@ class ws_session final : public live_participant,
         buffers_.push_back(asio::buffer(&close_bracket, 1));
     }
 
+    // Every queued audio record back to back in one binary message (records carry their own
+    // lengths), gathered from the shared buffers.
+    void add_audio_frame() {
+        std::size_t size = 0;
+        for (const auto& r : sending_audio_) size += r->size();
+        audio_header_ = make_ws_frame_header(ws_opcode::binary, size);
+        buffers_.push_back(asio::buffer(audio_header_.bytes.data(), audio_header_.size));
+        for (const auto& r : sending_audio_) buffers_.push_back(asio::buffer(*r));
+        registry_->stats.record_audio_sent(sending_audio_.size());
+    }
+
     // Large batches leave large vectors behind; give the memory back once idle.
     void trim() {
+        if (sending_audio_.capacity() > 64) std::vector<shared_message>().swap(sending_audio_);
         if (sending_.capacity() > 16) std::vector<shared_message>().swap(sending_);
         if (buffers_.capacity() > 40) std::vector<asio::const_buffer>().swap(buffers_);
         if (control_.capacity() > 64) std::string().swap(control_);
@@ -480,8 +525,10 @@ class ws_session final : public live_participant,
     std::string control_;                 // control frames of the write in progress
     std::string close_frame_;
     ws_frame_header data_header_;
-    std::vector<shared_message> sending_;      // the batch being written
-    std::vector<asio::const_buffer> buffers_;  // the write in progress
+    ws_frame_header audio_header_;
+    std::vector<shared_message> sending_;        // the batch being written
+    std::vector<shared_message> sending_audio_;  // its audio records
+    std::vector<asio::const_buffer> buffers_;    // the write in progress
     bool attached_ = false;
     bool reading_ = false;
     bool writing_ = false;
@@ -490,8 +537,10 @@ class ws_session final : public live_participant,
     bool ping_due_ = false;
     bool finished_ = false;
 
-    std::mutex mutex_;  // guards queue_, queued_bytes_, close_code_, close_reason_, wake_pending_
+    std::mutex mutex_;  // guards queue_, queued_bytes_, audio_, close_code_, close_reason_,
+                        // wake_pending_
     std::vector<shared_message> queue_;
+    audio_queue audio_;  // the droppable lane
     std::size_t queued_bytes_ = 0;
     int close_code_ = -1;  // -1 open; 0 closed by the peer or an error; >0 close with this code
     std::string close_reason_;

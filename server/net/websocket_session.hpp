@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "server/http/metrics.hpp"
 #include "server/live/live_hub.hpp"
 
 namespace boost::asio {
@@ -26,6 +27,10 @@ inline constexpr std::chrono::seconds slow_consumer_grace{10};
 // The transport refuses messages beyond this outright (1009); the protocol answers anything over
 // protocol::live::message_limit (64 KiB) with an error and keeps the connection.
 inline constexpr std::size_t websocket_read_limit = 256 * 1024;
+// Unsent bytes a live socket lets the kernel hold (TCP_NOTSENT_LOWAT): beyond it the socket
+// reports itself unwritable, so queued audio stays in our droppable queue instead of
+// piling up, unreachable, in the kernel's send buffer. 4 KiB is 2 s of 16 kbit/s audio.
+inline constexpr int live_notsent_lowat = 4096;
 // The opening handshake's 101 must be written, and a close frame we sent answered, within this.
 inline constexpr std::chrono::seconds websocket_handshake_timeout{30};
 // A connection silent for the idle timeout (server_limits::live_idle_timeout, 300 s by
@@ -36,7 +41,8 @@ inline constexpr std::chrono::seconds websocket_handshake_timeout{30};
 // woken (no timer per socket: an idle phone costs no timer state). Thread-safe.
 class live_socket_registry {
   public:
-    live_socket_registry(boost::asio::io_context& ioc, std::chrono::seconds idle_timeout);
+    live_socket_registry(boost::asio::io_context& ioc, std::chrono::seconds idle_timeout,
+                         metrics& stats);
     ~live_socket_registry();
     void start();
     void stop();

@@ -22,6 +22,10 @@ class fake_participant : public live_participant {
         received.push_back(json::parse(*m));
     }
     void close(int code, std::string_view) override { closed_code = code; }
+    void deliver_audio(const shared_message& record, std::uint16_t) override {
+        audio.push_back(record);
+    }
+    void discard_audio() override { ++audio_discards; }
     std::vector<json> of_type(const std::string& type) const {
         std::vector<json> out;
         for (const auto& j : received)
@@ -30,6 +34,8 @@ class fake_participant : public live_participant {
     }
     std::vector<json> received;
     std::vector<shared_message> raw;
+    std::vector<shared_message> audio;
+    int audio_discards = 0;
     int closed_code = 0;
     bool stalled = false;
 
@@ -734,10 +740,16 @@ TEST(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
 TEST(LiveRoom, RefusesBinaryMessagesAsNotFromTheSpeakerAndNeverReadsThemAsText) {
     live_room room(three_slides(), 1000);
     auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
-    room.receive_binary(t.get(), R"({"type":"show_slide","index":2})", 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive_binary(t.get(), R"({"type":"show_slide","index":2})", 0, 0);
+    room.receive_binary(a.get(), R"({"type":"show_slide","index":2})", 0, 0);
     EXPECT_EQ(room.current_slide(), 0);  // the JSON inside was not obeyed
     auto errors = t->of_type("error");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors[0]["code"], "audio_off");  // the trainer could speak once audio is on
+    errors = a->of_type("error");
     ASSERT_EQ(errors.size(), 1u);
     EXPECT_EQ(errors[0]["code"], "not_speaker");
     EXPECT_TRUE(t->of_type("slide").empty());
@@ -753,6 +765,21 @@ class fake_journal : public journal_sink {
         events.push_back({seq, std::move(type), all != nullptr, staff != nullptr});
     }
     void slide_shown(std::int64_t, int slide) override { slides.push_back(slide); }
+    void audio_packet(std::int64_t, std::uint32_t seq, std::uint32_t at_ms, std::uint16_t,
+                      std::uint8_t flags, std::string_view) override {
+        audio.push_back({seq, at_ms, flags});
+    }
+    void audio_changed(std::int64_t, const json& state, std::uint32_t reserved) override {
+        audio_states.push_back(state);
+        audio_reserved = reserved;
+    }
+    struct audio_entry {
+        std::uint32_t seq, at_ms;
+        std::uint8_t flags;
+    };
+    std::vector<audio_entry> audio;
+    std::vector<json> audio_states;
+    std::uint32_t audio_reserved = 0;
     struct entry {
         std::uint64_t seq;
         std::string type;
