@@ -62,7 +62,8 @@ void append_record(std::string& out, const record& r) {
 result<std::vector<record>> parse_records(std::string_view message) {
     std::vector<record> out;
     while (!message.empty()) {
-        if (message.size() < record_header_size || static_cast<unsigned char>(message[0]) != version)
+        if (message.size() < record_header_size ||
+            static_cast<unsigned char>(message[0]) != version)
             return make_error("invalid_field", "A record header is cut short or not version 1");
         const std::size_t length = read16(message, 2);
         if (message.size() < record_header_size + length)

@@ -12,7 +12,7 @@ json audio_lane::state_json() const {
     json speaker = nullptr;
     if (on_ && speaker_) speaker = {{"user_id", speaker_->user_id}, {"name", speaker_->name}};
     if (!on_) {
-        return {{"on", false},       {"codec", nullptr},    {"sample_rate", nullptr},
+        return {{"on", false},         {"codec", nullptr},    {"sample_rate", nullptr},
                 {"channels", nullptr}, {"frame_ms", nullptr}, {"bitrate", nullptr},
                 {"speaker", nullptr}};
     }
@@ -73,8 +73,8 @@ audio_lane::verdict audio_lane::admit(std::int64_t user_id, std::uint16_t durati
     if (!speaker_ || speaker_->user_id != user_id) return verdict::not_speaker;
     // Real time refills the budget; a packet spends its duration.
     if (budget_at_ms_) {
-        budget_ms_ = std::min(audio_burst_ms, budget_ms_ + std::max<std::int64_t>(
-                                                              0, elapsed_ms - *budget_at_ms_));
+        budget_ms_ = std::min(audio_burst_ms,
+                              budget_ms_ + std::max<std::int64_t>(0, elapsed_ms - *budget_at_ms_));
     }
     budget_at_ms_ = std::max(elapsed_ms, budget_at_ms_.value_or(elapsed_ms));
     if (budget_ms_ < duration_ms) return verdict::too_fast;

@@ -41,8 +41,7 @@ live_room::outcome live_room::on(const live::give_floor& g, incoming& in) {
     const bool trainee_here = online_.contains(g.user_id) && !staff_users_.contains(g.user_id);
     if (!trainee_here) {
         refuse(in.p, in.c, in.id, "invalid_field",
-               "user_id must be a trainee of this session who is connected now", in.now,
-               "user_id");
+               "user_id must be a trainee of this session who is connected now", in.now, "user_id");
         return outcome::none;
     }
     const auto name = names_.contains(g.user_id) ? names_.at(g.user_id) : std::string();

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "protocol/audio.hpp"
+
 using namespace daring::server;
 using daring::protocol::json;
 using daring::protocol::role;
@@ -841,4 +843,179 @@ TEST(LiveRoom, ARestoredRoomShowsItsSlideChatAndOpenQuiz) {
     EXPECT_EQ(w["quiz"]["quiz_id"], 9);
     EXPECT_EQ(w["quiz"]["your_answers"]["90"], true);
     EXPECT_GT(w["seq"].get<std::uint64_t>(), 1500u);
+}
+
+namespace {
+
+std::string packet_message(std::uint16_t duration_ms, std::string_view opus) {
+    return daring::protocol::audio::speaker_message(duration_ms, opus);
+}
+
+const char* const audio_start_16k =
+    R"({"type":"audio_start","codec":"opus","sample_rate":48000,"channels":1,"frame_ms":40,"bitrate":16000})";
+
+}  // namespace
+
+TEST(LiveRoomAudio, FansPacketsOutToListenersButNeverBackToTheSpeaker) {
+    room_info info = three_slides();
+    info.started_at = 0;
+    live_room room(info, 1000);
+    fake_journal journal;
+    room.set_journal(&journal);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    auto b = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(t.get(), audio_start_16k, 10);
+    room.join(b, trainee(3), std::nullopt, 10);
+    // audio_state is an event for those present and part of the newcomer's welcome.
+    auto state = a->of_type("audio_state");
+    ASSERT_EQ(state.size(), 1u);
+    EXPECT_EQ(state[0]["on"], true);
+    EXPECT_EQ(state[0]["bitrate"], 16000);
+    EXPECT_EQ(state[0]["speaker"]["user_id"], 1);
+    EXPECT_TRUE(state[0].contains("seq"));
+    const auto& welcome = b->received.front();
+    EXPECT_EQ(welcome["audio"]["on"], true);
+    EXPECT_EQ(welcome["audio"]["codec"], "opus");
+    EXPECT_FALSE(welcome["audio"].contains("seq"));
+
+    for (int i = 0; i < 3; ++i)
+        room.receive_binary(t.get(), packet_message(40, "pkt" + std::to_string(i)), 10,
+                            10'000 + 40 * i);
+    EXPECT_TRUE(t->audio.empty());
+    ASSERT_EQ(a->audio.size(), 3u);
+    ASSERT_EQ(b->audio.size(), 3u);
+    EXPECT_EQ(a->audio[0], b->audio[0]);  // one shared record for every listener
+    auto records = daring::protocol::audio::parse_records(*a->audio[0] + *a->audio[1]);
+    ASSERT_TRUE(records);
+    EXPECT_EQ((*records)[0].packet, "pkt0");
+    EXPECT_EQ((*records)[0].flags, daring::protocol::audio::flag_discontinuity);
+    EXPECT_EQ((*records)[1].seq, (*records)[0].seq + 1);
+    EXPECT_EQ((*records)[0].at_ms, 10'000u);  // ms since the session started
+    EXPECT_GT((*records)[1].at_ms, (*records)[0].at_ms);
+    ASSERT_EQ(journal.audio.size(), 3u);
+    EXPECT_EQ(journal.audio[2].seq, (*records)[0].seq + 2);
+    EXPECT_GT(journal.audio_reserved, journal.audio[2].seq);
+    EXPECT_EQ(journal.audio_states.back()["on"], true);
+}
+
+TEST(LiveRoomAudio, TheDataSaverStopsAudioAtOnceAndResumesWithTheNextPacket) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(t.get(), audio_start_16k, 0);
+    room.receive_binary(t.get(), packet_message(40, "one"), 0, 0);
+    room.receive(a.get(), R"({"type":"audio_subscribe","on":false,"id":"s1"})", 0);
+    EXPECT_EQ(a->audio_discards, 1);  // what was queued goes too
+    EXPECT_EQ(a->of_type("ack").back()["id"], "s1");
+    room.receive_binary(t.get(), packet_message(40, "two"), 0, 40);
+    EXPECT_EQ(a->audio.size(), 1u);
+    room.receive(a.get(), R"({"type":"audio_subscribe","on":true})", 0);
+    room.receive_binary(t.get(), packet_message(40, "three"), 0, 80);
+    ASSERT_EQ(a->audio.size(), 2u);
+    EXPECT_EQ(daring::protocol::audio::parse_records(*a->audio[1])->front().packet, "three");
+}
+
+TEST(LiveRoomAudio, TheFloorIsGivenUsedTakenBackAndRefusedForOthers) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    auto b = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.join(b, trainee(3), std::nullopt, 0);
+    room.receive(t.get(), R"({"type":"give_floor","user_id":2,"id":1})", 0);
+    EXPECT_EQ(t->of_type("error").back()["code"], "audio_off");
+    room.receive(t.get(), audio_start_16k, 0);
+    for (const char* who : {R"({"type":"give_floor","user_id":99,"id":2})",    // not here
+                            R"({"type":"give_floor","user_id":1,"id":3})"}) {  // not a trainee
+        room.receive(t.get(), who, 0);
+        auto err = t->of_type("error").back();
+        EXPECT_EQ(err["code"], "invalid_field") << who;
+        EXPECT_EQ(err["field"], "user_id") << who;
+    }
+    room.receive(a.get(), R"({"type":"give_floor","user_id":3})", 0);
+    EXPECT_EQ(a->of_type("error").back()["code"], "forbidden");  // a trainee cannot give it
+
+    room.receive(a.get(), R"({"type":"hand","up":true})", 0);
+    room.receive(t.get(), R"({"type":"give_floor","user_id":2,"id":4})", 0);
+    EXPECT_EQ(t->of_type("ack").back()["id"], 4);
+    EXPECT_EQ(b->of_type("audio_state").back()["speaker"]["user_id"], 2);
+    EXPECT_EQ(t->of_type("hand").back()["up"], false);  // the question is being asked
+    room.receive_binary(a.get(), packet_message(40, "question"), 0, 0);
+    room.receive_binary(t.get(), packet_message(40, "trainer"), 0, 40);
+    room.receive_binary(b.get(), packet_message(40, "other"), 0, 40);
+    EXPECT_TRUE(a->audio.empty());  // never its own audio back
+    ASSERT_EQ(t->audio.size(), 1u);
+    ASSERT_EQ(b->audio.size(), 1u);
+    EXPECT_EQ(t->of_type("error").back()["code"], "not_speaker");
+    EXPECT_EQ(b->of_type("error").back()["code"], "not_speaker");
+
+    room.receive(t.get(), R"({"type":"take_floor"})", 0);
+    EXPECT_EQ(b->of_type("audio_state").back()["speaker"]["user_id"], 1);
+    room.receive_binary(a.get(), packet_message(40, "late"), 0, 80);
+    EXPECT_EQ(a->of_type("error").back()["code"], "not_speaker");
+
+    // Given again, the floor ends when the trainee's last socket closes.
+    room.receive(t.get(), R"({"type":"give_floor","user_id":3})", 0);
+    room.leave(b.get(), 1);
+    EXPECT_EQ(a->of_type("audio_state").back()["speaker"]["user_id"], 1);
+    room.receive(t.get(), R"({"type":"audio_stop"})", 0);
+    EXPECT_EQ(a->of_type("audio_state").back()["on"], false);
+    EXPECT_TRUE(a->of_type("audio_state").back()["speaker"].is_null());
+}
+
+TEST(LiveRoomAudio, RefusesMalformedPacketsWithTheFieldAndClosesRepeatedAbuse) {
+    live_room room(three_slides(), 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 0);
+    room.join(a, trainee(2), std::nullopt, 0);
+    room.receive(t.get(), audio_start_16k, 0);
+    room.receive_binary(t.get(), packet_message(5, "x"), 0, 0);
+    auto err = t->of_type("error").back();
+    EXPECT_EQ(err["code"], "bad_audio");
+    EXPECT_EQ(err["field"], "duration_ms");
+    room.receive_binary(t.get(), packet_message(40, std::string(1276, 'x')), 0, 0);
+    EXPECT_EQ(t->of_type("error").back()["field"], "packet");
+    EXPECT_TRUE(a->audio.empty());
+    EXPECT_EQ(t->closed_code, 0);
+    for (int i = 0; i < 60 && a->closed_code == 0; ++i)
+        room.receive_binary(a.get(), packet_message(40, "x"), 0, 0);
+    EXPECT_EQ(a->closed_code, close_policy);
+}
+
+TEST(LiveRoomAudio, ARebuiltRoomResumesAudioPastEverySeqHeardBefore) {
+    live_room first(three_slides(), 1000);
+    fake_journal journal;
+    first.set_journal(&journal);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    first.join(t, trainer, std::nullopt, 0);
+    first.join(a, trainee(2), std::nullopt, 0);
+    first.receive(t.get(), audio_start_16k, 0);
+    first.receive_binary(t.get(), packet_message(40, "before"), 0, 0);
+    const auto heard = daring::protocol::audio::parse_records(*a->audio.back())->back();
+
+    live_recovery r;
+    r.audio = journal.audio_states.back();
+    r.audio_next_seq = journal.audio_reserved;  // as the restart finds it stored
+    r.audio_last_end_ms = heard.at_ms + heard.duration_ms;
+    live_room again(three_slides(), 2000);
+    again.restore(r);
+    auto t2 = std::make_shared<fake_participant>();
+    auto a2 = std::make_shared<fake_participant>();
+    again.join(t2, trainer, std::nullopt, 0);
+    again.join(a2, trainee(2), std::nullopt, 0);
+    EXPECT_EQ(a2->received.front()["audio"]["on"], true);
+    again.receive_binary(t2.get(), packet_message(40, "after"), 0, 0);
+    ASSERT_EQ(a2->audio.size(), 1u);
+    const auto after = daring::protocol::audio::parse_records(*a2->audio[0])->front();
+    EXPECT_GT(after.seq, heard.seq);
+    EXPECT_GE(after.at_ms, heard.at_ms + heard.duration_ms);
+    EXPECT_EQ(after.flags, daring::protocol::audio::flag_discontinuity);
 }
