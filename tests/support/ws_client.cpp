@@ -181,6 +181,11 @@ bool ws_client::read_frame(std::chrono::steady_clock::time_point deadline) {
                     }
                     return true;
                 }
+                if (opcode == 0x2) {
+                    binary_bytes += payload.size();
+                    binaries.push_back(std::move(payload));
+                    return true;
+                }
                 if (opcode == 0x8) {
                     close_code_ = payload.size() >= 2
                                       ? (static_cast<unsigned char>(payload[0]) << 8) |
@@ -229,6 +234,18 @@ std::optional<nlohmann::json> ws_client::next_of(const std::string& type,
         if ((*m)["type"] == type) return m;
         skipped.push_back(*m);
     }
+}
+
+bool ws_client::wait_binaries(std::size_t count, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (binaries.size() < count && !close_code_) {
+        if (!read_frame(deadline)) break;
+        while (!inbox_.empty()) {
+            skipped.push_back(std::move(inbox_.front()));
+            inbox_.pop_front();
+        }
+    }
+    return binaries.size() >= count;
 }
 
 int ws_client::wait_closed(std::chrono::milliseconds timeout) {

@@ -45,6 +45,10 @@ class ws_client {
     // The next message of `type`, skipping others (kept in `skipped`).
     std::optional<nlohmann::json> next_of(
         const std::string& type, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+    // Reads until `binaries` holds at least `count` binary messages (text messages read on the
+    // way go to `skipped`); false on timeout or close.
+    bool wait_binaries(std::size_t count,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5));
     // Waits until the server closes; returns the close code (0 on timeout or bare disconnect).
     int wait_closed(std::chrono::milliseconds timeout = std::chrono::seconds(5));
     void close(int code = 1000);
@@ -52,6 +56,8 @@ class ws_client {
     void drop();
 
     std::vector<nlohmann::json> skipped;
+    std::vector<std::string> binaries;  // binary messages (audio records), in order
+    std::size_t binary_bytes = 0;       // their payload bytes
     std::size_t frames_received = 0;
     std::vector<std::string> pongs;  // payloads of the server's pongs, in order
     std::size_t pings = 0;           // the server's pings (each answered with a pong)

@@ -110,7 +110,7 @@ TEST(AudioLane, ReservesSeqsAheadAndContinuesPastThemAfterARestart) {
     EXPECT_EQ(rebuilt.speaker()->user_id, 1);
     audio_lane::stamp after;
     ASSERT_EQ(rebuilt.admit(1, 40, 5000, after), audio_lane::verdict::accepted);
-    EXPECT_EQ(after.seq, *first);  // never a seq handed out before the restart
+    EXPECT_EQ(after.seq, *first);     // never a seq handed out before the restart
     EXPECT_EQ(after.at_ms, 99'000u);  // and never a stamp before the last stored one
     EXPECT_EQ(after.flags, daring::protocol::audio::flag_discontinuity);
 }

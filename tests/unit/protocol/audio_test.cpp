@@ -10,8 +10,8 @@ namespace live = daring::protocol::live;
 namespace {
 
 std::string header(unsigned version, unsigned flags, unsigned duration) {
-    return {static_cast<char>(version), static_cast<char>(flags),
-            static_cast<char>(duration >> 8), static_cast<char>(duration & 0xff)};
+    return {static_cast<char>(version), static_cast<char>(flags), static_cast<char>(duration >> 8),
+            static_cast<char>(duration & 0xff)};
 }
 
 }  // namespace
@@ -114,15 +114,16 @@ TEST(AudioControl, ParsesTheFloorAndTheSubscription) {
     auto bad_give = live::parse_client_message(R"({"type":"give_floor","user_id":"42"})");
     ASSERT_TRUE(bad_give.problem);
     EXPECT_EQ(bad_give.problem->field, "user_id");
-    EXPECT_TRUE(live::is_staff_message(
-        *live::parse_client_message(R"({"type":"take_floor"})").message));
-    EXPECT_TRUE(live::is_staff_message(
-        *live::parse_client_message(R"({"type":"audio_stop"})").message));
+    EXPECT_TRUE(
+        live::is_staff_message(*live::parse_client_message(R"({"type":"take_floor"})").message));
+    EXPECT_TRUE(
+        live::is_staff_message(*live::parse_client_message(R"({"type":"audio_stop"})").message));
     auto off = live::parse_client_message(R"({"type":"audio_subscribe","on":false})");
     ASSERT_FALSE(off.problem);
     EXPECT_FALSE(std::get<live::audio_subscribe>(*off.message).on);
     EXPECT_FALSE(live::is_staff_message(*off.message));
-    for (const char* bad : {R"({"type":"audio_subscribe"})", R"({"type":"audio_subscribe","on":1})"}) {
+    for (const char* bad :
+         {R"({"type":"audio_subscribe"})", R"({"type":"audio_subscribe","on":1})"}) {
         auto p = live::parse_client_message(bad);
         ASSERT_TRUE(p.problem) << bad;
         EXPECT_EQ(p.problem->field, "on");
