@@ -1,11 +1,12 @@
 // The audio lane over real WebSockets against the real binary: fan-out, the droppable lane on a
 // stalled socket, the data saver, the floor, audio state in welcome and resume, and a crash.
+#include "protocol/audio.hpp"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 
 #include <thread>
 
-#include "protocol/audio.hpp"
 #include "tests/support/live_fixture.hpp"
 
 using namespace daring::test;
@@ -90,9 +91,8 @@ TEST_F(Audio, FiftyTraineesReceiveEveryPacketExactlyOnceInOrderWithIncreasingSta
     std::vector<std::vector<audio::record>> heard(trainees.size());
     std::vector<std::thread> readers;
     for (std::size_t i = 0; i < trainees.size(); ++i) {
-        readers.emplace_back([&, i] {
-            heard[i] = read_records(*trainees[i], packets, std::chrono::seconds(90));
-        });
+        readers.emplace_back(
+            [&, i] { heard[i] = read_records(*trainees[i], packets, std::chrono::seconds(90)); });
     }
     const auto began = std::chrono::steady_clock::now();
     for (int i = 0; i < packets; ++i) {
@@ -121,11 +121,10 @@ TEST_F(Audio, FiftyTraineesReceiveEveryPacketExactlyOnceInOrderWithIncreasingSta
 TEST_F(Audio, AStalledListenerLosesOldAudioButNeverItsConnectionOrItsTextEvents) {
     auto t = trainer_speaking();
     auto reader = listener(1);
-    auto stalled = std::make_unique<ws_client>(
-        server->port(), live_path(),
-        std::vector<std::pair<std::string, std::string>>{
-            {"Authorization", "Bearer " + trainee_token(2)}},
-        4096);
+    auto stalled = std::make_unique<ws_client>(server->port(), live_path(),
+                                               std::vector<std::pair<std::string, std::string>>{
+                                                   {"Authorization", "Bearer " + trainee_token(2)}},
+                                               4096);
     ASSERT_TRUE(stalled->next_of("welcome"));
     const auto dropped_before = metric(*http, "daring_audio_records_dropped_total");
     constexpr int packets = 200;  // 8 s of audio, 1,000-byte packets: 200 kB for the stalled one
@@ -279,7 +278,7 @@ TEST_F(Audio, AKillWhileSpeakingResumesAudioStateAndContinuesPastEverySeqHeard) 
     auto before = read_records(*s, 30, std::chrono::seconds(5));
     ASSERT_EQ(before.size(), 30u);
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one journal flush
-    speak(30, 40);  // heard, perhaps not yet stored
+    speak(30, 40);                                                 // heard, perhaps not yet stored
     before = read_records(*s, 40, std::chrono::seconds(5));
     ASSERT_EQ(before.size(), 40u);
     EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
