@@ -6,6 +6,7 @@ import { language, setLanguage, t } from './js/i18n.js';
 
 export const session = { user: null };
 let current = null;  // the page's cleanup function
+let generation = 0;  // the latest route(); an older one still loading must not draw
 
 function header() {
   $('lang').textContent = t('other_language');
@@ -52,16 +53,22 @@ const pages = {
 };
 
 export async function route() {
+  const mine = ++generation;
   if (current) { current(); current = null; }
   header();
-  const view = $('view');
+  // Each page draws into its own box: a page still loading when the next route starts draws
+  // into a box no longer shown, and its cleanup runs as soon as it is done.
+  const view = h('div', { class: 'page' });
+  clear($('view'), view);
   if (!session.user) { loginPage(view); return; }
   const [name = '', ...args] = location.hash.replace(/^#\/?/, '').split('/');
   const load = pages[name] || pages[''];
   clear(view, h('p', { class: 'muted' }, t('loading')));
   try {
     const page = await load();
-    current = (await page.render(view, args, session)) || null;
+    const cleanup = (await page.render(view, args, session)) || null;
+    if (mine !== generation) { cleanup?.(); return; }
+    current = cleanup;
   } catch (e) {
     clear(view, h('p', { class: 'error' }, `${t('error_generic')}: ${e.message}`));
   }

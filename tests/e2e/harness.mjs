@@ -39,11 +39,12 @@ export async function startDemo(binary) {
   };
 }
 
-export async function launchBrowser() {
+// `extraArgs`: e.g. the fake microphone for the audio tests.
+export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
 }
 

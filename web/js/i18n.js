@@ -45,6 +45,13 @@ const texts = {
     save_quiz: 'Simpan kuis', results_of: 'hasil', type_single: 'pilihan tunggal', type_multiple: 'pilihan ganda',
     type_true_false: 'benar/salah', type_numeric: 'angka', type_text: 'isian', kind_pre_test: 'pre-test',
     kind_post_test: 'post-test', kind_poll: 'jajak pendapat', kind_practice: 'latihan',
+    audio: 'Suara', audio_recorded: 'Suara sesi ini direkam.', listen: 'Dengarkan suara', listening: 'Memutar suara',
+    data_saver: 'Hemat data (teks dan materi saja)', data_saver_on: 'Hemat data aktif: suara tidak diterima',
+    data_used: 'Data diterima', speaking: 'Berbicara', you_speak: 'Anda sedang berbicara',
+    mic_unsupported: 'Peramban ini tidak dapat mengirim suara', mic_failed: 'Mikrofon tidak dapat dipakai',
+    audio_failed: 'Suara tidak dapat diputar', mic_on: 'Nyalakan mikrofon', mic_off: 'Matikan mikrofon',
+    bitrate: 'Kualitas suara', give_floor: 'Beri kesempatan bicara', take_floor: 'Ambil kembali kesempatan bicara',
+    audio_off_msg: 'Suara mati',
   },
   en: {
     app_tagline: 'Online trainings of the Cooperatives and SME Office.', login_title: 'Sign in', username: 'Username',
@@ -91,6 +98,13 @@ const texts = {
     save_quiz: 'Save quiz', results_of: 'results', type_single: 'single choice', type_multiple: 'multiple choice',
     type_true_false: 'true/false', type_numeric: 'number', type_text: 'short text', kind_pre_test: 'pre-test',
     kind_post_test: 'post-test', kind_poll: 'poll', kind_practice: 'practice',
+    audio: 'Audio', audio_recorded: "This session's audio is recorded.", listen: 'Listen', listening: 'Playing audio',
+    data_saver: 'Data saver (text and slides only)', data_saver_on: 'Data saver on: no audio received',
+    data_used: 'Data received', speaking: 'Speaking', you_speak: 'You are speaking',
+    mic_unsupported: 'This browser cannot send audio', mic_failed: 'The microphone cannot be used',
+    audio_failed: 'Audio cannot play', mic_on: 'Microphone on', mic_off: 'Microphone off',
+    bitrate: 'Audio quality', give_floor: 'Give the floor', take_floor: 'Take the floor back',
+    audio_off_msg: 'Audio off',
   },
 };
 

@@ -1,13 +1,18 @@
 // The live connection: one WebSocket per page, resumed after any drop with ?resume=<last seq>,
 // heartbeats every 20 s carrying page visibility, messages with ids resolved by the server's ack.
+// Binary messages are the audio lane's (handed to onBinary); bytesReceived counts every message
+// received this session, for the data meter.
 const HEARTBEAT_MS = 20000;
 const SILENCE_MS = 45000;  // no frame for this long after a heartbeat: treat the link as dead
 
 export class LiveClient {
-  constructor(sessionId, { onMessage, onState }) {
+  constructor(sessionId, { onMessage, onState, onBinary }) {
     this.sessionId = sessionId;
     this.onMessage = onMessage;
     this.onState = onState;
+    this.onBinary = onBinary ?? (() => {});
+    this.bytesReceived = 0;
+    this.encoder = new TextEncoder();
     this.seq = null;
     this.ws = null;
     this.stopped = false;
@@ -35,11 +40,18 @@ export class LiveClient {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const resume = this.seq !== null ? `?resume=${this.seq}` : '';
     const ws = new WebSocket(`${scheme}://${location.host}/api/v1/sessions/${this.sessionId}/live${resume}`);
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.onState(this.attempt ? 'reconnecting' : 'connecting');
     ws.onopen = () => { this.lastFrame = Date.now(); };
     ws.onmessage = (event) => {
       this.lastFrame = Date.now();
+      if (event.data instanceof ArrayBuffer) {
+        this.bytesReceived += event.data.byteLength;
+        this.onBinary(event.data);
+        return;
+      }
+      this.bytesReceived += this.encoder.encode(event.data).byteLength;
       let data;
       try { data = JSON.parse(event.data); } catch { return; }
       for (const m of Array.isArray(data) ? data : [data]) this.dispatch(m);
@@ -100,6 +112,14 @@ export class LiveClient {
   send(message) {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(message));
+    return true;
+  }
+
+  // A binary message (audio), unless the socket is closed or already holds over `maxBuffered`
+  // bytes unsent (late audio is worth less than none).
+  sendBinary(bytes, maxBuffered = Infinity) {
+    if (!this.ws || this.ws.readyState !== WebSocket.OPEN || this.ws.bufferedAmount > maxBuffered) return false;
+    this.ws.send(bytes);
     return true;
   }
 

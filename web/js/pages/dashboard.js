@@ -4,6 +4,7 @@
 import { api } from '../api.js';
 import { clear, h, minutes } from '../dom.js';
 import { t } from '../i18n.js';
+import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 import { chatBox, renderSlide } from './live_page.js';
@@ -62,13 +63,16 @@ export async function render(view, args) {
     for (const p of people.values()) p.online = ids.has(p.user_id);
     drawRoster();
   };
-  const drawHands = () => clear(hands, [...handSet.values()].map((name) => h('li', null, name)));
+  const drawHands = () => clear(hands, [...handSet.entries()].map(([userId, name]) => h('li', { dataset: { user: userId } }, name,
+    audio.audioOn() ? h('button', { type: 'button', class: 'link give-floor', onclick: () => audio.giveFloor(userId) }, t('give_floor')) : null)));
+  let audio = null;
   let openQuiz = null;
   const client = new LiveClient(sessionId, {
     onState(st) { state.textContent = t(`state_${st}`); state.dataset.state = st; },
     onMessage(m) {
       switch (m.type) {
         case 'welcome':
+          audio.welcome(m);
           if (m.slide) { index = m.slide.index; renderSlide(current, m.slide); showPreview(); }
           handSet.clear();
           for (const p of m.participants || []) if (p.hand_up) handSet.set(p.user_id, p.name);
@@ -81,6 +85,7 @@ export async function render(view, args) {
         case 'chat': chat.add(m); break;
         case 'chat_deleted': chat.remove(m.chat_seq); break;
         case 'hand': if (m.up) handSet.set(m.user_id, m.name); else handSet.delete(m.user_id); drawHands(); break;
+        case 'audio_state': audio.state(m); drawHands(); break;
         case 'presence': if (m.participants) online(m.participants); break;
         case 'roster':
           for (const p of m.participants) people.set(p.user_id, { ...p });
@@ -98,6 +103,7 @@ export async function render(view, args) {
       }
     },
   });
+  audio = trainerAudio(client);
   const chat = chatBox(client, {
     staff: true,
     onDelete: (m) => client.request({ type: 'delete_chat', seq: m.seq }).catch(() => {}),
@@ -155,10 +161,11 @@ export async function render(view, args) {
         preview,
         h('section', { class: 'card' }, h('h3', null, t('quiz')), h('div', { class: 'actions' }, select, duration, launch), quizArea)),
       h('div', { class: 'dash-side' },
+        audio.el,
         h('section', { class: 'card' }, h('h3', null, t('participants')), roster),
         h('section', { class: 'card' }, h('h3', null, t('hands')), hands),
         qr,
         chat.el)));
   client.connect();
-  return () => { client.stop(); clearInterval(qrTimer); };
+  return () => { client.stop(); clearInterval(qrTimer); audio.stop(); };
 }

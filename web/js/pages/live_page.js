@@ -3,6 +3,7 @@
 // automatic reconnect and resume.
 import { clear, h, minutes } from '../dom.js';
 import { t } from '../i18n.js';
+import { audioPanel } from '../audio/panel.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 
@@ -129,6 +130,7 @@ export async function render(view, args) {
   const slide = h('section', { class: 'card slide', id: 'slide' });
   const present = h('span', { id: 'present' }, '');
   const online = h('span', { id: 'online' }, '');
+  const meter = h('span', { id: 'data-meter' }, '');
   const title = h('h2', { id: 'session-title' });
   let handUp = false;
   let me = null;
@@ -136,11 +138,14 @@ export async function render(view, args) {
   const notice = h('p', { class: 'notice', hidden: true });
   let client;
   const quiz = { el: null };
+  let audio = null;
   client = new LiveClient(sessionId, {
     onState(s) { state.textContent = t(`state_${s}`); state.dataset.state = s; },
+    onBinary(buffer) { audio.binary(buffer); },
     onMessage(m) {
       switch (m.type) {
         case 'welcome':
+          audio.welcome(m);
           title.textContent = m.title;
           renderSlide(slide, m.slide);
           online.textContent = `${m.online} ${t('online_count')}`;
@@ -161,12 +166,18 @@ export async function render(view, args) {
         case 'quiz_closed': quiz.panel.closed(m); break;
         case 'quiz_score': quiz.panel.score(m); break;
         case 'muted': if (m.user_id === me) notice.hidden = !m.muted; break;
+        case 'audio_state': audio.state(m); break;
         default: break;
       }
     },
   });
   const chat = chatBox(client);
+  audio = audioPanel(client);
   quiz.panel = quizPanel(client);
+  // The data meter: kilobytes received on the live socket this session (1 kB = 1,000 bytes).
+  const drawMeter = () => { meter.textContent = `${t('data_used')} ${Math.round(client.bytesReceived / 1000)} kB`; };
+  drawMeter();
+  const meterTimer = setInterval(drawMeter, 1000);
   hand.addEventListener('click', () => {
     client.request({ type: 'hand', up: !handUp }).then(() => {
       handUp = !handUp;
@@ -176,12 +187,13 @@ export async function render(view, args) {
   clear(view,
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
     title,
-    h('div', { class: 'live-meta' }, present, ' · ', online),
+    h('div', { class: 'live-meta' }, present, ' · ', online, ' · ', meter),
     notice,
+    audio.el,
     slide,
     quiz.panel.el,
     h('div', { class: 'actions' }, hand),
     chat.el);
   client.connect();
-  return () => { client.stop(); quiz.panel.stop(); };
+  return () => { client.stop(); quiz.panel.stop(); audio.stop(); clearInterval(meterTimer); };
 }

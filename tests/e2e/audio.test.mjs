@@ -1,0 +1,185 @@
+// The trainer's voice in Chromium against the demo server: the trainer's fake microphone (a
+// 400 Hz beep) is encoded with WebCodecs and sent; two trainee phones tap once to listen and
+// decode it (WebCodecs), a third without AudioDecoder uses the WebAssembly fallback; the decoded
+// signal's dominant frequency is the tone's. A trainee receives under 160 kB (1 kB = 1,000
+// bytes) on the live socket in 60 s of 16 kbit/s audio, counted from the CDP's WebSocket frame
+// events; the data saver stops audio bytes and switching it off brings them back; a dropped
+// connection resumes audio by itself. No page may log a console error.
+import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
+import path from 'node:path';
+
+const binary = process.argv[2];
+const server = await startDemo(binary);
+const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+const errors = [];
+const phone = { viewport: { width: 360, height: 740 } };
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function signIn(context, username, password) {
+  const page = await context.newPage();
+  watchConsole(page, errors);
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#logout:not([hidden])');
+  return page;
+}
+
+async function apiAs(username, password) {
+  const login = await fetch(server.url + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const { token } = await login.json();
+  return async (method, p, body) => {
+    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return res.json();
+  };
+}
+
+// Counts what the page's live socket receives, from Chromium's own frame events (CDP).
+async function frameCounter(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const counter = { bytes: 0, binaryFrames: 0 };
+  cdp.on('Network.webSocketFrameReceived', ({ response }) => {
+    if (response.opcode === 2) {
+      counter.binaryFrames++;
+      counter.bytes += Buffer.from(response.payloadData, 'base64').length;
+    } else if (response.opcode === 1) {
+      counter.bytes += Buffer.byteLength(response.payloadData, 'utf8');
+    }
+  });
+  return counter;
+}
+
+// The dominant frequency (Hz) of the last second the page decoded, over its loudest 4096
+// samples (the fake microphone beeps), by a Goertzel scan from 100 to 2000 Hz.
+function dominantFrequency(page) {
+  return page.evaluate(() => {
+    const all = window.__daringAudio.player.recentSamples();
+    const n = 4096;
+    let best = 0;
+    let bestEnergy = -1;
+    for (let at = 0; at + n <= all.length; at += 512) {
+      let e = 0;
+      for (let i = at; i < at + n; i++) e += all[i] * all[i];
+      if (e > bestEnergy) { bestEnergy = e; best = at; }
+    }
+    const x = all.subarray(best, best + n);
+    let peak = 0;
+    let peakPower = -1;
+    for (let f = 100; f <= 2000; f += 2) {
+      const w = 2 * Math.PI * f / 48000;
+      const c = 2 * Math.cos(w);
+      let s1 = 0;
+      let s2 = 0;
+      for (let i = 0; i < n; i++) { const s0 = x[i] + c * s1 - s2; s2 = s1; s1 = s0; }
+      const power = s1 * s1 + s2 * s2 - c * s1 * s2;
+      if (power > peakPower) { peakPower = power; peak = f; }
+    }
+    return { hz: peak, rms: Math.sqrt(bestEnergy / n) };
+  });
+}
+
+const stats = (page) => page.evaluate(() => ({ ...window.__daringAudio.player.stats }));
+
+try {
+  const admin = server.logins.admin;
+  const api = await apiAs(admin.username, admin.password);
+  const trainings = await api('GET', '/api/v1/trainings');
+  const packaging = trainings.find((t) => t.title.startsWith('Desain Kemasan'));
+  const session = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions[0];
+  const trainerApi = await apiAs(server.logins.trainer.username, server.logins.trainer.password);
+  const started = await trainerApi('POST', `/api/v1/sessions/${session.id}/start`, {});
+  assert(started.delivery?.status === 'live', `the session went live: ${JSON.stringify(started).slice(0, 200)}`);
+
+  // The trainer's dashboard, microphone on at 16 kbit/s.
+  const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
+  await trainer.goto(`${server.url}/#/dashboard/${session.id}`);
+  await trainer.waitForSelector('#conn[data-state="online"]');
+  assert(await trainer.inputValue('#bitrate') === '16000', 'the default bitrate is 16 kbit/s');
+
+  // Trainees: two with WebCodecs, one whose browser lacks AudioDecoder.
+  const listeners = [];
+  for (const [name, wasm] of [['peserta01', false], ['peserta03', false], ['peserta05', true]]) {
+    const context = await browser.newContext(phone);
+    if (wasm) await context.addInitScript(() => { delete window.AudioDecoder; });
+    const page = await signIn(context, name, 'peserta-daring');
+    const frames = await frameCounter(context, page);
+    await page.goto(`${server.url}/#/live/${session.id}`);
+    await page.waitForSelector('#conn[data-state="online"]').catch(async (e) => {
+      throw new Error(`${name}'s live page: ${await page.textContent('#view')} ${errors.join('\n')} ${e.message}`);
+    });
+    assert(await page.isHidden('#audio'), 'no audio controls while audio is off');
+    listeners.push({ name, wasm, context, page, frames });
+  }
+
+  await trainer.click('#mic');
+  await trainer.waitForFunction(() => window.__daringAudio?.sender?.stats.packets > 0);
+  assert((await trainer.textContent('#speaker')).length > 0, 'the trainer sees who speaks');
+  const audioStart = Date.now();
+  const startBytes = [];
+  for (const l of listeners) {
+    await l.page.waitForSelector('#audio:not([hidden])');
+    startBytes.push(l.frames.bytes);
+    assert((await l.page.textContent('#recorded-notice')).includes('direkam'), 'the recording notice is shown in Bahasa Indonesia');
+    await l.page.click('#listen');  // the one tap
+    await l.page.waitForFunction(() => window.__daringAudio.player?.stats.samples > 48000 * 2, null, { timeout: 20000 });
+    const s = await stats(l.page);
+    assert(s.decoder === (l.wasm ? 'wasm' : 'webcodecs'), `${l.name} decodes with ${s.decoder}`);
+  }
+  await sleep(3000);
+  for (const l of listeners) {
+    const f = await dominantFrequency(l.page);
+    console.log(`${l.name} (${l.wasm ? 'wasm' : 'webcodecs'}): dominant ${f.hz} Hz, rms ${f.rms.toFixed(4)}`);
+    assert(f.rms > 0.005, `${l.name} hears something (rms ${f.rms})`);
+    assert(Math.abs(f.hz - 400) <= 20, `${l.name} hears the 400 Hz tone, not ${f.hz} Hz`);
+  }
+  await listeners[0].page.screenshot({ path: path.join(artifacts, 'audio-trainee.png') });
+  await trainer.screenshot({ path: path.join(artifacts, 'audio-trainer.png') });
+
+  // The data saver on the second phone: no audio bytes while on, audio again once off.
+  const saver = listeners[1];
+  await saver.page.check('#data-saver');
+  await saver.page.waitForFunction(() => document.querySelector('#audio-status').textContent.includes('Hemat data'));
+  await sleep(500);
+  const framesBefore = saver.frames.binaryFrames;
+  await sleep(3000);
+  assert(saver.frames.binaryFrames === framesBefore, `no audio while saving data (${saver.frames.binaryFrames - framesBefore} frames)`);
+  await saver.page.uncheck('#data-saver');
+  await saver.page.waitForFunction((n) => true, framesBefore);
+  const resumedAt = saver.frames.binaryFrames;
+  await sleep(2000);
+  assert(saver.frames.binaryFrames > resumedAt + 10, 'audio flows again after the data saver');
+
+  // 60 s of audio at 16 kbit/s, counted from the audio start on the first phone.
+  const waitLeft = 60000 - (Date.now() - audioStart);
+  if (waitLeft > 0) await sleep(waitLeft);
+  const received = listeners[0].frames.bytes - startBytes[0];
+  const meter = await listeners[0].page.textContent('#data-meter');
+  console.log(`60 s of audio: ${received} bytes on the live socket; the page's meter says "${meter}"`);
+  assert(received < 160000, `a trainee received ${received} bytes in 60 s of audio (budget 160,000)`);
+  assert(received > 60000, `a trainee received audio worth the name: ${received} bytes`);
+  const sent = await trainer.evaluate(() => ({ ...window.__daringAudio.sender.stats }));
+  console.log(`trainer sent ${sent.packets} packets, ${sent.bytes} bytes of Opus (${sent.skipped} skipped)`);
+
+  // A dropped connection resumes audio by itself.
+  const first = listeners[0];
+  const before = (await stats(first.page)).records;
+  await first.context.setOffline(true);
+  await first.page.waitForSelector('#conn:not([data-state="online"])');
+  await sleep(2000);
+  await first.context.setOffline(false);
+  await first.page.waitForSelector('#conn[data-state="online"]', { timeout: 30000 });
+  await first.page.waitForFunction((n) => window.__daringAudio.player.stats.records > n + 25, before, { timeout: 15000 });
+
+  await trainer.click('#mic');  // microphone off: audio stops for everyone
+  await first.page.waitForSelector('#audio', { state: 'hidden' });
+  assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
+  console.log('audio e2e: ok');
+} finally {
+  await browser.close();
+  await server.stop();
+}

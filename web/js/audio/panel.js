@@ -1,0 +1,98 @@
+// The audio lane's controls on the trainee's live page: a notice that audio is recorded, who
+// speaks, one tap to listen (browsers start audio only after a gesture), the data saver (text
+// and slides only) and, when the trainer gives this trainee the floor, the microphone. The
+// player and the sender (and their decoder and worklets) load only when used.
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+
+export function audioPanel(client) {
+  const speaker = h('p', { id: 'speaker', class: 'speaker' });
+  const status = h('p', { id: 'audio-status', class: 'muted', role: 'status' });
+  const listen = h('button', { type: 'button', id: 'listen' }, t('listen'));
+  const saver = h('input', { type: 'checkbox', id: 'data-saver' });
+  const level = h('span', { class: 'bar level', id: 'mic-level' });
+  const mic = h('div', { class: 'mic', hidden: true }, h('strong', null, t('you_speak')), ' ', level);
+  const el = h('section', { class: 'card audio', id: 'audio', hidden: true },
+    h('h3', null, t('audio')),
+    h('p', { class: 'notice', id: 'recorded-notice' }, t('audio_recorded')),
+    speaker, mic,
+    h('div', { class: 'actions' }, listen, h('label', { class: 'check' }, saver, t('data_saver'))),
+    status);
+  let me = null;
+  let audio = null;
+  let player = null;
+  let sender = null;
+  const hooks = { player: null, sender: null };
+  window.__daringAudio = hooks;  // read by the browser tests and handy when debugging
+
+  const holdsFloor = () => !!(audio?.on && audio.speaker && audio.speaker.user_id === me);
+
+  async function startSending() {
+    if (sender) return;
+    const { AudioSender } = await import('./sender.js');
+    if (!AudioSender.supported()) { status.textContent = t('mic_unsupported'); return; }
+    sender = new AudioSender({
+      send: (bytes, max) => client.sendBinary(bytes, max),
+      canSend: holdsFloor,
+      onLevel: (v) => { level.style.width = `${Math.min(100, Math.round(v * 300))}%`; },
+      bitrate: audio?.bitrate || 16000,
+    });
+    hooks.sender = sender;
+    try {
+      await sender.start();
+      mic.hidden = false;
+    } catch (e) {
+      status.textContent = `${t('mic_failed')}: ${e.message}`;
+      sender.stop();
+      sender = null;
+    }
+  }
+
+  function stopSending() {
+    sender?.stop();
+    sender = null;
+    mic.hidden = true;
+  }
+
+  function show(state) {
+    audio = state;
+    el.hidden = !audio?.on;
+    if (!audio?.on) { speaker.textContent = ''; stopSending(); return; }
+    const name = audio.speaker?.name;
+    speaker.textContent = holdsFloor() ? t('you_speak') : name ? `${t('speaking')}: ${name}` : '';
+    if (holdsFloor()) startSending(); else stopSending();
+  }
+
+  listen.addEventListener('click', async () => {
+    listen.disabled = true;
+    try {
+      const { AudioPlayer } = await import('./player.js');
+      player = player ?? new AudioPlayer();
+      hooks.player = player;
+      await player.start();
+      listen.hidden = true;
+      status.textContent = t('listening');
+    } catch (e) {
+      status.textContent = `${t('audio_failed')}: ${e.message}`;
+      listen.disabled = false;
+    }
+  });
+  saver.addEventListener('change', () => {
+    client.request({ type: 'audio_subscribe', on: !saver.checked }).catch(() => {});
+    if (saver.checked) player?.pause();
+    status.textContent = saver.checked ? t('data_saver_on') : player ? t('listening') : '';
+  });
+
+  return {
+    el,
+    welcome(m) {
+      me = m.you?.user_id ?? null;
+      // Each connection starts subscribed: a data saver that was on stays on after a reconnect.
+      if (saver.checked) client.send({ type: 'audio_subscribe', on: false });
+      show(m.audio ? { ...m.audio, on: true } : null);
+    },
+    state(m) { show(m); },
+    binary(buffer) { if (player && !saver.checked) player.push(buffer); },
+    stop() { stopSending(); player?.stop(); },
+  };
+}
