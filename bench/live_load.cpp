@@ -9,6 +9,9 @@
 //     heartbeat ingest: N sockets over A trainee accounts, a heartbeat per socket every S s.
 //   live_load --quiz [--trainees N] [--sequential K]
 //   live_load --isolation [--trainees N]   (300 sign-ins storming beside 300 trainees)
+//   live_load --audio [--trainees N] [--threads T] [--packets P] [--skip-naive]
+//     the trainer speaks to N listeners (25 packets/s of 80 bytes); with one I/O thread also
+//     through the naive server, comparing CPU per delivery at one packet in flight.
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
 //     once; baseline: K answers sent one at a time by one trainee (each waits for its ack).
 // Without --trainees it runs the targets: 1,000 trainees at 20 slides/s and 10,000 at 5/s, then
@@ -30,6 +33,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <random>
 #include <sstream>
@@ -75,9 +79,9 @@ long rss_kib(pid_t pid) {
     return 0;
 }
 
-std::string masked_text_frame(const std::string& payload) {
+std::string masked_frame(const std::string& payload, unsigned char opcode) {
     std::string f;
-    f.push_back(static_cast<char>(0x81));
+    f.push_back(static_cast<char>(0x80 | opcode));
     if (payload.size() < 126) {
         f.push_back(static_cast<char>(0x80 | payload.size()));
     } else {
@@ -92,6 +96,18 @@ std::string masked_text_frame(const std::string& payload) {
     return f;
 }
 
+std::string masked_text_frame(const std::string& payload) {
+    return masked_frame(payload, 0x1);
+}
+
+// The speaker's audio message: [1][0][u16 40 ms][an 80-byte stand-in for an Opus packet].
+std::string speaker_audio_frame(int k) {
+    std::string m{"\x01\x00\x00\x28", 4};
+    std::string packet = "audio" + std::to_string(k);
+    packet.resize(80, 'o');
+    return masked_frame(m + packet, 0x2);
+}
+
 struct connection {
     int fd = -1;
     bool open = false;
@@ -102,6 +118,9 @@ struct connection {
     std::size_t quiz_opened = 0;
     std::size_t acks = 0;
     double last_ack_ms = 0;
+    std::size_t audio = 0;       // audio records received
+    std::size_t audio_gaps = 0;  // records missing in audio_seq (dropped for this socket)
+    std::int64_t last_audio_seq = -1;
 };
 
 // Every client socket on one epoll set, in this thread.
@@ -245,6 +264,11 @@ class swarm {
             if (c.in.size() - pos < header + len) break;
             std::string_view payload(c.in.data() + pos + header, len);
             ++frames_;
+            if ((static_cast<unsigned char>(c.in[pos]) & 0x0F) == 0x2) {
+                count_audio(c, payload);
+                pos += header + len;
+                continue;
+            }
             if (!c.welcomed && payload.find("\"welcome\"") != std::string_view::npos) {
                 c.welcomed = true;
                 --pending_;
@@ -272,6 +296,28 @@ class swarm {
         c.in.erase(0, pos);
     }
 
+    // Audio records: [1][flags][u16 len][u32 seq][u32 at_ms][u16 duration][packet].
+    void count_audio(connection& c, std::string_view payload) {
+        while (payload.size() >= 14) {
+            const std::size_t len = (static_cast<unsigned char>(payload[2]) << 8) |
+                                    static_cast<unsigned char>(payload[3]);
+            std::uint32_t seq = 0;
+            for (int i = 4; i < 8; ++i) seq = (seq << 8) | static_cast<unsigned char>(payload[i]);
+            const bool discontinuity = payload[1] & 1;
+            if (c.last_audio_seq >= 0 && !discontinuity && seq > c.last_audio_seq + 1)
+                c.audio_gaps += seq - c.last_audio_seq - 1;
+            c.last_audio_seq = seq;
+            ++c.audio;
+            ++total_audio_;
+            payload.remove_prefix(std::min(payload.size(), 14 + len));
+        }
+    }
+
+  public:
+    std::size_t total_audio() const { return total_audio_; }
+
+  private:
+    std::size_t total_audio_ = 0;
     std::uint16_t port_;
     std::string target_;
     std::vector<std::string> auths_;
@@ -289,34 +335,49 @@ struct fanout_result {
     std::size_t delivered = 0, expected = 0, frames = 0;
 };
 
-// The trainer (connection 0 of `trainer`) sends `slides` show_slide messages: at `rate` per
-// second, or in bursts of `burst` sent back to back (waiting for each burst to land).
-fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int slides, double rate,
-                          int burst) {
+// What a fan-out run sends and counts: the trainer's k-th message, and how many of them a
+// trainee connection has received.
+struct fanout_traffic {
+    std::function<std::string(int)> frame;
+    std::function<std::size_t(const connection&)> received;
+};
+
+const fanout_traffic slide_traffic{
+    [](int k) {
+        return masked_text_frame(R"({"type":"show_slide","index":)" + std::to_string(k % 20) + "}");
+    },
+    [](const connection& c) { return c.slides; }};
+
+const fanout_traffic audio_traffic{speaker_audio_frame,
+                                   [](const connection& c) { return c.audio; }};
+
+// The trainer (connection 0 of `trainer`) sends `count` messages: at `rate` per second, or in
+// bursts of `burst` sent back to back (waiting for each burst to land). Latency: from a
+// message's send to its arrival at the last trainee.
+fanout_result push_messages(swarm& trainees, swarm& trainer, pid_t server, int count, double rate,
+                            int burst, const fanout_traffic& traffic) {
     fanout_result r;
     const std::size_t n = trainees.size();
-    std::vector<double> sent(slides), last(slides, 0);
-    const std::size_t base = trainees.total_slides();
+    std::vector<double> sent(count), last(count, 0);
     const std::size_t frames_before = trainees.frames();
     const long cpu_before = cpu_ticks(server);
     const double start = now_ms();
     int next = 0;
-    // The k-th slide delivered to every trainee: count per trainee how many it has seen.
+    // The k-th message delivered to every trainee: count per trainee how many it has seen.
     std::vector<std::size_t> seen_before(n);
-    for (std::size_t i = 0; i < n; ++i) seen_before[i] = trainees.at(i).slides;
-    std::vector<std::size_t> count_at(slides + 1, 0);  // trainees that have seen >= k slides
-    const double deadline = start + 60000 + slides * 1000.0 / std::max(rate, 1.0);
+    for (std::size_t i = 0; i < n; ++i) seen_before[i] = traffic.received(trainees.at(i));
+    std::vector<std::size_t> count_at(count + 1, 0);  // trainees that have seen >= k messages
+    const double deadline = start + 60000 + count * 1000.0 / std::max(rate, 1.0);
     std::vector<std::size_t> progress(n, 0);
     while (now_ms() < deadline) {
         const double t = now_ms();
-        if (next < slides) {
-            // Bursts: the first slide of a burst waits until the previous burst reached everyone.
+        if (next < count) {
+            // Bursts: the first message of a burst waits until the previous burst reached all.
             const bool due = burst > 0 ? (next % burst != 0 || next == 0 || count_at[next] == n)
                                        : t >= start + next * 1000.0 / rate;
             if (due) {
                 sent[next] = now_ms();
-                trainer.send_all(0, masked_text_frame(R"({"type":"show_slide","index":)" +
-                                                      std::to_string(next % 20) + "}"));
+                trainer.send_all(0, traffic.frame(next));
                 ++next;
                 if (burst > 0 && next % burst != 0) continue;
             }
@@ -325,32 +386,38 @@ fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int sli
         trainer.poll(0);
         const double at = now_ms();
         for (std::size_t i = 0; i < n; ++i) {
-            auto got = trainees.at(i).slides - seen_before[i];
-            while (progress[i] < got && progress[i] < static_cast<std::size_t>(slides)) {
+            auto got = traffic.received(trainees.at(i)) - seen_before[i];
+            while (progress[i] < got && progress[i] < static_cast<std::size_t>(count)) {
                 ++progress[i];
                 if (++count_at[progress[i]] == n) last[progress[i] - 1] = at;
             }
         }
-        if (next == slides && count_at[slides] == n) break;
+        if (next == count && count_at[count] == n) break;
     }
     const double end = now_ms();
     const long cpu_after = cpu_ticks(server);
     std::vector<double> latencies;
-    for (int k = 0; k < slides; ++k)
+    for (int k = 0; k < count; ++k)
         if (last[k] > 0) latencies.push_back(last[k] - sent[k]);
     std::sort(latencies.begin(), latencies.end());
     if (!latencies.empty()) {
         r.p50_ms = latencies[latencies.size() / 2];
         r.p99_ms = latencies[std::min(latencies.size() - 1, latencies.size() * 99 / 100)];
     }
-    r.delivered = trainees.total_slides() - base;
+    for (std::size_t i = 0; i < n; ++i)
+        r.delivered += traffic.received(trainees.at(i)) - seen_before[i];
     r.frames = trainees.frames() - frames_before;
-    r.expected = n * static_cast<std::size_t>(slides);
+    r.expected = n * static_cast<std::size_t>(count);
     r.deliveries_per_s = r.delivered / ((end - start) / 1000.0);
     const double cpu_us =
         (cpu_after - cpu_before) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
     r.cpu_us_per_delivery = r.delivered ? cpu_us / r.delivered : 0;
     return r;
+}
+
+fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int slides, double rate,
+                          int burst) {
+    return push_messages(trainees, trainer, server, slides, rate, burst, slide_traffic);
 }
 
 struct daring_setup {
@@ -746,6 +813,70 @@ isolation_result run_isolation(const std::vector<std::string>& server_args, int 
     return r;
 }
 
+// Starts the naive baseline server on a free port: its pid and port (pid 0 on failure).
+std::pair<pid_t, std::uint16_t> start_naive(const std::string& naive_bin) {
+    int fds[2];
+    if (::pipe(fds) != 0) return {0, 0};
+    pid_t naive = ::fork();
+    if (naive == 0) {
+        ::dup2(fds[1], STDOUT_FILENO);
+        ::execl(naive_bin.c_str(), naive_bin.c_str(), "0", nullptr);
+        ::_exit(127);
+    }
+    ::close(fds[1]);
+    std::string out;
+    char buf[256];
+    while (out.find('\n') == std::string::npos) {
+        ssize_t r = ::read(fds[0], buf, sizeof buf);
+        if (r <= 0) break;
+        out.append(buf, static_cast<std::size_t>(r));
+    }
+    ::close(fds[0]);
+    if (out.find(':') == std::string::npos) return {0, 0};
+    return {naive, static_cast<std::uint16_t>(std::stoi(out.substr(out.rfind(':') + 1)))};
+}
+
+std::size_t audio_gaps(const swarm& trainees) {
+    std::size_t gaps = 0;
+    for (std::size_t i = 0; i < trainees.size(); ++i) gaps += trainees.at(i).audio_gaps;
+    return gaps;
+}
+
+struct audio_run {
+    fanout_result steady, one_in_flight;
+    std::size_t gaps = 0;
+};
+
+// One server's audio runs: `n` listeners hear `packets` packets at 25/s, then `in_flight`
+// packets with one in flight (each sent once the previous reached everyone). `speaker_first` is
+// what the trainer sends before audio (audio_start for Daring).
+bool audio_runs(std::uint16_t port, pid_t pid, const std::string& trainer_target,
+                const std::string& target, const std::string& trainer_auth,
+                const std::string& trainee_auth, const std::string& speaker_first, int n,
+                int packets, int in_flight, audio_run& out) {
+    swarm trainer(port, trainer_target, trainer_auth);
+    swarm trainees(port, target, trainee_auth);
+    if (!trainer.open(1) || !trainees.open(static_cast<std::size_t>(n))) return false;
+    if (!speaker_first.empty()) trainer.send_all(0, masked_text_frame(speaker_first));
+    for (int i = 0; i < 20; ++i) {
+        trainees.poll(50);
+        trainer.poll(0);
+    }
+    out.steady = push_messages(trainees, trainer, pid, packets, 25, 0, audio_traffic);
+    out.gaps = audio_gaps(trainees);
+    out.one_in_flight = push_messages(trainees, trainer, pid, in_flight, 0, 1, audio_traffic);
+    return true;
+}
+
+void print_audio(const char* label, const audio_run& r) {
+    char line[128];
+    std::snprintf(line, sizeof line, "%s, 25 packets/s", label);
+    print(line, r.steady);
+    std::printf("    records missing for reading listeners: %zu\n", r.gaps);
+    std::snprintf(line, sizeof line, "%s, one packet in flight", label);
+    print(line, r.one_in_flight);
+}
+
 int run_isolation_pair(int trainees, int storm_clients) {
     std::printf(
         "isolation: %d trainees at 5 slides/s, %d clients signing in, /healthz every 20 ms\n",
@@ -769,6 +900,53 @@ int run_isolation_pair(int trainees, int storm_clients) {
     return 0;
 }
 
+// --audio: the trainer speaks (25 packets/s of 80 bytes, 40 ms each) to `n` listeners: p99 from
+// the send to the last listener, server CPU per delivery, records missing for these reading
+// listeners; then one packet in flight. With `compare`, the same traffic through the naive
+// server, and the ratio of CPU per delivery at one packet in flight (target <= 0.65x).
+int run_audio(const std::string& naive_bin, std::uint16_t port, pid_t pid,
+              const std::string& target, const daring_setup& setup, int n, int packets,
+              int in_flight, bool compare) {
+    std::printf("audio: %d listeners, %d packets at 25/s, then %d with one in flight\n", n, packets,
+                in_flight);
+    const std::string start_audio =
+        R"({"type":"audio_start","codec":"opus","sample_rate":48000,"channels":1,)"
+        R"("frame_ms":40,"bitrate":16000})";
+    audio_run ours;
+    if (!audio_runs(port, pid, target, target,
+                    "Authorization: Bearer " + setup.trainer_token + "\r\n",
+                    "Authorization: Bearer " + setup.trainee_token + "\r\n", start_audio, n,
+                    packets, in_flight, ours))
+        return 1;
+    print_audio("daring", ours);
+    bool met = ours.gaps == 0 && ours.steady.delivered == ours.steady.expected;
+    if (compare) {
+        const auto [naive, naive_port] = start_naive(naive_bin);
+        if (naive <= 0) return 1;
+        audio_run theirs;
+        const bool ok = audio_runs(naive_port, naive, "/live?role=trainer", "/live", "", "", "", n,
+                                   packets, in_flight, theirs);
+        ::kill(naive, SIGTERM);
+        ::waitpid(naive, nullptr, 0);
+        if (!ok) return 1;
+        print_audio("naive Beast server", theirs);
+        const double ratio = ours.one_in_flight.cpu_us_per_delivery /
+                             std::max(1e-9, theirs.one_in_flight.cpu_us_per_delivery);
+        const double steady_ratio =
+            ours.steady.cpu_us_per_delivery / std::max(1e-9, theirs.steady.cpu_us_per_delivery);
+        std::printf(
+            "  ratio daring/naive CPU per delivery: %.2fx at 25 packets/s, %.2fx with one "
+            "packet in flight (target <= 0.65x: %s)\n",
+            steady_ratio, ratio, ratio <= 0.65 ? "met" : "NOT met");
+        met = met && ratio <= 0.65;
+    }
+    const double p99_target = n > 1000 ? 150 : 60;
+    std::printf("  targets: p99 <= %.0f ms at %d listeners: %s; no records missing: %s\n",
+                p99_target, n, ours.steady.p99_ms <= p99_target ? "met" : "NOT met",
+                ours.gaps == 0 ? "met" : "NOT met");
+    return met && ours.steady.p99_ms <= p99_target ? 0 : 3;
+}
+
 int main(int argc, char** argv) {
     std::string naive_bin = NAIVE_SERVER_BINARY;
     std::vector<int> sizes;
@@ -779,44 +957,43 @@ int main(int argc, char** argv) {
     bool presence = false;   // --presence: heartbeat ingest instead of fan-out
     bool quiz = false;       // --quiz: live quiz answers instead of fan-out
     bool isolation = false;  // --isolation: a sign-in storm beside a live session
+    bool audio = false;      // --audio: the trainer speaks to the trainees
+    int threads = 1;         // --threads: Daring's I/O threads
+    int packets = 500;       // --packets: audio packets at 25/s in the --audio run
+    int in_flight = 200;     // --in-flight: audio packets sent one in flight after them
     int sequential = 200;
     int accounts = 200, seconds = 20;
     double every = 1;
     pid_t external_pid = 0;
+    const std::map<std::string, int*> ints{
+        {"--slides", &slides},       {"--burst", &burst},           {"--port", &external_port},
+        {"--pid", &external_pid},    {"--threads", &threads},       {"--packets", &packets},
+        {"--in-flight", &in_flight}, {"--sequential", &sequential}, {"--accounts", &accounts},
+        {"--seconds", &seconds}};
+    const std::map<std::string, double*> reals{{"--rate", &rate}, {"--heartbeat-every", &every}};
+    const std::map<std::string, bool*> flags{{"--skip-naive", &skip_naive},
+                                             {"--presence", &presence},
+                                             {"--quiz", &quiz},
+                                             {"--isolation", &isolation},
+                                             {"--audio", &audio}};
     for (int i = 1; i < argc; ++i) {
-        std::string a = argv[i];
-        auto value = [&] { return std::string(i + 1 < argc ? argv[++i] : ""); };
-        if (a == "--naive")
-            naive_bin = value();
-        else if (a == "--trainees")
-            sizes.push_back(std::stoi(value()));
-        else if (a == "--slides")
-            slides = std::stoi(value());
-        else if (a == "--rate")
-            rate = std::stod(value());
-        else if (a == "--burst")
-            burst = std::stoi(value());
-        else if (a == "--skip-naive")
-            skip_naive = true;
-        else if (a == "--port")
-            external_port = std::stoi(value());
-        else if (a == "--pid")
-            external_pid = std::stoi(value());
-        else if (a == "--presence")
-            presence = true;
-        else if (a == "--quiz")
-            quiz = true;
-        else if (a == "--isolation")
-            isolation = true;
-        else if (a == "--sequential")
-            sequential = std::stoi(value());
-        else if (a == "--accounts")
-            accounts = std::stoi(value());
-        else if (a == "--heartbeat-every")
-            every = std::stod(value());
-        else if (a == "--seconds")
-            seconds = std::stoi(value());
-        else {
+        const std::string a = argv[i];
+        const std::string value = i + 1 < argc ? argv[i + 1] : "";
+        if (a == "--naive") {
+            naive_bin = value;
+            ++i;
+        } else if (a == "--trainees") {
+            sizes.push_back(std::stoi(value));
+            ++i;
+        } else if (auto n = ints.find(a); n != ints.end()) {
+            *n->second = std::stoi(value);
+            ++i;
+        } else if (auto r = reals.find(a); r != reals.end()) {
+            *r->second = std::stod(value);
+            ++i;
+        } else if (auto f = flags.find(a); f != flags.end()) {
+            *f->second = true;
+        } else {
             std::fprintf(stderr, "unknown argument %s\n", a.c_str());
             return 2;
         }
@@ -854,18 +1031,24 @@ int main(int argc, char** argv) {
         // --live-sockets-per-user as high as the trainees: the fan-out runs share one login).
         daring = {static_cast<std::uint16_t>(external_port), external_pid};
     } else {
-        owned = std::make_unique<server_process>(server_launch{
-            "serve",
-            dir.file("load.db"),
-            dir.file("web"),
-            {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000"},
-            {},
-            true});
+        owned = std::make_unique<server_process>(
+            server_launch{"serve",
+                          dir.file("load.db"),
+                          dir.file("web"),
+                          {"--threads", std::to_string(threads), "--max-connections", "30000",
+                           "--live-sockets-per-user", "30000", "--audio-unpaced"},
+                          {},
+                          true});
         daring = {owned->port(), owned->pid()};
     }
     auto setup = prepare_daring(daring.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
-    std::printf("live_load: daring pid %d, 1 I/O thread, loopback\n", daring.pid());
+    std::printf("live_load: daring pid %d, %d I/O thread(s), loopback\n", daring.pid(), threads);
+    if (audio) {
+        const int n = sizes.empty() ? 1000 : sizes.front();
+        return run_audio(naive_bin, daring.port(), daring.pid(), target, setup, n, packets,
+                         in_flight, threads == 1 && !skip_naive);
+    }
     if (presence) {
         const auto tokens = make_accounts(daring.port(), setup.session, accounts);
         run_presence(daring.port(), daring.pid(), target, tokens,
@@ -938,23 +1121,8 @@ int main(int argc, char** argv) {
             print("daring (batched writes, shared buffers)", ours);
         }
         // The naive server, started and measured in the same run.
-        int fds[2];
-        if (::pipe(fds) != 0) return 1;
-        pid_t naive = ::fork();
-        if (naive == 0) {
-            ::dup2(fds[1], STDOUT_FILENO);
-            ::execl(naive_bin.c_str(), naive_bin.c_str(), "0", nullptr);
-            ::_exit(127);
-        }
-        ::close(fds[1]);
-        std::string out;
-        char buf[256];
-        while (out.find('\n') == std::string::npos) {
-            ssize_t r = ::read(fds[0], buf, sizeof buf);
-            if (r <= 0) break;
-            out.append(buf, static_cast<std::size_t>(r));
-        }
-        const auto port = static_cast<std::uint16_t>(std::stoi(out.substr(out.rfind(':') + 1)));
+        const auto [naive, port] = start_naive(naive_bin);
+        if (naive <= 0) return 1;
         {
             swarm trainer(port, "/live?role=trainer", "");
             swarm trainees(port, "/live", "");

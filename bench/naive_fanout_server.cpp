@@ -2,9 +2,10 @@
 // thread, that serialises every broadcast once per recipient and writes one message per
 // async_write. It speaks just enough of the live protocol for bench/live_load: a `welcome` on
 // connect, and every message from the connection opened with ?role=trainer is answered by a
-// `slide` broadcast to all. A plain HTTP request (no upgrade) gets a small JSON answer on a
-// keep-alive connection: the request-path baseline of bench/request_path. Not part of the
-// product.
+// `slide` broadcast to all; a binary message from it (an audio packet) is sent to every other
+// connection as a 14-byte-header record, built afresh for each. A plain HTTP request (no upgrade)
+// gets a small JSON answer on a keep-alive connection: the request-path baseline of
+// bench/request_path. Not part of the product.
 //
 //   naive_fanout_server PORT
 #include <boost/asio.hpp>
@@ -32,13 +33,13 @@ struct session : std::enable_shared_from_this<session> {
     void on_accept(beast::error_code ec);
     void answer_http();
     void read();
-    void send(std::string msg) {
-        queue.push_back(std::move(msg));
+    void send(std::string msg, bool binary = false) {
+        queue.push_back({std::move(msg), binary});
         if (queue.size() == 1) write();
     }
     void write() {
-        ws.text(true);
-        ws.async_write(asio::buffer(queue.front()),
+        ws.binary(queue.front().second);
+        ws.async_write(asio::buffer(queue.front().first),
                        [self = shared_from_this()](beast::error_code ec, std::size_t) {
                            if (ec) return;
                            self->queue.pop_front();
@@ -49,13 +50,14 @@ struct session : std::enable_shared_from_this<session> {
     room& home;
     beast::flat_buffer buffer;
     beast::http::request<beast::http::string_body> req;
-    std::deque<std::string> queue;
+    std::deque<std::pair<std::string, bool>> queue;  // message, binary
     bool trainer = false;
 };
 
 struct room {
     std::set<std::shared_ptr<session>> members;
     std::uint64_t seq = 0;
+    std::uint32_t audio_seq = 0;
     void broadcast(int index) {
         ++seq;
         for (const auto& m : members) {
@@ -67,6 +69,24 @@ struct room {
                                 {"title", "Slide " + std::to_string(index)},
                                 {"body", "Isi materi pelatihan"}};
             m->send(j.dump());
+        }
+    }
+    // Naive: a fresh record (header and a copy of the packet) for every listener.
+    void broadcast_audio(const session* speaker, const std::string& message) {
+        if (message.size() < 4) return;
+        ++audio_seq;
+        for (const auto& m : members) {
+            if (m.get() == speaker) continue;
+            const std::string packet = message.substr(4);
+            std::string record{static_cast<char>(1), static_cast<char>(0),
+                               static_cast<char>(packet.size() >> 8),
+                               static_cast<char>(packet.size() & 0xff)};
+            for (int shift = 24; shift >= 0; shift -= 8)
+                record.push_back(static_cast<char>((audio_seq >> shift) & 0xff));
+            record.append(4, '\0');        // ms since the start: not kept here
+            record.append(message, 2, 2);  // duration
+            record += packet;
+            m->send(std::move(record), true);
         }
     }
 };
@@ -114,7 +134,9 @@ void session::read() {
             self->home.members.erase(self);
             return;
         }
-        if (self->trainer) {
+        if (self->trainer && self->ws.got_binary()) {
+            self->home.broadcast_audio(self.get(), beast::buffers_to_string(self->buffer.data()));
+        } else if (self->trainer) {
             auto j = nlohmann::json::parse(beast::buffers_to_string(self->buffer.data()), nullptr,
                                            false);
             self->home.broadcast(j.is_object() ? j.value("index", 0) : 0);

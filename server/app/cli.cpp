@@ -160,6 +160,7 @@ int run_main(int argc, const char* const argv[]) {
         options.hash_queue = cfg.hash_queue;
         options.report_threads = cfg.report_threads;
         options.single_pool = cfg.single_pool;
+        options.audio_unpaced = cfg.audio_unpaced;
         options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
         options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
         options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);

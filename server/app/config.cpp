@@ -71,8 +71,10 @@ po::options_description options_table() {
         "report-threads", po::value<unsigned>()->default_value(2), "threads for reports")(
         "single-pool", po::bool_switch(),
         "benchmarks only: run every request on the general workers (no lanes), as a baseline")(
-        "max-connections", po::value<std::size_t>()->default_value(10000),
-        "open connections at most; beyond it new ones get 503")(
+        "audio-unpaced", po::bool_switch(),
+        "benchmarks only: accept a speaker's audio faster than real time (normally refused "
+        "beyond a 3 s burst)")("max-connections", po::value<std::size_t>()->default_value(10000),
+                               "open connections at most; beyond it new ones get 503")(
         "header-timeout", po::value<unsigned>()->default_value(10),
         "seconds from a request's first byte to the end of its headers")(
         "idle-timeout", po::value<unsigned>()->default_value(60),
@@ -124,6 +126,7 @@ std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg)
     cfg.hash_queue = vm["hash-queue"].as<std::size_t>();
     cfg.report_threads = vm["report-threads"].as<unsigned>();
     cfg.single_pool = vm["single-pool"].as<bool>();
+    cfg.audio_unpaced = vm["audio-unpaced"].as<bool>();
     if (cfg.hash_queue == 0) return "--hash-queue must be positive";
     if (cfg.report_threads == 0) return "--report-threads must be positive";
     cfg.max_connections = vm["max-connections"].as<std::size_t>();

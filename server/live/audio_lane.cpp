@@ -68,7 +68,7 @@ bool audio_lane::user_left(std::int64_t user_id) {
 }
 
 audio_lane::verdict audio_lane::admit(std::int64_t user_id, std::uint16_t duration_ms,
-                                      std::int64_t elapsed_ms, stamp& out) {
+                                      std::int64_t elapsed_ms, stamp& out, bool paced) {
     if (!on_) return verdict::audio_off;
     if (!speaker_ || speaker_->user_id != user_id) return verdict::not_speaker;
     // Real time refills the budget; a packet spends its duration.
@@ -77,7 +77,7 @@ audio_lane::verdict audio_lane::admit(std::int64_t user_id, std::uint16_t durati
                               budget_ms_ + std::max<std::int64_t>(0, elapsed_ms - *budget_at_ms_));
     }
     budget_at_ms_ = std::max(elapsed_ms, budget_at_ms_.value_or(elapsed_ms));
-    if (budget_ms_ < duration_ms) return verdict::too_fast;
+    if (paced && budget_ms_ < duration_ms) return verdict::too_fast;
     budget_ms_ -= duration_ms;
 
     const std::int64_t at = std::max({elapsed_ms, last_end_ms_, std::int64_t{0}});

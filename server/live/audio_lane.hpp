@@ -56,8 +56,9 @@ class audio_lane {
     enum class verdict { accepted, audio_off, not_speaker, too_fast };
     // A packet of `duration_ms` from `user_id`, `elapsed_ms` after the session started:
     // accepted with its stamp (stamps never go back and never overlap the previous packet).
+    // `paced`: refuse audio beyond audio_burst_ms ahead of real time (benchmarks turn it off).
     verdict admit(std::int64_t user_id, std::uint16_t duration_ms, std::int64_t elapsed_ms,
-                  stamp& out);
+                  stamp& out, bool paced = true);
 
     // The next seq to reserve up to, when the durable reservation must move (else nullopt).
     std::optional<std::uint32_t> reservation_due();

@@ -75,6 +75,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     // Each user's sockets, oldest first (at most sockets_per_user).
     std::unordered_map<std::int64_t, std::vector<live_participant*>> by_user;
     std::size_t sockets_per_user = default_live_sockets_per_user;
+    room_limits limits;  // of every room created
     bool stopping = false;
     live_hub* owner = nullptr;
     presence_sink* sink = nullptr;  // set before start
@@ -97,8 +98,8 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
             // Past every seq a client may have seen: the stored highest, and the creation time
             // in ms (rooms produce far fewer than 1,000 events a second).
             const auto stored = info.recovery ? info.recovery->last_seq + 1 : 0;
-            slot = std::make_shared<room_slot>(ioc,
-                                               live_room(info, std::max(first_seq_now(), stored)));
+            slot = std::make_shared<room_slot>(
+                ioc, live_room(info, std::max(first_seq_now(), stored), limits));
             slot->room.set_presence_sink(sink);
             slot->room.set_quiz_sink(quizzes);
             slot->room.set_journal(journal);
@@ -168,6 +169,10 @@ bool live_hub::has_room(std::int64_t session_id) const {
 
 void live_hub::set_quiz_sink(quiz_sink* sink) {
     impl_->quizzes = sink;
+}
+
+void live_hub::set_audio_paced(bool paced) {
+    impl_->limits.audio_paced = paced;
 }
 
 void live_hub::set_sockets_per_user(std::size_t limit) {

@@ -49,6 +49,8 @@ class live_hub : public delivery_listener {
     bool has_room(std::int64_t session_id) const;
     // At most `limit` (>= 1) sockets per user; set before start().
     void set_sockets_per_user(std::size_t limit);
+    // Whether rooms refuse audio faster than real time (benchmarks turn it off). Before start.
+    void set_audio_paced(bool paced);
 
     // The outcome of an open_quiz request: the quiz and its stored run, or an error.
     struct quiz_opening {

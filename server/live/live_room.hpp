@@ -136,6 +136,7 @@ struct room_limits {
     // A connection silent for longer than this ends its interval at its last message, not at
     // the moment the server noticed it was gone.
     protocol::unix_seconds presence_stale_after = 60;
+    bool audio_paced = true;  // refuse a speaker's audio beyond audio_burst_ms ahead of real time
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).

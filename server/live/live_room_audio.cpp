@@ -98,7 +98,8 @@ void live_room::receive_binary(live_participant* p, std::string_view bytes,
         audio_origin_ms_ = steady_ms - std::max<std::int64_t>(0, now - started) * 1000;
     }
     audio_lane::stamp st;
-    const auto verdict = audio_.admit(user, parsed->duration_ms, steady_ms - *audio_origin_ms_, st);
+    const auto verdict = audio_.admit(user, parsed->duration_ms, steady_ms - *audio_origin_ms_, st,
+                                      limits_.audio_paced);
     if (verdict == audio_lane::verdict::too_fast) {
         refuse(p, c, nullptr, "audio_too_fast", "Audio arrives faster than real time", now);
         return;

@@ -114,6 +114,7 @@ struct http_server::impl {
           hub(ioc, clk),
           live_sockets(ioc, options.limits.live_idle_timeout, m) {
         hub.set_sockets_per_user(options.limits.live_sockets_per_user);
+        hub.set_audio_paced(!options.audio_unpaced);
         app.attach_live(&hub);
     }
     ~impl() { app.attach_live(nullptr); }

@@ -36,6 +36,7 @@ struct server_options {
     std::size_t hash_queue = 128;  // hashing requests waiting or running; beyond: 503 busy
     unsigned report_threads = 2;   // reports and spreadsheets
     bool single_pool = false;      // benchmarks' baseline: every request on the workers
+    bool audio_unpaced = false;    // benchmarks only: audio faster than real time is accepted
     long hsts_max_age = 31536000;  // Strict-Transport-Security under TLS; 0: not sent
     server_limits limits;
 };

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <atomic>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -227,7 +228,11 @@ class ws_session final : public live_participant,
             wake_pending_ = true;
         }
         if (dropped) registry_->stats.record_audio_dropped(dropped);
-        if (wake_writer) signal_writer();
+        // Audio is one record at a time: when the room runs on this socket's executor (one
+        // I/O thread), write it now instead of posting a wake-up per listener.
+        if (wake_writer)
+            asio::dispatch(stream_.get_executor(),
+                           [self = this->shared_from_this()] { self->kick_writer(); });
     }
 
     void discard_audio() override {
@@ -366,8 +371,36 @@ class ws_session final : public live_participant,
     // One write at a time. Control frames first (a pong, a keep-alive ping), then everything
     // queued as one frame: a lone message as it is (the shared buffer, no copy), several as a
     // JSON array whose pieces are the shared buffers themselves (a gathered write, still no
-    // copy); then the close frame when one was asked for.
+    // copy); then queued audio as one binary frame; then the close frame when one was asked
+    // for. On a plain socket the batch is first written at once, without an asynchronous
+    // operation (the socket is non-blocking); only what the kernel does not take right away
+    // waits for an asynchronous write. A few batches in a row, then other work gets a turn.
     void write_next() {
+        for (int round = 0; round < 8; ++round) {
+            if (!prepare_batch()) return;
+            if constexpr (plain) {
+                const buffer_span span{buffers_.data(), buffers_.data() + buffers_.size()};
+                boost::system::error_code ec;
+                const std::size_t n = stream_.write_some(span, ec);
+                if (!ec && n == asio::buffer_size(span)) {
+                    if (!batch_written({})) return;
+                    continue;
+                }
+                if (ec && ec != asio::error::would_block && ec != asio::error::try_again) {
+                    batch_written(ec);
+                    return;
+                }
+                skip_written(ec ? 0 : n);
+            }
+            write_async();
+            return;
+        }
+        signal_writer();
+    }
+
+    // Takes what is queued into buffers_; false when there is nothing to write (the connection
+    // may have been closed instead).
+    bool prepare_batch() {
         int code;
         {
             std::lock_guard lock(mutex_);
@@ -403,27 +436,51 @@ class ws_session final : public live_participant,
         if (buffers_.empty()) {
             if (code == 0) hard_close();
             trim();
-            return;
+            return false;
         }
+        return true;
+    }
+
+    // Drops the first `n` bytes of buffers_ (written at once).
+    void skip_written(std::size_t n) {
+        std::size_t done = 0;
+        while (n > 0 && done < buffers_.size()) {
+            if (n >= buffers_[done].size()) {
+                n -= buffers_[done].size();
+                ++done;
+            } else {
+                buffers_[done] += n;
+                n = 0;
+            }
+        }
+        buffers_.erase(buffers_.begin(), buffers_.begin() + static_cast<std::ptrdiff_t>(done));
+    }
+
+    void write_async() {
         writing_ = true;
         asio::async_write(
             stream_, buffer_span{buffers_.data(), buffers_.data() + buffers_.size()},
             [self = this->shared_from_this()](boost::system::error_code ec, std::size_t) {
                 self->writing_ = false;
-                self->sending_.clear();
-                self->sending_audio_.clear();
-                if (ec) {
-                    self->request_close(0, {});
-                    self->hard_close();
-                    return;
-                }
-                // Both sides have sent their close frames: the server closes TCP.
-                if (self->close_sent_ && self->reader_done_) {
-                    self->hard_close();
-                    return;
-                }
-                self->write_next();
+                if (self->batch_written(ec)) self->write_next();
             });
+    }
+
+    // The batch is out (or failed); false when the connection is over.
+    bool batch_written(boost::system::error_code ec) {
+        sending_.clear();
+        sending_audio_.clear();
+        if (ec) {
+            request_close(0, {});
+            hard_close();
+            return false;
+        }
+        // Both sides have sent their close frames: the server closes TCP.
+        if (close_sent_ && reader_done_) {
+            hard_close();
+            return false;
+        }
+        return true;
     }
 
     void append_control(ws_opcode opcode, std::string_view payload) {
