@@ -134,6 +134,33 @@ std::vector<audio_packet_row> session_audio(connection& c, std::int64_t session_
     return out;
 }
 
+bool delete_recording(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
+                      protocol::unix_seconds now) {
+    SQLite::Statement mark(c.db,
+                           "INSERT OR IGNORE INTO recording_deletions(session_id, deleted_at, "
+                           "deleted_by) VALUES (?, ?, ?)");
+    mark.bind(1, session_id);
+    mark.bind(2, static_cast<std::int64_t>(now));
+    if (by)
+        mark.bind(3, *by);
+    else
+        mark.bind(3);
+    if (mark.exec() == 0) return false;
+    for (const char* sql : {"DELETE FROM session_events WHERE session_id = ?",
+                            "DELETE FROM audio_packets WHERE session_id = ?"}) {
+        SQLite::Statement q(c.db, sql);
+        q.bind(1, session_id);
+        q.exec();
+    }
+    return true;
+}
+
+bool recording_deleted(connection& c, std::int64_t session_id) {
+    SQLite::Statement q(c.db, "SELECT 1 FROM recording_deletions WHERE session_id = ?");
+    q.bind(1, session_id);
+    return q.executeStep();
+}
+
 std::optional<audio_tail> find_audio_tail(connection& c, std::int64_t session_id) {
     SQLite::Statement q(c.db,
                         "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "

@@ -60,4 +60,10 @@ struct audio_tail {
 };
 std::optional<audio_tail> find_audio_tail(connection& c, std::int64_t session_id);
 
+// Deletes a session's recording (its timeline events and audio packets) and records who did;
+// false when it was deleted before.
+bool delete_recording(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
+                      protocol::unix_seconds now);
+bool recording_deleted(connection& c, std::int64_t session_id);
+
 }  // namespace daring::storage

@@ -347,6 +347,15 @@ CREATE TABLE audio_packets (
 ALTER TABLE live_state ADD COLUMN audio TEXT;
 ALTER TABLE live_state ADD COLUMN audio_seq_reserved INTEGER NOT NULL DEFAULT 0;
 )sql"},
+        {9, "recording_deletions", R"sql(
+-- Recordings deleted by a trainer or admin: the timeline and the audio rows are gone, this row
+-- says when and by whom (the audit log says it too).
+CREATE TABLE recording_deletions (
+  session_id  INTEGER PRIMARY KEY REFERENCES training_sessions(id),
+  deleted_at  INTEGER NOT NULL,
+  deleted_by  INTEGER REFERENCES users(id)
+);
+)sql"},
     };
     return list;
 }

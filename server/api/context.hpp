@@ -30,7 +30,8 @@ struct app_options {
     int presence_flush_s = 5;  // seconds between flushes of coalesced heartbeats
     std::string office_name = "Dinas Koperasi dan UKM Provinsi Kalimantan Tengah";
     std::string certificate_prefix = "DKUKM-KT";
-    std::string public_url;  // empty: the origin of each request
+    std::string public_url;                     // empty: the origin of each request
+    std::string recordings_dir = "recordings";  // Ogg files of recordings, built once each
 };
 
 // The live rooms, once the transport has attached them. Set before the first request and

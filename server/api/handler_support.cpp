@@ -24,6 +24,7 @@ void add_all_routes(router& r) {
     add_quiz_routes(r);
     add_report_routes(r);
     add_certificate_routes(r);
+    add_recording_routes(r);
 }
 
 }  // namespace daring::server

@@ -97,6 +97,8 @@ po::options_description options_table() {
         "the issuing office printed on certificates")(
         "certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
         "the middle part of certificate numbers (000042/<prefix>/<year>)")(
+        "recordings-dir", po::value<std::string>(),
+        "where recordings' audio files are kept (default: recordings/ beside the database)")(
         "public-url", po::value<std::string>()->default_value(""),
         "the address people reach this server at, e.g. https://daring.example.go.id, used in QR "
         "codes "
@@ -175,6 +177,10 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     cfg.db_path = vm.count("db") ? vm["db"].as<std::string>()
                                  : (command == "demo" ? "daring-demo.db" : "daring.db");
     cfg.web_root = vm.count("web-root") ? vm["web-root"].as<std::string>() : default_web_root();
+    cfg.recordings_dir =
+        vm.count("recordings-dir")
+            ? vm["recordings-dir"].as<std::string>()
+            : (std::filesystem::path(cfg.db_path).parent_path() / "recordings").string();
     if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
     if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
     if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return "--tls-cert and --tls-key go together";

@@ -23,6 +23,7 @@ struct config {
     std::size_t hash_queue = 128;
     unsigned report_threads = 2;
     bool single_pool = false;
+    std::string recordings_dir;  // recordings' audio files
     bool audio_unpaced = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;

@@ -1,0 +1,171 @@
+// Recordings of live sessions: GET /sessions/{id}/recording (the timeline), GET
+// /sessions/{id}/recording/audio (Ogg Opus, with Range), DELETE /sessions/{id}/recording.
+#include <filesystem>
+#include <fstream>
+
+#include "server/api/handler_support.hpp"
+#include "server/api/routes.hpp"
+#include "server/http/byte_range.hpp"
+#include "server/recording/recording.hpp"
+#include "server/services/training_access.hpp"
+#include "storage/live_repo.hpp"
+#include "storage/plan_repo.hpp"
+
+namespace daring::server {
+
+using namespace protocol;
+using storage::connection;
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* const no_recording = "This session has no recording";
+
+// The session if the caller may see its recording (`need`): it went live and its recording
+// was not deleted; 404 otherwise, as for outsiders.
+session recorded_session(request_context& ctx, connection& c, const access_need& need) {
+    auto s = require_session(c, ctx.params.integer("id"), ctx.user(), need);
+    if (!s.started_at || storage::recording_deleted(c, s.id))
+        throw http_error(404, "not_found", no_recording);
+    return s;
+}
+
+// How long after its end a session whose room left no `session_ended` in the timeline (ended
+// while no room was in memory) counts as complete.
+constexpr unix_seconds timeline_settle_s = 5;
+
+// Ready once the session ended and its timeline is complete: the room's last event is stored
+// (the timeline is written once a second), or the end is old enough.
+bool is_ready(connection& c, const session& s, unix_seconds now) {
+    if (s.current.status != session_status::ended) return false;
+    if (s.ended_at && now - *s.ended_at >= timeline_settle_s) return true;
+    return !storage::session_events(c, s.id, {"session_ended"}).empty();
+}
+
+fs::path audio_path(const request_context& ctx, std::int64_t session_id) {
+    return fs::path(ctx.svc.options.recordings_dir) / (std::to_string(session_id) + ".opus");
+}
+
+// The audio file of an ended session, built once from the stored packets and written
+// atomically; nullopt when the session has no audio.
+std::optional<fs::path> audio_file(const request_context& ctx, const session& s) {
+    const auto path = audio_path(ctx, s.id);
+    std::error_code ec;
+    if (fs::is_regular_file(path, ec)) return path;
+    auto packets = ctx.svc.db.read([&](connection& c) { return storage::session_audio(c, s.id); });
+    auto bytes = recording_audio(s.id, s.title, packets);
+    if (bytes.empty()) return std::nullopt;
+    fs::create_directories(path.parent_path(), ec);
+    const auto temporary = path.string() + ".part";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out) throw std::runtime_error("cannot write the recording " + temporary);
+    }
+    fs::rename(temporary, path);
+    return path;
+}
+
+http_response recording(request_context& ctx) {
+    struct loaded {
+        session s;
+        bool staff = false;
+        std::vector<storage::timeline_event> events;
+        std::optional<storage::audio_tail> tail;
+        bool ready = false;
+    };
+    auto l = ctx.svc.db.read([&](connection& c) {
+        loaded out;
+        out.s = recorded_session(ctx, c, any_member);
+        out.staff = role_in_training(c, out.s.training_id, ctx.user()) == training_role::staff;
+        out.events = storage::session_events(c, out.s.id);
+        out.tail = storage::find_audio_tail(c, out.s.id);
+        out.ready = is_ready(c, out.s, ctx.svc.clk.now());
+        return out;
+    });
+    const std::int64_t start_ms = *l.s.started_at * 1000;
+    auto events = recording_timeline(l.events, start_ms, l.staff);
+    std::int64_t duration = l.tail ? l.tail->end_ms : 0;
+    if (!events.empty()) duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
+    const bool ready = l.ready;
+    json audio = nullptr;
+    if (ready) {
+        if (auto file = audio_file(ctx, l.s)) {
+            audio = {{"codec", "opus"},
+                     {"bytes", fs::file_size(*file)},
+                     {"duration_ms", l.tail ? l.tail->end_ms : 0},
+                     {"url", "/api/v1/sessions/" + std::to_string(l.s.id) + "/recording/audio"}};
+        }
+    }
+    return json_response(200, {{"session_id", l.s.id},
+                               {"status", ready ? "ready" : "recording"},
+                               {"duration_ms", duration},
+                               {"audio", std::move(audio)},
+                               {"events", std::move(events)}});
+}
+
+http_response recording_audio_file(request_context& ctx) {
+    auto s = ctx.svc.db.read([&](connection& c) {
+        auto found = recorded_session(ctx, c, any_member);
+        if (!is_ready(c, found, ctx.svc.clk.now()))
+            throw http_error(404, "not_found", "The audio is ready once the session ends");
+        return found;
+    });
+    auto file = audio_file(ctx, s);
+    if (!file) throw http_error(404, "not_found", "This session's recording has no audio");
+    std::ifstream in(*file, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto etag = "\"" + std::to_string(bytes.size()) + "-" + std::to_string(s.id) + "\"";
+    http_response res;
+    res.set_header("Content-Type", "audio/ogg");
+    res.set_header("Accept-Ranges", "bytes");
+    res.set_header("ETag", etag);
+    res.set_header("Cache-Control", "private, no-cache");
+    if (ctx.req.header("if-none-match") == etag) {
+        res.status = 304;
+        return res;
+    }
+    const auto range = parse_byte_range(ctx.req.header("range"), bytes.size());
+    if (range.result == byte_range::kind::unsatisfiable) {
+        auto refused = error_response(416, "range_not_satisfiable",
+                                      "The range starts past the end of the audio");
+        refused.set_header("Content-Range", "bytes */" + std::to_string(bytes.size()));
+        return refused;
+    }
+    if (range.result == byte_range::kind::partial) {
+        res.status = 206;
+        res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
+                                            std::to_string(range.last) + "/" +
+                                            std::to_string(bytes.size()));
+        res.body = bytes.substr(range.first, range.last - range.first + 1);
+        return res;
+    }
+    res.body = std::move(bytes);
+    return res;
+}
+
+http_response delete_recording(request_context& ctx) {
+    const auto id = ctx.params.integer("id");
+    ctx.svc.db.write([&](connection& c) {
+        recorded_session(ctx, c, {training_role::staff, when_denied::forbid,
+                                  "Only the training's trainers or an admin can delete it"});
+        storage::delete_recording(c, id, ctx.user().id, ctx.svc.clk.now());
+        ctx.audit(c, "recording.delete", "session:" + std::to_string(id));
+    });
+    std::error_code ec;
+    fs::remove(audio_path(ctx, id), ec);
+    return no_content();
+}
+
+}  // namespace
+
+void add_recording_routes(router& r) {
+    r.add({
+        {"GET", "/api/v1/sessions/{id:int}/recording", access::signed_in(), recording, on_reports},
+        {"GET", "/api/v1/sessions/{id:int}/recording/audio", access::signed_in(),
+         recording_audio_file, on_reports},
+        {"DELETE", "/api/v1/sessions/{id:int}/recording", staff_only, delete_recording},
+    });
+}
+
+}  // namespace daring::server

@@ -1,0 +1,203 @@
+// Recordings against the real binary: a scripted live session (slides, chat with a deletion, a
+// hand, the floor given and taken, 60 s of audio in real time) comes back as a timeline that
+// matches the script, an Ogg Opus file an independent reader (opusinfo) accepts with the right
+// length, exact Range answers, and access for every role.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "protocol/audio.hpp"
+#include "tests/support/live_fixture.hpp"
+
+using namespace daring::test;
+using nlohmann::json;
+namespace audio = daring::protocol::audio;
+
+namespace {
+
+// 40 ms of "Opus": CELT fullband 20 ms frames (TOC config 31), code 1 (two equal frames).
+std::string packet_40ms(int i) {
+    std::string p(1, static_cast<char>(0xF9));
+    p += std::string(60, static_cast<char>('a' + i % 26));
+    return p;
+}
+
+class Recording : public live_fixture {
+  protected:
+    std::string recording_path() const {
+        return "/api/v1/sessions/" + std::to_string(session) + "/recording";
+    }
+    http_result get_as(const std::string& token, const std::string& path,
+                       std::vector<std::pair<std::string, std::string>> headers = {}) {
+        headers.emplace_back("Authorization", "Bearer " + token);
+        return http->request("GET", path, headers);
+    }
+};
+
+// Runs `opusinfo` on the file; its output, or empty when it is missing or failed.
+std::string opusinfo(const std::string& path) {
+    std::string out;
+    if (FILE* p = ::popen(("opusinfo " + path + " 2>&1").c_str(), "r")) {
+        char buf[512];
+        while (std::fgets(buf, sizeof buf, p)) out += buf;
+        if (::pclose(p) != 0) return "failed: " + out;
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLength) {
+    start();
+    const auto trainee = trainee_token(1);
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    auto s = connect(trainee);
+    auto sw = s->next_of("welcome");
+    ASSERT_TRUE(sw);
+    const std::int64_t trainee_id = (*sw)["you"]["user_id"];
+    // Before the session ends the recording is still being made, without audio.
+    auto during = get_as(trainee, recording_path());
+    ASSERT_EQ(during.status, 200) << during.body;
+    EXPECT_EQ(during.json()["status"], "recording");
+    EXPECT_TRUE(during.json()["audio"].is_null());
+
+    t->send_json({{"type", "show_slide"}, {"index", 1}});
+    s->send_json({{"type", "chat"}, {"text", "halo semua"}, {"id", "c1"}});
+    ASSERT_TRUE(s->next_of("ack"));
+    s->send_json({{"type", "chat"}, {"text", "salah kirim"}, {"id", "c2"}});
+    auto wrong = s->next_of("chat");
+    while (wrong && (*wrong)["text"] != "salah kirim") wrong = s->next_of("chat");
+    ASSERT_TRUE(wrong);
+    t->send_json({{"type", "delete_chat"}, {"seq", (*wrong)["seq"]}});
+    s->send_json({{"type", "hand"}, {"up", true}});
+    t->send_json({{"type", "audio_start"}, {"codec", "opus"}, {"sample_rate", 48000},
+                  {"channels", 1}, {"frame_ms", 40}, {"bitrate", 16000}, {"id", "a"}});
+    ASSERT_TRUE(t->next_of("ack"));
+    const auto began = std::chrono::steady_clock::now();
+    constexpr int packets = 1500;  // 60 s
+    for (int i = 0; i < packets; ++i) {
+        if (i == 700) t->send_json({{"type", "show_slide"}, {"index", 2}});
+        if (i == 1000) t->send_json({{"type", "give_floor"}, {"user_id", trainee_id}});
+        auto& speaker = i >= 1010 && i < 1060 ? *s : *t;
+        if (i == 1060) t->send_json({{"type", "take_floor"}});
+        speaker.send_frame(0x2, audio::speaker_message(40, packet_40ms(i)));
+        std::this_thread::sleep_until(began + std::chrono::milliseconds(40) * (i + 1));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              200);
+
+    // Ready once the end is in the stored timeline (written once a second).
+    json rec;
+    for (int i = 0; i < 50; ++i) {
+        auto r = get_as(trainee, recording_path());
+        ASSERT_EQ(r.status, 200) << r.body;
+        rec = r.json();
+        if (rec["status"] == "ready") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(rec["status"], "ready");
+    std::vector<json> slides, chats, states;
+    for (const auto& e : rec["events"]) {
+        EXPECT_TRUE(e.contains("at_ms"));
+        EXPECT_NE(e["type"], "hand") << "hands are for staff";
+        EXPECT_NE(e["type"], "presence");
+        if (e["type"] == "slide") slides.push_back(e);
+        if (e["type"] == "chat") chats.push_back(e);
+        if (e["type"] == "audio_state") states.push_back(e);
+    }
+    ASSERT_EQ(slides.size(), 2u);
+    EXPECT_EQ(slides[0]["index"], 1);
+    EXPECT_EQ(slides[1]["index"], 2);
+    // The second slide came 700 packets (28 s) after audio started; the clock of the start is
+    // whole seconds, so allow one second either way.
+    const auto audio_on = states.front()["at_ms"].get<std::int64_t>();
+    EXPECT_NEAR(slides[1]["at_ms"].get<std::int64_t>() - audio_on, 28'000, 1'000);
+    ASSERT_EQ(chats.size(), 2u);
+    EXPECT_EQ(chats[0]["text"], "halo semua");
+    EXPECT_EQ(chats[1]["deleted"], true);
+    EXPECT_FALSE(chats[1].contains("text"));
+    ASSERT_EQ(states.size(), 3u);  // on, floor given, floor taken back
+    EXPECT_EQ(states[1]["speaker"]["user_id"], trainee_id);
+    EXPECT_EQ(rec["events"].back()["type"], "session_ended");
+    // Staff see the hand.
+    auto staff_view = get_as(trainer_token, recording_path()).json();
+    bool hand = false;
+    for (const auto& e : staff_view["events"]) hand = hand || e["type"] == "hand";
+    EXPECT_TRUE(hand);
+
+    // The audio: Ogg Opus that an independent reader accepts, as long as the audio span.
+    ASSERT_TRUE(rec["audio"].is_object());
+    auto file = get_as(trainee, rec["audio"]["url"]);
+    ASSERT_EQ(file.status, 200);
+    EXPECT_EQ(file.header("content-type"), "audio/ogg");
+    EXPECT_EQ(file.body.size(), rec["audio"]["bytes"].get<std::size_t>());
+    EXPECT_EQ(file.body.substr(0, 4), "OggS");
+    const auto path = dir.file("recording.opus");
+    std::ofstream(path, std::ios::binary) << file.body;
+    const auto info = opusinfo(path);
+    ASSERT_FALSE(info.empty()) << "opusinfo is missing (Debian opus-tools)";
+    ASSERT_EQ(info.rfind("failed", 0), std::string::npos) << info;
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(info, m, std::regex(R"(Playback length: (\d+)m:(\d+)\.(\d+)s)")))
+        << info;
+    const double seconds = std::stoi(m[1]) * 60 + std::stod(m[2].str() + "." + m[3].str());
+    // The span: from the session's start to the end of the last packet.
+    const double span_ms = audio_on + packets * 40.0;
+    EXPECT_NEAR(seconds * 1000, span_ms, 1'100) << info;  // audio_on itself is within 1 s
+    EXPECT_NEAR(seconds * 1000, rec["audio"]["duration_ms"].get<double>(), 100) << info;
+    EXPECT_GE(rec["duration_ms"].get<double>(), rec["audio"]["duration_ms"].get<double>());
+
+    // Range: exactly the bytes asked for.
+    auto head = get_as(trainee, rec["audio"]["url"], {{"Range", "bytes=0-99"}});
+    EXPECT_EQ(head.status, 206);
+    EXPECT_EQ(head.body, file.body.substr(0, 100));
+    EXPECT_EQ(head.header("content-range"),
+              "bytes 0-99/" + std::to_string(file.body.size()));
+    auto tail = get_as(trainee, rec["audio"]["url"], {{"Range", "bytes=-10"}});
+    EXPECT_EQ(tail.status, 206);
+    EXPECT_EQ(tail.body, file.body.substr(file.body.size() - 10));
+    auto past = get_as(trainee, rec["audio"]["url"],
+                       {{"Range", "bytes=" + std::to_string(file.body.size()) + "-"}});
+    EXPECT_EQ(past.status, 416);
+    EXPECT_EQ(past.header("content-range"), "bytes */" + std::to_string(file.body.size()));
+    EXPECT_EQ(json::parse(past.body)["error"]["code"], "range_not_satisfiable");
+    auto cached = get_as(trainee, rec["audio"]["url"], {{"If-None-Match", file.header("etag")}});
+    EXPECT_EQ(cached.status, 304);
+}
+
+TEST_F(Recording, OnlyMembersSeeItAndOnlyStaffDeleteIt) {
+    // Before the session went live there is no recording.
+    EXPECT_EQ(get_as(trainee_token(1), recording_path()).status, 404);
+    start();
+    {
+        auto t = connect(trainer_token);
+        ASSERT_TRUE(t->next_of("welcome"));
+        t->send_json({{"type", "show_slide"}, {"index", 1}, {"id", "s"}});
+        ASSERT_TRUE(t->next_of("ack"));
+    }
+    // A trainee of another training, an outsider: 404; nobody signed in: 401.
+    EXPECT_EQ(get_as(login_token(*http, "outsider", world::password), recording_path()).status,
+              404);
+    EXPECT_EQ(http->request("GET", recording_path()).status, 401);
+    EXPECT_EQ(get_as(trainee_token(2), recording_path()).status, 200);
+    EXPECT_EQ(get_as(trainer_token, recording_path()).status, 200);
+    EXPECT_EQ(admin->get(recording_path()).status, 200);
+    // A trainee cannot delete it; the trainer can, once.
+    const std::vector<std::pair<std::string, std::string>> as_trainee{
+        {"Authorization", "Bearer " + trainee_token(2)}};
+    EXPECT_EQ(http->request("DELETE", recording_path(), as_trainee).status, 403);
+    EXPECT_EQ(trainer->del(recording_path()).status, 204);
+    EXPECT_EQ(get_as(trainee_token(2), recording_path()).status, 404);
+    EXPECT_EQ(admin->get(recording_path()).status, 404);
+    EXPECT_EQ(trainer->del(recording_path()).status, 404);
+    auto audit = admin->get("/api/v1/audit").json();
+    bool logged = false;
+    for (const auto& e : audit) logged = logged || e["action"] == "recording.delete";
+    EXPECT_TRUE(logged);
+}
