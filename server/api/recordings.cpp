@@ -86,7 +86,8 @@ http_response recording(request_context& ctx) {
     const std::int64_t start_ms = *l.s.started_at * 1000;
     auto events = recording_timeline(l.events, start_ms, l.staff);
     std::int64_t duration = l.tail ? l.tail->end_ms : 0;
-    if (!events.empty()) duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
+    if (!events.empty())
+        duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
     const bool ready = l.ready;
     json audio = nullptr;
     if (ready) {
@@ -147,8 +148,9 @@ http_response recording_audio_file(request_context& ctx) {
 http_response delete_recording(request_context& ctx) {
     const auto id = ctx.params.integer("id");
     ctx.svc.db.write([&](connection& c) {
-        recorded_session(ctx, c, {training_role::staff, when_denied::forbid,
-                                  "Only the training's trainers or an admin can delete it"});
+        recorded_session(ctx, c,
+                         {training_role::staff, when_denied::forbid,
+                          "Only the training's trainers or an admin can delete it"});
         storage::delete_recording(c, id, ctx.user().id, ctx.svc.clk.now());
         ctx.audit(c, "recording.delete", "session:" + std::to_string(id));
     });

@@ -89,8 +89,7 @@ constexpr std::array<std::pair<unsigned char, int>, 4> silence{
 
 }  // namespace
 
-ogg_opus_writer::ogg_opus_writer(std::uint32_t serial, std::string_view title)
-    : s_(new state) {
+ogg_opus_writer::ogg_opus_writer(std::uint32_t serial, std::string_view title) : s_(new state) {
     ogg_stream_init(&s_->stream, static_cast<int>(serial & 0x7fffffff));
     const auto head = opus_head();
     ogg_packet p{};
@@ -117,8 +116,10 @@ ogg_opus_writer::~ogg_opus_writer() {
 void ogg_opus_writer::drain(bool flush) {
     ogg_page page;
     while (flush ? ogg_stream_flush(&s_->stream, &page) : ogg_stream_pageout(&s_->stream, &page)) {
-        out_.append(reinterpret_cast<const char*>(page.header), static_cast<std::size_t>(page.header_len));
-        out_.append(reinterpret_cast<const char*>(page.body), static_cast<std::size_t>(page.body_len));
+        out_.append(reinterpret_cast<const char*>(page.header),
+                    static_cast<std::size_t>(page.header_len));
+        out_.append(reinterpret_cast<const char*>(page.body),
+                    static_cast<std::size_t>(page.body_len));
     }
 }
 

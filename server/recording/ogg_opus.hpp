@@ -45,7 +45,7 @@ class ogg_opus_writer {
     std::string out_;
     std::uint64_t samples_ = 0;  // 48 kHz samples written, pre-skip excluded
     std::int64_t packetno_ = 0;
-    std::string held_;           // the last packet, written once the next shows it is not the end
+    std::string held_;  // the last packet, written once the next shows it is not the end
     int held_samples_ = 0;
     bool has_held_ = false;
 };

@@ -74,8 +74,13 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     ASSERT_TRUE(wrong);
     t->send_json({{"type", "delete_chat"}, {"seq", (*wrong)["seq"]}});
     s->send_json({{"type", "hand"}, {"up", true}});
-    t->send_json({{"type", "audio_start"}, {"codec", "opus"}, {"sample_rate", 48000},
-                  {"channels", 1}, {"frame_ms", 40}, {"bitrate", 16000}, {"id", "a"}});
+    t->send_json({{"type", "audio_start"},
+                  {"codec", "opus"},
+                  {"sample_rate", 48000},
+                  {"channels", 1},
+                  {"frame_ms", 40},
+                  {"bitrate", 16000},
+                  {"id", "a"}});
     ASSERT_TRUE(t->next_of("ack"));
     const auto began = std::chrono::steady_clock::now();
     constexpr int packets = 1500;  // 60 s
@@ -157,8 +162,7 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     auto head = get_as(trainee, rec["audio"]["url"], {{"Range", "bytes=0-99"}});
     EXPECT_EQ(head.status, 206);
     EXPECT_EQ(head.body, file.body.substr(0, 100));
-    EXPECT_EQ(head.header("content-range"),
-              "bytes 0-99/" + std::to_string(file.body.size()));
+    EXPECT_EQ(head.header("content-range"), "bytes 0-99/" + std::to_string(file.body.size()));
     auto tail = get_as(trainee, rec["audio"]["url"], {{"Range", "bytes=-10"}});
     EXPECT_EQ(tail.status, 206);
     EXPECT_EQ(tail.body, file.body.substr(file.body.size() - 10));

@@ -60,21 +60,22 @@ std::string packet_40ms(int i) {
 }  // namespace
 
 TEST(OpusPackets, CountsSamplesFromTheTocAndFrameCount) {
-    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0xF8))), 960);  // CELT 20 ms
-    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0xE0))), 120);  // CELT 2.5 ms
+    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0xF8))), 960);   // CELT 20 ms
+    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0xE0))), 120);   // CELT 2.5 ms
     EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0x18))), 2880);  // SILK 60 ms
-    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0x78))), 960);  // hybrid 20 ms
-    EXPECT_EQ(opus_packet_samples(std::string("\xF9xx", 3)), 1920);  // two frames
-    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x06", 2)), 5760);  // six 20 ms frames
-    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x07", 2)), 0);     // 140 ms: too long
-    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x00", 2)), 0);     // no frame
+    EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0x78))), 960);   // hybrid 20 ms
+    EXPECT_EQ(opus_packet_samples(std::string("\xF9xx", 3)), 1920);                 // two frames
+    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x06", 2)), 5760);            // six 20 ms frames
+    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x07", 2)), 0);               // 140 ms: too long
+    EXPECT_EQ(opus_packet_samples(std::string("\xFB\x00", 2)), 0);               // no frame
     EXPECT_EQ(opus_packet_samples(std::string(1, static_cast<char>(0xFB))), 0);  // cut short
     EXPECT_EQ(opus_packet_samples(""), 0);
 }
 
 TEST(OggOpus, WritesHeadTagsAndPacketsWithGranulesAndEndOfStream) {
     ogg_opus_writer w(42, "Sesi 1");
-    for (int i = 0; i < 300; ++i) ASSERT_TRUE(w.add(static_cast<std::uint32_t>(40 * i), packet_40ms(i)));
+    for (int i = 0; i < 300; ++i)
+        ASSERT_TRUE(w.add(static_cast<std::uint32_t>(40 * i), packet_40ms(i)));
     EXPECT_FALSE(w.add(12'000, ""));  // malformed packets are skipped
     const auto file = w.finish();
     const auto pages = read_pages(file);
@@ -107,10 +108,10 @@ TEST(OggOpus, WritesHeadTagsAndPacketsWithGranulesAndEndOfStream) {
 
 TEST(OggOpus, FillsSilencesSoThatEachPacketPlaysAtItsStamp) {
     ogg_opus_writer w(7);
-    ASSERT_TRUE(w.add(1'000, packet_40ms(0)));     // audio starts 1 s into the session
+    ASSERT_TRUE(w.add(1'000, packet_40ms(0)));  // audio starts 1 s into the session
     ASSERT_TRUE(w.add(1'040, packet_40ms(1)));
-    ASSERT_TRUE(w.add(5'002, packet_40ms(2)));     // a pause; 2 ms is below the 2.5 ms grid
-    ASSERT_TRUE(w.add(5'000, packet_40ms(3)));     // stamped early: follows the previous
+    ASSERT_TRUE(w.add(5'002, packet_40ms(2)));  // a pause; 2 ms is below the 2.5 ms grid
+    ASSERT_TRUE(w.add(5'000, packet_40ms(3)));  // stamped early: follows the previous
     const auto pages = read_pages(w.finish());
     std::int64_t samples = 0;
     std::vector<std::int64_t> starts;  // where each real packet starts, in samples
