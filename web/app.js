@@ -50,6 +50,7 @@ const pages = {
   admin: () => import('./js/pages/admin.js'),
   reports: () => import('./js/pages/reports.js'),
   quizzes: () => import('./js/pages/quizzes.js'),
+  replay: () => import('./js/pages/replay.js'),
 };
 
 export async function route() {

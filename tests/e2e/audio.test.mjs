@@ -4,7 +4,9 @@
 // signal's dominant frequency is the tone's. A trainee receives under 160 kB (1 kB = 1,000
 // bytes) on the live socket in 60 s of 16 kbit/s audio, counted from the CDP's WebSocket frame
 // events; the data saver stops audio bytes and switching it off brings them back; a dropped
-// connection resumes audio by itself. No page may log a console error.
+// connection resumes audio by itself. After the session, the replay page plays the recording:
+// the slide changes at its moment in the audio, speed, and the position resumes after a reload.
+// No page may log a console error.
 import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
 import path from 'node:path';
 
@@ -154,6 +156,10 @@ try {
   await sleep(2000);
   assert(saver.frames.binaryFrames > resumedAt + 10, 'audio flows again after the data saver');
 
+  // A slide change during the audio, for the replay.
+  await trainer.click('#next');
+  await listeners[0].page.waitForFunction(() => document.querySelector('.slide-no')?.textContent.startsWith('Materi 2'));
+
   // 60 s of audio at 16 kbit/s, counted from the audio start on the first phone.
   const waitLeft = 60000 - (Date.now() - audioStart);
   if (waitLeft > 0) await sleep(waitLeft);
@@ -177,6 +183,41 @@ try {
 
   await trainer.click('#mic');  // microphone off: audio stops for everyone
   await first.page.waitForSelector('#audio', { state: 'hidden' });
+
+  // The replay, once the session ended and its recording is ready.
+  await trainerApi('POST', `/api/v1/sessions/${session.id}/end`, {});
+  const traineeApi = await apiAs('peserta01', 'peserta-daring');
+  let rec = null;
+  for (let i = 0; i < 50 && rec?.status !== 'ready'; i++) {
+    rec = await traineeApi('GET', `/api/v1/sessions/${session.id}/recording`);
+    if (rec.status !== 'ready') await sleep(200);
+  }
+  assert(rec.status === 'ready' && rec.audio, `the recording is ready with audio: ${JSON.stringify(rec).slice(0, 200)}`);
+  const change = rec.events.find((e) => e.type === 'slide' && e.index === 1);
+  assert(change, 'the slide change is in the timeline');
+  const replay = first.page;
+  await replay.goto(`${server.url}/#/`);
+  await replay.click(`[data-session="${session.id}"] a.replay`);  // "Putar ulang" on the home page
+  await replay.waitForSelector('#replay-audio');
+  await replay.waitForFunction(() => document.querySelector('#replay-audio').readyState >= 1);
+  const duration = await replay.evaluate(() => document.querySelector('#replay-audio').duration);
+  console.log(`replay: ${duration.toFixed(2)} s of audio; the slide changed at ${change.at_ms} ms`);
+  assert(Math.abs(duration * 1000 - rec.audio.duration_ms) < 500, `the audio lasts ${duration} s, the recording says ${rec.audio.duration_ms} ms`);
+  const seek = (ms) => replay.evaluate((s) => { document.querySelector('#replay-audio').currentTime = s; }, ms / 1000);
+  await seek(change.at_ms - 3000);
+  await replay.waitForFunction(() => document.querySelector('#slide').dataset.index === '0');
+  await seek(change.at_ms + 2000);
+  await replay.waitForFunction(() => document.querySelector('#slide').dataset.index === '1');
+  await replay.click('[data-speed="1.5"]');
+  assert(await replay.evaluate(() => document.querySelector('#replay-audio').playbackRate) === 1.5, 'the speed is 1.5x');
+  await seek(12300);
+  await replay.evaluate(() => document.querySelector('#replay-audio').dispatchEvent(new Event('pause')));
+  await replay.reload();
+  await replay.waitForFunction(() => {
+    const a = document.querySelector('#replay-audio');
+    return a && a.readyState >= 1 && Math.abs(a.currentTime - 12.3) < 0.5;
+  });
+  await replay.screenshot({ path: path.join(artifacts, 'audio-replay.png') });
   assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   console.log('audio e2e: ok');
 } finally {

@@ -52,6 +52,8 @@ const texts = {
     audio_failed: 'Suara tidak dapat diputar', mic_on: 'Nyalakan mikrofon', mic_off: 'Matikan mikrofon',
     bitrate: 'Kualitas suara', give_floor: 'Beri kesempatan bicara', take_floor: 'Ambil kembali kesempatan bicara',
     audio_off_msg: 'Suara mati',
+    replay: 'Putar ulang', no_recording: 'Rekaman sesi ini tidak tersedia.', recording_pending: 'Rekaman siap setelah sesi berakhir.',
+    no_audio: 'Rekaman ini tanpa suara.', chat_deleted: '(dihapus)', duration_label: 'Durasi',
   },
   en: {
     app_tagline: 'Online trainings of the Cooperatives and SME Office.', login_title: 'Sign in', username: 'Username',
@@ -105,6 +107,8 @@ const texts = {
     audio_failed: 'Audio cannot play', mic_on: 'Microphone on', mic_off: 'Microphone off',
     bitrate: 'Audio quality', give_floor: 'Give the floor', take_floor: 'Take the floor back',
     audio_off_msg: 'Audio off',
+    replay: 'Replay', no_recording: 'This session has no recording.', recording_pending: 'The recording is ready once the session ends.',
+    no_audio: 'This recording has no audio.', chat_deleted: '(deleted)', duration_label: 'Duration',
   },
 };
 

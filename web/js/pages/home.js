@@ -16,6 +16,9 @@ function sessionRow(s, training, user, refresh) {
     actions.push(staff ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
       : h('a', { class: 'button', href: `#/live/${s.id}` }, t('join')));
   }
+  if (d.status === 'ended' && s.started_at && liveCapable) {
+    actions.push(h('a', { class: 'button replay', href: `#/replay/${s.id}` }, t('replay')));
+  }
   if (staff && d.status === 'scheduled') {
     actions.push(h('button', {
       type: 'button',

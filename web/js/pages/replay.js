@@ -1,0 +1,83 @@
+// Replaying a recorded session on a phone: the audio with seek and speed, the slide shown at
+// each moment, chat and quiz results as they came; playback resumes where it stopped (kept in
+// this browser). Loaded only when a replay is opened.
+import { api } from '../api.js';
+import { clear, h } from '../dom.js';
+import { t } from '../i18n.js';
+import { renderSlide } from './live_page.js';
+
+const SPEEDS = [1, 1.25, 1.5, 2];
+
+// The slide shown at `ms`: the last slide event at or before it, else the session's first.
+function slideAt(events, slides, ms) {
+  let shown = null;
+  for (const e of events) {
+    if (e.at_ms > ms) break;
+    if (e.type === 'slide') shown = e;
+  }
+  if (shown) return shown;
+  const first = slides[0];
+  return first ? { index: 0, count: slides.length, title: first.title, body: first.body } : null;
+}
+
+function eventLine(e) {
+  const time = `${Math.floor(e.at_ms / 60000)}:${String(Math.floor(e.at_ms / 1000) % 60).padStart(2, '0')}`;
+  if (e.type === 'chat') {
+    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), h('strong', null, e.from?.name || ''), ': ',
+      e.deleted ? h('em', { class: 'muted' }, t('chat_deleted')) : e.text);
+  }
+  if (e.type === 'quiz_closed') {
+    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), `${t('quiz_closed_msg')}: ${e.answered} ${t('answered')}`);
+  }
+  return null;
+}
+
+export async function render(view, args) {
+  const sessionId = Number(args[0]);
+  const [rec, info] = await Promise.all([api('GET', `/api/v1/sessions/${sessionId}/recording`), api('GET', `/api/v1/sessions/${sessionId}`)]);
+  const back = h('a', { href: '#/' }, t('back'));
+  if (rec.status !== 200) { clear(view, back, h('p', { class: 'error', id: 'replay-missing' }, t('no_recording'))); return null; }
+  const r = rec.data;
+  const slides = info.data?.slides || [];
+  const title = info.data?.title || '';
+  if (r.status !== 'ready') { clear(view, back, h('h2', null, title), h('p', { class: 'muted', id: 'replay-pending' }, t('recording_pending'))); return null; }
+  const events = r.events || [];
+  const slide = h('section', { class: 'card slide', id: 'slide' });
+  const lines = h('ul', { class: 'chat-list', id: 'replay-events' });
+  const items = events.map((e) => ({ e, el: eventLine(e) })).filter((x) => x.el);
+  const key = `daring.replay.${sessionId}`;
+  let shownIndex = null;
+  const draw = (ms) => {
+    const s = slideAt(events, slides, ms);
+    const index = s ? s.index : null;
+    if (index !== shownIndex) { shownIndex = index; renderSlide(slide, s); slide.dataset.index = index ?? ''; }
+    clear(lines, items.filter((x) => x.e.at_ms <= ms).map((x) => x.el));
+  };
+  const player = r.audio ? h('audio', { id: 'replay-audio', controls: true, preload: 'metadata', src: r.audio.url }) : null;
+  const speeds = h('div', { class: 'actions speeds' }, SPEEDS.map((v) => h('button', {
+    type: 'button', class: v === 1 ? 'speed chosen' : 'speed', dataset: { speed: v },
+    onclick: (event) => {
+      if (player) player.playbackRate = v;
+      for (const b of speeds.children) b.classList.toggle('chosen', b === event.currentTarget);
+    },
+  }, `${v}x`)));
+  let saver = null;
+  if (player) {
+    const now = () => player.currentTime * 1000;
+    player.addEventListener('timeupdate', () => draw(now()));
+    player.addEventListener('seeked', () => draw(now()));
+    player.addEventListener('loadedmetadata', () => {
+      const saved = Number(localStorage.getItem(key) || 0);
+      if (saved > 0 && saved < player.duration) player.currentTime = saved;
+    });
+    const save = () => localStorage.setItem(key, String(player.currentTime));
+    player.addEventListener('pause', save);
+    saver = setInterval(save, 5000);
+  }
+  draw(0);
+  clear(view, back, h('h2', null, `${t('replay')}: ${title}`),
+    player ?? h('p', { class: 'muted' }, t('no_audio')), player ? speeds : null,
+    h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
+    slide, h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines));
+  return () => { clearInterval(saver); if (player) { localStorage.setItem(key, String(player.currentTime)); player.pause(); } };
+}
