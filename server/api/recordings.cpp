@@ -7,6 +7,7 @@
 #include "server/api/routes.hpp"
 #include "server/http/byte_range.hpp"
 #include "server/recording/recording.hpp"
+#include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/live_repo.hpp"
 #include "storage/plan_repo.hpp"
@@ -56,7 +57,9 @@ std::optional<fs::path> audio_file(const request_context& ctx, const session& s)
     auto bytes = recording_audio(s.id, s.title, packets);
     if (bytes.empty()) return std::nullopt;
     fs::create_directories(path.parent_path(), ec);
-    const auto temporary = path.string() + ".part";
+    // Two requests may build it at once: each writes its own file; the last rename wins, and
+    // both are the same bytes.
+    const auto temporary = path.string() + "." + random_token(6) + ".part";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
         out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
