@@ -6,6 +6,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/byte_range.hpp"
+#include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
 #include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
@@ -69,8 +70,23 @@ std::optional<fs::path> audio_file(const request_context& ctx, const session& s)
     return path;
 }
 
-http_response recording(request_context& ctx) {
-    struct loaded {
+// A recording as GET /recording answers it, with the session and its audio file.
+struct loaded_recording {
+    session s;
+    json body;
+    std::optional<fs::path> audio;
+};
+
+json audio_json(const session& s, const fs::path& file,
+                const std::optional<storage::audio_tail>& tail) {
+    return {{"codec", "opus"},
+            {"bytes", fs::file_size(file)},
+            {"duration_ms", tail ? tail->end_ms : 0},
+            {"url", "/api/v1/sessions/" + std::to_string(s.id) + "/recording/audio"}};
+}
+
+loaded_recording load_recording(request_context& ctx) {
+    struct rows {
         session s;
         bool staff = false;
         std::vector<storage::timeline_event> events;
@@ -78,7 +94,7 @@ http_response recording(request_context& ctx) {
         bool ready = false;
     };
     auto l = ctx.svc.db.read([&](connection& c) {
-        loaded out;
+        rows out;
         out.s = recorded_session(ctx, c, any_member);
         out.staff = role_in_training(c, out.s.training_id, ctx.user()) == training_role::staff;
         out.events = storage::session_events(c, out.s.id);
@@ -86,26 +102,50 @@ http_response recording(request_context& ctx) {
         out.ready = is_ready(c, out.s, ctx.svc.clk.now());
         return out;
     });
-    const std::int64_t start_ms = *l.s.started_at * 1000;
-    auto events = recording_timeline(l.events, start_ms, l.staff);
+    auto events = recording_timeline(l.events, *l.s.started_at * 1000, l.staff);
     std::int64_t duration = l.tail ? l.tail->end_ms : 0;
     if (!events.empty())
         duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
-    const bool ready = l.ready;
+    loaded_recording out{l.s, {}, std::nullopt};
     json audio = nullptr;
-    if (ready) {
-        if (auto file = audio_file(ctx, l.s)) {
-            audio = {{"codec", "opus"},
-                     {"bytes", fs::file_size(*file)},
-                     {"duration_ms", l.tail ? l.tail->end_ms : 0},
-                     {"url", "/api/v1/sessions/" + std::to_string(l.s.id) + "/recording/audio"}};
-        }
+    if (l.ready) {
+        out.audio = audio_file(ctx, l.s);
+        if (out.audio) audio = audio_json(l.s, *out.audio, l.tail);
     }
-    return json_response(200, {{"session_id", l.s.id},
-                               {"status", ready ? "ready" : "recording"},
-                               {"duration_ms", duration},
-                               {"audio", std::move(audio)},
-                               {"events", std::move(events)}});
+    out.body = {
+        {"session_id", l.s.id},
+        {"status", l.ready ? "ready" : "recording"},
+        {"duration_ms", duration},
+        {"audio", std::move(audio)},
+        {"offline_url", "/api/v1/sessions/" + std::to_string(l.s.id) + "/recording/offline"},
+        {"events", std::move(events)}};
+    return out;
+}
+
+http_response recording(request_context& ctx) {
+    return json_response(200, load_recording(ctx).body);
+}
+
+std::string read_all(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// The offline file: the player, the timeline, the slides and the audio in one HTML page.
+http_response recording_offline(request_context& ctx) {
+    auto l = load_recording(ctx);
+    if (l.body["status"] != "ready")
+        throw http_error(404, "not_found", "The offline file is ready once the session ends");
+    auto slides = json::array();
+    for (const auto& sl : l.s.slides) slides.push_back({{"title", sl.title}, {"body", sl.body}});
+    const auto lang = ctx.req.query_param("lang").value_or("id") == "en" ? "en" : "id";
+    http_response res;
+    res.body = offline_page(l.s.title, l.body, slides, l.audio ? read_all(*l.audio) : "", lang);
+    res.set_header("Content-Type", "text/html; charset=utf-8");
+    res.set_header("Content-Disposition",
+                   "attachment; filename=\"rekaman-sesi-" + std::to_string(l.s.id) + ".html\"");
+    res.set_header("Cache-Control", "private, no-cache");
+    return res;
 }
 
 http_response recording_audio_file(request_context& ctx) {
@@ -117,8 +157,7 @@ http_response recording_audio_file(request_context& ctx) {
     });
     auto file = audio_file(ctx, s);
     if (!file) throw http_error(404, "not_found", "This session's recording has no audio");
-    std::ifstream in(*file, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    auto bytes = read_all(*file);
     const auto etag = "\"" + std::to_string(bytes.size()) + "-" + std::to_string(s.id) + "\"";
     http_response res;
     res.set_header("Content-Type", "audio/ogg");
@@ -169,6 +208,8 @@ void add_recording_routes(router& r) {
         {"GET", "/api/v1/sessions/{id:int}/recording", access::signed_in(), recording, on_reports},
         {"GET", "/api/v1/sessions/{id:int}/recording/audio", access::signed_in(),
          recording_audio_file, on_reports},
+        {"GET", "/api/v1/sessions/{id:int}/recording/offline", access::signed_in(),
+         recording_offline, on_reports},
         {"DELETE", "/api/v1/sessions/{id:int}/recording", staff_only, delete_recording},
     });
 }

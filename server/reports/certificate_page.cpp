@@ -8,6 +8,8 @@
 
 namespace daring::server {
 
+using protocol::html_escape;
+
 namespace {
 
 constexpr const char* month_names[] = {"Januari",   "Februari", "Maret",    "April",
@@ -64,33 +66,6 @@ std::string hours_text(double hours) {
 }
 
 }  // namespace
-
-std::string html_escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char ch : text) {
-        switch (ch) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += ch;
-        }
-    }
-    return out;
-}
 
 std::string indonesian_date_range(std::int64_t first, std::int64_t last) {
     int y1, y2;

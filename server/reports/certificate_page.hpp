@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "protocol/html.hpp"
 #include "protocol/time_format.hpp"
 
 namespace daring::server {
@@ -27,7 +28,6 @@ struct html_page {
     std::string csp;  // Content-Security-Policy for exactly this page
 };
 
-std::string html_escape(std::string_view text);
 // "5 Juli 2021"; a range in one month "5-9 Juli 2021".
 std::string indonesian_date_range(std::int64_t first_day, std::int64_t last_day);
 

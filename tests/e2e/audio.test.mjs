@@ -218,6 +218,24 @@ try {
     return a && a.readyState >= 1 && Math.abs(a.currentTime - 12.3) < 0.5;
   });
   await replay.screenshot({ path: path.join(artifacts, 'audio-replay.png') });
+
+  // The offline file: its size shown before the download; saved, then opened from file://
+  // with the network off, it plays and shows the slides.
+  const label = await replay.textContent('#offline');
+  assert(/± [0-9.,]+ MB/.test(label), `the offline size is shown: ${label}`);
+  const download = replay.waitForEvent('download');
+  await replay.click('#offline');
+  const saved = path.join(artifacts, 'offline-recording.html');
+  await (await download).saveAs(saved);
+  const offlineContext = await browser.newContext({ ...phone, offline: true });
+  const offlinePage = await offlineContext.newPage();
+  watchConsole(offlinePage, errors);
+  await offlinePage.goto('file://' + saved);
+  await offlinePage.waitForFunction(() => document.querySelector('#audio')?.readyState >= 1 && document.querySelector('#audio').duration > 60);
+  await offlinePage.evaluate((s) => { document.querySelector('#audio').currentTime = s; }, (change.at_ms + 2000) / 1000);
+  await offlinePage.waitForFunction(() => document.querySelector('#slide').dataset.index === '1');
+  assert((await offlinePage.textContent('#slide h2')).length > 0, 'the offline page shows the slide');
+  await offlineContext.close();
   assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   console.log('audio e2e: ok');
 } finally {

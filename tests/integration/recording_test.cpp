@@ -173,6 +173,20 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     EXPECT_EQ(json::parse(past.body)["error"]["code"], "range_not_satisfiable");
     auto cached = get_as(trainee, rec["audio"]["url"], {{"If-None-Match", file.header("etag")}});
     EXPECT_EQ(cached.status, 304);
+
+    // The offline file: the player, the timeline, the slides and the audio in one page, at most
+    // 1.4x the audio plus the slides' text plus 60 kB.
+    auto offline = get_as(trainee, rec["offline_url"]);
+    ASSERT_EQ(offline.status, 200);
+    EXPECT_EQ(offline.header("content-type"), "text/html; charset=utf-8");
+    EXPECT_NE(offline.header("content-disposition").find("attachment"), std::string::npos);
+    std::size_t slides_text = 0;
+    for (const char* s : {"S0", "S1", "S2", "S3"}) slides_text += std::string(s).size() * 2;
+    EXPECT_LE(offline.body.size(), file.body.size() * 14 / 10 + slides_text + 60 * 1024)
+        << offline.body.size() << " bytes for " << file.body.size() << " of audio";
+    EXPECT_NE(offline.body.find("data:audio/ogg;base64,T2dnUw"), std::string::npos);  // "OggS"
+    EXPECT_NE(offline.body.find("halo semua"), std::string::npos);
+    EXPECT_EQ(offline.body.find("salah kirim"), std::string::npos);  // deleted stays deleted
 }
 
 TEST_F(Recording, OnlyMembersSeeItAndOnlyStaffDeleteIt) {
@@ -192,6 +206,30 @@ TEST_F(Recording, OnlyMembersSeeItAndOnlyStaffDeleteIt) {
     EXPECT_EQ(get_as(trainee_token(2), recording_path()).status, 200);
     EXPECT_EQ(get_as(trainer_token, recording_path()).status, 200);
     EXPECT_EQ(admin->get(recording_path()).status, 200);
+    // A chat line cannot break out of the offline page's script.
+    {
+        auto s = connect(trainee_token(2));
+        ASSERT_TRUE(s->next_of("welcome"));
+        s->send_json({{"type", "chat"}, {"text", "</script><script>alert(1)</script>"}, {"id", 1}});
+        ASSERT_TRUE(s->next_of("ack"));
+    }
+    EXPECT_EQ(get_as(trainee_token(2), recording_path() + "/offline").status, 404);  // live still
+    ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              200);
+    http_result offline;
+    for (int i = 0; i < 60; ++i) {
+        offline = get_as(trainee_token(2), recording_path() + "/offline");
+        if (offline.status == 200) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(offline.status, 200);
+    EXPECT_EQ(offline.body.find("</script><script>alert"), std::string::npos);
+    EXPECT_NE(offline.body.find("<\\/script><script>alert"), std::string::npos);
+    EXPECT_NE(offline.body.find("Rekaman ini tanpa suara"), std::string::npos);  // no audio
+    EXPECT_EQ(get_as(login_token(*http, "outsider", world::password), recording_path() + "/offline")
+                  .status,
+              404);
     // A trainee cannot delete it; the trainer can, once.
     const std::vector<std::pair<std::string, std::string>> as_trainee{
         {"Authorization", "Bearer " + trainee_token(2)}};

@@ -54,6 +54,7 @@ const texts = {
     audio_off_msg: 'Suara mati',
     replay: 'Putar ulang', no_recording: 'Rekaman sesi ini tidak tersedia.', recording_pending: 'Rekaman siap setelah sesi berakhir.',
     no_audio: 'Rekaman ini tanpa suara.', chat_deleted: '(dihapus)', duration_label: 'Durasi',
+    save_offline: 'Simpan untuk offline',
   },
   en: {
     app_tagline: 'Online trainings of the Cooperatives and SME Office.', login_title: 'Sign in', username: 'Username',
@@ -109,6 +110,7 @@ const texts = {
     audio_off_msg: 'Audio off',
     replay: 'Replay', no_recording: 'This session has no recording.', recording_pending: 'The recording is ready once the session ends.',
     no_audio: 'This recording has no audio.', chat_deleted: '(deleted)', duration_label: 'Duration',
+    save_offline: 'Save for offline',
   },
 };
 

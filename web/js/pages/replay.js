@@ -75,7 +75,12 @@ export async function render(view, args) {
     saver = setInterval(save, 5000);
   }
   draw(0);
-  clear(view, back, h('h2', null, `${t('replay')}: ${title}`),
+  // The offline file's size before the download: the audio in base64 (4/3), the slides, the player.
+  const slideBytes = slides.reduce((n, s) => n + (s.title?.length || 0) + (s.body?.length || 0), 0);
+  const offlineMb = ((r.audio ? r.audio.bytes * 4 / 3 : 0) + slideBytes + 20000) / 1e6;
+  const offline = h('a', { class: 'button', id: 'offline', href: r.offline_url, download: `rekaman-sesi-${sessionId}.html` },
+    `${t('save_offline')} (± ${offlineMb.toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`);
+  clear(view, back, h('h2', null, `${t('replay')}: ${title}`), offline,
     player ?? h('p', { class: 'muted' }, t('no_audio')), player ? speeds : null,
     h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
     slide, h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines));

@@ -1,0 +1,128 @@
+#include "server/recording/offline_page.hpp"
+
+#include <openssl/evp.h>
+
+#include "protocol/html.hpp"
+
+namespace daring::server {
+
+namespace {
+
+std::string base64(const std::string& bytes) {
+    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    out.resize(static_cast<std::size_t>(n));
+    return out;
+}
+
+// JSON inside <script>: no "</" can close the element early.
+std::string script_json(const protocol::json& j) {
+    auto text = protocol::dump(j);
+    std::string out;
+    out.reserve(text.size());
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') {
+            out += "<\\/";
+            ++i;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+// The player: slides follow the audio, chat lines appear at their moments, speed buttons, the
+// position kept in the browser. Text goes in through textContent only.
+constexpr const char* player_script = R"js(
+const data = JSON.parse(document.getElementById('data').textContent);
+const audio = document.getElementById('audio');
+const slide = document.getElementById('slide');
+const lines = document.getElementById('events');
+const events = data.recording.events || [];
+const key = 'daring.offline.' + data.session_id;
+let shown = null;
+function slideAt(ms) {
+  let s = null;
+  for (const e of events) { if (e.at_ms > ms) break; if (e.type === 'slide') s = e; }
+  if (s) return s;
+  const first = data.slides[0];
+  return first ? { index: 0, title: first.title, body: first.body } : null;
+}
+function draw(ms) {
+  const s = slideAt(ms);
+  const index = s ? s.index : -1;
+  if (index !== shown) {
+    shown = index;
+    slide.dataset.index = index;
+    slide.replaceChildren();
+    if (s) {
+      const h = document.createElement('h2'); h.textContent = s.title; slide.append(h);
+      for (const para of String(s.body || '').split('\n')) {
+        const p = document.createElement('p'); p.textContent = para; slide.append(p);
+      }
+    }
+  }
+  lines.replaceChildren(...events.filter((e) => e.type === 'chat' && e.at_ms <= ms).map((e) => {
+    const li = document.createElement('li');
+    li.textContent = (e.from && e.from.name ? e.from.name + ': ' : '') + (e.deleted ? data.text.deleted : e.text);
+    return li;
+  }));
+}
+if (audio) {
+  const now = () => audio.currentTime * 1000;
+  audio.addEventListener('timeupdate', () => draw(now()));
+  audio.addEventListener('seeked', () => draw(now()));
+  audio.addEventListener('loadedmetadata', () => {
+    const saved = Number(localStorage.getItem(key) || 0);
+    if (saved > 0 && saved < audio.duration) audio.currentTime = saved;
+  });
+  audio.addEventListener('pause', () => localStorage.setItem(key, String(audio.currentTime)));
+  for (const b of document.querySelectorAll('button[data-speed]')) {
+    b.addEventListener('click', () => { audio.playbackRate = Number(b.dataset.speed); });
+  }
+}
+draw(0);
+)js";
+
+}  // namespace
+
+std::string offline_page(const std::string& title, const protocol::json& recording,
+                         const protocol::json& slides, const std::string& ogg,
+                         const std::string& lang) {
+    const bool en = lang == "en";
+    protocol::json data = {
+        {"session_id", recording.value("session_id", 0)},
+        {"recording", {{"events", recording.value("events", protocol::json::array())}}},
+        {"slides", slides},
+        {"text", {{"deleted", en ? "(deleted)" : "(dihapus)"}}}};
+    std::string page;
+    page.reserve(ogg.size() * 4 / 3 + 16 * 1024);
+    page += "<!doctype html>\n<html lang=\"" + std::string(en ? "en" : "id") +
+            "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+            "content=\"width=device-width, initial-scale=1\"><title>" +
+            protocol::html_escape(title) +
+            "</title><style>body{font-family:sans-serif;margin:0.8rem;max-width:40rem}"
+            "#slide{border:1px solid #ccc;border-radius:0.4rem;padding:0.6rem;margin:0.6rem 0}"
+            "audio{width:100%}button{margin:0.2rem;padding:0.4rem 0.7rem}</style></head><body>";
+    page += "<h1>" + protocol::html_escape(title) + "</h1>";
+    if (!ogg.empty()) {
+        page += "<audio id=\"audio\" controls preload=\"metadata\" src=\"data:audio/ogg;base64,";
+        page += base64(ogg);
+        page += "\"></audio><div>";
+        for (const char* speed : {"1", "1.25", "1.5", "2"})
+            page += "<button type=\"button\" data-speed=\"" + std::string(speed) + "\">" + speed +
+                    "x</button>";
+        page += "</div>";
+    } else {
+        page += en ? "<p>This recording has no audio.</p>" : "<p>Rekaman ini tanpa suara.</p>";
+    }
+    page += "<section id=\"slide\"></section><h3>" + std::string(en ? "Chat" : "Obrolan") +
+            "</h3><ul id=\"events\"></ul>";
+    page += "<script type=\"application/json\" id=\"data\">" + script_json(data) + "</script>";
+    page += "<script>" + std::string(player_script) + "</script></body></html>\n";
+    return page;
+}
+
+}  // namespace daring::server
