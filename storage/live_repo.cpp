@@ -155,6 +155,19 @@ bool delete_recording(connection& c, std::int64_t session_id, std::optional<std:
     return true;
 }
 
+std::vector<std::int64_t> expired_recordings(connection& c, protocol::unix_seconds ended_before) {
+    SQLite::Statement q(
+        c.db,
+        "SELECT s.id FROM training_sessions s WHERE s.ended_at IS NOT NULL AND s.ended_at < ? "
+        "AND s.id NOT IN (SELECT session_id FROM recording_deletions) AND (EXISTS (SELECT 1 "
+        "FROM session_events e WHERE e.session_id = s.id) OR EXISTS (SELECT 1 FROM "
+        "audio_packets a WHERE a.session_id = s.id)) ORDER BY s.id");
+    q.bind(1, static_cast<std::int64_t>(ended_before));
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
 bool recording_deleted(connection& c, std::int64_t session_id) {
     SQLite::Statement q(c.db, "SELECT 1 FROM recording_deletions WHERE session_id = ?");
     q.bind(1, session_id);

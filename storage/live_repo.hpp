@@ -65,5 +65,7 @@ std::optional<audio_tail> find_audio_tail(connection& c, std::int64_t session_id
 bool delete_recording(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
                       protocol::unix_seconds now);
 bool recording_deleted(connection& c, std::int64_t session_id);
+// Sessions that ended before `ended_before` and still have a recording (events or audio).
+std::vector<std::int64_t> expired_recordings(connection& c, protocol::unix_seconds ended_before);
 
 }  // namespace daring::storage

@@ -32,6 +32,7 @@ struct app_options {
     std::string certificate_prefix = "DKUKM-KT";
     std::string public_url;                     // empty: the origin of each request
     std::string recordings_dir = "recordings";  // Ogg files of recordings, built once each
+    int recording_retention_days = 365;         // 0: kept until deleted
 };
 
 // The live rooms, once the transport has attached them. Set before the first request and

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "server/api/routes.hpp"
 #include "server/live/event_journal.hpp"
 #include "server/live/live_hub.hpp"
@@ -12,6 +14,7 @@
 #include "server/services/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
+#include "storage/live_repo.hpp"
 #include "storage/plan_repo.hpp"
 
 namespace daring::server {
@@ -51,6 +54,44 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     quizzes_ = std::make_unique<quiz_recorder>(db);
     journal_ = std::make_unique<event_journal>(db);
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
+    sweep_recordings();
+}
+
+void app::sweep_recordings() {
+    namespace fs = std::filesystem;
+    const auto now = services_.clk.now();
+    const auto days = options_.recording_retention_days;
+    if (days > 0 && now - last_recording_sweep_ >= 24 * 3600) {
+        try {
+            const auto expired = services_.db.write([&](storage::connection& c) {
+                auto ids = storage::expired_recordings(c, now - days * std::int64_t{24 * 3600});
+                for (auto id : ids) {
+                    storage::delete_recording(c, id, std::nullopt, now);
+                    storage::insert_audit(c, std::nullopt, "recording.expire",
+                                          "session:" + std::to_string(id),
+                                          {{"retention_days", days}}, now);
+                }
+                return ids;
+            });
+            for (auto id : expired) {
+                std::error_code ec;
+                fs::remove(fs::path(options_.recordings_dir) / (std::to_string(id) + ".opus"), ec);
+            }
+            if (!expired.empty())
+                spdlog::info("{} recordings past their retention deleted", expired.size());
+            last_recording_sweep_ = now;
+        } catch (const std::exception& e) {  // e.g. a full disk: the next housekeeping retries
+            spdlog::error("recordings not swept: {}", e.what());
+        }
+    }
+    std::uint64_t bytes = 0;
+    std::error_code ec;
+    for (fs::directory_iterator it(options_.recordings_dir, ec), end; !ec && it != end;
+         it.increment(ec)) {
+        std::error_code size_ec;
+        if (it->is_regular_file(size_ec)) bytes += it->file_size(size_ec);
+    }
+    services_.stats.set_recordings_bytes(bytes);
 }
 
 void app::close_stale_quiz_runs() {
@@ -139,6 +180,7 @@ void app::housekeeping() {
         if (static_.refresh()) spdlog::info("web root changed: static files re-read");
         reevaluate_all();
         close_stale_quiz_runs();
+        sweep_recordings();
         int n = auth_.purge_expired();
         if (n > 0) spdlog::info("purged {} expired login sessions", n);
     } catch (const std::exception& e) {

@@ -49,6 +49,10 @@ class app final : public application {
     http_response dispatch(const http_request& req, session_ref signed_in);
     http_response answer(const http_request& req, session_ref signed_in) noexcept;
     void close_stale_quiz_runs();
+    // Deletes recordings past --recording-retention-days (at start, then daily) and measures the
+    // recordings' disk use for /metrics (every call).
+    void sweep_recordings();
+    protocol::unix_seconds last_recording_sweep_ = 0;
 
     app_options options_;
     auth_service auth_;

@@ -24,6 +24,7 @@ struct config {
     unsigned report_threads = 2;
     bool single_pool = false;
     std::string recordings_dir;  // recordings' audio files
+    int recording_retention_days = 365;
     bool audio_unpaced = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;

@@ -116,6 +116,9 @@ std::string metrics::render() const {
         "queues (over 1 s of audio waiting).\n";
     out += "# TYPE daring_audio_records_dropped_total counter\n";
     out += "daring_audio_records_dropped_total " + std::to_string(audio_dropped_.load()) + "\n";
+    out += "# HELP daring_recordings_bytes Disk use of recordings' audio files.\n";
+    out += "# TYPE daring_recordings_bytes gauge\n";
+    out += "daring_recordings_bytes " + std::to_string(recordings_bytes_.load()) + "\n";
     histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",
                       "Group-commit transaction time, BEGIN to COMMIT.");
     histogram_section(out, batch_size_, "daring_db_commit_batch_size",

@@ -42,6 +42,8 @@ class metrics {
     void record_audio_sent(std::uint64_t n) { audio_sent_ += n; }
     void record_audio_dropped(std::uint64_t n) { audio_dropped_ += n; }
     std::uint64_t audio_dropped() const { return audio_dropped_.load(); }
+    // Disk use of recordings' files (set by housekeeping).
+    void set_recordings_bytes(std::uint64_t n) { recordings_bytes_ = n; }
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
@@ -58,6 +60,7 @@ class metrics {
     std::atomic<std::uint64_t> refused_connections_{0};
     std::atomic<std::uint64_t> audio_sent_{0};
     std::atomic<std::uint64_t> audio_dropped_{0};
+    std::atomic<std::uint64_t> recordings_bytes_{0};
 };
 
 }  // namespace daring::server

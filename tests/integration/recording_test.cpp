@@ -3,8 +3,10 @@
 // matches the script, an Ogg Opus file an independent reader (opusinfo) accepts with the right
 // length, exact Range answers, and access for every role.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <regex>
 #include <thread>
@@ -20,9 +22,9 @@ namespace {
 
 // 40 ms of "Opus": CELT fullband 20 ms frames (TOC config 31), code 1 (two equal frames).
 std::string packet_40ms(int i) {
-    std::string p(1, static_cast<char>(0xF9));
-    p += std::string(60, static_cast<char>('a' + i % 26));
-    return p;
+    std::string frames = "pk" + std::to_string(i) + ":";
+    frames.resize(60, static_cast<char>('a' + i % 26));  // two frames of 30 bytes
+    return std::string(1, static_cast<char>(0xF9)) + frames;
 }
 
 class Recording : public live_fixture {
@@ -242,4 +244,87 @@ TEST_F(Recording, OnlyMembersSeeItAndOnlyStaffDeleteIt) {
     bool logged = false;
     for (const auto& e : audit) logged = logged || e["action"] == "recording.delete";
     EXPECT_TRUE(logged);
+}
+
+TEST_F(Recording, RecordingsPastTheirRetentionAreDeletedAtTheNextSweep) {
+    start();
+    {
+        auto t = connect(trainer_token);
+        ASSERT_TRUE(t->next_of("welcome"));
+        t->send_json({{"type", "show_slide"}, {"index", 1}, {"id", "s"}});
+        ASSERT_TRUE(t->next_of("ack"));
+    }
+    ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              200);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the timeline is written
+    ASSERT_EQ(get_as(trainee_token(3), recording_path()).status, 200);
+    // Two days later, with one day of retention: the sweep at start deletes it.
+    server->stop(SIGTERM);
+    w.set_clock(std::time(nullptr) + 2 * 24 * 3600);
+    w.launch({"--recording-retention-days", "1"});
+    EXPECT_EQ(get_as(trainee_token(3), recording_path()).status, 404);
+    bool logged = false;
+    for (const auto& e : admin->get("/api/v1/audit").json())
+        logged = logged || (e["action"] == "recording.expire" &&
+                            e["target"] == "session:" + std::to_string(session));
+    EXPECT_TRUE(logged);
+}
+
+// A crash in the middle of the session: what was heard before it stays in the recording (but
+// the last flush interval), and the recording goes on after the restart.
+TEST_F(Recording, ARecordingSurvivesAKillAndContinuesAfterTheRestart) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    t->send_json({{"type", "audio_start"},
+                  {"codec", "opus"},
+                  {"sample_rate", 48000},
+                  {"channels", 1},
+                  {"frame_ms", 40},
+                  {"bitrate", 16000},
+                  {"id", "a"}});
+    ASSERT_TRUE(t->next_of("ack"));
+    auto speak = [&](ws_client& c, int from, int to) {
+        const auto began = std::chrono::steady_clock::now();
+        for (int i = from; i < to; ++i) {
+            c.send_frame(0x2, audio::speaker_message(40, packet_40ms(i)));
+            std::this_thread::sleep_until(began + std::chrono::milliseconds(40) * (i - from + 1));
+        }
+    };
+    speak(*t, 0, 50);
+    t->send_json({{"type", "show_slide"}, {"index", 1}, {"id", "before"}});
+    ASSERT_TRUE(t->next_of("ack"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one flush of the journal
+    EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
+    t.reset();
+    w.launch();
+    auto t2 = connect(w.token("pelatih.live"));
+    ASSERT_TRUE(t2->next_of("welcome"));
+    speak(*t2, 50, 100);
+    t2->send_json({{"type", "show_slide"}, {"index", 2}, {"id", "after"}});
+    ASSERT_TRUE(t2->next_of("ack"));
+    w.as("pelatih.live")
+        .post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object());
+    json rec = json::object();
+    for (int i = 0; i < 50 && rec.value("status", "") != "ready"; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        rec = get_as(trainee_token(4), recording_path()).json();
+    }
+    ASSERT_EQ(rec["status"], "ready");
+    std::vector<int> slides;
+    for (const auto& e : rec["events"])
+        if (e["type"] == "slide") slides.push_back(e["index"]);
+    EXPECT_EQ(slides, (std::vector<int>{1, 2}));
+    ASSERT_TRUE(rec["audio"].is_object());
+    // Both halves are in the audio: 100 packets of 40 ms, and the silence of the restart.
+    EXPECT_GE(rec["audio"]["duration_ms"].get<int>(), 100 * 40);
+    auto file = get_as(trainee_token(4), rec["audio"]["url"]);
+    ASSERT_EQ(file.status, 200);
+    const auto path = dir.file("after-kill.opus");
+    std::ofstream(path, std::ios::binary) << file.body;
+    const auto info = opusinfo(path);
+    EXPECT_EQ(info.rfind("failed", 0), std::string::npos) << info;
+    for (int i : {0, 49, 50, 99})
+        EXPECT_NE(file.body.find(packet_40ms(i).substr(1)), std::string::npos) << "packet " << i;
 }
