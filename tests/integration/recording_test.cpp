@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <regex>
 #include <thread>
 
@@ -38,6 +39,26 @@ class Recording : public live_fixture {
         return http->request("GET", path, headers);
     }
 };
+
+void start_audio(ws_client& trainer) {
+    trainer.send_json({{"type", "audio_start"},
+                       {"codec", "opus"},
+                       {"sample_rate", 48000},
+                       {"channels", 1},
+                       {"frame_ms", 40},
+                       {"bitrate", 16000},
+                       {"id", "a"}});
+    ASSERT_TRUE(trainer.next_of("ack"));
+}
+
+// Calls `each(i)` for i in [from, to), one every 40 ms (real time, as a speaker sends).
+void paced(int from, int to, const std::function<void(int)>& each) {
+    const auto began = std::chrono::steady_clock::now();
+    for (int i = from; i < to; ++i) {
+        each(i);
+        std::this_thread::sleep_until(began + std::chrono::milliseconds(40) * (i - from + 1));
+    }
+}
 
 // Runs `opusinfo` on the file; its output, or empty when it is missing or failed.
 std::string opusinfo(const std::string& path) {
@@ -76,24 +97,15 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     ASSERT_TRUE(wrong);
     t->send_json({{"type", "delete_chat"}, {"seq", (*wrong)["seq"]}});
     s->send_json({{"type", "hand"}, {"up", true}});
-    t->send_json({{"type", "audio_start"},
-                  {"codec", "opus"},
-                  {"sample_rate", 48000},
-                  {"channels", 1},
-                  {"frame_ms", 40},
-                  {"bitrate", 16000},
-                  {"id", "a"}});
-    ASSERT_TRUE(t->next_of("ack"));
-    const auto began = std::chrono::steady_clock::now();
+    start_audio(*t);
     constexpr int packets = 1500;  // 60 s
-    for (int i = 0; i < packets; ++i) {
+    paced(0, packets, [&](int i) {
         if (i == 700) t->send_json({{"type", "show_slide"}, {"index", 2}});
         if (i == 1000) t->send_json({{"type", "give_floor"}, {"user_id", trainee_id}});
         auto& speaker = i >= 1010 && i < 1060 ? *s : *t;
         if (i == 1060) t->send_json({{"type", "take_floor"}});
         speaker.send_frame(0x2, audio::speaker_message(40, packet_40ms(i)));
-        std::this_thread::sleep_until(began + std::chrono::milliseconds(40) * (i + 1));
-    }
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
     ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
                   .status,
@@ -277,20 +289,10 @@ TEST_F(Recording, ARecordingSurvivesAKillAndContinuesAfterTheRestart) {
     start();
     auto t = connect(trainer_token);
     ASSERT_TRUE(t->next_of("welcome"));
-    t->send_json({{"type", "audio_start"},
-                  {"codec", "opus"},
-                  {"sample_rate", 48000},
-                  {"channels", 1},
-                  {"frame_ms", 40},
-                  {"bitrate", 16000},
-                  {"id", "a"}});
-    ASSERT_TRUE(t->next_of("ack"));
-    auto speak = [&](ws_client& c, int from, int to) {
-        const auto began = std::chrono::steady_clock::now();
-        for (int i = from; i < to; ++i) {
-            c.send_frame(0x2, audio::speaker_message(40, packet_40ms(i)));
-            std::this_thread::sleep_until(began + std::chrono::milliseconds(40) * (i - from + 1));
-        }
+    start_audio(*t);
+    auto speak = [](ws_client& c, int from, int to) {
+        paced(from, to,
+              [&](int i) { c.send_frame(0x2, audio::speaker_message(40, packet_40ms(i))); });
     };
     speak(*t, 0, 50);
     t->send_json({{"type", "show_slide"}, {"index", 1}, {"id", "before"}});
