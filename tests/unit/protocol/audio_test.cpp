@@ -17,11 +17,13 @@ std::string header(unsigned version, unsigned flags, unsigned duration) {
 }  // namespace
 
 TEST(AudioPackets, ParsesTheSpeakersHeaderBigEndian) {
-    auto parsed = audio::parse_speaker_packet(header(1, 0, 40) + "OPUS");
+    const auto message = header(1, 0, 40) + "OPUS";  // the parsed packet is a view into it
+    auto parsed = audio::parse_speaker_packet(message);
     ASSERT_TRUE(parsed) << parsed.err().message;
     EXPECT_EQ(parsed->duration_ms, 40);
     EXPECT_EQ(parsed->packet, "OPUS");
-    auto long_frame = audio::parse_speaker_packet(header(1, 0, 120) + "x");
+    const auto long_message = header(1, 0, 120) + "x";
+    auto long_frame = audio::parse_speaker_packet(long_message);
     ASSERT_TRUE(long_frame);
     EXPECT_EQ(long_frame->duration_ms, 120);
     EXPECT_EQ(audio::speaker_message(40, "OPUS"), header(1, 0, 40) + "OPUS");
