@@ -7,7 +7,7 @@
 // connection resumes audio by itself. After the session, the replay page plays the recording:
 // the slide changes at its moment in the audio, speed, and the position resumes after a reload.
 // No page may log a console error.
-import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
+import { startDemo, launchBrowser, watchConsole, assert, artifacts, signInPage, apiClient } from './harness.mjs';
 import path from 'node:path';
 
 const binary = process.argv[2];
@@ -17,28 +17,8 @@ const errors = [];
 const phone = { viewport: { width: 360, height: 740 } };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function signIn(context, username, password) {
-  const page = await context.newPage();
-  watchConsole(page, errors);
-  await page.goto(server.url + '/');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#logout:not([hidden])');
-  return page;
-}
-
-async function apiAs(username, password) {
-  const login = await fetch(server.url + '/api/v1/auth/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const { token } = await login.json();
-  return async (method, p, body) => {
-    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    return res.json();
-  };
-}
-
+const signIn = (context, username, password) => signInPage(server, errors, context, username, password);
+const apiAs = (username, password) => apiClient(server, username, password);
 // Counts what the page's live socket receives, from Chromium's own frame events (CDP).
 async function frameCounter(context, page) {
   const cdp = await context.newCDPSession(page);

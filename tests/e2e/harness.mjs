@@ -57,3 +57,28 @@ export function watchConsole(page, sink) {
 export function assert(condition, message) {
   if (!condition) throw new Error('assertion failed: ' + message);
 }
+
+// Signs in through the login form on a new page of `context` (its console errors go to
+// `errors`); resolves with the page once signed in.
+export async function signInPage(server, errors, context, username, password) {
+  const page = await context.newPage();
+  watchConsole(page, errors);
+  await page.goto(server.url + '/');
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', password);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#logout:not([hidden])');
+  return page;
+}
+
+// A JSON API caller signed in as `username`: (method, path, body?) -> parsed response body.
+export async function apiClient(server, username, password) {
+  const login = await fetch(server.url + '/api/v1/auth/login', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const { token } = await login.json();
+  return async (method, p, body) => {
+    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    return res.json();
+  };
+}

@@ -4,7 +4,7 @@
 // histogram moves; a trainee's network drops and comes back and the page resumes with the missed
 // slide; the reports page draws charts and downloads a CSV. Screenshots go to build/e2e-artifacts;
 // no page may log a console error and the trainee live page must stay under 150 KB transferred.
-import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
+import { startDemo, launchBrowser, watchConsole, assert, artifacts, signInPage, apiClient } from './harness.mjs';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -14,28 +14,8 @@ const browser = await launchBrowser();
 const errors = [];
 const phone = { viewport: { width: 360, height: 740 }, acceptDownloads: true };
 
-async function signIn(context, username, password) {
-  const page = await context.newPage();
-  watchConsole(page, errors);
-  await page.goto(server.url + '/');
-  await page.fill('input[name=username]', username);
-  await page.fill('input[name=password]', password);
-  await page.click('#login button[type=submit]');
-  await page.waitForSelector('#logout:not([hidden])');
-  return page;
-}
-
-async function apiAs(username, password) {
-  const login = await fetch(server.url + '/api/v1/auth/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const { token } = await login.json();
-  return async (method, p, body) => {
-    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body) });
-    return res.json();
-  };
-}
-
+const signIn = (context, username, password) => signInPage(server, errors, context, username, password);
+const apiAs = (username, password) => apiClient(server, username, password);
 try {
   const admin = server.logins.admin;
   const api = await apiAs(admin.username, admin.password);
