@@ -228,6 +228,7 @@ result<training> parse_training(const json& body) {
     auto min_pct = r.optional_int("min_attendance_pct", 0, 100);
     auto pass = r.optional_int("pass_score", 0, 100);
     auto capacity = r.optional_int("room_capacity", 1, 100000);
+    t.replay_counts_for_completion = r.optional_bool("replay_counts_for_completion").value_or(false);
     if (!r.ok()) return r.first_error();
     t.title = *title;
     t.region_code = *region;
@@ -290,7 +291,8 @@ result<training_patch> parse_training_patch(const json& body) {
     training_patch p;
     static const std::set<std::string> known = {
         "title",         "description",        "venue",      "planned_mode",
-        "switch_policy", "min_attendance_pct", "pass_score", "room_capacity"};
+        "switch_policy", "min_attendance_pct", "pass_score", "room_capacity",
+        "replay_counts_for_completion"};
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
@@ -317,6 +319,11 @@ result<training_patch> parse_training_patch(const json& body) {
             p.room_capacity = static_cast<int>(*v);
         }
     }
+    if (r.has("replay_counts_for_completion")) {
+        p.replay_counts_for_completion = r.optional_bool("replay_counts_for_completion");
+        if (!p.replay_counts_for_completion)
+            r.fail("replay_counts_for_completion", "replay_counts_for_completion must be true or false");
+    }
     if (!r.ok()) return r.first_error();
     if (body.empty()) return make_error("empty_patch", "Nothing to change");
     return p;
@@ -331,6 +338,8 @@ training apply_patch(training t, const training_patch& p) {
     if (p.min_attendance_pct) t.min_attendance_pct = *p.min_attendance_pct;
     if (p.pass_score) t.pass_score = *p.pass_score;
     if (p.room_capacity) t.room_capacity = *p.room_capacity;
+    if (p.replay_counts_for_completion)
+        t.replay_counts_for_completion = *p.replay_counts_for_completion;
     return t;
 }
 
@@ -444,6 +453,7 @@ json to_json(const training& t) {
             {"min_attendance_pct", t.min_attendance_pct},
             {"pass_score", t.pass_score},
             {"room_capacity", t.room_capacity ? json(*t.room_capacity) : json(nullptr)},
+            {"replay_counts_for_completion", t.replay_counts_for_completion},
             {"created_at", format_rfc3339(t.created_at)}};
 }
 
@@ -471,7 +481,8 @@ json to_json(const session& s, bool with_slides) {
               {"ended_at", s.ended_at ? json(format_rfc3339(*s.ended_at)) : json(nullptr)}};
     if (s.present_pct && s.late_after_s) {
         j["attendance_thresholds"] = {{"present_pct", *s.present_pct},
-                                      {"late_after_s", *s.late_after_s}};
+                                      {"late_after_s", *s.late_after_s},
+                                      {"replay_counts", s.replay_counts.value_or(false)}};
     }
     if (with_slides) {
         auto slides = json::array();

@@ -76,6 +76,9 @@ struct training {
     int min_attendance_pct = 80;
     int pass_score = 60;
     std::optional<int> room_capacity;  // seats in the venue, for hybrid sessions
+    // A session replayed for at least the present percentage counts as attended (copied onto
+    // each session when it goes live).
+    bool replay_counts_for_completion = false;
     unix_seconds created_at = 0;
 };
 
@@ -110,6 +113,8 @@ struct session {
     // changes never rewrite its attendance.
     std::optional<int> present_pct;
     std::optional<int> late_after_s;
+    // The training's replay_counts_for_completion when it went live (none before).
+    std::optional<bool> replay_counts;
 };
 
 struct delivery_decision {
@@ -150,6 +155,7 @@ struct training_patch {
     std::optional<switch_policy> policy;
     std::optional<int> min_attendance_pct, pass_score;
     std::optional<std::optional<int>> room_capacity;  // a null value clears it
+    std::optional<bool> replay_counts_for_completion;
 };
 // The training with the patch applied.
 training apply_patch(training t, const training_patch& p);

@@ -223,4 +223,14 @@ std::optional<std::int64_t> field_reader::optional_int(std::string_view name, st
     return required_int(name, min, max);
 }
 
+std::optional<bool> field_reader::optional_bool(std::string_view name) {
+    const json* v = find(name);
+    if (!v) return std::nullopt;
+    if (!v->is_boolean()) {
+        fail(name, std::string(name) + " must be true or false");
+        return std::nullopt;
+    }
+    return v->get<bool>();
+}
+
 }  // namespace daring::protocol

@@ -30,6 +30,8 @@ class field_reader {
                                              std::int64_t max);
     std::optional<std::int64_t> optional_int(std::string_view name, std::int64_t min,
                                              std::int64_t max);
+    // Absent or null -> nullopt; anything but true or false is an error.
+    std::optional<bool> optional_bool(std::string_view name);
     // Password-like strings are not trimmed.
     std::optional<std::string> required_raw_string(std::string_view name, std::size_t min_len,
                                                    std::size_t max_len);

@@ -192,4 +192,88 @@ std::string server_secret(connection& c, const std::string& name, const std::str
     return q.getColumn(0).getString();
 }
 
+// ---- replay progress
+
+std::optional<protocol::replay_cursor> find_replay_cursor(connection& c, std::int64_t session_id,
+                                                          std::int64_t user_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT position_ms, playing, reported_ms FROM replay_cursors WHERE "
+                        "session_id = ? AND user_id = ?");
+    q.bind(1, session_id);
+    q.bind(2, user_id);
+    if (!q.executeStep()) return std::nullopt;
+    return protocol::replay_cursor{q.getColumn(0).getInt64(), q.getColumn(1).getInt() != 0,
+                                   q.getColumn(2).getInt64()};
+}
+
+void save_replay_cursor(connection& c, std::int64_t session_id, std::int64_t user_id,
+                        const protocol::replay_cursor& cursor) {
+    SQLite::Statement q(c.db,
+                        "INSERT OR REPLACE INTO replay_cursors(session_id, user_id, position_ms, "
+                        "playing, reported_ms) VALUES (?, ?, ?, ?, ?)");
+    q.bind(1, session_id);
+    q.bind(2, user_id);
+    q.bind(3, cursor.position_ms);
+    q.bind(4, cursor.playing ? 1 : 0);
+    q.bind(5, cursor.reported_ms);
+    q.exec();
+}
+
+void replace_replay_ranges(connection& c, std::int64_t session_id, std::int64_t user_id,
+                           const std::vector<protocol::play_range>& merged) {
+    SQLite::Statement clear(c.db,
+                            "DELETE FROM replay_ranges WHERE session_id = ? AND user_id = ?");
+    clear.bind(1, session_id);
+    clear.bind(2, user_id);
+    clear.exec();
+    SQLite::Statement q(c.db,
+                        "INSERT INTO replay_ranges(session_id, user_id, from_ms, to_ms) VALUES "
+                        "(?, ?, ?, ?)");
+    for (const auto& r : merged) {
+        q.bind(1, session_id);
+        q.bind(2, user_id);
+        q.bind(3, r.from_ms);
+        q.bind(4, r.to_ms);
+        q.exec();
+        q.reset();
+    }
+}
+
+std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
+    connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT user_id, from_ms, to_ms FROM replay_ranges WHERE session_id = ? "
+                        "AND (?2 IS NULL OR user_id = ?2) ORDER BY user_id, from_ms");
+    q.bind(1, session_id);
+    bind_user_filter(q, 2, user_id);
+    std::map<std::int64_t, std::vector<protocol::play_range>> out;
+    while (q.executeStep()) {
+        out[q.getColumn(0).getInt64()].push_back(
+            {q.getColumn(1).getInt64(), q.getColumn(2).getInt64()});
+    }
+    return out;
+}
+
+// ---- recording privacy
+
+std::vector<std::int64_t> hidden_chat_users(connection& c, std::int64_t session_id) {
+    SQLite::Statement q(c.db, "SELECT user_id FROM recording_hidden_chat WHERE session_id = ?");
+    q.bind(1, session_id);
+    std::vector<std::int64_t> out;
+    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    return out;
+}
+
+void set_chat_hidden(connection& c, std::int64_t session_id, std::int64_t user_id, bool hidden,
+                     protocol::unix_seconds now) {
+    SQLite::Statement q(c.db, hidden ? "INSERT OR IGNORE INTO recording_hidden_chat(session_id, "
+                                       "user_id, hidden_at) VALUES (?1, ?2, ?3)"
+                                     : "DELETE FROM recording_hidden_chat WHERE session_id = ?1 "
+                                       "AND user_id = ?2");
+    q.bind(1, session_id);
+    q.bind(2, user_id);
+    if (hidden) q.bind(3, static_cast<std::int64_t>(now));
+    q.exec();
+}
+
 }  // namespace daring::storage

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "protocol/replay.hpp"
 #include "protocol/time_format.hpp"
 
 namespace daring::storage {
@@ -72,5 +73,22 @@ std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training
 std::string server_secret(connection& c, const std::string& name, const std::string& candidate);
 // The stored one alone (a read job).
 std::optional<std::string> find_server_secret(connection& c, const std::string& name);
+
+// Replay progress of one user on one session's recording.
+std::optional<protocol::replay_cursor> find_replay_cursor(connection& c, std::int64_t session_id,
+                                                          std::int64_t user_id);
+void save_replay_cursor(connection& c, std::int64_t session_id, std::int64_t user_id,
+                        const protocol::replay_cursor& cursor);
+// The played ranges of one user (replaced as a whole: they are few once merged).
+void replace_replay_ranges(connection& c, std::int64_t session_id, std::int64_t user_id,
+                           const std::vector<protocol::play_range>& merged);
+// user id -> played ranges (merged, ordered), for one session (or one user of it).
+std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
+    connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id = std::nullopt);
+
+// Trainees who hid their own chat lines in a session's recording.
+std::vector<std::int64_t> hidden_chat_users(connection& c, std::int64_t session_id);
+void set_chat_hidden(connection& c, std::int64_t session_id, std::int64_t user_id, bool hidden,
+                     protocol::unix_seconds now);
 
 }  // namespace daring::storage

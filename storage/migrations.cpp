@@ -356,6 +356,39 @@ CREATE TABLE recording_deletions (
   deleted_by  INTEGER REFERENCES users(id)
 );
 )sql"},
+        {10, "replay", R"sql(
+-- Replay progress: the position ranges of a recording each user actually played (merged, in
+-- milliseconds of the recording), and the last report (where a playing range continues from).
+CREATE TABLE replay_ranges (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  from_ms     INTEGER NOT NULL,
+  to_ms       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id, from_ms)
+) WITHOUT ROWID;
+
+CREATE TABLE replay_cursors (
+  session_id   INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  position_ms  INTEGER NOT NULL,
+  playing      INTEGER NOT NULL,
+  reported_ms  INTEGER NOT NULL,  -- Unix time in milliseconds
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+
+-- Trainees who hid their own chat lines in a session's recording (privacy).
+CREATE TABLE recording_hidden_chat (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  hidden_at   INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+
+-- Whether a replayed session counts toward completion: set per training, copied onto each
+-- session when it goes live (as the attendance thresholds are).
+ALTER TABLE trainings ADD COLUMN replay_counts_for_completion INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE training_sessions ADD COLUMN replay_counts INTEGER;
+)sql"},
     };
     return list;
 }

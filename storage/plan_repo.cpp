@@ -52,7 +52,8 @@ funding_source read_funding(SQLite::Statement& q) {
 
 const char* const training_columns =
     "t.id, t.title, t.description, t.region_code, t.funding_source_id, t.venue, t.planned_mode, "
-    "t.switch_policy, t.min_attendance_pct, t.pass_score, t.room_capacity, t.created_at";
+    "t.switch_policy, t.min_attendance_pct, t.pass_score, t.room_capacity, t.created_at, "
+    "t.replay_counts_for_completion";
 training read_training(SQLite::Statement& q) {
     training t;
     t.id = q.getColumn(0).getInt64();
@@ -68,6 +69,7 @@ training read_training(SQLite::Statement& q) {
     t.pass_score = q.getColumn(9).getInt();
     if (!q.getColumn(10).isNull()) t.room_capacity = q.getColumn(10).getInt();
     t.created_at = q.getColumn(11).getInt64();
+    t.replay_counts_for_completion = q.getColumn(12).getInt() != 0;
     return t;
 }
 
@@ -76,8 +78,8 @@ const char* const session_columns =
     "s.reason_id, "
     "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, "
     "s.started_at, "
-    "s.ended_at, s.present_pct, s.late_after_s";
-constexpr int session_column_count = 18;
+    "s.ended_at, s.present_pct, s.late_after_s, s.replay_counts";
+constexpr int session_column_count = 19;
 session read_session(SQLite::Statement& q) {
     session s;
     s.id = q.getColumn(0).getInt64();
@@ -100,6 +102,7 @@ session read_session(SQLite::Statement& q) {
     s.ended_at = opt_int(q.getColumn(15));
     if (auto v = opt_int(q.getColumn(16))) s.present_pct = static_cast<int>(*v);
     if (auto v = opt_int(q.getColumn(17))) s.late_after_s = static_cast<int>(*v);
+    if (auto v = opt_int(q.getColumn(18))) s.replay_counts = *v != 0;
     return s;
 }
 
@@ -242,8 +245,8 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
     SQLite::Statement q(
         c.db,
         "INSERT INTO trainings (title, description, region_code, funding_source_id, venue, "
-        "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at) "
-        "VALUES (?,?,?,?,?,?,?,?,?,?,?)");
+        "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at, "
+        "replay_counts_for_completion) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.region_code);
@@ -258,6 +261,7 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
     else
         q.bind(10);
     q.bind(11, static_cast<std::int64_t>(now));
+    q.bind(12, t.replay_counts_for_completion ? 1 : 0);
     q.exec();
     return c.db.getLastInsertRowid();
 }
@@ -266,7 +270,8 @@ void update_training(connection& c, const training& t) {
     SQLite::Statement q(c.db,
                         "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode "
                         "= ?, switch_policy = ?, "
-                        "min_attendance_pct = ?, pass_score = ?, room_capacity = ? WHERE id = ?");
+                        "min_attendance_pct = ?, pass_score = ?, room_capacity = ?, "
+                        "replay_counts_for_completion = ? WHERE id = ?");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.venue);
@@ -278,7 +283,8 @@ void update_training(connection& c, const training& t) {
         q.bind(8, *t.room_capacity);
     else
         q.bind(8);
-    q.bind(9, static_cast<std::int64_t>(t.id));
+    q.bind(9, t.replay_counts_for_completion ? 1 : 0);
+    q.bind(10, static_cast<std::int64_t>(t.id));
     q.exec();
 }
 
@@ -526,10 +532,13 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
 
 bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now,
                    int present_pct, int late_after_s) {
+    // The training's replay setting is copied as it stands now, with the thresholds.
     SQLite::Statement q(
         c.db,
         "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
-        "present_pct = ?, late_after_s = ? WHERE id = ? AND status = 'scheduled'");
+        "present_pct = ?, late_after_s = ?, replay_counts = (SELECT "
+        "replay_counts_for_completion FROM trainings WHERE id = training_sessions.training_id) "
+        "WHERE id = ? AND status = 'scheduled'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(by));
     q.bind(3, present_pct);

@@ -1,15 +1,20 @@
 // Recordings of live sessions: GET /sessions/{id}/recording (the timeline), GET
-// /sessions/{id}/recording/audio (Ogg Opus, with Range), DELETE /sessions/{id}/recording.
+// /sessions/{id}/recording/audio (Ogg Opus, with Range), GET .../offline (one HTML file),
+// POST .../progress (replay progress), PUT .../my-chat (hide one's own chat lines),
+// DELETE /sessions/{id}/recording.
 #include <filesystem>
 #include <fstream>
 
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
+#include "protocol/validate.hpp"
 #include "server/http/byte_range.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
 #include "server/services/tokens.hpp"
+#include "server/rules/replay_rules.hpp"
 #include "server/services/training_access.hpp"
+#include "storage/attendance_repo.hpp"
 #include "storage/live_repo.hpp"
 #include "storage/plan_repo.hpp"
 
@@ -85,6 +90,17 @@ json audio_json(const session& s, const fs::path& file,
             {"url", "/api/v1/sessions/" + std::to_string(s.id) + "/recording/audio"}};
 }
 
+// The caller's own side of a recording: where their replay stands and whether they hid their
+// chat lines.
+json my_replay(connection& c, std::int64_t session_id, std::int64_t user_id, bool chat_hidden) {
+    const auto cursor = storage::find_replay_cursor(c, session_id, user_id);
+    const auto ranges = storage::replay_ranges_of(c, session_id, user_id);
+    const auto played = ranges.empty() ? 0 : covered_ms(ranges.begin()->second);
+    return {{"position_ms", cursor ? cursor->position_ms : 0},
+            {"seconds_replayed", played / 1000},
+            {"chat_hidden", chat_hidden}};
+}
+
 loaded_recording load_recording(request_context& ctx) {
     struct rows {
         session s;
@@ -92,6 +108,8 @@ loaded_recording load_recording(request_context& ctx) {
         std::vector<storage::timeline_event> events;
         std::optional<storage::audio_tail> tail;
         bool ready = false;
+        std::set<std::int64_t> hidden;
+        json mine;
     };
     auto l = ctx.svc.db.read([&](connection& c) {
         rows out;
@@ -100,9 +118,11 @@ loaded_recording load_recording(request_context& ctx) {
         out.events = storage::session_events(c, out.s.id);
         out.tail = storage::find_audio_tail(c, out.s.id);
         out.ready = is_ready(c, out.s, ctx.svc.clk.now());
+        for (auto id : storage::hidden_chat_users(c, out.s.id)) out.hidden.insert(id);
+        out.mine = my_replay(c, out.s.id, ctx.user().id, out.hidden.contains(ctx.user().id));
         return out;
     });
-    auto events = recording_timeline(l.events, *l.s.started_at * 1000, l.staff);
+    auto events = recording_timeline(l.events, *l.s.started_at * 1000, l.staff, l.hidden);
     std::int64_t duration = l.tail ? l.tail->end_ms : 0;
     if (!events.empty())
         duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
@@ -118,6 +138,7 @@ loaded_recording load_recording(request_context& ctx) {
         {"duration_ms", duration},
         {"audio", std::move(audio)},
         {"offline_url", "/api/v1/sessions/" + std::to_string(l.s.id) + "/recording/offline"},
+        {"mine", std::move(l.mine)},
         {"events", std::move(events)}};
     return out;
 }
@@ -187,6 +208,59 @@ http_response recording_audio_file(request_context& ctx) {
     return res;
 }
 
+// The recording's length for replay progress: the audio's end or the session's span.
+std::int64_t recording_span_ms(connection& c, const session& s) {
+    std::int64_t span = s.ended_at && s.started_at ? (*s.ended_at - *s.started_at) * 1000 : 0;
+    if (auto tail = storage::find_audio_tail(c, s.id)) span = std::max(span, tail->end_ms);
+    return span;
+}
+
+// POST /recording/progress {position_ms, playing}: the range played since the last report
+// joins the caller's played ranges; answers the seconds replayed so far.
+http_response replay_progress(request_context& ctx) {
+    const auto body = ctx.json_body();
+    field_reader r(body);
+    auto position = r.required_int("position_ms", 0, 24LL * 3600 * 1000);
+    auto playing = r.optional_bool("playing");
+    if (r.ok() && !playing) r.fail("playing", "playing is required", "missing_field");
+    if (!r.ok()) throw http_error(422, r.first_error());
+    const replay_report report{*position, *playing};
+    const auto now_ms = ctx.svc.clk.now() * 1000;
+    const auto user_id = ctx.user().id;
+    auto seconds = ctx.svc.db.write([&](connection& c) {
+        auto s = recorded_session(ctx, c, any_member);
+        if (!is_ready(c, s, ctx.svc.clk.now()))
+            throw http_error(409, "not_ready", "Replay starts once the session has ended");
+        auto ranges = storage::replay_ranges_of(c, s.id, user_id)[user_id];
+        const auto previous = storage::find_replay_cursor(c, s.id, user_id);
+        if (auto played = played_range(previous, report, now_ms, recording_span_ms(c, s))) {
+            ranges.push_back(*played);
+            ranges = merge_ranges(std::move(ranges));
+            storage::replace_replay_ranges(c, s.id, user_id, ranges);
+        }
+        storage::save_replay_cursor(c, s.id, user_id, replay_cursor{*position, *playing, now_ms});
+        return covered_ms(ranges) / 1000;
+    });
+    return json_response(200, {{"seconds_replayed", seconds}});
+}
+
+// PUT /recording/my-chat {hidden}: the caller's chat lines leave (or return to) the recording,
+// its timeline and offline file, for every viewer.
+http_response my_chat_visibility(request_context& ctx) {
+    const auto body = ctx.json_body();
+    field_reader r(body);
+    auto hidden = r.optional_bool("hidden");
+    if (r.ok() && !hidden) r.fail("hidden", "hidden is required", "missing_field");
+    if (!r.ok()) throw http_error(422, r.first_error());
+    ctx.svc.db.write([&](connection& c) {
+        auto s = recorded_session(ctx, c, any_member);
+        storage::set_chat_hidden(c, s.id, ctx.user().id, *hidden, ctx.svc.clk.now());
+        ctx.audit(c, *hidden ? "recording.hide_chat" : "recording.show_chat",
+                  "session:" + std::to_string(s.id));
+    });
+    return json_response(200, {{"hidden", *hidden}});
+}
+
 http_response delete_recording(request_context& ctx) {
     const auto id = ctx.params.integer("id");
     ctx.svc.db.write([&](connection& c) {
@@ -210,6 +284,10 @@ void add_recording_routes(router& r) {
          recording_audio_file, on_reports},
         {"GET", "/api/v1/sessions/{id:int}/recording/offline", access::signed_in(),
          recording_offline, on_reports},
+        {"POST", "/api/v1/sessions/{id:int}/recording/progress", access::signed_in(),
+         replay_progress},
+        {"PUT", "/api/v1/sessions/{id:int}/recording/my-chat", access::signed_in(),
+         my_chat_visibility},
         {"DELETE", "/api/v1/sessions/{id:int}/recording", staff_only, delete_recording},
     });
 }

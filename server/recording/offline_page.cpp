@@ -66,7 +66,7 @@ function draw(ms) {
   }
   lines.replaceChildren(...events.filter((e) => e.type === 'chat' && e.at_ms <= ms).map((e) => {
     const li = document.createElement('li');
-    li.textContent = (e.from && e.from.name ? e.from.name + ': ' : '') + (e.deleted ? data.text.deleted : e.text);
+    li.textContent = (e.from && e.from.name ? e.from.name + ': ' : '') + (e.deleted ? data.text.deleted : e.hidden ? data.text.hidden : e.text);
     return li;
   }));
 }
@@ -96,7 +96,9 @@ std::string offline_page(const std::string& title, const protocol::json& recordi
         {"session_id", recording.value("session_id", 0)},
         {"recording", {{"events", recording.value("events", protocol::json::array())}}},
         {"slides", slides},
-        {"text", {{"deleted", en ? "(deleted)" : "(dihapus)"}}}};
+        {"text",
+         {{"deleted", en ? "(deleted)" : "(dihapus)"},
+          {"hidden", en ? "(hidden by the sender)" : "(disembunyikan oleh pengirim)"}}}};
     std::string page;
     page.reserve(ogg.size() * 4 / 3 + 16 * 1024);
     page += "<!doctype html>\n<html lang=\"" + std::string(en ? "en" : "id") +

@@ -8,8 +8,20 @@ namespace daring::server {
 
 using protocol::json;
 
+namespace {
+
+bool written_by(const json& chat, const std::set<std::int64_t>& users) {
+    if (users.empty()) return false;
+    const auto from = chat.find("from");
+    if (from == chat.end() || !from->is_object()) return false;
+    return users.contains(from->value("user_id", std::int64_t{0}));
+}
+
+}  // namespace
+
 json recording_timeline(const std::vector<storage::timeline_event>& events,
-                        std::int64_t started_at_ms, bool staff) {
+                        std::int64_t started_at_ms, bool staff,
+                        const std::set<std::int64_t>& hidden_users) {
     std::set<std::uint64_t> deleted;
     for (const auto& e : events) {
         if (e.type != "chat_deleted" || !e.body) continue;
@@ -26,6 +38,11 @@ json recording_timeline(const std::vector<storage::timeline_event>& events,
         if (e.type == "chat" && deleted.contains(e.seq)) {
             body.erase("text");
             body["deleted"] = true;
+        }
+        if (e.type == "chat" && written_by(body, hidden_users)) {
+            body.erase("text");
+            body.erase("from");
+            body["hidden"] = true;
         }
         body["at_ms"] = std::max<std::int64_t>(0, e.at_ms - started_at_ms);
         out.push_back(std::move(body));

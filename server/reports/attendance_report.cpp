@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "server/rules/replay_rules.hpp"
 #include "storage/attendance_repo.hpp"
 
 namespace daring::server {
@@ -72,6 +73,8 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         if (!r.ended_at) ++e.open;
     }
     const auto checkins = storage::checkins_of(c, s.id, only_user);
+    const auto replayed = storage::replay_ranges_of(c, s.id, only_user);
+    out.replay_counts = s.replay_counts.value_or(false);
     std::map<std::int64_t, storage::mark_row> latest_mark;
     for (auto& m : storage::marks_of(c, s.id, only_user)) latest_mark[m.user_id] = std::move(m);
 
@@ -100,6 +103,12 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         row.seconds_away = ev.presence.seconds_away;
         row.checked_in_at = ev.checked_in_at;
         row.status = decide_attendance(ev, out.window, out.thresholds);
+        if (auto it = replayed.find(t.user_id); it != replayed.end())
+            row.seconds_replayed = covered_ms(it->second) / 1000;
+        row.attended_by_replay = out.replay_counts && !counts_as_attended(row.status) &&
+                                 row.seconds_replayed * 100 >=
+                                     std::max<std::int64_t>(1, out.window.to - out.window.from) *
+                                         out.thresholds.present_pct;
         // What the status rests on.
         if (ev.mark) {
             row.via = "mark";
@@ -133,6 +142,8 @@ json to_json(const session_attendance& a) {
                         {"last_seen", time_or_null(r.last_seen)},
                         {"seconds_present", r.seconds_present},
                         {"seconds_away", r.seconds_away},
+                        {"seconds_replayed", r.seconds_replayed},
+                        {"attended_by_replay", r.attended_by_replay},
                         {"intervals", r.connections},
                         {"online", r.open_intervals > 0},
                         {"open_intervals", r.open_intervals},
@@ -166,7 +177,9 @@ json to_json(const session_attendance& a) {
           {"to", protocol::format_rfc3339(a.window.to)},
           {"seconds", a.window.to - a.window.from}}},
         {"thresholds",
-         {{"present_pct", a.thresholds.present_pct}, {"late_after_s", a.thresholds.late_after}}},
+         {{"present_pct", a.thresholds.present_pct},
+          {"late_after_s", a.thresholds.late_after},
+          {"replay_counts", a.replay_counts}}},
         {"summary", std::move(summary)},
         {"rows", std::move(rows)}};
 }

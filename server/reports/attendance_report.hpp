@@ -38,6 +38,11 @@ struct attendance_row {
     std::optional<protocol::unix_seconds> checked_in_at;
     attendance_status status = attendance_status::absent;
     std::string via;  // online | in_person | mark | "" (absent)
+    // Seconds of the recording played (the union of played ranges), never part of
+    // seconds_present; attended_by_replay when the session's replay counts toward completion
+    // and at least the present percentage was replayed while the live status is not attended.
+    std::int64_t seconds_replayed = 0;
+    bool attended_by_replay = false;
     std::string mark_status;
     std::string mark_reason;
     std::string marked_by;
@@ -47,6 +52,7 @@ struct session_attendance {
     protocol::session session;
     time_span window;
     attendance_thresholds thresholds;
+    bool replay_counts = false;  // as stored on the session when it went live
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
 };
 

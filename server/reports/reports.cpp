@@ -171,6 +171,8 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
                      {"Terakhir terlihat", "Last seen", column_type::datetime},
                      {"Detik hadir", "Seconds present", column_type::integer},
                      {"Detik tidak di layar", "Seconds away", column_type::integer},
+                     {"Detik putar ulang", "Seconds replayed", column_type::integer},
+                     {"Hadir lewat putar ulang", "Attended by replay", column_type::text},
                      {"Check-in di kelas", "Checked in", column_type::datetime},
                      {"Tanda manual", "Mark", column_type::text},
                      {"Catatan tanda", "Mark remark", column_type::text},
@@ -178,7 +180,9 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
     for (const auto& r : a.rows) {
         sheet.rows.push_back({r.user_id, r.username, r.full_name, std::string(to_string(r.status)),
                               r.via, time_cell(r.first_join), time_cell(r.last_seen),
-                              r.seconds_present, r.seconds_away, time_cell(r.checked_in_at),
+                              r.seconds_present, r.seconds_away, r.seconds_replayed,
+                              std::string(r.attended_by_replay ? "ya" : ""),
+                              time_cell(r.checked_in_at),
                               r.mark_status, r.mark_reason, r.marked_by});
     }
     report_file f;
@@ -268,8 +272,11 @@ training_attendance build_training_attendance(connection& c, const training& t, 
             cell.status = r.status;
             cell.seconds_present = r.seconds_present;
             cell.seconds_credited = credited_seconds(r, a.window);
+            cell.seconds_replayed = r.seconds_replayed;
+            cell.attended_by_replay = r.attended_by_replay;
             if (held) {
-                if (counts_as_attended(r.status)) ++row.attended;
+                if (counts_as_attended(r.status) || r.attended_by_replay) ++row.attended;
+                if (r.attended_by_replay) ++row.attended_by_replay;
                 row.seconds_credited += cell.seconds_credited;
             }
         }
@@ -284,13 +291,16 @@ json row_json(const training_attendance& m, const matrix_row& r) {
         const auto& cell = r.cells[k];
         cells.push_back({{"session_id", m.sessions[k].id},
                          {"status", cell.status ? json(to_string(*cell.status)) : json(nullptr)},
-                         {"seconds_present", cell.seconds_present}});
+                         {"seconds_present", cell.seconds_present},
+                         {"seconds_replayed", cell.seconds_replayed},
+                         {"attended_by_replay", cell.attended_by_replay}});
     }
     return {{"user_id", r.user_id},
             {"username", r.username},
             {"full_name", r.full_name},
             {"sessions", std::move(cells)},
             {"attended", r.attended},
+            {"attended_by_replay", r.attended_by_replay},
             {"held", m.held_count},
             {"attendance_rate_pct", r.rate_pct}};
 }
@@ -330,6 +340,8 @@ report_file to_table(const training_attendance& m) {
         sheet.columns.push_back({label + " - status", label + " - status", column_type::text});
         sheet.columns.push_back(
             {label + " - detik hadir", label + " - seconds present", column_type::integer});
+        sheet.columns.push_back(
+            {label + " - detik putar ulang", label + " - seconds replayed", column_type::integer});
     }
     sheet.columns.push_back({"Sesi dihadiri", "Sessions attended", column_type::integer});
     sheet.columns.push_back({"Sesi terlaksana", "Sessions held", column_type::integer});
@@ -340,6 +352,7 @@ report_file to_table(const training_attendance& m) {
             cells.emplace_back(cell.status ? report_cell(std::string(to_string(*cell.status)))
                                            : report_cell());
             cells.emplace_back(cell.seconds_present);
+            cells.emplace_back(cell.seconds_replayed);
         }
         cells.emplace_back(static_cast<std::int64_t>(r.attended));
         cells.emplace_back(static_cast<std::int64_t>(m.held_count));
@@ -369,6 +382,7 @@ training_completion build_completion(connection& c, const training& t, unix_seco
         row.username = r.username;
         row.full_name = r.full_name;
         row.attended = r.attended;
+        row.attended_by_replay = r.attended_by_replay;
         row.held = m.held_count;
         row.attendance_pct = r.rate_pct;
         row.seconds_credited = r.seconds_credited;
@@ -407,6 +421,13 @@ training_completion build_completion(connection& c, const training& t, unix_seco
                             " is below the pass score of " + std::to_string(t.pass_score);
         } else {
             row.completed = true;
+            if (row.attended_by_replay > 0) {
+                // Completed, and the record says how: some sessions were attended by replay.
+                const auto n = std::to_string(row.attended_by_replay);
+                row.reason = "attended_by_replay";
+                row.reason_id = "Selesai; " + n + " sesi dihadiri lewat putar ulang";
+                row.reason_en = "Completed; " + n + " session(s) attended by replay";
+            }
         }
         tc.rows.push_back(std::move(row));
     }
@@ -418,6 +439,7 @@ json row_json(const training_completion&, const completion_row& r) {
             {"username", r.username},
             {"full_name", r.full_name},
             {"sessions_attended", r.attended},
+            {"sessions_attended_by_replay", r.attended_by_replay},
             {"sessions_held", r.held},
             {"attendance_rate_pct", r.attendance_pct},
             {"hours_attended", round2(r.seconds_credited / 3600.0)},
@@ -425,9 +447,9 @@ json row_json(const training_completion&, const completion_row& r) {
             {"post_percent", number_or_null(r.post_percent)},
             {"gain", number_or_null(r.gain)},
             {"completed", r.completed},
-            {"reason", r.completed ? json(nullptr) : json(r.reason)},
-            {"reason_text",
-             r.completed ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
+            {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
+            {"reason_text", r.reason.empty() ? json(nullptr)
+                                             : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
 }
 
 json head_json(const training_completion& tc) {
@@ -458,6 +480,7 @@ report_file to_table(const training_completion& tc) {
                      {"Nama pengguna", "Username", column_type::text},
                      {"Nama lengkap", "Full name", column_type::text},
                      {"Sesi dihadiri", "Sessions attended", column_type::integer},
+                     {"Sesi lewat putar ulang", "Sessions by replay", column_type::integer},
                      {"Sesi terlaksana", "Sessions held", column_type::integer},
                      {"Tingkat kehadiran (%)", "Attendance rate (%)", column_type::number},
                      {"Jam hadir", "Hours attended", column_type::number},
@@ -469,10 +492,11 @@ report_file to_table(const training_completion& tc) {
     for (const auto& r : tc.rows) {
         sheet.rows.push_back({r.user_id, r.username, r.full_name,
                               static_cast<std::int64_t>(r.attended),
+                              static_cast<std::int64_t>(r.attended_by_replay),
                               static_cast<std::int64_t>(r.held), r.attendance_pct,
                               round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
                               number_cell(r.post_percent), number_cell(r.gain), r.completed,
-                              r.completed ? report_cell() : report_cell(r.reason_id)});
+                              r.reason.empty() ? report_cell() : report_cell(r.reason_id)});
     }
     report_file f;
     f.stem = "kelulusan-pelatihan-" + std::to_string(tc.attendance.training.id);

@@ -76,6 +76,8 @@ struct matrix_cell {
     std::int64_t seconds_present = 0;
     std::int64_t seconds_credited = 0;  // counted toward hours: time present, or the whole window
                                         // when attended in person or by mark
+    std::int64_t seconds_replayed = 0;  // never part of the two above
+    bool attended_by_replay = false;
 };
 
 struct matrix_row {
@@ -83,7 +85,8 @@ struct matrix_row {
     std::string username;
     std::string full_name;
     std::vector<matrix_cell> cells;  // one per session of the matrix
-    int attended = 0;
+    int attended = 0;            // sessions attended, live or (where it counts) by replay
+    int attended_by_replay = 0;  // of those, by replay
     double rate_pct = 0;
     std::int64_t seconds_credited = 0;
 };
@@ -116,12 +119,13 @@ struct completion_row {
     std::string username;
     std::string full_name;
     int attended = 0;
+    int attended_by_replay = 0;
     int held = 0;
     double attendance_pct = 0;
     std::int64_t seconds_credited = 0;
     std::optional<double> pre_percent, post_percent, gain;
     bool completed = false;
-    std::string reason;     // code, empty when completed
+    std::string reason;     // code; when completed, empty or "attended_by_replay"
     std::string reason_id;  // Bahasa Indonesia
     std::string reason_en;
 };

@@ -17,6 +17,8 @@ The scenario (times WIB, UTC+7; the test's clock):
 - Session 1 (late after 5 minutes, present at 75%): ani 09:00-10:00, citra 09:00-09:30,
   budi 09:10-10:00; dewi excused by the trainer ("Sakit, surat dokter").
 - Session 2: ani, budi, citra 09:00-10:00.
+- Training 1 counts replay toward completion. After session 2, citra replays the first 45
+  minutes of session 1 (75%: attended by replay), budi its first 10 minutes.
 - Post-test: ani 100, budi 50, citra 100. Reports pulled 2021-07-07.
 """
 import json
@@ -39,6 +41,8 @@ SESSIONS = [(1, "Sesi 1: Kas", D1), (2, "Sesi 2: Laba rugi", D2)]
 PRESENCE = {1: {3: [(D1, D1 + HOUR)], 5: [(D1, D1 + 1800)], 4: [(D1 + 600, D1 + HOUR)]},
             2: {3: [(D2, D2 + HOUR)], 4: [(D2, D2 + HOUR)], 5: [(D2, D2 + HOUR)]}}
 MARKS = {1: {6: ("excused", "Sakit, surat dokter", "Rina Kartika")}}
+# session -> user -> seconds of the recording replayed
+REPLAYED = {1: {5: 2700, 4: 600}}
 PRE = {3: 50.0, 4: 100.0, 5: 0.0}
 POST = {3: 100.0, 4: 50.0, 5: 100.0}
 MIN_ATTENDANCE = 80
@@ -77,7 +81,9 @@ def attendance(session_id, start):
             status, via = "partial", "online"
         else:
             status, via = "absent", None
-        rows.append({"user_id": uid, "username": username, "full_name": name,
+        replayed = REPLAYED.get(session_id, {}).get(uid, 0)
+        by_replay = status not in ("present", "late") and replayed * 100 >= HOUR * PRESENT_PCT
+        rows.append({"seconds_replayed": replayed, "attended_by_replay": by_replay,"user_id": uid, "username": username, "full_name": name,
                      "first_join": utc(first) if first else None, "last_seen": utc(last) if last else None,
                      "seconds_present": seconds, "seconds_away": 0, "intervals": len(spans), "online": False,
                      "open_intervals": 0, "checked_in_at": None, "status": status, "via": via,
@@ -91,7 +97,7 @@ def session_report():
     return {"session": {"id": 1, "training_id": 1, "title": "Sesi 1: Kas", "status": "ended", "mode": "online",
                         "starts_at": utc(D1), "ends_at": utc(D1 + HOUR), "started_at": utc(D1), "ended_at": utc(D1 + HOUR)},
             "window": {"from": utc(D1), "to": utc(D1 + HOUR), "seconds": HOUR},
-            "thresholds": {"present_pct": PRESENT_PCT, "late_after_s": LATE_AFTER},
+            "thresholds": {"present_pct": PRESENT_PCT, "late_after_s": LATE_AFTER, "replay_counts": True},
             "summary": summary, "rows": rows}
 
 
@@ -99,12 +105,15 @@ def matrix():
     per = {sid: {r["user_id"]: r for r in attendance(sid, start)} for sid, _, start in SESSIONS}
     rows = []
     for uid, username, name in TRAINEES:
-        cells = [{"session_id": sid, "status": per[sid][uid]["status"], "seconds_present": per[sid][uid]["seconds_present"]}
+        cells = [{"session_id": sid, "status": per[sid][uid]["status"], "seconds_present": per[sid][uid]["seconds_present"],
+                  "seconds_replayed": per[sid][uid]["seconds_replayed"],
+                  "attended_by_replay": per[sid][uid]["attended_by_replay"]}
                  for sid, _, _ in SESSIONS]
-        attended = sum(c["status"] in ("present", "late") for c in cells)
+        by_replay = sum(c["attended_by_replay"] for c in cells)
+        attended = sum(c["status"] in ("present", "late") for c in cells) + by_replay
         credited = sum(c["seconds_present"] for c in cells if c["status"] in ("present", "late"))
         rows.append({"user_id": uid, "username": username, "full_name": name, "sessions": cells, "attended": attended,
-                     "held": 2, "attendance_rate_pct": round(100.0 * attended / 2, 2), "_credited": credited})
+                     "attended_by_replay": by_replay, "held": 2, "attendance_rate_pct": round(100.0 * attended / 2, 2), "_credited": credited})
     return rows
 
 
@@ -134,14 +143,20 @@ def completion_rows():
         elif post < PASS_SCORE:
             reason = ("post_test_below_pass", "Nilai post-test %s di bawah nilai lulus 60" % num(post),
                       "Post-test score %s is below the pass score of 60" % num(post))
+        elif r["attended_by_replay"]:
+            n = r["attended_by_replay"]
+            reason = ("attended_by_replay", "Selesai; %d sesi dihadiri lewat putar ulang" % n,
+                      "Completed; %d session(s) attended by replay" % n)
         else:
             reason = None
+        done = reason is None or reason[0] == "attended_by_replay"
         out.append({"user_id": uid, "username": r["username"], "full_name": r["full_name"],
-                    "sessions_attended": r["attended"], "sessions_held": 2, "attendance_rate_pct": rate,
+                    "sessions_attended": r["attended"], "sessions_attended_by_replay": r["attended_by_replay"],
+                    "sessions_held": 2, "attendance_rate_pct": rate,
                     "hours_attended": round(r["_credited"] / 3600.0, 2),
                     "pre_percent": pre, "post_percent": post,
                     "gain": (post - pre) if pre is not None and post is not None else None,
-                    "completed": reason is None, "reason": reason[0] if reason else None,
+                    "completed": done, "reason": reason[0] if reason else None,
                     "reason_text": {"id": reason[1], "en": reason[2]} if reason else None})
     return out
 
@@ -215,28 +230,35 @@ def cell(v):
 def spreadsheets():
     sess = session_report()
     s_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "Status", "Dasar", "Masuk pertama (WIB)",
-               "Terakhir terlihat (WIB)", "Detik hadir", "Detik tidak di layar", "Check-in di kelas (WIB)", "Tanda manual",
+               "Terakhir terlihat (WIB)", "Detik hadir", "Detik tidak di layar", "Detik putar ulang",
+               "Hadir lewat putar ulang", "Check-in di kelas (WIB)", "Tanda manual",
                "Catatan tanda", "Ditandai oleh"]]
     for r in sess["rows"]:
         m = r["mark"] or {"status": None, "remark": None, "by": None}
         first = wib(next(a for a, _ in PRESENCE[1][r["user_id"]])) if r["first_join"] else None
         last = wib(max(b for _, b in PRESENCE[1][r["user_id"]])) if r["last_seen"] else None
         s_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["status"], r["via"], first, last,
-                                         r["seconds_present"], r["seconds_away"], None, m["status"], m["remark"], m["by"])])
+                                         r["seconds_present"], r["seconds_away"], r["seconds_replayed"],
+                                         "ya" if r["attended_by_replay"] else None, None, m["status"], m["remark"],
+                                         m["by"])])
     t_rows = [["ID peserta", "Nama pengguna", "Nama lengkap",
                "Sesi 1: Kas (2021-07-05) - status", "Sesi 1: Kas (2021-07-05) - detik hadir",
+               "Sesi 1: Kas (2021-07-05) - detik putar ulang",
                "Sesi 2: Laba rugi (2021-07-06) - status", "Sesi 2: Laba rugi (2021-07-06) - detik hadir",
+               "Sesi 2: Laba rugi (2021-07-06) - detik putar ulang",
                "Sesi dihadiri", "Sesi terlaksana", "Tingkat kehadiran (%)"]]
     for r in training_report()["rows"]:
         line = [r["user_id"], r["username"], r["full_name"]]
         for c in r["sessions"]:
-            line += [c["status"], c["seconds_present"]]
+            line += [c["status"], c["seconds_present"], c["seconds_replayed"]]
         line += [r["attended"], r["held"], r["attendance_rate_pct"]]
         t_rows.append([cell(x) for x in line])
-    c_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "Sesi dihadiri", "Sesi terlaksana", "Tingkat kehadiran (%)",
+    c_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "Sesi dihadiri", "Sesi lewat putar ulang", "Sesi terlaksana",
+               "Tingkat kehadiran (%)",
                "Jam hadir", "Nilai pre-test (%)", "Nilai post-test (%)", "Peningkatan", "Lulus", "Alasan"]]
     for r in completion_rows():
-        c_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["sessions_attended"], r["sessions_held"],
+        c_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["sessions_attended"],
+                                         r["sessions_attended_by_replay"], r["sessions_held"],
                                          r["attendance_rate_pct"], r["hours_attended"], r["pre_percent"], r["post_percent"],
                                          r["gain"], r["completed"], r["reason_text"]["id"] if r["reason_text"] else None)])
     f = funding_report(False)

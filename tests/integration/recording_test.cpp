@@ -258,6 +258,100 @@ TEST_F(Recording, OnlyMembersSeeItAndOnlyStaffDeleteIt) {
     EXPECT_TRUE(logged);
 }
 
+// Replay progress (played ranges, merged, bounded by time) reaches the attendance report
+// apart from presence; a trainee hides their chat lines from the recording and its offline file.
+TEST_F(Recording, ReplayProgressIsCountedAndATraineeHidesTheirChat) {
+    const auto t0 = static_cast<std::int64_t>(std::time(nullptr));
+    server->stop(SIGTERM);
+    w.set_clock(t0);  // the server reads time from the test's clock from now on
+    w.launch({});
+    start();
+    {
+        auto a = connect(trainee_token(2));
+        auto b = connect(trainee_token(3));
+        ASSERT_TRUE(a->next_of("welcome"));
+        ASSERT_TRUE(b->next_of("welcome"));
+        a->send_json({{"type", "chat"}, {"text", "Nomor saya 0812-5555-0101"}, {"id", 1}});
+        ASSERT_TRUE(a->next_of("ack"));
+        b->send_json({{"type", "chat"}, {"text", "Terima kasih"}, {"id", 2}});
+        ASSERT_TRUE(b->next_of("ack"));
+    }
+    const auto progress = recording_path() + "/progress";
+    const auto mine = trainee_token(3);
+    auto report = [&](std::int64_t position_ms, bool playing) {
+        return json_request(*http, "POST", progress,
+                            {{"position_ms", position_ms}, {"playing", playing}}, mine);
+    };
+    EXPECT_EQ(report(0, true).status, 409);  // still live
+    w.set_clock(t0 + 600);                   // a ten-minute session
+    ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              200);
+    for (int i = 0; i < 50; ++i) {  // the room's last events reach the stored timeline
+        if (get_as(mine, recording_path()).body.find("session_ended") != std::string::npos) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    w.set_clock(t0 + 700);
+    // Bad reports are refused with the field named; outsiders get 404.
+    auto bad = json_request(*http, "POST", progress, {{"position_ms", -1}, {"playing", true}}, mine);
+    EXPECT_EQ(bad.status, 422);
+    EXPECT_EQ(bad.json()["error"]["field"], "position_ms");
+    bad = json_request(*http, "POST", progress, {{"position_ms", 5}}, mine);
+    EXPECT_EQ(bad.json()["error"]["field"], "playing");
+    EXPECT_EQ(json_request(*http, "POST", progress, {{"position_ms", 0}, {"playing", true}},
+                           login_token(*http, "outsider", world::password))
+                  .status,
+              404);
+    // Two minutes played, then the same minute again, then a forward jump while paused.
+    ASSERT_EQ(report(0, true).status, 200);
+    w.set_clock(t0 + 820);
+    EXPECT_EQ(report(120'000, false).json()["seconds_replayed"], 120);
+    ASSERT_EQ(report(60'000, true).status, 200);
+    w.set_clock(t0 + 880);
+    EXPECT_EQ(report(120'000, false).json()["seconds_replayed"], 120);
+    EXPECT_EQ(report(500'000, true).json()["seconds_replayed"], 120);
+    // A report claiming nine minutes after ten seconds counts at most 2x the time plus 2 s.
+    w.set_clock(t0 + 890);
+    EXPECT_EQ(report(599'000, false).json()["seconds_replayed"], 120 + 22);
+    const auto attendance =
+        admin->get("/api/v1/reports/sessions/" + std::to_string(session) + "/attendance").json();
+    for (const auto& r : attendance["rows"]) {
+        const bool me = r["user_id"] == w.user_id(trainee_name(3));
+        EXPECT_EQ(r["seconds_replayed"], me ? 142 : 0) << r.dump();
+        EXPECT_EQ(r["attended_by_replay"], false);  // this training does not count replay
+    }
+    EXPECT_EQ(get_as(mine, recording_path()).json()["mine"]["seconds_replayed"], 142);
+    EXPECT_EQ(get_as(mine, recording_path()).json()["mine"]["position_ms"], 599'000);
+
+    // The author hides their lines: gone from the timeline and the offline file for everyone.
+    const auto author = trainee_token(2);
+    auto refused = json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", "ya"}},
+                                author);
+    EXPECT_EQ(refused.status, 422);
+    EXPECT_EQ(refused.json()["error"]["field"], "hidden");
+    ASSERT_EQ(json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", true}}, author)
+                  .status,
+              200);
+    for (const auto& token : {author, mine, trainer_token}) {
+        auto rec = get_as(token, recording_path());
+        EXPECT_EQ(rec.body.find("0812"), std::string::npos);
+        EXPECT_NE(rec.body.find("Terima kasih"), std::string::npos);
+        int hidden = 0;
+        const auto timeline = rec.json();
+        for (const auto& e : timeline["events"]) hidden += e.value("hidden", false);
+        EXPECT_EQ(hidden, 1) << rec.body;
+    }
+    EXPECT_TRUE(get_as(author, recording_path()).json()["mine"]["chat_hidden"]);
+    auto offline = get_as(mine, recording_path() + "/offline");
+    ASSERT_EQ(offline.status, 200);
+    EXPECT_EQ(offline.body.find("0812"), std::string::npos);
+    // Shown again when they change their mind.
+    ASSERT_EQ(json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", false}}, author)
+                  .status,
+              200);
+    EXPECT_NE(get_as(mine, recording_path()).body.find("0812"), std::string::npos);
+}
+
 TEST_F(Recording, RecordingsPastTheirRetentionAreDeletedAtTheNextSweep) {
     start();
     {

@@ -158,6 +158,8 @@ class Reports : public world_fixture {
                 .status,
             201);
         ASSERT_EQ(admin->post(tp + "/trainers", {{"user_id", 2}}).status, 201);
+        // Replay counts toward completion in this training (stored on each session at start).
+        ASSERT_EQ(admin->patch(tp, {{"replay_counts_for_completion", true}}).status, 200);
         for (auto [title, start] :
              {std::pair{"Sesi 1: Kas", day1}, std::pair{"Sesi 2: Laba rugi", day2}}) {
             auto s = admin->post(tp + "/sessions",
@@ -246,11 +248,31 @@ class Reports : public world_fixture {
             join("budi", s2);
             join("citra", s2);
         });
+        // After both: citra replays 45 minutes of session 1 at 2x (75%: attended by replay);
+        // budi replays 10 minutes of it at 1x.
+        set_clock(day2 + 3700);
+        replay("citra", s1, {{0, true, 0}, {2'700'000, false, 1350}, {3'500'000, true, 0}});
+        replay("budi", s1, {{0, true, 0}, {600'000, false, 600}});
         set_clock(day2 + 7200);
         submit("ani", post, 0, true);    // 100
         submit("budi", post, 0, false);  // 50
         submit("citra", post, 0, true);  // 100
         set_clock(day2 + 86400);         // reports pulled on 2021-07-07
+    }
+
+    struct progress {
+        std::int64_t position_ms;
+        bool playing;
+        std::int64_t after_s;  // clock advance before this report
+    };
+    void replay(const std::string& user, std::int64_t session, std::vector<progress> reports) {
+        api_client me(*http, tokens[user]);
+        for (const auto& p : reports) {
+            set_clock(now + p.after_s);
+            auto r = me.post("/api/v1/sessions/" + std::to_string(session) + "/recording/progress",
+                             {{"position_ms", p.position_ms}, {"playing", p.playing}});
+            ASSERT_EQ(r.status, 200) << r.body;
+        }
     }
 
     std::int64_t question_of(std::int64_t quiz, int index) {

@@ -1,12 +1,15 @@
 // Replaying a recorded session on a phone: the audio with seek and speed, the slide shown at
 // each moment, chat and quiz results as they came; playback resumes where it stopped (kept in
-// this browser). Loaded only when a replay is opened.
+// this browser, else where the server last heard of it). Progress goes to the server every
+// 20 s while playing and at every play, pause and seek, so reports can show the seconds
+// replayed. Loaded only when a replay is opened.
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { t } from '../i18n.js';
 import { renderSlide } from './live_page.js';
 
 const SPEEDS = [1, 1.25, 1.5, 2];
+const PROGRESS_EVERY_MS = 20000;
 
 // The slide shown at `ms`: the last slide event at or before it, else the session's first.
 function slideAt(events, slides, ms) {
@@ -22,6 +25,9 @@ function slideAt(events, slides, ms) {
 
 function eventLine(e) {
   const time = `${Math.floor(e.at_ms / 60000)}:${String(Math.floor(e.at_ms / 1000) % 60).padStart(2, '0')}`;
+  if (e.type === 'chat' && e.hidden) {
+    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), h('em', { class: 'muted' }, t('chat_hidden_line')));
+  }
   if (e.type === 'chat') {
     return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), h('strong', null, e.from?.name || ''), ': ',
       e.deleted ? h('em', { class: 'muted' }, t('chat_deleted')) : e.text);
@@ -30,6 +36,34 @@ function eventLine(e) {
     return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), `${t('quiz_closed_msg')}: ${e.answered} ${t('answered')}`);
   }
   return null;
+}
+
+// Reports progress: the position and whether it plays; the answer's seconds replayed goes to
+// `shown`. A seek first reports the position left (not playing), so the jump is never counted.
+function progressReporter(sessionId, player, shown) {
+  let last = player.currentTime;
+  const send = (position, playing) => api('POST', `/api/v1/sessions/${sessionId}/recording/progress`,
+    { position_ms: Math.round(position * 1000), playing }).then((res) => {
+    if (res.status === 200) shown.textContent = `${t('replayed_so_far')}: ${Math.floor(res.data.seconds_replayed / 60)} ${t('minutes')}`;
+  });
+  const report = () => send(player.currentTime, !player.paused && !player.ended);
+  player.addEventListener('timeupdate', () => { if (!player.seeking) last = player.currentTime; });
+  player.addEventListener('seeking', () => send(last, false));
+  player.addEventListener('seeked', () => { last = player.currentTime; report(); });
+  for (const name of ['play', 'pause', 'ended']) player.addEventListener(name, report);
+  const timer = setInterval(() => { if (!player.paused) report(); }, PROGRESS_EVERY_MS);
+  return () => { clearInterval(timer); send(player.currentTime, false); };
+}
+
+// "Hide my chat lines in this recording": the server drops their text and name for everyone.
+function chatPrivacy(sessionId, hidden) {
+  const box = h('input', { type: 'checkbox', id: 'hide-my-chat', checked: hidden });
+  const note = h('span', { class: 'muted', role: 'status' });
+  box.addEventListener('change', async () => {
+    const res = await api('PUT', `/api/v1/sessions/${sessionId}/recording/my-chat`, { hidden: box.checked });
+    note.textContent = res.status === 200 ? t(box.checked ? 'my_chat_hidden' : 'my_chat_shown') : t(res.error.code);
+  });
+  return h('p', null, h('label', null, box, ' ', t('hide_my_chat')), ' ', note);
 }
 
 export async function render(view, args) {
@@ -62,17 +96,21 @@ export async function render(view, args) {
     },
   }, `${v}x`)));
   let saver = null;
+  let stopReports = null;
+  const replayed = h('p', { class: 'muted', id: 'replayed' },
+    `${t('replayed_so_far')}: ${Math.floor((r.mine?.seconds_replayed || 0) / 60)} ${t('minutes')}`);
   if (player) {
     const now = () => player.currentTime * 1000;
     player.addEventListener('timeupdate', () => draw(now()));
     player.addEventListener('seeked', () => draw(now()));
     player.addEventListener('loadedmetadata', () => {
-      const saved = Number(localStorage.getItem(key) || 0);
+      const saved = Number(localStorage.getItem(key) || 0) || (r.mine?.position_ms || 0) / 1000;
       if (saved > 0 && saved < player.duration) player.currentTime = saved;
     });
     const save = () => localStorage.setItem(key, String(player.currentTime));
     player.addEventListener('pause', save);
     saver = setInterval(save, 5000);
+    stopReports = progressReporter(sessionId, player, replayed);
   }
   draw(0);
   // The offline file's size before the download: the audio in base64 (4/3), the slides, the player.
@@ -83,6 +121,11 @@ export async function render(view, args) {
   clear(view, back, h('h2', null, `${t('replay')}: ${title}`), offline,
     player ?? h('p', { class: 'muted' }, t('no_audio')), player ? speeds : null,
     h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
-    slide, h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines));
-  return () => { clearInterval(saver); if (player) { localStorage.setItem(key, String(player.currentTime)); player.pause(); } };
+    replayed, slide, h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines),
+    chatPrivacy(sessionId, Boolean(r.mine?.chat_hidden)));
+  return () => {
+    clearInterval(saver);
+    if (player) { localStorage.setItem(key, String(player.currentTime)); player.pause(); }
+    stopReports?.();
+  };
 }
