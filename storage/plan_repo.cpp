@@ -721,6 +721,27 @@ int notify_training_audience(connection& c, std::int64_t training_id,
     return q.exec();
 }
 
+std::int64_t insert_notification(connection& c, const notification& n) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO notifications (user_id, training_id, session_id, kind, "
+                        "text_id, text_en, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    q.bind(1, static_cast<std::int64_t>(n.user_id));
+    if (n.training_id)
+        q.bind(2, static_cast<std::int64_t>(*n.training_id));
+    else
+        q.bind(2);
+    if (n.session_id)
+        q.bind(3, static_cast<std::int64_t>(*n.session_id));
+    else
+        q.bind(3);
+    q.bind(4, n.kind);
+    q.bind(5, n.text_id);
+    q.bind(6, n.text_en);
+    q.bind(7, static_cast<std::int64_t>(n.created_at));
+    q.exec();
+    return c.db.getLastInsertRowid();
+}
+
 std::vector<notification> list_notifications(connection& c, std::int64_t user_id, int limit) {
     SQLite::Statement q(
         c.db,

@@ -125,6 +125,8 @@ int notify_training_audience(connection& c, std::int64_t training_id,
                              std::optional<std::int64_t> session_id, const std::string& kind,
                              const std::string& text_id, const std::string& text_en,
                              protocol::unix_seconds now);
+// One notification to one user (id and created_at as given are ignored / used).
+std::int64_t insert_notification(connection& c, const protocol::notification& n);
 std::vector<protocol::notification> list_notifications(connection& c, std::int64_t user_id,
                                                        int limit);
 

@@ -54,7 +54,10 @@ http_response transition(request_context& ctx, bool starting) {
         if (!starting)
             for (const auto& r : storage::open_runs(c, id)) materialize_run(c, r.run_id, now);
         ctx.audit(c, "session." + verb, "session:" + std::to_string(id));
-        return *storage::find_session(c, id);
+        auto after = *storage::find_session(c, id);
+        if (!starting)
+            notify_missed_session(c, after, now, {s.options.present_pct, s.options.late_after_s});
+        return after;
     });
     if (auto* hub = s.live.get()) {
         if (starting)

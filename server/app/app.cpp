@@ -10,6 +10,7 @@
 #include "server/live/live_recovery.hpp"
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
+#include "server/reports/attendance_report.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/tokens.hpp"
 #include "storage/attendance_repo.hpp"
@@ -123,8 +124,9 @@ void app::attach_live(live_hub* hub) {
     hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
         // On a room strand: persist without blocking, then end the room.
         const auto now = services_.clk.now();
+        const attendance_thresholds current{options_.present_pct, options_.late_after_s};
         services_.db.submit(
-            [session_id, user_id, now](storage::connection& c) {
+            [session_id, user_id, now, current](storage::connection& c) {
                 if (storage::end_session(
                         c, session_id,
                         user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
@@ -132,6 +134,8 @@ void app::attach_live(live_hub* hub) {
                     storage::insert_audit(c, actor, "session.end",
                                           "session:" + std::to_string(session_id),
                                           {{"via", "live"}}, now);
+                    if (auto s = storage::find_session(c, session_id))
+                        notify_missed_session(c, *s, now, current);
                 }
             },
             [this, session_id](std::exception_ptr e) {

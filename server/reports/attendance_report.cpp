@@ -5,6 +5,7 @@
 
 #include "server/rules/replay_rules.hpp"
 #include "storage/attendance_repo.hpp"
+#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 
@@ -51,7 +52,8 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
                                             protocol::unix_seconds now,
                                             const attendance_thresholds& current,
-                                            std::optional<std::int64_t> only_user) {
+                                            std::optional<std::int64_t> only_user,
+                                            bool open_to_now) {
     session_attendance out;
     out.session = s;
     out.window = session_window(s, now);
@@ -66,7 +68,9 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     std::map<std::int64_t, evidence> by_user;
     for (const auto& r : storage::presence_of(c, s.id, only_user)) {
         auto& e = by_user[r.user_id];
-        (r.visible ? e.visible : e.hidden).push_back(span_of(r));
+        auto span = span_of(r);
+        if (open_to_now && !r.ended_at) span.to = std::max(span.to, now);
+        (r.visible ? e.visible : e.hidden).push_back(span);
         const auto seen = r.ended_at.value_or(r.last_seen);
         if (!e.last_seen || seen > *e.last_seen) e.last_seen = seen;
         ++e.intervals;
@@ -125,6 +129,27 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         out.rows.push_back(std::move(row));
     }
     return out;
+}
+
+int notify_missed_session(storage::connection& c, const protocol::session& s, protocol::unix_seconds now,
+                          const attendance_thresholds& current) {
+    const auto a = build_session_attendance(c, s, now, current, std::nullopt, true);
+    const auto link = "#/replay/" + std::to_string(s.id);
+    int notified = 0;
+    for (const auto& r : a.rows) {
+        if (counts_as_attended(r.status)) continue;
+        protocol::notification n;
+        n.user_id = r.user_id;
+        n.training_id = s.training_id;
+        n.session_id = s.id;
+        n.kind = "recording_available";
+        n.text_id = "Anda melewatkan sesi \"" + s.title + "\". Rekamannya dapat diputar ulang: " + link;
+        n.text_en = "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
+        n.created_at = now;
+        storage::insert_notification(c, n);
+        ++notified;
+    }
+    return notified;
 }
 
 json to_json(const session_attendance& a) {

@@ -56,11 +56,20 @@ struct session_attendance {
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
 };
 
-// With `only_user`, the rows hold that trainee alone (and only their evidence is read).
+// After a session ended: every enrolled trainee who did not attend it (absent, partial or
+// excused) gets an in-app notification that its recording can be replayed (kind
+// "recording_available", with the session). Returns how many were notified.
+int notify_missed_session(storage::connection& c, const protocol::session& s,
+                          protocol::unix_seconds now, const attendance_thresholds& current);
+
+// With `only_user`, the rows hold that trainee alone (and only their evidence is read). With
+// `open_to_now`, intervals still open count until `now` (at the moment a session ends, whoever
+// is still connected was there until the end, whatever heartbeats are not flushed yet).
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
                                             protocol::unix_seconds now,
                                             const attendance_thresholds& current,
-                                            std::optional<std::int64_t> only_user = std::nullopt);
+                                            std::optional<std::int64_t> only_user = std::nullopt,
+                                            bool open_to_now = false);
 protocol::json to_json(const session_attendance& a);
 
 }  // namespace daring::server

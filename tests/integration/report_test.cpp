@@ -340,6 +340,30 @@ TEST_F(Reports, EqualTheIndependentlyComputedGoldenFiles) {
     }
 }
 
+// Who missed a session hears of its recording; who attended does not.
+TEST_F(Reports, TraineesWhoMissedASessionAreToldItsRecordingCanBeReplayed) {
+    auto replay_notices = [&](const std::string& user) {
+        api_client me(*http, tokens[user].empty() ? login_token(*http, user, "password-emas")
+                                                  : tokens[user]);
+        std::vector<std::int64_t> sessions;
+        const auto list = me.get("/api/v1/me/notifications").json();
+        for (const auto& n : list) {
+            if (n["kind"] != "recording_available") continue;
+            sessions.push_back(n["session_id"]);
+            EXPECT_NE(n["text"]["id"].get<std::string>().find(
+                          "#/replay/" + std::to_string(n["session_id"].get<std::int64_t>())),
+                      std::string::npos);
+        }
+        std::sort(sessions.begin(), sessions.end());
+        return sessions;
+    };
+    EXPECT_TRUE(replay_notices("ani").empty());                         // present in both
+    EXPECT_TRUE(replay_notices("budi").empty());                        // late counts as attended
+    EXPECT_EQ(replay_notices("citra"), std::vector<std::int64_t>{s1});  // partial in session 1
+    EXPECT_EQ(replay_notices("dewi"), (std::vector<std::int64_t>{s1, s2}));  // excused, then absent
+    EXPECT_EQ(replay_notices("unik1"), (std::vector<std::int64_t>{s1, s2}));
+}
+
 TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {
     // The trainee's view reads only their own evidence; it must still agree with the report.
     const auto tp = std::to_string(training);
