@@ -228,7 +228,8 @@ result<training> parse_training(const json& body) {
     auto min_pct = r.optional_int("min_attendance_pct", 0, 100);
     auto pass = r.optional_int("pass_score", 0, 100);
     auto capacity = r.optional_int("room_capacity", 1, 100000);
-    t.replay_counts_for_completion = r.optional_bool("replay_counts_for_completion").value_or(false);
+    t.replay_counts_for_completion =
+        r.optional_bool("replay_counts_for_completion").value_or(false);
     if (!r.ok()) return r.first_error();
     t.title = *title;
     t.region_code = *region;
@@ -290,9 +291,9 @@ result<training_patch> parse_training_patch(const json& body) {
     field_reader r(body);
     training_patch p;
     static const std::set<std::string> known = {
-        "title",         "description",        "venue",      "planned_mode",
-        "switch_policy", "min_attendance_pct", "pass_score", "room_capacity",
-        "replay_counts_for_completion"};
+        "title",        "description",   "venue",
+        "planned_mode", "switch_policy", "min_attendance_pct",
+        "pass_score",   "room_capacity", "replay_counts_for_completion"};
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
@@ -322,7 +323,8 @@ result<training_patch> parse_training_patch(const json& body) {
     if (r.has("replay_counts_for_completion")) {
         p.replay_counts_for_completion = r.optional_bool("replay_counts_for_completion");
         if (!p.replay_counts_for_completion)
-            r.fail("replay_counts_for_completion", "replay_counts_for_completion must be true or false");
+            r.fail("replay_counts_for_completion",
+                   "replay_counts_for_completion must be true or false");
     }
     if (!r.ok()) return r.first_error();
     if (body.empty()) return make_error("empty_patch", "Nothing to change");

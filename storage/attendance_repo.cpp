@@ -221,8 +221,7 @@ void save_replay_cursor(connection& c, std::int64_t session_id, std::int64_t use
 
 void replace_replay_ranges(connection& c, std::int64_t session_id, std::int64_t user_id,
                            const std::vector<protocol::play_range>& merged) {
-    SQLite::Statement clear(c.db,
-                            "DELETE FROM replay_ranges WHERE session_id = ? AND user_id = ?");
+    SQLite::Statement clear(c.db, "DELETE FROM replay_ranges WHERE session_id = ? AND user_id = ?");
     clear.bind(1, session_id);
     clear.bind(2, user_id);
     clear.exec();

@@ -5,14 +5,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
-#include "protocol/validate.hpp"
 #include "server/http/byte_range.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
-#include "server/services/tokens.hpp"
 #include "server/rules/replay_rules.hpp"
+#include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/live_repo.hpp"

@@ -131,8 +131,8 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     return out;
 }
 
-int notify_missed_session(storage::connection& c, const protocol::session& s, protocol::unix_seconds now,
-                          const attendance_thresholds& current) {
+int notify_missed_session(storage::connection& c, const protocol::session& s,
+                          protocol::unix_seconds now, const attendance_thresholds& current) {
     const auto a = build_session_attendance(c, s, now, current, std::nullopt, true);
     const auto link = "#/replay/" + std::to_string(s.id);
     int notified = 0;
@@ -143,8 +143,10 @@ int notify_missed_session(storage::connection& c, const protocol::session& s, pr
         n.training_id = s.training_id;
         n.session_id = s.id;
         n.kind = "recording_available";
-        n.text_id = "Anda melewatkan sesi \"" + s.title + "\". Rekamannya dapat diputar ulang: " + link;
-        n.text_en = "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
+        n.text_id =
+            "Anda melewatkan sesi \"" + s.title + "\". Rekamannya dapat diputar ulang: " + link;
+        n.text_en =
+            "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
         n.created_at = now;
         storage::insert_notification(c, n);
         ++notified;
@@ -186,27 +188,26 @@ json to_json(const session_attendance& a) {
         summary[std::string(to_string(s))] = counts[std::string(to_string(s))];
     }
     const auto& s = a.session;
-    return {
-        {"session",
-         {{"id", s.id},
-          {"training_id", s.training_id},
-          {"title", s.title},
-          {"status", protocol::to_string(s.current.status)},
-          {"mode", protocol::to_string(s.current.mode)},
-          {"starts_at", protocol::format_rfc3339(s.starts_at)},
-          {"ends_at", protocol::format_rfc3339(s.ends_at)},
-          {"started_at", time_or_null(s.started_at)},
-          {"ended_at", time_or_null(s.ended_at)}}},
-        {"window",
-         {{"from", protocol::format_rfc3339(a.window.from)},
-          {"to", protocol::format_rfc3339(a.window.to)},
-          {"seconds", a.window.to - a.window.from}}},
-        {"thresholds",
-         {{"present_pct", a.thresholds.present_pct},
-          {"late_after_s", a.thresholds.late_after},
-          {"replay_counts", a.replay_counts}}},
-        {"summary", std::move(summary)},
-        {"rows", std::move(rows)}};
+    return {{"session",
+             {{"id", s.id},
+              {"training_id", s.training_id},
+              {"title", s.title},
+              {"status", protocol::to_string(s.current.status)},
+              {"mode", protocol::to_string(s.current.mode)},
+              {"starts_at", protocol::format_rfc3339(s.starts_at)},
+              {"ends_at", protocol::format_rfc3339(s.ends_at)},
+              {"started_at", time_or_null(s.started_at)},
+              {"ended_at", time_or_null(s.ended_at)}}},
+            {"window",
+             {{"from", protocol::format_rfc3339(a.window.from)},
+              {"to", protocol::format_rfc3339(a.window.to)},
+              {"seconds", a.window.to - a.window.from}}},
+            {"thresholds",
+             {{"present_pct", a.thresholds.present_pct},
+              {"late_after_s", a.thresholds.late_after},
+              {"replay_counts", a.replay_counts}}},
+            {"summary", std::move(summary)},
+            {"rows", std::move(rows)}};
 }
 
 }  // namespace daring::server

@@ -52,7 +52,7 @@ struct session_attendance {
     protocol::session session;
     time_span window;
     attendance_thresholds thresholds;
-    bool replay_counts = false;  // as stored on the session when it went live
+    bool replay_counts = false;        // as stored on the session when it went live
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
 };
 

@@ -178,12 +178,11 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
                      {"Catatan tanda", "Mark remark", column_type::text},
                      {"Ditandai oleh", "Marked by", column_type::text}};
     for (const auto& r : a.rows) {
-        sheet.rows.push_back({r.user_id, r.username, r.full_name, std::string(to_string(r.status)),
-                              r.via, time_cell(r.first_join), time_cell(r.last_seen),
-                              r.seconds_present, r.seconds_away, r.seconds_replayed,
-                              std::string(r.attended_by_replay ? "ya" : ""),
-                              time_cell(r.checked_in_at),
-                              r.mark_status, r.mark_reason, r.marked_by});
+        sheet.rows.push_back(
+            {r.user_id, r.username, r.full_name, std::string(to_string(r.status)), r.via,
+             time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present, r.seconds_away,
+             r.seconds_replayed, std::string(r.attended_by_replay ? "ya" : ""),
+             time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
     }
     report_file f;
     f.stem = "kehadiran-sesi-" + std::to_string(a.session.id);
@@ -295,14 +294,10 @@ json row_json(const training_attendance& m, const matrix_row& r) {
                          {"seconds_replayed", cell.seconds_replayed},
                          {"attended_by_replay", cell.attended_by_replay}});
     }
-    return {{"user_id", r.user_id},
-            {"username", r.username},
-            {"full_name", r.full_name},
-            {"sessions", std::move(cells)},
-            {"attended", r.attended},
-            {"attended_by_replay", r.attended_by_replay},
-            {"held", m.held_count},
-            {"attendance_rate_pct", r.rate_pct}};
+    return {{"user_id", r.user_id},     {"username", r.username},
+            {"full_name", r.full_name}, {"sessions", std::move(cells)},
+            {"attended", r.attended},   {"attended_by_replay", r.attended_by_replay},
+            {"held", m.held_count},     {"attendance_rate_pct", r.rate_pct}};
 }
 
 json head_json(const training_attendance& m) {
@@ -448,8 +443,8 @@ json row_json(const training_completion&, const completion_row& r) {
             {"gain", number_or_null(r.gain)},
             {"completed", r.completed},
             {"reason", r.reason.empty() ? json(nullptr) : json(r.reason)},
-            {"reason_text", r.reason.empty() ? json(nullptr)
-                                             : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
+            {"reason_text",
+             r.reason.empty() ? json(nullptr) : json({{"id", r.reason_id}, {"en", r.reason_en}})}};
 }
 
 json head_json(const training_completion& tc) {
@@ -490,13 +485,12 @@ report_file to_table(const training_completion& tc) {
                      {"Lulus", "Completed", column_type::boolean},
                      {"Alasan", "Reason", column_type::text, 50}};
     for (const auto& r : tc.rows) {
-        sheet.rows.push_back({r.user_id, r.username, r.full_name,
-                              static_cast<std::int64_t>(r.attended),
-                              static_cast<std::int64_t>(r.attended_by_replay),
-                              static_cast<std::int64_t>(r.held), r.attendance_pct,
-                              round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
-                              number_cell(r.post_percent), number_cell(r.gain), r.completed,
-                              r.reason.empty() ? report_cell() : report_cell(r.reason_id)});
+        sheet.rows.push_back(
+            {r.user_id, r.username, r.full_name, static_cast<std::int64_t>(r.attended),
+             static_cast<std::int64_t>(r.attended_by_replay), static_cast<std::int64_t>(r.held),
+             r.attendance_pct, round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
+             number_cell(r.post_percent), number_cell(r.gain), r.completed,
+             r.reason.empty() ? report_cell() : report_cell(r.reason_id)});
     }
     report_file f;
     f.stem = "kelulusan-pelatihan-" + std::to_string(tc.attendance.training.id);

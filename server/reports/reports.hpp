@@ -85,8 +85,8 @@ struct matrix_row {
     std::string username;
     std::string full_name;
     std::vector<matrix_cell> cells;  // one per session of the matrix
-    int attended = 0;            // sessions attended, live or (where it counts) by replay
-    int attended_by_replay = 0;  // of those, by replay
+    int attended = 0;                // sessions attended, live or (where it counts) by replay
+    int attended_by_replay = 0;      // of those, by replay
     double rate_pct = 0;
     std::int64_t seconds_credited = 0;
 };

@@ -5,7 +5,9 @@
 // bytes) on the live socket in 60 s of 16 kbit/s audio, counted from the CDP's WebSocket frame
 // events; the data saver stops audio bytes and switching it off brings them back; a dropped
 // connection resumes audio by itself. After the session, the replay page plays the recording:
-// the slide changes at its moment in the audio, speed, and the position resumes after a reload.
+// the slide changes at its moment in the audio, speed, and the position resumes after a reload;
+// what was played shows as seconds replayed in the training's reports. The trainer's dashboard
+// shows "recording" while live, and afterwards the recording with a delete button that works.
 // No page may log a console error.
 import { startDemo, launchBrowser, watchConsole, assert, artifacts, signInPage, apiClient } from './harness.mjs';
 import path from 'node:path';
@@ -81,6 +83,7 @@ try {
   const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
   await trainer.goto(`${server.url}/#/dashboard/${session.id}`);
   await trainer.waitForSelector('#conn[data-state="online"]');
+  await trainer.waitForSelector('#recording-indicator');
   assert(await trainer.inputValue('#bitrate') === '16000', 'the default bitrate is 16 kbit/s');
 
   // Trainees: two with WebCodecs, one whose browser lacks AudioDecoder.
@@ -216,6 +219,33 @@ try {
   await offlinePage.waitForFunction(() => document.querySelector('#slide').dataset.index === '1');
   assert((await offlinePage.textContent('#slide h2')).length > 0, 'the offline page shows the slide');
   await offlineContext.close();
+
+  // Replay progress: about ten seconds played at 2x reach the reports as seconds replayed.
+  await replay.click('[data-speed="2"]');  // also the user gesture that lets the page play
+  await seek(0);
+  await replay.evaluate(() => document.querySelector('#replay-audio').play());
+  await replay.waitForFunction(() => document.querySelector('#replay-audio').currentTime > 10, null, { timeout: 20000 });
+  await replay.evaluate(() => document.querySelector('#replay-audio').pause());
+  let replayed = 0;
+  for (let i = 0; i < 50 && replayed < 8; i++) {
+    const mine = await traineeApi('GET', `/api/v1/sessions/${session.id}/recording`);
+    replayed = mine.mine.seconds_replayed;
+    if (replayed < 8) await sleep(100);
+  }
+  assert(replayed >= 8 && replayed <= 14, `about ten seconds replayed: ${replayed}`);
+  await trainer.goto(`${server.url}/#/reports/${packaging.id}`);
+  await trainer.waitForSelector('#replay-table .seconds-replayed');
+  const shown = Number(await trainer.textContent('#replay-table .seconds-replayed'));
+  assert(shown === replayed, `the report shows ${shown} seconds replayed, the server counted ${replayed}`);
+
+  // The dashboard of the ended session: the recording and its delete button.
+  await trainer.goto(`${server.url}/#/dashboard/${session.id}`);
+  await trainer.waitForSelector('#delete-recording');
+  trainer.once('dialog', (dialog) => dialog.accept());
+  await trainer.click('#delete-recording');
+  await trainer.waitForSelector('#recording-deleted');
+  const gone = await traineeApi('GET', `/api/v1/sessions/${session.id}/recording`);
+  assert(gone.error?.code === 'not_found', `the deleted recording is gone: ${JSON.stringify(gone)}`);
   assert(errors.length === 0, `console errors:\n${errors.join('\n')}`);
   console.log('audio e2e: ok');
 } finally {

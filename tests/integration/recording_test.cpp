@@ -293,7 +293,8 @@ TEST_F(Recording, ReplayProgressIsCountedAndATraineeHidesTheirChat) {
     }
     w.set_clock(t0 + 700);
     // Bad reports are refused with the field named; outsiders get 404.
-    auto bad = json_request(*http, "POST", progress, {{"position_ms", -1}, {"playing", true}}, mine);
+    auto bad =
+        json_request(*http, "POST", progress, {{"position_ms", -1}, {"playing", true}}, mine);
     EXPECT_EQ(bad.status, 422);
     EXPECT_EQ(bad.json()["error"]["field"], "position_ms");
     bad = json_request(*http, "POST", progress, {{"position_ms", 5}}, mine);
@@ -325,8 +326,8 @@ TEST_F(Recording, ReplayProgressIsCountedAndATraineeHidesTheirChat) {
 
     // The author hides their lines: gone from the timeline and the offline file for everyone.
     const auto author = trainee_token(2);
-    auto refused = json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", "ya"}},
-                                author);
+    auto refused =
+        json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", "ya"}}, author);
     EXPECT_EQ(refused.status, 422);
     EXPECT_EQ(refused.json()["error"]["field"], "hidden");
     ASSERT_EQ(json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", true}}, author)

@@ -343,8 +343,8 @@ TEST_F(Reports, EqualTheIndependentlyComputedGoldenFiles) {
 // Who missed a session hears of its recording; who attended does not.
 TEST_F(Reports, TraineesWhoMissedASessionAreToldItsRecordingCanBeReplayed) {
     auto replay_notices = [&](const std::string& user) {
-        api_client me(*http, tokens[user].empty() ? login_token(*http, user, "password-emas")
-                                                  : tokens[user]);
+        api_client me(
+            *http, tokens[user].empty() ? login_token(*http, user, "password-emas") : tokens[user]);
         std::vector<std::int64_t> sessions;
         const auto list = me.get("/api/v1/me/notifications").json();
         for (const auto& n : list) {

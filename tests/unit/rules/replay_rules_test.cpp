@@ -44,12 +44,12 @@ TEST(ReplayRules, AdvanceIsBoundedByTheFastestSpeed) {
 }
 
 TEST(ReplayRules, ClippedToTheRecording) {
-    auto r = played_range(playing_at(hour_ms - 5'000, 0), {hour_ms + 15'000, true}, 20'000,
-                          hour_ms);
+    auto r =
+        played_range(playing_at(hour_ms - 5'000, 0), {hour_ms + 15'000, true}, 20'000, hour_ms);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->to_ms, hour_ms);
-    EXPECT_FALSE(played_range(playing_at(hour_ms + 1, 0), {hour_ms + 9'000, true}, 10'000,
-                              hour_ms));
+    EXPECT_FALSE(
+        played_range(playing_at(hour_ms + 1, 0), {hour_ms + 9'000, true}, 10'000, hour_ms));
 }
 
 TEST(ReplayRules, ReportsOutOfOrderInTimeCreditOnlyTheSlack) {

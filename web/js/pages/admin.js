@@ -188,10 +188,12 @@ function settingsForm(tr, reload) {
     field(t('pass_score'), 'pass_score', { type: 'number', min: 0, max: 100, value: tr.pass_score }),
     field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
     field(t('venue'), 'venue', { value: tr.venue || '' }),
+    field(t('replay_counts_label'), 'replay_counts_for_completion', { type: 'checkbox', checked: Boolean(tr.replay_counts_for_completion) }),
   ], t('save_settings'), async (v) => {
     const number = (x) => (x === '' ? null : Number(x));
     const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
       ...v, min_attendance_pct: number(v.min_attendance_pct), pass_score: number(v.pass_score), room_capacity: number(v.room_capacity),
+      replay_counts_for_completion: v.replay_counts_for_completion === 'on',
     });
     if (res.status === 200) reload();
     return res;

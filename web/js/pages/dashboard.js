@@ -8,6 +8,7 @@ import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 import { chatBox, renderSlide } from './live_page.js';
+import { recordingCard } from './recording_card.js';
 
 // Widths through the CSSOM: the CSP forbids inline style attributes.
 function barOf(percent) {
@@ -36,6 +37,14 @@ export async function render(view, args) {
   const info = await api('GET', `/api/v1/sessions/${sessionId}`);
   if (info.status !== 200) { clear(view, h('p', { class: 'error' }, info.error.message)); return null; }
   const s = info.data;
+  if (s.delivery.status === 'ended') {
+    // Nothing live any more: the session's recording, to replay or delete.
+    const ended = recordingCard(sessionId);
+    ended.ended();
+    clear(view, h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))), h('h2', null, s.title),
+      h('p', { class: 'muted' }, t('state_ended')), ended.el);
+    return () => ended.stop();
+  }
   const slides = s.slides || [];
   let index = 0;
   const state = h('div', { id: 'conn', class: 'conn', role: 'status' }, t('state_connecting'));
@@ -67,8 +76,13 @@ export async function render(view, args) {
     audio.audioOn() ? h('button', { type: 'button', class: 'link give-floor', onclick: () => audio.giveFloor(userId) }, t('give_floor')) : null)));
   let audio = null;
   let openQuiz = null;
+  const recording = recordingCard(sessionId);
+  if (s.delivery.status === 'live') recording.live();
   const client = new LiveClient(sessionId, {
-    onState(st) { state.textContent = t(`state_${st}`); state.dataset.state = st; },
+    onState(st) {
+      state.textContent = t(`state_${st}`); state.dataset.state = st;
+      if (st === 'ended') recording.ended(); else if (st === 'online') recording.live();
+    },
     onMessage(m) {
       switch (m.type) {
         case 'welcome':
@@ -161,11 +175,12 @@ export async function render(view, args) {
         preview,
         h('section', { class: 'card' }, h('h3', null, t('quiz')), h('div', { class: 'actions' }, select, duration, launch), quizArea)),
       h('div', { class: 'dash-side' },
+        recording.el,
         audio.el,
         h('section', { class: 'card' }, h('h3', null, t('participants')), roster),
         h('section', { class: 'card' }, h('h3', null, t('hands')), hands),
         qr,
         chat.el)));
   client.connect();
-  return () => { client.stop(); clearInterval(qrTimer); audio.stop(); };
+  return () => { client.stop(); clearInterval(qrTimer); audio.stop(); recording.stop(); };
 }

@@ -35,6 +35,14 @@ function sessionRow(s, training, user, refresh) {
     notice, actions.length ? h('div', { class: 'actions' }, actions) : null);
 }
 
+// One notice; a missed session's notice links to its replay.
+function noticeItem(n) {
+  const text = language() === 'en' ? n.text_en || n.text?.en : n.text_id || n.text?.id;
+  if (n.kind !== 'recording_available' || !n.session_id) return h('li', null, text);
+  return h('li', null, text.replace(/:?\s*#\/replay\/\d+$/, '.'), ' ',
+    h('a', { href: `#/replay/${n.session_id}`, class: 'replay-notice' }, t('replay')));
+}
+
 export async function render(view, args, session) {
   const user = session.user;
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
@@ -67,7 +75,8 @@ export async function render(view, args, session) {
           const p = r.data;
           const score = (v) => (v === null || v === undefined ? '–' : Math.round(v));
           cert.append(h('p', { class: 'results' }, `${t('results')}: ${t('present_for')} ${p.sessions_attended}/${p.sessions_held} ${t('sessions').toLowerCase()} (${Math.round(p.attendance_rate_pct)}%) · pre ${score(p.pre_percent)} · post ${score(p.post_percent)} · `,
-            p.completed ? t('completed') : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`));
+            p.completed ? `${t('completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`
+              : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`));
           if (p.completed) cert.append(h('a', { href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`, target: '_blank', rel: 'noopener', class: 'button' }, t('certificate')));
         });
       }
@@ -80,7 +89,7 @@ export async function render(view, args, session) {
       error,
       sections.length ? sections : h('p', null, t('no_trainings')),
       items.length ? h('section', { class: 'card' }, h('h3', null, t('notifications')),
-        h('ul', null, items.slice(0, 10).map((n) => h('li', null, language() === 'en' ? n.text_en || n.text?.en : n.text_id || n.text?.id)))) : null);
+        h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem))) : null);
   }
   await load();
   const timer = setInterval(load, 30000);

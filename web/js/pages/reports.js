@@ -31,6 +31,26 @@ function barChart(uPlot, el, labels, series) {
   }, [x, ...series.map((s) => s.values)], el);
 }
 
+// Replays per trainee and session: seconds of the recording played, apart from live presence,
+// and whether the session counts as attended by replay.
+function replayTable(m) {
+  const lines = [];
+  for (const r of m.rows) {
+    r.sessions.forEach((cell, k) => {
+      if (!cell.seconds_replayed) return;
+      lines.push(h('tr', { dataset: { user: r.user_id, session: cell.session_id } },
+        h('td', null, r.full_name), h('td', null, m.sessions[k].title),
+        h('td', { class: 'num seconds-replayed' }, String(cell.seconds_replayed)),
+        h('td', null, cell.attended_by_replay ? t('attended_by_replay') : '')));
+    });
+  }
+  if (!lines.length) return h('p', { class: 'muted', id: 'replay-table' }, t('none'));
+  return h('table', { class: 'report-table', id: 'replay-table' },
+    h('thead', null, h('tr', null, h('th', null, t('name')), h('th', null, t('sessions')),
+      h('th', null, t('seconds_replayed')), h('th', null, ''))),
+    h('tbody', null, lines));
+}
+
 export async function render(view, args) {
   const id = Number(args[0]);
   loadCss('/vendor/uPlot.min.css');
@@ -55,6 +75,7 @@ export async function render(view, args) {
     h('section', { class: 'card' }, h('h3', null, t('attendance_chart')), attendanceChart),
     h('section', { class: 'card' }, h('h3', null, t('completion_chart')),
       c ? h('p', null, `${c.completed}/${c.trainees} ${t('completed')}`) : null, completionChart),
+    h('section', { class: 'card' }, h('h3', null, t('replay')), replayTable(m)),
     h('section', { class: 'card' }, h('h3', null, t('gain_chart')),
       p && p.mean_gain !== null ? h('p', null, `${t('mean_gain')}: ${p.mean_gain.toFixed(1)}`) : null, gainChart),
     h('section', { class: 'card' }, h('h3', null, t('download')), h('ul', null,
