@@ -126,12 +126,8 @@ loaded_recording load_recording(request_context& ctx) {
     std::int64_t duration = l.tail ? l.tail->end_ms : 0;
     if (!events.empty())
         duration = std::max(duration, events.back().value("at_ms", std::int64_t{0}));
-    loaded_recording out{l.s, {}, std::nullopt};
-    json audio = nullptr;
-    if (l.ready) {
-        out.audio = audio_file(ctx, l.s);
-        if (out.audio) audio = audio_json(l.s, *out.audio, l.tail);
-    }
+    loaded_recording out{l.s, {}, l.ready ? audio_file(ctx, l.s) : std::nullopt};
+    json audio = out.audio ? audio_json(l.s, *out.audio, l.tail) : json(nullptr);
     out.body = {
         {"session_id", l.s.id},
         {"status", l.ready ? "ready" : "recording"},

@@ -33,6 +33,21 @@ time_span span_of(const storage::presence_row& r) {
     return {r.started_at, r.ended_at.value_or(r.last_seen)};
 }
 
+// Whether `seconds` reach the present percentage of the session's window.
+bool reaches_threshold(std::int64_t seconds, const session_attendance& a) {
+    return seconds * 100 >=
+           std::max<std::int64_t>(1, a.window.to - a.window.from) * a.thresholds.present_pct;
+}
+
+// What a status rests on: mark, in_person, online, or "" (absent).
+std::string status_basis(const attendance_evidence& ev, attendance_status status,
+                         const session_attendance& a) {
+    if (ev.mark) return "mark";
+    if (status == attendance_status::absent) return "";
+    if (ev.checked_in_at && !reaches_threshold(ev.presence.seconds_present, a)) return "in_person";
+    return "online";
+}
+
 }  // namespace
 
 prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id,
@@ -107,25 +122,11 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         row.seconds_away = ev.presence.seconds_away;
         row.checked_in_at = ev.checked_in_at;
         row.status = decide_attendance(ev, out.window, out.thresholds);
+        row.via = status_basis(ev, row.status, out);
         if (auto it = replayed.find(t.user_id); it != replayed.end())
             row.seconds_replayed = covered_ms(it->second) / 1000;
         row.attended_by_replay = out.replay_counts && !counts_as_attended(row.status) &&
-                                 row.seconds_replayed * 100 >=
-                                     std::max<std::int64_t>(1, out.window.to - out.window.from) *
-                                         out.thresholds.present_pct;
-        // What the status rests on.
-        if (ev.mark) {
-            row.via = "mark";
-        } else if (row.status == attendance_status::absent) {
-            row.via = "";
-        } else if (ev.checked_in_at &&
-                   ev.presence.seconds_present * 100 <
-                       std::max<std::int64_t>(1, out.window.to - out.window.from) *
-                           out.thresholds.present_pct) {
-            row.via = "in_person";
-        } else {
-            row.via = "online";
-        }
+                                 reaches_threshold(row.seconds_replayed, out);
         out.rows.push_back(std::move(row));
     }
     return out;
