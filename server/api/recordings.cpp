@@ -9,6 +9,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/byte_range.hpp"
+#include "server/http/file_body.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
 #include "server/rules/replay_rules.hpp"
@@ -143,12 +144,12 @@ http_response recording(request_context& ctx) {
     return json_response(200, load_recording(ctx).body);
 }
 
-std::string read_all(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
+// Read size for the offline page's audio: a multiple of 3, so each piece's base64 continues the
+// previous one's.
+constexpr std::size_t offline_piece = 3 * 16 * 1024;
 
-// The offline file: the player, the timeline, the slides and the audio in one HTML page.
+// The offline file: the player, the timeline, the slides and the audio in one HTML page,
+// streamed from the audio file (base64 piece by piece) with its exact length.
 http_response recording_offline(request_context& ctx) {
     auto l = load_recording(ctx);
     if (l.body["status"] != "ready")
@@ -156,8 +157,17 @@ http_response recording_offline(request_context& ctx) {
     auto slides = json::array();
     for (const auto& sl : l.s.slides) slides.push_back({{"title", sl.title}, {"body", sl.body}});
     const auto lang = ctx.req.query_param("lang").value_or("id") == "en" ? "en" : "id";
+    auto parts = offline_page_parts(l.s.title, l.body, slides, l.audio.has_value(), lang);
     http_response res;
-    res.body = offline_page(l.s.title, l.body, slides, l.audio ? read_all(*l.audio) : "", lang);
+    if (l.audio) {
+        const auto size = fs::file_size(*l.audio);
+        res.stream_length = parts.head.size() + base64_size(size) + parts.tail.size();
+        res.stream = std::make_shared<file_body_source>(
+            *l.audio, 0, size, std::move(parts.head), std::move(parts.tail),
+            [](std::string_view piece) { return base64(piece); }, offline_piece);
+    } else {
+        res.body = std::move(parts.head);
+    }
     res.set_header("Content-Type", "text/html; charset=utf-8");
     res.set_header("Content-Disposition",
                    "attachment; filename=\"rekaman-sesi-" + std::to_string(l.s.id) + ".html\"");
@@ -174,8 +184,8 @@ http_response recording_audio_file(request_context& ctx) {
     });
     auto file = audio_file(ctx, s);
     if (!file) throw http_error(404, "not_found", "This session's recording has no audio");
-    auto bytes = read_all(*file);
-    const auto etag = "\"" + std::to_string(bytes.size()) + "-" + std::to_string(s.id) + "\"";
+    const auto size = fs::file_size(*file);
+    const auto etag = "\"" + std::to_string(size) + "-" + std::to_string(s.id) + "\"";
     http_response res;
     res.set_header("Content-Type", "audio/ogg");
     res.set_header("Accept-Ranges", "bytes");
@@ -185,22 +195,24 @@ http_response recording_audio_file(request_context& ctx) {
         res.status = 304;
         return res;
     }
-    const auto range = parse_byte_range(ctx.req.header("range"), bytes.size());
+    const auto range = parse_byte_range(ctx.req.header("range"), size);
     if (range.result == byte_range::kind::unsatisfiable) {
         auto refused = error_response(416, "range_not_satisfiable",
                                       "The range starts past the end of the audio");
-        refused.set_header("Content-Range", "bytes */" + std::to_string(bytes.size()));
+        refused.set_header("Content-Range", "bytes */" + std::to_string(size));
         return refused;
     }
+    std::uint64_t first = 0, count = size;
     if (range.result == byte_range::kind::partial) {
         res.status = 206;
+        first = range.first;
+        count = range.last - range.first + 1;
         res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
                                             std::to_string(range.last) + "/" +
-                                            std::to_string(bytes.size()));
-        res.body = bytes.substr(range.first, range.last - range.first + 1);
-        return res;
+                                            std::to_string(size));
     }
-    res.body = std::move(bytes);
+    res.stream_length = count;
+    res.stream = std::make_shared<file_body_source>(*file, first, count);
     return res;
 }
 

@@ -47,8 +47,11 @@ struct http_response {
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
     std::shared_ptr<body_source> stream;  // when set, the body instead of `body` (chunked)
-    bool close = false;                   // close the connection after this response
-    std::string route_label;              // bounded label for metrics: the matched route pattern
+    // With `stream`: the exact length it produces, sent as Content-Length instead of chunked
+    // (media players seek better with it). A source that comes up short closes the connection.
+    std::optional<std::uint64_t> stream_length;
+    bool close = false;       // close the connection after this response
+    std::string route_label;  // bounded label for metrics: the matched route pattern
 
     void set_header(std::string name, std::string value);
 };

@@ -579,30 +579,50 @@ awaitable<std::pair<beast::error_code, std::size_t>> http_server::impl::write_re
         std::tie(wec, std::ignore) = co_await asio::async_write(stream, pieces, use_tuple);
         co_return std::pair{wec, bytes};
     }
-    // Chunked: each piece is produced on the worker pool and written as it comes.
+    // Streamed: each piece is produced on the worker pool and written as it comes, as a chunk,
+    // or as it is when the length is known.
+    const bool chunked = !res.stream_length;
     http::response<http::empty_body> out{static_cast<http::status>(res.status), 11};
     out.set(http::field::server, "daring");
     for (auto& [name, value] : res.headers) out.insert(name, value);
     out.keep_alive(keep);
-    out.chunked(!is_head);  // HEAD: the header alone, without a length
+    if (chunked)
+        out.chunked(!is_head);  // HEAD: the header alone, without a length
+    else
+        out.content_length(*res.stream_length);
     http::response_serializer<http::empty_body> sr{out};
     lowest.expires_after(lim.write_timeout);
     std::tie(wec, std::ignore) = co_await http::async_write_header(stream, sr, use_tuple);
     auto source = res.stream;
+    bytes = 0;
     while (!wec && !is_head) {
         std::function<std::optional<std::string>()> produce = [source] { return source->next(); };
-        auto producing = async_run(std::move(produce), asio::use_awaitable);
-        auto piece = co_await std::move(producing);
+        std::optional<std::string> piece;
+        try {
+            piece = co_await async_run(std::move(produce), asio::use_awaitable);
+        } catch (const std::exception& e) {
+            // Headers are out: the only honest answer left is to close the connection.
+            spdlog::warn("response body failed after {} bytes: {}", bytes, e.what());
+            wec = asio::error::broken_pipe;
+            break;
+        }
         lowest.expires_after(lim.write_timeout);
         if (!piece) {
-            std::tie(wec, std::ignore) =
-                co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+            if (chunked)
+                std::tie(wec, std::ignore) =
+                    co_await asio::async_write(stream, http::make_chunk_last(), use_tuple);
+            else if (bytes != *res.stream_length)
+                wec = asio::error::broken_pipe;  // short: the client must not reuse the stream
             break;
         }
         if (piece->empty()) continue;
         bytes += piece->size();
-        std::tie(wec, std::ignore) =
-            co_await asio::async_write(stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+        if (chunked)
+            std::tie(wec, std::ignore) = co_await asio::async_write(
+                stream, http::make_chunk(asio::buffer(*piece)), use_tuple);
+        else
+            std::tie(wec, std::ignore) =
+                co_await asio::async_write(stream, asio::buffer(*piece), use_tuple);
     }
     co_return std::pair{wec, bytes};
 }

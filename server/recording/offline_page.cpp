@@ -6,9 +6,7 @@
 
 namespace daring::server {
 
-namespace {
-
-std::string base64(const std::string& bytes) {
+std::string base64(std::string_view bytes) {
     std::string out(4 * ((bytes.size() + 2) / 3), '\0');
     const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
                                   reinterpret_cast<const unsigned char*>(bytes.data()),
@@ -16,6 +14,8 @@ std::string base64(const std::string& bytes) {
     out.resize(static_cast<std::size_t>(n));
     return out;
 }
+
+namespace {
 
 // JSON inside <script>: no "</" can close the element early.
 std::string script_json(const protocol::json& j) {
@@ -88,9 +88,9 @@ draw(0);
 
 }  // namespace
 
-std::string offline_page(const std::string& title, const protocol::json& recording,
-                         const protocol::json& slides, const std::string& ogg,
-                         const std::string& lang) {
+offline_parts offline_page_parts(const std::string& title, const protocol::json& recording,
+                                 const protocol::json& slides, bool has_audio,
+                                 const std::string& lang) {
     const bool en = lang == "en";
     protocol::json data = {
         {"session_id", recording.value("session_id", 0)},
@@ -99,32 +99,33 @@ std::string offline_page(const std::string& title, const protocol::json& recordi
         {"text",
          {{"deleted", en ? "(deleted)" : "(dihapus)"},
           {"hidden", en ? "(hidden by the sender)" : "(disembunyikan oleh pengirim)"}}}};
-    std::string page;
-    page.reserve(ogg.size() * 4 / 3 + 16 * 1024);
-    page += "<!doctype html>\n<html lang=\"" + std::string(en ? "en" : "id") +
-            "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-            "content=\"width=device-width, initial-scale=1\"><title>" +
-            protocol::html_escape(title) +
-            "</title><style>body{font-family:sans-serif;margin:0.8rem;max-width:40rem}"
-            "#slide{border:1px solid #ccc;border-radius:0.4rem;padding:0.6rem;margin:0.6rem 0}"
-            "audio{width:100%}button{margin:0.2rem;padding:0.4rem 0.7rem}</style></head><body>";
-    page += "<h1>" + protocol::html_escape(title) + "</h1>";
-    if (!ogg.empty()) {
-        page += "<audio id=\"audio\" controls preload=\"metadata\" src=\"data:audio/ogg;base64,";
-        page += base64(ogg);
-        page += "\"></audio><div>";
+    offline_parts out;
+    out.head = "<!doctype html>\n<html lang=\"" + std::string(en ? "en" : "id") +
+               "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+               "content=\"width=device-width, initial-scale=1\"><title>" +
+               protocol::html_escape(title) +
+               "</title><style>body{font-family:sans-serif;margin:0.8rem;max-width:40rem}"
+               "#slide{border:1px solid #ccc;border-radius:0.4rem;padding:0.6rem;margin:0.6rem 0}"
+               "audio{width:100%}button{margin:0.2rem;padding:0.4rem 0.7rem}</style></head><body>";
+    out.head += "<h1>" + protocol::html_escape(title) + "</h1>";
+    // Without audio, everything is the head (the tail stays empty).
+    auto& rest = has_audio ? out.tail : out.head;
+    if (has_audio) {
+        out.head +=
+            "<audio id=\"audio\" controls preload=\"metadata\" src=\"data:audio/ogg;base64,";
+        rest += "\"></audio><div>";
         for (const char* speed : {"1", "1.25", "1.5", "2"})
-            page += "<button type=\"button\" data-speed=\"" + std::string(speed) + "\">" + speed +
+            rest += "<button type=\"button\" data-speed=\"" + std::string(speed) + "\">" + speed +
                     "x</button>";
-        page += "</div>";
+        rest += "</div>";
     } else {
-        page += en ? "<p>This recording has no audio.</p>" : "<p>Rekaman ini tanpa suara.</p>";
+        rest += en ? "<p>This recording has no audio.</p>" : "<p>Rekaman ini tanpa suara.</p>";
     }
-    page += "<section id=\"slide\"></section><h3>" + std::string(en ? "Chat" : "Obrolan") +
+    rest += "<section id=\"slide\"></section><h3>" + std::string(en ? "Chat" : "Obrolan") +
             "</h3><ul id=\"events\"></ul>";
-    page += "<script type=\"application/json\" id=\"data\">" + script_json(data) + "</script>";
-    page += "<script>" + std::string(player_script) + "</script></body></html>\n";
-    return page;
+    rest += "<script type=\"application/json\" id=\"data\">" + script_json(data) + "</script>";
+    rest += "<script>" + std::string(player_script) + "</script></body></html>\n";
+    return out;
 }
 
 }  // namespace daring::server

@@ -2,17 +2,32 @@
 // The offline file of a recording: one HTML page a trainee saves on a phone and opens without a
 // network, holding the player, the timeline, the slides and the audio (base64, about 1.33x the
 // Ogg file). Its script is inline and small (under 8 kB); the page needs nothing else.
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "protocol/json_text.hpp"
 
 namespace daring::server {
 
+// The page around its audio: `head`, then the Ogg file in base64 (when `has_audio`), then
+// `tail`, so the page can be streamed from the audio file without holding it in memory.
 // `recording`: the JSON of GET /recording (events, duration_ms); `slides`: [{title, body}];
-// `ogg`: the audio file (may be empty); `lang`: "id" or "en".
-std::string offline_page(const std::string& title, const protocol::json& recording,
-                         const protocol::json& slides, const std::string& ogg,
-                         const std::string& lang);
+// `lang`: "id" or "en".
+struct offline_parts {
+    std::string head;
+    std::string tail;
+};
+offline_parts offline_page_parts(const std::string& title, const protocol::json& recording,
+                                 const protocol::json& slides, bool has_audio,
+                                 const std::string& lang);
+
+// Base64 (RFC 4648, padded) of `bytes`; streamed pieces concatenate to the whole encoding when
+// every piece but the last is a multiple of 3 bytes long.
+std::string base64(std::string_view bytes);
+inline constexpr std::uint64_t base64_size(std::uint64_t bytes) {
+    return 4 * ((bytes + 2) / 3);
+}
 
 // The bytes offline_page adds to the audio's base64 and the JSON, at most (the player).
 inline constexpr std::size_t offline_player_budget = 60 * 1024;
