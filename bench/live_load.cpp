@@ -10,6 +10,7 @@
 //   live_load --quiz [--trainees N] [--sequential K]
 //   live_load --isolation [--trainees N]   (300 sign-ins storming beside 300 trainees)
 //   live_load --audio [--trainees N] [--threads T] [--packets P] [--skip-naive]
+//   live_load --recording-cost [--trainees N] [--packets P] [--rounds R]
 //     the trainer speaks to N listeners (25 packets/s of 80 bytes); with one I/O thread also
 //     through the naive server, comparing CPU per delivery at one packet in flight.
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
@@ -947,20 +948,98 @@ int run_audio(const std::string& naive_bin, std::uint16_t port, pid_t pid,
     return met && ours.steady.p99_ms <= p99_target ? 0 : 3;
 }
 
+// Ends the session and reads its recording: whether it has audio (waits for it to be ready).
+bool recording_kept_audio(std::uint16_t port, const daring_setup& setup) {
+    http_client c(port);
+    api_client trainer(c, setup.trainer_token);
+    const auto session = "/api/v1/sessions/" + std::to_string(setup.session);
+    trainer.post(session + "/end", json::object());
+    for (int i = 0; i < 100; ++i) {
+        auto rec = trainer.get(session + "/recording").json();
+        if (rec.value("status", "") == "ready") return !rec["audio"].is_null();
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
+}
+
+// --audio --recording-cost: what keeping the recording costs the live path. `rounds` times, a
+// server with --record-audio=false and one with it on (fresh each) serve the same audio to `n`
+// listeners; the ratios on/off of the steady p99 and CPU per delivery, median over the rounds
+// (target: within 5%). The run with recording on must have kept the packets (checked through
+// the recording's timeline and audio once the session ended).
+int run_recording_cost(int n, int packets, int rounds) {
+    std::printf("recording cost: %d listeners, %d packets at 25/s, %d rounds of off/on\n", n,
+                packets, rounds);
+    const std::string start_audio =
+        R"({"type":"audio_start","codec":"opus","sample_rate":48000,"channels":1,)"
+        R"("frame_ms":40,"bitrate":16000})";
+    std::vector<double> p99_ratios, cpu_ratios;
+    for (int round = 0; round < rounds; ++round) {
+        fanout_result runs[2];
+        for (int on = 0; on < 2; ++on) {
+            temp_dir dir;
+            std::filesystem::create_directories(dir.file("web"));
+            server_process server(server_launch{
+                "serve",
+                dir.file("load.db"),
+                dir.file("web"),
+                {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
+                 "--audio-unpaced", "--record-audio", on ? "true" : "false"},
+                {},
+                true});
+            auto setup = prepare_daring(server.port());
+            const auto target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
+            audio_run r;
+            if (!audio_runs(server.port(), server.pid(), target, target,
+                            "Authorization: Bearer " + setup.trainer_token + "\r\n",
+                            "Authorization: Bearer " + setup.trainee_token + "\r\n", start_audio, n,
+                            packets, 1, r))
+                return 1;
+            runs[on] = r.steady;
+            if (!recording_kept_audio(server.port(), setup) != !on) {
+                std::printf("  the recording %s audio with recording %s\n", on ? "lacks" : "has",
+                            on ? "on" : "off");
+                return 1;
+            }
+            std::printf(
+                "  round %d, recording %-3s p99 %6.2f ms, CPU %.3f us per delivery "
+                "(%zu/%zu delivered)\n",
+                round + 1, on ? "on" : "off", r.steady.p99_ms, r.steady.cpu_us_per_delivery,
+                r.steady.delivered, r.steady.expected);
+        }
+        p99_ratios.push_back(runs[1].p99_ms / std::max(1e-9, runs[0].p99_ms));
+        cpu_ratios.push_back(runs[1].cpu_us_per_delivery /
+                             std::max(1e-9, runs[0].cpu_us_per_delivery));
+    }
+    auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    const double p99 = median(p99_ratios), cpu = median(cpu_ratios);
+    const bool met = p99 <= 1.05 && cpu <= 1.05;
+    std::printf(
+        "  ratio on/off (median of rounds): p99 %.3fx, CPU per delivery %.3fx "
+        "(target <= 1.05x: %s)\n",
+        p99, cpu, met ? "met" : "NOT met");
+    return met ? 0 : 3;
+}
+
 int main(int argc, char** argv) {
     std::string naive_bin = NAIVE_SERVER_BINARY;
     std::vector<int> sizes;
     int slides = 100, burst = 4;
     double rate = 0;
     bool skip_naive = false;
-    int external_port = 0;   // --port: a server started by hand (e.g. under heaptrack)
-    bool presence = false;   // --presence: heartbeat ingest instead of fan-out
-    bool quiz = false;       // --quiz: live quiz answers instead of fan-out
-    bool isolation = false;  // --isolation: a sign-in storm beside a live session
-    bool audio = false;      // --audio: the trainer speaks to the trainees
-    int threads = 1;         // --threads: Daring's I/O threads
-    int packets = 500;       // --packets: audio packets at 25/s in the --audio run
-    int in_flight = 200;     // --in-flight: audio packets sent one in flight after them
+    int external_port = 0;        // --port: a server started by hand (e.g. under heaptrack)
+    bool presence = false;        // --presence: heartbeat ingest instead of fan-out
+    bool quiz = false;            // --quiz: live quiz answers instead of fan-out
+    bool isolation = false;       // --isolation: a sign-in storm beside a live session
+    bool audio = false;           // --audio: the trainer speaks to the trainees
+    bool recording_cost = false;  // --recording-cost: --audio with recording off, then on
+    int rounds = 3;               // --rounds: of --recording-cost
+    int threads = 1;              // --threads: Daring's I/O threads
+    int packets = 500;            // --packets: audio packets at 25/s in the --audio run
+    int in_flight = 200;          // --in-flight: audio packets sent one in flight after them
     int sequential = 200;
     int accounts = 200, seconds = 20;
     double every = 1;
@@ -969,13 +1048,14 @@ int main(int argc, char** argv) {
         {"--slides", &slides},       {"--burst", &burst},           {"--port", &external_port},
         {"--pid", &external_pid},    {"--threads", &threads},       {"--packets", &packets},
         {"--in-flight", &in_flight}, {"--sequential", &sequential}, {"--accounts", &accounts},
-        {"--seconds", &seconds}};
+        {"--seconds", &seconds},     {"--rounds", &rounds}};
     const std::map<std::string, double*> reals{{"--rate", &rate}, {"--heartbeat-every", &every}};
     const std::map<std::string, bool*> flags{{"--skip-naive", &skip_naive},
                                              {"--presence", &presence},
                                              {"--quiz", &quiz},
                                              {"--isolation", &isolation},
-                                             {"--audio", &audio}};
+                                             {"--audio", &audio},
+                                             {"--recording-cost", &recording_cost}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const std::string value = i + 1 < argc ? argv[i + 1] : "";
@@ -1005,6 +1085,8 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     if (isolation) return run_isolation_pair(sizes.empty() ? 300 : sizes.front(), 300);
+    if (recording_cost)
+        return run_recording_cost(sizes.empty() ? 1000 : sizes.front(), packets, rounds);
 
     struct scenario {
         int trainees;

@@ -33,6 +33,7 @@ struct app_options {
     std::string public_url;                     // empty: the origin of each request
     std::string recordings_dir = "recordings";  // Ogg files of recordings, built once each
     int recording_retention_days = 365;         // 0: kept until deleted
+    bool record_audio = true;                   // audio packets kept for recordings
 };
 
 // The live rooms, once the transport has attached them. Set before the first request and

@@ -53,7 +53,7 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     add_all_routes(router_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
     quizzes_ = std::make_unique<quiz_recorder>(db);
-    journal_ = std::make_unique<event_journal>(db);
+    journal_ = std::make_unique<event_journal>(db, options_.record_audio);
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
     sweep_recordings();
 }

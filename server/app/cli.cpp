@@ -139,11 +139,12 @@ int run_main(int argc, const char* const argv[]) {
             bootstrap_admin(db, hasher, clk);
         }
 
-        app application(db, clk, hasher, stats,
-                        app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct,
-                                    cfg.late_after_minutes * 60, cfg.presence_flush_s,
-                                    cfg.office_name, cfg.certificate_prefix, cfg.public_url,
-                                    cfg.recordings_dir, cfg.recording_retention_days});
+        app application(
+            db, clk, hasher, stats,
+            app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct,
+                        cfg.late_after_minutes * 60, cfg.presence_flush_s, cfg.office_name,
+                        cfg.certificate_prefix, cfg.public_url, cfg.recordings_dir,
+                        cfg.recording_retention_days, cfg.record_audio});
         try {
             application.reevaluate_all();    // restrictions that took effect while it was down
         } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute

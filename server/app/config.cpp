@@ -99,6 +99,9 @@ po::options_description options_table() {
         "the middle part of certificate numbers (000042/<prefix>/<year>)")(
         "recordings-dir", po::value<std::string>(),
         "where recordings' audio files are kept (default: recordings/ beside the database)")(
+        "record-audio", po::value<bool>()->default_value(true),
+        "keep every audio packet for the session's recording (false: recordings keep the "
+        "timeline without audio)")(
         "recording-retention-days", po::value<int>()->default_value(365),
         "days after a session's end its recording is kept (0: until deleted); swept daily")(
         "public-url", po::value<std::string>()->default_value(""),
@@ -180,6 +183,7 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
                                  : (command == "demo" ? "daring-demo.db" : "daring.db");
     cfg.web_root = vm.count("web-root") ? vm["web-root"].as<std::string>() : default_web_root();
     cfg.recording_retention_days = vm["recording-retention-days"].as<int>();
+    cfg.record_audio = vm["record-audio"].as<bool>();
     if (cfg.recording_retention_days < 0 || cfg.recording_retention_days > 36500)
         return "--recording-retention-days must be 0 to 36500";
     cfg.recordings_dir =

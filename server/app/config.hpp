@@ -25,6 +25,7 @@ struct config {
     bool single_pool = false;
     std::string recordings_dir;  // recordings' audio files
     int recording_retention_days = 365;
+    bool record_audio = true;
     bool audio_unpaced = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;

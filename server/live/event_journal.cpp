@@ -41,6 +41,7 @@ void event_journal::slide_shown(std::int64_t session_id, int slide) {
 void event_journal::audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
                                  std::uint16_t duration_ms, std::uint8_t flags,
                                  std::string_view packet) {
+    if (!keep_audio_) return;
     storage::audio_packet_row row{session_id, seq, at_ms, duration_ms, flags, std::string(packet)};
     std::lock_guard lock(mutex_);
     audio_.push_back(std::move(row));

@@ -17,7 +17,9 @@ namespace daring::server {
 
 class event_journal final : public journal_sink {
   public:
-    explicit event_journal(storage::database& db) : db_(db) {}
+    // `keep_audio` false: audio packets are not kept (recordings without audio).
+    explicit event_journal(storage::database& db, bool keep_audio = true)
+        : db_(db), keep_audio_(keep_audio) {}
 
     void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
                shared_message staff) override;
@@ -32,6 +34,7 @@ class event_journal final : public journal_sink {
 
   private:
     storage::database& db_;
+    const bool keep_audio_;
     std::mutex mutex_;  // guards events_, states_ and dirty_
     std::vector<storage::timeline_event> events_;
     std::vector<storage::audio_packet_row> audio_;
