@@ -11,6 +11,7 @@
 //   live_load --isolation [--trainees N]   (300 sign-ins storming beside 300 trainees)
 //   live_load --audio [--trainees N] [--threads T] [--packets P] [--skip-naive]
 //   live_load --recording-cost [--trainees N] [--packets P] [--rounds R]
+//   live_load --replay-downloads [--trainees N] [--downloads D] [--minutes M]
 //     the trainer speaks to N listeners (25 packets/s of 80 bytes); with one I/O thread also
 //     through the naive server, comparing CPU per delivery at one packet in flight.
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
@@ -424,6 +425,7 @@ fanout_result push_slides(swarm& trainees, swarm& trainer, pid_t server, int sli
 struct daring_setup {
     std::string trainee_token, trainer_token;
     std::int64_t session = 0;
+    std::int64_t training = 0;
 };
 
 daring_setup prepare_daring(std::uint16_t port) {
@@ -453,6 +455,7 @@ daring_setup prepare_daring(std::uint16_t port) {
                          {"slides", slides}});
     daring_setup out;
     out.session = s.json()["id"];
+    out.training = std::stoll(training);
     out.trainer_token = login_token(c, "beban.pelatih", "password-beban");
     out.trainee_token = login_token(c, "beban.peserta", "password-beban");
     api_client trainer(c, out.trainer_token);
@@ -948,14 +951,198 @@ int run_audio(const std::string& naive_bin, std::uint16_t port, pid_t pid,
     return met && ours.steady.p99_ms <= p99_target ? 0 : 3;
 }
 
+// ---- --replay-downloads
+
+bool recording_kept_audio(std::uint16_t port, const daring_setup& setup,
+                          double* ready_ms = nullptr);
+
+// A 40 ms Opus packet of 80 bytes (16 kbit/s) as the speaker sends it: CELT fullband 20 ms
+// frames (TOC 0xF9: code 1, two frames), so the recording's Ogg counts 40 ms per packet.
+std::string opus_speaker_frame(int k) {
+    std::string m{"\x01\x00\x00\x28", 4};
+    std::string packet(1, static_cast<char>(0xF9));
+    packet += "pk" + std::to_string(k);
+    packet.resize(80, static_cast<char>('a' + k % 26));
+    return masked_frame(m + packet, 0x2);
+}
+
+// A phone downloading a replay over a slow link: GET `path` again and again on one keep-alive
+// connection, reading at most `bytes_per_s`, until `stop`. Counts the bytes of whole bodies.
+void paced_download(std::uint16_t port, const std::string& path, const std::string& token,
+                    double bytes_per_s, const std::atomic<bool>& stop,
+                    std::atomic<std::uint64_t>& bytes, std::atomic<int>& bodies) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return;
+    }
+    const std::string request =
+        "GET " + path + " HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+    const auto began = std::chrono::steady_clock::now();
+    std::uint64_t read_total = 0;
+    char buffer[16384];
+    while (!stop) {
+        ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+        std::string head;
+        std::uint64_t left = 0;
+        bool have_head = false;
+        while (!stop) {
+            const auto n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0) {
+                ::close(fd);
+                return;
+            }
+            read_total += static_cast<std::uint64_t>(n);
+            std::size_t body_part = static_cast<std::size_t>(n);
+            if (!have_head) {
+                head.append(buffer, static_cast<std::size_t>(n));
+                const auto end = head.find("\r\n\r\n");
+                if (end == std::string::npos) continue;
+                have_head = true;
+                const auto cl = head.find("Content-Length: ");
+                left = cl == std::string::npos ? 0 : std::stoull(head.substr(cl + 16));
+                body_part = head.size() - end - 4;
+            }
+            const auto taken = std::min<std::uint64_t>(left, body_part);
+            left -= taken;
+            bytes += taken;
+            // Pacing: never ahead of the link's rate.
+            const double due_s = static_cast<double>(read_total) / bytes_per_s;
+            std::this_thread::sleep_until(
+                began + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(due_s)));
+            if (have_head && left == 0) {
+                ++bodies;
+                break;
+            }
+        }
+    }
+    ::close(fd);
+}
+
+// The trainer speaks `minutes` of 16 kbit/s audio as fast as the server takes it, then ends
+// the session; the recording becomes ready.
+bool record_long_session(std::uint16_t port, const daring_setup& setup, int minutes,
+                         double& build_ms) {
+    const auto target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
+    swarm trainer(port, target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    if (!trainer.open(1)) return false;
+    trainer.send_all(
+        0, masked_text_frame(R"({"type":"audio_start","codec":"opus","sample_rate":48000,)"
+                             R"("channels":1,"frame_ms":40,"bitrate":16000})"));
+    trainer.poll(100);
+    const int packets = minutes * 60 * 25;
+    for (int k = 0; k < packets; ++k) {
+        trainer.send_all(0, opus_speaker_frame(k));
+        if (k % 200 == 199) trainer.poll(1);
+    }
+    for (int i = 0; i < 20; ++i) trainer.poll(100);
+    return recording_kept_audio(port, setup, &build_ms);
+}
+
+// --replay-downloads: a 90-minute recording's offline file (time to build and serve it, its
+// size), then a live session's audio p99 to `n` listeners alone and while `downloads` phones
+// download that file at 2 Mbit/s each (target: the live p99 target holds).
+int run_replay_downloads(std::uint16_t port, pid_t pid, const daring_setup& setup, int n,
+                         int downloads, int minutes) {
+    std::printf("replay downloads: a %d-minute recording, %d listeners live, %d downloads\n",
+                minutes, n, downloads);
+    double build_ms = 0;
+    if (!record_long_session(port, setup, minutes, build_ms)) return 1;
+    http_client c(port);
+    api_client trainer(c, setup.trainer_token);
+    const auto recording = "/api/v1/sessions/" + std::to_string(setup.session) + "/recording";
+    const auto rec = trainer.get(recording).json();
+    std::printf("  recording: %.1f min of audio, Ogg %.2f MB\n",
+                rec["audio"]["duration_ms"].get<double>() / 60000,
+                rec["audio"]["bytes"].get<double>() / 1e6);
+    std::atomic<bool> stop{false};
+    std::atomic<std::uint64_t> bytes{0};
+    std::atomic<int> bodies{0};
+    {
+        const auto t0 = now_ms();
+        std::atomic<bool> once{false};
+        std::thread one([&] {
+            paced_download(port, recording + "/offline", setup.trainee_token, 1e12, once, bytes,
+                           bodies);
+        });
+        while (bodies == 0 && now_ms() - t0 < 30000)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        const double took = (now_ms() - t0 + build_ms) / 1000;
+        const double mb = static_cast<double>(bytes.load()) / 1e6;
+        once = true;
+        one.join();
+        std::printf(
+            "  offline file: %.2f MB in %.3f s: the Ogg built from the stored packets "
+            "%.0f ms, the page served %.0f ms (targets: under 16 MB: %s; under 1 s: %s)\n",
+            mb, took, build_ms, took * 1000 - build_ms, mb < 16 ? "met" : "NOT met",
+            took < 1 ? "met" : "NOT met");
+        if (mb >= 16 || took >= 1) return 3;
+    }
+    // A second session of the training goes live with its listeners.
+    api_client admin(c, login_token(c, "admin", server_process::admin_password));
+    auto s = admin.post("/api/v1/trainings/" + std::to_string(setup.training) + "/sessions",
+                        {{"title", "Langsung"},
+                         {"starts_at", wib_time_from_today(2, 9)},
+                         {"ends_at", wib_time_from_today(2, 11)}});
+    const auto live_id = s.json()["id"].get<std::int64_t>();
+    trainer.post("/api/v1/sessions/" + std::to_string(live_id) + "/start", json::object());
+    const auto target = "/api/v1/sessions/" + std::to_string(live_id) + "/live";
+    audio_run alone, loaded;
+    const std::string start_audio =
+        R"({"type":"audio_start","codec":"opus","sample_rate":48000,"channels":1,)"
+        R"("frame_ms":40,"bitrate":16000})";
+    swarm speaker(port, target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    swarm listeners(port, target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+    if (!speaker.open(1) || !listeners.open(static_cast<std::size_t>(n))) return 1;
+    speaker.send_all(0, masked_text_frame(start_audio));
+    for (int i = 0; i < 20; ++i) {
+        listeners.poll(50);
+        speaker.poll(0);
+    }
+    alone.steady = push_messages(listeners, speaker, pid, 250, 25, 0, audio_traffic);
+    bytes = 0;
+    bodies = 0;
+    std::vector<std::thread> phones;
+    for (int i = 0; i < downloads; ++i)
+        phones.emplace_back([&] {
+            paced_download(port, recording + "/offline", setup.trainee_token, 250e3, stop, bytes,
+                           bodies);
+        });
+    std::this_thread::sleep_for(std::chrono::seconds(2));
+    const auto before = bytes.load();
+    const auto t0 = now_ms();
+    loaded.steady = push_messages(listeners, speaker, pid, 250, 25, 0, audio_traffic);
+    const double rate = (bytes - before) / ((now_ms() - t0) / 1000) / 1e6;
+    stop = true;
+    for (auto& t : phones) t.join();
+    print("live audio alone", alone.steady);
+    print("live audio while phones download", loaded.steady);
+    const double target_p99 = n > 1000 ? 150 : 60;
+    std::printf(
+        "  downloads: %.1f MB/s in total during the run; live p99 %.2f ms alone, %.2f "
+        "ms with them (%.2fx; target p99 <= %.0f ms: %s)\n",
+        rate, alone.steady.p99_ms, loaded.steady.p99_ms,
+        loaded.steady.p99_ms / std::max(1e-9, alone.steady.p99_ms), target_p99,
+        loaded.steady.p99_ms <= target_p99 ? "met" : "NOT met");
+    return loaded.steady.p99_ms <= target_p99 ? 0 : 3;
+}
+
 // Ends the session and reads its recording: whether it has audio (waits for it to be ready).
-bool recording_kept_audio(std::uint16_t port, const daring_setup& setup) {
+// `ready_ms`: how long the first answer that found it ready took (it builds the Ogg file).
+bool recording_kept_audio(std::uint16_t port, const daring_setup& setup, double* ready_ms) {
     http_client c(port);
     api_client trainer(c, setup.trainer_token);
     const auto session = "/api/v1/sessions/" + std::to_string(setup.session);
     trainer.post(session + "/end", json::object());
     for (int i = 0; i < 100; ++i) {
+        const auto t0 = now_ms();
         auto rec = trainer.get(session + "/recording").json();
+        if (ready_ms) *ready_ms = now_ms() - t0;
         if (rec.value("status", "") == "ready") return !rec["audio"].is_null();
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
@@ -1030,16 +1217,18 @@ int main(int argc, char** argv) {
     int slides = 100, burst = 4;
     double rate = 0;
     bool skip_naive = false;
-    int external_port = 0;        // --port: a server started by hand (e.g. under heaptrack)
-    bool presence = false;        // --presence: heartbeat ingest instead of fan-out
-    bool quiz = false;            // --quiz: live quiz answers instead of fan-out
-    bool isolation = false;       // --isolation: a sign-in storm beside a live session
-    bool audio = false;           // --audio: the trainer speaks to the trainees
-    bool recording_cost = false;  // --recording-cost: --audio with recording off, then on
-    int rounds = 3;               // --rounds: of --recording-cost
-    int threads = 1;              // --threads: Daring's I/O threads
-    int packets = 500;            // --packets: audio packets at 25/s in the --audio run
-    int in_flight = 200;          // --in-flight: audio packets sent one in flight after them
+    int external_port = 0;          // --port: a server started by hand (e.g. under heaptrack)
+    bool presence = false;          // --presence: heartbeat ingest instead of fan-out
+    bool quiz = false;              // --quiz: live quiz answers instead of fan-out
+    bool isolation = false;         // --isolation: a sign-in storm beside a live session
+    bool audio = false;             // --audio: the trainer speaks to the trainees
+    bool recording_cost = false;    // --recording-cost: --audio with recording off, then on
+    bool replay_downloads = false;  // --replay-downloads: offline files beside a live session
+    int downloads = 200, minutes = 90;
+    int rounds = 3;       // --rounds: of --recording-cost
+    int threads = 1;      // --threads: Daring's I/O threads
+    int packets = 500;    // --packets: audio packets at 25/s in the --audio run
+    int in_flight = 200;  // --in-flight: audio packets sent one in flight after them
     int sequential = 200;
     int accounts = 200, seconds = 20;
     double every = 1;
@@ -1048,14 +1237,16 @@ int main(int argc, char** argv) {
         {"--slides", &slides},       {"--burst", &burst},           {"--port", &external_port},
         {"--pid", &external_pid},    {"--threads", &threads},       {"--packets", &packets},
         {"--in-flight", &in_flight}, {"--sequential", &sequential}, {"--accounts", &accounts},
-        {"--seconds", &seconds},     {"--rounds", &rounds}};
+        {"--seconds", &seconds},     {"--rounds", &rounds},         {"--downloads", &downloads},
+        {"--minutes", &minutes}};
     const std::map<std::string, double*> reals{{"--rate", &rate}, {"--heartbeat-every", &every}};
     const std::map<std::string, bool*> flags{{"--skip-naive", &skip_naive},
                                              {"--presence", &presence},
                                              {"--quiz", &quiz},
                                              {"--isolation", &isolation},
                                              {"--audio", &audio},
-                                             {"--recording-cost", &recording_cost}};
+                                             {"--recording-cost", &recording_cost},
+                                             {"--replay-downloads", &replay_downloads}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const std::string value = i + 1 < argc ? argv[i + 1] : "";
@@ -1126,6 +1317,9 @@ int main(int argc, char** argv) {
     auto setup = prepare_daring(daring.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
     std::printf("live_load: daring pid %d, %d I/O thread(s), loopback\n", daring.pid(), threads);
+    if (replay_downloads)
+        return run_replay_downloads(daring.port(), daring.pid(), setup,
+                                    sizes.empty() ? 1000 : sizes.front(), downloads, minutes);
     if (audio) {
         const int n = sizes.empty() ? 1000 : sizes.front();
         return run_audio(naive_bin, daring.port(), daring.pid(), target, setup, n, packets,
