@@ -480,7 +480,8 @@ json to_json(const session& s, bool with_slides) {
               {"ends_at", format_rfc3339(s.ends_at)},
               {"delivery", to_json(s.current)},
               {"started_at", s.started_at ? json(format_rfc3339(*s.started_at)) : json(nullptr)},
-              {"ended_at", s.ended_at ? json(format_rfc3339(*s.ended_at)) : json(nullptr)}};
+              {"ended_at", s.ended_at ? json(format_rfc3339(*s.ended_at)) : json(nullptr)},
+              {"recording_ready", s.recording_ready}};
     if (s.present_pct && s.late_after_s) {
         j["attendance_thresholds"] = {{"present_pct", *s.present_pct},
                                       {"late_after_s", *s.late_after_s},

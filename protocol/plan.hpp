@@ -115,6 +115,9 @@ struct session {
     std::optional<int> late_after_s;
     // The training's replay_counts_for_completion when it went live (none before).
     std::optional<bool> replay_counts;
+    // Its recording is ready to replay: the session ended, its timeline is complete, and it
+    // was not deleted or expired.
+    bool recording_ready = false;
 };
 
 struct delivery_decision {

@@ -384,6 +384,9 @@ CREATE TABLE recording_hidden_chat (
   PRIMARY KEY (session_id, user_id)
 ) WITHOUT ROWID;
 
+-- A session's end in its timeline, found without reading the timeline (is the recording ready).
+CREATE INDEX session_events_type ON session_events(session_id, type);
+
 -- Whether a replayed session counts toward completion: set per training, copied onto each
 -- session when it goes live (as the attendance thresholds are).
 ALTER TABLE trainings ADD COLUMN replay_counts_for_completion INTEGER NOT NULL DEFAULT 0;

@@ -78,8 +78,14 @@ const char* const session_columns =
     "s.reason_id, "
     "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, "
     "s.started_at, "
-    "s.ended_at, s.present_pct, s.late_after_s, s.replay_counts";
-constexpr int session_column_count = 19;
+    "s.ended_at, s.present_pct, s.late_after_s, s.replay_counts, "
+    // Ready as GET /recording says it: ended, the end is in the stored timeline (or older than
+    // the settle time), not deleted. Each lookup is one index step.
+    "s.status = 'ended' AND NOT EXISTS(SELECT 1 FROM recording_deletions d WHERE d.session_id = "
+    "s.id) AND EXISTS(SELECT 1 FROM session_events e WHERE e.session_id = s.id) AND (s.ended_at "
+    "<= unixepoch() - 5 OR EXISTS(SELECT 1 FROM session_events e WHERE e.session_id = s.id AND "
+    "e.type = 'session_ended'))";
+constexpr int session_column_count = 20;
 session read_session(SQLite::Statement& q) {
     session s;
     s.id = q.getColumn(0).getInt64();
@@ -103,6 +109,7 @@ session read_session(SQLite::Statement& q) {
     if (auto v = opt_int(q.getColumn(16))) s.present_pct = static_cast<int>(*v);
     if (auto v = opt_int(q.getColumn(17))) s.late_after_s = static_cast<int>(*v);
     if (auto v = opt_int(q.getColumn(18))) s.replay_counts = *v != 0;
+    s.recording_ready = q.getColumn(19).getInt() != 0;
     return s;
 }
 

@@ -180,6 +180,10 @@ try {
   assert(change, 'the slide change is in the timeline');
   const replay = first.page;
   await replay.goto(`${server.url}/#/`);
+  // The home page offers the replay and the offline file with its size.
+  await replay.waitForSelector(`[data-session="${session.id}"] a.offline:not([hidden])`, { timeout: 15000 });
+  const homeLabel = await replay.textContent(`[data-session="${session.id}"] a.offline`);
+  assert(/± [0-9.,]+ MB/.test(homeLabel), `the home page shows the offline size: ${homeLabel}`);
   await replay.click(`[data-session="${session.id}"] a.replay`);  // "Putar ulang" on the home page
   await replay.waitForSelector('#replay-audio');
   await replay.waitForFunction(() => document.querySelector('#replay-audio').readyState >= 1);

@@ -199,6 +199,14 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     EXPECT_LE(offline.body.size(), file.body.size() * 14 / 10 + slides_text + 60 * 1024)
         << offline.body.size() << " bytes for " << file.body.size() << " of audio";
     EXPECT_NE(offline.body.find("data:audio/ogg;base64,T2dnUw"), std::string::npos);  // "OggS"
+    // The session says its recording is ready (the home page offers it then).
+    const auto listed = get_as(trainee, "/api/v1/sessions/" + std::to_string(session));
+    EXPECT_EQ(listed.json()["recording_ready"], true) << listed.body;
+    // Its length is known without it (HEAD), as the home page shows it.
+    auto offline_head =
+        http->request("HEAD", rec["offline_url"], {{"Authorization", "Bearer " + trainee}});
+    EXPECT_EQ(offline_head.status, 200);
+    EXPECT_EQ(offline_head.header("content-length"), std::to_string(offline.body.size()));
     EXPECT_NE(offline.body.find("halo semua"), std::string::npos);
     EXPECT_EQ(offline.body.find("salah kirim"), std::string::npos);  // deleted stays deleted
 }
@@ -303,6 +311,20 @@ TEST_F(Recording, ReplayProgressIsCountedAndATraineeHidesTheirChat) {
                            login_token(*http, "outsider", world::password))
                   .status,
               404);
+    // Nobody signed in: 401; an outsider cannot hide chat in a recording they cannot see.
+    EXPECT_EQ(http->request("POST", progress).status, 401);
+    EXPECT_EQ(http->request("PUT", recording_path() + "/my-chat").status, 401);
+    EXPECT_EQ(json_request(*http, "PUT", recording_path() + "/my-chat", {{"hidden", true}},
+                           login_token(*http, "outsider", world::password))
+                  .status,
+              404);
+    // The offline file's size is known without the file (HEAD), as the home page shows it.
+    auto head =
+        http->request("HEAD", recording_path() + "/offline", {{"Authorization", "Bearer " + mine}});
+    EXPECT_EQ(head.status, 200);
+    EXPECT_TRUE(head.body.empty());
+    const auto whole = get_as(mine, recording_path() + "/offline");
+    EXPECT_EQ(head.header("content-length"), std::to_string(whole.body.size()));
     // Two minutes played, then the same minute again, then a forward jump while paused.
     ASSERT_EQ(report(0, true).status, 200);
     w.set_clock(t0 + 820);

@@ -5,6 +5,28 @@ import { api } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
 import { language, t } from '../i18n.js';
 
+const RECORDING_SETTLE_MS = 3000;
+
+// Offline file sizes by session, asked once per visit (HEAD: the length without the file).
+const offlineSizes = new Map();
+
+// "Save for offline (± N MB)": the link shows once the size is known; gone if there is no
+// ready recording.
+function offlineLink(sessionId) {
+  const url = `/api/v1/sessions/${sessionId}/recording/offline`;
+  const link = h('a', { class: 'button offline', href: url, download: `rekaman-sesi-${sessionId}.html`, hidden: true }, t('save_offline'));
+  if (!offlineSizes.has(sessionId)) {
+    offlineSizes.set(sessionId, fetch(url, { method: 'HEAD', credentials: 'same-origin' })
+      .then((res) => (res.ok ? Number(res.headers.get('Content-Length')) : null)).catch(() => null));
+  }
+  offlineSizes.get(sessionId).then((bytes) => {
+    if (!bytes) return;
+    link.textContent = `${t('save_offline')} (± ${(bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`;
+    link.hidden = false;
+  });
+  return link;
+}
+
 function sessionRow(s, training, user, refresh) {
   const d = s.delivery;
   const staff = user.role !== 'trainee';
@@ -16,8 +38,8 @@ function sessionRow(s, training, user, refresh) {
     actions.push(staff ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
       : h('a', { class: 'button', href: `#/live/${s.id}` }, t('join')));
   }
-  if (d.status === 'ended' && s.started_at && liveCapable) {
-    actions.push(h('a', { class: 'button replay', href: `#/replay/${s.id}` }, t('replay')));
+  if (d.status === 'ended' && s.recording_ready) {
+    actions.push(h('a', { class: 'button replay', href: `#/replay/${s.id}` }, t('replay')), offlineLink(s.id));
   }
   if (staff && d.status === 'scheduled') {
     actions.push(h('button', {
@@ -52,6 +74,11 @@ export async function render(view, args, session) {
     const list = await api('GET', '/api/v1/trainings');
     if (list.status !== 200) { refresh(list.error.message); return; }
     const trainings = await Promise.all(list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)));
+    // A session that just ended has its recording ready within seconds: look again soon.
+    const settling = trainings.filter(Boolean).some((tr) => (tr.sessions || []).some((s) => s.delivery.status === 'ended'
+      && s.started_at && !s.recording_ready && Date.now() - Date.parse(s.ended_at) < 60000));
+    clearTimeout(soon);
+    if (settling) soon = setTimeout(load, RECORDING_SETTLE_MS);
     const sections = [];
     for (const tr of trainings.filter(Boolean)) {
       const extra = [];
@@ -91,7 +118,8 @@ export async function render(view, args, session) {
       items.length ? h('section', { class: 'card' }, h('h3', null, t('notifications')),
         h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem))) : null);
   }
+  let soon = null;
   await load();
   const timer = setInterval(load, 30000);
-  return () => clearInterval(timer);
+  return () => { clearInterval(timer); clearTimeout(soon); };
 }
