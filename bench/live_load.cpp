@@ -434,7 +434,7 @@ daring_setup prepare_daring(std::uint16_t port) {
     const auto funding = add_region_and_funding(admin);
     const auto training = std::to_string(add_training(admin, "Beban", funding));
     admin.post_csv(
-        "/api/v1/users/import",
+        "/api/v1/users/import?must_change_password=false",
         "username,password,full_name,role\nbeban.pelatih,password-beban,Pelatih,trainer\n"
         "beban.peserta,password-beban,Peserta,trainee\n");
     auto users = admin.get("/api/v1/users?q=beban").json();
@@ -574,7 +574,7 @@ std::vector<std::string> make_accounts(std::uint16_t port, std::int64_t session,
                ",trainee\n";
         names += "hp" + std::to_string(i) + "\n";
     }
-    admin.post_csv("/api/v1/users/import", csv);
+    admin.post_csv("/api/v1/users/import?must_change_password=false", csv);
     admin.post_csv("/api/v1/trainings/" + training + "/enrollments", names);
     std::vector<std::string> tokens;
     for (int i = 1; i <= accounts; ++i)

@@ -24,7 +24,10 @@ inline constexpr std::size_t user_import_row_limit = 2000;
 
 struct user_profile {
     std::string nik;  // Nomor Induk Kependudukan: exactly 16 digits, or empty
+    std::string nib;  // Nomor Induk Berusaha (the business id): exactly 13 digits, or empty
+    // Mobile and international numbers in E.164 ("+6281234567890"); landlines as written.
     std::string phone;
+    std::string email;
     std::string business_name;
     std::string business_sector;
     std::string region_code;
@@ -37,6 +40,11 @@ struct user {
     role user_role = role::trainee;
     user_profile profile;
     unix_seconds created_at = 0;
+    // Set by a password reset or a CSV import: every route but /me, logout and /me/password
+    // answers 403 password_change_required until the user chose their own.
+    bool must_change_password = false;
+    std::optional<unix_seconds> deactivated_at;  // none: active
+    bool active() const { return !deactivated_at; }
 };
 
 struct new_user {
@@ -45,7 +53,35 @@ struct new_user {
     std::string full_name;
     role user_role = role::trainee;
     user_profile profile;
+    bool must_change_password = false;
 };
+
+// PATCH /api/v1/users/{id}: each field present is changed; profile strings "" or null clear.
+struct user_patch {
+    std::optional<std::string> full_name;
+    std::optional<std::string> nik, nib, phone, email, business_name, business_sector, region_code;
+    std::optional<bool> active;
+    // The names of the fields present, in the body's order, for the audit log.
+    std::vector<std::string> fields;
+};
+result<user_patch> parse_user_patch(const json& body);
+// The user with the patch's profile fields applied (not `active`).
+user apply_patch(user u, const user_patch& p);
+
+struct password_change {
+    std::string current;
+    std::string next;
+};
+// POST /api/v1/me/password {current, new}: the new one 8 to 128 characters, not the current.
+result<password_change> parse_password_change(const json& body);
+
+// A phone number as stored: Indonesian mobiles (08..., 628..., +628...) and numbers written with
+// a country code become E.164 ("+" and 8 to 15 digits); landlines and local numbers are kept as
+// written. nullopt when it is not a phone number (letters, too short or long).
+std::optional<std::string> normalize_phone(std::string_view text);
+// An Indonesian mobile number in E.164 (WhatsApp can reach it).
+bool is_mobile_phone(std::string_view normalized);
+bool valid_email(std::string_view text);
 
 struct login_request {
     std::string username;
@@ -60,8 +96,9 @@ struct user_import_row {
 // Validates POST /api/v1/users bodies; errors name the field.
 result<new_user> parse_new_user(const json& body);
 result<login_request> parse_login_request(const json& body);
-// A CSV with a header row of new-user field names. All rows or none: the error lists every
-// bad line (duplicate usernames within the file included).
+// A CSV with a header row of new-user field names (username, password, full_name, role, nik,
+// nib, phone, email, business_name, business_sector, region_code). All rows or none: the error
+// lists every bad line (duplicate usernames within the file included).
 result<std::vector<user_import_row>> parse_user_import(std::string_view csv_text);
 
 json to_json(const user& u);

@@ -25,7 +25,7 @@ std::optional<auth_session> find_auth_session(connection& c, const std::string& 
     q.bind(1, token_hash);
     if (!q.executeStep()) return std::nullopt;
     auto user = find_user(c, q.getColumn(0).getInt64());
-    if (!user) return std::nullopt;
+    if (!user || !user->active()) return std::nullopt;  // deactivated: no session counts
     return auth_session{token_hash, std::move(*user), q.getColumn(1).getString(),
                         q.getColumn(2).getInt64(), q.getColumn(3).getInt64()};
 }
@@ -41,6 +41,13 @@ void delete_auth_session(connection& c, const std::string& token_hash) {
     SQLite::Statement q(c.db, "DELETE FROM auth_sessions WHERE token_hash = ?");
     q.bind(1, token_hash);
     q.exec();
+}
+
+int delete_user_auth_sessions(connection& c, std::int64_t user_id, const std::string& keep) {
+    SQLite::Statement q(c.db, "DELETE FROM auth_sessions WHERE user_id = ? AND token_hash != ?");
+    q.bind(1, user_id);
+    q.bind(2, keep);
+    return q.exec();
 }
 
 int delete_expired_auth_sessions(connection& c, protocol::unix_seconds idle_before,

@@ -23,6 +23,8 @@ void insert_auth_session(connection& c, const std::string& token_hash, std::int6
 std::optional<auth_session> find_auth_session(connection& c, const std::string& token_hash);
 void touch_auth_session(connection& c, const std::string& token_hash, protocol::unix_seconds now);
 void delete_auth_session(connection& c, const std::string& token_hash);
+// Ends every login session of a user but `keep` (a token hash; empty: all). Returns how many.
+int delete_user_auth_sessions(connection& c, std::int64_t user_id, const std::string& keep = {});
 // Removes sessions idle since `idle_before` or created before `created_before`.
 int delete_expired_auth_sessions(connection& c, protocol::unix_seconds idle_before,
                                  protocol::unix_seconds created_before);

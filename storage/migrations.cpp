@@ -1,8 +1,32 @@
 #include "storage/migrations.hpp"
 
+#include "protocol/user.hpp"
 #include "storage/connection.hpp"
 
 namespace daring::storage {
+
+namespace {
+
+// Phones stored before numbers were normalised: mobiles become E.164; what is not a phone
+// number stays as it was (an administrator can correct it).
+void normalize_stored_phones(connection& c) {
+    SQLite::Statement read(c.db, "SELECT id, phone FROM users WHERE phone IS NOT NULL");
+    std::vector<std::pair<std::int64_t, std::string>> changes;
+    while (read.executeStep()) {
+        const auto before = read.getColumn(1).getString();
+        if (auto after = protocol::normalize_phone(before); after && *after != before)
+            changes.emplace_back(read.getColumn(0).getInt64(), *after);
+    }
+    SQLite::Statement write(c.db, "UPDATE users SET phone = ? WHERE id = ?");
+    for (const auto& [id, phone] : changes) {
+        write.bind(1, phone);
+        write.bind(2, id);
+        write.exec();
+        write.reset();
+    }
+}
+
+}  // namespace
 
 const std::vector<migration>& all_migrations() {
     static const std::vector<migration> list = {
@@ -30,7 +54,6 @@ CREATE TABLE auth_sessions (
   created_at   INTEGER NOT NULL,
   last_seen_at INTEGER NOT NULL
 );
-CREATE INDEX auth_sessions_user ON auth_sessions(user_id);
 
 CREATE TABLE audit_log (
   id       INTEGER PRIMARY KEY,
@@ -392,6 +415,16 @@ CREATE INDEX session_events_type ON session_events(session_id, type);
 ALTER TABLE trainings ADD COLUMN replay_counts_for_completion INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE training_sessions ADD COLUMN replay_counts INTEGER;
 )sql"},
+        {11, "account_life_cycle", R"sql(
+-- Accounts over years: e-mail and the business id (NIB), a forced password change after a
+-- reset or an import, deactivation (history stays), when the password last changed.
+ALTER TABLE users ADD COLUMN email TEXT;
+ALTER TABLE users ADD COLUMN nib TEXT;
+ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN deactivated_at INTEGER;
+ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+)sql",
+         normalize_stored_phones},
     };
     return list;
 }
@@ -410,6 +443,7 @@ int apply_migrations(connection& c) {
         if (m.version <= version) continue;
         SQLite::Transaction txn(c.db);
         c.db.exec(m.sql);
+        if (m.then) m.then(c);
         SQLite::Statement record(c.db,
                                  "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
         record.bind(1, m.version);

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -10,6 +11,8 @@ struct migration {
     int version;
     std::string name;
     std::string sql;
+    // Run after the SQL, in the same transaction, for changes SQL cannot express.
+    std::function<void(connection&)> then = nullptr;
 };
 
 // Every schema version, in order. Append only: a shipped migration never changes.

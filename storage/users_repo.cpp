@@ -9,7 +9,8 @@ namespace {
 
 const char* const user_columns =
     "id, username, full_name, role, nik, phone, business_name, business_sector, region_code, "
-    "created_at";
+    "created_at, email, nib, must_change_password, deactivated_at";
+constexpr int user_column_count = 14;
 
 std::string text_or_empty(const SQLite::Column& col) {
     return col.isNull() ? std::string{} : col.getString();
@@ -28,6 +29,10 @@ protocol::user read_user(SQLite::Statement& q) {
     u.profile.business_sector = text_or_empty(q.getColumn(7));
     u.profile.region_code = text_or_empty(q.getColumn(8));
     u.created_at = q.getColumn(9).getInt64();
+    u.profile.email = text_or_empty(q.getColumn(10));
+    u.profile.nib = text_or_empty(q.getColumn(11));
+    u.must_change_password = q.getColumn(12).getInt() != 0;
+    if (!q.getColumn(13).isNull()) u.deactivated_at = q.getColumn(13).getInt64();
     return u;
 }
 
@@ -44,8 +49,8 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
                          const std::string& password_hash, protocol::unix_seconds now) {
     SQLite::Statement q(c.db,
                         "INSERT INTO users (username, password_hash, full_name, role, nik, phone, "
-                        "business_name, business_sector, region_code, created_at) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?)");
+                        "business_name, business_sector, region_code, created_at, email, nib, "
+                        "must_change_password) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, u.username);
     q.bind(2, password_hash);
     q.bind(3, u.full_name);
@@ -56,6 +61,9 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
     bind_optional(q, 8, u.profile.business_sector);
     bind_optional(q, 9, u.profile.region_code);
     q.bind(10, static_cast<std::int64_t>(now));
+    bind_optional(q, 11, u.profile.email);
+    bind_optional(q, 12, u.profile.nib);
+    q.bind(13, u.must_change_password ? 1 : 0);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -76,7 +84,7 @@ std::optional<user_credentials> find_credentials(connection& c, const std::strin
                                   ", password_hash FROM users WHERE username = ?");
     q.bind(1, username);
     if (!q.executeStep()) return std::nullopt;
-    user_credentials out{read_user(q), q.getColumn(10).getString()};
+    user_credentials out{read_user(q), q.getColumn(user_column_count).getString()};
     return out;
 }
 
@@ -86,7 +94,8 @@ std::vector<protocol::user> list_users(connection& c, const user_filter& filter)
     if (!filter.query.empty())
         sql +=
             " AND (instr(lower(username), lower(:q)) > 0 OR instr(lower(full_name), lower(:q)) > "
-            "0)";
+            "0 OR nik = :q OR nib = :q OR instr(phone, :q) > 0 OR instr(lower(email), lower(:q)) "
+            "> 0)";
     sql += " ORDER BY id LIMIT :limit OFFSET :offset";
     SQLite::Statement q(c.db, sql);
     if (filter.role) q.bind(":role", std::string(protocol::to_string(*filter.role)));
@@ -96,6 +105,52 @@ std::vector<protocol::user> list_users(connection& c, const user_filter& filter)
     std::vector<protocol::user> out;
     while (q.executeStep()) out.push_back(read_user(q));
     return out;
+}
+
+void update_profile(connection& c, const protocol::user& u) {
+    SQLite::Statement q(c.db,
+                        "UPDATE users SET full_name = ?, nik = ?, nib = ?, phone = ?, email = ?, "
+                        "business_name = ?, business_sector = ?, region_code = ? WHERE id = ?");
+    q.bind(1, u.full_name);
+    bind_optional(q, 2, u.profile.nik);
+    bind_optional(q, 3, u.profile.nib);
+    bind_optional(q, 4, u.profile.phone);
+    bind_optional(q, 5, u.profile.email);
+    bind_optional(q, 6, u.profile.business_name);
+    bind_optional(q, 7, u.profile.business_sector);
+    bind_optional(q, 8, u.profile.region_code);
+    q.bind(9, static_cast<std::int64_t>(u.id));
+    q.exec();
+}
+
+void set_deactivated(connection& c, std::int64_t user_id,
+                     std::optional<protocol::unix_seconds> at) {
+    SQLite::Statement q(c.db, "UPDATE users SET deactivated_at = ? WHERE id = ?");
+    if (at)
+        q.bind(1, static_cast<std::int64_t>(*at));
+    else
+        q.bind(1);
+    q.bind(2, static_cast<std::int64_t>(user_id));
+    q.exec();
+}
+
+void set_password(connection& c, std::int64_t user_id, const std::string& hash, bool must_change,
+                  protocol::unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE users SET password_hash = ?, must_change_password = ?, "
+                        "password_changed_at = ? WHERE id = ?");
+    q.bind(1, hash);
+    q.bind(2, must_change ? 1 : 0);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, static_cast<std::int64_t>(user_id));
+    q.exec();
+}
+
+std::optional<std::string> password_hash_of(connection& c, std::int64_t user_id) {
+    SQLite::Statement q(c.db, "SELECT password_hash FROM users WHERE id = ?");
+    q.bind(1, static_cast<std::int64_t>(user_id));
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
 }
 
 void update_password_hash(connection& c, std::int64_t user_id, const std::string& hash) {

@@ -17,7 +17,8 @@ struct user_credentials {
 
 struct user_filter {
     std::optional<protocol::role> role;
-    std::string query;  // substring of username or full name; empty for all
+    // Substring of username, full name, phone or e-mail, or a whole NIK or NIB; empty for all.
+    std::string query;
     int limit = 500;
     int offset = 0;
 };
@@ -28,7 +29,16 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
 std::optional<protocol::user> find_user(connection& c, std::int64_t id);
 std::optional<user_credentials> find_credentials(connection& c, const std::string& username);
 std::vector<protocol::user> list_users(connection& c, const user_filter& filter);
+// A rehash on login (the same password): nothing else changes.
 void update_password_hash(connection& c, std::int64_t user_id, const std::string& hash);
+// Writes full name and profile as given (the caller validated them).
+void update_profile(connection& c, const protocol::user& u);
+// none: active again.
+void set_deactivated(connection& c, std::int64_t user_id, std::optional<protocol::unix_seconds> at);
+// A new password (reset or change): `must_change` after a reset.
+void set_password(connection& c, std::int64_t user_id, const std::string& hash, bool must_change,
+                  protocol::unix_seconds now);
+std::optional<std::string> password_hash_of(connection& c, std::int64_t user_id);
 bool any_admin(connection& c);
 bool username_exists(connection& c, const std::string& username);
 

@@ -32,7 +32,7 @@ function loginPage(view) {
     const res = await api('POST', '/api/v1/auth/login', { username: data.get('username'), password: data.get('password') });
     if (res.status === 200) {
       setCsrf(res.data.csrf_token);
-      session.user = res.data.user;
+      session.user = { ...res.data.user, must_change_password: res.data.must_change_password };
       localStorage.setItem('daring.signed_in', '1');
       route();  // a deep link (e.g. #/live/12) opens once signed in
       return;
@@ -62,6 +62,13 @@ export async function route() {
   const view = h('div', { class: 'page' });
   clear($('view'), view);
   if (!session.user) { loginPage(view); return; }
+  if (session.user.must_change_password) {
+    // A reset or an import chose this password: the user picks their own before anything else.
+    const { forcedChangePage } = await import('./js/pages/password.js');
+    if (mine !== generation) return;
+    clear(view, forcedChangePage(() => { session.user.must_change_password = false; route(); }));
+    return;
+  }
   const [name = '', ...args] = location.hash.replace(/^#\/?/, '').split('/');
   const load = pages[name] || pages[''];
   clear(view, h('p', { class: 'muted' }, t('loading')));

@@ -27,10 +27,14 @@ http_response login(request_context& ctx) {
     }
     if (std::holds_alternative<login_refused>(outcome))
         throw http_error(401, "invalid_credentials", "Wrong username or password");
+    if (std::holds_alternative<login_deactivated>(outcome))
+        throw http_error(403, "account_deactivated",
+                         "This account is deactivated; ask the office to reactivate it");
     auto& ok = std::get<login_success>(outcome);
     auto res = json_response(200, {{"user", protocol::to_summary_json(ok.user)},
                                    {"token", ok.token},
-                                   {"csrf_token", ok.csrf_token}});
+                                   {"csrf_token", ok.csrf_token},
+                                   {"must_change_password", ok.user.must_change_password}});
     res.headers.emplace_back("Set-Cookie",
                              session_cookie(ok.token, ctx.req.tls, session_absolute_timeout));
     return res;

@@ -105,6 +105,8 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     auto presented = token_of(req);
     auto login = presented.token.empty() ? nullptr : s.auth.authenticate(presented.token);
     if (!login) throw http_error(401, "unauthenticated", "Sign in first");
+    if (login->user.must_change_password)
+        throw http_error(403, "password_change_required", "Choose your own password first");
     live_admission a;
     a.resume = resume_of(req);
     const auto& u = login->user;

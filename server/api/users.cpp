@@ -1,7 +1,12 @@
-// Users: create, list (by role, searched), read, and the CSV import (all rows or none).
+// Users: create, list (by role, searched), read, edit (profile, deactivation), password resets,
+// the CSV import (all rows or none), and everyone's own password change.
 #include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
+#include "server/live/live_hub.hpp"
+#include "server/live/live_room.hpp"
+#include "server/services/tokens.hpp"
+#include "storage/auth_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {
@@ -57,10 +62,21 @@ void require_free_usernames(request_context& ctx, const std::vector<user_import_
     if (!e.lines.empty()) throw http_error(422, e);
 }
 
+// ?must_change_password=true (the default) or false.
+bool import_forces_change(const http_request& req) {
+    const auto v = req.query_param("must_change_password").value_or("true");
+    if (v != "true" && v != "false")
+        throw http_error(400, "invalid_query", "must_change_password must be true or false",
+                         "must_change_password");
+    return v == "true";
+}
+
 http_response import_users(request_context& ctx) {
     if (!ctx.req.header("content-type").starts_with("text/csv"))
         throw http_error(415, "unsupported_media_type", "Send the users as text/csv");
+    const bool force_change = import_forces_change(ctx.req);
     auto rows = parsed_or_422(parse_user_import(ctx.req.body));
+    for (auto& row : rows) row.user.must_change_password = force_change;
     require_free_usernames(ctx, rows);
     std::vector<std::string_view> passwords;
     passwords.reserve(rows.size());
@@ -75,6 +91,70 @@ http_response import_users(request_context& ctx) {
     return json_response(201, {{"imported", rows.size()}});
 }
 
+// Ends a user's login sessions (but `keep`) and closes their live sockets with `code`.
+void sign_out_everywhere(request_context& ctx, std::int64_t user_id, int code,
+                         const std::string& reason, const std::string& keep = {}) {
+    ctx.svc.auth.end_user_sessions(user_id, keep);
+    if (auto* hub = ctx.svc.live.get()) hub->close_user(user_id, code, reason, keep);
+}
+
+// PATCH /users/{id}: profile fields and `active`; audited with the names of the fields sent.
+http_response update_user(request_context& ctx) {
+    const auto patch = parsed_or_422(parse_user_patch(ctx.json_body()));
+    const auto id = ctx.params.integer("id");
+    if (patch.active == false && id == ctx.user().id)
+        throw http_error(409, "cannot_deactivate_self", "You cannot deactivate your own account",
+                         "active");
+    const auto now = ctx.svc.clk.now();
+    auto [before, after] = ctx.svc.db.write([&](connection& c) {
+        auto found = storage::find_user(c, id);
+        if (!found) throw http_error(404, "not_found", "No such user");
+        storage::update_profile(c, apply_patch(*found, patch));
+        if (patch.active && *patch.active != found->active())
+            storage::set_deactivated(c, id, *patch.active ? std::nullopt : std::optional(now));
+        ctx.audit(c, "user.update", "user:" + std::to_string(id), {{"fields", patch.fields}});
+        return std::pair{*found, *storage::find_user(c, id)};
+    });
+    if (!after.active() && before.active())
+        sign_out_everywhere(ctx, id, close_removed, "account deactivated");
+    else
+        ctx.svc.auth.forget_user(id);  // cached sessions carry the old profile
+    return json_response(200, to_json(after));
+}
+
+// POST /users/{id}/password-reset: a temporary password, shown once, to be changed at the next
+// login; the user's sessions end.
+http_response reset_password(request_context& ctx) {
+    const auto id = ctx.params.integer("id");
+    const auto temporary = random_code(12);
+    const auto hash = ctx.svc.hasher.hash(temporary);
+    ctx.svc.db.write([&](connection& c) {
+        if (!storage::find_user(c, id)) throw http_error(404, "not_found", "No such user");
+        storage::set_password(c, id, hash, true, ctx.svc.clk.now());
+        ctx.audit(c, "user.password_reset", "user:" + std::to_string(id));
+    });
+    sign_out_everywhere(ctx, id, close_signed_out, "password reset");
+    auto res = json_response(200, {{"temporary_password", temporary}});
+    res.set_header("Cache-Control", "no-store");
+    return res;
+}
+
+// POST /me/password {current, new}: for everyone; the caller's other sessions and sockets end.
+http_response change_own_password(request_context& ctx) {
+    const auto change = parsed_or_422(parse_password_change(ctx.json_body()));
+    const auto id = ctx.user().id;
+    auto stored = ctx.svc.db.read([&](connection& c) { return storage::password_hash_of(c, id); });
+    if (!stored || !ctx.svc.hasher.verify(*stored, change.current))
+        throw http_error(422, "wrong_password", "The current password is wrong", "current");
+    const auto hash = ctx.svc.hasher.hash(change.next);
+    ctx.svc.db.write([&](connection& c) {
+        storage::set_password(c, id, hash, false, ctx.svc.clk.now());
+        ctx.audit(c, "user.password_change", "user:" + std::to_string(id));
+    });
+    sign_out_everywhere(ctx, id, close_signed_out, "password changed", ctx.session->token_hash);
+    return no_content();
+}
+
 }  // namespace
 
 void add_user_routes(router& r) {
@@ -82,6 +162,9 @@ void add_user_routes(router& r) {
         {"POST", "/api/v1/users", admin_only, create_user, on_hashing},
         {"GET", "/api/v1/users", admin_only, list_users},
         {"GET", "/api/v1/users/{id:int}", admin_only, get_user},
+        {"PATCH", "/api/v1/users/{id:int}", admin_only, update_user},
+        {"POST", "/api/v1/users/{id:int}/password-reset", admin_only, reset_password, on_hashing},
+        {"POST", "/api/v1/me/password", access::signed_in(), change_own_password, on_hashing},
         {"POST", "/api/v1/users/import", admin_only, import_users,
          route_options{import_body_limit, lane::hashing}},
     });

@@ -193,6 +193,12 @@ void app::housekeeping() {
 }
 
 namespace {
+// What a user whose password was reset may reach before choosing their own.
+bool allowed_before_password_change(std::string_view pattern) {
+    return pattern == "/api/v1/me" || pattern == "/api/v1/me/password" ||
+           pattern == "/api/v1/auth/logout";
+}
+
 bool is_safe_method(std::string_view m) {
     return m == "GET" || m == "HEAD" || m == "OPTIONS";
 }
@@ -234,6 +240,9 @@ http_response app::dispatch(const http_request& req, session_ref signed_in) {
         if (!m.rule->allows(ctx.session->user.user_role)) {
             throw http_error(403, "forbidden", "Your role may not do this");
         }
+        if (ctx.session->user.must_change_password && !allowed_before_password_change(*m.pattern))
+            throw http_error(403, "password_change_required",
+                             "Choose your own password first (POST /api/v1/me/password)");
     }
     if (ctx.session && presented.via_cookie && !is_safe_method(req.method)) {
         auto csrf = req.header("x-csrf-token");

@@ -53,13 +53,14 @@ class buffered_stderr_sink final : public spdlog::sinks::base_sink<std::mutex> {
 
 void setup_logging() {
     std::shared_ptr<spdlog::logger> logger;
+    // The flush level is the logger's own (the registry's applies only to loggers it makes).
     if (::isatty(STDERR_FILENO)) {
         logger = spdlog::stderr_color_mt("daring");
-        spdlog::flush_on(spdlog::level::info);
+        logger->flush_on(spdlog::level::info);
     } else {
         logger =
             std::make_shared<spdlog::logger>("daring", std::make_shared<buffered_stderr_sink>());
-        spdlog::flush_on(spdlog::level::warn);
+        logger->flush_on(spdlog::level::warn);
         spdlog::flush_every(std::chrono::seconds(1));
     }
     logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -175,6 +176,7 @@ int run_main(int argc, const char* const argv[]) {
         return 0;
     } catch (const std::exception& e) {
         spdlog::critical("{}", e.what());
+        spdlog::default_logger()->flush();
         return 1;
     }
 }

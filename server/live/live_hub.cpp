@@ -320,6 +320,23 @@ void live_hub::close_token(const std::string& token_hash) {
     for (auto& p : targets) p->close(close_signed_out, "signed out");
 }
 
+void live_hub::close_user(std::int64_t user_id, int code, const std::string& reason,
+                          const std::string& keep) {
+    std::vector<std::shared_ptr<live_participant>> targets;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (auto mine = impl_->by_user.find(user_id); mine != impl_->by_user.end()) {
+            for (auto* raw : mine->second) {
+                auto it = impl_->sockets.find(raw);
+                if (it == impl_->sockets.end() || (!keep.empty() && it->second.token_hash == keep))
+                    continue;
+                if (auto p = it->second.participant.lock()) targets.push_back(std::move(p));
+            }
+        }
+    }
+    for (auto& p : targets) p->close(code, reason);
+}
+
 void live_hub::close_member(std::int64_t training_id, std::int64_t user_id) {
     std::vector<std::shared_ptr<live_participant>> targets;
     {

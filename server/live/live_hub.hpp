@@ -82,6 +82,10 @@ class live_hub : public delivery_listener {
                         std::string bytes);
     // Closes the sockets of a login session (logout) with 4001.
     void close_token(const std::string& token_hash);
+    // Closes every live socket of a user but those of login session `keep` (a token hash),
+    // with `code` (4001 after a password change, 4003 on deactivation).
+    void close_user(std::int64_t user_id, int code, const std::string& reason,
+                    const std::string& keep = {});
     // Closes a user's sockets in the training's rooms with 4003 (withdrawn or unassigned).
     void close_member(std::int64_t training_id, std::int64_t user_id);
     // A check-in or mark was stored for a trainee of a live session (see live_room).

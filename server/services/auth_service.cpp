@@ -22,6 +22,7 @@ login_outcome auth_service::login(const std::string& username, const std::string
         return login_refused{};
     }
     throttle_.forget(username, address);
+    if (!creds->user.active()) return login_deactivated{};
 
     login_success out{creds->user, random_token(32), random_token(24)};
     const auto token_hash = sha256_hex(out.token);
@@ -32,6 +33,12 @@ login_outcome auth_service::login(const std::string& username, const std::string
         if (new_hash) storage::update_password_hash(c, out.user.id, *new_hash);
     });
     return out;
+}
+
+void auth_service::end_user_sessions(std::int64_t user_id, const std::string& keep) {
+    db_.write(
+        [&](storage::connection& c) { storage::delete_user_auth_sessions(c, user_id, keep); });
+    cache_.forget_user(user_id);
 }
 
 session_ref auth_service::authenticate(const std::string& token) {

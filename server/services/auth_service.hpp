@@ -29,7 +29,11 @@ struct login_throttled {
     protocol::unix_seconds retry_after;
 };
 struct login_refused {};
-using login_outcome = std::variant<login_success, login_throttled, login_refused>;
+// The password was right but the account is deactivated (checked after the password, so the
+// answer tells nothing to someone who does not know it).
+struct login_deactivated {};
+using login_outcome =
+    std::variant<login_success, login_throttled, login_refused, login_deactivated>;
 
 class auth_service {
   public:
@@ -43,6 +47,9 @@ class auth_service {
     // a worker). Never blocks; safe on an I/O thread.
     session_ref cached(const std::string& token);
     void logout(const std::string& token);
+    // Ends a user's login sessions but `keep` (a token hash; empty: all), in the database and
+    // the cache. Blocking (a write).
+    void end_user_sessions(std::int64_t user_id, const std::string& keep = {});
     // Drops a user's cached sessions (after a password change, deactivation or an edit).
     void forget_user(std::int64_t user_id) { cache_.forget_user(user_id); }
     session_cache& cache() { return cache_; }

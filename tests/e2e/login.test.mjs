@@ -1,6 +1,8 @@
 // Sign-in: sign in as the demo admin in Bahasa Indonesia, switch to English,
-// sign out; no console errors; the CSP holds (no inline script is needed).
-import { startDemo, launchBrowser, watchConsole, assert, artifacts } from './harness.mjs';
+// sign out; no console errors; the CSP holds (no inline script is needed). A trainee whose
+// password an administrator reset signs in with the temporary one and is held on the forced
+// change screen until they chose their own; then their page opens, and the old one is refused.
+import { startDemo, launchBrowser, watchConsole, assert, artifacts, apiClient } from './harness.mjs';
 import path from 'node:path';
 
 const binary = process.argv[2];
@@ -40,6 +42,32 @@ try {
   await page.click('#logout');
   await page.waitForSelector('#login');
   assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
+
+  // The forced change after a reset, in Bahasa Indonesia again.
+  await page.click('#lang');
+  const admin = await apiClient(server, server.logins.admin.username, server.logins.admin.password);
+  const trainee = (await admin('GET', '/api/v1/users?q=peserta02'))[0];
+  const { temporary_password: temporary } = await admin('POST', `/api/v1/users/${trainee.id}/password-reset`, {});
+  assert(temporary && temporary.length >= 12, 'the reset answers a temporary password');
+  await page.fill('input[name=username]', 'peserta02');
+  await page.fill('input[name=password]', temporary);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('#forced-change');
+  assert((await page.textContent('#forced-change h2')) === 'Buat kata sandi Anda sendiri', 'the forced change is a screen of its own');
+  await page.fill('#password-form input[name=current]', temporary);
+  await page.fill('#password-form input[name=new]', 'kata-sandi-saya');
+  await page.fill('#password-form input[name=again]', 'kata-sandi-lain');
+  await page.click('#password-form button[type=submit]');
+  assert((await page.textContent('#password-status')) === 'Kedua kata sandi baru tidak sama.', 'a mismatch is explained in Indonesian');
+  await page.fill('#password-form input[name=again]', 'kata-sandi-saya');
+  await page.click('#password-form button[type=submit]');
+  await page.waitForSelector('#my-account');  // the trainee's own page
+  assert(!(await page.$('#forced-change')), 'the forced screen is gone');
+  const relogin = await fetch(server.url + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'peserta02', password: temporary }) });
+  assert(relogin.status === 401, 'the temporary password no longer works');
+  await page.screenshot({ path: path.join(artifacts, 'forced-change-360.png') });
+  assert(errors.length === 0, 'no console errors after the forced change: ' + errors.join('\n'));
   console.log('e2e login: ok');
 } finally {
   await browser.close();

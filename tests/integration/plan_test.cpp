@@ -38,7 +38,7 @@ class Plan : public world_fixture {
             csv += prefix + std::to_string(i) + ",password-" + prefix + ",Peserta " +
                    std::to_string(i) + "," + role + "\n";
         }
-        auto r = admin->post_csv("/api/v1/users/import", csv);
+        auto r = admin->post_csv("/api/v1/users/import?must_change_password=false", csv);
         ASSERT_EQ(r.status, 201) << r.body;
     }
 

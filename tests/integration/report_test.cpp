@@ -139,7 +139,8 @@ class Reports : public world_fixture {
             "username,password,full_name,role\npelatih.emas,password-emas,Rina Kartika,trainer\n";
         for (const char* n : {"ani", "budi", "citra", "dewi"})
             csv += std::string(n) + ",password-emas,Peserta " + n + ",trainee\n";
-        ASSERT_EQ(admin->post_csv("/api/v1/users/import", csv).status, 201);
+        ASSERT_EQ(admin->post_csv("/api/v1/users/import?must_change_password=false", csv).status,
+                  201);
         int k = 0;
         for (const char* name : injection_names) {
             auto u = admin->post("/api/v1/users", {{"username", "unik" + std::to_string(++k)},
@@ -443,7 +444,7 @@ TEST_F(Reports, OnlyStaffOfTheTrainingSeeReports) {
         "/api/v1/quizzes/" + std::to_string(pre) + "/results",
         "/api/v1/reports/funding-sources/1"};
     ASSERT_EQ(admin
-                  ->post_csv("/api/v1/users/import",
+                  ->post_csv("/api/v1/users/import?must_change_password=false",
                              "username,password,full_name,role\npelatih.lain,password-emas,Pelatih "
                              "Lain,trainer\n")
                   .status,

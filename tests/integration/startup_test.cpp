@@ -116,3 +116,20 @@ TEST(Startup, RefusesToStartOnABadListenAddressWithAClearMessage) {
     EXPECT_NE(status, 0);
     EXPECT_NE(out.find("--listen must be HOST:PORT"), std::string::npos) << out;
 }
+
+// A failure after logging started reaches a non-terminal stderr (a service's journal) before
+// the process exits, though the log is buffered.
+TEST(Startup, AStartupFailureIsLoggedBeforeTheExit) {
+    temp_dir dir;
+    std::string cmd = "DARING_ADMIN_PASSWORD=short " + std::string(DARING_BINARY_FOR_TESTS) +
+                      " serve --listen 127.0.0.1:0 --db " + dir.file("x.db") + " 2>&1";
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    char buf[256];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    int status = ::pclose(p);
+    EXPECT_NE(status, 0);
+    EXPECT_NE(out.find("critical DARING_ADMIN_PASSWORD must be 8 to 128 characters"),
+              std::string::npos)
+        << out;
+}

@@ -95,3 +95,64 @@ TEST(NewUser, RefusesControlCharactersInNames) {
         EXPECT_FALSE(parse_new_user(body).ok()) << field;
     }
 }
+
+TEST(Phone, MobilesAndCountryCodesBecomeE164AndLandlinesStayAsWritten) {
+    EXPECT_EQ(normalize_phone("0812-3456-7890"), "+6281234567890");
+    EXPECT_EQ(normalize_phone("0812 3456 789"), "+628123456789");
+    EXPECT_EQ(normalize_phone("62 812 3456 7890"), "+6281234567890");
+    EXPECT_EQ(normalize_phone("+62 812-3456-7890"), "+6281234567890");
+    EXPECT_EQ(normalize_phone("+65 6123 4567"), "+6561234567");
+    EXPECT_EQ(normalize_phone("(0536) 322-1234"), "(0536) 322-1234");
+    EXPECT_EQ(normalize_phone(" 3221234 "), "3221234");
+    for (const char* bad :
+         {"0812", "08ab12345678", "+62", "12345678901234567", "0812+3456789", "081-2345"}) {
+        EXPECT_FALSE(normalize_phone(bad)) << bad;
+    }
+    EXPECT_TRUE(is_mobile_phone("+6281234567890"));
+    EXPECT_FALSE(is_mobile_phone("+62536322123"));
+    EXPECT_FALSE(is_mobile_phone("(0536) 322-1234"));
+}
+
+TEST(Email, PlainAddressesOnly) {
+    for (const char* ok : {"siti@contoh.co.id", "a.b+c@dinas-koperasi.kalteng.go.id"})
+        EXPECT_TRUE(valid_email(ok)) << ok;
+    for (const char* bad :
+         {"siti", "siti@", "@contoh.id", "siti@contoh", "si ti@contoh.id", "siti@@contoh.id",
+          "siti@contoh..id", "siti@.contoh.id", "siti@contoh_id.id"})
+        EXPECT_FALSE(valid_email(bad)) << bad;
+}
+
+TEST(UserPatch, NamesEachFieldAndRefusesWhatCannotChange) {
+    auto p = parse_user_patch({{"phone", "0813 1111 2222"}, {"nib", nullptr}, {"active", false}});
+    ASSERT_TRUE(p.ok());
+    EXPECT_EQ(p->phone, "+6281311112222");
+    EXPECT_EQ(p->nib, "");  // null clears
+    EXPECT_EQ(p->active, false);
+    EXPECT_EQ(p->fields.size(), 3u);
+    user u;
+    u.profile.nib = "1234567890123";
+    u.profile.email = "lama@contoh.id";
+    auto after = apply_patch(u, *p);
+    EXPECT_EQ(after.profile.nib, "");
+    EXPECT_EQ(after.profile.email, "lama@contoh.id");  // not named: kept
+    for (const auto& [field, value] :
+         std::vector<std::pair<std::string, json>>{{"username", "x"},
+                                                   {"password", "password-1"},
+                                                   {"nib", "123456789012a"},
+                                                   {"active", 1},
+                                                   {"full_name", nullptr}}) {
+        auto r = parse_user_patch({{field, value}});
+        ASSERT_FALSE(r.ok()) << field;
+        EXPECT_EQ(r.err().field, field);
+    }
+    EXPECT_EQ(parse_user_patch(json::object()).err().code, "empty_patch");
+}
+
+TEST(PasswordChange, TheNewOneIsLongEnoughAndDifferent) {
+    EXPECT_TRUE(parse_password_change({{"current", "lama-sandi"}, {"new", "baru-sandi"}}).ok());
+    EXPECT_EQ(parse_password_change({{"current", "lama-sandi"}, {"new", "pendek"}}).err().field,
+              "new");
+    EXPECT_EQ(parse_password_change({{"current", "sama-sandi"}, {"new", "sama-sandi"}}).err().field,
+              "new");
+    EXPECT_EQ(parse_password_change({{"new", "baru-sandi"}}).err().field, "current");
+}

@@ -116,9 +116,17 @@ export async function render(view, args, session) {
       error,
       sections.length ? sections : h('p', null, t('no_trainings')),
       items.length ? h('section', { class: 'card' }, h('h3', null, t('notifications')),
-        h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem))) : null);
+        h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem))) : null,
+      account);
   }
   let soon = null;
+  // My account: changing my own password (the form loads when opened).
+  const account = h('details', { class: 'card', id: 'my-account' }, h('summary', null, t('my_account')));
+  account.addEventListener('toggle', async () => {
+    if (!account.open || account.querySelector('form')) return;
+    const { passwordForm } = await import('./password.js');
+    account.append(h('h3', null, t('change_password')), passwordForm());
+  }, { once: false });
   await load();
   const timer = setInterval(load, 30000);
   return () => { clearInterval(timer); clearTimeout(soon); };

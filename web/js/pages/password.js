@@ -1,0 +1,42 @@
+// Choosing one's own password: the screen a reset or an import forces at the next sign-in, and
+// the form on everyone's own page. Loaded only when one of them shows.
+import { api } from '../api.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+
+const MIN_LENGTH = 8;
+
+// The form: current and new password (twice); `onDone` after the server accepted it.
+export function passwordForm(onDone) {
+  const status = h('p', { class: 'form-status', role: 'status', id: 'password-status' });
+  const input = (name, label, autocomplete) => h('label', { class: 'field' }, h('span', null, label),
+    h('input', { name, type: 'password', autocomplete, required: true, minlength: name === 'current' ? 1 : MIN_LENGTH, maxlength: 128 }));
+  const form = h('form', { class: 'grid-form password-form', id: 'password-form', novalidate: true },
+    input('current', t('current_password'), 'current-password'),
+    input('new', t('new_password'), 'new-password'),
+    input('again', t('new_password_again'), 'new-password'),
+    h('button', { type: 'submit' }, t('change_password')), status);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = Object.fromEntries(new FormData(form).entries());
+    status.classList.add('error');
+    if (v.new.length < MIN_LENGTH) { status.textContent = t('password_too_short'); return; }
+    if (v.new !== v.again) { status.textContent = t('passwords_differ'); return; }
+    const res = await api('POST', '/api/v1/me/password', { current: v.current, new: v.new });
+    if (res.status === 204) {
+      status.classList.remove('error');
+      status.textContent = t('password_changed');
+      form.reset();
+      onDone?.();
+      return;
+    }
+    status.textContent = t(res.error.code) !== res.error.code ? t(res.error.code) : res.error.message;
+  });
+  return form;
+}
+
+// The forced change: nothing else is reachable until it is done.
+export function forcedChangePage(onDone) {
+  return h('section', { class: 'card', id: 'forced-change' },
+    h('h2', null, t('forced_change_title')), h('p', null, t('forced_change_text')), passwordForm(onDone));
+}
