@@ -34,6 +34,11 @@ struct app_options {
     std::string recordings_dir = "recordings";  // Ogg files of recordings, built once each
     int recording_retention_days = 365;         // 0: kept until deleted
     bool record_audio = true;                   // audio packets kept for recordings
+    std::string db_path;                        // the served database (scheduled backups)
+    std::string backup_dir;                     // empty: no scheduled backups
+    int backup_every_hours = 24;
+    int backup_keep = 7;
+    std::string metrics_token;  // non-empty: /metrics needs it as a bearer token
 };
 
 // The live rooms, once the transport has attached them. Set before the first request and

@@ -3,6 +3,7 @@
 
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
+#include "server/services/tokens.hpp"
 #include "storage/audit_repo.hpp"
 
 namespace daring::server {
@@ -32,10 +33,25 @@ http_response readyz(request_context& ctx) {
         case storage::storage_health::ok:
             break;
     }
-    return json_response(200, {{"status", "ready"}});
+    json body = {{"status", "ready"}};
+    if (!ctx.svc.options.backup_dir.empty()) {
+        const auto at = ctx.svc.stats.last_backup_at();
+        body["last_backup"] =
+            at ? json({{"at", format_rfc3339(at)}, {"bytes", ctx.svc.stats.last_backup_bytes()}})
+               : json(nullptr);
+    }
+    return json_response(200, body);
 }
 
+// With --metrics-token, only a scraper that presents it reads the metrics.
 http_response metrics_text(request_context& ctx) {
+    const auto& token = ctx.svc.options.metrics_token;
+    if (!token.empty() &&
+        !equal_constant_time(ctx.req.header("authorization"), "Bearer " + token)) {
+        auto refused = error_response(401, "unauthenticated", "/metrics needs its bearer token");
+        refused.set_header("WWW-Authenticate", "Bearer realm=\"metrics\"");
+        return refused;
+    }
     http_response res;
     res.body = ctx.svc.stats.render();
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "server/api/routes.hpp"
+#include "server/app/backups.hpp"
 #include "server/live/event_journal.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/live_recovery.hpp"
@@ -54,6 +55,10 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     presence_ = std::make_unique<presence_recorder>(db, stats);
     quizzes_ = std::make_unique<quiz_recorder>(db);
     journal_ = std::make_unique<event_journal>(db, options_.record_audio);
+    backups_ = std::make_unique<backup_schedule>(
+        backup_settings{options_.db_path, options_.backup_dir, options_.backup_every_hours,
+                        options_.backup_keep},
+        stats);
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
     sweep_recordings();
 }
@@ -185,6 +190,7 @@ void app::housekeeping() {
         reevaluate_all();
         close_stale_quiz_runs();
         sweep_recordings();
+        backups_->run_if_due(services_.clk.now());
         int n = auth_.purge_expired();
         if (n > 0) spdlog::info("purged {} expired login sessions", n);
     } catch (const std::exception& e) {

@@ -14,6 +14,7 @@
 
 namespace daring::server {
 
+class backup_schedule;
 class event_journal;
 class presence_recorder;
 class quiz_recorder;
@@ -66,6 +67,7 @@ class app final : public application {
     std::unique_ptr<presence_recorder> presence_;
     std::unique_ptr<quiz_recorder> quizzes_;
     std::unique_ptr<event_journal> journal_;
+    std::unique_ptr<backup_schedule> backups_;
 };
 
 }  // namespace daring::server

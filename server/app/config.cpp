@@ -32,6 +32,8 @@ const char* const usage_head =
     "Usage:\n"
     "  daring serve [options]   serve the database given by --db\n"
     "  daring demo [options]    recreate a seeded demo database and serve it\n"
+    "  daring backup --db PATH --to FILE\n"
+    "                           a consistent copy of a database (also while it is served)\n"
     "  daring --help | --version\n\n"
     "Every option can also be set as DARING_<NAME> (e.g. DARING_LISTEN, DARING_DB).\n"
     "DARING_ADMIN_PASSWORD creates user 'admin' at start if it does not exist.\n\n";
@@ -99,6 +101,14 @@ po::options_description options_table() {
         "the middle part of certificate numbers (000042/<prefix>/<year>)")(
         "recordings-dir", po::value<std::string>(),
         "where recordings' audio files are kept (default: recordings/ beside the database)")(
+        "to", po::value<std::string>(), "backup: the file to write the copy to")(
+        "backup-dir", po::value<std::string>(),
+        "serve: make a backup in this directory every --backup-every hours")(
+        "backup-every", po::value<int>()->default_value(24), "hours between scheduled backups")(
+        "backup-keep", po::value<int>()->default_value(7),
+        "scheduled backups kept (the oldest beyond it are removed)")(
+        "metrics-token", po::value<std::string>(),
+        "when set, /metrics needs Authorization: Bearer <token>")(
         "record-audio", po::value<bool>()->default_value(true),
         "keep every audio packet for the session's recording (false: recordings keep the "
         "timeline without audio)")(
@@ -127,6 +137,21 @@ std::string option_of_variable(const po::options_description& desc, const std::s
 }
 
 // Why the values are unusable, or nullopt. Reads the limits and paths into `cfg`.
+std::optional<std::string> read_backups(const po::variables_map& vm, config& cfg) {
+    if (vm.count("to")) cfg.backup_to = vm["to"].as<std::string>();
+    if (cfg.command == "backup" && cfg.backup_to.empty()) return "backup needs --to FILE";
+    if (vm.count("backup-dir")) cfg.backup_dir = vm["backup-dir"].as<std::string>();
+    cfg.backup_every_hours = vm["backup-every"].as<int>();
+    cfg.backup_keep = vm["backup-keep"].as<int>();
+    if (cfg.backup_every_hours < 1 || cfg.backup_every_hours > 24 * 30)
+        return "--backup-every must be 1 to 720 hours";
+    if (cfg.backup_keep < 1 || cfg.backup_keep > 1000) return "--backup-keep must be 1 to 1000";
+    if (vm.count("metrics-token")) cfg.metrics_token = vm["metrics-token"].as<std::string>();
+    if (!cfg.metrics_token.empty() && cfg.metrics_token.size() < 16)
+        return "--metrics-token must be at least 16 characters";
+    return std::nullopt;
+}
+
 std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg) {
     cfg.threads = vm["threads"].as<unsigned>();
     cfg.hash_threads = vm["hash-threads"].as<unsigned>();
@@ -154,7 +179,7 @@ std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg)
         return "--late-after must be 0 to 1440 minutes";
     if (cfg.presence_flush_s < 1 || cfg.presence_flush_s > 60)
         return "--presence-flush must be 1 to 60 seconds";
-    return std::nullopt;
+    return read_backups(vm, cfg);
 }
 
 std::optional<std::string> read_identity(const po::variables_map& vm, config& cfg) {
@@ -216,7 +241,7 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (command == "--help" || command == "-h" || command == "help")
         return {std::nullopt, 0, help_text()};
     if (command == "--version") return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
-    if (command != "serve" && command != "demo")
+    if (command != "serve" && command != "demo" && command != "backup")
         return {std::nullopt, 2, "daring: unknown command '" + command + "'\n\n" + help_text()};
 
     po::variables_map vm;
@@ -235,6 +260,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
 
     config cfg;
     cfg.command = command;
+    if (command == "backup" && !vm.count("db"))
+        return {std::nullopt, 2, "daring: backup needs --db PATH\n"};
     for (auto problem :
          {read_network(vm, command, cfg), read_limits(vm, cfg), read_identity(vm, cfg)})
         if (problem) return {std::nullopt, 2, "daring: " + *problem + "\n"};

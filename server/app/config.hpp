@@ -9,7 +9,7 @@
 namespace daring::server {
 
 struct config {
-    std::string command;  // "serve" or "demo"
+    std::string command;  // "serve", "demo" or "backup"
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string db_path;  // serve: daring.db, demo: daring-demo.db (recreated)
@@ -41,6 +41,11 @@ struct config {
     std::string
         public_url;  // the origin people reach the server at (QR codes); empty: the request's
     std::string clock_file;  // tests only: read "now" (Unix seconds) from this file
+    std::string backup_to;   // backup: the file to write
+    std::string backup_dir;  // serve: where scheduled backups go (empty: none)
+    int backup_every_hours = 24;
+    int backup_keep = 7;
+    std::string metrics_token;  // non-empty: /metrics needs "Authorization: Bearer <token>"
 };
 
 struct parse_outcome {

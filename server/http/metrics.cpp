@@ -119,6 +119,14 @@ std::string metrics::render() const {
     out += "# HELP daring_recordings_bytes Disk use of recordings' audio files.\n";
     out += "# TYPE daring_recordings_bytes gauge\n";
     out += "daring_recordings_bytes " + std::to_string(recordings_bytes_.load()) + "\n";
+    out +=
+        "# HELP daring_backup_last_timestamp_seconds When the last scheduled backup was made "
+        "(0: none yet).\n";
+    out += "# TYPE daring_backup_last_timestamp_seconds gauge\n";
+    out += "daring_backup_last_timestamp_seconds " + std::to_string(last_backup_at_.load()) + "\n";
+    out += "# HELP daring_backup_last_bytes Size of the last scheduled backup.\n";
+    out += "# TYPE daring_backup_last_bytes gauge\n";
+    out += "daring_backup_last_bytes " + std::to_string(last_backup_bytes_.load()) + "\n";
     histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",
                       "Group-commit transaction time, BEGIN to COMMIT.");
     histogram_section(out, batch_size_, "daring_db_commit_batch_size",

@@ -44,6 +44,13 @@ class metrics {
     std::uint64_t audio_dropped() const { return audio_dropped_.load(); }
     // Disk use of recordings' files (set by housekeeping).
     void set_recordings_bytes(std::uint64_t n) { recordings_bytes_ = n; }
+    void set_last_backup(std::int64_t at, std::uint64_t bytes) {
+        last_backup_bytes_ = bytes;
+        last_backup_at_ = at;
+    }
+    // The last scheduled backup: Unix time (0: none yet) and size.
+    std::int64_t last_backup_at() const { return last_backup_at_; }
+    std::uint64_t last_backup_bytes() const { return last_backup_bytes_; }
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
@@ -61,6 +68,8 @@ class metrics {
     std::atomic<std::uint64_t> audio_sent_{0};
     std::atomic<std::uint64_t> audio_dropped_{0};
     std::atomic<std::uint64_t> recordings_bytes_{0};
+    std::atomic<std::int64_t> last_backup_at_{0};
+    std::atomic<std::uint64_t> last_backup_bytes_{0};
 };
 
 }  // namespace daring::server

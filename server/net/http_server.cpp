@@ -656,12 +656,13 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
     }
 }
 
+// Once at start (on a worker: the first scheduled backup may take a while), then every minute.
 awaitable<void> http_server::impl::housekeeping() {
     for (;;) {
+        asio::post(workers, [this] { app.housekeeping(); });
         housekeeping_timer.expires_after(std::chrono::minutes(1));
         auto [ec] = co_await housekeeping_timer.async_wait(use_tuple);
         if (ec || stopping) co_return;
-        asio::post(workers, [this] { app.housekeeping(); });
     }
 }
 
