@@ -99,6 +99,27 @@ void remove_database_files(const std::string& path) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix, ec);
 }
 
+server_options server_options_of(const config& cfg) {
+    server_options options;
+    options.host = cfg.host;
+    options.port = cfg.port;
+    options.tls_cert = cfg.tls_cert;
+    options.tls_key = cfg.tls_key;
+    options.threads = cfg.threads;
+    options.limits.max_connections = cfg.max_connections;
+    options.hsts_max_age = cfg.hsts_max_age;
+    options.hash_threads = cfg.hash_threads;
+    options.hash_queue = cfg.hash_queue;
+    options.report_threads = cfg.report_threads;
+    options.single_pool = cfg.single_pool;
+    options.audio_unpaced = cfg.audio_unpaced;
+    options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
+    options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
+    options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);
+    options.limits.live_sockets_per_user = cfg.live_sockets_per_user;
+    return options;
+}
+
 // daring backup --db PATH --to FILE: the copy, checked, and its size.
 int run_backup(const config& cfg) {
     try {
@@ -168,24 +189,7 @@ int run_main(int argc, const char* const argv[]) {
         } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute
             spdlog::error("delivery decisions not re-evaluated at start: {}", e.what());
         }
-        server_options options;
-        options.host = cfg.host;
-        options.port = cfg.port;
-        options.tls_cert = cfg.tls_cert;
-        options.tls_key = cfg.tls_key;
-        options.threads = cfg.threads;
-        options.limits.max_connections = cfg.max_connections;
-        options.hsts_max_age = cfg.hsts_max_age;
-        options.hash_threads = cfg.hash_threads;
-        options.hash_queue = cfg.hash_queue;
-        options.report_threads = cfg.report_threads;
-        options.single_pool = cfg.single_pool;
-        options.audio_unpaced = cfg.audio_unpaced;
-        options.limits.header_timeout = std::chrono::seconds(cfg.header_timeout_s);
-        options.limits.idle_timeout = std::chrono::seconds(cfg.idle_timeout_s);
-        options.limits.live_idle_timeout = std::chrono::seconds(cfg.live_idle_timeout_s);
-        options.limits.live_sockets_per_user = cfg.live_sockets_per_user;
-        http_server server(application, stats, clk, options);
+        http_server server(application, stats, clk, server_options_of(cfg));
         server.run();
         db.stop();
         spdlog::info("stopped");
