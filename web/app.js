@@ -2,7 +2,7 @@
 // demand, so a trainee's phone fetches only what the live page needs.
 import { api, setCsrf } from './js/api.js';
 import { $, clear, h } from './js/dom.js';
-import { language, setLanguage, t } from './js/i18n.js';
+import { errorText, language, setLanguage, t } from './js/i18n.js';
 
 export const session = { user: null };
 let current = null;  // the page's cleanup function
@@ -37,7 +37,7 @@ function loginPage(view) {
       route();  // a deep link (e.g. #/live/12) opens once signed in
       return;
     }
-    error.textContent = res.error.code === 'network' ? t('network') : (t(res.error.code) !== res.error.code ? t(res.error.code) : res.error.message);
+    error.textContent = errorText(res.error);
     error.hidden = false;
   });
   clear(view, form);

@@ -32,6 +32,16 @@ try {
   assert((await page.textContent('#who')).startsWith('Administrator'), 'the admin is signed in');
   await page.waitForSelector('a[href="#/admin"]');
 
+  // A wrong link: the error is Indonesian, not the server's English.
+  await page.goto(server.url + '/#/quizzes/99999');
+  await page.waitForSelector('.page .error');
+  const wrongLink = await page.textContent('.page .error');
+  assert(wrongLink.startsWith('Tidak ditemukan') && !/No such|not found/i.test(wrongLink), `the error speaks Indonesian: ${wrongLink}`);
+  // Chromium logs the 404 itself as a failed resource; that one is expected.
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes('status of 404')) errors.splice(i, 1);
+  await page.goto(server.url + '/#/');
+  await page.waitForSelector('a[href="#/admin"]');
+
   await page.click('#lang');
   assert((await page.textContent('#logout')) === 'Sign out', 'English is one click away');
   await page.reload();

@@ -52,6 +52,16 @@ const texts = {
     audio_failed: 'Suara tidak dapat diputar', mic_on: 'Nyalakan mikrofon', mic_off: 'Matikan mikrofon',
     bitrate: 'Kualitas suara', give_floor: 'Beri kesempatan bicara', take_floor: 'Ambil kembali kesempatan bicara',
     audio_off_msg: 'Suara mati',
+    not_found: 'Tidak ditemukan (tautan salah, atau sudah dihapus).', forbidden: 'Anda tidak berhak melakukan ini.',
+    unauthenticated: 'Silakan masuk lagi.', csrf_failed: 'Sesi halaman kedaluwarsa. Muat ulang halaman.',
+    conflict: 'Data itu sudah ada.', invalid_state: 'Tidak bisa dalam keadaan sekarang.', empty_patch: 'Tidak ada yang diubah.',
+    session_not_live: 'Sesi tidak sedang berlangsung.', session_not_online: 'Sesi ini tatap muka.',
+    rate_limited: 'Terlalu cepat. Tunggu beberapa detik.', busy: 'Server sedang sibuk. Coba lagi sebentar lagi.',
+    storage_full: 'Penyimpanan server penuh. Hubungi petugas.', unavailable: 'Server belum siap. Coba lagi sebentar lagi.',
+    invalid_csv: 'Beberapa baris CSV salah; tidak ada yang diimpor.', invalid_query: 'Permintaan tidak valid.',
+    body_too_large: 'Data terlalu besar.',
+    cannot_deactivate_self: 'Anda tidak dapat menonaktifkan akun Anda sendiri.',
+    error_field: 'Isian tidak valid', error_code: 'kode',
     current_password: 'Kata sandi sekarang', new_password: 'Kata sandi baru', new_password_again: 'Ulangi kata sandi baru',
     change_password: 'Ganti kata sandi', password_changed: 'Kata sandi diganti. Perangkat lain keluar otomatis.',
     password_too_short: 'Kata sandi baru minimal 8 karakter.', passwords_differ: 'Kedua kata sandi baru tidak sama.',
@@ -122,6 +132,16 @@ const texts = {
     audio_failed: 'Audio cannot play', mic_on: 'Microphone on', mic_off: 'Microphone off',
     bitrate: 'Audio quality', give_floor: 'Give the floor', take_floor: 'Take the floor back',
     audio_off_msg: 'Audio off',
+    not_found: 'Not found (a wrong link, or it was deleted).', forbidden: 'You may not do this.',
+    unauthenticated: 'Please sign in again.', csrf_failed: 'The page expired. Reload it.',
+    conflict: 'That already exists.', invalid_state: 'Not possible in the current state.', empty_patch: 'Nothing to change.',
+    session_not_live: 'The session is not live.', session_not_online: 'This session is held in person.',
+    rate_limited: 'Too fast. Wait a few seconds.', busy: 'The server is busy. Try again shortly.',
+    storage_full: 'The server\'s storage is full. Tell the office.', unavailable: 'The server is not ready. Try again shortly.',
+    invalid_csv: 'Some CSV lines are wrong; nothing was imported.', invalid_query: 'The request is not valid.',
+    body_too_large: 'Too much data.',
+    cannot_deactivate_self: 'You cannot deactivate your own account.',
+    error_field: 'Invalid field', error_code: 'code',
     current_password: 'Current password', new_password: 'New password', new_password_again: 'New password again',
     change_password: 'Change password', password_changed: 'Password changed. Other devices were signed out.',
     password_too_short: 'The new password needs at least 8 characters.', passwords_differ: 'The two new passwords differ.',
@@ -146,4 +166,18 @@ let lang = localStorage.getItem('daring.lang') === 'en' ? 'en' : 'id';
 export const language = () => lang;
 export function setLanguage(next) { lang = next; localStorage.setItem('daring.lang', next); document.documentElement.lang = next; }
 export function t(key) { return texts[lang][key] ?? texts.id[key] ?? key; }
+// Both languages' keys, for the test that they match.
+export const keysOf = (which) => Object.keys(texts[which]);
+
+// A server error in the user's language: the code's own text; else, in English, the server's
+// message; else (Bahasa Indonesia) a sentence naming the field or the code, never the server's
+// English.
+export function errorText(error) {
+  if (!error) return t('error_generic');
+  if (error.code === 'network') return t('network');
+  if (texts[lang][error.code]) return texts[lang][error.code];
+  if (lang === 'en' && error.message) return error.message;
+  if (error.field) return `${t('error_field')}: ${t(error.field)}`;
+  return `${t('error_generic')} (${t('error_code')}: ${error.code})`;
+}
 document.documentElement.lang = lang;

@@ -4,7 +4,7 @@
 // Forms show the API's 422 field errors next to the field.
 import { api } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { errorText, language, t } from '../i18n.js';
 
 const today = () => new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
 
@@ -27,7 +27,7 @@ function jsonForm(fields, submitText, onSubmit) {
     const res = await onSubmit(values);
     if (res.status >= 200 && res.status < 300) { status.textContent = t('saved'); return; }
     const target = res.error?.field && form.querySelector(`.field-error[data-for="${res.error.field}"]`);
-    if (target) target.textContent = res.error.message; else status.textContent = res.error?.message || t('error_generic');
+    if (target) target.textContent = errorText(res.error); else status.textContent = errorText(res.error);
     status.classList.toggle('error', !target);
   });
   return form;
@@ -48,7 +48,7 @@ async function restrictionsSection(reload) {
       (!r.ends_on || r.ends_on >= today()) ? h('button', { type: 'button', class: 'link', onclick: async (event) => {
         const res = await api('PATCH', `/api/v1/restrictions/${r.id}`, { ends_on: today() });
         if (res.status === 200) reload();
-        else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${res.error.message}`));
+        else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${errorText(res.error)}`));
       } }, t('lift')) : null))) : h('p', { class: 'muted' }, t('none')));
   }
   regionSelect.addEventListener('change', show);
@@ -93,7 +93,7 @@ function sessionLine(s, offset, reload) {
   const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
   const act = async (body) => {
     const res = await api('POST', `/api/v1/sessions/${s.id}/delivery`, { ...body, reason: reason.value || t('approvals') });
-    if (res.status === 200) reload(); else reason.setCustomValidity(res.error.message), reason.reportValidity();
+    if (res.status === 200) reload(); else reason.setCustomValidity(errorText(res.error)), reason.reportValidity();
   };
   return h('li', { dataset: { session: s.id }, class: `status-${d.status}` },
     h('strong', null, s.title), ` · ${localTime(s.starts_at)} · `,
@@ -218,7 +218,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     if (!file) return;
     const res = await api('POST', `/api/v1/trainings/${tr.id}/enrollments`, await file.text(), { contentType: 'text/csv' });
     if (res.status >= 200 && res.status < 300) { enrollStatus.textContent = t('saved'); return; }
-    enrollStatus.textContent = res.error.message;
+    enrollStatus.textContent = errorText(res.error);
     for (const l of res.error.lines || []) lines.append(h('li', null, `${t('line_error')} ${l.line}: ${l.message}`));
   });
   const trainerSelect = h('select', { name: 'user_id', 'aria-label': t('assign_trainer') }, trainers.map((u) => h('option', { value: u.id }, u.full_name)));
@@ -226,7 +226,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
   const assignStatus = h('span', { class: 'error', role: 'alert' });
   assign.addEventListener('click', async () => {
     const res = await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
-    if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = res.error.message;
+    if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
   });
   // Each assigned trainer, with a button that ends the assignment (after a confirmation).
   const trainerChips = (detail.trainers || []).map((u) => {
@@ -234,7 +234,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     remove.addEventListener('click', async () => {
       if (!window.confirm(`${t('unassign_trainer')}: ${u.full_name}?`)) return;
       const res = await api('DELETE', `/api/v1/trainings/${tr.id}/trainers/${u.id}`);
-      if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = res.error.message;
+      if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
     });
     return h('span', { class: 'chip', dataset: { trainer: u.id } }, u.full_name, ' ', remove);
   });

@@ -3,7 +3,7 @@
 // delete and mute, quizzes with a live histogram of the tally, and the rotating check-in QR code.
 import { api } from '../api.js';
 import { clear, h, minutes } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
@@ -35,7 +35,7 @@ function histogram(question, counts) {
 export async function render(view, args) {
   const sessionId = Number(args[0]);
   const info = await api('GET', `/api/v1/sessions/${sessionId}`);
-  if (info.status !== 200) { clear(view, h('p', { class: 'error' }, info.error.message)); return null; }
+  if (info.status !== 200) { clear(view, h('p', { class: 'error' }, errorText(info.error))); return null; }
   const s = info.data;
   if (s.delivery.status === 'ended') {
     // Nothing live any more: the session's recording, to replay or delete.
@@ -54,7 +54,7 @@ export async function render(view, args) {
   const hands = h('ul', { class: 'hands', id: 'hands' });
   const quizArea = h('div', { id: 'tally' });
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const show = (i) => client.request({ type: 'show_slide', index: i }).catch((e) => { error.textContent = e.message; error.hidden = false; });
+  const show = (i) => client.request({ type: 'show_slide', index: i }).catch((e) => { error.textContent = errorText(e); error.hidden = false; });
   const showPreview = () => {
     const next = slides[index + 1];
     clear(preview, next ? [h('strong', null, `${t('next')}: ${next.title}`), renderMarkdown(next.body)] : '');
@@ -140,12 +140,12 @@ export async function render(view, args) {
   const duration = h('input', { type: 'number', name: 'duration', min: 10, max: 3600, value: 120, 'aria-label': t('duration') });
   const launch = h('button', { type: 'button', id: 'launch-quiz' }, t('launch_quiz'));
   launch.addEventListener('click', () => client.request({ type: 'open_quiz', quiz_id: Number(select.value), duration_s: Number(duration.value) })
-    .catch((e) => { error.textContent = e.message; error.hidden = false; }));
+    .catch((e) => { error.textContent = errorText(e); error.hidden = false; }));
 
   const end = h('button', { type: 'button', class: 'danger', id: 'end' }, t('end'));
   end.addEventListener('click', async () => {
     const res = await api('POST', `/api/v1/sessions/${sessionId}/end`, {});
-    if (res.status !== 200) { error.textContent = res.error.message; error.hidden = false; }
+    if (res.status !== 200) { error.textContent = errorText(res.error); error.hidden = false; }
   });
 
   let qrTimer = null;

@@ -3,9 +3,16 @@
 // admins also reach administration and reports.
 import { api } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { errorText, language, t } from '../i18n.js';
 
 const RECORDING_SETTLE_MS = 3000;
+
+// "Moved online: <reason>", without saying it twice when the reason already does (the
+// system's own reasons start with it; an administrator's may not).
+function movedNotice(reason) {
+  const prefix = t('moved_online');
+  return reason.toLowerCase().startsWith(prefix.toLowerCase()) ? reason : `${prefix}: ${reason}`;
+}
 
 // Offline file sizes by session, asked once per visit (HEAD: the length without the file).
 const offlineSizes = new Map();
@@ -32,7 +39,7 @@ function sessionRow(s, training, user, refresh) {
   const staff = user.role !== 'trainee';
   const liveCapable = d.mode !== 'in_person';
   const notice = d.mode !== training.planned_mode && d.mode === 'online'
-    ? h('p', { class: 'notice' }, `${t('moved_online')}: ${d.reason_i18n[language()] || d.reason}`) : null;
+    ? h('p', { class: 'notice' }, movedNotice(d.reason_i18n[language()] || d.reason)) : null;
   const actions = [];
   if (d.status === 'live' && liveCapable) {
     actions.push(staff ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
@@ -46,7 +53,7 @@ function sessionRow(s, training, user, refresh) {
       type: 'button',
       onclick: async () => {
         const res = await api('POST', `/api/v1/sessions/${s.id}/start`, {});
-        if (res.status === 200) location.hash = `#/dashboard/${s.id}`; else refresh(res.error.message);
+        if (res.status === 200) location.hash = `#/dashboard/${s.id}`; else refresh(errorText(res.error));
       },
     }, t('start')));
   }
@@ -72,7 +79,7 @@ export async function render(view, args, session) {
   const refresh = (message) => { if (message) { error.textContent = message; error.hidden = false; } else load(); };
   async function load() {
     const list = await api('GET', '/api/v1/trainings');
-    if (list.status !== 200) { refresh(list.error.message); return; }
+    if (list.status !== 200) { refresh(errorText(list.error)); return; }
     const trainings = await Promise.all(list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)));
     // A session that just ended has its recording ready within seconds: look again soon.
     const settling = trainings.filter(Boolean).some((tr) => (tr.sessions || []).some((s) => s.delivery.status === 'ended'

@@ -2,7 +2,7 @@
 // after the server's ack), chat, raise hand, own minutes present, and the connection state with
 // automatic reconnect and resume.
 import { clear, h, minutes } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 import { audioPanel } from '../audio/panel.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
@@ -31,7 +31,7 @@ export function chatBox(client, opts = {}) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
-    client.request({ type: 'chat', text }).then(() => { input.value = ''; }).catch((e) => { input.setCustomValidity(e.message || ''); input.reportValidity(); });
+    client.request({ type: 'chat', text }).then(() => { input.value = ''; }).catch((e) => { input.setCustomValidity(errorText(e)); input.reportValidity(); });
   });
   input.addEventListener('input', () => input.setCustomValidity(''));
   return {
@@ -63,7 +63,7 @@ function quizPanel(client) {
     for (const b of buttons) b.classList.toggle('chosen', b.dataset.value === JSON.stringify(value));
     client.request({ type: 'answer', quiz_id: quiz.quiz_id, question_id: question.id, answer: value })
       .then(() => { statusEl.textContent = t('sent'); statusEl.className = 'answer-status sent'; })
-      .catch((e) => { statusEl.textContent = e.message || t('error_generic'); statusEl.className = 'answer-status error'; });
+      .catch((e) => { statusEl.textContent = errorText(e); statusEl.className = 'answer-status error'; });
   }
 
   function questionView(q, mine) {

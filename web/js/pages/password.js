@@ -2,7 +2,7 @@
 // the form on everyone's own page. Loaded only when one of them shows.
 import { api } from '../api.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 
 const MIN_LENGTH = 8;
 
@@ -30,7 +30,7 @@ export function passwordForm(onDone) {
       onDone?.();
       return;
     }
-    status.textContent = t(res.error.code) !== res.error.code ? t(res.error.code) : res.error.message;
+    status.textContent = errorText(res.error);
   });
   return form;
 }

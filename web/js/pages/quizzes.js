@@ -4,7 +4,7 @@
 // they name, e.g. questions[1].correct.
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { errorText, language, t } from '../i18n.js';
 
 const types = ['single', 'multiple', 'true_false', 'numeric', 'text'];
 
@@ -71,7 +71,7 @@ export async function render(view, args) {
   // `editing`: the quiz (as the API gives it to staff) the builder changes, or null for a new one.
   async function load(editing = null) {
     const [training, list] = await Promise.all([api('GET', `/api/v1/trainings/${trainingId}`), api('GET', `/api/v1/trainings/${trainingId}/quizzes`)]);
-    if (training.status !== 200) { clear(view, h('p', { class: 'error' }, training.error.message)); return; }
+    if (training.status !== 200) { clear(view, h('p', { class: 'error' }, errorText(training.error))); return; }
     const editors = [];
     const holder = h('div', { class: 'questions' });
     const addQuestion = (initial = null) => {
@@ -102,7 +102,7 @@ export async function render(view, args) {
         : await api('POST', `/api/v1/trainings/${trainingId}/quizzes`, body);
       if (res.status === 201 || res.status === 200) { load(); return; }
       const slot = res.error?.field && form.querySelector(`.field-error[data-for="${res.error.field}"]`);
-      if (slot) slot.textContent = res.error.message; else status.textContent = res.error?.message || t('error_generic');
+      if (slot) slot.textContent = errorText(res.error); else status.textContent = errorText(res.error);
     });
     const items = list.data?.items || [];
     clear(view,
@@ -119,7 +119,7 @@ export async function render(view, args) {
           } }, t('edit')),
           h('button', { type: 'button', class: 'link copy-quiz', onclick: async (event) => {
             const res = await api('POST', `/api/v1/quizzes/${q.id}/copy`);
-            if (res.status === 201) load(); else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${res.error.message}`));
+            if (res.status === 201) load(); else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${errorText(res.error)}`));
           } }, t('copy'))))) : h('p', { class: 'muted' }, t('none'))),
       h('section', { class: 'card' }, h('h3', null, editing ? `${t('edit_quiz')}: ${editing.title}` : t('new_quiz')), form));
   }

@@ -2,7 +2,7 @@
 // ended, its state, the replay and offline links and a delete button (trainers and admins).
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 
 const READY_POLL_MS = 2000;
 
@@ -16,7 +16,7 @@ export function recordingCard(sessionId) {
     button.disabled = true;
     const res = await api('DELETE', path);
     clear(el, h('p', { class: res.status === 204 ? 'muted' : 'error', id: 'recording-deleted' },
-      res.status === 204 ? t('recording_deleted') : t(res.error.code)));
+      res.status === 204 ? t('recording_deleted') : errorText(res.error)));
   };
   const ended = async () => {
     clearTimeout(timer);

@@ -5,7 +5,7 @@
 // replayed. Loaded only when a replay is opened.
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
-import { t } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 import { renderSlide } from './live_page.js';
 
 const SPEEDS = [1, 1.25, 1.5, 2];
@@ -61,7 +61,7 @@ function chatPrivacy(sessionId, hidden) {
   const note = h('span', { class: 'muted', role: 'status' });
   box.addEventListener('change', async () => {
     const res = await api('PUT', `/api/v1/sessions/${sessionId}/recording/my-chat`, { hidden: box.checked });
-    note.textContent = res.status === 200 ? t(box.checked ? 'my_chat_hidden' : 'my_chat_shown') : t(res.error.code);
+    note.textContent = res.status === 200 ? t(box.checked ? 'my_chat_hidden' : 'my_chat_shown') : errorText(res.error);
   });
   return h('p', null, h('label', null, box, ' ', t('hide_my_chat')), ' ', note);
 }

@@ -2,7 +2,7 @@
 // attendance per session, completion and pre/post scores.
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { errorText, language, t } from '../i18n.js';
 
 function loadCss(href) {
   if (document.querySelector(`link[href="${href}"]`)) return;
@@ -59,7 +59,7 @@ export async function render(view, args) {
     api('GET', `/api/v1/reports/trainings/${id}/attendance`),
     api('GET', `/api/v1/reports/trainings/${id}/completion`),
     api('GET', `/api/v1/reports/trainings/${id}/pre-post`)]);
-  if (matrix.status !== 200) { clear(view, h('p', { class: 'error' }, matrix.error.message)); return null; }
+  if (matrix.status !== 200) { clear(view, h('p', { class: 'error' }, errorText(matrix.error))); return null; }
   const m = matrix.data;
   const downloads = (path, label) => h('li', null, `${label}: `,
     h('a', { href: `${path}?format=csv&lang=${language()}`, download: '', class: 'download-csv' }, 'CSV'), ' · ',
