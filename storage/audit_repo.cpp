@@ -19,11 +19,20 @@ void insert_audit(connection& c, const audit_entry& e) {
     q.exec();
 }
 
-std::vector<audit_entry> list_audit(connection& c, int limit) {
-    SQLite::Statement q(c.db,
-                        "SELECT id, actor_id, action, target, detail, at FROM audit_log ORDER BY "
-                        "id DESC LIMIT ?");
-    q.bind(1, limit);
+std::vector<audit_entry> list_audit(connection& c, const audit_filter& filter,
+                                    const page_request& page) {
+    std::string sql =
+        "SELECT id, actor_id, action, target, detail, at FROM audit_log WHERE id < :before";
+    if (filter.actor_id) sql += " AND actor_id = :actor";
+    if (!filter.action.empty())
+        sql += filter.action.ends_with('.') ? " AND substr(action, 1, length(:action)) = :action"
+                                            : " AND action = :action";
+    sql += " ORDER BY id DESC LIMIT :limit";
+    SQLite::Statement q(c.db, sql);
+    q.bind(":before", page.after.empty() ? INT64_MAX : page.after.front());
+    if (filter.actor_id) q.bind(":actor", *filter.actor_id);
+    if (!filter.action.empty()) q.bind(":action", filter.action);
+    q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
     std::vector<audit_entry> out;
     while (q.executeStep()) {
         audit_entry e;

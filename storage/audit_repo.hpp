@@ -6,6 +6,7 @@
 
 #include "protocol/json_text.hpp"
 #include "protocol/time_format.hpp"
+#include "storage/page.hpp"
 
 namespace daring::storage {
 
@@ -24,6 +25,12 @@ void insert_audit(connection& c, const audit_entry& entry);
 // The same from its parts; `detail` a JSON object.
 void insert_audit(connection& c, std::optional<std::int64_t> actor_id, std::string action,
                   std::string target, const protocol::json& detail, protocol::unix_seconds at);
-std::vector<audit_entry> list_audit(connection& c, int limit);
+struct audit_filter {
+    std::optional<std::int64_t> actor_id;
+    std::string action;  // exact, or a prefix ending in '.' ("user.")
+};
+// Newest first, `page.limit + 1` at most, before `page.after` (an entry id).
+std::vector<audit_entry> list_audit(connection& c, const audit_filter& filter,
+                                    const page_request& page);
 
 }  // namespace daring::storage

@@ -423,6 +423,11 @@ ALTER TABLE users ADD COLUMN nib TEXT;
 ALTER TABLE users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN deactivated_at INTEGER;
 ALTER TABLE users ADD COLUMN password_changed_at INTEGER;
+
+-- Paged lists: each page is one index range.
+CREATE INDEX audit_log_actor ON audit_log(actor_id, id);
+CREATE INDEX audit_log_action ON audit_log(action, id);
+CREATE INDEX restrictions_region_start ON restrictions(region_code, starts_on, id);
 )sql",
          normalize_stored_phones},
     };

@@ -186,11 +186,15 @@ std::int64_t insert_restriction(connection& c, const restriction& r,
     return c.db.getLastInsertRowid();
 }
 
-std::vector<restriction> list_restrictions(connection& c, const std::string& region_code) {
-    SQLite::Statement q(c.db,
-                        std::string("SELECT ") + restriction_columns +
-                            " FROM restrictions WHERE region_code = ? ORDER BY starts_on, id");
+std::vector<restriction> list_restrictions(connection& c, const std::string& region_code,
+                                           const page_request& page) {
+    SQLite::Statement q(c.db, std::string("SELECT ") + restriction_columns +
+                                  " FROM restrictions WHERE region_code = ?1 AND (starts_on, id) "
+                                  "> (?2, ?3) ORDER BY starts_on, id LIMIT ?4");
     q.bind(1, region_code);
+    q.bind(2, page.after.size() == 2 ? page.after[0] : INT64_MIN);
+    q.bind(3, page.after.size() == 2 ? page.after[1] : INT64_MIN);
+    q.bind(4, static_cast<std::int64_t>(page.limit + 1));
     std::vector<restriction> out;
     while (q.executeStep()) out.push_back(read_restriction(q));
     return out;
@@ -303,8 +307,10 @@ std::optional<training> find_training(connection& c, std::int64_t id) {
     return read_training(q);
 }
 
-std::vector<training> list_trainings(connection& c, role viewer_role, std::int64_t viewer_id) {
+std::vector<training> list_trainings(connection& c, role viewer_role, std::int64_t viewer_id,
+                                     const training_filter& filter, const page_request& page) {
     std::string sql = std::string("SELECT ") + training_columns + " FROM trainings t";
+    if (filter.year) sql += " JOIN funding_sources f ON f.id = t.funding_source_id";
     if (viewer_role == role::trainer) {
         sql += " JOIN training_trainers tt ON tt.training_id = t.id AND tt.user_id = :viewer";
     } else if (viewer_role == role::trainee) {
@@ -312,9 +318,21 @@ std::vector<training> list_trainings(connection& c, role viewer_role, std::int64
             " JOIN enrollments e ON e.training_id = t.id AND e.user_id = :viewer AND "
             "e.withdrawn_at IS NULL";
     }
-    sql += " ORDER BY t.id";
+    sql += " WHERE t.id > :after";
+    if (!filter.query.empty()) sql += " AND instr(lower(t.title), lower(:q)) > 0";
+    if (!filter.region_code.empty())
+        sql += " AND (t.region_code = :region OR t.region_code LIKE :region || '.%')";
+    if (filter.year) sql += " AND f.fiscal_year = :year";
+    if (filter.funding_source_id) sql += " AND t.funding_source_id = :funding";
+    sql += " ORDER BY t.id LIMIT :limit";
     SQLite::Statement q(c.db, sql);
     if (viewer_role != role::admin) q.bind(":viewer", static_cast<std::int64_t>(viewer_id));
+    q.bind(":after", page.after.empty() ? std::int64_t{0} : page.after.front());
+    q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
+    if (!filter.query.empty()) q.bind(":q", filter.query);
+    if (!filter.region_code.empty()) q.bind(":region", filter.region_code);
+    if (filter.year) q.bind(":year", *filter.year);
+    if (filter.funding_source_id) q.bind(":funding", *filter.funding_source_id);
     std::vector<training> out;
     while (q.executeStep()) out.push_back(read_training(q));
     return out;
@@ -391,12 +409,15 @@ bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, uni
     return q.exec() > 0;
 }
 
-std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id) {
+std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id,
+                                             const page_request& page) {
     SQLite::Statement q(
         c.db,
-        "SELECT user_id, enrolled_at, withdrawn_at FROM enrollments WHERE training_id = ? "
-        "ORDER BY user_id");
+        "SELECT user_id, enrolled_at, withdrawn_at FROM enrollments WHERE training_id = ? AND "
+        "user_id > ? ORDER BY user_id LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
+    q.bind(2, page.after.empty() ? std::int64_t{0} : page.after.front());
+    q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>>> rows;
     while (q.executeStep())
         rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
@@ -673,14 +694,18 @@ std::int64_t insert_decision(connection& c, const delivery_decision& d) {
     return c.db.getLastInsertRowid();
 }
 
-std::vector<delivery_decision> list_decisions(connection& c, std::int64_t training_id) {
+std::vector<delivery_decision> list_decisions(connection& c, std::int64_t training_id,
+                                              const page_request& page) {
     SQLite::Statement q(
         c.db,
         "SELECT d.id, d.session_id, s.title, d.from_mode, d.from_status, d.to_mode, d.to_status, "
         "d.reason, d.reason_id, d.restriction_reference, d.actor_id, d.at FROM delivery_decisions "
         "d "
-        "JOIN training_sessions s ON s.id = d.session_id WHERE s.training_id = ? ORDER BY d.id");
+        "JOIN training_sessions s ON s.id = d.session_id WHERE s.training_id = ? AND d.id > ? "
+        "ORDER BY d.id LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
+    q.bind(2, page.after.empty() ? std::int64_t{0} : page.after.front());
+    q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<delivery_decision> out;
     while (q.executeStep()) {
         delivery_decision d;
@@ -749,13 +774,15 @@ std::int64_t insert_notification(connection& c, const notification& n) {
     return c.db.getLastInsertRowid();
 }
 
-std::vector<notification> list_notifications(connection& c, std::int64_t user_id, int limit) {
+std::vector<notification> list_notifications(connection& c, std::int64_t user_id,
+                                             const page_request& page) {
     SQLite::Statement q(
         c.db,
         "SELECT id, user_id, training_id, session_id, kind, text_id, text_en, created_at "
-        "FROM notifications WHERE user_id = ? ORDER BY id DESC LIMIT ?");
+        "FROM notifications WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(user_id));
-    q.bind(2, limit);
+    q.bind(2, page.after.empty() ? INT64_MAX : page.after.front());
+    q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<notification> out;
     while (q.executeStep()) {
         notification n;

@@ -8,6 +8,7 @@
 
 #include "protocol/plan.hpp"
 #include "protocol/user.hpp"
+#include "storage/page.hpp"
 
 namespace daring::storage {
 
@@ -21,7 +22,9 @@ std::optional<protocol::region> find_region(connection& c, const std::string& co
 // Restrictions.
 std::int64_t insert_restriction(connection& c, const protocol::restriction& r,
                                 std::optional<std::int64_t> created_by, protocol::unix_seconds now);
-std::vector<protocol::restriction> list_restrictions(connection& c, const std::string& region_code);
+// By start, then id; `page.after` is {starts_on, id}.
+std::vector<protocol::restriction> list_restrictions(connection& c, const std::string& region_code,
+                                                     const page_request& page = every_row);
 std::optional<protocol::restriction> find_restriction(connection& c, std::int64_t id);
 void set_restriction_end(connection& c, std::int64_t id, std::optional<std::int64_t> ends_on);
 
@@ -38,8 +41,17 @@ std::int64_t insert_training(connection& c, const protocol::training& t,
 void update_training(connection& c, const protocol::training& t);
 std::optional<protocol::training> find_training(connection& c, std::int64_t id);
 // All trainings (admin), those a trainer is assigned to, or those a trainee is enrolled in.
+struct training_filter {
+    std::string query;        // substring of the title
+    std::string region_code;  // the region or one inside it ("62" finds "62.71")
+    std::optional<int> year;  // the funding source's fiscal year
+    std::optional<std::int64_t> funding_source_id;
+};
+// What the viewer may see (admins all, trainers theirs, trainees their enrollments), by id.
 std::vector<protocol::training> list_trainings(connection& c, protocol::role viewer_role,
-                                               std::int64_t viewer_id);
+                                               std::int64_t viewer_id,
+                                               const training_filter& filter = {},
+                                               const page_request& page = every_row);
 bool is_trainer_of(connection& c, std::int64_t training_id, std::int64_t user_id);
 bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_id);
 // Returns false when already assigned.
@@ -59,7 +71,9 @@ struct enrollment_row {
     protocol::unix_seconds enrolled_at = 0;
     std::optional<protocol::unix_seconds> withdrawn_at;
 };
-std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id);
+// A training's enrollments (withdrawn ones too), by user id; `page.after` is a user id.
+std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id,
+                                             const page_request& page = every_row);
 // username -> (id, role) for the names that exist.
 std::map<std::string, std::pair<std::int64_t, protocol::role>> find_users_by_name(
     connection& c, const std::vector<std::string>& usernames);
@@ -118,7 +132,9 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
 
 // Decisions, oldest first.
 std::int64_t insert_decision(connection& c, const protocol::delivery_decision& d);
-std::vector<protocol::delivery_decision> list_decisions(connection& c, std::int64_t training_id);
+// Oldest first; `page.after` is a decision id.
+std::vector<protocol::delivery_decision> list_decisions(connection& c, std::int64_t training_id,
+                                                        const page_request& page = every_row);
 
 // Notifications to every enrolled (not withdrawn) trainee and every assigned trainer.
 int notify_training_audience(connection& c, std::int64_t training_id,
@@ -127,7 +143,8 @@ int notify_training_audience(connection& c, std::int64_t training_id,
                              protocol::unix_seconds now);
 // One notification to one user (id and created_at as given are ignored / used).
 std::int64_t insert_notification(connection& c, const protocol::notification& n);
+// Newest first; `page.after` is a notification id.
 std::vector<protocol::notification> list_notifications(connection& c, std::int64_t user_id,
-                                                       int limit);
+                                                       const page_request& page);
 
 }  // namespace daring::storage

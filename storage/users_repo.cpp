@@ -88,20 +88,21 @@ std::optional<user_credentials> find_credentials(connection& c, const std::strin
     return out;
 }
 
-std::vector<protocol::user> list_users(connection& c, const user_filter& filter) {
-    std::string sql = std::string("SELECT ") + user_columns + " FROM users WHERE 1=1";
+std::vector<protocol::user> list_users(connection& c, const user_filter& filter,
+                                       const page_request& page) {
+    std::string sql = std::string("SELECT ") + user_columns + " FROM users WHERE id > :after";
     if (filter.role) sql += " AND role = :role";
     if (!filter.query.empty())
         sql +=
             " AND (instr(lower(username), lower(:q)) > 0 OR instr(lower(full_name), lower(:q)) > "
             "0 OR nik = :q OR nib = :q OR instr(phone, :q) > 0 OR instr(lower(email), lower(:q)) "
             "> 0)";
-    sql += " ORDER BY id LIMIT :limit OFFSET :offset";
+    sql += " ORDER BY id LIMIT :limit";
     SQLite::Statement q(c.db, sql);
+    q.bind(":after", page.after.empty() ? std::int64_t{0} : page.after.front());
     if (filter.role) q.bind(":role", std::string(protocol::to_string(*filter.role)));
     if (!filter.query.empty()) q.bind(":q", filter.query);
-    q.bind(":limit", filter.limit);
-    q.bind(":offset", filter.offset);
+    q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
     std::vector<protocol::user> out;
     while (q.executeStep()) out.push_back(read_user(q));
     return out;

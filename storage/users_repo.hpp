@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "protocol/user.hpp"
+#include "storage/page.hpp"
 
 namespace daring::storage {
 
@@ -19,8 +20,6 @@ struct user_filter {
     std::optional<protocol::role> role;
     // Substring of username, full name, phone or e-mail, or a whole NIK or NIB; empty for all.
     std::string query;
-    int limit = 500;
-    int offset = 0;
 };
 
 // Throws conflict_error (field "username") on a duplicate.
@@ -28,7 +27,9 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
                          const std::string& password_hash, protocol::unix_seconds now);
 std::optional<protocol::user> find_user(connection& c, std::int64_t id);
 std::optional<user_credentials> find_credentials(connection& c, const std::string& username);
-std::vector<protocol::user> list_users(connection& c, const user_filter& filter);
+// Oldest first, `page.limit + 1` at most after `page.after` (a user id).
+std::vector<protocol::user> list_users(connection& c, const user_filter& filter,
+                                       const page_request& page = {});
 // A rehash on login (the same password): nothing else changes.
 void update_password_hash(connection& c, std::int64_t user_id, const std::string& hash);
 // Writes full name and profile as given (the caller validated them).

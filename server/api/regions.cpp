@@ -2,6 +2,7 @@
 // delivery of every session it covers.
 #include "protocol/plan.hpp"
 #include "server/api/handler_support.hpp"
+#include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "storage/plan_repo.hpp"
 
@@ -43,11 +44,17 @@ http_response create_region(request_context& ctx) {
 
 http_response list_restrictions(request_context& ctx) {
     const auto& code = ctx.params.text("code");
+    const auto page = read_page(ctx.req, 2);
     auto list = ctx.svc.db.read([&](connection& c) {
         require_region(c, code);
-        return storage::list_restrictions(c, code);
+        return storage::list_restrictions(c, code, page);
     });
-    return json_response(200, json_list(list));
+    return paged_response<restriction>(
+        ctx.req, std::move(list), page,
+        [](const restriction& r) {
+            return std::vector{r.starts_on, r.id};
+        },
+        [](const restriction& r) { return to_json(r); });
 }
 
 http_response create_restriction(request_context& ctx) {

@@ -2,6 +2,7 @@
 // notifications of delivery changes.
 #include "protocol/plan.hpp"
 #include "server/api/handler_support.hpp"
+#include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "server/services/session_planning.hpp"
 #include "server/services/training_access.hpp"
@@ -70,9 +71,12 @@ http_response set_delivery(request_context& ctx) {
 }
 
 http_response my_notifications(request_context& ctx) {
+    const auto page = read_page(ctx.req);
     auto list = ctx.svc.db.read(
-        [&](connection& c) { return storage::list_notifications(c, ctx.user().id, 200); });
-    return json_response(200, json_list(list));
+        [&](connection& c) { return storage::list_notifications(c, ctx.user().id, page); });
+    return paged_response<notification>(
+        ctx.req, std::move(list), page, [](const notification& n) { return std::vector{n.id}; },
+        [](const notification& n) { return to_json(n); });
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "server/api/handler_support.hpp"
+#include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "server/services/tokens.hpp"
 #include "storage/audit_repo.hpp"
@@ -59,30 +60,33 @@ http_response metrics_text(request_context& ctx) {
     return res;
 }
 
-int limit_of(const http_request& req) {
-    auto l = req.query_param("limit");
-    if (!l) return 200;
-    try {
-        return std::clamp(std::stoi(*l), 1, 1000);
-    } catch (...) {
-        throw http_error(400, "invalid_query", "limit must be a number", "limit");
-    }
+json audit_json(const storage::audit_entry& e) {
+    return {{"id", e.id},
+            {"actor_id", e.actor_id ? json(*e.actor_id) : json(nullptr)},
+            {"action", e.action},
+            {"target", e.target},
+            {"detail", json::parse(e.detail, nullptr, false)},
+            {"at", format_rfc3339(e.at)}};
 }
 
+// Newest first, paged (default 200, at most 1000), filtered by ?actor_id= and ?action=
+// (exact, or a prefix ending in '.').
 http_response audit_log(request_context& ctx) {
-    const int limit = limit_of(ctx.req);
-    auto entries =
-        ctx.svc.db.read([&](storage::connection& c) { return storage::list_audit(c, limit); });
-    auto out = json::array();
-    for (const auto& e : entries) {
-        out.push_back({{"id", e.id},
-                       {"actor_id", e.actor_id ? json(*e.actor_id) : json(nullptr)},
-                       {"action", e.action},
-                       {"target", e.target},
-                       {"detail", json::parse(e.detail, nullptr, false)},
-                       {"at", format_rfc3339(e.at)}});
+    const auto page = read_page(ctx.req, 1, 200, 1000);
+    storage::audit_filter filter;
+    if (auto a = ctx.req.query_param("actor_id")) {
+        try {
+            filter.actor_id = std::stoll(*a);
+        } catch (...) {
+            throw http_error(400, "invalid_query", "actor_id must be a user id", "actor_id");
+        }
     }
-    return json_response(200, out);
+    filter.action = ctx.req.query_param("action").value_or("").substr(0, 64);
+    auto entries = ctx.svc.db.read(
+        [&](storage::connection& c) { return storage::list_audit(c, filter, page); });
+    return paged_response<storage::audit_entry>(
+        ctx.req, std::move(entries), page,
+        [](const storage::audit_entry& e) { return std::vector{e.id}; }, audit_json);
 }
 
 }  // namespace

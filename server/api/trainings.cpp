@@ -3,6 +3,7 @@
 #include "protocol/plan.hpp"
 #include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
+#include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/services/membership.hpp"
@@ -59,11 +60,39 @@ http_response update_training(request_context& ctx) {
     return json_response(200, to_json(updated));
 }
 
+// ?q= (title), ?region= (the region or inside it), ?year= (fiscal year of the funding),
+// ?funding_source_id=; paged by id.
+storage::training_filter training_filter_of(const http_request& req) {
+    storage::training_filter f;
+    f.query = trim(req.query_param("q").value_or("")).substr(0, 100);
+    f.region_code = trim(req.query_param("region").value_or("")).substr(0, 13);
+    auto number = [&](const char* name, std::int64_t min, std::int64_t max) {
+        std::optional<std::int64_t> out;
+        if (auto v = req.query_param(name); v && !v->empty()) {
+            try {
+                out = std::stoll(*v);
+            } catch (...) {
+            }
+            if (!out || *out < min || *out > max)
+                throw http_error(400, "invalid_query", std::string(name) + " must be a number",
+                                 name);
+        }
+        return out;
+    };
+    if (auto y = number("year", 1900, 2200)) f.year = static_cast<int>(*y);
+    f.funding_source_id = number("funding_source_id", 1, INT64_MAX);
+    return f;
+}
+
 http_response list_trainings(request_context& ctx) {
+    const auto filter = training_filter_of(ctx.req);
+    const auto page = read_page(ctx.req);
     auto list = ctx.svc.db.read([&](connection& c) {
-        return storage::list_trainings(c, ctx.user().user_role, ctx.user().id);
+        return storage::list_trainings(c, ctx.user().user_role, ctx.user().id, filter, page);
     });
-    return json_response(200, json_list(list));
+    return paged_response<training>(
+        ctx.req, std::move(list), page, [](const training& t) { return std::vector{t.id}; },
+        [](const training& t) { return to_json(t); });
 }
 
 http_response get_training(request_context& ctx) {
@@ -139,29 +168,36 @@ http_response enroll(request_context& ctx) {
         201, {{"enrolled", out.enrolled}, {"already_enrolled", out.requested - out.enrolled}});
 }
 
+json enrollment_json(const storage::enrollment_row& e) {
+    return {
+        {"user", to_json(e.user)},
+        {"enrolled_at", format_rfc3339(e.enrolled_at)},
+        {"withdrawn_at", e.withdrawn_at ? json(format_rfc3339(*e.withdrawn_at)) : json(nullptr)}};
+}
+
 http_response list_enrollments(request_context& ctx) {
+    const auto page = read_page(ctx.req);
     auto rows = ctx.svc.db.read([&](connection& c) {
         auto t = require_training(
             c, ctx.params.integer("id"), ctx.user(),
             {training_role::staff, when_denied::forbid, "Trainees may not do this"});
-        return storage::list_enrollments(c, t.id);
+        return storage::list_enrollments(c, t.id, page);
     });
-    auto out = json::array();
-    for (const auto& e : rows) {
-        out.push_back({{"user", to_json(e.user)},
-                       {"enrolled_at", format_rfc3339(e.enrolled_at)},
-                       {"withdrawn_at",
-                        e.withdrawn_at ? json(format_rfc3339(*e.withdrawn_at)) : json(nullptr)}});
-    }
-    return json_response(200, out);
+    return paged_response<storage::enrollment_row>(
+        ctx.req, std::move(rows), page,
+        [](const storage::enrollment_row& e) { return std::vector{e.user.id}; }, enrollment_json);
 }
 
 http_response list_decisions(request_context& ctx) {
+    const auto page = read_page(ctx.req);
     auto list = ctx.svc.db.read([&](connection& c) {
         auto t = require_training(c, ctx.params.integer("id"), ctx.user());
-        return storage::list_decisions(c, t.id);
+        return storage::list_decisions(c, t.id, page);
     });
-    return json_response(200, json_list(list));
+    return paged_response<delivery_decision>(
+        ctx.req, std::move(list), page,
+        [](const delivery_decision& d) { return std::vector{d.id}; },
+        [](const delivery_decision& d) { return to_json(d); });
 }
 
 }  // namespace

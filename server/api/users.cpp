@@ -2,6 +2,7 @@
 // the CSV import (all rows or none), and everyone's own password change.
 #include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
+#include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/live_room.hpp"
@@ -40,8 +41,12 @@ http_response list_users(request_context& ctx) {
                              "role");
     }
     if (auto q = ctx.req.query_param("q")) filter.query = trim(*q).substr(0, 100);
-    auto users = ctx.svc.db.read([&](connection& c) { return storage::list_users(c, filter); });
-    return json_response(200, json_list(users));
+    const auto page = read_page(ctx.req);
+    auto users =
+        ctx.svc.db.read([&](connection& c) { return storage::list_users(c, filter, page); });
+    return paged_response<user>(
+        ctx.req, std::move(users), page, [](const user& u) { return std::vector{u.id}; },
+        [](const user& u) { return to_json(u); });
 }
 
 http_response get_user(request_context& ctx) {

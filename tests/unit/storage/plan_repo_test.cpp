@@ -220,8 +220,8 @@ TEST_F(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
     EXPECT_EQ(list[0].to_mode, p::delivery_mode::online);
     EXPECT_EQ(list[1].session_title, "Sesi 1");
     EXPECT_EQ(notify_training_audience(c, training, id, "delivery_changed", "teks", "text", t0), 2);
-    ASSERT_EQ(list_notifications(c, trainee, 10).size(), 1u);
-    EXPECT_EQ(list_notifications(c, trainee, 10)[0].text_id, "teks");
-    EXPECT_EQ(list_notifications(c, trainer, 10).size(), 1u);
-    EXPECT_TRUE(list_notifications(c, other, 10).empty());
+    ASSERT_EQ(list_notifications(c, trainee, {10, {}}).size(), 1u);
+    EXPECT_EQ(list_notifications(c, trainee, {10, {}})[0].text_id, "teks");
+    EXPECT_EQ(list_notifications(c, trainer, {10, {}}).size(), 1u);
+    EXPECT_TRUE(list_notifications(c, other, {10, {}}).empty());
 }

@@ -2,7 +2,7 @@
 // assign trainers, enroll by CSV upload with per-line errors), sessions with their delivery
 // status, pending approvals (approve online / postpone with a reason), and the decision log.
 // Forms show the API's 422 field errors next to the field.
-import { api } from '../api.js';
+import { api, apiAll } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
@@ -41,7 +41,7 @@ async function restrictionsSection(reload) {
     regions.map((r) => h('option', { value: r.code }, `${r.code} ${r.name}`)));
   async function show() {
     const code = regionSelect.value;
-    const res = await api('GET', `/api/v1/regions/${encodeURIComponent(code)}/restrictions`);
+    const res = await apiAll(`/api/v1/regions/${encodeURIComponent(code)}/restrictions`);
     const items = res.data || [];
     clear(list, items.length ? h('ul', null, items.map((r) => h('li', null,
       `${r.label} · ${r.starts_on} – ${r.ends_on || '…'} · ≤ ${r.max_gathering} · ${r.reference} `,
@@ -206,7 +206,7 @@ function settingsForm(tr, reload) {
 
 async function trainingCard(tr, trainers, reload, offset = 420) {
   const detail = (await api('GET', `/api/v1/trainings/${tr.id}`)).data || tr;
-  const decisions = (await api('GET', `/api/v1/trainings/${tr.id}/decisions`)).data || [];
+  const decisions = (await apiAll(`/api/v1/trainings/${tr.id}/decisions`)).data || [];
   const lines = h('ul', { class: 'line-errors' });
   const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv', 'aria-label': t('enroll_csv') });
   const enrollStatus = h('p', { class: 'form-status', role: 'status' });
@@ -257,8 +257,8 @@ export async function render(view, args, session) {
   if (session.user.role !== 'admin') { location.hash = '#/'; return null; }
   async function load() {
     const [trainings, funding, regions, trainers] = await Promise.all([
-      api('GET', '/api/v1/trainings'), api('GET', '/api/v1/funding-sources'), api('GET', '/api/v1/regions'),
-      api('GET', '/api/v1/users?role=trainer')]);
+      apiAll('/api/v1/trainings'), api('GET', '/api/v1/funding-sources'), api('GET', '/api/v1/regions'),
+      apiAll('/api/v1/users?role=trainer')]);
     const trainerList = trainers.data?.items || trainers.data || [];
     const offsets = new Map((regions.data || []).map((r) => [r.code, r.utc_offset_minutes]));
     const cards = await Promise.all((trainings.data || []).map((tr) => trainingCard(tr, trainerList, load, offsets.get(tr.region_code) ?? 420)));

@@ -1,7 +1,7 @@
 // Home by role: trainees see their trainings and sessions (with any move online and its reason),
 // join live sessions, see their certificate; trainers start sessions and open the dashboard;
 // admins also reach administration and reports.
-import { api } from '../api.js';
+import { api, apiAll } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
@@ -78,7 +78,7 @@ export async function render(view, args, session) {
   const progress = new Map();  // training id -> the trainee's progress (a promise)
   const refresh = (message) => { if (message) { error.textContent = message; error.hidden = false; } else load(); };
   async function load() {
-    const list = await api('GET', '/api/v1/trainings');
+    const list = await apiAll('/api/v1/trainings');
     if (list.status !== 200) { refresh(errorText(list.error)); return; }
     const trainings = await Promise.all(list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)));
     // A session that just ended has its recording ready within seconds: look again soon.
