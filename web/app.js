@@ -51,6 +51,7 @@ const pages = {
   reports: () => import('./js/pages/reports.js'),
   quizzes: () => import('./js/pages/quizzes.js'),
   replay: () => import('./js/pages/replay.js'),
+  users: () => import('./js/pages/users.js'),
 };
 
 export async function route() {

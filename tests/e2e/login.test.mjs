@@ -53,12 +53,38 @@ try {
   await page.waitForSelector('#login');
   assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
 
-  // The forced change after a reset, in Bahasa Indonesia again.
-  await page.click('#lang');
+  // The administrator finds a trainee by NIB on the Pengguna page and resets the password.
+  await page.click('#lang');  // Bahasa Indonesia again
   const admin = await apiClient(server, server.logins.admin.username, server.logins.admin.password);
   const trainee = (await admin('GET', '/api/v1/users?q=peserta02'))[0];
-  const { temporary_password: temporary } = await admin('POST', `/api/v1/users/${trainee.id}/password-reset`, {});
-  assert(temporary && temporary.length >= 12, 'the reset answers a temporary password');
+  await admin('PATCH', `/api/v1/users/${trainee.id}`, { nib: '9120001234567' });
+  await page.fill('input[name=username]', server.logins.admin.username);
+  await page.fill('input[name=password]', server.logins.admin.password);
+  await page.click('#login button[type=submit]');
+  await page.waitForSelector('a[href="#/users"]');
+  await page.click('a[href="#/users"]');
+  await page.waitForSelector('#users tbody tr');
+  await page.fill('#user-search', '9120001234567');
+  await page.waitForFunction(() => document.querySelectorAll('#users tbody tr').length === 1
+    && document.querySelector('#users tbody tr').textContent.includes('peserta02'));
+  await page.click('#users tbody tr');
+  await page.waitForSelector('#user-panel');
+  // A bad NIB is refused in Indonesian, next to the field.
+  await page.fill('#user-form input[name=nib]', '123');
+  await page.click('#user-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#user-form .field-error[data-for="nib"]').textContent.length > 0);
+  const nibError = await page.textContent('#user-form .field-error[data-for="nib"]');
+  assert(!/must|digits/.test(nibError), `the field error is not English: ${nibError}`);
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes('status of 422')) errors.splice(i, 1);  // that refusal
+  await page.fill('#user-form input[name=nib]', '9120001234567');
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.click('#reset-password');
+  await page.waitForSelector('#temporary-password:not([hidden])');
+  const temporary = (await page.textContent('#temporary-password')).split(': ').pop().trim();
+  assert(temporary.length >= 12, `the temporary password is shown once: ${temporary}`);
+  await page.screenshot({ path: path.join(artifacts, 'users-page.png') });
+  await page.click('#logout');
+  await page.waitForSelector('#login');
   await page.fill('input[name=username]', 'peserta02');
   await page.fill('input[name=password]', temporary);
   await page.click('#login button[type=submit]');

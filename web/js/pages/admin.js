@@ -4,34 +4,10 @@
 // Forms show the API's 422 field errors next to the field.
 import { api, apiAll } from '../api.js';
 import { clear, h, localTime } from '../dom.js';
+import { field, jsonForm } from '../forms.js';
 import { errorText, language, t } from '../i18n.js';
 
 const today = () => new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
-
-function field(label, name, attrs = {}) {
-  const input = attrs.options
-    ? h('select', { name }, attrs.options.map(([value, text]) => h('option', { value }, text)))
-    : h(attrs.multiline ? 'textarea' : 'input', { name, ...attrs });
-  return h('label', { class: 'field' }, h('span', null, label), input, h('small', { class: 'field-error', dataset: { for: name } }));
-}
-
-// Submits a form as JSON; on 422 the message goes next to the named field (or the form's line).
-function jsonForm(fields, submitText, onSubmit) {
-  const status = h('p', { class: 'form-status', role: 'status' });
-  const form = h('form', { class: 'grid-form', novalidate: true }, fields, h('button', { type: 'submit' }, submitText), status);
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    for (const e of form.querySelectorAll('.field-error')) e.textContent = '';
-    status.textContent = '';
-    const values = Object.fromEntries(new FormData(form).entries());
-    const res = await onSubmit(values);
-    if (res.status >= 200 && res.status < 300) { status.textContent = t('saved'); return; }
-    const target = res.error?.field && form.querySelector(`.field-error[data-for="${res.error.field}"]`);
-    if (target) target.textContent = errorText(res.error); else status.textContent = errorText(res.error);
-    status.classList.toggle('error', !target);
-  });
-  return form;
-}
 
 async function restrictionsSection(reload) {
   const regions = (await api('GET', '/api/v1/regions')).data || [];
@@ -275,6 +251,7 @@ export async function render(view, args, session) {
     });
     clear(view,
       h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
+      h('nav', { class: 'actions' }, h('strong', null, t('trainings')), h('a', { href: '#/users', id: 'nav-users' }, t('users_page'))),
       h('h2', null, t('admin')),
       await restrictionsSection(load),
       await fundingSection(load),

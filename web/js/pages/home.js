@@ -118,7 +118,8 @@ export async function render(view, args, session) {
     const notes = await api('GET', '/api/v1/me/notifications');
     const items = notes.status === 200 ? (notes.data.items || notes.data || []) : [];
     clear(view,
-      user.role === 'admin' ? h('nav', { class: 'actions' }, h('a', { class: 'button', href: '#/admin' }, t('admin'))) : null,
+      user.role === 'admin' ? h('nav', { class: 'actions' }, h('a', { class: 'button', href: '#/admin' }, t('admin')),
+        h('a', { class: 'button', href: '#/users' }, t('users_page'))) : null,
       h('h2', null, t('my_trainings')),
       error,
       sections.length ? sections : h('p', null, t('no_trainings')),
