@@ -94,9 +94,11 @@ storage::page_request read_page(const http_request& req, std::size_t key_size,
     storage::page_request page;
     page.limit = default_limit;
     if (auto l = req.query_param("limit")) {
+        const std::string text = std::move(*l);
         std::size_t v = 0;
-        auto [p, ec] = std::from_chars(l->data(), l->data() + l->size(), v);
-        if (ec != std::errc() || p != l->data() + l->size() || v < 1 || v > max_limit)
+        const char* end = text.data() + text.size();
+        auto [p, ec] = std::from_chars(text.data(), end, v);
+        if (ec != std::errc() || p != end || v < 1 || v > max_limit)
             throw http_error(400, "invalid_query",
                              "limit must be 1 to " + std::to_string(max_limit), "limit");
         page.limit = v;

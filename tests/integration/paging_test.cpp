@@ -70,7 +70,9 @@ TEST_F(Paging, WalkingTwelveHundredUsersWhileMoreArriveSeesEachOnce) {
             seen.push_back(u["id"].get<std::int64_t>());
         }
         next = next_of(page);
-        if (next) EXPECT_NE(next->find("role=trainee"), std::string::npos) << *next;
+        if (next) {
+            EXPECT_NE(next->find("role=trainee"), std::string::npos) << *next;
+        }
         if (++pages < 20 && next) {  // new trainees arrive during the walk
             add_users_directly(added, 7);
             added += 7;
@@ -81,7 +83,9 @@ TEST_F(Paging, WalkingTwelveHundredUsersWhileMoreArriveSeesEachOnce) {
     const std::set<std::int64_t> unique(seen.begin(), seen.end());
     EXPECT_EQ(unique.size(), seen.size()) << "a user appeared twice";
     for (auto id : before) {
-        if (id > 1) EXPECT_TRUE(unique.contains(id)) << "user " << id << " was skipped";
+        if (id > 1) {
+            EXPECT_TRUE(unique.contains(id)) << "user " << id << " was skipped";
+        }
     }
     EXPECT_EQ(unique.size(), static_cast<std::size_t>(added));  // those added during it too
     // The default page is 50; the last page of a short list has no Link.
