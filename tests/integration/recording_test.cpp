@@ -273,6 +273,7 @@ TEST_F(Recording, ReplayProgressIsCountedAndATraineeHidesTheirChat) {
     server->stop(SIGTERM);
     w.set_clock(t0);  // the server reads time from the test's clock from now on
     w.launch({});
+    trainer = std::make_unique<api_client>(*http, trainer_token);  // on the new connection
     start();
     {
         auto a = connect(trainee_token(2));
