@@ -75,11 +75,13 @@ http_response audit_log(request_context& ctx) {
     const auto page = read_page(ctx.req, 1, 200, 1000);
     storage::audit_filter filter;
     if (auto a = ctx.req.query_param("actor_id")) {
+        std::size_t used = 0;
         try {
-            filter.actor_id = std::stoll(*a);
+            filter.actor_id = std::stoll(*a, &used);
         } catch (...) {
-            throw http_error(400, "invalid_query", "actor_id must be a user id", "actor_id");
         }
+        if (!filter.actor_id || used != a->size())  // "12abc" is not 12
+            throw http_error(400, "invalid_query", "actor_id must be a user id", "actor_id");
     }
     filter.action = ctx.req.query_param("action").value_or("").substr(0, 64);
     auto entries = ctx.svc.db.read(

@@ -69,11 +69,12 @@ storage::training_filter training_filter_of(const http_request& req) {
     auto number = [&](const char* name, std::int64_t min, std::int64_t max) {
         std::optional<std::int64_t> out;
         if (auto v = req.query_param(name); v && !v->empty()) {
+            std::size_t used = 0;
             try {
-                out = std::stoll(*v);
+                out = std::stoll(*v, &used);
             } catch (...) {
             }
-            if (!out || *out < min || *out > max)
+            if (!out || used != v->size() || *out < min || *out > max)
                 throw http_error(400, "invalid_query", std::string(name) + " must be a number",
                                  name);
         }

@@ -96,6 +96,14 @@ TEST_F(Paging, WalkingTwelveHundredUsersWhileMoreArriveSeesEachOnce) {
 }
 
 TEST_F(Paging, BadLimitsAndCursorsAre400WithTheFieldNamed) {
+    for (const auto& [path, field] : std::vector<std::pair<std::string, std::string>>{
+             {"/api/v1/audit?actor_id=1x", "actor_id"},
+             {"/api/v1/trainings?year=2020a", "year"},
+             {"/api/v1/trainings?funding_source_id=0", "funding_source_id"}}) {
+        auto r = admin->get(path);
+        EXPECT_EQ(r.status, 400) << path;
+        EXPECT_EQ(r.json()["error"]["field"], field) << path;
+    }
     for (const char* q :
          {"limit=0", "limit=501", "limit=x", "cursor=bm9uc2Vuc2U", "cursor=%25%25"}) {
         auto r = admin->get(std::string("/api/v1/users?") + q);
