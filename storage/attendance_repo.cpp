@@ -162,13 +162,15 @@ std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
 std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training_id) {
     SQLite::Statement q(
         c.db,
-        "SELECT u.id, u.username, u.full_name FROM enrollments e JOIN users u ON u.id = e.user_id "
+        "SELECT u.id, u.username, u.full_name, coalesce(u.nib, ''), coalesce(u.email, '') "
+        "FROM enrollments e JOIN users u ON u.id = e.user_id "
         "WHERE e.training_id = ? AND e.withdrawn_at IS NULL ORDER BY u.id");
     q.bind(1, training_id);
     std::vector<attendee_row> out;
     while (q.executeStep()) {
-        out.push_back(
-            {q.getColumn(0).getInt64(), q.getColumn(1).getString(), q.getColumn(2).getString()});
+        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getString(),
+                       q.getColumn(2).getString(), q.getColumn(3).getString(),
+                       q.getColumn(4).getString()});
     }
     return out;
 }

@@ -65,6 +65,8 @@ struct attendee_row {
     std::int64_t user_id = 0;
     std::string username;
     std::string full_name;
+    std::string nib;  // empty when unknown
+    std::string email;
 };
 // The trainees enrolled (not withdrawn) in a training, by user id.
 std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training_id);

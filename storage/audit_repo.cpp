@@ -22,12 +22,14 @@ void insert_audit(connection& c, const audit_entry& e) {
 std::vector<audit_entry> list_audit(connection& c, const audit_filter& filter,
                                     const page_request& page) {
     std::string sql =
-        "SELECT id, actor_id, action, target, detail, at FROM audit_log WHERE id < :before";
-    if (filter.actor_id) sql += " AND actor_id = :actor";
+        "SELECT a.id, a.actor_id, a.action, a.target, a.detail, a.at, coalesce(u.username, ''), "
+        "coalesce(u.full_name, '') FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
+        "WHERE a.id < :before";
+    if (filter.actor_id) sql += " AND a.actor_id = :actor";
     if (!filter.action.empty())
-        sql += filter.action.ends_with('.') ? " AND substr(action, 1, length(:action)) = :action"
-                                            : " AND action = :action";
-    sql += " ORDER BY id DESC LIMIT :limit";
+        sql += filter.action.ends_with('.') ? " AND substr(a.action, 1, length(:action)) = :action"
+                                            : " AND a.action = :action";
+    sql += " ORDER BY a.id DESC LIMIT :limit";
     SQLite::Statement q(c.db, sql);
     q.bind(":before", page.after.empty() ? INT64_MAX : page.after.front());
     if (filter.actor_id) q.bind(":actor", *filter.actor_id);
@@ -42,6 +44,8 @@ std::vector<audit_entry> list_audit(connection& c, const audit_filter& filter,
         e.target = q.getColumn(3).getString();
         e.detail = q.getColumn(4).getString();
         e.at = q.getColumn(5).getInt64();
+        e.actor_username = q.getColumn(6).getString();
+        e.actor_name = q.getColumn(7).getString();
         out.push_back(std::move(e));
     }
     return out;

@@ -19,6 +19,7 @@ struct audit_entry {
     std::string target;                    // e.g. "user:12"
     std::string detail;                    // JSON object text
     protocol::unix_seconds at = 0;
+    std::string actor_username, actor_name;  // read back with the entry (empty for the system)
 };
 
 void insert_audit(connection& c, const audit_entry& entry);

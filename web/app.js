@@ -52,6 +52,10 @@ const pages = {
   quizzes: () => import('./js/pages/quizzes.js'),
   replay: () => import('./js/pages/replay.js'),
   users: () => import('./js/pages/users.js'),
+  training: () => import('./js/pages/training.js'),
+  restrictions: () => import('./js/pages/restrictions.js'),
+  funding: () => import('./js/pages/funding.js'),
+  audit: () => import('./js/pages/audit.js'),
 };
 
 export async function route() {
@@ -70,7 +74,8 @@ export async function route() {
     clear(view, forcedChangePage(() => { session.user.must_change_password = false; route(); }));
     return;
   }
-  const [name = '', ...args] = location.hash.replace(/^#\/?/, '').split('/');
+  // #/name/arg...?filters: the page reads its filters from the address itself.
+  const [name = '', ...args] = location.hash.replace(/^#\/?/, '').split('?')[0].split('/');
   const load = pages[name] || pages[''];
   clear(view, h('p', { class: 'muted' }, t('loading')));
   try {

@@ -61,12 +61,15 @@ http_response metrics_text(request_context& ctx) {
 }
 
 json audit_json(const storage::audit_entry& e) {
-    return {{"id", e.id},
-            {"actor_id", e.actor_id ? json(*e.actor_id) : json(nullptr)},
-            {"action", e.action},
-            {"target", e.target},
-            {"detail", json::parse(e.detail, nullptr, false)},
-            {"at", format_rfc3339(e.at)}};
+    return {
+        {"id", e.id},
+        {"actor_id", e.actor_id ? json(*e.actor_id) : json(nullptr)},
+        {"actor", e.actor_id ? json({{"username", e.actor_username}, {"full_name", e.actor_name}})
+                             : json(nullptr)},
+        {"action", e.action},
+        {"target", e.target},
+        {"detail", json::parse(e.detail, nullptr, false)},
+        {"at", format_rfc3339(e.at)}};
 }
 
 // Newest first, paged (default 200, at most 1000), filtered by ?actor_id= and ?action=

@@ -166,9 +166,16 @@ int run_main(int argc, const char* const argv[]) {
 
         if (cfg.command == "demo") {
             const char* env = std::getenv("DARING_ADMIN_PASSWORD");
-            auto logins = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring");
-            std::printf("Daring demo database: %s\nDemo logins (username / password):\n",
-                        cfg.db_path.c_str());
+            const auto seeding = std::chrono::steady_clock::now();
+            auto logins = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring",
+                                    cfg.certificate_prefix);
+            const auto seeded_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - seeding)
+                                       .count();
+            std::printf(
+                "Daring demo database: %s (seeded in %lld ms)\n"
+                "Demo logins (username / password):\n",
+                cfg.db_path.c_str(), static_cast<long long>(seeded_ms));
             for (const auto& l : logins) {
                 std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(),
                             l.password.c_str());

@@ -1,6 +1,9 @@
 #include "server/app/demo_seed.hpp"
 
+#include <cstdio>
+
 #include "protocol/quiz.hpp"
+#include "server/app/demo_history.hpp"
 #include "server/services/delivery_service.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
@@ -211,10 +214,6 @@ void seed_2020(storage::connection& c, const protocol::training& marketing,
     const auto recorded = wib_time("2020-05-08", 10);
     storage::insert_restriction(c, psbb, std::nullopt, recorded);
     reevaluate(c, {std::nullopt, marketing.id, std::nullopt, recorded}, recorded);
-    // Those 2020 sessions were held.
-    for (const auto& held : storage::list_sessions(c, marketing.id, false)) {
-        storage::set_session_status(c, held.id, protocol::session_status::ended);
-    }
 }
 
 void seed_upcoming(storage::connection& c, const demo_trainings& d, protocol::unix_seconds now) {
@@ -257,20 +256,41 @@ void seed_quizzes(storage::connection& c, const protocol::training& packaging,
 }
 
 // Demo data, labelled as such: the restriction dates and decree numbers are illustrative.
-void seed_plan(storage::connection& c, protocol::unix_seconds now) {
+// Returns the 2020 training, held, with its evidence.
+demo_past seed_plan(storage::connection& c, protocol::unix_seconds now) {
     for (const auto& r : kalteng_regions) storage::insert_region(c, {r.code, r.name, wib});
     const auto history = wib_time("2020-05-01", 9);  // when the 2020 plan was entered
     const auto trainings = seed_trainings(c, history, now);
     seed_people(c, trainings, history, now);
     seed_2020(c, trainings.marketing, history);
+    demo_past past{trainings.marketing.id, id_of(c, "pelatih.rina"), id_of(c, "admin"), {}};
+    for (const auto& p : demo_trainees) past.trainee_ids.push_back(id_of(c, p.username));
+    seed_past_evidence(c, past);
     seed_upcoming(c, trainings, now);
     seed_quizzes(c, trainings.packaging, now);
+    return past;
+}
+
+// Demo contact details: numbers in the 0812-0000 block and the reserved example domain.
+protocol::user_profile demo_profile(const person& p, std::size_t k) {
+    protocol::user_profile profile;
+    profile.business_name = p.business_name;
+    profile.business_sector = p.business_sector;
+    profile.region_code = p.region_code;
+    char digits[32];
+    std::snprintf(digits, sizeof digits, "+62812000000%02zu", k + 1);
+    profile.phone = digits;
+    profile.email = std::string(p.username) + "@umkm.example";
+    std::snprintf(digits, sizeof digits, "91200%08zu", 2020000 + k + 1);
+    profile.nib = digits;
+    return profile;
 }
 
 }  // namespace
 
 std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& hasher,
-                                  const clock& clk, const std::string& admin_password) {
+                                  const clock& clk, const std::string& admin_password,
+                                  const std::string& certificate_prefix) {
     const std::string trainer_password = "pelatih-daring";
     const std::string trainee_password = "peserta-daring";
     // One hash per distinct password keeps demo start-up fast.
@@ -278,7 +298,7 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
     const auto trainer_hash = hasher.hash(trainer_password);
     const auto trainee_hash = hasher.hash(trainee_password);
     const auto now = clk.now();
-    db.write([&](storage::connection& c) {
+    auto past = db.write([&](storage::connection& c) {
         protocol::new_user admin{
             "admin", admin_password, "Administrator Diskop UKM Kalteng", protocol::role::admin, {}};
         if (!storage::username_exists(c, "admin")) storage::insert_user(c, admin, admin_hash, now);
@@ -288,16 +308,16 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
             u.profile.region_code = p.region_code;
             storage::insert_user(c, u, trainer_hash, now);
         }
-        for (const auto& p : demo_trainees) {
+        for (std::size_t k = 0; k < std::size(demo_trainees); ++k) {
+            const auto& p = demo_trainees[k];
             protocol::new_user u{
                 p.username, trainee_password, p.full_name, protocol::role::trainee, {}};
-            u.profile.business_name = p.business_name;
-            u.profile.business_sector = p.business_sector;
-            u.profile.region_code = p.region_code;
+            u.profile = demo_profile(p, k);
             storage::insert_user(c, u, trainee_hash, now);
         }
-        seed_plan(c, now);
+        return seed_plan(c, now);
     });
+    issue_past_certificates(db, past, certificate_prefix);
     return {{"admin", "admin", admin_password},
             {"trainer", demo_trainers[0].username, trainer_password},
             {"trainee", demo_trainees[0].username, trainee_password}};

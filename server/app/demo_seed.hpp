@@ -15,8 +15,10 @@ struct demo_login {
     std::string password;
 };
 
-// Seeds an empty database; returns the logins to print.
+// Seeds an empty database (today's trainings and the 2020 one as it happened, certificates
+// numbered with `certificate_prefix`); returns the logins to print.
 std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& hasher,
-                                  const clock& clk, const std::string& admin_password);
+                                  const clock& clk, const std::string& admin_password,
+                                  const std::string& certificate_prefix);
 
 }  // namespace daring::server

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "server/reports/report_table.hpp"
 #include "server/rules/replay_rules.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
@@ -103,6 +104,8 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         row.user_id = t.user_id;
         row.username = t.username;
         row.full_name = t.full_name;
+        row.nib = t.nib;
+        row.email = t.email;
         attendance_evidence ev;
         if (auto e = by_user.find(t.user_id); e != by_user.end()) {
             ev.presence = summarize_presence(e->second.visible, e->second.hidden, out.window);
@@ -166,6 +169,8 @@ json to_json(const session_attendance& a) {
         rows.push_back({{"user_id", r.user_id},
                         {"username", r.username},
                         {"full_name", r.full_name},
+                        {"nib", text_or_null(r.nib)},
+                        {"email", text_or_null(r.email)},
                         {"first_join", time_or_null(r.first_join)},
                         {"last_seen", time_or_null(r.last_seen)},
                         {"seconds_present", r.seconds_present},

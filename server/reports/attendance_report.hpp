@@ -29,6 +29,7 @@ struct attendance_row {
     std::int64_t user_id = 0;
     std::string username;
     std::string full_name;
+    std::string nib, email;  // for the ministry's forms; empty when unknown
     std::optional<protocol::unix_seconds> first_join;
     std::optional<protocol::unix_seconds> last_seen;
     std::int64_t seconds_present = 0;

@@ -54,9 +54,9 @@ storage::certificate_row issue(connection& c, const certificate_request& r, cons
     int year;
     unsigned month, day;
     civil_from_days(local_day(now, found.offset), year, month, day);
-    auto cert = storage::issue_certificate(c, r.training_id, r.user_id,
-                                           random_code(certificate_code_length), r.prefix, year,
-                                           now, found.row->seconds_credited);
+    const auto code = r.code.empty() ? random_code(certificate_code_length) : r.code;
+    auto cert = storage::issue_certificate(c, r.training_id, r.user_id, code, r.prefix, year, now,
+                                           found.row->seconds_credited);
     storage::insert_audit(c, r.actor_id, "certificate.issue",
                           "training:" + std::to_string(r.training_id),
                           {{"user_id", r.user_id}, {"number", cert.number}}, now);

@@ -24,6 +24,7 @@ struct certificate_request {
     std::int64_t actor_id = 0;      // who asked (the audit log's actor when one is issued)
     std::string prefix;             // the middle part of numbers, e.g. "DKUKM-KT"
     attendance_thresholds current;  // for sessions that went live before thresholds were kept
+    std::string code;               // the verification code to give; empty: a random one
 };
 
 struct issued_certificate {

@@ -368,6 +368,10 @@ protocol::json number_or_null(const std::optional<double>& v) {
     return v ? protocol::json(*v) : protocol::json(nullptr);
 }
 
+protocol::json text_or_null(const std::string& v) {
+    return v.empty() ? protocol::json(nullptr) : protocol::json(v);
+}
+
 double round2(double v) {
     return std::round(v * 100.0) / 100.0;
 }

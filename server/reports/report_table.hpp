@@ -65,6 +65,8 @@ std::shared_ptr<body_source> xlsx_stream(const report_file& f);
 // An optional number as a cell (empty when absent) and as JSON (null when absent).
 report_cell number_cell(const std::optional<double>& v);
 protocol::json number_or_null(const std::optional<double>& v);
+// A text as JSON, null when empty (an unknown NIB or e-mail).
+protocol::json text_or_null(const std::string& v);
 // Rounded to two decimals, as reports show rates and scores.
 double round2(double v);
 

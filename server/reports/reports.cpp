@@ -165,6 +165,8 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
     sheet.columns = {{"ID peserta", "User ID", column_type::integer},
                      {"Nama pengguna", "Username", column_type::text},
                      {"Nama lengkap", "Full name", column_type::text},
+                     {"NIB", "NIB", column_type::text},
+                     {"E-mail", "E-mail", column_type::text},
                      {"Status", "Status", column_type::text},
                      {"Dasar", "Via", column_type::text},
                      {"Masuk pertama", "First join", column_type::datetime},
@@ -179,9 +181,9 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
                      {"Ditandai oleh", "Marked by", column_type::text}};
     for (const auto& r : a.rows) {
         sheet.rows.push_back(
-            {r.user_id, r.username, r.full_name, std::string(to_string(r.status)), r.via,
-             time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present, r.seconds_away,
-             r.seconds_replayed, std::string(r.attended_by_replay ? "ya" : ""),
+            {r.user_id, r.username, r.full_name, r.nib, r.email, std::string(to_string(r.status)),
+             r.via, time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present,
+             r.seconds_away, r.seconds_replayed, std::string(r.attended_by_replay ? "ya" : ""),
              time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
     }
     report_file f;
@@ -252,6 +254,8 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         row.user_id = tr.user_id;
         row.username = tr.username;
         row.full_name = tr.full_name;
+        row.nib = tr.nib;
+        row.email = tr.email;
         row.cells.resize(m.sessions.size());
         m.rows.push_back(std::move(row));
     }
@@ -294,10 +298,11 @@ json row_json(const training_attendance& m, const matrix_row& r) {
                          {"seconds_replayed", cell.seconds_replayed},
                          {"attended_by_replay", cell.attended_by_replay}});
     }
-    return {{"user_id", r.user_id},     {"username", r.username},
-            {"full_name", r.full_name}, {"sessions", std::move(cells)},
-            {"attended", r.attended},   {"attended_by_replay", r.attended_by_replay},
-            {"held", m.held_count},     {"attendance_rate_pct", r.rate_pct}};
+    return {{"user_id", r.user_id},           {"username", r.username},
+            {"full_name", r.full_name},       {"nib", text_or_null(r.nib)},
+            {"email", text_or_null(r.email)}, {"sessions", std::move(cells)},
+            {"attended", r.attended},         {"attended_by_replay", r.attended_by_replay},
+            {"held", m.held_count},           {"attendance_rate_pct", r.rate_pct}};
 }
 
 json head_json(const training_attendance& m) {
@@ -329,7 +334,9 @@ report_file to_table(const training_attendance& m) {
     sheet.name = "Matriks kehadiran";
     sheet.columns = {{"ID peserta", "User ID", column_type::integer},
                      {"Nama pengguna", "Username", column_type::text},
-                     {"Nama lengkap", "Full name", column_type::text}};
+                     {"Nama lengkap", "Full name", column_type::text},
+                     {"NIB", "NIB", column_type::text},
+                     {"E-mail", "E-mail", column_type::text}};
     for (const auto& s : m.sessions) {
         const auto label = session_label(s, m.utc_offset_minutes);
         sheet.columns.push_back({label + " - status", label + " - status", column_type::text});
@@ -342,7 +349,7 @@ report_file to_table(const training_attendance& m) {
     sheet.columns.push_back({"Sesi terlaksana", "Sessions held", column_type::integer});
     sheet.columns.push_back({"Tingkat kehadiran (%)", "Attendance rate (%)", column_type::number});
     for (const auto& r : m.rows) {
-        std::vector<report_cell> cells{r.user_id, r.username, r.full_name};
+        std::vector<report_cell> cells{r.user_id, r.username, r.full_name, r.nib, r.email};
         for (const auto& cell : r.cells) {
             cells.emplace_back(cell.status ? report_cell(std::string(to_string(*cell.status)))
                                            : report_cell());
@@ -376,6 +383,8 @@ training_completion build_completion(connection& c, const training& t, unix_seco
         row.user_id = r.user_id;
         row.username = r.username;
         row.full_name = r.full_name;
+        row.nib = r.nib;
+        row.email = r.email;
         row.attended = r.attended;
         row.attended_by_replay = r.attended_by_replay;
         row.held = m.held_count;
@@ -433,6 +442,8 @@ json row_json(const training_completion&, const completion_row& r) {
     return {{"user_id", r.user_id},
             {"username", r.username},
             {"full_name", r.full_name},
+            {"nib", text_or_null(r.nib)},
+            {"email", text_or_null(r.email)},
             {"sessions_attended", r.attended},
             {"sessions_attended_by_replay", r.attended_by_replay},
             {"sessions_held", r.held},
@@ -474,6 +485,8 @@ report_file to_table(const training_completion& tc) {
     sheet.columns = {{"ID peserta", "User ID", column_type::integer},
                      {"Nama pengguna", "Username", column_type::text},
                      {"Nama lengkap", "Full name", column_type::text},
+                     {"NIB", "NIB", column_type::text},
+                     {"E-mail", "E-mail", column_type::text},
                      {"Sesi dihadiri", "Sessions attended", column_type::integer},
                      {"Sesi lewat putar ulang", "Sessions by replay", column_type::integer},
                      {"Sesi terlaksana", "Sessions held", column_type::integer},
@@ -485,12 +498,13 @@ report_file to_table(const training_completion& tc) {
                      {"Lulus", "Completed", column_type::boolean},
                      {"Alasan", "Reason", column_type::text, 50}};
     for (const auto& r : tc.rows) {
-        sheet.rows.push_back(
-            {r.user_id, r.username, r.full_name, static_cast<std::int64_t>(r.attended),
-             static_cast<std::int64_t>(r.attended_by_replay), static_cast<std::int64_t>(r.held),
-             r.attendance_pct, round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
-             number_cell(r.post_percent), number_cell(r.gain), r.completed,
-             r.reason.empty() ? report_cell() : report_cell(r.reason_id)});
+        sheet.rows.push_back({r.user_id, r.username, r.full_name, r.nib, r.email,
+                              static_cast<std::int64_t>(r.attended),
+                              static_cast<std::int64_t>(r.attended_by_replay),
+                              static_cast<std::int64_t>(r.held), r.attendance_pct,
+                              round2(r.seconds_credited / 3600.0), number_cell(r.pre_percent),
+                              number_cell(r.post_percent), number_cell(r.gain), r.completed,
+                              r.reason.empty() ? report_cell() : report_cell(r.reason_id)});
     }
     report_file f;
     f.stem = "kelulusan-pelatihan-" + std::to_string(tc.attendance.training.id);

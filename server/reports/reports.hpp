@@ -84,6 +84,7 @@ struct matrix_row {
     std::int64_t user_id = 0;
     std::string username;
     std::string full_name;
+    std::string nib, email;          // for the ministry's forms; empty when unknown
     std::vector<matrix_cell> cells;  // one per session of the matrix
     int attended = 0;                // sessions attended, live or (where it counts) by replay
     int attended_by_replay = 0;      // of those, by replay
@@ -118,6 +119,7 @@ struct completion_row {
     std::int64_t user_id = 0;
     std::string username;
     std::string full_name;
+    std::string nib, email;  // for the ministry's forms; empty when unknown
     int attended = 0;
     int attended_by_replay = 0;
     int held = 0;

@@ -30,11 +30,18 @@ try {
   //    approving moves them online.
   const adminContext = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
   const adminPage = await signIn(adminContext, admin.username, admin.password);
+  // The administration opens on the trainings list; search narrows it, a title opens the
+  // training's own page.
   await adminPage.click('a[href="#/admin"]');
-  await adminPage.waitForSelector('#restriction-form');
+  await adminPage.waitForSelector(`#trainings tr[data-training="${packaging.id}"]`);
+  assert(await adminPage.locator('#trainings tr[data-training]').count() === 3, 'the demo lists three trainings');
+  await adminPage.fill('#training-search', 'kemasan');
+  await adminPage.waitForFunction(() => document.querySelectorAll('#trainings tr[data-training]').length === 1);
+  await adminPage.click(`#trainings a[href="#/training/${packaging.id}"]`);
   // A new session for the packaging training, with slides from text; a wrong end time is
   // reported next to its field first.
-  const card = `[data-training="${packaging.id}"]`;
+  const card = `section[data-training="${packaging.id}"]`;
+  await adminPage.waitForSelector(card);
   await adminPage.click(`${card} details:has(.session-form) summary`);
   await adminPage.fill(`${card} .session-form input[name=title]`, 'Sesi 3: Uji kemasan');
   await adminPage.fill(`${card} .session-form input[name=starts_at]`, '2030-01-10T09:00');
@@ -68,6 +75,13 @@ try {
   await adminPage.waitForSelector(`${card} .line-errors li`);
   const lineError = await adminPage.textContent(`${card} .line-errors li`);
   assert(lineError.startsWith('Baris 3') && lineError.includes('tidak.ada'), `the bad line is named: ${lineError}`);
+  // The enrolled trainees, listed page by page on the training's page.
+  await adminPage.click(`${card} details.enrollments summary`);
+  await adminPage.waitForSelector('#enrollments tr[data-user]');
+  assert(await adminPage.locator('#enrollments tr[data-user]').count() === 15, 'the 15 demo trainees are listed');
+  // Pembatasan: the region's history, then a new restriction (a bad number first).
+  await adminPage.click('#nav-restrictions');
+  await adminPage.waitForSelector('#restriction-form');
   await adminPage.selectOption('#restrictions select[name=region]', '62.03');
   await adminPage.fill('#restriction-form input[name=max_gathering]', '-1');
   await adminPage.click('#restriction-form button[type=submit]');
@@ -76,7 +90,15 @@ try {
   await adminPage.fill('#restriction-form input[name=label]', 'PPKM Level 4');
   await adminPage.fill('#restriction-form input[name=reference]', 'SE Bupati Kapuas No. 4 Tahun 2026 (uji)');
   await adminPage.click('#restriction-form button[type=submit]');
-  const pending = `[data-training="${bookkeeping.id}"] li.status-pending_approval`;
+  await adminPage.waitForFunction(() => [...document.querySelectorAll('#restriction-history tr.restriction-in_force')]
+    .some((tr) => tr.textContent.includes('PPKM Level 4')));
+  await adminPage.selectOption('#restrictions select[name=region]', '62.71');
+  await adminPage.waitForFunction(() => [...document.querySelectorAll('#restriction-history tr.restriction-ended')]
+    .some((tr) => tr.textContent.includes('PSBB Kota Palangka Raya')));  // 2020, in the history
+  // Back to the trainings, the bookkeeping one, whose sessions now wait for approval.
+  await adminPage.click('#nav-admin');
+  await adminPage.click(`#trainings a[href="#/training/${bookkeeping.id}"]`);
+  const pending = `section[data-training="${bookkeeping.id}"] li.status-pending_approval`;
   await adminPage.waitForSelector(pending);
   for (let left = await adminPage.locator(pending).count(); left > 0; left--) {
     await adminPage.fill(`${pending} >> nth=0 >> input[name=reason]`, 'Disetujui Kepala Dinas');
@@ -84,13 +106,13 @@ try {
     await adminPage.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length < n, [pending, left]);
   }
   await adminPage.waitForFunction((id) => {
-    const items = [...document.querySelectorAll(`[data-training="${id}"] li[data-session]`)];
+    const items = [...document.querySelectorAll(`section[data-training="${id}"] li[data-session]`)];
     return items.length > 0 && items.every((li) => li.querySelector('.mode-online'));
   }, bookkeeping.id);
   const after = await api('GET', `/api/v1/trainings/${bookkeeping.id}`);
   assert(after.sessions.every((s) => s.delivery.mode === 'online'), 'the sessions moved online');
   // Trainer assignments: one added through the select, then ended with its × after the confirmation.
-  const bk = `[data-training="${bookkeeping.id}"]`;
+  const bk = `section[data-training="${bookkeeping.id}"]`;
   const assigned = after.trainers.map((u) => u.id);
   const choices = await adminPage.$$eval(`${bk} select[name=user_id] option`, (os) => os.map((o) => Number(o.value)));
   const extra = choices.find((id) => !assigned.includes(id));
@@ -114,6 +136,23 @@ try {
     const res = await fetch(`/api/v1/trainings/${id}`);
     return (await res.json()).pass_score === 70;
   }, bookkeeping.id);
+  // Log audit: what was just done, filtered by the kind of action and by who did it.
+  await adminPage.click('#nav-audit');
+  await adminPage.waitForSelector('#audit tr[data-entry]');
+  await adminPage.selectOption('#audit-action', 'restriction.');
+  await adminPage.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('#audit tr[data-entry]')];
+    return rows.length > 0 && rows.every((tr) => tr.querySelector('code').textContent.startsWith('restriction.'));
+  });
+  await adminPage.fill('#audit-actor', 'pelatih.rina');
+  await adminPage.press('#audit-actor', 'Enter');
+  await adminPage.waitForFunction(() => document.querySelector('#audit td.muted'));  // the trainer recorded none
+  await adminPage.fill('#audit-actor', 'admin');
+  await adminPage.press('#audit-actor', 'Enter');
+  await adminPage.waitForFunction(() => document.querySelectorAll('#audit tr[data-entry]').length > 0);
+  // Sumber dana: the DAK line with its report links.
+  await adminPage.click('#nav-funding');
+  await adminPage.waitForSelector('#funding tr[data-funding] a[href*="format=xlsx"]');
 
   // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
   const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });

@@ -13,6 +13,7 @@ The scenario (times WIB, UTC+7; the test's clock):
   2021-07-10 09:00-11:00 that is never held.
 - 2021-07-02 09:00: PPKM Darurat (Inmendagri No. 15 Tahun 2021), 3-20 July, max 0 people:
   both sessions of training 1 move online (11 people would gather).
+- ani was imported with her NIB 9120001234567 and e-mail ani@umkm.example; the others have none.
 - Pre-test (2 questions, 1 point each): ani 50, budi 100, citra 0.
 - Session 1 (late after 5 minutes, present at 75%): ani 09:00-10:00, citra 09:00-09:30,
   budi 09:10-10:00; dewi excused by the trainer ("Sakit, surat dokter").
@@ -40,6 +41,8 @@ SESSIONS = [(1, "Sesi 1: Kas", D1), (2, "Sesi 2: Laba rugi", D2)]
 # session -> user -> list of (from, to) presence
 PRESENCE = {1: {3: [(D1, D1 + HOUR)], 5: [(D1, D1 + 1800)], 4: [(D1 + 600, D1 + HOUR)]},
             2: {3: [(D2, D2 + HOUR)], 4: [(D2, D2 + HOUR)], 5: [(D2, D2 + HOUR)]}}
+# user -> (NIB, e-mail), as imported
+CONTACT = {3: ("9120001234567", "ani@umkm.example")}
 MARKS = {1: {6: ("excused", "Sakit, surat dokter", "Rina Kartika")}}
 # session -> user -> seconds of the recording replayed
 REPLAYED = {1: {5: 2700, 4: 600}}
@@ -83,7 +86,9 @@ def attendance(session_id, start):
             status, via = "absent", None
         replayed = REPLAYED.get(session_id, {}).get(uid, 0)
         by_replay = status not in ("present", "late") and replayed * 100 >= HOUR * PRESENT_PCT
+        nib, email = CONTACT.get(uid, (None, None))
         rows.append({"seconds_replayed": replayed, "attended_by_replay": by_replay,"user_id": uid, "username": username, "full_name": name,
+                     "nib": nib, "email": email,
                      "first_join": utc(first) if first else None, "last_seen": utc(last) if last else None,
                      "seconds_present": seconds, "seconds_away": 0, "intervals": len(spans), "online": False,
                      "open_intervals": 0, "checked_in_at": None, "status": status, "via": via,
@@ -112,7 +117,9 @@ def matrix():
         by_replay = sum(c["attended_by_replay"] for c in cells)
         attended = sum(c["status"] in ("present", "late") for c in cells) + by_replay
         credited = sum(c["seconds_present"] for c in cells if c["status"] in ("present", "late"))
-        rows.append({"user_id": uid, "username": username, "full_name": name, "sessions": cells, "attended": attended,
+        nib, email = CONTACT.get(uid, (None, None))
+        rows.append({"user_id": uid, "username": username, "full_name": name, "nib": nib, "email": email,
+                     "sessions": cells, "attended": attended,
                      "attended_by_replay": by_replay, "held": 2, "attendance_rate_pct": round(100.0 * attended / 2, 2), "_credited": credited})
     return rows
 
@@ -150,7 +157,7 @@ def completion_rows():
         else:
             reason = None
         done = reason is None or reason[0] == "attended_by_replay"
-        out.append({"user_id": uid, "username": r["username"], "full_name": r["full_name"],
+        out.append({"user_id": uid, "username": r["username"], "full_name": r["full_name"], "nib": r["nib"], "email": r["email"],
                     "sessions_attended": r["attended"], "sessions_attended_by_replay": r["attended_by_replay"],
                     "sessions_held": 2, "attendance_rate_pct": rate,
                     "hours_attended": round(r["_credited"] / 3600.0, 2),
@@ -229,7 +236,7 @@ def cell(v):
 
 def spreadsheets():
     sess = session_report()
-    s_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "Status", "Dasar", "Masuk pertama (WIB)",
+    s_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail", "Status", "Dasar", "Masuk pertama (WIB)",
                "Terakhir terlihat (WIB)", "Detik hadir", "Detik tidak di layar", "Detik putar ulang",
                "Hadir lewat putar ulang", "Check-in di kelas (WIB)", "Tanda manual",
                "Catatan tanda", "Ditandai oleh"]]
@@ -237,27 +244,27 @@ def spreadsheets():
         m = r["mark"] or {"status": None, "remark": None, "by": None}
         first = wib(next(a for a, _ in PRESENCE[1][r["user_id"]])) if r["first_join"] else None
         last = wib(max(b for _, b in PRESENCE[1][r["user_id"]])) if r["last_seen"] else None
-        s_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["status"], r["via"], first, last,
+        s_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["nib"], r["email"], r["status"], r["via"], first, last,
                                          r["seconds_present"], r["seconds_away"], r["seconds_replayed"],
                                          "ya" if r["attended_by_replay"] else None, None, m["status"], m["remark"],
                                          m["by"])])
-    t_rows = [["ID peserta", "Nama pengguna", "Nama lengkap",
+    t_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail",
                "Sesi 1: Kas (2021-07-05) - status", "Sesi 1: Kas (2021-07-05) - detik hadir",
                "Sesi 1: Kas (2021-07-05) - detik putar ulang",
                "Sesi 2: Laba rugi (2021-07-06) - status", "Sesi 2: Laba rugi (2021-07-06) - detik hadir",
                "Sesi 2: Laba rugi (2021-07-06) - detik putar ulang",
                "Sesi dihadiri", "Sesi terlaksana", "Tingkat kehadiran (%)"]]
     for r in training_report()["rows"]:
-        line = [r["user_id"], r["username"], r["full_name"]]
+        line = [r["user_id"], r["username"], r["full_name"], r["nib"], r["email"]]
         for c in r["sessions"]:
             line += [c["status"], c["seconds_present"], c["seconds_replayed"]]
         line += [r["attended"], r["held"], r["attendance_rate_pct"]]
         t_rows.append([cell(x) for x in line])
-    c_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "Sesi dihadiri", "Sesi lewat putar ulang", "Sesi terlaksana",
+    c_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail", "Sesi dihadiri", "Sesi lewat putar ulang", "Sesi terlaksana",
                "Tingkat kehadiran (%)",
                "Jam hadir", "Nilai pre-test (%)", "Nilai post-test (%)", "Peningkatan", "Lulus", "Alasan"]]
     for r in completion_rows():
-        c_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["sessions_attended"],
+        c_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["nib"], r["email"], r["sessions_attended"],
                                          r["sessions_attended_by_replay"], r["sessions_held"],
                                          r["attendance_rate_pct"], r["hours_attended"], r["pre_percent"], r["post_percent"],
                                          r["gain"], r["completed"], r["reason_text"]["id"] if r["reason_text"] else None)])

@@ -136,9 +136,11 @@ class Reports : public world_fixture {
                       .status,
                   201);
         std::string csv =
-            "username,password,full_name,role\npelatih.emas,password-emas,Rina Kartika,trainer\n";
-        for (const char* n : {"ani", "budi", "citra", "dewi"})
-            csv += std::string(n) + ",password-emas,Peserta " + n + ",trainee\n";
+            "username,password,full_name,role,nib,email\n"
+            "pelatih.emas,password-emas,Rina Kartika,trainer,,\n"
+            "ani,password-emas,Peserta ani,trainee,9120001234567,ani@umkm.example\n";
+        for (const char* n : {"budi", "citra", "dewi"})
+            csv += std::string(n) + ",password-emas,Peserta " + n + ",trainee,,\n";
         ASSERT_EQ(admin->post_csv("/api/v1/users/import?must_change_password=false", csv).status,
                   201);
         int k = 0;
@@ -393,8 +395,9 @@ TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
     ASSERT_TRUE(last_types.is_array());
     EXPECT_EQ(last_types[1][0], "int");
     EXPECT_EQ(last_types[1][2], "str");
-    EXPECT_EQ(last_types[1][5], "datetime");
-    EXPECT_EQ(last_types[1][7], "int");
+    EXPECT_EQ(last_types[1][3], "str");  // the 13-digit NIB stays text, not a rounded number
+    EXPECT_EQ(last_types[1][7], "datetime");
+    EXPECT_EQ(last_types[1][9], "int");
     expect_spreadsheets("/api/v1/reports/trainings/" + std::to_string(training) + "/attendance",
                         "kehadiran-pelatihan-" + std::to_string(training),
                         expected["training_attendance"]);
@@ -431,7 +434,7 @@ TEST_F(Reports, SpreadsheetsReadBackToTheSameValuesAndNamesStayText) {
     // English column titles on request.
     auto en = admin->get("/api/v1/reports/trainings/" + std::to_string(training) +
                          "/completion?format=csv&lang=en");
-    EXPECT_EQ(en.body.find("User ID,Username,Full name,Sessions attended"), 3u);
+    EXPECT_EQ(en.body.find("User ID,Username,Full name,NIB,E-mail,Sessions attended"), 3u);
 }
 
 TEST_F(Reports, OnlyStaffOfTheTrainingSeeReports) {

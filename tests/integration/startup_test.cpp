@@ -4,11 +4,13 @@
 #include <filesystem>
 #include <fstream>
 #include <regex>
+#include <set>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
 
 using namespace daring::test;
+using nlohmann::json;
 
 TEST(Startup, DemoPrintsLoginsThatWorkAndServesThePlaceholderPage) {
     temp_dir dir;
@@ -80,6 +82,89 @@ TEST(Startup, DemoSeedsARealisticPlanWithAHistoricalPsbbThatMovedASessionOnline)
         EXPECT_FALSE(detail["trainers"].empty());
     }
     EXPECT_GE(moved_online, 1);
+}
+
+namespace {
+
+// The 2020 training's reports and certificates as a demo server gives them to its admin.
+struct demo_history {
+    json completion, attendance, pre_post;
+    std::vector<std::string> codes;  // certificate verification codes, by trainee
+    std::string banner;
+};
+
+demo_history read_demo_history(const temp_dir& dir, const std::string& name) {
+    server_process demo(server_launch{"demo", dir.file(name), dir.file("web"), {}, {}, false});
+    http_client c(demo.port());
+    std::smatch m;
+    demo_history out;
+    out.banner = demo.banner();
+    if (!std::regex_search(out.banner, m, std::regex(R"(admin\s+admin / (\S+))"))) return out;
+    auto login = json_request(c, "POST", "/api/v1/auth/login",
+                              {{"username", "admin"}, {"password", m[1].str()}});
+    const std::vector<std::pair<std::string, std::string>> auth = {
+        {"Authorization", "Bearer " + login.json()["token"].get<std::string>()}};
+    auto get = [&](const std::string& path) { return c.request("GET", path, auth).json(); };
+    out.completion = get("/api/v1/reports/trainings/1/completion");
+    out.attendance = get("/api/v1/reports/trainings/1/attendance");
+    out.pre_post = get("/api/v1/reports/trainings/1/pre-post");
+    for (const auto& row : out.completion["rows"]) {
+        if (!row["completed"].get<bool>()) continue;
+        auto cert = c.request("GET",
+                              "/api/v1/trainings/1/certificates/" +
+                                  std::to_string(row["user_id"].get<int>()) + "?format=json",
+                              auth);
+        if (cert.status == 200) out.codes.push_back(cert.json()["code"]);
+    }
+    // Each code verifies publicly, without a login.
+    for (const auto& code : out.codes) {
+        if (c.request("GET", "/api/v1/certificates/" + code).status != 200) out.codes.clear();
+    }
+    return out;
+}
+
+}  // namespace
+
+// The demo's 2020 training happened: check-ins, dropped and rejoined connections, late and
+// partial trainees, marks with remarks, pre/post answers, completions and issued certificates;
+// and every run seeds the same history.
+TEST(Startup, DemoSeedsTheYear2020AsItHappenedTheSameOnEveryRun) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    const auto first = read_demo_history(dir, "one.db");
+    ASSERT_NE(first.completion.find("rows"), first.completion.end()) << first.banner;
+    EXPECT_NE(first.banner.find("seeded in "), std::string::npos);
+    const auto& head = first.completion;
+    EXPECT_TRUE(head["finished"].get<bool>());
+    EXPECT_EQ(head["sessions_held"], 3);
+    EXPECT_EQ(head["trainees"], 15);
+    const int completed = head["completed"];
+    EXPECT_GE(completed, 5);
+    EXPECT_LT(completed, 15);
+    std::set<std::string> reasons, statuses;
+    for (const auto& r : head["rows"]) {
+        if (!r["completed"].get<bool>()) reasons.insert(r["reason"].get<std::string>());
+    }
+    EXPECT_EQ(reasons, (std::set<std::string>{"attendance_below_minimum", "post_test_below_pass",
+                                              "post_test_not_taken"}));
+    int online_seconds = 0;
+    for (const auto& r : first.attendance["rows"]) {
+        for (const auto& cell : r["sessions"]) {
+            statuses.insert(cell["status"].get<std::string>());
+            online_seconds += cell["seconds_present"].get<int>();
+        }
+    }
+    EXPECT_EQ(statuses, (std::set<std::string>{"present", "late", "partial", "absent", "excused"}));
+    EXPECT_GT(online_seconds, 10 * 3 * 3600);  // most of 15 trainees, two 3-hour online sessions
+    EXPECT_EQ(first.pre_post["trainees_with_both"], 13);
+    EXPECT_GT(first.pre_post["mean_gain"].get<double>(), 25.0);
+    EXPECT_EQ(first.codes.size(), static_cast<std::size_t>(completed));
+
+    const auto second = read_demo_history(dir, "two.db");
+    EXPECT_EQ(second.completion, first.completion);
+    EXPECT_EQ(second.attendance, first.attendance);
+    EXPECT_EQ(second.pre_post, first.pre_post);
+    EXPECT_EQ(second.codes, first.codes);
 }
 
 TEST(Startup, ADatabaseWithoutAdminGetsOneWithARandomPasswordPrintedOnce) {

@@ -20,7 +20,7 @@ export async function api(method, path, body, { contentType } = {}) {
 }
 
 // The next page of a paged list (RFC 8288 Link rel="next"), or null on the last page.
-function nextPage(link) {
+export function nextPage(link) {
   const m = /<([^>]+)>;\s*rel="next"/.exec(link || '');
   return m ? m[1] : null;
 }

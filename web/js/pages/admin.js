@@ -1,264 +1,64 @@
-// Administration: regions and restrictions (add, lift), funding sources, trainings (create,
-// assign trainers, enroll by CSV upload with per-line errors), sessions with their delivery
-// status, pending approvals (approve online / postpone with a reason), and the decision log.
-// Forms show the API's 422 field errors next to the field.
-import { api, apiAll } from '../api.js';
-import { clear, h, localTime } from '../dom.js';
+// Pelatihan (admin, the administration's first page): every training, searchable by title and
+// filtered by region, fiscal year and funding source, page by page; each opens its own page.
+// A form adds a training. Filters can come in the address (#/admin?funding=3).
+import { api } from '../api.js';
+import { adminNav, pagedTable } from '../admin_ui.js';
+import { clear, h } from '../dom.js';
 import { field, jsonForm } from '../forms.js';
-import { errorText, language, t } from '../i18n.js';
+import { t } from '../i18n.js';
 
-const today = () => new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
-
-async function restrictionsSection(reload) {
-  const regions = (await api('GET', '/api/v1/regions')).data || [];
-  const box = h('section', { class: 'card', id: 'restrictions' }, h('h3', null, t('regions')));
-  const list = h('div');
-  const regionSelect = h('select', { name: 'region', 'aria-label': t('region') },
-    regions.map((r) => h('option', { value: r.code }, `${r.code} ${r.name}`)));
-  async function show() {
-    const code = regionSelect.value;
-    const res = await apiAll(`/api/v1/regions/${encodeURIComponent(code)}/restrictions`);
-    const items = res.data || [];
-    clear(list, items.length ? h('ul', null, items.map((r) => h('li', null,
-      `${r.label} · ${r.starts_on} – ${r.ends_on || '…'} · ≤ ${r.max_gathering} · ${r.reference} `,
-      (!r.ends_on || r.ends_on >= today()) ? h('button', { type: 'button', class: 'link', onclick: async (event) => {
-        const res = await api('PATCH', `/api/v1/restrictions/${r.id}`, { ends_on: today() });
-        if (res.status === 200) reload();
-        else event.target.after(h('span', { class: 'error', role: 'alert' }, ` ${errorText(res.error)}`));
-      } }, t('lift')) : null))) : h('p', { class: 'muted' }, t('none')));
-  }
-  regionSelect.addEventListener('change', show);
+function newTrainingForm(regions, funding, opened) {
   const form = jsonForm([
-    field(t('starts_on'), 'starts_on', { type: 'date', value: today() }),
-    field(t('ends_on'), 'ends_on', { type: 'date' }),
-    field(t('max_gathering'), 'max_gathering', { type: 'number', min: 0, value: 5 }),
-    field(t('label'), 'label', { value: 'PPKM' }),
-    field(t('reference'), 'reference'),
-  ], t('add_restriction'), async (v) => {
-    const body = { starts_on: v.starts_on, max_gathering: Number(v.max_gathering), label: v.label, reference: v.reference };
-    if (v.ends_on) body.ends_on = v.ends_on;
-    const res = await api('POST', `/api/v1/regions/${encodeURIComponent(regionSelect.value)}/restrictions`, body);
-    if (res.status === 201) reload();
-    return res;
-  });
-  form.id = 'restriction-form';
-  box.append(regionSelect, list, h('h4', null, t('add_restriction')), form);
-  await show();
-  return box;
-}
-
-async function fundingSection(reload) {
-  const items = (await api('GET', '/api/v1/funding-sources')).data || [];
-  return h('section', { class: 'card', id: 'funding' }, h('h3', null, t('funding')),
-    h('ul', null, items.map((f) => h('li', null, `${f.code} · ${f.name} · ${f.fiscal_year} · Rp ${Number(f.amount_idr).toLocaleString('id-ID')} `,
-      h('a', { href: `/api/v1/reports/funding-sources/${f.id}?format=xlsx&lang=${language()}` }, 'XLSX'), ' ',
-      h('a', { href: `/api/v1/reports/funding-sources/${f.id}?format=csv&lang=${language()}` }, 'CSV')))),
-    h('h4', null, t('add_funding')),
-    jsonForm([field(t('code'), 'code'), field(t('name'), 'name'),
-      field(t('kind'), 'kind', { options: [['DAK', 'DAK'], ['APBD', 'APBD'], ['other', 'lain']] }),
-      field(t('fiscal_year'), 'fiscal_year', { type: 'number', value: new Date().getFullYear() }),
-      field(t('amount'), 'amount_idr', { type: 'number', min: 0 })], t('add_funding'), async (v) => {
-      const res = await api('POST', '/api/v1/funding-sources', { ...v, fiscal_year: Number(v.fiscal_year), amount_idr: Number(v.amount_idr) });
-      if (res.status === 201) reload();
-      return res;
-    }));
-}
-
-function sessionLine(s, offset, reload) {
-  const d = s.delivery;
-  const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
-  const act = async (body) => {
-    const res = await api('POST', `/api/v1/sessions/${s.id}/delivery`, { ...body, reason: reason.value || t('approvals') });
-    if (res.status === 200) reload(); else reason.setCustomValidity(errorText(res.error)), reason.reportValidity();
-  };
-  return h('li', { dataset: { session: s.id }, class: `status-${d.status}` },
-    h('strong', null, s.title), ` · ${localTime(s.starts_at)} · `,
-    h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)), ' · ',
-    h('span', { class: 'status' }, t(`status_${d.status}`)),
-    h('div', { class: 'muted' }, d.reason_i18n[language()] || d.reason),
-    d.status === 'pending_approval' ? h('div', { class: 'actions approval' }, reason,
-      h('button', { type: 'button', class: 'approve', onclick: () => act({ mode: d.recommended_mode || 'online' }) }, t('approve_online')),
-      h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null,
-    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload) : null);
-}
-
-// Slides from text: each "# Title" line starts a slide, the lines under it are its Markdown body.
-export function slidesFromText(text) {
-  const slides = [];
-  for (const line of String(text || '').split(/\r?\n/)) {
-    const heading = line.match(/^#\s+(.*)$/);
-    if (heading) slides.push({ title: heading[1].trim(), body: '' });
-    else if (slides.length) slides[slides.length - 1].body += (slides[slides.length - 1].body ? '\n' : '') + line;
-    else if (line.trim()) slides.push({ title: line.trim(), body: '' });
-  }
-  return slides.map((s) => ({ title: s.title, body: s.body.trim() }));
-}
-
-function offsetText(minutes) {
-  const sign = minutes < 0 ? '-' : '+';
-  const a = Math.abs(minutes);
-  return `${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-}
-
-// The slides as the form writes them: "# Title" lines, each followed by its Markdown body.
-function slidesToText(slides) {
-  return (slides || []).map((s) => (s.body ? `# ${s.title}\n${s.body}` : `# ${s.title}`)).join('\n');
-}
-
-// A UTC instant as the value of a datetime-local input in the training region's offset.
-function localInput(iso, offset) {
-  return new Date(Date.parse(iso) + offset * 60000).toISOString().slice(0, 16);
-}
-
-// The session form: empty to add a session (POST), filled to change one (PATCH).
-function sessionFields(values = {}) {
-  return [
-    field(t('title'), 'title', { value: values.title ?? '' }),
-    field(t('starts_at'), 'starts_at', { type: 'datetime-local', value: values.starts_at ?? '' }),
-    field(t('ends_at'), 'ends_at', { type: 'datetime-local', value: values.ends_at ?? '' }),
-    field(t('slides'), 'slides', { multiline: true, rows: 5, placeholder: t('slides_hint') }),
-  ];
-}
-
-function sessionBody(v, offset) {
-  const when = (local) => (local ? `${local}:00${offsetText(offset)}` : '');
-  return { title: v.title, starts_at: when(v.starts_at), ends_at: when(v.ends_at), slides: slidesFromText(v.slides) };
-}
-
-function sessionForm(tr, offset, reload) {
-  const form = jsonForm(sessionFields(), t('add_session'), async (v) => {
-    const res = await api('POST', `/api/v1/trainings/${tr.id}/sessions`, sessionBody(v, offset));
-    if (res.status === 201) reload();
-    return res;
-  });
-  form.classList.add('session-form');
-  return h('details', null, h('summary', null, t('add_session')), form);
-}
-
-// Changing a session that has not started: the form is filled from the session when opened.
-function sessionEditor(s, offset, reload) {
-  const box = h('details', { class: 'session-edit' }, h('summary', null, t('edit_session')));
-  box.addEventListener('toggle', async () => {
-    if (!box.open || box.querySelector('form')) return;
-    const full = (await api('GET', `/api/v1/sessions/${s.id}`)).data || s;
-    const form = jsonForm(sessionFields({ title: full.title, starts_at: localInput(full.starts_at, offset), ends_at: localInput(full.ends_at, offset) }),
-      t('save'), async (v) => {
-        const res = await api('PATCH', `/api/v1/sessions/${s.id}`, sessionBody(v, offset));
-        if (res.status === 200) reload();
-        return res;
-      });
-    form.querySelector('textarea[name=slides]').value = slidesToText(full.slides);
-    form.classList.add('session-edit-form');
-    box.append(form);
-  });
-  return box;
-}
-
-// The settings a training may change after it was created (not its region or funding source).
-function settingsForm(tr, reload) {
-  const form = jsonForm([
-    field(t('title'), 'title', { value: tr.title }),
+    field(t('title'), 'title'),
+    field(t('region'), 'region_code', { options: regions.map((r) => [r.code, `${r.code} ${r.name}`]) }),
+    field(t('funding'), 'funding_source_id', { options: funding.map((f) => [f.id, f.code]) }),
     field(t('planned_mode'), 'planned_mode', { options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]) }),
     field(t('switch_policy'), 'switch_policy', { options: [['auto', t('policy_auto')], ['approval', t('policy_approval')]] }),
-    field(t('min_attendance_pct'), 'min_attendance_pct', { type: 'number', min: 0, max: 100, value: tr.min_attendance_pct }),
-    field(t('pass_score'), 'pass_score', { type: 'number', min: 0, max: 100, value: tr.pass_score }),
-    field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
-    field(t('venue'), 'venue', { value: tr.venue || '' }),
-    field(t('replay_counts_label'), 'replay_counts_for_completion', { type: 'checkbox', checked: Boolean(tr.replay_counts_for_completion) }),
-  ], t('save_settings'), async (v) => {
-    const number = (x) => (x === '' ? null : Number(x));
-    const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
-      ...v, min_attendance_pct: number(v.min_attendance_pct), pass_score: number(v.pass_score), room_capacity: number(v.room_capacity),
-      replay_counts_for_completion: v.replay_counts_for_completion === 'on',
-    });
-    if (res.status === 200) reload();
+  ], t('add_training'), async (v) => {
+    const res = await api('POST', '/api/v1/trainings', { ...v, funding_source_id: Number(v.funding_source_id) });
+    if (res.status === 201) opened(res.data.id);
     return res;
   });
-  form.querySelector('select[name=planned_mode]').value = tr.planned_mode;
-  form.querySelector('select[name=switch_policy]').value = tr.switch_policy;
-  form.classList.add('settings-form');
-  return h('details', null, h('summary', null, t('training_settings')), form);
-}
-
-async function trainingCard(tr, trainers, reload, offset = 420) {
-  const detail = (await api('GET', `/api/v1/trainings/${tr.id}`)).data || tr;
-  const decisions = (await apiAll(`/api/v1/trainings/${tr.id}/decisions`)).data || [];
-  const lines = h('ul', { class: 'line-errors' });
-  const fileInput = h('input', { type: 'file', accept: '.csv,text/csv', name: 'csv', 'aria-label': t('enroll_csv') });
-  const enrollStatus = h('p', { class: 'form-status', role: 'status' });
-  const upload = h('button', { type: 'button' }, t('upload'));
-  upload.addEventListener('click', async () => {
-    clear(lines);
-    enrollStatus.textContent = '';
-    const file = fileInput.files[0];
-    if (!file) return;
-    const res = await api('POST', `/api/v1/trainings/${tr.id}/enrollments`, await file.text(), { contentType: 'text/csv' });
-    if (res.status >= 200 && res.status < 300) { enrollStatus.textContent = t('saved'); return; }
-    enrollStatus.textContent = errorText(res.error);
-    for (const l of res.error.lines || []) lines.append(h('li', null, `${t('line_error')} ${l.line}: ${l.message}`));
-  });
-  const trainerSelect = h('select', { name: 'user_id', 'aria-label': t('assign_trainer') }, trainers.map((u) => h('option', { value: u.id }, u.full_name)));
-  const assign = h('button', { type: 'button' }, t('assign_trainer'));
-  const assignStatus = h('span', { class: 'error', role: 'alert' });
-  assign.addEventListener('click', async () => {
-    const res = await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
-    if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
-  });
-  // Each assigned trainer, with a button that ends the assignment (after a confirmation).
-  const trainerChips = (detail.trainers || []).map((u) => {
-    const remove = h('button', { type: 'button', class: 'link small', 'aria-label': `${t('unassign_trainer')}: ${u.full_name}` }, '×');
-    remove.addEventListener('click', async () => {
-      if (!window.confirm(`${t('unassign_trainer')}: ${u.full_name}?`)) return;
-      const res = await api('DELETE', `/api/v1/trainings/${tr.id}/trainers/${u.id}`);
-      if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
-    });
-    return h('span', { class: 'chip', dataset: { trainer: u.id } }, u.full_name, ' ', remove);
-  });
-  return h('section', { class: 'card training', dataset: { training: tr.id } },
-    h('h3', null, tr.title, ' ', h('a', { href: `#/reports/${tr.id}`, class: 'small' }, t('reports'))),
-    h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`),
-    h('p', { class: 'trainers' }, h('span', { class: 'muted' }, `${t('trainers')}: `), trainerChips.length ? trainerChips : t('none')),
-    h('h4', null, t('sessions_of')),
-    h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, offset, reload))),
-    sessionForm(tr, offset, reload),
-    settingsForm(tr, reload),
-    h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
-    h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
-    decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
-      h('ul', null, decisions.map((d) => h('li', null, `${localTime(d.at)} · ${d.session_title}: ${t(`mode_${d.from.mode}`)} → ${t(`mode_${d.to.mode}`)} (${t(`status_${d.to.status}`)}) · `,
-        d.reason_i18n[language()] || d.reason)))) : null);
+  form.id = 'training-form';
+  return h('details', { class: 'card' }, h('summary', null, t('add_training')), form);
 }
 
 export async function render(view, args, session) {
   if (session.user.role !== 'admin') { location.hash = '#/'; return null; }
-  async function load() {
-    const [trainings, funding, regions, trainers] = await Promise.all([
-      apiAll('/api/v1/trainings'), api('GET', '/api/v1/funding-sources'), api('GET', '/api/v1/regions'),
-      apiAll('/api/v1/users?role=trainer')]);
-    const trainerList = trainers.data?.items || trainers.data || [];
-    const offsets = new Map((regions.data || []).map((r) => [r.code, r.utc_offset_minutes]));
-    const cards = await Promise.all((trainings.data || []).map((tr) => trainingCard(tr, trainerList, load, offsets.get(tr.region_code) ?? 420)));
-    const newTraining = jsonForm([
-      field(t('title'), 'title'),
-      field(t('region'), 'region_code', { options: (regions.data || []).map((r) => [r.code, `${r.code} ${r.name}`]) }),
-      field(t('funding'), 'funding_source_id', { options: (funding.data || []).map((f) => [f.id, f.code]) }),
-      field(t('planned_mode'), 'planned_mode', { options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]) }),
-      field(t('switch_policy'), 'switch_policy', { options: [['auto', t('policy_auto')], ['approval', t('policy_approval')]] }),
-    ], t('add_training'), async (v) => {
-      const res = await api('POST', '/api/v1/trainings', { ...v, funding_source_id: Number(v.funding_source_id) });
-      if (res.status === 201) load();
-      return res;
-    });
-    clear(view,
-      h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
-      h('nav', { class: 'actions' }, h('strong', null, t('trainings')), h('a', { href: '#/users', id: 'nav-users' }, t('users_page'))),
-      h('h2', null, t('admin')),
-      await restrictionsSection(load),
-      await fundingSection(load),
-      h('section', { class: 'card' }, h('h3', null, t('add_training')), newTraining),
-      h('h3', null, t('trainings')),
-      cards);
+  const [regionsRes, fundingRes] = await Promise.all([api('GET', '/api/v1/regions'), api('GET', '/api/v1/funding-sources')]);
+  const regions = regionsRes.data || [];
+  const funding = fundingRes.data || [];
+  const fundingCode = new Map(funding.map((f) => [f.id, f.code]));
+  const given = new URLSearchParams(location.hash.split('?')[1] || '');
+  const search = h('input', { type: 'search', id: 'training-search', placeholder: t('training_search_hint'), 'aria-label': t('search'), value: given.get('q') || '' });
+  const option = (value, text) => h('option', { value }, text);
+  const region = h('select', { id: 'training-region', 'aria-label': t('region') }, option('', t('all_regions')), regions.map((r) => option(r.code, `${r.code} ${r.name}`)));
+  const years = [...new Set(funding.map((f) => f.fiscal_year))].sort((a, b) => b - a);
+  const year = h('select', { id: 'training-year', 'aria-label': t('fiscal_year') }, option('', t('all_years')), years.map((y) => option(y, String(y))));
+  const source = h('select', { id: 'training-funding', 'aria-label': t('funding') }, option('', t('all_funding')), funding.map((f) => option(f.id, f.code)));
+  region.value = given.get('region') || '';
+  year.value = given.get('year') || '';
+  source.value = given.get('funding') || '';
+  const list = pagedTable({ id: 'trainings', empty: t('no_trainings'),
+    columns: [t('title'), t('region'), t('planned_mode'), t('switch_policy'), t('funding'), ''],
+    row: (tr) => h('tr', { dataset: { training: tr.id } },
+      h('td', null, h('a', { href: `#/training/${tr.id}` }, tr.title)), h('td', null, tr.region_code),
+      h('td', null, t(`mode_${tr.planned_mode}`)), h('td', null, t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')),
+      h('td', null, fundingCode.get(tr.funding_source_id) || ''), h('td', null, h('a', { href: `#/reports/${tr.id}` }, t('reports')))) });
+  function load() {
+    const q = new URLSearchParams();
+    if (search.value.trim()) q.set('q', search.value.trim());
+    if (region.value) q.set('region', region.value);
+    if (year.value) q.set('year', year.value);
+    if (source.value) q.set('funding_source_id', source.value);
+    return list.load(`/api/v1/trainings?${q}`);
   }
+  let typing = null;
+  search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(load, 300); });
+  for (const s of [region, year, source]) s.addEventListener('change', load);
+  clear(view, adminNav('admin'), h('h2', null, t('trainings')),
+    h('div', { class: 'actions filters' }, search, region, year, source), list.element,
+    newTrainingForm(regions, funding, (id) => { location.hash = `#/training/${id}`; }));
   await load();
-  return null;
+  return () => clearTimeout(typing);
 }

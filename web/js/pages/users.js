@@ -1,17 +1,13 @@
 // Pengguna (users, admin): search by name, username, NIK, NIB, phone or e-mail, page by page;
 // open a user to edit the profile, reset the password (the temporary one shown once) and
 // deactivate or reactivate; create one user or import a CSV with per-line errors.
-import { api } from '../api.js';
+import { api, nextPage } from '../api.js';
+import { adminNav } from '../admin_ui.js';
 import { clear, h } from '../dom.js';
 import { field, jsonForm } from '../forms.js';
 import { errorText, t } from '../i18n.js';
 
 const PROFILE = ['full_name', 'phone', 'email', 'nik', 'nib', 'business_name', 'business_sector', 'region_code'];
-
-function nextOf(link) {
-  const m = /<([^>]+)>;\s*rel="next"/.exec(link || '');
-  return m ? m[1] : null;
-}
 
 // One user's panel: profile form, password reset, (de)activation.
 function userPanel(u, onChanged) {
@@ -90,7 +86,7 @@ export async function render(view, args, session) {
     const res = await api('GET', path);
     if (res.status !== 200) { clear(body, h('tr', null, h('td', { colspan: 6, class: 'error' }, errorText(res.error)))); return; }
     body.append(...res.data.map(row));
-    next = nextOf(res.link);
+    next = nextPage(res.link);
     more.hidden = !next;
   }
   function load() {
@@ -104,7 +100,7 @@ export async function render(view, args, session) {
   search.addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(load, 300); });
   role.addEventListener('change', load);
   more.addEventListener('click', () => next && page(next));
-  clear(view, h('nav', { class: 'actions' }, h('a', { href: '#/admin' }, t('trainings')), h('strong', null, t('users_page'))),
+  clear(view, adminNav('users'),
     h('h2', null, t('users_page')), h('div', { class: 'actions' }, search, role),
     h('table', { class: 'report-table', id: 'users' }, h('thead', null, h('tr', null,
       [t('username'), t('user_full_name'), t('role'), t('user_phone'), t('user_nib'), t('status')].map((c) => h('th', null, c)))), body),
