@@ -37,6 +37,7 @@ try {
   assert(await adminPage.locator('#trainings tr[data-training]').count() === 3, 'the demo lists three trainings');
   await adminPage.fill('#training-search', 'kemasan');
   await adminPage.waitForFunction(() => document.querySelectorAll('#trainings tr[data-training]').length === 1);
+  await adminPage.screenshot({ path: path.join(artifacts, 'admin-trainings.png'), fullPage: true });
   await adminPage.click(`#trainings a[href="#/training/${packaging.id}"]`);
   // A new session for the packaging training, with slides from text; a wrong end time is
   // reported next to its field first.
@@ -95,6 +96,7 @@ try {
   await adminPage.selectOption('#restrictions select[name=region]', '62.71');
   await adminPage.waitForFunction(() => [...document.querySelectorAll('#restriction-history tr.restriction-ended')]
     .some((tr) => tr.textContent.includes('PSBB Kota Palangka Raya')));  // 2020, in the history
+  await adminPage.screenshot({ path: path.join(artifacts, 'admin-restrictions.png'), fullPage: true });
   // Back to the trainings, the bookkeeping one, whose sessions now wait for approval.
   await adminPage.click('#nav-admin');
   await adminPage.click(`#trainings a[href="#/training/${bookkeeping.id}"]`);
@@ -150,6 +152,7 @@ try {
   await adminPage.fill('#audit-actor', 'admin');
   await adminPage.press('#audit-actor', 'Enter');
   await adminPage.waitForFunction(() => document.querySelectorAll('#audit tr[data-entry]').length > 0);
+  await adminPage.screenshot({ path: path.join(artifacts, 'admin-audit.png'), fullPage: true });
   // Sumber dana: the DAK line with its report links.
   await adminPage.click('#nav-funding');
   await adminPage.waitForSelector('#funding tr[data-funding] a[href*="format=xlsx"]');

@@ -470,6 +470,23 @@ TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
          admin_only_ok},
         {"GET", "/api/v1/trainings/" + t + "/decisions", nullptr, visible},
         {"GET", "/api/v1/me/notifications", nullptr, any_signed_in},
+        // Accounts and the office's records.
+        {"GET", "/api/v1/users", nullptr, admin_only_ok},
+        {"GET", "/api/v1/users/" + std::to_string(user_id("tc1")), nullptr, admin_only_ok},
+        {"PATCH",
+         "/api/v1/users/" + std::to_string(user_id("tc1")),
+         {{"nib", "9120001234567"}},
+         admin_only_ok},
+        {"POST",
+         "/api/v1/users/" + std::to_string(user_id("tc1")) + "/password-reset",
+         json::object(),
+         admin_only_ok},
+        {"GET", "/api/v1/audit", nullptr, admin_only_ok},
+        // Everyone signed in may change their own password; a wrong current one is refused.
+        {"POST",
+         "/api/v1/me/password",
+         {{"current", "not-my-password"}, {"new", "a-new-password"}},
+         {401, 422, 422, 422, 422, 422}},
     };
     for (const auto& c : cases) {
         for (std::size_t i = 0; i < order.size(); ++i) {
