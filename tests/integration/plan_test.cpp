@@ -477,10 +477,8 @@ TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
          "/api/v1/users/" + std::to_string(user_id("tc1")),
          {{"nib", "9120001234567"}},
          admin_only_ok},
-        {"POST",
-         "/api/v1/users/" + std::to_string(user_id("tc1")) + "/password-reset",
-         json::object(),
-         admin_only_ok},
+        {"POST", "/api/v1/users/" + std::to_string(user_id("tc1")) + "/password-reset",
+         json::object(), admin_only_ok},
         {"GET", "/api/v1/audit", nullptr, admin_only_ok},
         // Everyone signed in may change their own password; a wrong current one is refused.
         {"POST",
