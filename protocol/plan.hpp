@@ -144,6 +144,10 @@ struct notification {
     std::string text_id;
     std::string text_en;
     unix_seconds created_at = 0;
+    // For messages outside the app: the kind's parameters (filling channel templates) and the
+    // time after which a message is pointless (a moved session once it started).
+    json params = json::object();
+    std::optional<unix_seconds> expires_at;
 };
 
 // Request bodies.

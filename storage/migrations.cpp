@@ -430,6 +430,30 @@ CREATE INDEX audit_log_action ON audit_log(action, id);
 CREATE INDEX restrictions_region_start ON restrictions(region_code, starts_on, id);
 )sql",
          normalize_stored_phones},
+        {12, "outbox", R"sql(
+-- Messages outside the app. A notification keeps its kind and parameters (JSON) so channel
+-- templates can be filled; each one also becomes at most one outbox row per channel, written
+-- in the same transaction; a sender delivers due rows with retries.
+ALTER TABLE notifications ADD COLUMN params TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE users ADD COLUMN notify_channel TEXT;  -- whatsapp | email | none; NULL: by what is known
+ALTER TABLE users ADD COLUMN language TEXT NOT NULL DEFAULT 'id';
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  notification_id INTEGER NOT NULL REFERENCES notifications(id),
+  user_id         INTEGER NOT NULL REFERENCES users(id),
+  channel         TEXT NOT NULL,                    -- whatsapp | email
+  state           TEXT NOT NULL DEFAULT 'pending',  -- pending sending sent failed expired cancelled
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL,
+  expires_at      INTEGER,                          -- not sent after this (a reminder too late)
+  last_error      TEXT,                             -- the provider's answer to the last attempt
+  sent_at         INTEGER,
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (notification_id, channel)
+);
+CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+)sql"},
     };
     return list;
 }

@@ -2,6 +2,7 @@
 
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
+#include "storage/outbox_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::storage {
@@ -10,10 +11,6 @@ using namespace protocol;
 
 namespace {
 
-std::optional<std::int64_t> opt_int(const SQLite::Column& col) {
-    if (col.isNull()) return std::nullopt;
-    return col.getInt64();
-}
 std::string opt_text(const SQLite::Column& col) {
     return col.isNull() ? std::string{} : col.getString();
 }
@@ -730,33 +727,35 @@ std::vector<delivery_decision> list_decisions(connection& c, std::int64_t traini
     return out;
 }
 
-int notify_training_audience(connection& c, std::int64_t training_id,
-                             std::optional<std::int64_t> session_id, const std::string& kind,
-                             const std::string& text_id, const std::string& text_en,
-                             unix_seconds now) {
+int notify_training_audience(connection& c, const notification& n) {
+    const auto before = last_notification_id(c);
     SQLite::Statement q(
         c.db,
         "INSERT INTO notifications (user_id, training_id, session_id, kind, text_id, text_en, "
-        "created_at) "
-        "SELECT user_id, :training, :session, :kind, :tid, :ten, :now FROM ("
+        "created_at, params) "
+        "SELECT user_id, :training, :session, :kind, :tid, :ten, :now, :params FROM ("
         " SELECT user_id FROM enrollments WHERE training_id = :training AND withdrawn_at IS NULL"
         " UNION SELECT user_id FROM training_trainers WHERE training_id = :training)");
-    q.bind(":training", static_cast<std::int64_t>(training_id));
-    if (session_id)
-        q.bind(":session", static_cast<std::int64_t>(*session_id));
+    q.bind(":training", static_cast<std::int64_t>(n.training_id.value_or(0)));
+    if (n.session_id)
+        q.bind(":session", static_cast<std::int64_t>(*n.session_id));
     else
         q.bind(":session");
-    q.bind(":kind", kind);
-    q.bind(":tid", text_id);
-    q.bind(":ten", text_en);
-    q.bind(":now", static_cast<std::int64_t>(now));
-    return q.exec();
+    q.bind(":kind", n.kind);
+    q.bind(":tid", n.text_id);
+    q.bind(":ten", n.text_en);
+    q.bind(":now", static_cast<std::int64_t>(n.created_at));
+    q.bind(":params", protocol::dump(n.params));
+    const int added = q.exec();
+    enqueue_outbox(c, before, n.expires_at, n.created_at);
+    return added;
 }
 
 std::int64_t insert_notification(connection& c, const notification& n) {
+    const auto before = last_notification_id(c);
     SQLite::Statement q(c.db,
                         "INSERT INTO notifications (user_id, training_id, session_id, kind, "
-                        "text_id, text_en, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                        "text_id, text_en, created_at, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<std::int64_t>(n.user_id));
     if (n.training_id)
         q.bind(2, static_cast<std::int64_t>(*n.training_id));
@@ -770,8 +769,11 @@ std::int64_t insert_notification(connection& c, const notification& n) {
     q.bind(5, n.text_id);
     q.bind(6, n.text_en);
     q.bind(7, static_cast<std::int64_t>(n.created_at));
+    q.bind(8, protocol::dump(n.params));
     q.exec();
-    return c.db.getLastInsertRowid();
+    const auto id = c.db.getLastInsertRowid();
+    enqueue_outbox(c, before, n.expires_at, n.created_at);
+    return id;
 }
 
 std::vector<notification> list_notifications(connection& c, std::int64_t user_id,

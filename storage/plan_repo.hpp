@@ -136,12 +136,11 @@ std::int64_t insert_decision(connection& c, const protocol::delivery_decision& d
 std::vector<protocol::delivery_decision> list_decisions(connection& c, std::int64_t training_id,
                                                         const page_request& page = every_row);
 
-// Notifications to every enrolled (not withdrawn) trainee and every assigned trainer.
-int notify_training_audience(connection& c, std::int64_t training_id,
-                             std::optional<std::int64_t> session_id, const std::string& kind,
-                             const std::string& text_id, const std::string& text_en,
-                             protocol::unix_seconds now);
-// One notification to one user (id and created_at as given are ignored / used).
+// `n` (its user_id ignored) to every enrolled (not withdrawn) trainee and every assigned
+// trainer of its training; each also queued in the outbox (storage/outbox_repo.hpp).
+int notify_training_audience(connection& c, const protocol::notification& n);
+// One notification to one user (id and created_at as given are ignored / used), queued in the
+// outbox as well.
 std::int64_t insert_notification(connection& c, const protocol::notification& n);
 // Newest first; `page.after` is a notification id.
 std::vector<protocol::notification> list_notifications(connection& c, std::int64_t user_id,

@@ -13,6 +13,7 @@
 #include "server/http/router.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/services/clock.hpp"
+#include "server/services/messaging_options.hpp"
 #include "server/services/password_hasher.hpp"
 #include "server/services/rate_limiter.hpp"
 #include "storage/database.hpp"
@@ -38,7 +39,8 @@ struct app_options {
     std::string backup_dir;                     // empty: no scheduled backups
     int backup_every_hours = 24;
     int backup_keep = 7;
-    std::string metrics_token;  // non-empty: /metrics needs it as a bearer token
+    std::string metrics_token;    // non-empty: /metrics needs it as a bearer token
+    messaging_options messaging;  // the outbox's channels
 };
 
 // The live rooms, once the transport has attached them. Set before the first request and

@@ -13,6 +13,7 @@
 #include "server/live/quiz_recorder.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/services/delivery_service.hpp"
+#include "server/services/outbox_sender.hpp"
 #include "server/services/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
@@ -31,6 +32,33 @@ std::string checkin_secret_of(storage::database& db) {
     return db.write([](storage::connection& c) {
         return storage::server_secret(c, "checkin_code", random_token(32));
     });
+}
+
+}  // namespace
+
+namespace {
+
+// The outbox's sender with a transport for each configured channel (a channel without one
+// keeps its messages pending until it is configured).
+std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& clk,
+                                           const app_options& o, metrics& stats) {
+    const auto& m = o.messaging;
+    std::map<std::string, std::unique_ptr<message_transport>> transports;
+    if (!m.smtp_url.empty())
+        transports["email"] = make_smtp_transport(
+            {m.smtp_url, m.smtp_user, m.smtp_password, m.mail_from, o.public_url});
+    if (!m.whatsapp_token.empty()) {
+        whatsapp_options w{
+            m.whatsapp_api_url, m.whatsapp_token, m.whatsapp_phone_number_id, {}, o.public_url};
+        if (!m.whatsapp_templates.empty()) w.templates = load_template_names(m.whatsapp_templates);
+        transports["whatsapp"] = make_whatsapp_transport(std::move(w));
+    }
+    outbox_options options;
+    options.retry.max_attempts = m.attempts;
+    options.poll_s = m.poll_s;
+    return std::make_unique<outbox_sender>(
+        db, clk, std::move(transports), options,
+        [&stats](const auto& counts) { stats.set_outbox(counts); });
 }
 
 }  // namespace
@@ -59,6 +87,7 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
         backup_settings{options_.db_path, options_.backup_dir, options_.backup_every_hours,
                         options_.backup_keep},
         stats);
+    outbox_ = make_outbox(db, clk, options_, stats);
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
     sweep_recordings();
 }

@@ -15,6 +15,7 @@
 namespace daring::server {
 
 class backup_schedule;
+class outbox_sender;
 class event_journal;
 class presence_recorder;
 class quiz_recorder;
@@ -68,6 +69,7 @@ class app final : public application {
     std::unique_ptr<quiz_recorder> quizzes_;
     std::unique_ptr<event_journal> journal_;
     std::unique_ptr<backup_schedule> backups_;
+    std::unique_ptr<outbox_sender> outbox_;
 };
 
 }  // namespace daring::server

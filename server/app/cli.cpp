@@ -190,7 +190,7 @@ int run_main(int argc, const char* const argv[]) {
                         cfg.late_after_minutes * 60, cfg.presence_flush_s, cfg.office_name,
                         cfg.certificate_prefix, cfg.public_url, cfg.recordings_dir,
                         cfg.recording_retention_days, cfg.record_audio, cfg.db_path, cfg.backup_dir,
-                        cfg.backup_every_hours, cfg.backup_keep, cfg.metrics_token});
+                        cfg.backup_every_hours, cfg.backup_keep, cfg.metrics_token, cfg.messaging});
         try {
             application.reevaluate_all();    // restrictions that took effect while it was down
         } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute

@@ -54,6 +54,30 @@ std::string default_web_root() {
 
 namespace {
 
+// The outbox's channels (e-mail and WhatsApp) and its retry settings.
+void add_messaging_options(po::options_description& desc) {
+    desc.add_options()(
+        "smtp-url", po::value<std::string>(),
+        "e-mail: smtp://host:587 (STARTTLS when offered, required with --smtp-user) or "
+        "smtps://host:465")("smtp-user", po::value<std::string>(), "e-mail: SMTP AUTH user")(
+        "smtp-password", po::value<std::string>(),
+        "e-mail: SMTP AUTH password (better as DARING_SMTP_PASSWORD)")(
+        "mail-from", po::value<std::string>(), "e-mail: the sender's address")(
+        "whatsapp-api-url",
+        po::value<std::string>()->default_value("https://graph.facebook.com/v20.0"),
+        "WhatsApp: the Cloud API's base address (or a proxy with the same API)")(
+        "whatsapp-token", po::value<std::string>(),
+        "WhatsApp: the access token (better as DARING_WHATSAPP_TOKEN)")(
+        "whatsapp-phone-number-id", po::value<std::string>(),
+        "WhatsApp: the sender's phone number id")(
+        "whatsapp-templates", po::value<std::string>(),
+        "WhatsApp: a JSON file naming the approved template of each message kind")(
+        "outbox-attempts", po::value<int>()->default_value(6),
+        "attempts per outgoing message before it is marked failed")(
+        "outbox-poll", po::value<double>()->default_value(2.0),
+        "seconds between looks for messages due to be sent");
+}
+
 po::options_description options_table() {
     po::options_description desc("Options");
     desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
@@ -121,7 +145,7 @@ po::options_description options_table() {
         "test-clock-file", po::value<std::string>(),
         "tests only: read the current time (Unix seconds) from this file")(
         "help,h", "show this help")("version", "show the version");
-
+    add_messaging_options(desc);
     return desc;
 }
 
@@ -134,6 +158,34 @@ std::string option_of_variable(const po::options_description& desc, const std::s
     if (!desc.find_nothrow(option, false)) return {};
     if (option == "help" || option == "version") return {};
     return option;
+}
+
+// The outbox's channels: each one is on only when fully configured.
+std::optional<std::string> read_messaging(const po::variables_map& vm, messaging_options& m) {
+    auto text = [&](const char* name) {
+        return vm.count(name) ? vm[name].as<std::string>() : std::string();
+    };
+    m.smtp_url = text("smtp-url");
+    m.smtp_user = text("smtp-user");
+    m.smtp_password = text("smtp-password");
+    m.mail_from = text("mail-from");
+    m.whatsapp_api_url = text("whatsapp-api-url");
+    m.whatsapp_token = text("whatsapp-token");
+    m.whatsapp_phone_number_id = text("whatsapp-phone-number-id");
+    m.whatsapp_templates = text("whatsapp-templates");
+    m.attempts = vm["outbox-attempts"].as<int>();
+    m.poll_s = vm["outbox-poll"].as<double>();
+    if (!m.smtp_url.empty() && !m.smtp_url.starts_with("smtp://") &&
+        !m.smtp_url.starts_with("smtps://"))
+        return "--smtp-url must start with smtp:// or smtps://";
+    if (!m.smtp_url.empty() && m.mail_from.find('@') == std::string::npos)
+        return "--smtp-url needs --mail-from (the sender's address)";
+    if (!m.whatsapp_token.empty() && m.whatsapp_phone_number_id.empty())
+        return "--whatsapp-token needs --whatsapp-phone-number-id";
+    if (m.attempts < 1 || m.attempts > 50) return "--outbox-attempts must be 1 to 50";
+    if (!(m.poll_s >= 0.05 && m.poll_s <= 3600))
+        return "--outbox-poll must be 0.05 to 3600 seconds";
+    return std::nullopt;
 }
 
 // Why the values are unusable, or nullopt. Reads the limits and paths into `cfg`.
@@ -149,7 +201,7 @@ std::optional<std::string> read_backups(const po::variables_map& vm, config& cfg
     if (vm.count("metrics-token")) cfg.metrics_token = vm["metrics-token"].as<std::string>();
     if (!cfg.metrics_token.empty() && cfg.metrics_token.size() < 16)
         return "--metrics-token must be at least 16 characters";
-    return std::nullopt;
+    return read_messaging(vm, cfg.messaging);
 }
 
 std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg) {

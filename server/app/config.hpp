@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "server/services/messaging_options.hpp"
+
 namespace daring::server {
 
 struct config {
@@ -45,7 +47,8 @@ struct config {
     std::string backup_dir;  // serve: where scheduled backups go (empty: none)
     int backup_every_hours = 24;
     int backup_keep = 7;
-    std::string metrics_token;  // non-empty: /metrics needs "Authorization: Bearer <token>"
+    std::string metrics_token;    // non-empty: /metrics needs "Authorization: Bearer <token>"
+    messaging_options messaging;  // the outbox's e-mail and WhatsApp channels
 };
 
 struct parse_outcome {

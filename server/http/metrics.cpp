@@ -127,6 +127,14 @@ std::string metrics::render() const {
     out += "# HELP daring_backup_last_bytes Size of the last scheduled backup.\n";
     out += "# TYPE daring_backup_last_bytes gauge\n";
     out += "daring_backup_last_bytes " + std::to_string(last_backup_bytes_.load()) + "\n";
+    out += "# HELP daring_outbox_messages Outgoing messages by channel and state.\n";
+    out += "# TYPE daring_outbox_messages gauge\n";
+    for (const auto& [channel, states] : outbox_) {
+        for (const auto& [state, n] : states) {
+            out += "daring_outbox_messages{channel=\"" + channel + "\",state=\"" + state + "\"} " +
+                   std::to_string(n) + "\n";
+        }
+    }
     histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",
                       "Group-commit transaction time, BEGIN to COMMIT.");
     histogram_section(out, batch_size_, "daring_db_commit_batch_size",
@@ -139,6 +147,15 @@ std::string metrics::render() const {
     histogram_section(out, presence_flush_rows_, "daring_presence_flush_rows",
                       "Intervals whose last_seen one flush wrote.");
     return out;
+}
+
+}  // namespace daring::server
+
+namespace daring::server {
+
+void metrics::set_outbox(std::map<std::string, std::map<std::string, std::int64_t>> counts) {
+    std::lock_guard lock(mutex_);
+    outbox_ = std::move(counts);
 }
 
 }  // namespace daring::server

@@ -51,6 +51,8 @@ class metrics {
     // The last scheduled backup: Unix time (0: none yet) and size.
     std::int64_t last_backup_at() const { return last_backup_at_; }
     std::uint64_t last_backup_bytes() const { return last_backup_bytes_; }
+    // Outgoing messages per channel and state (set by the outbox sender after each round).
+    void set_outbox(std::map<std::string, std::map<std::string, std::int64_t>> counts);
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
 
@@ -61,6 +63,7 @@ class metrics {
     histogram commit_latency_;
     histogram batch_size_;
     histogram presence_flush_rows_;
+    std::map<std::string, std::map<std::string, std::int64_t>> outbox_;
     std::atomic<std::uint64_t> presence_events_{0};
     std::atomic<std::uint64_t> hashing_refused_{0};
     std::atomic<std::int64_t> open_connections_{0};

@@ -152,6 +152,7 @@ int notify_missed_session(storage::connection& c, const protocol::session& s,
         n.text_en =
             "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
         n.created_at = now;
+        n.params = {{"session_title", s.title}, {"link", link}};
         storage::insert_notification(c, n);
         ++notified;
     }

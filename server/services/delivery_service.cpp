@@ -117,8 +117,24 @@ void record_change(storage::connection& c, const storage::evaluation_row& row,
     const std::string text_en = "Session \"" + row.session.title + "\" (" + when + ") is now " +
                                 std::string(to_string(after.mode)) +
                                 status_suffix_en(after.status) + ". " + after.reason;
-    storage::notify_training_audience(c, row.session.training_id, row.session.id,
-                                      "delivery_changed", text_id, text_en, now);
+    notification n;
+    n.training_id = row.session.training_id;
+    n.session_id = row.session.id;
+    n.kind = "delivery_changed";
+    n.text_id = text_id;
+    n.text_en = text_en;
+    n.created_at = now;
+    // What the channel templates are filled with; the message is pointless once it started.
+    n.params = {{"session_title", row.session.title},
+                {"when", when},
+                {"mode", to_string(after.mode)},
+                {"status", to_string(after.status)},
+                {"reason_id", after.reason_id},
+                {"reason_en", after.reason},
+                {"reference", d.restriction_reference},
+                {"link", "#/live/" + std::to_string(row.session.id)}};
+    n.expires_at = row.session.starts_at;
+    storage::notify_training_audience(c, n);
 }
 
 }  // namespace

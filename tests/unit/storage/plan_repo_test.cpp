@@ -219,7 +219,14 @@ TEST_F(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
     ASSERT_EQ(list.size(), 2u);
     EXPECT_EQ(list[0].to_mode, p::delivery_mode::online);
     EXPECT_EQ(list[1].session_title, "Sesi 1");
-    EXPECT_EQ(notify_training_audience(c, training, id, "delivery_changed", "teks", "text", t0), 2);
+    p::notification n;
+    n.training_id = training;
+    n.session_id = id;
+    n.kind = "delivery_changed";
+    n.text_id = "teks";
+    n.text_en = "text";
+    n.created_at = t0;
+    EXPECT_EQ(notify_training_audience(c, n), 2);
     ASSERT_EQ(list_notifications(c, trainee, {10, {}}).size(), 1u);
     EXPECT_EQ(list_notifications(c, trainee, {10, {}})[0].text_id, "teks");
     EXPECT_EQ(list_notifications(c, trainer, {10, {}}).size(), 1u);

@@ -1,0 +1,216 @@
+#include "storage/outbox_repo.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/connection.hpp"
+
+namespace daring::storage {
+
+using protocol::json;
+using protocol::unix_seconds;
+
+namespace {
+
+void set_state(connection& c, std::int64_t id, const char* state, const std::string& answer,
+               unix_seconds now, bool sent) {
+    SQLite::Statement q(c.db,
+                        "UPDATE outbox SET state = ?, last_error = ?, updated_at = ?, sent_at = "
+                        "CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?");
+    q.bind(1, state);
+    q.bind(2, answer);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, sent ? 1 : 0);
+    q.bind(5, static_cast<std::int64_t>(now));
+    q.bind(6, id);
+    q.exec();
+}
+
+constexpr const char* row_columns =
+    "o.id, o.notification_id, o.user_id, u.username, u.full_name, o.channel, o.state, n.kind, "
+    "o.attempts, o.next_attempt_at, o.expires_at, o.sent_at, coalesce(o.last_error, ''), "
+    "o.created_at, o.updated_at FROM outbox o JOIN users u ON u.id = o.user_id "
+    "JOIN notifications n ON n.id = o.notification_id";
+
+outbox_row read_row(SQLite::Statement& q) {
+    outbox_row r;
+    r.id = q.getColumn(0).getInt64();
+    r.notification_id = q.getColumn(1).getInt64();
+    r.user_id = q.getColumn(2).getInt64();
+    r.username = q.getColumn(3).getString();
+    r.full_name = q.getColumn(4).getString();
+    r.channel = q.getColumn(5).getString();
+    r.state = q.getColumn(6).getString();
+    r.kind = q.getColumn(7).getString();
+    r.attempts = q.getColumn(8).getInt();
+    r.next_attempt_at = q.getColumn(9).getInt64();
+    r.expires_at = opt_int(q.getColumn(10));
+    r.sent_at = opt_int(q.getColumn(11));
+    r.last_error = q.getColumn(12).getString();
+    r.created_at = q.getColumn(13).getInt64();
+    r.updated_at = q.getColumn(14).getInt64();
+    return r;
+}
+
+}  // namespace
+
+std::int64_t last_notification_id(connection& c) {
+    return c.db.execAndGet("SELECT coalesce(max(id), 0) FROM notifications").getInt64();
+}
+
+int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seconds> expires_at,
+                   unix_seconds now) {
+    // A mobile number is Indonesian E.164 +628...; a chosen channel that cannot reach the user
+    // falls back to the other one.
+    SQLite::Statement q(
+        c.db,
+        "INSERT OR IGNORE INTO outbox (notification_id, user_id, channel, next_attempt_at, "
+        "expires_at, created_at, updated_at) "
+        "SELECT id, user_id, channel, :now, :expires, :now, :now FROM ("
+        " SELECT n.id, n.user_id, CASE"
+        "  WHEN u.deactivated_at IS NOT NULL OR u.notify_channel = 'none' THEN 'none'"
+        "  WHEN u.notify_channel = 'email' AND coalesce(u.email, '') <> '' THEN 'email'"
+        "  WHEN coalesce(u.phone, '') LIKE '+628%' THEN 'whatsapp'"
+        "  WHEN coalesce(u.email, '') <> '' THEN 'email'"
+        "  ELSE 'none' END AS channel"
+        " FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id > :after)"
+        " WHERE channel <> 'none'");
+    q.bind(":now", static_cast<std::int64_t>(now));
+    if (expires_at)
+        q.bind(":expires", static_cast<std::int64_t>(*expires_at));
+    else
+        q.bind(":expires");
+    q.bind(":after", after_id);
+    return q.exec();
+}
+
+std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, int limit,
+                                             unix_seconds lease_s) {
+    SQLite::Statement expire(c.db,
+                             "UPDATE outbox SET state = 'expired', updated_at = ? WHERE state = "
+                             "'pending' AND expires_at IS NOT NULL AND expires_at <= ?");
+    expire.bind(1, static_cast<std::int64_t>(now));
+    expire.bind(2, static_cast<std::int64_t>(now));
+    expire.exec();
+    SQLite::Statement claim(
+        c.db,
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = :now, "
+        "next_attempt_at = :lease WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND "
+        "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit) RETURNING id");
+    claim.bind(":now", static_cast<std::int64_t>(now));
+    claim.bind(":lease", static_cast<std::int64_t>(now + lease_s));
+    claim.bind(":limit", limit);
+    std::vector<std::int64_t> ids;
+    while (claim.executeStep()) ids.push_back(claim.getColumn(0).getInt64());
+    std::vector<outbox_message> out;
+    SQLite::Statement read(
+        c.db,
+        "SELECT o.id, o.notification_id, o.user_id, o.channel, o.attempts, n.kind, n.params, "
+        "n.text_id, n.text_en, u.full_name, coalesce(u.phone, ''), coalesce(u.email, ''), "
+        "u.language, o.created_at FROM outbox o JOIN notifications n ON n.id = o.notification_id "
+        "JOIN users u ON u.id = o.user_id WHERE o.id = ?");
+    for (auto id : ids) {
+        read.bind(1, id);
+        if (read.executeStep()) {
+            outbox_message m;
+            m.id = read.getColumn(0).getInt64();
+            m.notification_id = read.getColumn(1).getInt64();
+            m.user_id = read.getColumn(2).getInt64();
+            m.channel = read.getColumn(3).getString();
+            m.attempts = read.getColumn(4).getInt();
+            m.kind = read.getColumn(5).getString();
+            m.params = json::parse(read.getColumn(6).getString(), nullptr, false);
+            m.text_id = read.getColumn(7).getString();
+            m.text_en = read.getColumn(8).getString();
+            m.full_name = read.getColumn(9).getString();
+            m.phone = read.getColumn(10).getString();
+            m.email = read.getColumn(11).getString();
+            m.language = read.getColumn(12).getString();
+            m.created_at = read.getColumn(13).getInt64();
+            out.push_back(std::move(m));
+        }
+        read.reset();
+    }
+    return out;
+}
+
+int release_sending_outbox(connection& c, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? "
+                        "WHERE state = 'sending'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(now));
+    return q.exec();
+}
+
+void mark_outbox_sent(connection& c, std::int64_t id, const std::string& answer, unix_seconds now) {
+    set_state(c, id, "sent", answer, now, true);
+}
+
+void mark_outbox_retry(connection& c, std::int64_t id, const std::string& answer,
+                       unix_seconds next_at, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, "
+                        "updated_at = ? WHERE id = ?");
+    q.bind(1, answer);
+    q.bind(2, static_cast<std::int64_t>(next_at));
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.bind(4, id);
+    q.exec();
+}
+
+void mark_outbox_failed(connection& c, std::int64_t id, const std::string& answer,
+                        unix_seconds now) {
+    set_state(c, id, "failed", answer, now, false);
+}
+
+bool retry_outbox(connection& c, std::int64_t id, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, "
+                        "expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', "
+                        "'expired', 'cancelled')");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(now));
+    q.bind(3, id);
+    return q.exec() > 0;
+}
+
+bool cancel_outbox(connection& c, std::int64_t id, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE id = ? AND "
+                        "state = 'pending'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, id);
+    return q.exec() > 0;
+}
+
+std::map<std::string, std::map<std::string, std::int64_t>> outbox_counts(connection& c) {
+    SQLite::Statement q(c.db,
+                        "SELECT channel, state, count(*) FROM outbox GROUP BY channel, state");
+    std::map<std::string, std::map<std::string, std::int64_t>> out;
+    while (q.executeStep())
+        out[q.getColumn(0).getString()][q.getColumn(1).getString()] = q.getColumn(2).getInt64();
+    return out;
+}
+
+std::vector<outbox_row> list_outbox(connection& c, const std::string& state,
+                                    const page_request& page) {
+    std::string sql = std::string("SELECT ") + row_columns + " WHERE o.id < :before";
+    if (!state.empty()) sql += " AND o.state = :state";
+    sql += " ORDER BY o.id DESC LIMIT :limit";
+    SQLite::Statement q(c.db, sql);
+    q.bind(":before", page.after.empty() ? INT64_MAX : page.after.front());
+    if (!state.empty()) q.bind(":state", state);
+    q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
+    std::vector<outbox_row> out;
+    while (q.executeStep()) out.push_back(read_row(q));
+    return out;
+}
+
+std::optional<outbox_row> find_outbox(connection& c, std::int64_t id) {
+    SQLite::Statement q(c.db, std::string("SELECT ") + row_columns + " WHERE o.id = ?");
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_row(q);
+}
+
+}  // namespace daring::storage

@@ -1,0 +1,84 @@
+#pragma once
+// The outbox: messages outside the app (WhatsApp, e-mail), one row per (notification, channel),
+// written in the transaction that stores the notification, so a crash never loses a message and
+// a retry never adds a second row. A sender claims due rows, delivers them and records the
+// outcome.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "protocol/json_text.hpp"
+#include "protocol/time_format.hpp"
+#include "storage/page.hpp"
+
+namespace daring::storage {
+
+class connection;
+
+// The id of the newest notification (0 when none): rows after it are the ones just written.
+std::int64_t last_notification_id(connection& c);
+
+// Queues the notifications with ids above `after_id` on each user's channel: their choice
+// (`notify_channel`) when it can reach them, else WhatsApp to a mobile number (+628...), else
+// e-mail when known; nobody when they chose none, cannot be reached or are deactivated.
+// A notification already queued on a channel is not queued again. Returns the rows added.
+int enqueue_outbox(connection& c, std::int64_t after_id,
+                   std::optional<protocol::unix_seconds> expires_at, protocol::unix_seconds now);
+
+// A claimed row with what a message is made of.
+struct outbox_message {
+    std::int64_t id = 0;
+    std::int64_t notification_id = 0;
+    std::int64_t user_id = 0;
+    std::string channel;  // whatsapp | email
+    int attempts = 0;     // including this one
+    std::string kind;
+    protocol::json params;
+    std::string text_id, text_en;
+    std::string full_name, phone, email, language;
+    protocol::unix_seconds created_at = 0;
+};
+
+// Rows whose expiry passed become `expired`; then up to `limit` due pending rows become
+// `sending` (one more attempt, leased until now + lease_s) and are returned, oldest due first.
+std::vector<outbox_message> claim_due_outbox(connection& c, protocol::unix_seconds now, int limit,
+                                             protocol::unix_seconds lease_s);
+// After a crash or stop: rows left `sending` go back to `pending` (the at-most-one-duplicate
+// window). Returns how many.
+int release_sending_outbox(connection& c, protocol::unix_seconds now);
+
+void mark_outbox_sent(connection& c, std::int64_t id, const std::string& answer,
+                      protocol::unix_seconds now);
+// Back to pending, due at `next_at`, with the provider's answer.
+void mark_outbox_retry(connection& c, std::int64_t id, const std::string& answer,
+                       protocol::unix_seconds next_at, protocol::unix_seconds now);
+void mark_outbox_failed(connection& c, std::int64_t id, const std::string& answer,
+                        protocol::unix_seconds now);
+// An administrator's retry (failed, expired or cancelled -> pending now, attempts from zero)
+// and cancel (pending -> cancelled). False when the row was not in a state that allows it.
+bool retry_outbox(connection& c, std::int64_t id, protocol::unix_seconds now);
+bool cancel_outbox(connection& c, std::int64_t id, protocol::unix_seconds now);
+
+// channel -> state -> rows.
+std::map<std::string, std::map<std::string, std::int64_t>> outbox_counts(connection& c);
+
+struct outbox_row {
+    std::int64_t id = 0;
+    std::int64_t notification_id = 0;
+    std::int64_t user_id = 0;
+    std::string username, full_name;
+    std::string channel, state, kind;
+    int attempts = 0;
+    protocol::unix_seconds next_attempt_at = 0;
+    std::optional<protocol::unix_seconds> expires_at, sent_at;
+    std::string last_error;
+    protocol::unix_seconds created_at = 0, updated_at = 0;
+};
+// Newest first, of one state when given; `page.after` is a row id.
+std::vector<outbox_row> list_outbox(connection& c, const std::string& state,
+                                    const page_request& page);
+std::optional<outbox_row> find_outbox(connection& c, std::int64_t id);
+
+}  // namespace daring::storage
