@@ -1,5 +1,6 @@
 #include "protocol/plan.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "protocol/csv.hpp"
@@ -210,6 +211,33 @@ result<funding_source> parse_funding_source(const json& body) {
     return funding_source{0, *code, *name, *kind, static_cast<int>(*year), *amount};
 }
 
+namespace {
+
+// reminder_hours: a list of at most 4 distinct whole hours, 1 to 168 (a week), largest first.
+std::optional<std::vector<int>> read_reminder_hours(field_reader& r, const json& value) {
+    const char* message = "reminder_hours must be a list of at most 4 hours, each 1 to 168";
+    if (!value.is_array() || value.size() > 4) {
+        r.fail("reminder_hours", message);
+        return std::nullopt;
+    }
+    std::vector<int> hours;
+    for (const auto& h : value) {
+        if (!h.is_number_integer() || h.get<std::int64_t>() < 1 || h.get<std::int64_t>() > 168) {
+            r.fail("reminder_hours", message);
+            return std::nullopt;
+        }
+        hours.push_back(h.get<int>());
+    }
+    std::sort(hours.rbegin(), hours.rend());
+    if (std::adjacent_find(hours.begin(), hours.end()) != hours.end()) {
+        r.fail("reminder_hours", "reminder_hours must not repeat an hour");
+        return std::nullopt;
+    }
+    return hours;
+}
+
+}  // namespace
+
 result<training> parse_training(const json& body) {
     if (!body.is_object()) return expect_object();
     field_reader r(body);
@@ -230,6 +258,9 @@ result<training> parse_training(const json& body) {
     auto capacity = r.optional_int("room_capacity", 1, 100000);
     t.replay_counts_for_completion =
         r.optional_bool("replay_counts_for_completion").value_or(false);
+    if (body.contains("reminder_hours")) {
+        if (auto hours = read_reminder_hours(r, body["reminder_hours"])) t.reminder_hours = *hours;
+    }
     if (!r.ok()) return r.first_error();
     t.title = *title;
     t.region_code = *region;
@@ -291,9 +322,10 @@ result<training_patch> parse_training_patch(const json& body) {
     field_reader r(body);
     training_patch p;
     static const std::set<std::string> known = {
-        "title",        "description",   "venue",
-        "planned_mode", "switch_policy", "min_attendance_pct",
-        "pass_score",   "room_capacity", "replay_counts_for_completion"};
+        "title",         "description",   "venue",
+        "planned_mode",  "switch_policy", "min_attendance_pct",
+        "pass_score",    "room_capacity", "replay_counts_for_completion",
+        "reminder_hours"};
     for (auto it = body.begin(); it != body.end(); ++it) {
         if (!known.contains(it.key())) r.fail(it.key(), it.key() + " cannot be changed here");
     }
@@ -326,12 +358,15 @@ result<training_patch> parse_training_patch(const json& body) {
             r.fail("replay_counts_for_completion",
                    "replay_counts_for_completion must be true or false");
     }
+    if (body.contains("reminder_hours"))
+        p.reminder_hours = read_reminder_hours(r, body["reminder_hours"]);
     if (!r.ok()) return r.first_error();
     if (body.empty()) return make_error("empty_patch", "Nothing to change");
     return p;
 }
 
 training apply_patch(training t, const training_patch& p) {
+    if (p.reminder_hours) t.reminder_hours = *p.reminder_hours;
     if (p.title) t.title = *p.title;
     if (p.description) t.description = *p.description;
     if (p.venue) t.venue = *p.venue;
@@ -456,6 +491,7 @@ json to_json(const training& t) {
             {"pass_score", t.pass_score},
             {"room_capacity", t.room_capacity ? json(*t.room_capacity) : json(nullptr)},
             {"replay_counts_for_completion", t.replay_counts_for_completion},
+            {"reminder_hours", t.reminder_hours},
             {"created_at", format_rfc3339(t.created_at)}};
 }
 

@@ -79,6 +79,8 @@ struct training {
     // A session replayed for at least the present percentage counts as attended (copied onto
     // each session when it goes live).
     bool replay_counts_for_completion = false;
+    // Reminders before each session, in hours before its start (at most 4, 1 to 168 each).
+    std::vector<int> reminder_hours = {24, 1};
     unix_seconds created_at = 0;
 };
 
@@ -163,6 +165,7 @@ struct training_patch {
     std::optional<int> min_attendance_pct, pass_score;
     std::optional<std::optional<int>> room_capacity;  // a null value clears it
     std::optional<bool> replay_counts_for_completion;
+    std::optional<std::vector<int>> reminder_hours;
 };
 // The training with the patch applied.
 training apply_patch(training t, const training_patch& p);

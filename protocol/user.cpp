@@ -82,11 +82,22 @@ void read_profile_field(field_reader& r, const std::string& name, std::string& o
         out = r.optional_string("region_code", 13);
         if (r.ok() && !out.empty() && !valid_region_code(out))
             r.fail("region_code", "region_code must look like 62 or 62.71");
+    } else if (name == "notify_channel") {
+        out = r.optional_string("notify_channel", 16);
+        if (r.ok() && !out.empty() && out != "whatsapp" && out != "email" && out != "none")
+            r.fail("notify_channel", "notify_channel must be whatsapp, email or none");
+    } else if (name == "language") {
+        out = r.optional_string("language", 8);
+        if (r.ok() && !out.empty() && out != "id" && out != "en")
+            r.fail("language", "language must be id or en");
     }
 }
 
-const char* const profile_fields[] = {
-    "nik", "nib", "phone", "email", "business_name", "business_sector", "region_code"};
+const char* const profile_fields[] = {"nik",           "nib",
+                                      "phone",         "email",
+                                      "business_name", "business_sector",
+                                      "region_code",   "notify_channel",
+                                      "language"};
 
 std::string* profile_slot(user_profile& p, std::string_view name) {
     if (name == "nik") return &p.nik;
@@ -96,6 +107,8 @@ std::string* profile_slot(user_profile& p, std::string_view name) {
     if (name == "business_name") return &p.business_name;
     if (name == "business_sector") return &p.business_sector;
     if (name == "region_code") return &p.region_code;
+    if (name == "notify_channel") return &p.notify_channel;
+    if (name == "language") return &p.language;
     return nullptr;
 }
 
@@ -200,6 +213,8 @@ result<user_patch> parse_user_patch(const json& body) {
             if (name == "business_name") p.business_name = *slot;
             if (name == "business_sector") p.business_sector = *slot;
             if (name == "region_code") p.region_code = *slot;
+            if (name == "notify_channel") p.notify_channel = *slot;
+            if (name == "language") p.language = *slot;
         } else {
             r.fail(name, name + " cannot be changed here");
         }
@@ -221,6 +236,8 @@ user apply_patch(user u, const user_patch& p) {
         if (n == "business_name") value = &p.business_name;
         if (n == "business_sector") value = &p.business_sector;
         if (n == "region_code") value = &p.region_code;
+        if (n == "notify_channel") value = &p.notify_channel;
+        if (n == "language") value = &p.language;
         if (value && *value) *profile_slot(u.profile, n) = **value;
     }
     return u;
@@ -251,8 +268,9 @@ result<std::vector<user_import_row>> parse_user_import(std::string_view csv_text
     if (!records) return records.err();
     if (records->empty()) return make_error("empty_csv", "The CSV has no header row");
     static const std::set<std::string> known = {
-        "username", "password",      "full_name",       "role",       "nik", "nib", "phone",
-        "email",    "business_name", "business_sector", "region_code"};
+        "username",    "password",       "full_name", "role",          "nik",
+        "nib",         "phone",          "email",     "business_name", "business_sector",
+        "region_code", "notify_channel", "language"};
     const auto& header = records->front().fields;
     std::vector<std::string> columns;
     for (const auto& h : header) {
@@ -313,6 +331,8 @@ json to_json(const user& u) {
     j["business_name"] = opt(u.profile.business_name);
     j["business_sector"] = opt(u.profile.business_sector);
     j["region_code"] = opt(u.profile.region_code);
+    j["notify_channel"] = opt(u.profile.notify_channel);
+    j["language"] = u.profile.language.empty() ? "id" : u.profile.language;
     j["created_at"] = format_rfc3339(u.created_at);
     j["active"] = u.active();
     j["deactivated_at"] =

@@ -31,6 +31,10 @@ struct user_profile {
     std::string business_name;
     std::string business_sector;
     std::string region_code;
+    // Messages outside the app: "whatsapp", "email", "none", or empty for the default (WhatsApp
+    // to a mobile number, else e-mail when known); and their language, "id" (default) or "en".
+    std::string notify_channel;
+    std::string language;
 };
 
 struct user {
@@ -59,7 +63,8 @@ struct new_user {
 // PATCH /api/v1/users/{id}: each field present is changed; profile strings "" or null clear.
 struct user_patch {
     std::optional<std::string> full_name;
-    std::optional<std::string> nik, nib, phone, email, business_name, business_sector, region_code;
+    std::optional<std::string> nik, nib, phone, email, business_name, business_sector, region_code,
+        notify_channel, language;
     std::optional<bool> active;
     // The names of the fields present, in the body's order, for the audit log.
     std::vector<std::string> fields;

@@ -453,6 +453,22 @@ CREATE TABLE outbox (
   UNIQUE (notification_id, channel)
 );
 CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+
+-- Reminders before each session: hours before the start, per training; each sent once.
+ALTER TABLE trainings ADD COLUMN reminder_hours TEXT NOT NULL DEFAULT '24,1';
+CREATE TABLE session_reminders (
+  session_id   INTEGER NOT NULL REFERENCES training_sessions(id),
+  hours_before INTEGER NOT NULL,
+  sent_at      INTEGER NOT NULL,
+  PRIMARY KEY (session_id, hours_before)
+);
+-- One-tap join links in messages: each usable once (its SHA-256 kept when used).
+CREATE TABLE join_links_used (
+  token_hash TEXT PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users(id),
+  session_id INTEGER NOT NULL REFERENCES training_sessions(id),
+  used_at    INTEGER NOT NULL
+);
 )sql"},
     };
     return list;

@@ -213,4 +213,22 @@ std::optional<outbox_row> find_outbox(connection& c, std::int64_t id) {
     return read_row(q);
 }
 
+bool record_join_link_use(connection& c, const std::string& token_hash, std::int64_t user_id,
+                          std::int64_t session_id, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "INSERT OR IGNORE INTO join_links_used (token_hash, user_id, session_id, "
+                        "used_at) VALUES (?, ?, ?, ?)");
+    q.bind(1, token_hash);
+    q.bind(2, user_id);
+    q.bind(3, session_id);
+    q.bind(4, static_cast<std::int64_t>(now));
+    return q.exec() > 0;
+}
+
+bool join_link_used(connection& c, const std::string& token_hash) {
+    SQLite::Statement q(c.db, "SELECT 1 FROM join_links_used WHERE token_hash = ?");
+    q.bind(1, token_hash);
+    return q.executeStep();
+}
+
 }  // namespace daring::storage

@@ -81,4 +81,9 @@ std::vector<outbox_row> list_outbox(connection& c, const std::string& state,
                                     const page_request& page);
 std::optional<outbox_row> find_outbox(connection& c, std::int64_t id);
 
+// One-tap join links: false when the link (its SHA-256) was used before.
+bool record_join_link_use(connection& c, const std::string& token_hash, std::int64_t user_id,
+                          std::int64_t session_id, protocol::unix_seconds now);
+bool join_link_used(connection& c, const std::string& token_hash);
+
 }  // namespace daring::storage

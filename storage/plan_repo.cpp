@@ -11,6 +11,24 @@ using namespace protocol;
 
 namespace {
 
+// Reminder hours as stored: "24,1" (empty: none).
+std::string hours_text(const std::vector<int>& hours) {
+    std::string out;
+    for (auto h : hours) out += (out.empty() ? "" : ",") + std::to_string(h);
+    return out;
+}
+std::vector<int> hours_of(const std::string& text) {
+    std::vector<int> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        out.push_back(std::stoi(text.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    return out;
+}
+
 std::string opt_text(const SQLite::Column& col) {
     return col.isNull() ? std::string{} : col.getString();
 }
@@ -50,7 +68,7 @@ funding_source read_funding(SQLite::Statement& q) {
 const char* const training_columns =
     "t.id, t.title, t.description, t.region_code, t.funding_source_id, t.venue, t.planned_mode, "
     "t.switch_policy, t.min_attendance_pct, t.pass_score, t.room_capacity, t.created_at, "
-    "t.replay_counts_for_completion";
+    "t.replay_counts_for_completion, t.reminder_hours";
 training read_training(SQLite::Statement& q) {
     training t;
     t.id = q.getColumn(0).getInt64();
@@ -67,6 +85,7 @@ training read_training(SQLite::Statement& q) {
     if (!q.getColumn(10).isNull()) t.room_capacity = q.getColumn(10).getInt();
     t.created_at = q.getColumn(11).getInt64();
     t.replay_counts_for_completion = q.getColumn(12).getInt() != 0;
+    t.reminder_hours = hours_of(q.getColumn(13).getString());
     return t;
 }
 
@@ -254,7 +273,7 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
         c.db,
         "INSERT INTO trainings (title, description, region_code, funding_source_id, venue, "
         "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at, "
-        "replay_counts_for_completion) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)");
+        "replay_counts_for_completion, reminder_hours) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.region_code);
@@ -270,6 +289,7 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
         q.bind(10);
     q.bind(11, static_cast<std::int64_t>(now));
     q.bind(12, t.replay_counts_for_completion ? 1 : 0);
+    q.bind(13, hours_text(t.reminder_hours));
     q.exec();
     return c.db.getLastInsertRowid();
 }
@@ -279,7 +299,7 @@ void update_training(connection& c, const training& t) {
                         "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode "
                         "= ?, switch_policy = ?, "
                         "min_attendance_pct = ?, pass_score = ?, room_capacity = ?, "
-                        "replay_counts_for_completion = ? WHERE id = ?");
+                        "replay_counts_for_completion = ?, reminder_hours = ? WHERE id = ?");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.venue);
@@ -292,7 +312,8 @@ void update_training(connection& c, const training& t) {
     else
         q.bind(8);
     q.bind(9, t.replay_counts_for_completion ? 1 : 0);
-    q.bind(10, static_cast<std::int64_t>(t.id));
+    q.bind(10, hours_text(t.reminder_hours));
+    q.bind(11, static_cast<std::int64_t>(t.id));
     q.exec();
 }
 

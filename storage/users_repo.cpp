@@ -9,8 +9,8 @@ namespace {
 
 const char* const user_columns =
     "id, username, full_name, role, nik, phone, business_name, business_sector, region_code, "
-    "created_at, email, nib, must_change_password, deactivated_at";
-constexpr int user_column_count = 14;
+    "created_at, email, nib, must_change_password, deactivated_at, notify_channel, language";
+constexpr int user_column_count = 16;
 
 std::string text_or_empty(const SQLite::Column& col) {
     return col.isNull() ? std::string{} : col.getString();
@@ -33,6 +33,8 @@ protocol::user read_user(SQLite::Statement& q) {
     u.profile.nib = text_or_empty(q.getColumn(11));
     u.must_change_password = q.getColumn(12).getInt() != 0;
     if (!q.getColumn(13).isNull()) u.deactivated_at = q.getColumn(13).getInt64();
+    u.profile.notify_channel = text_or_empty(q.getColumn(14));
+    u.profile.language = text_or_empty(q.getColumn(15));
     return u;
 }
 
@@ -50,7 +52,8 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
     SQLite::Statement q(c.db,
                         "INSERT INTO users (username, password_hash, full_name, role, nik, phone, "
                         "business_name, business_sector, region_code, created_at, email, nib, "
-                        "must_change_password) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+                        "must_change_password, notify_channel, language) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, u.username);
     q.bind(2, password_hash);
     q.bind(3, u.full_name);
@@ -64,6 +67,8 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
     bind_optional(q, 11, u.profile.email);
     bind_optional(q, 12, u.profile.nib);
     q.bind(13, u.must_change_password ? 1 : 0);
+    bind_optional(q, 14, u.profile.notify_channel);
+    q.bind(15, u.profile.language.empty() ? std::string("id") : u.profile.language);
     try {
         q.exec();
     } catch (const SQLite::Exception& e) {
@@ -111,7 +116,8 @@ std::vector<protocol::user> list_users(connection& c, const user_filter& filter,
 void update_profile(connection& c, const protocol::user& u) {
     SQLite::Statement q(c.db,
                         "UPDATE users SET full_name = ?, nik = ?, nib = ?, phone = ?, email = ?, "
-                        "business_name = ?, business_sector = ?, region_code = ? WHERE id = ?");
+                        "business_name = ?, business_sector = ?, region_code = ?, "
+                        "notify_channel = ?, language = ? WHERE id = ?");
     q.bind(1, u.full_name);
     bind_optional(q, 2, u.profile.nik);
     bind_optional(q, 3, u.profile.nib);
@@ -120,7 +126,9 @@ void update_profile(connection& c, const protocol::user& u) {
     bind_optional(q, 6, u.profile.business_name);
     bind_optional(q, 7, u.profile.business_sector);
     bind_optional(q, 8, u.profile.region_code);
-    q.bind(9, static_cast<std::int64_t>(u.id));
+    bind_optional(q, 9, u.profile.notify_channel);
+    q.bind(10, u.profile.language.empty() ? std::string("id") : u.profile.language);
+    q.bind(11, static_cast<std::int64_t>(u.id));
     q.exec();
 }
 

@@ -8,13 +8,6 @@ namespace daring::server {
 
 namespace {
 
-std::string session_cookie(const std::string& token, bool secure, protocol::unix_seconds max_age) {
-    std::string c = std::string(session_cookie_name) + "=" + token +
-                    "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
-    if (secure) c += "; Secure";
-    return c;
-}
-
 http_response login(request_context& ctx) {
     auto parsed = parsed_or_422(protocol::parse_login_request(ctx.json_body()));
     auto outcome = ctx.svc.auth.login(parsed.username, parsed.password, ctx.req.remote_address);

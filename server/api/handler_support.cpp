@@ -11,6 +11,13 @@ void publish_changes(services& s, const reevaluation& ev) {
     for (const auto& change : ev.changes) hub->delivery_changed(change);
 }
 
+std::string session_cookie(const std::string& token, bool secure, protocol::unix_seconds max_age) {
+    std::string c = std::string(session_cookie_name) + "=" + token +
+                    "; HttpOnly; SameSite=Strict; Path=/; Max-Age=" + std::to_string(max_age);
+    if (secure) c += "; Secure";
+    return c;
+}
+
 void add_all_routes(router& r) {
     add_system_routes(r);
     add_auth_routes(r);
@@ -25,6 +32,8 @@ void add_all_routes(router& r) {
     add_report_routes(r);
     add_certificate_routes(r);
     add_recording_routes(r);
+    add_outbox_routes(r);
+    add_join_routes(r);
 }
 
 }  // namespace daring::server

@@ -26,4 +26,7 @@ protocol::json json_list(const std::vector<T>& items) {
 // After a commit: the live rooms (when a transport runs) hear of every delivery change.
 void publish_changes(services& s, const reevaluation& ev);
 
+// The login session's cookie (HttpOnly, SameSite=Strict; Secure under TLS).
+std::string session_cookie(const std::string& token, bool secure, protocol::unix_seconds max_age);
+
 }  // namespace daring::server

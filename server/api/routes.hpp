@@ -22,6 +22,8 @@ void add_quiz_routes(router& r);
 void add_report_routes(router& r);
 void add_certificate_routes(router& r);
 void add_recording_routes(router& r);
+void add_outbox_routes(router& r);
+void add_join_routes(router& r);
 
 // Every route of the API, in the order above.
 void add_all_routes(router& r);

@@ -160,6 +160,26 @@ http_response change_own_password(request_context& ctx) {
     return no_content();
 }
 
+// PATCH /me {notify_channel, language}: how the caller is reached outside the app; the rest of
+// a profile is the office's to change.
+http_response update_my_preferences(request_context& ctx) {
+    const auto patch = parsed_or_422(parse_user_patch(ctx.json_body()));
+    for (const auto& name : patch.fields) {
+        if (name != "notify_channel" && name != "language")
+            throw http_error(422, "invalid_field", name + " is changed by the office", name);
+    }
+    const auto id = ctx.user().id;
+    auto after = ctx.svc.db.write([&](connection& c) {
+        auto found = storage::find_user(c, id);
+        if (!found) throw http_error(404, "not_found", "No such user");
+        storage::update_profile(c, apply_patch(*found, patch));
+        ctx.audit(c, "user.preferences", "user:" + std::to_string(id), {{"fields", patch.fields}});
+        return *storage::find_user(c, id);
+    });
+    ctx.svc.auth.forget_user(id);  // cached sessions carry the old profile
+    return json_response(200, to_json(after));
+}
+
 }  // namespace
 
 void add_user_routes(router& r) {
@@ -170,6 +190,7 @@ void add_user_routes(router& r) {
         {"PATCH", "/api/v1/users/{id:int}", admin_only, update_user},
         {"POST", "/api/v1/users/{id:int}/password-reset", admin_only, reset_password, on_hashing},
         {"POST", "/api/v1/me/password", access::signed_in(), change_own_password, on_hashing},
+        {"PATCH", "/api/v1/me", access::signed_in(), update_my_preferences},
         {"POST", "/api/v1/users/import", admin_only, import_users,
          route_options{import_body_limit, lane::hashing}},
     });

@@ -45,17 +45,17 @@ std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& c
     const auto& m = o.messaging;
     std::map<std::string, std::unique_ptr<message_transport>> transports;
     if (!m.smtp_url.empty())
-        transports["email"] = make_smtp_transport(
-            {m.smtp_url, m.smtp_user, m.smtp_password, m.mail_from, o.public_url});
+        transports["email"] =
+            make_smtp_transport({m.smtp_url, m.smtp_user, m.smtp_password, m.mail_from});
     if (!m.whatsapp_token.empty()) {
-        whatsapp_options w{
-            m.whatsapp_api_url, m.whatsapp_token, m.whatsapp_phone_number_id, {}, o.public_url};
+        whatsapp_options w{m.whatsapp_api_url, m.whatsapp_token, m.whatsapp_phone_number_id, {}};
         if (!m.whatsapp_templates.empty()) w.templates = load_template_names(m.whatsapp_templates);
         transports["whatsapp"] = make_whatsapp_transport(std::move(w));
     }
     outbox_options options;
     options.retry.max_attempts = m.attempts;
     options.poll_s = m.poll_s;
+    options.public_url = o.public_url;
     return std::make_unique<outbox_sender>(
         db, clk, std::move(transports), options,
         [&stats](const auto& counts) { stats.set_outbox(counts); });
@@ -264,9 +264,11 @@ http_response app::dispatch(const http_request& req, session_ref signed_in) {
     auto presented = token_of(req);
     // Public routes on the I/O lane never read the database, so they ignore a token.
     const bool io = m.rule->is_public() && m.lane == lane::io;
+    // Public actions (a login, a join link) stand on their own credentials, not a cookie.
+    const bool own_credentials = m.rule->is_public() && !is_safe_method(req.method);
     if (signed_in)
         ctx.session = std::move(signed_in);
-    else if (!presented.token.empty() && !io)
+    else if (!presented.token.empty() && !io && !own_credentials)
         ctx.session = auth_.authenticate(presented.token);
     if (!m.rule->is_public()) {
         if (!ctx.session) {

@@ -75,7 +75,10 @@ void add_messaging_options(po::options_description& desc) {
         "outbox-attempts", po::value<int>()->default_value(6),
         "attempts per outgoing message before it is marked failed")(
         "outbox-poll", po::value<double>()->default_value(2.0),
-        "seconds between looks for messages due to be sent");
+        "seconds between looks for messages due to be sent")(
+        "join-early-minutes", po::value<int>()->default_value(15),
+        "a one-tap join link in a message works from this many minutes before the session "
+        "starts until it ends");
 }
 
 po::options_description options_table() {
@@ -185,6 +188,9 @@ std::optional<std::string> read_messaging(const po::variables_map& vm, messaging
     if (m.attempts < 1 || m.attempts > 50) return "--outbox-attempts must be 1 to 50";
     if (!(m.poll_s >= 0.05 && m.poll_s <= 3600))
         return "--outbox-poll must be 0.05 to 3600 seconds";
+    m.join_early_minutes = vm["join-early-minutes"].as<int>();
+    if (m.join_early_minutes < 0 || m.join_early_minutes > 24 * 60)
+        return "--join-early-minutes must be 0 to 1440";
     return std::nullopt;
 }
 
@@ -249,6 +255,9 @@ std::optional<std::string> read_identity(const po::variables_map& vm, config& cf
     if (!cfg.public_url.empty() && cfg.public_url.rfind("http://", 0) != 0 &&
         cfg.public_url.rfind("https://", 0) != 0)
         return "--public-url must start with http:// or https://";
+    const auto& m = cfg.messaging;
+    if ((!m.smtp_url.empty() || !m.whatsapp_token.empty()) && cfg.public_url.empty())
+        return "--smtp-url and --whatsapp-token need --public-url (the links in messages)";
     return std::nullopt;
 }
 

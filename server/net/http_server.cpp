@@ -33,6 +33,7 @@
 #include "server/net/application.hpp"
 #include "server/net/websocket_frame.hpp"
 #include "server/net/websocket_session.hpp"
+#include "server/services/join_links.hpp"
 
 namespace daring::server {
 
@@ -651,7 +652,7 @@ awaitable<std::optional<http_server::impl::pending_upgrade>> http_server::impl::
                              seconds);
         spdlog::info(
             "request method={} path=\"{}\" status={} bytes={} duration_ms={:.3f} remote={}", method,
-            path, res.status, bytes, seconds * 1000.0, remote);
+            loggable_path(path), res.status, bytes, seconds * 1000.0, remote);
         if (wec || !keep) co_return std::nullopt;
     }
 }

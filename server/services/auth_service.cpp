@@ -35,6 +35,12 @@ login_outcome auth_service::login(const std::string& username, const std::string
     return out;
 }
 
+login_success auth_service::sign_in_within(storage::connection& c, const protocol::user& user) {
+    login_success out{user, random_token(32), random_token(24)};
+    storage::insert_auth_session(c, sha256_hex(out.token), user.id, out.csrf_token, clock_.now());
+    return out;
+}
+
 void auth_service::end_user_sessions(std::int64_t user_id, const std::string& keep) {
     db_.write(
         [&](storage::connection& c) { storage::delete_user_auth_sessions(c, user_id, keep); });

@@ -43,6 +43,9 @@ class auth_service {
                         const std::string& address);
     // The login session behind a raw token, or null when unknown or expired.
     session_ref authenticate(const std::string& token);
+    // A login session for `user` without a password (a one-tap join link, verified by the
+    // caller), written in the caller's write job.
+    login_success sign_in_within(storage::connection& c, const protocol::user& user);
     // The same from the session cache alone: null when not cached (then call authenticate on
     // a worker). Never blocks; safe on an I/O thread.
     session_ref cached(const std::string& token);

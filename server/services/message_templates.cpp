@@ -19,12 +19,6 @@ std::string param(const storage::outbox_message& m, const char* name) {
     return m.params[name].get<std::string>();
 }
 
-std::string absolute_link(const storage::outbox_message& m, const std::string& public_url) {
-    const auto link = param(m, "link");
-    if (link.empty()) return public_url.empty() ? std::string() : public_url + "/";
-    return public_url + "/" + link;
-}
-
 std::string subject_of(const storage::outbox_message& m) {
     const auto title = param(m, "session_title");
     if (m.kind == "delivery_changed")
@@ -36,10 +30,9 @@ std::string subject_of(const storage::outbox_message& m) {
 
 }  // namespace
 
-email_content render_email(const storage::outbox_message& m, const std::string& public_url) {
+email_content render_email(const storage::outbox_message& m, const std::string& link) {
     const bool en = english(m);
     const auto& body = en ? m.text_en : m.text_id;
-    const auto link = absolute_link(m, public_url);
     const std::string greeting = (en ? "Dear " : "Yth. ") + m.full_name + ",";
     const std::string open = en ? "Open Daring" : "Buka Daring";
     const std::string footer =
@@ -63,14 +56,13 @@ email_content render_email(const storage::outbox_message& m, const std::string& 
 }
 
 whatsapp_content render_whatsapp(const storage::outbox_message& m, const template_names& names,
-                                 const std::string& public_url) {
+                                 const std::string& link) {
     whatsapp_content out;
     auto named = names.find(m.kind);
     out.template_name = named != names.end() ? named->second : "daring_" + m.kind;
     out.language = english(m) ? "en" : "id";
     // {{1}} the name, {{2}} the message as the app shows it, {{3}} the link.
-    out.parameters = {m.full_name, english(m) ? m.text_en : m.text_id,
-                      absolute_link(m, public_url)};
+    out.parameters = {m.full_name, english(m) ? m.text_en : m.text_id, link};
     return out;
 }
 

@@ -25,10 +25,11 @@ struct whatsapp_content {
 // message kind -> approved template name; a kind not listed uses "daring_<kind>".
 using template_names = std::map<std::string, std::string>;
 
-// `public_url` turns the app links in a notification (#/...) into absolute ones.
-email_content render_email(const storage::outbox_message& m, const std::string& public_url);
+// `link`: the absolute address the message points to (a page of the app, or a one-tap join
+// link), built by the sender.
+email_content render_email(const storage::outbox_message& m, const std::string& link);
 whatsapp_content render_whatsapp(const storage::outbox_message& m, const template_names& names,
-                                 const std::string& public_url);
+                                 const std::string& link);
 
 // Reads {"kind": "template name", ...} from a JSON file; throws std::runtime_error naming the
 // problem.

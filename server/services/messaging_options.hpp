@@ -14,6 +14,7 @@ struct messaging_options {
     std::string whatsapp_templates;  // JSON file: message kind -> approved template name
     int attempts = 6;                // per message, the first included
     double poll_s = 2.0;             // seconds between looks for due messages
+    int join_early_minutes = 15;     // a join link works from this long before the start
 };
 
 }  // namespace daring::server

@@ -3,6 +3,10 @@
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
+#include "server/services/join_links.hpp"
+#include "server/services/tokens.hpp"
+#include "storage/attendance_repo.hpp"
+
 namespace daring::server {
 
 namespace {
@@ -20,6 +24,9 @@ outbox_sender::outbox_sender(storage::database& db, const clock& clk,
       options_(std::move(options)),
       on_counts_(std::move(on_counts)) {
     std::call_once(curl_ready, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    join_secret_ = db_.write([](storage::connection& c) {
+        return storage::server_secret(c, join_secret_name, random_token(32));
+    });
     const auto released = db_.write(
         [&](storage::connection& c) { return storage::release_sending_outbox(c, clk_.now()); });
     if (released > 0)
@@ -90,7 +97,7 @@ void outbox_sender::deliver(const storage::outbox_message& m) {
     } else {
         pace(m.channel);
         try {
-            result = transport->second->send(m);
+            result = transport->second->send(m, link_of(m));
         } catch (const std::exception& e) {
             result = {send_outcome::result::retry, e.what(), {}};
         }
@@ -118,6 +125,17 @@ void outbox_sender::deliver(const storage::outbox_message& m) {
         spdlog::warn("outbox {}: {} to {} {} (attempt {}): {}", m.id, m.channel, to,
                      result.outcome == send_outcome::result::failed ? "failed" : "will retry",
                      m.attempts, result.answer);
+}
+
+std::string outbox_sender::link_of(const storage::outbox_message& m) const {
+    const auto& p = m.params;
+    if (p.is_object() && p.contains("join_session_id") && p["join_session_id"].is_number_integer())
+        return options_.public_url + std::string(join_path) +
+               make_join_token(join_secret_, m.user_id, p["join_session_id"].get<std::int64_t>(),
+                               m.id);
+    if (p.is_object() && p.contains("link") && p["link"].is_string())
+        return options_.public_url + "/" + p["link"].get<std::string>();
+    return options_.public_url + "/";
 }
 
 // Keeps each channel under its sends per second.

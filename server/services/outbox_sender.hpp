@@ -27,6 +27,7 @@ struct outbox_options {
     protocol::unix_seconds lease_s = 120;  // a claimed row returns to pending after this
     std::map<std::string, double> per_second = {{"email", 5}, {"whatsapp", 20}};
     bool background = true;  // false: no thread; the caller runs rounds (tests)
+    std::string public_url;  // the server's address, for the links in messages
 };
 
 class outbox_sender {
@@ -52,12 +53,16 @@ class outbox_sender {
     void loop();
     void deliver(const storage::outbox_message& m);
     void pace(const std::string& channel);
+    // The absolute address a message points to: a one-tap join link for a session it invites
+    // to (params.join_session_id), else the app page of params.link.
+    std::string link_of(const storage::outbox_message& m) const;
 
     storage::database& db_;
     const clock& clk_;
     std::map<std::string, std::unique_ptr<message_transport>> transports_;
     outbox_options options_;
     counts_sink on_counts_;
+    std::string join_secret_;
     std::mt19937_64 random_{std::random_device{}()};
     std::map<std::string, std::chrono::steady_clock::time_point> last_send_;
     std::mutex mutex_;

@@ -95,9 +95,9 @@ class smtp_transport final : public message_transport {
   public:
     explicit smtp_transport(smtp_options o) : o_(std::move(o)) {}
 
-    send_outcome send(const storage::outbox_message& m) override {
+    send_outcome send(const storage::outbox_message& m, const std::string& link) override {
         if (m.email.empty()) return {send_outcome::result::failed, "no e-mail address", {}};
-        const auto content = render_email(m, o_.public_url);
+        const auto content = render_email(m, link);
         const auto text =
             mime_message(content, o_.from, m.email, message_id_of(m.id, o_.from), m.created_at);
         curl_handle c;
@@ -139,11 +139,11 @@ class whatsapp_transport final : public message_transport {
   public:
     explicit whatsapp_transport(whatsapp_options o) : o_(std::move(o)) {}
 
-    send_outcome send(const storage::outbox_message& m) override {
+    send_outcome send(const storage::outbox_message& m, const std::string& link) override {
         if (!m.phone.starts_with("+628"))
             return {send_outcome::result::failed, "not a mobile number", {}};
         const auto request =
-            protocol::dump(whatsapp_body(render_whatsapp(m, o_.templates, o_.public_url), m.phone));
+            protocol::dump(whatsapp_body(render_whatsapp(m, o_.templates, link), m.phone));
         const auto url = o_.api_url + "/" + o_.phone_number_id + "/messages";
         curl_handle c;
         std::string response;

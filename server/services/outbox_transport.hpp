@@ -24,14 +24,14 @@ struct send_outcome {
 class message_transport {
   public:
     virtual ~message_transport() = default;
-    virtual send_outcome send(const storage::outbox_message& m) = 0;
+    // `link`: the absolute address the message points to.
+    virtual send_outcome send(const storage::outbox_message& m, const std::string& link) = 0;
 };
 
 struct smtp_options {
     std::string url;  // smtp://host:587 (STARTTLS when offered) or smtps://host:465
     std::string user, password;
-    std::string from;        // the sender's address
-    std::string public_url;  // links in messages
+    std::string from;  // the sender's address
     long timeout_s = 30;
 };
 std::unique_ptr<message_transport> make_smtp_transport(smtp_options o);
@@ -41,7 +41,6 @@ struct whatsapp_options {
     std::string token;
     std::string phone_number_id;
     template_names templates;
-    std::string public_url;
     long timeout_s = 30;
 };
 std::unique_ptr<message_transport> make_whatsapp_transport(whatsapp_options o);

@@ -111,6 +111,7 @@ class OutboxDelivery : public ::testing::Test {
         server::outbox_options o;
         o.background = false;
         o.retry.max_attempts = 4;
+        o.public_url = "https://daring.dinas.example";
         return std::make_unique<server::outbox_sender>(db, clk, std::move(transports), o);
     }
 
@@ -131,9 +132,9 @@ TEST_F(OutboxDelivery, EmailReachesAnSmtpServerInTheUsersLanguageWithAStableMess
     const auto maria = user("maria", "", "maria@umkm.example", "en");
     moved_online(siti);
     moved_online(maria);
-    auto s = sender("email", server::make_smtp_transport(
-                                 {"smtp://127.0.0.1:" + std::to_string(smtp.port()), "", "",
-                                  "daring@dinas.example", "https://daring.dinas.example"}));
+    auto s = sender(
+        "email", server::make_smtp_transport({"smtp://127.0.0.1:" + std::to_string(smtp.port()), "",
+                                              "", "daring@dinas.example"}));
     EXPECT_EQ(s->run_once(), 2);
     // The first message was refused for now (451): it waits for its retry, the other is sent.
     EXPECT_EQ(row(1).state, "pending");
@@ -182,7 +183,6 @@ TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKe
     w.token = "token-uji";
     w.phone_number_id = "1098765";
     w.templates = {{"delivery_changed", "daring_sesi_berubah"}};
-    w.public_url = "https://daring.dinas.example";
     auto s = sender("whatsapp", server::make_whatsapp_transport(w));
     EXPECT_EQ(s->run_once(), 1);  // 429, Retry-After: 120
     EXPECT_EQ(row(1).state, "pending");
