@@ -231,4 +231,61 @@ bool join_link_used(connection& c, const std::string& token_hash) {
     return q.executeStep();
 }
 
+namespace {
+
+std::vector<int> int_list(const std::string& text) {
+    std::vector<int> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > at) out.push_back(std::stoi(text.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    return out;
+}
+
+}  // namespace
+
+std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds now,
+                                                    unix_seconds horizon_s) {
+    SQLite::Statement q(
+        c.db,
+        "SELECT s.id, s.training_id, s.title, t.title, s.mode, s.starts_at, s.ends_at, "
+        "t.reminder_hours, coalesce(r.utc_offset_minutes, 420), "
+        "(SELECT group_concat(hours_before) FROM session_reminders WHERE session_id = s.id) "
+        "FROM training_sessions s JOIN trainings t ON t.id = s.training_id "
+        "LEFT JOIN regions r ON r.code = t.region_code "
+        "WHERE s.status = 'scheduled' AND s.starts_at > :now AND s.starts_at <= :until "
+        "AND t.reminder_hours <> '' ORDER BY s.starts_at");
+    q.bind(":now", static_cast<std::int64_t>(now));
+    q.bind(":until", static_cast<std::int64_t>(now + horizon_s));
+    std::vector<reminder_candidate> out;
+    while (q.executeStep()) {
+        reminder_candidate r;
+        r.session_id = q.getColumn(0).getInt64();
+        r.training_id = q.getColumn(1).getInt64();
+        r.title = q.getColumn(2).getString();
+        r.training_title = q.getColumn(3).getString();
+        r.mode = q.getColumn(4).getString();
+        r.starts_at = q.getColumn(5).getInt64();
+        r.ends_at = q.getColumn(6).getInt64();
+        r.hours = int_list(q.getColumn(7).getString());
+        r.utc_offset_minutes = q.getColumn(8).getInt();
+        r.sent = int_list(q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString());
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+void record_reminder(connection& c, std::int64_t session_id, int hours_before, unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "INSERT OR IGNORE INTO session_reminders (session_id, hours_before, "
+                        "sent_at) VALUES (?, ?, ?)");
+    q.bind(1, session_id);
+    q.bind(2, hours_before);
+    q.bind(3, static_cast<std::int64_t>(now));
+    q.exec();
+}
+
 }  // namespace daring::storage

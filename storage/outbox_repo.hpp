@@ -81,6 +81,22 @@ std::vector<outbox_row> list_outbox(connection& c, const std::string& state,
                                     const page_request& page);
 std::optional<outbox_row> find_outbox(connection& c, std::int64_t id);
 
+// Sessions still scheduled that start within `horizon_s` after `now`, with what a reminder
+// needs: the training's title and reminder hours, the region's offset, the hours already sent.
+struct reminder_candidate {
+    std::int64_t session_id = 0;
+    std::int64_t training_id = 0;
+    std::string title, training_title, mode;
+    protocol::unix_seconds starts_at = 0, ends_at = 0;
+    std::vector<int> hours;  // the training's reminder hours
+    std::vector<int> sent;   // hours already recorded for this session
+    int utc_offset_minutes = 420;
+};
+std::vector<reminder_candidate> reminder_candidates(connection& c, protocol::unix_seconds now,
+                                                    protocol::unix_seconds horizon_s);
+void record_reminder(connection& c, std::int64_t session_id, int hours_before,
+                     protocol::unix_seconds now);
+
 // One-tap join links: false when the link (its SHA-256) was used before.
 bool record_join_link_use(connection& c, const std::string& token_hash, std::int64_t user_id,
                           std::int64_t session_id, protocol::unix_seconds now);

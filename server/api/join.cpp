@@ -55,63 +55,62 @@ link_check check_link(connection& c, const std::string& token, unix_seconds now,
     return out;
 }
 
+struct page_text {
+    std::string heading, line;
+    int status = 200;
+};
+
+// What the page says for each state, in the user's language (both when the user is unknown).
+page_text text_of(const link_check& found, bool en, unix_seconds early_s) {
+    const auto title = found.s ? found.s->title : std::string();
+    const auto when = found.s ? format_local(found.s->starts_at, found.offset) : std::string();
+    switch (found.state) {
+        case link_state::ok:
+            return {en ? "Join the session" : "Gabung ke sesi", title + " (" + when + ")", 200};
+        case link_state::used:
+            return {en ? "This link was already used" : "Tautan ini sudah dipakai",
+                    en ? "Sign in to Daring to join." : "Masuk ke Daring untuk bergabung.", 410};
+        case link_state::over:
+            return {en ? "The session is over" : "Sesi sudah berakhir", title, 410};
+        case link_state::too_early:
+            return {en ? "Too early to join" : "Belum bisa bergabung",
+                    (en ? "The link opens " : "Tautan dapat dipakai mulai ") +
+                        std::to_string(early_s / 60) +
+                        (en ? " minutes before " : " menit sebelum ") + title + " (" + when + ").",
+                    403};
+        case link_state::invalid:
+            break;
+    }
+    return {"Tautan tidak berlaku / This link is not valid",
+            "Masuk ke Daring untuk bergabung. / Sign in to Daring to join.", 404};
+}
+
+const std::string page_style =
+    "body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}"
+    "button{font-size:1.2rem;padding:.8rem 2rem;background:#0b6e4f;color:#fff;border:0;"
+    "border-radius:.4rem}";
+
 // The page: a heading, a line, and the button when the link can be used.
 http_response join_page(const link_check& found, const std::string& token, unix_seconds early_s) {
     const bool en = found.who && found.who->profile.language == "en";
-    const auto title = found.s ? found.s->title : std::string();
-    const auto when = found.s ? format_local(found.s->starts_at, found.offset) : std::string();
-    std::string heading, line;
-    int status = 200;
-    switch (found.state) {
-        case link_state::ok:
-            heading = en ? "Join the session" : "Gabung ke sesi";
-            line = title + " (" + when + ")";
-            break;
-        case link_state::used:
-            heading = en ? "This link was already used" : "Tautan ini sudah dipakai";
-            line = en ? "Sign in to Daring to join." : "Masuk ke Daring untuk bergabung.";
-            status = 410;
-            break;
-        case link_state::over:
-            heading = en ? "The session is over" : "Sesi sudah berakhir";
-            line = title;
-            status = 410;
-            break;
-        case link_state::too_early:
-            heading = en ? "Too early to join" : "Belum bisa bergabung";
-            line = (en ? "The link opens " : "Tautan dapat dipakai mulai ") +
-                   std::to_string(early_s / 60) + (en ? " minutes before " : " menit sebelum ") +
-                   title + " (" + when + ").";
-            status = 403;
-            break;
-        case link_state::invalid:
-            heading = "Tautan tidak berlaku / This link is not valid";
-            line = "Masuk ke Daring untuk bergabung. / Sign in to Daring to join.";
-            status = 404;
-            break;
-    }
-    static const std::string style =
-        "body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem auto;padding:0 1rem}"
-        "button{font-size:1.2rem;padding:.8rem 2rem;background:#0b6e4f;color:#fff;border:0;"
-        "border-radius:.4rem}";
+    const auto text = text_of(found, en, early_s);
     std::string html =
         "<!doctype html><html lang=\"" + std::string(en ? "en" : "id") +
         "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
         "content=\"width=device-width,initial-scale=1\"><title>Daring</title><style>" +
-        style + "</style></head><body><h1>" + html_escape(heading) + "</h1><p>" +
-        html_escape(line) + "</p>";
+        page_style + "</style></head><body><h1>" + html_escape(text.heading) + "</h1><p>" +
+        html_escape(text.line) + "</p>";
     if (found.state == link_state::ok)
         html += "<form method=\"post\" action=\"/j/" + html_escape(token) + "\"><button>" +
                 std::string(en ? "Join" : "Gabung") + "</button></form>";
     else
         html += "<p><a href=\"/\">Daring</a></p>";
-    html += "</body></html>";
     http_response res;
-    res.status = status;
-    res.body = std::move(html);
+    res.status = text.status;
+    res.body = html + "</body></html>";
     res.set_header("Content-Type", "text/html; charset=utf-8");
     res.set_header("Content-Security-Policy",
-                   "default-src 'none'; style-src 'sha256-" + sha256_base64(style) +
+                   "default-src 'none'; style-src 'sha256-" + sha256_base64(page_style) +
                        "'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
     res.set_header("Cache-Control", "no-store");
     res.set_header("Referrer-Policy", "no-referrer");

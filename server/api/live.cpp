@@ -7,6 +7,7 @@
 #include "server/live/live_hub.hpp"
 #include "server/live/live_recovery.hpp"
 #include "server/reports/attendance_report.hpp"
+#include "server/reports/session_notices.hpp"
 #include "server/services/tokens.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/plan_repo.hpp"
@@ -55,8 +56,11 @@ http_response transition(request_context& ctx, bool starting) {
             for (const auto& r : storage::open_runs(c, id)) materialize_run(c, r.run_id, now);
         ctx.audit(c, "session." + verb, "session:" + std::to_string(id));
         auto after = *storage::find_session(c, id);
-        if (!starting)
-            notify_missed_session(c, after, now, {s.options.present_pct, s.options.late_after_s});
+        if (starting)
+            notify_session_started(c, after, now);
+        else
+            notify_after_session(c, after, now, {s.options.present_pct, s.options.late_after_s},
+                                 s.options.certificate_prefix);
         return after;
     });
     if (auto* hub = s.live.get()) {

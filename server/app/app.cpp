@@ -12,6 +12,7 @@
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
 #include "server/reports/attendance_report.hpp"
+#include "server/reports/session_notices.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/outbox_sender.hpp"
 #include "server/services/tokens.hpp"
@@ -56,6 +57,12 @@ std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& c
     options.retry.max_attempts = m.attempts;
     options.poll_s = m.poll_s;
     options.public_url = o.public_url;
+    // Reminders come due with time: each round of the sender looks for them first.
+    options.before_round = [&db](protocol::unix_seconds now) {
+        const int n =
+            db.write([now](storage::connection& c) { return send_due_reminders(c, now); });
+        if (n > 0) spdlog::info("queued {} session reminder(s)", n);
+    };
     return std::make_unique<outbox_sender>(
         db, clk, std::move(transports), options,
         [&stats](const auto& counts) { stats.set_outbox(counts); });
@@ -160,7 +167,8 @@ void app::attach_live(live_hub* hub) {
         const auto now = services_.clk.now();
         const attendance_thresholds current{options_.present_pct, options_.late_after_s};
         services_.db.submit(
-            [session_id, user_id, now, current](storage::connection& c) {
+            [session_id, user_id, now, current,
+             prefix = options_.certificate_prefix](storage::connection& c) {
                 if (storage::end_session(
                         c, session_id,
                         user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
@@ -169,7 +177,7 @@ void app::attach_live(live_hub* hub) {
                                           "session:" + std::to_string(session_id),
                                           {{"via", "live"}}, now);
                     if (auto s = storage::find_session(c, session_id))
-                        notify_missed_session(c, *s, now, current);
+                        notify_after_session(c, *s, now, current, prefix);
                 }
             },
             [this, session_id](std::exception_ptr e) {

@@ -57,13 +57,22 @@ storage::certificate_row issue(connection& c, const certificate_request& r, cons
     const auto code = r.code.empty() ? random_code(certificate_code_length) : r.code;
     auto cert = storage::issue_certificate(c, r.training_id, r.user_id, code, r.prefix, year, now,
                                            found.row->seconds_credited);
-    storage::insert_audit(c, r.actor_id, "certificate.issue",
+    const auto actor = r.actor_id ? std::optional(r.actor_id) : std::nullopt;  // 0: the system
+    storage::insert_audit(c, actor, "certificate.issue",
                           "training:" + std::to_string(r.training_id),
                           {{"user_id", r.user_id}, {"number", cert.number}}, now);
     return cert;
 }
 
 }  // namespace
+
+std::optional<storage::certificate_row> issue_if_completed(connection& c,
+                                                           const certificate_request& r,
+                                                           unix_seconds now) {
+    auto found = look_up(c, r, now);
+    if (found.existing || !found.row || !found.row->completed) return std::nullopt;
+    return issue(c, r, found, now);
+}
 
 issued_certificate certificate_for(storage::database& db, const certificate_request& r,
                                    unix_seconds now) {

@@ -39,4 +39,10 @@ struct issued_certificate {
 issued_certificate certificate_for(storage::database& db, const certificate_request& r,
                                    protocol::unix_seconds now);
 
+// Inside a write job: issues the certificate when the trainee completed and has none yet;
+// nullopt otherwise (not completed, or issued before).
+std::optional<storage::certificate_row> issue_if_completed(storage::connection& c,
+                                                           const certificate_request& r,
+                                                           protocol::unix_seconds now);
+
 }  // namespace daring::server

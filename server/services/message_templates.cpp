@@ -25,6 +25,15 @@ std::string subject_of(const storage::outbox_message& m) {
         return english(m) ? "Session change: " + title : "Perubahan sesi: " + title;
     if (m.kind == "recording_available")
         return english(m) ? "Session recording: " + title : "Rekaman sesi: " + title;
+    if (m.kind == "session_reminder")
+        return english(m) ? "Reminder: " + title : "Pengingat: " + title;
+    if (m.kind == "session_started")
+        return english(m) ? "Starting now: " + title : "Sedang dimulai: " + title;
+    const auto training = param(m, "training_title");
+    if (m.kind == "absence_warning")
+        return english(m) ? "Your attendance: " + training : "Kehadiran Anda: " + training;
+    if (m.kind == "certificate_ready")
+        return english(m) ? "Certificate ready: " + training : "Sertifikat terbit: " + training;
     return english(m) ? "Daring notification" : "Pemberitahuan Daring";
 }
 
@@ -34,7 +43,9 @@ email_content render_email(const storage::outbox_message& m, const std::string& 
     const bool en = english(m);
     const auto& body = en ? m.text_en : m.text_id;
     const std::string greeting = (en ? "Dear " : "Yth. ") + m.full_name + ",";
-    const std::string open = en ? "Open Daring" : "Buka Daring";
+    const bool joins = m.params.is_object() && m.params.contains("join_session_id");
+    const std::string open =
+        joins ? (en ? "Join the session" : "Gabung ke sesi") : (en ? "Open Daring" : "Buka Daring");
     const std::string footer =
         en ? "This message was sent by Daring, the online training system of the Cooperatives "
              "and SME Office. You can change how you receive messages on your page in Daring."

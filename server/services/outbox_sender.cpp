@@ -73,6 +73,7 @@ void outbox_sender::loop() {
 
 int outbox_sender::run_once() {
     const auto now = clk_.now();
+    if (options_.before_round) options_.before_round(now);
     auto due = db_.write([&](storage::connection& c) {
         return storage::claim_due_outbox(c, now, options_.batch, options_.lease_s);
     });

@@ -28,6 +28,8 @@ struct outbox_options {
     std::map<std::string, double> per_second = {{"email", 5}, {"whatsapp", 20}};
     bool background = true;  // false: no thread; the caller runs rounds (tests)
     std::string public_url;  // the server's address, for the links in messages
+    // Runs at the start of every round (the app queues the session reminders now due).
+    std::function<void(protocol::unix_seconds now)> before_round;
 };
 
 class outbox_sender {

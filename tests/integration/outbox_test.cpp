@@ -2,7 +2,6 @@
 // a WhatsApp Cloud API stand-in that answers as scripted. The sender runs round by round on a
 // test clock, so retry timing is exact.
 #include <gtest/gtest.h>
-#include <signal.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -30,36 +29,6 @@ class test_clock final : public server::clock {
     protocol::unix_seconds now() const override { return now_; }
     protocol::unix_seconds now_ = t0;
 };
-
-// A helper process that prints "PORT PID" and serves until killed.
-class helper {
-  public:
-    explicit helper(const std::string& command) {
-        pipe_ = ::popen(command.c_str(), "r");
-        if (pipe_ && std::fscanf(pipe_, "%d %d", &port_, &pid_) != 2) port_ = 0;
-    }
-    ~helper() {
-        if (pid_ > 0) ::kill(pid_, SIGTERM);
-        if (pipe_) ::pclose(pipe_);
-    }
-    helper(const helper&) = delete;
-    helper& operator=(const helper&) = delete;
-    int port() const { return port_; }
-
-  private:
-    FILE* pipe_ = nullptr;
-    int port_ = 0;
-    int pid_ = 0;
-};
-
-std::vector<json> records(const std::string& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path());
-    std::sort(names.begin(), names.end());
-    std::vector<json> out;
-    for (const auto& n : names) out.push_back(json::parse(std::ifstream(n)));
-    return out;
-}
 
 class OutboxDelivery : public ::testing::Test {
   protected:
@@ -125,8 +94,8 @@ class OutboxDelivery : public ::testing::Test {
 };
 
 TEST_F(OutboxDelivery, EmailReachesAnSmtpServerInTheUsersLanguageWithAStableMessageId) {
-    helper smtp("/usr/bin/python3 " DARING_SOURCE_DIR "/tests/support/smtp_sink.py " +
-                dir.file("got") + " 1");
+    test::helper_process smtp("/usr/bin/python3 " DARING_SOURCE_DIR "/tests/support/smtp_sink.py " +
+                              dir.file("got") + " 1");
     ASSERT_GT(smtp.port(), 0) << "tests/support/smtp_sink.py did not start";
     const auto siti = user("siti", "0536-3221234", "siti@umkm.example", "id");
     const auto maria = user("maria", "", "maria@umkm.example", "en");
@@ -146,7 +115,7 @@ TEST_F(OutboxDelivery, EmailReachesAnSmtpServerInTheUsersLanguageWithAStableMess
     EXPECT_EQ(row(1).state, "sent");
     EXPECT_EQ(row(1).attempts, 2);
 
-    const auto got = records(dir.file("got"));
+    const auto got = test::json_files(dir.file("got"));
     ASSERT_EQ(got.size(), 3u);
     const auto& refused = got[0];
     const auto& english = got[1];
@@ -173,8 +142,9 @@ TEST_F(OutboxDelivery, EmailReachesAnSmtpServerInTheUsersLanguageWithAStableMess
 }
 
 TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKey) {
-    helper api("/usr/bin/python3 " DARING_SOURCE_DIR "/tests/support/whatsapp_standin.py " +
-               dir.file("got") + " 429:120 500 200");
+    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
+                             "/tests/support/whatsapp_standin.py " +
+                             dir.file("got") + " 429:120 500 200");
     ASSERT_GT(api.port(), 0) << "tests/support/whatsapp_standin.py did not start";
     const auto siti = user("siti", "+6281234567890", "", "id");
     moved_online(siti);
@@ -199,7 +169,7 @@ TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKe
     EXPECT_EQ(row(1).state, "sent");
     EXPECT_NE(row(1).last_error.find("wamid.3"), std::string::npos);
 
-    const auto got = records(dir.file("got"));
+    const auto got = test::json_files(dir.file("got"));
     ASSERT_EQ(got.size(), 3u);
     for (const auto& r : got) {
         EXPECT_EQ(r["path"], "/v20.0/1098765/messages");
@@ -220,8 +190,9 @@ TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKe
 }
 
 TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer) {
-    helper api("/usr/bin/python3 " DARING_SOURCE_DIR "/tests/support/whatsapp_standin.py " +
-               dir.file("got") + " 400 500 500 500 500");
+    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
+                             "/tests/support/whatsapp_standin.py " +
+                             dir.file("got") + " 400 500 500 500 500");
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "id"));
     moved_online(user("dewi", "+6281298765432", "", "id"));

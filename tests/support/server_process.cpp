@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 namespace daring::test {
@@ -101,6 +102,25 @@ temp_dir::temp_dir() {
 temp_dir::~temp_dir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
+}
+
+helper_process::helper_process(const std::string& command) {
+    pipe_ = ::popen(command.c_str(), "r");
+    if (pipe_ && std::fscanf(pipe_, "%d %d", &port_, &pid_) != 2) port_ = 0;
+}
+
+helper_process::~helper_process() {
+    if (pid_ > 0) ::kill(pid_, SIGTERM);
+    if (pipe_) ::pclose(pipe_);
+}
+
+std::vector<nlohmann::json> json_files(const std::string& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path());
+    std::sort(names.begin(), names.end());
+    std::vector<nlohmann::json> out;
+    for (const auto& n : names) out.push_back(nlohmann::json::parse(std::ifstream(n)));
+    return out;
 }
 
 }  // namespace daring::test

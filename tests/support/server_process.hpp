@@ -3,6 +3,8 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <cstdio>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -56,5 +58,24 @@ class temp_dir {
   private:
     std::string path_;
 };
+
+// A helper program (a test's stand-in for a provider) that prints "PORT PID" on its first line
+// and serves until killed; killed at destruction. port() is 0 when it did not start.
+class helper_process {
+  public:
+    explicit helper_process(const std::string& command);
+    ~helper_process();
+    helper_process(const helper_process&) = delete;
+    helper_process& operator=(const helper_process&) = delete;
+    int port() const { return port_; }
+
+  private:
+    FILE* pipe_ = nullptr;
+    int port_ = 0;
+    int pid_ = 0;
+};
+
+// Every JSON file in `dir`, in name order (what a stand-in recorded).
+std::vector<nlohmann::json> json_files(const std::string& dir);
 
 }  // namespace daring::test
