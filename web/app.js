@@ -56,6 +56,7 @@ const pages = {
   restrictions: () => import('./js/pages/restrictions.js'),
   funding: () => import('./js/pages/funding.js'),
   audit: () => import('./js/pages/audit.js'),
+  outbox: () => import('./js/pages/outbox.js'),
 };
 
 export async function route() {

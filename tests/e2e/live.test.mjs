@@ -156,6 +156,11 @@ try {
   // Sumber dana: the DAK line with its report links.
   await adminPage.click('#nav-funding');
   await adminPage.waitForSelector('#funding tr[data-funding] a[href*="format=xlsx"]');
+  // Pesan keluar: the demo configures no channel, so the page says messages wait.
+  await adminPage.click('#nav-outbox');
+  await adminPage.waitForSelector('#outbox-summary tr[data-channel="whatsapp"]');
+  const waitNote = await adminPage.textContent('#outbox-summary tr[data-channel="whatsapp"] th');
+  assert(waitNote.includes('belum dikonfigurasi'), `the missing channel is named: ${waitNote}`);
 
   // 2. Trainer starts the packaging session from the home page and lands on the dashboard.
   const trainerContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });

@@ -102,6 +102,15 @@ try {
   const relogin = await fetch(server.url + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'peserta02', password: temporary }) });
   assert(relogin.status === 401, 'the temporary password no longer works');
+  // Her own page: she chooses to get messages by e-mail, in English.
+  await page.click('#my-account summary');
+  await page.waitForSelector('#preferences-form');
+  await page.selectOption('#preferences-form select[name=notify_channel]', 'email');
+  await page.selectOption('#preferences-form select[name=language]', 'en');
+  await page.click('#preferences-form button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('#preferences-form .form-status').textContent === 'Tersimpan');
+  const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
+  assert(me.notify_channel === 'email' && me.language === 'en', `the preferences are stored: ${JSON.stringify(me)}`);
   await page.screenshot({ path: path.join(artifacts, 'forced-change-360.png') });
   assert(errors.length === 0, 'no console errors after the forced change: ' + errors.join('\n'));
   console.log('e2e login: ok');

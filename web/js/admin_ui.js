@@ -5,7 +5,7 @@ import { clear, h } from './dom.js';
 import { errorText, t } from './i18n.js';
 
 const PAGES = [['admin', 'trainings'], ['users', 'users_page'], ['restrictions', 'restrictions_page'],
-  ['funding', 'funding'], ['audit', 'audit_page']];
+  ['funding', 'funding'], ['outbox', 'outbox_page'], ['audit', 'audit_page']];
 
 // The administration's navigation; `active` is the page shown (a hash name above).
 export function adminNav(active) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "server/services/join_links.hpp"
 #include "server/services/message_templates.hpp"
 #include "server/services/outbox_transport.hpp"
 
@@ -51,4 +52,32 @@ TEST(Messages, TemplateNamesComeFromAFileWithClearErrors) {
     m.text_en = "Replay it";
     EXPECT_EQ(render_whatsapp(m, {}, "https://d").template_name, "daring_recording_available");
     EXPECT_EQ(render_email(m, "https://d").subject, "Session recording: ");
+}
+
+TEST(JoinLinks, ATokenIsBoundToItsUserAndSessionAndCannotBeForged) {
+    const std::string secret = "rahasia-server-uji";
+    const auto token = make_join_token(secret, 12, 34, 56);
+    auto claim = read_join_token(secret, token);
+    ASSERT_TRUE(claim);
+    EXPECT_EQ(claim->user_id, 12);
+    EXPECT_EQ(claim->session_id, 34);
+    EXPECT_NE(make_join_token(secret, 12, 34, 57), token);  // each message its own
+    EXPECT_FALSE(read_join_token("another-secret", token));
+    auto other_user = token;
+    other_user.replace(0, 2, "13");  // same signature, another user
+    EXPECT_FALSE(read_join_token(secret, other_user));
+    EXPECT_FALSE(read_join_token(secret, ""));
+    EXPECT_FALSE(read_join_token(secret, "12.34.56"));
+    EXPECT_FALSE(read_join_token(secret, "0.34.56." + token.substr(token.rfind('.') + 1)));
+    EXPECT_FALSE(read_join_token(secret, token + ".x"));
+    EXPECT_FALSE(read_join_token(secret, std::string(300, '1')));
+}
+
+TEST(JoinLinks, TheWindowAndTheAccessLog) {
+    EXPECT_FALSE(join_window_open(1000 - 901, 1000, 2000, 900));
+    EXPECT_TRUE(join_window_open(1000 - 900, 1000, 2000, 900));
+    EXPECT_TRUE(join_window_open(1999, 1000, 2000, 900));
+    EXPECT_FALSE(join_window_open(2000, 1000, 2000, 900));
+    EXPECT_EQ(loggable_path("/j/12.34.56.abcdef"), "/j/[token]");
+    EXPECT_EQ(loggable_path("/api/v1/me"), "/api/v1/me");
 }

@@ -5,8 +5,8 @@ import { adminNav, pagedTable } from '../admin_ui.js';
 import { clear, h, localTime } from '../dom.js';
 import { t } from '../i18n.js';
 
-const FAMILIES = ['attendance.', 'certificate.', 'funding_source.', 'quiz.', 'recording.', 'region.', 'restriction.',
-  'session.', 'training.', 'user.'];
+const FAMILIES = ['attendance.', 'certificate.', 'funding_source.', 'outbox.', 'quiz.', 'recording.', 'region.',
+  'restriction.', 'session.', 'training.', 'user.'];
 
 // The detail object as short "key: value" text (nested values as JSON).
 function detailText(detail) {

@@ -132,8 +132,9 @@ export async function render(view, args, session) {
   const account = h('details', { class: 'card', id: 'my-account' }, h('summary', null, t('my_account')));
   account.addEventListener('toggle', async () => {
     if (!account.open || account.querySelector('form')) return;
-    const { passwordForm } = await import('./password.js');
-    account.append(h('h3', null, t('change_password')), passwordForm());
+    const { passwordForm, preferencesForm } = await import('./password.js');
+    account.append(h('h3', null, t('messages_outside')), h('p', { class: 'muted' }, t('messages_outside_hint')),
+      preferencesForm(session.user), h('h3', null, t('change_password')), passwordForm());
   }, { once: false });
   await load();
   const timer = setInterval(load, 30000);

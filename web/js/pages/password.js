@@ -35,6 +35,29 @@ export function passwordForm(onDone) {
   return form;
 }
 
+// How I am reached outside the app (WhatsApp, e-mail or not at all) and in which language.
+export function preferencesForm(user) {
+  const status = h('p', { class: 'form-status', role: 'status' });
+  const select = (name, label, options, value) => {
+    const el = h('select', { name }, options.map(([v, text]) => h('option', { value: v }, text)));
+    el.value = value;
+    return h('label', { class: 'field' }, h('span', null, label), el);
+  };
+  const form = h('form', { class: 'grid-form', id: 'preferences-form' },
+    select('notify_channel', t('notify_channel'), [['', t('channel_auto')], ['whatsapp', 'WhatsApp'], ['email', t('user_email')], ['none', t('channel_none')]],
+      user.notify_channel || ''),
+    select('language', t('message_language'), [['id', 'Bahasa Indonesia'], ['en', 'English']], user.language || 'id'),
+    h('button', { type: 'submit' }, t('save')), status);
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const v = Object.fromEntries(new FormData(form).entries());
+    const res = await api('PATCH', '/api/v1/me', { notify_channel: v.notify_channel || null, language: v.language });
+    status.textContent = res.status === 200 ? t('saved') : errorText(res.error);
+    if (res.status === 200) Object.assign(user, res.data);
+  });
+  return form;
+}
+
 // The forced change: nothing else is reachable until it is done.
 export function forcedChangePage(onDone) {
   return h('section', { class: 'card', id: 'forced-change' },

@@ -110,11 +110,14 @@ function settingsForm(tr, reload) {
     field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
     field(t('venue'), 'venue', { value: tr.venue || '' }),
     field(t('replay_counts_label'), 'replay_counts_for_completion', { type: 'checkbox', checked: Boolean(tr.replay_counts_for_completion) }),
+    field(t('reminder_hours'), 'reminder_hours', { value: (tr.reminder_hours || []).join(', '), placeholder: '24, 1' }),
   ], t('save_settings'), async (v) => {
     const number = (x) => (x === '' ? null : Number(x));
     const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
       ...v, min_attendance_pct: number(v.min_attendance_pct), pass_score: number(v.pass_score), room_capacity: number(v.room_capacity),
       replay_counts_for_completion: v.replay_counts_for_completion === 'on',
+      // "24, 1" -> [24, 1]; anything not a number goes to the server as is and comes back as a field error.
+      reminder_hours: v.reminder_hours.split(/[\s,]+/).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
     });
     if (res.status === 200) reload();
     return res;

@@ -7,13 +7,19 @@ import { clear, h } from '../dom.js';
 import { field, jsonForm } from '../forms.js';
 import { errorText, t } from '../i18n.js';
 
-const PROFILE = ['full_name', 'phone', 'email', 'nik', 'nib', 'business_name', 'business_sector', 'region_code'];
+const PROFILE = ['full_name', 'phone', 'email', 'nik', 'nib', 'business_name', 'business_sector', 'region_code',
+  'notify_channel', 'language'];
+// The fields chosen from a list, with their choices.
+const CHOICES = {
+  notify_channel: () => [['', t('channel_auto')], ['whatsapp', 'WhatsApp'], ['email', t('user_email')], ['none', t('channel_none')]],
+  language: () => [['id', 'Bahasa Indonesia'], ['en', 'English']],
+};
 
 // One user's panel: profile form, password reset, (de)activation.
 function userPanel(u, onChanged) {
   const panel = h('section', { class: 'card', id: 'user-panel', dataset: { user: u.id } },
     h('h3', null, `${u.full_name} (${u.username})`));
-  const form = jsonForm(PROFILE.map((name) => field(t(`user_${name}`), name, { value: u[name] ?? '' })), t('save'),
+  const form = jsonForm(PROFILE.map((name) => field(t(`user_${name}`), name, CHOICES[name] ? { options: CHOICES[name]() } : { value: u[name] ?? '' })), t('save'),
     async (v) => {
       const body = {};
       for (const name of PROFILE) if ((v[name] ?? '') !== (u[name] ?? '')) body[name] = v[name] === '' && name !== 'full_name' ? null : v[name];
@@ -23,6 +29,7 @@ function userPanel(u, onChanged) {
       return res;
     });
   form.id = 'user-form';
+  for (const name of Object.keys(CHOICES)) form.querySelector(`select[name=${name}]`).value = u[name] ?? (name === 'language' ? 'id' : '');
   const shown = h('p', { id: 'temporary-password', class: 'notice', hidden: true });
   const reset = h('button', { type: 'button', id: 'reset-password' }, t('reset_password'));
   reset.addEventListener('click', async () => {
