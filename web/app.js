@@ -100,10 +100,17 @@ $('logout').addEventListener('click', async () => {
 });
 window.addEventListener('hashchange', route);
 
-// Ask who is signed in only when this browser signed in before (the cookie is HttpOnly).
-if (localStorage.getItem('daring.signed_in')) {
+// Ask who is signed in only when this browser signed in before (the cookie is HttpOnly), or a
+// one-tap join link just signed it in (/?joined#/live/<id>).
+const joined = new URLSearchParams(location.search).has('joined');
+if (joined) history.replaceState(null, '', `/${location.hash}`);
+if (localStorage.getItem('daring.signed_in') || joined) {
   api('GET', '/api/v1/me').then((res) => {
-    if (res.status === 200) { setCsrf(res.data.csrf_token); session.user = res.data; } else localStorage.removeItem('daring.signed_in');
+    if (res.status === 200) {
+      setCsrf(res.data.csrf_token);
+      session.user = res.data;
+      localStorage.setItem('daring.signed_in', '1');
+    } else localStorage.removeItem('daring.signed_in');
     route();
   });
 } else {

@@ -151,7 +151,8 @@ http_response use_join_link(request_context& ctx) {
     }
     http_response res;
     res.status = 303;
-    res.set_header("Location", "/#/live/" + std::to_string(found.s->id));
+    // "joined" tells the page to ask who is signed in (the cookie is HttpOnly).
+    res.set_header("Location", "/?joined#/live/" + std::to_string(found.s->id));
     res.set_header("Cache-Control", "no-store");
     res.headers.emplace_back(
         "Set-Cookie", session_cookie(signed_in->token, ctx.req.tls, session_absolute_timeout));

@@ -57,6 +57,7 @@ std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& c
     options.retry.max_attempts = m.attempts;
     options.poll_s = m.poll_s;
     options.public_url = o.public_url;
+    options.per_second = {{"email", m.mail_per_second}, {"whatsapp", m.whatsapp_per_second}};
     // Reminders come due with time: each round of the sender looks for them first.
     options.before_round = [&db](protocol::unix_seconds now) {
         const int n =

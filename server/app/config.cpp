@@ -75,7 +75,11 @@ void add_messaging_options(po::options_description& desc) {
         "outbox-attempts", po::value<int>()->default_value(6),
         "attempts per outgoing message before it is marked failed")(
         "outbox-poll", po::value<double>()->default_value(2.0),
-        "seconds between looks for messages due to be sent")(
+        "seconds between looks for messages due to be sent")("mail-per-second",
+                                                             po::value<double>()->default_value(5),
+                                                             "e-mails sent per second at most")(
+        "whatsapp-per-second", po::value<double>()->default_value(20),
+        "WhatsApp messages sent per second at most")(
         "join-early-minutes", po::value<int>()->default_value(15),
         "a one-tap join link in a message works from this many minutes before the session "
         "starts until it ends");
@@ -188,6 +192,11 @@ std::optional<std::string> read_messaging(const po::variables_map& vm, messaging
     if (m.attempts < 1 || m.attempts > 50) return "--outbox-attempts must be 1 to 50";
     if (!(m.poll_s >= 0.05 && m.poll_s <= 3600))
         return "--outbox-poll must be 0.05 to 3600 seconds";
+    m.mail_per_second = vm["mail-per-second"].as<double>();
+    m.whatsapp_per_second = vm["whatsapp-per-second"].as<double>();
+    if (!(m.mail_per_second > 0 && m.mail_per_second <= 10000) ||
+        !(m.whatsapp_per_second > 0 && m.whatsapp_per_second <= 10000))
+        return "--mail-per-second and --whatsapp-per-second must be above 0 and at most 10000";
     m.join_early_minutes = vm["join-early-minutes"].as<int>();
     if (m.join_early_minutes < 0 || m.join_early_minutes > 24 * 60)
         return "--join-early-minutes must be 0 to 1440";

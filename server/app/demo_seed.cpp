@@ -218,10 +218,10 @@ void seed_2020(storage::connection& c, const protocol::training& marketing,
 
 void seed_upcoming(storage::connection& c, const demo_trainings& d, protocol::unix_seconds now) {
     const auto& [marketing, bookkeeping, packaging] = d;
-    // Upcoming sessions, relative to today, so the demo can go live.
+    // Upcoming sessions, relative to now, so the demo can go live (the first one is on now:
+    // started half an hour ago, for eight hours).
     add_session(c, packaging,
-                {"Sesi 1: Fungsi kemasan", wib_days_from(now, 0, 8), wib_days_from(now, 0, 23, 30)},
-                now);
+                {"Sesi 1: Fungsi kemasan", now / 60 * 60 - 30 * 60, now / 60 * 60 + 8 * 3600}, now);
     add_session(c, packaging,
                 {"Sesi 2: Label pangan", wib_days_from(now, 7, 9), wib_days_from(now, 7, 11)}, now);
     add_session(c, bookkeeping,

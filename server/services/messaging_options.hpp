@@ -15,6 +15,8 @@ struct messaging_options {
     int attempts = 6;                // per message, the first included
     double poll_s = 2.0;             // seconds between looks for due messages
     int join_early_minutes = 15;     // a join link works from this long before the start
+    double mail_per_second = 5;      // sends per second at most, per channel
+    double whatsapp_per_second = 20;
 };
 
 }  // namespace daring::server

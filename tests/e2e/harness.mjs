@@ -1,5 +1,6 @@
 // Shared pieces of the browser tests: start the real server, launch Debian's Chromium.
 import { spawn } from 'node:child_process';
+import net from 'node:net';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,11 +10,21 @@ export const root = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 export const artifacts = path.join(root, 'build', 'e2e-artifacts');
 mkdirSync(artifacts, { recursive: true });
 
-// Starts `daring demo` on an ephemeral port; resolves with {url, logins, stop}.
-export async function startDemo(binary) {
+// A free TCP port on 127.0.0.1 (for a server that must know its own address up front).
+export async function freePort() {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+// Starts `daring demo` (on an ephemeral port unless `listen` is given, with `extraArgs`);
+// resolves with {url, logins, stop}.
+export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'daring-e2e-'));
-  const child = spawn(binary, ['demo', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'demo.db'),
-    '--web-root', path.join(root, 'web'), '--threads', '2'], { stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawn(binary, ['demo', '--listen', listen, '--db', path.join(dir, 'demo.db'),
+    '--web-root', path.join(root, 'web'), '--threads', '2', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, DARING_ADMIN_PASSWORD: '' } });
   let out = '';
   let errors = '';
@@ -81,4 +92,20 @@ export async function apiClient(server, username, password) {
       body: body === undefined ? undefined : JSON.stringify(body) });
     return res.json();
   };
+}
+
+// A helper program printing "PORT PID" on its first line (a provider's stand-in); resolves with
+// {port, stop}.
+export async function startHelper(command, args) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${args[0]} did not start`)), 15000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^(\d+) \d+/);
+      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+    });
+  });
+  return { port, stop() { child.kill('SIGTERM'); } };
 }

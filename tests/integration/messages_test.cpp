@@ -113,7 +113,7 @@ TEST_F(Messages, RemindersAndStartingNowCarryAOneTapJoinLinkThatWorksOnce) {
     }
     auto joined = w.http->request("POST", link);
     ASSERT_EQ(joined.status, 303) << joined.body;
-    EXPECT_EQ(joined.header("location"), "/#/live/" + std::to_string(session));
+    EXPECT_EQ(joined.header("location"), "/?joined#/live/" + std::to_string(session));
     std::smatch cookie;
     const auto set_cookie = joined.header("set-cookie");
     ASSERT_TRUE(std::regex_search(set_cookie, cookie, std::regex("daring_session=([^;]+)")));

@@ -214,3 +214,31 @@ TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer
 }
 
 }  // namespace
+
+namespace {
+
+TEST_F(OutboxDelivery, AProviderThatDoesNotAnswerIsTriedAgainLater) {
+    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
+                             "/tests/support/whatsapp_standin.py " +
+                             dir.file("got") + " hang 200");
+    ASSERT_GT(api.port(), 0);
+    moved_online(user("siti", "+6281234567890", "", "en"));
+    server::whatsapp_options w;
+    w.api_url = "http://127.0.0.1:" + std::to_string(api.port());
+    w.token = "t";
+    w.phone_number_id = "1";
+    w.timeout_s = 1;
+    auto s = sender("whatsapp", server::make_whatsapp_transport(w));
+    EXPECT_EQ(s->run_once(), 1);  // no answer within the timeout
+    EXPECT_EQ(row(1).state, "pending");
+    EXPECT_NE(row(1).last_error.find("imeout"), std::string::npos) << row(1).last_error;
+    clk.now_ = row(1).next_attempt_at;
+    EXPECT_EQ(s->run_once(), 1);
+    EXPECT_EQ(row(1).state, "sent");
+    const auto got = test::json_files(dir.file("got"));
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[1]["body"]["template"]["name"], "daring_delivery_changed");  // no file: default
+    EXPECT_EQ(got[1]["body"]["template"]["language"]["code"], "en");
+}
+
+}  // namespace

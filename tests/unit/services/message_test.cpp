@@ -81,3 +81,12 @@ TEST(JoinLinks, TheWindowAndTheAccessLog) {
     EXPECT_EQ(loggable_path("/j/12.34.56.abcdef"), "/j/[token]");
     EXPECT_EQ(loggable_path("/api/v1/me"), "/api/v1/me");
 }
+
+TEST(JoinLinks, ATokenCannotBeMovedToAnotherSession) {
+    const std::string secret = "rahasia-server-uji";
+    const auto token = make_join_token(secret, 12, 34, 56);
+    auto moved = token;
+    moved.replace(3, 2, "35");  // "12.35.56.<mac>"
+    ASSERT_EQ(moved.substr(0, 9), "12.35.56.");
+    EXPECT_FALSE(read_join_token(secret, moved));
+}
