@@ -133,6 +133,10 @@ std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, in
     return out;
 }
 
+int discard_unsent_outbox(connection& c) {
+    return c.db.exec("DELETE FROM outbox WHERE state <> 'sent'");
+}
+
 int release_sending_outbox(connection& c, unix_seconds now) {
     SQLite::Statement q(c.db,
                         "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? "

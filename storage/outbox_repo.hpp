@@ -45,6 +45,10 @@ struct outbox_message {
 // `sending` (one more attempt, leased until now + lease_s) and are returned, oldest due first.
 std::vector<outbox_message> claim_due_outbox(connection& c, protocol::unix_seconds now, int limit,
                                              protocol::unix_seconds lease_s);
+// Removes every row not yet sent (the demo's seeded history is not news to send). Returns how
+// many.
+int discard_unsent_outbox(connection& c);
+
 // After a crash or stop: rows left `sending` go back to `pending` (the at-most-one-duplicate
 // window). Returns how many.
 int release_sending_outbox(connection& c, protocol::unix_seconds now);

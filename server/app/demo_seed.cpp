@@ -5,6 +5,7 @@
 #include "protocol/quiz.hpp"
 #include "server/app/demo_history.hpp"
 #include "server/services/delivery_service.hpp"
+#include "storage/outbox_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
 #include "storage/users_repo.hpp"
@@ -315,7 +316,10 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
             u.profile = demo_profile(p, k);
             storage::insert_user(c, u, trainee_hash, now);
         }
-        return seed_plan(c, now);
+        auto past = seed_plan(c, now);
+        // The seeded history's notices stay in the app; they are not news to send.
+        storage::discard_unsent_outbox(c);
+        return past;
     });
     issue_past_certificates(db, past, certificate_prefix);
     return {{"admin", "admin", admin_password},

@@ -88,7 +88,7 @@ namespace {
 
 // The 2020 training's reports and certificates as a demo server gives them to its admin.
 struct demo_history {
-    json completion, attendance, pre_post;
+    json completion, attendance, pre_post, outbox;
     std::vector<std::string> codes;  // certificate verification codes, by trainee
     std::string banner;
 };
@@ -108,6 +108,7 @@ demo_history read_demo_history(const temp_dir& dir, const std::string& name) {
     out.completion = get("/api/v1/reports/trainings/1/completion");
     out.attendance = get("/api/v1/reports/trainings/1/attendance");
     out.pre_post = get("/api/v1/reports/trainings/1/pre-post");
+    out.outbox = get("/api/v1/outbox/summary");
     for (const auto& row : out.completion["rows"]) {
         if (!row["completed"].get<bool>()) continue;
         auto cert = c.request("GET",
@@ -159,6 +160,9 @@ TEST(Startup, DemoSeedsTheYear2020AsItHappenedTheSameOnEveryRun) {
     EXPECT_EQ(first.pre_post["trainees_with_both"], 13);
     EXPECT_GT(first.pre_post["mean_gain"].get<double>(), 25.0);
     EXPECT_EQ(first.codes.size(), static_cast<std::size_t>(completed));
+    // The seeded notices stay in the app; none waits to go out as a message.
+    for (const auto& [channel, states] : first.outbox["counts"].items())
+        for (const auto& [state, n] : states.items()) EXPECT_EQ(n, 0) << channel << " " << state;
 
     const auto second = read_demo_history(dir, "two.db");
     EXPECT_EQ(second.completion, first.completion);
