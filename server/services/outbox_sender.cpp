@@ -32,6 +32,7 @@ outbox_sender::outbox_sender(storage::database& db, const clock& clk,
     if (released > 0)
         spdlog::warn("outbox: {} message(s) were being sent when the server stopped; sending again",
                      released);
+    for (auto& [channel, transport] : transports_) transport->abort_on(&abort_);
     if (options_.background) thread_ = std::thread([this] { loop(); });
 }
 
@@ -40,6 +41,7 @@ outbox_sender::~outbox_sender() {
         std::lock_guard lock(mutex_);
         stopping_ = true;
     }
+    abort_ = true;
     wake_.notify_all();
     if (thread_.joinable()) thread_.join();
 }

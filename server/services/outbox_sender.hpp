@@ -4,6 +4,7 @@
 // jitter (a provider's Retry-After honoured), or failed with the provider's answer once the
 // attempts are spent. Rows expire unsent past their expiry. Pending rows survive restarts; rows
 // a crash left mid-send go back to pending at start. Per-channel rate limits pace the sends.
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -71,6 +72,7 @@ class outbox_sender {
     std::condition_variable wake_;
     bool woken_ = false;
     bool stopping_ = false;
+    std::atomic<bool> abort_{false};  // set at destruction: a provider call in flight ends
     std::thread thread_;
 };
 

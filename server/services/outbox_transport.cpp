@@ -70,14 +70,25 @@ std::size_t collect(char* data, std::size_t size, std::size_t n, void* user) {
     return size * n;
 }
 
+// libcurl's progress callback: a non-zero answer aborts the transfer.
+int abort_when_set(void* flag, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+    const auto* stop = static_cast<const std::atomic<bool>*>(flag);
+    return stop && stop->load() ? 1 : 0;
+}
+
 struct curl_handle {
     CURL* h = curl_easy_init();
     curl_slist* list = nullptr;
     char error[CURL_ERROR_SIZE] = {};
-    curl_handle() {
+    explicit curl_handle(const std::atomic<bool>* abort) {
         if (!h) throw std::runtime_error("libcurl could not start a transfer");
         curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error);
         curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+        if (abort) {
+            curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, abort_when_set);
+            curl_easy_setopt(h, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(abort));
+            curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+        }
     }
     ~curl_handle() {
         curl_slist_free_all(list);
@@ -100,7 +111,7 @@ class smtp_transport final : public message_transport {
         const auto content = render_email(m, link);
         const auto text =
             mime_message(content, o_.from, m.email, message_id_of(m.id, o_.from), m.created_at);
-        curl_handle c;
+        curl_handle c(abort_);
         upload body{&text};
         c.add("<" + m.email + ">");
         curl_easy_setopt(c.h, CURLOPT_URL, o_.url.c_str());
@@ -145,7 +156,7 @@ class whatsapp_transport final : public message_transport {
         const auto request =
             protocol::dump(whatsapp_body(render_whatsapp(m, o_.templates, link), m.phone));
         const auto url = o_.api_url + "/" + o_.phone_number_id + "/messages";
-        curl_handle c;
+        curl_handle c(abort_);
         std::string response;
         c.add("Authorization: Bearer " + o_.token);
         c.add("Content-Type: application/json");

@@ -4,6 +4,7 @@
 // with a stable Message-ID per row, and WhatsApp through the Business Cloud API's message call
 // (a template message) with the row's id in an Idempotency-Key header. Blocking: called on the
 // outbox sender's own thread, never on an I/O thread.
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -26,6 +27,12 @@ class message_transport {
     virtual ~message_transport() = default;
     // `link`: the absolute address the message points to.
     virtual send_outcome send(const storage::outbox_message& m, const std::string& link) = 0;
+    // A call in flight ends (as a retry) soon after `*flag` turns true: a stopping server does
+    // not wait out a provider's timeout.
+    void abort_on(const std::atomic<bool>* flag) { abort_ = flag; }
+
+  protected:
+    const std::atomic<bool>* abort_ = nullptr;
 };
 
 struct smtp_options {

@@ -3,11 +3,13 @@
 // test clock, so retry timing is exact.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "server/services/outbox_sender.hpp"
 #include "storage/connection.hpp"
@@ -239,6 +241,36 @@ TEST_F(OutboxDelivery, AProviderThatDoesNotAnswerIsTriedAgainLater) {
     ASSERT_EQ(got.size(), 2u);
     EXPECT_EQ(got[1]["body"]["template"]["name"], "daring_delivery_changed");  // no file: default
     EXPECT_EQ(got[1]["body"]["template"]["language"]["code"], "en");
+}
+
+}  // namespace
+
+namespace {
+
+TEST_F(OutboxDelivery, StoppingEndsACallInFlightAndTheMessageWaitsForTheNextStart) {
+    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
+                             "/tests/support/whatsapp_standin.py " +
+                             dir.file("got") + " hang");
+    ASSERT_GT(api.port(), 0);
+    moved_online(user("siti", "+6281234567890", "", "id"));
+    server::whatsapp_options w;
+    w.api_url = "http://127.0.0.1:" + std::to_string(api.port());
+    w.token = "t";
+    w.phone_number_id = "1";
+    std::map<std::string, std::unique_ptr<server::message_transport>> transports;
+    transports["whatsapp"] = server::make_whatsapp_transport(w);  // 30 s timeout
+    server::outbox_options o;
+    o.poll_s = 0.05;
+    o.public_url = "https://daring.dinas.example";
+    {
+        server::outbox_sender s(db, clk, std::move(transports), o);
+        for (int i = 0; i < 200 && test::json_files(dir.file("got")).empty(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ASSERT_EQ(test::json_files(dir.file("got")).size(), 1u);  // the call is in flight
+    }                                                             // the server stops here
+    const auto r = row(1);
+    EXPECT_EQ(r.state, "pending");
+    EXPECT_NE(r.last_error.find("aborted"), std::string::npos) << r.last_error;
 }
 
 }  // namespace
