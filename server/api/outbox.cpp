@@ -65,25 +65,29 @@ http_response list_outbox(request_context& ctx) {
         [](const storage::outbox_row& r) { return std::vector{r.id}; }, outbox_json);
 }
 
-// POST .../retry (failed, expired or cancelled -> pending now) and .../cancel (pending).
+// POST .../retry (failed, expired or cancelled -> pending now) and .../cancel (pending). The
+// refusals are decided in the write job and thrown here, on the request's thread.
 http_response change_outbox(request_context& ctx, bool retry) {
     const auto id = ctx.params.integer("id");
-    auto row = ctx.svc.db.write([&](connection& c) {
+    bool changed = false;
+    auto row = ctx.svc.db.write([&](connection& c) -> std::optional<storage::outbox_row> {
         auto found = storage::find_outbox(c, id);
-        if (!found) throw http_error(404, "not_found", "No such message");
+        if (!found) return std::nullopt;
         const auto now = ctx.svc.clk.now();
-        if (retry && !storage::retry_outbox(c, id, now))
-            throw http_error(409, "not_retryable",
-                             "Only a failed, expired or cancelled message can be sent again");
-        if (!retry && !storage::cancel_outbox(c, id, now))
-            throw http_error(409, "not_cancellable",
-                             "Only a message waiting to be sent can be "
-                             "cancelled");
+        changed = retry ? storage::retry_outbox(c, id, now) : storage::cancel_outbox(c, id, now);
+        if (!changed) return found;
         ctx.audit(c, retry ? "outbox.retry" : "outbox.cancel", "outbox:" + std::to_string(id),
                   {{"channel", found->channel}, {"state_before", found->state}});
-        return *storage::find_outbox(c, id);
+        return storage::find_outbox(c, id);
     });
-    return json_response(200, outbox_json(row));
+    if (!row) throw http_error(404, "not_found", "No such message");
+    if (!changed && retry)
+        throw http_error(409, "not_retryable",
+                         "Only a failed, expired or cancelled message can be sent again");
+    if (!changed)
+        throw http_error(409, "not_cancellable",
+                         "Only a message waiting to be sent can be cancelled");
+    return json_response(200, outbox_json(*row));
 }
 
 http_response retry_message(request_context& ctx) {

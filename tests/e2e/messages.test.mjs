@@ -18,7 +18,7 @@ const server = await startDemo(binary, {
 });
 const browser = await launchBrowser();
 const errors = [];
-const requests = () => readdirSync(recorded).sort().map((f) => JSON.parse(readFileSync(path.join(recorded, f), 'utf8')));
+const requests = () => readdirSync(recorded).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(path.join(recorded, f), 'utf8')));
 async function until(check, what, ms = 15000) {
   const end = Date.now() + ms;
   for (;;) {

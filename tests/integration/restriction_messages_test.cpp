@@ -114,9 +114,7 @@ class RestrictionMessages : public ::testing::Test {
     std::vector<json> wait_for(const std::string& dir, std::size_t n, int seconds = 30) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
         while (std::chrono::steady_clock::now() < until) {
-            if (std::distance(std::filesystem::directory_iterator(dir),
-                              std::filesystem::directory_iterator{}) >= static_cast<long>(n))
-                break;
+            if (json_files(dir).size() >= n) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
         }
         return json_files(dir);

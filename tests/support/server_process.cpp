@@ -116,7 +116,8 @@ helper_process::~helper_process() {
 
 std::vector<nlohmann::json> json_files(const std::string& dir) {
     std::vector<std::string> names;
-    for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path());
+    for (const auto& e : std::filesystem::directory_iterator(dir))
+        if (e.path().extension() == ".json") names.push_back(e.path());  // not a file half written
     std::sort(names.begin(), names.end());
     std::vector<nlohmann::json> out;
     for (const auto& n : names) out.push_back(nlohmann::json::parse(std::ifstream(n)));

@@ -34,8 +34,10 @@ class Sink:
         record = {"from": envelope.mail_from, "to": envelope.rcpt_tos, "subject": str(message["subject"]),
                   "message_id": str(message["message-id"]), "text": parts.get("text/plain", ""),
                   "html": parts.get("text/html", ""), "rejected": rejected}
-        with open(os.path.join(out_dir, "%04d.json" % self.seen), "w", encoding="utf-8") as f:
+        path = os.path.join(out_dir, "%04d.json" % self.seen)
+        with open(path + ".tmp", "w", encoding="utf-8") as f:  # readers never see half a file
             json.dump(record, f)
+        os.replace(path + ".tmp", path)
         return "451 Try again later" if rejected else "250 Message accepted"
 
 

@@ -44,9 +44,11 @@ class Handler(BaseHTTPRequestHandler):
             answer = "200" if duplicate else (answers.pop(0) if answers else "200")
             if answer == "200" and not duplicate:
                 accepted[key] = "wamid.%d" % n
-        with open(os.path.join(out_dir, "%05d.json" % n), "w", encoding="utf-8") as f:
+        path = os.path.join(out_dir, "%05d.json" % n)
+        with open(path + ".tmp", "w", encoding="utf-8") as f:  # readers never see half a file
             json.dump({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()},
                        "body": json.loads(body or b"null"), "answer": answer, "duplicate": duplicate}, f)
+        os.replace(path + ".tmp", path)
         if answer == "hang":
             time.sleep(30)
             return
