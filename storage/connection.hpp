@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace daring::storage {
 
@@ -19,6 +20,19 @@ class connection {
 inline std::optional<std::int64_t> opt_int(const SQLite::Column& col) {
     if (col.isNull()) return std::nullopt;
     return col.getInt64();
+}
+
+// "24,1" as {24, 1} (empty text: none): lists of whole numbers kept in one column.
+inline std::vector<int> int_list(const std::string& text) {
+    std::vector<int> out;
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto comma = text.find(',', at);
+        if (comma == std::string::npos) comma = text.size();
+        if (comma > at) out.push_back(std::stoi(text.substr(at, comma - at)));
+        at = comma + 1;
+    }
+    return out;
 }
 
 // Runs `sql` and translates constraint failures into conflict_error / constraint_error.

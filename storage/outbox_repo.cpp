@@ -235,22 +235,6 @@ bool join_link_used(connection& c, const std::string& token_hash) {
     return q.executeStep();
 }
 
-namespace {
-
-std::vector<int> int_list(const std::string& text) {
-    std::vector<int> out;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        auto comma = text.find(',', at);
-        if (comma == std::string::npos) comma = text.size();
-        if (comma > at) out.push_back(std::stoi(text.substr(at, comma - at)));
-        at = comma + 1;
-    }
-    return out;
-}
-
-}  // namespace
-
 std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds now,
                                                     unix_seconds horizon_s) {
     SQLite::Statement q(

@@ -17,17 +17,6 @@ std::string hours_text(const std::vector<int>& hours) {
     for (auto h : hours) out += (out.empty() ? "" : ",") + std::to_string(h);
     return out;
 }
-std::vector<int> hours_of(const std::string& text) {
-    std::vector<int> out;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        auto comma = text.find(',', at);
-        if (comma == std::string::npos) comma = text.size();
-        out.push_back(std::stoi(text.substr(at, comma - at)));
-        at = comma + 1;
-    }
-    return out;
-}
 
 std::string opt_text(const SQLite::Column& col) {
     return col.isNull() ? std::string{} : col.getString();
@@ -85,7 +74,7 @@ training read_training(SQLite::Statement& q) {
     if (!q.getColumn(10).isNull()) t.room_capacity = q.getColumn(10).getInt();
     t.created_at = q.getColumn(11).getInt64();
     t.replay_counts_for_completion = q.getColumn(12).getInt() != 0;
-    t.reminder_hours = hours_of(q.getColumn(13).getString());
+    t.reminder_hours = int_list(q.getColumn(13).getString());
     return t;
 }
 

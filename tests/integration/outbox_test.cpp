@@ -32,6 +32,15 @@ class test_clock final : public server::clock {
     protocol::unix_seconds now_ = t0;
 };
 
+// A transport's options for the Cloud API stand-in on `port`.
+server::whatsapp_options standin_options(int port) {
+    server::whatsapp_options w;
+    w.api_url = "http://127.0.0.1:" + std::to_string(port);
+    w.token = "t";
+    w.phone_number_id = "1";
+    return w;
+}
+
 class OutboxDelivery : public ::testing::Test {
   protected:
     OutboxDelivery() : db(options()) { std::filesystem::create_directories(dir.file("got")); }
@@ -198,10 +207,7 @@ TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "id"));
     moved_online(user("dewi", "+6281298765432", "", "id"));
-    server::whatsapp_options w;
-    w.api_url = "http://127.0.0.1:" + std::to_string(api.port());
-    w.token = "t";
-    w.phone_number_id = "1";
+    auto w = standin_options(api.port());
     auto s = sender("whatsapp", server::make_whatsapp_transport(w));
     EXPECT_EQ(s->run_once(), 2);
     EXPECT_EQ(row(1).state, "failed");  // 400: a refusal no retry changes
@@ -225,10 +231,7 @@ TEST_F(OutboxDelivery, AProviderThatDoesNotAnswerIsTriedAgainLater) {
                              dir.file("got") + " hang 200");
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "en"));
-    server::whatsapp_options w;
-    w.api_url = "http://127.0.0.1:" + std::to_string(api.port());
-    w.token = "t";
-    w.phone_number_id = "1";
+    auto w = standin_options(api.port());
     w.timeout_s = 1;
     auto s = sender("whatsapp", server::make_whatsapp_transport(w));
     EXPECT_EQ(s->run_once(), 1);  // no answer within the timeout
@@ -253,10 +256,7 @@ TEST_F(OutboxDelivery, StoppingEndsACallInFlightAndTheMessageWaitsForTheNextStar
                              dir.file("got") + " hang");
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "id"));
-    server::whatsapp_options w;
-    w.api_url = "http://127.0.0.1:" + std::to_string(api.port());
-    w.token = "t";
-    w.phone_number_id = "1";
+    auto w = standin_options(api.port());
     std::map<std::string, std::unique_ptr<server::message_transport>> transports;
     transports["whatsapp"] = server::make_whatsapp_transport(w);  // 30 s timeout
     server::outbox_options o;
