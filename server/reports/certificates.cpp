@@ -39,7 +39,7 @@ lookup look_up(connection& c, const certificate_request& r, unix_seconds now) {
     out.existing = storage::find_certificate(c, r.training_id, r.user_id);
     const auto t = storage::find_training(c, r.training_id);
     if (!t) throw http_error(404, "not_found", "No such training");
-    auto tc = build_completion(c, *t, now, r.current, r.user_id);
+    auto tc = build_completion(c, *t, now, r.current, r.user_id, r.open_to_now);
     out.offset = tc.attendance.utc_offset_minutes;
     held_days(tc.attendance, out);
     for (auto& row : tc.rows)

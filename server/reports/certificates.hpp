@@ -25,6 +25,7 @@ struct certificate_request {
     std::string prefix;             // the middle part of numbers, e.g. "DKUKM-KT"
     attendance_thresholds current;  // for sessions that went live before thresholds were kept
     std::string code;               // the verification code to give; empty: a random one
+    bool open_to_now = false;       // open presence counts up to now (a session just ended)
 };
 
 struct issued_certificate {

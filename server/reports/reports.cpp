@@ -236,6 +236,13 @@ pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
 training_attendance build_training_attendance(connection& c, const training& t, unix_seconds now,
                                               const attendance_thresholds& current,
                                               std::optional<std::int64_t> only_user) {
+    return build_training_attendance(c, t, now, current, only_user, false);
+}
+
+training_attendance build_training_attendance(connection& c, const training& t, unix_seconds now,
+                                              const attendance_thresholds& current,
+                                              std::optional<std::int64_t> only_user,
+                                              bool open_to_now) {
     training_attendance m;
     m.training = t;
     m.utc_offset_minutes = region_offset(c, t.region_code);
@@ -266,7 +273,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         if (held) ++m.held_count;
         if (s.current.status != session_status::ended && s.current.status != session_status::live)
             continue;
-        const auto a = build_session_attendance(c, s, now, current, only_user);
+        const auto a = build_session_attendance(c, s, now, current, only_user, open_to_now);
         for (const auto& r : a.rows) {
             auto it = index.find(r.user_id);
             if (it == index.end()) continue;
@@ -373,8 +380,14 @@ report_file to_table(const training_attendance& m) {
 training_completion build_completion(connection& c, const training& t, unix_seconds now,
                                      const attendance_thresholds& current,
                                      std::optional<std::int64_t> only_user) {
+    return build_completion(c, t, now, current, only_user, false);
+}
+
+training_completion build_completion(connection& c, const training& t, unix_seconds now,
+                                     const attendance_thresholds& current,
+                                     std::optional<std::int64_t> only_user, bool open_to_now) {
     training_completion tc;
-    tc.attendance = build_training_attendance(c, t, now, current, only_user);
+    tc.attendance = build_training_attendance(c, t, now, current, only_user, open_to_now);
     tc.scores = load_pre_post(c, t.id);
     const auto& m = tc.attendance;
     tc.finished = m.held_count > 0 && m.held_count == static_cast<int>(m.sessions.size());

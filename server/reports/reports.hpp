@@ -108,6 +108,13 @@ training_attendance build_training_attendance(storage::connection& c, const prot
                                               protocol::unix_seconds now,
                                               const attendance_thresholds& current,
                                               std::optional<std::int64_t> only_user = std::nullopt);
+// `open_to_now`: intervals still open count up to `now` (a session that just ended, whose last
+// heartbeats may not be flushed yet).
+training_attendance build_training_attendance(storage::connection& c, const protocol::training& t,
+                                              protocol::unix_seconds now,
+                                              const attendance_thresholds& current,
+                                              std::optional<std::int64_t> only_user,
+                                              bool open_to_now);
 protocol::json to_json(const training_attendance& m);
 protocol::json head_json(const training_attendance& m);  // everything but rows
 protocol::json row_json(const training_attendance& m, const matrix_row& r);
@@ -147,6 +154,10 @@ training_completion build_completion(storage::connection& c, const protocol::tra
                                      protocol::unix_seconds now,
                                      const attendance_thresholds& current,
                                      std::optional<std::int64_t> only_user = std::nullopt);
+training_completion build_completion(storage::connection& c, const protocol::training& t,
+                                     protocol::unix_seconds now,
+                                     const attendance_thresholds& current,
+                                     std::optional<std::int64_t> only_user, bool open_to_now);
 protocol::json to_json(const training_completion& tc);
 protocol::json head_json(const training_completion& tc);
 protocol::json row_json(const training_completion& tc, const completion_row& r);

@@ -82,7 +82,7 @@ int remind(connection& c, const storage::reminder_candidate& r, unix_seconds now
 // it, with what the sessions still planned make possible.
 int warn_absent(connection& c, const session& s, const training& t, unix_seconds now,
                 const attendance_thresholds& current) {
-    const auto m = build_training_attendance(c, t, now, current);
+    const auto m = build_training_attendance(c, t, now, current, std::nullopt, true);
     const auto at = std::find_if(m.sessions.begin(), m.sessions.end(),
                                  [&](const session& x) { return x.id == s.id; });
     if (at == m.sessions.end()) return 0;
@@ -134,12 +134,12 @@ int warn_absent(connection& c, const session& s, const training& t, unix_seconds
 // with its verification link.
 int certificates_ready(connection& c, const training& t, unix_seconds now,
                        const attendance_thresholds& current, const std::string& prefix) {
-    const auto tc = build_completion(c, t, now, current);
+    const auto tc = build_completion(c, t, now, current, std::nullopt, true);
     if (!tc.finished) return 0;
     int written = 0;
     for (const auto& row : tc.rows) {
         if (!row.completed) continue;
-        auto cert = issue_if_completed(c, {t.id, row.user_id, 0, prefix, current, {}}, now);
+        auto cert = issue_if_completed(c, {t.id, row.user_id, 0, prefix, current, {}, true}, now);
         if (!cert) continue;  // issued before, and told then
         notification n;
         n.user_id = row.user_id;

@@ -209,3 +209,45 @@ TEST_F(Messages, AfterTheSessionTheAbsentAreToldAndTheOutboxShowsEveryMessage) {
 }
 
 }  // namespace
+
+namespace {
+
+// The last session of a training ends with siti present throughout: her certificate is issued
+// then, and she is told with its verification link; maria, absent, is warned instead.
+TEST_F(Messages, WhenTheTrainingIsFinishedThoseWhoCompletedGetTheirCertificate) {
+    contact("maria", {{"notify_channel", "email"}});
+    w.set_clock(starts);
+    w.start(session, "rina");
+    mails(2);  // "starting now" to both
+    auto ws = w.join("siti", session);
+    w.heartbeat(*ws);
+    w.set_clock(starts + 2 * 3600 - 60);
+    w.heartbeat(*ws);
+    w.forget_tokens();
+    auto ended = w.as("rina").post(world::session_path(session) + "/end", json::object());
+    ASSERT_EQ(ended.status, 200) << ended.body;
+    auto got = mails(5);
+    json certificate;
+    std::set<std::string> maria_subjects;
+    for (const auto& m : got) {
+        if (m["subject"] == "Sertifikat terbit: Pemasaran Digital") certificate = m;
+        if (to_of(m) == "maria@umkm.example")
+            maria_subjects.insert(m["subject"].get<std::string>());
+    }
+    std::string seen;
+    for (const auto& mail : got)
+        seen += to_of(mail) + ": " + mail["subject"].get<std::string>() + "\n";
+    ASSERT_FALSE(certificate.is_null()) << seen;
+    EXPECT_EQ(to_of(certificate), "siti@umkm.example");
+    const auto text = certificate["text"].get<std::string>();
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(
+        text, m, std::regex(R"(https://daring\.dinas\.example(/api/v1/certificates/\w+))")))
+        << text;
+    auto verified = w.http->request("GET", m[1].str());
+    EXPECT_EQ(verified.status, 200);
+    EXPECT_TRUE(maria_subjects.contains("Your attendance: Pemasaran Digital"));
+    EXPECT_FALSE(maria_subjects.contains("Certificate ready: Pemasaran Digital"));
+}
+
+}  // namespace
