@@ -4,14 +4,16 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cerrno>
 #include <mutex>
 #include <optional>
 #include <type_traits>
@@ -132,6 +134,23 @@ void live_socket_registry::stop() {
 
 namespace {
 
+// A lone audio record framed as its own binary message. The room hands the same record to every
+// listener in turn on one thread, so the frame is built for the first and shared by the rest.
+const shared_message& framed_audio(const shared_message& record) {
+    thread_local shared_message last_record;
+    thread_local shared_message last_frame;
+    if (last_record != record) {
+        const auto header = make_ws_frame_header(ws_opcode::binary, record->size());
+        auto frame = std::make_shared<std::string>();
+        frame->reserve(header.size + record->size());
+        frame->append(reinterpret_cast<const char*>(header.bytes.data()), header.size);
+        frame->append(*record);
+        last_record = record;
+        last_frame = std::move(frame);
+    }
+    return last_frame;
+}
+
 // One connection. Stream is a plain tcp::socket or a TLS stream. Reading: on a plain socket
 // the session waits for readability and then reads into a per-thread buffer, so an idle
 // connection holds no read buffer at all (the frame reader keeps only an incomplete frame);
@@ -152,7 +171,15 @@ class ws_session final : public live_participant,
           hub_(hub),
           registry_(std::move(registry)),
           admission_(std::make_unique<live_admission>(std::move(admission))),
-          reader_(websocket_read_limit) {}
+          reader_(websocket_read_limit) {
+        const auto executor = stream_.get_executor();
+        if (const auto* c = executor.template target<asio::io_context::executor_type>()) {
+            own_context_ = *c;
+        } else if (const auto* st =
+                       executor.template target<asio::strand<asio::io_context::executor_type>>()) {
+            own_strand_ = *st;
+        }
+    }
 
     ~ws_session() override { registry_->unlink(this); }
 
@@ -218,21 +245,33 @@ class ws_session final : public live_participant,
     }
 
     void deliver_audio(const shared_message& record, std::uint16_t duration_ms) override {
+        const bool here = on_own_thread();
+        bool at_once = false;
         bool wake_writer = false;
         std::size_t dropped = 0;
         {
             std::lock_guard lock(mutex_);
             if (close_code_ != -1) return;
-            dropped = audio_.push(record, duration_ms);
-            wake_writer = !wake_pending_;
-            wake_pending_ = true;
+            // On the socket's own thread with nothing else to write, the record goes to the
+            // kernel right away: no queue, no wake-up.
+            at_once = here && writer_idle() && queue_.empty() && audio_.empty();
+            if (!at_once) {
+                dropped = audio_.push(record, duration_ms);
+                wake_writer = !wake_pending_;
+                wake_pending_ = true;
+            }
+        }
+        if (at_once) {
+            write_audio_at_once(record);
+            return;
         }
         if (dropped) registry_->stats.record_audio_dropped(dropped);
-        // Audio is one record at a time: when the room runs on this socket's executor (one
-        // I/O thread), write it now instead of posting a wake-up per listener.
-        if (wake_writer)
-            asio::dispatch(stream_.get_executor(),
-                           [self = this->shared_from_this()] { self->kick_writer(); });
+        if (!wake_writer) return;
+        if (here) {
+            kick_writer();
+        } else {
+            signal_writer();
+        }
     }
 
     void discard_audio() override {
@@ -366,6 +405,37 @@ class ws_session final : public live_participant,
 
     void kick_writer() {
         if (!writing_ && attached_) write_next();
+    }
+
+    // Whether this thread runs the socket's handlers now (one I/O thread: any handler of the
+    // io_context; several: the socket's strand).
+    bool on_own_thread() const {
+        return own_context_ ? own_context_->running_in_this_thread()
+                            : own_strand_ && own_strand_->running_in_this_thread();
+    }
+
+    // Nothing is being written or waits to be (strand only).
+    bool writer_idle() const {
+        return plain && attached_ && !writing_ && !close_sent_ && !pong_ && !ping_due_;
+    }
+
+    // A lone audio record written straight away as its own binary message (plain sockets, the
+    // writer idle); what the kernel does not take at once waits for an asynchronous write.
+    void write_audio_at_once(const shared_message& record) {
+        const shared_message& frame = framed_audio(record);
+        registry_->stats.record_audio_sent(1);
+        const ssize_t n = ::send(socket().native_handle(), frame->data(), frame->size(),
+                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n == static_cast<ssize_t>(frame->size())) return;
+        if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
+            batch_written(boost::system::error_code(errno, boost::system::system_category()));
+            return;
+        }
+        sending_audio_.push_back(frame);
+        buffers_.clear();
+        buffers_.push_back(asio::buffer(*frame) +
+                           static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+        write_async();
     }
 
     // One write at a time. Control frames first (a pong, a keep-alive ping), then everything
@@ -573,6 +643,9 @@ class ws_session final : public live_participant,
     std::unique_ptr<live_admission> admission_;  // until attached
     std::shared_ptr<void> keepalive_;
     std::int64_t session_id_ = 0;
+    // The socket's executor without its type erasure, to ask cheaply whether we run on it.
+    std::optional<asio::io_context::executor_type> own_context_;
+    std::optional<asio::strand<asio::io_context::executor_type>> own_strand_;
 
     // Strand only.
     ws_frame_reader reader_;
