@@ -2,6 +2,8 @@
 // When the outbox tries a message again: exponential backoff with jitter, a provider's
 // Retry-After honoured, a bounded number of attempts. Pure: the caller passes the jitter.
 #include <optional>
+#include <string>
+#include <string_view>
 
 #include "protocol/time_format.hpp"
 
@@ -20,5 +22,11 @@ struct retry_policy {
 std::optional<protocol::unix_seconds> next_retry_delay(
     const retry_policy& p, int attempts_made, double jitter,
     std::optional<protocol::unix_seconds> retry_after = std::nullopt);
+
+// What the outbox page shows of a WhatsApp Cloud API answer, at most `limit` characters: "HTTP
+// 200, message wamid..." for an accepted message; for a refusal the status, the provider's
+// code and message and its details ("HTTP 400, #131030: Recipient phone number not in allowed
+// list. ..."); any other body as it came. Never throws on a malformed body.
+std::string whatsapp_answer_summary(long status, std::string_view body, std::size_t limit = 500);
 
 }  // namespace daring::server

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "server/rules/outbox_rules.hpp"
+
 namespace daring::server {
 
 using protocol::json;
@@ -175,7 +177,7 @@ class whatsapp_transport final : public message_transport {
         curl_easy_getinfo(c.h, CURLINFO_RESPONSE_CODE, &status);
         curl_off_t wait = -1;
         curl_easy_getinfo(c.h, CURLINFO_RETRY_AFTER, &wait);
-        auto answer = ("HTTP " + std::to_string(status) + " " + response).substr(0, answer_limit);
+        auto answer = whatsapp_answer_summary(status, response, answer_limit);
         if (status >= 200 && status < 300) return {send_outcome::result::sent, answer, {}};
         std::optional<protocol::unix_seconds> retry_after;
         if (wait > 0) retry_after = static_cast<protocol::unix_seconds>(wait);

@@ -211,7 +211,7 @@ TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer
     auto s = sender("whatsapp", server::make_whatsapp_transport(w));
     EXPECT_EQ(s->run_once(), 2);
     EXPECT_EQ(row(1).state, "failed");  // 400: a refusal no retry changes
-    EXPECT_NE(row(1).last_error.find("HTTP 400"), std::string::npos);
+    EXPECT_EQ(row(1).last_error, "HTTP 400, #400: scripted 400");  // read, not raw JSON
     for (int round = 0; round < 3; ++round) {
         clk.now_ = row(2).next_attempt_at;
         EXPECT_EQ(s->run_once(), 1);
