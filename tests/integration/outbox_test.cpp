@@ -84,14 +84,17 @@ class OutboxDelivery : public ::testing::Test {
         });
     }
 
+    // `per_second`: the channel's pace (0: as fast as the provider answers).
     std::unique_ptr<server::outbox_sender> sender(const std::string& channel,
-                                                  std::unique_ptr<server::message_transport> t) {
+                                                  std::unique_ptr<server::message_transport> t,
+                                                  double per_second = 0) {
         std::map<std::string, std::unique_ptr<server::message_transport>> transports;
         transports[channel] = std::move(t);
         server::outbox_options o;
         o.background = false;
         o.retry.max_attempts = 4;
         o.public_url = "https://daring.dinas.example";
+        o.per_second[channel] = per_second;
         return std::make_unique<server::outbox_sender>(db, clk, std::move(transports), o);
     }
 
@@ -271,6 +274,29 @@ TEST_F(OutboxDelivery, StoppingEndsACallInFlightAndTheMessageWaitsForTheNextStar
     const auto r = row(1);
     EXPECT_EQ(r.state, "pending");
     EXPECT_NE(r.last_error.find("aborted"), std::string::npos) << r.last_error;
+}
+
+}  // namespace
+
+namespace {
+
+// --whatsapp-per-second: a round with more messages than the pace allows spreads them out; each
+// send starts at least 1/rate after the previous one (a lower bound, never an upper one).
+TEST_F(OutboxDelivery, APacedChannelSpreadsItsSendsOverTime) {
+    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
+                             "/tests/support/whatsapp_standin.py " +
+                             dir.file("got"));
+    ASSERT_GT(api.port(), 0);
+    for (int i = 0; i < 5; ++i)
+        moved_online(
+            user("peserta" + std::to_string(i), "+62812345678" + std::to_string(i), "", "id"));
+    auto s = sender("whatsapp", server::make_whatsapp_transport(standin_options(api.port())), 4);
+    const auto started = std::chrono::steady_clock::now();
+    EXPECT_EQ(s->run_once(), 5);
+    const auto took = std::chrono::steady_clock::now() - started;
+    EXPECT_GE(took, std::chrono::milliseconds(1000));  // four gaps of 250 ms at 4 per second
+    EXPECT_EQ(test::json_files(dir.file("got")).size(), 5u);
+    for (std::int64_t id = 1; id <= 5; ++id) EXPECT_EQ(row(id).state, "sent");
 }
 
 }  // namespace
