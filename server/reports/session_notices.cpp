@@ -98,7 +98,8 @@ int warn_absent(connection& c, const session& s, const training& t, unix_seconds
         const auto& cell = row.cells[k];
         if ((cell.status && counts_as_attended(*cell.status)) || cell.attended_by_replay) continue;
         if (row.rate_pct >= t.min_attendance_pct) continue;
-        const double best = 100.0 * (row.attended + remaining) / (m.held_count + remaining);
+        const auto needed =
+            sessions_still_needed(row.attended, m.held_count, remaining, t.min_attendance_pct);
         const auto rate = std::to_string(static_cast<int>(row.rate_pct));
         const auto minimum = std::to_string(t.min_attendance_pct);
         notification n;
@@ -106,22 +107,23 @@ int warn_absent(connection& c, const session& s, const training& t, unix_seconds
         n.training_id = t.id;
         n.session_id = s.id;
         n.kind = "absence_warning";
-        n.text_id = "Kehadiran Anda di pelatihan " + quoted(t.title) + " kini " + rate +
-                    "% (minimum " + minimum + "%). " +
-                    (best >= t.min_attendance_pct
-                         ? "Hadiri " + std::to_string(remaining) +
-                               " sesi berikutnya agar tetap dapat lulus."
-                         : "Kehadiran minimum tidak lagi dapat dicapai; hubungi panitia.");
-        n.text_en = "Your attendance in " + quoted(t.title) + " is now " + rate + "% (minimum " +
-                    minimum + "%). " +
-                    (best >= t.min_attendance_pct
-                         ? "Attend the next " + std::to_string(remaining) +
-                               " session(s) to still complete it."
-                         : "The minimum can no longer be reached; contact the organisers.");
+        n.text_id =
+            "Kehadiran Anda di pelatihan " + quoted(t.title) + " kini " + rate + "% (minimum " +
+            minimum + "%). " +
+            (needed ? "Hadiri sedikitnya " + std::to_string(*needed) + " dari " +
+                          std::to_string(remaining) + " sesi berikutnya agar tetap dapat lulus."
+                    : "Kehadiran minimum tidak lagi dapat dicapai; hubungi panitia.");
+        n.text_en =
+            "Your attendance in " + quoted(t.title) + " is now " + rate + "% (minimum " + minimum +
+            "%). " +
+            (needed ? "Attend at least " + std::to_string(*needed) + " of the " +
+                          std::to_string(remaining) + " remaining session(s) to still complete it."
+                    : "The minimum can no longer be reached; contact the organisers.");
         n.params = {{"training_title", t.title},
                     {"rate_pct", row.rate_pct},
                     {"minimum_pct", t.min_attendance_pct},
                     {"sessions_remaining", remaining},
+                    {"sessions_needed", needed ? protocol::json(*needed) : protocol::json(nullptr)},
                     {"link", "#/"}};
         n.created_at = now;
         storage::insert_notification(c, n);

@@ -117,4 +117,12 @@ double attendance_rate_pct(int attended, int held) {
     return held <= 0 ? 0.0 : 100.0 * attended / held;
 }
 
+std::optional<int> sessions_still_needed(int attended, int held, int remaining, int minimum_pct) {
+    const long total = static_cast<long>(held) + std::max(remaining, 0);
+    const long short_by = static_cast<long>(minimum_pct) * total - 100L * attended;  // in 1/100
+    const long needed = short_by <= 0 ? 0 : (short_by + 99) / 100;
+    if (needed > remaining) return std::nullopt;
+    return static_cast<int>(needed);
+}
+
 }  // namespace daring::server

@@ -59,6 +59,10 @@ attendance_status decide_attendance(const attendance_evidence& e, time_span wind
 bool counts_as_attended(attendance_status s);
 // Attended / held, in percent (0 when nothing was held).
 double attendance_rate_pct(int attended, int held);
+// How many of the `remaining` planned sessions a trainee who attended `attended` of `held` must
+// still attend to finish at or above `minimum_pct` (0 when already safe whatever comes), or
+// nullopt when even all of them are not enough.
+std::optional<int> sessions_still_needed(int attended, int held, int remaining, int minimum_pct);
 
 // A trainee's attendance evidence from before this connection (earlier connections, possibly
 // before a restart), loaded at admission.

@@ -174,9 +174,10 @@ TEST_F(Messages, AfterTheSessionTheAbsentAreToldAndTheOutboxShowsEveryMessage) {
                                                   "Rekaman sesi: Sesi 1: Lokapasar",
                                                   "Sedang dimulai: Sesi 1: Lokapasar"}));
     for (const auto& m : json_files(w.dir.file("mail"))) {
-        if (m["subject"] == "Kehadiran Anda: Pemasaran Digital")
+        if (m["subject"] == "Kehadiran Anda: Pemasaran Digital") {
             EXPECT_NE(m["text"].get<std::string>().find("tidak lagi dapat dicapai"),
                       std::string::npos);
+        }
     }
     // The in-app list has them too, for maria as well (signed in again: the clock moved a day).
     w.forget_tokens();
@@ -248,6 +249,50 @@ TEST_F(Messages, WhenTheTrainingIsFinishedThoseWhoCompletedGetTheirCertificate) 
     EXPECT_EQ(verified.status, 200);
     EXPECT_TRUE(maria_subjects.contains("Your attendance: Pemasaran Digital"));
     EXPECT_FALSE(maria_subjects.contains("Certificate ready: Pemasaran Digital"));
+}
+
+}  // namespace
+
+namespace {
+
+// A trainee who missed a session but can still make the minimum is told how many of the
+// sessions to come she needs, not all of them.
+TEST_F(Messages, AnAbsenceWarningSaysHowManyOfTheSessionsToComeAreStillNeeded) {
+    auto patched = w.admin->patch("/api/v1/trainings/" + std::to_string(training),
+                                  {{"min_attendance_pct", 50}});
+    ASSERT_EQ(patched.status, 200) << patched.body;
+    for (int day = 11; day <= 13; ++day)
+        w.add_session(training, "Sesi " + std::to_string(day - 9),
+                      "2030-01-" + std::to_string(day) + "T10:00:00+07:00",
+                      "2030-01-" + std::to_string(day) + "T12:00:00+07:00");
+    w.set_clock(starts + 60);
+    w.start(session, "rina");
+    w.set_clock(starts + 2 * 3600);
+    ASSERT_EQ(w.as("rina").post(world::session_path(session) + "/end", json::object()).status, 200);
+    // Missed 1 of 1 held, 3 to come, 50%: 2 of 4 in all, so 2 of the 3.
+    std::string warning;
+    for (int i = 0; i < 200 && warning.empty(); ++i) {
+        for (const auto& m : json_files(w.dir.file("mail")))
+            if (m["subject"] == "Kehadiran Anda: Pemasaran Digital") warning = m["text"];
+        if (warning.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_FALSE(warning.empty());
+    EXPECT_NE(warning.find("kini 0% (minimum 50%)"), std::string::npos) << warning;
+    EXPECT_NE(warning.find("Hadiri sedikitnya 2 dari 3 sesi berikutnya"), std::string::npos)
+        << warning;
+    // maria reads English in the app.
+    w.forget_tokens();
+    w.admin = std::make_unique<api_client>(
+        *w.http, login_token(*w.http, "admin", server_process::admin_password));
+    bool seen = false;
+    for (const auto& n : w.as("maria").get("/api/v1/me/notifications").json()) {
+        if (n["kind"] != "absence_warning") continue;
+        seen = true;
+        EXPECT_NE(n["text"]["en"].get<std::string>().find("Attend at least 2 of the 3 remaining"),
+                  std::string::npos)
+            << n.dump();
+    }
+    EXPECT_TRUE(seen);
 }
 
 }  // namespace

@@ -76,3 +76,20 @@ TEST(AttendanceRules, RateIsAttendedOverHeld) {
     EXPECT_TRUE(counts_as_attended(attendance_status::late));
     EXPECT_FALSE(counts_as_attended(attendance_status::partial));
 }
+
+TEST(AttendanceRules, SessionsStillNeededToReachTheMinimum) {
+    using daring::server::sessions_still_needed;
+    // Missed the first of 6 at 80%: 0 of 1 held, 5 to come, 4.8 of 6 needed -> all 5.
+    EXPECT_EQ(sessions_still_needed(0, 1, 5, 80), 5);
+    // Missed 1 of 1 at 50% with 3 to come: 2 of the 3.
+    EXPECT_EQ(sessions_still_needed(0, 1, 3, 50), 2);
+    // 10 sessions in all at 75%: attended 3 of 4, 6 to come -> 7.5 -> 8 in all, 5 more.
+    EXPECT_EQ(sessions_still_needed(3, 4, 6, 75), 5);
+    // Already safe whatever comes.
+    EXPECT_EQ(sessions_still_needed(8, 8, 2, 80), 0);
+    // Out of reach: 0 of 2 held, 1 to come at 80%.
+    EXPECT_EQ(sessions_still_needed(0, 2, 1, 80), std::nullopt);
+    EXPECT_EQ(sessions_still_needed(0, 1, 0, 80), std::nullopt);
+    // Exactly on the minimum counts.
+    EXPECT_EQ(sessions_still_needed(1, 2, 2, 75), 2);
+}
