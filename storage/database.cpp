@@ -98,6 +98,26 @@ std::exception_ptr translated(std::exception_ptr e) {
 
 namespace {
 
+// A new exception object equal to the one in `e` (a batch's commit failure goes to every job
+// of the batch, each rethrowing it on its own thread).
+std::exception_ptr copy_of(const std::exception_ptr& e) {
+    try {
+        std::rethrow_exception(e);
+    } catch (const storage_full_error& x) {
+        return std::make_exception_ptr(x);
+    } catch (const read_only_error& x) {
+        return std::make_exception_ptr(x);
+    } catch (const busy_error& x) {
+        return std::make_exception_ptr(x);
+    } catch (const SQLite::Exception& x) {
+        return std::make_exception_ptr(x);
+    } catch (const std::exception& x) {
+        return std::make_exception_ptr(std::runtime_error(x.what()));
+    } catch (...) {
+        return std::make_exception_ptr(std::runtime_error("the write failed"));
+    }
+}
+
 storage_health health_of(const std::exception_ptr& e) {
     if (!e) return storage_health::ok;
     try {
@@ -152,7 +172,7 @@ void database::writer_loop() {
             auto p = std::move(queue_.front());
             queue_.pop_front();
             lock.unlock();
-            p.done(failure);
+            p.done(std::move(failure));
             continue;
         }
         // Jobs arriving while the batch runs join it, within the count and time bounds.
@@ -203,8 +223,11 @@ void database::writer_loop() {
         for (const auto& o : outcomes)
             if (health == storage_health::ok) health = health_of(o);
         health_.store(health, std::memory_order_relaxed);
+        // Each job gets an exception object of its own and the writer keeps no reference to it,
+        // so the thread that rethrows it frees it.
         for (std::size_t i = 0; i < batch.size(); ++i) {
-            batch[i].done(commit_failure ? commit_failure : outcomes[i]);
+            batch[i].done(commit_failure ? copy_of(commit_failure)
+                                         : std::exchange(outcomes[i], nullptr));
         }
     }
 }

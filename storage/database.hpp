@@ -16,6 +16,7 @@
 #include <string>
 #include <thread>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace daring::storage {
@@ -157,30 +158,28 @@ class database {
 // `e` itself when it is none of them.
 std::exception_ptr translated(std::exception_ptr e);
 
+// The job's exception is handed over as the only reference (the writer keeps none), moved out
+// here and rethrown: the caller's thread is the one that frees it.
 template <class F>
 auto database::write(F f) -> std::invoke_result_t<F, connection&> {
     using R = std::invoke_result_t<F, connection&>;
     auto promise = std::make_shared<std::promise<void>>();
     auto future = promise->get_future();
+    auto failure = std::make_shared<std::exception_ptr>();
+    auto finished = [promise, failure](std::exception_ptr e) {
+        *failure = std::move(e);
+        promise->set_value();
+    };
     if constexpr (std::is_void_v<R>) {
-        submit([f = std::move(f)](connection& c) mutable { f(c); },
-               [promise](std::exception_ptr e) {
-                   if (e)
-                       promise->set_exception(e);
-                   else
-                       promise->set_value();
-               });
+        submit([f = std::move(f)](connection& c) mutable { f(c); }, std::move(finished));
         future.get();
+        if (*failure) std::rethrow_exception(std::exchange(*failure, nullptr));
     } else {
         auto out = std::make_shared<std::optional<R>>();
         submit([f = std::move(f), out](connection& c) mutable { out->emplace(f(c)); },
-               [promise](std::exception_ptr e) {
-                   if (e)
-                       promise->set_exception(e);
-                   else
-                       promise->set_value();
-               });
+               std::move(finished));
         future.get();
+        if (*failure) std::rethrow_exception(std::exchange(*failure, nullptr));
         return std::move(**out);
     }
 }

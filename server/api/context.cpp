@@ -8,6 +8,10 @@ std::string public_origin(const services& s, const http_request& req) {
     return s.options.public_url.empty() ? request_origin(req) : s.options.public_url;
 }
 
+std::int64_t request_context::arrived_ms() const {
+    return req.arrived_ms(svc.clk.now_ms());
+}
+
 protocol::json request_context::json_body() const {
     auto type = req.header("content-type");
     if (!type.starts_with("application/json")) {

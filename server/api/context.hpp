@@ -85,6 +85,9 @@ struct request_context {
     services& svc;
 
     bool signed_in() const { return session != nullptr; }
+    // The clock's time, in milliseconds, when the request arrived: now less the time it waited
+    // for a worker (a report's own moment, however busy the server).
+    std::int64_t arrived_ms() const;
     const protocol::user& user() const { return session->user; }
     // The body as a JSON object: 415 unless Content-Type is JSON, 400 when malformed or too
     // deep.

@@ -233,7 +233,7 @@ http_response replay_progress(request_context& ctx) {
     if (r.ok() && !playing) r.fail("playing", "playing is required", "missing_field");
     if (!r.ok()) throw http_error(422, r.first_error());
     const replay_report report{*position, *playing};
-    const auto now_ms = ctx.svc.clk.now() * 1000;
+    const auto now_ms = ctx.arrived_ms();
     const auto user_id = ctx.user().id;
     auto seconds = ctx.svc.db.write([&](connection& c) {
         auto s = recorded_session(ctx, c, any_member);

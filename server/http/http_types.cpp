@@ -5,6 +5,14 @@
 
 namespace daring::server {
 
+std::int64_t http_request::arrived_ms(std::int64_t now_ms,
+                                      std::chrono::steady_clock::time_point steady_now) const {
+    if (received_at == std::chrono::steady_clock::time_point{}) return now_ms;
+    const auto waited =
+        std::chrono::duration_cast<std::chrono::milliseconds>(steady_now - received_at).count();
+    return now_ms - std::max<std::int64_t>(0, waited);
+}
+
 std::string_view http_request::header(std::string_view lower_name) const {
     for (const auto& [name, value] : headers)
         if (name == lower_name) return value;

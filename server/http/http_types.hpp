@@ -1,6 +1,7 @@
 #pragma once
 // Plain HTTP request/response values handed between the Beast transport (http_server.cpp) and
 // the application (router, handlers). No Beast here, so handler files compile fast.
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,8 @@ struct http_request {
     std::string body;
     std::string remote_address;
     bool tls = false;
+    // When the whole request had been read (before any queueing for a worker).
+    std::chrono::steady_clock::time_point received_at{};
 
     // First value of a header (name in lower case), empty when absent.
     std::string_view header(std::string_view lower_name) const;
@@ -31,6 +34,10 @@ struct http_request {
     std::optional<std::string> query_param(std::string_view name) const;
     // The value of cookie `name`, empty when absent.
     std::string cookie(std::string_view name) const;
+    // The moment it arrived on a clock that reads `now_ms` at `steady_now`: now less the time
+    // since it was read (now itself when received_at is unset).
+    std::int64_t arrived_ms(std::int64_t now_ms, std::chrono::steady_clock::time_point steady_now =
+                                                     std::chrono::steady_clock::now()) const;
 };
 
 // A response body produced piece by piece: next() runs on the worker pool (it may block on disk)

@@ -393,6 +393,7 @@ http_request to_request(http::request<http::string_body>&& msg, const std::strin
     req.body = std::move(msg.body());
     req.remote_address = remote;
     req.tls = is_tls;
+    req.received_at = std::chrono::steady_clock::now();
     return req;
 }
 

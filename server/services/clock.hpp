@@ -2,6 +2,8 @@
 // "Now" for domain rules, injected so tests can move time.
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "protocol/time_format.hpp"
@@ -12,12 +14,20 @@ class clock {
   public:
     virtual ~clock() = default;
     virtual protocol::unix_seconds now() const = 0;
+    // Milliseconds since the epoch, for what needs finer steps than seconds (replay progress);
+    // clocks that only know seconds give now() * 1000.
+    virtual std::int64_t now_ms() const { return now() * 1000; }
 };
 
 class system_clock final : public clock {
   public:
     protocol::unix_seconds now() const override {
         return std::chrono::duration_cast<std::chrono::seconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    }
+    std::int64_t now_ms() const override {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::system_clock::now().time_since_epoch())
             .count();
     }
@@ -29,8 +39,10 @@ class file_clock final : public clock {
   public:
     explicit file_clock(std::string path) : path_(std::move(path)) {}
     protocol::unix_seconds now() const override;
+    std::int64_t now_ms() const override;
 
   private:
+    std::optional<protocol::unix_seconds> from_file() const;
     std::string path_;
     system_clock fallback_;
 };

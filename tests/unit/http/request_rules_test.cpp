@@ -105,3 +105,13 @@ TEST(DefaultHeaders, GoOnEveryResponseWithoutOverridingItsOwn) {
     add_default_headers(no_hsts, true, 0);
     EXPECT_EQ(value(no_hsts, "Strict-Transport-Security"), "");
 }
+
+TEST(HttpRequest, ArrivalIsNowLessTheTimeSinceItWasRead) {
+    daring::server::http_request req;
+    const auto steady = std::chrono::steady_clock::now();
+    EXPECT_EQ(req.arrived_ms(50'000, steady), 50'000);  // never stamped: now
+    req.received_at = steady - std::chrono::milliseconds(3'250);
+    EXPECT_EQ(req.arrived_ms(50'000, steady), 46'750);  // waited 3.25 s for a worker
+    req.received_at = steady + std::chrono::milliseconds(10);
+    EXPECT_EQ(req.arrived_ms(50'000, steady), 50'000);  // never in the future
+}

@@ -40,12 +40,19 @@ function eventLine(e) {
 
 // Reports progress: the position and whether it plays; the answer's seconds replayed goes to
 // `shown`. A seek first reports the position left (not playing), so the jump is never counted.
+// Reports go one at a time, in the order they happened: the server counts what was played
+// between two consecutive reports, so a later one must never overtake an earlier one.
 function progressReporter(sessionId, player, shown) {
   let last = player.currentTime;
-  const send = (position, playing) => api('POST', `/api/v1/sessions/${sessionId}/recording/progress`,
-    { position_ms: Math.round(position * 1000), playing }).then((res) => {
+  let queue = Promise.resolve();
+  const post = (body) => api('POST', `/api/v1/sessions/${sessionId}/recording/progress`, body).then((res) => {
     if (res.status === 200) shown.textContent = `${t('replayed_so_far')}: ${Math.floor(res.data.seconds_replayed / 60)} ${t('minutes')}`;
-  });
+  }, () => {});
+  const send = (position, playing) => {
+    const body = { position_ms: Math.round(position * 1000), playing };
+    queue = queue.then(() => post(body));
+    return queue;
+  };
   const report = () => send(player.currentTime, !player.paused && !player.ended);
   player.addEventListener('timeupdate', () => { if (!player.seeking) last = player.currentTime; });
   player.addEventListener('seeking', () => send(last, false));
