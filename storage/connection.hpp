@@ -10,10 +10,18 @@
 
 namespace daring::storage {
 
+// The channels outside the app this server sends through; notifications queue outbox rows only
+// for these (storage/outbox_repo).
+struct outbox_channels {
+    bool whatsapp = true;
+    bool email = true;
+};
+
 class connection {
   public:
     connection(const std::string& path, int flags) : db(path, flags) {}
     SQLite::Database db;
+    outbox_channels channels;
 };
 
 // A nullable integer column.

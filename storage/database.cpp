@@ -30,6 +30,7 @@ database::database(database_options options) : options_(std::move(options)) {
     writer_conn_ = std::make_unique<connection>(
         options_.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     configure_writer(writer_conn_->db);
+    writer_conn_->channels = {options_.whatsapp_configured, options_.email_configured};
     apply_migrations(*writer_conn_);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.read_connections); ++i) {
         auto c = std::make_unique<connection>(options_.path, SQLite::OPEN_READONLY);

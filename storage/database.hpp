@@ -68,6 +68,9 @@ struct database_options {
     std::chrono::microseconds batch_window{3000};
     // Jobs waiting beyond this are refused with overloaded_error rather than queued without bound.
     std::size_t queue_limit = 100000;
+    // The outside channels configured (write jobs queue outbox rows only for these).
+    bool whatsapp_configured = true;
+    bool email_configured = true;
 };
 
 class overloaded_error : public std::runtime_error {

@@ -59,8 +59,8 @@ std::int64_t last_notification_id(connection& c) {
 
 int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seconds> expires_at,
                    unix_seconds now) {
-    // A mobile number is Indonesian E.164 +628...; a chosen channel that cannot reach the user
-    // falls back to the other one.
+    // A mobile number is Indonesian E.164 +628...; a chosen channel that cannot reach the user,
+    // or that this server does not send through, falls back to the other one.
     SQLite::Statement q(
         c.db,
         "INSERT OR IGNORE INTO outbox (notification_id, user_id, channel, next_attempt_at, "
@@ -68,13 +68,15 @@ int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seco
         "SELECT id, user_id, channel, :now, :expires, :now, :now FROM ("
         " SELECT n.id, n.user_id, CASE"
         "  WHEN u.deactivated_at IS NOT NULL OR u.notify_channel = 'none' THEN 'none'"
-        "  WHEN u.notify_channel = 'email' AND coalesce(u.email, '') <> '' THEN 'email'"
-        "  WHEN coalesce(u.phone, '') LIKE '+628%' THEN 'whatsapp'"
-        "  WHEN coalesce(u.email, '') <> '' THEN 'email'"
+        "  WHEN :mail AND u.notify_channel = 'email' AND coalesce(u.email, '') <> '' THEN 'email'"
+        "  WHEN :wa AND coalesce(u.phone, '') LIKE '+628%' THEN 'whatsapp'"
+        "  WHEN :mail AND coalesce(u.email, '') <> '' THEN 'email'"
         "  ELSE 'none' END AS channel"
         " FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id > :after)"
         " WHERE channel <> 'none'");
     q.bind(":now", static_cast<std::int64_t>(now));
+    q.bind(":wa", c.channels.whatsapp ? 1 : 0);
+    q.bind(":mail", c.channels.email ? 1 : 0);
     if (expires_at)
         q.bind(":expires", static_cast<std::int64_t>(*expires_at));
     else

@@ -39,8 +39,9 @@ std::string checkin_secret_of(storage::database& db) {
 
 namespace {
 
-// The outbox's sender with a transport for each configured channel (a channel without one
-// keeps its messages pending until it is configured).
+// The outbox's sender with a transport for each configured channel. Rows are queued only for
+// configured channels (storage::enqueue_outbox); one left from a run that had the channel is
+// tried again and fails once its attempts are spent, and can be resent from Pesan keluar.
 std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& clk,
                                            const app_options& o, metrics& stats) {
     const auto& m = o.messaging;

@@ -149,6 +149,8 @@ int run_main(int argc, const char* const argv[]) {
         if (cfg.command == "demo") remove_database_files(cfg.db_path);
         storage::database_options db_options;
         db_options.path = cfg.db_path;
+        db_options.email_configured = !cfg.messaging.smtp_url.empty();
+        db_options.whatsapp_configured = !cfg.messaging.whatsapp_token.empty();
         storage::database db(db_options);
         std::unique_ptr<clock> clock_owner;
         if (cfg.clock_file.empty()) {

@@ -5,11 +5,11 @@
 namespace daring::server {
 
 struct messaging_options {
-    std::string smtp_url;  // empty: no e-mail (rows wait as pending)
+    std::string smtp_url;  // empty: no e-mail (no e-mail is queued)
     std::string smtp_user, smtp_password;
     std::string mail_from;
     std::string whatsapp_api_url = "https://graph.facebook.com/v20.0";
-    std::string whatsapp_token;  // empty: no WhatsApp (rows wait as pending)
+    std::string whatsapp_token;  // empty: no WhatsApp (no WhatsApp message is queued)
     std::string whatsapp_phone_number_id;
     std::string whatsapp_templates;  // JSON file: message kind -> approved template name
     int attempts = 6;                // per message, the first included

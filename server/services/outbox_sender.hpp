@@ -35,7 +35,8 @@ struct outbox_options {
 
 class outbox_sender {
   public:
-    // channel -> transport; a channel without one keeps its rows pending. `on_counts` receives
+    // channel -> transport; a row of a channel without one is retried and fails once its
+    // attempts are spent ("not configured"). `on_counts` receives
     // the rows per channel and state after every round (for /metrics).
     using counts_sink =
         std::function<void(const std::map<std::string, std::map<std::string, std::int64_t>>&)>;

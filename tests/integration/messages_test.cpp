@@ -296,3 +296,24 @@ TEST_F(Messages, AnAbsenceWarningSaysHowManyOfTheSessionsToComeAreStillNeeded) {
 }
 
 }  // namespace
+
+namespace {
+
+// The server sends e-mail only: a trainee with a mobile number (WhatsApp by default) is mailed,
+// and no WhatsApp message waits for a channel that will never send it.
+TEST_F(Messages, WithEMailAloneATraineeWithAMobileNumberIsMailed) {
+    contact("agus", {{"phone", "+6281211112222"}, {"email", "agus@umkm.example"}});
+    w.set_clock(starts + 60);
+    w.start(session, "rina");
+    std::set<std::string> to;
+    for (const auto& m : mails(3)) to.insert(to_of(m));
+    EXPECT_EQ(to, (std::set<std::string>{"agus@umkm.example", "maria@umkm.example",
+                                         "siti@umkm.example"}));
+    w.forget_tokens();  // signed in again: the clock moved a day
+    w.admin = std::make_unique<api_client>(
+        *w.http, login_token(*w.http, "admin", server_process::admin_password));
+    const auto summary = w.admin->get("/api/v1/outbox/summary").json();
+    for (const auto& [state, n] : summary["counts"]["whatsapp"].items()) EXPECT_EQ(n, 0) << state;
+}
+
+}  // namespace

@@ -85,6 +85,27 @@ TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
     EXPECT_EQ(outbox_counts(c)["email"]["pending"], 3);
 }
 
+TEST_F(Outbox, OnlyTheChannelsTheServerSendsThroughAreQueued) {
+    const auto mobile = user("siti", "+6281234567890", "siti@umkm.example");
+    const auto mobile_only = user("agus", "+6281211112222", "");
+    const auto chose_wa = user("lina", "+6281298765432", "lina@umkm.example", "whatsapp");
+    c.channels = {false, true};  // e-mail only
+    for (auto u : {mobile, mobile_only, chose_wa}) notify(u);
+    EXPECT_EQ(channel_of(mobile), "email");  // not WhatsApp, which would never go out
+    EXPECT_EQ(channel_of(mobile_only), "");  // nothing reaches him here
+    EXPECT_EQ(channel_of(chose_wa), "email");
+    c.channels = {true, false};  // WhatsApp only
+    const auto email_only = user("budi", "", "budi@umkm.example");
+    const auto chose_email = user("dewi", "+6281233334444", "dewi@umkm.example", "email");
+    for (auto u : {email_only, chose_email}) notify(u);
+    EXPECT_EQ(channel_of(email_only), "");
+    EXPECT_EQ(channel_of(chose_email), "whatsapp");  // the channel that does go out
+    c.channels = {false, false};
+    const auto anyone = user("rudi", "+6281255556666", "rudi@umkm.example");
+    notify(anyone);
+    EXPECT_EQ(channel_of(anyone), "");  // no channel configured: nothing is queued
+}
+
 TEST_F(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
     const auto siti = user("siti", "+6281234567890", "");
     notify(siti);
