@@ -98,6 +98,12 @@ class OutboxDelivery : public ::testing::Test {
         return std::make_unique<server::outbox_sender>(db, clk, std::move(transports), o);
     }
 
+    // The command starting the Cloud API stand-in, recording into got/, answering as `script`.
+    std::string standin(const std::string& script) {
+        return "/usr/bin/python3 " DARING_SOURCE_DIR "/tests/support/whatsapp_standin.py " +
+               dir.file("got") + " " + script;
+    }
+
     storage::outbox_row row(std::int64_t id) {
         return *db.read([&](storage::connection& c) { return storage::find_outbox(c, id); });
     }
@@ -156,9 +162,7 @@ TEST_F(OutboxDelivery, EmailReachesAnSmtpServerInTheUsersLanguageWithAStableMess
 }
 
 TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKey) {
-    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
-                             "/tests/support/whatsapp_standin.py " +
-                             dir.file("got") + " 429:120 500 200");
+    test::helper_process api(standin("429:120 500 200"));
     ASSERT_GT(api.port(), 0) << "tests/support/whatsapp_standin.py did not start";
     const auto siti = user("siti", "+6281234567890", "", "id");
     moved_online(siti);
@@ -204,9 +208,7 @@ TEST_F(OutboxDelivery, WhatsAppHonoursRetryAfterBacksOffAndKeepsOneIdempotencyKe
 }
 
 TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer) {
-    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
-                             "/tests/support/whatsapp_standin.py " +
-                             dir.file("got") + " 400 500 500 500 500");
+    test::helper_process api(standin("400 500 500 500 500"));
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "id"));
     moved_online(user("dewi", "+6281298765432", "", "id"));
@@ -229,9 +231,7 @@ TEST_F(OutboxDelivery, AFinalRefusalFailsAtOnceAndSpentAttemptsFailWithTheAnswer
 namespace {
 
 TEST_F(OutboxDelivery, AProviderThatDoesNotAnswerIsTriedAgainLater) {
-    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
-                             "/tests/support/whatsapp_standin.py " +
-                             dir.file("got") + " hang 200");
+    test::helper_process api(standin("hang 200"));
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "en"));
     auto w = standin_options(api.port());
@@ -254,9 +254,7 @@ TEST_F(OutboxDelivery, AProviderThatDoesNotAnswerIsTriedAgainLater) {
 namespace {
 
 TEST_F(OutboxDelivery, StoppingEndsACallInFlightAndTheMessageWaitsForTheNextStart) {
-    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
-                             "/tests/support/whatsapp_standin.py " +
-                             dir.file("got") + " hang");
+    test::helper_process api(standin("hang"));
     ASSERT_GT(api.port(), 0);
     moved_online(user("siti", "+6281234567890", "", "id"));
     auto w = standin_options(api.port());
@@ -283,9 +281,7 @@ namespace {
 // --whatsapp-per-second: a round with more messages than the pace allows spreads them out; each
 // send starts at least 1/rate after the previous one (a lower bound, never an upper one).
 TEST_F(OutboxDelivery, APacedChannelSpreadsItsSendsOverTime) {
-    test::helper_process api("/usr/bin/python3 " DARING_SOURCE_DIR
-                             "/tests/support/whatsapp_standin.py " +
-                             dir.file("got"));
+    test::helper_process api(standin(""));
     ASSERT_GT(api.port(), 0);
     for (int i = 0; i < 5; ++i)
         moved_online(
