@@ -158,7 +158,8 @@ result<region> parse_region(const json& body) {
     auto name = r.required_line("name", 1, 200);
     auto offset = r.required_int("utc_offset_minutes", -720, 840);
     if (offset && *offset % 15 != 0)
-        r.fail("utc_offset_minutes", "utc_offset_minutes must be a multiple of 15 (WIB is 420)");
+        r.fail("utc_offset_minutes", "utc_offset_minutes must be a multiple of 15 (WIB is " +
+                                         std::to_string(wib_utc_offset_minutes) + ")");
     if (!r.ok()) return r.first_error();
     return region{*code, *name, static_cast<int>(*offset)};
 }

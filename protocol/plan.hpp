@@ -37,7 +37,7 @@ inline constexpr std::size_t enrollment_batch_limit = 5000;
 struct region {
     std::string code;
     std::string name;
-    int utc_offset_minutes = 420;
+    int utc_offset_minutes = default_utc_offset_minutes;
 };
 
 struct restriction {

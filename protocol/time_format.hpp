@@ -10,6 +10,14 @@ namespace daring::protocol {
 
 using unix_seconds = std::int64_t;
 
+// Indonesia's three time zones as fixed UTC offsets in minutes (no daylight saving). A region's
+// offset is stored with it; where none is known (no region), WIB applies. Names and local
+// formatting: server/rules/local_time.hpp.
+inline constexpr int wib_utc_offset_minutes = 420;   // Waktu Indonesia Barat, UTC+7
+inline constexpr int wita_utc_offset_minutes = 480;  // Waktu Indonesia Tengah, UTC+8
+inline constexpr int wit_utc_offset_minutes = 540;   // Waktu Indonesia Timur, UTC+9
+inline constexpr int default_utc_offset_minutes = wib_utc_offset_minutes;
+
 // Days since 1970-01-01 for a proleptic Gregorian date, and back.
 std::int64_t days_from_civil(int year, unsigned month, unsigned day);
 void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& day);

@@ -242,7 +242,7 @@ std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds 
     SQLite::Statement q(
         c.db,
         "SELECT s.id, s.training_id, s.title, t.title, s.mode, s.starts_at, s.ends_at, "
-        "t.reminder_hours, coalesce(r.utc_offset_minutes, 420), "
+        "t.reminder_hours, coalesce(r.utc_offset_minutes, :default_offset), "
         "(SELECT group_concat(hours_before) FROM session_reminders WHERE session_id = s.id) "
         "FROM training_sessions s JOIN trainings t ON t.id = s.training_id "
         "LEFT JOIN regions r ON r.code = t.region_code "
@@ -250,6 +250,7 @@ std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds 
         "AND t.reminder_hours <> '' ORDER BY s.starts_at");
     q.bind(":now", static_cast<std::int64_t>(now));
     q.bind(":until", static_cast<std::int64_t>(now + horizon_s));
+    q.bind(":default_offset", protocol::default_utc_offset_minutes);
     std::vector<reminder_candidate> out;
     while (q.executeStep()) {
         reminder_candidate r;

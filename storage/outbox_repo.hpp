@@ -94,7 +94,7 @@ struct reminder_candidate {
     protocol::unix_seconds starts_at = 0, ends_at = 0;
     std::vector<int> hours;  // the training's reminder hours
     std::vector<int> sent;   // hours already recorded for this session
-    int utc_offset_minutes = 420;
+    int utc_offset_minutes = protocol::default_utc_offset_minutes;
 };
 std::vector<reminder_candidate> reminder_candidates(connection& c, protocol::unix_seconds now,
                                                     protocol::unix_seconds horizon_s);

@@ -116,7 +116,7 @@ struct evaluation_row {
     protocol::switch_policy policy = protocol::switch_policy::automatic;
     std::optional<int> room_capacity;
     std::string region_code;
-    int utc_offset_minutes = 420;
+    int utc_offset_minutes = protocol::default_utc_offset_minutes;
     int trainees = 0;
     int trainers = 0;
     std::optional<stored_override> override_decision;

@@ -2,7 +2,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 
 namespace daring::server {
 

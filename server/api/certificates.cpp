@@ -8,6 +8,7 @@
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "server/services/training_access.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

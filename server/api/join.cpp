@@ -7,12 +7,13 @@
 #include "server/api/routes.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/join_links.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/outbox_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/users_repo.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 
@@ -27,7 +28,7 @@ struct link_check {
     link_state state = link_state::invalid;
     std::optional<user> who;
     std::optional<session> s;
-    int offset = 420;
+    int offset = default_utc_offset_minutes;
 };
 
 link_check check_link(connection& c, const std::string& token, unix_seconds now,

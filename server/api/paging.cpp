@@ -1,51 +1,19 @@
 #include "server/api/paging.hpp"
 
-#include <openssl/evp.h>
-
 #include <charconv>
+
+#include "server/util/base64.hpp"
 
 namespace daring::server {
 
 namespace {
 
 const char* const cursor_version = "1:";
-
-std::string base64url(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    while (!out.empty() && out.back() == '=') out.pop_back();
-    for (auto& ch : out) ch = ch == '+' ? '-' : ch == '/' ? '_' : ch;
-    return out;
-}
-
-std::optional<std::string> from_base64url(std::string text) {
-    if (text.empty() || text.size() > 200) return std::nullopt;
-    for (auto& ch : text) {
-        if (ch == '-')
-            ch = '+';
-        else if (ch == '_')
-            ch = '/';
-        else if (!std::isalnum(static_cast<unsigned char>(ch)))
-            return std::nullopt;
-    }
-    const std::size_t pad = (4 - text.size() % 4) % 4;
-    if (pad == 3) return std::nullopt;
-    text.append(pad, '=');
-    std::string out(text.size() / 4 * 3, '\0');
-    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(text.data()),
-                                  static_cast<int>(text.size()));
-    if (n < 0) return std::nullopt;
-    out.resize(static_cast<std::size_t>(n) - pad);
-    return out;
-}
+constexpr std::size_t max_cursor_chars = 200;  // a longer cursor was never ours
 
 std::optional<std::vector<std::int64_t>> decode_cursor(const std::string& cursor,
                                                        std::size_t key_size) {
-    auto text = from_base64url(cursor);
+    auto text = from_base64url(cursor, max_cursor_chars);
     if (!text || !text->starts_with(cursor_version)) return std::nullopt;
     std::vector<std::int64_t> key;
     const char* p = text->data() + 2;

@@ -13,7 +13,7 @@
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
 #include "server/rules/replay_rules.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/live_repo.hpp"

@@ -5,6 +5,7 @@
 #include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "storage/plan_repo.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

@@ -4,7 +4,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/audit_repo.hpp"
 
 namespace daring::server {

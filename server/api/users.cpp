@@ -6,7 +6,7 @@
 #include "server/api/routes.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/live_room.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/auth_repo.hpp"
 #include "storage/users_repo.hpp"
 

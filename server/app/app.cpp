@@ -15,7 +15,7 @@
 #include "server/reports/session_notices.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/outbox_sender.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/live_repo.hpp"

@@ -17,7 +17,7 @@
 #include "server/app/config.hpp"
 #include "server/app/demo_seed.hpp"
 #include "server/net/http_server.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/backup.hpp"
 #include "storage/users_repo.hpp"
 

@@ -67,7 +67,7 @@ constexpr struct {
     {"62.13", "Kabupaten Murung Raya"},
     {"62.71", "Kota Palangka Raya"},
 };
-constexpr int wib = 420;
+constexpr int wib = protocol::wib_utc_offset_minutes;
 
 protocol::unix_seconds wib_time(const char* date, int hour, int minute = 0) {
     return *protocol::parse_date(date) * 86400 + hour * 3600 + minute * 60 - wib * 60;

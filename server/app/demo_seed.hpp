@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "server/services/clock.hpp"
+#include "server/util/clock.hpp"
 #include "server/services/password_hasher.hpp"
 #include "storage/database.hpp"
 

@@ -65,4 +65,9 @@ std::optional<protocol::error> check_request_head(const request_head& head) {
     return std::nullopt;
 }
 
+std::string loggable_path(std::string_view path) {
+    if (path.starts_with(join_path)) return std::string(join_path) + "[token]";
+    return std::string(path);
+}
+
 }  // namespace daring::server

@@ -30,4 +30,9 @@ std::optional<protocol::error> check_request_head(const request_head& head);
 // ("http://host" alone is "/"). nullopt for any other form.
 std::optional<std::string> origin_form(std::string_view target);
 
+// Where one-tap join links point: "/j/<token>" (the token is a credential).
+inline constexpr std::string_view join_path = "/j/";
+// A request path as access logs may show it: a join link's token is replaced.
+std::string loggable_path(std::string_view path);
+
 }  // namespace daring::server

@@ -8,8 +8,8 @@
 #include <string>
 
 #include "server/live/live_room.hpp"
-#include "server/services/clock.hpp"
-#include "server/services/delivery_service.hpp"
+#include "server/rules/delivery_policy.hpp"
+#include "server/util/clock.hpp"
 
 namespace boost::asio {
 class io_context;
@@ -33,10 +33,10 @@ inline constexpr std::size_t default_live_sockets_per_user = 5;
 
 class event_journal;
 
-class live_hub : public delivery_listener {
+class live_hub {
   public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
-    ~live_hub() override;
+    ~live_hub();
 
     // Presence intervals of every room go to `sink`, flushed every `flush_every` seconds.
     // Set before start().
@@ -94,7 +94,8 @@ class live_hub : public delivery_listener {
                          std::optional<manual_mark> mark);
     // Server shutdown: every socket closes with 1001; no new rooms.
     void shutdown();
-    void delivery_changed(const delivery_change& change) override;
+    // A session's mode or status changed (after COMMIT, from any thread).
+    void delivery_changed(const delivery_change& change);
 
     // Called (on a room strand) when a trainer sends end_session; it must persist the end and
     // then call end(). Set before serving.

@@ -597,38 +597,23 @@ void live_room::receive_answer(live_participant* p, connection& c, const live::a
         });
 }
 
-json live_room::tally_json() const {
-    const auto& def = quiz_->def;
-    json counts = json::object();
-    for (const auto& q : def.questions) {
-        json per;
-        if (q.type == protocol::question_type::single ||
-            q.type == protocol::question_type::multiple) {
-            per = json(std::vector<int>(q.options.size(), 0));
-        } else if (q.type == protocol::question_type::true_false) {
-            per = {{"true", 0}, {"false", 0}};
-        } else {
-            per = {{"correct", 0}, {"incorrect", 0}};
-        }
-        for (const auto& [user, answers] : quiz_->answers) {
-            auto it = answers.find(q.id);
-            if (it == answers.end()) continue;
-            const auto& a = it->second;
-            if (q.type == protocol::question_type::single) {
-                per[a.get<std::size_t>()] = per[a.get<std::size_t>()].get<int>() + 1;
-            } else if (q.type == protocol::question_type::multiple) {
-                for (const auto& i : a)
-                    per[i.get<std::size_t>()] = per[i.get<std::size_t>()].get<int>() + 1;
-            } else if (q.type == protocol::question_type::true_false) {
-                auto key = a.get<bool>() ? "true" : "false";
-                per[key] = per[key].get<int>() + 1;
-            } else {
-                auto key = protocol::answer_is_correct(q, a) ? "correct" : "incorrect";
-                per[key] = per[key].get<int>() + 1;
-            }
-        }
-        counts[std::to_string(q.id)] = std::move(per);
+std::vector<question_tally> live_room::tally() const {
+    std::vector<question_tally> out;
+    for (const auto& q : quiz_->def.questions) {
+        auto t = empty_tally(q);
+        for (const auto& [user, answers] : quiz_->answers)
+            if (auto it = answers.find(q.id); it != answers.end()) count_answer(q, it->second, t);
+        out.push_back(std::move(t));
     }
+    return out;
+}
+
+json live_room::tally_json() const {
+    const auto& questions = quiz_->def.questions;
+    auto per_question = tally();
+    json counts = json::object();
+    for (std::size_t i = 0; i < questions.size(); ++i)
+        counts[std::to_string(questions[i].id)] = std::move(per_question[i].counts);
     return counts;
 }
 
@@ -648,7 +633,7 @@ void live_room::flush_tally() {
 
 void live_room::close_quiz(protocol::unix_seconds now) {
     if (!quiz_) return;
-    const auto counts = tally_json();
+    auto per_question = tally();
     auto closing = std::move(*quiz_);
     quiz_.reset();
     closed_quizzes_.insert(closing.def.id);
@@ -658,20 +643,15 @@ void live_room::close_quiz(protocol::unix_seconds now) {
 
     auto results = json::array();
     auto staff_results = json::array();
-    for (const auto& question : def.questions) {
-        int answered = 0, right = 0;
-        for (const auto& [user, answers] : closing.answers) {
-            auto it = answers.find(question.id);
-            if (it == answers.end()) continue;
-            ++answered;
-            if (protocol::answer_is_correct(question, it->second)) ++right;
-        }
+    for (std::size_t i = 0; i < def.questions.size(); ++i) {
+        const auto& question = def.questions[i];
+        auto& t = per_question[i];
         json r = {{"question_id", question.id},
-                  {"answered", answered},
-                  {"counts", counts[std::to_string(question.id)]}};
+                  {"answered", t.answered},
+                  {"counts", std::move(t.counts)}};
         json staff = r;
         if (scored) {
-            staff["share_correct"] = answered ? static_cast<double>(right) / answered : 0.0;
+            staff["share_correct"] = share_correct(t);
             staff["correct"] = question.correct;
         }
         results.push_back(std::move(r));
@@ -685,14 +665,12 @@ void live_room::close_quiz(protocol::unix_seconds now) {
     for_staff["results"] = std::move(staff_results);
     broadcast(std::move(for_all), std::move(for_staff));
 
-    std::vector<live_quiz_score> scores;
-    for (const auto& [user, answers] : closing.answers) {
-        auto s = score_quiz(def, answers);
-        scores.push_back({user, s.score, s.max_score, std::move(s.answers)});
-    }
+    // Each trainee's score goes to them alone; the stored submissions are made from the
+    // stored answers by the sink (the same path as after a crash).
     if (scored) {
         std::map<std::int64_t, double> by_user;
-        for (const auto& s : scores) by_user[s.user_id] = s.score;
+        for (const auto& [user, answers] : closing.answers)
+            by_user[user] = score_quiz(def, answers).score;
         for (auto& [raw, c] : members_) {
             if (c.member.staff()) continue;
             auto it = by_user.find(c.member.user_id);
@@ -704,7 +682,7 @@ void live_room::close_quiz(protocol::unix_seconds now) {
             send(raw, protocol::dump(mine));
         }
     }
-    if (quiz_sink_) quiz_sink_->closed(def.id, closing.run_id, now, std::move(scores));
+    if (quiz_sink_) quiz_sink_->closed(def.id, closing.run_id, now);
 }
 
 void live_room::change_mode(protocol::delivery_mode mode, const std::string& reason) {

@@ -23,6 +23,7 @@
 #include "protocol/user.hpp"
 #include "server/live/audio_lane.hpp"
 #include "server/rules/attendance_rules.hpp"
+#include "server/rules/quiz_tally.hpp"
 
 namespace daring::server {
 
@@ -59,14 +60,6 @@ class presence_sink {
     virtual void flush() = 0;
 };
 
-// A live quiz's scored outcome for one trainee, stored when the quiz closes.
-struct live_quiz_score {
-    std::int64_t user_id = 0;
-    double score = 0;
-    int max_score = 0;
-    protocol::json answers;  // question id (text) -> answer
-};
-
 // Where live quiz answers go (the group-commit writer in the server; a fake in tests). Called
 // on the room's strand; must not block. `done` may run on any thread.
 class quiz_sink {
@@ -76,9 +69,9 @@ class quiz_sink {
     virtual void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
                         const protocol::json& answer, const std::string& client_id,
                         protocol::unix_seconds at, std::function<void(bool stored)> done) = 0;
-    // The run closed: its end and one scored submission per trainee who answered.
-    virtual void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
-                        std::vector<live_quiz_score> scores) = 0;
+    // The run closed at `at`: the sink stores one scored submission per trainee who answered,
+    // made from the stored answers (every acknowledged answer was stored before this call).
+    virtual void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at) = 0;
 };
 
 // Where a room's timeline goes (the event journal in the server; nothing in most tests): every
@@ -345,6 +338,7 @@ class live_room {
     void fan_out_audio(const shared_message& record, std::uint16_t duration_ms,
                        std::int64_t speaker);
     protocol::json quiz_snapshot(const connection& c) const;
+    std::vector<question_tally> tally() const;  // REQUIRES: a quiz is open
     protocol::json tally_json() const;
 
     room_info info_;

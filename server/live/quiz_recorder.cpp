@@ -25,8 +25,8 @@ void quiz_recorder::record(std::int64_t run_id, std::int64_t user_id, std::int64
     }
 }
 
-void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id, protocol::unix_seconds at,
-                           std::vector<live_quiz_score> /*scores*/) {
+void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id,
+                           protocol::unix_seconds at) {
     // The submissions come from the stored answers, as after a crash: every answer the room
     // acknowledged was committed by a job queued before this one.
     try {

@@ -12,8 +12,7 @@ class quiz_recorder final : public quiz_sink {
     void record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
                 const protocol::json& answer, const std::string& client_id,
                 protocol::unix_seconds at, std::function<void(bool)> done) override;
-    void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at,
-                std::vector<live_quiz_score> scores) override;
+    void closed(std::int64_t quiz_id, std::int64_t run_id, protocol::unix_seconds at) override;
     // The hub's open_quiz handler: checks the quiz, stores the run, replies.
     void open(std::int64_t session_id, std::int64_t training_id,
               const live_room::quiz_request& request, protocol::unix_seconds now,

@@ -33,7 +33,6 @@
 #include "server/net/application.hpp"
 #include "server/net/websocket_frame.hpp"
 #include "server/net/websocket_session.hpp"
-#include "server/services/join_links.hpp"
 
 namespace daring::server {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "protocol/validate.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 
 namespace daring::server {
 

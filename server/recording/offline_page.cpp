@@ -1,19 +1,9 @@
 #include "server/recording/offline_page.hpp"
 
-#include <openssl/evp.h>
-
 #include "protocol/html.hpp"
+#include "server/util/base64.hpp"
 
 namespace daring::server {
-
-std::string base64(std::string_view bytes) {
-    std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
-}
 
 namespace {
 

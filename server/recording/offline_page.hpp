@@ -22,13 +22,6 @@ offline_parts offline_page_parts(const std::string& title, const protocol::json&
                                  const protocol::json& slides, bool has_audio,
                                  const std::string& lang);
 
-// Base64 (RFC 4648, padded) of `bytes`; streamed pieces concatenate to the whole encoding when
-// every piece but the last is a multiple of 3 bytes long.
-std::string base64(std::string_view bytes);
-inline constexpr std::uint64_t base64_size(std::uint64_t bytes) {
-    return 4 * ((bytes + 2) / 3);
-}
-
 // The bytes offline_page adds to the audio's base64 and the JSON, at most (the player).
 inline constexpr std::size_t offline_player_budget = 60 * 1024;
 

@@ -4,7 +4,7 @@
 
 #include "server/reports/qr_code.hpp"
 #include "server/rules/checkin_code.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 
 namespace daring::server {
 

@@ -6,6 +6,7 @@
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "storage/plan_repo.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

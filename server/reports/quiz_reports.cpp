@@ -2,6 +2,7 @@
 
 #include "server/reports/reports.hpp"
 #include "server/rules/quiz_scoring.hpp"
+#include "server/rules/quiz_tally.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/quiz_repo.hpp"
 
@@ -12,38 +13,18 @@ using storage::connection;
 
 namespace {
 
-void count_answer(const question& question, const json& a, json& counts) {
-    if (question.type == question_type::single) {
-        counts[a.get<std::size_t>()] = counts[a.get<std::size_t>()].get<int>() + 1;
-    } else if (question.type == question_type::multiple) {
-        for (const auto& i : a)
-            counts[i.get<std::size_t>()] = counts[i.get<std::size_t>()].get<int>() + 1;
-    } else {
-        const auto label = question.type == question_type::true_false
-                               ? (a.get<bool>() ? "true" : "false")
-                               : (answer_is_correct(question, a) ? "correct" : "incorrect");
-        counts[label] = counts.value(label, 0) + 1;
-    }
-}
-
 question_summary summarize(const quiz& q, std::size_t index,
                            const std::vector<quiz_result_row>& rows) {
     const auto& question = q.questions[index];
     question_summary out;
     out.index = index;
-    out.counts = question.options.empty() ? json::object()
-                                          : json(std::vector<int>(question.options.size(), 0));
+    auto t = empty_tally(question);
     const auto key = std::to_string(question.id);
-    int right = 0;
-    for (const auto& row : rows) {
-        if (!row.answers.contains(key)) continue;
-        const auto& a = row.answers[key];
-        ++out.answered;
-        if (answer_is_correct(question, a)) ++right;
-        count_answer(question, a, out.counts);
-    }
-    if (is_scored(q.kind))
-        out.share_correct = out.answered ? static_cast<double>(right) / out.answered : 0.0;
+    for (const auto& row : rows)
+        if (row.answers.contains(key)) count_answer(question, row.answers[key], t);
+    out.answered = t.answered;
+    out.counts = std::move(t.counts);
+    if (is_scored(q.kind)) out.share_correct = share_correct(t);
     return out;
 }
 

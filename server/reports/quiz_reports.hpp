@@ -56,7 +56,7 @@ struct pre_post_row {
 
 struct pre_post_report {
     std::int64_t training_id = 0;
-    int utc_offset_minutes = 420;
+    int utc_offset_minutes = protocol::default_utc_offset_minutes;
     std::optional<protocol::quiz> pre, post;
     int both = 0;      // trainees with both scores
     int improved = 0;  // of those, with a positive gain

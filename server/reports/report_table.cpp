@@ -1,4 +1,5 @@
 #include "server/reports/report_table.hpp"
+#include "server/rules/local_time.hpp"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -132,17 +133,6 @@ std::string neutralise(std::string_view text) {
         return "'" + std::string(text);
     }
     return std::string(text);
-}
-
-std::string zone_name(int offset) {
-    if (offset == 420) return "WIB";
-    if (offset == 480) return "WITA";
-    if (offset == 540) return "WIT";
-    std::string out = offset < 0 ? "UTC-" : "UTC+";
-    const int a = std::abs(offset);
-    out += std::to_string(a / 60);
-    if (a % 60) out += ":" + two(static_cast<unsigned>(a % 60));
-    return out;
 }
 
 namespace {

@@ -39,7 +39,7 @@ struct report_sheet {
 struct report_file {
     std::string stem;  // file name without date and extension, e.g. "kehadiran-sesi-12"
     std::vector<report_sheet> sheets;
-    int utc_offset_minutes = 420;  // times are shown in this offset (WIB by default)
+    int utc_offset_minutes = protocol::default_utc_offset_minutes;  // times are shown at this offset
     bool english = false;          // column titles in English
 };
 
@@ -47,8 +47,6 @@ enum class report_format { json, csv, xlsx };
 
 // The text as it goes into a spreadsheet cell: unchanged unless it could start a formula.
 std::string neutralise(std::string_view text);
-// "WIB", "WITA", "WIT" or "UTC+H[:MM]".
-std::string zone_name(int utc_offset_minutes);
 
 // The first sheet as CSV: BOM, a header row, CRLF line ends, fields quoted when needed.
 std::string to_csv(const report_file& f);

@@ -9,6 +9,7 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

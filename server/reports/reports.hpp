@@ -28,7 +28,6 @@ struct submission_row;
 namespace daring::server {
 
 // A region's fixed UTC offset (WIB when the region is unknown).
-inline constexpr int default_utc_offset_minutes = 420;
 int region_offset(storage::connection& c, const std::string& region_code);
 
 // ?format=json|csv|xlsx (400 otherwise) and ?lang=id|en.
@@ -96,7 +95,7 @@ struct matrix_row {
 // session shows its status so far but does not count yet).
 struct training_attendance {
     protocol::training training;
-    int utc_offset_minutes = 420;
+    int utc_offset_minutes = protocol::default_utc_offset_minutes;
     std::vector<protocol::session> sessions;
     std::vector<bool> held;
     int held_count = 0;

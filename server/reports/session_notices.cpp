@@ -5,11 +5,11 @@
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/certificates.hpp"
 #include "server/reports/reports.hpp"
-#include "server/services/delivery_service.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/certificate_repo.hpp"
 #include "storage/outbox_repo.hpp"
 #include "storage/plan_repo.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

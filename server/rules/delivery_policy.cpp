@@ -5,13 +5,6 @@ namespace daring::server {
 using protocol::delivery_mode;
 using protocol::session_status;
 
-std::int64_t local_day(protocol::unix_seconds t, int utc_offset_minutes) {
-    auto local = t + static_cast<protocol::unix_seconds>(utc_offset_minutes) * 60;
-    auto day = local / 86400;
-    if (local % 86400 < 0) --day;
-    return day;
-}
-
 std::optional<restriction_in_force> restriction_on(const std::vector<protocol::restriction>& list,
                                                    protocol::unix_seconds starts_at,
                                                    int utc_offset_minutes) {

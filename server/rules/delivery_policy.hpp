@@ -7,8 +7,17 @@
 #include <vector>
 
 #include "protocol/plan.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
+
+// A session whose mode or status the policy changed (the live rooms hear of it after COMMIT).
+struct delivery_change {
+    std::int64_t session_id = 0;
+    std::int64_t training_id = 0;
+    protocol::delivery before;
+    protocol::delivery after;
+};
 
 struct restriction_in_force {
     std::int64_t id = 0;
@@ -54,8 +63,5 @@ policy_outcome decide_delivery(const policy_input& in);
 std::optional<restriction_in_force> restriction_on(const std::vector<protocol::restriction>& list,
                                                    protocol::unix_seconds starts_at,
                                                    int utc_offset_minutes);
-
-// Local calendar day (days since the epoch) of `t` at a fixed offset.
-std::int64_t local_day(protocol::unix_seconds t, int utc_offset_minutes);
 
 }  // namespace daring::server

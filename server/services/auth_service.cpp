@@ -1,6 +1,6 @@
 #include "server/services/auth_service.hpp"
 
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {

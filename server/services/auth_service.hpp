@@ -5,7 +5,7 @@
 #include <string>
 #include <variant>
 
-#include "server/services/clock.hpp"
+#include "server/util/clock.hpp"
 #include "server/services/password_hasher.hpp"
 #include "server/services/rate_limiter.hpp"
 #include "server/services/session_cache.hpp"

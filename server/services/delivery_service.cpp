@@ -4,28 +4,11 @@
 #include <map>
 
 #include "server/rules/delivery_policy.hpp"
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 
 using namespace protocol;
-
-std::string format_local(unix_seconds t, int offset) {
-    auto local = t + static_cast<unix_seconds>(offset) * 60;
-    std::string date = format_rfc3339(local);  // shifted wall clock, read as local
-    std::string zone;
-    if (offset == 420)
-        zone = "WIB";
-    else if (offset == 480)
-        zone = "WITA";
-    else if (offset == 540)
-        zone = "WIT";
-    else {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "UTC%+d:%02d", offset / 60, std::abs(offset % 60));
-        zone = buf;
-    }
-    return date.substr(0, 10) + " " + date.substr(11, 5) + " " + zone;
-}
 
 namespace {
 

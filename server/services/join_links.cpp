@@ -1,12 +1,10 @@
 #include "server/services/join_links.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include <charconv>
 #include <vector>
 
-#include "server/services/tokens.hpp"
+#include "server/util/base64.hpp"
+#include "server/util/tokens.hpp"
 
 namespace daring::server {
 
@@ -14,20 +12,9 @@ namespace {
 
 constexpr std::size_t max_token_length = 200;
 
+// base64url of the first 24 bytes of the HMAC-SHA-256: 32 characters, 192 bits.
 std::string mac_of(const std::string& secret, std::string_view payload) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-         reinterpret_cast<const unsigned char*>(payload.data()), payload.size(), digest, &length);
-    static constexpr char alphabet[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    // base64url of the first 24 bytes: 32 characters, 192 bits.
-    for (unsigned int i = 0; i + 2 < 24; i += 3) {
-        const unsigned v = (digest[i] << 16) | (digest[i + 1] << 8) | digest[i + 2];
-        for (int shift = 18; shift >= 0; shift -= 6) out.push_back(alphabet[(v >> shift) & 63]);
-    }
-    return out;
+    return base64url(hmac_sha256(secret, payload).substr(0, 24));
 }
 
 std::optional<std::int64_t> positive(std::string_view text) {
@@ -67,11 +54,6 @@ std::optional<join_claim> read_join_token(const std::string& secret, std::string
 bool join_window_open(protocol::unix_seconds now, protocol::unix_seconds starts_at,
                       protocol::unix_seconds ends_at, protocol::unix_seconds early_s) {
     return now >= starts_at - early_s && now < ends_at;
-}
-
-std::string loggable_path(std::string_view path) {
-    if (path.starts_with(join_path)) return std::string(join_path) + "[token]";
-    return std::string(path);
 }
 
 }  // namespace daring::server

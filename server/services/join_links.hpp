@@ -9,12 +9,12 @@
 #include <string_view>
 
 #include "protocol/time_format.hpp"
+#include "server/http/request_rules.hpp"
 
 namespace daring::server {
 
 // The server secret's name (storage::server_secret) and the link's path prefix.
 inline constexpr const char* join_secret_name = "join_links";
-inline constexpr std::string_view join_path = "/j/";
 
 struct join_claim {
     std::int64_t user_id = 0;
@@ -30,8 +30,5 @@ std::optional<join_claim> read_join_token(const std::string& secret, std::string
 // Whether `now` falls in the link's window: from `early_s` before the start until the end.
 bool join_window_open(protocol::unix_seconds now, protocol::unix_seconds starts_at,
                       protocol::unix_seconds ends_at, protocol::unix_seconds early_s);
-
-// A request path as access logs may show it: a join link's token is replaced.
-std::string loggable_path(std::string_view path);
 
 }  // namespace daring::server

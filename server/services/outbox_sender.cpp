@@ -4,7 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/services/join_links.hpp"
-#include "server/services/tokens.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 
 namespace daring::server {

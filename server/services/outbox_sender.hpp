@@ -15,7 +15,7 @@
 #include <thread>
 
 #include "server/rules/outbox_rules.hpp"
-#include "server/services/clock.hpp"
+#include "server/util/clock.hpp"
 #include "server/services/outbox_transport.hpp"
 #include "storage/database.hpp"
 

@@ -1,13 +1,13 @@
 #include "server/services/outbox_transport.hpp"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cstring>
 #include <ctime>
 
 #include "server/rules/outbox_rules.hpp"
+#include "server/util/base64.hpp"
 
 namespace daring::server {
 
@@ -17,26 +17,9 @@ namespace {
 
 constexpr std::size_t answer_limit = 500;  // characters of a provider's answer kept
 
-std::string base64_lines(const std::string& data) {
-    std::string out;
-    for (std::size_t at = 0; at < data.size(); at += 57) {  // 76-character lines
-        const auto n = std::min<std::size_t>(57, data.size() - at);
-        std::string line(4 * ((n + 2) / 3), '\0');
-        EVP_EncodeBlock(reinterpret_cast<unsigned char*>(line.data()),
-                        reinterpret_cast<const unsigned char*>(data.data() + at),
-                        static_cast<int>(n));
-        out += line + "\r\n";
-    }
-    return out;
-}
-
 // RFC 2047 encoded-word for a UTF-8 header value.
 std::string header_text(const std::string& value) {
-    std::string raw(4 * ((value.size() + 2) / 3), '\0');
-    EVP_EncodeBlock(reinterpret_cast<unsigned char*>(raw.data()),
-                    reinterpret_cast<const unsigned char*>(value.data()),
-                    static_cast<int>(value.size()));
-    return "=?UTF-8?B?" + raw + "?=";
+    return "=?UTF-8?B?" + base64(value) + "?=";
 }
 
 std::string rfc5322_date(protocol::unix_seconds t) {

@@ -10,27 +10,9 @@
 #include <random>
 #include <stdexcept>
 
-namespace daring::test {
+#include "server/util/base64.hpp"
 
-namespace {
-std::string base64(const std::string& in) {
-    static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    std::string out;
-    unsigned val = 0;
-    int bits = -6;
-    for (unsigned char c : in) {
-        val = (val << 8) + c;
-        bits += 8;
-        while (bits >= 0) {
-            out.push_back(t[(val >> bits) & 0x3F]);
-            bits -= 6;
-        }
-    }
-    if (bits > -6) out.push_back(t[((val << 8) >> (bits + 8)) & 0x3F]);
-    while (out.size() % 4) out.push_back('=');
-    return out;
-}
-}  // namespace
+namespace daring::test {
 
 ws_client::ws_client(std::uint16_t port, const std::string& target,
                      const std::vector<std::pair<std::string, std::string>>& headers,
@@ -49,7 +31,7 @@ ws_client::ws_client(std::uint16_t port, const std::string& target,
     std::random_device rd;
     std::string key_raw(16, '\0');
     for (auto& c : key_raw) c = static_cast<char>(rd());
-    key_ = base64(key_raw);
+    key_ = daring::server::base64(key_raw);
     // A header given by the caller replaces the default of the same name.
     auto given = [&](std::string_view name) {
         for (const auto& h : headers) {

@@ -115,3 +115,10 @@ TEST(HttpRequest, ArrivalIsNowLessTheTimeSinceItWasRead) {
     req.received_at = steady + std::chrono::milliseconds(10);
     EXPECT_EQ(req.arrived_ms(50'000, steady), 50'000);  // never in the future
 }
+
+TEST(LoggablePath, AJoinLinksTokenNeverReachesTheAccessLog) {
+    EXPECT_EQ(loggable_path("/j/12.34.56.abcdef"), "/j/[token]");
+    EXPECT_EQ(loggable_path("/j/"), "/j/[token]");
+    EXPECT_EQ(loggable_path("/api/v1/me"), "/api/v1/me");
+    EXPECT_EQ(loggable_path("/jx/abc"), "/jx/abc");
+}

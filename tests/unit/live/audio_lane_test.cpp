@@ -10,13 +10,13 @@ using daring::protocol::json;
 
 namespace {
 
-const audio_speaker trainer{1, "Rina", true};
+const audio_speaker rina{1, "Rina", true};
 const audio_speaker siti{2, "Siti", false};
 const audio_speaker budi{3, "Budi", false};
 
 audio_lane started() {
     audio_lane lane;
-    lane.start({}, trainer);
+    lane.start({}, rina);
     return lane;
 }
 
@@ -26,7 +26,7 @@ TEST(AudioLane, OnlyTheSpeakerIsAdmittedAndOnlyWhileAudioIsOn) {
     audio_lane lane;
     audio_lane::stamp st;
     EXPECT_EQ(lane.admit(1, 40, 0, st), audio_lane::verdict::audio_off);
-    lane.start({}, trainer);
+    lane.start({}, rina);
     EXPECT_EQ(lane.admit(2, 40, 0, st), audio_lane::verdict::not_speaker);
     EXPECT_EQ(lane.admit(1, 40, 0, st), audio_lane::verdict::accepted);
     lane.stop();
@@ -39,21 +39,21 @@ TEST(AudioLane, OnlyTheSpeakerIsAdmittedAndOnlyWhileAudioIsOn) {
 TEST(AudioLane, TheFloorGoesToATraineeAndBackToTheTrainer) {
     auto lane = started();
     audio_lane::stamp st;
-    lane.give(siti, trainer);
+    lane.give(siti, rina);
     EXPECT_EQ(lane.speaker()->user_id, 2);
-    EXPECT_EQ(lane.admit(1, 40, 0, st), audio_lane::verdict::not_speaker);  // the trainer listens
+    EXPECT_EQ(lane.admit(1, 40, 0, st), audio_lane::verdict::not_speaker);  // the rina listens
     EXPECT_EQ(lane.admit(2, 40, 0, st), audio_lane::verdict::accepted);
     EXPECT_EQ(lane.state_json()["speaker"], (json{{"user_id", 2}, {"name", "Siti"}}));
-    lane.take(trainer);
+    lane.take(rina);
     EXPECT_EQ(lane.speaker()->user_id, 1);
     EXPECT_EQ(lane.admit(2, 40, 40, st), audio_lane::verdict::not_speaker);
 }
 
 TEST(AudioLane, ATraineesFloorEndsWithTheirLastSocketButATrainersDoesNot) {
     auto lane = started();
-    EXPECT_FALSE(lane.user_left(1));  // the trainer keeps it across a reconnect
+    EXPECT_FALSE(lane.user_left(1));  // the rina keeps it across a reconnect
     EXPECT_EQ(lane.speaker()->user_id, 1);
-    lane.give(siti, trainer);
+    lane.give(siti, rina);
     EXPECT_FALSE(lane.user_left(3));  // someone else left
     EXPECT_TRUE(lane.user_left(2));
     EXPECT_EQ(lane.speaker()->user_id, 1);
@@ -72,7 +72,7 @@ TEST(AudioLane, StampsIncreaseNeverOverlapAndMarkEveryDiscontinuity) {
     EXPECT_EQ(c.at_ms, 1200u);
     EXPECT_EQ(b.seq, a.seq + 1);
     EXPECT_EQ(c.seq, b.seq + 1);
-    lane.give(budi, trainer);
+    lane.give(budi, rina);
     ASSERT_EQ(lane.admit(3, 40, 1300, d), audio_lane::verdict::accepted);
     EXPECT_EQ(d.flags, daring::protocol::audio::flag_discontinuity);  // a new speaker
     ASSERT_EQ(lane.admit(3, 40, 1340, e), audio_lane::verdict::accepted);
@@ -117,7 +117,7 @@ TEST(AudioLane, ReservesSeqsAheadAndContinuesPastThemAfterARestart) {
 
 TEST(AudioLane, ARestartHandsATraineesFloorBackToItsGiver) {
     auto lane = started();
-    lane.give(siti, trainer);
+    lane.give(siti, rina);
     audio_lane rebuilt;
     rebuilt.restore(lane.durable_json(), 0, 0);
     ASSERT_TRUE(rebuilt.speaker());

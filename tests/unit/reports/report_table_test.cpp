@@ -46,14 +46,6 @@ TEST(ReportTable, XlsxIsAZipWorkbook) {
     EXPECT_EQ(bytes.substr(0, 2), "PK");
 }
 
-TEST(ReportTable, ZoneNames) {
-    EXPECT_EQ(zone_name(420), "WIB");
-    EXPECT_EQ(zone_name(480), "WITA");
-    EXPECT_EQ(zone_name(540), "WIT");
-    EXPECT_EQ(zone_name(0), "UTC+0");
-    EXPECT_EQ(zone_name(330), "UTC+5:30");
-}
-
 #include "server/reports/reports.hpp"
 
 TEST(ReportStreaming, LargeJsonReportsGoOutInPiecesThatParseToTheWholeDocument) {

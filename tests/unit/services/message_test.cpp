@@ -73,13 +73,11 @@ TEST(JoinLinks, ATokenIsBoundToItsUserAndSessionAndCannotBeForged) {
     EXPECT_FALSE(read_join_token(secret, std::string(300, '1')));
 }
 
-TEST(JoinLinks, TheWindowAndTheAccessLog) {
+TEST(JoinLinks, TheWindowOpensBeforeTheStartAndClosesAtTheEnd) {
     EXPECT_FALSE(join_window_open(1000 - 901, 1000, 2000, 900));
     EXPECT_TRUE(join_window_open(1000 - 900, 1000, 2000, 900));
     EXPECT_TRUE(join_window_open(1999, 1000, 2000, 900));
     EXPECT_FALSE(join_window_open(2000, 1000, 2000, 900));
-    EXPECT_EQ(loggable_path("/j/12.34.56.abcdef"), "/j/[token]");
-    EXPECT_EQ(loggable_path("/api/v1/me"), "/api/v1/me");
 }
 
 TEST(JoinLinks, ATokenCannotBeMovedToAnotherSession) {

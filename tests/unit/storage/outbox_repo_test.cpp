@@ -14,7 +14,7 @@ namespace p = daring::protocol;
 
 namespace {
 
-constexpr p::unix_seconds t0 = 1'700'000'000;
+constexpr p::unix_seconds outbox_t0 = 1'700'000'000;
 
 class Outbox : public ::testing::Test {
   protected:
@@ -28,7 +28,7 @@ class Outbox : public ::testing::Test {
         p::new_user u{name, "password-1", "Ibu " + name, p::role::trainee, {}};
         u.profile.phone = phone;
         u.profile.email = email;
-        auto id = insert_user(c, u, "hash", t0);
+        auto id = insert_user(c, u, "hash", outbox_t0);
         if (channel) {
             SQLite::Statement q(c.db, "UPDATE users SET notify_channel = ? WHERE id = ?");
             q.bind(1, channel);
@@ -46,7 +46,7 @@ class Outbox : public ::testing::Test {
         n.text_en = "Recording ready";
         n.params = {{"session_title", "Sesi 1"}, {"link", "#/replay/1"}};
         n.expires_at = expires;
-        n.created_at = t0;
+        n.created_at = outbox_t0;
         return insert_notification(c, n);
     }
 
@@ -68,7 +68,7 @@ TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
     const auto chose_wa_no_mobile = user("lina", "", "lina@umkm.example", "whatsapp");
     const auto unreachable = user("rudi", "", "");
     const auto gone = user("maria", "+6281233334444", "");
-    set_deactivated(c, gone, t0);
+    set_deactivated(c, gone, outbox_t0);
     for (auto u :
          {mobile, landline, chose_email, chose_none, chose_wa_no_mobile, unreachable, gone})
         notify(u);
@@ -80,7 +80,7 @@ TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
     EXPECT_EQ(channel_of(unreachable), "");
     EXPECT_EQ(channel_of(gone), "");
     // Queuing the same notifications again adds nothing.
-    EXPECT_EQ(enqueue_outbox(c, 0, std::nullopt, t0), 0);
+    EXPECT_EQ(enqueue_outbox(c, 0, std::nullopt, outbox_t0), 0);
     EXPECT_EQ(outbox_counts(c)["whatsapp"]["pending"], 1);
     EXPECT_EQ(outbox_counts(c)["email"]["pending"], 3);
 }
@@ -109,7 +109,7 @@ TEST_F(Outbox, OnlyTheChannelsTheServerSendsThroughAreQueued) {
 TEST_F(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
     const auto siti = user("siti", "+6281234567890", "");
     notify(siti);
-    auto claimed = claim_due_outbox(c, t0, 10, 120);
+    auto claimed = claim_due_outbox(c, outbox_t0, 10, 120);
     ASSERT_EQ(claimed.size(), 1u);
     EXPECT_EQ(claimed[0].channel, "whatsapp");
     EXPECT_EQ(claimed[0].attempts, 1);
@@ -117,38 +117,38 @@ TEST_F(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
     EXPECT_EQ(claimed[0].params["link"], "#/replay/1");
     EXPECT_EQ(claimed[0].phone, "+6281234567890");
     EXPECT_EQ(claimed[0].language, "id");
-    EXPECT_TRUE(claim_due_outbox(c, t0 + 1, 10, 120).empty());  // leased
-    mark_outbox_retry(c, claimed[0].id, "HTTP 500", t0 + 60, t0 + 1);
-    EXPECT_TRUE(claim_due_outbox(c, t0 + 59, 10, 120).empty());  // not due yet
-    auto again = claim_due_outbox(c, t0 + 60, 10, 120);
+    EXPECT_TRUE(claim_due_outbox(c, outbox_t0 + 1, 10, 120).empty());  // leased
+    mark_outbox_retry(c, claimed[0].id, "HTTP 500", outbox_t0 + 60, outbox_t0 + 1);
+    EXPECT_TRUE(claim_due_outbox(c, outbox_t0 + 59, 10, 120).empty());  // not due yet
+    auto again = claim_due_outbox(c, outbox_t0 + 60, 10, 120);
     ASSERT_EQ(again.size(), 1u);
     EXPECT_EQ(again[0].attempts, 2);
     // A stop in the middle of a send: the row goes back to pending at the next start.
-    EXPECT_EQ(release_sending_outbox(c, t0 + 70), 1);
-    auto resumed = claim_due_outbox(c, t0 + 70, 10, 120);
+    EXPECT_EQ(release_sending_outbox(c, outbox_t0 + 70), 1);
+    auto resumed = claim_due_outbox(c, outbox_t0 + 70, 10, 120);
     ASSERT_EQ(resumed.size(), 1u);
-    mark_outbox_sent(c, resumed[0].id, "HTTP 200", t0 + 71);
+    mark_outbox_sent(c, resumed[0].id, "HTTP 200", outbox_t0 + 71);
     auto row = find_outbox(c, resumed[0].id);
     ASSERT_TRUE(row);
     EXPECT_EQ(row->state, "sent");
-    EXPECT_EQ(row->sent_at, t0 + 71);
+    EXPECT_EQ(row->sent_at, outbox_t0 + 71);
     EXPECT_EQ(row->attempts, 3);
-    EXPECT_FALSE(retry_outbox(c, row->id, t0 + 80));  // sent stays sent
+    EXPECT_FALSE(retry_outbox(c, row->id, outbox_t0 + 80));  // sent stays sent
 }
 
 TEST_F(Outbox, ExpiredRowsAreNeverSentAndAnAdministratorCanRetryOrCancel) {
     const auto siti = user("siti", "+6281234567890", "");
-    notify(siti, t0 + 100);
-    EXPECT_TRUE(claim_due_outbox(c, t0 + 100, 10, 120).empty());
+    notify(siti, outbox_t0 + 100);
+    EXPECT_TRUE(claim_due_outbox(c, outbox_t0 + 100, 10, 120).empty());
     auto rows = list_outbox(c, "expired", {10, {}});
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].username, "siti");
-    EXPECT_TRUE(retry_outbox(c, rows[0].id, t0 + 200));  // sent anyway, on request
-    EXPECT_TRUE(cancel_outbox(c, rows[0].id, t0 + 201));
-    EXPECT_FALSE(cancel_outbox(c, rows[0].id, t0 + 202));
-    EXPECT_TRUE(claim_due_outbox(c, t0 + 300, 10, 120).empty());
-    EXPECT_TRUE(retry_outbox(c, rows[0].id, t0 + 300));
-    ASSERT_EQ(claim_due_outbox(c, t0 + 300, 10, 120).size(), 1u);
+    EXPECT_TRUE(retry_outbox(c, rows[0].id, outbox_t0 + 200));  // sent anyway, on request
+    EXPECT_TRUE(cancel_outbox(c, rows[0].id, outbox_t0 + 201));
+    EXPECT_FALSE(cancel_outbox(c, rows[0].id, outbox_t0 + 202));
+    EXPECT_TRUE(claim_due_outbox(c, outbox_t0 + 300, 10, 120).empty());
+    EXPECT_TRUE(retry_outbox(c, rows[0].id, outbox_t0 + 300));
+    ASSERT_EQ(claim_due_outbox(c, outbox_t0 + 300, 10, 120).size(), 1u);
 }
 
 }  // namespace

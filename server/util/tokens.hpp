@@ -1,5 +1,5 @@
 #pragma once
-// Random tokens and digests (OpenSSL). Thread-safe.
+// Random tokens, digests and MACs (OpenSSL). Thread-safe; no state of ours.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -15,6 +15,8 @@ std::string random_code(std::size_t chars);
 std::string sha256_base64(std::string_view data);
 // Standard base64 of the SHA-1 digest (the WebSocket accept key; not for security).
 std::string sha1_base64(std::string_view data);
+// HMAC-SHA-256 of `data` under `key`: the 32 raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
 // Lower-case hex SHA-256.
 std::string sha256_hex(std::string_view data);
 // Constant-time comparison of equal-length strings (false when lengths differ).

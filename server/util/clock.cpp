@@ -1,4 +1,4 @@
-#include "server/services/clock.hpp"
+#include "server/util/clock.hpp"
 
 #include <cstdio>
 
