@@ -69,33 +69,10 @@ std::optional<client_message> parse_audio_control(const std::string& type, const
     return std::nullopt;
 }
 
-}  // namespace
-
-parsed_message parse_client_message(std::string_view text) {
-    if (text.size() > message_limit) {
-        return fail(nullptr, "message_too_large", "A message is at most 64 KiB");
-    }
-    auto parsed = parse_json_object(text);
-    if (!parsed) return fail(nullptr, parsed.err().code, parsed.err().message);
-    const json& body = *parsed;
-    json id = nullptr;
-    if (auto it = body.find("id"); it != body.end()) {
-        if ((it->is_string() && it->get_ref<const std::string&>().size() <= 64) ||
-            it->is_number_integer()) {
-            id = *it;
-        } else {
-            return fail(nullptr, "invalid_field",
-                        "id must be a string of at most 64 characters or an integer", "id");
-        }
-    }
-    auto type_it = body.find("type");
-    if (type_it == body.end() || !type_it->is_string()) {
-        return fail(id, "missing_field", "Every message needs a type", "type");
-    }
-    const auto& type = type_it->get_ref<const std::string&>();
-    field_reader r(body);
-    parsed_message out;
-    out.id = id;
+// The messages of the text protocol but audio control: fills `out.message` (or fails `r`), false
+// when `type` is none of them.
+bool parse_room_message(const std::string& type, const json& body, field_reader& r,
+                        parsed_message& out) {
     auto bool_field = [&](const char* name, bool fallback, bool required) -> std::optional<bool> {
         auto it = body.find(name);
         if (it == body.end() || it->is_null()) {
@@ -142,11 +119,45 @@ parsed_message parse_client_message(std::string_view text) {
         auto it = body.find("answer");
         if (r.ok() && it == body.end()) r.fail("answer", "answer is required", "missing_field");
         if (r.ok()) out.message = answer{*quiz, *question, *it};
-    } else if (auto control = parse_audio_control(type, body, r)) {
-        out.message = std::move(*control);
     } else {
-        return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
-                    "type");
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+parsed_message parse_client_message(std::string_view text) {
+    if (text.size() > message_limit) {
+        return fail(nullptr, "message_too_large", "A message is at most 64 KiB");
+    }
+    auto parsed = parse_json_object(text);
+    if (!parsed) return fail(nullptr, parsed.err().code, parsed.err().message);
+    const json& body = *parsed;
+    json id = nullptr;
+    if (auto it = body.find("id"); it != body.end()) {
+        if ((it->is_string() && it->get_ref<const std::string&>().size() <= 64) ||
+            it->is_number_integer()) {
+            id = *it;
+        } else {
+            return fail(nullptr, "invalid_field",
+                        "id must be a string of at most 64 characters or an integer", "id");
+        }
+    }
+    auto type_it = body.find("type");
+    if (type_it == body.end() || !type_it->is_string()) {
+        return fail(id, "missing_field", "Every message needs a type", "type");
+    }
+    const auto& type = type_it->get_ref<const std::string&>();
+    field_reader r(body);
+    parsed_message out;
+    out.id = id;
+    if (!parse_room_message(type, body, r, out)) {
+        auto control = parse_audio_control(type, body, r);
+        if (!control)
+            return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
+                        "type");
+        out.message = std::move(*control);
     }
     if (!r.ok()) {
         out.message.reset();

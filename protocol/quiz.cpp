@@ -80,6 +80,88 @@ bool is_index(const json& j, std::size_t count) {
 
 // One question of the body at `path` ("questions[2]"). In a poll, single, multiple and
 // true_false questions may leave out `correct` (an opinion has no right answer).
+// A question's part that does not fit: the field (below the question) and why.
+struct question_problem {
+    std::string field, message;
+};
+using problem = std::optional<question_problem>;
+
+// Single and multiple choice: the options and the index (or indexes) of the right ones; a poll's
+// opinion question has none (`correct` null).
+problem read_choices(const json& body, const json& correct, question& q) {
+    if (!body.contains("options") || !body["options"].is_array())
+        return question_problem{"options", "options must be a list of texts"};
+    const auto& opts = body["options"];
+    if (opts.size() < 2 || opts.size() > options_per_question_limit) {
+        return question_problem{
+            "options",
+            "a question has 2 to " + std::to_string(options_per_question_limit) + " options"};
+    }
+    for (std::size_t i = 0; i < opts.size(); ++i) {
+        const auto len =
+            opts[i].is_string() ? utf8_length(opts[i].get<std::string>()) : std::nullopt;
+        if (!len || *len < 1 || *len > 500) {
+            return question_problem{"options[" + std::to_string(i) + "]",
+                                    "an option is a text of 1 to 500 characters"};
+        }
+        q.options.push_back(trim(opts[i].get<std::string>()));
+    }
+    if (correct.is_null()) return std::nullopt;
+    if (q.type == question_type::single) {
+        if (!is_index(correct, q.options.size())) {
+            return question_problem{"correct", "correct must be the index of one option (0 to " +
+                                                   std::to_string(q.options.size() - 1) + ")"};
+        }
+        q.correct = correct.get<std::int64_t>();
+        return std::nullopt;
+    }
+    if (!correct.is_array() || correct.empty())
+        return question_problem{"correct", "correct must list the indexes of the right options"};
+    std::set<std::int64_t> set;
+    for (const auto& c : correct) {
+        if (!is_index(c, q.options.size()))
+            return question_problem{"correct", "correct lists an index outside the options"};
+        set.insert(c.get<std::int64_t>());
+    }
+    q.correct = json(std::vector<std::int64_t>(set.begin(), set.end()));
+    return std::nullopt;
+}
+
+// True/false, numeric (with its tolerance) and text (the accepted answers, normalised).
+problem read_answer_key(const json& body, const json& correct, question& q) {
+    if (q.type == question_type::true_false) {
+        if (correct.is_null()) return std::nullopt;
+        if (!correct.is_boolean())
+            return question_problem{"correct", "correct must be true or false"};
+        q.correct = correct.get<bool>();
+        return std::nullopt;
+    }
+    if (q.type == question_type::numeric) {
+        if (!correct.is_number()) return question_problem{"correct", "correct must be a number"};
+        q.correct = correct.get<double>();
+        if (body.contains("tolerance") && !body["tolerance"].is_null()) {
+            if (!body["tolerance"].is_number() || body["tolerance"].get<double>() < 0)
+                return question_problem{"tolerance", "tolerance must be a number of 0 or more"};
+            q.tolerance = body["tolerance"].get<double>();
+        }
+        return std::nullopt;
+    }
+    const json list = correct.is_string() ? json::array({correct}) : correct;
+    if (!list.is_array() || list.empty() || list.size() > accepted_texts_limit)
+        return question_problem{"correct", "correct must be 1 to 20 accepted answers"};
+    json accepted = json::array();
+    for (const auto& a : list) {
+        if (!a.is_string() || normalize_text(a.get<std::string>()).empty() ||
+            a.get<std::string>().size() > text_answer_limit) {
+            return question_problem{
+                "correct", "each accepted answer is a non-empty text of at most 200 characters"};
+        }
+        accepted.push_back(normalize_text(a.get<std::string>()));
+    }
+    q.correct = accepted;
+    return std::nullopt;
+}
+
 std::optional<question> parse_question(const json& body, const std::string& path, field_reader& top,
                                        bool poll) {
     if (!body.is_object()) {
@@ -117,72 +199,9 @@ std::optional<question> parse_question(const json& body, const std::string& path
     }
     static const json none;
     if (!correct) correct = &none;
-    if (q.type == question_type::single || q.type == question_type::multiple) {
-        if (!body.contains("options") || !body["options"].is_array())
-            return fail("options", "options must be a list of texts");
-        const auto& opts = body["options"];
-        if (opts.size() < 2 || opts.size() > options_per_question_limit) {
-            return fail("options", "a question has 2 to " +
-                                       std::to_string(options_per_question_limit) + " options");
-        }
-        for (std::size_t i = 0; i < opts.size(); ++i) {
-            const auto len =
-                opts[i].is_string() ? utf8_length(opts[i].get<std::string>()) : std::nullopt;
-            if (!len || *len < 1 || *len > 500) {
-                return fail("options[" + std::to_string(i) + "]",
-                            "an option is a text of 1 to 500 characters");
-            }
-            q.options.push_back(trim(opts[i].get<std::string>()));
-        }
-        if (correct->is_null()) {
-            // A poll's opinion question: no right answer.
-        } else if (q.type == question_type::single) {
-            if (!is_index(*correct, q.options.size())) {
-                return fail("correct", "correct must be the index of one option (0 to " +
-                                           std::to_string(q.options.size() - 1) + ")");
-            }
-            q.correct = correct->get<std::int64_t>();
-        } else {
-            if (!correct->is_array() || correct->empty())
-                return fail("correct", "correct must list the indexes of the right options");
-            std::set<std::int64_t> set;
-            for (const auto& c : *correct) {
-                if (!is_index(c, q.options.size()))
-                    return fail("correct", "correct lists an index outside the options");
-                set.insert(c.get<std::int64_t>());
-            }
-            q.correct = json(std::vector<std::int64_t>(set.begin(), set.end()));
-        }
-    } else if (q.type == question_type::true_false) {
-        if (!correct->is_null()) {
-            if (!correct->is_boolean()) return fail("correct", "correct must be true or false");
-            q.correct = correct->get<bool>();
-        }
-    } else if (q.type == question_type::numeric) {
-        if (!correct->is_number()) return fail("correct", "correct must be a number");
-        q.correct = correct->get<double>();
-        if (body.contains("tolerance") && !body["tolerance"].is_null()) {
-            if (!body["tolerance"].is_number() || body["tolerance"].get<double>() < 0) {
-                return fail("tolerance", "tolerance must be a number of 0 or more");
-            }
-            q.tolerance = body["tolerance"].get<double>();
-        }
-    } else {  // text
-        json list = correct->is_string() ? json::array({*correct}) : *correct;
-        if (!list.is_array() || list.empty() || list.size() > accepted_texts_limit) {
-            return fail("correct", "correct must be 1 to 20 accepted answers");
-        }
-        json accepted = json::array();
-        for (const auto& a : list) {
-            if (!a.is_string() || normalize_text(a.get<std::string>()).empty() ||
-                a.get<std::string>().size() > text_answer_limit) {
-                return fail("correct",
-                            "each accepted answer is a non-empty text of at most 200 characters");
-            }
-            accepted.push_back(normalize_text(a.get<std::string>()));
-        }
-        q.correct = accepted;
-    }
+    const bool choice = q.type == question_type::single || q.type == question_type::multiple;
+    if (auto p = choice ? read_choices(body, *correct, q) : read_answer_key(body, *correct, q))
+        return fail(p->field, p->message);
     return q;
 }
 

@@ -148,6 +148,26 @@ storage_health database::probe_write() {
     return health();
 }
 
+// One job in its own savepoint: a job that fails is rolled back alone, the batch goes on.
+std::exception_ptr database::run_in_savepoint(pending& p) {
+    auto& db = writer_conn_->db;
+    try {
+        db.exec("SAVEPOINT job");
+        p.job(*writer_conn_);
+        db.exec("RELEASE job");
+        return nullptr;
+    } catch (...) {
+        auto failure = translated(std::current_exception());
+        try {
+            db.exec("ROLLBACK TO job");
+            db.exec("RELEASE job");
+        } catch (...) {
+            // The transaction is gone (e.g. the disk filled): COMMIT fails too.
+        }
+        return failure;
+    }
+}
+
 void database::writer_loop() {
     auto& db = writer_conn_->db;
     std::vector<pending> batch;
@@ -186,22 +206,8 @@ void database::writer_loop() {
                 p = std::move(queue_.front());
                 queue_.pop_front();
             }
-            std::exception_ptr failure;
-            try {
-                db.exec("SAVEPOINT job");
-                p.job(*writer_conn_);
-                db.exec("RELEASE job");
-            } catch (...) {
-                failure = translated(std::current_exception());
-                try {
-                    db.exec("ROLLBACK TO job");
-                    db.exec("RELEASE job");
-                } catch (...) {
-                    // The transaction is gone (e.g. the disk filled): COMMIT below fails too.
-                }
-            }
+            outcomes.push_back(run_in_savepoint(p));
             batch.push_back(std::move(p));
-            outcomes.push_back(failure);
         }
         std::exception_ptr commit_failure;
         try {

@@ -133,6 +133,7 @@ class database {
     class read_lease;
 
     void writer_loop();
+    std::exception_ptr run_in_savepoint(pending& p);  // on the writer thread
     connection* acquire_reader();
     void release_reader(connection* c);
 

@@ -5,8 +5,8 @@ import { $, clear, h } from './js/dom.js';
 import { errorText, language, setLanguage, t } from './js/i18n.js';
 
 export const session = { user: null };
-let current = null;  // the page's cleanup function
-let generation = 0;  // the latest route(); an older one still loading must not draw
+let current = null; // the page's cleanup function
+let generation = 0; // the latest route(); an older one still loading must not draw
 
 function header() {
   $('lang').textContent = t('other_language');
@@ -17,24 +17,45 @@ function header() {
 
 function loginPage(view) {
   const error = h('p', { class: 'error', id: 'login-error', role: 'alert', hidden: true });
-  const form = h('form', { id: 'login', novalidate: true },
+  const form = h(
+    'form',
+    { id: 'login', novalidate: true },
     h('h2', null, t('login_title')),
     h('p', null, t('app_tagline')),
-    h('label', null, h('span', null, t('username')), h('input', { name: 'username', autocomplete: 'username', required: true, maxlength: 64 })),
-    h('label', null, h('span', null, t('password')),
-      h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 128 })),
+    h(
+      'label',
+      null,
+      h('span', null, t('username')),
+      h('input', { name: 'username', autocomplete: 'username', required: true, maxlength: 64 }),
+    ),
+    h(
+      'label',
+      null,
+      h('span', null, t('password')),
+      h('input', {
+        name: 'password',
+        type: 'password',
+        autocomplete: 'current-password',
+        required: true,
+        maxlength: 128,
+      }),
+    ),
     error,
-    h('button', { type: 'submit' }, t('login_button')));
+    h('button', { type: 'submit' }, t('login_button')),
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const data = new FormData(form);
     error.hidden = true;
-    const res = await api('POST', '/api/v1/auth/login', { username: data.get('username'), password: data.get('password') });
+    const res = await api('POST', '/api/v1/auth/login', {
+      username: data.get('username'),
+      password: data.get('password'),
+    });
     if (res.status === 200) {
       setCsrf(res.data.csrf_token);
       session.user = { ...res.data.user, must_change_password: res.data.must_change_password };
       localStorage.setItem('daring.signed_in', '1');
-      route();  // a deep link (e.g. #/live/12) opens once signed in
+      route(); // a deep link (e.g. #/live/12) opens once signed in
       return;
     }
     error.textContent = errorText(res.error);
@@ -61,18 +82,30 @@ const pages = {
 
 export async function route() {
   const mine = ++generation;
-  if (current) { current(); current = null; }
+  if (current) {
+    current();
+    current = null;
+  }
   header();
   // Each page draws into its own box: a page still loading when the next route starts draws
   // into a box no longer shown, and its cleanup runs as soon as it is done.
   const view = h('div', { class: 'page' });
   clear($('view'), view);
-  if (!session.user) { loginPage(view); return; }
+  if (!session.user) {
+    loginPage(view);
+    return;
+  }
   if (session.user.must_change_password) {
     // A reset or an import chose this password: the user picks their own before anything else.
     const { forcedChangePage } = await import('./js/pages/password.js');
     if (mine !== generation) return;
-    clear(view, forcedChangePage(() => { session.user.must_change_password = false; route(); }));
+    clear(
+      view,
+      forcedChangePage(() => {
+        session.user.must_change_password = false;
+        route();
+      }),
+    );
     return;
   }
   // #/name/arg...?filters: the page reads its filters from the address itself.
@@ -82,14 +115,20 @@ export async function route() {
   try {
     const page = await load();
     const cleanup = (await page.render(view, args, session)) || null;
-    if (mine !== generation) { cleanup?.(); return; }
+    if (mine !== generation) {
+      cleanup?.();
+      return;
+    }
     current = cleanup;
   } catch (e) {
     clear(view, h('p', { class: 'error' }, `${t('error_generic')}: ${e.message}`));
   }
 }
 
-$('lang').addEventListener('click', () => { setLanguage(language() === 'id' ? 'en' : 'id'); route(); });
+$('lang').addEventListener('click', () => {
+  setLanguage(language() === 'id' ? 'en' : 'id');
+  route();
+});
 $('logout').addEventListener('click', async () => {
   await api('POST', '/api/v1/auth/logout');
   setCsrf('');

@@ -7,8 +7,8 @@
 #include "server/reports/certificate_page.hpp"
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
-#include "server/services/training_access.hpp"
 #include "server/rules/local_time.hpp"
+#include "server/services/training_access.hpp"
 
 namespace daring::server {
 

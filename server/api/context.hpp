@@ -12,10 +12,10 @@
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
 #include "server/services/auth_service.hpp"
-#include "server/util/clock.hpp"
 #include "server/services/messaging_options.hpp"
 #include "server/services/password_hasher.hpp"
 #include "server/services/rate_limiter.hpp"
+#include "server/util/clock.hpp"
 #include "storage/database.hpp"
 
 namespace daring::server {

@@ -5,6 +5,7 @@
 #include "protocol/html.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
+#include "server/rules/local_time.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/join_links.hpp"
 #include "server/util/tokens.hpp"
@@ -13,7 +14,6 @@
 #include "storage/outbox_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/users_repo.hpp"
-#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

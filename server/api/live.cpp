@@ -8,8 +8,8 @@
 #include "server/live/live_recovery.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/session_notices.hpp"
-#include "server/util/tokens.hpp"
 #include "server/services/training_access.hpp"
+#include "server/util/tokens.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
 

@@ -4,8 +4,8 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
-#include "storage/plan_repo.hpp"
 #include "server/rules/local_time.hpp"
+#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 

@@ -3,8 +3,8 @@
 #include <string>
 #include <vector>
 
-#include "server/util/clock.hpp"
 #include "server/services/password_hasher.hpp"
+#include "server/util/clock.hpp"
 #include "storage/database.hpp"
 
 namespace daring::server {

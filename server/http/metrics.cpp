@@ -131,8 +131,13 @@ std::string metrics::render() const {
     out += "# TYPE daring_outbox_messages gauge\n";
     for (const auto& [channel, states] : outbox_) {
         for (const auto& [state, n] : states) {
-            out += "daring_outbox_messages{channel=\"" + channel + "\",state=\"" + state + "\"} " +
-                   std::to_string(n) + "\n";
+            out += "daring_outbox_messages{channel=\"";
+            out += channel;
+            out += "\",state=\"";
+            out += state;
+            out += "\"} ";
+            out += std::to_string(n);
+            out += '\n';
         }
     }
     histogram_section(out, commit_latency_, "daring_db_commit_duration_seconds",

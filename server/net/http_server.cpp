@@ -330,11 +330,11 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     state->socket = &stream;
     auto guard = std::make_shared<connection_guard>(*this, state);
-    auto upgrade = co_await serve(stream, state, std::move(remote), false);
+    auto upgrade = co_await serve(stream, state, remote, false);
     if (upgrade) {
         // The WebSocket owns the stream (and the accounting) now; this frame ends here.
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->websocket_key),
+        start_live_socket(std::move(stream), upgrade->websocket_key,
                           std::move(upgrade->admission), hub, live_sockets, std::move(guard));
         co_return;
     }
@@ -352,10 +352,10 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     beast::get_lowest_layer(stream).expires_after(options.limits.header_timeout);
     auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, use_tuple);
     if (ec) co_return;
-    auto upgrade = co_await serve(stream, state, std::move(remote), true);
+    auto upgrade = co_await serve(stream, state, remote, true);
     if (upgrade) {
         state->socket = nullptr;
-        start_live_socket(std::move(stream), std::move(upgrade->websocket_key),
+        start_live_socket(std::move(stream), upgrade->websocket_key,
                           std::move(upgrade->admission), hub, live_sockets, std::move(guard));
         co_return;
     }

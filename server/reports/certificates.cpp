@@ -3,11 +3,11 @@
 #include "server/http/http_types.hpp"
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
+#include "server/rules/local_time.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/database.hpp"
 #include "storage/plan_repo.hpp"
-#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

@@ -5,8 +5,8 @@
 
 #include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
-#include "storage/plan_repo.hpp"
 #include "server/rules/local_time.hpp"
+#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 

@@ -1,5 +1,4 @@
 #include "server/reports/report_table.hpp"
-#include "server/rules/local_time.hpp"
 
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -12,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+
+#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

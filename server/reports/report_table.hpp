@@ -39,8 +39,9 @@ struct report_sheet {
 struct report_file {
     std::string stem;  // file name without date and extension, e.g. "kehadiran-sesi-12"
     std::vector<report_sheet> sheets;
-    int utc_offset_minutes = protocol::default_utc_offset_minutes;  // times are shown at this offset
-    bool english = false;          // column titles in English
+    int utc_offset_minutes =
+        protocol::default_utc_offset_minutes;  // times are shown at this offset
+    bool english = false;                      // column titles in English
 };
 
 enum class report_format { json, csv, xlsx };

@@ -6,10 +6,10 @@
 #include <set>
 
 #include "server/rules/delivery_policy.hpp"
+#include "server/rules/local_time.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
-#include "server/rules/local_time.hpp"
 
 namespace daring::server {
 

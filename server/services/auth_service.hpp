@@ -5,10 +5,10 @@
 #include <string>
 #include <variant>
 
-#include "server/util/clock.hpp"
 #include "server/services/password_hasher.hpp"
 #include "server/services/rate_limiter.hpp"
 #include "server/services/session_cache.hpp"
+#include "server/util/clock.hpp"
 #include "storage/auth_repo.hpp"
 #include "storage/database.hpp"
 

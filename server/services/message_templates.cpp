@@ -88,7 +88,8 @@ template_names load_template_names(const std::string& path) {
     template_names out;
     for (const auto& [kind, name] : doc.items()) {
         if (!name.is_string() || name.get<std::string>().empty())
-            throw std::runtime_error(path + ": the template of " + kind + " must be a name");
+            throw std::runtime_error(path + ": the template of " + std::string(kind) +
+                                     " must be a name");
         out[kind] = name.get<std::string>();
     }
     return out;

@@ -15,8 +15,8 @@
 #include <thread>
 
 #include "server/rules/outbox_rules.hpp"
-#include "server/util/clock.hpp"
 #include "server/services/outbox_transport.hpp"
+#include "server/util/clock.hpp"
 #include "storage/database.hpp"
 
 namespace daring::server {

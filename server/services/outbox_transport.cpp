@@ -44,6 +44,8 @@ struct upload {
 std::size_t read_upload(char* buffer, std::size_t size, std::size_t n, void* user) {
     auto* u = static_cast<upload*>(user);
     const auto take = std::min(size * n, u->data->size() - u->at);
+    // libcurl's upload buffer is bytes, not a C string.
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result)
     std::memcpy(buffer, u->data->data() + u->at, take);
     u->at += take;
     return take;

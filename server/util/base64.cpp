@@ -41,7 +41,8 @@ std::optional<std::string> from_base64url(std::string_view text, std::size_t max
             ch = '+';
         else if (ch == '_')
             ch = '/';
-        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')))
+        else if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                   (ch >= '0' && ch <= '9')))
             return std::nullopt;
     }
     const std::size_t pad = (4 - standard.size() % 4) % 4;

@@ -23,25 +23,45 @@ export async function freePort() {
 // resolves with {url, logins, stop}.
 export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'daring-e2e-'));
-  const child = spawn(binary, ['demo', '--listen', listen, '--db', path.join(dir, 'demo.db'),
-    '--web-root', path.join(root, 'web'), '--threads', '2', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DARING_ADMIN_PASSWORD: '' } });
+  const child = spawn(
+    binary,
+    [
+      'demo',
+      '--listen',
+      listen,
+      '--db',
+      path.join(dir, 'demo.db'),
+      '--web-root',
+      path.join(root, 'web'),
+      '--threads',
+      '2',
+      ...extraArgs,
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DARING_ADMIN_PASSWORD: '' } },
+  );
   let out = '';
   let errors = '';
-  child.stderr.on('data', (d) => { errors += d; });
+  child.stderr.on('data', (d) => {
+    errors += d;
+  });
   const url = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('server did not start: ' + out + errors)), 30000);
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/listening on (\S+)/);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}: ${errors}`)));
   });
   const logins = {};
-  for (const m of out.matchAll(/^\s+(admin|trainer|trainee)\s+(\S+) \/ (\S+)$/gm)) logins[m[1]] = { username: m[2], password: m[3] };
+  for (const m of out.matchAll(/^\s+(admin|trainer|trainee)\s+(\S+) \/ (\S+)$/gm))
+    logins[m[1]] = { username: m[2], password: m[3] };
   return {
-    url, logins,
+    url,
+    logins,
     async stop() {
       child.kill('SIGTERM');
       await new Promise((r) => child.on('exit', r));
@@ -54,14 +74,25 @@ export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = []
 export async function launchBrowser(extraArgs = []) {
   return chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...extraArgs,
+    ],
   });
 }
 
 // Collects console errors and page errors of a page; the test asserts the list is empty.
 export function watchConsole(page, sink) {
-  page.on('console', (msg) => { if (msg.type() === 'error') sink.push(`${page.url()}: ${msg.text()}`); });
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') sink.push(`${page.url()}: ${msg.text()}`);
+  });
   page.on('pageerror', (err) => sink.push(`${page.url()}: ${err.message}`));
 }
 
@@ -85,11 +116,17 @@ export async function signInPage(server, errors, context, username, password) {
 // A JSON API caller signed in as `username`: (method, path, body?) -> parsed response body.
 export async function apiClient(server, username, password) {
   const login = await fetch(server.url + '/api/v1/auth/login', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
   const { token } = await login.json();
   return async (method, p, body) => {
-    const res = await fetch(server.url + p, { method, headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(server.url + p, {
+      method,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return res.json();
   };
 }
@@ -104,8 +141,16 @@ export async function startHelper(command, args) {
     child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/^(\d+) \d+/);
-      if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
     });
   });
-  return { port, stop() { child.kill('SIGTERM'); } };
+  return {
+    port,
+    stop() {
+      child.kill('SIGTERM');
+    },
+  };
 }

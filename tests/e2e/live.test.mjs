@@ -34,7 +34,7 @@ try {
   // training's own page.
   await adminPage.click('a[href="#/admin"]');
   await adminPage.waitForSelector(`#trainings tr[data-training="${packaging.id}"]`);
-  assert(await adminPage.locator('#trainings tr[data-training]').count() === 3, 'the demo lists three trainings');
+  assert((await adminPage.locator('#trainings tr[data-training]').count()) === 3, 'the demo lists three trainings');
   await adminPage.fill('#training-search', 'kemasan');
   await adminPage.waitForFunction(() => document.querySelectorAll('#trainings tr[data-training]').length === 1);
   await adminPage.screenshot({ path: path.join(artifacts, 'admin-trainings.png'), fullPage: true });
@@ -47,31 +47,54 @@ try {
   await adminPage.fill(`${card} .session-form input[name=title]`, 'Sesi 3: Uji kemasan');
   await adminPage.fill(`${card} .session-form input[name=starts_at]`, '2030-01-10T09:00');
   await adminPage.fill(`${card} .session-form input[name=ends_at]`, '2030-01-10T08:00');
-  await adminPage.fill(`${card} .session-form textarea[name=slides]`, '# Pembukaan\nTujuan hari ini\n# Praktik\n- **uji** jatuh');
+  await adminPage.fill(
+    `${card} .session-form textarea[name=slides]`,
+    '# Pembukaan\nTujuan hari ini\n# Praktik\n- **uji** jatuh',
+  );
   await adminPage.click(`${card} .session-form button[type=submit]`);
   await adminPage.waitForSelector(`${card} .session-form .field-error[data-for="ends_at"]:not(:empty)`);
   await adminPage.fill(`${card} .session-form input[name=ends_at]`, '2030-01-10T11:00');
   await adminPage.click(`${card} .session-form button[type=submit]`);
-  await adminPage.waitForFunction((sel) => [...document.querySelectorAll(`${sel} li[data-session] strong`)].some((s) => s.textContent === 'Sesi 3: Uji kemasan'), card);
-  const added = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions.find((s) => s.title === 'Sesi 3: Uji kemasan');
+  await adminPage.waitForFunction(
+    (sel) =>
+      [...document.querySelectorAll(`${sel} li[data-session] strong`)].some(
+        (s) => s.textContent === 'Sesi 3: Uji kemasan',
+      ),
+    card,
+  );
+  const added = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions.find(
+    (s) => s.title === 'Sesi 3: Uji kemasan',
+  );
   const addedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
   assert(addedSlides.length === 2 && addedSlides[1].body === '- **uji** jatuh', 'slides come from the text');
-  assert(added.starts_at === '2030-01-10T02:00:00Z', 'the local time is the region\'s (WIB)');
+  assert(added.starts_at === '2030-01-10T02:00:00Z', "the local time is the region's (WIB)");
   // Changing it: the form opens filled from the session (local times, slides as text).
   const edit = `${card} li[data-session="${added.id}"] details.session-edit`;
   await adminPage.click(`${edit} summary`);
   await adminPage.waitForSelector(`${edit} form`);
-  assert(await adminPage.inputValue(`${edit} input[name=starts_at]`) === '2030-01-10T09:00', 'the start shows in WIB');
-  assert((await adminPage.inputValue(`${edit} textarea[name=slides]`)).startsWith('# Pembukaan\nTujuan hari ini'), 'the slides show as text');
+  assert(
+    (await adminPage.inputValue(`${edit} input[name=starts_at]`)) === '2030-01-10T09:00',
+    'the start shows in WIB',
+  );
+  assert(
+    (await adminPage.inputValue(`${edit} textarea[name=slides]`)).startsWith('# Pembukaan\nTujuan hari ini'),
+    'the slides show as text',
+  );
   await adminPage.fill(`${edit} input[name=ends_at]`, '2030-01-10T12:30');
   await adminPage.click(`${edit} button[type=submit]`);
-  await adminPage.waitForSelector(`${edit} form`, { state: 'detached' });  // saved: the page reloaded
-  assert((await api('GET', `/api/v1/sessions/${added.id}`)).ends_at === '2030-01-10T05:30:00Z', 'the new end is stored');
+  await adminPage.waitForSelector(`${edit} form`, { state: 'detached' }); // saved: the page reloaded
+  assert(
+    (await api('GET', `/api/v1/sessions/${added.id}`)).ends_at === '2030-01-10T05:30:00Z',
+    'the new end is stored',
+  );
   const changedSlides = (await api('GET', `/api/v1/sessions/${added.id}`)).slides;
   assert(JSON.stringify(changedSlides) === JSON.stringify(addedSlides), 'the slides survive the round trip');
   // Enrollment by CSV upload: an unknown username is reported with its line, nobody is enrolled.
-  await adminPage.setInputFiles(`${card} input[type=file]`, { name: 'peserta.csv', mimeType: 'text/csv',
-    buffer: Buffer.from('username\npeserta01\ntidak.ada\n') });
+  await adminPage.setInputFiles(`${card} input[type=file]`, {
+    name: 'peserta.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from('username\npeserta01\ntidak.ada\n'),
+  });
   await adminPage.click(`${card} input[type=file] + button`);
   await adminPage.waitForSelector(`${card} .line-errors li`);
   const lineError = await adminPage.textContent(`${card} .line-errors li`);
@@ -79,23 +102,29 @@ try {
   // The enrolled trainees, listed page by page on the training's page.
   await adminPage.click(`${card} details.enrollments summary`);
   await adminPage.waitForSelector('#enrollments tr[data-user]');
-  assert(await adminPage.locator('#enrollments tr[data-user]').count() === 15, 'the 15 demo trainees are listed');
+  assert((await adminPage.locator('#enrollments tr[data-user]').count()) === 15, 'the 15 demo trainees are listed');
   // Pembatasan: the region's history, then a new restriction (a bad number first).
   await adminPage.click('#nav-restrictions');
   await adminPage.waitForSelector('#restriction-form');
   await adminPage.selectOption('#restrictions select[name=region]', '62.03');
   await adminPage.fill('#restriction-form input[name=max_gathering]', '-1');
   await adminPage.click('#restriction-form button[type=submit]');
-  await adminPage.waitForSelector('#restriction-form .field-error[data-for="max_gathering"]:not(:empty)');  // 422 next to the field
+  await adminPage.waitForSelector('#restriction-form .field-error[data-for="max_gathering"]:not(:empty)'); // 422 next to the field
   await adminPage.fill('#restriction-form input[name=max_gathering]', '2');
   await adminPage.fill('#restriction-form input[name=label]', 'PPKM Level 4');
   await adminPage.fill('#restriction-form input[name=reference]', 'SE Bupati Kapuas No. 4 Tahun 2026 (uji)');
   await adminPage.click('#restriction-form button[type=submit]');
-  await adminPage.waitForFunction(() => [...document.querySelectorAll('#restriction-history tr.restriction-in_force')]
-    .some((tr) => tr.textContent.includes('PPKM Level 4')));
+  await adminPage.waitForFunction(() =>
+    [...document.querySelectorAll('#restriction-history tr.restriction-in_force')].some((tr) =>
+      tr.textContent.includes('PPKM Level 4'),
+    ),
+  );
   await adminPage.selectOption('#restrictions select[name=region]', '62.71');
-  await adminPage.waitForFunction(() => [...document.querySelectorAll('#restriction-history tr.restriction-ended')]
-    .some((tr) => tr.textContent.includes('PSBB Kota Palangka Raya')));  // 2020, in the history
+  await adminPage.waitForFunction(() =>
+    [...document.querySelectorAll('#restriction-history tr.restriction-ended')].some((tr) =>
+      tr.textContent.includes('PSBB Kota Palangka Raya'),
+    ),
+  ); // 2020, in the history
   await adminPage.screenshot({ path: path.join(artifacts, 'admin-restrictions.png'), fullPage: true });
   // Back to the trainings, the bookkeeping one, whose sessions now wait for approval.
   await adminPage.click('#nav-admin');
@@ -112,7 +141,10 @@ try {
     return items.length > 0 && items.every((li) => li.querySelector('.mode-online'));
   }, bookkeeping.id);
   const after = await api('GET', `/api/v1/trainings/${bookkeeping.id}`);
-  assert(after.sessions.every((s) => s.delivery.mode === 'online'), 'the sessions moved online');
+  assert(
+    after.sessions.every((s) => s.delivery.mode === 'online'),
+    'the sessions moved online',
+  );
   // Trainer assignments: one added through the select, then ended with its × after the confirmation.
   const bk = `section[data-training="${bookkeeping.id}"]`;
   const assigned = after.trainers.map((u) => u.id);
@@ -148,7 +180,7 @@ try {
   });
   await adminPage.fill('#audit-actor', 'pelatih.rina');
   await adminPage.press('#audit-actor', 'Enter');
-  await adminPage.waitForFunction(() => document.querySelector('#audit td.muted'));  // the trainer recorded none
+  await adminPage.waitForFunction(() => document.querySelector('#audit td.muted')); // the trainer recorded none
   await adminPage.fill('#audit-actor', 'admin');
   await adminPage.press('#audit-actor', 'Enter');
   await adminPage.waitForFunction(() => document.querySelectorAll('#audit tr[data-entry]').length > 0);
@@ -177,22 +209,42 @@ try {
   await trainer.waitForSelector('.field-error[data-for="questions[0].correct"]:not(:empty)');
   await trainer.fill('.question-editor input[name=correct]', '1');
   await trainer.click('.quiz-form button[type=submit]');
-  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label'));
+  await trainer.waitForFunction(() =>
+    [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label'),
+  );
   // Changing it: the builder opens filled in (the right answer as typed on screen), and a
   // change keeps what the builder does not show.
-  const quick = (await api('GET', `/api/v1/trainings/${packaging.id}/quizzes`)).items.find((q) => q.title === 'Kuis cepat label');
+  const quick = (await api('GET', `/api/v1/trainings/${packaging.id}/quizzes`)).items.find(
+    (q) => q.title === 'Kuis cepat label',
+  );
   await trainer.click(`.quiz-list li[data-quiz="${quick.id}"] button.edit-quiz`);
-  await trainer.waitForFunction(() => document.querySelector('.quiz-form input[name=title]').value === 'Kuis cepat label');
-  assert(await trainer.inputValue('.question-editor input[name=correct]') === '1', 'the right answer shows as option 1');
-  assert(await trainer.inputValue('.question-editor textarea[name=options]') === 'Nama produk\nWarna favorit', 'the options show');
+  await trainer.waitForFunction(
+    () => document.querySelector('.quiz-form input[name=title]').value === 'Kuis cepat label',
+  );
+  assert(
+    (await trainer.inputValue('.question-editor input[name=correct]')) === '1',
+    'the right answer shows as option 1',
+  );
+  assert(
+    (await trainer.inputValue('.question-editor textarea[name=options]')) === 'Nama produk\nWarna favorit',
+    'the options show',
+  );
   await trainer.fill('.quiz-form input[name=title]', 'Kuis cepat label (ubah)');
   await trainer.click('.quiz-form button[type=submit]');
-  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label (ubah)'));
+  await trainer.waitForFunction(() =>
+    [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label (ubah)'),
+  );
   const changedQuiz = await api('GET', `/api/v1/quizzes/${quick.id}`);
-  assert(changedQuiz.kind === 'pre_test' && changedQuiz.questions.length === 1 && changedQuiz.questions[0].correct === 0,
-    `the quiz kept its kind and answer: ${JSON.stringify(changedQuiz)}`);
+  assert(
+    changedQuiz.kind === 'pre_test' && changedQuiz.questions.length === 1 && changedQuiz.questions[0].correct === 0,
+    `the quiz kept its kind and answer: ${JSON.stringify(changedQuiz)}`,
+  );
   await trainer.click(`.quiz-list li[data-quiz="${quick.id}"] button.copy-quiz`);
-  await trainer.waitForFunction(() => [...document.querySelectorAll('.quiz-list li strong')].some((s) => s.textContent === 'Kuis cepat label (ubah) (salinan)'));
+  await trainer.waitForFunction(() =>
+    [...document.querySelectorAll('.quiz-list li strong')].some(
+      (s) => s.textContent === 'Kuis cepat label (ubah) (salinan)',
+    ),
+  );
   await trainer.click('a[href="#/"]');
   await trainer.click(`[data-session="${session.id}"] button`);
   await trainer.waitForSelector('#conn[data-state="online"]');
@@ -202,17 +254,26 @@ try {
   for (const name of ['peserta01', 'peserta03']) {
     const context = await browser.newContext(phone);
     const page = await signIn(context, name, 'peserta-daring');
-    await page.click(`[data-session="${session.id}"] a.button`);  // "Ikuti sesi"
+    await page.click(`[data-session="${session.id}"] a.button`); // "Ikuti sesi"
     await page.waitForSelector('#conn[data-state="online"]');
     phones.push({ context, page });
   }
   // The trainer sees both trainees online (names from presence at once).
-  await trainer.waitForFunction(() => ['Siti Rahmawati', 'Dewi Lestari'].every((n) =>
-    [...document.querySelectorAll('#roster li.online')].some((li) => li.textContent.includes(n))));
-  assert(!(await trainer.textContent('#roster')).includes('Rina Kartika'), 'the trainer is not listed among participants');
+  await trainer.waitForFunction(() =>
+    ['Siti Rahmawati', 'Dewi Lestari'].every((n) =>
+      [...document.querySelectorAll('#roster li.online')].some((li) => li.textContent.includes(n)),
+    ),
+  );
+  assert(
+    !(await trainer.textContent('#roster')).includes('Rina Kartika'),
+    'the trainer is not listed among participants',
+  );
   await trainer.click('#next');
   for (const { page } of phones) {
-    await page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[1].title);
+    await page.waitForFunction(
+      (title) => document.querySelector('.slide-title')?.textContent === title,
+      slides[1].title,
+    );
   }
 
   // 4. Quiz: the poll opens on the phones; an answer shows "terkirim" after the ack; the
@@ -239,10 +300,16 @@ try {
   await second.page.waitForSelector('#conn[data-state="reconnecting"]');
   assert((await second.page.textContent('#conn')) === 'menyambung ulang...', 'the page says it is reconnecting');
   await trainer.click('#next');
-  await first.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[2].title);
+  await first.waitForFunction(
+    (title) => document.querySelector('.slide-title')?.textContent === title,
+    slides[2].title,
+  );
   await second.context.setOffline(false);
   await second.page.waitForSelector('#conn[data-state="online"]', { timeout: 20000 });
-  await second.page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, slides[2].title);
+  await second.page.waitForFunction(
+    (title) => document.querySelector('.slide-title')?.textContent === title,
+    slides[2].title,
+  );
 
   // 5b. A link that drops every few seconds: three more cycles, a slide pushed during each outage;
   //     the page ends up on the latest slide every time.
@@ -255,14 +322,20 @@ try {
     await second.page.waitForTimeout(1500);
     await second.context.setOffline(false);
     await second.page.waitForSelector('#conn[data-state="online"]', { timeout: 20000 });
-    await second.page.waitForFunction((title) => document.querySelector('.slide-title')?.textContent === title, expected);
+    await second.page.waitForFunction(
+      (title) => document.querySelector('.slide-title')?.textContent === title,
+      expected,
+    );
   }
 
   // 5c. Chat is text, never HTML.
   const trick = '<img src=x onerror="document.title=1"><b>tebal</b>';
   await first.fill('input[name=chat]', trick);
   await first.click('.chat-form button[type=submit]');
-  await trainer.waitForFunction((text) => [...document.querySelectorAll('.chat-text')].some((s) => s.textContent === text), trick);
+  await trainer.waitForFunction(
+    (text) => [...document.querySelectorAll('.chat-text')].some((s) => s.textContent === text),
+    trick,
+  );
   assert((await trainer.locator('.chat-list img, .chat-list b').count()) === 0, 'chat text is not parsed as HTML');
 
   // 6. Weight of the trainee live page on a phone's first visit (empty cache, gzip as served):
@@ -291,10 +364,16 @@ try {
   await adminPage.goto(`${server.url}/#/reports/${packaging.id}`);
   await adminPage.waitForSelector('#chart-attendance .uplot canvas');
   await adminPage.waitForSelector('#chart-completion .uplot canvas');
-  const [download] = await Promise.all([adminPage.waitForEvent('download'), adminPage.click('a.download-csv >> nth=0')]);
+  const [download] = await Promise.all([
+    adminPage.waitForEvent('download'),
+    adminPage.click('a.download-csv >> nth=0'),
+  ]);
   const csv = readFileSync(await download.path(), 'utf8');
   assert(csv.startsWith('\uFEFFID peserta,Nama pengguna,Nama lengkap'), 'the CSV has a BOM and Indonesian headers');
-  assert(download.suggestedFilename().startsWith(`kehadiran-pelatihan-${packaging.id}-`), 'the file is named after the report');
+  assert(
+    download.suggestedFilename().startsWith(`kehadiran-pelatihan-${packaging.id}-`),
+    'the file is named after the report',
+  );
   await adminPage.screenshot({ path: path.join(artifacts, 'reports.png'), fullPage: true });
 
   // 8. The trainer ends the session; the phones say so.
@@ -303,7 +382,10 @@ try {
   // Back home, the trainee sees their results for the training.
   await first.click('a[href="#/"]');
   await first.waitForSelector(`[data-training="${packaging.id}"] .results`);
-  assert((await first.textContent(`[data-training="${packaging.id}"] .results`)).includes('belum lulus'), 'results say not completed yet');
+  assert(
+    (await first.textContent(`[data-training="${packaging.id}"] .results`)).includes('belum lulus'),
+    'results say not completed yet',
+  );
 
   // The deliberate 422s (forms with a bad field, the CSV with an unknown user) are logged by
   // Chromium as failed resources; nothing else may be.

@@ -36,7 +36,10 @@ try {
   await page.goto(server.url + '/#/quizzes/99999');
   await page.waitForSelector('.page .error');
   const wrongLink = await page.textContent('.page .error');
-  assert(wrongLink.startsWith('Tidak ditemukan') && !/No such|not found/i.test(wrongLink), `the error speaks Indonesian: ${wrongLink}`);
+  assert(
+    wrongLink.startsWith('Tidak ditemukan') && !/No such|not found/i.test(wrongLink),
+    `the error speaks Indonesian: ${wrongLink}`,
+  );
   // Chromium logs the 404 itself as a failed resource; that one is expected.
   for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes('status of 404')) errors.splice(i, 1);
   await page.goto(server.url + '/#/');
@@ -46,7 +49,10 @@ try {
   assert((await page.textContent('#logout')) === 'Sign out', 'English is one click away');
   await page.reload();
   await page.waitForSelector('#logout:not([hidden])');
-  assert((await page.textContent('#logout')) === 'Sign out', 'the language choice is remembered and the session survives a reload');
+  assert(
+    (await page.textContent('#logout')) === 'Sign out',
+    'the language choice is remembered and the session survives a reload',
+  );
 
   await page.screenshot({ path: path.join(artifacts, 'login-360.png') });
   await page.click('#logout');
@@ -54,7 +60,7 @@ try {
   assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
 
   // The administrator finds a trainee by NIB on the Pengguna page and resets the password.
-  await page.click('#lang');  // Bahasa Indonesia again
+  await page.click('#lang'); // Bahasa Indonesia again
   const admin = await apiClient(server, server.logins.admin.username, server.logins.admin.password);
   const trainee = (await admin('GET', '/api/v1/users?q=peserta02'))[0];
   await admin('PATCH', `/api/v1/users/${trainee.id}`, { nib: '9120001234567' });
@@ -65,17 +71,22 @@ try {
   await page.click('a[href="#/users"]');
   await page.waitForSelector('#users tbody tr');
   await page.fill('#user-search', '9120001234567');
-  await page.waitForFunction(() => document.querySelectorAll('#users tbody tr').length === 1
-    && document.querySelector('#users tbody tr').textContent.includes('peserta02'));
+  await page.waitForFunction(
+    () =>
+      document.querySelectorAll('#users tbody tr').length === 1 &&
+      document.querySelector('#users tbody tr').textContent.includes('peserta02'),
+  );
   await page.click('#users tbody tr');
   await page.waitForSelector('#user-panel');
   // A bad NIB is refused in Indonesian, next to the field.
   await page.fill('#user-form input[name=nib]', '123');
   await page.click('#user-form button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('#user-form .field-error[data-for="nib"]').textContent.length > 0);
+  await page.waitForFunction(
+    () => document.querySelector('#user-form .field-error[data-for="nib"]').textContent.length > 0,
+  );
   const nibError = await page.textContent('#user-form .field-error[data-for="nib"]');
   assert(!/must|digits/.test(nibError), `the field error is not English: ${nibError}`);
-  for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes('status of 422')) errors.splice(i, 1);  // that refusal
+  for (let i = errors.length - 1; i >= 0; i--) if (errors[i].includes('status of 422')) errors.splice(i, 1); // that refusal
   await page.fill('#user-form input[name=nib]', '9120001234567');
   page.once('dialog', (dialog) => dialog.accept());
   await page.click('#reset-password');
@@ -89,18 +100,27 @@ try {
   await page.fill('input[name=password]', temporary);
   await page.click('#login button[type=submit]');
   await page.waitForSelector('#forced-change');
-  assert((await page.textContent('#forced-change h2')) === 'Buat kata sandi Anda sendiri', 'the forced change is a screen of its own');
+  assert(
+    (await page.textContent('#forced-change h2')) === 'Buat kata sandi Anda sendiri',
+    'the forced change is a screen of its own',
+  );
   await page.fill('#password-form input[name=current]', temporary);
   await page.fill('#password-form input[name=new]', 'kata-sandi-saya');
   await page.fill('#password-form input[name=again]', 'kata-sandi-lain');
   await page.click('#password-form button[type=submit]');
-  assert((await page.textContent('#password-status')) === 'Kedua kata sandi baru tidak sama.', 'a mismatch is explained in Indonesian');
+  assert(
+    (await page.textContent('#password-status')) === 'Kedua kata sandi baru tidak sama.',
+    'a mismatch is explained in Indonesian',
+  );
   await page.fill('#password-form input[name=again]', 'kata-sandi-saya');
   await page.click('#password-form button[type=submit]');
-  await page.waitForSelector('#my-account');  // the trainee's own page
+  await page.waitForSelector('#my-account'); // the trainee's own page
   assert(!(await page.$('#forced-change')), 'the forced screen is gone');
-  const relogin = await fetch(server.url + '/api/v1/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'peserta02', password: temporary }) });
+  const relogin = await fetch(server.url + '/api/v1/auth/login', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'peserta02', password: temporary }),
+  });
   assert(relogin.status === 401, 'the temporary password no longer works');
   // Her own page: she chooses to get messages by e-mail, in English.
   await page.click('#my-account summary');
@@ -108,7 +128,9 @@ try {
   await page.selectOption('#preferences-form select[name=notify_channel]', 'email');
   await page.selectOption('#preferences-form select[name=language]', 'en');
   await page.click('#preferences-form button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('#preferences-form .form-status').textContent === 'Tersimpan');
+  await page.waitForFunction(
+    () => document.querySelector('#preferences-form .form-status').textContent === 'Tersimpan',
+  );
   const me = await page.evaluate(async () => (await fetch('/api/v1/me')).json());
   assert(me.notify_channel === 'email' && me.language === 'en', `the preferences are stored: ${JSON.stringify(me)}`);
   await page.screenshot({ path: path.join(artifacts, 'forced-change-360.png') });

@@ -2,23 +2,52 @@
 // that refuses the first message; a trainee opens the one-tap link of their "starting now"
 // message on a phone, taps "Gabung" and lands on the live page signed in; the administrator
 // sees the refusal with the provider's answer on Pesan keluar and sends it again.
-import { startDemo, startHelper, freePort, launchBrowser, watchConsole, assert, artifacts, signInPage, apiClient, root } from './harness.mjs';
+import {
+  startDemo,
+  startHelper,
+  freePort,
+  launchBrowser,
+  watchConsole,
+  assert,
+  artifacts,
+  signInPage,
+  apiClient,
+  root,
+} from './harness.mjs';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const binary = process.argv[2];
 const recorded = mkdtempSync(path.join(tmpdir(), 'daring-wa-'));
-const standin = await startHelper('/usr/bin/python3', [path.join(root, 'tests/support/whatsapp_standin.py'), recorded, '400']);
+const standin = await startHelper('/usr/bin/python3', [
+  path.join(root, 'tests/support/whatsapp_standin.py'),
+  recorded,
+  '400',
+]);
 const port = await freePort();
 const server = await startDemo(binary, {
   listen: `127.0.0.1:${port}`,
-  extraArgs: ['--public-url', `http://127.0.0.1:${port}`, '--whatsapp-api-url', `http://127.0.0.1:${standin.port}`,
-    '--whatsapp-token', 'token-uji', '--whatsapp-phone-number-id', '1098765', '--outbox-poll', '0.2'],
+  extraArgs: [
+    '--public-url',
+    `http://127.0.0.1:${port}`,
+    '--whatsapp-api-url',
+    `http://127.0.0.1:${standin.port}`,
+    '--whatsapp-token',
+    'token-uji',
+    '--whatsapp-phone-number-id',
+    '1098765',
+    '--outbox-poll',
+    '0.2',
+  ],
 });
 const browser = await launchBrowser();
 const errors = [];
-const requests = () => readdirSync(recorded).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(path.join(recorded, f), 'utf8')));
+const requests = () =>
+  readdirSync(recorded)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(path.join(recorded, f), 'utf8')));
 async function until(check, what, ms = 15000) {
   const end = Date.now() + ms;
   for (;;) {
@@ -56,19 +85,31 @@ try {
   const seen = errors.length;
   await page.goto(link);
   assert((await page.textContent('h1')) === 'Tautan ini sudah dipakai', 'the link works once');
-  errors.splice(seen, errors.length - seen, ...errors.slice(seen).filter((e) => !e.includes('status of 410')));  // that one is the point
+  errors.splice(seen, errors.length - seen, ...errors.slice(seen).filter((e) => !e.includes('status of 410'))); // that one is the point
 
   // The administrator: the refusal with the provider's answer, sent again.
   const adminContext = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const adminPage = await signInPage(server, errors, adminContext, server.logins.admin.username, server.logins.admin.password);
+  const adminPage = await signInPage(
+    server,
+    errors,
+    adminContext,
+    server.logins.admin.username,
+    server.logins.admin.password,
+  );
   await adminPage.goto(`${server.url}/#/outbox`);
   await adminPage.waitForSelector('#outbox tr[data-message] button.retry');
   const answer = await adminPage.textContent('#outbox tr[data-message] td.detail');
   assert(answer.includes('HTTP 400'), `the provider's answer shows: ${answer}`);
-  assert((await adminPage.textContent('#outbox-summary tr[data-channel="whatsapp"] td[data-state="failed"]')) === '1', 'one failure counted');
+  assert(
+    (await adminPage.textContent('#outbox-summary tr[data-channel="whatsapp"] td[data-state="failed"]')) === '1',
+    'one failure counted',
+  );
   await adminPage.screenshot({ path: path.join(artifacts, 'outbox.png'), fullPage: true });
   await adminPage.click('#outbox tr[data-message] button.retry');
-  await until(async () => (await admin('GET', '/api/v1/outbox/summary')).counts.whatsapp.sent === 15, 'the retried message to be sent');
+  await until(
+    async () => (await admin('GET', '/api/v1/outbox/summary')).counts.whatsapp.sent === 15,
+    'the retried message to be sent',
+  );
   assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
   console.log('e2e messages: ok');
 } finally {

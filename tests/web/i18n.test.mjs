@@ -22,7 +22,10 @@ assert.ok(id.size > 200, `the dictionaries are read (${id.size} keys)`);
 
 // Errors: a known code in the user's language; an unknown one never in the server's English.
 assert.equal(i18n.language(), 'id');
-assert.equal(i18n.errorText({ code: 'not_found', message: 'No such resource' }), 'Tidak ditemukan (tautan salah, atau sudah dihapus).');
+assert.equal(
+  i18n.errorText({ code: 'not_found', message: 'No such resource' }),
+  'Tidak ditemukan (tautan salah, atau sudah dihapus).',
+);
 const unknown = i18n.errorText({ code: 'some_new_code', message: 'Something in English' });
 assert.ok(!unknown.includes('English'), unknown);
 assert.ok(unknown.includes('some_new_code'), unknown);

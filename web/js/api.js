@@ -1,6 +1,8 @@
 // JSON over fetch with the session cookie and the CSRF token for unsafe methods.
 let csrf = '';
-export function setCsrf(token) { csrf = token || ''; }
+export function setCsrf(token) {
+  csrf = token || '';
+}
 
 export async function api(method, path, body, { contentType } = {}) {
   const headers = {};
@@ -9,14 +11,21 @@ export async function api(method, path, body, { contentType } = {}) {
   let res;
   try {
     res = await fetch(path, {
-      method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
   } catch {
     return { status: 0, data: null, error: { code: 'network', message: 'network' } };
   }
   const data = res.status === 204 ? null : await res.json().catch(() => null);
-  return { status: res.status, data, link: res.headers.get('Link'), error: res.ok ? null : data?.error || { code: String(res.status), message: String(res.status) } };
+  return {
+    status: res.status,
+    data,
+    link: res.headers.get('Link'),
+    error: res.ok ? null : data?.error || { code: String(res.status), message: String(res.status) },
+  };
 }
 
 // The next page of a paged list (RFC 8288 Link rel="next"), or null on the last page.

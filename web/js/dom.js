@@ -33,4 +33,6 @@ export function localTime(iso, offsetMinutes = 420) {
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
-export function minutes(seconds) { return Math.floor((seconds || 0) / 60); }
+export function minutes(seconds) {
+  return Math.floor((seconds || 0) / 60);
+}

@@ -3,7 +3,7 @@
 // Binary messages are the audio lane's (handed to onBinary); bytesReceived counts every message
 // received this session, for the data meter.
 const HEARTBEAT_MS = 20000;
-const SILENCE_MS = 45000;  // no frame for this long after a heartbeat: treat the link as dead
+const SILENCE_MS = 45000; // no frame for this long after a heartbeat: treat the link as dead
 
 export class LiveClient {
   constructor(sessionId, { onMessage, onState, onBinary }) {
@@ -17,12 +17,17 @@ export class LiveClient {
     this.ws = null;
     this.stopped = false;
     this.attempt = 0;
-    this.pending = new Map();  // id -> {resolve, reject}
+    this.pending = new Map(); // id -> {resolve, reject}
     this.counter = 0;
     this.lastFrame = Date.now();
     this.onVisibility = () => this.heartbeat();
     this.onOffline = () => this.drop('offline');
-    this.onOnline = () => { if (!this.ws && !this.stopped) { this.attempt = 1; this.connect(); } };
+    this.onOnline = () => {
+      if (!this.ws && !this.stopped) {
+        this.attempt = 1;
+        this.connect();
+      }
+    };
     document.addEventListener('visibilitychange', this.onVisibility);
     window.addEventListener('offline', this.onOffline);
     window.addEventListener('online', this.onOnline);
@@ -43,7 +48,9 @@ export class LiveClient {
     ws.binaryType = 'arraybuffer';
     this.ws = ws;
     this.onState(this.attempt ? 'reconnecting' : 'connecting');
-    ws.onopen = () => { this.lastFrame = Date.now(); };
+    ws.onopen = () => {
+      this.lastFrame = Date.now();
+    };
     ws.onmessage = (event) => {
       this.lastFrame = Date.now();
       if (event.data instanceof ArrayBuffer) {
@@ -53,7 +60,11 @@ export class LiveClient {
       }
       this.bytesReceived += this.encoder.encode(event.data).byteLength;
       let data;
-      try { data = JSON.parse(event.data); } catch { return; }
+      try {
+        data = JSON.parse(event.data);
+      } catch {
+        return;
+      }
       for (const m of Array.isArray(data) ? data : [data]) this.dispatch(m);
     };
     ws.onclose = (event) => {
@@ -83,7 +94,8 @@ export class LiveClient {
     if ((m.type === 'ack' || m.type === 'error') && m.id !== undefined && this.pending.has(String(m.id))) {
       const p = this.pending.get(String(m.id));
       this.pending.delete(String(m.id));
-      if (m.type === 'ack') p.resolve(m); else p.reject(m);
+      if (m.type === 'ack') p.resolve(m);
+      else p.reject(m);
     }
     this.onMessage(m);
   }
@@ -93,7 +105,8 @@ export class LiveClient {
     this.onState('reconnecting');
     clearTimeout(this.retry);
     // Offline: wait for the browser's online event (and check now and then in case it never comes).
-    const delay = navigator.onLine === false ? 15000 : Math.min(5000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
+    const delay =
+      navigator.onLine === false ? 15000 : Math.min(5000, 500 * 2 ** this.attempt++) * (0.75 + Math.random() * 0.5);
     this.retry = setTimeout(() => this.connect(), delay);
   }
 
@@ -101,7 +114,11 @@ export class LiveClient {
     const ws = this.ws;
     if (!ws) return;
     this.ws = null;
-    try { ws.close(4000, reason); } catch { /* already closing */ }
+    try {
+      ws.close(4000, reason);
+    } catch {
+      /* already closing */
+    }
     this.scheduleReconnect();
   }
 
@@ -145,6 +162,10 @@ export class LiveClient {
     document.removeEventListener('visibilitychange', this.onVisibility);
     window.removeEventListener('offline', this.onOffline);
     window.removeEventListener('online', this.onOnline);
-    if (this.ws) { const ws = this.ws; this.ws = null; ws.close(1000); }
+    if (this.ws) {
+      const ws = this.ws;
+      this.ws = null;
+      ws.close(1000);
+    }
   }
 }

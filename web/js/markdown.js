@@ -33,15 +33,20 @@ export function renderMarkdown(source) {
     const bullet = line.match(/^\s*[-*]\s+(.*)$/);
     const numbered = line.match(/^\s*\d+[.)]\s+(.*)$/);
     if (heading) {
-      flush(); list = null;
+      flush();
+      list = null;
       root.append(h(`h${heading[1].length + 2}`, null, inline(heading[2])));
     } else if (bullet || numbered) {
       flush();
       const tag = bullet ? 'ul' : 'ol';
-      if (!list || list.tagName.toLowerCase() !== tag) { list = h(tag); root.append(list); }
+      if (!list || list.tagName.toLowerCase() !== tag) {
+        list = h(tag);
+        root.append(list);
+      }
       list.append(h('li', null, inline((bullet || numbered)[1])));
     } else if (!line.trim()) {
-      flush(); list = null;
+      flush();
+      list = null;
     } else {
       list = null;
       paragraph.push(line.trim());

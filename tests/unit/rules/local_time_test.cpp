@@ -33,6 +33,7 @@ TEST(LocalTime, TheLocalDayFollowsTheOffsetAlsoBeforeTheEpoch) {
     EXPECT_EQ(local_day(-25200, wib_utc_offset_minutes), 0);
     EXPECT_EQ(local_day(-25201, wib_utc_offset_minutes), -1);
     // 00:30 WIB on 11 May is still 10 May in UTC.
-    EXPECT_EQ(format_date(local_day(*parse_rfc3339("2020-05-11T00:30:00+07:00"), wib_utc_offset_minutes)),
-              "2020-05-11");
+    EXPECT_EQ(
+        format_date(local_day(*parse_rfc3339("2020-05-11T00:30:00+07:00"), wib_utc_offset_minutes)),
+        "2020-05-11");
 }

@@ -52,16 +52,16 @@ TEST(Base64Url, UsesTheSafeAlphabetWithoutPadding) {
 }
 
 TEST(Base64Url, DecodesWhatItEncodes) {
-    const std::string samples[] = {"a", "ab", "abc", "abcd", "1:42,7", std::string("\0\xff\x10", 3)};
-    for (const auto& text : samples)
-        EXPECT_EQ(from_base64url(base64url(text)), text);
+    const std::string samples[] = {"a",    "ab",     "abc",
+                                   "abcd", "1:42,7", std::string("\0\xff\x10", 3)};
+    for (const auto& text : samples) EXPECT_EQ(from_base64url(base64url(text)), text);
 }
 
 TEST(Base64Url, RefusesWhatIsNotBase64Url) {
     EXPECT_FALSE(from_base64url(""));
-    EXPECT_FALSE(from_base64url("Zm9v="));   // padding is not ours
-    EXPECT_FALSE(from_base64url("Zm+v"));    // the standard alphabet
-    EXPECT_FALSE(from_base64url("Zm9vY"));   // 5 characters: no whole byte in the last
+    EXPECT_FALSE(from_base64url("Zm9v="));  // padding is not ours
+    EXPECT_FALSE(from_base64url("Zm+v"));   // the standard alphabet
+    EXPECT_FALSE(from_base64url("Zm9vY"));  // 5 characters: no whole byte in the last
     EXPECT_FALSE(from_base64url("Zm 9v"));
     EXPECT_FALSE(from_base64url(std::string(41, 'A'), 40));
     EXPECT_TRUE(from_base64url(std::string(40, 'A'), 40));

@@ -1,6 +1,6 @@
 // Microphone capture on the audio thread: 20 ms frames of mono samples and their level, posted
 // to the page, which encodes them.
-const FRAME = 960;  // 20 ms at 48 kHz
+const FRAME = 960; // 20 ms at 48 kHz
 
 class CaptureProcessor extends AudioWorkletProcessor {
   constructor() {

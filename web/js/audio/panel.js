@@ -12,29 +12,38 @@ export function audioPanel(client) {
   const saver = h('input', { type: 'checkbox', id: 'data-saver' });
   const level = h('span', { class: 'bar level', id: 'mic-level' });
   const mic = h('div', { class: 'mic', hidden: true }, h('strong', null, t('you_speak')), ' ', level);
-  const el = h('section', { class: 'card audio', id: 'audio', hidden: true },
+  const el = h(
+    'section',
+    { class: 'card audio', id: 'audio', hidden: true },
     h('h3', null, t('audio')),
     h('p', { class: 'notice', id: 'recorded-notice' }, t('audio_recorded')),
-    speaker, mic,
+    speaker,
+    mic,
     h('div', { class: 'actions' }, listen, h('label', { class: 'check' }, saver, t('data_saver'))),
-    status);
+    status,
+  );
   let me = null;
   let audio = null;
   let player = null;
   let sender = null;
   const hooks = { player: null, sender: null };
-  window.__daringAudio = hooks;  // read by the browser tests and handy when debugging
+  window.__daringAudio = hooks; // read by the browser tests and handy when debugging
 
   const holdsFloor = () => !!(audio?.on && audio.speaker && audio.speaker.user_id === me);
 
   async function startSending() {
     if (sender) return;
     const { AudioSender } = await import('./sender.js');
-    if (!AudioSender.supported()) { status.textContent = t('mic_unsupported'); return; }
+    if (!AudioSender.supported()) {
+      status.textContent = t('mic_unsupported');
+      return;
+    }
     sender = new AudioSender({
       send: (bytes, max) => client.sendBinary(bytes, max),
       canSend: holdsFloor,
-      onLevel: (v) => { level.style.width = `${Math.min(100, Math.round(v * 300))}%`; },
+      onLevel: (v) => {
+        level.style.width = `${Math.min(100, Math.round(v * 300))}%`;
+      },
       bitrate: audio?.bitrate || 16000,
     });
     hooks.sender = sender;
@@ -57,10 +66,15 @@ export function audioPanel(client) {
   function show(state) {
     audio = state;
     el.hidden = !audio?.on;
-    if (!audio?.on) { speaker.textContent = ''; stopSending(); return; }
+    if (!audio?.on) {
+      speaker.textContent = '';
+      stopSending();
+      return;
+    }
     const name = audio.speaker?.name;
     speaker.textContent = holdsFloor() ? t('you_speak') : name ? `${t('speaking')}: ${name}` : '';
-    if (holdsFloor()) startSending(); else stopSending();
+    if (holdsFloor()) startSending();
+    else stopSending();
   }
 
   listen.addEventListener('click', async () => {
@@ -91,8 +105,15 @@ export function audioPanel(client) {
       if (saver.checked) client.send({ type: 'audio_subscribe', on: false });
       show(m.audio ? { ...m.audio, on: true } : null);
     },
-    state(m) { show(m); },
-    binary(buffer) { if (player && !saver.checked) player.push(buffer); },
-    stop() { stopSending(); player?.stop(); },
+    state(m) {
+      show(m);
+    },
+    binary(buffer) {
+      if (player && !saver.checked) player.push(buffer);
+    },
+    stop() {
+      stopSending();
+      player?.stop();
+    },
   };
 }

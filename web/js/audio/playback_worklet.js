@@ -25,13 +25,20 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.port.onmessage = (event) => {
       const m = event.data;
       if (m.type === 'samples') this.push(m.data);
-      else if (m.type === 'flush') { this.read = this.write; this.buffered = 0; this.playing = false; }
+      else if (m.type === 'flush') {
+        this.read = this.write;
+        this.buffered = 0;
+        this.playing = false;
+      }
     };
   }
 
   push(samples) {
     for (let i = 0; i < samples.length; i++) {
-      if (this.buffered === CAPACITY) { this.read = (this.read + 1) % CAPACITY; this.buffered--; }
+      if (this.buffered === CAPACITY) {
+        this.read = (this.read + 1) % CAPACITY;
+        this.buffered--;
+      }
       this.ring[this.write] = samples[i];
       this.write = (this.write + 1) % CAPACITY;
       this.buffered++;
@@ -62,10 +69,16 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     }
     for (; i < out.length; i++) out[i] = 0;
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
-    if (currentFrame - this.calmSince > RATE * 10 && this.target > MIN_TARGET) this.target = Math.max(MIN_TARGET, this.target - out.length / 1000);
+    if (currentFrame - this.calmSince > RATE * 10 && this.target > MIN_TARGET)
+      this.target = Math.max(MIN_TARGET, this.target - out.length / 1000);
     if (currentFrame - this.lastReport >= RATE / 2) {
       this.lastReport = currentFrame;
-      this.port.postMessage({ buffered: this.buffered, target: Math.round(this.target), underruns: this.underruns, playing: this.playing });
+      this.port.postMessage({
+        buffered: this.buffered,
+        target: Math.round(this.target),
+        underruns: this.underruns,
+        playing: this.playing,
+      });
     }
     return true;
   }

@@ -6,8 +6,8 @@
 import { DISCONTINUITY, parseRecords } from './format.js';
 
 const RATE = 48000;
-const MAX_CONCEALED_MS = 400;  // longer gaps are not concealed: the decoder starts afresh
-const KEEP_SAMPLES = RATE;     // the last second decoded, for the page's own checks
+const MAX_CONCEALED_MS = 400; // longer gaps are not concealed: the decoder starts afresh
+const KEEP_SAMPLES = RATE; // the last second decoded, for the page's own checks
 
 function webCodecsDecoder(onSamples, onError) {
   const decoder = new AudioDecoder({
@@ -24,10 +24,19 @@ function webCodecsDecoder(onSamples, onError) {
   return {
     kind: 'webcodecs',
     decode(packet, atMs, durationMs) {
-      decoder.decode(new EncodedAudioChunk({ type: 'key', timestamp: atMs * 1000, duration: durationMs * 1000, data: packet }));
+      decoder.decode(
+        new EncodedAudioChunk({ type: 'key', timestamp: atMs * 1000, duration: durationMs * 1000, data: packet }),
+      );
     },
-    reset() { if (decoder.state !== 'closed') { decoder.reset(); configure(); } },
-    close() { if (decoder.state !== 'closed') decoder.close(); },
+    reset() {
+      if (decoder.state !== 'closed') {
+        decoder.reset();
+        configure();
+      }
+    },
+    close() {
+      if (decoder.state !== 'closed') decoder.close();
+    },
   };
 }
 
@@ -52,14 +61,27 @@ async function wasmDecoder(onSamples) {
       const { channelData, samplesDecoded } = decoder.decodeFrame(packet);
       if (samplesDecoded > 0) onSamples(channelData[0].slice(0, samplesDecoded));
     },
-    reset() { decoder.reset(); },
-    close() { decoder.free(); },
+    reset() {
+      decoder.reset();
+    },
+    close() {
+      decoder.free();
+    },
   };
 }
 
 export class AudioPlayer {
   constructor() {
-    this.stats = { decoder: null, records: 0, concealed: 0, resets: 0, samples: 0, underruns: 0, buffered: 0, target: 0 };
+    this.stats = {
+      decoder: null,
+      records: 0,
+      concealed: 0,
+      resets: 0,
+      samples: 0,
+      underruns: 0,
+      buffered: 0,
+      target: 0,
+    };
     this.recent = new Float32Array(KEEP_SAMPLES);
     this.recentAt = 0;
     this.lastSeq = null;
@@ -78,8 +100,10 @@ export class AudioPlayer {
     this.node.port.onmessage = (event) => Object.assign(this.stats, event.data);
     this.node.connect(this.context.destination);
     const onSamples = (samples) => this.play(samples);
-    const supported = typeof AudioDecoder === 'function' &&
-      (await AudioDecoder.isConfigSupported({ codec: 'opus', sampleRate: RATE, numberOfChannels: 1 }).catch(() => ({}))).supported;
+    const supported =
+      typeof AudioDecoder === 'function' &&
+      (await AudioDecoder.isConfigSupported({ codec: 'opus', sampleRate: RATE, numberOfChannels: 1 }).catch(() => ({})))
+        .supported;
     this.decoder = supported ? webCodecsDecoder(onSamples, () => this.decoder?.reset()) : await wasmDecoder(onSamples);
     this.stats.decoder = this.decoder.kind;
     await this.context.resume();

@@ -12,7 +12,13 @@ const MAX_BUFFERED = 32 * 1024;
 export const BITRATES = [8000, 12000, 16000, 24000];
 
 export function encoderConfig(bitrate) {
-  return { codec: 'opus', sampleRate: RATE, numberOfChannels: 1, bitrate, opus: { frameDuration: FRAME_US, usedtx: true } };
+  return {
+    codec: 'opus',
+    sampleRate: RATE,
+    numberOfChannels: 1,
+    bitrate,
+    opus: { frameDuration: FRAME_US, usedtx: true },
+  };
 }
 
 export class AudioSender {
@@ -48,8 +54,15 @@ export class AudioSender {
     this.onLevel(level);
     if (!this.encoder || this.encoder.state !== 'configured') return;
     this.stats.frames++;
-    const data = new AudioData({ format: 'f32-planar', sampleRate: RATE, numberOfFrames: samples.length, numberOfChannels: 1, timestamp: this.timestamp, data: samples });
-    this.timestamp += Math.round(samples.length * 1e6 / RATE);
+    const data = new AudioData({
+      format: 'f32-planar',
+      sampleRate: RATE,
+      numberOfFrames: samples.length,
+      numberOfChannels: 1,
+      timestamp: this.timestamp,
+      data: samples,
+    });
+    this.timestamp += Math.round((samples.length * 1e6) / RATE);
     this.encoder.encode(data);
     data.close();
   }
@@ -60,7 +73,10 @@ export class AudioSender {
     chunk.copyTo(packet);
     const durationMs = Math.min(120, Math.max(10, Math.round((chunk.duration ?? FRAME_US) / 1000)));
     if (!this.canSend()) return;
-    if (!this.send(speakerMessage(durationMs, packet), MAX_BUFFERED)) { this.stats.skipped++; return; }
+    if (!this.send(speakerMessage(durationMs, packet), MAX_BUFFERED)) {
+      this.stats.skipped++;
+      return;
+    }
     this.stats.packets++;
     this.stats.bytes += packet.byteLength;
   }

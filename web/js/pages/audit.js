@@ -5,26 +5,61 @@ import { adminNav, pagedTable } from '../admin_ui.js';
 import { clear, h, localTime } from '../dom.js';
 import { t } from '../i18n.js';
 
-const FAMILIES = ['attendance.', 'certificate.', 'funding_source.', 'outbox.', 'quiz.', 'recording.', 'region.',
-  'restriction.', 'session.', 'training.', 'user.'];
+const FAMILIES = [
+  'attendance.',
+  'certificate.',
+  'funding_source.',
+  'outbox.',
+  'quiz.',
+  'recording.',
+  'region.',
+  'restriction.',
+  'session.',
+  'training.',
+  'user.',
+];
 
 // The detail object as short "key: value" text (nested values as JSON).
 function detailText(detail) {
   if (!detail || typeof detail !== 'object') return '';
-  return Object.entries(detail).map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`).join(' · ');
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .join(' · ');
 }
 
 export async function render(view, args, session) {
-  if (session.user.role !== 'admin') { location.hash = '#/'; return null; }
-  const actor = h('input', { type: 'search', id: 'audit-actor', placeholder: t('audit_actor_hint'), 'aria-label': t('audit_actor') });
-  const action = h('select', { id: 'audit-action', 'aria-label': t('audit_action') },
-    h('option', { value: '' }, t('all_actions')), FAMILIES.map((f) => h('option', { value: f }, t(`audit_${f.slice(0, -1)}`))));
+  if (session.user.role !== 'admin') {
+    location.hash = '#/';
+    return null;
+  }
+  const actor = h('input', {
+    type: 'search',
+    id: 'audit-actor',
+    placeholder: t('audit_actor_hint'),
+    'aria-label': t('audit_actor'),
+  });
+  const action = h(
+    'select',
+    { id: 'audit-action', 'aria-label': t('audit_action') },
+    h('option', { value: '' }, t('all_actions')),
+    FAMILIES.map((f) => h('option', { value: f }, t(`audit_${f.slice(0, -1)}`))),
+  );
   const note = h('p', { class: 'muted', role: 'status' });
-  const list = pagedTable({ id: 'audit', empty: t('no_audit'),
+  const list = pagedTable({
+    id: 'audit',
+    empty: t('no_audit'),
     columns: [t('audit_at'), t('audit_actor'), t('audit_action'), t('audit_target'), t('audit_detail')],
-    row: (e) => h('tr', { dataset: { entry: e.id } }, h('td', null, localTime(e.at)),
-      h('td', null, e.actor ? `${e.actor.full_name} (${e.actor.username})` : t('system')),
-      h('td', null, h('code', null, e.action)), h('td', null, e.target), h('td', { class: 'detail' }, detailText(e.detail))) });
+    row: (e) =>
+      h(
+        'tr',
+        { dataset: { entry: e.id } },
+        h('td', null, localTime(e.at)),
+        h('td', null, e.actor ? `${e.actor.full_name} (${e.actor.username})` : t('system')),
+        h('td', null, h('code', null, e.action)),
+        h('td', null, e.target),
+        h('td', { class: 'detail' }, detailText(e.detail)),
+      ),
+  });
   // The username typed, as the id the API filters by (exact match among the search results).
   async function actorId() {
     const name = actor.value.trim();
@@ -37,7 +72,11 @@ export async function render(view, args, session) {
     note.textContent = '';
     const q = new URLSearchParams();
     const id = await actorId();
-    if (id === null) { note.textContent = t('audit_unknown_user'); list.empty(); return; }
+    if (id === null) {
+      note.textContent = t('audit_unknown_user');
+      list.empty();
+      return;
+    }
     if (id) q.set('actor_id', id);
     if (action.value) q.set('action', action.value);
     q.set('limit', '100');
@@ -45,7 +84,14 @@ export async function render(view, args, session) {
   }
   actor.addEventListener('change', load);
   action.addEventListener('change', load);
-  clear(view, adminNav('audit'), h('h2', null, t('audit_page')), h('div', { class: 'actions filters' }, actor, action), note, list.element);
+  clear(
+    view,
+    adminNav('audit'),
+    h('h2', null, t('audit_page')),
+    h('div', { class: 'actions filters' }, actor, action),
+    note,
+    list.element,
+  );
   await load();
   return null;
 }

@@ -21,10 +21,18 @@ const offlineSizes = new Map();
 // ready recording.
 function offlineLink(sessionId) {
   const url = `/api/v1/sessions/${sessionId}/recording/offline`;
-  const link = h('a', { class: 'button offline', href: url, download: `rekaman-sesi-${sessionId}.html`, hidden: true }, t('save_offline'));
+  const link = h(
+    'a',
+    { class: 'button offline', href: url, download: `rekaman-sesi-${sessionId}.html`, hidden: true },
+    t('save_offline'),
+  );
   if (!offlineSizes.has(sessionId)) {
-    offlineSizes.set(sessionId, fetch(url, { method: 'HEAD', credentials: 'same-origin' })
-      .then((res) => (res.ok ? Number(res.headers.get('Content-Length')) : null)).catch(() => null));
+    offlineSizes.set(
+      sessionId,
+      fetch(url, { method: 'HEAD', credentials: 'same-origin' })
+        .then((res) => (res.ok ? Number(res.headers.get('Content-Length')) : null))
+        .catch(() => null),
+    );
   }
   offlineSizes.get(sessionId).then((bytes) => {
     if (!bytes) return;
@@ -38,67 +46,129 @@ function sessionRow(s, training, user, refresh) {
   const d = s.delivery;
   const staff = user.role !== 'trainee';
   const liveCapable = d.mode !== 'in_person';
-  const notice = d.mode !== training.planned_mode && d.mode === 'online'
-    ? h('p', { class: 'notice' }, movedNotice(d.reason_i18n[language()] || d.reason)) : null;
+  const notice =
+    d.mode !== training.planned_mode && d.mode === 'online'
+      ? h('p', { class: 'notice' }, movedNotice(d.reason_i18n[language()] || d.reason))
+      : null;
   const actions = [];
   if (d.status === 'live' && liveCapable) {
-    actions.push(staff ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
-      : h('a', { class: 'button', href: `#/live/${s.id}` }, t('join')));
+    actions.push(
+      staff
+        ? h('a', { class: 'button', href: `#/dashboard/${s.id}` }, t('dashboard'))
+        : h('a', { class: 'button', href: `#/live/${s.id}` }, t('join')),
+    );
   }
   if (d.status === 'ended' && s.recording_ready) {
     actions.push(h('a', { class: 'button replay', href: `#/replay/${s.id}` }, t('replay')), offlineLink(s.id));
   }
   if (staff && d.status === 'scheduled') {
-    actions.push(h('button', {
-      type: 'button',
-      onclick: async () => {
-        const res = await api('POST', `/api/v1/sessions/${s.id}/start`, {});
-        if (res.status === 200) location.hash = `#/dashboard/${s.id}`; else refresh(errorText(res.error));
-      },
-    }, t('start')));
+    actions.push(
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: async () => {
+            const res = await api('POST', `/api/v1/sessions/${s.id}/start`, {});
+            if (res.status === 200) location.hash = `#/dashboard/${s.id}`;
+            else refresh(errorText(res.error));
+          },
+        },
+        t('start'),
+      ),
+    );
   }
-  return h('li', { class: 'session', dataset: { session: s.id } },
+  return h(
+    'li',
+    { class: 'session', dataset: { session: s.id } },
     h('div', null, h('strong', null, s.title)),
-    h('div', { class: 'muted' }, `${localTime(s.starts_at)} · `, h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)),
-      ' · ', h('span', { class: `status status-${d.status}` }, t(`status_${d.status}`))),
-    notice, actions.length ? h('div', { class: 'actions' }, actions) : null);
+    h(
+      'div',
+      { class: 'muted' },
+      `${localTime(s.starts_at)} · `,
+      h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)),
+      ' · ',
+      h('span', { class: `status status-${d.status}` }, t(`status_${d.status}`)),
+    ),
+    notice,
+    actions.length ? h('div', { class: 'actions' }, actions) : null,
+  );
 }
 
 // One notice; a missed session's notice links to its replay.
 function noticeItem(n) {
   const text = language() === 'en' ? n.text_en || n.text?.en : n.text_id || n.text?.id;
   if (n.kind !== 'recording_available' || !n.session_id) return h('li', null, text);
-  return h('li', null, text.replace(/:?\s*#\/replay\/\d+$/, '.'), ' ',
-    h('a', { href: `#/replay/${n.session_id}`, class: 'replay-notice' }, t('replay')));
+  return h(
+    'li',
+    null,
+    text.replace(/:?\s*#\/replay\/\d+$/, '.'),
+    ' ',
+    h('a', { href: `#/replay/${n.session_id}`, class: 'replay-notice' }, t('replay')),
+  );
 }
 
 export async function render(view, args, session) {
   const user = session.user;
   const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const progress = new Map();  // training id -> the trainee's progress (a promise)
-  const refresh = (message) => { if (message) { error.textContent = message; error.hidden = false; } else load(); };
+  const progress = new Map(); // training id -> the trainee's progress (a promise)
+  const refresh = (message) => {
+    if (message) {
+      error.textContent = message;
+      error.hidden = false;
+    } else load();
+  };
   async function load() {
     const list = await apiAll('/api/v1/trainings');
-    if (list.status !== 200) { refresh(errorText(list.error)); return; }
-    const trainings = await Promise.all(list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)));
+    if (list.status !== 200) {
+      refresh(errorText(list.error));
+      return;
+    }
+    const trainings = await Promise.all(
+      list.data.map((tr) => api('GET', `/api/v1/trainings/${tr.id}`).then((r) => r.data)),
+    );
     // A session that just ended has its recording ready within seconds: look again soon.
-    const settling = trainings.filter(Boolean).some((tr) => (tr.sessions || []).some((s) => s.delivery.status === 'ended'
-      && s.started_at && !s.recording_ready && Date.now() - Date.parse(s.ended_at) < 60000));
+    const settling = trainings
+      .filter(Boolean)
+      .some((tr) =>
+        (tr.sessions || []).some(
+          (s) =>
+            s.delivery.status === 'ended' &&
+            s.started_at &&
+            !s.recording_ready &&
+            Date.now() - Date.parse(s.ended_at) < 60000,
+        ),
+      );
     clearTimeout(soon);
     if (settling) soon = setTimeout(load, RECORDING_SETTLE_MS);
     const sections = [];
     for (const tr of trainings.filter(Boolean)) {
       const extra = [];
       if (user.role !== 'trainee') {
-        extra.push(h('div', { class: 'actions' }, h('a', { href: `#/reports/${tr.id}` }, t('reports')),
-          h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes'))));
+        extra.push(
+          h(
+            'div',
+            { class: 'actions' },
+            h('a', { href: `#/reports/${tr.id}` }, t('reports')),
+            h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes')),
+          ),
+        );
       }
       const cert = user.role === 'trainee' ? h('span', { class: 'cert' }) : null;
-      sections.push(h('section', { class: 'card training', dataset: { training: tr.id } },
-        h('h3', null, tr.title),
-        h('p', { class: 'muted' }, tr.description || ''),
-        h('ul', { class: 'sessions' }, (tr.sessions || []).map((s) => sessionRow(s, tr, user, refresh))),
-        extra, cert));
+      sections.push(
+        h(
+          'section',
+          { class: 'card training', dataset: { training: tr.id } },
+          h('h3', null, tr.title),
+          h('p', { class: 'muted' }, tr.description || ''),
+          h(
+            'ul',
+            { class: 'sessions' },
+            (tr.sessions || []).map((s) => sessionRow(s, tr, user, refresh)),
+          ),
+          extra,
+          cert,
+        ),
+      );
       if (cert) {
         // My results; the certificate link once the training is completed.
         // Fetched once per visit, not on every refresh: the server computes it from the training's
@@ -108,35 +178,80 @@ export async function render(view, args, session) {
           if (r.status !== 200) return;
           const p = r.data;
           const score = (v) => (v === null || v === undefined ? '–' : Math.round(v));
-          cert.append(h('p', { class: 'results' }, `${t('results')}: ${t('present_for')} ${p.sessions_attended}/${p.sessions_held} ${t('sessions').toLowerCase()} (${Math.round(p.attendance_rate_pct)}%) · pre ${score(p.pre_percent)} · post ${score(p.post_percent)} · `,
-            p.completed ? `${t('completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`
-              : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`));
-          if (p.completed) cert.append(h('a', { href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`, target: '_blank', rel: 'noopener', class: 'button' }, t('certificate')));
+          cert.append(
+            h(
+              'p',
+              { class: 'results' },
+              `${t('results')}: ${t('present_for')} ${p.sessions_attended}/${p.sessions_held} ${t('sessions').toLowerCase()} (${Math.round(p.attendance_rate_pct)}%) · pre ${score(p.pre_percent)} · post ${score(p.post_percent)} · `,
+              p.completed
+                ? `${t('completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`
+                : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`,
+            ),
+          );
+          if (p.completed)
+            cert.append(
+              h(
+                'a',
+                {
+                  href: `/api/v1/trainings/${tr.id}/certificates/${user.id}`,
+                  target: '_blank',
+                  rel: 'noopener',
+                  class: 'button',
+                },
+                t('certificate'),
+              ),
+            );
         });
       }
     }
     const notes = await api('GET', '/api/v1/me/notifications');
-    const items = notes.status === 200 ? (notes.data.items || notes.data || []) : [];
-    clear(view,
-      user.role === 'admin' ? h('nav', { class: 'actions' }, h('a', { class: 'button', href: '#/admin' }, t('admin')),
-        h('a', { class: 'button', href: '#/users' }, t('users_page'))) : null,
+    const items = notes.status === 200 ? notes.data.items || notes.data || [] : [];
+    clear(
+      view,
+      user.role === 'admin'
+        ? h(
+            'nav',
+            { class: 'actions' },
+            h('a', { class: 'button', href: '#/admin' }, t('admin')),
+            h('a', { class: 'button', href: '#/users' }, t('users_page')),
+          )
+        : null,
       h('h2', null, t('my_trainings')),
       error,
       sections.length ? sections : h('p', null, t('no_trainings')),
-      items.length ? h('section', { class: 'card' }, h('h3', null, t('notifications')),
-        h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem))) : null,
-      account);
+      items.length
+        ? h(
+            'section',
+            { class: 'card' },
+            h('h3', null, t('notifications')),
+            h('ul', { id: 'notifications' }, items.slice(0, 10).map(noticeItem)),
+          )
+        : null,
+      account,
+    );
   }
   let soon = null;
   // My account: changing my own password (the form loads when opened).
   const account = h('details', { class: 'card', id: 'my-account' }, h('summary', null, t('my_account')));
-  account.addEventListener('toggle', async () => {
-    if (!account.open || account.querySelector('form')) return;
-    const { passwordForm, preferencesForm } = await import('./password.js');
-    account.append(h('h3', null, t('messages_outside')), h('p', { class: 'muted' }, t('messages_outside_hint')),
-      preferencesForm(session.user), h('h3', null, t('change_password')), passwordForm());
-  }, { once: false });
+  account.addEventListener(
+    'toggle',
+    async () => {
+      if (!account.open || account.querySelector('form')) return;
+      const { passwordForm, preferencesForm } = await import('./password.js');
+      account.append(
+        h('h3', null, t('messages_outside')),
+        h('p', { class: 'muted' }, t('messages_outside_hint')),
+        preferencesForm(session.user),
+        h('h3', null, t('change_password')),
+        passwordForm(),
+      );
+    },
+    { once: false },
+  );
   await load();
   const timer = setInterval(load, 30000);
-  return () => { clearInterval(timer); clearTimeout(soon); };
+  return () => {
+    clearInterval(timer);
+    clearTimeout(soon);
+  };
 }

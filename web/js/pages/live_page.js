@@ -8,19 +8,36 @@ import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 
 export function renderSlide(box, slide) {
-  if (!slide) { clear(box); return; }
-  clear(box,
+  if (!slide) {
+    clear(box);
+    return;
+  }
+  clear(
+    box,
     h('div', { class: 'muted slide-no' }, `${t('slide')} ${slide.index + 1}/${slide.count}`),
     h('h2', { class: 'slide-title' }, slide.title),
-    renderMarkdown(slide.body));
+    renderMarkdown(slide.body),
+  );
 }
 
 export function chatLine(m, { staff, onDelete, onMute } = {}) {
-  return h('li', { dataset: { seq: m.seq } },
-    h('strong', null, m.from?.name || ''), ': ', h('span', { class: 'chat-text' }, m.text),
-    staff ? h('span', { class: 'chat-tools' },
-      h('button', { type: 'button', class: 'link', onclick: () => onDelete(m) }, t('delete')),
-      m.from?.role === 'trainee' ? h('button', { type: 'button', class: 'link', onclick: () => onMute(m) }, t('mute')) : null) : null);
+  return h(
+    'li',
+    { dataset: { seq: m.seq } },
+    h('strong', null, m.from?.name || ''),
+    ': ',
+    h('span', { class: 'chat-text' }, m.text),
+    staff
+      ? h(
+          'span',
+          { class: 'chat-tools' },
+          h('button', { type: 'button', class: 'link', onclick: () => onDelete(m) }, t('delete')),
+          m.from?.role === 'trainee'
+            ? h('button', { type: 'button', class: 'link', onclick: () => onMute(m) }, t('mute'))
+            : null,
+        )
+      : null,
+  );
 }
 
 export function chatBox(client, opts = {}) {
@@ -31,14 +48,33 @@ export function chatBox(client, opts = {}) {
     event.preventDefault();
     const text = input.value.trim();
     if (!text) return;
-    client.request({ type: 'chat', text }).then(() => { input.value = ''; }).catch((e) => { input.setCustomValidity(errorText(e)); input.reportValidity(); });
+    client
+      .request({ type: 'chat', text })
+      .then(() => {
+        input.value = '';
+      })
+      .catch((e) => {
+        input.setCustomValidity(errorText(e));
+        input.reportValidity();
+      });
   });
   input.addEventListener('input', () => input.setCustomValidity(''));
   return {
     el: h('section', { class: 'card chat' }, h('h3', null, t('chat')), list, form),
-    reset(messages) { clear(list, messages.map((m) => chatLine(m, opts))); },
-    add(m) { list.append(chatLine(m, opts)); while (list.children.length > 100) list.firstChild.remove(); list.scrollTop = list.scrollHeight; },
-    remove(seq) { list.querySelector(`[data-seq="${seq}"]`)?.remove(); },
+    reset(messages) {
+      clear(
+        list,
+        messages.map((m) => chatLine(m, opts)),
+      );
+    },
+    add(m) {
+      list.append(chatLine(m, opts));
+      while (list.children.length > 100) list.firstChild.remove();
+      list.scrollTop = list.scrollHeight;
+    },
+    remove(seq) {
+      list.querySelector(`[data-seq="${seq}"]`)?.remove();
+    },
   };
 }
 
@@ -61,9 +97,16 @@ function quizPanel(client) {
     statusEl.textContent = t('sending');
     statusEl.className = 'answer-status sending';
     for (const b of buttons) b.classList.toggle('chosen', b.dataset.value === JSON.stringify(value));
-    client.request({ type: 'answer', quiz_id: quiz.quiz_id, question_id: question.id, answer: value })
-      .then(() => { statusEl.textContent = t('sent'); statusEl.className = 'answer-status sent'; })
-      .catch((e) => { statusEl.textContent = errorText(e); statusEl.className = 'answer-status error'; });
+    client
+      .request({ type: 'answer', quiz_id: quiz.quiz_id, question_id: question.id, answer: value })
+      .then(() => {
+        statusEl.textContent = t('sent');
+        statusEl.className = 'answer-status sent';
+      })
+      .catch((e) => {
+        statusEl.textContent = errorText(e);
+        statusEl.className = 'answer-status error';
+      });
   }
 
   function questionView(q, mine) {
@@ -73,7 +116,13 @@ function quizPanel(client) {
     const buttons = [];
     let control;
     if (q.type === 'single' || q.type === 'true_false') {
-      const options = q.type === 'true_false' ? [{ index: true, text: t('true_') }, { index: false, text: t('false_') }] : q.options;
+      const options =
+        q.type === 'true_false'
+          ? [
+              { index: true, text: t('true_') },
+              { index: false, text: t('false_') },
+            ]
+          : q.options;
       for (const o of options) {
         const b = h('button', { type: 'button', class: 'option', dataset: { value: JSON.stringify(o.index) } }, o.text);
         if (mine !== undefined && JSON.stringify(mine) === JSON.stringify(o.index)) b.classList.add('chosen');
@@ -82,16 +131,31 @@ function quizPanel(client) {
       }
       control = h('div', { class: 'options' }, buttons);
     } else if (q.type === 'multiple') {
-      const checks = q.options.map((o) => h('label', { class: 'check' },
-        h('input', { type: 'checkbox', value: o.index, checked: Array.isArray(mine) && mine.includes(o.index) }), o.text));
+      const checks = q.options.map((o) =>
+        h(
+          'label',
+          { class: 'check' },
+          h('input', { type: 'checkbox', value: o.index, checked: Array.isArray(mine) && mine.includes(o.index) }),
+          o.text,
+        ),
+      );
       const submit = h('button', { type: 'button' }, t('submit'));
       submit.addEventListener('click', () => {
-        const chosen = checks.map((c) => c.firstChild).filter((i) => i.checked).map((i) => Number(i.value)).sort((a, b) => a - b);
+        const chosen = checks
+          .map((c) => c.firstChild)
+          .filter((i) => i.checked)
+          .map((i) => Number(i.value))
+          .sort((a, b) => a - b);
         send(q, chosen, status, []);
       });
       control = h('div', { class: 'options' }, checks, submit);
     } else {
-      const input = h('input', { type: q.type === 'numeric' ? 'number' : 'text', step: 'any', value: mine ?? '', 'aria-label': q.prompt });
+      const input = h('input', {
+        type: q.type === 'numeric' ? 'number' : 'text',
+        step: 'any',
+        value: mine ?? '',
+        'aria-label': q.prompt,
+      });
       const submit = h('button', { type: 'button' }, t('submit'));
       submit.addEventListener('click', () => {
         if (input.value.trim() === '') return;
@@ -99,7 +163,13 @@ function quizPanel(client) {
       });
       control = h('div', { class: 'options' }, input, submit);
     }
-    return h('div', { class: 'question', dataset: { question: q.id } }, h('p', { class: 'prompt' }, q.prompt), control, status);
+    return h(
+      'div',
+      { class: 'question', dataset: { question: q.id } },
+      h('p', { class: 'prompt' }, q.prompt),
+      control,
+      status,
+    );
   }
 
   return {
@@ -109,18 +179,31 @@ function quizPanel(client) {
       clearInterval(timer);
       answerStatus.clear();
       const clock = h('span', { class: 'countdown' });
-      clear(box, h('h3', null, `${t('quiz')}: ${q.title}`), clock, q.questions.map((question) => questionView(question, mine[String(question.id)])));
+      clear(
+        box,
+        h('h3', null, `${t('quiz')}: ${q.title}`),
+        clock,
+        q.questions.map((question) => questionView(question, mine[String(question.id)])),
+      );
       box.hidden = false;
       timer = countdown(clock, q.closes_at);
     },
     closed(m) {
       clearInterval(timer);
       if (!quiz || quiz.quiz_id !== m.quiz_id) return;
-      clear(box, h('h3', null, `${t('quiz_closed_msg')}: ${quiz.title}`), h('p', { class: 'muted' }, `${m.answered} ${t('answered')}`));
+      clear(
+        box,
+        h('h3', null, `${t('quiz_closed_msg')}: ${quiz.title}`),
+        h('p', { class: 'muted' }, `${m.answered} ${t('answered')}`),
+      );
       quiz = null;
     },
-    score(m) { box.append(h('p', { class: 'score' }, `${t('your_score')}: ${m.score}/${m.max_score}`)); },
-    stop() { clearInterval(timer); },
+    score(m) {
+      box.append(h('p', { class: 'score' }, `${t('your_score')}: ${m.score}/${m.max_score}`));
+    },
+    stop() {
+      clearInterval(timer);
+    },
   };
 }
 
@@ -136,12 +219,16 @@ export async function render(view, args) {
   let me = null;
   const hand = h('button', { type: 'button', id: 'hand' }, t('raise_hand'));
   const notice = h('p', { class: 'notice', hidden: true });
-  let client;
   const quiz = { el: null };
   let audio = null;
-  client = new LiveClient(sessionId, {
-    onState(s) { state.textContent = t(`state_${s}`); state.dataset.state = s; },
-    onBinary(buffer) { audio.binary(buffer); },
+  const client = new LiveClient(sessionId, {
+    onState(s) {
+      state.textContent = t(`state_${s}`);
+      state.dataset.state = s;
+    },
+    onBinary(buffer) {
+      audio.binary(buffer);
+    },
     onMessage(m) {
       switch (m.type) {
         case 'welcome':
@@ -157,17 +244,38 @@ export async function render(view, args) {
           if (!m.resumed) chat.reset(m.chat || []);
           if (m.quiz) quiz.panel.open(m.quiz, m.quiz.your_answers || {});
           break;
-        case 'slide': renderSlide(slide, m); break;
-        case 'chat': chat.add(m); break;
-        case 'chat_deleted': chat.remove(m.chat_seq); break;
-        case 'presence': online.textContent = `${m.online} ${t('online_count')}`; break;
-        case 'attendance': present.textContent = `${t('present_for')} ${minutes(m.seconds_present)} ${t('minutes')}`; break;
-        case 'quiz_opened': quiz.panel.open(m); break;
-        case 'quiz_closed': quiz.panel.closed(m); break;
-        case 'quiz_score': quiz.panel.score(m); break;
-        case 'muted': if (m.user_id === me) notice.hidden = !m.muted; break;
-        case 'audio_state': audio.state(m); break;
-        default: break;
+        case 'slide':
+          renderSlide(slide, m);
+          break;
+        case 'chat':
+          chat.add(m);
+          break;
+        case 'chat_deleted':
+          chat.remove(m.chat_seq);
+          break;
+        case 'presence':
+          online.textContent = `${m.online} ${t('online_count')}`;
+          break;
+        case 'attendance':
+          present.textContent = `${t('present_for')} ${minutes(m.seconds_present)} ${t('minutes')}`;
+          break;
+        case 'quiz_opened':
+          quiz.panel.open(m);
+          break;
+        case 'quiz_closed':
+          quiz.panel.closed(m);
+          break;
+        case 'quiz_score':
+          quiz.panel.score(m);
+          break;
+        case 'muted':
+          if (m.user_id === me) notice.hidden = !m.muted;
+          break;
+        case 'audio_state':
+          audio.state(m);
+          break;
+        default:
+          break;
       }
     },
   });
@@ -175,16 +283,22 @@ export async function render(view, args) {
   audio = audioPanel(client);
   quiz.panel = quizPanel(client);
   // The data meter: kilobytes received on the live socket this session (1 kB = 1,000 bytes).
-  const drawMeter = () => { meter.textContent = `${t('data_used')} ${Math.round(client.bytesReceived / 1000)} kB`; };
+  const drawMeter = () => {
+    meter.textContent = `${t('data_used')} ${Math.round(client.bytesReceived / 1000)} kB`;
+  };
   drawMeter();
   const meterTimer = setInterval(drawMeter, 1000);
   hand.addEventListener('click', () => {
-    client.request({ type: 'hand', up: !handUp }).then(() => {
-      handUp = !handUp;
-      hand.textContent = handUp ? t('lower_hand') : t('raise_hand');
-    }).catch(() => {});
+    client
+      .request({ type: 'hand', up: !handUp })
+      .then(() => {
+        handUp = !handUp;
+        hand.textContent = handUp ? t('lower_hand') : t('raise_hand');
+      })
+      .catch(() => {});
   });
-  clear(view,
+  clear(
+    view,
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
     title,
     h('div', { class: 'live-meta' }, present, ' · ', online, ' · ', meter),
@@ -193,7 +307,13 @@ export async function render(view, args) {
     slide,
     quiz.panel.el,
     h('div', { class: 'actions' }, hand),
-    chat.el);
+    chat.el,
+  );
   client.connect();
-  return () => { client.stop(); quiz.panel.stop(); audio.stop(); clearInterval(meterTimer); };
+  return () => {
+    client.stop();
+    quiz.panel.stop();
+    audio.stop();
+    clearInterval(meterTimer);
+  };
 }

@@ -9,19 +9,41 @@ const MIN_LENGTH = 8;
 // The form: current and new password (twice); `onDone` after the server accepted it.
 export function passwordForm(onDone) {
   const status = h('p', { class: 'form-status', role: 'status', id: 'password-status' });
-  const input = (name, label, autocomplete) => h('label', { class: 'field' }, h('span', null, label),
-    h('input', { name, type: 'password', autocomplete, required: true, minlength: name === 'current' ? 1 : MIN_LENGTH, maxlength: 128 }));
-  const form = h('form', { class: 'grid-form password-form', id: 'password-form', novalidate: true },
+  const input = (name, label, autocomplete) =>
+    h(
+      'label',
+      { class: 'field' },
+      h('span', null, label),
+      h('input', {
+        name,
+        type: 'password',
+        autocomplete,
+        required: true,
+        minlength: name === 'current' ? 1 : MIN_LENGTH,
+        maxlength: 128,
+      }),
+    );
+  const form = h(
+    'form',
+    { class: 'grid-form password-form', id: 'password-form', novalidate: true },
     input('current', t('current_password'), 'current-password'),
     input('new', t('new_password'), 'new-password'),
     input('again', t('new_password_again'), 'new-password'),
-    h('button', { type: 'submit' }, t('change_password')), status);
+    h('button', { type: 'submit' }, t('change_password')),
+    status,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = Object.fromEntries(new FormData(form).entries());
     status.classList.add('error');
-    if (v.new.length < MIN_LENGTH) { status.textContent = t('password_too_short'); return; }
-    if (v.new !== v.again) { status.textContent = t('passwords_differ'); return; }
+    if (v.new.length < MIN_LENGTH) {
+      status.textContent = t('password_too_short');
+      return;
+    }
+    if (v.new !== v.again) {
+      status.textContent = t('passwords_differ');
+      return;
+    }
     const res = await api('POST', '/api/v1/me/password', { current: v.current, new: v.new });
     if (res.status === 204) {
       status.classList.remove('error');
@@ -39,15 +61,40 @@ export function passwordForm(onDone) {
 export function preferencesForm(user) {
   const status = h('p', { class: 'form-status', role: 'status' });
   const select = (name, label, options, value) => {
-    const el = h('select', { name }, options.map(([v, text]) => h('option', { value: v }, text)));
+    const el = h(
+      'select',
+      { name },
+      options.map(([v, text]) => h('option', { value: v }, text)),
+    );
     el.value = value;
     return h('label', { class: 'field' }, h('span', null, label), el);
   };
-  const form = h('form', { class: 'grid-form', id: 'preferences-form' },
-    select('notify_channel', t('notify_channel'), [['', t('channel_auto')], ['whatsapp', 'WhatsApp'], ['email', t('user_email')], ['none', t('channel_none')]],
-      user.notify_channel || ''),
-    select('language', t('message_language'), [['id', 'Bahasa Indonesia'], ['en', 'English']], user.language || 'id'),
-    h('button', { type: 'submit' }, t('save')), status);
+  const form = h(
+    'form',
+    { class: 'grid-form', id: 'preferences-form' },
+    select(
+      'notify_channel',
+      t('notify_channel'),
+      [
+        ['', t('channel_auto')],
+        ['whatsapp', 'WhatsApp'],
+        ['email', t('user_email')],
+        ['none', t('channel_none')],
+      ],
+      user.notify_channel || '',
+    ),
+    select(
+      'language',
+      t('message_language'),
+      [
+        ['id', 'Bahasa Indonesia'],
+        ['en', 'English'],
+      ],
+      user.language || 'id',
+    ),
+    h('button', { type: 'submit' }, t('save')),
+    status,
+  );
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const v = Object.fromEntries(new FormData(form).entries());
@@ -60,6 +107,11 @@ export function preferencesForm(user) {
 
 // The forced change: nothing else is reachable until it is done.
 export function forcedChangePage(onDone) {
-  return h('section', { class: 'card', id: 'forced-change' },
-    h('h2', null, t('forced_change_title')), h('p', null, t('forced_change_text')), passwordForm(onDone));
+  return h(
+    'section',
+    { class: 'card', id: 'forced-change' },
+    h('h2', null, t('forced_change_title')),
+    h('p', null, t('forced_change_text')),
+    passwordForm(onDone),
+  );
 }

@@ -10,18 +10,36 @@ export function recordingCard(sessionId) {
   const el = h('section', { class: 'card recording', id: 'recording' });
   let timer = null;
   const path = `/api/v1/sessions/${sessionId}/recording`;
-  const live = () => clear(el, h('p', { class: 'rec-live', id: 'recording-indicator' }, h('span', { class: 'rec-dot' }), ` ${t('recording_live')}`));
+  const live = () =>
+    clear(
+      el,
+      h(
+        'p',
+        { class: 'rec-live', id: 'recording-indicator' },
+        h('span', { class: 'rec-dot' }),
+        ` ${t('recording_live')}`,
+      ),
+    );
   const remove = async (button) => {
     if (!window.confirm(t('delete_recording_confirm'))) return;
     button.disabled = true;
     const res = await api('DELETE', path);
-    clear(el, h('p', { class: res.status === 204 ? 'muted' : 'error', id: 'recording-deleted' },
-      res.status === 204 ? t('recording_deleted') : errorText(res.error)));
+    clear(
+      el,
+      h(
+        'p',
+        { class: res.status === 204 ? 'muted' : 'error', id: 'recording-deleted' },
+        res.status === 204 ? t('recording_deleted') : errorText(res.error),
+      ),
+    );
   };
   const ended = async () => {
     clearTimeout(timer);
     const res = await api('GET', path);
-    if (res.status !== 200) { clear(el, h('p', { class: 'muted' }, t('no_recording'))); return; }
+    if (res.status !== 200) {
+      clear(el, h('p', { class: 'muted' }, t('no_recording')));
+      return;
+    }
     const r = res.data;
     if (r.status !== 'ready') {
       clear(el, h('p', { class: 'muted' }, t('recording_pending')));
@@ -30,10 +48,19 @@ export function recordingCard(sessionId) {
     }
     const del = h('button', { type: 'button', class: 'danger', id: 'delete-recording' }, t('delete_recording'));
     del.addEventListener('click', () => remove(del));
-    clear(el, h('h3', null, t('recording_title')),
-      h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`,
-        r.audio ? ` · ${(r.audio.bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB` : ` · ${t('no_audio')}`),
-      h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/replay/${sessionId}` }, t('replay')), del));
+    clear(
+      el,
+      h('h3', null, t('recording_title')),
+      h(
+        'p',
+        { class: 'muted' },
+        `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`,
+        r.audio
+          ? ` · ${(r.audio.bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB`
+          : ` · ${t('no_audio')}`,
+      ),
+      h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/replay/${sessionId}` }, t('replay')), del),
+    );
   };
   return { el, live, ended, stop: () => clearTimeout(timer) };
 }

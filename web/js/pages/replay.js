@@ -26,14 +26,30 @@ function slideAt(events, slides, ms) {
 function eventLine(e) {
   const time = `${Math.floor(e.at_ms / 60000)}:${String(Math.floor(e.at_ms / 1000) % 60).padStart(2, '0')}`;
   if (e.type === 'chat' && e.hidden) {
-    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), h('em', { class: 'muted' }, t('chat_hidden_line')));
+    return h(
+      'li',
+      { dataset: { at: e.at_ms } },
+      h('span', { class: 'muted' }, `${time} `),
+      h('em', { class: 'muted' }, t('chat_hidden_line')),
+    );
   }
   if (e.type === 'chat') {
-    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), h('strong', null, e.from?.name || ''), ': ',
-      e.deleted ? h('em', { class: 'muted' }, t('chat_deleted')) : e.text);
+    return h(
+      'li',
+      { dataset: { at: e.at_ms } },
+      h('span', { class: 'muted' }, `${time} `),
+      h('strong', null, e.from?.name || ''),
+      ': ',
+      e.deleted ? h('em', { class: 'muted' }, t('chat_deleted')) : e.text,
+    );
   }
   if (e.type === 'quiz_closed') {
-    return h('li', { dataset: { at: e.at_ms } }, h('span', { class: 'muted' }, `${time} `), `${t('quiz_closed_msg')}: ${e.answered} ${t('answered')}`);
+    return h(
+      'li',
+      { dataset: { at: e.at_ms } },
+      h('span', { class: 'muted' }, `${time} `),
+      `${t('quiz_closed_msg')}: ${e.answered} ${t('answered')}`,
+    );
   }
   return null;
 }
@@ -45,21 +61,36 @@ function eventLine(e) {
 function progressReporter(sessionId, player, shown) {
   let last = player.currentTime;
   let queue = Promise.resolve();
-  const post = (body) => api('POST', `/api/v1/sessions/${sessionId}/recording/progress`, body).then((res) => {
-    if (res.status === 200) shown.textContent = `${t('replayed_so_far')}: ${Math.floor(res.data.seconds_replayed / 60)} ${t('minutes')}`;
-  }, () => {});
+  const post = (body) =>
+    api('POST', `/api/v1/sessions/${sessionId}/recording/progress`, body).then(
+      (res) => {
+        if (res.status === 200)
+          shown.textContent = `${t('replayed_so_far')}: ${Math.floor(res.data.seconds_replayed / 60)} ${t('minutes')}`;
+      },
+      () => {},
+    );
   const send = (position, playing) => {
     const body = { position_ms: Math.round(position * 1000), playing };
     queue = queue.then(() => post(body));
     return queue;
   };
   const report = () => send(player.currentTime, !player.paused && !player.ended);
-  player.addEventListener('timeupdate', () => { if (!player.seeking) last = player.currentTime; });
+  player.addEventListener('timeupdate', () => {
+    if (!player.seeking) last = player.currentTime;
+  });
   player.addEventListener('seeking', () => send(last, false));
-  player.addEventListener('seeked', () => { last = player.currentTime; report(); });
+  player.addEventListener('seeked', () => {
+    last = player.currentTime;
+    report();
+  });
   for (const name of ['play', 'pause', 'ended']) player.addEventListener(name, report);
-  const timer = setInterval(() => { if (!player.paused) report(); }, PROGRESS_EVERY_MS);
-  return () => { clearInterval(timer); send(player.currentTime, false); };
+  const timer = setInterval(() => {
+    if (!player.paused) report();
+  }, PROGRESS_EVERY_MS);
+  return () => {
+    clearInterval(timer);
+    send(player.currentTime, false);
+  };
 }
 
 // "Hide my chat lines in this recording": the server drops their text and name for everyone.
@@ -75,13 +106,22 @@ function chatPrivacy(sessionId, hidden) {
 
 export async function render(view, args) {
   const sessionId = Number(args[0]);
-  const [rec, info] = await Promise.all([api('GET', `/api/v1/sessions/${sessionId}/recording`), api('GET', `/api/v1/sessions/${sessionId}`)]);
+  const [rec, info] = await Promise.all([
+    api('GET', `/api/v1/sessions/${sessionId}/recording`),
+    api('GET', `/api/v1/sessions/${sessionId}`),
+  ]);
   const back = h('a', { href: '#/' }, t('back'));
-  if (rec.status !== 200) { clear(view, back, h('p', { class: 'error', id: 'replay-missing' }, t('no_recording'))); return null; }
+  if (rec.status !== 200) {
+    clear(view, back, h('p', { class: 'error', id: 'replay-missing' }, t('no_recording')));
+    return null;
+  }
   const r = rec.data;
   const slides = info.data?.slides || [];
   const title = info.data?.title || '';
-  if (r.status !== 'ready') { clear(view, back, h('h2', null, title), h('p', { class: 'muted', id: 'replay-pending' }, t('recording_pending'))); return null; }
+  if (r.status !== 'ready') {
+    clear(view, back, h('h2', null, title), h('p', { class: 'muted', id: 'replay-pending' }, t('recording_pending')));
+    return null;
+  }
   const events = r.events || [];
   const slide = h('section', { class: 'card slide', id: 'slide' });
   const lines = h('ul', { class: 'chat-list', id: 'replay-events' });
@@ -91,21 +131,45 @@ export async function render(view, args) {
   const draw = (ms) => {
     const s = slideAt(events, slides, ms);
     const index = s ? s.index : null;
-    if (index !== shownIndex) { shownIndex = index; renderSlide(slide, s); slide.dataset.index = index ?? ''; }
-    clear(lines, items.filter((x) => x.e.at_ms <= ms).map((x) => x.el));
+    if (index !== shownIndex) {
+      shownIndex = index;
+      renderSlide(slide, s);
+      slide.dataset.index = index ?? '';
+    }
+    clear(
+      lines,
+      items.filter((x) => x.e.at_ms <= ms).map((x) => x.el),
+    );
   };
-  const player = r.audio ? h('audio', { id: 'replay-audio', controls: true, preload: 'metadata', src: r.audio.url }) : null;
-  const speeds = h('div', { class: 'actions speeds' }, SPEEDS.map((v) => h('button', {
-    type: 'button', class: v === 1 ? 'speed chosen' : 'speed', dataset: { speed: v },
-    onclick: (event) => {
-      if (player) player.playbackRate = v;
-      for (const b of speeds.children) b.classList.toggle('chosen', b === event.currentTarget);
-    },
-  }, `${v}x`)));
+  const player = r.audio
+    ? h('audio', { id: 'replay-audio', controls: true, preload: 'metadata', src: r.audio.url })
+    : null;
+  const speeds = h(
+    'div',
+    { class: 'actions speeds' },
+    SPEEDS.map((v) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: v === 1 ? 'speed chosen' : 'speed',
+          dataset: { speed: v },
+          onclick: (event) => {
+            if (player) player.playbackRate = v;
+            for (const b of speeds.children) b.classList.toggle('chosen', b === event.currentTarget);
+          },
+        },
+        `${v}x`,
+      ),
+    ),
+  );
   let saver = null;
   let stopReports = null;
-  const replayed = h('p', { class: 'muted', id: 'replayed' },
-    `${t('replayed_so_far')}: ${Math.floor((r.mine?.seconds_replayed || 0) / 60)} ${t('minutes')}`);
+  const replayed = h(
+    'p',
+    { class: 'muted', id: 'replayed' },
+    `${t('replayed_so_far')}: ${Math.floor((r.mine?.seconds_replayed || 0) / 60)} ${t('minutes')}`,
+  );
   if (player) {
     const now = () => player.currentTime * 1000;
     player.addEventListener('timeupdate', () => draw(now()));
@@ -122,17 +186,31 @@ export async function render(view, args) {
   draw(0);
   // The offline file's size before the download: the audio in base64 (4/3), the slides, the player.
   const slideBytes = slides.reduce((n, s) => n + (s.title?.length || 0) + (s.body?.length || 0), 0);
-  const offlineMb = ((r.audio ? r.audio.bytes * 4 / 3 : 0) + slideBytes + 20000) / 1e6;
-  const offline = h('a', { class: 'button', id: 'offline', href: r.offline_url, download: `rekaman-sesi-${sessionId}.html` },
-    `${t('save_offline')} (± ${offlineMb.toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`);
-  clear(view, back, h('h2', null, `${t('replay')}: ${title}`), offline,
-    player ?? h('p', { class: 'muted' }, t('no_audio')), player ? speeds : null,
+  const offlineMb = ((r.audio ? (r.audio.bytes * 4) / 3 : 0) + slideBytes + 20000) / 1e6;
+  const offline = h(
+    'a',
+    { class: 'button', id: 'offline', href: r.offline_url, download: `rekaman-sesi-${sessionId}.html` },
+    `${t('save_offline')} (± ${offlineMb.toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`,
+  );
+  clear(
+    view,
+    back,
+    h('h2', null, `${t('replay')}: ${title}`),
+    offline,
+    player ?? h('p', { class: 'muted' }, t('no_audio')),
+    player ? speeds : null,
     h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
-    replayed, slide, h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines),
-    chatPrivacy(sessionId, Boolean(r.mine?.chat_hidden)));
+    replayed,
+    slide,
+    h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines),
+    chatPrivacy(sessionId, Boolean(r.mine?.chat_hidden)),
+  );
   return () => {
     clearInterval(saver);
-    if (player) { localStorage.setItem(key, String(player.currentTime)); player.pause(); }
+    if (player) {
+      localStorage.setItem(key, String(player.currentTime));
+      player.pause();
+    }
     stopReports?.();
   };
 }

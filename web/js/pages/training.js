@@ -13,18 +13,41 @@ function sessionLine(s, offset, reload) {
   const d = s.delivery;
   const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
   const act = async (body) => {
-    const res = await api('POST', `/api/v1/sessions/${s.id}/delivery`, { ...body, reason: reason.value || t('approvals') });
-    if (res.status === 200) reload(); else reason.setCustomValidity(errorText(res.error)), reason.reportValidity();
+    const res = await api('POST', `/api/v1/sessions/${s.id}/delivery`, {
+      ...body,
+      reason: reason.value || t('approvals'),
+    });
+    if (res.status === 200) reload();
+    else reason.setCustomValidity(errorText(res.error)), reason.reportValidity();
   };
-  return h('li', { dataset: { session: s.id }, class: `status-${d.status}` },
-    h('strong', null, s.title), ` · ${localTime(s.starts_at)} · `,
-    h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)), ' · ',
+  return h(
+    'li',
+    { dataset: { session: s.id }, class: `status-${d.status}` },
+    h('strong', null, s.title),
+    ` · ${localTime(s.starts_at)} · `,
+    h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)),
+    ' · ',
     h('span', { class: 'status' }, t(`status_${d.status}`)),
     h('div', { class: 'muted' }, d.reason_i18n[language()] || d.reason),
-    d.status === 'pending_approval' ? h('div', { class: 'actions approval' }, reason,
-      h('button', { type: 'button', class: 'approve', onclick: () => act({ mode: d.recommended_mode || 'online' }) }, t('approve_online')),
-      h('button', { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) }, t('postpone'))) : null,
-    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload) : null);
+    d.status === 'pending_approval'
+      ? h(
+          'div',
+          { class: 'actions approval' },
+          reason,
+          h(
+            'button',
+            { type: 'button', class: 'approve', onclick: () => act({ mode: d.recommended_mode || 'online' }) },
+            t('approve_online'),
+          ),
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => act({ action: 'postpone' }) },
+            t('postpone'),
+          ),
+        )
+      : null,
+    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload) : null,
+  );
 }
 
 // Slides from text: each "# Title" line starts a slide, the lines under it are its Markdown body.
@@ -86,12 +109,19 @@ function sessionEditor(s, offset, reload) {
   box.addEventListener('toggle', async () => {
     if (!box.open || box.querySelector('form')) return;
     const full = (await api('GET', `/api/v1/sessions/${s.id}`)).data || s;
-    const form = jsonForm(sessionFields({ title: full.title, starts_at: localInput(full.starts_at, offset), ends_at: localInput(full.ends_at, offset) }),
-      t('save'), async (v) => {
+    const form = jsonForm(
+      sessionFields({
+        title: full.title,
+        starts_at: localInput(full.starts_at, offset),
+        ends_at: localInput(full.ends_at, offset),
+      }),
+      t('save'),
+      async (v) => {
         const res = await api('PATCH', `/api/v1/sessions/${s.id}`, sessionBody(v, offset));
         if (res.status === 200) reload();
         return res;
-      });
+      },
+    );
     form.querySelector('textarea[name=slides]').value = slidesToText(full.slides);
     form.classList.add('session-edit-form');
     box.append(form);
@@ -101,27 +131,55 @@ function sessionEditor(s, offset, reload) {
 
 // The settings a training may change after it was created (not its region or funding source).
 function settingsForm(tr, reload) {
-  const form = jsonForm([
-    field(t('title'), 'title', { value: tr.title }),
-    field(t('planned_mode'), 'planned_mode', { options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]) }),
-    field(t('switch_policy'), 'switch_policy', { options: [['auto', t('policy_auto')], ['approval', t('policy_approval')]] }),
-    field(t('min_attendance_pct'), 'min_attendance_pct', { type: 'number', min: 0, max: 100, value: tr.min_attendance_pct }),
-    field(t('pass_score'), 'pass_score', { type: 'number', min: 0, max: 100, value: tr.pass_score }),
-    field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
-    field(t('venue'), 'venue', { value: tr.venue || '' }),
-    field(t('replay_counts_label'), 'replay_counts_for_completion', { type: 'checkbox', checked: Boolean(tr.replay_counts_for_completion) }),
-    field(t('reminder_hours'), 'reminder_hours', { value: (tr.reminder_hours || []).join(', '), placeholder: '24, 1' }),
-  ], t('save_settings'), async (v) => {
-    const number = (x) => (x === '' ? null : Number(x));
-    const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
-      ...v, min_attendance_pct: number(v.min_attendance_pct), pass_score: number(v.pass_score), room_capacity: number(v.room_capacity),
-      replay_counts_for_completion: v.replay_counts_for_completion === 'on',
-      // "24, 1" -> [24, 1]; anything not a number goes to the server as is and comes back as a field error.
-      reminder_hours: v.reminder_hours.split(/[\s,]+/).filter(Boolean).map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
-    });
-    if (res.status === 200) reload();
-    return res;
-  });
+  const form = jsonForm(
+    [
+      field(t('title'), 'title', { value: tr.title }),
+      field(t('planned_mode'), 'planned_mode', {
+        options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]),
+      }),
+      field(t('switch_policy'), 'switch_policy', {
+        options: [
+          ['auto', t('policy_auto')],
+          ['approval', t('policy_approval')],
+        ],
+      }),
+      field(t('min_attendance_pct'), 'min_attendance_pct', {
+        type: 'number',
+        min: 0,
+        max: 100,
+        value: tr.min_attendance_pct,
+      }),
+      field(t('pass_score'), 'pass_score', { type: 'number', min: 0, max: 100, value: tr.pass_score }),
+      field(t('room_capacity'), 'room_capacity', { type: 'number', min: 1, value: tr.room_capacity ?? '' }),
+      field(t('venue'), 'venue', { value: tr.venue || '' }),
+      field(t('replay_counts_label'), 'replay_counts_for_completion', {
+        type: 'checkbox',
+        checked: Boolean(tr.replay_counts_for_completion),
+      }),
+      field(t('reminder_hours'), 'reminder_hours', {
+        value: (tr.reminder_hours || []).join(', '),
+        placeholder: '24, 1',
+      }),
+    ],
+    t('save_settings'),
+    async (v) => {
+      const number = (x) => (x === '' ? null : Number(x));
+      const res = await api('PATCH', `/api/v1/trainings/${tr.id}`, {
+        ...v,
+        min_attendance_pct: number(v.min_attendance_pct),
+        pass_score: number(v.pass_score),
+        room_capacity: number(v.room_capacity),
+        replay_counts_for_completion: v.replay_counts_for_completion === 'on',
+        // "24, 1" -> [24, 1]; anything not a number goes to the server as is and comes back as a field error.
+        reminder_hours: v.reminder_hours
+          .split(/[\s,]+/)
+          .filter(Boolean)
+          .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
+      });
+      if (res.status === 200) reload();
+      return res;
+    },
+  );
   form.querySelector('select[name=planned_mode]').value = tr.planned_mode;
   form.querySelector('select[name=switch_policy]').value = tr.switch_policy;
   form.classList.add('settings-form');
@@ -131,10 +189,13 @@ function settingsForm(tr, reload) {
 // The enrolled trainees (withdrawn ones too, marked), page by page; a button withdraws one.
 function enrollmentsSection(tr) {
   const path = `/api/v1/trainings/${tr.id}/enrollments`;
-  const list = pagedTable({ id: 'enrollments', columns: [t('username'), t('user_full_name'), t('user_nib'), t('enrolled_at'), ''],
+  const list = pagedTable({
+    id: 'enrollments',
+    columns: [t('username'), t('user_full_name'), t('user_nib'), t('enrolled_at'), ''],
     row: (e) => {
       const u = e.user;
-      const withdraw = e.withdrawn_at ? h('span', { class: 'muted' }, `${t('withdrawn')} ${localTime(e.withdrawn_at)}`)
+      const withdraw = e.withdrawn_at
+        ? h('span', { class: 'muted' }, `${t('withdrawn')} ${localTime(e.withdrawn_at)}`)
         : h('button', { type: 'button', class: 'link small' }, t('withdraw'));
       if (!e.withdrawn_at) {
         withdraw.addEventListener('click', async () => {
@@ -144,9 +205,17 @@ function enrollmentsSection(tr) {
           else withdraw.after(h('span', { class: 'error', role: 'alert' }, ` ${errorText(res.error)}`));
         });
       }
-      return h('tr', { dataset: { user: u.id } }, h('td', null, u.username), h('td', null, u.full_name),
-        h('td', null, u.nib || ''), h('td', null, localTime(e.enrolled_at)), h('td', null, withdraw));
-    } });
+      return h(
+        'tr',
+        { dataset: { user: u.id } },
+        h('td', null, u.username),
+        h('td', null, u.full_name),
+        h('td', null, u.nib || ''),
+        h('td', null, localTime(e.enrolled_at)),
+        h('td', null, withdraw),
+      );
+    },
+  });
   list.load(path);
   return h('details', { class: 'enrollments' }, h('summary', null, t('enrolled_trainees')), list.element);
 }
@@ -163,58 +232,122 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     enrollStatus.textContent = '';
     const file = fileInput.files[0];
     if (!file) return;
-    const res = await api('POST', `/api/v1/trainings/${tr.id}/enrollments`, await file.text(), { contentType: 'text/csv' });
-    if (res.status >= 200 && res.status < 300) { enrollStatus.textContent = t('saved'); return; }
+    const res = await api('POST', `/api/v1/trainings/${tr.id}/enrollments`, await file.text(), {
+      contentType: 'text/csv',
+    });
+    if (res.status >= 200 && res.status < 300) {
+      enrollStatus.textContent = t('saved');
+      return;
+    }
     enrollStatus.textContent = errorText(res.error);
     for (const l of res.error.lines || []) lines.append(h('li', null, `${t('line_error')} ${l.line}: ${l.message}`));
   });
-  const trainerSelect = h('select', { name: 'user_id', 'aria-label': t('assign_trainer') }, trainers.map((u) => h('option', { value: u.id }, u.full_name)));
+  const trainerSelect = h(
+    'select',
+    { name: 'user_id', 'aria-label': t('assign_trainer') },
+    trainers.map((u) => h('option', { value: u.id }, u.full_name)),
+  );
   const assign = h('button', { type: 'button' }, t('assign_trainer'));
   const assignStatus = h('span', { class: 'error', role: 'alert' });
   assign.addEventListener('click', async () => {
     const res = await api('POST', `/api/v1/trainings/${tr.id}/trainers`, { user_id: Number(trainerSelect.value) });
-    if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
+    if (res.status >= 200 && res.status < 300) reload();
+    else assignStatus.textContent = errorText(res.error);
   });
   // Each assigned trainer, with a button that ends the assignment (after a confirmation).
   const trainerChips = (detail.trainers || []).map((u) => {
-    const remove = h('button', { type: 'button', class: 'link small', 'aria-label': `${t('unassign_trainer')}: ${u.full_name}` }, '×');
+    const remove = h(
+      'button',
+      { type: 'button', class: 'link small', 'aria-label': `${t('unassign_trainer')}: ${u.full_name}` },
+      '×',
+    );
     remove.addEventListener('click', async () => {
       if (!window.confirm(`${t('unassign_trainer')}: ${u.full_name}?`)) return;
       const res = await api('DELETE', `/api/v1/trainings/${tr.id}/trainers/${u.id}`);
-      if (res.status >= 200 && res.status < 300) reload(); else assignStatus.textContent = errorText(res.error);
+      if (res.status >= 200 && res.status < 300) reload();
+      else assignStatus.textContent = errorText(res.error);
     });
     return h('span', { class: 'chip', dataset: { trainer: u.id } }, u.full_name, ' ', remove);
   });
-  return h('section', { class: 'card training', dataset: { training: tr.id } },
+  return h(
+    'section',
+    { class: 'card training', dataset: { training: tr.id } },
     h('h2', null, tr.title),
-    h('p', { class: 'actions' }, h('a', { href: `#/reports/${tr.id}` }, t('reports')), h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes'))),
-    h('p', { class: 'muted' }, `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`),
-    h('p', { class: 'trainers' }, h('span', { class: 'muted' }, `${t('trainers')}: `), trainerChips.length ? trainerChips : t('none')),
+    h(
+      'p',
+      { class: 'actions' },
+      h('a', { href: `#/reports/${tr.id}` }, t('reports')),
+      h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes')),
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`,
+    ),
+    h(
+      'p',
+      { class: 'trainers' },
+      h('span', { class: 'muted' }, `${t('trainers')}: `),
+      trainerChips.length ? trainerChips : t('none'),
+    ),
     h('h4', null, t('sessions_of')),
-    h('ul', { class: 'sessions' }, (detail.sessions || []).map((s) => sessionLine(s, offset, reload))),
+    h(
+      'ul',
+      { class: 'sessions' },
+      (detail.sessions || []).map((s) => sessionLine(s, offset, reload)),
+    ),
     sessionForm(tr, offset, reload),
     settingsForm(tr, reload),
     h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
-    h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload), enrollStatus, lines,
+    h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload),
+    enrollStatus,
+    lines,
     enrollmentsSection(tr),
-    decisions.length ? h('details', null, h('summary', null, `${t('decisions')} (${decisions.length})`),
-      h('ul', null, decisions.map((d) => h('li', null, `${localTime(d.at)} · ${d.session_title}: ${t(`mode_${d.from.mode}`)} → ${t(`mode_${d.to.mode}`)} (${t(`status_${d.to.status}`)}) · `,
-        d.reason_i18n[language()] || d.reason)))) : null);
+    decisions.length
+      ? h(
+          'details',
+          null,
+          h('summary', null, `${t('decisions')} (${decisions.length})`),
+          h(
+            'ul',
+            null,
+            decisions.map((d) =>
+              h(
+                'li',
+                null,
+                `${localTime(d.at)} · ${d.session_title}: ${t(`mode_${d.from.mode}`)} → ${t(`mode_${d.to.mode}`)} (${t(`status_${d.to.status}`)}) · `,
+                d.reason_i18n[language()] || d.reason,
+              ),
+            ),
+          ),
+        )
+      : null,
+  );
 }
 
 export async function render(view, args, session) {
-  if (session.user.role !== 'admin') { location.hash = '#/'; return null; }
+  if (session.user.role !== 'admin') {
+    location.hash = '#/';
+    return null;
+  }
   const id = Number(args[0]);
   async function load() {
     const [training, regions, trainers] = await Promise.all([
-      api('GET', `/api/v1/trainings/${id}`), api('GET', '/api/v1/regions'), apiAll('/api/v1/users?role=trainer')]);
+      api('GET', `/api/v1/trainings/${id}`),
+      api('GET', '/api/v1/regions'),
+      apiAll('/api/v1/users?role=trainer'),
+    ]);
     if (training.status !== 200) {
       clear(view, adminNav('training'), h('p', { class: 'error', role: 'alert' }, errorText(training.error)));
       return;
     }
     const offset = (regions.data || []).find((r) => r.code === training.data.region_code)?.utc_offset_minutes ?? 420;
-    clear(view, adminNav('training'), h('p', null, h('a', { href: '#/admin' }, `← ${t('trainings')}`)),
-      await trainingCard(training.data, trainers.data || [], load, offset));
+    clear(
+      view,
+      adminNav('training'),
+      h('p', null, h('a', { href: '#/admin' }, `← ${t('trainings')}`)),
+      await trainingCard(training.data, trainers.data || [], load, offset),
+    );
   }
   await load();
   return null;
