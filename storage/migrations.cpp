@@ -470,6 +470,15 @@ CREATE TABLE join_links_used (
   used_at    INTEGER NOT NULL
 );
 )sql"},
+        {13, "session_notices_due", R"sql(
+-- A session that ended owes its trainees notices (missed-session, absence warnings,
+-- certificates): marked in the ending transaction, filled in and removed by a worker.
+CREATE TABLE session_notices_due (
+  session_id INTEGER PRIMARY KEY REFERENCES training_sessions(id),
+  ended_at   INTEGER NOT NULL,
+  marked_at  INTEGER NOT NULL
+);
+)sql"},
     };
     return list;
 }

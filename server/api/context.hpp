@@ -11,6 +11,7 @@
 #include "server/http/http_types.hpp"
 #include "server/http/metrics.hpp"
 #include "server/http/router.hpp"
+#include "server/live/live_hub.hpp"
 #include "server/services/auth_service.hpp"
 #include "server/services/messaging_options.hpp"
 #include "server/services/password_hasher.hpp"
@@ -20,7 +21,7 @@
 
 namespace daring::server {
 
-class live_hub;
+class session_lifecycle;
 
 struct app_options {
     std::string web_root = "web";
@@ -43,20 +44,6 @@ struct app_options {
     messaging_options messaging;  // the outbox's channels
 };
 
-// The live rooms, once the transport has attached them. Set before the first request and
-// cleared after the last one (by the transport); read from any worker thread. Null while no
-// transport runs (tests of the application alone), so callers check it.
-class live_link {
-  public:
-    live_hub* get() const { return hub_.load(std::memory_order_acquire); }
-    void set(live_hub* hub) { hub_.store(hub, std::memory_order_release); }
-    explicit operator bool() const { return get() != nullptr; }
-    live_hub* operator->() const { return get(); }
-
-  private:
-    std::atomic<live_hub*> hub_{nullptr};
-};
-
 // Public certificate lookups per client address.
 inline constexpr int certificate_lookup_limit = 30;
 inline constexpr protocol::unix_seconds certificate_lookup_window = 60;
@@ -65,6 +52,7 @@ inline constexpr protocol::unix_seconds certificate_lookup_window = 60;
 struct services {
     storage::database& db;
     live_link& live;
+    session_lifecycle& sessions;  // starting and ending sessions
     const clock& clk;
     const password_hasher& hasher;
     auth_service& auth;

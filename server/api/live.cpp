@@ -7,11 +7,10 @@
 #include "server/live/live_hub.hpp"
 #include "server/live/live_recovery.hpp"
 #include "server/reports/attendance_report.hpp"
-#include "server/reports/session_notices.hpp"
 #include "server/services/training_access.hpp"
+#include "server/sessions/session_lifecycle.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/plan_repo.hpp"
-#include "storage/quiz_repo.hpp"
 
 namespace daring::server {
 
@@ -19,17 +18,6 @@ using namespace protocol;
 using storage::connection;
 
 namespace {
-
-room_info room_of(const session& s, const app_options& o, unix_seconds now) {
-    return {s.id,
-            s.title,
-            s.current.mode,
-            s.slides,
-            s.training_id,
-            session_window(s, now),
-            thresholds_of(s, {o.present_pct, o.late_after_s}),
-            s.started_at.value_or(now)};
-}
 
 // start and end: the same checks, a different transition, then the room follows.
 http_response transition(request_context& ctx, bool starting) {
@@ -41,34 +29,21 @@ http_response transition(request_context& ctx, bool starting) {
         const auto message = "Only the assigned trainers or an admin can " + verb + " it";
         auto found = require_session(c, id, ctx.user(),
                                      {training_role::staff, when_denied::forbid, message});
-        const bool done =
-            starting ? storage::start_session(c, id, ctx.user().id, now, s.options.present_pct,
-                                              s.options.late_after_s)
-                     : storage::end_session(c, id, ctx.user().id, now);
+        const auto actor = std::optional<std::int64_t>(ctx.user().id);
+        const bool done = starting ? s.sessions.start_in(c, id, actor, now)
+                                   : s.sessions.end_in(c, id, actor, now);
         if (!done) {
             throw http_error(409, "invalid_state",
                              std::string(starting ? "Only a scheduled session can start"
                                                   : "Only a live session can end") +
                                  "; this one is " + std::string(to_string(found.current.status)));
         }
-        // Quiz runs end with the session, whether or not its room is in memory.
-        if (!starting)
-            for (const auto& r : storage::open_runs(c, id)) materialize_run(c, r.run_id, now);
-        ctx.audit(c, "session." + verb, "session:" + std::to_string(id));
-        auto after = *storage::find_session(c, id);
-        if (starting)
-            notify_session_started(c, after, now);
-        else
-            notify_after_session(c, after, now, {s.options.present_pct, s.options.late_after_s},
-                                 s.options.certificate_prefix);
-        return after;
+        return *storage::find_session(c, id);
     });
-    if (auto* hub = s.live.get()) {
-        if (starting)
-            hub->open(room_of(changed, s.options, now));
-        else
-            hub->end(id);
-    }
+    if (starting)
+        s.sessions.started(changed, now);
+    else
+        s.sessions.ended(id);
     return json_response(200, to_json(changed));
 }
 
@@ -132,7 +107,7 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
         throw http_error(409, "session_not_online", "The session is held in person");
     const auto now = s.clk.now();
     auto recovery = std::move(a.room.recovery);
-    a.room = room_of(found, s.options, now);
+    a.room = s.sessions.room_of(found, now);
     a.room.recovery = std::move(recovery);
     a.member = live_member{u.id, u.full_name, u.user_role};
     a.token_hash = sha256_hex(presented.token);

@@ -12,6 +12,7 @@
 #include "server/http/file_body.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
+#include "server/recording/recording_store.hpp"
 #include "server/rules/replay_rules.hpp"
 #include "server/services/training_access.hpp"
 #include "server/util/tokens.hpp"
@@ -51,7 +52,7 @@ bool is_ready(connection& c, const session& s, unix_seconds now) {
 }
 
 fs::path audio_path(const request_context& ctx, std::int64_t session_id) {
-    return fs::path(ctx.svc.options.recordings_dir) / (std::to_string(session_id) + ".opus");
+    return recording_store(ctx.svc.options.recordings_dir).audio_path(session_id);
 }
 
 // The audio file of an ended session, built once from the stored packets and written
@@ -278,8 +279,7 @@ http_response delete_recording(request_context& ctx) {
         storage::delete_recording(c, id, ctx.user().id, ctx.svc.clk.now());
         ctx.audit(c, "recording.delete", "session:" + std::to_string(id));
     });
-    std::error_code ec;
-    fs::remove(audio_path(ctx, id), ec);
+    recording_store(ctx.svc.options.recordings_dir).remove_audio(id);
     return no_content();
 }
 

@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <filesystem>
-
 #include "server/api/routes.hpp"
 #include "server/app/backups.hpp"
 #include "server/live/event_journal.hpp"
@@ -11,10 +9,12 @@
 #include "server/live/live_recovery.hpp"
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
+#include "server/recording/recording_store.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/session_notices.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/outbox_sender.hpp"
+#include "server/sessions/session_lifecycle.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
@@ -77,8 +77,14 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     : options_(std::move(options)),
       auth_(db, clk, hasher),
       checkin_secret_(checkin_secret_of(db)),
+      quizzes_(std::make_unique<quiz_recorder>(db)),
+      sessions_(std::make_unique<session_lifecycle>(
+          db, clk, live_, *quizzes_,
+          lifecycle_settings{{options_.present_pct, options_.late_after_s},
+                             options_.certificate_prefix})),
       services_{db,
                 live_,
+                *sessions_,
                 clk,
                 hasher,
                 auth_,
@@ -90,7 +96,6 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
       static_(options_.web_root) {
     add_all_routes(router_);
     presence_ = std::make_unique<presence_recorder>(db, stats);
-    quizzes_ = std::make_unique<quiz_recorder>(db);
     journal_ = std::make_unique<event_journal>(db, options_.record_audio);
     backups_ = std::make_unique<backup_schedule>(
         backup_settings{options_.db_path, options_.backup_dir, options_.backup_every_hours,
@@ -99,10 +104,10 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     outbox_ = make_outbox(db, clk, options_, stats);
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
     sweep_recordings();
+    sessions_->start_worker();  // first fills in notices a crash left owed
 }
 
 void app::sweep_recordings() {
-    namespace fs = std::filesystem;
     const auto now = services_.clk.now();
     const auto days = options_.recording_retention_days;
     if (days > 0 && now - last_recording_sweep_ >= 24 * 3600) {
@@ -117,10 +122,8 @@ void app::sweep_recordings() {
                 }
                 return ids;
             });
-            for (auto id : expired) {
-                std::error_code ec;
-                fs::remove(fs::path(options_.recordings_dir) / (std::to_string(id) + ".opus"), ec);
-            }
+            const recording_store store(options_.recordings_dir);
+            for (auto id : expired) store.remove_audio(id);
             if (!expired.empty())
                 spdlog::info("{} recordings past their retention deleted", expired.size());
             last_recording_sweep_ = now;
@@ -128,14 +131,7 @@ void app::sweep_recordings() {
             spdlog::error("recordings not swept: {}", e.what());
         }
     }
-    std::uint64_t bytes = 0;
-    std::error_code ec;
-    for (fs::directory_iterator it(options_.recordings_dir, ec), end; !ec && it != end;
-         it.increment(ec)) {
-        std::error_code size_ec;
-        if (it->is_regular_file(size_ec)) bytes += it->file_size(size_ec);
-    }
-    services_.stats.set_recordings_bytes(bytes);
+    services_.stats.set_recordings_bytes(recording_store(options_.recordings_dir).disk_use());
 }
 
 void app::close_stale_quiz_runs() {
@@ -159,37 +155,7 @@ void app::attach_live(live_hub* hub) {
     hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
     hub->set_quiz_sink(quizzes_.get());
     hub->set_journal(journal_.get());
-    hub->on_quiz_requested = [this](std::int64_t session_id, std::int64_t training_id,
-                                    const live_room::quiz_request& request,
-                                    std::function<void(live_hub::quiz_opening)> reply) {
-        quizzes_->open(session_id, training_id, request, services_.clk.now(), std::move(reply));
-    };
-    hub->on_end_requested = [this](std::int64_t session_id, std::int64_t user_id) {
-        // On a room strand: persist without blocking, then end the room.
-        const auto now = services_.clk.now();
-        const attendance_thresholds current{options_.present_pct, options_.late_after_s};
-        services_.db.submit(
-            [session_id, user_id, now, current,
-             prefix = options_.certificate_prefix](storage::connection& c) {
-                if (storage::end_session(
-                        c, session_id,
-                        user_id ? std::optional<std::int64_t>(user_id) : std::nullopt, now)) {
-                    const auto actor = user_id ? std::optional(user_id) : std::nullopt;
-                    storage::insert_audit(c, actor, "session.end",
-                                          "session:" + std::to_string(session_id),
-                                          {{"via", "live"}}, now);
-                    if (auto s = storage::find_session(c, session_id))
-                        notify_after_session(c, *s, now, current, prefix);
-                }
-            },
-            [this, session_id](std::exception_ptr e) {
-                if (e) {
-                    spdlog::error("ending session {} from the live room failed", session_id);
-                    return;
-                }
-                if (live_) live_->end(session_id);
-            });
-    };
+    hub->set_control(sessions_.get());
 }
 
 void app::reevaluate_all() {

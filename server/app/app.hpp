@@ -19,6 +19,7 @@ class outbox_sender;
 class event_journal;
 class presence_recorder;
 class quiz_recorder;
+class session_lifecycle;
 
 class app final : public application {
   public:
@@ -62,11 +63,12 @@ class app final : public application {
     std::string checkin_secret_;
     rate_limiter checkin_failures_;
     rate_limiter certificate_lookups_{certificate_lookup_limit, certificate_lookup_window};
+    std::unique_ptr<quiz_recorder> quizzes_;
+    std::unique_ptr<session_lifecycle> sessions_;
     services services_;
     router router_;
     static_files static_;
     std::unique_ptr<presence_recorder> presence_;
-    std::unique_ptr<quiz_recorder> quizzes_;
     std::unique_ptr<event_journal> journal_;
     std::unique_ptr<backup_schedule> backups_;
     std::unique_ptr<outbox_sender> outbox_;

@@ -81,6 +81,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     presence_sink* sink = nullptr;  // set before start
     quiz_sink* quizzes = nullptr;
     event_journal* journal = nullptr;
+    live_control* control = nullptr;  // set before start
     int flush_every = 5;
     int ticks = 0;  // quarter seconds
 
@@ -160,6 +161,10 @@ void live_hub::set_presence_sink(presence_sink* sink, int flush_every) {
 
 void live_hub::set_journal(event_journal* journal) {
     impl_->journal = journal;
+}
+
+void live_hub::set_control(live_control* control) {
+    impl_->control = control;
 }
 
 bool live_hub::has_room(std::int64_t session_id) const {
@@ -265,33 +270,33 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
                        std::string text) {
     auto slot = impl_->find(session_id);
     if (!slot) return;
-    asio::post(slot->strand, [this, slot, p, text = std::move(text), i = impl_] {
+    asio::post(slot->strand, [slot, p, text = std::move(text), i = impl_] {
         auto outcome = slot->room.receive(p.get(), text, i->clk.now());
         slot->settle();
-        if (outcome == live_room::outcome::end_requested && on_end_requested) {
+        if (outcome == live_room::outcome::end_requested && i->control) {
             auto member = slot->room.member_of(p.get());
-            on_end_requested(slot->room.session_id(), member ? member->user_id : 0);
+            i->control->end_requested(slot->room.session_id(), member ? member->user_id : 0);
         }
         if (outcome == live_room::outcome::quiz_requested) {
             auto request = slot->room.take_quiz_request();
             if (!request) return;
-            if (!on_quiz_requested) {
+            if (!i->control) {
                 slot->room.refuse_quiz(*request, "not_supported", "Quizzes are not available");
                 return;
             }
-            on_quiz_requested(slot->room.session_id(), slot->room.training_id(), *request,
-                              [slot, request = *request, i](quiz_opening o) {
-                                  asio::post(
-                                      slot->strand, [slot, request, o = std::move(o), i]() mutable {
-                                          if (o.quiz) {
-                                              slot->room.open_quiz(request, std::move(*o.quiz),
-                                                                   o.run_id, i->clk.now());
-                                          } else {
-                                              slot->room.refuse_quiz(request, o.code, o.message);
-                                          }
-                                          slot->settle();
-                                      });
-                              });
+            i->control->quiz_requested(
+                slot->room.session_id(), slot->room.training_id(), *request,
+                [slot, request = *request, i](quiz_opening o) {
+                    asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
+                        if (o.quiz) {
+                            slot->room.open_quiz(request, std::move(*o.quiz), o.run_id,
+                                                 i->clk.now());
+                        } else {
+                            slot->room.refuse_quiz(request, o.code, o.message);
+                        }
+                        slot->settle();
+                    });
+                });
         }
     });
 }

@@ -1,6 +1,7 @@
 #pragma once
 // Every live room of the process, each on its own strand; the bridge between WebSocket
 // sessions (which post here) and rooms. Thread-safe. Asio stays in live_hub.cpp.
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -33,6 +34,28 @@ inline constexpr std::size_t default_live_sockets_per_user = 5;
 
 class event_journal;
 
+// The outcome of an open_quiz request: the quiz and its stored run, or an error.
+struct quiz_opening {
+    std::optional<protocol::quiz> quiz;
+    std::int64_t run_id = 0;
+    protocol::unix_seconds closes_at = 0;
+    std::string code, message;  // when refused
+};
+
+// What rooms ask of the rest of the server: the requests of trainers that need the database.
+// Called on a room's strand: must not block (queue the work, answer from any thread).
+class live_control {
+  public:
+    virtual ~live_control() = default;
+    // A trainer sent open_quiz: check the quiz belongs to `training_id`, store the run, then
+    // call `reply`.
+    virtual void quiz_requested(std::int64_t session_id, std::int64_t training_id,
+                                const live_room::quiz_request& request,
+                                std::function<void(quiz_opening)> reply) = 0;
+    // A trainer (`user_id`) sent end_session: persist the end, then end the room (live_hub::end).
+    virtual void end_requested(std::int64_t session_id, std::int64_t user_id) = 0;
+};
+
 class live_hub {
   public:
     live_hub(boost::asio::io_context& ioc, const clock& clk);
@@ -45,6 +68,9 @@ class live_hub {
     void set_quiz_sink(quiz_sink* sink);
     // Every room's timeline goes to `journal`, flushed once a second. Set before start().
     void set_journal(event_journal* journal);
+    // Where trainers' requests that need the database go (open a quiz, end the session). Set
+    // before start(); without one, such requests are refused.
+    void set_control(live_control* control);
     // Whether the session's room exists (when not, an admission loads its recovery).
     bool has_room(std::int64_t session_id) const;
     // At most `limit` (>= 1) sockets per user; set before start().
@@ -52,19 +78,6 @@ class live_hub {
     // Whether rooms refuse audio faster than real time (benchmarks turn it off). Before start.
     void set_audio_paced(bool paced);
 
-    // The outcome of an open_quiz request: the quiz and its stored run, or an error.
-    struct quiz_opening {
-        std::optional<protocol::quiz> quiz;
-        std::int64_t run_id = 0;
-        protocol::unix_seconds closes_at = 0;
-        std::string code, message;  // when refused
-    };
-    // Called (on a room strand) when a trainer sends open_quiz: it must check the quiz belongs
-    // to `training_id`, store the run without blocking, then call `reply` (from any thread).
-    std::function<void(std::int64_t session_id, std::int64_t training_id,
-                       const live_room::quiz_request& request,
-                       std::function<void(quiz_opening)> reply)>
-        on_quiz_requested;
     // Starts the timer (4 times a second: quiz tallies; once a second: (presence coalescing,
     // attendance figures, login expiry, presence flushes).
     void start();
@@ -97,16 +110,26 @@ class live_hub {
     // A session's mode or status changed (after COMMIT, from any thread).
     void delivery_changed(const delivery_change& change);
 
-    // Called (on a room strand) when a trainer sends end_session; it must persist the end and
-    // then call end(). Set before serving.
-    std::function<void(std::int64_t session_id, std::int64_t user_id)> on_end_requested;
-
     std::size_t room_count() const;
     std::size_t socket_count() const;
 
   private:
     struct impl;
     std::shared_ptr<impl> impl_;
+};
+
+// The live rooms, once the transport has attached them. Set before the first request and
+// cleared after the last one (by the transport); read from any thread. Null while no transport
+// runs (tests of the application alone), so callers check it.
+class live_link {
+  public:
+    live_hub* get() const { return hub_.load(std::memory_order_acquire); }
+    void set(live_hub* hub) { hub_.store(hub, std::memory_order_release); }
+    explicit operator bool() const { return get() != nullptr; }
+    live_hub* operator->() const { return get(); }
+
+  private:
+    std::atomic<live_hub*> hub_{nullptr};
 };
 
 // The session id of "/api/v1/sessions/{id}/live", if `path` is that.

@@ -41,8 +41,8 @@ void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id,
 
 void quiz_recorder::open(std::int64_t session_id, std::int64_t training_id,
                          const live_room::quiz_request& request, protocol::unix_seconds now,
-                         const std::function<void(live_hub::quiz_opening)>& reply) {
-    auto outcome = std::make_shared<live_hub::quiz_opening>();
+                         const std::function<void(quiz_opening)>& reply) {
+    auto outcome = std::make_shared<quiz_opening>();
     try {
         db_.submit(
             [=](storage::connection& c) {

@@ -16,7 +16,7 @@ class quiz_recorder final : public quiz_sink {
     // The hub's open_quiz handler: checks the quiz, stores the run, replies.
     void open(std::int64_t session_id, std::int64_t training_id,
               const live_room::quiz_request& request, protocol::unix_seconds now,
-              const std::function<void(live_hub::quiz_opening)>& reply);
+              const std::function<void(quiz_opening)>& reply);
 
   private:
     storage::database& db_;

@@ -334,8 +334,8 @@ awaitable<void> http_server::impl::run_plain(tcp::socket socket) {
     if (upgrade) {
         // The WebSocket owns the stream (and the accounting) now; this frame ends here.
         state->socket = nullptr;
-        start_live_socket(std::move(stream), upgrade->websocket_key,
-                          std::move(upgrade->admission), hub, live_sockets, std::move(guard));
+        start_live_socket(std::move(stream), upgrade->websocket_key, std::move(upgrade->admission),
+                          hub, live_sockets, std::move(guard));
         co_return;
     }
     beast::error_code ec;
@@ -355,8 +355,8 @@ awaitable<void> http_server::impl::run_tls(tcp::socket socket) {
     auto upgrade = co_await serve(stream, state, remote, true);
     if (upgrade) {
         state->socket = nullptr;
-        start_live_socket(std::move(stream), upgrade->websocket_key,
-                          std::move(upgrade->admission), hub, live_sockets, std::move(guard));
+        start_live_socket(std::move(stream), upgrade->websocket_key, std::move(upgrade->admission),
+                          hub, live_sockets, std::move(guard));
         co_return;
     }
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));

@@ -135,11 +135,13 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     return out;
 }
 
-int notify_missed_session(storage::connection& c, const protocol::session& s,
-                          protocol::unix_seconds now, const attendance_thresholds& current) {
+std::vector<protocol::notification> missed_session_notices(storage::connection& c,
+                                                           const protocol::session& s,
+                                                           protocol::unix_seconds now,
+                                                           const attendance_thresholds& current) {
     const auto a = build_session_attendance(c, s, now, current, std::nullopt, true);
     const auto link = "#/replay/" + std::to_string(s.id);
-    int notified = 0;
+    std::vector<protocol::notification> out;
     for (const auto& r : a.rows) {
         if (counts_as_attended(r.status)) continue;
         protocol::notification n;
@@ -153,10 +155,9 @@ int notify_missed_session(storage::connection& c, const protocol::session& s,
             "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
         n.created_at = now;
         n.params = {{"session_title", s.title}, {"link", link}};
-        storage::insert_notification(c, n);
-        ++notified;
+        out.push_back(std::move(n));
     }
-    return notified;
+    return out;
 }
 
 json to_json(const session_attendance& a) {

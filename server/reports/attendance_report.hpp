@@ -57,11 +57,13 @@ struct session_attendance {
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
 };
 
-// After a session ended: every enrolled trainee who did not attend it (absent, partial or
-// excused) gets an in-app notification that its recording can be replayed (kind
-// "recording_available", with the session). Returns how many were notified.
-int notify_missed_session(storage::connection& c, const protocol::session& s,
-                          protocol::unix_seconds now, const attendance_thresholds& current);
+// After a session ended: for every enrolled trainee who did not attend it (absent, partial or
+// excused), the notification that its recording can be replayed (kind "recording_available",
+// with the session). Reads only.
+std::vector<protocol::notification> missed_session_notices(storage::connection& c,
+                                                           const protocol::session& s,
+                                                           protocol::unix_seconds now,
+                                                           const attendance_thresholds& current);
 
 // With `only_user`, the rows hold that trainee alone (and only their evidence is read). With
 // `open_to_now`, intervals still open count until `now` (at the moment a session ends, whoever

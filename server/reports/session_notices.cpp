@@ -78,14 +78,15 @@ int remind(connection& c, const storage::reminder_candidate& r, unix_seconds now
     return notify_trainees(c, r.training_id, n);
 }
 
-// "Your attendance fell below the minimum" to those who missed this session and are now below
-// it, with what the sessions still planned make possible.
-int warn_absent(connection& c, const session& s, const training& t, unix_seconds now,
-                const attendance_thresholds& current) {
+// "Your attendance fell below the minimum" for those who missed this session and are now below
+// it, with what the sessions still planned make possible. Reads only.
+std::vector<notification> absence_warnings(connection& c, const session& s, const training& t,
+                                           unix_seconds now, const attendance_thresholds& current) {
     const auto m = build_training_attendance(c, t, now, current, std::nullopt, true);
     const auto at = std::find_if(m.sessions.begin(), m.sessions.end(),
                                  [&](const session& x) { return x.id == s.id; });
-    if (at == m.sessions.end()) return 0;
+    std::vector<notification> out;
+    if (at == m.sessions.end()) return out;
     const auto k = static_cast<std::size_t>(at - m.sessions.begin());
     int remaining = 0;
     for (std::size_t i = 0; i < m.sessions.size(); ++i) {
@@ -93,7 +94,6 @@ int warn_absent(connection& c, const session& s, const training& t, unix_seconds
         if (!m.held[i] && st != session_status::cancelled && st != session_status::ended)
             ++remaining;
     }
-    int written = 0;
     for (const auto& row : m.rows) {
         const auto& cell = row.cells[k];
         if ((cell.status && counts_as_attended(*cell.status)) || cell.attended_by_replay) continue;
@@ -129,25 +129,32 @@ int warn_absent(connection& c, const session& s, const training& t, unix_seconds
                     {"sessions_needed", needed ? protocol::json(*needed) : protocol::json(nullptr)},
                     {"link", "#/"}};
         n.created_at = now;
-        storage::insert_notification(c, n);
-        ++written;
+        out.push_back(std::move(n));
     }
-    return written;
+    return out;
 }
 
-// Once the training is finished: each trainee who completed gets the certificate, issued now,
-// with its verification link.
-int certificates_ready(connection& c, const training& t, unix_seconds now,
-                       const attendance_thresholds& current, const std::string& prefix) {
+// Once the training is finished: the trainees who completed it (to certify). Reads only.
+std::vector<std::int64_t> completed_trainees(connection& c, const training& t, unix_seconds now,
+                                             const attendance_thresholds& current) {
     const auto tc = build_completion(c, t, now, current, std::nullopt, true);
-    if (!tc.finished) return 0;
+    std::vector<std::int64_t> out;
+    if (!tc.finished) return out;
+    for (const auto& row : tc.rows)
+        if (row.completed) out.push_back(row.user_id);
+    return out;
+}
+
+// Issues each one's certificate (checked again) and tells them, with its verification link.
+int certificates_ready(connection& c, const training& t, const std::vector<std::int64_t>& users,
+                       unix_seconds now, const attendance_thresholds& current,
+                       const std::string& prefix) {
     int written = 0;
-    for (const auto& row : tc.rows) {
-        if (!row.completed) continue;
-        auto cert = issue_if_completed(c, {t.id, row.user_id, 0, prefix, current, {}, true}, now);
+    for (const auto user_id : users) {
+        auto cert = issue_if_completed(c, {t.id, user_id, 0, prefix, current, {}, true}, now);
         if (!cert) continue;  // issued before, and told then
         notification n;
-        n.user_id = row.user_id;
+        n.user_id = user_id;
         n.training_id = t.id;
         n.kind = "certificate_ready";
         n.text_id = "Selamat! Sertifikat pelatihan " + quoted(t.title) + " sudah terbit (nomor " +
@@ -166,14 +173,30 @@ int certificates_ready(connection& c, const training& t, unix_seconds now,
 
 }  // namespace
 
-int notify_after_session(connection& c, const session& s, unix_seconds now,
-                         const attendance_thresholds& current,
-                         const std::string& certificate_prefix) {
-    int written = notify_missed_session(c, s, now, current);
+after_session_notices plan_after_session(connection& c, const session& s, unix_seconds now,
+                                         const attendance_thresholds& current) {
+    after_session_notices out;
+    out.notices = missed_session_notices(c, s, now, current);
     const auto t = storage::find_training(c, s.training_id);
-    if (!t) return written;
-    written += warn_absent(c, s, *t, now, current);
-    written += certificates_ready(c, *t, now, current, certificate_prefix);
+    if (!t) return out;
+    auto warnings = absence_warnings(c, s, *t, now, current);
+    out.notices.insert(out.notices.end(), std::make_move_iterator(warnings.begin()),
+                       std::make_move_iterator(warnings.end()));
+    out.completed = completed_trainees(c, *t, now, current);
+    return out;
+}
+
+int write_after_session(connection& c, const session& s, const after_session_notices& planned,
+                        unix_seconds now, const attendance_thresholds& current,
+                        const std::string& certificate_prefix) {
+    int written = 0;
+    for (const auto& n : planned.notices) {
+        storage::insert_notification(c, n);
+        ++written;
+    }
+    if (planned.completed.empty()) return written;
+    if (const auto t = storage::find_training(c, s.training_id))
+        written += certificates_ready(c, *t, planned.completed, now, current, certificate_prefix);
     return written;
 }
 
