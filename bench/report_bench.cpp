@@ -19,12 +19,16 @@
 #include <string>
 #include <vector>
 
-#include "server/reports/reports.hpp"
+#include "server/reports/completion_report.hpp"
+#include "server/reports/training_matrix.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/funding_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 using namespace daring;

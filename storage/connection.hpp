@@ -30,6 +30,18 @@ inline std::optional<std::int64_t> opt_int(const SQLite::Column& col) {
     return col.getInt64();
 }
 
+// A nullable text column ("" when NULL).
+inline std::string opt_text(const SQLite::Column& col) {
+    return col.isNull() ? std::string{} : col.getString();
+}
+// Binds a nullable integer.
+inline void bind_opt(SQLite::Statement& q, int i, const std::optional<std::int64_t>& v) {
+    if (v)
+        q.bind(i, static_cast<std::int64_t>(*v));
+    else
+        q.bind(i);
+}
+
 // "24,1" as {24, 1} (empty text: none): lists of whole numbers kept in one column.
 inline std::vector<int> int_list(const std::string& text) {
     std::vector<int> out;

@@ -7,6 +7,7 @@
 #include "server/rules/checkin_code.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/attendance_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

@@ -5,7 +5,6 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/reports/certificate_page.hpp"
-#include "server/reports/reports.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "server/rules/local_time.hpp"
 #include "server/services/training_access.hpp"

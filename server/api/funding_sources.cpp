@@ -2,7 +2,7 @@
 #include "protocol/plan.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/funding_repo.hpp"
 
 namespace daring::server {
 

@@ -12,7 +12,9 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/outbox_repo.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {

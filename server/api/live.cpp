@@ -10,7 +10,7 @@
 #include "server/services/training_access.hpp"
 #include "server/sessions/session_lifecycle.hpp"
 #include "server/util/tokens.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/session_repo.hpp"
 
 namespace daring::server {
 

@@ -4,7 +4,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/reports/quiz_reports.hpp"
-#include "server/reports/reports.hpp"
+#include "server/reports/report_response.hpp"
 #include "server/services/self_paced.hpp"
 #include "server/services/training_access.hpp"
 #include "storage/quiz_repo.hpp"

@@ -15,10 +15,10 @@
 #include "server/recording/recording_store.hpp"
 #include "server/rules/replay_rules.hpp"
 #include "server/services/training_access.hpp"
+#include "server/util/base64.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/live_repo.hpp"
-#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 

@@ -5,7 +5,7 @@
 #include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
 #include "server/rules/local_time.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/region_repo.hpp"
 
 namespace daring::server {
 

@@ -1,15 +1,18 @@
 // Reports for the ministry (JSON, CSV, XLSX): session and training attendance, completion, the
 // DAK accountability report per funding source, and a trainee's own progress. Every report is
 // computed inside a read job on the read pool.
-#include "server/reports/reports.hpp"
-
 #include <memory>
 
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
+#include "server/reports/attendance_report.hpp"
+#include "server/reports/completion_report.hpp"
 #include "server/reports/funding_report.hpp"
+#include "server/reports/report_response.hpp"
+#include "server/reports/training_matrix.hpp"
 #include "server/services/training_access.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/funding_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

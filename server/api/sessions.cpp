@@ -6,7 +6,8 @@
 #include "server/api/routes.hpp"
 #include "server/services/session_planning.hpp"
 #include "server/services/training_access.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/notification_repo.hpp"
+#include "storage/session_repo.hpp"
 
 namespace daring::server {
 

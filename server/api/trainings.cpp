@@ -8,7 +8,10 @@
 #include "server/live/live_hub.hpp"
 #include "server/services/membership.hpp"
 #include "server/services/training_access.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/funding_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

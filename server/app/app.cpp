@@ -19,7 +19,6 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/live_repo.hpp"
-#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 

@@ -4,12 +4,13 @@
 
 #include "protocol/quiz.hpp"
 #include "server/reports/certificates.hpp"
-#include "server/reports/reports.hpp"
+#include "server/reports/completion_report.hpp"
 #include "server/services/self_paced.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/database.hpp"
-#include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

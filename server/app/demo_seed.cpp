@@ -5,9 +5,12 @@
 #include "protocol/quiz.hpp"
 #include "server/app/demo_history.hpp"
 #include "server/services/delivery_service.hpp"
+#include "storage/funding_repo.hpp"
 #include "storage/outbox_repo.hpp"
-#include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {

@@ -6,7 +6,6 @@
 #include "server/reports/report_table.hpp"
 #include "server/rules/replay_rules.hpp"
 #include "storage/attendance_repo.hpp"
-#include "storage/plan_repo.hpp"
 
 namespace daring::server {
 
@@ -216,6 +215,46 @@ json to_json(const session_attendance& a) {
               {"replay_counts", a.replay_counts}}},
             {"summary", std::move(summary)},
             {"rows", std::move(rows)}};
+}
+
+namespace {
+report_cell time_cell(const std::optional<protocol::unix_seconds>& t) {
+    return t ? report_cell(*t) : report_cell();
+}
+}  // namespace
+
+report_file session_attendance_table(const session_attendance& a, int offset) {
+    report_sheet sheet;
+    sheet.name = "Kehadiran";
+    sheet.columns = {{"ID peserta", "User ID", column_type::integer},
+                     {"Nama pengguna", "Username", column_type::text},
+                     {"Nama lengkap", "Full name", column_type::text},
+                     {"NIB", "NIB", column_type::text},
+                     {"E-mail", "E-mail", column_type::text},
+                     {"Status", "Status", column_type::text},
+                     {"Dasar", "Via", column_type::text},
+                     {"Masuk pertama", "First join", column_type::datetime},
+                     {"Terakhir terlihat", "Last seen", column_type::datetime},
+                     {"Detik hadir", "Seconds present", column_type::integer},
+                     {"Detik tidak di layar", "Seconds away", column_type::integer},
+                     {"Detik putar ulang", "Seconds replayed", column_type::integer},
+                     {"Hadir lewat putar ulang", "Attended by replay", column_type::text},
+                     {"Check-in di kelas", "Checked in", column_type::datetime},
+                     {"Tanda manual", "Mark", column_type::text},
+                     {"Catatan tanda", "Mark remark", column_type::text},
+                     {"Ditandai oleh", "Marked by", column_type::text}};
+    for (const auto& r : a.rows) {
+        sheet.rows.push_back(
+            {r.user_id, r.username, r.full_name, r.nib, r.email, std::string(to_string(r.status)),
+             r.via, time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present,
+             r.seconds_away, r.seconds_replayed, std::string(r.attended_by_replay ? "ya" : ""),
+             time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
+    }
+    report_file f;
+    f.stem = "kehadiran-sesi-" + std::to_string(a.session.id);
+    f.utc_offset_minutes = offset;
+    f.sheets.push_back(std::move(sheet));
+    return f;
 }
 
 }  // namespace daring::server

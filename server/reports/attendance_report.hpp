@@ -7,6 +7,7 @@
 
 #include "protocol/json_text.hpp"
 #include "protocol/plan.hpp"
+#include "server/reports/report_table.hpp"
 #include "server/rules/attendance_rules.hpp"
 
 namespace daring::storage {
@@ -74,5 +75,7 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
                                             std::optional<std::int64_t> only_user = std::nullopt,
                                             bool open_to_now = false);
 protocol::json to_json(const session_attendance& a);
+
+report_file session_attendance_table(const session_attendance& a, int utc_offset_minutes);
 
 }  // namespace daring::server

@@ -1,13 +1,14 @@
 #include "server/reports/certificates.hpp"
 
 #include "server/http/http_types.hpp"
-#include "server/reports/reports.hpp"
+#include "server/reports/completion_report.hpp"
+#include "server/reports/training_matrix.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "server/rules/local_time.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/database.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <set>
 
-#include "server/reports/reports.hpp"
+#include "server/reports/completion_report.hpp"
+#include "server/reports/report_response.hpp"
 #include "server/rules/delivery_policy.hpp"
 #include "server/rules/local_time.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

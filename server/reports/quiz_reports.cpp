@@ -1,6 +1,7 @@
 #include "server/reports/quiz_reports.hpp"
 
-#include "server/reports/reports.hpp"
+#include "server/reports/pre_post.hpp"
+#include "server/reports/report_response.hpp"
 #include "server/rules/quiz_scoring.hpp"
 #include "server/rules/quiz_tally.hpp"
 #include "storage/attendance_repo.hpp"

@@ -4,12 +4,14 @@
 
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/certificates.hpp"
-#include "server/reports/reports.hpp"
+#include "server/reports/completion_report.hpp"
+#include "server/reports/training_matrix.hpp"
 #include "server/rules/local_time.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/certificate_repo.hpp"
+#include "storage/notification_repo.hpp"
 #include "storage/outbox_repo.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

@@ -5,6 +5,9 @@
 
 #include "server/rules/delivery_policy.hpp"
 #include "server/rules/local_time.hpp"
+#include "storage/notification_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

@@ -8,7 +8,7 @@
 
 #include "protocol/plan.hpp"
 #include "server/rules/delivery_policy.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/session_repo.hpp"
 
 namespace daring::storage {
 class connection;

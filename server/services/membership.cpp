@@ -4,7 +4,7 @@
 #include "protocol/plan.hpp"
 #include "protocol/validate.hpp"
 #include "server/http/http_types.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 namespace daring::server {

@@ -1,7 +1,8 @@
 #include "server/services/training_access.hpp"
 
 #include "server/http/http_types.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 
 namespace daring::server {
 

@@ -8,8 +8,8 @@
 #include "server/reports/session_notices.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/notices_due_repo.hpp"
-#include "storage/plan_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "storage/session_repo.hpp"
 
 namespace daring::server {
 

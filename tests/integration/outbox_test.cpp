@@ -14,8 +14,8 @@
 #include "server/services/outbox_sender.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
+#include "storage/notification_repo.hpp"
 #include "storage/outbox_repo.hpp"
-#include "storage/plan_repo.hpp"
 #include "storage/users_repo.hpp"
 #include "tests/support/server_process.hpp"
 

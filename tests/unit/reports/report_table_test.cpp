@@ -46,7 +46,7 @@ TEST(ReportTable, XlsxIsAZipWorkbook) {
     EXPECT_EQ(bytes.substr(0, 2), "PK");
 }
 
-#include "server/reports/reports.hpp"
+#include "server/reports/report_response.hpp"
 
 TEST(ReportStreaming, LargeJsonReportsGoOutInPiecesThatParseToTheWholeDocument) {
     using daring::protocol::json;

@@ -5,8 +5,11 @@
 
 #include "server/http/http_types.hpp"
 #include "storage/connection.hpp"
+#include "storage/funding_repo.hpp"
 #include "storage/migrations.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 using namespace daring::server;

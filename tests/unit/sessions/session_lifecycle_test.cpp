@@ -7,8 +7,12 @@
 
 #include "server/live/quiz_recorder.hpp"
 #include "storage/audit_repo.hpp"
+#include "storage/funding_repo.hpp"
 #include "storage/notices_due_repo.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/notification_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 #include "tests/support/server_process.hpp"
 

@@ -6,7 +6,7 @@
 
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
-#include "storage/plan_repo.hpp"
+#include "storage/notification_repo.hpp"
 #include "storage/users_repo.hpp"
 
 using namespace daring::storage;

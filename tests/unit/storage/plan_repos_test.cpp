@@ -1,11 +1,14 @@
 // The plan repository on an in-memory database with the real migrations.
-#include "storage/plan_repo.hpp"
-
 #include <gtest/gtest.h>
 
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
+#include "storage/funding_repo.hpp"
 #include "storage/migrations.hpp"
+#include "storage/notification_repo.hpp"
+#include "storage/region_repo.hpp"
+#include "storage/session_repo.hpp"
+#include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
 using namespace daring::storage;

@@ -1,0 +1,351 @@
+#include "storage/session_repo.hpp"
+
+#include "storage/connection.hpp"
+
+namespace daring::storage {
+
+using namespace protocol;
+
+namespace {
+
+const char* const session_columns =
+    "s.id, s.training_id, s.title, s.starts_at, s.ends_at, s.mode, s.status, s.reason, "
+    "s.reason_id, "
+    "s.recommended_mode, s.restriction_id, s.decided_at, s.decided_by, s.override_status, "
+    "s.started_at, "
+    "s.ended_at, s.present_pct, s.late_after_s, s.replay_counts, "
+    // Ready as GET /recording says it: ended, the end is in the stored timeline (or older than
+    // the settle time), not deleted. Each lookup is one index step.
+    "s.status = 'ended' AND NOT EXISTS(SELECT 1 FROM recording_deletions d WHERE d.session_id = "
+    "s.id) AND EXISTS(SELECT 1 FROM session_events e WHERE e.session_id = s.id) AND (s.ended_at "
+    "<= unixepoch() - 5 OR EXISTS(SELECT 1 FROM session_events e WHERE e.session_id = s.id AND "
+    "e.type = 'session_ended'))";
+constexpr int session_column_count = 20;
+session read_session(SQLite::Statement& q) {
+    session s;
+    s.id = q.getColumn(0).getInt64();
+    s.training_id = q.getColumn(1).getInt64();
+    s.title = q.getColumn(2).getString();
+    s.starts_at = q.getColumn(3).getInt64();
+    s.ends_at = q.getColumn(4).getInt64();
+    auto& d = s.current;
+    d.mode = parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
+    d.status = parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
+    d.reason = q.getColumn(7).getString();
+    d.reason_id = q.getColumn(8).getString();
+    if (!q.getColumn(9).isNull())
+        d.recommended_mode = parse_delivery_mode(q.getColumn(9).getString());
+    d.restriction_id = opt_int(q.getColumn(10));
+    d.decided_at = q.getColumn(11).getInt64();
+    d.decided_by = opt_int(q.getColumn(12));
+    d.overridden = !q.getColumn(13).isNull();
+    s.started_at = opt_int(q.getColumn(14));
+    s.ended_at = opt_int(q.getColumn(15));
+    if (auto v = opt_int(q.getColumn(16))) s.present_pct = static_cast<int>(*v);
+    if (auto v = opt_int(q.getColumn(17))) s.late_after_s = static_cast<int>(*v);
+    if (auto v = opt_int(q.getColumn(18))) s.replay_counts = *v != 0;
+    s.recording_ready = q.getColumn(19).getInt() != 0;
+    return s;
+}
+
+void load_slides(connection& c, session& s) {
+    SQLite::Statement q(c.db,
+                        "SELECT title, body FROM slides WHERE session_id = ? ORDER BY position");
+    q.bind(1, static_cast<std::int64_t>(s.id));
+    while (q.executeStep())
+        s.slides.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+}
+
+void replace_slides(connection& c, std::int64_t session_id, const std::vector<slide>& slides) {
+    SQLite::Statement del(c.db, "DELETE FROM slides WHERE session_id = ?");
+    del.bind(1, static_cast<std::int64_t>(session_id));
+    del.exec();
+    SQLite::Statement ins(
+        c.db, "INSERT INTO slides (session_id, position, title, body) VALUES (?,?,?,?)");
+    for (std::size_t i = 0; i < slides.size(); ++i) {
+        ins.bind(1, static_cast<std::int64_t>(session_id));
+        ins.bind(2, static_cast<std::int64_t>(i));
+        ins.bind(3, slides[i].title);
+        ins.bind(4, slides[i].body);
+        ins.exec();
+        ins.reset();
+    }
+}
+
+}  // namespace
+
+std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
+    const auto& d = s.current;
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO training_sessions (training_id, title, starts_at, ends_at, mode, status, "
+        "reason, reason_id, recommended_mode, restriction_id, decided_at, decided_by, created_at) "
+        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, static_cast<std::int64_t>(s.training_id));
+    q.bind(2, s.title);
+    q.bind(3, static_cast<std::int64_t>(s.starts_at));
+    q.bind(4, static_cast<std::int64_t>(s.ends_at));
+    q.bind(5, std::string(to_string(d.mode)));
+    q.bind(6, std::string(to_string(d.status)));
+    q.bind(7, d.reason);
+    q.bind(8, d.reason_id);
+    if (d.recommended_mode)
+        q.bind(9, std::string(to_string(*d.recommended_mode)));
+    else
+        q.bind(9);
+    bind_opt(q, 10, d.restriction_id);
+    q.bind(11, static_cast<std::int64_t>(d.decided_at));
+    bind_opt(q, 12, d.decided_by);
+    q.bind(13, static_cast<std::int64_t>(now));
+    q.exec();
+    auto id = c.db.getLastInsertRowid();
+    replace_slides(c, id, s.slides);
+    return id;
+}
+
+std::optional<session> find_session(connection& c, std::int64_t id) {
+    SQLite::Statement q(c.db, std::string("SELECT ") + session_columns +
+                                  " FROM training_sessions s WHERE s.id = ?");
+    q.bind(1, static_cast<std::int64_t>(id));
+    if (!q.executeStep()) return std::nullopt;
+    auto s = read_session(q);
+    load_slides(c, s);
+    return s;
+}
+
+std::vector<session> list_sessions(connection& c, std::int64_t training_id, bool with_slides) {
+    SQLite::Statement q(
+        c.db, std::string("SELECT ") + session_columns +
+                  " FROM training_sessions s WHERE s.training_id = ? ORDER BY s.starts_at, s.id");
+    q.bind(1, static_cast<std::int64_t>(training_id));
+    std::vector<session> out;
+    while (q.executeStep()) out.push_back(read_session(q));
+    for (auto& s : out) {
+        if (with_slides) {
+            load_slides(c, s);
+        } else {
+            SQLite::Statement n(c.db, "SELECT COUNT(*) FROM slides WHERE session_id = ?");
+            n.bind(1, static_cast<std::int64_t>(s.id));
+            n.executeStep();
+            s.slides.resize(static_cast<std::size_t>(n.getColumn(0).getInt()));
+        }
+    }
+    return out;
+}
+
+void update_session_plan(connection& c, std::int64_t id, const session_patch& p) {
+    if (p.title) {
+        SQLite::Statement q(c.db, "UPDATE training_sessions SET title = ? WHERE id = ?");
+        q.bind(1, *p.title);
+        q.bind(2, static_cast<std::int64_t>(id));
+        q.exec();
+    }
+    if (p.starts_at || p.ends_at) {
+        SQLite::Statement q(
+            c.db,
+            "UPDATE training_sessions SET starts_at = COALESCE(?, starts_at), ends_at = "
+            "COALESCE(?, ends_at), override_mode = NULL, override_status = NULL, "
+            "override_reason = NULL, override_by = NULL WHERE id = ?");
+        bind_opt(q, 1, p.starts_at);
+        bind_opt(q, 2, p.ends_at);
+        q.bind(3, static_cast<std::int64_t>(id));
+        q.exec();
+    }
+    if (p.slides) replace_slides(c, id, *p.slides);
+}
+
+void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o) {
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET override_mode = ?, override_status = ?, override_reason = ?, "
+        "override_by = ? WHERE id = ?");
+    if (o && o->mode)
+        q.bind(1, std::string(to_string(*o->mode)));
+    else
+        q.bind(1);
+    if (o) {
+        q.bind(2, std::string(to_string(o->status)));
+        q.bind(3, o->reason);
+        q.bind(4, static_cast<std::int64_t>(o->by));
+    } else {
+        q.bind(2);
+        q.bind(3);
+        q.bind(4);
+    }
+    q.bind(5, static_cast<std::int64_t>(session_id));
+    q.exec();
+}
+
+bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now,
+                   int present_pct, int late_after_s) {
+    // The training's replay setting is copied as it stands now, with the thresholds.
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
+        "present_pct = ?, late_after_s = ?, replay_counts = (SELECT "
+        "replay_counts_for_completion FROM trainings WHERE id = training_sessions.training_id) "
+        "WHERE id = ? AND status = 'scheduled'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(by));
+    q.bind(3, present_pct);
+    q.bind(4, late_after_s);
+    q.bind(5, static_cast<std::int64_t>(session_id));
+    return q.exec() > 0;
+}
+
+bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
+                 unix_seconds now) {
+    SQLite::Statement q(c.db,
+                        "UPDATE training_sessions SET status = 'ended', ended_at = ?, ended_by = ? "
+                        "WHERE id = ? AND status = 'live'");
+    q.bind(1, static_cast<std::int64_t>(now));
+    bind_opt(q, 2, by);
+    q.bind(3, static_cast<std::int64_t>(session_id));
+    return q.exec() > 0;
+}
+
+void set_session_status(connection& c, std::int64_t session_id, session_status status) {
+    SQLite::Statement q(c.db, "UPDATE training_sessions SET status = ? WHERE id = ?");
+    q.bind(1, std::string(to_string(status)));
+    q.bind(2, static_cast<std::int64_t>(session_id));
+    q.exec();
+}
+
+void update_delivery(connection& c, std::int64_t session_id, const delivery& d) {
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET mode = ?, status = ?, reason = ?, reason_id = ?, "
+        "recommended_mode = ?, restriction_id = ?, decided_at = ?, decided_by = ? WHERE id = ?");
+    q.bind(1, std::string(to_string(d.mode)));
+    q.bind(2, std::string(to_string(d.status)));
+    q.bind(3, d.reason);
+    q.bind(4, d.reason_id);
+    if (d.recommended_mode)
+        q.bind(5, std::string(to_string(*d.recommended_mode)));
+    else
+        q.bind(5);
+    bind_opt(q, 6, d.restriction_id);
+    q.bind(7, static_cast<std::int64_t>(d.decided_at));
+    bind_opt(q, 8, d.decided_by);
+    q.bind(9, static_cast<std::int64_t>(session_id));
+    q.exec();
+}
+
+void clear_overrides_for_training(connection& c, std::int64_t training_id, unix_seconds now) {
+    SQLite::Statement q(
+        c.db,
+        "UPDATE training_sessions SET override_mode = NULL, override_status = NULL, "
+        "override_reason = NULL, override_by = NULL WHERE training_id = ? AND starts_at > ?");
+    q.bind(1, static_cast<std::int64_t>(training_id));
+    q.bind(2, static_cast<std::int64_t>(now));
+    q.exec();
+}
+
+std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluation_scope& scope) {
+    std::string sql =
+        std::string("SELECT ") + session_columns +
+        ", t.planned_mode, t.switch_policy, t.room_capacity, t.region_code, r.utc_offset_minutes, "
+        "(SELECT COUNT(*) FROM enrollments e WHERE e.training_id = t.id AND e.withdrawn_at IS "
+        "NULL), "
+        "(SELECT COUNT(*) FROM training_trainers tt WHERE tt.training_id = t.id), "
+        "s.override_mode, s.override_status, s.override_reason, s.override_by "
+        "FROM training_sessions s JOIN trainings t ON t.id = s.training_id "
+        "JOIN regions r ON r.code = t.region_code "
+        "WHERE s.starts_at > :after AND s.status NOT IN ('live','ended','cancelled')";
+    if (scope.session_id) sql += " AND s.id = :session";
+    if (scope.training_id) sql += " AND s.training_id = :training";
+    if (scope.region_code) sql += " AND t.region_code = :region";
+    sql += " ORDER BY s.starts_at, s.id";
+    SQLite::Statement q(c.db, sql);
+    q.bind(":after", static_cast<std::int64_t>(scope.starting_after));
+    if (scope.session_id) q.bind(":session", static_cast<std::int64_t>(*scope.session_id));
+    if (scope.training_id) q.bind(":training", static_cast<std::int64_t>(*scope.training_id));
+    if (scope.region_code) q.bind(":region", *scope.region_code);
+    std::vector<evaluation_row> out;
+    while (q.executeStep()) {
+        evaluation_row row;
+        row.session = read_session(q);
+        const int extra = session_column_count;  // the columns after the session's
+        row.planned_mode = parse_delivery_mode(q.getColumn(extra + 0).getString())
+                               .value_or(delivery_mode::in_person);
+        row.policy = parse_switch_policy(q.getColumn(extra + 1).getString())
+                         .value_or(switch_policy::automatic);
+        if (!q.getColumn(extra + 2).isNull()) row.room_capacity = q.getColumn(extra + 2).getInt();
+        row.region_code = q.getColumn(extra + 3).getString();
+        row.utc_offset_minutes = q.getColumn(extra + 4).getInt();
+        row.trainees = q.getColumn(extra + 5).getInt();
+        row.trainers = q.getColumn(extra + 6).getInt();
+        if (!q.getColumn(extra + 8).isNull()) {
+            stored_override o;
+            if (!q.getColumn(extra + 7).isNull())
+                o.mode = parse_delivery_mode(q.getColumn(extra + 7).getString());
+            o.status = parse_session_status(q.getColumn(extra + 8).getString())
+                           .value_or(session_status::scheduled);
+            o.reason = opt_text(q.getColumn(extra + 9));
+            o.by = q.getColumn(extra + 10).isNull() ? 0 : q.getColumn(extra + 10).getInt64();
+            row.override_decision = o;
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+std::int64_t insert_decision(connection& c, const delivery_decision& d) {
+    SQLite::Statement q(
+        c.db,
+        "INSERT INTO delivery_decisions (session_id, from_mode, from_status, to_mode, to_status, "
+        "reason, reason_id, restriction_reference, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    q.bind(1, static_cast<std::int64_t>(d.session_id));
+    q.bind(2, std::string(to_string(d.from_mode)));
+    q.bind(3, std::string(to_string(d.from_status)));
+    q.bind(4, std::string(to_string(d.to_mode)));
+    q.bind(5, std::string(to_string(d.to_status)));
+    q.bind(6, d.reason);
+    q.bind(7, d.reason_id);
+    if (d.restriction_reference.empty())
+        q.bind(8);
+    else
+        q.bind(8, d.restriction_reference);
+    bind_opt(q, 9, d.actor_id);
+    q.bind(10, static_cast<std::int64_t>(d.at));
+    q.exec();
+    return c.db.getLastInsertRowid();
+}
+
+std::vector<delivery_decision> list_decisions(connection& c, std::int64_t training_id,
+                                              const page_request& page) {
+    SQLite::Statement q(
+        c.db,
+        "SELECT d.id, d.session_id, s.title, d.from_mode, d.from_status, d.to_mode, d.to_status, "
+        "d.reason, d.reason_id, d.restriction_reference, d.actor_id, d.at FROM delivery_decisions "
+        "d "
+        "JOIN training_sessions s ON s.id = d.session_id WHERE s.training_id = ? AND d.id > ? "
+        "ORDER BY d.id LIMIT ?");
+    q.bind(1, static_cast<std::int64_t>(training_id));
+    q.bind(2, page.after.empty() ? std::int64_t{0} : page.after.front());
+    q.bind(3, static_cast<std::int64_t>(page.limit + 1));
+    std::vector<delivery_decision> out;
+    while (q.executeStep()) {
+        delivery_decision d;
+        d.id = q.getColumn(0).getInt64();
+        d.session_id = q.getColumn(1).getInt64();
+        d.session_title = q.getColumn(2).getString();
+        d.from_mode =
+            parse_delivery_mode(q.getColumn(3).getString()).value_or(delivery_mode::in_person);
+        d.from_status =
+            parse_session_status(q.getColumn(4).getString()).value_or(session_status::scheduled);
+        d.to_mode =
+            parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
+        d.to_status =
+            parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
+        d.reason = q.getColumn(7).getString();
+        d.reason_id = q.getColumn(8).getString();
+        d.restriction_reference = opt_text(q.getColumn(9));
+        d.actor_id = opt_int(q.getColumn(10));
+        d.at = q.getColumn(11).getInt64();
+        out.push_back(std::move(d));
+    }
+    return out;
+}
+
+}  // namespace daring::storage
