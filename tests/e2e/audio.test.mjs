@@ -263,8 +263,9 @@ try {
   watchConsole(offlinePage, errors);
   await offlinePage.goto('file://' + saved);
   await offlinePage.waitForFunction(
-    () =>
-      document.querySelector('#audio')?.readyState >= 1 && document.querySelector('#audio').duration > windowMs / 1000,
+    (seconds) =>
+      document.querySelector('#audio')?.readyState >= 1 && document.querySelector('#audio').duration > seconds,
+    windowMs / 1000,
   );
   await offlinePage.evaluate(
     (s) => {

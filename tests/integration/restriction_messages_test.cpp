@@ -21,7 +21,7 @@ using nlohmann::json;
 
 namespace {
 
-const auto session_start = *daring::protocol::parse_rfc3339("2030-01-10T10:00:00+07:00");
+const auto restricted_session_start = *daring::protocol::parse_rfc3339("2030-01-10T10:00:00+07:00");
 const std::string decree = "Perwali Palangka Raya No. 7 Tahun 2030 (uji)";
 
 class RestrictionMessages : public ::testing::Test {
@@ -37,7 +37,7 @@ class RestrictionMessages : public ::testing::Test {
                                                 w.dir.file("mail"));
         ASSERT_GT(wa->port(), 0);
         ASSERT_GT(mail->port(), 0);
-        w.set_clock(session_start - 3 * 86400);
+        w.set_clock(restricted_session_start - 3 * 86400);
         w.launch(args());
         training = w.add_training("Pembukuan UMKM", "in_person");
         session = w.add_session(training, "Sesi 1: Kas", "2030-01-10T10:00:00+07:00",

@@ -60,8 +60,13 @@ live_member trainee(std::int64_t id) {
 
 }  // namespace
 
-TEST(LiveRoom, WelcomesANewcomerWithACompleteSnapshot) {
-    live_room room(three_slides(), 1000);
+// A fresh room as most tests of this suite start from, first seq 1000.
+class LiveRoom : public ::testing::Test {
+  protected:
+    live_room room{three_slides(), 1000};
+};
+
+TEST_F(LiveRoom, WelcomesANewcomerWithACompleteSnapshot) {
     auto t = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
     const auto& w = t->received.front();
@@ -79,8 +84,7 @@ TEST(LiveRoom, WelcomesANewcomerWithACompleteSnapshot) {
     EXPECT_TRUE(w.contains("participants"));
 }
 
-TEST(LiveRoom, BroadcastsSlidesInOrderWithIncreasingSeqAndOneSharedBuffer) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, BroadcastsSlidesInOrderWithIncreasingSeqAndOneSharedBuffer) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     auto b = std::make_shared<fake_participant>();
@@ -106,8 +110,7 @@ TEST(LiveRoom, BroadcastsSlidesInOrderWithIncreasingSeqAndOneSharedBuffer) {
     EXPECT_EQ(room.current_slide(), 2);
 }
 
-TEST(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -130,7 +133,7 @@ TEST(LiveRoom, ResumeReplaysExactlyTheMissedEvents) {
     }
 }
 
-TEST(LiveRoom, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
+TEST(LiveRoomRing, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
     room_limits small;
     small.ring_capacity = 2;
     live_room room(three_slides(), 1000, small);
@@ -149,7 +152,7 @@ TEST(LiveRoom, GivesAFreshSnapshotWhenTheRingNoLongerReaches) {
     EXPECT_EQ(stranger->received[0]["resumed"], false);
 }
 
-TEST(LiveRoom, ResumeAtTheBoundaryOfTheRing) {
+TEST(LiveRoomRing, ResumeAtTheBoundaryOfTheRing) {
     room_limits small;
     small.ring_capacity = 3;
     live_room room(three_slides(), 1000, small);
@@ -172,8 +175,7 @@ TEST(LiveRoom, ResumeAtTheBoundaryOfTheRing) {
     EXPECT_TRUE(current->of_type("slide").empty());
 }
 
-TEST(LiveRoom, RefusesTrainerMessagesFromTraineesAndKeepsThemConnected) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, RefusesTrainerMessagesFromTraineesAndKeepsThemConnected) {
     auto a = std::make_shared<fake_participant>();
     room.join(a, trainee(2), std::nullopt, 0);
     for (auto text : {R"({"type":"show_slide","index":1,"id":7})", R"({"type":"end_session"})",
@@ -188,8 +190,7 @@ TEST(LiveRoom, RefusesTrainerMessagesFromTraineesAndKeepsThemConnected) {
     EXPECT_EQ(room.current_slide(), 0);
 }
 
-TEST(LiveRoom, AnswersBadMessagesWithCodesAndClosesRepeatedAbuseWith1008) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, AnswersBadMessagesWithCodesAndClosesRepeatedAbuseWith1008) {
     auto a = std::make_shared<fake_participant>();
     room.join(a, trainee(2), std::nullopt, 0);
     room.receive(a.get(), "not json", 0);
@@ -207,8 +208,7 @@ TEST(LiveRoom, AnswersBadMessagesWithCodesAndClosesRepeatedAbuseWith1008) {
     EXPECT_EQ(a->closed_code, close_policy);
 }
 
-TEST(LiveRoom, ForgivesOldMistakesOutsideTheAbuseWindow) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, ForgivesOldMistakesOutsideTheAbuseWindow) {
     auto a = std::make_shared<fake_participant>();
     room.join(a, trainee(2), std::nullopt, 0);
     for (int i = 0; i < 49; ++i) room.receive(a.get(), "{", 0);
@@ -216,8 +216,7 @@ TEST(LiveRoom, ForgivesOldMistakesOutsideTheAbuseWindow) {
     EXPECT_EQ(a->closed_code, 0);
 }
 
-TEST(LiveRoom, ShowsPresenceNamesOnlyToTrainers) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, ShowsPresenceNamesOnlyToTrainers) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 100);
@@ -235,8 +234,7 @@ TEST(LiveRoom, ShowsPresenceNamesOnlyToTrainers) {
     EXPECT_EQ(staff_view["seq"], trainee_view["seq"]);
 }
 
-TEST(LiveRoom, CoalescesPresenceWhenManyJoinAtOnce) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, CoalescesPresenceWhenManyJoinAtOnce) {
     auto t = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 100);
     std::vector<std::shared_ptr<fake_participant>> crowd;
@@ -250,8 +248,7 @@ TEST(LiveRoom, CoalescesPresenceWhenManyJoinAtOnce) {
     EXPECT_EQ(t->of_type("presence").back()["online"], 201);
 }
 
-TEST(LiveRoom, HandsGoToTrainersAndTheRaiserIsAcked) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, HandsGoToTrainersAndTheRaiserIsAcked) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     auto b = std::make_shared<fake_participant>();
@@ -265,8 +262,7 @@ TEST(LiveRoom, HandsGoToTrainersAndTheRaiserIsAcked) {
     EXPECT_EQ(a->of_type("ack").back()["id"], "h1");
 }
 
-TEST(LiveRoom, RateLimitsChatAndLetsTrainersDeleteAndMute) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, RateLimitsChatAndLetsTrainersDeleteAndMute) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -289,8 +285,7 @@ TEST(LiveRoom, RateLimitsChatAndLetsTrainersDeleteAndMute) {
     EXPECT_EQ(late->received[0]["chat"].size(), 4u);  // 5 sent, 1 deleted
 }
 
-TEST(LiveRoom, ASlowConsumerIsEvictedWithoutStallingTheOthers) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, ASlowConsumerIsEvictedWithoutStallingTheOthers) {
     auto t = std::make_shared<fake_participant>();
     auto fast = std::make_shared<fake_participant>();
     auto slow = std::make_shared<fake_participant>(3);
@@ -305,8 +300,7 @@ TEST(LiveRoom, ASlowConsumerIsEvictedWithoutStallingTheOthers) {
     EXPECT_EQ(room.connections(), 2u);
 }
 
-TEST(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -319,16 +313,14 @@ TEST(LiveRoom, EndingBroadcastsSessionEndedAndClosesEveryone) {
     EXPECT_TRUE(room.ended());
 }
 
-TEST(LiveRoom, AnnouncesModeChanges) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, AnnouncesModeChanges) {
     auto a = std::make_shared<fake_participant>();
     room.join(a, trainee(2), std::nullopt, 0);
     room.change_mode(daring::protocol::delivery_mode::hybrid, "ruang kelas dibuka kembali");
     EXPECT_EQ(a->of_type("mode_changed").back()["mode"], "hybrid");
 }
 
-TEST(LiveRoom, RefusesASlideIndexBeyondTheDeck) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, RefusesASlideIndexBeyondTheDeck) {
     auto t = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
     room.receive(t.get(), R"({"type":"show_slide","index":3})", 0);
@@ -336,8 +328,7 @@ TEST(LiveRoom, RefusesASlideIndexBeyondTheDeck) {
     EXPECT_EQ(room.current_slide(), 0);
 }
 
-TEST(LiveRoom, DeferredDeliveryHoldsABurstUntilTheFlushThenSendsItInOrder) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, DeferredDeliveryHoldsABurstUntilTheFlushThenSendsItInOrder) {
     room.set_deferred_delivery(true);
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
@@ -403,8 +394,13 @@ room_info timed_room() {
 
 }  // namespace
 
-TEST(LiveRoomPresence, IntervalsFollowJoinHeartbeatsVisibilityAndLeave) {
-    live_room room(timed_room(), 1000);
+// A fresh room as most tests of this suite start from, first seq 1000.
+class LiveRoomPresence : public ::testing::Test {
+  protected:
+    live_room room{timed_room(), 1000};
+};
+
+TEST_F(LiveRoomPresence, IntervalsFollowJoinHeartbeatsVisibilityAndLeave) {
     fake_sink sink;
     room.set_presence_sink(&sink);
     auto a = std::make_shared<fake_participant>();
@@ -433,7 +429,7 @@ TEST(LiveRoomPresence, IntervalsFollowJoinHeartbeatsVisibilityAndLeave) {
     EXPECT_EQ(view.presence.first_join, 100);
 }
 
-TEST(LiveRoomPresence, ASilentConnectionEndsAtItsLastMessage) {
+TEST(LiveRoomPresenceWithLimits, ASilentConnectionEndsAtItsLastMessage) {
     room_limits limits;
     limits.presence_stale_after = 60;
     live_room room(timed_room(), 1000, limits);
@@ -451,8 +447,7 @@ TEST(LiveRoomPresence, ASilentConnectionEndsAtItsLastMessage) {
     EXPECT_EQ(sink.intervals.at(1).ended_at, 150);
 }
 
-TEST(LiveRoomPresence, ReconnectsMergeWithPriorPresenceAndStaffAreNotTracked) {
-    live_room room(timed_room(), 1000);
+TEST_F(LiveRoomPresence, ReconnectsMergeWithPriorPresenceAndStaffAreNotTracked) {
     fake_sink sink;
     room.set_presence_sink(&sink);
     auto t = std::make_shared<fake_participant>();
@@ -475,7 +470,7 @@ TEST(LiveRoomPresence, ReconnectsMergeWithPriorPresenceAndStaffAreNotTracked) {
     EXPECT_EQ(room.attendance_of(99, 2000).status, attendance_status::absent);
 }
 
-TEST(LiveRoomPresence, TraineesGetTheirFigureEveryMinuteAndTrainersTheRoster) {
+TEST(LiveRoomPresenceWithLimits, TraineesGetTheirFigureEveryMinuteAndTrainersTheRoster) {
     room_limits limits;
     limits.attendance_interval = 60;
     limits.roster_interval = 10;
@@ -502,8 +497,7 @@ TEST(LiveRoomPresence, TraineesGetTheirFigureEveryMinuteAndTrainersTheRoster) {
     EXPECT_TRUE(t->of_type("attendance").empty());
 }
 
-TEST(LiveRoomPresence, EndingTheSessionClosesEveryInterval) {
-    live_room room(timed_room(), 1000);
+TEST_F(LiveRoomPresence, EndingTheSessionClosesEveryInterval) {
     fake_sink sink;
     room.set_presence_sink(&sink);
     auto a = std::make_shared<fake_participant>();
@@ -594,8 +588,13 @@ struct quiz_room {
 
 }  // namespace
 
-TEST(LiveRoomQuiz, OnlyTrainersOpenAQuizAndTraineesNeverSeeTheAnswers) {
+// The quiz room above for every quiz test.
+class LiveRoomQuiz : public ::testing::Test {
+  protected:
     quiz_room q;
+};
+
+TEST_F(LiveRoomQuiz, OnlyTrainersOpenAQuizAndTraineesNeverSeeTheAnswers) {
     q.room.receive(q.a.get(), R"({"type":"open_quiz","id":"x","quiz_id":40,"duration_s":60})", 100);
     EXPECT_EQ(q.a->of_type("error").back()["code"], "forbidden");
     const auto opened = q.a->of_type("quiz_opened");
@@ -613,8 +612,7 @@ TEST(LiveRoomQuiz, OnlyTrainersOpenAQuizAndTraineesNeverSeeTheAnswers) {
     EXPECT_EQ(q.t->of_type("error").back()["code"], "quiz_already_open");
 }
 
-TEST(LiveRoomQuiz, AcksAnAnswerOnlyAfterTheCommitAndNotWhenItFailed) {
-    quiz_room q;
+TEST_F(LiveRoomQuiz, AcksAnAnswerOnlyAfterTheCommitAndNotWhenItFailed) {
     q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "2"), 110);
     q.room.flush();
     ASSERT_EQ(q.sink.answers.size(), 1u);
@@ -631,8 +629,7 @@ TEST(LiveRoomQuiz, AcksAnAnswerOnlyAfterTheCommitAndNotWhenItFailed) {
     EXPECT_EQ(q.a->of_type("ack").size(), 1u);
 }
 
-TEST(LiveRoomQuiz, RefusesAnswersThatDoNotFitWithCodes) {
-    quiz_room q;
+TEST_F(LiveRoomQuiz, RefusesAnswersThatDoNotFitWithCodes) {
     q.room.receive(q.a.get(), answer_msg("w1", 41, 401, "0"), 110);
     EXPECT_EQ(q.a->of_type("error").back()["code"], "wrong_quiz");
     q.room.receive(q.a.get(), answer_msg("w2", 40, 999, "0"), 110);
@@ -645,8 +642,7 @@ TEST(LiveRoomQuiz, RefusesAnswersThatDoNotFitWithCodes) {
     EXPECT_EQ(q.a->closed_code, 0);
 }
 
-TEST(LiveRoomQuiz, TheLastAnswerCountsAndAResentIdIsNotAppliedTwice) {
-    quiz_room q;
+TEST_F(LiveRoomQuiz, TheLastAnswerCountsAndAResentIdIsNotAppliedTwice) {
     q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "0"), 110);
     q.room.receive(q.a.get(), answer_msg("a2", 40, 401, "1"), 111);
     q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "0"), 112);  // resent after a reconnect
@@ -682,8 +678,7 @@ TEST(LiveRoomQuiz, TheLastAnswerCountsAndAResentIdIsNotAppliedTwice) {
     EXPECT_TRUE(q.t->of_type("quiz_score").empty());
 }
 
-TEST(LiveRoomQuiz, ClosesByItselfWhenTheTimeRunsOutAndRefusesLateAnswers) {
-    quiz_room q;
+TEST_F(LiveRoomQuiz, ClosesByItselfWhenTheTimeRunsOutAndRefusesLateAnswers) {
     q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "1"), 110);
     q.room.tick(159);
     EXPECT_TRUE(q.room.quiz_open());
@@ -697,8 +692,7 @@ TEST(LiveRoomQuiz, ClosesByItselfWhenTheTimeRunsOutAndRefusesLateAnswers) {
     EXPECT_EQ(q.sink.answers.size(), 1u);
 }
 
-TEST(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
-    quiz_room q;
+TEST_F(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
     q.room.receive(q.a.get(), answer_msg("a1", 40, 401, "1"), 110);
     q.room.leave(q.a.get(), 115);
     auto again = std::make_shared<fake_participant>();
@@ -710,8 +704,7 @@ TEST(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
     for (const auto& question : w["quiz"]["questions"]) EXPECT_FALSE(question.contains("correct"));
 }
 
-TEST(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
-    live_room room(timed_room(), 1000);
+TEST_F(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
     auto a = std::make_shared<fake_participant>();
     room.join(a, trainee(2), std::nullopt, 0);
     room.tick(60);
@@ -735,8 +728,7 @@ TEST(LiveRoomPresence, AMarkOrCheckInDuringTheSessionCountsAtOnce) {
     EXPECT_EQ(c->of_type("attendance").back()["status"], "present");
 }
 
-TEST(LiveRoom, RefusesBinaryMessagesAsNotFromTheSpeakerAndNeverReadsThemAsText) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoom, RefusesBinaryMessagesAsNotFromTheSpeakerAndNeverReadsThemAsText) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -789,7 +781,7 @@ class fake_journal : public journal_sink {
 
 }  // namespace
 
-TEST(LiveRoom, JournalsEveryBroadcastAndTheSlideShown) {
+TEST(LiveRoomJournal, JournalsEveryBroadcastAndTheSlideShown) {
     fake_journal journal;
     live_room room(three_slides(), 1000);
     room.set_journal(&journal);
@@ -810,7 +802,7 @@ TEST(LiveRoom, JournalsEveryBroadcastAndTheSlideShown) {
     EXPECT_EQ(journal.slides, std::vector<int>{1});
 }
 
-TEST(LiveRoom, ARestoredRoomShowsItsSlideChatAndOpenQuiz) {
+TEST(LiveRoomRecovery, ARestoredRoomShowsItsSlideChatAndOpenQuiz) {
     live_recovery r;
     r.slide = 2;
     r.chat = {{1500, json{{"type", "chat"}, {"seq", 1500}, {"text", "tetap"}}}};
@@ -852,7 +844,7 @@ const char* const audio_start_16k =
 
 }  // namespace
 
-TEST(LiveRoomAudio, FansPacketsOutToListenersButNeverBackToTheSpeaker) {
+TEST(LiveRoomAudioFanOut, FansPacketsOutToListenersButNeverBackToTheSpeaker) {
     room_info info = three_slides();
     info.started_at = 0;
     live_room room(info, 1000);
@@ -897,8 +889,13 @@ TEST(LiveRoomAudio, FansPacketsOutToListenersButNeverBackToTheSpeaker) {
     EXPECT_EQ(journal.audio_states.back()["on"], true);
 }
 
-TEST(LiveRoomAudio, TheDataSaverStopsAudioAtOnceAndResumesWithTheNextPacket) {
-    live_room room(three_slides(), 1000);
+// A fresh room as most tests of this suite start from, first seq 1000.
+class LiveRoomAudio : public ::testing::Test {
+  protected:
+    live_room room{three_slides(), 1000};
+};
+
+TEST_F(LiveRoomAudio, TheDataSaverStopsAudioAtOnceAndResumesWithTheNextPacket) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -916,8 +913,7 @@ TEST(LiveRoomAudio, TheDataSaverStopsAudioAtOnceAndResumesWithTheNextPacket) {
     EXPECT_EQ(daring::protocol::audio::parse_records(*a->audio[1])->front().packet, "three");
 }
 
-TEST(LiveRoomAudio, TheFloorIsGivenUsedTakenBackAndRefusedForOthers) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoomAudio, TheFloorIsGivenUsedTakenBackAndRefusedForOthers) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     auto b = std::make_shared<fake_participant>();
@@ -965,8 +961,7 @@ TEST(LiveRoomAudio, TheFloorIsGivenUsedTakenBackAndRefusedForOthers) {
     EXPECT_TRUE(a->of_type("audio_state").back()["speaker"].is_null());
 }
 
-TEST(LiveRoomAudio, RefusesMalformedPacketsWithTheFieldAndClosesRepeatedAbuse) {
-    live_room room(three_slides(), 1000);
+TEST_F(LiveRoomAudio, RefusesMalformedPacketsWithTheFieldAndClosesRepeatedAbuse) {
     auto t = std::make_shared<fake_participant>();
     auto a = std::make_shared<fake_participant>();
     room.join(t, trainer, std::nullopt, 0);
@@ -985,7 +980,7 @@ TEST(LiveRoomAudio, RefusesMalformedPacketsWithTheFieldAndClosesRepeatedAbuse) {
     EXPECT_EQ(a->closed_code, close_policy);
 }
 
-TEST(LiveRoomAudio, ARebuiltRoomResumesAudioPastEverySeqHeardBefore) {
+TEST(LiveRoomAudioRecovery, ARebuiltRoomResumesAudioPastEverySeqHeardBefore) {
     live_room first(three_slides(), 1000);
     fake_journal journal;
     first.set_journal(&journal);

@@ -7,8 +7,9 @@ import { errorText, t } from '../i18n.js';
 import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
-import { chatBox, renderSlide } from './live_page.js';
-import { recordingCard } from './recording_card.js';
+import { chatBox } from '../widgets/chat.js';
+import { renderSlide } from '../widgets/slide.js';
+import { recordingCard } from '../widgets/recording_card.js';
 
 // Widths through the CSSOM: the CSP forbids inline style attributes.
 function barOf(percent) {
@@ -46,51 +47,39 @@ function histogram(question, counts) {
   );
 }
 
-export async function render(view, args) {
-  const sessionId = Number(args[0]);
-  const info = await api('GET', `/api/v1/sessions/${sessionId}`);
-  if (info.status !== 200) {
-    clear(view, h('p', { class: 'error' }, errorText(info.error)));
-    return null;
-  }
-  const s = info.data;
-  if (s.delivery.status === 'ended') {
-    // Nothing live any more: the session's recording, to replay or delete.
-    const ended = recordingCard(sessionId);
-    ended.ended();
-    clear(
-      view,
-      h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
-      h('h2', null, s.title),
-      h('p', { class: 'muted' }, t('state_ended')),
-      ended.el,
-    );
-    return () => ended.stop();
-  }
-  const slides = s.slides || [];
-  let index = 0;
-  const state = h('div', { id: 'conn', class: 'conn', role: 'status' }, t('state_connecting'));
-  const current = h('section', { class: 'card slide', id: 'slide' });
-  const preview = h('div', { class: 'preview muted' });
-  const roster = h('ul', { class: 'roster', id: 'roster' });
-  const hands = h('ul', { class: 'hands', id: 'hands' });
-  const quizArea = h('div', { id: 'tally' });
-  const error = h('p', { class: 'error', role: 'alert', hidden: true });
-  const show = (i) =>
-    client.request({ type: 'show_slide', index: i }).catch((e) => {
-      error.textContent = errorText(e);
-      error.hidden = false;
-    });
-  const showPreview = () => {
-    const next = slides[index + 1];
-    clear(preview, next ? [h('strong', null, `${t('next')}: ${next.title}`), renderMarkdown(next.body)] : '');
+// Nothing live any more: the session's recording, to replay or delete.
+function endedView(view, s, sessionId) {
+  const ended = recordingCard(sessionId);
+  ended.ended();
+  clear(
+    view,
+    h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
+    h('h2', null, s.title),
+    h('p', { class: 'muted' }, t('state_ended')),
+    ended.el,
+  );
+  return () => ended.stop();
+}
+
+// A refusal of the server shown above the dashboard.
+function errorLine() {
+  const el = h('p', { class: 'error', role: 'alert', hidden: true });
+  return {
+    el,
+    show(e) {
+      el.textContent = errorText(e);
+      el.hidden = false;
+    },
   };
-  const handSet = new Map();
-  // Participants: names and online state from welcome/presence at once, minutes from roster.
+}
+
+// Participants: names and online state from welcome/presence at once, minutes from roster.
+function rosterPanel() {
+  const list = h('ul', { class: 'roster', id: 'roster' });
   const people = new Map();
-  const drawRoster = () =>
+  const draw = () =>
     clear(
-      roster,
+      list,
       [...people.values()]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((p) =>
@@ -106,120 +95,70 @@ export async function render(view, args) {
           ),
         ),
     );
-  const online = (all) => {
-    const list = (all || []).filter((p) => !p.staff); // trainees only, like the roster
-    const ids = new Set(list.map((p) => p.user_id));
-    for (const p of list)
-      if (!people.has(p.user_id)) people.set(p.user_id, { user_id: p.user_id, name: p.name, seconds_present: 0 });
-    for (const p of people.values()) p.online = ids.has(p.user_id);
-    drawRoster();
+  return {
+    el: h('section', { class: 'card' }, h('h3', null, t('participants')), list),
+    online(all) {
+      const trainees = (all || []).filter((p) => !p.staff); // trainees only, like the roster
+      const ids = new Set(trainees.map((p) => p.user_id));
+      for (const p of trainees)
+        if (!people.has(p.user_id)) people.set(p.user_id, { user_id: p.user_id, name: p.name, seconds_present: 0 });
+      for (const p of people.values()) p.online = ids.has(p.user_id);
+      draw();
+    },
+    roster(participants) {
+      for (const p of participants) people.set(p.user_id, { ...p });
+      draw();
+    },
   };
-  const drawHands = () =>
+}
+
+// Raised hands, each with "give the floor" while audio is on.
+function handsPanel(audio) {
+  const list = h('ul', { class: 'hands', id: 'hands' });
+  const raised = new Map();
+  const draw = () =>
     clear(
-      hands,
-      [...handSet.entries()].map(([userId, name]) =>
+      list,
+      [...raised.entries()].map(([userId, name]) =>
         h(
           'li',
           { dataset: { user: userId } },
           name,
-          audio.audioOn()
+          audio().audioOn()
             ? h(
                 'button',
-                { type: 'button', class: 'link give-floor', onclick: () => audio.giveFloor(userId) },
+                { type: 'button', class: 'link give-floor', onclick: () => audio().giveFloor(userId) },
                 t('give_floor'),
               )
             : null,
         ),
       ),
     );
-  let audio = null;
-  let openQuiz = null;
-  const recording = recordingCard(sessionId);
-  if (s.delivery.status === 'live') recording.live();
-  const client = new LiveClient(sessionId, {
-    onState(st) {
-      state.textContent = t(`state_${st}`);
-      state.dataset.state = st;
-      if (st === 'ended') recording.ended();
-      else if (st === 'online') recording.live();
+  return {
+    el: h('section', { class: 'card' }, h('h3', null, t('hands')), list),
+    draw,
+    welcome(participants) {
+      raised.clear();
+      for (const p of participants || []) if (p.hand_up) raised.set(p.user_id, p.name);
+      draw();
     },
-    onMessage(m) {
-      switch (m.type) {
-        case 'welcome':
-          audio.welcome(m);
-          if (m.slide) {
-            index = m.slide.index;
-            renderSlide(current, m.slide);
-            showPreview();
-          }
-          handSet.clear();
-          for (const p of m.participants || []) if (p.hand_up) handSet.set(p.user_id, p.name);
-          drawHands();
-          online(m.participants);
-          if (!m.resumed) chat.reset(m.chat || []);
-          if (m.quiz) {
-            openQuiz = m.quiz;
-            drawQuiz({});
-          }
-          break;
-        case 'slide':
-          index = m.index;
-          renderSlide(current, m);
-          showPreview();
-          break;
-        case 'chat':
-          chat.add(m);
-          break;
-        case 'chat_deleted':
-          chat.remove(m.chat_seq);
-          break;
-        case 'hand':
-          if (m.up) handSet.set(m.user_id, m.name);
-          else handSet.delete(m.user_id);
-          drawHands();
-          break;
-        case 'audio_state':
-          audio.state(m);
-          drawHands();
-          break;
-        case 'presence':
-          if (m.participants) online(m.participants);
-          break;
-        case 'roster':
-          for (const p of m.participants) people.set(p.user_id, { ...p });
-          drawRoster();
-          break;
-        case 'quiz_opened':
-          openQuiz = m;
-          drawQuiz({});
-          break;
-        case 'quiz_tally':
-          if (openQuiz && m.quiz_id === openQuiz.quiz_id) drawQuiz(m.counts, m.answered);
-          break;
-        case 'quiz_closed':
-          if (openQuiz && m.quiz_id === openQuiz.quiz_id) {
-            const counts = {};
-            for (const r of m.results) counts[r.question_id] = r.counts;
-            drawQuiz(counts, m.answered, true);
-            openQuiz = null;
-          }
-          break;
-        default:
-          break;
-      }
+    hand(m) {
+      if (m.up) raised.set(m.user_id, m.name);
+      else raised.delete(m.user_id);
+      draw();
     },
-  });
-  audio = trainerAudio(client);
-  const chat = chatBox(client, {
-    staff: true,
-    onDelete: (m) => client.request({ type: 'delete_chat', seq: m.seq }).catch(() => {}),
-    onMute: (m) => client.request({ type: 'mute', user_id: m.from.user_id, muted: true }).catch(() => {}),
-  });
-  function drawQuiz(counts, answered = 0, closed = false) {
-    if (!openQuiz) return;
-    const q = openQuiz;
+  };
+}
+
+// The training's quizzes to open, and the open one's live histogram.
+function quizPanel(client, quizzes, error) {
+  const area = h('div', { id: 'tally' });
+  let open = null;
+  const draw = (counts, answered = 0, closed = false) => {
+    if (!open) return;
+    const q = open;
     clear(
-      quizArea,
+      area,
       h('h4', null, `${q.title} — ${answered} ${t('answered')}`),
       q.questions.map((question) => histogram(question, counts[String(question.id)])),
       closed
@@ -233,14 +172,11 @@ export async function render(view, args) {
             t('close_quiz'),
           ),
     );
-  }
-
-  // Quizzes of the training, to open.
-  const quizzes = await api('GET', `/api/v1/trainings/${s.training_id}/quizzes`);
+  };
   const select = h(
     'select',
     { name: 'quiz', 'aria-label': t('quiz') },
-    (quizzes.data?.items || []).map((q) => h('option', { value: q.id }, `${q.title} (${q.kind})`)),
+    quizzes.map((q) => h('option', { value: q.id }, `${q.title} (${q.kind})`)),
   );
   const duration = h('input', {
     type: 'number',
@@ -254,110 +190,179 @@ export async function render(view, args) {
   launch.addEventListener('click', () =>
     client
       .request({ type: 'open_quiz', quiz_id: Number(select.value), duration_s: Number(duration.value) })
-      .catch((e) => {
-        error.textContent = errorText(e);
-        error.hidden = false;
-      }),
+      .catch((e) => error.show(e)),
   );
+  return {
+    el: h(
+      'section',
+      { class: 'card' },
+      h('h3', null, t('quiz')),
+      h('div', { class: 'actions' }, select, duration, launch),
+      area,
+    ),
+    opened(q) {
+      open = q;
+      draw({});
+    },
+    tally(m) {
+      if (open && m.quiz_id === open.quiz_id) draw(m.counts, m.answered);
+    },
+    closed(m) {
+      if (!open || m.quiz_id !== open.quiz_id) return;
+      const counts = {};
+      for (const r of m.results) counts[r.question_id] = r.counts;
+      draw(counts, m.answered, true);
+      open = null;
+    },
+  };
+}
 
+// The rotating check-in code (sessions held in person, in part), refreshed every 15 s.
+function checkinQr(sessionId, mode) {
+  const el = h('div', { class: 'qr' });
+  if (mode === 'online') return { el, stop() {} };
+  const refresh = async () => {
+    const code = await api('GET', `/api/v1/sessions/${sessionId}/checkin-code`);
+    if (code.status !== 200) {
+      clear(el);
+      return;
+    }
+    clear(
+      el,
+      h('h3', null, t('checkin_code')),
+      h('p', { class: 'code' }, code.data.code),
+      h('img', {
+        alt: t('checkin_code'),
+        src: `/api/v1/sessions/${sessionId}/checkin-code?format=svg&t=${Date.now()}`,
+        width: 200,
+        height: 200,
+      }),
+    );
+  };
+  refresh();
+  const timer = setInterval(refresh, 15000);
+  return { el, stop: () => clearInterval(timer) };
+}
+
+// The current slide, previous / next / end, and a preview of the next slide.
+function slideDeck(client, sessionId, slides, error) {
+  const current = h('section', { class: 'card slide', id: 'slide' });
+  const preview = h('div', { class: 'preview muted' });
+  let index = 0;
+  const show = (i) => client.request({ type: 'show_slide', index: i }).catch((e) => error.show(e));
+  const step = (id, label, to) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        id,
+        onclick: () => {
+          const i = to(index);
+          if (i >= 0 && i < slides.length) show(i);
+        },
+      },
+      t(label),
+    );
   const end = h('button', { type: 'button', class: 'danger', id: 'end' }, t('end'));
   end.addEventListener('click', async () => {
     const res = await api('POST', `/api/v1/sessions/${sessionId}/end`, {});
-    if (res.status !== 200) {
-      error.textContent = errorText(res.error);
-      error.hidden = false;
-    }
+    if (res.status !== 200) error.show(res.error);
   });
+  return {
+    el: [
+      current,
+      h(
+        'div',
+        { class: 'actions' },
+        step('prev', 'prev', (i) => i - 1),
+        step('next', 'next', (i) => i + 1),
+        end,
+      ),
+      preview,
+    ],
+    shown(slide) {
+      index = slide.index;
+      renderSlide(current, slide);
+      const next = slides[index + 1];
+      clear(preview, next ? [h('strong', null, `${t('next')}: ${next.title}`), renderMarkdown(next.body)] : '');
+    },
+  };
+}
 
-  let qrTimer = null;
-  const qr = h('div', { class: 'qr' });
-  if (s.delivery.mode !== 'online') {
-    const refreshQr = async () => {
-      const code = await api('GET', `/api/v1/sessions/${sessionId}/checkin-code`);
-      if (code.status !== 200) {
-        clear(qr);
-        return;
-      }
-      clear(
-        qr,
-        h('h3', null, t('checkin_code')),
-        h('p', { class: 'code' }, code.data.code),
-        h('img', {
-          alt: t('checkin_code'),
-          src: `/api/v1/sessions/${sessionId}/checkin-code?format=svg&t=${Date.now()}`,
-          width: 200,
-          height: 200,
-        }),
-      );
-    };
-    refreshQr();
-    qrTimer = setInterval(refreshQr, 15000);
+export async function render(view, args) {
+  const sessionId = Number(args[0]);
+  const info = await api('GET', `/api/v1/sessions/${sessionId}`);
+  if (info.status !== 200) {
+    clear(view, h('p', { class: 'error' }, errorText(info.error)));
+    return null;
   }
-
+  const s = info.data;
+  if (s.delivery.status === 'ended') return endedView(view, s, sessionId);
+  const state = h('div', { id: 'conn', class: 'conn', role: 'status' }, t('state_connecting'));
+  const error = errorLine();
+  const people = rosterPanel();
+  let audio = null;
+  const hands = handsPanel(() => audio);
+  const recording = recordingCard(sessionId);
+  if (s.delivery.status === 'live') recording.live();
+  const handlers = {
+    welcome(m) {
+      audio.welcome(m);
+      if (m.slide) deck.shown(m.slide);
+      hands.welcome(m.participants);
+      people.online(m.participants);
+      if (!m.resumed) chat.reset(m.chat || []);
+      if (m.quiz) quiz.opened(m.quiz);
+    },
+    slide: (m) => deck.shown(m),
+    chat: (m) => chat.add(m),
+    chat_deleted: (m) => chat.remove(m.chat_seq),
+    hand: (m) => hands.hand(m),
+    audio_state(m) {
+      audio.state(m);
+      hands.draw();
+    },
+    presence: (m) => m.participants && people.online(m.participants),
+    roster: (m) => people.roster(m.participants),
+    quiz_opened: (m) => quiz.opened(m),
+    quiz_tally: (m) => quiz.tally(m),
+    quiz_closed: (m) => quiz.closed(m),
+  };
+  const client = new LiveClient(sessionId, {
+    onState(st) {
+      state.textContent = t(`state_${st}`);
+      state.dataset.state = st;
+      if (st === 'ended') recording.ended();
+      else if (st === 'online') recording.live();
+    },
+    onMessage: (m) => handlers[m.type]?.(m),
+  });
+  audio = trainerAudio(client);
+  const chat = chatBox(client, {
+    staff: true,
+    onDelete: (m) => client.request({ type: 'delete_chat', seq: m.seq }).catch(() => {}),
+    onMute: (m) => client.request({ type: 'mute', user_id: m.from.user_id, muted: true }).catch(() => {}),
+  });
+  const deck = slideDeck(client, sessionId, s.slides || [], error);
+  const quizzes = await api('GET', `/api/v1/trainings/${s.training_id}/quizzes`);
+  const quiz = quizPanel(client, quizzes.data?.items || [], error);
+  const qr = checkinQr(sessionId, s.delivery.mode);
   clear(
     view,
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
     h('h2', null, s.title),
-    error,
+    error.el,
     h(
       'div',
       { class: 'dash' },
-      h(
-        'div',
-        { class: 'dash-main' },
-        current,
-        h(
-          'div',
-          { class: 'actions' },
-          h(
-            'button',
-            {
-              type: 'button',
-              id: 'prev',
-              onclick: () => {
-                if (index > 0) show(index - 1);
-              },
-            },
-            t('prev'),
-          ),
-          h(
-            'button',
-            {
-              type: 'button',
-              id: 'next',
-              onclick: () => {
-                if (index + 1 < slides.length) show(index + 1);
-              },
-            },
-            t('next'),
-          ),
-          end,
-        ),
-        preview,
-        h(
-          'section',
-          { class: 'card' },
-          h('h3', null, t('quiz')),
-          h('div', { class: 'actions' }, select, duration, launch),
-          quizArea,
-        ),
-      ),
-      h(
-        'div',
-        { class: 'dash-side' },
-        recording.el,
-        audio.el,
-        h('section', { class: 'card' }, h('h3', null, t('participants')), roster),
-        h('section', { class: 'card' }, h('h3', null, t('hands')), hands),
-        qr,
-        chat.el,
-      ),
+      h('div', { class: 'dash-main' }, deck.el, quiz.el),
+      h('div', { class: 'dash-side' }, recording.el, audio.el, people.el, hands.el, qr.el, chat.el),
     ),
   );
   client.connect();
   return () => {
     client.stop();
-    clearInterval(qrTimer);
+    qr.stop();
     audio.stop();
     recording.stop();
   };

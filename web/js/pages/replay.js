@@ -6,7 +6,7 @@
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { errorText, t } from '../i18n.js';
-import { renderSlide } from './live_page.js';
+import { renderSlide } from '../widgets/slide.js';
 
 const SPEEDS = [1, 1.25, 1.5, 2];
 const PROGRESS_EVERY_MS = 20000;
