@@ -1,6 +1,7 @@
 #include "protocol/plan.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "protocol/csv.hpp"
@@ -114,6 +115,35 @@ bool valid_code(std::string_view s) {
     return true;
 }
 
+// A deck page named by `page: {deck_id, n}` (the storage fills in the rest, or refuses it)
+// or a text slide {title, body}.
+std::optional<slide> read_slide(const json& item, field_reader& sr) {
+    slide out;
+    if (auto p = item.find("page"); p != item.end() && !p->is_null()) {
+        if (!p->is_object()) {
+            sr.fail("page", "page must be {deck_id, n}");
+            return std::nullopt;
+        }
+        field_reader pr(*p, sr.path_of("page"));
+        auto deck = pr.required_int("deck_id", 1, std::numeric_limits<std::int64_t>::max());
+        auto n = pr.required_int("n", 1, deck_page_limit);
+        if (!pr.ok()) {
+            sr.fail_with(pr.first_error());
+            return std::nullopt;
+        }
+        out.page = slide_page{.deck_id = *deck, .n = static_cast<int>(*n)};
+        out.title = sr.optional_line("title", 200);
+    } else {
+        auto title = sr.required_line("title", 1, 200);
+        if (title) out.title = *title;
+    }
+    out.body = sr.optional_string("body", slide_body_limit);
+    if (sr.ok() && out.body.size() > slide_body_limit)
+        sr.fail("body", "a slide body is at most 64 KiB");
+    if (!sr.ok()) return std::nullopt;
+    return out;
+}
+
 std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r) {
     std::vector<slide> out;
     if (!r.ok()) return std::nullopt;
@@ -135,15 +165,12 @@ std::optional<std::vector<slide>> read_slides(const json& body, field_reader& r)
             r.fail("slides[" + std::to_string(i) + "]", "each slide must be an object");
             return std::nullopt;
         }
-        auto title = sr.required_line("title", 1, 200);
-        std::string text = sr.optional_string("body", slide_body_limit);
-        if (sr.ok() && text.size() > slide_body_limit)
-            sr.fail("body", "a slide body is at most 64 KiB");
-        if (!sr.ok()) {
+        auto one = read_slide(item, sr);
+        if (!one) {
             r.fail_with(sr.first_error());
             return std::nullopt;
         }
-        out.push_back({*title, text});
+        out.push_back(std::move(*one));
     }
     return out;
 }
@@ -509,6 +536,26 @@ json to_json(const delivery& d) {
             {"overridden", d.overridden}};
 }
 
+std::string page_url(std::int64_t deck_id, const std::string& hash) {
+    return "/api/v1/decks/" + std::to_string(deck_id) + "/pages/" + hash + ".webp";
+}
+
+json slide_json(const slide& s) {
+    json j = {{"title", s.title}, {"body", s.body}};
+    if (s.page) {
+        const auto& p = *s.page;
+        j["page"] = {{"deck_id", p.deck_id},
+                     {"n", p.n},
+                     {"width", p.width},
+                     {"height", p.height},
+                     {"small", page_url(p.deck_id, p.small)},
+                     {"large", page_url(p.deck_id, p.large)},
+                     {"small_bytes", p.small_bytes},
+                     {"large_bytes", p.large_bytes}};
+    }
+    return j;
+}
+
 json to_json(const session& s, bool with_slides) {
     json j = {{"id", s.id},
               {"training_id", s.training_id},
@@ -526,7 +573,7 @@ json to_json(const session& s, bool with_slides) {
     }
     if (with_slides) {
         auto slides = json::array();
-        for (const auto& sl : s.slides) slides.push_back({{"title", sl.title}, {"body", sl.body}});
+        for (const auto& sl : s.slides) slides.push_back(slide_json(sl));
         j["slides"] = std::move(slides);
     } else {
         j["slide_count"] = s.slides.size();

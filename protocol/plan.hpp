@@ -30,7 +30,8 @@ std::string_view to_string(funding_kind);
 std::string_view to_indonesian(delivery_mode);
 
 inline constexpr std::size_t slide_body_limit = 64 * 1024;  // bytes of Markdown per slide
-inline constexpr std::size_t slides_per_session_limit = 200;
+inline constexpr int deck_page_limit = 300;  // pages of one deck
+inline constexpr std::size_t slides_per_session_limit = 400;  // a 300-page deck and text
 inline constexpr std::int64_t session_duration_limit = 12 * 3600;
 inline constexpr std::size_t enrollment_batch_limit = 5000;
 
@@ -84,10 +85,27 @@ struct training {
     unix_seconds created_at = 0;
 };
 
+// A page of a trainer's deck shown as a slide: its images are WebP files named by content
+// hash (`small` 480 px wide, `large` 1280 px wide), served under page_url.
+struct slide_page {
+    std::int64_t deck_id = 0;
+    int n = 0;  // 1-based page number in the deck
+    int width = 0, height = 0;  // of the large image, in pixels
+    std::string small, large;   // content hashes
+    std::int64_t small_bytes = 0, large_bytes = 0;
+};
+
+// A slide: typed Markdown, or a deck page (`body` then holds the page's text).
 struct slide {
     std::string title;
     std::string body;
+    std::optional<slide_page> page;
 };
+
+// Where a deck page's image is served: /api/v1/decks/{deck_id}/pages/{hash}.webp
+std::string page_url(std::int64_t deck_id, const std::string& hash);
+// A slide as every answer and live event shows it: {title, body, page?}.
+json slide_json(const slide& s);
 
 struct delivery {
     delivery_mode mode = delivery_mode::in_person;

@@ -52,6 +52,8 @@ class field_reader {
     void fail(std::string_view name, std::string message, std::string code = "invalid_field");
     bool ok() const { return !error_; }
     const error& first_error() const { return *error_; }
+    // The path of a nested field, for a reader of a nested object ("slides[2].page").
+    std::string path_of(std::string_view name) const { return path(name); }
 
   private:
     const json* find(std::string_view name);

@@ -479,6 +479,53 @@ CREATE TABLE session_notices_due (
   marked_at  INTEGER NOT NULL
 );
 )sql"},
+        {14, "decks_and_materials", R"sql(
+-- A trainer's own deck (PDF, PowerPoint, OpenDocument) converted to page images by a child
+-- process; its pages become slides. Page images live in the assets directory under their
+-- content hash, never deleted while a slide or a recorded event may show them.
+CREATE TABLE decks (
+  id            INTEGER PRIMARY KEY,
+  session_id    INTEGER NOT NULL REFERENCES training_sessions(id),
+  status        TEXT NOT NULL,            -- converting, ready, failed
+  kind          TEXT NOT NULL,            -- pdf, pptx, ppt, odp, fodp
+  source_bytes  INTEGER NOT NULL,
+  pages         INTEGER NOT NULL DEFAULT 0,
+  pages_done    INTEGER NOT NULL DEFAULT 0,
+  error_code    TEXT,
+  error_message TEXT,
+  created_by    INTEGER NOT NULL REFERENCES users(id),
+  created_at    INTEGER NOT NULL,
+  finished_at   INTEGER
+);
+CREATE INDEX decks_session ON decks(session_id);
+CREATE TABLE deck_pages (
+  deck_id     INTEGER NOT NULL REFERENCES decks(id),
+  n           INTEGER NOT NULL,            -- 1-based
+  width       INTEGER NOT NULL,            -- of the large image, px
+  height      INTEGER NOT NULL,
+  small       TEXT NOT NULL,               -- content hashes of the WebP files
+  large       TEXT NOT NULL,
+  small_bytes INTEGER NOT NULL,
+  large_bytes INTEGER NOT NULL,
+  text        TEXT NOT NULL,
+  PRIMARY KEY (deck_id, n)
+);
+ALTER TABLE slides ADD COLUMN deck_id INTEGER REFERENCES decks(id);
+ALTER TABLE slides ADD COLUMN page_n INTEGER;
+-- Handouts of a training, stored in the assets directory under their content hash.
+CREATE TABLE materials (
+  id           INTEGER PRIMARY KEY,
+  training_id  INTEGER NOT NULL REFERENCES trainings(id),
+  name         TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  bytes        INTEGER NOT NULL,
+  file         TEXT NOT NULL,
+  created_by   INTEGER NOT NULL REFERENCES users(id),
+  created_at   INTEGER NOT NULL,
+  deleted_at   INTEGER
+);
+CREATE INDEX materials_training ON materials(training_id);
+)sql"},
     };
     return list;
 }

@@ -50,23 +50,46 @@ session read_session(SQLite::Statement& q) {
 
 void load_slides(connection& c, session& s) {
     SQLite::Statement q(c.db,
-                        "SELECT title, body FROM slides WHERE session_id = ? ORDER BY position");
+                        "SELECT s.title, s.body, s.deck_id, s.page_n, p.width, p.height, p.small, "
+                        "p.large, p.small_bytes, p.large_bytes FROM slides s LEFT JOIN deck_pages "
+                        "p ON p.deck_id = s.deck_id AND p.n = s.page_n WHERE s.session_id = ? "
+                        "ORDER BY s.position");
     q.bind(1, static_cast<std::int64_t>(s.id));
-    while (q.executeStep())
-        s.slides.push_back({q.getColumn(0).getString(), q.getColumn(1).getString()});
+    while (q.executeStep()) {
+        slide one{q.getColumn(0).getString(), q.getColumn(1).getString(), std::nullopt};
+        if (!q.getColumn(2).isNull() && !q.getColumn(4).isNull()) {
+            one.page = slide_page{.deck_id = q.getColumn(2).getInt64(),
+                                  .n = q.getColumn(3).getInt(),
+                                  .width = q.getColumn(4).getInt(),
+                                  .height = q.getColumn(5).getInt(),
+                                  .small = q.getColumn(6).getString(),
+                                  .large = q.getColumn(7).getString(),
+                                  .small_bytes = q.getColumn(8).getInt64(),
+                                  .large_bytes = q.getColumn(9).getInt64()};
+        }
+        s.slides.push_back(std::move(one));
+    }
 }
 
 void replace_slides(connection& c, std::int64_t session_id, const std::vector<slide>& slides) {
     SQLite::Statement del(c.db, "DELETE FROM slides WHERE session_id = ?");
     del.bind(1, static_cast<std::int64_t>(session_id));
     del.exec();
-    SQLite::Statement ins(
-        c.db, "INSERT INTO slides (session_id, position, title, body) VALUES (?,?,?,?)");
+    SQLite::Statement ins(c.db,
+                          "INSERT INTO slides (session_id, position, title, body, deck_id, "
+                          "page_n) VALUES (?,?,?,?,?,?)");
     for (std::size_t i = 0; i < slides.size(); ++i) {
         ins.bind(1, static_cast<std::int64_t>(session_id));
         ins.bind(2, static_cast<std::int64_t>(i));
         ins.bind(3, slides[i].title);
         ins.bind(4, slides[i].body);
+        if (const auto& p = slides[i].page) {
+            ins.bind(5, p->deck_id);
+            ins.bind(6, p->n);
+        } else {
+            ins.bind(5);
+            ins.bind(6);
+        }
         ins.exec();
         ins.reset();
     }
@@ -101,6 +124,10 @@ std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
     auto id = c.db.getLastInsertRowid();
     replace_slides(c, id, s.slides);
     return id;
+}
+
+void set_slides(connection& c, std::int64_t session_id, const std::vector<slide>& slides) {
+    replace_slides(c, session_id, slides);
 }
 
 std::optional<session> find_session(connection& c, std::int64_t id) {

@@ -19,6 +19,8 @@ std::optional<protocol::session> find_session(connection& c, std::int64_t id);
 // Without slides, each session's slides are counted (empty values), not loaded.
 std::vector<protocol::session> list_sessions(connection& c, std::int64_t training_id,
                                              bool with_slides);
+// Replaces the session's slides (deck pages named by deck_id and n).
+void set_slides(connection& c, std::int64_t session_id, const std::vector<protocol::slide>& slides);
 // Applies a plan change and clears any admin decision in force.
 void update_session_plan(connection& c, std::int64_t id, const protocol::session_patch& patch);
 // Sets (or with nullopt clears) the admin decision in force.

@@ -22,6 +22,7 @@
 namespace daring::server {
 
 class session_lifecycle;
+class deck_converter;
 
 struct app_options {
     std::string web_root = "web";
@@ -42,6 +43,9 @@ struct app_options {
     int backup_keep = 7;
     std::string metrics_token;    // non-empty: /metrics needs it as a bearer token
     messaging_options messaging;  // the outbox's channels
+    std::string assets_dir = "assets";  // deck pages and handouts, named by content
+    int convert_jobs = 1;               // decks converted at once
+    int convert_queue = 4;              // decks waiting beyond those (then 503 busy)
 };
 
 // Public certificate lookups per client address.
@@ -53,6 +57,7 @@ struct services {
     storage::database& db;
     live_link& live;
     session_lifecycle& sessions;  // starting and ending sessions
+    deck_converter& decks;        // the deck conversion queue and the asset store
     const clock& clk;
     const password_hasher& hasher;
     auth_service& auth;

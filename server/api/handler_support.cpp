@@ -32,6 +32,7 @@ void add_all_routes(router& r) {
     add_report_routes(r);
     add_certificate_routes(r);
     add_recording_routes(r);
+    add_deck_routes(r);
     add_outbox_routes(r);
     add_join_routes(r);
 }

@@ -22,6 +22,7 @@ void add_quiz_routes(router& r);
 void add_report_routes(router& r);
 void add_certificate_routes(router& r);
 void add_recording_routes(router& r);
+void add_deck_routes(router& r);
 void add_outbox_routes(router& r);
 void add_join_routes(router& r);
 

@@ -46,15 +46,32 @@ http_response get_session(request_context& ctx) {
     return json_response(200, to_json(s));
 }
 
+// Admins change anything; a training's assigned trainers change its sessions' content (title
+// and slides, also while live), never the schedule.
 http_response update_session(request_context& ctx) {
     auto patch = parsed_or_422(parse_session_patch(ctx.json_body()));
     const auto id = ctx.params.integer("id");
+    const bool schedule = patch.starts_at || patch.ends_at;
+    const bool admin = ctx.user().user_role == role::admin;
+    std::optional<std::vector<slide>> live_slides;
     auto ev = ctx.svc.db.write([&](connection& c) {
-        auto ev = change_session(c, id, patch, ctx.svc.clk.now());
+        const auto before = require_session(c, id, ctx.user(), staff_or_403);
+        if (schedule && !admin)
+            throw http_error(403, "forbidden",
+                             "Only an administrator changes a session's schedule; trainers change "
+                             "its title and slides");
+        if (patch.slides) patch.slides = resolve_slides(c, id, std::move(*patch.slides));
+        reevaluation ev;
+        if (schedule)
+            ev = change_session(c, id, patch, ctx.svc.clk.now());
+        else
+            change_session_content(c, id, patch);
         ctx.audit(c, "session.update", session_target(id));
+        if (patch.slides && before.current.status == session_status::live) live_slides = patch.slides;
         return ev;
     });
     publish_changes(ctx.svc, ev);
+    if (live_slides && ctx.svc.live) ctx.svc.live->slides_changed(id, std::move(*live_slides));
     return session_now(ctx, id, 200);
 }
 
@@ -86,7 +103,7 @@ void add_session_routes(router& r) {
     r.add({
         {"POST", "/api/v1/trainings/{id:int}/sessions", admin_only, create_session},
         {"GET", "/api/v1/sessions/{id:int}", access::signed_in(), get_session},
-        {"PATCH", "/api/v1/sessions/{id:int}", admin_only, update_session},
+        {"PATCH", "/api/v1/sessions/{id:int}", staff_only, update_session},
         {"POST", "/api/v1/sessions/{id:int}/delivery", admin_only, set_delivery},
         {"GET", "/api/v1/me/notifications", access::signed_in(), my_notifications},
     });

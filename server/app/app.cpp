@@ -1,5 +1,8 @@
 #include "server/app/app.hpp"
 
+#include "server/decks/deck_converter.hpp"
+#include "server/decks/deck_convert.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include "server/api/routes.hpp"
@@ -69,6 +72,18 @@ std::unique_ptr<outbox_sender> make_outbox(storage::database& db, const clock& c
         [&stats](const auto& counts) { stats.set_outbox(counts); });
 }
 
+deck_options deck_options_of(const app_options& o) {
+    deck_options d;
+    d.assets_dir = o.assets_dir;
+    d.jobs = o.convert_jobs;
+    d.queue_limit = static_cast<std::size_t>(o.convert_queue);
+    d.soffice = find_soffice();
+    if (d.soffice.empty())
+        spdlog::warn("LibreOffice (soffice) not found: PowerPoint and OpenDocument decks fail "
+                     "with conversion_unavailable; PDF decks convert");
+    return d;
+}
+
 }  // namespace
 
 app::app(storage::database& db, const clock& clk, const password_hasher& hasher, metrics& stats,
@@ -81,9 +96,11 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
           db, clk, live_, *quizzes_,
           lifecycle_settings{{options_.present_pct, options_.late_after_s},
                              options_.certificate_prefix})),
+      decks_(std::make_unique<deck_converter>(db, clk, deck_options_of(options_))),
       services_{db,
                 live_,
                 *sessions_,
+                *decks_,
                 clk,
                 hasher,
                 auth_,
@@ -104,6 +121,10 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
     close_stale_quiz_runs();  // runs a crash left open, of sessions no longer live
     sweep_recordings();
     sessions_->start_worker();  // first fills in notices a crash left owed
+    decks_->set_on_ready([this](std::int64_t session_id, const std::vector<protocol::slide>& s) {
+        if (live_) live_->slides_changed(session_id, s);
+    });
+    decks_->start();
 }
 
 void app::sweep_recordings() {
@@ -168,7 +189,7 @@ void app::reevaluate_all() {
     }
 }
 
-app::~app() = default;
+app::~app() { decks_->stop(); }
 
 std::variant<live_admission, http_response> app::admit_live(const http_request& req) noexcept {
     return server::admit_live(services_, req);
@@ -176,7 +197,7 @@ std::variant<live_admission, http_response> app::admit_live(const http_request& 
 
 route_options app::route_of(const std::string& method, const std::string& path) const {
     auto m = router_.find(method, path);
-    if (m.result == router::match::kind::found) return {m.body_limit, m.lane};
+    if (m.result == router::match::kind::found) return m.options;
     // Static files held in memory never leave the I/O thread; others are read from disk.
     if (m.result == router::match::kind::not_found && (method == "GET" || method == "HEAD") &&
         !path.starts_with("/api/") && static_.is_cached(path))

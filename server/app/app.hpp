@@ -20,6 +20,7 @@ class event_journal;
 class presence_recorder;
 class quiz_recorder;
 class session_lifecycle;
+class deck_converter;
 
 class app final : public application {
   public:
@@ -65,6 +66,7 @@ class app final : public application {
     rate_limiter certificate_lookups_{certificate_lookup_limit, certificate_lookup_window};
     std::unique_ptr<quiz_recorder> quizzes_;
     std::unique_ptr<session_lifecycle> sessions_;
+    std::unique_ptr<deck_converter> decks_;
     services services_;
     router router_;
     static_files static_;

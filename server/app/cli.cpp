@@ -16,6 +16,7 @@
 #include "server/app/app.hpp"
 #include "server/app/config.hpp"
 #include "server/app/demo_seed.hpp"
+#include "server/decks/deck_convert.hpp"
 #include "server/net/http_server.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/backup.hpp"
@@ -136,7 +137,34 @@ int run_backup(const config& cfg) {
 
 }  // namespace
 
+// daring convert --in FILE --kind KIND --out DIR [--max-pages N] [--soffice PATH]: the child
+// process of one deck conversion (decks/deck_convert.hpp), started by the server.
+int run_convert_command(int argc, const char* const argv[]) {
+    convert_request r;
+    for (int i = 2; i + 1 < argc; i += 2) {
+        const std::string_view name = argv[i];
+        const std::string value = argv[i + 1];
+        if (name == "--in") r.input = value;
+        else if (name == "--kind") r.kind = value;
+        else if (name == "--out") r.out_dir = value;
+        else if (name == "--max-pages") r.max_pages = std::atoi(value.c_str());
+        else if (name == "--soffice") r.soffice = value;
+        else {
+            std::fprintf(stderr, "daring convert: unknown option %s\n", argv[i]);
+            return 2;
+        }
+    }
+    if (r.input.empty() || r.kind.empty() || r.out_dir.empty() || r.max_pages <= 0) {
+        std::fputs("usage: daring convert --in FILE --kind pdf|pptx|ppt|odp|fodp --out DIR "
+                   "[--max-pages N] [--soffice PATH]\n",
+                   stderr);
+        return 2;
+    }
+    return run_convert(r);
+}
+
 int run_main(int argc, const char* const argv[]) {
+    if (argc > 1 && std::string_view(argv[1]) == "convert") return run_convert_command(argc, argv);
     auto parsed = parse_command_line(argc, argv);
     if (!parsed.cfg) {
         std::fputs(parsed.output.c_str(), parsed.exit_code == 0 ? stdout : stderr);
@@ -192,7 +220,8 @@ int run_main(int argc, const char* const argv[]) {
                         cfg.late_after_minutes * 60, cfg.presence_flush_s, cfg.office_name,
                         cfg.certificate_prefix, cfg.public_url, cfg.recordings_dir,
                         cfg.recording_retention_days, cfg.record_audio, cfg.db_path, cfg.backup_dir,
-                        cfg.backup_every_hours, cfg.backup_keep, cfg.metrics_token, cfg.messaging});
+                        cfg.backup_every_hours, cfg.backup_keep, cfg.metrics_token, cfg.messaging,
+                        cfg.assets_dir, cfg.convert_jobs, cfg.convert_queue});
         try {
             application.reevaluate_all();    // restrictions that took effect while it was down
         } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute

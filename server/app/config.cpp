@@ -132,6 +132,12 @@ po::options_description options_table() {
         "the middle part of certificate numbers (000042/<prefix>/<year>)")(
         "recordings-dir", po::value<std::string>(),
         "where recordings' audio files are kept (default: recordings/ beside the database)")(
+        "assets-dir", po::value<std::string>(),
+        "where deck pages and handouts are kept (default: assets/ beside the database)")(
+        "convert-jobs", po::value<int>()->default_value(1),
+        "decks converted at once, each in its own child process")(
+        "convert-queue", po::value<int>()->default_value(4),
+        "decks waiting for a conversion; beyond them an upload is answered 503 busy")(
         "to", po::value<std::string>(), "backup: the file to write the copy to")(
         "backup-dir", po::value<std::string>(),
         "serve: make a backup in this directory every --backup-every hours")(
@@ -285,6 +291,13 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
         vm.count("recordings-dir")
             ? vm["recordings-dir"].as<std::string>()
             : (std::filesystem::path(cfg.db_path).parent_path() / "recordings").string();
+    cfg.assets_dir = vm.count("assets-dir")
+                         ? vm["assets-dir"].as<std::string>()
+                         : (std::filesystem::path(cfg.db_path).parent_path() / "assets").string();
+    cfg.convert_jobs = vm["convert-jobs"].as<int>();
+    if (cfg.convert_jobs < 1 || cfg.convert_jobs > 16) return "--convert-jobs must be 1 to 16";
+    cfg.convert_queue = vm["convert-queue"].as<int>();
+    if (cfg.convert_queue < 0 || cfg.convert_queue > 100) return "--convert-queue must be 0 to 100";
     if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
     if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
     if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return "--tls-cert and --tls-key go together";

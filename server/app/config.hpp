@@ -28,6 +28,9 @@ struct config {
     std::string recordings_dir;  // recordings' audio files
     int recording_retention_days = 365;
     bool record_audio = true;
+    std::string assets_dir;  // deck pages and handouts
+    int convert_jobs = 1;    // decks converted at once
+    int convert_queue = 4;   // decks waiting beyond those
     bool audio_unpaced = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;

@@ -112,6 +112,7 @@ router::match router::find(std::string_view method, std::string_view path) const
         out.pattern = &r.pattern;
         out.body_limit = r.options.body_limit;
         out.lane = r.options.lane;
+        out.options = r.options;
         return out;
     }
     std::vector<std::string> allowed;
@@ -127,6 +128,7 @@ router::match router::find(std::string_view method, std::string_view path) const
             out.params = std::move(params);
             out.body_limit = r.options.body_limit;
             out.lane = r.options.lane;
+            out.options = r.options;
             return out;
         }
         out.result = match::kind::method_not_allowed;

@@ -72,6 +72,8 @@ enum class lane { io, io_if_signed_in_cached, worker, hashing, reports };
 struct route_options {
     std::size_t body_limit = default_body_limit;
     enum lane lane = lane::worker;
+    const char* too_large_code = "body_too_large";  // the 413's error code
+    int body_timeout_s = 0;  // reading the body; 0: the server's body timeout
 };
 inline constexpr route_options on_io{default_body_limit, lane::io};
 inline constexpr route_options on_io_if_cached{default_body_limit, lane::io_if_signed_in_cached};
@@ -103,6 +105,7 @@ class router {
         std::string allowed;  // for 405: "GET, POST"
         std::size_t body_limit = default_body_limit;
         enum lane lane = lane::worker;
+        route_options options;
     };
     // `path` is the raw request path (percent-decoding happens per parameter).
     match find(std::string_view method, std::string_view path) const;

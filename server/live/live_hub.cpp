@@ -372,6 +372,15 @@ void live_hub::shutdown() {
     }
 }
 
+void live_hub::slides_changed(std::int64_t session_id, std::vector<protocol::slide> slides) {
+    if (auto slot = impl_->find(session_id)) {
+        asio::post(slot->strand, [slot, slides = std::move(slides)]() mutable {
+            slot->room.replace_slides(std::move(slides));
+            slot->settle();
+        });
+    }
+}
+
 void live_hub::delivery_changed(const delivery_change& change) {
     if (change.before.mode == change.after.mode) return;
     if (auto slot = impl_->find(change.session_id)) {

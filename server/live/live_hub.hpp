@@ -107,6 +107,8 @@ class live_hub {
                          std::optional<manual_mark> mark);
     // Server shutdown: every socket closes with 1001; no new rooms.
     void shutdown();
+    // A session's slides changed (a deck became ready, a trainer edited them), after COMMIT.
+    void slides_changed(std::int64_t session_id, std::vector<protocol::slide> slides);
     // A session's mode or status changed (after COMMIT, from any thread).
     void delivery_changed(const delivery_change& change);
 

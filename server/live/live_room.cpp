@@ -15,8 +15,7 @@ live_room::live_room(room_info info, std::uint64_t first_seq, room_limits limits
 json live_room::slide_json() const {
     json j = {{"index", slide_}, {"count", info_.slides.size()}};
     if (slide_ >= 0 && static_cast<std::size_t>(slide_) < info_.slides.size()) {
-        j["title"] = info_.slides[slide_].title;
-        j["body"] = info_.slides[slide_].body;
+        j.update(protocol::slide_json(info_.slides[slide_]));
     } else {
         j["title"] = info_.title;
         j["body"] = "";
@@ -688,6 +687,16 @@ void live_room::close_quiz(protocol::unix_seconds now) {
 void live_room::change_mode(protocol::delivery_mode mode, const std::string& reason) {
     info_.mode = mode;
     broadcast({{"type", "mode_changed"}, {"mode", protocol::to_string(mode)}, {"reason", reason}});
+}
+
+void live_room::replace_slides(std::vector<protocol::slide> slides) {
+    info_.slides = std::move(slides);
+    auto message = std::make_shared<const std::string>(
+        protocol::dump(json{{"type", "slides"}, {"count", info_.slides.size()}}));
+    for (auto& [raw, c] : members_) {
+        if (!c.member.staff()) continue;
+        if (auto p = c.participant.lock()) p->deliver(message);
+    }
 }
 
 void live_room::end(int close_code, protocol::unix_seconds now) {

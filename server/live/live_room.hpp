@@ -215,6 +215,9 @@ class live_room {
     // trainees about once a minute, `roster` to trainers.
     void tick(protocol::unix_seconds now);
     void change_mode(protocol::delivery_mode mode, const std::string& reason);
+    // The session's slides changed: later show_slide uses them; trainers get `slides
+    // {count}` (not a ring event) to reload the list. The slide shown stays shown.
+    void replace_slides(std::vector<protocol::slide> slides);
     // Broadcasts session_ended, ends every presence interval and closes every participant with
     // `close_code`.
     void end(int close_code, protocol::unix_seconds now);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <limits>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -438,7 +439,9 @@ awaitable<std::optional<http_server::impl::routed_request>> http_server::impl::r
     }
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(lim.header_limit));
-    parser.body_limit(import_body_limit);
+    // The route's own limit applies once the head is read (below): until then no limit, or a
+    // Content-Length above the default would fail the head before the route could answer 413.
+    parser.body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest.expires_after(lim.header_timeout);
     // Usually the whole head is in the buffer already: parse it there, without an operation.
     beast::error_code hec;
@@ -474,16 +477,17 @@ awaitable<std::optional<http_server::impl::routed_request>> http_server::impl::r
     const std::size_t limit = route.body_limit;
     const auto too_large = "The body exceeds " + std::to_string(limit) + " bytes";
     if (auto len = parser.content_length(); len && *len > limit) {
-        co_await write_error(stream, 413, "body_too_large", too_large, is_tls_stream<Stream>,
+        co_await write_error(stream, 413, route.too_large_code, too_large, is_tls_stream<Stream>,
                              options.hsts_max_age);
         co_return std::nullopt;
     }
     if (parser.is_done()) co_return routed_request{parser.release(), route};  // no body
     parser.body_limit(limit);
-    lowest.expires_after(lim.body_timeout);
+    lowest.expires_after(route.body_timeout_s > 0 ? std::chrono::seconds(route.body_timeout_s)
+                                                  : lim.body_timeout);
     auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
     if (bec == http::error::body_limit) {
-        co_await write_error(stream, 413, "body_too_large", too_large, is_tls_stream<Stream>,
+        co_await write_error(stream, 413, route.too_large_code, too_large, is_tls_stream<Stream>,
                              options.hsts_max_age);
         co_return std::nullopt;
     }

@@ -1,6 +1,8 @@
 #include "server/services/session_planning.hpp"
 
 #include "server/http/http_types.hpp"
+#include "protocol/deck.hpp"
+#include "storage/deck_repo.hpp"
 #include "storage/session_repo.hpp"
 #include "storage/training_repo.hpp"
 
@@ -52,6 +54,12 @@ reevaluation decide_session(connection& c, std::int64_t id, unix_seconds now) {
 planned_session add_session(connection& c, session s, unix_seconds now) {
     auto t = storage::find_training(c, s.training_id);
     if (!t) throw http_error(404, "not_found", "No such training");
+    for (std::size_t i = 0; i < s.slides.size(); ++i) {
+        if (s.slides[i].page)
+            throw http_error(422, "invalid_field",
+                             "a new session has no deck yet: upload one, then add its pages",
+                             "slides[" + std::to_string(i) + "].page");
+    }
     s.current.mode = t->planned_mode;
     s.current.status = session_status::scheduled;
     s.current.reason = "As planned.";
@@ -74,6 +82,35 @@ reevaluation change_session(connection& c, std::int64_t id, const session_patch&
         throw http_error(422, "invalid_field", "a session lasts at most 12 hours", "ends_at");
     storage::update_session_plan(c, id, patch);
     return decide_session(c, id, now);
+}
+
+void change_session_content(connection& c, std::int64_t id, const session_patch& patch) {
+    auto current = storage::find_session(c, id);
+    if (!current) throw http_error(404, "not_found", "No such session");
+    const auto st = current->current.status;
+    if (st == session_status::ended || st == session_status::cancelled)
+        throw http_error(409, "session_frozen",
+                         "A session that ended or was cancelled cannot change");
+    storage::update_session_plan(c, id, patch);
+}
+
+std::vector<slide> resolve_slides(connection& c, std::int64_t session_id, std::vector<slide> slides) {
+    for (std::size_t i = 0; i < slides.size(); ++i) {
+        auto& s = slides[i];
+        if (!s.page) continue;
+        const auto field = "slides[" + std::to_string(i) + "].page";
+        auto d = storage::find_deck(c, s.page->deck_id);
+        if (!d || d->session_id != session_id || d->status != deck_status::ready)
+            throw http_error(422, "invalid_field", "no ready deck of this session has that id",
+                             field);
+        auto p = storage::find_deck_page(c, d->id, s.page->n);
+        if (!p) throw http_error(422, "invalid_field", "the deck has no such page", field);
+        auto full = page_slide(d->id, *p);
+        if (!s.title.empty()) full.title = s.title;
+        if (!s.body.empty()) full.body = s.body;
+        s = std::move(full);
+    }
+    return slides;
 }
 
 reevaluation decide_by_hand(connection& c, std::int64_t id, const delivery_request& request,

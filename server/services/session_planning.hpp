@@ -5,6 +5,7 @@
 // job (the caller audits in the same job) and throws http_error for a refusal.
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "protocol/plan.hpp"
 #include "server/services/delivery_service.hpp"
@@ -27,6 +28,15 @@ planned_session add_session(storage::connection& c, protocol::session s,
 // the new times end before they start or last longer than a session may.
 reevaluation change_session(storage::connection& c, std::int64_t session_id,
                             const protocol::session_patch& patch, protocol::unix_seconds now);
+
+// A content change (title, slides) by an assigned trainer or an admin: allowed until the
+// session ended or was cancelled (409 `session_frozen`), live sessions included.
+void change_session_content(storage::connection& c, std::int64_t session_id,
+                            const protocol::session_patch& patch);
+// Deck pages named {page:{deck_id, n}} filled in from the session's ready decks (title and body
+// default to the page's); 422 on slides[i].page when the session has no such page.
+std::vector<protocol::slide> resolve_slides(storage::connection& c, std::int64_t session_id,
+                                            std::vector<protocol::slide> slides);
 
 // 404 when missing; 409 `session_frozen` once started, live, ended or cancelled.
 reevaluation decide_by_hand(storage::connection& c, std::int64_t session_id,

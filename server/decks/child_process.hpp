@@ -1,0 +1,42 @@
+#pragma once
+// Runs a program as a child process under resource limits, in its own process group, reading
+// its standard output line by line. Used for everything that opens an uploaded file: a hostile
+// file can exhaust only its own child's limits, never the server.
+//
+// Blocking: call from a worker thread (never an I/O thread).
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace daring::server {
+
+struct child_limits {
+    std::uint64_t address_space = 2ull << 30;  // bytes of virtual memory (RLIMIT_AS)
+    int cpu_seconds = 120;                     // CPU time (RLIMIT_CPU), then SIGKILL
+    std::uint64_t file_size = 64ull << 20;     // bytes of any one file it writes (RLIMIT_FSIZE)
+    std::chrono::seconds wall{180};            // whole run, then the group is killed
+    int nice = 10;                             // added niceness: the server keeps priority
+    std::size_t line_limit = 64 * 1024;        // a longer output line ends the run
+};
+
+struct child_result {
+    enum class ending { exited, signalled, timed_out, output_too_long, not_started };
+    ending how = ending::not_started;
+    int code = -1;  // exit status, or the signal number
+    std::chrono::milliseconds took{0};
+};
+
+// Runs argv[0] (a path) with `argv` in `dir`, environment `env` ("NAME=value"), standard input
+// from /dev/null, standard error to `stderr_file`. Each complete output line goes to `on_line`
+// as it arrives. When the child ends, its whole process group is killed (no stray grandchild
+// survives it).
+child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                       const std::filesystem::path& dir, const std::filesystem::path& stderr_file,
+                       const child_limits& limits,
+                       const std::function<void(std::string_view line)>& on_line);
+
+}  // namespace daring::server
