@@ -1,5 +1,7 @@
 #include "protocol/live.hpp"
 
+#include <cctype>
+
 #include "protocol/audio.hpp"
 #include "protocol/validate.hpp"
 
@@ -10,7 +12,8 @@ namespace {
 const char* const type_names[] = {"heartbeat",   "chat",        "hand",           "show_slide",
                                   "end_session", "delete_chat", "mute",           "open_quiz",
                                   "close_quiz",  "answer",      "audio_start",    "audio_stop",
-                                  "give_floor",  "take_floor",  "audio_subscribe"};
+                                  "give_floor",  "take_floor",  "audio_subscribe",
+                                  "pointer",     "ink",         "ink_clear"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
     parsed_message out;
@@ -30,7 +33,15 @@ bool is_staff_message(const client_message& m) {
            std::holds_alternative<delete_chat>(m) || std::holds_alternative<mute>(m) ||
            std::holds_alternative<open_quiz>(m) || std::holds_alternative<close_quiz>(m) ||
            std::holds_alternative<audio_start>(m) || std::holds_alternative<audio_stop>(m) ||
-           std::holds_alternative<give_floor>(m) || std::holds_alternative<take_floor>(m);
+           std::holds_alternative<give_floor>(m) || std::holds_alternative<take_floor>(m) ||
+           std::holds_alternative<pointer_move>(m) || std::holds_alternative<ink_stroke>(m) ||
+           std::holds_alternative<ink_clear>(m);
+}
+
+json to_json(const ink_stroke& s) {
+    auto points = json::array();
+    for (const auto& [x, y] : s.points) points.push_back({x, y});
+    return {{"id", s.id}, {"color", s.color}, {"width", s.width}, {"points", std::move(points)}};
 }
 
 namespace {
@@ -66,6 +77,83 @@ std::optional<client_message> parse_audio_control(const std::string& type, const
         }
         return audio_subscribe{};
     }
+    return std::nullopt;
+}
+
+// A share of the page: a number from 0 to 1.
+std::optional<double> unit_number(const json& v) {
+    if (!v.is_number()) return std::nullopt;
+    const double d = v.get<double>();
+    if (!(d >= 0.0 && d <= 1.0)) return std::nullopt;
+    return d;
+}
+
+bool is_colour(const std::string& c) {
+    if (c.size() != 7 || c[0] != '#') return false;
+    for (std::size_t i = 1; i < 7; ++i)
+        if (!std::isxdigit(static_cast<unsigned char>(c[i]))) return false;
+    return true;
+}
+
+std::optional<ink_stroke> read_stroke(const json& body, field_reader& r) {
+    auto it = body.find("stroke");
+    if (it == body.end() || !it->is_object()) {
+        r.fail("stroke", "stroke must be {id, color, width, points}", "missing_field");
+        return std::nullopt;
+    }
+    field_reader sr(*it, "stroke");
+    ink_stroke s;
+    auto id = it->find("id");
+    if (id != it->end() && id->is_number_integer()) {
+        s.id = std::to_string(id->get<std::int64_t>());
+    } else {
+        s.id = sr.required_line("id", 1, 32).value_or("");
+    }
+    s.color = sr.required_string("color", 7, 7).value_or("");
+    if (sr.ok() && !is_colour(s.color)) sr.fail("color", "color must be #rrggbb");
+    s.width = static_cast<int>(sr.required_int("width", 1, ink_width_limit).value_or(1));
+    auto pts = it->find("points");
+    if (sr.ok() && (pts == it->end() || !pts->is_array() || pts->empty() ||
+                    pts->size() > ink_points_limit))
+        sr.fail("points", "points must hold 1 to " + std::to_string(ink_points_limit) + " [x, y] pairs");
+    if (sr.ok()) {
+        for (const auto& p : *pts) {
+            std::optional<double> x, y;
+            if (p.is_array() && p.size() == 2) {
+                x = unit_number(p[0]);
+                y = unit_number(p[1]);
+            }
+            if (!x || !y) {
+                sr.fail("points", "each point is [x, y] with both from 0 to 1");
+                break;
+            }
+            s.points.emplace_back(*x, *y);
+        }
+    }
+    if (!sr.ok()) {
+        r.fail_with(sr.first_error());
+        return std::nullopt;
+    }
+    return s;
+}
+
+// The pointer and the pen; nullopt when `type` is neither.
+std::optional<client_message> parse_drawing(const std::string& type, const json& body,
+                                            field_reader& r) {
+    if (type == "pointer") {
+        if (auto v = body.find("visible"); v != body.end() && v->is_boolean() && !v->get<bool>())
+            return pointer_move{false, 0, 0};
+        auto x = body.contains("x") ? unit_number(body["x"]) : std::nullopt;
+        auto y = body.contains("y") ? unit_number(body["y"]) : std::nullopt;
+        if (!x) r.fail("x", "x must be a number from 0 to 1");
+        else if (!y) r.fail("y", "y must be a number from 0 to 1");
+        return pointer_move{true, x.value_or(0), y.value_or(0)};
+    }
+    if (type == "ink") {
+        auto s = read_stroke(body, r);
+        return s ? client_message(std::move(*s)) : client_message(ink_stroke{});
+    }
+    if (type == "ink_clear") return ink_clear{};
     return std::nullopt;
 }
 
@@ -154,6 +242,7 @@ parsed_message parse_client_message(std::string_view text) {
     out.id = id;
     if (!parse_room_message(type, body, r, out)) {
         auto control = parse_audio_control(type, body, r);
+        if (!control) control = parse_drawing(type, body, r);
         if (!control)
             return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
                         "type");

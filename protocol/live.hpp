@@ -5,7 +5,9 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
+#include <vector>
 
 #include "protocol/error.hpp"
 #include "protocol/json_text.hpp"
@@ -65,9 +67,28 @@ struct audio_subscribe {
     bool on = true;
 };
 
+// The pointer and the pen over a deck page (trainers and admins). Coordinates are shares of
+// the page's width and height, 0..1, so every screen draws them at its own size.
+inline constexpr std::size_t ink_points_limit = 500;  // points of one stroke
+inline constexpr std::size_t ink_strokes_limit = 200;  // strokes kept on one slide
+inline constexpr int ink_width_limit = 40;             // thousandths of the page's width
+struct pointer_move {
+    bool visible = true;
+    double x = 0, y = 0;
+};
+struct ink_stroke {
+    std::string id;     // the drawer's id for the stroke (at most 32 characters)
+    std::string color;  // "#rrggbb"
+    int width = 4;      // thousandths of the page's width, 1..ink_width_limit
+    std::vector<std::pair<double, double>> points;
+};
+struct ink_clear {};
+json to_json(const ink_stroke& s);
+
 using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session,
                                     delete_chat, mute, open_quiz, close_quiz, answer, audio_start,
-                                    audio_stop, give_floor, take_floor, audio_subscribe>;
+                                    audio_stop, give_floor, take_floor, audio_subscribe,
+                                    pointer_move, ink_stroke, ink_clear>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error

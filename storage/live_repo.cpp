@@ -28,6 +28,30 @@ void append_events(connection& c, const std::vector<timeline_event>& events) {
     }
 }
 
+void append_pointer(connection& c, const std::vector<pointer_row>& rows) {
+    SQLite::Statement q(c.db,
+                        "INSERT INTO session_pointer(session_id, at_ms, body) VALUES (?, ?, ?)");
+    for (const auto& r : rows) {
+        q.reset();
+        q.bind(1, r.session_id);
+        q.bind(2, r.at_ms);
+        q.bind(3, r.body);
+        q.exec();
+    }
+}
+
+std::vector<timeline_event> session_pointer_events(connection& c, std::int64_t session_id) {
+    SQLite::Statement q(c.db,
+                        "SELECT at_ms, body FROM session_pointer WHERE session_id = ? ORDER BY "
+                        "at_ms, rowid");
+    q.bind(1, session_id);
+    std::vector<timeline_event> out;
+    while (q.executeStep())
+        out.push_back({session_id, 0, q.getColumn(0).getInt64(), "pointer",
+                       q.getColumn(1).getString(), std::nullopt});
+    return out;
+}
+
 std::vector<timeline_event> session_events(connection& c, std::int64_t session_id,
                                            const std::vector<std::string>& types) {
     std::string sql =
@@ -147,7 +171,8 @@ bool delete_recording(connection& c, std::int64_t session_id, std::optional<std:
         mark.bind(3);
     if (mark.exec() == 0) return false;
     for (const char* sql : {"DELETE FROM session_events WHERE session_id = ?",
-                            "DELETE FROM audio_packets WHERE session_id = ?"}) {
+                            "DELETE FROM audio_packets WHERE session_id = ?",
+                            "DELETE FROM session_pointer WHERE session_id = ?"}) {
         SQLite::Statement q(c.db, sql);
         q.bind(1, session_id);
         q.exec();

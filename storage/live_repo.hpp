@@ -23,6 +23,15 @@ struct timeline_event {
 };
 // Appends events (a seq already stored is ignored).
 void append_events(connection& c, const std::vector<timeline_event>& events);
+// The trainer's pointer over a page: not a ring event (no seq), kept for the recording.
+struct pointer_row {
+    std::int64_t session_id = 0;
+    std::int64_t at_ms = 0;  // Unix time in milliseconds
+    std::string body;        // the pointer message as sent
+};
+void append_pointer(connection& c, const std::vector<pointer_row>& rows);
+// A session's pointer moves as timeline events (type "pointer", seq 0), by time.
+std::vector<timeline_event> session_pointer_events(connection& c, std::int64_t session_id);
 // A session's events of the given types (all when empty), by seq.
 std::vector<timeline_event> session_events(connection& c, std::int64_t session_id,
                                            const std::vector<std::string>& types = {});

@@ -525,6 +525,14 @@ CREATE TABLE materials (
   deleted_at   INTEGER
 );
 CREATE INDEX materials_training ON materials(training_id);
+-- The trainer's pointer over a page (at most 10 moves a second): not a ring event, kept for
+-- the recording's timeline.
+CREATE TABLE session_pointer (
+  session_id INTEGER NOT NULL REFERENCES training_sessions(id),
+  at_ms      INTEGER NOT NULL,  -- Unix time in milliseconds
+  body       TEXT NOT NULL
+);
+CREATE INDEX session_pointer_session ON session_pointer(session_id, at_ms);
 )sql"},
     };
     return list;

@@ -2,6 +2,7 @@
 // /sessions/{id}/recording/audio (Ogg Opus, with Range), GET .../offline (one HTML file),
 // POST .../progress (replay progress), PUT .../my-chat (hide one's own chat lines),
 // DELETE /sessions/{id}/recording.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -118,6 +119,12 @@ loaded_recording load_recording(request_context& ctx) {
         out.s = recorded_session(ctx, c, any_member);
         out.staff = role_in_training(c, out.s.training_id, ctx.user()) == training_role::staff;
         out.events = storage::session_events(c, out.s.id);
+        // The pointer's moves join the ring events in time order.
+        auto pointer = storage::session_pointer_events(c, out.s.id);
+        const auto middle = out.events.size();
+        out.events.insert(out.events.end(), pointer.begin(), pointer.end());
+        std::inplace_merge(out.events.begin(), out.events.begin() + static_cast<long>(middle),
+                           out.events.end(), [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
         out.tail = storage::find_audio_tail(c, out.s.id);
         out.ready = is_ready(c, out.s, ctx.svc.clk.now());
         for (auto id : storage::hidden_chat_users(c, out.s.id)) out.hidden.insert(id);
@@ -156,7 +163,7 @@ http_response recording_offline(request_context& ctx) {
     if (l.body["status"] != "ready")
         throw http_error(404, "not_found", "The offline file is ready once the session ends");
     auto slides = json::array();
-    for (const auto& sl : l.s.slides) slides.push_back({{"title", sl.title}, {"body", sl.body}});
+    for (const auto& sl : l.s.slides) slides.push_back(slide_json(sl));
     const auto lang = ctx.req.query_param("lang").value_or("id") == "en" ? "en" : "id";
     auto parts = offline_page_parts(l.s.title, l.body, slides, l.audio.has_value(), lang);
     http_response res;

@@ -57,25 +57,33 @@ void event_journal::audio_changed(std::int64_t session_id, const protocol::json&
     dirty_.insert(session_id);
 }
 
+void event_journal::pointer(std::int64_t session_id, const std::string& message) {
+    std::lock_guard lock(mutex_);
+    pointer_.push_back({session_id, now_ms(), message});
+}
+
 void event_journal::flush() {
     std::vector<storage::timeline_event> events;
     std::vector<storage::audio_packet_row> audio;
+    std::vector<storage::pointer_row> pointer;
     std::unordered_map<std::int64_t, storage::live_state> states;
     {
         std::lock_guard lock(mutex_);
-        if (events_.empty() && audio_.empty() && dirty_.empty()) return;
+        if (events_.empty() && audio_.empty() && pointer_.empty() && dirty_.empty()) return;
         events.swap(events_);
         audio.swap(audio_);
+        pointer.swap(pointer_);
         for (auto id : dirty_) states.emplace(id, states_[id]);
         dirty_.clear();
     }
     const auto now = now_ms() / 1000;
     try {
         db_.submit(
-            [events = std::move(events), audio = std::move(audio), states = std::move(states),
-             now](storage::connection& c) {
+            [events = std::move(events), audio = std::move(audio), pointer = std::move(pointer),
+             states = std::move(states), now](storage::connection& c) {
                 storage::append_events(c, events);
                 storage::append_audio(c, audio);
+                storage::append_pointer(c, pointer);
                 for (const auto& [session_id, st] : states)
                     storage::save_live_state(c, session_id, st, now);
             },

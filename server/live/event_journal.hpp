@@ -29,15 +29,17 @@ class event_journal final : public journal_sink {
                       std::string_view packet) override;
     void audio_changed(std::int64_t session_id, const protocol::json& state,
                        std::uint32_t seq_reserved) override;
+    void pointer(std::int64_t session_id, const std::string& message) override;
     // Queues what was buffered as one write job (from any thread; never blocks on the commit).
     void flush();
 
   private:
     storage::database& db_;
     const bool keep_audio_;
-    std::mutex mutex_;  // guards events_, states_ and dirty_
+    std::mutex mutex_;  // guards events_, audio_, pointer_, states_ and dirty_
     std::vector<storage::timeline_event> events_;
     std::vector<storage::audio_packet_row> audio_;
+    std::vector<storage::pointer_row> pointer_;
     std::unordered_map<std::int64_t, storage::live_state> states_;  // every room seen
     std::unordered_set<std::int64_t> dirty_;  // rooms whose state changed since the last flush
 };

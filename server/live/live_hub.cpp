@@ -135,6 +135,9 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 asio::post(slot->strand, [slot, now, full] {
                     if (full) slot->room.tick(now);
                     slot->room.flush_tally();
+                    slot->room.flush_pointer(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                 std::chrono::steady_clock::now().time_since_epoch())
+                                                 .count());
                     slot->settle();
                 });
             }
@@ -271,7 +274,10 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
     auto slot = impl_->find(session_id);
     if (!slot) return;
     asio::post(slot->strand, [slot, p, text = std::move(text), i = impl_] {
-        auto outcome = slot->room.receive(p.get(), text, i->clk.now());
+        const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                   std::chrono::steady_clock::now().time_since_epoch())
+                                   .count();
+        auto outcome = slot->room.receive(p.get(), text, i->clk.now(), steady_ms);
         slot->settle();
         if (outcome == live_room::outcome::end_requested && i->control) {
             auto member = slot->room.member_of(p.get());

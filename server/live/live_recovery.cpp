@@ -72,6 +72,16 @@ live_recovery load_recovery(storage::connection& c, std::int64_t session_id,
     }
     if (out.chat.size() > chat_history)
         out.chat.erase(out.chat.begin(), out.chat.end() - static_cast<long>(chat_history));
+    // The pen's strokes per slide, replayed in order (a clear empties its slide).
+    for (const auto& e : storage::session_events(c, session_id, {"ink", "ink_clear"})) {
+        auto body = e.body ? json::parse(*e.body, nullptr, false) : json();
+        if (!body.is_object()) continue;
+        const int slide = body.value("slide", -1);
+        if (e.type == "ink_clear")
+            out.ink.erase(slide);
+        else if (body.contains("stroke"))
+            out.ink[slide].push_back(body["stroke"]);
+    }
     for (const auto& r : storage::open_runs(c, session_id)) {
         auto quiz = storage::find_quiz(c, r.quiz_id);
         if (!quiz) continue;

@@ -16,6 +16,7 @@ json live_room::slide_json() const {
     json j = {{"index", slide_}, {"count", info_.slides.size()}};
     if (slide_ >= 0 && static_cast<std::size_t>(slide_) < info_.slides.size()) {
         j.update(protocol::slide_json(info_.slides[slide_]));
+        j["ink"] = ink_json(slide_);
     } else {
         j["title"] = info_.title;
         j["body"] = "";
@@ -46,6 +47,7 @@ json live_room::welcome(const connection& c, bool resumed) const {
               {"status", ended_ ? "ended" : "live"},
               {"mode", protocol::to_string(info_.mode)},
               {"slide", slide_json()},
+              {"ink", ink_json(slide_)},
               {"quiz", quiz_snapshot(c)},
               {"online", online_.size()},
               {"chat", std::move(chat)},
@@ -78,6 +80,7 @@ void live_room::restore(const live_recovery& r) {
     for (const auto& [seq, ev] : r.chat) chat_.emplace_back(seq, ev);
     while (chat_.size() > limits_.chat_history) chat_.pop_front();
     audio_.restore(r.audio, r.audio_next_seq, r.audio_last_end_ms);
+    ink_ = r.ink;
     if (journal_) {
         if (auto reserved = audio_.reservation_due())
             journal_->audio_changed(info_.session_id, audio_.durable_json(), *reserved);
@@ -343,7 +346,7 @@ void live_room::refuse(live_participant* p, connection& c, const json& id, std::
 }
 
 live_room::outcome live_room::receive(live_participant* p, std::string_view text,
-                                      protocol::unix_seconds now) {
+                                      protocol::unix_seconds now, std::int64_t steady_ms) {
     auto it = members_.find(p);
     if (it == members_.end() || ended_) return outcome::none;
     auto& c = it->second;
@@ -360,7 +363,7 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
         return outcome::none;
     }
     const auto& msg = *parsed.message;
-    incoming in{p, c, parsed.id, now};
+    incoming in{p, c, parsed.id, now, steady_ms};
     if (live::is_staff_message(msg) && !c.member.staff()) {
         refuse(p, c, in.id, "forbidden", std::string(live::type_name(msg)) + " is for trainers",
                now);
@@ -691,6 +694,7 @@ void live_room::change_mode(protocol::delivery_mode mode, const std::string& rea
 
 void live_room::replace_slides(std::vector<protocol::slide> slides) {
     info_.slides = std::move(slides);
+    ink_.clear();  // indices moved: strokes no longer know their slide
     auto message = std::make_shared<const std::string>(
         protocol::dump(json{{"type", "slides"}, {"count", info_.slides.size()}}));
     for (auto& [raw, c] : members_) {

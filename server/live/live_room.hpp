@@ -90,6 +90,8 @@ class journal_sink {
     // The audio lane's state (audio_lane::durable_json) and the audio_seq reserved so far.
     virtual void audio_changed(std::int64_t session_id, const protocol::json& state,
                                std::uint32_t seq_reserved) = 0;
+    // A pointer event as sent (not a ring event: it has no seq), for the recording.
+    virtual void pointer(std::int64_t session_id, const std::string& message) = 0;
 };
 
 // What a room rebuilt after a restart starts from (loaded from the database at admission).
@@ -107,6 +109,7 @@ struct live_recovery {
     protocol::json audio;                // audio_lane::durable_json as last stored, or null
     std::uint32_t audio_next_seq = 0;    // past every audio_seq stored or reserved
     std::int64_t audio_last_end_ms = 0;  // where the last stored packet ended
+    std::map<int, std::vector<protocol::json>> ink;  // the pen's strokes per slide
 };
 
 struct live_member {
@@ -115,6 +118,9 @@ struct live_member {
     protocol::role user_role = protocol::role::trainee;
     bool staff() const { return user_role != protocol::role::trainee; }
 };
+
+// Pointer moves go to the room at most this often (10 a second).
+inline constexpr std::int64_t pointer_interval_ms = 100;
 
 struct room_limits {
     std::size_t ring_capacity = 1024;  // events kept for resume
@@ -198,6 +204,8 @@ class live_room {
     // quiz_tally to trainers when answers came in since the last one (the hub calls it 4 times a
     // second at most).
     void flush_tally();
+    // A pointer move held back by the pace limit goes out now (called with the tally's tick).
+    void flush_pointer(std::int64_t steady_ms);
     bool quiz_open() const { return quiz_.has_value(); }
 
     enum class outcome { none, end_requested, quiz_requested };
@@ -209,7 +217,9 @@ class live_room {
     void receive_binary(live_participant* p, std::string_view bytes, protocol::unix_seconds now,
                         std::int64_t steady_ms);
     // One text message from a participant: answers it (ack/error) and broadcasts events.
-    outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now);
+    // `steady_ms`: a monotonic clock in ms (pointer moves are paced with it).
+    outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now,
+                    std::int64_t steady_ms = 0);
 
     // Periodic work: a coalesced presence event when who is online changed, `attendance` to
     // trainees about once a minute, `roster` to trainers.
@@ -319,6 +329,7 @@ class live_room {
         connection& c;
         const protocol::json& id;
         protocol::unix_seconds now;
+        std::int64_t steady_ms = 0;
     };
     void acknowledge(const incoming& in);
     outcome on(const protocol::live::heartbeat& m, incoming& in);
@@ -328,6 +339,12 @@ class live_room {
     outcome on(const protocol::live::end_session& m, incoming& in);
     outcome on(const protocol::live::delete_chat& m, incoming& in);
     outcome on(const protocol::live::mute& m, incoming& in);
+    outcome on(const protocol::live::pointer_move& m, incoming& in);
+    outcome on(const protocol::live::ink_stroke& m, incoming& in);
+    outcome on(const protocol::live::ink_clear& m, incoming& in);
+    // The strokes on slide `index` (an empty array when none).
+    protocol::json ink_json(int index) const;
+    void send_pointer(std::int64_t steady_ms);
     outcome on(const protocol::live::open_quiz& m, incoming& in);
     outcome on(const protocol::live::close_quiz& m, incoming& in);
     outcome on(const protocol::live::answer& m, incoming& in);
@@ -372,6 +389,11 @@ class live_room {
     std::optional<protocol::unix_seconds> last_roster_;     // none: send at the next tick
     audio_lane audio_;
     std::optional<std::int64_t> audio_origin_ms_;  // steady ms of the session's start
+    // The pen: strokes per slide index (cleared when the slides change), and the pointer,
+    // sent at most once per pointer_interval_ms (a faster move waits for the next tick).
+    std::map<int, std::vector<protocol::json>> ink_;
+    std::optional<protocol::json> pending_pointer_;
+    std::int64_t last_pointer_ms_ = -1'000'000;
 };
 
 }  // namespace daring::server

@@ -310,8 +310,62 @@ TEST_F(Decks, TheLiveSlideCarriesThePageAndAReadyDeckReachesARunningRoom) {
     EXPECT_EQ((*slide)["page"]["n"], 2);
     EXPECT_NE((*slide)["page"]["small"].get<std::string>().find("/api/v1/decks/"),
               std::string::npos);
+    // A newcomer is welcomed on the page.
     auto again = w.join("siswa.dek", session);
     (void)again;
+}
+
+TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
+    w.start(session, "pelatih.dek");
+    auto trainer = w.join("pelatih.dek", session);
+    auto trainee = w.join("siswa.dek", session);
+    trainer->send_json({{"type", "pointer"}, {"x", 0.25}, {"y", 0.5}});
+    auto pointer = trainee->next_of("pointer");
+    ASSERT_TRUE(pointer);
+    EXPECT_DOUBLE_EQ((*pointer)["x"].get<double>(), 0.25);
+    trainer->send_json({{"type", "ink"},
+                        {"id", "i1"},
+                        {"stroke",
+                         {{"id", "s1"}, {"color", "#2563eb"}, {"width", 5},
+                          {"points", {{0.1, 0.1}, {0.2, 0.3}, {0.4, 0.3}}}}}});
+    ASSERT_TRUE(trainer->next_of("ack"));
+    auto ink = trainee->next_of("ink");
+    ASSERT_TRUE(ink);
+    const auto seq = (*ink)["seq"].get<std::uint64_t>();
+
+    auto back = w.connect(w.token("siswa.dek"), session, seq - 1);
+    ASSERT_EQ(back->status(), 101);
+    auto welcome = back->next_of("welcome");
+    ASSERT_TRUE(welcome);
+    EXPECT_EQ((*welcome)["ink"].size(), 1u);
+    EXPECT_EQ((*welcome)["resumed"], true);
+    auto replayed = back->next_of("ink", std::chrono::seconds(2));
+    ASSERT_TRUE(replayed);
+    EXPECT_EQ((*replayed)["stroke"]["id"], "s1");
+    for (const auto& m : back->skipped) EXPECT_NE(m["type"], "pointer");
+
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the journal's flush
+    ASSERT_EQ(w.as("pelatih.dek").post(world::session_path(session) + "/end", json::object()).status,
+              200);
+    json events;
+    for (int i = 0; i < 50; ++i) {
+        auto rec = w.as("siswa.dek").get(world::session_path(session) + "/recording");
+        events = rec.json()["events"];
+        bool has_pointer = false;
+        for (const auto& e : events) has_pointer = has_pointer || e["type"] == "pointer";
+        if (has_pointer) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    int inks = 0, pointers = 0;
+    std::int64_t last_at = 0;
+    for (const auto& e : events) {
+        if (e["type"] == "ink") ++inks;
+        if (e["type"] == "pointer") ++pointers;
+        EXPECT_GE(e["at_ms"].get<std::int64_t>(), last_at);  // one timeline, in time order
+        last_at = e["at_ms"].get<std::int64_t>();
+    }
+    EXPECT_EQ(inks, 1);
+    EXPECT_EQ(pointers, 1);
 }
 
 TEST_F(Decks, HandoutsListWithTheirSizesAndDownloadOnlyForMembers) {

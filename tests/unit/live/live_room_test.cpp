@@ -763,6 +763,10 @@ class fake_journal : public journal_sink {
         audio_states.push_back(state);
         audio_reserved = reserved;
     }
+    void pointer(std::int64_t, const std::string& message) override {
+        pointers.push_back(json::parse(message));
+    }
+    std::vector<json> pointers;
     struct audio_entry {
         std::uint32_t seq, at_ms;
         std::uint8_t flags;
