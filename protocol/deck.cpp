@@ -159,8 +159,8 @@ json to_json(const deck& d) {
     json error = nullptr;
     if (d.status == deck_status::failed)
         error = {{"code", d.error_code},
-                 {"message", d.error_message.empty() ? deck_error_message(d.error_code)
-                                                     : d.error_message},
+                 {"message",
+                  d.error_message.empty() ? deck_error_message(d.error_code) : d.error_message},
                  {"message_id", deck_error_message_id(d.error_code)}};
     return {{"id", d.id},
             {"session_id", d.session_id},
@@ -224,9 +224,9 @@ std::string material_content_type(std::string_view bytes, std::string_view name)
         auto [member, rest] = first_zip_member(bytes);
         if (member == "mimetype") {
             auto type = rest.substr(0, std::min<std::size_t>(rest.find("PK"), 80));
-            const bool plain = !type.empty() && type.find_first_not_of(
-                                                    "abcdefghijklmnopqrstuvwxyz0123456789./+-") ==
-                                                    std::string_view::npos;
+            const bool plain = !type.empty() &&
+                               type.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789./+-") ==
+                                   std::string_view::npos;
             return plain ? std::string(type) : "application/zip";
         }
         if (bytes.find("ppt/presentation.xml") != std::string_view::npos)

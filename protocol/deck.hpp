@@ -25,7 +25,9 @@ std::optional<deck_kind> parse_deck_kind(std::string_view text);
 // The kind of a deck file from its first bytes (a zip's member names, an XML root), or none.
 std::optional<deck_kind> sniff_deck(std::string_view bytes);
 // Whether LibreOffice must first turn it into PDF.
-inline bool is_office(deck_kind k) { return k != deck_kind::pdf; }
+inline bool is_office(deck_kind k) {
+    return k != deck_kind::pdf;
+}
 
 enum class deck_status { converting, ready, failed };
 std::string_view to_string(deck_status s);

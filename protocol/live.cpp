@@ -9,11 +9,11 @@ namespace daring::protocol::live {
 
 namespace {
 
-const char* const type_names[] = {"heartbeat",   "chat",        "hand",           "show_slide",
-                                  "end_session", "delete_chat", "mute",           "open_quiz",
-                                  "close_quiz",  "answer",      "audio_start",    "audio_stop",
-                                  "give_floor",  "take_floor",  "audio_subscribe",
-                                  "pointer",     "ink",         "ink_clear"};
+const char* const type_names[] = {
+    "heartbeat",   "chat",       "hand",       "show_slide", "end_session",
+    "delete_chat", "mute",       "open_quiz",  "close_quiz", "answer",
+    "audio_start", "audio_stop", "give_floor", "take_floor", "audio_subscribe",
+    "pointer",     "ink",        "ink_clear"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
     parsed_message out;
@@ -113,9 +113,10 @@ std::optional<ink_stroke> read_stroke(const json& body, field_reader& r) {
     if (sr.ok() && !is_colour(s.color)) sr.fail("color", "color must be #rrggbb");
     s.width = static_cast<int>(sr.required_int("width", 1, ink_width_limit).value_or(1));
     auto pts = it->find("points");
-    if (sr.ok() && (pts == it->end() || !pts->is_array() || pts->empty() ||
-                    pts->size() > ink_points_limit))
-        sr.fail("points", "points must hold 1 to " + std::to_string(ink_points_limit) + " [x, y] pairs");
+    if (sr.ok() &&
+        (pts == it->end() || !pts->is_array() || pts->empty() || pts->size() > ink_points_limit))
+        sr.fail("points",
+                "points must hold 1 to " + std::to_string(ink_points_limit) + " [x, y] pairs");
     if (sr.ok()) {
         for (const auto& p : *pts) {
             std::optional<double> x, y;
@@ -145,8 +146,10 @@ std::optional<client_message> parse_drawing(const std::string& type, const json&
             return pointer_move{false, 0, 0};
         auto x = body.contains("x") ? unit_number(body["x"]) : std::nullopt;
         auto y = body.contains("y") ? unit_number(body["y"]) : std::nullopt;
-        if (!x) r.fail("x", "x must be a number from 0 to 1");
-        else if (!y) r.fail("y", "y must be a number from 0 to 1");
+        if (!x)
+            r.fail("x", "x must be a number from 0 to 1");
+        else if (!y)
+            r.fail("y", "y must be a number from 0 to 1");
         return pointer_move{true, x.value_or(0), y.value_or(0)};
     }
     if (type == "ink") {

@@ -69,7 +69,7 @@ struct audio_subscribe {
 
 // The pointer and the pen over a deck page (trainers and admins). Coordinates are shares of
 // the page's width and height, 0..1, so every screen draws them at its own size.
-inline constexpr std::size_t ink_points_limit = 500;  // points of one stroke
+inline constexpr std::size_t ink_points_limit = 500;   // points of one stroke
 inline constexpr std::size_t ink_strokes_limit = 200;  // strokes kept on one slide
 inline constexpr int ink_width_limit = 40;             // thousandths of the page's width
 struct pointer_move {
@@ -85,10 +85,10 @@ struct ink_stroke {
 struct ink_clear {};
 json to_json(const ink_stroke& s);
 
-using client_message = std::variant<heartbeat, chat_send, hand, show_slide, end_session,
-                                    delete_chat, mute, open_quiz, close_quiz, answer, audio_start,
-                                    audio_stop, give_floor, take_floor, audio_subscribe,
-                                    pointer_move, ink_stroke, ink_clear>;
+using client_message =
+    std::variant<heartbeat, chat_send, hand, show_slide, end_session, delete_chat, mute, open_quiz,
+                 close_quiz, answer, audio_start, audio_stop, give_floor, take_floor,
+                 audio_subscribe, pointer_move, ink_stroke, ink_clear>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error

@@ -29,8 +29,8 @@ std::string_view to_string(funding_kind);
 // Bahasa Indonesia names: "tatap muka", "daring", "hibrida".
 std::string_view to_indonesian(delivery_mode);
 
-inline constexpr std::size_t slide_body_limit = 64 * 1024;  // bytes of Markdown per slide
-inline constexpr int deck_page_limit = 300;  // pages of one deck
+inline constexpr std::size_t slide_body_limit = 64 * 1024;    // bytes of Markdown per slide
+inline constexpr int deck_page_limit = 300;                   // pages of one deck
 inline constexpr std::size_t slides_per_session_limit = 400;  // a 300-page deck and text
 inline constexpr std::int64_t session_duration_limit = 12 * 3600;
 inline constexpr std::size_t enrollment_batch_limit = 5000;
@@ -89,7 +89,7 @@ struct training {
 // hash (`small` 480 px wide, `large` 1280 px wide), served under page_url.
 struct slide_page {
     std::int64_t deck_id = 0;
-    int n = 0;  // 1-based page number in the deck
+    int n = 0;                  // 1-based page number in the deck
     int width = 0, height = 0;  // of the large image, in pixels
     std::string small, large;   // content hashes
     std::int64_t small_bytes = 0, large_bytes = 0;

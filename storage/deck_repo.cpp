@@ -198,7 +198,8 @@ std::int64_t insert_material(connection& c, const material& m) {
 }
 
 std::optional<material> find_material(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string(material_columns) + "WHERE id = ? AND deleted_at IS NULL");
+    SQLite::Statement q(c.db,
+                        std::string(material_columns) + "WHERE id = ? AND deleted_at IS NULL");
     q.bind(1, id);
     if (!q.executeStep()) return std::nullopt;
     return read_material(q);

@@ -68,6 +68,7 @@ const pages = {
   '': () => import('./js/pages/home.js'),
   live: () => import('./js/pages/live_page.js'),
   dashboard: () => import('./js/pages/dashboard.js'),
+  deck: () => import('./js/pages/deck.js'),
   admin: () => import('./js/pages/admin.js'),
   reports: () => import('./js/pages/reports.js'),
   quizzes: () => import('./js/pages/quizzes.js'),

@@ -41,8 +41,8 @@ struct app_options {
     std::string backup_dir;                     // empty: no scheduled backups
     int backup_every_hours = 24;
     int backup_keep = 7;
-    std::string metrics_token;    // non-empty: /metrics needs it as a bearer token
-    messaging_options messaging;  // the outbox's channels
+    std::string metrics_token;          // non-empty: /metrics needs it as a bearer token
+    messaging_options messaging;        // the outbox's channels
     std::string assets_dir = "assets";  // deck pages and handouts, named by content
     int convert_jobs = 1;               // decks converted at once
     int convert_queue = 4;              // decks waiting beyond those (then 503 busy)

@@ -32,12 +32,8 @@ constexpr int busy_retry_s = 30;
 // Page images and handouts never change under their names.
 constexpr const char* immutable = "private, max-age=31536000, immutable";
 
-std::string deck_target(std::int64_t id) { return "deck:" + std::to_string(id); }
-
-void write_upload(const fs::path& path, const std::string& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) throw std::runtime_error("cannot write the upload " + path.string());
+std::string deck_target(std::int64_t id) {
+    return "deck:" + std::to_string(id);
 }
 
 http_response busy() {
@@ -51,40 +47,25 @@ http_response busy() {
 http_response upload_deck(request_context& ctx) {
     const auto session_id = ctx.params.integer("id");
     auto& decks = ctx.svc.decks;
-    ctx.svc.db.read([&](connection& c) {
-        return require_session(c, session_id, ctx.user(), staff_or_403);
-    });
+    ctx.svc.db.read(
+        [&](connection& c) { return require_session(c, session_id, ctx.user(), staff_or_403); });
     if (ctx.req.body.empty())
-        throw http_error(422, "invalid_field", "The body must be the deck file (PDF, PPTX, PPT, ODP)");
+        throw http_error(422, "invalid_field",
+                         "The body must be the deck file (PDF, PPTX, PPT, ODP)");
     const auto kind = sniff_deck(ctx.req.body);
     if (!kind)
         throw http_error(415, "unsupported_type",
                          "Upload a PDF, PowerPoint (.pptx, .ppt) or OpenDocument (.odp, .fodp) "
                          "file (Unggah berkas PDF, PowerPoint atau OpenDocument)");
-    if (!decks.has_room()) return busy();
-    deck d;
-    d.session_id = session_id;
-    d.kind = *kind;
-    d.source_bytes = static_cast<std::int64_t>(ctx.req.body.size());
-    d.created_by = ctx.user().id;
-    d.created_at = ctx.svc.clk.now();
-    d.id = ctx.svc.db.write([&](connection& c) {
-        auto id = storage::insert_deck(c, d);
-        ctx.audit(c, "deck.upload", deck_target(id),
-                  {{"session_id", session_id}, {"kind", to_string(*kind)}, {"bytes", d.source_bytes}});
-        return id;
-    });
-    const auto work = decks.make_work_dir();
-    const auto input = work / ("deck." + std::string(to_string(*kind)));
-    write_upload(input, ctx.req.body);
-    if (!decks.submit(d.id, session_id, *kind, work, input)) {
-        std::error_code ec;
-        fs::remove_all(work, ec);
-        ctx.svc.db.write([&](connection& c) {
-            storage::fail_deck(c, d.id, "busy", "The conversion queue was full", ctx.svc.clk.now());
-        });
-        return busy();
-    }
+    auto added = decks.add(session_id, ctx.user().id, *kind, ctx.req.body,
+                           [&](connection& c, const deck& d) {
+                               ctx.audit(c, "deck.upload", deck_target(d.id),
+                                         {{"session_id", session_id},
+                                          {"kind", to_string(*kind)},
+                                          {"bytes", d.source_bytes}});
+                           });
+    if (!added) return busy();
+    const auto& d = *added;
     auto res = json_response(202, to_json(d));
     res.set_header("Location", "/api/v1/decks/" + std::to_string(d.id));
     return res;

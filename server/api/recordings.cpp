@@ -124,7 +124,8 @@ loaded_recording load_recording(request_context& ctx) {
         const auto middle = out.events.size();
         out.events.insert(out.events.end(), pointer.begin(), pointer.end());
         std::inplace_merge(out.events.begin(), out.events.begin() + static_cast<long>(middle),
-                           out.events.end(), [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+                           out.events.end(),
+                           [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
         out.tail = storage::find_audio_tail(c, out.s.id);
         out.ready = is_ready(c, out.s, ctx.svc.clk.now());
         for (auto id : storage::hidden_chat_users(c, out.s.id)) out.hidden.insert(id);

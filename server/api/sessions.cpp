@@ -67,7 +67,8 @@ http_response update_session(request_context& ctx) {
         else
             change_session_content(c, id, patch);
         ctx.audit(c, "session.update", session_target(id));
-        if (patch.slides && before.current.status == session_status::live) live_slides = patch.slides;
+        if (patch.slides && before.current.status == session_status::live)
+            live_slides = patch.slides;
         return ev;
     });
     publish_changes(ctx.svc, ev);

@@ -1,12 +1,11 @@
 #include "server/app/app.hpp"
 
-#include "server/decks/deck_converter.hpp"
-#include "server/decks/deck_convert.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include "server/api/routes.hpp"
 #include "server/app/backups.hpp"
+#include "server/decks/deck_convert.hpp"
+#include "server/decks/deck_converter.hpp"
 #include "server/live/event_journal.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/live_recovery.hpp"
@@ -79,8 +78,9 @@ deck_options deck_options_of(const app_options& o) {
     d.queue_limit = static_cast<std::size_t>(o.convert_queue);
     d.soffice = find_soffice();
     if (d.soffice.empty())
-        spdlog::warn("LibreOffice (soffice) not found: PowerPoint and OpenDocument decks fail "
-                     "with conversion_unavailable; PDF decks convert");
+        spdlog::warn(
+            "LibreOffice (soffice) not found: PowerPoint and OpenDocument decks fail "
+            "with conversion_unavailable; PDF decks convert");
     return d;
 }
 
@@ -189,7 +189,9 @@ void app::reevaluate_all() {
     }
 }
 
-app::~app() { decks_->stop(); }
+app::~app() {
+    decks_->stop();
+}
 
 std::variant<live_admission, http_response> app::admit_live(const http_request& req) noexcept {
     return server::admit_live(services_, req);

@@ -47,6 +47,7 @@ class app final : public application {
     // Re-applies the delivery policy to every session that has not started (startup, timer).
     void reevaluate_all();
     router& routes() { return router_; }
+    deck_converter& decks() { return *decks_; }
 
   private:
     // `signed_in`: the caller's session when already authenticated from the session cache.

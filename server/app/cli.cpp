@@ -10,13 +10,17 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <mutex>
 
+#include "protocol/deck.hpp"
 #include "server/app/app.hpp"
 #include "server/app/config.hpp"
 #include "server/app/demo_seed.hpp"
 #include "server/decks/deck_convert.hpp"
+#include "server/decks/deck_converter.hpp"
 #include "server/net/http_server.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/backup.hpp"
@@ -137,6 +141,24 @@ int run_backup(const config& cfg) {
 
 }  // namespace
 
+// The demo's live session presents a real deck: its .fodp source goes through the upload
+// pipeline (LibreOffice, Poppler, libwebp in a child process) while the server starts.
+void present_demo_deck(app& application, const demo_seeded& seeded, const std::string& web_root) {
+    const auto path = demo_deck_path(web_root);
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    const auto kind = protocol::sniff_deck(bytes);
+    if (bytes.empty() || !kind) {
+        spdlog::warn("demo deck {} not found or not a presentation: the demo shows text slides",
+                     path);
+        return;
+    }
+    if (!application.decks().add(seeded.live_session, seeded.trainer_id, *kind, bytes))
+        spdlog::warn("demo deck not queued");
+    else
+        spdlog::info("demo deck {} converting for session {}", path, seeded.live_session);
+}
+
 // daring convert --in FILE --kind KIND --out DIR [--max-pages N] [--soffice PATH]: the child
 // process of one deck conversion (decks/deck_convert.hpp), started by the server.
 int run_convert_command(int argc, const char* const argv[]) {
@@ -144,20 +166,26 @@ int run_convert_command(int argc, const char* const argv[]) {
     for (int i = 2; i + 1 < argc; i += 2) {
         const std::string_view name = argv[i];
         const std::string value = argv[i + 1];
-        if (name == "--in") r.input = value;
-        else if (name == "--kind") r.kind = value;
-        else if (name == "--out") r.out_dir = value;
-        else if (name == "--max-pages") r.max_pages = std::atoi(value.c_str());
-        else if (name == "--soffice") r.soffice = value;
+        if (name == "--in")
+            r.input = value;
+        else if (name == "--kind")
+            r.kind = value;
+        else if (name == "--out")
+            r.out_dir = value;
+        else if (name == "--max-pages")
+            r.max_pages = std::atoi(value.c_str());
+        else if (name == "--soffice")
+            r.soffice = value;
         else {
             std::fprintf(stderr, "daring convert: unknown option %s\n", argv[i]);
             return 2;
         }
     }
     if (r.input.empty() || r.kind.empty() || r.out_dir.empty() || r.max_pages <= 0) {
-        std::fputs("usage: daring convert --in FILE --kind pdf|pptx|ppt|odp|fodp --out DIR "
-                   "[--max-pages N] [--soffice PATH]\n",
-                   stderr);
+        std::fputs(
+            "usage: daring convert --in FILE --kind pdf|pptx|ppt|odp|fodp --out DIR "
+            "[--max-pages N] [--soffice PATH]\n",
+            stderr);
         return 2;
     }
     return run_convert(r);
@@ -194,11 +222,12 @@ int run_main(int argc, const char* const argv[]) {
             stats.record_commit(std::chrono::duration<double>(s.latency).count(), s.batch_size);
         });
 
+        demo_seeded seeded;
         if (cfg.command == "demo") {
             const char* env = std::getenv("DARING_ADMIN_PASSWORD");
             const auto seeding = std::chrono::steady_clock::now();
-            auto logins = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring",
-                                    cfg.certificate_prefix);
+            seeded = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring",
+                               cfg.certificate_prefix);
             const auto seeded_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                        std::chrono::steady_clock::now() - seeding)
                                        .count();
@@ -206,7 +235,7 @@ int run_main(int argc, const char* const argv[]) {
                 "Daring demo database: %s (seeded in %lld ms)\n"
                 "Demo logins (username / password):\n",
                 cfg.db_path.c_str(), static_cast<long long>(seeded_ms));
-            for (const auto& l : logins) {
+            for (const auto& l : seeded.logins) {
                 std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(),
                             l.password.c_str());
             }
@@ -214,14 +243,18 @@ int run_main(int argc, const char* const argv[]) {
             bootstrap_admin(db, hasher, clk);
         }
 
-        app application(
-            db, clk, hasher, stats,
-            app_options{cfg.web_root, cfg.allowed_origins, cfg.present_pct,
-                        cfg.late_after_minutes * 60, cfg.presence_flush_s, cfg.office_name,
-                        cfg.certificate_prefix, cfg.public_url, cfg.recordings_dir,
-                        cfg.recording_retention_days, cfg.record_audio, cfg.db_path, cfg.backup_dir,
-                        cfg.backup_every_hours, cfg.backup_keep, cfg.metrics_token, cfg.messaging,
-                        cfg.assets_dir, cfg.convert_jobs, cfg.convert_queue});
+        app application(db, clk, hasher, stats,
+                        app_options{cfg.web_root,           cfg.allowed_origins,
+                                    cfg.present_pct,        cfg.late_after_minutes * 60,
+                                    cfg.presence_flush_s,   cfg.office_name,
+                                    cfg.certificate_prefix, cfg.public_url,
+                                    cfg.recordings_dir,     cfg.recording_retention_days,
+                                    cfg.record_audio,       cfg.db_path,
+                                    cfg.backup_dir,         cfg.backup_every_hours,
+                                    cfg.backup_keep,        cfg.metrics_token,
+                                    cfg.messaging,          cfg.assets_dir,
+                                    cfg.convert_jobs,       cfg.convert_queue});
+        if (cfg.command == "demo") present_demo_deck(application, seeded, cfg.web_root);
         try {
             application.reevaluate_all();    // restrictions that took effect while it was down
         } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute

@@ -1,6 +1,7 @@
 #include "server/app/demo_seed.hpp"
 
 #include <cstdio>
+#include <filesystem>
 
 #include "protocol/quiz.hpp"
 #include "server/app/demo_history.hpp"
@@ -104,8 +105,8 @@ struct demo_session_plan {
 };
 
 // Inserts a session as planned and lets the delivery policy decide at `decided_now`.
-void add_session(storage::connection& c, const protocol::training& t, const demo_session_plan& p,
-                 protocol::unix_seconds created_at) {
+std::int64_t add_session(storage::connection& c, const protocol::training& t,
+                         const demo_session_plan& p, protocol::unix_seconds created_at) {
     protocol::session s;
     s.training_id = t.id;
     s.title = p.title;
@@ -118,6 +119,7 @@ void add_session(storage::connection& c, const protocol::training& t, const demo
     s.current.decided_at = created_at;
     auto id = storage::insert_session(c, s, created_at);
     reevaluate(c, {id, std::nullopt, std::nullopt, 0}, created_at);
+    return id;
 }
 
 }  // namespace
@@ -220,12 +222,15 @@ void seed_2020(storage::connection& c, const protocol::training& marketing,
     reevaluate(c, {std::nullopt, marketing.id, std::nullopt, recorded}, recorded);
 }
 
-void seed_upcoming(storage::connection& c, const demo_trainings& d, protocol::unix_seconds now) {
+// Returns the session that is on now (the demo's deck goes there).
+std::int64_t seed_upcoming(storage::connection& c, const demo_trainings& d,
+                           protocol::unix_seconds now) {
     const auto& [marketing, bookkeeping, packaging] = d;
     // Upcoming sessions, relative to now, so the demo can go live (the first one is on now:
     // started half an hour ago, for eight hours).
-    add_session(c, packaging,
-                {"Sesi 1: Fungsi kemasan", now / 60 * 60 - 30 * 60, now / 60 * 60 + 8 * 3600}, now);
+    const auto on_now = add_session(
+        c, packaging, {"Sesi 1: Fungsi kemasan", now / 60 * 60 - 30 * 60, now / 60 * 60 + 8 * 3600},
+        now);
     add_session(c, packaging,
                 {"Sesi 2: Label pangan", wib_days_from(now, 7, 9), wib_days_from(now, 7, 11)}, now);
     add_session(c, bookkeeping,
@@ -234,6 +239,7 @@ void seed_upcoming(storage::connection& c, const demo_trainings& d, protocol::un
     add_session(c, bookkeeping,
                 {"Sesi 2: Laporan RAT", wib_days_from(now, 10, 9), wib_days_from(now, 10, 12)},
                 now);
+    return on_now;
 }
 
 void seed_quizzes(storage::connection& c, const protocol::training& packaging,
@@ -261,7 +267,7 @@ void seed_quizzes(storage::connection& c, const protocol::training& packaging,
 
 // Demo data, labelled as such: the restriction dates and decree numbers are illustrative.
 // Returns the 2020 training, held, with its evidence.
-demo_past seed_plan(storage::connection& c, protocol::unix_seconds now) {
+demo_past seed_plan(storage::connection& c, protocol::unix_seconds now, std::int64_t& on_now) {
     for (const auto& r : kalteng_regions) storage::insert_region(c, {r.code, r.name, wib});
     const auto history = wib_time("2020-05-01", 9);  // when the 2020 plan was entered
     const auto trainings = seed_trainings(c, history, now);
@@ -270,7 +276,7 @@ demo_past seed_plan(storage::connection& c, protocol::unix_seconds now) {
     demo_past past{trainings.marketing.id, id_of(c, "pelatih.rina"), id_of(c, "admin"), {}};
     for (const auto& p : demo_trainees) past.trainee_ids.push_back(id_of(c, p.username));
     seed_past_evidence(c, past);
-    seed_upcoming(c, trainings, now);
+    on_now = seed_upcoming(c, trainings, now);
     seed_quizzes(c, trainings.packaging, now);
     return past;
 }
@@ -292,9 +298,8 @@ protocol::user_profile demo_profile(const person& p, std::size_t k) {
 
 }  // namespace
 
-std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& hasher,
-                                  const clock& clk, const std::string& admin_password,
-                                  const std::string& certificate_prefix) {
+demo_seeded seed_demo(storage::database& db, const password_hasher& hasher, const clock& clk,
+                      const std::string& admin_password, const std::string& certificate_prefix) {
     const std::string trainer_password = "pelatih-daring";
     const std::string trainee_password = "peserta-daring";
     // One hash per distinct password keeps demo start-up fast.
@@ -302,6 +307,7 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
     const auto trainer_hash = hasher.hash(trainer_password);
     const auto trainee_hash = hasher.hash(trainee_password);
     const auto now = clk.now();
+    std::int64_t on_now = 0;
     auto past = db.write([&](storage::connection& c) {
         protocol::new_user admin{
             "admin", admin_password, "Administrator Diskop UKM Kalteng", protocol::role::admin, {}};
@@ -319,15 +325,22 @@ std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& 
             u.profile = demo_profile(p, k);
             storage::insert_user(c, u, trainee_hash, now);
         }
-        auto past = seed_plan(c, now);
+        auto past = seed_plan(c, now, on_now);
         // The seeded history's notices stay in the app; they are not news to send.
         storage::discard_unsent_outbox(c);
         return past;
     });
     issue_past_certificates(db, past, certificate_prefix);
-    return {{"admin", "admin", admin_password},
-            {"trainer", demo_trainers[0].username, trainer_password},
-            {"trainee", demo_trainees[0].username, trainee_password}};
+    return {{{"admin", "admin", admin_password},
+             {"trainer", demo_trainers[0].username, trainer_password},
+             {"trainee", demo_trainees[0].username, trainee_password}},
+            on_now,
+            db.read([](storage::connection& c) { return id_of(c, demo_trainers[0].username); })};
+}
+
+std::string demo_deck_path(const std::string& web_root) {
+    return (std::filesystem::path(web_root).parent_path() / "demo" / "kemasan-produk.fodp")
+        .string();
 }
 
 }  // namespace daring::server

@@ -1,5 +1,6 @@
 #pragma once
 // The seeded demo: realistic Central Kalimantan data for `daring demo`.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,19 @@ struct demo_login {
     std::string password;
 };
 
+struct demo_seeded {
+    std::vector<demo_login> logins;  // to print
+    std::int64_t live_session = 0;   // the session on now, which presents the demo deck
+    std::int64_t trainer_id = 0;     // its trainer
+};
+
 // Seeds an empty database (today's trainings and the 2020 one as it happened, certificates
-// numbered with `certificate_prefix`); returns the logins to print.
-std::vector<demo_login> seed_demo(storage::database& db, const password_hasher& hasher,
-                                  const clock& clk, const std::string& admin_password,
-                                  const std::string& certificate_prefix);
+// numbered with `certificate_prefix`).
+demo_seeded seed_demo(storage::database& db, const password_hasher& hasher, const clock& clk,
+                      const std::string& admin_password, const std::string& certificate_prefix);
+
+// The demo deck's source: a flat OpenDocument presentation kept as text in the repository
+// (demo/ beside the web root), converted at every demo start through the upload pipeline.
+std::string demo_deck_path(const std::string& web_root);
 
 }  // namespace daring::server

@@ -58,7 +58,9 @@ bool take_lines(std::string& pending, const child_limits& limits,
     return pending.size() <= limits.line_limit;
 }
 
-void kill_group(pid_t pid) { kill(-pid, SIGKILL); }
+void kill_group(pid_t pid) {
+    kill(-pid, SIGKILL);
+}
 
 }  // namespace
 
@@ -92,8 +94,8 @@ child_result run_child(const std::vector<std::string>& argv, const std::vector<s
     bool open_pipe = true;
     const auto deadline = started + limits.wall;
     while (open_pipe) {
-        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                                steady::now());
+        const auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(deadline - steady::now());
         if (left.count() <= 0) {
             result.how = child_result::ending::timed_out;
             break;

@@ -1,7 +1,12 @@
 #include "server/decks/deck_convert.hpp"
 
+#include <poppler/cpp/poppler-document.h>
+#include <poppler/cpp/poppler-global.h>
+#include <poppler/cpp/poppler-page-renderer.h>
+#include <poppler/cpp/poppler-page.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #include <webp/encode.h>
 
 #include <cerrno>
@@ -10,15 +15,10 @@
 #include <fstream>
 #include <memory>
 #include <optional>
-#include <poppler/cpp/poppler-document.h>
-#include <poppler/cpp/poppler-global.h>
-#include <poppler/cpp/poppler-page-renderer.h>
-#include <poppler/cpp/poppler-page.h>
 #include <vector>
 
 #include "protocol/deck.hpp"
 #include "protocol/plan.hpp"
-
 
 namespace daring::server {
 
@@ -44,19 +44,25 @@ std::optional<fs::path> office_to_pdf(const convert_request& r) {
     const std::string profile = "-env:UserInstallation=file://" + (work / "profile").string();
     const std::string outdir = (work / "pdf").string();
     const std::string input = r.input.string();
-    std::vector<std::string> argv = {r.soffice,     "--headless",   "--norestore",
-                                     "--nologo",    "--nolockcheck", "--nodefault",
-                                     profile,       "--convert-to",  "pdf",
-                                     "--outdir",    outdir,          input};
+    std::vector<std::string> argv = {r.soffice,       "--headless",  "--norestore", "--nologo",
+                                     "--nolockcheck", "--nodefault", profile,       "--convert-to",
+                                     "pdf",           "--outdir",    outdir,        input};
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     std::string home = "HOME=" + work.string();
     std::vector<char*> env = {home.data(), const_cast<char*>("PATH=/usr/bin:/bin"),
                               const_cast<char*>("SAL_USE_VCLPLUGIN=svp"), nullptr};
+    // LibreOffice talks on standard output, which is our report to the server: its words go to
+    // standard error instead.
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, STDERR_FILENO, STDOUT_FILENO);
     pid_t pid = 0;
-    if (posix_spawn(&pid, r.soffice.c_str(), nullptr, nullptr, args.data(), env.data()) != 0)
-        return std::nullopt;
+    const int spawned =
+        posix_spawn(&pid, r.soffice.c_str(), &actions, nullptr, args.data(), env.data());
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0) return std::nullopt;
     int status = 0;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
     }
@@ -130,8 +136,8 @@ bool render_page(const poppler::document& doc, int n, const fs::path& out_dir,
     if (o == poppler::page::landscape || o == poppler::page::seascape) std::swap(w, h);
     if (!(w > 0) || !(h > 0)) return false;
     // Fit into large_page_width x (aspect limit x width) pixels.
-    const double res = std::min(72.0 * large_page_width / w,
-                                72.0 * large_page_width * page_aspect_limit / h);
+    const double res =
+        std::min(72.0 * large_page_width / w, 72.0 * large_page_width * page_aspect_limit / h);
     const int width = std::max(1, static_cast<int>(std::lround(w * res / 72.0)));
     const int height = std::max(1, static_cast<int>(std::lround(h * res / 72.0)));
 
@@ -147,14 +153,14 @@ bool render_page(const poppler::document& doc, int n, const fs::path& out_dir,
     large.pic.width = image.width();
     large.pic.height = image.height();
     // Poppler's argb32 is B, G, R, A in memory on little-endian machines; pages are opaque.
-    if (!WebPPictureImportBGRX(&large.pic, reinterpret_cast<const std::uint8_t*>(image.const_data()),
+    if (!WebPPictureImportBGRX(&large.pic,
+                               reinterpret_cast<const std::uint8_t*>(image.const_data()),
                                image.bytes_per_row()))
         return false;
     webp_picture small;
     if (!WebPPictureCopy(&large.pic, &small.pic)) return false;
-    const int small_h =
-        std::max(1, static_cast<int>(std::lround(1.0 * image.height() * small_page_width /
-                                                 image.width())));
+    const int small_h = std::max(
+        1, static_cast<int>(std::lround(1.0 * image.height() * small_page_width / image.width())));
     if (image.width() > small_page_width &&
         !WebPPictureRescale(&small.pic, small_page_width, small_h))
         return false;

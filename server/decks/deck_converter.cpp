@@ -54,12 +54,19 @@ report_line parse_line(std::string_view line) {
 }  // namespace
 
 deck_converter::deck_converter(storage::database& db, const clock& clk, deck_options options)
-    : db_(db), clk_(clk), options_(std::move(options)), assets_(options_.assets_dir) {
+    : db_(db),
+      clk_(clk),
+      options_(std::move(options)),
+      assets_(fs::absolute(options_.assets_dir)) {
+    // The child runs in its work dir: every path it gets is absolute.
+    options_.assets_dir = fs::absolute(options_.assets_dir).string();
     if (options_.converter.empty()) options_.converter = fs::read_symlink("/proc/self/exe");
     options_.jobs = std::max(1, options_.jobs);
 }
 
-deck_converter::~deck_converter() { stop(); }
+deck_converter::~deck_converter() {
+    stop();
+}
 
 void deck_converter::start() {
     const int interrupted =
@@ -96,7 +103,8 @@ fs::path deck_converter::make_work_dir() const {
     fs::create_directories(root);
     fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace);
     std::string pattern = (root / "deck-XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a work dir in " + root.string());
+    if (!mkdtemp(pattern.data()))
+        throw std::runtime_error("cannot create a work dir in " + root.string());
     return pattern;
 }
 
@@ -112,7 +120,39 @@ bool deck_converter::submit(std::int64_t deck_id, std::int64_t session_id, deck_
 }
 
 bool deck_converter::full() const {
-    return queue_.size() + converting_ >= options_.queue_limit + static_cast<std::size_t>(options_.jobs);
+    return queue_.size() + converting_ >=
+           options_.queue_limit + static_cast<std::size_t>(options_.jobs);
+}
+
+std::optional<deck> deck_converter::add(std::int64_t session_id, std::int64_t by, deck_kind kind,
+                                        std::string_view bytes,
+                                        const std::function<void(connection&, const deck&)>& also) {
+    if (!has_room()) return std::nullopt;
+    deck d;
+    d.session_id = session_id;
+    d.kind = kind;
+    d.source_bytes = static_cast<std::int64_t>(bytes.size());
+    d.created_by = by;
+    d.created_at = clk_.now();
+    d.id = db_.write([&](connection& c) {
+        d.id = storage::insert_deck(c, d);
+        if (also) also(c, d);
+        return d.id;
+    });
+    const auto work = make_work_dir();
+    const auto input = work / ("deck." + std::string(to_string(kind)));
+    {
+        std::ofstream out(input, std::ios::binary | std::ios::trunc);
+        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+        if (!out) throw std::runtime_error("cannot write the upload " + input.string());
+    }
+    if (submit(d.id, session_id, kind, work, input)) return d;
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    db_.write([&](connection& c) {
+        storage::fail_deck(c, d.id, "busy", "The conversion queue was full", clk_.now());
+    });
+    return std::nullopt;
 }
 
 deck_converter::figures deck_converter::stats() const {
@@ -156,12 +196,18 @@ void deck_converter::convert(const job& j) {
 std::string deck_converter::run(const job& j, int& pages) {
     const auto out_dir = j.work_dir / "out";
     fs::create_directories(out_dir);
-    const std::vector<std::string> argv = {options_.converter, "convert",
-                                           "--in",             j.input.string(),
-                                           "--kind",           std::string(to_string(j.kind)),
-                                           "--out",            out_dir.string(),
-                                           "--max-pages",      std::to_string(deck_page_limit),
-                                           "--soffice",        options_.soffice};
+    const std::vector<std::string> argv = {options_.converter,
+                                           "convert",
+                                           "--in",
+                                           j.input.string(),
+                                           "--kind",
+                                           std::string(to_string(j.kind)),
+                                           "--out",
+                                           out_dir.string(),
+                                           "--max-pages",
+                                           std::to_string(deck_page_limit),
+                                           "--soffice",
+                                           options_.soffice};
     const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=" + j.work_dir.string(),
                                           "TMPDIR=" + j.work_dir.string(), "LANG=C.UTF-8"};
     std::string said_code;
@@ -193,11 +239,12 @@ std::string deck_converter::run(const job& j, int& pages) {
         }
     };
     const auto& limits = is_office(j.kind) ? options_.office_limits : options_.pdf_limits;
-    const auto result = run_child(argv, env, j.work_dir, j.work_dir / "stderr.txt", limits, on_line);
+    const auto result =
+        run_child(argv, env, j.work_dir, j.work_dir / "stderr.txt", limits, on_line);
     spdlog::info("decks: deck {} ({}) converted {} of {} pages in {} ms", j.deck_id,
                  to_string(j.kind), done, pages, result.took.count());
-    if (result.how == child_result::ending::exited && result.code == 0 && finished &&
-        pages > 0 && done == pages)
+    if (result.how == child_result::ending::exited && result.code == 0 && finished && pages > 0 &&
+        done == pages)
         return {};
     if (!said_code.empty() && parse_known_code(said_code)) return said_code;
     return code_of(result);

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,10 +29,10 @@ namespace daring::server {
 
 struct deck_options {
     std::string assets_dir = "assets";
-    int jobs = 1;                     // conversions at once
-    std::size_t queue_limit = 4;      // decks waiting beyond those converting
-    std::string converter;            // the `daring` binary; empty: this process's own
-    std::string soffice;              // LibreOffice; empty: office files fail (unavailable)
+    int jobs = 1;                 // conversions at once
+    std::size_t queue_limit = 4;  // decks waiting beyond those converting
+    std::string converter;        // the `daring` binary; empty: this process's own
+    std::string soffice;          // LibreOffice; empty: office files fail (unavailable)
     child_limits pdf_limits{.address_space = 1ull << 30,
                             .cpu_seconds = 60,
                             .file_size = 16ull << 20,
@@ -71,6 +72,13 @@ class deck_converter {
     // False when the queue is full (the caller fails the deck and answers 503).
     bool submit(std::int64_t deck_id, std::int64_t session_id, protocol::deck_kind kind,
                 std::filesystem::path work_dir, std::filesystem::path input);
+
+    // A new deck of `session_id` uploaded by `by`: stores its row (with `also`, e.g. an audit
+    // row, in the same write job), writes the file to a private work dir and queues it.
+    // nullopt when the queue is full (the row then says failed `busy`). Blocking (a worker).
+    std::optional<protocol::deck> add(
+        std::int64_t session_id, std::int64_t by, protocol::deck_kind kind, std::string_view bytes,
+        const std::function<void(storage::connection&, const protocol::deck&)>& also = nullptr);
 
     const asset_store& assets() const { return assets_; }
     bool office_available() const { return !options_.soffice.empty(); }

@@ -135,9 +135,10 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 asio::post(slot->strand, [slot, now, full] {
                     if (full) slot->room.tick(now);
                     slot->room.flush_tally();
-                    slot->room.flush_pointer(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 std::chrono::steady_clock::now().time_since_epoch())
-                                                 .count());
+                    slot->room.flush_pointer(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::steady_clock::now().time_since_epoch())
+                            .count());
                     slot->settle();
                 });
             }

@@ -1,7 +1,7 @@
 #include "server/services/session_planning.hpp"
 
-#include "server/http/http_types.hpp"
 #include "protocol/deck.hpp"
+#include "server/http/http_types.hpp"
 #include "storage/deck_repo.hpp"
 #include "storage/session_repo.hpp"
 #include "storage/training_repo.hpp"
@@ -94,7 +94,8 @@ void change_session_content(connection& c, std::int64_t id, const session_patch&
     storage::update_session_plan(c, id, patch);
 }
 
-std::vector<slide> resolve_slides(connection& c, std::int64_t session_id, std::vector<slide> slides) {
+std::vector<slide> resolve_slides(connection& c, std::int64_t session_id,
+                                  std::vector<slide> slides) {
     for (std::size_t i = 0; i < slides.size(); ++i) {
         auto& s = slides[i];
         if (!s.page) continue;

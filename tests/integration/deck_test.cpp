@@ -46,10 +46,9 @@ class Decks : public world_fixture {
 
     http_result upload(const std::string& bytes, const std::string& as = "pelatih.dek",
                        const std::string& content_type = "application/octet-stream") {
-        return http->request("POST", world::session_path(session) + "/deck",
-                             {{"Authorization", "Bearer " + token(as)},
-                              {"Content-Type", content_type}},
-                             bytes);
+        return http->request(
+            "POST", world::session_path(session) + "/deck",
+            {{"Authorization", "Bearer " + token(as)}, {"Content-Type", content_type}}, bytes);
     }
 
     // Polls the deck until it leaves `converting` (at most `limit`); the pages_done seen on
@@ -124,9 +123,9 @@ TEST_F(Decks, PageImagesAreImmutableWebPWithETagsAndOnlyForMembers) {
     EXPECT_EQ(img.header("cache-control"), "private, max-age=31536000, immutable");
     const auto etag = img.header("etag");
     ASSERT_EQ(etag.front(), '"');  // strong
-    auto again = http->request("GET", small,
-                               {{"Authorization", "Bearer " + w.token("siswa.dek")},
-                                {"If-None-Match", etag}});
+    auto again = http->request(
+        "GET", small,
+        {{"Authorization", "Bearer " + w.token("siswa.dek")}, {"If-None-Match", etag}});
     EXPECT_EQ(again.status, 304);
     EXPECT_TRUE(again.body.empty());
     EXPECT_EQ(w.as("pelatih.dek").get(large).status, 200);
@@ -139,7 +138,9 @@ TEST_F(Decks, PageImagesAreImmutableWebPWithETagsAndOnlyForMembers) {
     const auto other_id = other.json()["id"].get<std::int64_t>();
     wait_for(other_id);
     const auto hash = small.substr(small.rfind('/') + 1);
-    EXPECT_EQ(w.as("siswa.dek").get("/api/v1/decks/" + std::to_string(other_id) + "/pages/" + hash).status,
+    EXPECT_EQ(w.as("siswa.dek")
+                  .get("/api/v1/decks/" + std::to_string(other_id) + "/pages/" + hash)
+                  .status,
               404);
 }
 
@@ -187,9 +188,10 @@ TEST_F(Decks, MoreThanThreeHundredPagesFailAsTooManyPages) {
 }
 
 TEST_F(Decks, AFileOverFiftyMegabytesIsRefusedBeforeItIsRead) {
-    auto r = http->raw("POST " + world::session_path(session) +
-                       "/deck HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + w.token("pelatih.dek") +
-                       "\r\nContent-Length: " + std::to_string((50 << 20) + 1) + "\r\n\r\n");
+    auto r =
+        http->raw("POST " + world::session_path(session) +
+                  "/deck HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + w.token("pelatih.dek") +
+                  "\r\nContent-Length: " + std::to_string((50 << 20) + 1) + "\r\n\r\n");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 413);
     EXPECT_EQ(r->json()["error"]["code"], "too_large");
@@ -288,11 +290,12 @@ TEST_F(Decks, TrainersReorderRemoveAndMixPagesButNeverTheSchedule) {
                                  {{"slides", {{{"page", {{"deck_id", deck}, {"n", 9}}}}}}});
     EXPECT_EQ(missing.status, 422);
     EXPECT_EQ(missing.json()["error"]["field"], "slides[0].page");
-    auto schedule = trainer.patch(world::session_path(session),
-                                  {{"starts_at", wib_time_from_today(2, 9)},
-                                   {"ends_at", wib_time_from_today(2, 11)}});
+    auto schedule = trainer.patch(
+        world::session_path(session),
+        {{"starts_at", wib_time_from_today(2, 9)}, {"ends_at", wib_time_from_today(2, 11)}});
     EXPECT_EQ(schedule.status, 403);
-    EXPECT_EQ(w.as("pelatih.lain").patch(world::session_path(session), {{"title", "X"}}).status, 404);
+    EXPECT_EQ(w.as("pelatih.lain").patch(world::session_path(session), {{"title", "X"}}).status,
+              404);
     EXPECT_EQ(w.as("siswa.dek").patch(world::session_path(session), {{"title", "X"}}).status, 403);
 }
 
@@ -326,7 +329,9 @@ TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
     trainer->send_json({{"type", "ink"},
                         {"id", "i1"},
                         {"stroke",
-                         {{"id", "s1"}, {"color", "#2563eb"}, {"width", 5},
+                         {{"id", "s1"},
+                          {"color", "#2563eb"},
+                          {"width", 5},
                           {"points", {{0.1, 0.1}, {0.2, 0.3}, {0.4, 0.3}}}}}});
     ASSERT_TRUE(trainer->next_of("ack"));
     auto ink = trainee->next_of("ink");
@@ -345,8 +350,9 @@ TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
     for (const auto& m : back->skipped) EXPECT_NE(m["type"], "pointer");
 
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the journal's flush
-    ASSERT_EQ(w.as("pelatih.dek").post(world::session_path(session) + "/end", json::object()).status,
-              200);
+    ASSERT_EQ(
+        w.as("pelatih.dek").post(world::session_path(session) + "/end", json::object()).status,
+        200);
     json events;
     for (int i = 0; i < 50; ++i) {
         auto rec = w.as("siswa.dek").get(world::session_path(session) + "/recording");
@@ -370,8 +376,9 @@ TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
 
 TEST_F(Decks, HandoutsListWithTheirSizesAndDownloadOnlyForMembers) {
     const std::string pdf = make_pdf({.pages = 1});
-    auto up = http->request("POST", world::training_path(training) + "/materials?name=Modul%201.pdf",
-                            {{"Authorization", "Bearer " + w.token("pelatih.dek")}}, pdf);
+    auto up =
+        http->request("POST", world::training_path(training) + "/materials?name=Modul%201.pdf",
+                      {{"Authorization", "Bearer " + w.token("pelatih.dek")}}, pdf);
     ASSERT_EQ(up.status, 201) << up.body;
     EXPECT_EQ(up.json()["name"], "Modul 1.pdf");
     EXPECT_EQ(up.json()["content_type"], "application/pdf");

@@ -55,8 +55,8 @@ std::string make_pdf(const pdf_spec& spec) {
             char rect[128];
             const double w = spec.width_pt / (spec.shapes * 2.0 + 1);
             std::snprintf(rect, sizeof rect, "%.2f %.2f %.2f rg %.2f %.2f %.2f %.2f re f\n",
-                          0.1 + 0.05 * (i % 10), 0.5, 0.3, w * (2 * i + 1), spec.height_pt * 0.1,
-                          w, spec.height_pt * (0.1 + 0.05 * ((i * 7 + n) % 10)));
+                          0.1 + 0.05 * (i % 10), 0.5, 0.3, w * (2 * i + 1), spec.height_pt * 0.1, w,
+                          spec.height_pt * (0.1 + 0.05 * ((i * 7 + n) % 10)));
             content += rect;
         }
         char text[160];
@@ -67,7 +67,8 @@ std::string make_pdf(const pdf_spec& spec) {
         objects.push_back(stream(content));
     }
     objects[0] = "<< /Type /Catalog /Pages 2 0 R >>";
-    objects[1] = "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(spec.pages) + " >>";
+    objects[1] =
+        "<< /Type /Pages /Kids [" + kids + "] /Count " + std::to_string(spec.pages) + " >>";
     objects[2] = "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>";
     return assemble(objects);
 }
@@ -76,8 +77,7 @@ std::string make_nested_pdf(int depth) {
     std::string nested(static_cast<std::size_t>(depth), '[');
     nested += std::string(static_cast<std::size_t>(depth), ']');
     std::vector<std::string> objects = {
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Deep " + nested +
             " >> /Contents 4 0 R >>",
         stream("0 0 1 rg 10 10 100 100 re f")};
@@ -119,8 +119,8 @@ std::string zip_of(const std::vector<zip_member>& members) {
     std::string out, directory;
     for (const auto& m : members) {
         const auto stored = m.deflated ? raw_deflate(m.data) : m.data;
-        const auto crc = static_cast<std::uint32_t>(
-            crc32(0, reinterpret_cast<const Bytef*>(m.data.data()), static_cast<uInt>(m.data.size())));
+        const auto crc = static_cast<std::uint32_t>(crc32(
+            0, reinterpret_cast<const Bytef*>(m.data.data()), static_cast<uInt>(m.data.size())));
         const auto offset = static_cast<std::uint32_t>(out.size());
         const unsigned method = m.deflated ? 8 : 0;
         put32(out, 0x04034b50);

@@ -9,7 +9,7 @@ struct pdf_spec {
     int pages = 3;
     double width_pt = 960, height_pt = 540;  // 16:9
     std::string title = "Halaman";           // each page shows "<title> <n>"
-    int shapes = 12;                          // filled rectangles per page (a bar chart)
+    int shapes = 12;                         // filled rectangles per page (a bar chart)
 };
 
 // A PDF with a correct cross-reference table.

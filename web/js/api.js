@@ -3,6 +3,7 @@ let csrf = '';
 export function setCsrf(token) {
   csrf = token || '';
 }
+export const csrfToken = () => csrf;
 
 export async function api(method, path, body, { contentType } = {}) {
   const headers = {};
@@ -14,7 +15,8 @@ export async function api(method, path, body, { contentType } = {}) {
       method,
       headers,
       credentials: 'same-origin',
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      body:
+        body === undefined ? undefined : typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body),
     });
   } catch {
     return { status: 0, data: null, error: { code: 'network', message: 'network' } };

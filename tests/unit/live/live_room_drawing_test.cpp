@@ -60,7 +60,9 @@ class LiveRoomDrawing : public ::testing::Test {
         room.join(trainer, {1, "Rina", role::trainer}, std::nullopt, 0);
         room.join(trainee, {2, "Peserta", role::trainee}, std::nullopt, 0);
     }
-    live_room room{{7, "Sesi", daring::protocol::delivery_mode::online,
+    live_room room{{7,
+                    "Sesi",
+                    daring::protocol::delivery_mode::online,
                     {{"Satu", ""}, {"Dua", ""}, {"Tiga", ""}}},
                    1000};
     pointer_journal journal;
@@ -83,8 +85,8 @@ TEST_F(LiveRoomDrawing, ThePointerGoesOutAtMostTenTimesASecondWithTheLastPositio
     // 60 moves a second for one second.
     for (int i = 0; i < 60; ++i) {
         const double x = i / 100.0;
-        room.receive(trainer.get(),
-                     json{{"type", "pointer"}, {"x", x}, {"y", 0.5}}.dump(), 0, 1000 + i * 16);
+        room.receive(trainer.get(), json{{"type", "pointer"}, {"x", x}, {"y", 0.5}}.dump(), 0,
+                     1000 + i * 16);
     }
     auto seen = trainee->of_type("pointer");
     EXPECT_LE(seen.size(), 10u);
@@ -164,9 +166,8 @@ TEST_F(LiveRoomDrawing, ARebuiltRoomKeepsItsStrokes) {
     live_recovery r;
     r.slide = 1;
     r.ink[1] = {json{{"id", "x"}, {"color", "#000000"}, {"width", 3}, {"points", {{0.1, 0.1}}}}};
-    live_room rebuilt({7, "Sesi", daring::protocol::delivery_mode::online,
-                       {{"Satu", ""}, {"Dua", ""}}},
-                      5000);
+    live_room rebuilt(
+        {7, "Sesi", daring::protocol::delivery_mode::online, {{"Satu", ""}, {"Dua", ""}}}, 5000);
     rebuilt.restore(r);
     auto p = std::make_shared<drawing_participant>();
     rebuilt.join(p, {2, "Peserta", role::trainee}, std::nullopt, 0);

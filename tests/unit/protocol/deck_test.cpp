@@ -29,8 +29,9 @@ TEST(DeckSniffing, KnowsEachKindByItsBytes) {
     EXPECT_EQ(sniff_deck(zip_with_first_member("mimetype",
                                                "application/vnd.oasis.opendocument.presentation")),
               deck_kind::odp);
-    EXPECT_EQ(sniff_deck(zip_with_first_member("[Content_Types].xml", "...ppt/presentation.xml...")),
-              deck_kind::pptx);
+    EXPECT_EQ(
+        sniff_deck(zip_with_first_member("[Content_Types].xml", "...ppt/presentation.xml...")),
+        deck_kind::pptx);
     std::string ole = "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
     std::string stream_name;
     for (char ch : std::string("PowerPoint Document")) {
@@ -38,9 +39,8 @@ TEST(DeckSniffing, KnowsEachKindByItsBytes) {
         stream_name.push_back('\0');
     }
     EXPECT_EQ(sniff_deck(ole + std::string(100, '\0') + stream_name), deck_kind::ppt);
-    EXPECT_EQ(sniff_deck(
-                  "\xEF\xBB\xBF  <?xml version=\"1.0\"?><office:document "
-                  "office:mimetype=\"application/vnd.oasis.opendocument.presentation\">"),
+    EXPECT_EQ(sniff_deck("\xEF\xBB\xBF  <?xml version=\"1.0\"?><office:document "
+                         "office:mimetype=\"application/vnd.oasis.opendocument.presentation\">"),
               deck_kind::fodp);
 }
 
@@ -97,9 +97,9 @@ TEST(Handouts, TheContentTypeComesFromTheBytes) {
 }
 
 TEST(SlideList, APageIsNamedByDeckAndNumberAndATextSlideNeedsATitle) {
-    auto ok = parse_session_patch(json{{"slides",
-                                        {{{"page", {{"deck_id", 3}, {"n", 2}}}},
-                                         {{"title", "Catatan"}, {"body", "teks"}}}}});
+    auto ok = parse_session_patch(
+        json{{"slides",
+              {{{"page", {{"deck_id", 3}, {"n", 2}}}}, {{"title", "Catatan"}, {"body", "teks"}}}}});
     ASSERT_TRUE(ok) << ok.err().message;
     ASSERT_EQ(ok->slides->size(), 2u);
     EXPECT_EQ((*ok->slides)[0].page->deck_id, 3);
@@ -109,7 +109,8 @@ TEST(SlideList, APageIsNamedByDeckAndNumberAndATextSlideNeedsATitle) {
     auto no_n = parse_session_patch(json{{"slides", {{{"page", {{"deck_id", 3}}}}}}});
     ASSERT_FALSE(no_n);
     EXPECT_EQ(no_n.err().field, "slides[0].page.n");
-    auto too_far = parse_session_patch(json{{"slides", {{{"page", {{"deck_id", 3}, {"n", 301}}}}}}});
+    auto too_far =
+        parse_session_patch(json{{"slides", {{{"page", {{"deck_id", 3}, {"n", 301}}}}}}});
     ASSERT_FALSE(too_far);
     auto untitled = parse_session_patch(json{{"slides", {{{"body", "tanpa judul"}}}}});
     ASSERT_FALSE(untitled);
@@ -117,9 +118,15 @@ TEST(SlideList, APageIsNamedByDeckAndNumberAndATextSlideNeedsATitle) {
 }
 
 TEST(SlideList, APageSlideShowsItsImagesAsUrls) {
-    slide s{"Judul", "teks", slide_page{.deck_id = 5, .n = 1, .width = 1280, .height = 720,
-                                        .small = "ab", .large = "cd", .small_bytes = 10,
-                                        .large_bytes = 20}};
+    slide s{"Judul", "teks",
+            slide_page{.deck_id = 5,
+                       .n = 1,
+                       .width = 1280,
+                       .height = 720,
+                       .small = "ab",
+                       .large = "cd",
+                       .small_bytes = 10,
+                       .large_bytes = 20}};
     auto j = slide_json(s);
     EXPECT_EQ(j["page"]["small"], "/api/v1/decks/5/pages/ab.webp");
     EXPECT_EQ(j["page"]["large"], "/api/v1/decks/5/pages/cd.webp");

@@ -5,7 +5,7 @@
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
-export function audioPanel(client) {
+export function audioPanel(client, { onSaver = () => {} } = {}) {
   const speaker = h('p', { id: 'speaker', class: 'speaker' });
   const status = h('p', { id: 'audio-status', class: 'muted', role: 'status' });
   const listen = h('button', { type: 'button', id: 'listen' }, t('listen'));
@@ -19,7 +19,7 @@ export function audioPanel(client) {
     h('p', { class: 'notice', id: 'recorded-notice' }, t('audio_recorded')),
     speaker,
     mic,
-    h('div', { class: 'actions' }, listen, h('label', { class: 'check' }, saver, t('data_saver'))),
+    h('div', { class: 'actions' }, listen),
     status,
   );
   let me = null;
@@ -95,10 +95,14 @@ export function audioPanel(client) {
     client.request({ type: 'audio_subscribe', on: !saver.checked }).catch(() => {});
     if (saver.checked) player?.pause();
     status.textContent = saver.checked ? t('data_saver_on') : player ? t('listening') : '';
+    onSaver(saver.checked);
   });
 
   return {
     el,
+    // The data saver stands outside the audio card: it also holds back deck pictures.
+    saverEl: h('label', { class: 'check saver' }, saver, t('data_saver')),
+    saverOn: () => saver.checked,
     welcome(m) {
       me = m.you?.user_id ?? null;
       // Each connection starts subscribed: a data saver that was on stays on after a reconnect.

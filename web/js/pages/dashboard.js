@@ -8,6 +8,9 @@ import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
 import { renderMarkdown } from '../markdown.js';
 import { chatBox } from '../widgets/chat.js';
+import { deckEditor } from '../widgets/deck_editor.js';
+import { pageView } from '../widgets/page_view.js';
+import { penTools } from '../widgets/pen.js';
 import { renderSlide } from '../widgets/slide.js';
 import { recordingCard } from '../widgets/recording_card.js';
 
@@ -247,6 +250,9 @@ function checkinQr(sessionId, mode) {
 // The current slide, previous / next / end, and a preview of the next slide.
 function slideDeck(client, sessionId, slides, error) {
   const current = h('section', { class: 'card slide', id: 'slide' });
+  const view = pageView();
+  const pen = penTools(client, view, error);
+  let shownIndex = -1;
   const preview = h('div', { class: 'preview muted' });
   let index = 0;
   const show = (i) => client.request({ type: 'show_slide', index: i }).catch((e) => error.show(e));
@@ -271,6 +277,7 @@ function slideDeck(client, sessionId, slides, error) {
   return {
     el: [
       current,
+      pen.el,
       h(
         'div',
         { class: 'actions' },
@@ -282,9 +289,34 @@ function slideDeck(client, sessionId, slides, error) {
     ],
     shown(slide) {
       index = slide.index;
-      renderSlide(current, slide);
+      shownIndex = slide.index;
+      renderSlide(current, slide, view);
+      pen.el.hidden = !slide.page;
       const next = slides[index + 1];
-      clear(preview, next ? [h('strong', null, `${t('next')}: ${next.title}`), renderMarkdown(next.body)] : '');
+      clear(
+        preview,
+        next
+          ? [
+              h('strong', null, `${t('next')}: ${next.title}`),
+              next.page
+                ? h('img', {
+                    src: next.page.small,
+                    alt: '',
+                    class: 'next-page',
+                    width: 240,
+                    height: Math.round((240 * next.page.height) / next.page.width),
+                  })
+                : renderMarkdown(next.body),
+            ]
+          : '',
+      );
+    },
+    ink: (m) => m.slide === shownIndex && view.ink(m.stroke),
+    clearInk: (m) => m.slide === shownIndex && view.clearInk(),
+    // The deck changed (a conversion finished, the list was edited): take the new list.
+    async reload() {
+      const res = await api('GET', `/api/v1/sessions/${sessionId}`);
+      if (res.status === 200) slides.splice(0, slides.length, ...(res.data.slides || []));
     },
   };
 }
@@ -308,13 +340,16 @@ export async function render(view, args) {
   const handlers = {
     welcome(m) {
       audio.welcome(m);
-      if (m.slide) deck.shown(m.slide);
+      if (m.slide) deck.shown({ ...m.slide, ink: m.ink || m.slide.ink });
       hands.welcome(m.participants);
       people.online(m.participants);
       if (!m.resumed) chat.reset(m.chat || []);
       if (m.quiz) quiz.opened(m.quiz);
     },
     slide: (m) => deck.shown(m),
+    ink: (m) => deck.ink(m),
+    ink_clear: (m) => deck.clearInk(m),
+    slides: () => deck.reload(),
     chat: (m) => chat.add(m),
     chat_deleted: (m) => chat.remove(m.chat_seq),
     hand: (m) => hands.hand(m),
@@ -347,6 +382,8 @@ export async function render(view, args) {
   const quizzes = await api('GET', `/api/v1/trainings/${s.training_id}/quizzes`);
   const quiz = quizPanel(client, quizzes.data?.items || [], error);
   const qr = checkinQr(sessionId, s.delivery.mode);
+  const editor = deckEditor(sessionId);
+  const editorBox = h('details', { class: 'deck-box' }, h('summary', null, t('deck')), editor.el);
   clear(
     view,
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
@@ -355,7 +392,7 @@ export async function render(view, args) {
     h(
       'div',
       { class: 'dash' },
-      h('div', { class: 'dash-main' }, deck.el, quiz.el),
+      h('div', { class: 'dash-main' }, deck.el, quiz.el, editorBox),
       h('div', { class: 'dash-side' }, recording.el, audio.el, people.el, hands.el, qr.el, chat.el),
     ),
   );
@@ -365,5 +402,6 @@ export async function render(view, args) {
     qr.stop();
     audio.stop();
     recording.stop();
+    editor.stop();
   };
 }

@@ -2,6 +2,7 @@
 // join live sessions, see their certificate; trainers start sessions and open the dashboard;
 // admins also reach administration and reports.
 import { api, apiAll } from '../api.js';
+import { handoutList } from '../widgets/handouts.js';
 import { clear, h, localTime } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
@@ -61,6 +62,9 @@ function sessionRow(s, training, user, refresh) {
   if (d.status === 'ended' && s.recording_ready) {
     actions.push(h('a', { class: 'button replay', href: `#/replay/${s.id}` }, t('replay')), offlineLink(s.id));
   }
+  if (staff && ['scheduled', 'live', 'pending_approval', 'postponed'].includes(d.status) && liveCapable) {
+    actions.push(h('a', { class: 'button deck-link', href: `#/deck/${s.id}` }, t('deck')));
+  }
   if (staff && d.status === 'scheduled') {
     actions.push(
       h(
@@ -92,6 +96,22 @@ function sessionRow(s, training, user, refresh) {
     notice,
     actions.length ? h('div', { class: 'actions' }, actions) : null,
   );
+}
+
+// The training's handouts, listed (with their sizes) only when opened: no request before.
+function handoutsToggle(trainingId, staff) {
+  const box = h('details', { class: 'handouts-toggle' }, h('summary', null, t('handouts')));
+  box.addEventListener(
+    'toggle',
+    () => {
+      if (box.open && !box.dataset.loaded) {
+        box.dataset.loaded = '1';
+        box.append(handoutList(trainingId, { staff }).el);
+      }
+    },
+    { once: false },
+  );
+  return box;
 }
 
 // One notice; a missed session's notice links to its replay.
@@ -166,6 +186,7 @@ export async function render(view, args, session) {
             (tr.sessions || []).map((s) => sessionRow(s, tr, user, refresh)),
           ),
           extra,
+          handoutsToggle(tr.id, user.role !== 'trainee'),
           cert,
         ),
       );

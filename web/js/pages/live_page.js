@@ -6,6 +6,8 @@ import { errorText, t } from '../i18n.js';
 import { audioPanel } from '../audio/panel.js';
 import { LiveClient } from '../live.js';
 import { chatBox } from '../widgets/chat.js';
+import { api } from '../api.js';
+import { pageBytes, pageView, prefetcher } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
 
 function countdown(el, closesAt) {
@@ -151,6 +153,23 @@ export async function render(view, args) {
   const notice = h('p', { class: 'notice', hidden: true });
   const quiz = { el: null };
   let audio = null;
+  let pageBox = null;
+  let shown = null;
+  // The session's slides (for fetching the next pages ahead), reloaded when their count changes.
+  let slides = [];
+  const ahead = prefetcher(() => !!pageBox && !pageBox.el.hidden && !pageBox.el.querySelector('img')?.complete);
+  async function loadSlides() {
+    const res = await api('GET', `/api/v1/sessions/${sessionId}`);
+    if (res.status === 200) slides = res.data.slides || [];
+  }
+  async function showSlide(m) {
+    shown = m;
+    renderSlide(slide, m, pageBox);
+    if (m.count !== slides.length) await loadSlides();
+    if (audio.saverOn()) return;
+    const next = slides.slice(m.index + 1, m.index + 3).filter((s) => s.page);
+    ahead.want(next.map((s) => s.page));
+  }
   const client = new LiveClient(sessionId, {
     onState(s) {
       state.textContent = t(`state_${s}`);
@@ -164,7 +183,7 @@ export async function render(view, args) {
         case 'welcome':
           audio.welcome(m);
           title.textContent = m.title;
-          renderSlide(slide, m.slide);
+          showSlide({ ...m.slide, ink: m.ink || m.slide?.ink });
           online.textContent = `${m.online} ${t('online_count')}`;
           me = m.you?.user_id ?? null;
           handUp = !!m.you?.hand_up;
@@ -175,7 +194,16 @@ export async function render(view, args) {
           if (m.quiz) quiz.panel.open(m.quiz, m.quiz.your_answers || {});
           break;
         case 'slide':
-          renderSlide(slide, m);
+          showSlide(m);
+          break;
+        case 'ink':
+          if (shown && m.slide === shown.index) pageBox.ink(m.stroke);
+          break;
+        case 'ink_clear':
+          if (shown && m.slide === shown.index) pageBox.clearInk();
+          break;
+        case 'pointer':
+          if (shown && m.slide === shown.index) pageBox.pointer(m);
           break;
         case 'chat':
           chat.add(m);
@@ -210,11 +238,13 @@ export async function render(view, args) {
     },
   });
   const chat = chatBox(client);
-  audio = audioPanel(client);
+  audio = audioPanel(client, { onSaver: () => shown && renderSlide(slide, shown, pageBox) });
+  pageBox = pageView({ saver: () => audio.saverOn() });
   quiz.panel = quizPanel(client);
-  // The data meter: kilobytes received on the live socket this session (1 kB = 1,000 bytes).
+  // The data meter: kilobytes received on the live socket and as deck pages this visit (1 kB =
+  // 1,000 bytes).
   const drawMeter = () => {
-    meter.textContent = `${t('data_used')} ${Math.round(client.bytesReceived / 1000)} kB`;
+    meter.textContent = `${t('data_used')} ${Math.round((client.bytesReceived + pageBytes()) / 1000)} kB`;
   };
   drawMeter();
   const meterTimer = setInterval(drawMeter, 1000);
@@ -232,6 +262,7 @@ export async function render(view, args) {
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
     title,
     h('div', { class: 'live-meta' }, present, ' · ', online, ' · ', meter),
+    audio.saverEl,
     notice,
     audio.el,
     slide,

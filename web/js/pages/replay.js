@@ -6,6 +6,7 @@
 import { api } from '../api.js';
 import { clear, h } from '../dom.js';
 import { errorText, t } from '../i18n.js';
+import { pageView } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
 
 const SPEEDS = [1, 1.25, 1.5, 2];
@@ -21,6 +22,22 @@ function slideAt(events, slides, ms) {
   if (shown) return shown;
   const first = slides[0];
   return first ? { index: 0, count: slides.length, title: first.title, body: first.body } : null;
+}
+
+// The pen and pointer on slide `index` at `ms`: the strokes drawn and not cleared, and the
+// pointer's last place when it moved within the last three seconds.
+function drawingAt(events, index, ms) {
+  let strokes = [];
+  let pointer = null;
+  for (const e of events) {
+    if (e.at_ms > ms) break;
+    if (e.slide !== index) continue;
+    if (e.type === 'ink') strokes.push(e.stroke);
+    else if (e.type === 'ink_clear') strokes = [];
+    else if (e.type === 'pointer') pointer = e;
+  }
+  if (pointer && ms - pointer.at_ms > 3000) pointer = null;
+  return { strokes, pointer };
 }
 
 function eventLine(e) {
@@ -128,13 +145,25 @@ export async function render(view, args) {
   const items = events.map((e) => ({ e, el: eventLine(e) })).filter((x) => x.el);
   const key = `daring.replay.${sessionId}`;
   let shownIndex = null;
+  let inkShown = -1;
+  const pageBox = pageView();
   const draw = (ms) => {
     const s = slideAt(events, slides, ms);
     const index = s ? s.index : null;
     if (index !== shownIndex) {
       shownIndex = index;
-      renderSlide(slide, s);
+      inkShown = -1;
+      renderSlide(slide, s && { ...s, ink: [] }, pageBox);
       slide.dataset.index = index ?? '';
+    }
+    if (s?.page) {
+      const { strokes, pointer } = drawingAt(events, index, ms);
+      if (strokes.length !== inkShown) {
+        pageBox.clearInk();
+        for (const st of strokes) pageBox.ink(st);
+        inkShown = strokes.length;
+      }
+      pageBox.pointer(pointer || { visible: false });
     }
     clear(
       lines,
@@ -183,6 +212,19 @@ export async function render(view, args) {
     saver = setInterval(save, 5000);
     stopReports = progressReporter(sessionId, player, replayed);
   }
+  // Without audio, a slider walks the timeline.
+  const seek = player
+    ? null
+    : h('input', {
+        type: 'range',
+        id: 'replay-seek',
+        min: 0,
+        max: Math.max(0, r.duration_ms),
+        step: 100,
+        value: 0,
+        'aria-label': t('duration_label'),
+        oninput: (e) => draw(Number(e.target.value)),
+      });
   draw(0);
   // The offline file's size before the download: the audio in base64 (4/3), the slides, the player.
   const slideBytes = slides.reduce((n, s) => n + (s.title?.length || 0) + (s.body?.length || 0), 0);
@@ -197,7 +239,7 @@ export async function render(view, args) {
     back,
     h('h2', null, `${t('replay')}: ${title}`),
     offline,
-    player ?? h('p', { class: 'muted' }, t('no_audio')),
+    player ?? [h('p', { class: 'muted' }, t('no_audio')), seek],
     player ? speeds : null,
     h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
     replayed,

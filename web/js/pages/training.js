@@ -117,12 +117,21 @@ function sessionEditor(s, offset, reload) {
       }),
       t('save'),
       async (v) => {
-        const res = await api('PATCH', `/api/v1/sessions/${s.id}`, sessionBody(v, offset));
+        const body = sessionBody(v, offset);
+        // Deck pages cannot be typed: with a deck, the slides are edited on the deck page.
+        if (withPages) delete body.slides;
+        const res = await api('PATCH', `/api/v1/sessions/${s.id}`, body);
         if (res.status === 200) reload();
         return res;
       },
     );
-    form.querySelector('textarea[name=slides]').value = slidesToText(full.slides);
+    const withPages = (full.slides || []).some((sl) => sl.page);
+    const slidesField = form.querySelector('textarea[name=slides]');
+    slidesField.value = slidesToText(full.slides);
+    if (withPages) {
+      const label = slidesField.closest('label') || slidesField;
+      label.replaceWith(h('p', { class: 'muted' }, h('a', { href: `#/deck/${s.id}` }, t('deck'))));
+    }
     form.classList.add('session-edit-form');
     box.append(form);
   });
