@@ -463,7 +463,16 @@ TEST_F(Plan, AuthorizationMatrixCoversEveryRoute) {
          {401, 403, 403, 403, 403, 204}},
         {"POST", "/api/v1/trainings/" + t + "/sessions", session_body, admin_only_create},
         {"GET", "/api/v1/sessions/" + s, nullptr, visible},
-        {"PATCH", "/api/v1/sessions/" + s, {{"title", "Sesi (ubah)"}}, admin_only_ok},
+        // A session's content (title, slides, deck) is its trainers' too; its schedule the
+        // administrators' alone.
+        {"PATCH", "/api/v1/sessions/" + s, {{"title", "Sesi (ubah)"}}, {401, 403, 403, 200, 404, 200}},
+        {"PATCH",
+         "/api/v1/sessions/" + s,
+         {{"starts_at", wib_time_from_today(8, 9)}, {"ends_at", wib_time_from_today(8, 11)}},
+         {401, 403, 403, 403, 404, 200}},
+        {"GET", "/api/v1/sessions/" + s + "/decks", nullptr, {401, 403, 403, 200, 404, 200}},
+        {"POST", "/api/v1/sessions/" + s + "/deck", {{"not", "a deck"}}, {401, 403, 403, 415, 404, 415}},
+        {"GET", "/api/v1/trainings/" + t + "/materials", nullptr, visible},
         {"POST",
          "/api/v1/sessions/" + s + "/delivery",
          {{"mode", "online"}, {"reason", "uji"}},
