@@ -80,7 +80,13 @@ audio_lane::verdict audio_lane::admit(std::int64_t user_id, std::uint16_t durati
     if (paced && budget_ms_ < duration_ms) return verdict::too_fast;
     budget_ms_ -= duration_ms;
 
-    const std::int64_t at = std::max({elapsed_ms, last_end_ms_, std::int64_t{0}});
+    std::int64_t at = std::max({elapsed_ms, last_end_ms_, std::int64_t{0}});
+    if (restored_) {
+        // Listeners of the process before may have had stamps up to a burst ahead of real time
+        // that never reached the journal: start past every one of them, never earlier.
+        at = std::max(at, elapsed_ms + audio_burst_ms);
+        restored_ = false;
+    }
     last_end_ms_ = at + duration_ms;
     out.flags = discontinuity_ ? protocol::audio::flag_discontinuity : 0;
     out.seq = next_seq_++;
@@ -100,6 +106,7 @@ void audio_lane::restore(const json& state, std::uint32_t next_seq, std::int64_t
     reserved_ = next_seq;
     last_end_ms_ = last_end_ms;
     discontinuity_ = true;
+    restored_ = true;
     if (!state.is_object() || !state.value("on", false)) return;
     on_ = true;
     settings_.codec = state.value("codec", std::string("opus"));

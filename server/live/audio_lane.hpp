@@ -77,6 +77,7 @@ class audio_lane {
     std::uint32_t next_seq_ = 0;
     std::uint32_t reserved_ = 0;
     std::int64_t last_end_ms_ = 0;
+    bool restored_ = false;  // rebuilt after a restart: the next stamp clears the old ones
     std::int64_t budget_ms_ = audio_burst_ms;
     std::optional<std::int64_t> budget_at_ms_;
 };

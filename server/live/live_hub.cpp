@@ -265,7 +265,7 @@ void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<liv
         const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                    std::chrono::steady_clock::now().time_since_epoch())
                                    .count();
-        slot->room.receive_binary(p.get(), bytes, i->clk.now(), steady_ms);
+        slot->room.receive_binary(p.get(), bytes, i->clk.now(), steady_ms, i->clk.now_ms());
         slot->settle();
     });
 }

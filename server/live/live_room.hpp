@@ -214,8 +214,9 @@ class live_room {
     // not_speaker, while audio is off audio_off, a malformed header bad_audio with the field,
     // faster than real time audio_too_fast; each counts as abuse. Never read as text.
     // `steady_ms`: a monotonic clock in ms (audio stamps are measured with it).
+    // `now_ms`: the wall clock in ms (-1: now * 1000), for the session's start to the ms.
     void receive_binary(live_participant* p, std::string_view bytes, protocol::unix_seconds now,
-                        std::int64_t steady_ms);
+                        std::int64_t steady_ms, std::int64_t now_ms = -1);
     // One text message from a participant: answers it (ack/error) and broadcasts events.
     // `steady_ms`: a monotonic clock in ms (pointer moves are paced with it).
     outcome receive(live_participant* p, std::string_view text, protocol::unix_seconds now,

@@ -74,7 +74,8 @@ live_room::outcome live_room::on(const live::audio_subscribe& s, incoming& in) {
 }
 
 void live_room::receive_binary(live_participant* p, std::string_view bytes,
-                               protocol::unix_seconds now, std::int64_t steady_ms) {
+                               protocol::unix_seconds now, std::int64_t steady_ms,
+                               std::int64_t now_ms) {
     auto it = members_.find(p);
     if (it == members_.end() || ended_) return;
     auto& c = it->second;
@@ -94,8 +95,11 @@ void live_room::receive_binary(live_participant* p, std::string_view bytes,
         return;
     }
     if (!audio_origin_ms_) {
-        const auto started = info_.started_at.value_or(info_.window.from);
-        audio_origin_ms_ = steady_ms - std::max<std::int64_t>(0, now - started) * 1000;
+        // The session's start on the steady clock, to the millisecond: the timeline's events
+        // count from the same start (wall-clock ms less started_at), so audio and slides line up.
+        const auto started_ms = info_.started_at.value_or(info_.window.from) * 1000;
+        const auto wall_ms = now_ms >= 0 ? now_ms : now * 1000;
+        audio_origin_ms_ = steady_ms - std::max<std::int64_t>(0, wall_ms - started_ms);
     }
     audio_lane::stamp st;
     const auto verdict = audio_.admit(user, parsed->duration_ms, steady_ms - *audio_origin_ms_, st,

@@ -304,5 +304,36 @@ TEST_F(Audio, AKillWhileSpeakingResumesAudioStateAndContinuesPastEverySeqHeard) 
     ASSERT_EQ(after.size(), 1u);
     EXPECT_GT(after[0].seq, before.back().seq);
     EXPECT_EQ(after[0].flags, audio::flag_discontinuity);
-    EXPECT_GE(after[0].at_ms, before[29].at_ms + before[29].duration_ms);
+    // Never before what listeners heard, stored or not.
+    EXPECT_GE(after[0].at_ms, before.back().at_ms + before.back().duration_ms);
+}
+
+// The timeline and the audio count from the same moment to the millisecond: a slide shown right
+// after a known packet sits at that packet's stamp in the recording (the Ogg file's time is the
+// stamps' time: silences are filled).
+TEST_F(Audio, ASlideShownAtAKnownAudioMomentLinesUpWithinFiftyMilliseconds) {
+    auto t = trainer_speaking();
+    auto s = listener(3);
+    const auto began = std::chrono::steady_clock::now();
+    for (int i = 0; i < 75; ++i) {
+        send_packet(*t, i);
+        if (i == 40) t->send_json({{"type", "show_slide"}, {"index", 2}});
+        std::this_thread::sleep_until(began + frame * (i + 1));
+    }
+    auto heard = read_records(*s, 75, std::chrono::seconds(5));
+    ASSERT_EQ(heard.size(), 75u);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // one journal flush
+    ASSERT_EQ(trainer->post(world::session_path(session) + "/end", json::object()).status, 200);
+    json events;
+    for (int i = 0; i < 40 && events.empty(); ++i) {
+        auto rec = trainer->get(world::session_path(session) + "/recording").json();
+        for (const auto& e : rec["events"])
+            if (e["type"] == "slide" && e["index"] == 2) events.push_back(e);
+        if (events.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_EQ(events.size(), 1u);
+    const auto slide_at = events[0]["at_ms"].get<std::int64_t>();
+    const auto packet_end = static_cast<std::int64_t>(heard[40].at_ms) + heard[40].duration_ms;
+    EXPECT_LE(std::abs(slide_at - packet_end), 50)
+        << "slide at " << slide_at << " ms, packet 40 ends at " << packet_end << " ms";
 }

@@ -151,3 +151,27 @@ TEST(AudioQueue, DropsTheOldestBeyondOneSecondAndKeepsTheNewest) {
     EXPECT_EQ(small.push(rec(2), 120), 1u);
     EXPECT_EQ(small.size(), 1u);
 }
+
+TEST(AudioLane, AfterARestartStampsStartPastAnythingListenersCouldHaveHeard) {
+    // Before the crash: paced audio may run up to a burst ahead of real time, and the journal
+    // may not have stored its last second. Real time at the crash: 20 s.
+    auto lane = started();
+    audio_lane::stamp st;
+    std::int64_t last_heard = 0;
+    for (int i = 0; i < 75; ++i) {  // 3 s of audio sent at once at 20 s: the whole burst
+        ASSERT_EQ(lane.admit(1, 40, 20'000, st), audio_lane::verdict::accepted);
+        last_heard = st.at_ms + 40;
+    }
+    EXPECT_EQ(last_heard, 23'000);
+    // The journal kept packets up to 21 s; the process comes back 200 ms later.
+    audio_lane rebuilt;
+    rebuilt.restore(lane.durable_json(), st.seq + 1, 21'000);
+    audio_lane::stamp after;
+    ASSERT_EQ(rebuilt.admit(1, 40, 20'200, after), audio_lane::verdict::accepted);
+    EXPECT_GE(static_cast<std::int64_t>(after.at_ms), last_heard);  // never back in time
+    EXPECT_EQ(after.flags, daring::protocol::audio::flag_discontinuity);
+    // From then on stamps follow the audio as before.
+    audio_lane::stamp next;
+    ASSERT_EQ(rebuilt.admit(1, 40, 20'240, next), audio_lane::verdict::accepted);
+    EXPECT_EQ(next.at_ms, after.at_ms + 40);
+}

@@ -1014,3 +1014,23 @@ TEST(LiveRoomAudioRecovery, ARebuiltRoomResumesAudioPastEverySeqHeardBefore) {
     EXPECT_GE(after.at_ms, heard.at_ms + heard.duration_ms);
     EXPECT_EQ(after.flags, daring::protocol::audio::flag_discontinuity);
 }
+
+TEST(LiveRoomAudioClock, StampsCountFromTheSessionStartToTheMillisecond) {
+    // The session started at 1,000 s; the first packet arrives at wall 1,010.750 s (10.750 s in),
+    // though the second counter reads 1,010: the stamp keeps the 750 ms.
+    room_info info = three_slides();
+    info.started_at = 1000;
+    live_room room(info, 1000);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 1010);
+    room.join(a, trainee(2), std::nullopt, 1010);
+    room.receive(t.get(), audio_start_16k, 1010);
+    room.receive_binary(t.get(), packet_message(40, "a"), 1010, 555'000, 1'010'750);
+    room.receive_binary(t.get(), packet_message(40, "b"), 1010, 555'040, 1'010'790);
+    ASSERT_EQ(a->audio.size(), 2u);
+    auto records = daring::protocol::audio::parse_records(*a->audio[0] + *a->audio[1]);
+    ASSERT_TRUE(records);
+    EXPECT_EQ((*records)[0].at_ms, 10'750u);
+    EXPECT_EQ((*records)[1].at_ms, 10'790u);
+}
