@@ -5,11 +5,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 
 #include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
 #include "server/http/byte_range.hpp"
+#include "server/decks/deck_converter.hpp"
 #include "server/http/file_body.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
@@ -157,6 +160,30 @@ http_response recording(request_context& ctx) {
 // previous one's.
 constexpr std::size_t offline_piece = 3 * 16 * 1024;
 
+// The small pictures of the deck pages the recording shows (its slide events, and the first
+// slide, shown before any), as data URIs by URL. A page whose file is gone is left out (the
+// offline page then shows the page's text).
+json offline_pages(const request_context& ctx, const json& events, const json& slides) {
+    std::set<std::string> urls;
+    auto want = [&](const json& s) {
+        if (s.contains("page") && s["page"].is_object()) urls.insert(s["page"].value("small", ""));
+    };
+    if (!slides.empty()) want(slides[0]);
+    for (const auto& e : events)
+        if (e.value("type", "") == "slide") want(e);
+    json out = json::object();
+    for (const auto& url : urls) {
+        const auto name = url.substr(url.rfind('/') + 1);
+        const auto hash = name.substr(0, name.find('.'));
+        auto file = ctx.svc.decks.assets().find(hash);
+        if (!file) continue;
+        std::ifstream in(*file, std::ios::binary);
+        const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        out[url] = "data:image/webp;base64," + base64(bytes);
+    }
+    return out;
+}
+
 // The offline file: the player, the timeline, the slides and the audio in one HTML page,
 // streamed from the audio file (base64 piece by piece) with its exact length.
 http_response recording_offline(request_context& ctx) {
@@ -166,7 +193,8 @@ http_response recording_offline(request_context& ctx) {
     auto slides = json::array();
     for (const auto& sl : l.s.slides) slides.push_back(slide_json(sl));
     const auto lang = ctx.req.query_param("lang").value_or("id") == "en" ? "en" : "id";
-    auto parts = offline_page_parts(l.s.title, l.body, slides, l.audio.has_value(), lang);
+    auto parts = offline_page_parts(l.s.title, l.body, slides, l.audio.has_value(), lang,
+                                    offline_pages(ctx, l.body["events"], slides));
     http_response res;
     if (l.audio) {
         const auto size = fs::file_size(*l.audio);

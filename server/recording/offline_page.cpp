@@ -32,7 +32,9 @@ const slide = document.getElementById('slide');
 const lines = document.getElementById('events');
 const events = data.recording.events || [];
 const key = 'daring.offline.' + data.session_id;
+const ns = 'http://www.w3.org/2000/svg';
 let shown = null;
+let inked = -1;
 function slideAt(ms) {
   let s = null;
   for (const e of events) { if (e.at_ms > ms) break; if (e.type === 'slide') s = e; }
@@ -49,9 +51,41 @@ function draw(ms) {
     slide.replaceChildren();
     if (s) {
       const h = document.createElement('h2'); h.textContent = s.title; slide.append(h);
-      for (const para of String(s.body || '').split('\n')) {
-        const p = document.createElement('p'); p.textContent = para; slide.append(p);
+      const picture = s.page && data.pages[s.page.small];
+      if (picture) {
+        const box = document.createElement('div'); box.className = 'page';
+        const img = document.createElement('img'); img.src = picture; img.alt = s.title;
+        img.width = s.page.width; img.height = s.page.height;
+        const svg = document.createElementNS(ns, 'svg');
+        svg.setAttribute('viewBox', '0 0 1 ' + s.page.height / s.page.width);
+        svg.setAttribute('preserveAspectRatio', 'none');
+        box.append(img, svg); slide.append(box);
+      } else {
+        for (const para of String(s.body || '').split('\n')) {
+          const p = document.createElement('p'); p.textContent = para; slide.append(p);
+        }
       }
+    }
+    inked = -1;
+  }
+  const svg = slide.querySelector('svg');
+  if (svg && s) {
+    let strokes = [];
+    for (const e of events) {
+      if (e.at_ms > ms) break;
+      if (e.slide !== s.index) continue;
+      if (e.type === 'ink') strokes.push(e.stroke); else if (e.type === 'ink_clear') strokes = [];
+    }
+    if (strokes.length !== inked) {
+      inked = strokes.length;
+      const aspect = s.page.height / s.page.width;
+      svg.replaceChildren(...strokes.map((st) => {
+        const l = document.createElementNS(ns, 'polyline');
+        l.setAttribute('points', st.points.map(([x, y]) => x + ',' + y * aspect).join(' '));
+        l.setAttribute('fill', 'none'); l.setAttribute('stroke', st.color);
+        l.setAttribute('stroke-width', st.width / 1000); l.setAttribute('stroke-linecap', 'round');
+        return l;
+      }));
     }
   }
   lines.replaceChildren(...events.filter((e) => e.type === 'chat' && e.at_ms <= ms).map((e) => {
@@ -80,12 +114,13 @@ draw(0);
 
 offline_parts offline_page_parts(const std::string& title, const protocol::json& recording,
                                  const protocol::json& slides, bool has_audio,
-                                 const std::string& lang) {
+                                 const std::string& lang, const protocol::json& pages) {
     const bool en = lang == "en";
     protocol::json data = {
         {"session_id", recording.value("session_id", 0)},
         {"recording", {{"events", recording.value("events", protocol::json::array())}}},
         {"slides", slides},
+        {"pages", pages},
         {"text",
          {{"deleted", en ? "(deleted)" : "(dihapus)"},
           {"hidden", en ? "(hidden by the sender)" : "(disembunyikan oleh pengirim)"}}}};
@@ -96,7 +131,9 @@ offline_parts offline_page_parts(const std::string& title, const protocol::json&
                protocol::html_escape(title) +
                "</title><style>body{font-family:sans-serif;margin:0.8rem;max-width:40rem}"
                "#slide{border:1px solid #ccc;border-radius:0.4rem;padding:0.6rem;margin:0.6rem 0}"
-               "audio{width:100%}button{margin:0.2rem;padding:0.4rem 0.7rem}</style></head><body>";
+               "audio{width:100%}button{margin:0.2rem;padding:0.4rem 0.7rem}"
+               ".page{position:relative;line-height:0}.page img{width:100%;height:auto}"
+               ".page svg{position:absolute;inset:0;width:100%;height:100%}</style></head><body>";
     out.head += "<h1>" + protocol::html_escape(title) + "</h1>";
     // Without audio, everything is the head (the tail stays empty).
     auto& rest = has_audio ? out.tail : out.head;

@@ -18,9 +18,12 @@ struct offline_parts {
     std::string head;
     std::string tail;
 };
+// `pages`: {small image URL: "data:image/webp;base64,..."} of the deck pages the timeline shows
+// (an object; empty without a deck): the page shows them, with the strokes drawn on them.
 offline_parts offline_page_parts(const std::string& title, const protocol::json& recording,
                                  const protocol::json& slides, bool has_audio,
-                                 const std::string& lang);
+                                 const std::string& lang,
+                                 const protocol::json& pages = protocol::json::object());
 
 // The bytes offline_page adds to the audio's base64 and the JSON, at most (the player).
 inline constexpr std::size_t offline_player_budget = 60 * 1024;

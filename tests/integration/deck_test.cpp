@@ -319,9 +319,13 @@ TEST_F(Decks, TheLiveSlideCarriesThePageAndAReadyDeckReachesARunningRoom) {
 }
 
 TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
+    auto deck = upload(make_pdf({.pages = 2, .title = "Rekaman"}));
+    ASSERT_EQ(wait_for(deck.json()["id"].get<std::int64_t>())["status"], "ready");
     w.start(session, "pelatih.dek");
     auto trainer = w.join("pelatih.dek", session);
     auto trainee = w.join("siswa.dek", session);
+    trainer->send_json({{"type", "show_slide"}, {"index", 1}});
+    ASSERT_TRUE(trainee->next_of("slide"));
     trainer->send_json({{"type", "pointer"}, {"x", 0.25}, {"y", 0.5}});
     auto pointer = trainee->next_of("pointer");
     ASSERT_TRUE(pointer);
@@ -372,6 +376,21 @@ TEST_F(Decks, InkComesBackOnResumeThePointerDoesNotAndBothAreInTheRecording) {
     }
     EXPECT_EQ(inks, 1);
     EXPECT_EQ(pointers, 1);
+
+    // The offline file carries the small picture of the page shown, within its budget: the
+    // pages (base64) and 60 kB (there is no audio).
+    http_result offline;
+    for (int i = 0; i < 60; ++i) {  // ready once the end is in the stored timeline
+        offline = w.as("siswa.dek").get(world::session_path(session) + "/recording/offline");
+        if (offline.status == 200) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    ASSERT_EQ(offline.status, 200);
+    EXPECT_NE(offline.body.find("data:image/webp;base64,"), std::string::npos);
+    const auto page_bytes = slides()[1]["page"]["small_bytes"].get<std::size_t>();
+    EXPECT_LE(offline.body.size(), (page_bytes + 2) / 3 * 4 + 60 * 1024);
+    EXPECT_EQ(offline.body.find(slides()[2]["page"]["small"].get<std::string>() + "\":\"data:"),
+              std::string::npos);  // a page never shown stays out
 }
 
 TEST_F(Decks, HandoutsListWithTheirSizesAndDownloadOnlyForMembers) {
