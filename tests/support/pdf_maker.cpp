@@ -2,12 +2,17 @@
 
 #include <zlib.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <vector>
 
 namespace daring::test {
+
+// Deflate without a zlib header (as zip members carry it).
+std::string raw_deflate(const std::string& in);
 
 namespace {
 
@@ -31,6 +36,36 @@ std::string assemble(const std::vector<std::string>& objects) {
     return out;
 }
 
+// A photo-like picture (smooth colour fields with grain) as a Flate-compressed RGB image
+// XObject; different per page `n`.
+std::string photo_object(int n) {
+    constexpr int w = 640, h = 400;
+    std::string rgb;
+    rgb.reserve(static_cast<std::size_t>(w) * h * 3);
+    std::uint32_t noise = 2463534242u + static_cast<std::uint32_t>(n);
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            noise ^= noise << 13;
+            noise ^= noise >> 17;
+            noise ^= noise << 5;
+            const int grain = static_cast<int>(noise % 24) - 12;
+            const int r = 120 + static_cast<int>(90 * std::sin((x + n * 37) / 70.0)) + grain;
+            const int g = 110 + static_cast<int>(80 * std::cos((y + n * 11) / 55.0)) + grain;
+            const int b = 100 + static_cast<int>(70 * std::sin((x + y) / 90.0)) + grain;
+            for (int v : {r, g, b}) rgb.push_back(static_cast<char>(std::clamp(v, 0, 255)));
+        }
+    }
+    // zlib-wrapped for /FlateDecode: header, raw deflate, Adler-32.
+    const auto raw = raw_deflate(rgb);
+    const auto adler = adler32(1, reinterpret_cast<const Bytef*>(rgb.data()),
+                               static_cast<uInt>(rgb.size()));
+    std::string z = "\x78\x9c" + raw;
+    for (int shift : {24, 16, 8, 0}) z.push_back(static_cast<char>((adler >> shift) & 0xFF));
+    return "<< /Type /XObject /Subtype /Image /Width " + std::to_string(w) + " /Height " +
+           std::to_string(h) + " /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode" +
+           " /Length " + std::to_string(z.size()) + " >>\nstream\n" + z + "\nendstream";
+}
+
 std::string stream(const std::string& content) {
     return "<< /Length " + std::to_string(content.size()) + " >>\nstream\n" + content +
            "\nendstream";
@@ -43,12 +78,14 @@ std::string make_pdf(const pdf_spec& spec) {
     std::vector<std::string> objects(3);
     std::string kids;
     for (int n = 1; n <= spec.pages; ++n) {
-        const int page_obj = 4 + (n - 1) * 2;
+        const int page_obj = static_cast<int>(objects.size()) + 1;
         kids += std::to_string(page_obj) + " 0 R ";
         char box[96];
         std::snprintf(box, sizeof box, "[0 0 %.2f %.2f]", spec.width_pt, spec.height_pt);
+        const std::string picture =
+            spec.photo ? " /XObject << /Im1 " + std::to_string(page_obj + 2) + " 0 R >>" : "";
         objects.push_back("<< /Type /Page /Parent 2 0 R /MediaBox " + std::string(box) +
-                          " /Resources << /Font << /F1 3 0 R >> >> /Contents " +
+                          " /Resources << /Font << /F1 3 0 R >>" + picture + " >> /Contents " +
                           std::to_string(page_obj + 1) + " 0 R >>");
         std::string content;
         for (int i = 0; i < spec.shapes; ++i) {
@@ -64,7 +101,15 @@ std::string make_pdf(const pdf_spec& spec) {
                       spec.height_pt / 12, spec.width_pt * 0.08, spec.height_pt * 0.82,
                       spec.title.c_str(), n);
         content += text;
+        if (spec.photo) {
+            char place[96];
+            std::snprintf(place, sizeof place, "\nq %.2f 0 0 %.2f %.2f %.2f cm /Im1 Do Q",
+                          spec.width_pt * 0.45, spec.height_pt * 0.6, spec.width_pt * 0.5,
+                          spec.height_pt * 0.15);
+            content += place;
+        }
         objects.push_back(stream(content));
+        if (spec.photo) objects.push_back(photo_object(n));
     }
     objects[0] = "<< /Type /Catalog /Pages 2 0 R >>";
     objects[1] =
@@ -95,6 +140,8 @@ void put32(std::string& out, std::uint32_t v) {
     put16(out, v >> 16);
 }
 
+}  // namespace
+
 std::string raw_deflate(const std::string& in) {
     z_stream z{};
     if (deflateInit2(&z, 9, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
@@ -109,6 +156,8 @@ std::string raw_deflate(const std::string& in) {
     deflateEnd(&z);
     return out;
 }
+
+namespace {
 
 struct zip_member {
     std::string name, data;

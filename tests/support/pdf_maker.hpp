@@ -10,6 +10,7 @@ struct pdf_spec {
     double width_pt = 960, height_pt = 540;  // 16:9
     std::string title = "Halaman";           // each page shows "<title> <n>"
     int shapes = 12;                         // filled rectangles per page (a bar chart)
+    bool photo = false;  // a 640 x 400 photo-like picture (smooth colour and grain) per page
 };
 
 // A PDF with a correct cross-reference table.
