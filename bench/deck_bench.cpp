@@ -116,7 +116,8 @@ std::string repeated_fodp(const std::string& fodp, int pages) {
 
 int main() {
     const std::string daring = DARING_BINARY_FOR_BENCH;
-    const fs::path dir = fs::temp_directory_path() / ("daring-deck-bench-" + std::to_string(getpid()));
+    const fs::path dir =
+        fs::temp_directory_path() / ("daring-deck-bench-" + std::to_string(getpid()));
     fs::create_directories(dir);
     // One core, as the server's converter child has when the other serves.
     cpu_set_t one;
@@ -124,10 +125,13 @@ int main() {
     CPU_SET(0, &one);
     sched_setaffinity(0, sizeof one, &one);
 
-    write(dir / "charts.pdf", daring::test::make_pdf({.pages = 30, .title = "Pembukuan Sederhana"}));
+    write(dir / "charts.pdf",
+          daring::test::make_pdf({.pages = 30, .title = "Pembukuan Sederhana"}));
     write(dir / "photos.pdf",
-          daring::test::make_pdf({.pages = 30, .title = "Produk unggulan", .shapes = 4, .photo = true}));
-    std::ifstream in(std::string(DARING_SOURCE_DIR) + "/demo/kemasan-produk.fodp", std::ios::binary);
+          daring::test::make_pdf(
+              {.pages = 30, .title = "Produk unggulan", .shapes = 4, .photo = true}));
+    std::ifstream in(std::string(DARING_SOURCE_DIR) + "/demo/kemasan-produk.fodp",
+                     std::ios::binary);
     const std::string fodp{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     write(dir / "deck30.fodp", repeated_fodp(fodp, 30));
     run({"/usr/lib/libreoffice/program/soffice", "--headless", "--norestore",
@@ -136,9 +140,11 @@ int main() {
 
     report("30-page PDF, charts and text", convert(daring, dir / "charts.pdf", "pdf", dir / "w1"));
     report("30-page PDF, a photo a page", convert(daring, dir / "photos.pdf", "pdf", dir / "w2"));
-    report("30-page PPTX (LibreOffice + PDF)", convert(daring, dir / "deck30.pptx", "pptx", dir / "w3"));
+    report("30-page PPTX (LibreOffice + PDF)",
+           convert(daring, dir / "deck30.pptx", "pptx", dir / "w3"));
     write(dir / "demo.fodp", fodp);
-    report("the demo deck (5 pages, .fodp)", convert(daring, dir / "demo.fodp", "fodp", dir / "w4"));
+    report("the demo deck (5 pages, .fodp)",
+           convert(daring, dir / "demo.fodp", "fodp", dir / "w4"));
     fs::remove_all(dir);
     return 0;
 }

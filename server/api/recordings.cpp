@@ -11,8 +11,8 @@
 #include "protocol/validate.hpp"
 #include "server/api/handler_support.hpp"
 #include "server/api/routes.hpp"
-#include "server/http/byte_range.hpp"
 #include "server/decks/deck_converter.hpp"
+#include "server/http/byte_range.hpp"
 #include "server/http/file_body.hpp"
 #include "server/recording/offline_page.hpp"
 #include "server/recording/recording.hpp"
@@ -107,6 +107,17 @@ json my_replay(connection& c, std::int64_t session_id, std::int64_t user_id, boo
             {"chat_hidden", chat_hidden}};
 }
 
+// The session's ring events with the pointer's moves merged in, in time order.
+std::vector<storage::timeline_event> timeline_events(connection& c, std::int64_t session_id) {
+    auto events = storage::session_events(c, session_id);
+    auto pointer = storage::session_pointer_events(c, session_id);
+    const auto middle = events.size();
+    events.insert(events.end(), pointer.begin(), pointer.end());
+    std::inplace_merge(events.begin(), events.begin() + static_cast<long>(middle), events.end(),
+                       [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+    return events;
+}
+
 loaded_recording load_recording(request_context& ctx) {
     struct rows {
         session s;
@@ -121,14 +132,7 @@ loaded_recording load_recording(request_context& ctx) {
         rows out;
         out.s = recorded_session(ctx, c, any_member);
         out.staff = role_in_training(c, out.s.training_id, ctx.user()) == training_role::staff;
-        out.events = storage::session_events(c, out.s.id);
-        // The pointer's moves join the ring events in time order.
-        auto pointer = storage::session_pointer_events(c, out.s.id);
-        const auto middle = out.events.size();
-        out.events.insert(out.events.end(), pointer.begin(), pointer.end());
-        std::inplace_merge(out.events.begin(), out.events.begin() + static_cast<long>(middle),
-                           out.events.end(),
-                           [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+        out.events = timeline_events(c, out.s.id);
         out.tail = storage::find_audio_tail(c, out.s.id);
         out.ready = is_ready(c, out.s, ctx.svc.clk.now());
         for (auto id : storage::hidden_chat_users(c, out.s.id)) out.hidden.insert(id);
@@ -178,7 +182,8 @@ json offline_pages(const request_context& ctx, const json& events, const json& s
         auto file = ctx.svc.decks.assets().find(hash);
         if (!file) continue;
         std::ifstream in(*file, std::ios::binary);
-        const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+        const std::string bytes{std::istreambuf_iterator<char>(in),
+                                std::istreambuf_iterator<char>()};
         out[url] = "data:image/webp;base64," + base64(bytes);
     }
     return out;

@@ -141,6 +141,25 @@ int run_backup(const config& cfg) {
 
 }  // namespace
 
+// `daring demo`: a fresh seeded database, its logins printed.
+demo_seeded seed_and_print(storage::database& db, const password_hasher& hasher, const clock& clk,
+                           const config& cfg) {
+    const char* env = std::getenv("DARING_ADMIN_PASSWORD");
+    const auto seeding = std::chrono::steady_clock::now();
+    auto seeded =
+        seed_demo(db, hasher, clk, env && *env ? env : "admin-daring", cfg.certificate_prefix);
+    const auto seeded_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - seeding)
+                               .count();
+    std::printf(
+        "Daring demo database: %s (seeded in %lld ms)\n"
+        "Demo logins (username / password):\n",
+        cfg.db_path.c_str(), static_cast<long long>(seeded_ms));
+    for (const auto& l : seeded.logins)
+        std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(), l.password.c_str());
+    return seeded;
+}
+
 // The demo's live session presents a real deck: its .fodp source goes through the upload
 // pipeline (LibreOffice, Poppler, libwebp in a child process) while the server starts.
 void present_demo_deck(app& application, const demo_seeded& seeded, const std::string& web_root) {
@@ -223,25 +242,10 @@ int run_main(int argc, const char* const argv[]) {
         });
 
         demo_seeded seeded;
-        if (cfg.command == "demo") {
-            const char* env = std::getenv("DARING_ADMIN_PASSWORD");
-            const auto seeding = std::chrono::steady_clock::now();
-            seeded = seed_demo(db, hasher, clk, env && *env ? env : "admin-daring",
-                               cfg.certificate_prefix);
-            const auto seeded_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                       std::chrono::steady_clock::now() - seeding)
-                                       .count();
-            std::printf(
-                "Daring demo database: %s (seeded in %lld ms)\n"
-                "Demo logins (username / password):\n",
-                cfg.db_path.c_str(), static_cast<long long>(seeded_ms));
-            for (const auto& l : seeded.logins) {
-                std::printf("  %-8s %s / %s\n", l.role.c_str(), l.username.c_str(),
-                            l.password.c_str());
-            }
-        } else {
+        if (cfg.command == "demo")
+            seeded = seed_and_print(db, hasher, clk, cfg);
+        else
             bootstrap_admin(db, hasher, clk);
-        }
 
         app application(db, clk, hasher, stats,
                         app_options{cfg.web_root,           cfg.allowed_origins,

@@ -54,10 +54,7 @@ report_line parse_line(std::string_view line) {
 }  // namespace
 
 deck_converter::deck_converter(storage::database& db, const clock& clk, deck_options options)
-    : db_(db),
-      clk_(clk),
-      options_(std::move(options)),
-      assets_(fs::absolute(options_.assets_dir)) {
+    : db_(db), clk_(clk), options_(std::move(options)), assets_(fs::absolute(options_.assets_dir)) {
     // The child runs in its work dir: every path it gets is absolute.
     options_.assets_dir = fs::absolute(options_.assets_dir).string();
     if (options_.converter.empty()) options_.converter = fs::read_symlink("/proc/self/exe");

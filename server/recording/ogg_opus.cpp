@@ -120,6 +120,7 @@ void ogg_opus_writer::drain(bool flush) {
                     static_cast<std::size_t>(page.header_len));
         out_.append(reinterpret_cast<const char*>(page.body),
                     static_cast<std::size_t>(page.body_len));
+        page_start_ = samples_;
     }
 }
 
@@ -139,7 +140,9 @@ void ogg_opus_writer::put(std::string_view packet, int samples) {
     // Hold one packet back: the last one must carry end-of-stream.
     if (has_held_) {
         write_held(false);
-        drain(false);
+        // A page spans at most a second (a long silence is many tiny packets, which would
+        // otherwise fill one page with 255 of them: players call that a high muxing delay).
+        drain(samples_ - page_start_ >= max_page_samples);
     }
     has_held_ = !packet.empty();
     held_ = std::string(packet);

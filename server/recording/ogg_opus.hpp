@@ -43,7 +43,9 @@ class ogg_opus_writer {
     struct state;
     state* s_;
     std::string out_;
-    std::uint64_t samples_ = 0;  // 48 kHz samples written, pre-skip excluded
+    std::uint64_t samples_ = 0;     // 48 kHz samples written, pre-skip excluded
+    std::uint64_t page_start_ = 0;  // samples_ when the last page went out
+    static constexpr std::uint64_t max_page_samples = 48000;  // a second
     std::int64_t packetno_ = 0;
     std::string held_;  // the last packet, written once the next shows it is not the end
     int held_samples_ = 0;

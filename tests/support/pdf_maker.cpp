@@ -57,8 +57,8 @@ std::string photo_object(int n) {
     }
     // zlib-wrapped for /FlateDecode: header, raw deflate, Adler-32.
     const auto raw = raw_deflate(rgb);
-    const auto adler = adler32(1, reinterpret_cast<const Bytef*>(rgb.data()),
-                               static_cast<uInt>(rgb.size()));
+    const auto adler =
+        adler32(1, reinterpret_cast<const Bytef*>(rgb.data()), static_cast<uInt>(rgb.size()));
     std::string z = "\x78\x9c" + raw;
     for (int shift : {24, 16, 8, 0}) z.push_back(static_cast<char>((adler >> shift) & 0xFF));
     return "<< /Type /XObject /Subtype /Image /Width " + std::to_string(w) + " /Height " +

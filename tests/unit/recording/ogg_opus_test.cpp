@@ -129,3 +129,18 @@ TEST(OggOpus, FillsSilencesSoThatEachPacketPlaysAtItsStamp) {
     EXPECT_EQ(pages.back().granule, opus_pre_skip + samples);
     EXPECT_TRUE(pages.back().eos);
 }
+
+TEST(OggOpus, ALongSilenceStillMakesPagesOfAtMostASecond) {
+    // A restart's silence of 8 s is 400 one-byte packets: one page would span 5 s.
+    ogg_opus_writer w(7);
+    ASSERT_TRUE(w.add(0, packet_40ms(0)));
+    ASSERT_TRUE(w.add(8'000, packet_40ms(1)));
+    ASSERT_TRUE(w.add(8'040, packet_40ms(2)));
+    const auto pages = read_pages(w.finish());
+    ASSERT_GT(pages.size(), 8u);
+    std::int64_t previous = opus_pre_skip;
+    for (std::size_t i = 2; i < pages.size(); ++i) {
+        EXPECT_LE(pages[i].granule - previous, 48'000 + 1'920) << "page " << i;
+        previous = pages[i].granule;
+    }
+}

@@ -7,6 +7,7 @@ import { audioPanel } from '../audio/panel.js';
 import { LiveClient } from '../live.js';
 import { chatBox } from '../widgets/chat.js';
 import { api } from '../api.js';
+import { handoutList } from '../widgets/handouts.js';
 import { pageBytes, pageView, prefetcher } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
 
@@ -248,6 +249,15 @@ export async function render(view, args) {
   };
   drawMeter();
   const meterTimer = setInterval(drawMeter, 1000);
+  // The training's handouts, with their sizes, listed only when opened (and counted by the data
+  // meter when downloaded).
+  const handouts = h('details', { class: 'handouts-toggle', id: 'live-handouts' }, h('summary', null, t('handouts')));
+  handouts.addEventListener('toggle', async () => {
+    if (!handouts.open || handouts.dataset.loaded) return;
+    handouts.dataset.loaded = '1';
+    const info = await api('GET', `/api/v1/sessions/${sessionId}`);
+    if (info.status === 200) handouts.append(handoutList(info.data.training_id).el);
+  });
   hand.addEventListener('click', () => {
     client
       .request({ type: 'hand', up: !handUp })
@@ -269,6 +279,7 @@ export async function render(view, args) {
     quiz.panel.el,
     h('div', { class: 'actions' }, hand),
     chat.el,
+    handouts,
   );
   client.connect();
   return () => {

@@ -29,6 +29,9 @@ function sessionLine(s, offset, reload) {
     ' · ',
     h('span', { class: 'status' }, t(`status_${d.status}`)),
     h('div', { class: 'muted' }, d.reason_i18n[language()] || d.reason),
+    !['ended', 'cancelled'].includes(d.status)
+      ? h('a', { class: 'deck-link', href: `#/deck/${s.id}` }, t('deck'))
+      : null,
     d.status === 'pending_approval'
       ? h(
           'div',

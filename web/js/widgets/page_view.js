@@ -13,11 +13,12 @@ const svg = (tag, attrs) => {
   return el;
 };
 
-// Bytes of deck pages this page loaded over the network (Resource Timing; a cached page is 0).
+// Bytes of deck pages and handouts this page loaded over the network (Resource Timing; what
+// came from the cache counts 0).
 export function pageBytes() {
   let total = 0;
   for (const e of performance.getEntriesByType('resource')) {
-    if (e.name.includes('/api/v1/decks/')) total += e.transferSize || 0;
+    if (e.name.includes('/api/v1/decks/') || e.name.includes('/api/v1/materials/')) total += e.transferSize || 0;
   }
   return total;
 }
