@@ -23,7 +23,7 @@ fs::path asset_store::path_of(std::string_view hash) const {
 }
 
 std::string asset_store::put(std::string_view bytes) const {
-    const auto hash = sha256_hex(bytes);
+    auto hash = sha256_hex(bytes);
     const auto path = path_of(hash);
     std::error_code ec;
     if (fs::exists(path, ec)) return hash;
@@ -39,13 +39,6 @@ std::string asset_store::put(std::string_view bytes) const {
     }
     fs::rename(temporary, path);
     return hash;
-}
-
-std::string asset_store::put_file(const fs::path& file) const {
-    std::ifstream in(file, std::ios::binary);
-    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (!in.eof() && in.fail()) throw std::runtime_error("cannot read " + file.string());
-    return put(bytes);
 }
 
 std::optional<fs::path> asset_store::find(std::string_view hash) const {

@@ -15,8 +15,6 @@ class asset_store {
 
     // Stores `bytes` (a no-op when the same content is there) and returns its name.
     std::string put(std::string_view bytes) const;
-    // Moves a finished file in (same file system, else copies) and returns its name.
-    std::string put_file(const std::filesystem::path& file) const;
     // Where the file named `hash` is, when the name is well formed and the file exists.
     std::optional<std::filesystem::path> find(std::string_view hash) const;
     // Removes the file (the caller checked that nothing names it any more).

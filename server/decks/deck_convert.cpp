@@ -48,6 +48,7 @@ std::optional<fs::path> office_to_pdf(const convert_request& r) {
                                      "--nolockcheck", "--nodefault", profile,       "--convert-to",
                                      "pdf",           "--outdir",    outdir,        input};
     std::vector<char*> args;
+    args.reserve(argv.size() + 1);
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
     std::string home = "HOME=" + work.string();

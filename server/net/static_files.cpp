@@ -29,7 +29,7 @@ void add_html_security_headers(http_response& r) {
     r.set_header(
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; img-src 'self' data:");
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; img-src 'self' data: blob:");
     r.set_header("X-Frame-Options", "DENY");
     r.set_header("Referrer-Policy", "no-referrer");
     r.set_header("X-Content-Type-Options", "nosniff");

@@ -1,7 +1,7 @@
 // The trainer's own deck in Chromium against the demo server: the demo's live session presents
 // its deck (converted from the .fodp at start); the trainer uploads a PDF on the deck page and
 // watches its progress; presents page 3, points and draws; two trainees on 360 px phones see
-// page 3 with the stroke, the next pages already in their browser cache before the switch
+// page 3 with the stroke, the next page already fetched ahead (in paced pieces) before the switch
 // (Resource Timing); the data saver shows the page's text with a tap for the picture; the
 // replay shows page and stroke. Screenshots go to build/e2e-artifacts.
 import { startDemo, launchBrowser, assert, artifacts, signInPage, apiClient } from './harness.mjs';
@@ -129,27 +129,25 @@ try {
   };
   await show(page3 - 1);
   for (const p of trainees) await p.waitForSelector('#slide img.page-img');
-  // Before the switch, the next page's picture is already in the trainee's cache.
+  // Before the switch, the next page's picture is already fetched ahead (in paced pieces).
   const nextSmall = slides[page3].page.small;
   await until('the next page fetched ahead', () =>
-    trainees[0].evaluate(
-      (url) => performance.getEntriesByType('resource').some((e) => e.name.endsWith(url)),
-      nextSmall,
-    ),
+    trainees[0].evaluate((url) => window.__daringAhead?.has(url), nextSmall),
   );
+  const entries = (url) =>
+    trainees[0].evaluate((u) => performance.getEntriesByType('resource').filter((e) => e.name.endsWith(u)).length, url);
+  const requested = await entries(nextSmall);
+  assert(requested >= 2, `fetched ahead in pieces (${requested} requests)`);
   await show(page3);
   for (const p of trainees) {
-    await p.waitForFunction(
-      (url) => document.querySelector('#slide img.page-img')?.currentSrc.endsWith(url),
-      nextSmall,
-    );
+    await p.waitForFunction(() => document.querySelector('#slide img.page-img')?.complete);
   }
-  // The switch needed no new download: the picture came from the cache.
-  const fetched = await trainees[0].evaluate(
-    (url) => performance.getEntriesByType('resource').filter((e) => e.name.endsWith(url)).length,
-    nextSmall,
+  // The switch needed no download: the picture came from what was fetched ahead.
+  assert(
+    (await trainees[0].evaluate(() => document.querySelector('#slide img.page-img').currentSrc)).startsWith('blob:'),
+    'page 3 is shown from the picture fetched ahead',
   );
-  assert(fetched === 1, `page 3 was fetched once, ahead of the switch (${fetched})`);
+  assert((await entries(nextSmall)) === requested, 'no request for page 3 after the switch');
 
   // 4. The trainer points and draws; both trainees see the stroke over page 3.
   const frame = await trainer.locator('#slide .page-frame').boundingBox();

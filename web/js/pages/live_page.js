@@ -240,7 +240,7 @@ export async function render(view, args) {
   });
   const chat = chatBox(client);
   audio = audioPanel(client, { onSaver: () => shown && renderSlide(slide, shown, pageBox) });
-  pageBox = pageView({ saver: () => audio.saverOn() });
+  pageBox = pageView({ saver: () => audio.saverOn(), local: (url) => ahead.local(url) });
   quiz.panel = quizPanel(client);
   // The data meter: kilobytes received on the live socket and as deck pages this visit (1 kB =
   // 1,000 bytes).

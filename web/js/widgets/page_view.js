@@ -1,5 +1,5 @@
-// A deck page as a slide: the small picture on a phone and the large one on a wide screen (the
-// browser picks by width), its aspect kept, a tap to zoom; with the data saver on, the page's
+// A deck page as a slide: the small picture on a phone and the large one on a wide screen, its
+// aspect kept, a tap to zoom; with the data saver on, the page's
 // text and a tap to load the picture. Over it, the trainer's pointer and pen strokes, drawn in
 // page shares (0..1) so every screen draws them at its own size. Also: the next pages fetched
 // ahead while the link is idle, and the page bytes this visit loaded.
@@ -26,42 +26,71 @@ export function pageBytes() {
 // Which picture this screen shows: the large one only where it is wider than the small.
 export const wantsLarge = () => window.matchMedia('(min-width: 700px)').matches;
 
-// Fetches the pictures of `pages` one after another, at low priority and only when the link is
-// otherwise idle (`busy()` false): a page switch then finds its picture in the cache.
+// Pages fetched ahead go in pieces of this size, one every PIECE_EVERY_MS (about 32 kbit/s):
+// on a slow link shared with the trainer's voice, no piece stands long in front of the audio.
+const PIECE_BYTES = 600;
+const PIECE_EVERY_MS = 150;
+const KEPT_AHEAD = 6; // pictures held as object URLs
+
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// One picture in paced byte ranges; resolves with an object URL (null when it failed).
+async function pacedPicture(url) {
+  const parts = [];
+  let at = 0;
+  let size = Infinity;
+  while (at < size) {
+    const res = await fetch(url, {
+      credentials: 'same-origin',
+      priority: 'low',
+      headers: { Range: `bytes=${at}-${at + PIECE_BYTES - 1}` },
+    }).catch(() => null);
+    if (!res || (res.status !== 206 && res.status !== 200)) return null;
+    parts.push(await res.blob());
+    if (res.status === 200) break; // the whole, in one (no ranges)
+    size = Number((res.headers.get('Content-Range') || '').split('/')[1]) || 0;
+    at += PIECE_BYTES;
+    if (at < size) await pause(PIECE_EVERY_MS);
+  }
+  return URL.createObjectURL(new Blob(parts, { type: 'image/webp' }));
+}
+
+// Fetches the pictures of `pages` ahead, one after another in paced pieces, while the picture
+// on screen is not loading (`busy()`): a page switch then shows its picture at once.
 export function prefetcher(busy) {
-  const done = new Set();
+  const ready = new Map(); // url -> object URL
   let queue = [];
   let running = false;
-  const next = () => {
+  window.__daringAhead = ready; // read by the browser tests
+  const next = async () => {
     if (running || !queue.length) return;
     if (busy()) {
       setTimeout(next, 500);
       return;
     }
     const url = queue.shift();
-    if (done.has(url)) {
+    if (ready.has(url)) {
       next();
       return;
     }
     running = true;
-    const img = new Image();
-    img.fetchPriority = 'low';
-    img.decoding = 'async';
-    const finish = () => {
-      done.add(url);
-      running = false;
-      next();
-    };
-    img.onload = finish;
-    img.onerror = finish;
-    img.src = url;
+    const local = await pacedPicture(url);
+    if (local) ready.set(url, local);
+    while (ready.size > KEPT_AHEAD) {
+      const [oldest, object] = ready.entries().next().value;
+      URL.revokeObjectURL(object);
+      ready.delete(oldest);
+    }
+    running = false;
+    next();
   };
   return {
     want(pages) {
-      queue = pages.map((p) => (wantsLarge() ? p.large : p.small)).filter((u) => !done.has(u));
+      queue = pages.map((p) => (wantsLarge() ? p.large : p.small)).filter((u) => !ready.has(u));
       next();
     },
-    has: (url) => done.has(url),
+    // The object URL of a picture fetched ahead, or undefined.
+    local: (url) => ready.get(url),
   };
 }
 
@@ -77,8 +106,9 @@ function strokePath(stroke, aspect) {
   });
 }
 
-// The page with its overlay. `saver()` tells whether the data saver is on.
-export function pageView({ saver = () => false } = {}) {
+// The page with its overlay. `saver()` tells whether the data saver is on; `local(url)` gives a
+// picture already fetched ahead (an object URL).
+export function pageView({ saver = () => false, local = () => undefined } = {}) {
   const img = h('img', { class: 'page-img', alt: '', decoding: 'async' });
   const overlay = svg('svg', { class: 'page-ink', preserveAspectRatio: 'none' });
   const pointer = h('span', { class: 'page-pointer', hidden: true });
@@ -89,7 +119,8 @@ export function pageView({ saver = () => false } = {}) {
   let page = null;
   let aspect = 0.5625;
   const showPicture = () => {
-    img.src = wantsLarge() ? page.large : page.small;
+    const url = wantsLarge() ? page.large : page.small;
+    img.src = local(url) || url;
     frame.hidden = false;
     load.hidden = true;
   };
@@ -112,12 +143,9 @@ export function pageView({ saver = () => false } = {}) {
       img.width = page.width;
       img.height = page.height;
       img.alt = slide.title || `${t('page_of_deck')} ${page.n}`;
-      img.srcset = `${page.small} 480w, ${page.large} 1280w`;
-      img.sizes = '(min-width: 700px) 860px, 100vw';
       text.textContent = slide.body || '';
       if (saver()) {
         img.removeAttribute('src');
-        img.removeAttribute('srcset');
         frame.hidden = true;
         text.hidden = false;
         load.hidden = false;
