@@ -40,6 +40,7 @@ async function pacedPicture(url) {
   let at = 0;
   let size = Infinity;
   while (at < size) {
+    if (!navigator.onLine) return null; // offline: try again with the next slide
     const res = await fetch(url, {
       credentials: 'same-origin',
       priority: 'low',
