@@ -122,7 +122,8 @@ http_response asset_answer(const request_context& ctx, const fs::path& file,
         first = range.first;
         count = range.last - range.first + 1;
         res.set_header("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                            std::to_string(range.last) + "/" + std::to_string(size));
+                                            std::to_string(range.last) + "/" +
+                                            std::to_string(size));
     }
     res.stream = std::make_shared<file_body_source>(file, first, count);
     res.stream_length = count;

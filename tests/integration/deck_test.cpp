@@ -130,9 +130,9 @@ TEST_F(Decks, PageImagesAreImmutableWebPWithETagsAndOnlyForMembers) {
     EXPECT_TRUE(again.body.empty());
     EXPECT_EQ(w.as("pelatih.dek").get(large).status, 200);
     // In pieces: a byte range, as the phone fetches a page ahead.
-    auto piece = http->request("GET", small,
-                               {{"Authorization", "Bearer " + w.token("siswa.dek")},
-                                {"Range", "bytes=0-599"}});
+    auto piece = http->request(
+        "GET", small,
+        {{"Authorization", "Bearer " + w.token("siswa.dek")}, {"Range", "bytes=0-599"}});
     EXPECT_EQ(piece.status, 206);
     EXPECT_EQ(piece.body, img.body.substr(0, 600));
     EXPECT_EQ(piece.header("content-range"), "bytes 0-599/" + std::to_string(img.body.size()));
