@@ -26,7 +26,7 @@ using steady = std::chrono::steady_clock;
                      static_cast<rlim_t>(limits.cpu_seconds) + 1};
     const rlimit fsize{limits.file_size, limits.file_size};
     const rlimit core{0, 0};
-    setrlimit(RLIMIT_AS, &as);
+    if (limits.address_space > 0) setrlimit(RLIMIT_AS, &as);
     setrlimit(RLIMIT_CPU, &cpu);
     setrlimit(RLIMIT_FSIZE, &fsize);
     setrlimit(RLIMIT_CORE, &core);

@@ -14,13 +14,32 @@
 
 namespace daring::server {
 
+// Sanitizer builds map terabytes of shadow memory at start: an address-space limit would stop
+// the child before main(). They run with the other limits only.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool sanitized_build = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool sanitized_build = true;
+#else
+inline constexpr bool sanitized_build = false;
+#endif
+#else
+inline constexpr bool sanitized_build = false;
+#endif
+
+// The address-space limit to use: `bytes`, or none (0) in a sanitizer build.
+constexpr std::uint64_t address_space_limit(std::uint64_t bytes) {
+    return sanitized_build ? 0 : bytes;
+}
+
 struct child_limits {
-    std::uint64_t address_space = 2ull << 30;  // bytes of virtual memory (RLIMIT_AS)
-    int cpu_seconds = 120;                     // CPU time (RLIMIT_CPU), then SIGKILL
-    std::uint64_t file_size = 64ull << 20;     // bytes of any one file it writes (RLIMIT_FSIZE)
-    std::chrono::seconds wall{180};            // whole run, then the group is killed
-    int nice = 10;                             // added niceness: the server keeps priority
-    std::size_t line_limit = 64 * 1024;        // a longer output line ends the run
+    std::uint64_t address_space = address_space_limit(2ull << 30);  // RLIMIT_AS; 0: none
+    int cpu_seconds = 120;                  // CPU time (RLIMIT_CPU), then SIGKILL
+    std::uint64_t file_size = 64ull << 20;  // bytes of any one file it writes (RLIMIT_FSIZE)
+    std::chrono::seconds wall{180};         // whole run, then the group is killed
+    int nice = 10;                          // added niceness: the server keeps priority
+    std::size_t line_limit = 64 * 1024;     // a longer output line ends the run
 };
 
 struct child_result {

@@ -33,12 +33,12 @@ struct deck_options {
     std::size_t queue_limit = 4;  // decks waiting beyond those converting
     std::string converter;        // the `daring` binary; empty: this process's own
     std::string soffice;          // LibreOffice; empty: office files fail (unavailable)
-    child_limits pdf_limits{.address_space = 1ull << 30,
+    child_limits pdf_limits{.address_space = address_space_limit(1ull << 30),
                             .cpu_seconds = 60,
                             .file_size = 16ull << 20,
                             .wall = std::chrono::seconds(120)};
     // LibreOffice maps much more than it uses; its limits are its own.
-    child_limits office_limits{.address_space = 4ull << 30,
+    child_limits office_limits{.address_space = address_space_limit(4ull << 30),
                                .cpu_seconds = 120,
                                .file_size = 256ull << 20,
                                .wall = std::chrono::seconds(240)};
