@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -205,8 +206,11 @@ std::string deck_converter::run(const job& j, int& pages) {
                                            std::to_string(deck_page_limit),
                                            "--soffice",
                                            options_.soffice};
-    const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=" + j.work_dir.string(),
-                                          "TMPDIR=" + j.work_dir.string(), "LANG=C.UTF-8"};
+    std::vector<std::string> env = {"PATH=/usr/bin:/bin", "HOME=" + j.work_dir.string(),
+                                    "TMPDIR=" + j.work_dir.string(), "LANG=C.UTF-8"};
+    // A sanitizer build's options reach its child too (suppressions, halting on errors).
+    for (const char* name : {"ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"})
+        if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
     std::string said_code;
     int done = 0;
     bool finished = false;
