@@ -126,8 +126,8 @@ export async function route() {
   }
 }
 
-$('lang').addEventListener('click', () => {
-  setLanguage(language() === 'id' ? 'en' : 'id');
+$('lang').addEventListener('click', async () => {
+  await setLanguage(language() === 'id' ? 'en' : 'id');
   route();
 });
 $('logout').addEventListener('click', async () => {

@@ -54,13 +54,6 @@ http_response end_session(request_context& ctx) {
     return transition(ctx, false);
 }
 
-// Reached only without the Upgrade headers: the live endpoint is a WebSocket.
-http_response live_without_upgrade(request_context&) {
-    auto res = error_response(426, "upgrade_required", "Connect with a WebSocket client");
-    res.set_header("Upgrade", "websocket");
-    return res;
-}
-
 // Browsers always send Origin on a WebSocket: it must be ours or an allowed one.
 bool origin_allowed(const services& s, const http_request& req) {
     auto origin = req.header("origin");
@@ -70,12 +63,49 @@ bool origin_allowed(const services& s, const http_request& req) {
     return false;
 }
 
+// The session behind a live URL, or why the caller cannot join it: 404 not_found (no such
+// session), 403 not_enrolled (a session of a training the caller is not in), 409 session_ended,
+// session_not_live (scheduled or cancelled) or session_not_online (held in person).
+session joinable_session(connection& c, std::int64_t id, const user& u) {
+    auto found = storage::find_session(c, id);
+    if (!found) throw http_error(404, "not_found", "No such session");
+    if (role_in_training(c, found->training_id, u) == training_role::none)
+        throw http_error(403, "not_enrolled", "You are not enrolled in this session's training");
+    if (found->current.status == session_status::ended)
+        throw http_error(409, "session_ended", "The session has ended");
+    if (found->current.status != session_status::live)
+        throw http_error(409, "session_not_live",
+                         "The session is " + std::string(to_string(found->current.status)));
+    if (found->current.mode == delivery_mode::in_person)
+        throw http_error(409, "session_not_online", "The session is held in person");
+    return *found;
+}
+
+// Reached only without the Upgrade headers: the live endpoint is a WebSocket. A page whose
+// upgrade failed asks here why (a browser does not show a refused upgrade's status): the same
+// answer the upgrade got, or 426 when joining would succeed.
+http_response live_without_upgrade(request_context& ctx) {
+    const auto id = ctx.params.integer("id");
+    ctx.svc.db.read([&](connection& c) { return joinable_session(c, id, ctx.user()); });
+    auto res = error_response(426, "upgrade_required", "Connect with a WebSocket client");
+    res.set_header("Upgrade", "websocket");
+    return res;
+}
+
 std::optional<std::uint64_t> resume_of(const http_request& req) {
     auto r = req.query_param("resume");
     if (!r) return std::nullopt;
     if (r->empty() || r->size() > 19 || r->find_first_not_of("0123456789") != std::string::npos)
         throw http_error(400, "invalid_query", "resume must be a seq number", "resume");
     return std::stoull(*r);
+}
+
+// `?audio=off` starts the socket unsubscribed from audio (`on`, the default, subscribed).
+bool audio_of(const http_request& req) {
+    auto a = req.query_param("audio");
+    if (!a || *a == "on") return true;
+    if (*a == "off") return false;
+    throw http_error(400, "invalid_query", "audio must be on or off", "audio");
 }
 
 live_admission admission_for(services& s, const http_request& req, std::int64_t id) {
@@ -88,23 +118,19 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
         throw http_error(403, "password_change_required", "Choose your own password first");
     live_admission a;
     a.resume = resume_of(req);
+    a.audio = audio_of(req);
     const auto& u = login->user;
     // A room that does not exist yet (the first join after a restart) is rebuilt from the
     // database; if another join creates it first, this recovery is not used.
     const bool rebuild = s.live && !s.live->has_room(id);
     auto found = s.db.read([&](connection& c) {
-        auto found = require_session(c, id, u);
+        auto found = joinable_session(c, id, u);
         if (u.user_role == role::trainee) a.prior = load_prior_attendance(c, found.id, u.id);
         if (rebuild && found.current.status == session_status::live)
             a.room.recovery = std::make_shared<live_recovery>(
                 load_recovery(c, found.id, room_limits{}.chat_history));
         return found;
     });
-    if (found.current.status != session_status::live)
-        throw http_error(409, "session_not_live",
-                         "The session is " + std::string(to_string(found.current.status)));
-    if (found.current.mode == delivery_mode::in_person)
-        throw http_error(409, "session_not_online", "The session is held in person");
     const auto now = s.clk.now();
     auto recovery = std::move(a.room.recovery);
     a.room = s.sessions.room_of(found, now);

@@ -6,6 +6,7 @@
 #include "server/app/backups.hpp"
 #include "server/decks/deck_convert.hpp"
 #include "server/decks/deck_converter.hpp"
+#include "server/http/compression.hpp"
 #include "server/live/event_journal.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/live_recovery.hpp"
@@ -341,6 +342,11 @@ http_response app::answer(const http_request& req, session_ref signed_in) noexce
         res.route_label = m.pattern ? *m.pattern : "unmatched";
     }
     res.set_header("X-Content-Type-Options", "nosniff");
+    try {
+        compress_if_worth(req, res);
+    } catch (const std::exception& e) {
+        spdlog::warn("gzip of {} {} failed, sent as it is: {}", req.method, req.path, e.what());
+    }
     return res;
 }
 

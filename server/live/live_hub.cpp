@@ -231,12 +231,13 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
     }
     if (replaced) replaced->close(close_replaced, "opened in another tab or device");
     const auto now = impl_->clk.now();
-    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior, now] {
+    asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior,
+                              audio = a.audio, now] {
         if (slot->room.ended()) {
             p->close(close_normal, "the session ended");
             return;
         }
-        slot->room.join(p, member, resume, now, prior);
+        slot->room.join(p, member, resume, now, prior, audio);
         slot->settle();
     });
 }

@@ -23,6 +23,7 @@ struct live_admission {
     room_info room;
     live_member member;
     std::optional<std::uint64_t> resume;
+    bool audio = true;                    // false: `?audio=off`, no audio until audio_subscribe
     std::string token_hash;               // the login session behind the socket
     protocol::unix_seconds deadline = 0;  // when that login session expires
     prior_attendance prior;               // trainees: their attendance so far

@@ -146,11 +146,12 @@ void live_room::fan_out(const std::vector<const event*>& events) {
 
 void live_room::join(const std::shared_ptr<live_participant>& p, const live_member& m,
                      std::optional<std::uint64_t> resume, protocol::unix_seconds now,
-                     const prior_attendance& prior) {
+                     const prior_attendance& prior, bool audio_on) {
     flush();  // pending events belong to those already here; the newcomer's welcome includes them
     auto& c = members_[p.get()];
     c.participant = p;
     c.member = m;
+    c.audio_on = audio_on;
     names_[m.user_id] = m.full_name;
     if (m.staff()) staff_users_.insert(m.user_id);
     if (online_[m.user_id]++ == 0) presence_dirty_ = true;

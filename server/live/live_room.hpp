@@ -169,10 +169,11 @@ class live_room {
     // Adds a participant and sends it `welcome`, followed by the missed events when `resume`
     // is still covered by the ring buffer.
     // A trainee's presence interval opens here; `prior` seeds their attendance the first time
-    // they are seen by this room.
+    // they are seen by this room. `audio_on` false: the socket receives no audio records until
+    // it sends audio_subscribe {on:true} (`?audio=off` on the live URL).
     void join(const std::shared_ptr<live_participant>& p, const live_member& m,
               std::optional<std::uint64_t> resume, protocol::unix_seconds now,
-              const prior_attendance& prior = {});
+              const prior_attendance& prior = {}, bool audio_on = true);
     // Closes the connection's presence interval.
     void leave(live_participant* p, protocol::unix_seconds now);
     // Presence intervals go to `sink` (none: not recorded). Set before the first join.

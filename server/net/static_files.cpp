@@ -5,6 +5,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/net/web_shell.hpp"
+#include "server/util/gzip.hpp"
+
 namespace daring::server {
 
 namespace fs = std::filesystem;
@@ -25,11 +28,13 @@ std::string_view content_type_for(const fs::path& p) {
     return "application/octet-stream";
 }
 
-void add_html_security_headers(http_response& r) {
-    r.set_header(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; img-src 'self' data: blob:");
+void add_html_security_headers(http_response& r, std::string_view script_sources) {
+    std::string scripts = "script-src 'self' 'wasm-unsafe-eval'";
+    if (!script_sources.empty()) (scripts += ' ') += script_sources;
+    r.set_header("Content-Security-Policy",
+                 "default-src 'self'; " + scripts +
+                     "; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; "
+                     "form-action 'self'; img-src 'self' data: blob:");
     r.set_header("X-Frame-Options", "DENY");
     r.set_header("Referrer-Policy", "no-referrer");
     r.set_header("X-Content-Type-Options", "nosniff");
@@ -81,6 +86,8 @@ struct static_files::cached_file {
     std::string body;
     std::string gz_etag;  // empty when there is no precompressed variant
     std::string gz_body;
+    std::string version;        // asset_version_of(body): `?v=` with it is immutable
+    std::string script_hashes;  // the shell: CSP sources of its inline import map
 };
 
 namespace {
@@ -93,15 +100,21 @@ std::string etag_of(std::uintmax_t size, fs::file_time_type mtime, bool gzipped)
     return etag;
 }
 
+// How a file's answer may be kept: for a year unasked under its current version's URL,
+// otherwise only after asking again (ETag).
+enum class keep { revalidate, immutable };
+
 // The headers of a file's answer, and 304 when the client holds this version.
 http_response file_answer(const http_request& req, std::string_view type, const std::string& etag,
-                          bool gzipped) {
+                          bool gzipped, keep how = keep::revalidate,
+                          std::string_view script_sources = {}) {
     http_response r;
     r.set_header("ETag", etag);
-    r.set_header("Cache-Control", "no-cache");
+    r.set_header("Cache-Control",
+                 how == keep::immutable ? "public, max-age=31536000, immutable" : "no-cache");
     r.set_header("Vary", "Accept-Encoding");
     r.set_header("X-Content-Type-Options", "nosniff");
-    if (type.starts_with("text/html")) add_html_security_headers(r);
+    if (type.starts_with("text/html")) add_html_security_headers(r, script_sources);
     auto inm = req.header("if-none-match");
     if (!inm.empty() && (inm == etag || inm == "*" || inm.find(etag) != std::string_view::npos)) {
         r.status = 304;
@@ -217,6 +230,34 @@ static_files::static_files(const fs::path& root) {
     refresh();
 }
 
+namespace {
+
+// The shell (index.html) rewritten to name every cached script, style sheet and picture by its
+// versioned URL (web_shell.hpp), with its own gzip copy.
+void version_shell(static_files::file_map& map) {
+    auto shell = map.find("/index.html");
+    if (shell == map.end()) return;
+    std::vector<versioned_asset> assets;
+    for (const auto& [url, file] : map) {
+        const bool asset = url.ends_with(".js") || url.ends_with(".css") || url.ends_with(".svg");
+        if (asset) assets.push_back({url, file->version});
+    }
+    auto made = make_web_shell(shell->second->body, assets);
+    if (made.html == shell->second->body) return;
+    auto file = *shell->second;
+    const auto version = asset_version_of(made.html);
+    file.etag = "\"" + version + "\"";
+    file.gz_etag = "\"" + version + "-gz\"";
+    file.gz_body = gzip_compress(made.html);
+    file.body = std::move(made.html);
+    file.version = version;
+    file.script_hashes = std::move(made.script_hash);
+    auto shared = std::make_shared<const static_files::cached_file>(std::move(file));
+    for (auto& url : url_paths_of("index.html")) map[url] = shared;
+}
+
+}  // namespace
+
 bool static_files::refresh() {
     auto found = walk(root_);
     auto fingerprint = fingerprint_of(found);
@@ -236,8 +277,14 @@ bool static_files::refresh() {
         if (total + need > static_cache_total_limit) continue;
         auto body = read_file(f.real, f.size);
         if (!body) continue;
-        cached_file file{
-            content_type_for(f.real), etag_of(f.size, f.mtime, false), std::move(*body), {}, {}};
+        cached_file file{content_type_for(f.real),
+                         etag_of(f.size, f.mtime, false),
+                         std::move(*body),
+                         {},
+                         {},
+                         {},
+                         {}};
+        file.version = asset_version_of(file.body);
         if (has_gz) {
             if (auto gz_body = read_file(gz->second->real, gz->second->size)) {
                 file.gz_etag = etag_of(gz->second->size, gz->second->mtime, true);
@@ -248,6 +295,7 @@ bool static_files::refresh() {
         auto shared = std::make_shared<const cached_file>(std::move(file));
         for (auto& url : url_paths_of(f.rel)) map->emplace(std::move(url), shared);
     }
+    version_shell(*map);
     std::lock_guard lock(mutex_);
     files_ = std::move(map);
     fingerprint_ = std::move(fingerprint);
@@ -270,7 +318,10 @@ http_response static_files::serve(const http_request& req) const {
     if (!map || it == map->end()) return serve_from_disk(root_, req);
     const auto& file = *it->second;
     const bool gzipped = !file.gz_etag.empty() && accepts_gzip(req);
-    auto r = file_answer(req, file.type, gzipped ? file.gz_etag : file.etag, gzipped);
+    const auto asked = req.query_param("v");
+    const auto how = asked && *asked == file.version ? keep::immutable : keep::revalidate;
+    auto r = file_answer(req, file.type, gzipped ? file.gz_etag : file.etag, gzipped, how,
+                         file.script_hashes);
     if (r.status != 304) r.body = gzipped ? file.gz_body : file.body;
     return r;
 }

@@ -1,6 +1,8 @@
 #pragma once
 // Files under the web root: content types, ETag/304, precompressed .gz variants, no way out of
-// the root (.., encoded dots, symlinks), security headers on HTML. The web root's files are
+// the root (.., encoded dots, symlinks), security headers on HTML. Scripts, style sheets and
+// pictures asked for under their current version (`?v=`, web_shell.hpp) may be kept for a
+// year; everything else, and the shell itself, is revalidated. The web root's files are
 // held in memory (within the limits below), so serving them never touches the disk: refresh()
 // picks up changed files (housekeeping calls it every minute). Thread-safe.
 #include <filesystem>
@@ -43,8 +45,9 @@ class static_files {
     std::string fingerprint_;  // names, sizes and times of what files_ was read from
 };
 
-// Headers every HTML page carries (CSP and friends).
-void add_html_security_headers(http_response& r);
+// Headers every HTML page carries (CSP and friends); `script_sources` adds CSP sources (the
+// hash of an inline import map) to script-src.
+void add_html_security_headers(http_response& r, std::string_view script_sources = {});
 std::string_view content_type_for(const std::filesystem::path& p);
 
 }  // namespace daring::server

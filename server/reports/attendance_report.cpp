@@ -134,6 +134,29 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     return out;
 }
 
+namespace {
+
+// What an absent trainee is told happened, in Bahasa Indonesia and English.
+std::pair<std::string, std::string> absence_words(const std::string& title,
+                                                  std::int64_t seconds_present) {
+    const auto quoted = "\"" + title + "\"";
+    if (seconds_present <= 0)
+        return {"Anda tidak bergabung di sesi " + quoted + ".",
+                "You did not join the session " + quoted + "."};
+    const auto minutes = seconds_present / 60;
+    const auto id_time =
+        minutes < 1 ? std::string("kurang dari 1 menit") : std::to_string(minutes) + " menit";
+    const auto en_time = minutes < 1    ? std::string("less than a minute")
+                         : minutes == 1 ? std::string("1 minute")
+                                        : std::to_string(minutes) + " minutes";
+    return {"Anda mengikuti sesi " + quoted + " hanya " + id_time +
+                ", belum cukup untuk tercatat hadir.",
+            "You attended the session " + quoted + " for only " + en_time +
+                ", not enough to count as present."};
+}
+
+}  // namespace
+
 std::vector<protocol::notification> missed_session_notices(storage::connection& c,
                                                            const protocol::session& s,
                                                            protocol::unix_seconds now,
@@ -148,10 +171,10 @@ std::vector<protocol::notification> missed_session_notices(storage::connection& 
         n.training_id = s.training_id;
         n.session_id = s.id;
         n.kind = "recording_available";
-        n.text_id =
-            "Anda melewatkan sesi \"" + s.title + "\". Rekamannya dapat diputar ulang: " + link;
-        n.text_en =
-            "You missed the session \"" + s.title + "\". Its recording can be replayed: " + link;
+        // Worded by what happened: never joined, or joined too little to count as present.
+        const auto [said_id, said_en] = absence_words(s.title, r.seconds_present);
+        n.text_id = said_id + " Rekamannya dapat diputar ulang: " + link;
+        n.text_en = said_en + " Its recording can be replayed: " + link;
         n.created_at = now;
         n.params = {{"session_title", s.title}, {"link", link}};
         out.push_back(std::move(n));

@@ -123,8 +123,17 @@ try {
   assert((await trainer.textContent('#speaker')).length > 0, 'the trainer sees who speaks');
   const audioStart = Date.now();
   const startBytes = [];
+  // Pages that have not tapped listen are connected with ?audio=off: no audio byte reaches them.
+  for (const l of listeners) await l.page.waitForSelector('#audio:not([hidden])');
+  const silentFrom = listeners.map((l) => l.frames.binaryFrames);
+  await sleep(2000);
+  listeners.forEach((l, i) =>
+    assert(
+      l.frames.binaryFrames === silentFrom[i],
+      `${l.name} got ${l.frames.binaryFrames - silentFrom[i]} audio frames before tapping listen`,
+    ),
+  );
   for (const l of listeners) {
-    await l.page.waitForSelector('#audio:not([hidden])');
     startBytes.push(l.frames.bytes);
     assert(
       (await l.page.textContent('#recorded-notice')).includes('direkam'),
@@ -147,22 +156,33 @@ try {
   await listeners[0].page.screenshot({ path: path.join(artifacts, 'audio-trainee.png') });
   await trainer.screenshot({ path: path.join(artifacts, 'audio-trainer.png') });
 
-  // The data saver on the second phone: no audio bytes while on, audio again once off.
-  const saver = listeners[1];
-  await saver.page.check('#data-saver');
-  await saver.page.waitForFunction(() => document.querySelector('#audio-status').textContent.includes('Hemat data'));
-  await sleep(500);
-  const framesBefore = saver.frames.binaryFrames;
-  await sleep(3000);
-  assert(
-    saver.frames.binaryFrames === framesBefore,
-    `no audio while saving data (${saver.frames.binaryFrames - framesBefore} frames)`,
-  );
-  await saver.page.uncheck('#data-saver');
-  await saver.page.waitForFunction(() => !document.querySelector('#audio-status').textContent.includes('Hemat data'));
-  const resumedAt = saver.frames.binaryFrames;
-  await sleep(2000);
-  assert(saver.frames.binaryFrames > resumedAt + 10, 'audio flows again after the data saver');
+  // "Stop listening" on the second phone: no audio bytes until listen is tapped again.
+  const quiet = listeners[1];
+  const silence = async (what) => {
+    await sleep(500);
+    const before = quiet.frames.binaryFrames;
+    await sleep(2500);
+    assert(quiet.frames.binaryFrames === before, `no audio ${what} (${quiet.frames.binaryFrames - before} frames)`);
+  };
+  const flows = async (what) => {
+    const from = quiet.frames.binaryFrames;
+    await sleep(2000);
+    assert(quiet.frames.binaryFrames > from + 10, `audio flows again ${what}`);
+  };
+  await quiet.page.click('#stop-listening');
+  await quiet.page.waitForSelector('#listen:not([hidden])');
+  await silence('after stop listening');
+  await quiet.page.click('#listen');
+  await flows('after listen');
+  // The data saver stops listening too and keeps listen unavailable while on.
+  await quiet.page.check('#data-saver');
+  await quiet.page.waitForFunction(() => document.querySelector('#audio-status').textContent.includes('Hemat data'));
+  assert(await quiet.page.isDisabled('#listen'), 'listen waits while the data saver is on');
+  await silence('while saving data');
+  await quiet.page.uncheck('#data-saver');
+  await silence('after the data saver until listen is tapped');
+  await quiet.page.click('#listen');
+  await flows('after the data saver and a tap on listen');
 
   // A slide change during the audio, for the replay.
   await trainer.click('#next');

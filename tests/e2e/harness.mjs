@@ -127,7 +127,8 @@ export async function apiClient(server, username, password) {
       headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return res.json();
+    const text = await res.text();
+    return text ? JSON.parse(text) : null; // 204: no body
   };
 }
 

@@ -194,6 +194,27 @@ TEST_F(Audio, TheDataSaverStopsAudioToThatSocketAndResumesWithTheNextPacket) {
     EXPECT_EQ(got[0].packet, fake_packet(10));
 }
 
+// The trainee page connects with ?audio=off: no audio byte reaches it until it subscribes (the
+// tap on "listen"), and a reconnect with ?audio=off stays silent.
+TEST_F(Audio, ASocketOpenedWithAudioOffGetsNoAudioUntilItSubscribes) {
+    auto t = trainer_speaking();
+    auto reference = listener(1);
+    ws_client quiet(server->port(), live_path() + "?audio=off",
+                    {{"Authorization", "Bearer " + trainee_token(2)}});
+    ASSERT_EQ(quiet.status(), 101);
+    ASSERT_TRUE(quiet.next_of("welcome"));
+    for (int i = 0; i < 10; ++i) send_packet(*t, i);
+    ASSERT_EQ(read_records(*reference, 10, std::chrono::seconds(5)).size(), 10u);
+    quiet.wait_binaries(1, std::chrono::milliseconds(500));
+    EXPECT_TRUE(quiet.binaries.empty());
+    quiet.send_json({{"type", "audio_subscribe"}, {"on", true}, {"id", "dengar"}});
+    ASSERT_TRUE(quiet.next_of("ack"));
+    send_packet(*t, 10);
+    auto got = read_records(quiet, 1, std::chrono::seconds(5));
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].packet, fake_packet(10));
+}
+
 TEST_F(Audio, TheFloorIsGivenUsedByTheTraineeTakenBackAndRefusedToOthers) {
     auto t = trainer_speaking();
     auto asker = listener(1);

@@ -29,7 +29,8 @@ TEST_F(Live, RefusesUpgradesBeforeTheSessionIsLiveAndToStrangers) {
     ws_client anonymous(server->port(), live_path(), {});
     EXPECT_EQ(anonymous.status(), 401);
     auto outsider = connect(login_token(*http, "outsider", world::password));
-    EXPECT_EQ(outsider->status(), 404);
+    EXPECT_EQ(outsider->status(), 403);
+    EXPECT_EQ(json::parse(outsider->error_body())["error"]["code"], "not_enrolled");
     auto foreign = connect(trainee_token(1), std::nullopt, {{"Origin", "https://evil.example"}});
     EXPECT_EQ(foreign->status(), 403);
     EXPECT_EQ(json::parse(foreign->error_body())["error"]["code"], "forbidden_origin");
@@ -43,6 +44,37 @@ TEST_F(Live, RefusesUpgradesBeforeTheSessionIsLiveAndToStrangers) {
     EXPECT_EQ(junk_resume.status(), 400);
     // Without Upgrade headers the endpoint explains itself.
     EXPECT_EQ(trainer->get(live_path()).status, 426);
+}
+
+// A page whose upgrade was refused asks the plain GET why: the same answer, so it can say what
+// happened (unknown, not enrolled, not started, ended, held in person) and retry only a session
+// not started yet; 426 only when joining would work.
+TEST_F(Live, APlainGetExplainsWhyALiveLinkCannotWork) {
+    auto trainee = w.as(trainee_name(1));
+    auto outsider = w.as("outsider");
+    auto code = [](const http_result& r) { return r.json()["error"]["code"].get<std::string>(); };
+    EXPECT_EQ(code(trainee.get(live_path())), "session_not_live");
+    EXPECT_EQ(trainee.get(live_path()).status, 409);
+    start();
+    EXPECT_EQ(trainee.get(live_path()).status, 426);
+    ws_client odd_audio(server->port(), live_path() + "?audio=maybe",
+                        {{"Authorization", "Bearer " + trainee_token(1)}});
+    EXPECT_EQ(odd_audio.status(), 400);  // ?audio= takes on or off
+    auto stranger = outsider.get(live_path());
+    EXPECT_EQ(stranger.status, 403);
+    EXPECT_EQ(code(stranger), "not_enrolled");
+    auto missing = trainee.get("/api/v1/sessions/987654/live");
+    EXPECT_EQ(missing.status, 404);
+    EXPECT_EQ(code(missing), "not_found");
+    ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
+                  .status,
+              200);
+    auto over = trainee.get(live_path());
+    EXPECT_EQ(over.status, 409);
+    EXPECT_EQ(code(over), "session_ended");
+    auto refused = connect(trainee_token(1));
+    EXPECT_EQ(refused->status(), 409);
+    EXPECT_EQ(json::parse(refused->error_body())["error"]["code"], "session_ended");
 }
 
 TEST_F(Live, FiftyTraineesReceiveEverySlideExactlyOnceInOrder) {
@@ -292,7 +324,7 @@ TEST_F(Live, WithdrawingATraineeOrEndingATrainersAssignmentClosesTheirSockets) {
     ASSERT_EQ(admin->del(training_path() + "/enrollments/" + std::to_string(trainee_id)).status,
               204);
     EXPECT_EQ(withdrawn->wait_closed(std::chrono::seconds(1)), 4003);
-    EXPECT_EQ(connect(trainee_token(14))->status(), 404);  // and cannot come back
+    EXPECT_EQ(connect(trainee_token(14))->status(), 403);  // and cannot come back
     auto trainer_id =
         admin->get("/api/v1/users?q=pelatih.live").json()[0]["id"].get<std::int64_t>();
     ASSERT_EQ(admin->del(training_path() + "/trainers/" + std::to_string(trainer_id)).status, 204);

@@ -365,6 +365,26 @@ TEST_F(Reports, TraineesWhoMissedASessionAreToldItsRecordingCanBeReplayed) {
     EXPECT_EQ(replay_notices("citra"), std::vector<std::int64_t>{s1});  // partial in session 1
     EXPECT_EQ(replay_notices("dewi"), (std::vector<std::int64_t>{s1, s2}));  // excused, then absent
     EXPECT_EQ(replay_notices("unik1"), (std::vector<std::int64_t>{s1, s2}));
+    // The notice says what happened: joined too little, or never joined.
+    auto notice_of = [&](const std::string& user, std::int64_t session) {
+        api_client me(
+            *http, tokens[user].empty() ? login_token(*http, user, "password-emas") : tokens[user]);
+        for (const auto& n : me.get("/api/v1/me/notifications").json())
+            if (n["kind"] == "recording_available" && n["session_id"] == session) return n["text"];
+        return json();
+    };
+    const auto partial = notice_of("citra", s1);
+    EXPECT_NE(partial["id"].get<std::string>().find("hanya"), std::string::npos) << partial;
+    EXPECT_NE(partial["id"].get<std::string>().find("belum cukup untuk tercatat hadir"),
+              std::string::npos)
+        << partial;
+    EXPECT_NE(partial["en"].get<std::string>().find("not enough to count as present"),
+              std::string::npos);
+    const auto never = notice_of("unik1", s1);
+    EXPECT_NE(never["id"].get<std::string>().find("Anda tidak bergabung di sesi"),
+              std::string::npos)
+        << never;
+    EXPECT_EQ(never["id"].get<std::string>().find("hanya"), std::string::npos);
 }
 
 TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {

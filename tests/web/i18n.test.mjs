@@ -1,4 +1,4 @@
-// Both languages of the web client define the same texts: a key missing in English would show
+// Both languages of the web client (web/js/lang/) define the same texts: a key missing in English would show
 // Indonesian to English readers, one missing in Bahasa Indonesia would show the key itself.
 // And server errors never reach the Indonesian UI in English.
 import assert from 'node:assert/strict';
@@ -12,8 +12,8 @@ globalThis.document = { documentElement: { lang: '' } };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const i18n = await import(pathToFileURL(path.join(root, 'web/js/i18n.js')).href);
 
-const id = new Set(i18n.keysOf('id'));
-const en = new Set(i18n.keysOf('en'));
+const id = new Set(await i18n.keysOf('id'));
+const en = new Set(await i18n.keysOf('en'));
 const onlyId = [...id].filter((k) => !en.has(k));
 const onlyEn = [...en].filter((k) => !id.has(k));
 assert.deepEqual(onlyId, [], `keys without English: ${onlyId.join(', ')}`);
@@ -31,6 +31,6 @@ assert.ok(!unknown.includes('English'), unknown);
 assert.ok(unknown.includes('some_new_code'), unknown);
 const field = i18n.errorText({ code: 'invalid_field', message: 'nib must be exactly 13 digits', field: 'nib' });
 assert.ok(!field.includes('must be'), field);
-i18n.setLanguage('en');
+await i18n.setLanguage('en');
 assert.equal(i18n.errorText({ code: 'some_new_code', message: 'Something in English' }), 'Something in English');
 console.log(`i18n: ${id.size} keys in both languages`);

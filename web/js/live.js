@@ -1,13 +1,32 @@
 // The live connection: one WebSocket per page, resumed after any drop with ?resume=<last seq>,
 // heartbeats every 20 s carrying page visibility, messages with ids resolved by the server's ack.
 // Binary messages are the audio lane's (handed to onBinary); bytesReceived counts every message
-// received this session, for the data meter.
+// received this session, for the data meter. `audio: false` connects unsubscribed from audio
+// (?audio=off) until setAudio(true): a trainee pays for no audio they did not ask for.
+// A connection refused before its welcome asks the server why (a browser hides a refused
+// upgrade's status) and retries only what retrying can cure: a session not started yet, a
+// network or server failure. Ended, unknown, not enrolled and held-in-person sessions end the
+// client with that state.
+import { api } from './api.js';
+
 const HEARTBEAT_MS = 20000;
 const SILENCE_MS = 45000; // no frame for this long after a heartbeat: treat the link as dead
+const NOT_STARTED_RETRY_MS = 30000; // a session not started yet: ask again this often
+// Why a connection was refused, by the error code of GET /live: a final state, or null to retry.
+const REFUSED = {
+  not_found: 'not_found',
+  not_enrolled: 'not_enrolled',
+  session_ended: 'ended',
+  session_not_online: 'not_online',
+  unauthenticated: 'signed_out',
+  password_change_required: 'signed_out',
+  forbidden_origin: 'refused',
+};
 
 export class LiveClient {
-  constructor(sessionId, { onMessage, onState, onBinary }) {
+  constructor(sessionId, { onMessage, onState, onBinary, audio = true }) {
     this.sessionId = sessionId;
+    this.audio = audio;
     this.onMessage = onMessage;
     this.onState = onState;
     this.onBinary = onBinary ?? (() => {});
@@ -43,9 +62,13 @@ export class LiveClient {
     if (this.stopped) return;
     clearTimeout(this.retry);
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const resume = this.seq !== null ? `?resume=${this.seq}` : '';
-    const ws = new WebSocket(`${scheme}://${location.host}/api/v1/sessions/${this.sessionId}/live${resume}`);
+    const query = new URLSearchParams();
+    if (this.seq !== null) query.set('resume', this.seq);
+    if (!this.audio) query.set('audio', 'off');
+    const search = query.toString() ? `?${query}` : '';
+    const ws = new WebSocket(`${scheme}://${location.host}/api/v1/sessions/${this.sessionId}/live${search}`);
     ws.binaryType = 'arraybuffer';
+    ws.welcomed = false;
     this.ws = ws;
     this.onState(this.attempt ? 'reconnecting' : 'connecting');
     ws.onopen = () => {
@@ -78,13 +101,39 @@ export class LiveClient {
         this.stop();
         return;
       }
-      this.scheduleReconnect();
+      if (!ws.welcomed) this.diagnose();
+      else this.scheduleReconnect();
     };
+  }
+
+  // The connection closed before its welcome: GET /live answers what the upgrade was told.
+  async diagnose() {
+    const res = await api('GET', `/api/v1/sessions/${this.sessionId}/live`);
+    if (this.stopped) return;
+    const code = res.error?.code;
+    const final = REFUSED[code];
+    if (final) {
+      this.onState(final);
+      this.stop();
+    } else if (code === 'session_not_live') {
+      this.onState('not_started');
+      clearTimeout(this.retry);
+      this.retry = setTimeout(() => this.connect(), NOT_STARTED_RETRY_MS);
+    } else {
+      this.scheduleReconnect();
+    }
+  }
+
+  // Audio records to this page (true) or none (false), now and after any reconnect.
+  setAudio(on) {
+    this.audio = on;
+    return this.request({ type: 'audio_subscribe', on });
   }
 
   dispatch(m) {
     if (typeof m.seq === 'number') this.seq = Math.max(this.seq ?? 0, m.seq);
     if (m.type === 'welcome') {
+      if (this.ws) this.ws.welcomed = true;
       this.attempt = 0;
       this.seq = m.seq;
       this.onState('online');

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "server/net/web_shell.hpp"
+#include "server/util/tokens.hpp"
 #include "tests/support/server_process.hpp"
 
 using namespace daring::server;
@@ -132,4 +134,55 @@ TEST(StaticFiles, ServesFilesBeyondTheCacheLimitFromDisk) {
     auto r = files.serve(req);
     EXPECT_EQ(r.status, 200);
     EXPECT_EQ(r.body.size(), big.size());
+}
+
+// The shell names every script by its content's version, through an import map the CSP allows;
+// a versioned URL may be kept for a year, a stale or bare one is revalidated.
+TEST(StaticFiles, ServesTheShellWithVersionedAssetsKeptAsImmutable) {
+    web_fixture f;
+    std::ofstream(f.root + "/index.html")
+        << "<head><link rel=\"stylesheet\" href=\"/style.css\">"
+           "<script type=\"module\" src=\"/js/app.js\"></script></head>";
+    std::ofstream(f.root + "/style.css") << "p{}";
+    static_files files(f.root);
+    const auto version = asset_version_of("console.log(1)");
+    http_request req;
+    req.method = "GET";
+    req.path = "/";
+    auto shell = files.serve(req);
+    ASSERT_EQ(shell.status, 200);
+    EXPECT_EQ(header_of(shell, "Cache-Control"), "no-cache");
+    EXPECT_NE(shell.body.find("src=\"/js/app.js?v=" + version + "\""), std::string::npos);
+    EXPECT_NE(shell.body.find("href=\"/style.css?v=" + asset_version_of("p{}") + "\""),
+              std::string::npos);
+    const auto map_at = shell.body.find("<script type=\"importmap\">");
+    ASSERT_NE(map_at, std::string::npos);
+    EXPECT_LT(map_at, shell.body.find("<script type=\"module\""));
+    const auto map_begin = map_at + std::string_view("<script type=\"importmap\">").size();
+    const auto map = shell.body.substr(map_begin, shell.body.find("</script>", map_at) - map_begin);
+    EXPECT_NE(map.find("\"/js/app.js\":\"/js/app.js?v=" + version + "\""), std::string::npos);
+    EXPECT_NE(header_of(shell, "Content-Security-Policy")
+                  .find("'sha256-" + daring::server::sha256_base64(map) + "'"),
+              std::string::npos);
+    req.headers = {{"accept-encoding", "gzip"}};
+    EXPECT_EQ(header_of(files.serve(req), "Content-Encoding"), "gzip");  // compressed here
+
+    req = {};
+    req.method = "GET";
+    req.path = "/js/app.js";
+    req.query = "v=" + version;
+    EXPECT_EQ(header_of(files.serve(req), "Cache-Control"), "public, max-age=31536000, immutable");
+    req.query = "v=0000000000000000";
+    EXPECT_EQ(header_of(files.serve(req), "Cache-Control"), "no-cache");
+    req.query.clear();
+    EXPECT_EQ(header_of(files.serve(req), "Cache-Control"), "no-cache");
+
+    // A changed script gets a new version in the shell.
+    std::ofstream(f.root + "/js/app.js") << "console.log(2)";
+    ASSERT_TRUE(files.refresh());
+    req = {};
+    req.method = "GET";
+    req.path = "/index.html";
+    EXPECT_NE(files.serve(req).body.find("/js/app.js?v=" + asset_version_of("console.log(2)")),
+              std::string::npos);
 }

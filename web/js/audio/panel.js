@@ -1,7 +1,8 @@
 // The audio lane's controls on the trainee's live page: a notice that audio is recorded, who
-// speaks, one tap to listen (browsers start audio only after a gesture), the data saver (text
-// and slides only) and, when the trainer gives this trainee the floor, the microphone. The
-// player and the sender (and their decoder and worklets) load only when used.
+// speaks, one tap to listen (the page is connected unsubscribed: audio reaches it only from
+// that tap, and "stop listening" unsubscribes again), the data saver (text and slides only)
+// and, when the trainer gives this trainee the floor, the microphone. The player and the sender
+// (and their decoder and worklets) load only when used.
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
 
@@ -9,6 +10,7 @@ export function audioPanel(client, { onSaver = () => {} } = {}) {
   const speaker = h('p', { id: 'speaker', class: 'speaker' });
   const status = h('p', { id: 'audio-status', class: 'muted', role: 'status' });
   const listen = h('button', { type: 'button', id: 'listen' }, t('listen'));
+  const quiet = h('button', { type: 'button', id: 'stop-listening', hidden: true }, t('stop_listening'));
   const saver = h('input', { type: 'checkbox', id: 'data-saver' });
   const level = h('span', { class: 'bar level', id: 'mic-level' });
   const mic = h('div', { class: 'mic', hidden: true }, h('strong', null, t('you_speak')), ' ', level);
@@ -19,10 +21,11 @@ export function audioPanel(client, { onSaver = () => {} } = {}) {
     h('p', { class: 'notice', id: 'recorded-notice' }, t('audio_recorded')),
     speaker,
     mic,
-    h('div', { class: 'actions' }, listen),
+    h('div', { class: 'actions' }, listen, quiet),
     status,
   );
   let me = null;
+  let listening = false;
   let audio = null;
   let player = null;
   let sender = null;
@@ -77,6 +80,14 @@ export function audioPanel(client, { onSaver = () => {} } = {}) {
     else stopSending();
   }
 
+  function stopListening() {
+    if (listening) client.setAudio(false).catch(() => {});
+    listening = false;
+    player?.pause();
+    listen.hidden = false;
+    quiet.hidden = true;
+  }
+
   listen.addEventListener('click', async () => {
     listen.disabled = true;
     try {
@@ -84,17 +95,24 @@ export function audioPanel(client, { onSaver = () => {} } = {}) {
       player = player ?? new AudioPlayer();
       hooks.player = player;
       await player.start();
+      listening = true;
+      client.setAudio(true).catch(() => {});
       listen.hidden = true;
+      quiet.hidden = false;
       status.textContent = t('listening');
     } catch (e) {
       status.textContent = `${t('audio_failed')}: ${e.message}`;
-      listen.disabled = false;
     }
+    listen.disabled = saver.checked;
+  });
+  quiet.addEventListener('click', () => {
+    stopListening();
+    status.textContent = '';
   });
   saver.addEventListener('change', () => {
-    client.request({ type: 'audio_subscribe', on: !saver.checked }).catch(() => {});
-    if (saver.checked) player?.pause();
-    status.textContent = saver.checked ? t('data_saver_on') : player ? t('listening') : '';
+    if (saver.checked) stopListening();
+    listen.disabled = saver.checked;
+    status.textContent = saver.checked ? t('data_saver_on') : '';
     onSaver(saver.checked);
   });
 
@@ -105,19 +123,26 @@ export function audioPanel(client, { onSaver = () => {} } = {}) {
     saverOn: () => saver.checked,
     welcome(m) {
       me = m.you?.user_id ?? null;
-      // Each connection starts subscribed: a data saver that was on stays on after a reconnect.
-      if (saver.checked) client.send({ type: 'audio_subscribe', on: false });
       show(m.audio ? { ...m.audio, on: true } : null);
     },
     state(m) {
       show(m);
     },
     binary(buffer) {
-      if (player && !saver.checked) player.push(buffer);
+      if (player && listening) player.push(buffer);
     },
+    listening: () => listening,
     stop() {
+      listening = false;
       stopSending();
       player?.stop();
+      player = null;
+    },
+    // The session ended: no listening, no microphone, the card goes.
+    end() {
+      this.stop();
+      el.hidden = true;
+      saver.disabled = true;
     },
   };
 }

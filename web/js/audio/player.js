@@ -52,7 +52,7 @@ function loadScript(src) {
 }
 
 async function wasmDecoder(onSamples) {
-  if (!window['opus-decoder']) await loadScript('/vendor/opus-decoder.min.js');
+  if (!window['opus-decoder']) await loadScript(import.meta.resolve('/vendor/opus-decoder.min.js'));
   const decoder = new window['opus-decoder'].OpusDecoder({ channels: 1 });
   await decoder.ready;
   return {
@@ -95,7 +95,7 @@ export class AudioPlayer {
     if (this.started) return;
     this.started = true;
     this.context = new AudioContext({ sampleRate: RATE, latencyHint: 'playback' });
-    await this.context.audioWorklet.addModule('/js/audio/playback_worklet.js');
+    await this.context.audioWorklet.addModule(import.meta.resolve('/js/audio/playback_worklet.js'));
     this.node = new AudioWorkletNode(this.context, 'daring-playback', { outputChannelCount: [1] });
     this.node.port.onmessage = (event) => Object.assign(this.stats, event.data);
     this.node.connect(this.context.destination);
@@ -170,7 +170,8 @@ export class AudioPlayer {
   stop() {
     this.decoder?.close();
     this.decoder = null;
-    this.context?.close();
+    if (this.context?.state !== 'closed') this.context?.close();
+    this.context = null;
     this.started = false;
   }
 }

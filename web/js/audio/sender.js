@@ -39,7 +39,7 @@ export class AudioSender {
       audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true, channelCount: 1 },
     });
     this.context = new AudioContext({ sampleRate: RATE });
-    await this.context.audioWorklet.addModule('/js/audio/capture_worklet.js');
+    await this.context.audioWorklet.addModule(import.meta.resolve('/js/audio/capture_worklet.js'));
     const source = this.context.createMediaStreamSource(this.stream);
     this.node = new AudioWorkletNode(this.context, 'daring-capture', { numberOfOutputs: 0 });
     source.connect(this.node);

@@ -50,7 +50,8 @@ function histogram(question, counts) {
   );
 }
 
-// Nothing live any more: the session's recording, to replay or delete.
+// Nothing live any more: the session's recording (to replay or delete, once ready) and the
+// training's report.
 function endedView(view, s, sessionId) {
   const ended = recordingCard(sessionId);
   ended.ended();
@@ -58,8 +59,13 @@ function endedView(view, s, sessionId) {
     view,
     h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back'))),
     h('h2', null, s.title),
-    h('p', { class: 'muted' }, t('state_ended')),
+    h('p', { class: 'muted', id: 'ended-note', role: 'status' }, t('session_over')),
     ended.el,
+    h(
+      'div',
+      { class: 'actions' },
+      h('a', { class: 'button', id: 'open-report', href: `#/reports/${s.training_id}` }, t('open_report')),
+    ),
   );
   return () => ended.stop();
 }
@@ -271,6 +277,7 @@ function slideDeck(client, sessionId, slides, error) {
     );
   const end = h('button', { type: 'button', class: 'danger', id: 'end' }, t('end'));
   end.addEventListener('click', async () => {
+    if (!window.confirm(t('end_confirm'))) return;
     const res = await api('POST', `/api/v1/sessions/${sessionId}/end`, {});
     if (res.status !== 200) error.show(res.error);
   });
@@ -362,12 +369,24 @@ export async function render(view, args) {
     quiz_opened: (m) => quiz.opened(m),
     quiz_tally: (m) => quiz.tally(m),
     quiz_closed: (m) => quiz.closed(m),
+    session_ended: () => finish(),
   };
+  // The end closes every live control: capture stops, and the page becomes the ended view.
+  let stopEnded = null;
+  function finish() {
+    if (stopEnded) return;
+    client.stop();
+    audio.stop();
+    qr.stop();
+    recording.stop();
+    editor.stop();
+    stopEnded = endedView(view, s, sessionId);
+  }
   const client = new LiveClient(sessionId, {
     onState(st) {
       state.textContent = t(`state_${st}`);
       state.dataset.state = st;
-      if (st === 'ended') recording.ended();
+      if (st === 'ended') finish();
       else if (st === 'online') recording.live();
     },
     onMessage: (m) => handlers[m.type]?.(m),
@@ -398,6 +417,10 @@ export async function render(view, args) {
   );
   client.connect();
   return () => {
+    if (stopEnded) {
+      stopEnded();
+      return;
+    }
     client.stop();
     qr.stop();
     audio.stop();

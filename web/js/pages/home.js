@@ -7,6 +7,24 @@ import { clear, h, localTime } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
 const RECORDING_SETTLE_MS = 3000;
+const LATE_AFTER_MS = 15 * 60000; // a scheduled session not started this long after its start is late
+const EARLY_START_MS = 30 * 60000; // starting earlier than this before the plan asks twice
+
+// Starting a session lets trainees in at once: confirmed, with a plain warning when it is far
+// from its planned start.
+function confirmStart(s) {
+  const early = Date.parse(s.starts_at) - Date.now() > EARLY_START_MS;
+  const text = early ? `${t('start_early_confirm')} ${localTime(s.starts_at)}.` : t('start_confirm');
+  return window.confirm(`${s.title}\n${text}`);
+}
+
+// The status as a trainee or trainer should read it: a scheduled session past its start is late.
+function statusOf(s) {
+  const d = s.delivery;
+  if (d.status === 'scheduled' && Date.now() - Date.parse(s.starts_at) > LATE_AFTER_MS)
+    return h('span', { class: 'status status-late' }, t('status_late'));
+  return h('span', { class: `status status-${d.status}` }, t(`status_${d.status}`));
+}
 
 // "Moved online: <reason>", without saying it twice when the reason already does (the
 // system's own reasons start with it; an administrator's may not).
@@ -71,7 +89,9 @@ function sessionRow(s, training, user, refresh) {
         'button',
         {
           type: 'button',
+          class: 'start',
           onclick: async () => {
+            if (!confirmStart(s)) return;
             const res = await api('POST', `/api/v1/sessions/${s.id}/start`, {});
             if (res.status === 200) location.hash = `#/dashboard/${s.id}`;
             else refresh(errorText(res.error));
@@ -91,7 +111,7 @@ function sessionRow(s, training, user, refresh) {
       `${localTime(s.starts_at)} · `,
       h('span', { class: `mode mode-${d.mode}` }, t(`mode_${d.mode}`)),
       ' · ',
-      h('span', { class: `status status-${d.status}` }, t(`status_${d.status}`)),
+      statusOf(s),
     ),
     notice,
     actions.length ? h('div', { class: 'actions' }, actions) : null,

@@ -1,13 +1,14 @@
 // The trainee's live page: current slide, open quiz with a countdown (an answer shows "sent" only
 // after the server's ack), chat, raise hand, own minutes present, and the connection state with
-// automatic reconnect and resume.
+// automatic reconnect and resume. Audio flows only after the trainee taps listen. The end of the
+// session closes every control and offers the replay once it is ready; a link that cannot work
+// (ended, unknown, not enrolled, held in person) says why and offers the home page.
 import { clear, h, minutes } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { audioPanel } from '../audio/panel.js';
 import { LiveClient } from '../live.js';
 import { chatBox } from '../widgets/chat.js';
 import { api } from '../api.js';
-import { handoutList } from '../widgets/handouts.js';
 import { pageBytes, pageView, prefetcher } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
 
@@ -21,7 +22,7 @@ function countdown(el, closesAt) {
 }
 
 function quizPanel(client) {
-  const box = h('section', { class: 'card quiz', id: 'quiz', hidden: true });
+  const box = h('section', { class: 'card quiz', id: 'quiz', hidden: true, role: 'region', 'aria-live': 'assertive' });
   let timer = null;
   let quiz = null;
   const answerStatus = new Map();
@@ -120,6 +121,8 @@ function quizPanel(client) {
       );
       box.hidden = false;
       timer = countdown(clock, q.closes_at);
+      // On a phone the quiz opens below the slide: bring it into sight.
+      if (box.getBoundingClientRect().top > window.innerHeight - 80) box.scrollIntoView({ block: 'start' });
     },
     closed(m) {
       clearInterval(timer);
@@ -137,6 +140,52 @@ function quizPanel(client) {
     stop() {
       clearInterval(timer);
     },
+    // The session ended: an open quiz can no longer be answered.
+    end() {
+      clearInterval(timer);
+      if (quiz) box.hidden = true;
+      quiz = null;
+    },
+  };
+}
+
+// Connection states after which this page can do nothing more (before any welcome the link
+// itself cannot work, and the empty live view is hidden too).
+const FINAL = new Set(['ended', 'not_found', 'not_enrolled', 'not_online', 'refused', 'signed_out', 'removed']);
+const REPLAY_POLL_MS = 10000;
+const REPLAY_POLLS = 18; // three minutes of asking whether the recording is ready
+
+// The card that replaces the live controls: what happened, and what the trainee can do next.
+function endCard(sessionId) {
+  const el = h('section', { class: 'card ended', id: 'ended', role: 'alert', hidden: true });
+  let timer = null;
+  const home = () => h('a', { class: 'button', href: '#/', id: 'to-home' }, t('to_home'));
+  async function replayOffer(line, polls) {
+    const res = await api('GET', `/api/v1/sessions/${sessionId}`);
+    if (res.status === 200 && res.data.recording_ready) {
+      clear(line, h('a', { class: 'button', id: 'watch-replay', href: `#/replay/${sessionId}` }, t('watch_replay')));
+    } else if (polls > 0) {
+      timer = setTimeout(() => replayOffer(line, polls - 1), REPLAY_POLL_MS);
+    }
+  }
+  return {
+    el,
+    show(state) {
+      clearTimeout(timer);
+      el.hidden = false;
+      el.dataset.state = state;
+      if (state !== 'ended') {
+        clear(el, h('p', { class: 'ended-text' }, t(`state_${state}`)), h('div', { class: 'actions' }, home()));
+        return;
+      }
+      const line = h('p', { class: 'muted', id: 'replay-offer' }, t('replay_when_ready'));
+      clear(el, h('h3', null, t('session_over')), line, h('div', { class: 'actions' }, home()));
+      replayOffer(line, REPLAY_POLLS);
+    },
+    hide() {
+      el.hidden = true;
+    },
+    stop: () => clearTimeout(timer),
   };
 }
 
@@ -171,10 +220,34 @@ export async function render(view, args) {
     const next = slides.slice(m.index + 1, m.index + 3).filter((s) => s.page);
     ahead.want(next.map((s) => s.page));
   }
+  const ended = endCard(sessionId);
+  const body = h('div', { class: 'live-body' });
+  let over = false;
+  let joined = false;
+  // Every live control closes; capture and playback stop; the card says what comes next.
+  function finish(s) {
+    if (over) return;
+    over = true;
+    hand.disabled = true;
+    chat.close();
+    quiz.panel.end();
+    audio.end();
+    body.hidden = !joined;
+    ended.show(s);
+  }
   const client = new LiveClient(sessionId, {
+    audio: false,
     onState(s) {
       state.textContent = t(`state_${s}`);
       state.dataset.state = s;
+      if (FINAL.has(s)) finish(s);
+      else if (s === 'not_started') {
+        body.hidden = true;
+        ended.show(s);
+      } else if (s === 'online' && !over) {
+        body.hidden = false;
+        ended.hide();
+      }
     },
     onBinary(buffer) {
       audio.binary(buffer);
@@ -182,6 +255,7 @@ export async function render(view, args) {
     onMessage(m) {
       switch (m.type) {
         case 'welcome':
+          joined = true;
           audio.welcome(m);
           title.textContent = m.title;
           showSlide({ ...m.slide, ink: m.ink || m.slide?.ink });
@@ -233,6 +307,9 @@ export async function render(view, args) {
         case 'audio_state':
           audio.state(m);
           break;
+        case 'session_ended':
+          finish('ended');
+          break;
         default:
           break;
       }
@@ -256,6 +333,7 @@ export async function render(view, args) {
     if (!handouts.open || handouts.dataset.loaded) return;
     handouts.dataset.loaded = '1';
     const info = await api('GET', `/api/v1/sessions/${sessionId}`);
+    const { handoutList } = await import('../widgets/handouts.js');
     if (info.status === 200) handouts.append(handoutList(info.data.training_id).el);
   });
   hand.addEventListener('click', () => {
@@ -267,9 +345,7 @@ export async function render(view, args) {
       })
       .catch(() => {});
   });
-  clear(
-    view,
-    h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state),
+  body.append(
     title,
     h('div', { class: 'live-meta' }, present, ' · ', online, ' · ', meter),
     audio.saverEl,
@@ -281,11 +357,13 @@ export async function render(view, args) {
     chat.el,
     handouts,
   );
+  clear(view, h('div', { class: 'live-head' }, h('a', { href: '#/' }, t('back')), state), ended.el, body);
   client.connect();
   return () => {
     client.stop();
     quiz.panel.stop();
     audio.stop();
+    ended.stop();
     clearInterval(meterTimer);
   };
 }

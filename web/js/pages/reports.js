@@ -95,9 +95,9 @@ function replayTable(m) {
 
 export async function render(view, args) {
   const id = Number(args[0]);
-  loadCss('/vendor/uPlot.min.css');
+  loadCss(import.meta.resolve('/vendor/uPlot.min.css'));
   const [uPlot, matrix, completion, prepost] = await Promise.all([
-    loadScript('/vendor/uPlot.iife.min.js').then(() => window.uPlot),
+    loadScript(import.meta.resolve('/vendor/uPlot.iife.min.js')).then(() => window.uPlot),
     api('GET', `/api/v1/reports/trainings/${id}/attendance`),
     api('GET', `/api/v1/reports/trainings/${id}/completion`),
     api('GET', `/api/v1/reports/trainings/${id}/pre-post`),

@@ -58,5 +58,9 @@ export function chatBox(client, opts = {}) {
     remove(seq) {
       list.querySelector(`[data-seq="${seq}"]`)?.remove();
     },
+    // The session ended: the history stays readable, nothing more can be sent.
+    close() {
+      for (const control of form.elements) control.disabled = true;
+    },
   };
 }

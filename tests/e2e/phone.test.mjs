@@ -1,0 +1,266 @@
+// Every page as a trainee, the trainer and the administrator meet it on a 360 x 740 phone, in
+// Bahasa Indonesia: no page scrolls sideways, no text falls back to its key, no raw code (a
+// status, an audit action, a region code, an English word) shows. The live page's weight on a
+// first visit and on a revisit (static files kept as immutable: no request but the shell); live
+// links that cannot work say why; the end of a session closes every live control on both the
+// trainee's and the trainer's page. Screenshots of each page go to docs/screenshots/phone/.
+import { startDemo, launchBrowser, watchConsole, assert, root, signInPage, apiClient } from './harness.mjs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+
+const shots = path.join(root, 'docs', 'screenshots', 'phone');
+mkdirSync(shots, { recursive: true });
+const FIRST_VISIT_BUDGET = 30 * 1000;
+const REVISIT_STATIC_BUDGET = 2 * 1000;
+
+// Raw codes and English that must not reach the Indonesian UI (each with what it means).
+const RAW = [
+  [/\b[a-z]+(?:_[a-z]+)+\b/, 'a snake_case code or text key'],
+  [/\b(?:session|training|user|quiz|deck):\d+/, 'an audit target'],
+  [/\b(?:session|training|user|auth)\.[a-z_]+\b/, 'an audit action'],
+  [/\b6\d\.\d\d\b/, 'a region code'],
+  [/\bpartial\b|\(poll\)|Value:|\bundefined\b|\bnull\b|NaN|\[object/, 'a raw value'],
+  [/\b(?:Loading|Error|Save|Delete|Cancel|Submit|minutes|seconds|Present|Absent)\b/, 'an English word'],
+];
+
+const binary = process.argv[2];
+const server = await startDemo(binary);
+const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+const errors = [];
+const phone = { viewport: { width: 360, height: 740 } };
+const signIn = (context, username, password) => signInPage(server, errors, context, username, password);
+
+// What a page costs on the wire (CDP: headers and bodies of HTTP, WebSocket frames), and which
+// static files it asked the network for (not from the cache).
+async function wireMeter(context, page) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const meter = { bytes: 0, ws: 0, fetched: new Map(), cached: new Set(), urls: new Map() };
+  cdp.on('Network.requestWillBeSent', (e) => meter.urls.set(e.requestId, e.request.url));
+  cdp.on('Network.requestServedFromCache', (e) => meter.cached.add(e.requestId));
+  cdp.on('Network.responseReceived', (e) => {
+    if (e.response.fromDiskCache || e.response.fromPrefetchCache) meter.cached.add(e.requestId);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    meter.bytes += e.encodedDataLength;
+    if (!meter.cached.has(e.requestId)) meter.fetched.set(e.requestId, e.encodedDataLength);
+  });
+  cdp.on('Network.webSocketFrameReceived', (e) => {
+    meter.ws += e.response.payloadData.length;
+  });
+  meter.reset = () => {
+    meter.bytes = 0;
+    meter.ws = 0;
+    meter.fetched.clear();
+    meter.cached.clear();
+  };
+  // Static files fetched from the network: everything but the API.
+  meter.list = () =>
+    [...meter.fetched.entries()]
+      .map(([id, bytes]) => `${meter.urls.get(id).replace(server.url, '')} ${bytes}`)
+      .join(', ');
+  meter.staticFetched = () =>
+    [...meter.fetched.entries()]
+      .map(([id, bytes]) => ({ url: meter.urls.get(id).replace(server.url, ''), bytes }))
+      .filter((r) => !r.url.startsWith('/api/'));
+  return meter;
+}
+
+// A page settled: drawn, nothing loading, the fonts and pictures in.
+async function settle(page) {
+  await page.waitForFunction(() => !document.querySelector('#view .page > p.muted:only-child'));
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(700);
+}
+
+// The checks every page passes (what fails is collected, so one run lists every page's
+// problems), and its screenshot.
+const problems = [];
+const expect = (condition, message) => condition || problems.push(message);
+async function checkPage(page, name) {
+  await settle(page);
+  const found = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    width: window.innerWidth,
+    missing: [...(globalThis.__daringMissingTexts || [])],
+    text: document.body.innerText,
+    lang: document.documentElement.lang,
+  }));
+  expect(found.lang === 'id', `${name}: the page speaks Bahasa Indonesia (${found.lang})`);
+  expect(found.scroll <= found.width, `${name}: ${found.scroll} px wide at ${found.width} px (scrolls sideways)`);
+  expect(found.missing.length === 0, `${name}: texts missing in Bahasa Indonesia: ${found.missing.join(', ')}`);
+  for (const [pattern, what] of RAW) {
+    const m = pattern.exec(found.text);
+    const around = m ? found.text.slice(Math.max(0, m.index - 40), m.index + 40).replace(/\s+/g, ' ') : '';
+    expect(!m, `${name}: ${what} shows: "${m?.[0]}" in …${around}…`);
+  }
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function visit(page, hash, name) {
+  await page.goto(`${server.url}/${hash}`);
+  await checkPage(page, name);
+}
+
+try {
+  const admin = server.logins.admin;
+  const api = await apiClient(server, admin.username, admin.password);
+  const trainerApi = await apiClient(server, server.logins.trainer.username, server.logins.trainer.password);
+  const trainings = await api('GET', '/api/v1/trainings');
+  const packaging = trainings.find((t) => t.title.startsWith('Desain Kemasan'));
+  const history = trainings.find((t) => t.title.startsWith('Pemasaran Digital'));
+  const session = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions[0];
+  const later = (await api('GET', `/api/v1/trainings/${packaging.id}`)).sessions[1];
+
+  // The administrator's pages (before anything is live: the home page shows the late session).
+  const adminContext = await browser.newContext(phone);
+  const adminPage = await signIn(adminContext, admin.username, admin.password);
+  await checkPage(adminPage, 'admin-home');
+  for (const [hash, name] of [
+    ['#/admin', 'admin-trainings'],
+    [`#/training/${packaging.id}`, 'admin-training'],
+    ['#/users', 'admin-users'],
+    ['#/restrictions', 'admin-restrictions'],
+    ['#/funding', 'admin-funding'],
+    ['#/audit', 'admin-audit'],
+    ['#/outbox', 'admin-outbox'],
+    [`#/reports/${history.id}`, 'admin-reports'],
+    [`#/quizzes/${history.id}`, 'admin-quizzes'],
+  ])
+    await visit(adminPage, hash, name);
+
+  // The trainer: home (the demo session is 30 minutes late), start confirmed, the dashboard.
+  const trainerContext = await browser.newContext(phone);
+  const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
+  await checkPage(trainer, 'trainer-home');
+  const row = `[data-session="${session.id}"]`;
+  assert(
+    (await trainer.textContent(`${row} .status`)) === 'terlambat, belum dimulai',
+    'a session past its start that nobody started reads late',
+  );
+  // Starting a session a week ahead warns first; declining leaves it scheduled.
+  let asked = '';
+  trainer.once('dialog', (d) => {
+    asked = d.message();
+    d.dismiss();
+  });
+  await trainer.click(`[data-session="${later.id}"] button.start`);
+  assert(asked.includes('belum waktunya'), `starting early warns: ${asked}`);
+  assert((await trainerApi('GET', `/api/v1/sessions/${later.id}`)).delivery.status === 'scheduled', 'declined');
+  trainer.once('dialog', (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await trainer.click(`${row} button.start`);
+  assert(asked.includes('Mulai sesi sekarang'), `starting asks first: ${asked}`);
+  await trainer.waitForSelector('#conn[data-state="online"]');
+  await checkPage(trainer, 'trainer-dashboard');
+  for (const [hash, name] of [
+    [`#/deck/${session.id}`, 'trainer-deck'],
+    [`#/quizzes/${packaging.id}`, 'trainer-quizzes'],
+    [`#/reports/${packaging.id}`, 'trainer-reports'],
+  ])
+    await visit(trainer, hash, name);
+  await trainer.goto(`${server.url}/#/dashboard/${session.id}`);
+  await trainer.waitForSelector('#conn[data-state="online"]');
+  await trainer.click('#mic');
+  await trainer.waitForSelector('#speaker:not(:empty)');
+
+  // A trainee's first visit of the live page, signing in on the way, then a revisit.
+  const traineeContext = await browser.newContext(phone);
+  const trainee = await traineeContext.newPage();
+  watchConsole(trainee, errors);
+  const meter = await wireMeter(traineeContext, trainee);
+  await trainee.goto(`${server.url}/#/live/${session.id}`);
+  await trainee.fill('input[name=username]', 'peserta01');
+  await trainee.fill('input[name=password]', 'peserta-daring');
+  await trainee.click('#login button[type=submit]');
+  await trainee.waitForSelector('#conn[data-state="online"]');
+  await trainee.waitForSelector('#audio:not([hidden])');
+  await trainee.waitForTimeout(1500);
+  const first = meter.bytes + meter.ws;
+  console.log(
+    `live page, first visit: ${meter.bytes} bytes of HTTP + ${meter.ws} of WebSocket frames: ${meter.list()}`,
+  );
+  assert(first <= FIRST_VISIT_BUDGET, `the first visit costs ${first} bytes (budget ${FIRST_VISIT_BUDGET})`);
+  await checkPage(trainee, 'trainee-live');
+  await trainee.goto('about:blank');
+  meter.reset();
+  await trainee.goto(`${server.url}/#/live/${session.id}`);
+  await trainee.waitForSelector('#conn[data-state="online"]');
+  await trainee.waitForTimeout(1000);
+  const fetched = meter.staticFetched();
+  const staticBytes = fetched.reduce((sum, r) => sum + r.bytes, 0);
+  console.log(
+    `live page, revisit: ${fetched.map((r) => `${r.url} ${r.bytes}`).join(', ')}; all HTTP ${meter.bytes} bytes, WebSocket ${meter.ws}`,
+  );
+  assert(
+    fetched.every((r) => r.url === '/' || r.url.startsWith('/#')),
+    `a revisit asks only for the shell: ${fetched.map((r) => r.url).join(', ')}`,
+  );
+  assert(staticBytes <= REVISIT_STATIC_BUDGET, `a revisit costs ${staticBytes} bytes of static files`);
+
+  // Live links that cannot work say why; a session that does not exist, one the trainee is not
+  // enrolled in.
+  await trainee.goto(`${server.url}/#/live/987654`);
+  await trainee.waitForSelector('#ended[data-state="not_found"]');
+  assert((await trainee.textContent('#ended')).includes('Sesi tidak ditemukan'), 'unknown session explained');
+  assert(await trainee.isVisible('#to-home'), 'the way home is offered');
+  const outsider = (await api('GET', '/api/v1/users?q=peserta15'))[0];
+  await api('DELETE', `/api/v1/trainings/${packaging.id}/enrollments/${outsider.id}`);
+  const outsiderContext = await browser.newContext(phone);
+  const outsiderPage = await signIn(outsiderContext, 'peserta15', 'peserta-daring');
+  await outsiderPage.goto(`${server.url}/#/live/${session.id}`);
+  await outsiderPage.waitForSelector('#ended[data-state="not_enrolled"]');
+  assert(
+    (await outsiderPage.textContent('#ended')).includes('Anda tidak terdaftar di pelatihan ini'),
+    'not enrolled explained',
+  );
+  assert(await outsiderPage.isHidden('.live-body'), 'no empty live view behind it');
+  await checkPage(outsiderPage, 'trainee-not-enrolled');
+
+  // The end, confirmed on the dashboard, closes everything on both pages.
+  await trainee.goto(`${server.url}/#/live/${session.id}`);
+  await trainee.waitForSelector('#conn[data-state="online"]');
+  await trainee.click('#listen');
+  await trainee.waitForSelector('#stop-listening:not([hidden])');
+  trainer.once('dialog', (d) => {
+    asked = d.message();
+    d.accept();
+  });
+  await trainer.click('#end');
+  assert(asked.includes('Akhiri sesi untuk semua peserta'), `ending asks first: ${asked}`);
+  await trainer.waitForSelector('#ended-note');
+  assert((await trainer.locator('#mic, #next, #end, #launch-quiz').count()) === 0, 'no live control left');
+  assert(!(await trainer.textContent('#view')).includes('Anda sedang berbicara'), 'the trainer no longer "speaks"');
+  assert(await trainer.isVisible('#open-report'), 'the report is offered');
+  await trainee.waitForSelector('#ended[data-state="ended"]');
+  assert((await trainee.textContent('#ended')).includes('Sesi sudah selesai'), 'the trainee is told');
+  assert(await trainee.isDisabled('#hand'), 'the hand is down for good');
+  assert(await trainee.isDisabled('.chat-form input'), 'chat is closed');
+  assert(await trainee.isHidden('#audio'), 'the audio card is gone');
+  assert(
+    await trainee.evaluate(() => !window.__daringAudio.player || window.__daringAudio.player.context === null),
+    'playback stopped',
+  );
+  await trainee.waitForSelector('#watch-replay', { timeout: 30000 });
+  await checkPage(trainee, 'trainee-ended');
+  await trainer.waitForSelector('#replay-link, #recording a.button', { timeout: 30000 });
+  await checkPage(trainer, 'trainer-ended');
+  // A dead link to the ended session, opened fresh.
+  await outsiderContext.close();
+  await trainee.goto('about:blank');
+  await trainee.goto(`${server.url}/#/live/${session.id}`);
+  await trainee.waitForSelector('#ended[data-state="ended"]');
+  await trainee.click('#watch-replay');
+  await checkPage(trainee, 'trainee-replay');
+  await visit(trainee, '#/', 'trainee-home');
+  await visit(adminPage, `#/replay/${session.id}`, 'admin-replay');
+
+  assert(problems.length === 0, `${problems.length} problems:\n${problems.join('\n')}`);
+  assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
+  console.log('e2e phone: ok');
+} finally {
+  await browser.close();
+  await server.stop();
+}
