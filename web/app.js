@@ -2,7 +2,7 @@
 // demand, so a trainee's phone fetches only what the live page needs.
 import { api, setCsrf } from './js/api.js';
 import { $, clear, h } from './js/dom.js';
-import { errorText, language, setLanguage, t } from './js/i18n.js';
+import { errorText, forStaff, language, setLanguage, t } from './js/i18n.js';
 
 export const session = { user: null };
 let current = null; // the page's cleanup function
@@ -114,6 +114,7 @@ export async function route() {
   const load = pages[name] || pages[''];
   clear(view, h('p', { class: 'muted' }, t('loading')));
   try {
+    if (session.user.role !== 'trainee') await forStaff();
     const page = await load();
     const cleanup = (await page.render(view, args, session)) || null;
     if (mine !== generation) {

@@ -176,7 +176,7 @@ try {
   await adminPage.selectOption('#audit-action', 'restriction.');
   await adminPage.waitForFunction(() => {
     const rows = [...document.querySelectorAll('#audit tr[data-entry]')];
-    return rows.length > 0 && rows.every((tr) => tr.querySelector('code').textContent.startsWith('restriction.'));
+    return rows.length > 0 && rows.every((tr) => tr.querySelector('[data-action]').dataset.action.startsWith('restriction.'));
   });
   await adminPage.fill('#audit-actor', 'pelatih.rina');
   await adminPage.press('#audit-actor', 'Enter');
@@ -246,7 +246,8 @@ try {
     ),
   );
   await trainer.click('a[href="#/"]');
-  await trainer.click(`[data-session="${session.id}"] button`);
+  trainer.once('dialog', (dialog) => dialog.accept()); // "Mulai sesi sekarang?"
+  await trainer.click(`[data-session="${session.id}"] button.start`);
   await trainer.waitForSelector('#conn[data-state="online"]');
 
   // 3. Two trainees on phones.
@@ -278,7 +279,7 @@ try {
 
   // 4. Quiz: the poll opens on the phones; an answer shows "terkirim" after the ack; the
   //    trainer's histogram counts it.
-  await trainer.selectOption('select[name=quiz]', { label: 'Jajak pendapat: kemasan favorit (poll)' });
+  await trainer.selectOption('select[name=quiz]', { label: 'Jajak pendapat: kemasan favorit (jajak pendapat)' });
   await trainer.click('#launch-quiz');
   const first = phones[0].page;
   await first.waitForSelector('#quiz:not([hidden]) button.option');
@@ -376,7 +377,8 @@ try {
   );
   await adminPage.screenshot({ path: path.join(artifacts, 'reports.png'), fullPage: true });
 
-  // 8. The trainer ends the session; the phones say so.
+  // 8. The trainer ends the session (confirmed); the phones say so.
+  trainer.once('dialog', (dialog) => dialog.accept());
   await trainer.click('#end');
   await first.waitForSelector('#conn[data-state="ended"]');
   // Back home, the trainee sees their results for the training.

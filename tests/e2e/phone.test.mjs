@@ -258,7 +258,11 @@ try {
   await visit(adminPage, `#/replay/${session.id}`, 'admin-replay');
 
   assert(problems.length === 0, `${problems.length} problems:\n${problems.join('\n')}`);
-  assert(errors.length === 0, 'no console errors: ' + errors.join('\n'));
+  // Chromium logs the deliberately refused upgrades (and the GET that asks why) of the dead links;
+  // nothing else may be logged.
+  const deliberate = /Unexpected response code: (404|403|409)|status of (404|403|409)/;
+  const unexpected = errors.filter((e) => !deliberate.test(e));
+  assert(unexpected.length === 0, 'no console errors: ' + unexpected.join('\n'));
   console.log('e2e phone: ok');
 } finally {
   await browser.close();

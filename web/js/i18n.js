@@ -1,8 +1,12 @@
 // Bahasa Indonesia first; English on request, remembered in localStorage. Only the chosen
-// language's texts are loaded (lang/id.js or lang/en.js).
+// language's texts are loaded (lang/id.js or lang/en.js), and the texts of the staff pages
+// (lang/<language>_staff.js) only once a trainer or administrator signed in (forStaff()).
 const load = (which) => import(`./lang/${which}.js`).then((m) => m.default);
+const loadAll = async (which, staff) =>
+  staff ? { ...(await load(which)), ...(await load(`${which}_staff`)) } : load(which);
 
 let lang = localStorage.getItem('daring.lang') === 'en' ? 'en' : 'id';
+let staffTexts = false;
 let texts = await load(lang);
 // Keys asked for that the language lacks (shown as the key itself): the browser tests read it.
 const missing = new Set();
@@ -10,18 +14,25 @@ globalThis.__daringMissingTexts = missing;
 
 export const language = () => lang;
 export async function setLanguage(next) {
-  texts = await load(next);
+  texts = await loadAll(next, staffTexts);
   lang = next;
   localStorage.setItem('daring.lang', next);
   document.documentElement.lang = next;
 }
-export function t(key) {
+// `optional`: undefined when the language lacks the key (the caller has its own fallback).
+export function t(key, { optional = false } = {}) {
   const text = texts[key];
-  if (text !== undefined) return text;
+  if (text !== undefined || optional) return text;
   missing.add(key);
   return key;
 }
-// A language's keys, for the test that both languages have the same.
+// Adds the staff pages' texts (once; later languages load them too).
+export async function forStaff() {
+  if (staffTexts) return;
+  texts = await loadAll(lang, true);
+  staffTexts = true;
+}
+// A language file's keys ('id', 'id_staff', ...), for the test that both languages have the same.
 export const keysOf = async (which) => Object.keys(await load(which));
 
 // A server error in the user's language: the code's own text; else, in English, the server's

@@ -11,7 +11,7 @@ function newTrainingForm(regions, funding, opened) {
   const form = jsonForm(
     [
       field(t('title'), 'title'),
-      field(t('region'), 'region_code', { options: regions.map((r) => [r.code, `${r.code} ${r.name}`]) }),
+      field(t('region'), 'region_code', { options: regions.map((r) => [r.code, r.name]) }),
       field(t('funding'), 'funding_source_id', { options: funding.map((f) => [f.id, f.code]) }),
       field(t('planned_mode'), 'planned_mode', {
         options: ['in_person', 'online', 'hybrid'].map((m) => [m, t(`mode_${m}`)]),
@@ -59,7 +59,7 @@ export async function render(view, args, session) {
     'select',
     { id: 'training-region', 'aria-label': t('region') },
     option('', t('all_regions')),
-    regions.map((r) => option(r.code, `${r.code} ${r.name}`)),
+    regions.map((r) => option(r.code, r.name)),
   );
   const years = [...new Set(funding.map((f) => f.fiscal_year))].sort((a, b) => b - a);
   const year = h(
@@ -86,7 +86,7 @@ export async function render(view, args, session) {
         'tr',
         { dataset: { training: tr.id } },
         h('td', null, h('a', { href: `#/training/${tr.id}` }, tr.title)),
-        h('td', null, tr.region_code),
+        h('td', null, regions.find((r) => r.code === tr.region_code)?.name ?? tr.region_code),
         h('td', null, t(`mode_${tr.planned_mode}`)),
         h('td', null, t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')),
         h('td', null, fundingCode.get(tr.funding_source_id) || ''),

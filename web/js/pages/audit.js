@@ -19,11 +19,29 @@ const FAMILIES = [
   'user.',
 ];
 
-// The detail object as short "key: value" text (nested values as JSON).
+// A text of the UI's language when it has one, else `fallback` (audit entries name actions and
+// fields the UI may not know yet: they show readable, never as a missing text).
+const known = (key, fallback) => {
+  const text = t(key, { optional: true });
+  return text === undefined ? fallback : text;
+};
+
+// "session.end" as "mengakhiri sesi".
+const actionText = (action) => known(`act_${action.replace(/\./g, '_')}`, action.replace(/[._]/g, ' '));
+
+// "session:4" as "Sesi #4".
+function targetText(target) {
+  if (!target) return '';
+  const [kind, ...rest] = target.split(':');
+  const id = rest.join(':');
+  return `${known(`target_${kind}`, kind.replace(/_/g, ' '))} ${/^\d+$/.test(id) ? `#${id}` : id}`;
+}
+
+// The detail object as short "field: value" text (nested values as JSON).
 function detailText(detail) {
   if (!detail || typeof detail !== 'object') return '';
   return Object.entries(detail)
-    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+    .map(([k, v]) => `${known(`detail_${k}`, k.replace(/_/g, ' '))}: ${typeof v === 'object' ? JSON.stringify(v) : v}`)
     .join(' · ');
 }
 
@@ -55,8 +73,8 @@ export async function render(view, args, session) {
         { dataset: { entry: e.id } },
         h('td', null, localTime(e.at)),
         h('td', null, e.actor ? `${e.actor.full_name} (${e.actor.username})` : t('system')),
-        h('td', null, h('code', null, e.action)),
-        h('td', null, e.target),
+        h('td', { dataset: { action: e.action } }, actionText(e.action)),
+        h('td', null, targetText(e.target)),
         h('td', { class: 'detail' }, detailText(e.detail)),
       ),
   });

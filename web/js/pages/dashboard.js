@@ -185,7 +185,7 @@ function quizPanel(client, quizzes, error) {
   const select = h(
     'select',
     { name: 'quiz', 'aria-label': t('quiz') },
-    quizzes.map((q) => h('option', { value: q.id }, `${q.title} (${q.kind})`)),
+    quizzes.map((q) => h('option', { value: q.id }, `${q.title} (${t(`kind_${q.kind}`)})`)),
   );
   const duration = h('input', {
     type: 'number',

@@ -43,11 +43,23 @@ export async function render(view, args, session) {
     return null;
   }
   const regions = (await api('GET', '/api/v1/regions')).data || [];
+  // Each region's restrictions, to open on one with a restriction in force (else coming, else
+  // any) and to mark those in the list.
+  const states = await Promise.all(
+    regions.map(async (r) => {
+      const res = await api('GET', `/api/v1/regions/${encodeURIComponent(r.code)}/restrictions?limit=100`);
+      return new Set(res.status === 200 ? res.data.map((x) => x.state) : []);
+    }),
+  );
   const regionSelect = h(
     'select',
     { name: 'region', 'aria-label': t('region') },
-    regions.map((r) => h('option', { value: r.code }, `${r.code} ${r.name}`)),
+    regions.map((r, i) =>
+      h('option', { value: r.code }, states[i].has('in_force') ? `${r.name} (${t('state_in_force')})` : r.name),
+    ),
   );
+  const first = ['in_force', 'coming', 'ended'].map((s) => states.findIndex((set) => set.has(s))).find((i) => i >= 0);
+  if (first !== undefined) regionSelect.value = regions[first].code;
   if (args[0] && regions.some((r) => r.code === decodeURIComponent(args[0])))
     regionSelect.value = decodeURIComponent(args[0]);
   const history = h('tbody');

@@ -232,7 +232,7 @@ function enrollmentsSection(tr) {
   return h('details', { class: 'enrollments' }, h('summary', null, t('enrolled_trainees')), list.element);
 }
 
-async function trainingCard(tr, trainers, reload, offset = 420) {
+async function trainingCard(tr, trainers, reload, offset = 420, regionName = '') {
   const detail = tr;
   const decisions = (await apiAll(`/api/v1/trainings/${tr.id}/decisions`)).data || [];
   const lines = h('ul', { class: 'line-errors' });
@@ -294,7 +294,7 @@ async function trainingCard(tr, trainers, reload, offset = 420) {
     h(
       'p',
       { class: 'muted' },
-      `${tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`,
+      `${regionName || tr.region_code} · ${t(`mode_${tr.planned_mode}`)} · ${t(tr.switch_policy === 'auto' ? 'policy_auto' : 'policy_approval')}`,
     ),
     h(
       'p',
@@ -353,12 +353,13 @@ export async function render(view, args, session) {
       clear(view, adminNav('training'), h('p', { class: 'error', role: 'alert' }, errorText(training.error)));
       return;
     }
-    const offset = (regions.data || []).find((r) => r.code === training.data.region_code)?.utc_offset_minutes ?? 420;
+    const region = (regions.data || []).find((r) => r.code === training.data.region_code);
+    const offset = region?.utc_offset_minutes ?? 420;
     clear(
       view,
       adminNav('training'),
       h('p', null, h('a', { href: '#/admin' }, `← ${t('trainings')}`)),
-      await trainingCard(training.data, trainers.data || [], load, offset),
+      await trainingCard(training.data, trainers.data || [], load, offset, region?.name),
     );
   }
   await load();
