@@ -176,7 +176,9 @@ try {
   await adminPage.selectOption('#audit-action', 'restriction.');
   await adminPage.waitForFunction(() => {
     const rows = [...document.querySelectorAll('#audit tr[data-entry]')];
-    return rows.length > 0 && rows.every((tr) => tr.querySelector('[data-action]').dataset.action.startsWith('restriction.'));
+    return (
+      rows.length > 0 && rows.every((tr) => tr.querySelector('[data-action]').dataset.action.startsWith('restriction.'))
+    );
   });
   await adminPage.fill('#audit-actor', 'pelatih.rina');
   await adminPage.press('#audit-actor', 'Enter');
