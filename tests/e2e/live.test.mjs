@@ -285,6 +285,14 @@ try {
   await trainer.click('#launch-quiz');
   const first = phones[0].page;
   await first.waitForSelector('#quiz:not([hidden]) button.option');
+  // On a 360 x 740 phone the quiz opens below the slide: it is brought into sight.
+  assert(
+    await first.evaluate(() => {
+      const r = document.querySelector('#quiz').getBoundingClientRect();
+      return r.top >= 0 && r.top < window.innerHeight;
+    }),
+    'the opened quiz is in sight',
+  );
   await first.click('#quiz button.option >> nth=0');
   await first.waitForSelector('#quiz .answer-status.sent');
   assert((await first.textContent('#quiz .answer-status')) === 'terkirim', 'sent is shown in Bahasa Indonesia');

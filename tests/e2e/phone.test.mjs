@@ -21,6 +21,7 @@ const RAW = [
   [/\b6\d\.\d\d\b/, 'a region code'],
   [/\bpartial\b|\(poll\)|Value:|\bundefined\b|\bnull\b|NaN|\[object/, 'a raw value'],
   [/\b(?:Loading|Error|Save|Delete|Cancel|Submit|minutes|seconds|Present|Absent)\b/, 'an English word'],
+  [/\d\.\d+ ?(?:MB|kB|%|poin)|\d,\d{3} ?(?:MB|kB)/, 'an English decimal'],
 ];
 
 const binary = process.argv[2];
@@ -85,7 +86,16 @@ async function checkPage(page, name) {
     missing: [...(globalThis.__daringMissingTexts || [])],
     text: document.body.innerText,
     lang: document.documentElement.lang,
+    // "Keluar" on the header's line (when signed in).
+    headerLine: (() => {
+      const out = document.querySelector('#logout:not([hidden])');
+      return (
+        !out ||
+        Math.abs(out.getBoundingClientRect().top - document.querySelector('.brand').getBoundingClientRect().top) < 12
+      );
+    })(),
   }));
+  expect(found.headerLine, `${name}: "Keluar" wrapped below the header's line`);
   expect(found.lang === 'id', `${name}: the page speaks Bahasa Indonesia (${found.lang})`);
   expect(found.scroll <= found.width, `${name}: ${found.scroll} px wide at ${found.width} px (scrolls sideways)`);
   expect(found.missing.length === 0, `${name}: texts missing in Bahasa Indonesia: ${found.missing.join(', ')}`);
@@ -128,6 +138,24 @@ try {
     [`#/quizzes/${history.id}`, 'admin-quizzes'],
   ])
     await visit(adminPage, hash, name);
+  // Pembatasan opens on a region that has restrictions (Palangka Raya's 2020 PSBB), not the first.
+  await adminPage.goto(`${server.url}/#/restrictions`);
+  await adminPage.waitForSelector('#restriction-history tr');
+  assert((await adminPage.inputValue('#restrictions select[name=region]')) === '62.71', 'Pembatasan opens on 62.71');
+  // Pesan keluar says how to configure a channel that is not.
+  await adminPage.goto(`${server.url}/#/outbox`);
+  await adminPage.waitForSelector('#outbox-summary .channel-hint');
+  assert(
+    (await adminPage.textContent('#outbox-summary tr[data-channel="email"] .channel-hint')).includes('--smtp-url'),
+    'the e-mail channel names its settings',
+  );
+  // Reports: axes named; a session not held yet is not counted (the note says so).
+  await adminPage.goto(`${server.url}/#/reports/${packaging.id}`);
+  await adminPage.waitForSelector('#chart-attendance .uplot');
+  const chartText = await adminPage.textContent('#chart-attendance');
+  const axes = await adminPage.getAttribute('#chart-attendance', 'aria-label');
+  assert(axes === 'Sesi ke- / Jumlah peserta', `axes named: ${axes}`);
+  assert(chartText.includes('belum diadakan tidak dihitung'), 'sessions not held are not absences');
 
   // The trainer: home (the demo session is 30 minutes late), start confirmed, the dashboard.
   const trainerContext = await browser.newContext(phone);
@@ -253,6 +281,14 @@ try {
   await trainee.goto(`${server.url}/#/live/${session.id}`);
   await trainee.waitForSelector('#ended[data-state="ended"]');
   await trainee.click('#watch-replay');
+  await trainee.waitForSelector('#replay-duration');
+  assert(/: \d+:\d\d$/.test(await trainee.textContent('#replay-duration')), 'the duration reads m:ss');
+  await trainee.click('button.speed[data-speed="1.5"]');
+  assert(
+    (await trainee.getAttribute('button.speed[data-speed="1.5"]', 'aria-pressed')) === 'true' &&
+      (await trainee.getAttribute('button.speed[data-speed="1"]', 'aria-pressed')) === 'false',
+    'the chosen speed is marked',
+  );
   await checkPage(trainee, 'trainee-replay');
   await visit(trainee, '#/', 'trainee-home');
   await visit(adminPage, `#/replay/${session.id}`, 'admin-replay');

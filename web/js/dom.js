@@ -33,6 +33,25 @@ export function localTime(iso, offsetMinutes = 420) {
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
+// Numbers as the UI's language writes them ("46,2" in Bahasa Indonesia), at most `digits`
+// decimals.
+const locale = () => (document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID');
+export function number(value, digits = 1) {
+  return Number(value).toLocaleString(locale(), { maximumFractionDigits: digits });
+}
+// A size in bytes as "0,4 MB" or "12 kB" (1 kB = 1,000 bytes).
+export function size(bytes) {
+  return bytes >= 1e6 ? `${number(bytes / 1e6)} MB` : `${number(Math.max(1, Math.round(bytes / 1000)), 0)} kB`;
+}
+// A duration in seconds as "0:37" or "1:02:05".
+export function clock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const p = (n) => String(n).padStart(2, '0');
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  return h ? `${h}:${p(m)}:${p(s % 60)}` : `${m}:${p(s % 60)}`;
+}
+
 export function minutes(seconds) {
   return Math.floor((seconds || 0) / 60);
 }

@@ -185,4 +185,13 @@ export default {
   detail_training_id: 'training',
   detail_user_id: 'user',
   detail_username: 'username',
+  axis_session: 'Session',
+  axis_trainees: 'Trainees',
+  axis_score: 'Score (%)',
+  points: 'points',
+  not_held_note: 'Sessions not held yet are not counted as absences.',
+  configure_email:
+    'To turn it on: start the server with --smtp-url, --mail-from and --public-url (or DARING_SMTP_URL, DARING_MAIL_FROM, DARING_PUBLIC_URL); see the README, “Running the server”.',
+  configure_whatsapp:
+    'To turn it on: start the server with --whatsapp-token, --whatsapp-phone-number-id and --public-url (or DARING_WHATSAPP_TOKEN, DARING_WHATSAPP_PHONE_NUMBER_ID, DARING_PUBLIC_URL); see the README, “Running the server”.',
 };

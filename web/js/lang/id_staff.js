@@ -186,4 +186,13 @@ export default {
   detail_training_id: 'pelatihan',
   detail_user_id: 'pengguna',
   detail_username: 'nama pengguna',
+  axis_session: 'Sesi ke-',
+  axis_trainees: 'Jumlah peserta',
+  axis_score: 'Nilai (%)',
+  points: 'poin',
+  not_held_note: 'Sesi yang belum diadakan tidak dihitung sebagai ketidakhadiran.',
+  configure_email:
+    'Untuk mengaktifkan: jalankan server dengan --smtp-url, --mail-from dan --public-url (atau DARING_SMTP_URL, DARING_MAIL_FROM, DARING_PUBLIC_URL); lihat README, bagian “Running the server”.',
+  configure_whatsapp:
+    'Untuk mengaktifkan: jalankan server dengan --whatsapp-token, --whatsapp-phone-number-id dan --public-url (atau DARING_WHATSAPP_TOKEN, DARING_WHATSAPP_PHONE_NUMBER_ID, DARING_PUBLIC_URL); lihat README, bagian “Running the server”.',
 };

@@ -3,7 +3,7 @@
 // admins also reach administration and reports.
 import { api, apiAll } from '../api.js';
 import { handoutList } from '../widgets/handouts.js';
-import { clear, h, localTime } from '../dom.js';
+import { clear, h, localTime, size } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
 const RECORDING_SETTLE_MS = 3000;
@@ -55,7 +55,7 @@ function offlineLink(sessionId) {
   }
   offlineSizes.get(sessionId).then((bytes) => {
     if (!bytes) return;
-    link.textContent = `${t('save_offline')} (± ${(bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`;
+    link.textContent = `${t('save_offline')} (± ${size(bytes)})`;
     link.hidden = false;
   });
   return link;

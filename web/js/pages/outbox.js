@@ -34,7 +34,13 @@ function summaryTable(summary) {
             'th',
             null,
             c === 'email' ? t('user_email') : 'WhatsApp',
-            summary.configured[c] ? null : h('div', { class: 'muted small' }, t('channel_not_configured')),
+            summary.configured[c]
+              ? null
+              : h(
+                  'div',
+                  { class: 'muted small channel-hint' },
+                  `${t('channel_not_configured')} ${t(c === 'email' ? 'configure_email' : 'configure_whatsapp')}`,
+                ),
           ),
           STATES.map((s) => h('td', { class: 'number', dataset: { state: s } }, String(summary.counts[c][s]))),
         ),

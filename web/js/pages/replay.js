@@ -4,7 +4,7 @@
 // 20 s while playing and at every play, pause and seek, so reports can show the seconds
 // replayed. Loaded only when a replay is opened.
 import { api } from '../api.js';
-import { clear, h } from '../dom.js';
+import { clear, clock, h, number } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { pageView } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
@@ -81,8 +81,7 @@ function progressReporter(sessionId, player, shown) {
   const post = (body) =>
     api('POST', `/api/v1/sessions/${sessionId}/recording/progress`, body).then(
       (res) => {
-        if (res.status === 200)
-          shown.textContent = `${t('replayed_so_far')}: ${Math.floor(res.data.seconds_replayed / 60)} ${t('minutes')}`;
+        if (res.status === 200) shown.textContent = `${t('replayed_so_far')}: ${clock(res.data.seconds_replayed)}`;
       },
       () => {},
     );
@@ -182,13 +181,17 @@ export async function render(view, args) {
         {
           type: 'button',
           class: v === 1 ? 'speed chosen' : 'speed',
+          'aria-pressed': String(v === 1),
           dataset: { speed: v },
           onclick: (event) => {
             if (player) player.playbackRate = v;
-            for (const b of speeds.children) b.classList.toggle('chosen', b === event.currentTarget);
+            for (const b of speeds.children) {
+              b.classList.toggle('chosen', b === event.currentTarget);
+              b.setAttribute('aria-pressed', String(b === event.currentTarget));
+            }
           },
         },
-        `${v}x`,
+        `${number(v, 2)}×`,
       ),
     ),
   );
@@ -197,7 +200,7 @@ export async function render(view, args) {
   const replayed = h(
     'p',
     { class: 'muted', id: 'replayed' },
-    `${t('replayed_so_far')}: ${Math.floor((r.mine?.seconds_replayed || 0) / 60)} ${t('minutes')}`,
+    `${t('replayed_so_far')}: ${clock(r.mine?.seconds_replayed || 0)}`,
   );
   if (player) {
     const now = () => player.currentTime * 1000;
@@ -232,7 +235,7 @@ export async function render(view, args) {
   const offline = h(
     'a',
     { class: 'button', id: 'offline', href: r.offline_url, download: `rekaman-sesi-${sessionId}.html` },
-    `${t('save_offline')} (± ${offlineMb.toLocaleString(undefined, { maximumFractionDigits: 1 })} MB)`,
+    `${t('save_offline')} (± ${number(offlineMb)} MB)`,
   );
   clear(
     view,
@@ -241,7 +244,7 @@ export async function render(view, args) {
     offline,
     player ?? [h('p', { class: 'muted' }, t('no_audio')), seek],
     player ? speeds : null,
-    h('p', { class: 'muted' }, `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`),
+    h('p', { class: 'muted', id: 'replay-duration' }, `${t('duration_label')}: ${clock(r.duration_ms / 1000)}`),
     replayed,
     slide,
     h('section', { class: 'card chat' }, h('h3', null, t('chat')), lines),

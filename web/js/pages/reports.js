@@ -1,7 +1,7 @@
 // Reports of a training with charts (uPlot, served from /vendor) and downloads (CSV, XLSX):
 // attendance per session, completion and pre/post scores.
 import { api } from '../api.js';
-import { clear, h } from '../dom.js';
+import { clear, clock, h, number } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
 
 function loadCss(href) {
@@ -18,12 +18,15 @@ function loadScript(src) {
   });
 }
 
-function barChart(uPlot, el, labels, series) {
+// A bar chart with its axes named (`axes`: [x label, y label]) and a legend of the series.
+function barChart(uPlot, el, labels, series, axes) {
   if (!labels.length) {
     el.append(h('p', { class: 'muted' }, t('none')));
     return null;
   }
   const width = Math.min(640, el.clientWidth || 320);
+  // The axes are drawn on the canvas; screen readers (and the browser tests) read them here.
+  el.setAttribute('aria-label', axes.filter(Boolean).join(' / '));
   const x = labels.map((_, i) => i);
   return new uPlot(
     {
@@ -33,7 +36,10 @@ function barChart(uPlot, el, labels, series) {
         x: { time: false, range: [-0.5, labels.length - 0.5] },
         y: { range: (u, min, max) => [0, Math.max(1, max)] },
       },
-      axes: [{ values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? (labels[i] ?? '') : '')) }, {}],
+      axes: [
+        { label: axes[0], values: (u, splits) => splits.map((i) => (Number.isInteger(i) ? (labels[i] ?? '') : '')) },
+        { label: axes[1], values: (u, splits) => splits.map((v) => number(v)) },
+      ],
       // Side by side: with two series the first leans left of the tick, the second right.
       series: [
         { label: '' },
@@ -47,7 +53,7 @@ function barChart(uPlot, el, labels, series) {
           }),
         })),
       ],
-      legend: { show: true },
+      legend: { show: true, live: false },
     },
     [x, ...series.map((s) => s.values)],
     el,
@@ -67,7 +73,7 @@ function replayTable(m) {
           { dataset: { user: r.user_id, session: cell.session_id } },
           h('td', null, r.full_name),
           h('td', null, m.sessions[k].title),
-          h('td', { class: 'num seconds-replayed' }, String(cell.seconds_replayed)),
+          h('td', { class: 'num seconds-replayed' }, clock(cell.seconds_replayed)),
           h('td', null, cell.attended_by_replay ? t('attended_by_replay') : ''),
         ),
       );
@@ -138,7 +144,7 @@ export async function render(view, args) {
       'section',
       { class: 'card' },
       h('h3', null, t('gain_chart')),
-      p && p.mean_gain !== null ? h('p', null, `${t('mean_gain')}: ${p.mean_gain.toFixed(1)}`) : null,
+      p && p.mean_gain !== null ? h('p', null, `${t('mean_gain')}: ${number(p.mean_gain)} ${t('points')}`) : null,
       gainChart,
     ),
     h(
@@ -160,13 +166,26 @@ export async function render(view, args) {
 
   const labels = m.sessions.map((s, i) => `${i + 1}`);
   const count = (status) => m.sessions.map((_, k) => m.rows.filter((r) => r.sessions[k].status === status).length);
-  const attended = m.sessions.map((_, k) => count('present')[k] + count('late')[k]);
+  // A session not held yet counts neither way.
+  const held = m.sessions.map((s) => s.status === 'ended' || s.status === 'live');
+  const attended = m.sessions.map((_, k) => (held[k] ? count('present')[k] + count('late')[k] : null));
   const charts = [
-    barChart(uPlot, attendanceChart, labels, [
-      { label: t('present'), color: '#0a6e5c', values: attended },
-      { label: t('not_present'), color: '#a3261b', values: m.sessions.map((_, k) => m.rows.length - attended[k]) },
-    ]),
+    barChart(
+      uPlot,
+      attendanceChart,
+      labels,
+      [
+        { label: t('present'), color: '#0a6e5c', values: attended },
+        {
+          label: t('not_present'),
+          color: '#a3261b',
+          values: m.sessions.map((_, k) => (held[k] ? m.rows.length - attended[k] : null)),
+        },
+      ],
+      [t('axis_session'), t('axis_trainees')],
+    ),
   ];
+  if (held.some((x) => !x)) attendanceChart.append(h('p', { class: 'muted small' }, t('not_held_note')));
   if (c) {
     charts.push(
       barChart(
@@ -174,6 +193,7 @@ export async function render(view, args) {
         completionChart,
         [t('completed'), t('not_completed')],
         [{ label: t('completion_chart'), color: '#0a6e5c', values: [c.completed, c.trainees - c.completed] }],
+        ['', t('axis_trainees')],
       ),
     );
   }
@@ -183,11 +203,12 @@ export async function render(view, args) {
       barChart(
         uPlot,
         gainChart,
-        both.map((r) => r.username),
+        both.map((r) => r.full_name),
         [
-          { label: 'pre', color: '#6b7c89', values: both.map((r) => r.pre_percent ?? 0) },
-          { label: 'post', color: '#0a6e5c', values: both.map((r) => r.post_percent ?? 0) },
+          { label: t('kind_pre_test'), color: '#6b7c89', values: both.map((r) => r.pre_percent ?? 0) },
+          { label: t('kind_post_test'), color: '#0a6e5c', values: both.map((r) => r.post_percent ?? 0) },
         ],
+        ['', t('axis_score')],
       ),
     );
   }

@@ -48,7 +48,7 @@ export async function render(view, args, session) {
   const states = await Promise.all(
     regions.map(async (r) => {
       const res = await api('GET', `/api/v1/regions/${encodeURIComponent(r.code)}/restrictions?limit=100`);
-      return new Set(res.status === 200 ? res.data.map((x) => x.state) : []);
+      return new Set(res.status === 200 ? res.data.map(stateOf) : []);
     }),
   );
   const regionSelect = h(

@@ -1,11 +1,8 @@
 // A training's handouts: each with its size shown before the download (a trainee on a data
 // bundle decides first); trainers and admins upload and delete them.
 import { api } from '../api.js';
-import { clear, h } from '../dom.js';
+import { clear, h, size } from '../dom.js';
 import { errorText, t } from '../i18n.js';
-
-const size = (bytes) =>
-  bytes >= 1e6 ? `${(bytes / 1e6).toFixed(1).replace('.', ',')} MB` : `${Math.max(1, Math.round(bytes / 1000))} kB`;
 
 export function handoutList(trainingId, { staff = false } = {}) {
   const list = h('ul', { class: 'handouts' });

@@ -1,7 +1,7 @@
 // The trainer's view of a session's recording: "recording" while the session is live; once it
 // ended, its state, the replay and offline links and a delete button (trainers and admins).
 import { api } from '../api.js';
-import { clear, h } from '../dom.js';
+import { clear, clock, h, size } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 
 const READY_POLL_MS = 2000;
@@ -54,10 +54,8 @@ export function recordingCard(sessionId) {
       h(
         'p',
         { class: 'muted' },
-        `${t('duration_label')}: ${Math.round(r.duration_ms / 60000)} ${t('minutes')}`,
-        r.audio
-          ? ` · ${(r.audio.bytes / 1e6).toLocaleString(undefined, { maximumFractionDigits: 1 })} MB`
-          : ` · ${t('no_audio')}`,
+        `${t('duration_label')}: ${clock(r.duration_ms / 1000)}`,
+        r.audio ? ` · ${size(r.audio.bytes)}` : ` · ${t('no_audio')}`,
       ),
       h('div', { class: 'actions' }, h('a', { class: 'button', href: `#/replay/${sessionId}` }, t('replay')), del),
     );
