@@ -19,7 +19,9 @@ std::string zone_name(int offset) {
 
 std::string format_local(unix_seconds t, int offset) {
     const auto shifted = protocol::format_rfc3339(t + static_cast<unix_seconds>(offset) * 60);
-    return shifted.substr(0, 10) + " " + shifted.substr(11, 5) + " " + zone_name(offset);
+    // "YYYY-MM-DDTHH:MM:SSZ" -> "DD/MM/YYYY HH:MM"
+    return shifted.substr(8, 2) + "/" + shifted.substr(5, 2) + "/" + shifted.substr(0, 4) + " " +
+           shifted.substr(11, 5) + " " + zone_name(offset);
 }
 
 std::int64_t local_day(unix_seconds t, int offset) {

@@ -22,6 +22,7 @@ const RAW = [
   [/\bpartial\b|\(poll\)|Value:|\bundefined\b|\bnull\b|NaN|\[object/, 'a raw value'],
   [/\b(?:Loading|Error|Save|Delete|Cancel|Submit|minutes|seconds|Present|Absent)\b/, 'an English word'],
   [/\d\.\d+ ?(?:MB|kB|%|poin)|\d,\d{3} ?(?:MB|kB)/, 'an English decimal'],
+  [/\b\d{4}-\d{2}-\d{2}\b|\d{2}:\d{2}:\d{2}Z/, 'a date not written the Indonesian way (dd/mm/yyyy)'],
 ];
 
 const binary = process.argv[2];

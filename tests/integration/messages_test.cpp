@@ -82,7 +82,7 @@ TEST_F(Messages, RemindersAndStartingNowCarryAOneTapJoinLinkThatWorksOnce) {
     for (const auto& m : got) by_to[to_of(m)] = m;
     EXPECT_EQ(by_to["siti@umkm.example"]["subject"], "Pengingat: Sesi 1: Lokapasar");
     EXPECT_NE(by_to["siti@umkm.example"]["text"].get<std::string>().find(
-                  "dimulai 2030-01-10 10:00 WIB (daring)"),
+                  "dimulai 10/01/2030 10:00 WIB (daring)"),
               std::string::npos)
         << by_to["siti@umkm.example"]["text"];
     EXPECT_EQ(by_to["maria@umkm.example"]["subject"], "Reminder: Sesi 1: Lokapasar");

@@ -33,6 +33,12 @@ export function localTime(iso, offsetMinutes = 420) {
   return `${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`;
 }
 
+// A calendar date "2020-05-11" as "11/05/2020" (the UI's one date format).
+export function localDate(ymd) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd || '');
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : ymd || '';
+}
+
 // Numbers as the UI's language writes them ("46,2" in Bahasa Indonesia), at most `digits`
 // decimals.
 const locale = () => (document.documentElement.lang === 'en' ? 'en-GB' : 'id-ID');

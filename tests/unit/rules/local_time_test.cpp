@@ -19,12 +19,12 @@ TEST(LocalTime, NamesIndonesiasZonesAndSpellsOthersAsOffsets) {
 
 TEST(LocalTime, FormatsTheWallClockAtTheRegionsOffset) {
     const auto t = *parse_rfc3339("2020-05-11T02:00:00Z");
-    EXPECT_EQ(format_local(t, wib_utc_offset_minutes), "2020-05-11 09:00 WIB");
-    EXPECT_EQ(format_local(t, wita_utc_offset_minutes), "2020-05-11 10:00 WITA");
-    EXPECT_EQ(format_local(t, wit_utc_offset_minutes), "2020-05-11 11:00 WIT");
+    EXPECT_EQ(format_local(t, wib_utc_offset_minutes), "11/05/2020 09:00 WIB");
+    EXPECT_EQ(format_local(t, wita_utc_offset_minutes), "11/05/2020 10:00 WITA");
+    EXPECT_EQ(format_local(t, wit_utc_offset_minutes), "11/05/2020 11:00 WIT");
     EXPECT_EQ(format_local(*parse_rfc3339("2020-05-11T20:30:00Z"), wib_utc_offset_minutes),
-              "2020-05-12 03:30 WIB");
-    EXPECT_EQ(format_local(t, 330), "2020-05-11 07:30 UTC+5:30");
+              "12/05/2020 03:30 WIB");
+    EXPECT_EQ(format_local(t, 330), "11/05/2020 07:30 UTC+5:30");
 }
 
 TEST(LocalTime, TheLocalDayFollowsTheOffsetAlsoBeforeTheEpoch) {

@@ -3,7 +3,7 @@
 // one re-decides the delivery of the region's sessions at once.
 import { api, apiAll } from '../api.js';
 import { adminNav } from '../admin_ui.js';
-import { clear, h } from '../dom.js';
+import { clear, h, localDate } from '../dom.js';
 import { field, jsonForm } from '../forms.js';
 import { errorText, t } from '../i18n.js';
 
@@ -28,8 +28,8 @@ function restrictionRow(r, reload) {
     'tr',
     { dataset: { restriction: r.id }, class: `restriction-${state}` },
     h('td', null, r.label),
-    h('td', null, r.starts_on),
-    h('td', null, r.ends_on || '…'),
+    h('td', null, localDate(r.starts_on)),
+    h('td', null, r.ends_on ? localDate(r.ends_on) : '…'),
     h('td', null, String(r.max_gathering)),
     h('td', null, r.reference),
     h('td', null, h('span', { class: `state state-${state}` }, t(`restriction_${state}`))),
