@@ -4,7 +4,7 @@
 // 20 s while playing and at every play, pause and seek, so reports can show the seconds
 // replayed. Loaded only when a replay is opened.
 import { api } from '../api.js';
-import { clear, clock, h, number } from '../dom.js';
+import { clear, clock, h, number, size } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { pageView } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
@@ -231,11 +231,11 @@ export async function render(view, args) {
   draw(0);
   // The offline file's size before the download: the audio in base64 (4/3), the slides, the player.
   const slideBytes = slides.reduce((n, s) => n + (s.title?.length || 0) + (s.body?.length || 0), 0);
-  const offlineMb = ((r.audio ? (r.audio.bytes * 4) / 3 : 0) + slideBytes + 20000) / 1e6;
+  const offlineBytes = (r.audio ? (r.audio.bytes * 4) / 3 : 0) + slideBytes + 20000;
   const offline = h(
     'a',
     { class: 'button', id: 'offline', href: r.offline_url, download: `rekaman-sesi-${sessionId}.html` },
-    `${t('save_offline')} (± ${number(offlineMb)} MB)`,
+    `${t('save_offline')} (± ${size(offlineBytes)})`,
   );
   clear(
     view,
