@@ -172,9 +172,9 @@ std::vector<protocol::notification> missed_session_notices(storage::connection& 
         n.session_id = s.id;
         n.kind = "recording_available";
         // Worded by what happened: never joined, or joined too little to count as present.
-        const auto [said_id, said_en] = absence_words(s.title, r.seconds_present);
-        n.text_id = said_id + " Rekamannya dapat diputar ulang: " + link;
-        n.text_en = said_en + " Its recording can be replayed: " + link;
+        auto [said_id, said_en] = absence_words(s.title, r.seconds_present);
+        n.text_id = std::move(said_id.append(" Rekamannya dapat diputar ulang: ").append(link));
+        n.text_en = std::move(said_en.append(" Its recording can be replayed: ").append(link));
         n.created_at = now;
         n.params = {{"session_title", s.title}, {"link", link}};
         out.push_back(std::move(n));
