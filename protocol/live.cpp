@@ -13,7 +13,7 @@ const char* const type_names[] = {
     "heartbeat",   "chat",       "hand",       "show_slide", "end_session",
     "delete_chat", "mute",       "open_quiz",  "close_quiz", "answer",
     "audio_start", "audio_stop", "give_floor", "take_floor", "audio_subscribe",
-    "pointer",     "ink",        "ink_clear"};
+    "pointer",     "ink",        "ink_clear",  "react"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
     parsed_message out;
@@ -36,6 +36,12 @@ bool is_staff_message(const client_message& m) {
            std::holds_alternative<give_floor>(m) || std::holds_alternative<take_floor>(m) ||
            std::holds_alternative<pointer_move>(m) || std::holds_alternative<ink_stroke>(m) ||
            std::holds_alternative<ink_clear>(m);
+}
+
+std::optional<reaction> reaction_from(std::string_view name) {
+    for (std::size_t i = 0; i < reaction_kinds; ++i)
+        if (reaction_names[i] == name) return static_cast<reaction>(i);
+    return std::nullopt;
 }
 
 json to_json(const ink_stroke& s) {
@@ -157,6 +163,13 @@ std::optional<client_message> parse_drawing(const std::string& type, const json&
         return s ? client_message(std::move(*s)) : client_message(ink_stroke{});
     }
     if (type == "ink_clear") return ink_clear{};
+    if (type == "react") {
+        auto kind = r.required_string("kind", 1, 16);
+        auto known = kind ? reaction_from(*kind) : std::nullopt;
+        if (kind && !known)
+            r.fail("kind", "kind must be like, clap, laugh, wow, love, too_fast or cant_hear");
+        return react{known.value_or(reaction::like)};
+    }
     return std::nullopt;
 }
 

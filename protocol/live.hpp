@@ -1,6 +1,7 @@
 #pragma once
 // The live protocol's client messages (docs/protocol.md): parsing with error codes, and the
 // helpers that build server messages. Pure: no sockets.
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -85,10 +86,25 @@ struct ink_stroke {
 struct ink_clear {};
 json to_json(const ink_stroke& s);
 
+// Reactions and the two signals a trainer needs on a bad link (`react {kind}`, no ack): the
+// room counts them and sends the totals at most once a second (`reactions`); the signals
+// (too_fast, cant_hear) reach trainers and admins only.
+enum class reaction { like, clap, laugh, wow, love, too_fast, cant_hear };
+inline constexpr std::size_t reaction_kinds = 7;
+inline constexpr std::array<std::string_view, reaction_kinds> reaction_names{
+    "like", "clap", "laugh", "wow", "love", "too_fast", "cant_hear"};
+inline constexpr bool is_signal(reaction r) {
+    return r == reaction::too_fast || r == reaction::cant_hear;
+}
+std::optional<reaction> reaction_from(std::string_view name);
+struct react {
+    reaction kind = reaction::like;
+};
+
 using client_message =
     std::variant<heartbeat, chat_send, hand, show_slide, end_session, delete_chat, mute, open_quiz,
                  close_quiz, answer, audio_start, audio_stop, give_floor, take_floor,
-                 audio_subscribe, pointer_move, ink_stroke, ink_clear>;
+                 audio_subscribe, pointer_move, ink_stroke, ink_clear, react>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error

@@ -135,10 +135,11 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 asio::post(slot->strand, [slot, now, full] {
                     if (full) slot->room.tick(now);
                     slot->room.flush_tally();
-                    slot->room.flush_pointer(
-                        std::chrono::duration_cast<std::chrono::milliseconds>(
-                            std::chrono::steady_clock::now().time_since_epoch())
-                            .count());
+                    const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                               std::chrono::steady_clock::now().time_since_epoch())
+                                               .count();
+                    slot->room.flush_pointer(steady_ms);
+                    slot->room.flush_reactions(steady_ms);
                     slot->settle();
                 });
             }

@@ -5,6 +5,7 @@
 // Not thread-safe: the owner (live_hub) calls every method on the room's strand. Participants
 // are known only through live_participant, so tests drive a room with fakes and no sockets.
 // A broadcast serialises each message once; every recipient gets the same shared buffer.
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -136,6 +137,11 @@ struct room_limits {
     // the moment the server noticed it was gone.
     protocol::unix_seconds presence_stale_after = 60;
     bool audio_paced = true;  // refuse a speaker's audio beyond audio_burst_ms ahead of real time
+    // Reactions: counted at most this many per user a second (more are dropped; each signal
+    // once per user a second besides), and sent as totals to every socket at most once per
+    // reactions_interval_ms.
+    int reactions_per_user = 5;
+    std::int64_t reactions_interval_ms = 1000;
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).
@@ -207,6 +213,12 @@ class live_room {
     void flush_tally();
     // A pointer move held back by the pace limit goes out now (called with the tally's tick).
     void flush_pointer(std::int64_t steady_ms);
+    // The reactions counted since the last `reactions` go out as totals (called with the tally's
+    // tick; at most once per reactions_interval_ms): every kind to trainers and admins, the
+    // reactions without the signals to trainees.
+    void flush_reactions(std::int64_t steady_ms);
+    // Reactions a user sent in this room (counted ones), for participation.
+    std::uint64_t reactions_of(std::int64_t user_id) const;
     bool quiz_open() const { return quiz_.has_value(); }
 
     enum class outcome { none, end_requested, quiz_requested };
@@ -344,6 +356,7 @@ class live_room {
     outcome on(const protocol::live::pointer_move& m, incoming& in);
     outcome on(const protocol::live::ink_stroke& m, incoming& in);
     outcome on(const protocol::live::ink_clear& m, incoming& in);
+    outcome on(const protocol::live::react& m, incoming& in);
     // The strokes on slide `index` (an empty array when none).
     protocol::json ink_json(int index) const;
     void send_pointer(std::int64_t steady_ms);
@@ -396,6 +409,17 @@ class live_room {
     std::map<int, std::vector<protocol::json>> ink_;
     std::optional<protocol::json> pending_pointer_;
     std::int64_t last_pointer_ms_ = -1'000'000;
+    // Reactions since the last `reactions`, each user's in the current second, and all of a
+    // user's counted ones.
+    std::array<std::uint64_t, protocol::live::reaction_kinds> reactions_{};
+    struct reaction_budget {
+        protocol::unix_seconds second = -1;
+        int reactions = 0;         // reactions counted this second
+        std::uint8_t signals = 0;  // the signals counted this second, one bit each
+    };
+    std::unordered_map<std::int64_t, reaction_budget> reaction_second_;
+    std::unordered_map<std::int64_t, std::uint64_t> reactions_by_user_;
+    std::int64_t last_reactions_ms_ = -1'000'000;
 };
 
 }  // namespace daring::server

@@ -253,6 +253,14 @@ try {
   await trainee.waitForSelector('#conn[data-state="online"]');
   await trainee.click('#listen');
   await trainee.waitForSelector('#stop-listening:not([hidden])');
+  // Reactions: a tap on the phone shows on the trainer's page; the signal stands out there only.
+  await trainee.click('#reactions button.reaction[data-kind="like"]');
+  await trainee.click('#reactions button.signal[data-kind="too_fast"]');
+  await trainer.waitForSelector('#signals .signal-alert[data-kind="too_fast"]');
+  assert((await trainer.textContent('#signals')).includes('Terlalu cepat: 1'), 'the signal is counted');
+  assert((await trainer.textContent('#reaction-feed')).includes('👍 1'), 'the like shows on the trainer page');
+  await trainee.waitForFunction(() => document.querySelector('#reaction-feed').textContent.includes('👍'));
+  assert(!(await trainee.textContent('#reaction-feed')).includes('Terlalu'), 'signals stay with the trainer');
   trainer.once('dialog', (d) => {
     asked = d.message();
     d.accept();
@@ -267,6 +275,7 @@ try {
   assert((await trainee.textContent('#ended')).includes('Sesi sudah selesai'), 'the trainee is told');
   assert(await trainee.isDisabled('#hand'), 'the hand is down for good');
   assert(await trainee.isDisabled('.chat-form input'), 'chat is closed');
+  assert(await trainee.isDisabled('#reactions button.reaction >> nth=0'), 'reactions are closed');
   assert(await trainee.isHidden('#audio'), 'the audio card is gone');
   assert(
     await trainee.evaluate(() => !window.__daringAudio.player || window.__daringAudio.player.context === null),

@@ -532,3 +532,61 @@ TEST_F(Live, AKillMidSessionResumesTheSlideChatOpenQuizAndSeq) {
     EXPECT_EQ((*welcome)["quiz"]["your_answers"][std::to_string(question)], true);
     EXPECT_GT((*welcome)["seq"].get<std::uint64_t>(), highest);
 }
+
+// Reactions over real sockets: 50 trainees react for three seconds (more than the per-user cap
+// a second); every socket gets at most 2 `reactions` a second, trainees never see the signals,
+// and the trainer's totals equal an independent count of what the server may count.
+TEST_F(Live, ReactionsArriveAsTotalsAtMostTwiceASecondAndSignalsOnlyToTheTrainer) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    std::vector<std::unique_ptr<ws_client>> trainees;
+    for (int i = 1; i <= 50; ++i) {
+        trainees.push_back(connect(trainee_token(i)));
+        ASSERT_TRUE(trainees.back()->next_of("welcome"));
+    }
+    constexpr int cap = 5;  // the server's reactions a user a second (room_limits)
+    const auto began = std::chrono::steady_clock::now();
+    for (int round = 0; round < 3; ++round) {
+        for (auto& c : trainees) {
+            // 7 a trainee this round: the server counts at most `cap` of them per second.
+            for (int k = 0; k < 6; ++k) c->send_json({{"type", "react"}, {"kind", "clap"}});
+            c->send_json({{"type", "react"}, {"kind", "too_fast"}});
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1500));  // the last totals go out
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
+    // The trainer's totals.
+    std::map<std::string, long> staff_total;
+    int staff_messages = 0;
+    while (auto m = t->next(std::chrono::milliseconds(200))) {
+        if ((*m)["type"] != "reactions") continue;
+        ++staff_messages;
+        for (auto& [kind, n] : (*m)["counts"].items()) staff_total[kind] += n.get<long>();
+    }
+    for (const auto& m : t->skipped) {
+        if (m["type"] != "reactions") continue;
+        ++staff_messages;
+        for (auto& [kind, n] : m["counts"].items()) staff_total[kind] += n.get<long>();
+    }
+    EXPECT_LE(staff_messages, 2 * seconds + 1) << "coalesced, not one message per reaction";
+    // Each round's 6 claps of a trainee fall in one second (then `cap` count) or span two (up
+    // to all 6); its one signal always counts.
+    EXPECT_GE(staff_total["clap"], 50L * 3 * cap);
+    EXPECT_LE(staff_total["clap"], 50L * 3 * 6);
+    EXPECT_EQ(staff_total["too_fast"], 50L * 3) << "every trainee's signal reaches the trainer";
+    for (auto& c : trainees) {
+        int messages = 0;
+        auto seen = [&](const nlohmann::json& m) {
+            if (m["type"] != "reactions") return;
+            ++messages;
+            EXPECT_FALSE(m["counts"].contains("too_fast")) << "a signal reached a trainee";
+        };
+        while (auto m = c->next(std::chrono::milliseconds(20))) seen(*m);
+        for (const auto& m : c->skipped) seen(m);
+        EXPECT_GE(messages, 1);
+        EXPECT_LE(messages, 2 * seconds + 1);
+    }
+}

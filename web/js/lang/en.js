@@ -269,4 +269,12 @@ export default {
   start_early_confirm: 'This session is not due yet: it is planned for',
   status_late: 'late, not started',
   state_in_force: 'restriction in force',
+  reactions: 'Reactions',
+  react_like: 'Like',
+  react_clap: 'Applause',
+  react_laugh: 'Laugh',
+  react_wow: 'Wow',
+  react_love: 'Love',
+  react_too_fast: 'Too fast',
+  react_cant_hear: "Can't hear",
 };

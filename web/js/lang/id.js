@@ -270,4 +270,12 @@ export default {
   start_early_confirm: 'Sesi ini belum waktunya: dijadwalkan',
   status_late: 'terlambat, belum dimulai',
   state_in_force: 'ada pembatasan berlaku',
+  reactions: 'Reaksi',
+  react_like: 'Suka',
+  react_clap: 'Tepuk tangan',
+  react_laugh: 'Tertawa',
+  react_wow: 'Kagum',
+  react_love: 'Senang sekali',
+  react_too_fast: 'Terlalu cepat',
+  react_cant_hear: 'Suara tidak terdengar',
 };

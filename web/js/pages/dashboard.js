@@ -6,6 +6,7 @@ import { clear, h, minutes } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { trainerAudio } from '../audio/trainer_audio.js';
 import { LiveClient } from '../live.js';
+import { reactionFeed } from '../widgets/reactions.js';
 import { renderMarkdown } from '../markdown.js';
 import { chatBox } from '../widgets/chat.js';
 import { deckEditor } from '../widgets/deck_editor.js';
@@ -370,6 +371,7 @@ export async function render(view, args) {
     quiz_tally: (m) => quiz.tally(m),
     quiz_closed: (m) => quiz.closed(m),
     session_ended: () => finish(),
+    reactions: (m) => feed.add(m),
   };
   // The end closes every live control: capture stops, and the page becomes the ended view.
   let stopEnded = null;
@@ -377,6 +379,7 @@ export async function render(view, args) {
     if (stopEnded) return;
     client.stop();
     audio.stop();
+    feed.stop();
     qr.stop();
     recording.stop();
     editor.stop();
@@ -392,6 +395,7 @@ export async function render(view, args) {
     onMessage: (m) => handlers[m.type]?.(m),
   });
   audio = trainerAudio(client);
+  const feed = reactionFeed({ staff: true });
   const chat = chatBox(client, {
     staff: true,
     onDelete: (m) => client.request({ type: 'delete_chat', seq: m.seq }).catch(() => {}),
@@ -412,7 +416,7 @@ export async function render(view, args) {
       'div',
       { class: 'dash' },
       h('div', { class: 'dash-main' }, deck.el, quiz.el, editorBox),
-      h('div', { class: 'dash-side' }, recording.el, audio.el, people.el, hands.el, qr.el, chat.el),
+      h('div', { class: 'dash-side' }, recording.el, audio.el, feed.el, people.el, hands.el, qr.el, chat.el),
     ),
   );
   client.connect();
@@ -424,6 +428,7 @@ export async function render(view, args) {
     client.stop();
     qr.stop();
     audio.stop();
+    feed.stop();
     recording.stop();
     editor.stop();
   };

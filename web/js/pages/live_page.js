@@ -11,6 +11,7 @@ import { chatBox } from '../widgets/chat.js';
 import { api } from '../api.js';
 import { pageBytes, pageView, prefetcher } from '../widgets/page_view.js';
 import { renderSlide } from '../widgets/slide.js';
+import { reactionButtons, reactionFeed } from '../widgets/reactions.js';
 
 function countdown(el, closesAt) {
   const tick = () => {
@@ -229,6 +230,8 @@ export async function render(view, args) {
     if (over) return;
     over = true;
     hand.disabled = true;
+    for (const b of reactions.querySelectorAll('button')) b.disabled = true;
+    feed.stop();
     chat.close();
     quiz.panel.end();
     audio.end();
@@ -310,12 +313,17 @@ export async function render(view, args) {
         case 'session_ended':
           finish('ended');
           break;
+        case 'reactions':
+          feed.add(m);
+          break;
         default:
           break;
       }
     },
   });
   const chat = chatBox(client);
+  const reactions = reactionButtons(client);
+  const feed = reactionFeed();
   audio = audioPanel(client, { onSaver: () => shown && renderSlide(slide, shown, pageBox) });
   pageBox = pageView({ saver: () => audio.saverOn(), local: (url) => ahead.local(url) });
   quiz.panel = quizPanel(client);
@@ -354,6 +362,8 @@ export async function render(view, args) {
     slide,
     quiz.panel.el,
     h('div', { class: 'actions' }, hand),
+    reactions,
+    feed.el,
     chat.el,
     handouts,
   );
@@ -364,6 +374,7 @@ export async function render(view, args) {
     quiz.panel.stop();
     audio.stop();
     ended.stop();
+    feed.stop();
     clearInterval(meterTimer);
   };
 }
