@@ -162,6 +162,17 @@ try {
   const trainerContext = await browser.newContext(phone);
   const trainer = await signIn(trainerContext, server.logins.trainer.username, server.logins.trainer.password);
   await checkPage(trainer, 'trainer-home');
+  // Their training's page: the sessions' content, not the schedule or the training's settings.
+  await trainer.click(`[data-training="${packaging.id}"] a.training-link`);
+  await checkPage(trainer, 'trainer-training');
+  assert(await trainer.isVisible('#trainer-scope'), 'the trainer is told what they may change');
+  assert((await trainer.locator('.session-form, .settings-form').count()) === 0, 'no schedule or settings forms');
+  const editor = `li[data-session="${session.id}"] details.session-edit`;
+  await trainer.click(`${editor} summary`);
+  await trainer.waitForSelector(`${editor} .session-edit-form`);
+  assert((await trainer.locator(`${editor} [name=starts_at]`).count()) === 0, 'no schedule fields for a trainer');
+  await trainer.goto(`${server.url}/#/`);
+  await trainer.waitForSelector(`[data-session="${session.id}"] .status`);
   const row = `[data-session="${session.id}"]`;
   assert(
     (await trainer.textContent(`${row} .status`)) === 'terlambat, belum dimulai',

@@ -277,4 +277,5 @@ export default {
   react_love: 'Love',
   react_too_fast: 'Too fast',
   react_cant_hear: "Can't hear",
+  training_page: 'Training page',
 };

@@ -194,4 +194,6 @@ export default {
     'To turn it on: start the server with --smtp-url, --mail-from and --public-url (or DARING_SMTP_URL, DARING_MAIL_FROM, DARING_PUBLIC_URL); see the README, “Running the server”.',
   configure_whatsapp:
     'To turn it on: start the server with --whatsapp-token, --whatsapp-phone-number-id and --public-url (or DARING_WHATSAPP_TOKEN, DARING_WHATSAPP_PHONE_NUMBER_ID, DARING_PUBLIC_URL); see the README, “Running the server”.',
+  trainer_scope:
+    "As a trainer you change the sessions' content (title, slides, deck, quizzes, handouts). The schedule, delivery, trainees and trainers are set by the administrators.",
 };

@@ -278,4 +278,5 @@ export default {
   react_love: 'Senang sekali',
   react_too_fast: 'Terlalu cepat',
   react_cant_hear: 'Suara tidak terdengar',
+  training_page: 'Halaman pelatihan',
 };

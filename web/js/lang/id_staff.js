@@ -195,4 +195,6 @@ export default {
     'Untuk mengaktifkan: jalankan server dengan --smtp-url, --mail-from dan --public-url (atau DARING_SMTP_URL, DARING_MAIL_FROM, DARING_PUBLIC_URL); lihat README, bagian “Running the server”.',
   configure_whatsapp:
     'Untuk mengaktifkan: jalankan server dengan --whatsapp-token, --whatsapp-phone-number-id dan --public-url (atau DARING_WHATSAPP_TOKEN, DARING_WHATSAPP_PHONE_NUMBER_ID, DARING_PUBLIC_URL); lihat README, bagian “Running the server”.',
+  trainer_scope:
+    'Sebagai pelatih, Anda mengubah isi sesi (judul, slide, materi presentasi, kuis, bahan ajar). Jadwal, cara penyelenggaraan, peserta dan pelatih diatur oleh admin.',
 };

@@ -188,6 +188,7 @@ export async function render(view, args, session) {
           h(
             'div',
             { class: 'actions' },
+            h('a', { href: `#/training/${tr.id}`, class: 'training-link' }, t('training_page')),
             h('a', { href: `#/reports/${tr.id}` }, t('reports')),
             h('a', { href: `#/quizzes/${tr.id}` }, t('quizzes')),
           ),

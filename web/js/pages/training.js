@@ -9,7 +9,7 @@ import { clear, h, localTime } from '../dom.js';
 import { field, jsonForm } from '../forms.js';
 import { errorText, language, t } from '../i18n.js';
 
-function sessionLine(s, offset, reload) {
+function sessionLine(s, offset, reload, admin = true) {
   const d = s.delivery;
   const reason = h('input', { name: 'reason', placeholder: t('reason'), 'aria-label': t('reason') });
   const act = async (body) => {
@@ -32,7 +32,7 @@ function sessionLine(s, offset, reload) {
     !['ended', 'cancelled'].includes(d.status)
       ? h('a', { class: 'deck-link', href: `#/deck/${s.id}` }, t('deck'))
       : null,
-    d.status === 'pending_approval'
+    d.status === 'pending_approval' && admin
       ? h(
           'div',
           { class: 'actions approval' },
@@ -49,7 +49,7 @@ function sessionLine(s, offset, reload) {
           ),
         )
       : null,
-    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload) : null,
+    ['scheduled', 'pending_approval', 'postponed'].includes(d.status) ? sessionEditor(s, offset, reload, admin) : null,
   );
 }
 
@@ -107,7 +107,9 @@ function sessionForm(tr, offset, reload) {
 }
 
 // Changing a session that has not started: the form is filled from the session when opened.
-function sessionEditor(s, offset, reload) {
+// An administrator edits the whole session; an assigned trainer its content (title, slides):
+// the schedule stays with the administrators.
+function sessionEditor(s, offset, reload, admin = true) {
   const box = h('details', { class: 'session-edit' }, h('summary', null, t('edit_session')));
   box.addEventListener('toggle', async () => {
     if (!box.open || box.querySelector('form')) return;
@@ -123,12 +125,18 @@ function sessionEditor(s, offset, reload) {
         const body = sessionBody(v, offset);
         // Deck pages cannot be typed: with a deck, the slides are edited on the deck page.
         if (withPages) delete body.slides;
+        if (!admin) {
+          delete body.starts_at;
+          delete body.ends_at;
+        }
         const res = await api('PATCH', `/api/v1/sessions/${s.id}`, body);
         if (res.status === 200) reload();
         return res;
       },
     );
     const withPages = (full.slides || []).some((sl) => sl.page);
+    if (!admin)
+      for (const name of ['starts_at', 'ends_at']) form.querySelector(`[name=${name}]`)?.closest('label')?.remove();
     const slidesField = form.querySelector('textarea[name=slides]');
     slidesField.value = slidesToText(full.slides);
     if (withPages) {
@@ -232,7 +240,9 @@ function enrollmentsSection(tr) {
   return h('details', { class: 'enrollments' }, h('summary', null, t('enrolled_trainees')), list.element);
 }
 
-async function trainingCard(tr, trainers, reload, offset = 420, regionName = '') {
+// The training's card: everything for an administrator; its sessions' content, quizzes and
+// reports for an assigned trainer.
+async function trainingCard(tr, trainers, reload, offset = 420, regionName = '', admin = true) {
   const detail = tr;
   const decisions = (await apiAll(`/api/v1/trainings/${tr.id}/decisions`)).data || [];
   const lines = h('ul', { class: 'line-errors' });
@@ -306,15 +316,19 @@ async function trainingCard(tr, trainers, reload, offset = 420, regionName = '')
     h(
       'ul',
       { class: 'sessions' },
-      (detail.sessions || []).map((s) => sessionLine(s, offset, reload)),
+      (detail.sessions || []).map((s) => sessionLine(s, offset, reload, admin)),
     ),
-    sessionForm(tr, offset, reload),
-    settingsForm(tr, reload),
-    h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
-    h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload),
-    enrollStatus,
-    lines,
-    enrollmentsSection(tr),
+    admin
+      ? [
+          sessionForm(tr, offset, reload),
+          settingsForm(tr, reload),
+          h('div', { class: 'actions' }, trainerSelect, assign, assignStatus),
+          h('div', { class: 'actions' }, h('span', null, t('enroll_csv')), fileInput, upload),
+          enrollStatus,
+          lines,
+          enrollmentsSection(tr),
+        ]
+      : h('p', { class: 'muted', id: 'trainer-scope' }, t('trainer_scope')),
     decisions.length
       ? h(
           'details',
@@ -338,28 +352,30 @@ async function trainingCard(tr, trainers, reload, offset = 420, regionName = '')
 }
 
 export async function render(view, args, session) {
-  if (session.user.role !== 'admin') {
+  if (session.user.role === 'trainee') {
     location.hash = '#/';
     return null;
   }
+  const admin = session.user.role === 'admin';
+  const nav = admin ? adminNav('training') : null;
   const id = Number(args[0]);
   async function load() {
     const [training, regions, trainers] = await Promise.all([
       api('GET', `/api/v1/trainings/${id}`),
       api('GET', '/api/v1/regions'),
-      apiAll('/api/v1/users?role=trainer'),
+      admin ? apiAll('/api/v1/users?role=trainer') : { data: [] },
     ]);
     if (training.status !== 200) {
-      clear(view, adminNav('training'), h('p', { class: 'error', role: 'alert' }, errorText(training.error)));
+      clear(view, nav, h('p', { class: 'error', role: 'alert' }, errorText(training.error)));
       return;
     }
     const region = (regions.data || []).find((r) => r.code === training.data.region_code);
     const offset = region?.utc_offset_minutes ?? 420;
     clear(
       view,
-      adminNav('training'),
-      h('p', null, h('a', { href: '#/admin' }, `← ${t('trainings')}`)),
-      await trainingCard(training.data, trainers.data || [], load, offset, region?.name),
+      nav,
+      h('p', null, h('a', { href: admin ? '#/admin' : '#/' }, `← ${t(admin ? 'trainings' : 'back')}`)),
+      await trainingCard(training.data, trainers.data || [], load, offset, region?.name, admin),
     );
   }
   await load();
