@@ -4,28 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "server/live/live_room.hpp"
+#include "tests/support/fake_participant.hpp"
 
 using namespace daring::server;
 using daring::protocol::json;
 using daring::protocol::role;
+using daring::test::fake_participant;
 
 namespace {
-
-class drawing_participant : public live_participant {
-  public:
-    void deliver(const shared_message& m) override { received.push_back(json::parse(*m)); }
-    void close(int code, std::string_view) override { closed_code = code; }
-    void deliver_audio(const shared_message&, std::uint16_t) override {}
-    void discard_audio() override {}
-    std::vector<json> of_type(const std::string& type) const {
-        std::vector<json> out;
-        for (const auto& j : received)
-            if (j["type"] == type) out.push_back(j);
-        return out;
-    }
-    std::vector<json> received;
-    int closed_code = 0;
-};
 
 class pointer_journal : public journal_sink {
   public:
@@ -66,8 +52,8 @@ class LiveRoomDrawing : public ::testing::Test {
                     {{"Satu", ""}, {"Dua", ""}, {"Tiga", ""}}},
                    1000};
     pointer_journal journal;
-    std::shared_ptr<drawing_participant> trainer = std::make_shared<drawing_participant>();
-    std::shared_ptr<drawing_participant> trainee = std::make_shared<drawing_participant>();
+    std::shared_ptr<fake_participant> trainer = std::make_shared<fake_participant>();
+    std::shared_ptr<fake_participant> trainee = std::make_shared<fake_participant>();
 };
 
 TEST_F(LiveRoomDrawing, OnlyTrainersPointAndDraw) {
@@ -107,7 +93,7 @@ TEST_F(LiveRoomDrawing, ThePointerIsNeverReplayedOnResume) {
     const auto seen = trainee->received.back().value("seq", std::uint64_t{0});
     (void)seen;
     room.receive(trainer.get(), R"({"type":"show_slide","index":1})", 0, 0);
-    auto back = std::make_shared<drawing_participant>();
+    auto back = std::make_shared<fake_participant>();
     room.join(back, {2, "Peserta", role::trainee}, 1000, 0);
     EXPECT_TRUE(back->of_type("pointer").empty());
     EXPECT_EQ(back->of_type("slide").size(), 1u);
@@ -127,7 +113,7 @@ TEST_F(LiveRoomDrawing, StrokesBelongToTheirSlideAndComeBackWithIt) {
     room.receive(trainer.get(), R"({"type":"show_slide","index":0})", 0, 0);
     EXPECT_EQ(trainee->of_type("slide").back()["ink"].size(), 2u);
     // A newcomer sees the current slide's strokes.
-    auto late = std::make_shared<drawing_participant>();
+    auto late = std::make_shared<fake_participant>();
     room.join(late, {3, "Telat", role::trainee}, std::nullopt, 0);
     EXPECT_EQ(late->received.front()["ink"].size(), 2u);
     EXPECT_EQ(late->received.front()["slide"]["ink"].size(), 2u);
@@ -169,7 +155,7 @@ TEST_F(LiveRoomDrawing, ARebuiltRoomKeepsItsStrokes) {
     live_room rebuilt(
         {7, "Sesi", daring::protocol::delivery_mode::online, {{"Satu", ""}, {"Dua", ""}}}, 5000);
     rebuilt.restore(r);
-    auto p = std::make_shared<drawing_participant>();
+    auto p = std::make_shared<fake_participant>();
     rebuilt.join(p, {2, "Peserta", role::trainee}, std::nullopt, 0);
     EXPECT_EQ(p->received.front()["ink"].size(), 1u);
 }

@@ -4,28 +4,14 @@
 #include <gtest/gtest.h>
 
 #include "server/live/live_room.hpp"
+#include "tests/support/fake_participant.hpp"
 
 using namespace daring::server;
 using daring::protocol::json;
 using daring::protocol::role;
+using daring::test::fake_participant;
 
 namespace {
-
-class reacting_participant : public live_participant {
-  public:
-    void deliver(const shared_message& m) override { received.push_back(json::parse(*m)); }
-    void close(int code, std::string_view) override { closed_code = code; }
-    void deliver_audio(const shared_message&, std::uint16_t) override {}
-    void discard_audio() override {}
-    std::vector<json> of_type(const std::string& type) const {
-        std::vector<json> out;
-        for (const auto& j : received)
-            if (j["type"] == type) out.push_back(j);
-        return out;
-    }
-    std::vector<json> received;
-    int closed_code = 0;
-};
 
 std::string react(const std::string& kind) {
     return json{{"type", "react"}, {"kind", kind}}.dump();
@@ -36,14 +22,14 @@ class LiveRoomReactions : public ::testing::Test {
     void SetUp() override {
         room.join(trainer, {1, "Rina", role::trainer}, std::nullopt, 0);
         for (int i = 0; i < 20; ++i) {
-            trainees.push_back(std::make_shared<reacting_participant>());
+            trainees.push_back(std::make_shared<fake_participant>());
             room.join(trainees.back(), {100 + i, "Peserta " + std::to_string(i), role::trainee},
                       std::nullopt, 0);
         }
     }
     live_room room{{7, "Sesi", daring::protocol::delivery_mode::online, {{"Satu", ""}}}, 1000};
-    std::shared_ptr<reacting_participant> trainer = std::make_shared<reacting_participant>();
-    std::vector<std::shared_ptr<reacting_participant>> trainees;
+    std::shared_ptr<fake_participant> trainer = std::make_shared<fake_participant>();
+    std::vector<std::shared_ptr<fake_participant>> trainees;
 };
 
 }  // namespace

@@ -3,48 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "protocol/audio.hpp"
+#include "tests/support/fake_participant.hpp"
 
 using namespace daring::server;
 using daring::protocol::json;
 using daring::protocol::role;
+using daring::test::fake_participant;
 
 namespace {
-
-// A participant with no socket: records what it is sent; can stall like a slow phone.
-class fake_participant : public live_participant {
-  public:
-    explicit fake_participant(std::size_t queue_limit = 1000) : limit_(queue_limit) {}
-    void deliver(const shared_message& m) override {
-        if (closed_code) return;
-        if (stalled && ++pending_ > limit_) {
-            close(close_slow_consumer, "slow");
-            return;
-        }
-        raw.push_back(m);
-        received.push_back(json::parse(*m));
-    }
-    void close(int code, std::string_view) override { closed_code = code; }
-    void deliver_audio(const shared_message& record, std::uint16_t) override {
-        audio.push_back(record);
-    }
-    void discard_audio() override { ++audio_discards; }
-    std::vector<json> of_type(const std::string& type) const {
-        std::vector<json> out;
-        for (const auto& j : received)
-            if (j["type"] == type) out.push_back(j);
-        return out;
-    }
-    std::vector<json> received;
-    std::vector<shared_message> raw;
-    std::vector<shared_message> audio;
-    int audio_discards = 0;
-    int closed_code = 0;
-    bool stalled = false;
-
-  private:
-    std::size_t limit_;
-    std::size_t pending_ = 0;
-};
 
 room_info three_slides() {
     return {7,
