@@ -12,6 +12,7 @@
 //   live_load --audio [--trainees N] [--threads T] [--packets P] [--skip-naive]
 //   live_load --recording-cost [--trainees N] [--packets P] [--rounds R]
 //   live_load --replay-downloads [--trainees N] [--downloads D] [--minutes M]
+//   live_load --reactions [--trainees N] [--seconds S]   (default 10,000 trainees, 30 s)
 //     the trainer speaks to N listeners (25 packets/s of 80 bytes); with one I/O thread also
 //     through the naive server, comparing CPU per delivery at one packet in flight.
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
@@ -130,10 +131,31 @@ struct connection {
     std::size_t quiz_opened = 0;
     std::size_t acks = 0;
     double last_ack_ms = 0;
+    std::size_t reactions = 0;  // `reactions` messages received
+    std::int64_t reaction_second = -1;
+    std::size_t reactions_in_second = 0, max_reactions_per_second = 0;
     std::size_t audio = 0;       // audio records received
     std::size_t audio_gaps = 0;  // records missing in audio_seq (dropped for this socket)
     std::int64_t last_audio_seq = -1;
 };
+
+// `reactions` messages in a payload, and the most a connection got within one wall-clock second.
+void count_reactions(connection& c, std::string_view payload) {
+    std::size_t at = 0, found = 0;
+    while ((at = payload.find("\"type\":\"reactions\"", at)) != std::string_view::npos) {
+        ++found;
+        at += 18;
+    }
+    if (!found) return;
+    const auto second = static_cast<std::int64_t>(now_ms() / 1000);
+    if (second != c.reaction_second) {
+        c.reaction_second = second;
+        c.reactions_in_second = 0;
+    }
+    c.reactions += found;
+    c.reactions_in_second += found;
+    c.max_reactions_per_second = std::max(c.max_reactions_per_second, c.reactions_in_second);
+}
 
 // Every client socket on one epoll set, in this thread.
 class swarm {
@@ -296,6 +318,7 @@ class swarm {
                 last_slide_ms = now_ms();
             }
             if (payload.find("\"type\":\"quiz_opened\"") != std::string_view::npos) ++c.quiz_opened;
+            count_reactions(c, payload);
             at = 0;
             while ((at = payload.find("\"type\":\"ack\"", at)) != std::string_view::npos) {
                 ++c.acks;
@@ -368,7 +391,8 @@ const fanout_traffic audio_traffic{speaker_audio_frame,
 // bursts of `burst` sent back to back (waiting for each burst to land). Latency: from a
 // message's send to its arrival at the last trainee.
 fanout_result push_messages(swarm& trainees, swarm& trainer, pid_t server, int count, double rate,
-                            int burst, const fanout_traffic& traffic) {
+                            int burst, const fanout_traffic& traffic,
+                            const std::function<void(double)>& beside = {}) {
     fanout_result r;
     const std::size_t n = trainees.size();
     std::vector<double> sent(count), last(count, 0);
@@ -395,6 +419,7 @@ fanout_result push_messages(swarm& trainees, swarm& trainer, pid_t server, int c
                 if (burst > 0 && next % burst != 0) continue;
             }
         }
+        if (beside) beside(now_ms() - start);
         trainees.poll(1);
         trainer.poll(0);
         const double at = now_ms();
@@ -1241,6 +1266,41 @@ int run_recording_cost(int n, int packets, int rounds) {
     return met ? 0 : 3;
 }
 
+// Reactions beside slides: N trainees, slides at 1 a second for `seconds`, first alone, then
+// with every trainee sending a reaction every second (spread over the second). Slide p99 to the
+// last trainee with reactions against without, and the most `reactions` messages one socket got
+// in a second (the room sends totals at most once a second).
+int run_reactions(std::uint16_t port, pid_t pid, const std::string& target,
+                  const daring_setup& setup, int n, int seconds) {
+    swarm trainer(port, target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    swarm trainees(port, target, "Authorization: Bearer " + setup.trainee_token + "\r\n");
+    if (!trainer.open(1) || !trainees.open(n)) return 1;
+    std::printf("reactions: %d trainees, slides at 1/s for %d s\n", n, seconds);
+    const auto quiet = push_slides(trainees, trainer, pid, seconds, 1, 0);
+    print("  slides alone        ", quiet);
+    const std::string frames[] = {masked_text_frame(R"({"type":"react","kind":"clap"})"),
+                                  masked_text_frame(R"({"type":"react","kind":"too_fast"})")};
+    std::size_t sent = 0;
+    auto react = [&](double elapsed_ms) {
+        const auto due = static_cast<std::size_t>(elapsed_ms / 1000.0 * n);
+        for (; sent < due; ++sent) trainees.send_all(sent % n, frames[sent % 50 == 0 ? 1 : 0]);
+    };
+    const auto busy = push_messages(trainees, trainer, pid, seconds, 1, 0, slide_traffic, react);
+    print("  slides + reactions  ", busy);
+    std::size_t most = 0, total = 0;
+    for (std::size_t i = 0; i < trainees.size(); ++i) {
+        most = std::max(most, trainees.at(i).max_reactions_per_second);
+        total += trainees.at(i).reactions;
+    }
+    std::printf(
+        "  %zu reactions sent; slide p99 %.1f ms with them vs %.1f ms without: %.2fx (target "
+        "<= 1.2x); reactions messages: at most %zu a second on one socket (target <= 2), %.2f a "
+        "second on average\n",
+        sent, busy.p99_ms, quiet.p99_ms, quiet.p99_ms > 0 ? busy.p99_ms / quiet.p99_ms : 0.0, most,
+        static_cast<double>(total) / trainees.size() / seconds);
+    return 0;
+}
+
 int main(int argc, char** argv) {
     std::string naive_bin = NAIVE_SERVER_BINARY;
     std::vector<int> sizes;
@@ -1254,6 +1314,7 @@ int main(int argc, char** argv) {
     bool audio = false;             // --audio: the trainer speaks to the trainees
     bool recording_cost = false;    // --recording-cost: --audio with recording off, then on
     bool replay_downloads = false;  // --replay-downloads: offline files beside a live session
+    bool reactions = false;         // --reactions: every trainee reacts each second beside slides
     int downloads = 200, minutes = 90;
     int rounds = 3;        // --rounds: of --recording-cost
     int threads = 1;       // --threads: Daring's I/O threads
@@ -1276,7 +1337,8 @@ int main(int argc, char** argv) {
                                              {"--isolation", &isolation},
                                              {"--audio", &audio},
                                              {"--recording-cost", &recording_cost},
-                                             {"--replay-downloads", &replay_downloads}};
+                                             {"--replay-downloads", &replay_downloads},
+                                             {"--reactions", &reactions}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const std::string value = i + 1 < argc ? argv[i + 1] : "";
@@ -1355,6 +1417,9 @@ int main(int argc, char** argv) {
         return run_audio(naive_bin, daring.port(), daring.pid(), target, setup, n, packets,
                          in_flight, threads == 1 && !skip_naive);
     }
+    if (reactions)
+        return run_reactions(daring.port(), daring.pid(), target, setup,
+                             sizes.empty() ? 10000 : sizes.front(), seconds == 20 ? 30 : seconds);
     if (presence) {
         const auto tokens = make_accounts(daring.port(), setup.session, accounts);
         run_presence(daring.port(), daring.pid(), target, tokens,
