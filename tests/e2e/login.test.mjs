@@ -45,7 +45,11 @@ try {
   await page.goto(server.url + '/#/');
   await page.waitForSelector('a[href="#/admin"]');
 
+  // The other language's texts load on the switch (one language at a time): wait for them.
   await page.click('#lang');
+  await page.waitForFunction(() => document.querySelector('#logout').textContent === 'Sign out', null, {
+    timeout: 5000,
+  });
   assert((await page.textContent('#logout')) === 'Sign out', 'English is one click away');
   await page.reload();
   await page.waitForSelector('#logout:not([hidden])');
@@ -61,6 +65,7 @@ try {
 
   // The administrator finds a trainee by NIB on the Pengguna page and resets the password.
   await page.click('#lang'); // Bahasa Indonesia again
+  await page.waitForFunction(() => document.querySelector('#lang').textContent === 'English');
   const admin = await apiClient(server, server.logins.admin.username, server.logins.admin.password);
   const trainee = (await admin('GET', '/api/v1/users?q=peserta02'))[0];
   await admin('PATCH', `/api/v1/users/${trainee.id}`, { nib: '9120001234567' });
