@@ -72,6 +72,10 @@ export function reactionFeed({ staff = false } = {}) {
   return {
     el: staff ? h('section', { class: 'card reactions-card' }, h('h3', null, t('reactions')), signalBox, line) : line,
     add(m) {
+      // Every kind this page was ever sent (the browser tests read it; the text fades).
+      const kinds = new Set((line.dataset.kinds || '').split(' ').filter(Boolean));
+      for (const k of Object.keys(m.counts)) kinds.add(k);
+      line.dataset.kinds = [...kinds].join(' ');
       const parts = REACTIONS.filter(([k]) => m.counts[k]).map(([k, emoji]) => `${emoji} ${m.counts[k]}`);
       if (parts.length) {
         line.textContent = parts.join('  ');
