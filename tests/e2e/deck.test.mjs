@@ -37,7 +37,9 @@ function makePdf(pages, title) {
   return Buffer.from(out, 'latin1');
 }
 
-const until = async (what, check, ms = 60000) => {
+// Generous: the demo deck goes through LibreOffice at start while other browser tests share the
+// two cores (a conversion of a few seconds alone took over a minute so).
+const until = async (what, check, ms = 180000) => {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();
