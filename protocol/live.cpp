@@ -1,5 +1,6 @@
 #include "protocol/live.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 #include "protocol/audio.hpp"
@@ -9,11 +10,32 @@ namespace daring::protocol::live {
 
 namespace {
 
-const char* const type_names[] = {
-    "heartbeat",   "chat",       "hand",       "show_slide", "end_session",
-    "delete_chat", "mute",       "open_quiz",  "close_quiz", "answer",
-    "audio_start", "audio_stop", "give_floor", "take_floor", "audio_subscribe",
-    "pointer",     "ink",        "ink_clear",  "react"};
+const char* const type_names[] = {"heartbeat",
+                                  "chat",
+                                  "hand",
+                                  "show_slide",
+                                  "end_session",
+                                  "delete_chat",
+                                  "mute",
+                                  "open_quiz",
+                                  "close_quiz",
+                                  "answer",
+                                  "audio_start",
+                                  "audio_stop",
+                                  "give_floor",
+                                  "take_floor",
+                                  "audio_subscribe",
+                                  "pointer",
+                                  "ink",
+                                  "ink_clear",
+                                  "react",
+                                  "question",
+                                  "vote",
+                                  "answer_question",
+                                  "hide_question",
+                                  "open_poll",
+                                  "close_poll",
+                                  "poll_answer"};
 
 parsed_message fail(json id, std::string code, std::string message, std::string field = {}) {
     parsed_message out;
@@ -35,7 +57,13 @@ bool is_staff_message(const client_message& m) {
            std::holds_alternative<audio_start>(m) || std::holds_alternative<audio_stop>(m) ||
            std::holds_alternative<give_floor>(m) || std::holds_alternative<take_floor>(m) ||
            std::holds_alternative<pointer_move>(m) || std::holds_alternative<ink_stroke>(m) ||
-           std::holds_alternative<ink_clear>(m);
+           std::holds_alternative<ink_clear>(m) || std::holds_alternative<answer_question>(m) ||
+           std::holds_alternative<hide_question>(m) || std::holds_alternative<open_poll>(m) ||
+           std::holds_alternative<close_poll>(m);
+}
+
+bool is_trainee_message(const client_message& m) {
+    return std::holds_alternative<ask_question>(m) || std::holds_alternative<poll_answer>(m);
 }
 
 std::optional<reaction> reaction_from(std::string_view name) {
@@ -144,6 +172,58 @@ std::optional<ink_stroke> read_stroke(const json& body, field_reader& r) {
     return s;
 }
 
+open_poll read_poll(const json& body, field_reader& r) {
+    open_poll p;
+    p.question = r.required_line("question", 1, poll_question_limit).value_or("");
+    p.multiple = r.optional_bool("multiple").value_or(false);
+    p.anonymous = r.optional_bool("anonymous").value_or(false);
+    auto it = body.find("options");
+    if (r.ok() && (it == body.end() || !it->is_array() || it->size() < poll_options_min ||
+                   it->size() > poll_options_max)) {
+        r.fail("options", "options must hold 2 to 10 texts",
+               it == body.end() ? "missing_field" : "invalid_field");
+        return p;
+    }
+    if (!r.ok()) return p;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        json one = {{"option", (*it)[i]}};
+        field_reader o(one, "options[" + std::to_string(i) + "]");
+        auto text = o.required_line("option", 1, poll_option_limit);
+        if (!text) {
+            r.fail("options", "each option is a text of 1 to 100 characters on one line");
+            return p;
+        }
+        p.options.push_back(std::move(*text));
+    }
+    return p;
+}
+
+// Option indexes: a non-empty array of distinct integers (sorted here; checked against the
+// poll by the room).
+std::vector<int> read_choices(const json& body, field_reader& r) {
+    std::vector<int> out;
+    auto it = body.find("choices");
+    if (it == body.end() || !it->is_array() || it->empty() || it->size() > poll_options_max) {
+        r.fail("choices", "choices must hold 1 to 10 option indexes",
+               it == body.end() ? "missing_field" : "invalid_field");
+        return out;
+    }
+    for (const auto& c : *it) {
+        if (!c.is_number_integer() || c.get<std::int64_t>() < 0 ||
+            c.get<std::int64_t>() >= static_cast<std::int64_t>(poll_options_max)) {
+            r.fail("choices", "each choice is an option index from 0");
+            return {};
+        }
+        out.push_back(static_cast<int>(c.get<std::int64_t>()));
+    }
+    std::sort(out.begin(), out.end());
+    if (std::adjacent_find(out.begin(), out.end()) != out.end()) {
+        r.fail("choices", "an option is chosen at most once");
+        return {};
+    }
+    return out;
+}
+
 // The pointer and the pen; nullopt when `type` is neither.
 std::optional<client_message> parse_drawing(const std::string& type, const json& body,
                                             field_reader& r) {
@@ -169,6 +249,35 @@ std::optional<client_message> parse_drawing(const std::string& type, const json&
         if (kind && !known)
             r.fail("kind", "kind must be like, clap, laugh, wow, love, too_fast or cant_hear");
         return react{known.value_or(reaction::like)};
+    }
+    return std::nullopt;
+}
+
+// Questions and polls; nullopt when `type` is none of them.
+std::optional<client_message> parse_taking_part(const std::string& type, const json& body,
+                                                field_reader& r) {
+    if (type == "question") {
+        auto text = r.required_string("text", 1, question_text_limit);
+        auto anonymous = r.optional_bool("anonymous");
+        return ask_question{text.value_or(""), anonymous.value_or(false)};
+    }
+    if (type == "vote") return vote{r.required_int("question_id", 1, INT64_MAX).value_or(0)};
+    if (type == "answer_question") {
+        auto question = r.required_int("question_id", 1, INT64_MAX);
+        return answer_question{question.value_or(0), r.optional_string("text", answer_text_limit)};
+    }
+    if (type == "hide_question")
+        return hide_question{r.required_int("question_id", 1, INT64_MAX).value_or(0)};
+    if (type == "open_poll") return read_poll(body, r);
+    if (type == "close_poll") {
+        auto poll = r.required_int("poll_id", 1, INT64_MAX);
+        auto publish = r.optional_bool("publish");
+        return close_poll{poll.value_or(0), publish.value_or(false)};
+    }
+    if (type == "poll_answer") {
+        auto poll = r.required_int("poll_id", 1, INT64_MAX);
+        auto choices = read_choices(body, r);
+        return poll_answer{poll.value_or(0), std::move(choices)};
     }
     return std::nullopt;
 }
@@ -259,6 +368,7 @@ parsed_message parse_client_message(std::string_view text) {
     if (!parse_room_message(type, body, r, out)) {
         auto control = parse_audio_control(type, body, r);
         if (!control) control = parse_drawing(type, body, r);
+        if (!control) control = parse_taking_part(type, body, r);
         if (!control)
             return fail(id, "unknown_type", "Unknown message type '" + type.substr(0, 40) + "'",
                         "type");

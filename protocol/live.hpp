@@ -101,10 +101,49 @@ struct react {
     reaction kind = reaction::like;
 };
 
+// Questions and quick polls (docs/protocol.md, "Taking part"). A question's text has the chat
+// limit; a poll has poll_options_min..poll_options_max options of at most poll_option_limit
+// characters each, and a question of at most poll_question_limit.
+inline constexpr std::size_t question_text_limit = chat_text_limit;
+inline constexpr std::size_t answer_text_limit = 1000;
+inline constexpr std::size_t poll_question_limit = 300;
+inline constexpr std::size_t poll_option_limit = 100;
+inline constexpr std::size_t poll_options_min = 2;
+inline constexpr std::size_t poll_options_max = 10;
+struct ask_question {
+    std::string text;
+    bool anonymous = false;
+};
+struct vote {
+    std::int64_t question_id = 0;
+};
+struct answer_question {
+    std::int64_t question_id = 0;
+    std::string text;  // empty: answered live
+};
+struct hide_question {
+    std::int64_t question_id = 0;
+};
+struct open_poll {
+    std::string question;
+    std::vector<std::string> options;
+    bool multiple = false;
+    bool anonymous = false;
+};
+struct close_poll {
+    std::int64_t poll_id = 0;
+    bool publish = false;
+};
+struct poll_answer {
+    std::int64_t poll_id = 0;
+    std::vector<int> choices;  // option indexes, ascending, no repeats
+};
+
 using client_message =
     std::variant<heartbeat, chat_send, hand, show_slide, end_session, delete_chat, mute, open_quiz,
                  close_quiz, answer, audio_start, audio_stop, give_floor, take_floor,
-                 audio_subscribe, pointer_move, ink_stroke, ink_clear, react>;
+                 audio_subscribe, pointer_move, ink_stroke, ink_clear, react, ask_question, vote,
+                 answer_question, hide_question, open_poll, close_poll, poll_answer>;
 
 struct parsed_message {
     json id;  // the client's id (string or integer) or null; echoed in ack/error
@@ -116,8 +155,11 @@ struct parsed_message {
 parsed_message parse_client_message(std::string_view text);
 
 // Trainer and admin only: show_slide, end_session, delete_chat, mute, open_quiz, close_quiz,
-// audio_start, audio_stop, give_floor, take_floor.
+// audio_start, audio_stop, give_floor, take_floor, pointer, ink, ink_clear, answer_question,
+// hide_question, open_poll, close_poll.
 bool is_staff_message(const client_message& m);
+// Trainee only: question, poll_answer.
+bool is_trainee_message(const client_message& m);
 std::string_view type_name(const client_message& m);
 
 // {"type":"ack","id":...}

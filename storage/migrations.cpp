@@ -534,6 +534,68 @@ CREATE TABLE session_pointer (
 );
 CREATE INDEX session_pointer_session ON session_pointer(session_id, at_ms);
 )sql"},
+        {15, "taking_part", R"sql(
+-- Taking part in a live session: questions with votes, quick polls and their answers, and the
+-- reactions each trainee sent (counted per user, and per minute for the activity chart). A
+-- question's and a poll's id is the seq of the event that announced it (unique in the session).
+CREATE TABLE questions (
+  session_id   INTEGER NOT NULL REFERENCES training_sessions(id),
+  id           INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  text         TEXT NOT NULL,
+  anonymous    INTEGER NOT NULL,
+  client_id    TEXT NOT NULL,          -- the asker's message id ('' when none)
+  asked_at     INTEGER NOT NULL,
+  answered_at  INTEGER,
+  answered_by  INTEGER REFERENCES users(id),
+  answer       TEXT,                   -- a written answer (NULL: answered live)
+  hidden_at    INTEGER,
+  hidden_by    INTEGER REFERENCES users(id),
+  PRIMARY KEY (session_id, id)
+);
+CREATE TABLE question_votes (
+  session_id   INTEGER NOT NULL,
+  question_id  INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  voted_at     INTEGER NOT NULL,
+  PRIMARY KEY (session_id, question_id, user_id),
+  FOREIGN KEY (session_id, question_id) REFERENCES questions(session_id, id)
+) WITHOUT ROWID;
+CREATE TABLE polls (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  id          INTEGER NOT NULL,
+  question    TEXT NOT NULL,
+  options     TEXT NOT NULL,           -- JSON array of texts
+  multiple    INTEGER NOT NULL,
+  anonymous   INTEGER NOT NULL,
+  opened_by   INTEGER NOT NULL REFERENCES users(id),
+  opened_at   INTEGER NOT NULL,
+  closed_at   INTEGER,
+  published   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, id)
+);
+CREATE TABLE poll_answers (
+  session_id   INTEGER NOT NULL,
+  poll_id      INTEGER NOT NULL,
+  user_id      INTEGER NOT NULL REFERENCES users(id),
+  choices      TEXT NOT NULL,          -- JSON array of option indexes (the last answer)
+  answered_at  INTEGER NOT NULL,
+  PRIMARY KEY (session_id, poll_id, user_id),
+  FOREIGN KEY (session_id, poll_id) REFERENCES polls(session_id, id)
+) WITHOUT ROWID;
+CREATE TABLE reaction_counts (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  user_id     INTEGER NOT NULL REFERENCES users(id),
+  count       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, user_id)
+) WITHOUT ROWID;
+CREATE TABLE reaction_minutes (
+  session_id  INTEGER NOT NULL REFERENCES training_sessions(id),
+  minute      INTEGER NOT NULL,        -- Unix time / 60
+  count       INTEGER NOT NULL,
+  PRIMARY KEY (session_id, minute)
+) WITHOUT ROWID;
+)sql"},
     };
     return list;
 }

@@ -12,6 +12,7 @@
 #include "server/live/live_recovery.hpp"
 #include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
+#include "server/live/taking_part_recorder.hpp"
 #include "server/recording/recording_store.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/session_notices.hpp"
@@ -93,6 +94,7 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
       auth_(db, clk, hasher),
       checkin_secret_(checkin_secret_of(db)),
       quizzes_(std::make_unique<quiz_recorder>(db)),
+      taking_part_(std::make_unique<taking_part_recorder>(db)),
       sessions_(std::make_unique<session_lifecycle>(
           db, clk, live_, *quizzes_,
           lifecycle_settings{{options_.present_pct, options_.late_after_s},
@@ -175,6 +177,7 @@ void app::attach_live(live_hub* hub) {
     }
     hub->set_presence_sink(presence_.get(), options_.presence_flush_s);
     hub->set_quiz_sink(quizzes_.get());
+    hub->set_taking_part_sink(taking_part_.get());
     hub->set_journal(journal_.get());
     hub->set_control(sessions_.get());
 }

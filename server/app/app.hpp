@@ -19,6 +19,7 @@ class outbox_sender;
 class event_journal;
 class presence_recorder;
 class quiz_recorder;
+class taking_part_recorder;
 class session_lifecycle;
 class deck_converter;
 
@@ -66,6 +67,7 @@ class app final : public application {
     rate_limiter checkin_failures_;
     rate_limiter certificate_lookups_{certificate_lookup_limit, certificate_lookup_window};
     std::unique_ptr<quiz_recorder> quizzes_;
+    std::unique_ptr<taking_part_recorder> taking_part_;
     std::unique_ptr<session_lifecycle> sessions_;
     std::unique_ptr<deck_converter> decks_;
     services services_;

@@ -80,6 +80,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     live_hub* owner = nullptr;
     presence_sink* sink = nullptr;  // set before start
     quiz_sink* quizzes = nullptr;
+    taking_part_sink* taking_part = nullptr;
     event_journal* journal = nullptr;
     live_control* control = nullptr;  // set before start
     int flush_every = 5;
@@ -103,6 +104,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 ioc, live_room(info, std::max(first_seq_now(), stored), limits));
             slot->room.set_presence_sink(sink);
             slot->room.set_quiz_sink(quizzes);
+            slot->room.set_taking_part_sink(taking_part);
             slot->room.set_journal(journal);
             if (info.recovery) slot->room.restore(*info.recovery);
         }
@@ -135,6 +137,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
                 asio::post(slot->strand, [slot, now, full] {
                     if (full) slot->room.tick(now);
                     slot->room.flush_tally();
+                    slot->room.flush_taking_part();
                     const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                                std::chrono::steady_clock::now().time_since_epoch())
                                                .count();
@@ -179,6 +182,10 @@ bool live_hub::has_room(std::int64_t session_id) const {
 
 void live_hub::set_quiz_sink(quiz_sink* sink) {
     impl_->quizzes = sink;
+}
+
+void live_hub::set_taking_part_sink(taking_part_sink* sink) {
+    impl_->taking_part = sink;
 }
 
 void live_hub::set_audio_paced(bool paced) {

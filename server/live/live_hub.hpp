@@ -67,6 +67,8 @@ class live_hub {
     void set_presence_sink(presence_sink* sink, int flush_every);
     // Live quiz answers and results of every room go to `sink`. Set before start().
     void set_quiz_sink(quiz_sink* sink);
+    // Questions, votes, polls and reaction counts of every room go to `sink`. Before start().
+    void set_taking_part_sink(taking_part_sink* sink);
     // Every room's timeline goes to `journal`, flushed once a second. Set before start().
     void set_journal(event_journal* journal);
     // Where trainers' requests that need the database go (open a quiz, end the session). Set

@@ -5,6 +5,7 @@
 #include "server/rules/quiz_scoring.hpp"
 #include "storage/live_repo.hpp"
 #include "storage/quiz_repo.hpp"
+#include "storage/taking_part_repo.hpp"
 
 namespace daring::server {
 
@@ -87,6 +88,46 @@ live_recovery load_recovery(storage::connection& c, std::int64_t session_id,
         if (!quiz) continue;
         out.quiz = live_recovery::open_quiz{std::move(*quiz), r.run_id, r.closes_at,
                                             storage::run_answers(c, r.run_id)};
+    }
+    out.taking_part = load_taking_part(c, session_id);
+    // A question or poll stored before its event reached the timeline: ids stay unique.
+    out.last_seq = std::max<std::uint64_t>(
+        out.last_seq, static_cast<std::uint64_t>(storage::highest_taking_part_id(c, session_id)));
+    return out;
+}
+
+taking_part_recovery load_taking_part(storage::connection& c, std::int64_t session_id) {
+    taking_part_recovery out;
+    for (auto& row : storage::questions_of(c, session_id)) {
+        room_question q;
+        q.id = row.id;
+        q.user_id = row.user_id;
+        q.name = std::move(row.author_name);
+        q.text = std::move(row.text);
+        q.anonymous = row.anonymous;
+        q.asked_at = row.asked_at;
+        q.voters = std::move(row.voters);
+        q.answered = row.answered_at.has_value();
+        q.answer = std::move(row.answer);
+        q.hidden = row.hidden_at.has_value();
+        q.client_id = std::move(row.client_id);
+        out.questions.push_back(std::move(q));
+    }
+    for (auto& row : storage::polls_of(c, session_id)) {
+        if (row.closed_at) {
+            out.closed_polls.insert(row.id);
+            continue;
+        }
+        room_poll p;
+        p.id = row.id;
+        p.question = std::move(row.question);
+        p.options = std::move(row.options);
+        p.multiple = row.multiple;
+        p.anonymous = row.anonymous;
+        p.opened_by = row.opened_by;
+        p.opened_at = row.opened_at;
+        p.answers = std::move(row.answers);
+        out.poll = std::move(p);  // at most one is open; the latest wins
     }
     return out;
 }

@@ -29,4 +29,7 @@ int close_stale_runs(storage::connection& c, protocol::unix_seconds now);
 live_recovery load_recovery(storage::connection& c, std::int64_t session_id,
                             std::size_t chat_history);
 
+// Read job. A session's questions (with voters) and its open poll (with answers).
+taking_part_recovery load_taking_part(storage::connection& c, std::int64_t session_id);
+
 }  // namespace daring::server

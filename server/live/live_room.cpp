@@ -49,6 +49,8 @@ json live_room::welcome(const connection& c, bool resumed) const {
               {"slide", slide_json()},
               {"ink", ink_json(slide_)},
               {"quiz", quiz_snapshot(c)},
+              {"questions", questions_json(c)},
+              {"poll", poll_json(c)},
               {"online", online_.size()},
               {"chat", std::move(chat)},
               {"you",
@@ -81,6 +83,7 @@ void live_room::restore(const live_recovery& r) {
     while (chat_.size() > limits_.chat_history) chat_.pop_front();
     audio_.restore(r.audio, r.audio_next_seq, r.audio_last_end_ms);
     ink_ = r.ink;
+    restore_taking_part(r.taking_part);
     if (journal_) {
         if (auto reserved = audio_.reservation_due())
             journal_->audio_changed(info_.session_id, audio_.durable_json(), *reserved);
@@ -199,6 +202,7 @@ void live_room::leave(live_participant* p, protocol::unix_seconds now) {
 
 void live_room::tick(protocol::unix_seconds now) {
     if (ended_) return;
+    save_reactions(now);
     if (quiz_ && now >= quiz_->closes_at) close_quiz(now);
     if (presence_dirty_ && now - last_presence_ >= limits_.presence_interval) {
         presence_dirty_ = false;
@@ -367,6 +371,11 @@ live_room::outcome live_room::receive(live_participant* p, std::string_view text
     incoming in{p, c, parsed.id, now, steady_ms};
     if (live::is_staff_message(msg) && !c.member.staff()) {
         refuse(p, c, in.id, "forbidden", std::string(live::type_name(msg)) + " is for trainers",
+               now);
+        return outcome::none;
+    }
+    if (live::is_trainee_message(msg) && c.member.staff()) {
+        refuse(p, c, in.id, "forbidden", std::string(live::type_name(msg)) + " is for trainees",
                now);
         return outcome::none;
     }
@@ -707,6 +716,8 @@ void live_room::replace_slides(std::vector<protocol::slide> slides) {
 void live_room::end(int close_code, protocol::unix_seconds now) {
     if (ended_) return;
     if (quiz_) close_quiz(now);
+    flush_taking_part();
+    if (poll_) finish_poll(false, now, [](bool) {});
     broadcast({{"type", "session_ended"}});
     flush();
     ended_ = true;
@@ -715,6 +726,7 @@ void live_room::end(int close_code, protocol::unix_seconds now) {
 
 void live_room::close_all(int close_code, std::string_view reason, protocol::unix_seconds now) {
     flush();
+    save_reactions(now);
     close_presence(now);
     std::vector<std::shared_ptr<live_participant>> all;
     for (auto& [raw, c] : members_)

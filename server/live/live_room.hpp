@@ -23,6 +23,7 @@
 #include "protocol/quiz.hpp"
 #include "protocol/user.hpp"
 #include "server/live/audio_lane.hpp"
+#include "server/live/taking_part.hpp"
 #include "server/rules/attendance_rules.hpp"
 #include "server/rules/quiz_tally.hpp"
 
@@ -111,6 +112,7 @@ struct live_recovery {
     std::uint32_t audio_next_seq = 0;    // past every audio_seq stored or reserved
     std::int64_t audio_last_end_ms = 0;  // where the last stored packet ended
     std::map<int, std::vector<protocol::json>> ink;  // the pen's strokes per slide
+    taking_part_recovery taking_part;                // questions and the open poll
 };
 
 struct live_member {
@@ -142,6 +144,11 @@ struct room_limits {
     // reactions_interval_ms.
     int reactions_per_user = 5;
     std::int64_t reactions_interval_ms = 1000;
+    // Questions: at most question_burst per user per question_window, at most question_limit in
+    // a session (hidden ones count).
+    int question_burst = 3;
+    protocol::unix_seconds question_window = 30;
+    std::size_t question_limit = 1000;
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).
@@ -186,6 +193,7 @@ class live_room {
     void set_presence_sink(presence_sink* sink) { sink_ = sink; }
     void set_quiz_sink(quiz_sink* sink) { quiz_sink_ = sink; }
     void set_journal(journal_sink* sink) { journal_ = sink; }
+    void set_taking_part_sink(taking_part_sink* sink) { taking_part_ = sink; }
     // A room rebuilt after a restart: the slide, recent chat and the open quiz (with its
     // deadline and stored answers) as they were. Call before the first join.
     void restore(const live_recovery& r);
@@ -217,6 +225,10 @@ class live_room {
     // tick; at most once per reactions_interval_ms): every kind to trainers and admins, the
     // reactions without the signals to trainees.
     void flush_reactions(std::int64_t steady_ms);
+    // Votes of questions and the open poll's tally since the last call: one question_votes
+    // event per question whose votes changed, poll_tally to trainers and admins (called with the
+    // tally's tick, 4 times a second).
+    void flush_taking_part();
     // Reactions a user sent in this room (counted ones), for participation.
     std::uint64_t reactions_of(std::int64_t user_id) const;
     bool quiz_open() const { return quiz_.has_value(); }
@@ -357,6 +369,24 @@ class live_room {
     outcome on(const protocol::live::ink_stroke& m, incoming& in);
     outcome on(const protocol::live::ink_clear& m, incoming& in);
     outcome on(const protocol::live::react& m, incoming& in);
+    outcome on(const protocol::live::ask_question& m, incoming& in);
+    outcome on(const protocol::live::vote& m, incoming& in);
+    outcome on(const protocol::live::answer_question& m, incoming& in);
+    outcome on(const protocol::live::hide_question& m, incoming& in);
+    outcome on(const protocol::live::open_poll& m, incoming& in);
+    outcome on(const protocol::live::close_poll& m, incoming& in);
+    outcome on(const protocol::live::poll_answer& m, incoming& in);
+    // The ack once the sink stored it (at once without a sink), `not_stored` when it failed.
+    taking_part_sink::done_fn ack_when_stored(const incoming& in);
+    // A visible question by id, or null (refused with not_found).
+    room_question* find_question(std::int64_t id, const incoming& in);
+    protocol::json questions_json(const connection& c) const;
+    protocol::json poll_json(const connection& c) const;
+    void restore_taking_part(const taking_part_recovery& r);
+    // Hands the reactions counted since the last call to the sink (from tick, once a second).
+    void save_reactions(protocol::unix_seconds now);
+    // Closes the open poll: poll_closed to everyone (results to trainees when published).
+    void finish_poll(bool publish, protocol::unix_seconds now, taking_part_sink::done_fn done);
     // The strokes on slide `index` (an empty array when none).
     protocol::json ink_json(int index) const;
     void send_pointer(std::int64_t steady_ms);
@@ -420,6 +450,17 @@ class live_room {
     std::unordered_map<std::int64_t, reaction_budget> reaction_second_;
     std::unordered_map<std::int64_t, std::uint64_t> reactions_by_user_;
     std::int64_t last_reactions_ms_ = -1'000'000;
+    std::unordered_map<std::int64_t, std::int64_t> reactions_unsaved_;  // per user, to the sink
+    // Questions by id, the ids of askers' messages, each asker's recent question times, the
+    // questions whose votes changed since the last question_votes; the open poll.
+    taking_part_sink* taking_part_ = nullptr;
+    std::map<std::int64_t, room_question> questions_;
+    std::map<std::pair<std::int64_t, std::string>, std::int64_t> asked_;
+    std::unordered_map<std::int64_t, std::deque<protocol::unix_seconds>> question_times_;
+    std::set<std::int64_t> votes_dirty_;
+    std::optional<room_poll> poll_;
+    bool poll_dirty_ = false;
+    std::set<std::int64_t> closed_polls_;
 };
 
 }  // namespace daring::server

@@ -24,7 +24,16 @@ live_room::outcome live_room::on(const live::react& m, incoming& in) {
     }
     ++reactions_[static_cast<std::size_t>(m.kind)];
     ++reactions_by_user_[user];
+    if (taking_part_) ++reactions_unsaved_[user];
     return outcome::none;
+}
+
+void live_room::save_reactions(protocol::unix_seconds now) {
+    if (!taking_part_ || reactions_unsaved_.empty()) return;
+    std::vector<std::pair<std::int64_t, std::int64_t>> per_user(reactions_unsaved_.begin(),
+                                                                reactions_unsaved_.end());
+    reactions_unsaved_.clear();
+    taking_part_->reacted(info_.session_id, std::move(per_user), now);
 }
 
 void live_room::flush_reactions(std::int64_t steady_ms) {
