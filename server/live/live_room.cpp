@@ -425,7 +425,11 @@ live_room::outcome live_room::on(const live::hand& h, incoming& in) {
     const auto& m = in.c.member;
     const bool changed = h.up ? hands_.insert(m.user_id).second : hands_.erase(m.user_id) > 0;
     if (changed) {
-        broadcast({{"type", "hand"}, {"user_id", m.user_id}, {"name", m.full_name}, {"up", h.up}},
+        broadcast({{"type", "hand"},
+                   {"user_id", m.user_id},
+                   {"name", m.full_name},
+                   {"up", h.up},
+                   {"at", protocol::format_rfc3339(in.now)}},
                   std::nullopt, true);
     }
     acknowledge(in);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "server/reports/participation_report.hpp"
 #include "server/reports/report_table.hpp"
 #include "server/rules/replay_rules.hpp"
 #include "storage/attendance_repo.hpp"
@@ -96,6 +97,8 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     out.replay_counts = s.replay_counts.value_or(false);
     std::map<std::int64_t, storage::mark_row> latest_mark;
     for (auto& m : storage::marks_of(c, s.id, only_user)) latest_mark[m.user_id] = std::move(m);
+    const auto taking_part = load_participation(c, s, now, only_user);
+    if (!only_user) out.activity = session_activity(c, s, now);
 
     for (const auto& t : storage::enrolled_trainees(c, s.training_id)) {
         if (only_user && t.user_id != *only_user) continue;
@@ -129,6 +132,8 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
             row.seconds_replayed = covered_ms(it->second) / 1000;
         row.attended_by_replay = out.replay_counts && !counts_as_attended(row.status) &&
                                  reaches_threshold(row.seconds_replayed, out);
+        if (auto p = taking_part.find(t.user_id); p != taking_part.end())
+            row.taking_part = p->second;
         out.rows.push_back(std::move(row));
     }
     return out;
@@ -188,6 +193,7 @@ json to_json(const session_attendance& a) {
     };
     auto rows = json::array();
     std::map<std::string, int> counts;
+    std::map<std::string, int> levels;
     for (const auto& r : a.rows) {
         ++counts[std::string(to_string(r.status))];
         rows.push_back({{"user_id", r.user_id},
@@ -210,7 +216,9 @@ json to_json(const session_attendance& a) {
                         {"mark", r.mark_status.empty() ? json(nullptr)
                                                        : json({{"status", r.mark_status},
                                                                {"remark", r.mark_reason},
-                                                               {"by", r.marked_by}})}});
+                                                               {"by", r.marked_by}})},
+                        {"participation", to_json(r.taking_part)}});
+        ++levels[std::string(to_string(level_of(r.taking_part)))];
     }
     json summary = json::object();
     for (auto s : {attendance_status::present, attendance_status::late, attendance_status::partial,
@@ -237,6 +245,9 @@ json to_json(const session_attendance& a) {
               {"late_after_s", a.thresholds.late_after},
               {"replay_counts", a.replay_counts}}},
             {"summary", std::move(summary)},
+            {"participation",
+             {{"aktif", levels["aktif"]}, {"cukup", levels["cukup"]}, {"pasif", levels["pasif"]}}},
+            {"activity", a.activity},
             {"rows", std::move(rows)}};
 }
 
@@ -265,13 +276,42 @@ report_file session_attendance_table(const session_attendance& a, int offset) {
                      {"Check-in di kelas", "Checked in", column_type::datetime},
                      {"Tanda manual", "Mark", column_type::text},
                      {"Catatan tanda", "Mark remark", column_type::text},
-                     {"Ditandai oleh", "Marked by", column_type::text}};
+                     {"Ditandai oleh", "Marked by", column_type::text},
+                     {"Pesan obrolan", "Chat messages", column_type::integer},
+                     {"Pertanyaan", "Questions", column_type::integer},
+                     {"Dukungan pertanyaan", "Upvotes", column_type::integer},
+                     {"Jawaban jajak pendapat", "Poll answers", column_type::integer},
+                     {"Angkat tangan", "Hands raised", column_type::integer},
+                     {"Detik bicara", "Seconds on the floor", column_type::integer},
+                     {"Reaksi", "Reactions", column_type::integer},
+                     {"Keaktifan", "Participation", column_type::text}};
     for (const auto& r : a.rows) {
-        sheet.rows.push_back(
-            {r.user_id, r.username, r.full_name, r.nib, r.email, std::string(to_string(r.status)),
-             r.via, time_cell(r.first_join), time_cell(r.last_seen), r.seconds_present,
-             r.seconds_away, r.seconds_replayed, std::string(r.attended_by_replay ? "ya" : ""),
-             time_cell(r.checked_in_at), r.mark_status, r.mark_reason, r.marked_by});
+        const auto& p = r.taking_part;
+        sheet.rows.push_back({r.user_id,
+                              r.username,
+                              r.full_name,
+                              r.nib,
+                              r.email,
+                              std::string(to_string(r.status)),
+                              r.via,
+                              time_cell(r.first_join),
+                              time_cell(r.last_seen),
+                              r.seconds_present,
+                              r.seconds_away,
+                              r.seconds_replayed,
+                              std::string(r.attended_by_replay ? "ya" : ""),
+                              time_cell(r.checked_in_at),
+                              r.mark_status,
+                              r.mark_reason,
+                              r.marked_by,
+                              p.chat,
+                              p.questions,
+                              p.votes,
+                              p.poll_answers,
+                              p.hands,
+                              p.floor_seconds,
+                              p.reactions,
+                              std::string(to_string(level_of(p)))});
     }
     report_file f;
     f.stem = "kehadiran-sesi-" + std::to_string(a.session.id);

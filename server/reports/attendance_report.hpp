@@ -9,6 +9,7 @@
 #include "protocol/plan.hpp"
 #include "server/reports/report_table.hpp"
 #include "server/rules/attendance_rules.hpp"
+#include "server/rules/participation_rules.hpp"
 
 namespace daring::storage {
 class connection;
@@ -48,6 +49,7 @@ struct attendance_row {
     std::string mark_status;
     std::string mark_reason;
     std::string marked_by;
+    participation taking_part;  // chat, questions, votes, poll answers, hands, floor, reactions
 };
 
 struct session_attendance {
@@ -56,6 +58,7 @@ struct session_attendance {
     attendance_thresholds thresholds;
     bool replay_counts = false;        // as stored on the session when it went live
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
+    protocol::json activity;           // per minute (participation_report); null for one trainee
 };
 
 // After a session ended: for every enrolled trainee who did not attend it (absent, partial or

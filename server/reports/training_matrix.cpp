@@ -84,6 +84,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
             cell.seconds_credited = credited_seconds(r, a.window);
             cell.seconds_replayed = r.seconds_replayed;
             cell.attended_by_replay = r.attended_by_replay;
+            cell.level = level_of(r.taking_part);
             if (held) {
                 if (counts_as_attended(r.status) || r.attended_by_replay) ++row.attended;
                 if (r.attended_by_replay) ++row.attended_by_replay;
@@ -103,7 +104,8 @@ json row_json(const training_attendance& m, const matrix_row& r) {
                          {"status", cell.status ? json(to_string(*cell.status)) : json(nullptr)},
                          {"seconds_present", cell.seconds_present},
                          {"seconds_replayed", cell.seconds_replayed},
-                         {"attended_by_replay", cell.attended_by_replay}});
+                         {"attended_by_replay", cell.attended_by_replay},
+                         {"level", cell.level ? json(to_string(*cell.level)) : json(nullptr)}});
     }
     return {{"user_id", r.user_id},           {"username", r.username},
             {"full_name", r.full_name},       {"nib", text_or_null(r.nib)},
@@ -151,6 +153,8 @@ report_file to_table(const training_attendance& m) {
             {label + " - detik hadir", label + " - seconds present", column_type::integer});
         sheet.columns.push_back(
             {label + " - detik putar ulang", label + " - seconds replayed", column_type::integer});
+        sheet.columns.push_back(
+            {label + " - keaktifan", label + " - participation", column_type::text});
     }
     sheet.columns.push_back({"Sesi dihadiri", "Sessions attended", column_type::integer});
     sheet.columns.push_back({"Sesi terlaksana", "Sessions held", column_type::integer});
@@ -162,6 +166,8 @@ report_file to_table(const training_attendance& m) {
                                            : report_cell());
             cells.emplace_back(cell.seconds_present);
             cells.emplace_back(cell.seconds_replayed);
+            cells.emplace_back(cell.level ? report_cell(std::string(to_string(*cell.level)))
+                                          : report_cell());
         }
         cells.emplace_back(static_cast<std::int64_t>(r.attended));
         cells.emplace_back(static_cast<std::int64_t>(m.held_count));

@@ -24,6 +24,7 @@ struct matrix_cell {
                                         // when attended in person or by mark
     std::int64_t seconds_replayed = 0;  // never part of the two above
     bool attended_by_replay = false;
+    std::optional<participation_level> level;  // none: not held yet
 };
 
 struct matrix_row {

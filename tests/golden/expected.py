@@ -17,6 +17,8 @@ The scenario (times WIB, UTC+7; the test's clock):
 - Pre-test (2 questions, 1 point each): ani 50, budi 100, citra 0.
 - Session 1 (late after 5 minutes, present at 75%): ani 09:00-10:00, citra 09:00-09:30,
   budi 09:10-10:00; dewi excused by the trainer ("Sakit, surat dokter").
+  At 09:10 ani sends three chat messages, budi asks a question and raises his hand, citra
+  upvotes budi's question.
 - Session 2: ani, budi, citra 09:00-10:00.
 - Training 1 counts replay toward completion. After session 2, citra replays the first 45
   minutes of session 1 (75%: attended by replay), budi its first 10 minutes.
@@ -46,6 +48,9 @@ CONTACT = {3: ("9120001234567", "ani@umkm.example")}
 MARKS = {1: {6: ("excused", "Sakit, surat dokter", "Rina Kartika")}}
 # session -> user -> seconds of the recording replayed
 REPLAYED = {1: {5: 2700, 4: 600}}
+# session -> user -> what they did (participation); all at 09:10 in session 1
+TAKING_PART = {1: {3: {"chat": 3}, 4: {"questions": 1, "hands": 1}, 5: {"votes": 1}}}
+TAKING_PART_AT = D1 + 600
 PRE = {3: 50.0, 4: 100.0, 5: 0.0}
 POST = {3: 100.0, 4: 50.0, 5: 100.0}
 MIN_ATTENDANCE = 80
@@ -65,6 +70,31 @@ def utc(t):
 def wib(t):
     import datetime
     return datetime.datetime.fromtimestamp(t + WIB, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def participation(session_id, uid):
+    """Counts and level by the rules in docs/architecture.md ("Participation")."""
+    p = {"chat": 0, "questions": 0, "votes": 0, "poll_answers": 0, "hands": 0, "floor_seconds": 0, "reactions": 0}
+    p.update(TAKING_PART.get(session_id, {}).get(uid, {}))
+    contributions = p["chat"] + p["questions"] + p["poll_answers"] + p["hands"] + (1 if p["floor_seconds"] >= 30 else 0)
+    if contributions >= 3:
+        p["level"] = "aktif"
+    elif contributions >= 1 or p["votes"] + p["reactions"] >= 3:
+        p["level"] = "cukup"
+    else:
+        p["level"] = "pasif"
+    return p
+
+
+def activity(session_id):
+    done = TAKING_PART.get(session_id, {})
+    if not done:
+        return {"from": None, "minutes": 0, "chat": [], "questions": [], "votes": [], "poll_answers": [],
+                "hands": [], "reactions": []}
+    total = lambda k: [sum(d.get(k, 0) for d in done.values())]
+    return {"from": utc(TAKING_PART_AT // 60 * 60), "minutes": 1, "chat": total("chat"),
+            "questions": total("questions"), "votes": total("votes"), "poll_answers": total("poll_answers"),
+            "hands": total("hands"), "reactions": total("reactions")}
 
 
 def attendance(session_id, start):
@@ -92,7 +122,8 @@ def attendance(session_id, start):
                      "first_join": utc(first) if first else None, "last_seen": utc(last) if last else None,
                      "seconds_present": seconds, "seconds_away": 0, "intervals": len(spans), "online": False,
                      "open_intervals": 0, "checked_in_at": None, "status": status, "via": via,
-                     "mark": {"status": mark[0], "remark": mark[1], "by": mark[2]} if mark else None})
+                     "mark": {"status": mark[0], "remark": mark[1], "by": mark[2]} if mark else None,
+                     "participation": participation(session_id, uid)})
     return rows
 
 
@@ -103,7 +134,9 @@ def session_report():
                         "starts_at": utc(D1), "ends_at": utc(D1 + HOUR), "started_at": utc(D1), "ended_at": utc(D1 + HOUR)},
             "window": {"from": utc(D1), "to": utc(D1 + HOUR), "seconds": HOUR},
             "thresholds": {"present_pct": PRESENT_PCT, "late_after_s": LATE_AFTER, "replay_counts": True},
-            "summary": summary, "rows": rows}
+            "summary": summary, "rows": rows,
+            "participation": {k: sum(r["participation"]["level"] == k for r in rows) for k in ("aktif", "cukup", "pasif")},
+            "activity": activity(1)}
 
 
 def matrix():
@@ -112,7 +145,8 @@ def matrix():
     for uid, username, name in TRAINEES:
         cells = [{"session_id": sid, "status": per[sid][uid]["status"], "seconds_present": per[sid][uid]["seconds_present"],
                   "seconds_replayed": per[sid][uid]["seconds_replayed"],
-                  "attended_by_replay": per[sid][uid]["attended_by_replay"]}
+                  "attended_by_replay": per[sid][uid]["attended_by_replay"],
+                  "level": per[sid][uid]["participation"]["level"]}
                  for sid, _, _ in SESSIONS]
         by_replay = sum(c["attended_by_replay"] for c in cells)
         attended = sum(c["status"] in ("present", "late") for c in cells) + by_replay
@@ -239,7 +273,8 @@ def spreadsheets():
     s_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail", "Status", "Dasar", "Masuk pertama (WIB)",
                "Terakhir terlihat (WIB)", "Detik hadir", "Detik tidak di layar", "Detik putar ulang",
                "Hadir lewat putar ulang", "Check-in di kelas (WIB)", "Tanda manual",
-               "Catatan tanda", "Ditandai oleh"]]
+               "Catatan tanda", "Ditandai oleh", "Pesan obrolan", "Pertanyaan", "Dukungan pertanyaan",
+               "Jawaban jajak pendapat", "Angkat tangan", "Detik bicara", "Reaksi", "Keaktifan"]]
     for r in sess["rows"]:
         m = r["mark"] or {"status": None, "remark": None, "by": None}
         first = wib(next(a for a, _ in PRESENCE[1][r["user_id"]])) if r["first_join"] else None
@@ -247,17 +282,19 @@ def spreadsheets():
         s_rows.append([cell(x) for x in (r["user_id"], r["username"], r["full_name"], r["nib"], r["email"], r["status"], r["via"], first, last,
                                          r["seconds_present"], r["seconds_away"], r["seconds_replayed"],
                                          "ya" if r["attended_by_replay"] else None, None, m["status"], m["remark"],
-                                         m["by"])])
+                                         m["by"])] + [cell(r["participation"][k]) for k in (
+                                             "chat", "questions", "votes", "poll_answers", "hands", "floor_seconds",
+                                             "reactions", "level")])
     t_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail",
                "Sesi 1: Kas (2021-07-05) - status", "Sesi 1: Kas (2021-07-05) - detik hadir",
-               "Sesi 1: Kas (2021-07-05) - detik putar ulang",
+               "Sesi 1: Kas (2021-07-05) - detik putar ulang", "Sesi 1: Kas (2021-07-05) - keaktifan",
                "Sesi 2: Laba rugi (2021-07-06) - status", "Sesi 2: Laba rugi (2021-07-06) - detik hadir",
-               "Sesi 2: Laba rugi (2021-07-06) - detik putar ulang",
+               "Sesi 2: Laba rugi (2021-07-06) - detik putar ulang", "Sesi 2: Laba rugi (2021-07-06) - keaktifan",
                "Sesi dihadiri", "Sesi terlaksana", "Tingkat kehadiran (%)"]]
     for r in training_report()["rows"]:
         line = [r["user_id"], r["username"], r["full_name"], r["nib"], r["email"]]
         for c in r["sessions"]:
-            line += [c["status"], c["seconds_present"], c["seconds_replayed"]]
+            line += [c["status"], c["seconds_present"], c["seconds_replayed"], c["level"]]
         line += [r["attended"], r["held"], r["attendance_rate_pct"]]
         t_rows.append([cell(x) for x in line])
     c_rows = [["ID peserta", "Nama pengguna", "Nama lengkap", "NIB", "E-mail", "Sesi dihadiri", "Sesi lewat putar ulang", "Sesi terlaksana",

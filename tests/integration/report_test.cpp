@@ -89,6 +89,19 @@ class Reports : public world_fixture {
         ASSERT_TRUE(ws->next_of("welcome"));
         sockets[user] = std::move(ws);
     }
+    // Sends a message with an id and waits for its ack (the server stored it).
+    void say(const std::string& user, json message) {
+        static int next_id = 0;
+        const auto id = "m" + std::to_string(++next_id);
+        message["id"] = id;
+        sockets[user]->send_json(message);
+        for (int i = 0; i < 50; ++i) {
+            auto ack = sockets[user]->next_of("ack");
+            ASSERT_TRUE(ack) << user << " got no ack for " << message.dump();
+            if ((*ack)["id"] == id) return;
+        }
+        ADD_FAILURE() << "no ack " << id;
+    }
     void leave(const std::string& user) {
         heartbeat(*sockets[user]);
         sockets[user]->close();
@@ -235,6 +248,14 @@ class Reports : public world_fixture {
             join("citra", s1);
             advance_to(day1 + 600);
             join("budi", s1);
+            // Taking part at 09:10: ani chats three times, budi asks and raises his hand, citra
+            // upvotes his question.
+            for (int i = 0; i < 3; ++i) say("ani", {{"type", "chat"}, {"text", "Catatan kas"}});
+            say("budi", {{"type", "question"}, {"text", "Bagaimana mencatat utang?"}});
+            say("budi", {{"type", "hand"}, {"up", true}});
+            auto asked = sockets["citra"]->next_of("question");
+            ASSERT_TRUE(asked);
+            say("citra", {{"type", "vote"}, {"question_id", (*asked)["question"]["id"]}});
             advance_to(day1 + 1800);
             leave("citra");
             ASSERT_EQ(
