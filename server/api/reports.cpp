@@ -8,6 +8,7 @@
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/completion_report.hpp"
 #include "server/reports/funding_report.hpp"
+#include "server/reports/participation_report.hpp"
 #include "server/reports/report_response.hpp"
 #include "server/reports/training_matrix.hpp"
 #include "server/services/training_access.hpp"
@@ -35,6 +36,23 @@ http_response session_attendance_report(request_context& ctx) {
                          t ? region_offset(c, t->region_code) : default_utc_offset_minutes};
     });
     return report_response(req, to_json(report), session_attendance_table(report, offset), now);
+}
+
+// A session's questions or polls (taking part), as JSON, CSV or XLSX, for its trainers and
+// admins.
+template <json (*exported)(connection&, const session&),
+          report_file (*table)(const json&, std::int64_t, int)>
+http_response taking_part_report(request_context& ctx) {
+    const auto req = parse_report_request(ctx.req);
+    const auto now = ctx.svc.clk.now();
+    auto [body, id, offset] = ctx.svc.db.read([&](connection& c) {
+        auto sess = require_session(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
+        const auto t = storage::find_training(c, sess.training_id);
+        return std::tuple{exported(c, sess), sess.id,
+                          t ? region_offset(c, t->region_code) : default_utc_offset_minutes};
+    });
+    auto file = table(body, id, offset);
+    return report_response(req, std::move(body), std::move(file), now);
 }
 
 // A report whose rows stream: JSON row by row, CSV/XLSX from its table.
@@ -106,6 +124,10 @@ void add_report_routes(router& r) {
          on_reports},
         {"GET", "/api/v1/me/trainings/{id:int}/completion", trainee_only, my_completion,
          on_reports},
+        {"GET", "/api/v1/sessions/{id:int}/questions", staff_only,
+         taking_part_report<questions_export, questions_table>, on_reports},
+        {"GET", "/api/v1/sessions/{id:int}/polls", staff_only,
+         taking_part_report<polls_export, polls_table>, on_reports},
     });
 }
 

@@ -48,7 +48,7 @@ class live_fixture : public world_fixture {
         return login_token(*http, trainee_name(i), world::password);
     }
 
-    static constexpr int trainee_count = 50;
+    int trainee_count = 50;                // derived fixtures may set more in their constructor
     std::vector<std::string> server_args;  // set by derived fixtures before SetUp
     std::unique_ptr<api_client> trainer;
     std::string trainer_token;
