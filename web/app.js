@@ -79,6 +79,7 @@ const pages = {
   funding: () => import('./js/pages/funding.js'),
   audit: () => import('./js/pages/audit.js'),
   outbox: () => import('./js/pages/outbox.js'),
+  participation: () => import('./js/pages/participation.js'),
 };
 
 export async function route() {

@@ -91,17 +91,35 @@ http_response funding_source_report(request_context& ctx) {
     return report_response(req, to_json(report), to_table(report), now);
 }
 
+// A trainee's own taking part per session held or live: counts and level.
+json my_participation(const training_attendance& m, std::int64_t user_id) {
+    auto out = json::array();
+    for (const auto& row : m.rows) {
+        if (row.user_id != user_id) continue;
+        for (std::size_t k = 0; k < m.sessions.size(); ++k) {
+            if (!row.cells[k].level) continue;
+            auto p = to_json(row.cells[k].taking_part);
+            p["session_id"] = m.sessions[k].id;
+            p["title"] = m.sessions[k].title;
+            out.push_back(std::move(p));
+        }
+    }
+    return out;
+}
+
 // A trainee's own progress in a training: attendance, pre/post scores, completed or why not.
 http_response my_completion(request_context& ctx) {
     const auto now = ctx.svc.clk.now();
     const auto& u = ctx.user();
     auto row = ctx.svc.db.read([&](connection& c) -> std::optional<json> {
         auto t = require_training(c, ctx.params.integer("id"), u);
-        auto body = to_json(build_completion(c, t, now, current_thresholds(ctx.svc), u.id));
+        const auto tc = build_completion(c, t, now, current_thresholds(ctx.svc), u.id);
+        auto body = to_json(tc);
         for (auto& r : body["rows"])
             if (r["user_id"] == u.id) {
                 r["training"] = body["training"];
                 r["finished"] = body["finished"];
+                r["participation"] = my_participation(tc.attendance, u.id);
                 return r;
             }
         return std::nullopt;

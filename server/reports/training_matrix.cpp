@@ -85,6 +85,7 @@ training_attendance build_training_attendance(connection& c, const training& t, 
             cell.seconds_replayed = r.seconds_replayed;
             cell.attended_by_replay = r.attended_by_replay;
             cell.level = level_of(r.taking_part);
+            cell.taking_part = r.taking_part;
             if (held) {
                 if (counts_as_attended(r.status) || r.attended_by_replay) ++row.attended;
                 if (r.attended_by_replay) ++row.attended_by_replay;

@@ -25,6 +25,7 @@ struct matrix_cell {
     std::int64_t seconds_replayed = 0;  // never part of the two above
     bool attended_by_replay = false;
     std::optional<participation_level> level;  // none: not held yet
+    participation taking_part;
 };
 
 struct matrix_row {

@@ -1,9 +1,16 @@
 // Bahasa Indonesia first; English on request, remembered in localStorage. Only the chosen
 // language's texts are loaded (lang/id.js or lang/en.js), and the texts of the staff pages
-// (lang/<language>_staff.js) only once a trainer or administrator signed in (forStaff()).
+// (lang/<language>_staff.js) only once a trainer or administrator signed in (forStaff()); a
+// feature's own texts (lang/<language>_part.js: questions, polls, participation) once a page
+// needs them (withTexts('part')).
 const load = (which) => import(`./lang/${which}.js`).then((m) => m.default);
-const loadAll = async (which, staff) =>
-  staff ? { ...(await load(which)), ...(await load(`${which}_staff`)) } : load(which);
+const parts = new Set();
+async function loadAll(which, staff) {
+  const all = { ...(await load(which)) };
+  if (staff) Object.assign(all, await load(`${which}_staff`));
+  for (const part of parts) Object.assign(all, await load(`${which}_${part}`));
+  return all;
+}
 
 let lang = localStorage.getItem('daring.lang') === 'en' ? 'en' : 'id';
 let staffTexts = false;
@@ -31,6 +38,19 @@ export async function forStaff() {
   if (staffTexts) return;
   texts = await loadAll(lang, true);
   staffTexts = true;
+}
+// Adds a feature's texts (once; later languages load them too).
+const adding = new Map(); // part -> the promise of its texts merged
+export function withTexts(part) {
+  if (!adding.has(part))
+    adding.set(
+      part,
+      load(`${lang}_${part}`).then((more) => {
+        texts = { ...texts, ...more };
+        parts.add(part);
+      }),
+    );
+  return adding.get(part);
 }
 // A language file's keys ('id', 'id_staff', ...), for the test that both languages have the same.
 export const keysOf = async (which) => Object.keys(await load(which));

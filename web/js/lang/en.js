@@ -278,4 +278,5 @@ export default {
   react_too_fast: 'Too fast',
   react_cant_hear: "Can't hear",
   training_page: 'Training page',
+  questions_title: 'Questions',
 };

@@ -279,4 +279,5 @@ export default {
   react_too_fast: 'Terlalu cepat',
   react_cant_hear: 'Suara tidak terdengar',
   training_page: 'Halaman pelatihan',
+  questions_title: 'Tanya jawab',
 };

@@ -14,6 +14,8 @@ import { pageView } from '../widgets/page_view.js';
 import { penTools } from '../widgets/pen.js';
 import { renderSlide } from '../widgets/slide.js';
 import { recordingCard } from '../widgets/recording_card.js';
+import { takingPart } from '../widgets/taking_part.js';
+import { staffTools } from '../widgets/taking_part_staff.js';
 
 // Widths through the CSSOM: the CSP forbids inline style attributes.
 function barOf(percent) {
@@ -66,6 +68,11 @@ function endedView(view, s, sessionId) {
       'div',
       { class: 'actions' },
       h('a', { class: 'button', id: 'open-report', href: `#/reports/${s.training_id}` }, t('open_report')),
+      h(
+        'a',
+        { class: 'button secondary', id: 'open-participation', href: `#/participation/${sessionId}` },
+        t('open_participation'),
+      ),
     ),
   );
   return () => ended.stop();
@@ -353,6 +360,7 @@ export async function render(view, args) {
       people.online(m.participants);
       if (!m.resumed) chat.reset(m.chat || []);
       if (m.quiz) quiz.opened(m.quiz);
+      part.message(m);
     },
     slide: (m) => deck.shown(m),
     ink: (m) => deck.ink(m),
@@ -373,6 +381,16 @@ export async function render(view, args) {
     session_ended: () => finish(),
     reactions: (m) => feed.add(m),
   };
+  for (const type of [
+    'question',
+    'question_votes',
+    'question_answered',
+    'question_hidden',
+    'poll_opened',
+    'poll_tally',
+    'poll_closed',
+  ])
+    handlers[type] = (m) => part.message(m);
   // The end closes every live control: capture stops, and the page becomes the ended view.
   let stopEnded = null;
   function finish() {
@@ -402,6 +420,7 @@ export async function render(view, args) {
     onMute: (m) => client.request({ type: 'mute', user_id: m.from.user_id, muted: true }).catch(() => {}),
   });
   const deck = slideDeck(client, sessionId, s.slides || [], error);
+  const part = takingPart(client, { staff: staffTools, onError: (e) => error.show(e) });
   const quizzes = await api('GET', `/api/v1/trainings/${s.training_id}/quizzes`);
   const quiz = quizPanel(client, quizzes.data?.items || [], error);
   const qr = checkinQr(sessionId, s.delivery.mode);
@@ -415,7 +434,7 @@ export async function render(view, args) {
     h(
       'div',
       { class: 'dash' },
-      h('div', { class: 'dash-main' }, deck.el, quiz.el, editorBox),
+      h('div', { class: 'dash-main' }, deck.el, quiz.el, part.el, editorBox),
       h('div', { class: 'dash-side' }, recording.el, audio.el, feed.el, people.el, hands.el, qr.el, chat.el),
     ),
   );

@@ -4,7 +4,7 @@
 import { api, apiAll } from '../api.js';
 import { handoutList } from '../widgets/handouts.js';
 import { clear, h, localTime, size } from '../dom.js';
-import { errorText, language, t } from '../i18n.js';
+import { errorText, language, t, withTexts } from '../i18n.js';
 
 const RECORDING_SETTLE_MS = 3000;
 const LATE_AFTER_MS = 15 * 60000; // a scheduled session not started this long after its start is late
@@ -216,8 +216,9 @@ export async function render(view, args, session) {
         // Fetched once per visit, not on every refresh: the server computes it from the training's
         // whole attendance.
         if (!progress.has(tr.id)) progress.set(tr.id, api('GET', `/api/v1/me/trainings/${tr.id}/completion`));
-        progress.get(tr.id).then((r) => {
+        progress.get(tr.id).then(async (r) => {
           if (r.status !== 200) return;
+          if (r.data.participation?.length) await withTexts('part');
           const p = r.data;
           const score = (v) => (v === null || v === undefined ? '–' : Math.round(v));
           cert.append(
@@ -230,6 +231,21 @@ export async function render(view, args, session) {
                 : `${t('not_completed')}${p.reason_text ? ` — ${p.reason_text[language()]}` : ''}`,
             ),
           );
+          // How the trainee took part in each session held.
+          if (p.participation?.length)
+            cert.append(
+              h(
+                'ul',
+                { class: 'my-participation' },
+                p.participation.map((s) =>
+                  h(
+                    'li',
+                    { dataset: { session: s.session_id, level: s.level } },
+                    `${s.title}: ${t('p_level')} ${t(`level_${s.level}`)} (${t('p_chat')} ${s.chat}, ${t('p_questions')} ${s.questions}, ${t('p_poll_answers')} ${s.poll_answers}, ${t('p_hands')} ${s.hands})`,
+                  ),
+                ),
+              ),
+            );
           if (p.completed)
             cert.append(
               h(

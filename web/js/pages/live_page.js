@@ -2,7 +2,8 @@
 // after the server's ack), chat, raise hand, own minutes present, and the connection state with
 // automatic reconnect and resume. Audio flows only after the trainee taps listen. The end of the
 // session closes every control and offers the replay once it is ready; a link that cannot work
-// (ended, unknown, not enrolled, held in person) says why and offers the home page.
+// (ended, unknown, not enrolled, held in person) says why and offers the home page. Questions and
+// polls (widgets/taking_part.js) load only when a poll opens or the trainee opens their box.
 import { clear, h, minutes } from '../dom.js';
 import { errorText, t } from '../i18n.js';
 import { audioPanel } from '../audio/panel.js';
@@ -154,6 +155,52 @@ function quizPanel(client) {
 // itself cannot work, and the empty live view is hidden too).
 const FINAL = new Set(['ended', 'not_found', 'not_enrolled', 'not_online', 'refused', 'signed_out', 'removed']);
 const REPLAY_POLL_MS = 10000;
+const TAKING_PART = new Set([
+  'question',
+  'question_votes',
+  'question_answered',
+  'question_hidden',
+  'poll_opened',
+  'poll_closed',
+]);
+const PENDING_LIMIT = 2000; // messages kept for the questions box until it loads
+
+// The questions box, its widget loaded on first need; until then its messages wait (a welcome
+// starts them afresh).
+function takingPartBox(client) {
+  const el = h('details', { class: 'handouts-toggle', id: 'live-questions' }, h('summary', null, t('questions_title')));
+  let widget = null;
+  let loading = null;
+  let ended = false;
+  let pending = [];
+  const load = () => {
+    loading ??= import('../widgets/taking_part.js').then(({ takingPart }) => {
+      widget = takingPart(client);
+      for (const m of pending) widget.message(m);
+      pending = [];
+      if (ended) widget.end();
+      el.append(widget.el);
+    });
+    return loading;
+  };
+  el.addEventListener('toggle', () => el.open && load());
+  return {
+    el,
+    take(m) {
+      if (widget) widget.message(m);
+      else if (m.type === 'welcome') pending = [m];
+      else if (pending.length < PENDING_LIMIT) pending.push(m);
+      if (m.type === 'poll_opened' || (m.type === 'welcome' && m.poll)) {
+        el.open = true;
+        load();
+      }
+    },
+    end() {
+      ended = true;
+      widget?.end();
+    },
+  };
+}
 const REPLAY_POLLS = 18; // three minutes of asking whether the recording is ready
 
 // The card that replaces the live controls: what happened, and what the trainee can do next.
@@ -216,6 +263,8 @@ export async function render(view, args) {
   async function showSlide(m) {
     shown = m;
     renderSlide(slide, m, pageBox);
+    // The list serves only to fetch the next deck pages ahead: a slide of text needs none.
+    if (!m.page) return;
     if (m.count !== slides.length) await loadSlides();
     if (audio.saverOn()) return;
     const next = slides.slice(m.index + 1, m.index + 3).filter((s) => s.page);
@@ -234,6 +283,7 @@ export async function render(view, args) {
     feed.stop();
     chat.close();
     quiz.panel.end();
+    part.end();
     audio.end();
     body.hidden = !joined;
     ended.show(s);
@@ -270,6 +320,7 @@ export async function render(view, args) {
           notice.textContent = t('muted_notice');
           if (!m.resumed) chat.reset(m.chat || []);
           if (m.quiz) quiz.panel.open(m.quiz, m.quiz.your_answers || {});
+          part.take(m);
           break;
         case 'slide':
           showSlide(m);
@@ -317,10 +368,12 @@ export async function render(view, args) {
           feed.add(m);
           break;
         default:
+          if (TAKING_PART.has(m.type)) part.take(m);
           break;
       }
     },
   });
+  const part = takingPartBox(client);
   const chat = chatBox(client);
   const reactions = reactionButtons(client);
   const feed = reactionFeed();
@@ -364,6 +417,7 @@ export async function render(view, args) {
     h('div', { class: 'actions' }, hand),
     reactions,
     feed.el,
+    part.el,
     chat.el,
     handouts,
   );

@@ -3,20 +3,7 @@
 import { api } from '../api.js';
 import { clear, clock, h, number } from '../dom.js';
 import { errorText, language, t } from '../i18n.js';
-
-function loadCss(href) {
-  if (document.querySelector(`link[href="${href}"]`)) return;
-  document.head.append(h('link', { rel: 'stylesheet', href }));
-}
-
-function loadScript(src) {
-  if (window.uPlot) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    document.head.append(
-      h('script', { src, onload: resolve, onerror: () => reject(new Error(`${src} failed to load`)) }),
-    );
-  });
-}
+import { loadUplot } from '../uplot.js';
 
 // A bar chart with its axes named (`axes`: [x label, y label]) and a legend of the series.
 function barChart(uPlot, el, labels, series, axes) {
@@ -101,9 +88,8 @@ function replayTable(m) {
 
 export async function render(view, args) {
   const id = Number(args[0]);
-  loadCss(import.meta.resolve('/vendor/uPlot.min.css'));
   const [uPlot, matrix, completion, prepost] = await Promise.all([
-    loadScript(import.meta.resolve('/vendor/uPlot.iife.min.js')).then(() => window.uPlot),
+    loadUplot(),
     api('GET', `/api/v1/reports/trainings/${id}/attendance`),
     api('GET', `/api/v1/reports/trainings/${id}/completion`),
     api('GET', `/api/v1/reports/trainings/${id}/pre-post`),
