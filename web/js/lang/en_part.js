@@ -27,4 +27,9 @@ export default {
   p_questions: 'questions',
   p_poll_answers: 'poll answers',
   p_hands: 'hands raised',
+  attendance_present: 'present',
+  attendance_late: 'late',
+  attendance_partial: 'partly present',
+  attendance_absent: 'absent',
+  attendance_excused: 'excused',
 };

@@ -27,4 +27,9 @@ export default {
   p_questions: 'pertanyaan',
   p_poll_answers: 'jawaban jajak pendapat',
   p_hands: 'angkat tangan',
+  attendance_present: 'hadir',
+  attendance_late: 'hadir terlambat',
+  attendance_partial: 'hadir sebagian',
+  attendance_absent: 'tidak hadir',
+  attendance_excused: 'izin',
 };

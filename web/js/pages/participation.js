@@ -9,7 +9,7 @@ import { loadUplot } from '../uplot.js';
 const LEVEL_RANK = { aktif: 0, cukup: 1, pasif: 2 };
 const COLUMNS = [
   ['full_name', 'user_full_name', (r) => r.full_name, (r) => r.full_name],
-  ['status', 'status', (r) => t(`status_${r.status}`), (r) => r.status],
+  ['status', 'status', (r) => t(`attendance_${r.status}`), (r) => r.status],
   ['present', 'present_for', (r) => `${minutes(r.seconds_present)} ${t('minutes')}`, (r) => r.seconds_present],
   ['chat', 'p_chat', (r) => number(r.participation.chat, 0), (r) => r.participation.chat],
   ['questions', 'p_questions', (r) => number(r.participation.questions, 0), (r) => r.participation.questions],
