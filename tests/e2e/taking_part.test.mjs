@@ -4,7 +4,7 @@
 // published results reach the trainees; a reaction shows on the trainer's page; after the end the
 // participation page shows each trainee's level in a sortable table and the activity chart.
 // Screenshots go to build/e2e-artifacts; no page may log a console error or miss a text.
-import { startDemo, launchBrowser, watchConsole, assert, artifacts, signInPage, apiClient } from './harness.mjs';
+import { startDemo, launchBrowser, assert, artifacts, signInPage, apiClient } from './harness.mjs';
 import path from 'node:path';
 
 const binary = process.argv[2];
