@@ -8,7 +8,7 @@
 namespace daring::server {
 
 void taking_part_recorder::store(const char* what, std::function<void(storage::connection&)> work,
-                                 done_fn done) {
+                                 const done_fn& done) {
     try {
         db_.submit(std::move(work), [what, done](std::exception_ptr e) {
             if (e) spdlog::error("storing {} failed", what);
@@ -30,8 +30,7 @@ void taking_part_recorder::asked(std::int64_t session_id, const room_question& q
     row.client_id = q.client_id;
     row.asked_at = q.asked_at;
     store(
-        "a question", [row](storage::connection& c) { storage::insert_question(c, row); },
-        std::move(done));
+        "a question", [row](storage::connection& c) { storage::insert_question(c, row); }, done);
 }
 
 void taking_part_recorder::voted(std::int64_t session_id, std::int64_t question_id,
@@ -41,7 +40,7 @@ void taking_part_recorder::voted(std::int64_t session_id, std::int64_t question_
         [=](storage::connection& c) {
             storage::insert_vote(c, session_id, question_id, user_id, at);
         },
-        std::move(done));
+        done);
 }
 
 void taking_part_recorder::answered(std::int64_t session_id, std::int64_t question_id,
@@ -52,7 +51,7 @@ void taking_part_recorder::answered(std::int64_t session_id, std::int64_t questi
         [=](storage::connection& c) {
             storage::mark_answered(c, session_id, question_id, by, text, at);
         },
-        std::move(done));
+        done);
 }
 
 void taking_part_recorder::hidden(std::int64_t session_id, const room_question& q, std::int64_t by,
@@ -68,7 +67,7 @@ void taking_part_recorder::hidden(std::int64_t session_id, const room_question& 
                 c, by, "question.hide", "session:" + std::to_string(session_id),
                 {{"question_id", question_id}, {"author_id", author}, {"text", text}}, at);
         },
-        std::move(done));
+        done);
 }
 
 void taking_part_recorder::poll_opened(std::int64_t session_id, const room_poll& p, done_fn done) {
@@ -82,7 +81,7 @@ void taking_part_recorder::poll_opened(std::int64_t session_id, const room_poll&
     row.opened_by = p.opened_by;
     row.opened_at = p.opened_at;
     store(
-        "a poll", [row](storage::connection& c) { storage::insert_poll(c, row); }, std::move(done));
+        "a poll", [row](storage::connection& c) { storage::insert_poll(c, row); }, done);
 }
 
 void taking_part_recorder::poll_answered(std::int64_t session_id, std::int64_t poll_id,
@@ -93,7 +92,7 @@ void taking_part_recorder::poll_answered(std::int64_t session_id, std::int64_t p
         [=](storage::connection& c) {
             storage::save_poll_answer(c, session_id, poll_id, user_id, choices, at);
         },
-        std::move(done));
+        done);
 }
 
 void taking_part_recorder::poll_closed(std::int64_t session_id, std::int64_t poll_id,
@@ -101,7 +100,7 @@ void taking_part_recorder::poll_closed(std::int64_t session_id, std::int64_t pol
     store(
         "a closed poll",
         [=](storage::connection& c) { storage::close_poll(c, session_id, poll_id, published, at); },
-        std::move(done));
+        done);
 }
 
 void taking_part_recorder::reacted(std::int64_t session_id,

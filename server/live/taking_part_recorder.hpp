@@ -31,7 +31,8 @@ class taking_part_recorder final : public taking_part_sink {
   private:
     // Queues `work` as a write job; done(true) after its COMMIT, done(false) when it failed or
     // could not be queued (the server is overloaded: the client sends again).
-    void store(const char* what, std::function<void(storage::connection&)> work, done_fn done);
+    void store(const char* what, std::function<void(storage::connection&)> work,
+               const done_fn& done);
     storage::database& db_;
 };
 
