@@ -299,6 +299,10 @@ try {
   await checkPage(trainee, 'trainee-ended');
   await trainer.waitForSelector('#replay-link, #recording a.button', { timeout: 30000 });
   await checkPage(trainer, 'trainer-ended');
+  await trainer.click('#open-participation');
+  await trainer.waitForSelector('#participation tbody tr');
+  await trainer.waitForSelector('#chart-activity canvas, #chart-activity p');
+  await checkPage(trainer, 'trainer-participation');
   // A dead link to the ended session, opened fresh.
   await outsiderContext.close();
   await trainee.goto('about:blank');

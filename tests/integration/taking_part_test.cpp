@@ -46,8 +46,9 @@ class TakingPart : public live_fixture {
 // An anonymous question as a trainee got it: no author anywhere in the frame.
 void expect_anonymous_hidden(const json& m, const std::set<std::int64_t>& anonymous) {
     auto check = [&](const json& q) {
-        if (anonymous.contains(q["id"].get<std::int64_t>()))
+        if (anonymous.contains(q["id"].get<std::int64_t>())) {
             EXPECT_TRUE(q["author"].is_null()) << "an anonymous author reached a trainee: " << q;
+        }
     };
     if (m["type"] == "question") check(m["question"]);
     if (m["type"] == "welcome")
@@ -177,6 +178,17 @@ TEST_F(TakingPart, TwoHundredTraineesAskVoteAnswerAndReactAndEveryCountAddsUp) {
         }
         EXPECT_TRUE(closed) << "trainee " << i;
     }
+    // Hiding a question: trainees get question_hidden, the audit log names who hid what.
+    ASSERT_EQ(
+        request(*t, {{"type", "hide_question"}, {"question_id", question_of[20]}}, "h")["type"],
+        "ack");
+    auto hidden = trainee(7).next_of("question_hidden");
+    ASSERT_TRUE(hidden);
+    EXPECT_EQ((*hidden)["question_id"], question_of[20]);
+    auto audit = admin->get("/api/v1/audit?action=question.hide").json();
+    ASSERT_TRUE(audit.is_array() && audit.size() == 1u) << audit;
+    EXPECT_EQ(audit[0]["detail"]["question_id"], question_of[20]);
+    EXPECT_EQ(audit[0]["detail"]["author_id"], user_of[20]);
     // Participation in the report equals what was sent.
     ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
                   .status,

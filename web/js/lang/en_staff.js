@@ -220,4 +220,8 @@ export default {
   activity_chart: 'Activity per minute',
   axis_minute: 'Minute (local time)',
   axis_actions: 'Count',
+  act_question_hide: 'hid a question',
+  detail_question_id: 'question',
+  detail_author_id: 'asked by',
+  detail_text: 'text',
 };

@@ -221,4 +221,8 @@ export default {
   activity_chart: 'Aktivitas per menit',
   axis_minute: 'Menit (waktu setempat)',
   axis_actions: 'Jumlah',
+  act_question_hide: 'menyembunyikan pertanyaan',
+  detail_question_id: 'pertanyaan',
+  detail_author_id: 'penanya',
+  detail_text: 'teks',
 };
