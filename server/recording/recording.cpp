@@ -17,16 +17,38 @@ bool written_by(const json& chat, const std::set<std::int64_t>& users) {
     return users.contains(from->value("user_id", std::int64_t{0}));
 }
 
+// A question event as the replay shows it: a hidden one only to staff (marked hidden); the author
+// of one whose asker hid their lines from the recording is left out, as for their chat.
+bool keep_question(json& event, bool staff, const std::set<std::int64_t>& hidden_questions,
+                   const std::set<std::int64_t>& hidden_users) {
+    auto q = event.find("question");
+    if (q == event.end() || !q->is_object()) return false;
+    if (hidden_questions.contains(q->value("id", std::int64_t{0}))) {
+        if (!staff) return false;
+        (*q)["hidden"] = true;
+    }
+    const auto author = q->find("author");
+    if (author != q->end() && author->is_object() &&
+        hidden_users.contains(author->value("user_id", std::int64_t{0})))
+        (*q)["author"] = nullptr;
+    return true;
+}
+
 }  // namespace
 
 json recording_timeline(const std::vector<storage::timeline_event>& events,
                         std::int64_t started_at_ms, bool staff,
                         const std::set<std::int64_t>& hidden_users) {
     std::set<std::uint64_t> deleted;
+    std::set<std::int64_t> hidden_questions;  // hidden by a trainer: gone from trainees' replay
     for (const auto& e : events) {
-        if (e.type != "chat_deleted" || !e.body) continue;
+        if ((e.type != "chat_deleted" && e.type != "question_hidden") || !e.body) continue;
         auto body = json::parse(*e.body, nullptr, false);
-        if (body.is_object()) deleted.insert(body.value("chat_seq", std::uint64_t{0}));
+        if (!body.is_object()) continue;
+        if (e.type == "chat_deleted")
+            deleted.insert(body.value("chat_seq", std::uint64_t{0}));
+        else
+            hidden_questions.insert(body.value("question_id", std::int64_t{0}));
     }
     auto out = json::array();
     for (const auto& e : events) {
@@ -44,6 +66,8 @@ json recording_timeline(const std::vector<storage::timeline_event>& events,
             body.erase("from");
             body["hidden"] = true;
         }
+        if (e.type == "question" && !keep_question(body, staff, hidden_questions, hidden_users))
+            continue;
         body["at_ms"] = std::max<std::int64_t>(0, e.at_ms - started_at_ms);
         out.push_back(std::move(body));
     }

@@ -69,3 +69,26 @@ TEST(RecordingTimeline, HiddenChatLosesTextAndAuthorForEveryViewer) {
         EXPECT_EQ(t.dump().find("0812"), std::string::npos);
     }
 }
+
+TEST(RecordingTimeline, AHiddenQuestionLeavesTraineesReplayAndAPrivateAskerLosesTheirName) {
+    auto asked = [](std::int64_t id, std::int64_t user, const std::string& name) {
+        return json{{"type", "question"},
+                    {"question",
+                     {{"id", id}, {"text", "T"}, {"author", {{"user_id", user}, {"name", name}}}}}};
+    };
+    const std::vector<daring::storage::timeline_event> events = {
+        event(10, 1'001'000, "question", asked(10, 7, "Ani")),
+        event(11, 1'002'000, "question", asked(11, 8, "Budi")),
+        event(12, 1'003'000, "question_hidden",
+              json{{"type", "question_hidden"}, {"question_id", 11}}),
+    };
+    auto trainee = recording_timeline(events, 1'000'000, false, {7});
+    ASSERT_EQ(trainee.size(), 2u);  // question 10 and the hiding
+    EXPECT_EQ(trainee[0]["question"]["id"], 10);
+    EXPECT_TRUE(trainee[0]["question"]["author"].is_null()) << "Ani hid her lines";
+    EXPECT_EQ(trainee.dump().find("Budi"), std::string::npos);
+    auto staff = recording_timeline(events, 1'000'000, true);
+    ASSERT_EQ(staff.size(), 3u);
+    EXPECT_TRUE(staff[1]["question"]["hidden"].get<bool>());
+    EXPECT_EQ(staff[0]["question"]["author"]["name"], "Ani");
+}

@@ -60,6 +60,15 @@ function eventLine(e) {
       e.deleted ? h('em', { class: 'muted' }, t('chat_deleted')) : e.text,
     );
   }
+  if (e.type === 'question' && !e.question.hidden) {
+    return h(
+      'li',
+      { class: 'replay-question', dataset: { at: e.at_ms } },
+      h('span', { class: 'muted' }, `${time} `),
+      h('strong', null, `${t('questions_title')}: `),
+      e.question.text,
+    );
+  }
   if (e.type === 'quiz_closed') {
     return h(
       'li',
