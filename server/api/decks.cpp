@@ -48,8 +48,11 @@ http_response busy() {
 http_response upload_deck(request_context& ctx) {
     const auto session_id = ctx.params.integer("id");
     auto& decks = ctx.svc.decks;
-    ctx.svc.db.read(
+    const auto s = ctx.svc.db.read(
         [&](connection& c) { return require_session(c, session_id, ctx.user(), staff_or_403); });
+    if (s.current.status == session_status::ended || s.current.status == session_status::cancelled)
+        throw http_error(409, "session_ended",
+                         "The session is over; its slides no longer change (Sesi sudah selesai)");
     if (ctx.req.body.empty())
         throw http_error(422, "invalid_field",
                          "The body must be the deck file (PDF, PPTX, PPT, ODP)");

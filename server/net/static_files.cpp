@@ -1,5 +1,7 @@
 #include "server/net/static_files.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -247,8 +249,14 @@ void version_shell(static_files::file_map& map) {
     auto file = *shell->second;
     const auto version = asset_version_of(made.html);
     file.etag = "\"" + version + "\"";
-    file.gz_etag = "\"" + version + "-gz\"";
-    file.gz_body = gzip_compress(made.html);
+    try {  // without its gzip copy the shell is sent as it is
+        file.gz_body = gzip_compress(made.html);
+        file.gz_etag = "\"" + version + "-gz\"";
+    } catch (const std::exception& e) {
+        spdlog::warn("the shell is served uncompressed: {}", e.what());
+        file.gz_body.clear();
+        file.gz_etag.clear();
+    }
     file.body = std::move(made.html);
     file.version = version;
     file.script_hashes = std::move(made.script_hash);

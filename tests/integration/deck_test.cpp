@@ -169,6 +169,16 @@ TEST_F(Decks, OnlyTheSessionsTrainersAndAdminsUpload) {
     EXPECT_EQ(upload(pdf, "admin").status, 202);
 }
 
+TEST_F(Decks, AnEndedSessionTakesNoNewDeck) {
+    w.start(session, "pelatih.dek");
+    ASSERT_EQ(
+        w.as("pelatih.dek").post(world::session_path(session) + "/end", json::object()).status,
+        200);
+    auto r = upload(make_pdf({.pages = 1}));
+    EXPECT_EQ(r.status, 409) << r.body;
+    EXPECT_EQ(r.json()["error"]["code"], "session_ended");
+}
+
 TEST_F(Decks, ADamagedAndALockedPdfFailWithTheirCodesInBothLanguages) {
     auto damaged = upload("%PDF-1.4\n1 0 obj << /Type /Catalog >> garbage");
     ASSERT_EQ(damaged.status, 202);
