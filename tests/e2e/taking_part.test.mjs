@@ -70,6 +70,10 @@ try {
   await trainer.click('#questions li.question-item button.answer-live');
   for (const page of trainees) await page.waitForSelector('#questions li.question-item.answered .answered-badge');
   await ani.screenshot({ path: path.join(artifacts, 'taking-part-trainee-questions.png'), fullPage: true });
+  for (const page of trainees) {
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(wide <= 0, `the questions box fits a 360 px phone (${wide} px too wide)`);
+  }
 
   // 4. A poll: the trainees' boxes show it, Budi's choice counts, the results are published.
   await trainer.fill('input[name=poll-question]', 'Bahan kemasan yang Anda pakai?');
