@@ -149,6 +149,7 @@ struct room_limits {
     int question_burst = 3;
     protocol::unix_seconds question_window = 30;
     std::size_t question_limit = 1000;
+    std::size_t welcome_questions = 100;  // the first ones in the trainer's order, in a welcome
 };
 
 // WebSocket close codes of the live protocol (docs/protocol.md).

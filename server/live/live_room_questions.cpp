@@ -41,6 +41,7 @@ json live_room::questions_json(const connection& c) const {
     std::sort(shown.begin(), shown.end(), [](const room_question* a, const room_question* b) {
         return question_before(*a, *b);
     });
+    if (shown.size() > limits_.welcome_questions) shown.resize(limits_.welcome_questions);
     auto out = json::array();
     for (const auto* q : shown) {
         auto j = question_json(*q, c.member.staff());

@@ -346,3 +346,25 @@ TEST_F(LiveRoomQuestions, CountedReactionsGoToTheSinkOnceASecond) {
     room.tick(12);
     EXPECT_EQ(sink.reactions[100], 3) << "nothing handed twice";
 }
+
+TEST_F(LiveRoomQuestions, AWelcomeCarriesTheFirstHundredQuestionsInTheTrainersOrder) {
+    // 10 trainees ask 3 questions every 30 s: 150 questions; the last one asked gets a vote.
+    int now = 10;
+    for (int round = 0; round < 5; ++round, now += room_limits{}.question_window)
+        for (int i = 0; i < 10; ++i)
+            for (int k = 0; k < 3; ++k)
+                room.receive(
+                    trainees[i].get(),
+                    msg({{"type", "question"}, {"text", "Q"}, {"id", round * 100 + i * 3 + k}}),
+                    now);
+    const auto asked = trainer->of_type("question");
+    ASSERT_EQ(asked.size(), 150u);
+    const auto last = asked.back()["question"]["id"].get<std::int64_t>();
+    room.receive(trainees[0].get(), msg({{"type", "vote"}, {"question_id", last}}), now);
+    auto late = std::make_shared<fake_participant>();
+    room.join(late, {200, "Terlambat", role::trainee}, std::nullopt, now);
+    const auto shown = late->of_type("welcome")[0]["questions"];
+    ASSERT_EQ(shown.size(), room_limits{}.welcome_questions);
+    EXPECT_EQ(shown[0]["id"], last) << "the most voted first";
+    EXPECT_EQ(shown[1]["id"], asked[0]["question"]["id"]) << "then the oldest";
+}
