@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <thread>
 
@@ -413,6 +414,18 @@ TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {
     const auto tp = std::to_string(training);
     auto report = admin->get("/api/v1/reports/trainings/" + tp + "/completion").json();
     ASSERT_FALSE(report["rows"].empty());
+    // Each trainee's participation per session, as the sessions' reports have it.
+    std::map<std::string, json> taking_part;
+    for (auto [id, title] : {std::pair{s1, "Sesi 1: Kas"}, std::pair{s2, "Sesi 2: Laba rugi"}}) {
+        auto session =
+            admin->get("/api/v1/reports/sessions/" + std::to_string(id) + "/attendance").json();
+        for (const auto& r : session["rows"]) {
+            auto p = r["participation"];
+            p["session_id"] = id;
+            p["title"] = title;
+            taking_part[r["username"].get<std::string>()].push_back(p);
+        }
+    }
     for (const auto& row : report["rows"]) {
         const auto user = row["username"].get<std::string>();
         SCOPED_TRACE(user);
@@ -424,6 +437,7 @@ TEST_F(Reports, EachTraineesOwnProgressIsTheirRowOfTheCompletionReport) {
         auto expected = row;
         expected["training"] = report["training"];
         expected["finished"] = report["finished"];
+        expected["participation"] = taking_part[user];
         EXPECT_EQ(mine.json(), expected);
     }
 }
