@@ -30,7 +30,7 @@ const COLUMNS = [
 function participationTable(rows) {
   let by = 'level';
   let down = false;
-  const table = h('table', { class: 'table participation', id: 'participation' });
+  const table = h('table', { class: 'report-table participation', id: 'participation' });
   const draw = () => {
     const [, , , key] = COLUMNS.find((c) => c[0] === by);
     const sorted = [...rows].sort((a, b) => {
@@ -84,7 +84,7 @@ function participationTable(rows) {
     );
   };
   draw();
-  return h('div', { class: 'table-scroll' }, table);
+  return table;
 }
 
 // Activity per minute: one line per kind, the minutes as local clock times.
