@@ -58,7 +58,7 @@ void database::stop() {
 void database::submit(write_job job, write_done done) {
     {
         std::lock_guard lock(queue_mutex_);
-        if (stopping_ && !writer_.joinable()) {
+        if (writer_gone_) {  // a job queued now would never run: its caller would wait forever
             done(std::make_exception_ptr(overloaded_error("the database is shutting down")));
             return;
         }
@@ -176,7 +176,10 @@ void database::writer_loop() {
         {
             std::unique_lock lock(queue_mutex_);
             queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) return;  // stopping and drained
+            if (queue_.empty()) {  // stopping and drained; later jobs are refused
+                writer_gone_ = true;
+                return;
+            }
         }
         batch.clear();
         outcomes.clear();

@@ -141,10 +141,11 @@ class database {
     std::unique_ptr<connection> writer_conn_;
     std::vector<std::unique_ptr<connection>> readers_;
 
-    std::mutex queue_mutex_;  // guards queue_, stopping_
+    std::mutex queue_mutex_;  // guards queue_, stopping_, writer_gone_
     std::condition_variable queue_cv_;
     std::deque<pending> queue_;
     bool stopping_ = false;
+    bool writer_gone_ = false;  // the writer has drained the queue and returned
 
     std::mutex readers_mutex_;  // guards free_readers_
     std::condition_variable readers_cv_;

@@ -210,6 +210,35 @@ int run_convert_command(int argc, const char* const argv[]) {
     return run_convert(r);
 }
 
+namespace {
+
+// The app and its HTTP server, until a signal stops it. The app's workers (conversions, the
+// outbox) stop when it goes out of scope, while the database still takes their last writes.
+void serve(storage::database& db, const clock& clk, password_hasher& hasher, metrics& stats,
+           const demo_seeded& seeded, const config& cfg) {
+    app application(db, clk, hasher, stats,
+                    app_options{cfg.web_root,           cfg.allowed_origins,
+                                cfg.present_pct,        cfg.late_after_minutes * 60,
+                                cfg.presence_flush_s,   cfg.office_name,
+                                cfg.certificate_prefix, cfg.public_url,
+                                cfg.recordings_dir,     cfg.recording_retention_days,
+                                cfg.record_audio,       cfg.db_path,
+                                cfg.backup_dir,         cfg.backup_every_hours,
+                                cfg.backup_keep,        cfg.metrics_token,
+                                cfg.messaging,          cfg.assets_dir,
+                                cfg.convert_jobs,       cfg.convert_queue});
+    if (cfg.command == "demo") present_demo_deck(application, seeded, cfg.web_root);
+    try {
+        application.reevaluate_all();    // restrictions that took effect while it was down
+    } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute
+        spdlog::error("delivery decisions not re-evaluated at start: {}", e.what());
+    }
+    http_server server(application, stats, clk, server_options_of(cfg));
+    server.run();
+}
+
+}  // namespace
+
 int run_main(int argc, const char* const argv[]) {
     if (argc > 1 && std::string_view(argv[1]) == "convert") return run_convert_command(argc, argv);
     auto parsed = parse_command_line(argc, argv);
@@ -247,25 +276,7 @@ int run_main(int argc, const char* const argv[]) {
         else
             bootstrap_admin(db, hasher, clk);
 
-        app application(db, clk, hasher, stats,
-                        app_options{cfg.web_root,           cfg.allowed_origins,
-                                    cfg.present_pct,        cfg.late_after_minutes * 60,
-                                    cfg.presence_flush_s,   cfg.office_name,
-                                    cfg.certificate_prefix, cfg.public_url,
-                                    cfg.recordings_dir,     cfg.recording_retention_days,
-                                    cfg.record_audio,       cfg.db_path,
-                                    cfg.backup_dir,         cfg.backup_every_hours,
-                                    cfg.backup_keep,        cfg.metrics_token,
-                                    cfg.messaging,          cfg.assets_dir,
-                                    cfg.convert_jobs,       cfg.convert_queue});
-        if (cfg.command == "demo") present_demo_deck(application, seeded, cfg.web_root);
-        try {
-            application.reevaluate_all();    // restrictions that took effect while it was down
-        } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute
-            spdlog::error("delivery decisions not re-evaluated at start: {}", e.what());
-        }
-        http_server server(application, stats, clk, server_options_of(cfg));
-        server.run();
+        serve(db, clk, hasher, stats, seeded, cfg);
         db.stop();
         spdlog::info("stopped");
         spdlog::default_logger()->flush();

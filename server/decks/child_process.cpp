@@ -67,7 +67,8 @@ void kill_group(pid_t pid) {
 child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                        const std::filesystem::path& dir, const std::filesystem::path& stderr_file,
                        const child_limits& limits,
-                       const std::function<void(std::string_view)>& on_line) {
+                       const std::function<void(std::string_view)>& on_line,
+                       const std::atomic<bool>* cancel) {
     child_result result;
     const auto started = steady::now();
     std::vector<char*> args, envs;
@@ -100,8 +101,13 @@ child_result run_child(const std::vector<std::string>& argv, const std::vector<s
             result.how = child_result::ending::timed_out;
             break;
         }
+        if (cancel && cancel->load()) {
+            result.how = child_result::ending::cancelled;
+            break;
+        }
         pollfd p{fds[0], POLLIN, 0};
-        const int ready = poll(&p, 1, static_cast<int>(std::min<long>(left.count(), 1000)));
+        const int ready =
+            poll(&p, 1, static_cast<int>(std::min<long>(left.count(), cancel_check.count())));
         if (ready < 0 && errno != EINTR) break;
         if (ready <= 0) continue;
         char buf[8192];

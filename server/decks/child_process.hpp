@@ -4,6 +4,7 @@
 // file can exhaust only its own child's limits, never the server.
 //
 // Blocking: call from a worker thread (never an I/O thread).
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -43,7 +44,7 @@ struct child_limits {
 };
 
 struct child_result {
-    enum class ending { exited, signalled, timed_out, output_too_long, not_started };
+    enum class ending { exited, signalled, timed_out, output_too_long, cancelled, not_started };
     ending how = ending::not_started;
     int code = -1;  // exit status, or the signal number
     std::chrono::milliseconds took{0};
@@ -52,10 +53,14 @@ struct child_result {
 // Runs argv[0] (a path) with `argv` in `dir`, environment `env` ("NAME=value"), standard input
 // from /dev/null, standard error to `stderr_file`. Each complete output line goes to `on_line`
 // as it arrives. When the child ends, its whole process group is killed (no stray grandchild
-// survives it).
+// survives it). When `cancel` becomes true (the server stops) the group is killed within
+// `cancel_check` and the run ends `cancelled`.
 child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                        const std::filesystem::path& dir, const std::filesystem::path& stderr_file,
                        const child_limits& limits,
-                       const std::function<void(std::string_view line)>& on_line);
+                       const std::function<void(std::string_view line)>& on_line,
+                       const std::atomic<bool>* cancel = nullptr);
+
+inline constexpr std::chrono::milliseconds cancel_check{100};
 
 }  // namespace daring::server

@@ -27,6 +27,7 @@ std::string read_text(const fs::path& path) {
 // Why a child that did not finish failed, when it did not say.
 std::string code_of(const child_result& r) {
     using ending = child_result::ending;
+    if (r.how == ending::cancelled) return deck_interrupted;
     if (r.how == ending::timed_out) return deck_too_slow;
     if (r.how == ending::signalled && (r.code == SIGXCPU || r.code == SIGKILL))
         return deck_too_slow;
@@ -85,6 +86,7 @@ void deck_converter::stop() {
         stopping_ = true;
         waiting.swap(queue_);
     }
+    cancel_ = true;  // running conversions end now (marked interrupted), not at their wall limit
     wake_.notify_all();
     for (auto& t : threads_) t.join();
     threads_.clear();
@@ -241,7 +243,7 @@ std::string deck_converter::run(const job& j, int& pages) {
     };
     const auto& limits = is_office(j.kind) ? options_.office_limits : options_.pdf_limits;
     const auto result =
-        run_child(argv, env, j.work_dir, j.work_dir / "stderr.txt", limits, on_line);
+        run_child(argv, env, j.work_dir, j.work_dir / "stderr.txt", limits, on_line, &cancel_);
     spdlog::info("decks: deck {} ({}) converted {} of {} pages in {} ms", j.deck_id,
                  to_string(j.kind), done, pages, result.took.count());
     if (result.how == child_result::ending::exited && result.code == 0 && finished && pages > 0 &&

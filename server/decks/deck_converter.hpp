@@ -7,6 +7,7 @@
 //
 // Thread-safe. submit() never blocks on a conversion; the converting threads block on their
 // child and on database writes (never an I/O thread).
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -116,6 +117,7 @@ class deck_converter {
     std::deque<job> queue_;
     std::size_t converting_ = 0;
     bool stopping_ = false;
+    std::atomic<bool> cancel_{false};  // set by stop(): running children are killed
     std::uint64_t ready_ = 0, failed_ = 0;
     std::vector<std::thread> threads_;
 };

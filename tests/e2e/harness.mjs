@@ -19,6 +19,8 @@ export async function freePort() {
   return port;
 }
 
+const stopGraceMs = 30000;
+
 // Starts `daring demo` (on an ephemeral port unless `listen` is given, with `extraArgs`);
 // resolves with {url, logins, stop}.
 export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
@@ -62,10 +64,26 @@ export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = []
   return {
     url,
     logins,
+    // SIGTERM, then the server has `stopGraceMs` to exit (it drains for a few seconds); one that
+    // does not is killed and the test fails saying so, rather than hanging until CTest's timeout.
     async stop() {
+      const exited = new Promise((r) =>
+        child.exitCode !== null || child.signalCode !== null ? r() : child.on('exit', r),
+      );
       child.kill('SIGTERM');
-      await new Promise((r) => child.on('exit', r));
+      let timer;
+      const late = new Promise((r) => (timer = setTimeout(() => r('late'), stopGraceMs)));
+      const outcome = await Promise.race([exited, late]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        child.kill('SIGKILL');
+        await exited;
+      }
       rmSync(dir, { recursive: true, force: true });
+      if (outcome === 'late')
+        throw new Error(
+          `the server did not stop within ${stopGraceMs} ms of SIGTERM; its log:\n${(out + errors).slice(-4000)}`,
+        );
     },
   };
 }

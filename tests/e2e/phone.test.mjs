@@ -3,12 +3,16 @@
 // status, an audit action, a region code, an English word) shows. The live page's weight on a
 // first visit and on a revisit (static files kept as immutable: no request but the shell); live
 // links that cannot work say why; the end of a session closes every live control on both the
-// trainee's and the trainer's page. Screenshots of each page go to docs/screenshots/phone/.
-import { startDemo, launchBrowser, watchConsole, assert, root, signInPage, apiClient } from './harness.mjs';
+// trainee's and the trainer's page. Screenshots of each page go to build/e2e-artifacts/phone/,
+// or to docs/screenshots/phone/ with DARING_UPDATE_SCREENSHOTS=1 (a test run leaves the tree clean).
+import { startDemo, launchBrowser, watchConsole, assert, root, artifacts, signInPage, apiClient } from './harness.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 
-const shots = path.join(root, 'docs', 'screenshots', 'phone');
+const shots =
+  process.env.DARING_UPDATE_SCREENSHOTS === '1'
+    ? path.join(root, 'docs', 'screenshots', 'phone')
+    : path.join(artifacts, 'phone');
 mkdirSync(shots, { recursive: true });
 const FIRST_VISIT_BUDGET = 30 * 1000;
 const REVISIT_STATIC_BUDGET = 2 * 1000;

@@ -163,6 +163,36 @@ TEST(Writer, StopFinishesEveryQueuedJob) {
               200);
 }
 
+// A thread that keeps writing while the database stops (the outbox's thread at shutdown): every
+// write either commits or fails with "shutting down"; none waits forever for a writer that has
+// already returned. Many short rounds, so the moment of stopping falls everywhere.
+TEST(Writer, AWriteRacingStopIsAnsweredNeverLeftWaiting) {
+    temp_dir dir;
+    for (int round = 0; round < 40; ++round) {
+        database db(options_for(dir.file("race.db")));
+        create_probe_table(db);
+        std::atomic<int> answered{0};
+        std::atomic<bool> refused{false};
+        std::thread writer([&] {
+            for (int i = 0; !refused; ++i) {
+                try {
+                    db.write([&](connection& c) {
+                        insert_probe(c, round * 100000 + i + 1,
+                                     std::to_string(round) + "-" + std::to_string(i));
+                    });
+                } catch (const overloaded_error&) {
+                    refused = true;
+                }
+                ++answered;
+            }
+        });
+        std::this_thread::sleep_for(std::chrono::microseconds(200 * (round % 7)));
+        db.stop();
+        writer.join();  // hangs here if a job was queued after the writer returned
+        EXPECT_TRUE(refused.load());
+        EXPECT_GT(answered.load(), 0);
+    }
+}
 // A child process writes rows and reports each acknowledged id through a pipe; the parent kills
 // it with SIGKILL mid-stream. Every id the child reported must be in the database afterwards.
 TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
