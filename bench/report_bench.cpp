@@ -170,8 +170,8 @@ int main(int argc, char** argv) {
         std::size_t rows = 0;
         const auto base = run(rounds, [&] {
             return db.read([&](storage::connection& c) {
-                SQLite::Statement q(
-                    c.db,
+                daring::storage::statement q(
+                    c,
                     "SELECT p.session_id, p.user_id, p.visible, p.started_at, p.last_seen, "
                     "p.ended_at "
                     "FROM presence_intervals p JOIN training_sessions s ON s.id = p.session_id "
@@ -179,9 +179,9 @@ int main(int argc, char** argv) {
                 q.bind(1, training_id);
                 std::size_t n = 0;
                 std::int64_t sum = 0;
-                while (q.executeStep()) {
+                while (q.step()) {
                     ++n;
-                    sum += q.getColumn(4).getInt64() - q.getColumn(3).getInt64();
+                    sum += q.column(4).as_int64() - q.column(3).as_int64();
                 }
                 rows = n;
                 return n + static_cast<std::size_t>(sum % 2);

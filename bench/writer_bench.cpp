@@ -32,8 +32,7 @@ outcome run(const std::string& dir, std::size_t max_batch, double seconds, int i
     o.path = path;
     o.max_batch = max_batch;
     database db(o);
-    db.write(
-        [](connection& c) { c.db.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)"); });
+    db.write([](connection& c) { c.exec("CREATE TABLE bench (id INTEGER PRIMARY KEY, v TEXT)"); });
     std::atomic<long> commits{0}, batched{0};
     db.on_commit([&](const commit_stats& s) {
         ++commits;
@@ -56,7 +55,7 @@ outcome run(const std::string& dir, std::size_t max_batch, double seconds, int i
         long id = ++next;
         db.submit(
             [id](connection& c) {
-                SQLite::Statement q(c.db, "INSERT INTO bench (id, v) VALUES (?, 'payload')");
+                daring::storage::statement q(c, "INSERT INTO bench (id, v) VALUES (?, 'payload')");
                 q.bind(1, static_cast<int64_t>(id));
                 q.exec();
             },

@@ -5,9 +5,9 @@
 namespace daring::storage {
 
 void insert_audit(connection& c, const audit_entry& e) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO audit_log (actor_id, action, target, detail, at) VALUES "
-                        "(?,?,?,?,?)");
+    statement q(c,
+                "INSERT INTO audit_log (actor_id, action, target, detail, at) VALUES "
+                "(?,?,?,?,?)");
     if (e.actor_id)
         q.bind(1, static_cast<std::int64_t>(*e.actor_id));
     else
@@ -30,22 +30,22 @@ std::vector<audit_entry> list_audit(connection& c, const audit_filter& filter,
         sql += filter.action.ends_with('.') ? " AND substr(a.action, 1, length(:action)) = :action"
                                             : " AND a.action = :action";
     sql += " ORDER BY a.id DESC LIMIT :limit";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     q.bind(":before", page.after.empty() ? INT64_MAX : page.after.front());
     if (filter.actor_id) q.bind(":actor", *filter.actor_id);
     if (!filter.action.empty()) q.bind(":action", filter.action);
     q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
     std::vector<audit_entry> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         audit_entry e;
-        e.id = q.getColumn(0).getInt64();
-        if (!q.getColumn(1).isNull()) e.actor_id = q.getColumn(1).getInt64();
-        e.action = q.getColumn(2).getString();
-        e.target = q.getColumn(3).getString();
-        e.detail = q.getColumn(4).getString();
-        e.at = q.getColumn(5).getInt64();
-        e.actor_username = q.getColumn(6).getString();
-        e.actor_name = q.getColumn(7).getString();
+        e.id = q.column(0).as_int64();
+        if (!q.column(1).is_null()) e.actor_id = q.column(1).as_int64();
+        e.action = q.column(2).as_text();
+        e.target = q.column(3).as_text();
+        e.detail = q.column(4).as_text();
+        e.at = q.column(5).as_int64();
+        e.actor_username = q.column(6).as_text();
+        e.actor_name = q.column(7).as_text();
         out.push_back(std::move(e));
     }
     return out;

@@ -1,7 +1,5 @@
 #include "storage/certificate_repo.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdio>
 
 namespace daring::storage {
@@ -14,18 +12,18 @@ constexpr const char* select_certificate =
     "FROM certificates c JOIN users u ON u.id = c.user_id JOIN trainings t ON t.id = "
     "c.training_id ";
 
-std::optional<certificate_row> one(SQLite::Statement& q) {
-    if (!q.executeStep()) return std::nullopt;
+std::optional<certificate_row> one(statement& q) {
+    if (!q.step()) return std::nullopt;
     certificate_row r;
-    r.id = q.getColumn(0).getInt64();
-    r.training_id = q.getColumn(1).getInt64();
-    r.user_id = q.getColumn(2).getInt64();
-    r.number = q.getColumn(3).getString();
-    r.code = q.getColumn(4).getString();
-    r.issued_at = q.getColumn(5).getInt64();
-    r.seconds_attended = q.getColumn(6).getInt64();
-    r.full_name = q.getColumn(7).getString();
-    r.training_title = q.getColumn(8).getString();
+    r.id = q.column(0).as_int64();
+    r.training_id = q.column(1).as_int64();
+    r.user_id = q.column(2).as_int64();
+    r.number = q.column(3).as_text();
+    r.code = q.column(4).as_text();
+    r.issued_at = q.column(5).as_int64();
+    r.seconds_attended = q.column(6).as_int64();
+    r.full_name = q.column(7).as_text();
+    r.training_title = q.column(8).as_text();
     return r;
 }
 
@@ -33,15 +31,14 @@ std::optional<certificate_row> one(SQLite::Statement& q) {
 
 std::optional<certificate_row> find_certificate(connection& c, std::int64_t training_id,
                                                 std::int64_t user_id) {
-    SQLite::Statement q(
-        c.db, std::string(select_certificate) + "WHERE c.training_id = ? AND c.user_id = ?");
+    statement q(c, std::string(select_certificate) + "WHERE c.training_id = ? AND c.user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return one(q);
 }
 
 std::optional<certificate_row> find_certificate_by_code(connection& c, const std::string& code) {
-    SQLite::Statement q(c.db, std::string(select_certificate) + "WHERE c.code = ?");
+    statement q(c, std::string(select_certificate) + "WHERE c.code = ?");
     q.bind(1, code);
     return one(q);
 }
@@ -51,8 +48,8 @@ certificate_row issue_certificate(connection& c, std::int64_t training_id, std::
                                   int year, protocol::unix_seconds at,
                                   std::int64_t seconds_attended) {
     if (auto existing = find_certificate(c, training_id, user_id)) return *existing;
-    SQLite::Statement ins(
-        c.db,
+    statement ins(
+        c,
         "INSERT INTO certificates(training_id, user_id, number, code, issued_at, seconds_attended) "
         "VALUES (?, ?, ?, ?, ?, ?)");
     ins.bind(1, static_cast<std::int64_t>(training_id));
@@ -62,11 +59,11 @@ certificate_row issue_certificate(connection& c, std::int64_t training_id, std::
     ins.bind(5, static_cast<std::int64_t>(at));
     ins.bind(6, static_cast<std::int64_t>(seconds_attended));
     ins.exec();
-    const auto id = c.db.getLastInsertRowid();
+    const auto id = c.last_insert_id();
     char number[96];
     std::snprintf(number, sizeof number, "%06lld/%s/%d", static_cast<long long>(id),
                   number_prefix.c_str(), year);
-    SQLite::Statement upd(c.db, "UPDATE certificates SET number = ? WHERE id = ?");
+    statement upd(c, "UPDATE certificates SET number = ? WHERE id = ?");
     upd.bind(1, std::string(number));
     upd.bind(2, static_cast<std::int64_t>(id));
     upd.exec();

@@ -2,17 +2,14 @@
 
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
+#include "storage/sqlite_connection.hpp"
 
 namespace daring::storage {
 
-void rethrow_constraint(const SQLite::Exception& e, const std::string& field,
-                        const std::string& message) {
-    const int ext = e.getExtendedErrorCode();
-    if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        throw conflict_error(field, message);
-    }
-    if (e.getErrorCode() == SQLITE_CONSTRAINT) throw constraint_error(e.what());
-    throw;
+void rethrow_constraint(const sql_error& e, const std::string& field, const std::string& message) {
+    if (e.what_kind == sql_error::kind::unique) throw conflict_error(field, message);
+    if (e.what_kind == sql_error::kind::constraint) throw constraint_error(e.what());
+    throw e;
 }
 
 namespace {
@@ -27,15 +24,16 @@ void configure_writer(SQLite::Database& db) {
 }  // namespace
 
 database::database(database_options options) : options_(std::move(options)) {
-    writer_conn_ = std::make_unique<connection>(
+    auto writer = std::make_unique<sqlite_connection>(
         options_.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-    configure_writer(writer_conn_->db);
+    configure_writer(writer->db);
+    writer_conn_ = std::move(writer);
     writer_conn_->channels = {options_.whatsapp_configured, options_.email_configured};
     apply_migrations(*writer_conn_);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.read_connections); ++i) {
-        auto c = std::make_unique<connection>(options_.path, SQLite::OPEN_READONLY);
+        auto c = std::make_unique<sqlite_connection>(options_.path, SQLite::OPEN_READONLY);
         c->db.setBusyTimeout(5000);
-        c->db.exec("PRAGMA query_only=1");
+        c->exec("PRAGMA query_only=1");
         free_readers_.push_back(c.get());
         readers_.push_back(std::move(c));
     }
@@ -80,14 +78,13 @@ std::exception_ptr translated(std::exception_ptr e) {
     if (!e) return e;
     try {
         std::rethrow_exception(e);
-    } catch (const SQLite::Exception& x) {
-        switch (x.getErrorCode()) {
-            case SQLITE_FULL:
+    } catch (const sql_error& x) {
+        switch (x.what_kind) {
+            case sql_error::kind::full:
                 return std::make_exception_ptr(storage_full_error(x.what()));
-            case SQLITE_BUSY:
-            case SQLITE_LOCKED:
+            case sql_error::kind::busy:
                 return std::make_exception_ptr(busy_error(x.what()));
-            case SQLITE_READONLY:
+            case sql_error::kind::read_only:
                 return std::make_exception_ptr(read_only_error(x.what()));
             default:
                 return e;
@@ -110,7 +107,7 @@ std::exception_ptr copy_of(const std::exception_ptr& e) {
         return std::make_exception_ptr(x);
     } catch (const busy_error& x) {
         return std::make_exception_ptr(x);
-    } catch (const SQLite::Exception& x) {
+    } catch (const sql_error& x) {
         return std::make_exception_ptr(x);
     } catch (const std::exception& x) {
         return std::make_exception_ptr(std::runtime_error(x.what()));
@@ -139,7 +136,7 @@ storage_health health_of(const std::exception_ptr& e) {
 storage_health database::probe_write() {
     try {
         write([](connection& c) {
-            c.db.exec(
+            c.exec(
                 "INSERT INTO server_secrets(name, value) VALUES ('storage_probe', 'x') ON "
                 "CONFLICT(name) DO UPDATE SET value = excluded.value");
         });
@@ -150,7 +147,7 @@ storage_health database::probe_write() {
 
 // One job in its own savepoint: a job that fails is rolled back alone, the batch goes on.
 std::exception_ptr database::run_in_savepoint(pending& p) {
-    auto& db = writer_conn_->db;
+    auto& db = *writer_conn_;
     try {
         db.exec("SAVEPOINT job");
         p.job(*writer_conn_);
@@ -169,7 +166,7 @@ std::exception_ptr database::run_in_savepoint(pending& p) {
 }
 
 void database::writer_loop() {
-    auto& db = writer_conn_->db;
+    auto& db = *writer_conn_;
     std::vector<pending> batch;
     std::vector<std::exception_ptr> outcomes;
     for (;;) {
@@ -186,7 +183,7 @@ void database::writer_loop() {
         const auto started = std::chrono::steady_clock::now();
         bool begun = false;
         try {
-            db.exec("BEGIN IMMEDIATE");
+            db.begin();
             begun = true;
         } catch (...) {
             // Cannot even begin: fail the next job and retry the loop.
@@ -265,7 +262,7 @@ int database::schema_version() {
 bool database::ping() {
     bool ok = false;
     try {
-        ok = read([](connection& c) { return c.db.execAndGet("SELECT 1").getInt() == 1; });
+        ok = read([](connection& c) { return c.scalar("SELECT 1") == 1; });
     } catch (...) {
     }
     answered_.store(ok, std::memory_order_relaxed);

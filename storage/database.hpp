@@ -159,7 +159,7 @@ class database {
     std::atomic<bool> answered_{true};
 };
 
-// The SQLite error of `e` as one of the storage errors above (disk full, busy, read-only), or
+// The engine's error of `e` as one of the storage errors above (disk full, busy, read-only), or
 // `e` itself when it is none of them.
 std::exception_ptr translated(std::exception_ptr e);
 

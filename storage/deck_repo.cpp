@@ -12,19 +12,19 @@ constexpr const char* deck_columns =
     "SELECT id, session_id, status, kind, source_bytes, pages, pages_done, error_code, "
     "error_message, created_by, created_at FROM decks ";
 
-deck read_deck(SQLite::Statement& q) {
+deck read_deck(statement& q) {
     deck d;
-    d.id = q.getColumn(0).getInt64();
-    d.session_id = q.getColumn(1).getInt64();
-    d.status = parse_deck_status(q.getColumn(2).getString()).value_or(deck_status::failed);
-    d.kind = parse_deck_kind(q.getColumn(3).getString()).value_or(deck_kind::pdf);
-    d.source_bytes = q.getColumn(4).getInt64();
-    d.pages = q.getColumn(5).getInt();
-    d.pages_done = q.getColumn(6).getInt();
-    d.error_code = opt_text(q.getColumn(7));
-    d.error_message = opt_text(q.getColumn(8));
-    d.created_by = q.getColumn(9).getInt64();
-    d.created_at = q.getColumn(10).getInt64();
+    d.id = q.column(0).as_int64();
+    d.session_id = q.column(1).as_int64();
+    d.status = parse_deck_status(q.column(2).as_text()).value_or(deck_status::failed);
+    d.kind = parse_deck_kind(q.column(3).as_text()).value_or(deck_kind::pdf);
+    d.source_bytes = q.column(4).as_int64();
+    d.pages = q.column(5).as_int();
+    d.pages_done = q.column(6).as_int();
+    d.error_code = opt_text(q.column(7));
+    d.error_message = opt_text(q.column(8));
+    d.created_by = q.column(9).as_int64();
+    d.created_at = q.column(10).as_int64();
     return d;
 }
 
@@ -32,25 +32,25 @@ constexpr const char* material_columns =
     "SELECT id, training_id, name, content_type, bytes, file, created_by, created_at FROM "
     "materials ";
 
-material read_material(SQLite::Statement& q) {
+material read_material(statement& q) {
     material m;
-    m.id = q.getColumn(0).getInt64();
-    m.training_id = q.getColumn(1).getInt64();
-    m.name = q.getColumn(2).getString();
-    m.content_type = q.getColumn(3).getString();
-    m.bytes = q.getColumn(4).getInt64();
-    m.file = q.getColumn(5).getString();
-    m.created_by = q.getColumn(6).getInt64();
-    m.created_at = q.getColumn(7).getInt64();
+    m.id = q.column(0).as_int64();
+    m.training_id = q.column(1).as_int64();
+    m.name = q.column(2).as_text();
+    m.content_type = q.column(3).as_text();
+    m.bytes = q.column(4).as_int64();
+    m.file = q.column(5).as_text();
+    m.created_by = q.column(6).as_int64();
+    m.created_at = q.column(7).as_int64();
     return m;
 }
 
 }  // namespace
 
 std::int64_t insert_deck(connection& c, const deck& d) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO decks (session_id, status, kind, source_bytes, created_by, "
-                        "created_at) VALUES (?,?,?,?,?,?)");
+    statement q(c,
+                "INSERT INTO decks (session_id, status, kind, source_bytes, created_by, "
+                "created_at) VALUES (?,?,?,?,?,?)");
     q.bind(1, d.session_id);
     q.bind(2, std::string(to_string(d.status)));
     q.bind(3, std::string(to_string(d.kind)));
@@ -58,26 +58,26 @@ std::int64_t insert_deck(connection& c, const deck& d) {
     q.bind(5, d.created_by);
     q.bind(6, static_cast<std::int64_t>(d.created_at));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 std::optional<deck> find_deck(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string(deck_columns) + "WHERE id = ?");
+    statement q(c, std::string(deck_columns) + "WHERE id = ?");
     q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return read_deck(q);
 }
 
 std::vector<deck> session_decks(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db, std::string(deck_columns) + "WHERE session_id = ? ORDER BY id DESC");
+    statement q(c, std::string(deck_columns) + "WHERE session_id = ? ORDER BY id DESC");
     q.bind(1, session_id);
     std::vector<deck> out;
-    while (q.executeStep()) out.push_back(read_deck(q));
+    while (q.step()) out.push_back(read_deck(q));
     return out;
 }
 
 void set_deck_progress(connection& c, std::int64_t deck_id, int pages, int pages_done) {
-    SQLite::Statement q(c.db, "UPDATE decks SET pages = ?, pages_done = ? WHERE id = ?");
+    statement q(c, "UPDATE decks SET pages = ?, pages_done = ? WHERE id = ?");
     q.bind(1, pages);
     q.bind(2, pages_done);
     q.bind(3, deck_id);
@@ -85,9 +85,9 @@ void set_deck_progress(connection& c, std::int64_t deck_id, int pages, int pages
 }
 
 void insert_deck_page(connection& c, std::int64_t deck_id, const deck_page& p) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR REPLACE INTO deck_pages (deck_id, n, width, height, small, "
-                        "large, small_bytes, large_bytes, text) VALUES (?,?,?,?,?,?,?,?,?)");
+    statement q(c,
+                "INSERT OR REPLACE INTO deck_pages (deck_id, n, width, height, small, "
+                "large, small_bytes, large_bytes, text) VALUES (?,?,?,?,?,?,?,?,?)");
     q.bind(1, deck_id);
     q.bind(2, p.n);
     q.bind(3, p.width);
@@ -101,24 +101,23 @@ void insert_deck_page(connection& c, std::int64_t deck_id, const deck_page& p) {
 }
 
 std::vector<deck_page> deck_pages(connection& c, std::int64_t deck_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT n, width, height, small, large, small_bytes, large_bytes, text "
-                        "FROM deck_pages WHERE deck_id = ? ORDER BY n");
+    statement q(c,
+                "SELECT n, width, height, small, large, small_bytes, large_bytes, text "
+                "FROM deck_pages WHERE deck_id = ? ORDER BY n");
     q.bind(1, deck_id);
     std::vector<deck_page> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getInt(), q.getColumn(1).getInt(), q.getColumn(2).getInt(),
-                       q.getColumn(3).getString(), q.getColumn(4).getString(),
-                       q.getColumn(5).getInt64(), q.getColumn(6).getInt64(),
-                       q.getColumn(7).getString()});
+    while (q.step()) {
+        out.push_back({q.column(0).as_int(), q.column(1).as_int(), q.column(2).as_int(),
+                       q.column(3).as_text(), q.column(4).as_text(), q.column(5).as_int64(),
+                       q.column(6).as_int64(), q.column(7).as_text()});
     }
     return out;
 }
 
 void finish_deck(connection& c, std::int64_t deck_id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE decks SET status = 'ready', pages_done = pages, finished_at = ? "
-                        "WHERE id = ?");
+    statement q(c,
+                "UPDATE decks SET status = 'ready', pages_done = pages, finished_at = ? "
+                "WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, deck_id);
     q.exec();
@@ -126,9 +125,9 @@ void finish_deck(connection& c, std::int64_t deck_id, unix_seconds now) {
 
 void fail_deck(connection& c, std::int64_t deck_id, const std::string& code,
                const std::string& message, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE decks SET status = 'failed', error_code = ?, error_message = ?, "
-                        "finished_at = ? WHERE id = ?");
+    statement q(c,
+                "UPDATE decks SET status = 'failed', error_code = ?, error_message = ?, "
+                "finished_at = ? WHERE id = ?");
     q.bind(1, code);
     q.bind(2, message);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -137,9 +136,9 @@ void fail_deck(connection& c, std::int64_t deck_id, const std::string& code,
 }
 
 int fail_unfinished_decks(connection& c, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE decks SET status = 'failed', error_code = ?, error_message = ?, "
-                        "finished_at = ? WHERE status = 'converting'");
+    statement q(c,
+                "UPDATE decks SET status = 'failed', error_code = ?, error_message = ?, "
+                "finished_at = ? WHERE status = 'converting'");
     q.bind(1, std::string(deck_interrupted));
     q.bind(2, deck_error_message(deck_interrupted));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -147,45 +146,45 @@ int fail_unfinished_decks(connection& c, unix_seconds now) {
 }
 
 int converting_decks(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT COUNT(*) FROM decks WHERE session_id = ? AND status = "
-                        "'converting'");
+    statement q(c,
+                "SELECT COUNT(*) FROM decks WHERE session_id = ? AND status = "
+                "'converting'");
     q.bind(1, session_id);
-    q.executeStep();
-    return q.getColumn(0).getInt();
+    q.step();
+    return q.column(0).as_int();
 }
 
 std::optional<deck_page> find_deck_page(connection& c, std::int64_t deck_id, int n) {
-    SQLite::Statement q(c.db,
-                        "SELECT width, height, small, large, small_bytes, large_bytes, text FROM "
-                        "deck_pages WHERE deck_id = ? AND n = ?");
+    statement q(c,
+                "SELECT width, height, small, large, small_bytes, large_bytes, text FROM "
+                "deck_pages WHERE deck_id = ? AND n = ?");
     q.bind(1, deck_id);
     q.bind(2, n);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return deck_page{n,
-                     q.getColumn(0).getInt(),
-                     q.getColumn(1).getInt(),
-                     q.getColumn(2).getString(),
-                     q.getColumn(3).getString(),
-                     q.getColumn(4).getInt64(),
-                     q.getColumn(5).getInt64(),
-                     q.getColumn(6).getString()};
+                     q.column(0).as_int(),
+                     q.column(1).as_int(),
+                     q.column(2).as_text(),
+                     q.column(3).as_text(),
+                     q.column(4).as_int64(),
+                     q.column(5).as_int64(),
+                     q.column(6).as_text()};
 }
 
 bool deck_has_image(connection& c, std::int64_t deck_id, const std::string& hash) {
-    SQLite::Statement q(c.db,
-                        "SELECT 1 FROM deck_pages WHERE deck_id = ? AND (small = ? OR large = ?) "
-                        "LIMIT 1");
+    statement q(c,
+                "SELECT 1 FROM deck_pages WHERE deck_id = ? AND (small = ? OR large = ?) "
+                "LIMIT 1");
     q.bind(1, deck_id);
     q.bind(2, hash);
     q.bind(3, hash);
-    return q.executeStep();
+    return q.step();
 }
 
 std::int64_t insert_material(connection& c, const material& m) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO materials (training_id, name, content_type, bytes, file, "
-                        "created_by, created_at) VALUES (?,?,?,?,?,?,?)");
+    statement q(c,
+                "INSERT INTO materials (training_id, name, content_type, bytes, file, "
+                "created_by, created_at) VALUES (?,?,?,?,?,?,?)");
     q.bind(1, m.training_id);
     q.bind(2, m.name);
     q.bind(3, m.content_type);
@@ -194,42 +193,40 @@ std::int64_t insert_material(connection& c, const material& m) {
     q.bind(6, m.created_by);
     q.bind(7, static_cast<std::int64_t>(m.created_at));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 std::optional<material> find_material(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db,
-                        std::string(material_columns) + "WHERE id = ? AND deleted_at IS NULL");
+    statement q(c, std::string(material_columns) + "WHERE id = ? AND deleted_at IS NULL");
     q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return read_material(q);
 }
 
 std::vector<material> training_materials(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db, std::string(material_columns) +
-                                  "WHERE training_id = ? AND deleted_at IS NULL ORDER BY id");
+    statement q(c, std::string(material_columns) +
+                       "WHERE training_id = ? AND deleted_at IS NULL ORDER BY id");
     q.bind(1, training_id);
     std::vector<material> out;
-    while (q.executeStep()) out.push_back(read_material(q));
+    while (q.step()) out.push_back(read_material(q));
     return out;
 }
 
 bool delete_material(connection& c, std::int64_t id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE materials SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
+    statement q(c, "UPDATE materials SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     return q.exec() > 0;
 }
 
 bool asset_in_use(connection& c, const std::string& hash) {
-    SQLite::Statement q(c.db,
-                        "SELECT 1 FROM materials WHERE file = ? AND deleted_at IS NULL UNION ALL "
-                        "SELECT 1 FROM deck_pages WHERE small = ? OR large = ? LIMIT 1");
+    statement q(c,
+                "SELECT 1 FROM materials WHERE file = ? AND deleted_at IS NULL UNION ALL "
+                "SELECT 1 FROM deck_pages WHERE small = ? OR large = ? LIMIT 1");
     q.bind(1, hash);
     q.bind(2, hash);
     q.bind(3, hash);
-    return q.executeStep();
+    return q.step();
 }
 
 }  // namespace daring::storage

@@ -7,9 +7,9 @@
 namespace daring::storage {
 
 void append_events(connection& c, const std::vector<timeline_event>& events) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO session_events(session_id, seq, at_ms, type, body, "
-                        "staff_body) VALUES (?, ?, ?, ?, ?, ?)");
+    statement q(c,
+                "INSERT OR IGNORE INTO session_events(session_id, seq, at_ms, type, body, "
+                "staff_body) VALUES (?, ?, ?, ?, ?, ?)");
     for (const auto& e : events) {
         q.reset();
         q.bind(1, e.session_id);
@@ -29,8 +29,7 @@ void append_events(connection& c, const std::vector<timeline_event>& events) {
 }
 
 void append_pointer(connection& c, const std::vector<pointer_row>& rows) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO session_pointer(session_id, at_ms, body) VALUES (?, ?, ?)");
+    statement q(c, "INSERT INTO session_pointer(session_id, at_ms, body) VALUES (?, ?, ?)");
     for (const auto& r : rows) {
         q.reset();
         q.bind(1, r.session_id);
@@ -41,14 +40,14 @@ void append_pointer(connection& c, const std::vector<pointer_row>& rows) {
 }
 
 std::vector<timeline_event> session_pointer_events(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT at_ms, body FROM session_pointer WHERE session_id = ? ORDER BY "
-                        "at_ms, rowid");
+    statement q(c,
+                "SELECT at_ms, body FROM session_pointer WHERE session_id = ? ORDER BY "
+                "at_ms, rowid");
     q.bind(1, session_id);
     std::vector<timeline_event> out;
-    while (q.executeStep())
-        out.push_back({session_id, 0, q.getColumn(0).getInt64(), "pointer",
-                       q.getColumn(1).getString(), std::nullopt});
+    while (q.step())
+        out.push_back({session_id, 0, q.column(0).as_int64(), "pointer", q.column(1).as_text(),
+                       std::nullopt});
     return out;
 }
 
@@ -62,18 +61,18 @@ std::vector<timeline_event> session_events(connection& c, std::int64_t session_i
         sql += ")";
     }
     sql += " ORDER BY seq";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     q.bind(1, session_id);
     for (std::size_t i = 0; i < types.size(); ++i) q.bind(static_cast<int>(i + 2), types[i]);
     std::vector<timeline_event> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         timeline_event e;
         e.session_id = session_id;
-        e.seq = static_cast<std::uint64_t>(q.getColumn(0).getInt64());
-        e.at_ms = q.getColumn(1).getInt64();
-        e.type = q.getColumn(2).getString();
-        if (!q.getColumn(3).isNull()) e.body = q.getColumn(3).getString();
-        if (!q.getColumn(4).isNull()) e.staff_body = q.getColumn(4).getString();
+        e.seq = static_cast<std::uint64_t>(q.column(0).as_int64());
+        e.at_ms = q.column(1).as_int64();
+        e.type = q.column(2).as_text();
+        if (!q.column(3).is_null()) e.body = q.column(3).as_text();
+        if (!q.column(4).is_null()) e.staff_body = q.column(4).as_text();
         out.push_back(std::move(e));
     }
     return out;
@@ -81,8 +80,8 @@ std::vector<timeline_event> session_events(connection& c, std::int64_t session_i
 
 void save_live_state(connection& c, std::int64_t session_id, const live_state& s,
                      protocol::unix_seconds now) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO live_state(session_id, slide, last_seq, updated_at, audio, "
         "audio_seq_reserved) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
         "slide = excluded.slide, last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
@@ -101,28 +100,28 @@ void save_live_state(connection& c, std::int64_t session_id, const live_state& s
 }
 
 std::optional<live_state> find_live_state(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT slide, last_seq, audio, audio_seq_reserved FROM live_state "
-                        "WHERE session_id = ?");
+    statement q(c,
+                "SELECT slide, last_seq, audio, audio_seq_reserved FROM live_state "
+                "WHERE session_id = ?");
     q.bind(1, session_id);
-    if (!q.executeStep()) return std::nullopt;
-    live_state out{q.getColumn(0).getInt(), static_cast<std::uint64_t>(q.getColumn(1).getInt64()),
-                   std::nullopt, static_cast<std::uint32_t>(q.getColumn(3).getInt64())};
-    if (!q.getColumn(2).isNull()) out.audio = q.getColumn(2).getString();
+    if (!q.step()) return std::nullopt;
+    live_state out{q.column(0).as_int(), static_cast<std::uint64_t>(q.column(1).as_int64()),
+                   std::nullopt, static_cast<std::uint32_t>(q.column(3).as_int64())};
+    if (!q.column(2).is_null()) out.audio = q.column(2).as_text();
     return out;
 }
 
 void append_audio(connection& c, const std::vector<audio_packet_row>& packets) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO audio_packets(session_id, seq, at_ms, duration_ms, "
-                        "flags, packet) VALUES (?, ?, ?, ?, ?, ?)");
+    statement q(c,
+                "INSERT OR IGNORE INTO audio_packets(session_id, seq, at_ms, duration_ms, "
+                "flags, packet) VALUES (?, ?, ?, ?, ?, ?)");
     for (const auto& p : packets) {
         q.bind(1, p.session_id);
         q.bind(2, static_cast<std::int64_t>(p.seq));
         q.bind(3, static_cast<std::int64_t>(p.at_ms));
         q.bind(4, static_cast<int>(p.duration_ms));
         q.bind(5, static_cast<int>(p.flags));
-        q.bind(6, p.packet.data(), static_cast<int>(p.packet.size()));
+        q.bind_blob(6, p.packet.data(), p.packet.size());
         q.exec();
         q.reset();
     }
@@ -130,16 +129,15 @@ void append_audio(connection& c, const std::vector<audio_packet_row>& packets) {
 
 namespace {
 
-audio_packet_row audio_row_of(std::int64_t session_id, SQLite::Statement& q) {
+audio_packet_row audio_row_of(std::int64_t session_id, statement& q) {
     audio_packet_row r;
     r.session_id = session_id;
-    r.seq = static_cast<std::uint32_t>(q.getColumn(0).getInt64());
-    r.at_ms = static_cast<std::uint32_t>(q.getColumn(1).getInt64());
-    r.duration_ms = static_cast<std::uint16_t>(q.getColumn(2).getInt());
-    r.flags = static_cast<std::uint8_t>(q.getColumn(3).getInt());
-    const auto blob = q.getColumn(4);
-    r.packet.assign(static_cast<const char*>(blob.getBlob()),
-                    static_cast<std::size_t>(blob.getBytes()));
+    r.seq = static_cast<std::uint32_t>(q.column(0).as_int64());
+    r.at_ms = static_cast<std::uint32_t>(q.column(1).as_int64());
+    r.duration_ms = static_cast<std::uint16_t>(q.column(2).as_int());
+    r.flags = static_cast<std::uint8_t>(q.column(3).as_int());
+    const auto bytes = q.column(4).as_blob();
+    r.packet.assign(bytes.begin(), bytes.end());
     return r;
 }
 
@@ -147,22 +145,22 @@ audio_packet_row audio_row_of(std::int64_t session_id, SQLite::Statement& q) {
 
 std::vector<audio_packet_row> session_audio(connection& c, std::int64_t session_id,
                                             std::uint32_t from_seq, std::size_t limit) {
-    SQLite::Statement q(c.db,
-                        "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
-                        "session_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
+    statement q(c,
+                "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
+                "session_id = ? AND seq >= ? ORDER BY seq LIMIT ?");
     q.bind(1, session_id);
     q.bind(2, static_cast<std::int64_t>(from_seq));
     q.bind(3, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
     std::vector<audio_packet_row> out;
-    while (q.executeStep()) out.push_back(audio_row_of(session_id, q));
+    while (q.step()) out.push_back(audio_row_of(session_id, q));
     return out;
 }
 
 bool delete_recording(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
                       protocol::unix_seconds now) {
-    SQLite::Statement mark(c.db,
-                           "INSERT OR IGNORE INTO recording_deletions(session_id, deleted_at, "
-                           "deleted_by) VALUES (?, ?, ?)");
+    statement mark(c,
+                   "INSERT OR IGNORE INTO recording_deletions(session_id, deleted_at, "
+                   "deleted_by) VALUES (?, ?, ?)");
     mark.bind(1, session_id);
     mark.bind(2, static_cast<std::int64_t>(now));
     if (by)
@@ -173,7 +171,7 @@ bool delete_recording(connection& c, std::int64_t session_id, std::optional<std:
     for (const char* sql : {"DELETE FROM session_events WHERE session_id = ?",
                             "DELETE FROM audio_packets WHERE session_id = ?",
                             "DELETE FROM session_pointer WHERE session_id = ?"}) {
-        SQLite::Statement q(c.db, sql);
+        statement q(c, sql);
         q.bind(1, session_id);
         q.exec();
     }
@@ -181,30 +179,30 @@ bool delete_recording(connection& c, std::int64_t session_id, std::optional<std:
 }
 
 std::vector<std::int64_t> expired_recordings(connection& c, protocol::unix_seconds ended_before) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT s.id FROM training_sessions s WHERE s.ended_at IS NOT NULL AND s.ended_at < ? "
         "AND s.id NOT IN (SELECT session_id FROM recording_deletions) AND (EXISTS (SELECT 1 "
         "FROM session_events e WHERE e.session_id = s.id) OR EXISTS (SELECT 1 FROM "
         "audio_packets a WHERE a.session_id = s.id)) ORDER BY s.id");
     q.bind(1, static_cast<std::int64_t>(ended_before));
     std::vector<std::int64_t> out;
-    while (q.executeStep()) out.push_back(q.getColumn(0).getInt64());
+    while (q.step()) out.push_back(q.column(0).as_int64());
     return out;
 }
 
 bool recording_deleted(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db, "SELECT 1 FROM recording_deletions WHERE session_id = ?");
+    statement q(c, "SELECT 1 FROM recording_deletions WHERE session_id = ?");
     q.bind(1, session_id);
-    return q.executeStep();
+    return q.step();
 }
 
 std::optional<audio_tail> find_audio_tail(connection& c, std::int64_t session_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
-                        "session_id = ? ORDER BY seq DESC LIMIT 1");
+    statement q(c,
+                "SELECT seq, at_ms, duration_ms, flags, packet FROM audio_packets WHERE "
+                "session_id = ? ORDER BY seq DESC LIMIT 1");
     q.bind(1, session_id);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     auto last = audio_row_of(session_id, q);
     return audio_tail{last.seq + 1, static_cast<std::int64_t>(last.at_ms) + last.duration_ms};
 }

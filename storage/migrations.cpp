@@ -10,14 +10,14 @@ namespace {
 // Phones stored before numbers were normalised: mobiles become E.164; what is not a phone
 // number stays as it was (an administrator can correct it).
 void normalize_stored_phones(connection& c) {
-    SQLite::Statement read(c.db, "SELECT id, phone FROM users WHERE phone IS NOT NULL");
+    statement read(c, "SELECT id, phone FROM users WHERE phone IS NOT NULL");
     std::vector<std::pair<std::int64_t, std::string>> changes;
-    while (read.executeStep()) {
-        const auto before = read.getColumn(1).getString();
+    while (read.step()) {
+        const auto before = read.column(1).as_text();
         if (auto after = protocol::normalize_phone(before); after && *after != before)
-            changes.emplace_back(read.getColumn(0).getInt64(), *after);
+            changes.emplace_back(read.column(0).as_int64(), *after);
     }
-    SQLite::Statement write(c.db, "UPDATE users SET phone = ? WHERE id = ?");
+    statement write(c, "UPDATE users SET phone = ? WHERE id = ?");
     for (const auto& [id, phone] : changes) {
         write.bind(1, phone);
         write.bind(2, id);
@@ -601,22 +601,21 @@ CREATE TABLE reaction_minutes (
 }
 
 int current_schema_version(connection& c) {
-    if (!c.db.tableExists("schema_migrations")) return 0;
-    return c.db.execAndGet("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").getInt();
+    if (!c.table_exists("schema_migrations")) return 0;
+    return static_cast<int>(c.scalar("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
 }
 
 int apply_migrations(connection& c) {
-    c.db.exec(
+    c.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT "
         "NOT NULL, applied_at INTEGER NOT NULL DEFAULT (unixepoch()))");
     int version = current_schema_version(c);
     for (const auto& m : all_migrations()) {
         if (m.version <= version) continue;
-        SQLite::Transaction txn(c.db);
-        c.db.exec(m.sql);
+        transaction txn(c);
+        c.exec(m.sql);
         if (m.then) m.then(c);
-        SQLite::Statement record(c.db,
-                                 "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+        statement record(c, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
         record.bind(1, m.version);
         record.bind(2, m.name);
         record.exec();

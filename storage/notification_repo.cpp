@@ -9,8 +9,8 @@ using namespace protocol;
 
 int notify_training_audience(connection& c, const notification& n) {
     const auto before = last_notification_id(c);
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO notifications (user_id, training_id, session_id, kind, text_id, text_en, "
         "created_at, params) "
         "SELECT user_id, :training, :session, :kind, :tid, :ten, :now, :params FROM ("
@@ -33,9 +33,9 @@ int notify_training_audience(connection& c, const notification& n) {
 
 std::int64_t insert_notification(connection& c, const notification& n) {
     const auto before = last_notification_id(c);
-    SQLite::Statement q(c.db,
-                        "INSERT INTO notifications (user_id, training_id, session_id, kind, "
-                        "text_id, text_en, created_at, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    statement q(c,
+                "INSERT INTO notifications (user_id, training_id, session_id, kind, "
+                "text_id, text_en, created_at, params) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, static_cast<std::int64_t>(n.user_id));
     if (n.training_id)
         q.bind(2, static_cast<std::int64_t>(*n.training_id));
@@ -51,31 +51,30 @@ std::int64_t insert_notification(connection& c, const notification& n) {
     q.bind(7, static_cast<std::int64_t>(n.created_at));
     q.bind(8, protocol::dump(n.params));
     q.exec();
-    const auto id = c.db.getLastInsertRowid();
+    const auto id = c.last_insert_id();
     enqueue_outbox(c, before, n.expires_at, n.created_at);
     return id;
 }
 
 std::vector<notification> list_notifications(connection& c, std::int64_t user_id,
                                              const page_request& page) {
-    SQLite::Statement q(
-        c.db,
-        "SELECT id, user_id, training_id, session_id, kind, text_id, text_en, created_at "
-        "FROM notifications WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
+    statement q(c,
+                "SELECT id, user_id, training_id, session_id, kind, text_id, text_en, created_at "
+                "FROM notifications WHERE user_id = ? AND id < ? ORDER BY id DESC LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(user_id));
     q.bind(2, page.after.empty() ? INT64_MAX : page.after.front());
     q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<notification> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         notification n;
-        n.id = q.getColumn(0).getInt64();
-        n.user_id = q.getColumn(1).getInt64();
-        n.training_id = opt_int(q.getColumn(2));
-        n.session_id = opt_int(q.getColumn(3));
-        n.kind = q.getColumn(4).getString();
-        n.text_id = q.getColumn(5).getString();
-        n.text_en = q.getColumn(6).getString();
-        n.created_at = q.getColumn(7).getInt64();
+        n.id = q.column(0).as_int64();
+        n.user_id = q.column(1).as_int64();
+        n.training_id = opt_int(q.column(2));
+        n.session_id = opt_int(q.column(3));
+        n.kind = q.column(4).as_text();
+        n.text_id = q.column(5).as_text();
+        n.text_en = q.column(6).as_text();
+        n.created_at = q.column(7).as_int64();
         out.push_back(std::move(n));
     }
     return out;

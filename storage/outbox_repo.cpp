@@ -1,7 +1,5 @@
 #include "storage/outbox_repo.hpp"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include "storage/connection.hpp"
 
 namespace daring::storage {
@@ -13,9 +11,9 @@ namespace {
 
 void set_state(connection& c, std::int64_t id, const char* state, const std::string& answer,
                unix_seconds now, bool sent) {
-    SQLite::Statement q(c.db,
-                        "UPDATE outbox SET state = ?, last_error = ?, updated_at = ?, sent_at = "
-                        "CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?");
+    statement q(c,
+                "UPDATE outbox SET state = ?, last_error = ?, updated_at = ?, sent_at = "
+                "CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ?");
     q.bind(1, state);
     q.bind(2, answer);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -31,38 +29,38 @@ constexpr const char* row_columns =
     "o.created_at, o.updated_at FROM outbox o JOIN users u ON u.id = o.user_id "
     "JOIN notifications n ON n.id = o.notification_id";
 
-outbox_row read_row(SQLite::Statement& q) {
+outbox_row read_row(statement& q) {
     outbox_row r;
-    r.id = q.getColumn(0).getInt64();
-    r.notification_id = q.getColumn(1).getInt64();
-    r.user_id = q.getColumn(2).getInt64();
-    r.username = q.getColumn(3).getString();
-    r.full_name = q.getColumn(4).getString();
-    r.channel = q.getColumn(5).getString();
-    r.state = q.getColumn(6).getString();
-    r.kind = q.getColumn(7).getString();
-    r.attempts = q.getColumn(8).getInt();
-    r.next_attempt_at = q.getColumn(9).getInt64();
-    r.expires_at = opt_int(q.getColumn(10));
-    r.sent_at = opt_int(q.getColumn(11));
-    r.last_error = q.getColumn(12).getString();
-    r.created_at = q.getColumn(13).getInt64();
-    r.updated_at = q.getColumn(14).getInt64();
+    r.id = q.column(0).as_int64();
+    r.notification_id = q.column(1).as_int64();
+    r.user_id = q.column(2).as_int64();
+    r.username = q.column(3).as_text();
+    r.full_name = q.column(4).as_text();
+    r.channel = q.column(5).as_text();
+    r.state = q.column(6).as_text();
+    r.kind = q.column(7).as_text();
+    r.attempts = q.column(8).as_int();
+    r.next_attempt_at = q.column(9).as_int64();
+    r.expires_at = opt_int(q.column(10));
+    r.sent_at = opt_int(q.column(11));
+    r.last_error = q.column(12).as_text();
+    r.created_at = q.column(13).as_int64();
+    r.updated_at = q.column(14).as_int64();
     return r;
 }
 
 }  // namespace
 
 std::int64_t last_notification_id(connection& c) {
-    return c.db.execAndGet("SELECT coalesce(max(id), 0) FROM notifications").getInt64();
+    return c.scalar("SELECT coalesce(max(id), 0) FROM notifications");
 }
 
 int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seconds> expires_at,
                    unix_seconds now) {
     // A mobile number is Indonesian E.164 +628...; a chosen channel that cannot reach the user,
     // or that this server does not send through, falls back to the other one.
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT OR IGNORE INTO outbox (notification_id, user_id, channel, next_attempt_at, "
         "expires_at, created_at, updated_at) "
         "SELECT id, user_id, channel, :now, :expires, :now, :now FROM ("
@@ -87,14 +85,14 @@ int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seco
 
 std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, int limit,
                                              unix_seconds lease_s) {
-    SQLite::Statement expire(c.db,
-                             "UPDATE outbox SET state = 'expired', updated_at = ? WHERE state = "
-                             "'pending' AND expires_at IS NOT NULL AND expires_at <= ?");
+    statement expire(c,
+                     "UPDATE outbox SET state = 'expired', updated_at = ? WHERE state = "
+                     "'pending' AND expires_at IS NOT NULL AND expires_at <= ?");
     expire.bind(1, static_cast<std::int64_t>(now));
     expire.bind(2, static_cast<std::int64_t>(now));
     expire.exec();
-    SQLite::Statement claim(
-        c.db,
+    statement claim(
+        c,
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = :now, "
         "next_attempt_at = :lease WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND "
         "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit) RETURNING id");
@@ -102,32 +100,32 @@ std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, in
     claim.bind(":lease", static_cast<std::int64_t>(now + lease_s));
     claim.bind(":limit", limit);
     std::vector<std::int64_t> ids;
-    while (claim.executeStep()) ids.push_back(claim.getColumn(0).getInt64());
+    while (claim.step()) ids.push_back(claim.column(0).as_int64());
     std::vector<outbox_message> out;
-    SQLite::Statement read(
-        c.db,
+    statement read(
+        c,
         "SELECT o.id, o.notification_id, o.user_id, o.channel, o.attempts, n.kind, n.params, "
         "n.text_id, n.text_en, u.full_name, coalesce(u.phone, ''), coalesce(u.email, ''), "
         "u.language, o.created_at FROM outbox o JOIN notifications n ON n.id = o.notification_id "
         "JOIN users u ON u.id = o.user_id WHERE o.id = ?");
     for (auto id : ids) {
         read.bind(1, id);
-        if (read.executeStep()) {
+        if (read.step()) {
             outbox_message m;
-            m.id = read.getColumn(0).getInt64();
-            m.notification_id = read.getColumn(1).getInt64();
-            m.user_id = read.getColumn(2).getInt64();
-            m.channel = read.getColumn(3).getString();
-            m.attempts = read.getColumn(4).getInt();
-            m.kind = read.getColumn(5).getString();
-            m.params = json::parse(read.getColumn(6).getString(), nullptr, false);
-            m.text_id = read.getColumn(7).getString();
-            m.text_en = read.getColumn(8).getString();
-            m.full_name = read.getColumn(9).getString();
-            m.phone = read.getColumn(10).getString();
-            m.email = read.getColumn(11).getString();
-            m.language = read.getColumn(12).getString();
-            m.created_at = read.getColumn(13).getInt64();
+            m.id = read.column(0).as_int64();
+            m.notification_id = read.column(1).as_int64();
+            m.user_id = read.column(2).as_int64();
+            m.channel = read.column(3).as_text();
+            m.attempts = read.column(4).as_int();
+            m.kind = read.column(5).as_text();
+            m.params = json::parse(read.column(6).as_text(), nullptr, false);
+            m.text_id = read.column(7).as_text();
+            m.text_en = read.column(8).as_text();
+            m.full_name = read.column(9).as_text();
+            m.phone = read.column(10).as_text();
+            m.email = read.column(11).as_text();
+            m.language = read.column(12).as_text();
+            m.created_at = read.column(13).as_int64();
             out.push_back(std::move(m));
         }
         read.reset();
@@ -136,13 +134,13 @@ std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, in
 }
 
 int discard_unsent_outbox(connection& c) {
-    return c.db.exec("DELETE FROM outbox WHERE state <> 'sent'");
+    return statement(c, "DELETE FROM outbox WHERE state <> 'sent'").exec();
 }
 
 int release_sending_outbox(connection& c, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? "
-                        "WHERE state = 'sending'");
+    statement q(c,
+                "UPDATE outbox SET state = 'pending', next_attempt_at = ?, updated_at = ? "
+                "WHERE state = 'sending'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(now));
     return q.exec();
@@ -154,9 +152,9 @@ void mark_outbox_sent(connection& c, std::int64_t id, const std::string& answer,
 
 void mark_outbox_retry(connection& c, std::int64_t id, const std::string& answer,
                        unix_seconds next_at, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, "
-                        "updated_at = ? WHERE id = ?");
+    statement q(c,
+                "UPDATE outbox SET state = 'pending', last_error = ?, next_attempt_at = ?, "
+                "updated_at = ? WHERE id = ?");
     q.bind(1, answer);
     q.bind(2, static_cast<std::int64_t>(next_at));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -170,10 +168,10 @@ void mark_outbox_failed(connection& c, std::int64_t id, const std::string& answe
 }
 
 bool retry_outbox(connection& c, std::int64_t id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, "
-                        "expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', "
-                        "'expired', 'cancelled')");
+    statement q(c,
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_attempt_at = ?, "
+                "expires_at = NULL, updated_at = ? WHERE id = ? AND state IN ('failed', "
+                "'expired', 'cancelled')");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(now));
     q.bind(3, id);
@@ -181,20 +179,18 @@ bool retry_outbox(connection& c, std::int64_t id, unix_seconds now) {
 }
 
 bool cancel_outbox(connection& c, std::int64_t id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE id = ? AND "
-                        "state = 'pending'");
+    statement q(c,
+                "UPDATE outbox SET state = 'cancelled', updated_at = ? WHERE id = ? AND "
+                "state = 'pending'");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, id);
     return q.exec() > 0;
 }
 
 std::map<std::string, std::map<std::string, std::int64_t>> outbox_counts(connection& c) {
-    SQLite::Statement q(c.db,
-                        "SELECT channel, state, count(*) FROM outbox GROUP BY channel, state");
+    statement q(c, "SELECT channel, state, count(*) FROM outbox GROUP BY channel, state");
     std::map<std::string, std::map<std::string, std::int64_t>> out;
-    while (q.executeStep())
-        out[q.getColumn(0).getString()][q.getColumn(1).getString()] = q.getColumn(2).getInt64();
+    while (q.step()) out[q.column(0).as_text()][q.column(1).as_text()] = q.column(2).as_int64();
     return out;
 }
 
@@ -203,27 +199,27 @@ std::vector<outbox_row> list_outbox(connection& c, const std::string& state,
     std::string sql = std::string("SELECT ") + row_columns + " WHERE o.id < :before";
     if (!state.empty()) sql += " AND o.state = :state";
     sql += " ORDER BY o.id DESC LIMIT :limit";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     q.bind(":before", page.after.empty() ? INT64_MAX : page.after.front());
     if (!state.empty()) q.bind(":state", state);
     q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
     std::vector<outbox_row> out;
-    while (q.executeStep()) out.push_back(read_row(q));
+    while (q.step()) out.push_back(read_row(q));
     return out;
 }
 
 std::optional<outbox_row> find_outbox(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + row_columns + " WHERE o.id = ?");
+    statement q(c, std::string("SELECT ") + row_columns + " WHERE o.id = ?");
     q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return read_row(q);
 }
 
 bool record_join_link_use(connection& c, const std::string& token_hash, std::int64_t user_id,
                           std::int64_t session_id, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO join_links_used (token_hash, user_id, session_id, "
-                        "used_at) VALUES (?, ?, ?, ?)");
+    statement q(c,
+                "INSERT OR IGNORE INTO join_links_used (token_hash, user_id, session_id, "
+                "used_at) VALUES (?, ?, ?, ?)");
     q.bind(1, token_hash);
     q.bind(2, user_id);
     q.bind(3, session_id);
@@ -232,15 +228,15 @@ bool record_join_link_use(connection& c, const std::string& token_hash, std::int
 }
 
 bool join_link_used(connection& c, const std::string& token_hash) {
-    SQLite::Statement q(c.db, "SELECT 1 FROM join_links_used WHERE token_hash = ?");
+    statement q(c, "SELECT 1 FROM join_links_used WHERE token_hash = ?");
     q.bind(1, token_hash);
-    return q.executeStep();
+    return q.step();
 }
 
 std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds now,
                                                     unix_seconds horizon_s) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT s.id, s.training_id, s.title, t.title, s.mode, s.starts_at, s.ends_at, "
         "t.reminder_hours, coalesce(r.utc_offset_minutes, :default_offset), "
         "(SELECT group_concat(hours_before) FROM session_reminders WHERE session_id = s.id) "
@@ -252,27 +248,27 @@ std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds 
     q.bind(":until", static_cast<std::int64_t>(now + horizon_s));
     q.bind(":default_offset", protocol::default_utc_offset_minutes);
     std::vector<reminder_candidate> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         reminder_candidate r;
-        r.session_id = q.getColumn(0).getInt64();
-        r.training_id = q.getColumn(1).getInt64();
-        r.title = q.getColumn(2).getString();
-        r.training_title = q.getColumn(3).getString();
-        r.mode = q.getColumn(4).getString();
-        r.starts_at = q.getColumn(5).getInt64();
-        r.ends_at = q.getColumn(6).getInt64();
-        r.hours = int_list(q.getColumn(7).getString());
-        r.utc_offset_minutes = q.getColumn(8).getInt();
-        r.sent = int_list(q.getColumn(9).isNull() ? std::string() : q.getColumn(9).getString());
+        r.session_id = q.column(0).as_int64();
+        r.training_id = q.column(1).as_int64();
+        r.title = q.column(2).as_text();
+        r.training_title = q.column(3).as_text();
+        r.mode = q.column(4).as_text();
+        r.starts_at = q.column(5).as_int64();
+        r.ends_at = q.column(6).as_int64();
+        r.hours = int_list(q.column(7).as_text());
+        r.utc_offset_minutes = q.column(8).as_int();
+        r.sent = int_list(q.column(9).is_null() ? std::string() : q.column(9).as_text());
         out.push_back(std::move(r));
     }
     return out;
 }
 
 void record_reminder(connection& c, std::int64_t session_id, int hours_before, unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO session_reminders (session_id, hours_before, "
-                        "sent_at) VALUES (?, ?, ?)");
+    statement q(c,
+                "INSERT OR IGNORE INTO session_reminders (session_id, hours_before, "
+                "sent_at) VALUES (?, ?, ?)");
     q.bind(1, session_id);
     q.bind(2, hours_before);
     q.bind(3, static_cast<std::int64_t>(now));

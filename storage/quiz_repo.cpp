@@ -32,8 +32,7 @@ void apply_settings(protocol::quiz& q, const json& s) {
 }
 
 void insert_questions(connection& c, std::int64_t quiz_id, protocol::quiz& q) {
-    SQLite::Statement ins(
-        c.db, "INSERT INTO quiz_questions(quiz_id, position, definition) VALUES (?, ?, ?)");
+    statement ins(c, "INSERT INTO quiz_questions(quiz_id, position, definition) VALUES (?, ?, ?)");
     int position = 0;
     for (auto& question : q.questions) {
         json d = {{"type", to_string(question.type)}, {"prompt", question.prompt},
@@ -44,32 +43,31 @@ void insert_questions(connection& c, std::int64_t quiz_id, protocol::quiz& q) {
         ins.bind(3, d.dump());
         ins.exec();
         ins.reset();
-        question.id = c.db.getLastInsertRowid();
+        question.id = c.last_insert_id();
     }
 }
 
-protocol::quiz read_quiz(SQLite::Statement& q) {
+protocol::quiz read_quiz(statement& q) {
     protocol::quiz out;
-    out.id = q.getColumn(0).getInt64();
-    out.training_id = q.getColumn(1).getInt64();
-    out.title = q.getColumn(2).getString();
-    out.kind = protocol::parse_quiz_kind(q.getColumn(3).getString())
-                   .value_or(protocol::quiz_kind::practice);
-    apply_settings(out, json::parse(q.getColumn(4).getString()));
-    out.created_by = q.getColumn(5).getInt64();
-    out.created_at = q.getColumn(6).getInt64();
-    if (!q.getColumn(7).isNull()) out.copied_from = q.getColumn(7).getInt64();
+    out.id = q.column(0).as_int64();
+    out.training_id = q.column(1).as_int64();
+    out.title = q.column(2).as_text();
+    out.kind =
+        protocol::parse_quiz_kind(q.column(3).as_text()).value_or(protocol::quiz_kind::practice);
+    apply_settings(out, json::parse(q.column(4).as_text()));
+    out.created_by = q.column(5).as_int64();
+    out.created_at = q.column(6).as_int64();
+    if (!q.column(7).is_null()) out.copied_from = q.column(7).as_int64();
     return out;
 }
 
 void load_questions(connection& c, protocol::quiz& q) {
-    SQLite::Statement s(
-        c.db, "SELECT id, definition FROM quiz_questions WHERE quiz_id = ? ORDER BY position");
+    statement s(c, "SELECT id, definition FROM quiz_questions WHERE quiz_id = ? ORDER BY position");
     s.bind(1, q.id);
-    while (s.executeStep()) {
+    while (s.step()) {
         protocol::question question;
-        question.id = s.getColumn(0).getInt64();
-        auto d = json::parse(s.getColumn(1).getString());
+        question.id = s.column(0).as_int64();
+        auto d = json::parse(s.column(1).as_text());
         question.type = protocol::parse_question_type(d["type"].get<std::string>())
                             .value_or(protocol::question_type::single);
         question.prompt = d["prompt"];
@@ -87,10 +85,10 @@ const char* const quiz_columns =
 }  // namespace
 
 std::int64_t insert_quiz(connection& c, protocol::quiz& q) {
-    SQLite::Statement ins(c.db,
-                          "INSERT INTO quizzes(training_id, title, kind, settings, created_by, "
-                          "created_at, copied_from) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+    statement ins(c,
+                  "INSERT INTO quizzes(training_id, title, kind, settings, created_by, "
+                  "created_at, copied_from) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?)");
     ins.bind(1, q.training_id);
     ins.bind(2, q.title);
     ins.bind(3, std::string(to_string(q.kind)));
@@ -102,49 +100,49 @@ std::int64_t insert_quiz(connection& c, protocol::quiz& q) {
     else
         ins.bind(7);
     ins.exec();
-    q.id = c.db.getLastInsertRowid();
+    q.id = c.last_insert_id();
     insert_questions(c, q.id, q);
     return q.id;
 }
 
 std::optional<protocol::quiz> find_quiz(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + quiz_columns + " FROM quizzes WHERE id = ?");
+    statement q(c, std::string("SELECT ") + quiz_columns + " FROM quizzes WHERE id = ?");
     q.bind(1, id);
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     auto out = read_quiz(q);
     load_questions(c, out);
     return out;
 }
 
 std::vector<protocol::quiz> quizzes_of(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + quiz_columns +
-                                  " FROM quizzes WHERE training_id = ? ORDER BY id");
+    statement q(c, std::string("SELECT ") + quiz_columns +
+                       " FROM quizzes WHERE training_id = ? ORDER BY id");
     q.bind(1, training_id);
     std::vector<protocol::quiz> out;
-    while (q.executeStep()) out.push_back(read_quiz(q));
+    while (q.step()) out.push_back(read_quiz(q));
     for (auto& quiz : out) load_questions(c, quiz);
     return out;
 }
 
 bool quiz_has_answers(connection& c, std::int64_t quiz_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT EXISTS(SELECT 1 FROM quiz_submissions WHERE quiz_id = ?1) OR "
-                        "EXISTS(SELECT 1 FROM quiz_answers a JOIN quiz_runs r ON r.id = a.run_id "
-                        "WHERE r.quiz_id = ?1) OR "
-                        "EXISTS(SELECT 1 FROM quiz_runs WHERE quiz_id = ?1 AND closed_at IS NULL)");
+    statement q(c,
+                "SELECT EXISTS(SELECT 1 FROM quiz_submissions WHERE quiz_id = ?1) OR "
+                "EXISTS(SELECT 1 FROM quiz_answers a JOIN quiz_runs r ON r.id = a.run_id "
+                "WHERE r.quiz_id = ?1) OR "
+                "EXISTS(SELECT 1 FROM quiz_runs WHERE quiz_id = ?1 AND closed_at IS NULL)");
     q.bind(1, quiz_id);
-    q.executeStep();
-    return q.getColumn(0).getInt() != 0;
+    q.step();
+    return q.column(0).as_int() != 0;
 }
 
 void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q) {
-    SQLite::Statement up(c.db, "UPDATE quizzes SET title = ?, kind = ?, settings = ? WHERE id = ?");
+    statement up(c, "UPDATE quizzes SET title = ?, kind = ?, settings = ? WHERE id = ?");
     up.bind(1, q.title);
     up.bind(2, std::string(to_string(q.kind)));
     up.bind(3, settings_of(q).dump());
     up.bind(4, id);
     up.exec();
-    SQLite::Statement del(c.db, "DELETE FROM quiz_questions WHERE quiz_id = ?");
+    statement del(c, "DELETE FROM quiz_questions WHERE quiz_id = ?");
     del.bind(1, id);
     del.exec();
     q.id = id;
@@ -154,54 +152,51 @@ void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q) {
 std::int64_t insert_run(connection& c, std::int64_t quiz_id, std::int64_t session_id,
                         std::int64_t by, protocol::unix_seconds at,
                         protocol::unix_seconds closes_at) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_runs(quiz_id, session_id, opened_by, opened_at, "
-                        "closes_at) VALUES (?, ?, ?, ?, ?)");
+    statement q(c,
+                "INSERT INTO quiz_runs(quiz_id, session_id, opened_by, opened_at, "
+                "closes_at) VALUES (?, ?, ?, ?, ?)");
     q.bind(1, quiz_id);
     q.bind(2, session_id);
     q.bind(3, by);
     q.bind(4, static_cast<std::int64_t>(at));
     q.bind(5, static_cast<std::int64_t>(closes_at));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 bool close_run(connection& c, std::int64_t run_id, protocol::unix_seconds at) {
-    SQLite::Statement q(c.db,
-                        "UPDATE quiz_runs SET closed_at = ? WHERE id = ? AND closed_at IS NULL");
+    statement q(c, "UPDATE quiz_runs SET closed_at = ? WHERE id = ? AND closed_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(at));
     q.bind(2, run_id);
     return q.exec() > 0;
 }
 
 std::vector<open_run> open_runs(connection& c, std::optional<std::int64_t> session_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT r.id, r.quiz_id, r.session_id, r.closes_at, s.status = 'live' "
-                        "FROM quiz_runs r JOIN training_sessions s ON s.id = r.session_id "
-                        "WHERE r.closed_at IS NULL AND (? IS NULL OR r.session_id = ?) "
-                        "ORDER BY r.id");
+    statement q(c,
+                "SELECT r.id, r.quiz_id, r.session_id, r.closes_at, s.status = 'live' "
+                "FROM quiz_runs r JOIN training_sessions s ON s.id = r.session_id "
+                "WHERE r.closed_at IS NULL AND (? IS NULL OR r.session_id = ?) "
+                "ORDER BY r.id");
     if (session_id) {
         q.bind(1, *session_id);
         q.bind(2, *session_id);
     }
     std::vector<open_run> out;
-    while (q.executeStep()) {
-        out.push_back({q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                       q.getColumn(2).getInt64(), q.getColumn(3).getInt64(),
-                       q.getColumn(4).getInt() != 0});
+    while (q.step()) {
+        out.push_back({q.column(0).as_int64(), q.column(1).as_int64(), q.column(2).as_int64(),
+                       q.column(3).as_int64(), q.column(4).as_int() != 0});
     }
     return out;
 }
 
 std::map<std::int64_t, std::map<std::int64_t, json>> run_answers(connection& c,
                                                                  std::int64_t run_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT user_id, question_id, answer FROM quiz_answers WHERE run_id = ?");
+    statement q(c, "SELECT user_id, question_id, answer FROM quiz_answers WHERE run_id = ?");
     q.bind(1, run_id);
     std::map<std::int64_t, std::map<std::int64_t, json>> out;
-    while (q.executeStep()) {
-        out[q.getColumn(0).getInt64()][q.getColumn(1).getInt64()] =
-            json::parse(q.getColumn(2).getString(), nullptr, false);
+    while (q.step()) {
+        out[q.column(0).as_int64()][q.column(1).as_int64()] =
+            json::parse(q.column(2).as_text(), nullptr, false);
     }
     return out;
 }
@@ -210,16 +205,16 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
                    std::int64_t question_id, const json& answer, const std::string& client_id,
                    protocol::unix_seconds at) {
     if (!client_id.empty()) {
-        SQLite::Statement seen(
-            c.db,
+        statement seen(
+            c,
             "INSERT OR IGNORE INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?)");
         seen.bind(1, run_id);
         seen.bind(2, user_id);
         seen.bind(3, client_id);
         if (seen.exec() == 0) return false;
     }
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO quiz_answers(run_id, user_id, question_id, answer, answered_at) VALUES (?, ?, "
         "?, ?, ?) "
         "ON CONFLICT(run_id, user_id, question_id) DO UPDATE SET answer = excluded.answer, "
@@ -234,10 +229,10 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
 }
 
 std::int64_t insert_submission(connection& c, const submission_row& s) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_submissions(quiz_id, user_id, source, run_id, score, "
-                        "max_score, answers, submitted_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    statement q(c,
+                "INSERT INTO quiz_submissions(quiz_id, user_id, source, run_id, score, "
+                "max_score, answers, submitted_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, s.quiz_id);
     q.bind(2, s.user_id);
     q.bind(3, s.source);
@@ -250,13 +245,13 @@ std::int64_t insert_submission(connection& c, const submission_row& s) {
     q.bind(7, s.answers.dump());
     q.bind(8, static_cast<std::int64_t>(s.submitted_at));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
                                            std::optional<std::int64_t> user_id) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT s.id, s.quiz_id, s.user_id, u.username, u.full_name, s.source, s.run_id, s.score, "
         "s.max_score, s.answers, s.submitted_at FROM quiz_submissions s JOIN users u ON u.id = "
         "s.user_id "
@@ -267,19 +262,19 @@ std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
     else
         q.bind(2);
     std::vector<submission_row> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         submission_row s;
-        s.id = q.getColumn(0).getInt64();
-        s.quiz_id = q.getColumn(1).getInt64();
-        s.user_id = q.getColumn(2).getInt64();
-        s.username = q.getColumn(3).getString();
-        s.full_name = q.getColumn(4).getString();
-        s.source = q.getColumn(5).getString();
-        if (!q.getColumn(6).isNull()) s.run_id = q.getColumn(6).getInt64();
-        s.score = q.getColumn(7).getDouble();
-        s.max_score = q.getColumn(8).getInt();
-        s.answers = json::parse(q.getColumn(9).getString());
-        s.submitted_at = q.getColumn(10).getInt64();
+        s.id = q.column(0).as_int64();
+        s.quiz_id = q.column(1).as_int64();
+        s.user_id = q.column(2).as_int64();
+        s.username = q.column(3).as_text();
+        s.full_name = q.column(4).as_text();
+        s.source = q.column(5).as_text();
+        if (!q.column(6).is_null()) s.run_id = q.column(6).as_int64();
+        s.score = q.column(7).as_double();
+        s.max_score = q.column(8).as_int();
+        s.answers = json::parse(q.column(9).as_text());
+        s.submitted_at = q.column(10).as_int64();
         out.push_back(std::move(s));
     }
     return out;
@@ -287,8 +282,7 @@ std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
 
 void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id,
                    protocol::unix_seconds at) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO quiz_attempts(quiz_id, user_id, started_at) VALUES (?, ?, ?)");
+    statement q(c, "INSERT INTO quiz_attempts(quiz_id, user_id, started_at) VALUES (?, ?, ?)");
     q.bind(1, quiz_id);
     q.bind(2, user_id);
     q.bind(3, static_cast<std::int64_t>(at));
@@ -297,13 +291,12 @@ void start_attempt(connection& c, std::int64_t quiz_id, std::int64_t user_id,
 
 std::optional<protocol::unix_seconds> latest_attempt(connection& c, std::int64_t quiz_id,
                                                      std::int64_t user_id) {
-    SQLite::Statement q(
-        c.db, "SELECT MAX(started_at) FROM quiz_attempts WHERE quiz_id = ? AND user_id = ?");
+    statement q(c, "SELECT MAX(started_at) FROM quiz_attempts WHERE quiz_id = ? AND user_id = ?");
     q.bind(1, quiz_id);
     q.bind(2, user_id);
-    q.executeStep();
-    if (q.getColumn(0).isNull()) return std::nullopt;
-    return q.getColumn(0).getInt64();
+    q.step();
+    if (q.column(0).is_null()) return std::nullopt;
+    return q.column(0).as_int64();
 }
 
 }  // namespace daring::storage

@@ -21,63 +21,62 @@ const char* const session_columns =
     "<= unixepoch() - 5 OR EXISTS(SELECT 1 FROM session_events e WHERE e.session_id = s.id AND "
     "e.type = 'session_ended'))";
 constexpr int session_column_count = 20;
-session read_session(SQLite::Statement& q) {
+session read_session(statement& q) {
     session s;
-    s.id = q.getColumn(0).getInt64();
-    s.training_id = q.getColumn(1).getInt64();
-    s.title = q.getColumn(2).getString();
-    s.starts_at = q.getColumn(3).getInt64();
-    s.ends_at = q.getColumn(4).getInt64();
+    s.id = q.column(0).as_int64();
+    s.training_id = q.column(1).as_int64();
+    s.title = q.column(2).as_text();
+    s.starts_at = q.column(3).as_int64();
+    s.ends_at = q.column(4).as_int64();
     auto& d = s.current;
-    d.mode = parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
-    d.status = parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
-    d.reason = q.getColumn(7).getString();
-    d.reason_id = q.getColumn(8).getString();
-    if (!q.getColumn(9).isNull())
-        d.recommended_mode = parse_delivery_mode(q.getColumn(9).getString());
-    d.restriction_id = opt_int(q.getColumn(10));
-    d.decided_at = q.getColumn(11).getInt64();
-    d.decided_by = opt_int(q.getColumn(12));
-    d.overridden = !q.getColumn(13).isNull();
-    s.started_at = opt_int(q.getColumn(14));
-    s.ended_at = opt_int(q.getColumn(15));
-    if (auto v = opt_int(q.getColumn(16))) s.present_pct = static_cast<int>(*v);
-    if (auto v = opt_int(q.getColumn(17))) s.late_after_s = static_cast<int>(*v);
-    if (auto v = opt_int(q.getColumn(18))) s.replay_counts = *v != 0;
-    s.recording_ready = q.getColumn(19).getInt() != 0;
+    d.mode = parse_delivery_mode(q.column(5).as_text()).value_or(delivery_mode::in_person);
+    d.status = parse_session_status(q.column(6).as_text()).value_or(session_status::scheduled);
+    d.reason = q.column(7).as_text();
+    d.reason_id = q.column(8).as_text();
+    if (!q.column(9).is_null()) d.recommended_mode = parse_delivery_mode(q.column(9).as_text());
+    d.restriction_id = opt_int(q.column(10));
+    d.decided_at = q.column(11).as_int64();
+    d.decided_by = opt_int(q.column(12));
+    d.overridden = !q.column(13).is_null();
+    s.started_at = opt_int(q.column(14));
+    s.ended_at = opt_int(q.column(15));
+    if (auto v = opt_int(q.column(16))) s.present_pct = static_cast<int>(*v);
+    if (auto v = opt_int(q.column(17))) s.late_after_s = static_cast<int>(*v);
+    if (auto v = opt_int(q.column(18))) s.replay_counts = *v != 0;
+    s.recording_ready = q.column(19).as_int() != 0;
     return s;
 }
 
 void load_slides(connection& c, session& s) {
-    SQLite::Statement q(c.db,
-                        "SELECT s.title, s.body, s.deck_id, s.page_n, p.width, p.height, p.small, "
-                        "p.large, p.small_bytes, p.large_bytes FROM slides s LEFT JOIN deck_pages "
-                        "p ON p.deck_id = s.deck_id AND p.n = s.page_n WHERE s.session_id = ? "
-                        "ORDER BY s.position");
+    statement q(c,
+                "SELECT s.title, s.body, s.deck_id, s.page_n, p.width, p.height, p.small, "
+                "p.large, p.small_bytes, p.large_bytes FROM slides s LEFT JOIN deck_pages "
+                "p ON p.deck_id = s.deck_id AND p.n = s.page_n WHERE s.session_id = ? "
+                "ORDER BY s.position");
     q.bind(1, static_cast<std::int64_t>(s.id));
-    while (q.executeStep()) {
-        slide one{q.getColumn(0).getString(), q.getColumn(1).getString(), std::nullopt};
-        if (!q.getColumn(2).isNull() && !q.getColumn(4).isNull()) {
-            one.page = slide_page{.deck_id = q.getColumn(2).getInt64(),
-                                  .n = q.getColumn(3).getInt(),
-                                  .width = q.getColumn(4).getInt(),
-                                  .height = q.getColumn(5).getInt(),
-                                  .small = q.getColumn(6).getString(),
-                                  .large = q.getColumn(7).getString(),
-                                  .small_bytes = q.getColumn(8).getInt64(),
-                                  .large_bytes = q.getColumn(9).getInt64()};
+    while (q.step()) {
+        slide one{q.column(0).as_text(), q.column(1).as_text(), std::nullopt};
+        if (!q.column(2).is_null() && !q.column(4).is_null()) {
+            one.page = slide_page{.deck_id = q.column(2).as_int64(),
+                                  .n = q.column(3).as_int(),
+                                  .width = q.column(4).as_int(),
+                                  .height = q.column(5).as_int(),
+                                  .small = q.column(6).as_text(),
+                                  .large = q.column(7).as_text(),
+                                  .small_bytes = q.column(8).as_int64(),
+                                  .large_bytes = q.column(9).as_int64()};
         }
         s.slides.push_back(std::move(one));
     }
 }
 
 void replace_slides(connection& c, std::int64_t session_id, const std::vector<slide>& slides) {
-    SQLite::Statement del(c.db, "DELETE FROM slides WHERE session_id = ?");
+    statement del(c, "DELETE FROM slides WHERE session_id = ?");
     del.bind(1, static_cast<std::int64_t>(session_id));
     del.exec();
-    SQLite::Statement ins(c.db,
-                          "INSERT INTO slides (session_id, position, title, body, deck_id, "
-                          "page_n) VALUES (?,?,?,?,?,?)");
+    statement ins(c,
+                  "INSERT INTO slides (session_id, position, title, body, deck_id, "
+                  "page_n) VALUES (?,?,?,?,?,?)");
     for (std::size_t i = 0; i < slides.size(); ++i) {
         ins.bind(1, static_cast<std::int64_t>(session_id));
         ins.bind(2, static_cast<std::int64_t>(i));
@@ -99,8 +98,8 @@ void replace_slides(connection& c, std::int64_t session_id, const std::vector<sl
 
 std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
     const auto& d = s.current;
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO training_sessions (training_id, title, starts_at, ends_at, mode, status, "
         "reason, reason_id, recommended_mode, restriction_id, decided_at, decided_by, created_at) "
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -121,7 +120,7 @@ std::int64_t insert_session(connection& c, const session& s, unix_seconds now) {
     bind_opt(q, 12, d.decided_by);
     q.bind(13, static_cast<std::int64_t>(now));
     q.exec();
-    auto id = c.db.getLastInsertRowid();
+    auto id = c.last_insert_id();
     replace_slides(c, id, s.slides);
     return id;
 }
@@ -131,30 +130,30 @@ void set_slides(connection& c, std::int64_t session_id, const std::vector<slide>
 }
 
 std::optional<session> find_session(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + session_columns +
-                                  " FROM training_sessions s WHERE s.id = ?");
+    statement q(
+        c, std::string("SELECT ") + session_columns + " FROM training_sessions s WHERE s.id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     auto s = read_session(q);
     load_slides(c, s);
     return s;
 }
 
 std::vector<session> list_sessions(connection& c, std::int64_t training_id, bool with_slides) {
-    SQLite::Statement q(
-        c.db, std::string("SELECT ") + session_columns +
-                  " FROM training_sessions s WHERE s.training_id = ? ORDER BY s.starts_at, s.id");
+    statement q(c,
+                std::string("SELECT ") + session_columns +
+                    " FROM training_sessions s WHERE s.training_id = ? ORDER BY s.starts_at, s.id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<session> out;
-    while (q.executeStep()) out.push_back(read_session(q));
+    while (q.step()) out.push_back(read_session(q));
     for (auto& s : out) {
         if (with_slides) {
             load_slides(c, s);
         } else {
-            SQLite::Statement n(c.db, "SELECT COUNT(*) FROM slides WHERE session_id = ?");
+            statement n(c, "SELECT COUNT(*) FROM slides WHERE session_id = ?");
             n.bind(1, static_cast<std::int64_t>(s.id));
-            n.executeStep();
-            s.slides.resize(static_cast<std::size_t>(n.getColumn(0).getInt()));
+            n.step();
+            s.slides.resize(static_cast<std::size_t>(n.column(0).as_int()));
         }
     }
     return out;
@@ -162,17 +161,16 @@ std::vector<session> list_sessions(connection& c, std::int64_t training_id, bool
 
 void update_session_plan(connection& c, std::int64_t id, const session_patch& p) {
     if (p.title) {
-        SQLite::Statement q(c.db, "UPDATE training_sessions SET title = ? WHERE id = ?");
+        statement q(c, "UPDATE training_sessions SET title = ? WHERE id = ?");
         q.bind(1, *p.title);
         q.bind(2, static_cast<std::int64_t>(id));
         q.exec();
     }
     if (p.starts_at || p.ends_at) {
-        SQLite::Statement q(
-            c.db,
-            "UPDATE training_sessions SET starts_at = COALESCE(?, starts_at), ends_at = "
-            "COALESCE(?, ends_at), override_mode = NULL, override_status = NULL, "
-            "override_reason = NULL, override_by = NULL WHERE id = ?");
+        statement q(c,
+                    "UPDATE training_sessions SET starts_at = COALESCE(?, starts_at), ends_at = "
+                    "COALESCE(?, ends_at), override_mode = NULL, override_status = NULL, "
+                    "override_reason = NULL, override_by = NULL WHERE id = ?");
         bind_opt(q, 1, p.starts_at);
         bind_opt(q, 2, p.ends_at);
         q.bind(3, static_cast<std::int64_t>(id));
@@ -182,8 +180,8 @@ void update_session_plan(connection& c, std::int64_t id, const session_patch& p)
 }
 
 void set_override(connection& c, std::int64_t session_id, const std::optional<stored_override>& o) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "UPDATE training_sessions SET override_mode = ?, override_status = ?, override_reason = ?, "
         "override_by = ? WHERE id = ?");
     if (o && o->mode)
@@ -206,8 +204,8 @@ void set_override(connection& c, std::int64_t session_id, const std::optional<st
 bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix_seconds now,
                    int present_pct, int late_after_s) {
     // The training's replay setting is copied as it stands now, with the thresholds.
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "UPDATE training_sessions SET status = 'live', started_at = ?, started_by = ?, "
         "present_pct = ?, late_after_s = ?, replay_counts = (SELECT "
         "replay_counts_for_completion FROM trainings WHERE id = training_sessions.training_id) "
@@ -222,9 +220,9 @@ bool start_session(connection& c, std::int64_t session_id, std::int64_t by, unix
 
 bool end_session(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
                  unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE training_sessions SET status = 'ended', ended_at = ?, ended_by = ? "
-                        "WHERE id = ? AND status = 'live'");
+    statement q(c,
+                "UPDATE training_sessions SET status = 'ended', ended_at = ?, ended_by = ? "
+                "WHERE id = ? AND status = 'live'");
     q.bind(1, static_cast<std::int64_t>(now));
     bind_opt(q, 2, by);
     q.bind(3, static_cast<std::int64_t>(session_id));
@@ -232,15 +230,15 @@ bool end_session(connection& c, std::int64_t session_id, std::optional<std::int6
 }
 
 void set_session_status(connection& c, std::int64_t session_id, session_status status) {
-    SQLite::Statement q(c.db, "UPDATE training_sessions SET status = ? WHERE id = ?");
+    statement q(c, "UPDATE training_sessions SET status = ? WHERE id = ?");
     q.bind(1, std::string(to_string(status)));
     q.bind(2, static_cast<std::int64_t>(session_id));
     q.exec();
 }
 
 void update_delivery(connection& c, std::int64_t session_id, const delivery& d) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "UPDATE training_sessions SET mode = ?, status = ?, reason = ?, reason_id = ?, "
         "recommended_mode = ?, restriction_id = ?, decided_at = ?, decided_by = ? WHERE id = ?");
     q.bind(1, std::string(to_string(d.mode)));
@@ -259,8 +257,8 @@ void update_delivery(connection& c, std::int64_t session_id, const delivery& d) 
 }
 
 void clear_overrides_for_training(connection& c, std::int64_t training_id, unix_seconds now) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "UPDATE training_sessions SET override_mode = NULL, override_status = NULL, "
         "override_reason = NULL, override_by = NULL WHERE training_id = ? AND starts_at > ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
@@ -283,33 +281,33 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
     if (scope.training_id) sql += " AND s.training_id = :training";
     if (scope.region_code) sql += " AND t.region_code = :region";
     sql += " ORDER BY s.starts_at, s.id";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     q.bind(":after", static_cast<std::int64_t>(scope.starting_after));
     if (scope.session_id) q.bind(":session", static_cast<std::int64_t>(*scope.session_id));
     if (scope.training_id) q.bind(":training", static_cast<std::int64_t>(*scope.training_id));
     if (scope.region_code) q.bind(":region", *scope.region_code);
     std::vector<evaluation_row> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         evaluation_row row;
         row.session = read_session(q);
         const int extra = session_column_count;  // the columns after the session's
-        row.planned_mode = parse_delivery_mode(q.getColumn(extra + 0).getString())
-                               .value_or(delivery_mode::in_person);
-        row.policy = parse_switch_policy(q.getColumn(extra + 1).getString())
-                         .value_or(switch_policy::automatic);
-        if (!q.getColumn(extra + 2).isNull()) row.room_capacity = q.getColumn(extra + 2).getInt();
-        row.region_code = q.getColumn(extra + 3).getString();
-        row.utc_offset_minutes = q.getColumn(extra + 4).getInt();
-        row.trainees = q.getColumn(extra + 5).getInt();
-        row.trainers = q.getColumn(extra + 6).getInt();
-        if (!q.getColumn(extra + 8).isNull()) {
+        row.planned_mode =
+            parse_delivery_mode(q.column(extra + 0).as_text()).value_or(delivery_mode::in_person);
+        row.policy =
+            parse_switch_policy(q.column(extra + 1).as_text()).value_or(switch_policy::automatic);
+        if (!q.column(extra + 2).is_null()) row.room_capacity = q.column(extra + 2).as_int();
+        row.region_code = q.column(extra + 3).as_text();
+        row.utc_offset_minutes = q.column(extra + 4).as_int();
+        row.trainees = q.column(extra + 5).as_int();
+        row.trainers = q.column(extra + 6).as_int();
+        if (!q.column(extra + 8).is_null()) {
             stored_override o;
-            if (!q.getColumn(extra + 7).isNull())
-                o.mode = parse_delivery_mode(q.getColumn(extra + 7).getString());
-            o.status = parse_session_status(q.getColumn(extra + 8).getString())
+            if (!q.column(extra + 7).is_null())
+                o.mode = parse_delivery_mode(q.column(extra + 7).as_text());
+            o.status = parse_session_status(q.column(extra + 8).as_text())
                            .value_or(session_status::scheduled);
-            o.reason = opt_text(q.getColumn(extra + 9));
-            o.by = q.getColumn(extra + 10).isNull() ? 0 : q.getColumn(extra + 10).getInt64();
+            o.reason = opt_text(q.column(extra + 9));
+            o.by = q.column(extra + 10).is_null() ? 0 : q.column(extra + 10).as_int64();
             row.override_decision = o;
         }
         out.push_back(std::move(row));
@@ -318,8 +316,8 @@ std::vector<evaluation_row> sessions_for_evaluation(connection& c, const evaluat
 }
 
 std::int64_t insert_decision(connection& c, const delivery_decision& d) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO delivery_decisions (session_id, from_mode, from_status, to_mode, to_status, "
         "reason, reason_id, restriction_reference, actor_id, at) VALUES (?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, static_cast<std::int64_t>(d.session_id));
@@ -336,13 +334,13 @@ std::int64_t insert_decision(connection& c, const delivery_decision& d) {
     bind_opt(q, 9, d.actor_id);
     q.bind(10, static_cast<std::int64_t>(d.at));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 std::vector<delivery_decision> list_decisions(connection& c, std::int64_t training_id,
                                               const page_request& page) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT d.id, d.session_id, s.title, d.from_mode, d.from_status, d.to_mode, d.to_status, "
         "d.reason, d.reason_id, d.restriction_reference, d.actor_id, d.at FROM delivery_decisions "
         "d "
@@ -352,24 +350,22 @@ std::vector<delivery_decision> list_decisions(connection& c, std::int64_t traini
     q.bind(2, page.after.empty() ? std::int64_t{0} : page.after.front());
     q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<delivery_decision> out;
-    while (q.executeStep()) {
+    while (q.step()) {
         delivery_decision d;
-        d.id = q.getColumn(0).getInt64();
-        d.session_id = q.getColumn(1).getInt64();
-        d.session_title = q.getColumn(2).getString();
-        d.from_mode =
-            parse_delivery_mode(q.getColumn(3).getString()).value_or(delivery_mode::in_person);
+        d.id = q.column(0).as_int64();
+        d.session_id = q.column(1).as_int64();
+        d.session_title = q.column(2).as_text();
+        d.from_mode = parse_delivery_mode(q.column(3).as_text()).value_or(delivery_mode::in_person);
         d.from_status =
-            parse_session_status(q.getColumn(4).getString()).value_or(session_status::scheduled);
-        d.to_mode =
-            parse_delivery_mode(q.getColumn(5).getString()).value_or(delivery_mode::in_person);
+            parse_session_status(q.column(4).as_text()).value_or(session_status::scheduled);
+        d.to_mode = parse_delivery_mode(q.column(5).as_text()).value_or(delivery_mode::in_person);
         d.to_status =
-            parse_session_status(q.getColumn(6).getString()).value_or(session_status::scheduled);
-        d.reason = q.getColumn(7).getString();
-        d.reason_id = q.getColumn(8).getString();
-        d.restriction_reference = opt_text(q.getColumn(9));
-        d.actor_id = opt_int(q.getColumn(10));
-        d.at = q.getColumn(11).getInt64();
+            parse_session_status(q.column(6).as_text()).value_or(session_status::scheduled);
+        d.reason = q.column(7).as_text();
+        d.reason_id = q.column(8).as_text();
+        d.restriction_reference = opt_text(q.column(9));
+        d.actor_id = opt_int(q.column(10));
+        d.at = q.column(11).as_int64();
         out.push_back(std::move(d));
     }
     return out;

@@ -7,9 +7,9 @@ namespace daring::storage {
 using protocol::json;
 
 void insert_question(connection& c, const question_row& q) {
-    SQLite::Statement s(c.db,
-                        "INSERT OR IGNORE INTO questions(session_id, id, user_id, text, anonymous, "
-                        "client_id, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+    statement s(c,
+                "INSERT OR IGNORE INTO questions(session_id, id, user_id, text, anonymous, "
+                "client_id, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, q.session_id);
     s.bind(2, q.id);
     s.bind(3, q.user_id);
@@ -22,9 +22,9 @@ void insert_question(connection& c, const question_row& q) {
 
 bool insert_vote(connection& c, std::int64_t session_id, std::int64_t question_id,
                  std::int64_t user_id, protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "INSERT OR IGNORE INTO question_votes(session_id, question_id, user_id, "
-                        "voted_at) VALUES (?, ?, ?, ?)");
+    statement s(c,
+                "INSERT OR IGNORE INTO question_votes(session_id, question_id, user_id, "
+                "voted_at) VALUES (?, ?, ?, ?)");
     s.bind(1, session_id);
     s.bind(2, question_id);
     s.bind(3, user_id);
@@ -35,9 +35,9 @@ bool insert_vote(connection& c, std::int64_t session_id, std::int64_t question_i
 void mark_answered(connection& c, std::int64_t session_id, std::int64_t question_id,
                    std::int64_t by, const std::optional<std::string>& text,
                    protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "UPDATE questions SET answered_at = ?, answered_by = ?, answer = ? "
-                        "WHERE session_id = ? AND id = ?");
+    statement s(c,
+                "UPDATE questions SET answered_at = ?, answered_by = ?, answer = ? "
+                "WHERE session_id = ? AND id = ?");
     s.bind(1, static_cast<std::int64_t>(at));
     s.bind(2, by);
     if (text)
@@ -51,9 +51,9 @@ void mark_answered(connection& c, std::int64_t session_id, std::int64_t question
 
 bool mark_hidden(connection& c, std::int64_t session_id, std::int64_t question_id, std::int64_t by,
                  protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "UPDATE questions SET hidden_at = ?, hidden_by = ? WHERE session_id = ? "
-                        "AND id = ? AND hidden_at IS NULL");
+    statement s(c,
+                "UPDATE questions SET hidden_at = ?, hidden_by = ? WHERE session_id = ? "
+                "AND id = ? AND hidden_at IS NULL");
     s.bind(1, static_cast<std::int64_t>(at));
     s.bind(2, by);
     s.bind(3, session_id);
@@ -64,44 +64,43 @@ bool mark_hidden(connection& c, std::int64_t session_id, std::int64_t question_i
 std::vector<question_row> questions_of(connection& c, std::int64_t session_id) {
     std::vector<question_row> out;
     std::map<std::int64_t, std::size_t> index;
-    SQLite::Statement s(c.db,
-                        "SELECT q.id, q.user_id, u.full_name, q.text, q.anonymous, q.client_id, "
-                        "q.asked_at, q.answered_at, q.answer, q.hidden_at, h.full_name "
-                        "FROM questions q JOIN users u ON u.id = q.user_id "
-                        "LEFT JOIN users h ON h.id = q.hidden_by "
-                        "WHERE q.session_id = ? ORDER BY q.id");
+    statement s(c,
+                "SELECT q.id, q.user_id, u.full_name, q.text, q.anonymous, q.client_id, "
+                "q.asked_at, q.answered_at, q.answer, q.hidden_at, h.full_name "
+                "FROM questions q JOIN users u ON u.id = q.user_id "
+                "LEFT JOIN users h ON h.id = q.hidden_by "
+                "WHERE q.session_id = ? ORDER BY q.id");
     s.bind(1, session_id);
-    while (s.executeStep()) {
+    while (s.step()) {
         question_row q;
         q.session_id = session_id;
-        q.id = s.getColumn(0).getInt64();
-        q.user_id = s.getColumn(1).getInt64();
-        q.author_name = s.getColumn(2).getString();
-        q.text = s.getColumn(3).getString();
-        q.anonymous = s.getColumn(4).getInt() != 0;
-        q.client_id = s.getColumn(5).getString();
-        q.asked_at = s.getColumn(6).getInt64();
-        q.answered_at = opt_int(s.getColumn(7));
-        if (!s.getColumn(8).isNull()) q.answer = s.getColumn(8).getString();
-        q.hidden_at = opt_int(s.getColumn(9));
-        q.hidden_by_name = opt_text(s.getColumn(10));
+        q.id = s.column(0).as_int64();
+        q.user_id = s.column(1).as_int64();
+        q.author_name = s.column(2).as_text();
+        q.text = s.column(3).as_text();
+        q.anonymous = s.column(4).as_int() != 0;
+        q.client_id = s.column(5).as_text();
+        q.asked_at = s.column(6).as_int64();
+        q.answered_at = opt_int(s.column(7));
+        if (!s.column(8).is_null()) q.answer = s.column(8).as_text();
+        q.hidden_at = opt_int(s.column(9));
+        q.hidden_by_name = opt_text(s.column(10));
         index[q.id] = out.size();
         out.push_back(std::move(q));
     }
-    SQLite::Statement v(c.db,
-                        "SELECT question_id, user_id FROM question_votes WHERE session_id = ?");
+    statement v(c, "SELECT question_id, user_id FROM question_votes WHERE session_id = ?");
     v.bind(1, session_id);
-    while (v.executeStep()) {
-        auto it = index.find(v.getColumn(0).getInt64());
-        if (it != index.end()) out[it->second].voters.insert(v.getColumn(1).getInt64());
+    while (v.step()) {
+        auto it = index.find(v.column(0).as_int64());
+        if (it != index.end()) out[it->second].voters.insert(v.column(1).as_int64());
     }
     return out;
 }
 
 void insert_poll(connection& c, const poll_row& p) {
-    SQLite::Statement s(c.db,
-                        "INSERT OR IGNORE INTO polls(session_id, id, question, options, multiple, "
-                        "anonymous, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    statement s(c,
+                "INSERT OR IGNORE INTO polls(session_id, id, question, options, multiple, "
+                "anonymous, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     s.bind(1, p.session_id);
     s.bind(2, p.id);
     s.bind(3, p.question);
@@ -116,11 +115,11 @@ void insert_poll(connection& c, const poll_row& p) {
 void save_poll_answer(connection& c, std::int64_t session_id, std::int64_t poll_id,
                       std::int64_t user_id, const std::vector<int>& choices,
                       protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "INSERT INTO poll_answers(session_id, poll_id, user_id, choices, "
-                        "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(session_id, poll_id, "
-                        "user_id) DO UPDATE SET choices = excluded.choices, answered_at = "
-                        "excluded.answered_at");
+    statement s(c,
+                "INSERT INTO poll_answers(session_id, poll_id, user_id, choices, "
+                "answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(session_id, poll_id, "
+                "user_id) DO UPDATE SET choices = excluded.choices, answered_at = "
+                "excluded.answered_at");
     s.bind(1, session_id);
     s.bind(2, poll_id);
     s.bind(3, user_id);
@@ -131,9 +130,9 @@ void save_poll_answer(connection& c, std::int64_t session_id, std::int64_t poll_
 
 void close_poll(connection& c, std::int64_t session_id, std::int64_t poll_id, bool published,
                 protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "UPDATE polls SET closed_at = COALESCE(closed_at, ?), published = ? "
-                        "WHERE session_id = ? AND id = ?");
+    statement s(c,
+                "UPDATE polls SET closed_at = COALESCE(closed_at, ?), published = ? "
+                "WHERE session_id = ? AND id = ?");
     s.bind(1, static_cast<std::int64_t>(at));
     s.bind(2, static_cast<int>(published));
     s.bind(3, session_id);
@@ -144,33 +143,32 @@ void close_poll(connection& c, std::int64_t session_id, std::int64_t poll_id, bo
 std::vector<poll_row> polls_of(connection& c, std::int64_t session_id) {
     std::vector<poll_row> out;
     std::map<std::int64_t, std::size_t> index;
-    SQLite::Statement s(c.db,
-                        "SELECT id, question, options, multiple, anonymous, opened_by, opened_at, "
-                        "closed_at, published FROM polls WHERE session_id = ? ORDER BY id");
+    statement s(c,
+                "SELECT id, question, options, multiple, anonymous, opened_by, opened_at, "
+                "closed_at, published FROM polls WHERE session_id = ? ORDER BY id");
     s.bind(1, session_id);
-    while (s.executeStep()) {
+    while (s.step()) {
         poll_row p;
         p.session_id = session_id;
-        p.id = s.getColumn(0).getInt64();
-        p.question = s.getColumn(1).getString();
-        p.options = json::parse(s.getColumn(2).getString()).get<std::vector<std::string>>();
-        p.multiple = s.getColumn(3).getInt() != 0;
-        p.anonymous = s.getColumn(4).getInt() != 0;
-        p.opened_by = s.getColumn(5).getInt64();
-        p.opened_at = s.getColumn(6).getInt64();
-        p.closed_at = opt_int(s.getColumn(7));
-        p.published = s.getColumn(8).getInt() != 0;
+        p.id = s.column(0).as_int64();
+        p.question = s.column(1).as_text();
+        p.options = json::parse(s.column(2).as_text()).get<std::vector<std::string>>();
+        p.multiple = s.column(3).as_int() != 0;
+        p.anonymous = s.column(4).as_int() != 0;
+        p.opened_by = s.column(5).as_int64();
+        p.opened_at = s.column(6).as_int64();
+        p.closed_at = opt_int(s.column(7));
+        p.published = s.column(8).as_int() != 0;
         index[p.id] = out.size();
         out.push_back(std::move(p));
     }
-    SQLite::Statement a(c.db,
-                        "SELECT poll_id, user_id, choices FROM poll_answers WHERE session_id = ?");
+    statement a(c, "SELECT poll_id, user_id, choices FROM poll_answers WHERE session_id = ?");
     a.bind(1, session_id);
-    while (a.executeStep()) {
-        auto it = index.find(a.getColumn(0).getInt64());
+    while (a.step()) {
+        auto it = index.find(a.column(0).as_int64());
         if (it == index.end()) continue;
-        out[it->second].answers[a.getColumn(1).getInt64()] =
-            json::parse(a.getColumn(2).getString()).get<std::vector<int>>();
+        out[it->second].answers[a.column(1).as_int64()] =
+            json::parse(a.column(2).as_text()).get<std::vector<int>>();
     }
     return out;
 }
@@ -178,10 +176,10 @@ std::vector<poll_row> polls_of(connection& c, std::int64_t session_id) {
 void add_reactions(connection& c, std::int64_t session_id,
                    const std::vector<std::pair<std::int64_t, std::int64_t>>& per_user,
                    protocol::unix_seconds at) {
-    SQLite::Statement s(c.db,
-                        "INSERT INTO reaction_counts(session_id, user_id, count) VALUES (?, ?, ?) "
-                        "ON CONFLICT(session_id, user_id) DO UPDATE SET count = count + "
-                        "excluded.count");
+    statement s(c,
+                "INSERT INTO reaction_counts(session_id, user_id, count) VALUES (?, ?, ?) "
+                "ON CONFLICT(session_id, user_id) DO UPDATE SET count = count + "
+                "excluded.count");
     std::int64_t total = 0;
     for (const auto& [user, n] : per_user) {
         s.bind(1, session_id);
@@ -191,10 +189,10 @@ void add_reactions(connection& c, std::int64_t session_id,
         s.reset();
         total += n;
     }
-    SQLite::Statement m(c.db,
-                        "INSERT INTO reaction_minutes(session_id, minute, count) VALUES (?, ?, ?) "
-                        "ON CONFLICT(session_id, minute) DO UPDATE SET count = count + "
-                        "excluded.count");
+    statement m(c,
+                "INSERT INTO reaction_minutes(session_id, minute, count) VALUES (?, ?, ?) "
+                "ON CONFLICT(session_id, minute) DO UPDATE SET count = count + "
+                "excluded.count");
     m.bind(1, session_id);
     m.bind(2, static_cast<std::int64_t>(at / 60));
     m.bind(3, total);
@@ -209,10 +207,10 @@ void count_into(connection& c, const std::string& sql, std::int64_t session_id,
                 std::optional<std::int64_t> only_user,
                 std::map<std::int64_t, taking_part_counts>& out,
                 std::int64_t taking_part_counts::*field) {
-    SQLite::Statement s(c.db, sql + (only_user ? " AND user_id = ?" : "") + " GROUP BY user_id");
+    statement s(c, sql + (only_user ? " AND user_id = ?" : "") + " GROUP BY user_id");
     s.bind(1, session_id);
     if (only_user) s.bind(2, *only_user);
-    while (s.executeStep()) out[s.getColumn(0).getInt64()].*field += s.getColumn(1).getInt64();
+    while (s.step()) out[s.column(0).as_int64()].*field += s.column(1).as_int64();
 }
 
 }  // namespace
@@ -235,9 +233,9 @@ std::map<std::int64_t, activity_minute> taking_part_activity(connection& c,
                                                              std::int64_t session_id) {
     std::map<std::int64_t, activity_minute> out;
     auto per_minute = [&](const char* sql, std::int64_t activity_minute::*field) {
-        SQLite::Statement s(c.db, sql);
+        statement s(c, sql);
         s.bind(1, session_id);
-        while (s.executeStep()) out[s.getColumn(0).getInt64()].*field += s.getColumn(1).getInt64();
+        while (s.step()) out[s.column(0).as_int64()].*field += s.column(1).as_int64();
     };
     per_minute("SELECT asked_at / 60, COUNT(*) FROM questions WHERE session_id = ? GROUP BY 1",
                &activity_minute::questions);
@@ -252,12 +250,12 @@ std::map<std::int64_t, activity_minute> taking_part_activity(connection& c,
 }
 
 std::int64_t highest_taking_part_id(connection& c, std::int64_t session_id) {
-    SQLite::Statement s(c.db,
-                        "SELECT MAX(COALESCE((SELECT MAX(id) FROM questions WHERE session_id = "
-                        "?1), 0), COALESCE((SELECT MAX(id) FROM polls WHERE session_id = ?1), 0))");
+    statement s(c,
+                "SELECT MAX(COALESCE((SELECT MAX(id) FROM questions WHERE session_id = "
+                "?1), 0), COALESCE((SELECT MAX(id) FROM polls WHERE session_id = ?1), 0))");
     s.bind(1, session_id);
-    s.executeStep();
-    return s.getColumn(0).getInt64();
+    s.step();
+    return s.column(0).as_int64();
 }
 
 }  // namespace daring::storage

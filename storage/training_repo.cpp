@@ -21,31 +21,30 @@ std::string hours_text(const std::vector<int>& hours) {
     return out;
 }
 
-training read_training(SQLite::Statement& q) {
+training read_training(statement& q) {
     training t;
-    t.id = q.getColumn(0).getInt64();
-    t.title = q.getColumn(1).getString();
-    t.description = q.getColumn(2).getString();
-    t.region_code = q.getColumn(3).getString();
-    t.funding_source_id = q.getColumn(4).getInt64();
-    t.venue = q.getColumn(5).getString();
-    t.planned_mode =
-        parse_delivery_mode(q.getColumn(6).getString()).value_or(delivery_mode::in_person);
-    t.policy = parse_switch_policy(q.getColumn(7).getString()).value_or(switch_policy::automatic);
-    t.min_attendance_pct = q.getColumn(8).getInt();
-    t.pass_score = q.getColumn(9).getInt();
-    if (!q.getColumn(10).isNull()) t.room_capacity = q.getColumn(10).getInt();
-    t.created_at = q.getColumn(11).getInt64();
-    t.replay_counts_for_completion = q.getColumn(12).getInt() != 0;
-    t.reminder_hours = int_list(q.getColumn(13).getString());
+    t.id = q.column(0).as_int64();
+    t.title = q.column(1).as_text();
+    t.description = q.column(2).as_text();
+    t.region_code = q.column(3).as_text();
+    t.funding_source_id = q.column(4).as_int64();
+    t.venue = q.column(5).as_text();
+    t.planned_mode = parse_delivery_mode(q.column(6).as_text()).value_or(delivery_mode::in_person);
+    t.policy = parse_switch_policy(q.column(7).as_text()).value_or(switch_policy::automatic);
+    t.min_attendance_pct = q.column(8).as_int();
+    t.pass_score = q.column(9).as_int();
+    if (!q.column(10).is_null()) t.room_capacity = q.column(10).as_int();
+    t.created_at = q.column(11).as_int64();
+    t.replay_counts_for_completion = q.column(12).as_int() != 0;
+    t.reminder_hours = int_list(q.column(13).as_text());
     return t;
 }
 
 }  // namespace
 
 std::int64_t insert_training(connection& c, const training& t, unix_seconds now) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "INSERT INTO trainings (title, description, region_code, funding_source_id, venue, "
         "planned_mode, switch_policy, min_attendance_pct, pass_score, room_capacity, created_at, "
         "replay_counts_for_completion, reminder_hours) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -66,15 +65,15 @@ std::int64_t insert_training(connection& c, const training& t, unix_seconds now)
     q.bind(12, t.replay_counts_for_completion ? 1 : 0);
     q.bind(13, hours_text(t.reminder_hours));
     q.exec();
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 void update_training(connection& c, const training& t) {
-    SQLite::Statement q(c.db,
-                        "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode "
-                        "= ?, switch_policy = ?, "
-                        "min_attendance_pct = ?, pass_score = ?, room_capacity = ?, "
-                        "replay_counts_for_completion = ?, reminder_hours = ? WHERE id = ?");
+    statement q(c,
+                "UPDATE trainings SET title = ?, description = ?, venue = ?, planned_mode "
+                "= ?, switch_policy = ?, "
+                "min_attendance_pct = ?, pass_score = ?, room_capacity = ?, "
+                "replay_counts_for_completion = ?, reminder_hours = ? WHERE id = ?");
     q.bind(1, t.title);
     q.bind(2, t.description);
     q.bind(3, t.venue);
@@ -93,10 +92,9 @@ void update_training(connection& c, const training& t) {
 }
 
 std::optional<training> find_training(connection& c, std::int64_t id) {
-    SQLite::Statement q(
-        c.db, std::string("SELECT ") + training_columns + " FROM trainings t WHERE t.id = ?");
+    statement q(c, std::string("SELECT ") + training_columns + " FROM trainings t WHERE t.id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return read_training(q);
 }
 
@@ -118,7 +116,7 @@ std::vector<training> list_trainings(connection& c, role viewer_role, std::int64
     if (filter.year) sql += " AND f.fiscal_year = :year";
     if (filter.funding_source_id) sql += " AND t.funding_source_id = :funding";
     sql += " ORDER BY t.id LIMIT :limit";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     if (viewer_role != role::admin) q.bind(":viewer", static_cast<std::int64_t>(viewer_id));
     q.bind(":after", page.after.empty() ? std::int64_t{0} : page.after.front());
     q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
@@ -127,32 +125,31 @@ std::vector<training> list_trainings(connection& c, role viewer_role, std::int64
     if (filter.year) q.bind(":year", *filter.year);
     if (filter.funding_source_id) q.bind(":funding", *filter.funding_source_id);
     std::vector<training> out;
-    while (q.executeStep()) out.push_back(read_training(q));
+    while (q.step()) out.push_back(read_training(q));
     return out;
 }
 
 bool is_trainer_of(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db,
-                        "SELECT 1 FROM training_trainers WHERE training_id = ? AND user_id = ?");
+    statement q(c, "SELECT 1 FROM training_trainers WHERE training_id = ? AND user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
-    return q.executeStep();
+    return q.step();
 }
 
 bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT 1 FROM enrollments WHERE training_id = ? AND user_id = ? AND withdrawn_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
-    return q.executeStep();
+    return q.step();
 }
 
 bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id,
                     unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT OR IGNORE INTO training_trainers (training_id, user_id, "
-                        "assigned_at) VALUES (?,?,?)");
+    statement q(c,
+                "INSERT OR IGNORE INTO training_trainers (training_id, user_id, "
+                "assigned_at) VALUES (?,?,?)");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -160,19 +157,17 @@ bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_i
 }
 
 bool unassign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id) {
-    SQLite::Statement q(c.db,
-                        "DELETE FROM training_trainers WHERE training_id = ? AND user_id = ?");
+    statement q(c, "DELETE FROM training_trainers WHERE training_id = ? AND user_id = ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     return q.exec() > 0;
 }
 
 std::vector<user> list_trainers(connection& c, std::int64_t training_id) {
-    SQLite::Statement q(
-        c.db, "SELECT user_id FROM training_trainers WHERE training_id = ? ORDER BY user_id");
+    statement q(c, "SELECT user_id FROM training_trainers WHERE training_id = ? ORDER BY user_id");
     q.bind(1, static_cast<std::int64_t>(training_id));
     std::vector<std::int64_t> ids;
-    while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    while (q.step()) ids.push_back(q.column(0).as_int64());
     std::vector<user> out;
     for (auto id : ids)
         if (auto u = find_user(c, id)) out.push_back(std::move(*u));
@@ -180,11 +175,10 @@ std::vector<user> list_trainers(connection& c, std::int64_t training_id) {
 }
 
 bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, unix_seconds now) {
-    SQLite::Statement q(
-        c.db,
-        "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?,?,?) "
-        "ON CONFLICT (training_id, user_id) DO UPDATE SET withdrawn_at = NULL, "
-        "enrolled_at = excluded.enrolled_at WHERE withdrawn_at IS NOT NULL");
+    statement q(c,
+                "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?,?,?) "
+                "ON CONFLICT (training_id, user_id) DO UPDATE SET withdrawn_at = NULL, "
+                "enrolled_at = excluded.enrolled_at WHERE withdrawn_at IS NOT NULL");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -192,10 +186,9 @@ bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, unix_
 }
 
 bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, unix_seconds now) {
-    SQLite::Statement q(
-        c.db,
-        "UPDATE enrollments SET withdrawn_at = ? WHERE training_id = ? AND user_id = ? AND "
-        "withdrawn_at IS NULL");
+    statement q(c,
+                "UPDATE enrollments SET withdrawn_at = ? WHERE training_id = ? AND user_id = ? AND "
+                "withdrawn_at IS NULL");
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(training_id));
     q.bind(3, static_cast<std::int64_t>(user_id));
@@ -204,17 +197,16 @@ bool withdraw(connection& c, std::int64_t training_id, std::int64_t user_id, uni
 
 std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t training_id,
                                              const page_request& page) {
-    SQLite::Statement q(
-        c.db,
+    statement q(
+        c,
         "SELECT user_id, enrolled_at, withdrawn_at FROM enrollments WHERE training_id = ? AND "
         "user_id > ? ORDER BY user_id LIMIT ?");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, page.after.empty() ? std::int64_t{0} : page.after.front());
     q.bind(3, static_cast<std::int64_t>(page.limit + 1));
     std::vector<std::tuple<std::int64_t, std::int64_t, std::optional<std::int64_t>>> rows;
-    while (q.executeStep())
-        rows.emplace_back(q.getColumn(0).getInt64(), q.getColumn(1).getInt64(),
-                          opt_int(q.getColumn(2)));
+    while (q.step())
+        rows.emplace_back(q.column(0).as_int64(), q.column(1).as_int64(), opt_int(q.column(2)));
     std::vector<enrollment_row> out;
     for (auto& [id, at, withdrawn] : rows) {
         if (auto u = find_user(c, id)) out.push_back({std::move(*u), at, withdrawn});
@@ -225,12 +217,12 @@ std::vector<enrollment_row> list_enrollments(connection& c, std::int64_t trainin
 std::map<std::string, std::pair<std::int64_t, role>> find_users_by_name(
     connection& c, const std::vector<std::string>& names) {
     std::map<std::string, std::pair<std::int64_t, role>> out;
-    SQLite::Statement q(c.db, "SELECT id, role FROM users WHERE username = ?");
+    statement q(c, "SELECT id, role FROM users WHERE username = ?");
     for (const auto& n : names) {
         q.bind(1, n);
-        if (q.executeStep()) {
-            out[n] = {q.getColumn(0).getInt64(),
-                      parse_role(q.getColumn(1).getString()).value_or(role::trainee)};
+        if (q.step()) {
+            out[n] = {q.column(0).as_int64(),
+                      parse_role(q.column(1).as_text()).value_or(role::trainee)};
         }
         q.reset();
     }
@@ -239,11 +231,10 @@ std::map<std::string, std::pair<std::int64_t, role>> find_users_by_name(
 
 std::map<std::int64_t, role> find_roles(connection& c, const std::vector<std::int64_t>& ids) {
     std::map<std::int64_t, role> out;
-    SQLite::Statement q(c.db, "SELECT role FROM users WHERE id = ?");
+    statement q(c, "SELECT role FROM users WHERE id = ?");
     for (auto id : ids) {
         q.bind(1, static_cast<std::int64_t>(id));
-        if (q.executeStep())
-            out[id] = parse_role(q.getColumn(0).getString()).value_or(role::trainee);
+        if (q.step()) out[id] = parse_role(q.column(0).as_text()).value_or(role::trainee);
         q.reset();
     }
     return out;

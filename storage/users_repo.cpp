@@ -12,33 +12,32 @@ const char* const user_columns =
     "created_at, email, nib, must_change_password, deactivated_at, notify_channel, language";
 constexpr int user_column_count = 16;
 
-std::string text_or_empty(const SQLite::Column& col) {
-    return col.isNull() ? std::string{} : col.getString();
+std::string text_or_empty(const field& col) {
+    return col.is_null() ? std::string{} : col.as_text();
 }
 
-protocol::user read_user(SQLite::Statement& q) {
+protocol::user read_user(statement& q) {
     protocol::user u;
-    u.id = q.getColumn(0).getInt64();
-    u.username = q.getColumn(1).getString();
-    u.full_name = q.getColumn(2).getString();
-    u.user_role =
-        protocol::parse_role(q.getColumn(3).getString()).value_or(protocol::role::trainee);
-    u.profile.nik = text_or_empty(q.getColumn(4));
-    u.profile.phone = text_or_empty(q.getColumn(5));
-    u.profile.business_name = text_or_empty(q.getColumn(6));
-    u.profile.business_sector = text_or_empty(q.getColumn(7));
-    u.profile.region_code = text_or_empty(q.getColumn(8));
-    u.created_at = q.getColumn(9).getInt64();
-    u.profile.email = text_or_empty(q.getColumn(10));
-    u.profile.nib = text_or_empty(q.getColumn(11));
-    u.must_change_password = q.getColumn(12).getInt() != 0;
-    if (!q.getColumn(13).isNull()) u.deactivated_at = q.getColumn(13).getInt64();
-    u.profile.notify_channel = text_or_empty(q.getColumn(14));
-    u.profile.language = text_or_empty(q.getColumn(15));
+    u.id = q.column(0).as_int64();
+    u.username = q.column(1).as_text();
+    u.full_name = q.column(2).as_text();
+    u.user_role = protocol::parse_role(q.column(3).as_text()).value_or(protocol::role::trainee);
+    u.profile.nik = text_or_empty(q.column(4));
+    u.profile.phone = text_or_empty(q.column(5));
+    u.profile.business_name = text_or_empty(q.column(6));
+    u.profile.business_sector = text_or_empty(q.column(7));
+    u.profile.region_code = text_or_empty(q.column(8));
+    u.created_at = q.column(9).as_int64();
+    u.profile.email = text_or_empty(q.column(10));
+    u.profile.nib = text_or_empty(q.column(11));
+    u.must_change_password = q.column(12).as_int() != 0;
+    if (!q.column(13).is_null()) u.deactivated_at = q.column(13).as_int64();
+    u.profile.notify_channel = text_or_empty(q.column(14));
+    u.profile.language = text_or_empty(q.column(15));
     return u;
 }
 
-void bind_optional(SQLite::Statement& q, int index, const std::string& value) {
+void bind_optional(statement& q, int index, const std::string& value) {
     if (value.empty())
         q.bind(index);
     else
@@ -49,11 +48,11 @@ void bind_optional(SQLite::Statement& q, int index, const std::string& value) {
 
 std::int64_t insert_user(connection& c, const protocol::new_user& u,
                          const std::string& password_hash, protocol::unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "INSERT INTO users (username, password_hash, full_name, role, nik, phone, "
-                        "business_name, business_sector, region_code, created_at, email, nib, "
-                        "must_change_password, notify_channel, language) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    statement q(c,
+                "INSERT INTO users (username, password_hash, full_name, role, nik, phone, "
+                "business_name, business_sector, region_code, created_at, email, nib, "
+                "must_change_password, notify_channel, language) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     q.bind(1, u.username);
     q.bind(2, password_hash);
     q.bind(3, u.full_name);
@@ -71,25 +70,25 @@ std::int64_t insert_user(connection& c, const protocol::new_user& u,
     q.bind(15, u.profile.language.empty() ? std::string("id") : u.profile.language);
     try {
         q.exec();
-    } catch (const SQLite::Exception& e) {
+    } catch (const sql_error& e) {
         rethrow_constraint(e, "username", "username '" + u.username + "' is already taken");
     }
-    return c.db.getLastInsertRowid();
+    return c.last_insert_id();
 }
 
 std::optional<protocol::user> find_user(connection& c, std::int64_t id) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + user_columns + " FROM users WHERE id = ?");
+    statement q(c, std::string("SELECT ") + user_columns + " FROM users WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(id));
-    if (!q.executeStep()) return std::nullopt;
+    if (!q.step()) return std::nullopt;
     return read_user(q);
 }
 
 std::optional<user_credentials> find_credentials(connection& c, const std::string& username) {
-    SQLite::Statement q(c.db, std::string("SELECT ") + user_columns +
-                                  ", password_hash FROM users WHERE username = ?");
+    statement q(
+        c, std::string("SELECT ") + user_columns + ", password_hash FROM users WHERE username = ?");
     q.bind(1, username);
-    if (!q.executeStep()) return std::nullopt;
-    user_credentials out{read_user(q), q.getColumn(user_column_count).getString()};
+    if (!q.step()) return std::nullopt;
+    user_credentials out{read_user(q), q.column(user_column_count).as_text()};
     return out;
 }
 
@@ -103,21 +102,21 @@ std::vector<protocol::user> list_users(connection& c, const user_filter& filter,
             "0 OR nik = :q OR nib = :q OR instr(phone, :q) > 0 OR instr(lower(email), lower(:q)) "
             "> 0)";
     sql += " ORDER BY id LIMIT :limit";
-    SQLite::Statement q(c.db, sql);
+    statement q(c, sql);
     q.bind(":after", page.after.empty() ? std::int64_t{0} : page.after.front());
     if (filter.role) q.bind(":role", std::string(protocol::to_string(*filter.role)));
     if (!filter.query.empty()) q.bind(":q", filter.query);
     q.bind(":limit", static_cast<std::int64_t>(page.limit + 1));
     std::vector<protocol::user> out;
-    while (q.executeStep()) out.push_back(read_user(q));
+    while (q.step()) out.push_back(read_user(q));
     return out;
 }
 
 void update_profile(connection& c, const protocol::user& u) {
-    SQLite::Statement q(c.db,
-                        "UPDATE users SET full_name = ?, nik = ?, nib = ?, phone = ?, email = ?, "
-                        "business_name = ?, business_sector = ?, region_code = ?, "
-                        "notify_channel = ?, language = ? WHERE id = ?");
+    statement q(c,
+                "UPDATE users SET full_name = ?, nik = ?, nib = ?, phone = ?, email = ?, "
+                "business_name = ?, business_sector = ?, region_code = ?, "
+                "notify_channel = ?, language = ? WHERE id = ?");
     q.bind(1, u.full_name);
     bind_optional(q, 2, u.profile.nik);
     bind_optional(q, 3, u.profile.nib);
@@ -134,7 +133,7 @@ void update_profile(connection& c, const protocol::user& u) {
 
 void set_deactivated(connection& c, std::int64_t user_id,
                      std::optional<protocol::unix_seconds> at) {
-    SQLite::Statement q(c.db, "UPDATE users SET deactivated_at = ? WHERE id = ?");
+    statement q(c, "UPDATE users SET deactivated_at = ? WHERE id = ?");
     if (at)
         q.bind(1, static_cast<std::int64_t>(*at));
     else
@@ -145,9 +144,9 @@ void set_deactivated(connection& c, std::int64_t user_id,
 
 void set_password(connection& c, std::int64_t user_id, const std::string& hash, bool must_change,
                   protocol::unix_seconds now) {
-    SQLite::Statement q(c.db,
-                        "UPDATE users SET password_hash = ?, must_change_password = ?, "
-                        "password_changed_at = ? WHERE id = ?");
+    statement q(c,
+                "UPDATE users SET password_hash = ?, must_change_password = ?, "
+                "password_changed_at = ? WHERE id = ?");
     q.bind(1, hash);
     q.bind(2, must_change ? 1 : 0);
     q.bind(3, static_cast<std::int64_t>(now));
@@ -156,27 +155,27 @@ void set_password(connection& c, std::int64_t user_id, const std::string& hash, 
 }
 
 std::optional<std::string> password_hash_of(connection& c, std::int64_t user_id) {
-    SQLite::Statement q(c.db, "SELECT password_hash FROM users WHERE id = ?");
+    statement q(c, "SELECT password_hash FROM users WHERE id = ?");
     q.bind(1, static_cast<std::int64_t>(user_id));
-    if (!q.executeStep()) return std::nullopt;
-    return q.getColumn(0).getString();
+    if (!q.step()) return std::nullopt;
+    return q.column(0).as_text();
 }
 
 void update_password_hash(connection& c, std::int64_t user_id, const std::string& hash) {
-    SQLite::Statement q(c.db, "UPDATE users SET password_hash = ? WHERE id = ?");
+    statement q(c, "UPDATE users SET password_hash = ? WHERE id = ?");
     q.bind(1, hash);
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.exec();
 }
 
 bool any_admin(connection& c) {
-    return c.db.execAndGet("SELECT EXISTS(SELECT 1 FROM users WHERE role = 'admin')").getInt() != 0;
+    return c.scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'") != 0;
 }
 
 bool username_exists(connection& c, const std::string& username) {
-    SQLite::Statement q(c.db, "SELECT 1 FROM users WHERE username = ?");
+    statement q(c, "SELECT 1 FROM users WHERE username = ?");
     q.bind(1, username);
-    return q.executeStep();
+    return q.step();
 }
 
 }  // namespace daring::storage

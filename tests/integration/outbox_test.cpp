@@ -57,7 +57,7 @@ class OutboxDelivery : public ::testing::Test {
             u.profile.phone = phone;
             u.profile.email = email;
             auto id = storage::insert_user(c, u, "hash", t0);
-            SQLite::Statement q(c.db, "UPDATE users SET language = ? WHERE id = ?");
+            storage::statement q(c, "UPDATE users SET language = ? WHERE id = ?");
             q.bind(1, language);
             q.bind(2, id);
             q.exec();

@@ -9,6 +9,7 @@
 #include "storage/migrations.hpp"
 #include "storage/region_repo.hpp"
 #include "storage/session_repo.hpp"
+#include "storage/sqlite_connection.hpp"
 #include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
@@ -21,7 +22,7 @@ namespace {
 class TrainingAccess : public ::testing::Test {
   protected:
     TrainingAccess() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-        c.db.exec("PRAGMA foreign_keys = ON");
+        c.exec("PRAGMA foreign_keys = ON");
         st::apply_migrations(c);
         st::insert_region(c, {"62.71", "Kota Palangka Raya", 420});
         p::funding_source f{0, "DAK", "DAK", p::funding_kind::dak, 2020, 1};
@@ -63,7 +64,7 @@ class TrainingAccess : public ::testing::Test {
         }
     }
 
-    st::connection c;
+    st::sqlite_connection c;
     std::int64_t training = 0, session = 0;
     p::user admin, trainer, stranger_trainer, trainee, outsider;
 };

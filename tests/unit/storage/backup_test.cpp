@@ -27,7 +27,7 @@ TEST(Backup, ACopyTakenWhileAHundredWritersCommitHoldsEveryAcknowledgedWrite) {
     o.path = dir.file("live.db");
     database db(o);
     db.write([](connection& c) {
-        c.db.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, writer INTEGER, body TEXT)");
+        c.exec("CREATE TABLE probe (id INTEGER PRIMARY KEY, writer INTEGER, body TEXT)");
     });
     std::atomic<bool> stop{false};
     std::mutex mutex;
@@ -38,7 +38,7 @@ TEST(Backup, ACopyTakenWhileAHundredWritersCommitHoldsEveryAcknowledgedWrite) {
             for (std::int64_t k = 0; !stop; ++k) {
                 const std::int64_t id = w * 1'000'000 + k;
                 db.write([&](connection& c) {
-                    SQLite::Statement q(c.db, "INSERT INTO probe VALUES (?, ?, ?)");
+                    daring::storage::statement q(c, "INSERT INTO probe VALUES (?, ?, ?)");
                     q.bind(1, id);
                     q.bind(2, w);
                     q.bind(3, std::string(200, 'x'));
@@ -88,7 +88,7 @@ TEST(Migrations, StoredMobilePhonesBecomeE164AndOthersStay) {
     o.path = dir.file("a.db");
     database db(o);
     db.write([](connection& c) {
-        c.db.exec(
+        c.exec(
             "INSERT INTO users (username, password_hash, full_name, role, phone, created_at) "
             "VALUES ('a', 'h', 'A', 'trainee', '0812-3456-7890', 1), "
             "('b', 'h', 'B', 'trainee', '(0536) 322-1234', 1), "
@@ -99,8 +99,8 @@ TEST(Migrations, StoredMobilePhonesBecomeE164AndOthersStay) {
     });
     auto phones = db.read([](connection& c) {
         std::vector<std::string> out;
-        SQLite::Statement q(c.db, "SELECT phone FROM users ORDER BY username");
-        while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+        daring::storage::statement q(c, "SELECT phone FROM users ORDER BY username");
+        while (q.step()) out.push_back(q.column(0).as_text());
         return out;
     });
     EXPECT_EQ(phones,

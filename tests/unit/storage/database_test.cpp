@@ -28,12 +28,12 @@ database_options options_for(const std::string& path) {
 
 void create_probe_table(database& db) {
     db.write([](connection& c) {
-        c.db.exec("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
+        c.exec("CREATE TABLE IF NOT EXISTS probe (id INTEGER PRIMARY KEY, v TEXT UNIQUE)");
     });
 }
 
 void insert_probe(connection& c, int id, const std::string& v) {
-    SQLite::Statement q(c.db, "INSERT INTO probe (id, v) VALUES (?, ?)");
+    daring::storage::statement q(c, "INSERT INTO probe (id, v) VALUES (?, ?)");
     q.bind(1, id);
     q.bind(2, v);
     q.exec();
@@ -60,7 +60,7 @@ TEST(Migrations, AreIdempotentOnAnAlreadyMigratedDatabase) {
     database again(options_for(dir.file("a.db")));
     EXPECT_EQ(again.schema_version(), all_migrations().back().version);
     auto count = again.read([](connection& c) {
-        return c.db.execAndGet("SELECT COUNT(*) FROM schema_migrations").getInt();
+        return static_cast<int>(c.scalar("SELECT COUNT(*) FROM schema_migrations"));
     });
     EXPECT_EQ(count, static_cast<int>(all_migrations().size()));
     EXPECT_TRUE(again.read([](connection& c) { return username_exists(c, "keep.me"); }));
@@ -101,8 +101,8 @@ TEST(Writer, AFailingJobRollsBackOnlyItselfNotItsBatchNeighbours) {
     EXPECT_NO_THROW(results[2].get());
     auto ids = db.read([](connection& c) {
         std::set<int> out;
-        SQLite::Statement q(c.db, "SELECT id FROM probe");
-        while (q.executeStep()) out.insert(q.getColumn(0).getInt());
+        daring::storage::statement q(c, "SELECT id FROM probe");
+        while (q.step()) out.insert(q.column(0).as_int());
         return out;
     });
     EXPECT_EQ(ids, (std::set<int>{1, 3}));
@@ -130,7 +130,7 @@ TEST(Writer, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
     }
     for (auto& t : threads) t.join();
     auto count = db.read(
-        [](connection& c) { return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt(); });
+        [](connection& c) { return static_cast<int>(c.scalar("SELECT COUNT(*) FROM probe")); });
     EXPECT_EQ(count, writers * per_writer);
     EXPECT_GT(largest.load(), 1u);
 }
@@ -158,7 +158,7 @@ TEST(Writer, StopFinishesEveryQueuedJob) {
     EXPECT_EQ(done.load(), 200);
     database reopened(options_for(dir.file("a.db")));
     EXPECT_EQ(reopened.read([](connection& c) {
-        return c.db.execAndGet("SELECT COUNT(*) FROM probe").getInt();
+        return static_cast<int>(c.scalar("SELECT COUNT(*) FROM probe"));
     }),
               200);
 }
@@ -239,12 +239,14 @@ TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
     database db(options_for(path));
     auto present = db.read([](connection& c) {
         std::set<int> out;
-        SQLite::Statement q(c.db, "SELECT id FROM probe");
-        while (q.executeStep()) out.insert(q.getColumn(0).getInt());
+        daring::storage::statement q(c, "SELECT id FROM probe");
+        while (q.step()) out.insert(q.column(0).as_int());
         return out;
     });
     for (int a : acked) ASSERT_TRUE(present.contains(a)) << "acknowledged id " << a << " was lost";
-    auto integrity = db.read(
-        [](connection& c) { return c.db.execAndGet("PRAGMA integrity_check").getString(); });
+    auto integrity = db.read([](connection& c) {
+        daring::storage::statement q(c, "PRAGMA integrity_check");
+        return q.step() ? q.column(0).as_text() : std::string();
+    });
     EXPECT_EQ(integrity, "ok");
 }

@@ -7,6 +7,7 @@
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notification_repo.hpp"
+#include "storage/sqlite_connection.hpp"
 #include "storage/users_repo.hpp"
 
 using namespace daring::storage;
@@ -19,7 +20,7 @@ constexpr p::unix_seconds outbox_t0 = 1'700'000'000;
 class Outbox : public ::testing::Test {
   protected:
     Outbox() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-        c.db.exec("PRAGMA foreign_keys = ON");
+        c.exec("PRAGMA foreign_keys = ON");
         apply_migrations(c);
     }
 
@@ -30,7 +31,7 @@ class Outbox : public ::testing::Test {
         u.profile.email = email;
         auto id = insert_user(c, u, "hash", outbox_t0);
         if (channel) {
-            SQLite::Statement q(c.db, "UPDATE users SET notify_channel = ? WHERE id = ?");
+            daring::storage::statement q(c, "UPDATE users SET notify_channel = ? WHERE id = ?");
             q.bind(1, channel);
             q.bind(2, id);
             q.exec();
@@ -51,13 +52,14 @@ class Outbox : public ::testing::Test {
     }
 
     std::string channel_of(std::int64_t user_id) {
-        SQLite::Statement q(c.db, "SELECT group_concat(channel) FROM outbox WHERE user_id = ?");
+        daring::storage::statement q(c,
+                                     "SELECT group_concat(channel) FROM outbox WHERE user_id = ?");
         q.bind(1, user_id);
-        q.executeStep();
-        return q.getColumn(0).isNull() ? "" : q.getColumn(0).getString();
+        q.step();
+        return q.column(0).is_null() ? "" : q.column(0).as_text();
     }
 
-    connection c;
+    sqlite_connection c;
 };
 
 TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {

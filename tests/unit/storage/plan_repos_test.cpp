@@ -8,6 +8,7 @@
 #include "storage/notification_repo.hpp"
 #include "storage/region_repo.hpp"
 #include "storage/session_repo.hpp"
+#include "storage/sqlite_connection.hpp"
 #include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 
@@ -21,7 +22,7 @@ constexpr p::unix_seconds t0 = 1'600'000'000;
 class PlanRepo : public ::testing::Test {
   protected:
     PlanRepo() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-        c.db.exec("PRAGMA foreign_keys = ON");
+        c.exec("PRAGMA foreign_keys = ON");
         apply_migrations(c);
         insert_region(c, {"62.71", "Kota Palangka Raya", 420});
         p::funding_source f{0, "DAK-2020", "DAK 2020", p::funding_kind::dak, 2020, 1000};
@@ -57,7 +58,7 @@ class PlanRepo : public ::testing::Test {
         return insert_session(c, s, t0);
     }
 
-    connection c;
+    sqlite_connection c;
     std::int64_t funding = 0, admin = 0, trainer = 0, trainee = 0, other = 0, training = 0;
 };
 

@@ -15,9 +15,9 @@ namespace {
 
 std::string plan_of(database& db, const std::string& sql) {
     return db.read([&](connection& c) {
-        SQLite::Statement q(c.db, "EXPLAIN QUERY PLAN " + sql);
+        daring::storage::statement q(c, "EXPLAIN QUERY PLAN " + sql);
         std::string plan;
-        while (q.executeStep()) plan += q.getColumn(3).getString() + "\n";
+        while (q.step()) plan += q.column(3).as_text() + "\n";
         return plan;
     });
 }
