@@ -98,7 +98,8 @@ std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
 
 bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id,
                     protocol::unix_seconds at) {
-    statement q(c, "INSERT OR IGNORE INTO checkins(session_id, user_id, at) VALUES (?, ?, ?)");
+    statement q(
+        c, "INSERT INTO checkins(session_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     q.bind(1, session_id);
     q.bind(2, user_id);
     q.bind(3, static_cast<std::int64_t>(at));
@@ -179,7 +180,8 @@ std::optional<std::string> find_server_secret(connection& c, const std::string& 
 }
 
 std::string server_secret(connection& c, const std::string& name, const std::string& candidate) {
-    statement insert(c, "INSERT OR IGNORE INTO server_secrets(name, value) VALUES (?, ?)");
+    statement insert(
+        c, "INSERT INTO server_secrets(name, value) VALUES (?, ?) ON CONFLICT DO NOTHING");
     insert.bind(1, name);
     insert.bind(2, candidate);
     insert.exec();
@@ -206,8 +208,10 @@ std::optional<protocol::replay_cursor> find_replay_cursor(connection& c, std::in
 void save_replay_cursor(connection& c, std::int64_t session_id, std::int64_t user_id,
                         const protocol::replay_cursor& cursor) {
     statement q(c,
-                "INSERT OR REPLACE INTO replay_cursors(session_id, user_id, position_ms, "
-                "playing, reported_ms) VALUES (?, ?, ?, ?, ?)");
+                "INSERT INTO replay_cursors(session_id, user_id, position_ms, playing, "
+                "reported_ms) VALUES (?, ?, ?, ?, ?) ON CONFLICT (session_id, user_id) DO UPDATE "
+                "SET position_ms = excluded.position_ms, playing = excluded.playing, "
+                "reported_ms = excluded.reported_ms");
     q.bind(1, session_id);
     q.bind(2, user_id);
     q.bind(3, cursor.position_ms);
@@ -261,8 +265,8 @@ std::vector<std::int64_t> hidden_chat_users(connection& c, std::int64_t session_
 
 void set_chat_hidden(connection& c, std::int64_t session_id, std::int64_t user_id, bool hidden,
                      protocol::unix_seconds now) {
-    statement q(c, hidden ? "INSERT OR IGNORE INTO recording_hidden_chat(session_id, "
-                            "user_id, hidden_at) VALUES (?1, ?2, ?3)"
+    statement q(c, hidden ? "INSERT INTO recording_hidden_chat(session_id, "
+                            "user_id, hidden_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING"
                           : "DELETE FROM recording_hidden_chat WHERE session_id = ?1 "
                             "AND user_id = ?2");
     q.bind(1, session_id);

@@ -86,8 +86,11 @@ void set_deck_progress(connection& c, std::int64_t deck_id, int pages, int pages
 
 void insert_deck_page(connection& c, std::int64_t deck_id, const deck_page& p) {
     statement q(c,
-                "INSERT OR REPLACE INTO deck_pages (deck_id, n, width, height, small, "
-                "large, small_bytes, large_bytes, text) VALUES (?,?,?,?,?,?,?,?,?)");
+                "INSERT INTO deck_pages (deck_id, n, width, height, small, large, small_bytes, "
+                "large_bytes, text) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT (deck_id, n) DO UPDATE "
+                "SET width = excluded.width, height = excluded.height, small = excluded.small, "
+                "large = excluded.large, small_bytes = excluded.small_bytes, "
+                "large_bytes = excluded.large_bytes, text = excluded.text");
     q.bind(1, deck_id);
     q.bind(2, p.n);
     q.bind(3, p.width);

@@ -8,8 +8,8 @@ namespace daring::storage {
 
 void append_events(connection& c, const std::vector<timeline_event>& events) {
     statement q(c,
-                "INSERT OR IGNORE INTO session_events(session_id, seq, at_ms, type, body, "
-                "staff_body) VALUES (?, ?, ?, ?, ?, ?)");
+                "INSERT INTO session_events(session_id, seq, at_ms, type, body, "
+                "staff_body) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     for (const auto& e : events) {
         q.reset();
         q.bind(1, e.session_id);
@@ -113,8 +113,8 @@ std::optional<live_state> find_live_state(connection& c, std::int64_t session_id
 
 void append_audio(connection& c, const std::vector<audio_packet_row>& packets) {
     statement q(c,
-                "INSERT OR IGNORE INTO audio_packets(session_id, seq, at_ms, duration_ms, "
-                "flags, packet) VALUES (?, ?, ?, ?, ?, ?)");
+                "INSERT INTO audio_packets(session_id, seq, at_ms, duration_ms, "
+                "flags, packet) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     for (const auto& p : packets) {
         q.bind(1, p.session_id);
         q.bind(2, static_cast<std::int64_t>(p.seq));
@@ -159,8 +159,8 @@ std::vector<audio_packet_row> session_audio(connection& c, std::int64_t session_
 bool delete_recording(connection& c, std::int64_t session_id, std::optional<std::int64_t> by,
                       protocol::unix_seconds now) {
     statement mark(c,
-                   "INSERT OR IGNORE INTO recording_deletions(session_id, deleted_at, "
-                   "deleted_by) VALUES (?, ?, ?)");
+                   "INSERT INTO recording_deletions(session_id, deleted_at, "
+                   "deleted_by) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     mark.bind(1, session_id);
     mark.bind(2, static_cast<std::int64_t>(now));
     if (by)

@@ -23,4 +23,8 @@ const std::vector<migration>& all_migrations();
 int apply_migrations(connection& c);
 int current_schema_version(connection& c);
 
+// A migration's SQLite schema text as PostgreSQL's: 64-bit integers, identity keys, BYTEA,
+// DOUBLE PRECISION, no WITHOUT ROWID. The one place where the two schemas differ.
+std::string pg_schema_sql(const std::string& sqlite_sql);
+
 }  // namespace daring::storage

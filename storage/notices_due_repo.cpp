@@ -5,8 +5,8 @@ namespace daring::storage {
 void mark_notices_due(connection& c, std::int64_t session_id, protocol::unix_seconds ended_at,
                       protocol::unix_seconds now) {
     statement q(c,
-                "INSERT OR IGNORE INTO session_notices_due(session_id, ended_at, marked_at) "
-                "VALUES (?, ?, ?)");
+                "INSERT INTO session_notices_due(session_id, ended_at, marked_at) "
+                "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     q.bind(1, session_id);
     q.bind(2, static_cast<std::int64_t>(ended_at));
     q.bind(3, static_cast<std::int64_t>(now));

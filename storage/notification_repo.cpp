@@ -15,7 +15,7 @@ int notify_training_audience(connection& c, const notification& n) {
         "created_at, params) "
         "SELECT user_id, :training, :session, :kind, :tid, :ten, :now, :params FROM ("
         " SELECT user_id FROM enrollments WHERE training_id = :training AND withdrawn_at IS NULL"
-        " UNION SELECT user_id FROM training_trainers WHERE training_id = :training)");
+        " UNION SELECT user_id FROM training_trainers WHERE training_id = :training) AS audience");
     q.bind(":training", static_cast<std::int64_t>(n.training_id.value_or(0)));
     if (n.session_id)
         q.bind(":session", static_cast<std::int64_t>(*n.session_id));

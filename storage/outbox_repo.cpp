@@ -61,7 +61,7 @@ int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seco
     // or that this server does not send through, falls back to the other one.
     statement q(
         c,
-        "INSERT OR IGNORE INTO outbox (notification_id, user_id, channel, next_attempt_at, "
+        "INSERT INTO outbox (notification_id, user_id, channel, next_attempt_at, "
         "expires_at, created_at, updated_at) "
         "SELECT id, user_id, channel, :now, :expires, :now, :now FROM ("
         " SELECT n.id, n.user_id, CASE"
@@ -70,8 +70,8 @@ int enqueue_outbox(connection& c, std::int64_t after_id, std::optional<unix_seco
         "  WHEN :wa AND coalesce(u.phone, '') LIKE '+628%' THEN 'whatsapp'"
         "  WHEN :mail AND coalesce(u.email, '') <> '' THEN 'email'"
         "  ELSE 'none' END AS channel"
-        " FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id > :after)"
-        " WHERE channel <> 'none'");
+        " FROM notifications n JOIN users u ON u.id = n.user_id WHERE n.id > :after) AS candidates"
+        " WHERE channel <> 'none' ON CONFLICT DO NOTHING");
     q.bind(":now", static_cast<std::int64_t>(now));
     q.bind(":wa", c.channels.whatsapp ? 1 : 0);
     q.bind(":mail", c.channels.email ? 1 : 0);
@@ -218,8 +218,8 @@ std::optional<outbox_row> find_outbox(connection& c, std::int64_t id) {
 bool record_join_link_use(connection& c, const std::string& token_hash, std::int64_t user_id,
                           std::int64_t session_id, unix_seconds now) {
     statement q(c,
-                "INSERT OR IGNORE INTO join_links_used (token_hash, user_id, session_id, "
-                "used_at) VALUES (?, ?, ?, ?)");
+                "INSERT INTO join_links_used (token_hash, user_id, session_id, "
+                "used_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     q.bind(1, token_hash);
     q.bind(2, user_id);
     q.bind(3, session_id);
@@ -267,8 +267,8 @@ std::vector<reminder_candidate> reminder_candidates(connection& c, unix_seconds 
 
 void record_reminder(connection& c, std::int64_t session_id, int hours_before, unix_seconds now) {
     statement q(c,
-                "INSERT OR IGNORE INTO session_reminders (session_id, hours_before, "
-                "sent_at) VALUES (?, ?, ?)");
+                "INSERT INTO session_reminders (session_id, hours_before, "
+                "sent_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
     q.bind(1, session_id);
     q.bind(2, hours_before);
     q.bind(3, static_cast<std::int64_t>(now));

@@ -205,9 +205,9 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
                    std::int64_t question_id, const json& answer, const std::string& client_id,
                    protocol::unix_seconds at) {
     if (!client_id.empty()) {
-        statement seen(
-            c,
-            "INSERT OR IGNORE INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?)");
+        statement seen(c,
+                       "INSERT INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?) "
+                       "ON CONFLICT DO NOTHING");
         seen.bind(1, run_id);
         seen.bind(2, user_id);
         seen.bind(3, client_id);

@@ -8,8 +8,8 @@ using protocol::json;
 
 void insert_question(connection& c, const question_row& q) {
     statement s(c,
-                "INSERT OR IGNORE INTO questions(session_id, id, user_id, text, anonymous, "
-                "client_id, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+                "INSERT INTO questions(session_id, id, user_id, text, anonymous, "
+                "client_id, asked_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     s.bind(1, q.session_id);
     s.bind(2, q.id);
     s.bind(3, q.user_id);
@@ -23,8 +23,8 @@ void insert_question(connection& c, const question_row& q) {
 bool insert_vote(connection& c, std::int64_t session_id, std::int64_t question_id,
                  std::int64_t user_id, protocol::unix_seconds at) {
     statement s(c,
-                "INSERT OR IGNORE INTO question_votes(session_id, question_id, user_id, "
-                "voted_at) VALUES (?, ?, ?, ?)");
+                "INSERT INTO question_votes(session_id, question_id, user_id, "
+                "voted_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
     s.bind(1, session_id);
     s.bind(2, question_id);
     s.bind(3, user_id);
@@ -98,9 +98,10 @@ std::vector<question_row> questions_of(connection& c, std::int64_t session_id) {
 }
 
 void insert_poll(connection& c, const poll_row& p) {
-    statement s(c,
-                "INSERT OR IGNORE INTO polls(session_id, id, question, options, multiple, "
-                "anonymous, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    statement s(
+        c,
+        "INSERT INTO polls(session_id, id, question, options, multiple, "
+        "anonymous, opened_by, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING");
     s.bind(1, p.session_id);
     s.bind(2, p.id);
     s.bind(3, p.question);

@@ -148,8 +148,8 @@ bool is_enrolled_in(connection& c, std::int64_t training_id, std::int64_t user_i
 bool assign_trainer(connection& c, std::int64_t training_id, std::int64_t user_id,
                     unix_seconds now) {
     statement q(c,
-                "INSERT OR IGNORE INTO training_trainers (training_id, user_id, "
-                "assigned_at) VALUES (?,?,?)");
+                "INSERT INTO training_trainers (training_id, user_id, "
+                "assigned_at) VALUES (?,?,?) ON CONFLICT DO NOTHING");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));
@@ -178,7 +178,7 @@ bool enroll(connection& c, std::int64_t training_id, std::int64_t user_id, unix_
     statement q(c,
                 "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?,?,?) "
                 "ON CONFLICT (training_id, user_id) DO UPDATE SET withdrawn_at = NULL, "
-                "enrolled_at = excluded.enrolled_at WHERE withdrawn_at IS NOT NULL");
+                "enrolled_at = excluded.enrolled_at WHERE enrollments.withdrawn_at IS NOT NULL");
     q.bind(1, static_cast<std::int64_t>(training_id));
     q.bind(2, static_cast<std::int64_t>(user_id));
     q.bind(3, static_cast<std::int64_t>(now));

@@ -7,8 +7,8 @@
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notification_repo.hpp"
-#include "storage/sqlite_connection.hpp"
 #include "storage/users_repo.hpp"
+#include "tests/support/engines.hpp"
 
 using namespace daring::storage;
 namespace p = daring::protocol;
@@ -17,12 +17,9 @@ namespace {
 
 constexpr p::unix_seconds outbox_t0 = 1'700'000'000;
 
-class Outbox : public ::testing::Test {
+class Outbox : public ::testing::TestWithParam<sql_dialect> {
   protected:
-    Outbox() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-        c.exec("PRAGMA foreign_keys = ON");
-        apply_migrations(c);
-    }
+    Outbox() : engine(daring::test::open_engine(GetParam())), c(*engine) {}
 
     std::int64_t user(const std::string& name, const std::string& phone, const std::string& email,
                       const char* channel = nullptr) {
@@ -59,10 +56,11 @@ class Outbox : public ::testing::Test {
         return q.column(0).is_null() ? "" : q.column(0).as_text();
     }
 
-    sqlite_connection c;
+    std::unique_ptr<connection> engine;
+    connection& c;
 };
 
-TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
+TEST_P(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
     const auto mobile = user("siti", "+6281234567890", "siti@umkm.example");
     const auto landline = user("budi", "0536-3221234", "budi@umkm.example");
     const auto chose_email = user("dewi", "+6281298765432", "dewi@umkm.example", "email");
@@ -87,7 +85,7 @@ TEST_F(Outbox, EachNotificationReachesTheUserOnOneChannelTheyCanBeReachedOn) {
     EXPECT_EQ(outbox_counts(c)["email"]["pending"], 3);
 }
 
-TEST_F(Outbox, OnlyTheChannelsTheServerSendsThroughAreQueued) {
+TEST_P(Outbox, OnlyTheChannelsTheServerSendsThroughAreQueued) {
     const auto mobile = user("siti", "+6281234567890", "siti@umkm.example");
     const auto mobile_only = user("agus", "+6281211112222", "");
     const auto chose_wa = user("lina", "+6281298765432", "lina@umkm.example", "whatsapp");
@@ -108,7 +106,7 @@ TEST_F(Outbox, OnlyTheChannelsTheServerSendsThroughAreQueued) {
     EXPECT_EQ(channel_of(anyone), "");  // no channel configured: nothing is queued
 }
 
-TEST_F(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
+TEST_P(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
     const auto siti = user("siti", "+6281234567890", "");
     notify(siti);
     auto claimed = claim_due_outbox(c, outbox_t0, 10, 120);
@@ -138,7 +136,7 @@ TEST_F(Outbox, ClaimingLeasesDueRowsWithWhatAMessageIsMadeOf) {
     EXPECT_FALSE(retry_outbox(c, row->id, outbox_t0 + 80));  // sent stays sent
 }
 
-TEST_F(Outbox, ExpiredRowsAreNeverSentAndAnAdministratorCanRetryOrCancel) {
+TEST_P(Outbox, ExpiredRowsAreNeverSentAndAnAdministratorCanRetryOrCancel) {
     const auto siti = user("siti", "+6281234567890", "");
     notify(siti, outbox_t0 + 100);
     EXPECT_TRUE(claim_due_outbox(c, outbox_t0 + 100, 10, 120).empty());
@@ -154,3 +152,5 @@ TEST_F(Outbox, ExpiredRowsAreNeverSentAndAnAdministratorCanRetryOrCancel) {
 }
 
 }  // namespace
+
+DARING_ON_BOTH_ENGINES(Outbox);

@@ -8,9 +8,9 @@
 #include "storage/notification_repo.hpp"
 #include "storage/region_repo.hpp"
 #include "storage/session_repo.hpp"
-#include "storage/sqlite_connection.hpp"
 #include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
+#include "tests/support/engines.hpp"
 
 using namespace daring::storage;
 namespace p = daring::protocol;
@@ -19,11 +19,9 @@ namespace {
 
 constexpr p::unix_seconds t0 = 1'600'000'000;
 
-class PlanRepo : public ::testing::Test {
+class PlanRepo : public ::testing::TestWithParam<sql_dialect> {
   protected:
-    PlanRepo() : c(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE) {
-        c.exec("PRAGMA foreign_keys = ON");
-        apply_migrations(c);
+    PlanRepo() : engine(daring::test::open_engine(GetParam())), c(*engine) {
         insert_region(c, {"62.71", "Kota Palangka Raya", 420});
         p::funding_source f{0, "DAK-2020", "DAK 2020", p::funding_kind::dak, 2020, 1000};
         funding = insert_funding_source(c, f, t0);
@@ -58,20 +56,21 @@ class PlanRepo : public ::testing::Test {
         return insert_session(c, s, t0);
     }
 
-    sqlite_connection c;
+    std::unique_ptr<connection> engine;
+    connection& c;
     std::int64_t funding = 0, admin = 0, trainer = 0, trainee = 0, other = 0, training = 0;
 };
 
 }  // namespace
 
-TEST_F(PlanRepo, FindsRegionsByCodeAndNothingForAnUnknownOne) {
+TEST_P(PlanRepo, FindsRegionsByCodeAndNothingForAnUnknownOne) {
     ASSERT_TRUE(find_region(c, "62.71"));
     EXPECT_EQ(find_region(c, "62.71")->utc_offset_minutes, 420);
     EXPECT_FALSE(find_region(c, "99.99"));
     EXPECT_EQ(list_regions(c).size(), 1u);
 }
 
-TEST_F(PlanRepo, KeepsRestrictionsAndTheirEnd) {
+TEST_P(PlanRepo, KeepsRestrictionsAndTheirEnd) {
     p::restriction r;
     r.region_code = "62.71";
     r.starts_on = 18'400;
@@ -89,13 +88,13 @@ TEST_F(PlanRepo, KeepsRestrictionsAndTheirEnd) {
     EXPECT_TRUE(list_restrictions(c, "62.01").empty());
 }
 
-TEST_F(PlanRepo, RefusesADuplicateFundingCode) {
+TEST_P(PlanRepo, RefusesADuplicateFundingCode) {
     p::funding_source again{0, "DAK-2020", "again", p::funding_kind::dak, 2020, 1};
     EXPECT_THROW(insert_funding_source(c, again, t0), conflict_error);
     EXPECT_EQ(list_funding_sources(c).size(), 1u);
 }
 
-TEST_F(PlanRepo, UpdatesATrainingsSettings) {
+TEST_P(PlanRepo, UpdatesATrainingsSettings) {
     auto t = *find_training(c, training);
     t.title = "Pemasaran digital lanjutan";
     t.min_attendance_pct = 70;
@@ -108,7 +107,7 @@ TEST_F(PlanRepo, UpdatesATrainingsSettings) {
     EXPECT_FALSE(find_training(c, training + 100));
 }
 
-TEST_F(PlanRepo, ListsTrainingsAsEachRoleMaySeeThem) {
+TEST_P(PlanRepo, ListsTrainingsAsEachRoleMaySeeThem) {
     const auto second = add_training("Pembukuan");
     assign_trainer(c, second, trainer, t0);
     enroll(c, training, trainee, t0);
@@ -122,7 +121,7 @@ TEST_F(PlanRepo, ListsTrainingsAsEachRoleMaySeeThem) {
     EXPECT_TRUE(list_trainings(c, p::role::trainee, other).empty());
 }
 
-TEST_F(PlanRepo, AssignsAndUnassignsTrainersOnce) {
+TEST_P(PlanRepo, AssignsAndUnassignsTrainersOnce) {
     EXPECT_TRUE(assign_trainer(c, training, trainer, t0));
     EXPECT_FALSE(assign_trainer(c, training, trainer, t0));
     EXPECT_TRUE(is_trainer_of(c, training, trainer));
@@ -132,7 +131,7 @@ TEST_F(PlanRepo, AssignsAndUnassignsTrainersOnce) {
     EXPECT_FALSE(is_trainer_of(c, training, trainer));
 }
 
-TEST_F(PlanRepo, WithdrawsAndReEnrollsATrainee) {
+TEST_P(PlanRepo, WithdrawsAndReEnrollsATrainee) {
     EXPECT_TRUE(enroll(c, training, trainee, t0));
     EXPECT_FALSE(enroll(c, training, trainee, t0 + 1));
     EXPECT_TRUE(is_enrolled_in(c, training, trainee));
@@ -147,7 +146,7 @@ TEST_F(PlanRepo, WithdrawsAndReEnrollsATrainee) {
     EXPECT_FALSE(list_enrollments(c, training)[0].withdrawn_at);
 }
 
-TEST_F(PlanRepo, ResolvesUsernamesAndRoles) {
+TEST_P(PlanRepo, ResolvesUsernamesAndRoles) {
     auto found = find_users_by_name(c, {"ani", "rina", "nobody"});
     ASSERT_EQ(found.size(), 2u);
     EXPECT_EQ(found.at("ani").first, trainee);
@@ -157,7 +156,7 @@ TEST_F(PlanRepo, ResolvesUsernamesAndRoles) {
     EXPECT_EQ(roles.at(admin), p::role::admin);
 }
 
-TEST_F(PlanRepo, StoresSessionsWithSlidesAndChangesTheirPlan) {
+TEST_P(PlanRepo, StoresSessionsWithSlidesAndChangesTheirPlan) {
     const auto id = add_session("Sesi 1", t0 + 86'400);
     auto s = *find_session(c, id);
     EXPECT_EQ(s.title, "Sesi 1");
@@ -177,7 +176,7 @@ TEST_F(PlanRepo, StoresSessionsWithSlidesAndChangesTheirPlan) {
     EXPECT_EQ(list_sessions(c, training, true)[0].slides[0].body, "Selamat datang");
 }
 
-TEST_F(PlanRepo, StartsOnlyScheduledSessionsAndEndsOnlyLiveOnes) {
+TEST_P(PlanRepo, StartsOnlyScheduledSessionsAndEndsOnlyLiveOnes) {
     const auto id = add_session("Sesi 1", t0 + 600);
     EXPECT_FALSE(end_session(c, id, trainer, t0));
     EXPECT_TRUE(start_session(c, id, trainer, t0 + 600, 75, 900));
@@ -192,7 +191,7 @@ TEST_F(PlanRepo, StartsOnlyScheduledSessionsAndEndsOnlyLiveOnes) {
     EXPECT_EQ(find_session(c, id)->ended_at, t0 + 4200);
 }
 
-TEST_F(PlanRepo, EvaluatesOnlySessionsThatHaveNotStarted) {
+TEST_P(PlanRepo, EvaluatesOnlySessionsThatHaveNotStarted) {
     const auto later = add_session("Nanti", t0 + 86'400);
     const auto held = add_session("Selesai", t0 + 600);
     set_session_status(c, held, p::session_status::ended);
@@ -206,7 +205,7 @@ TEST_F(PlanRepo, EvaluatesOnlySessionsThatHaveNotStarted) {
     EXPECT_EQ(rows[0].region_code, "62.71");
 }
 
-TEST_F(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
+TEST_P(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
     const auto id = add_session("Sesi 1", t0 + 86'400);
     enroll(c, training, trainee, t0);
     assign_trainer(c, training, trainer, t0);
@@ -236,3 +235,5 @@ TEST_F(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
     EXPECT_EQ(list_notifications(c, trainer, {10, {}}).size(), 1u);
     EXPECT_TRUE(list_notifications(c, other, {10, {}}).empty());
 }
+
+DARING_ON_BOTH_ENGINES(PlanRepo);

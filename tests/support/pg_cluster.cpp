@@ -1,0 +1,103 @@
+#include "pg_cluster.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+namespace daring::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Where clusters live: one directory per cluster under it, so the suite's clean-up finds them.
+const char* const cluster_root = "/tmp/daring-pg";
+
+std::string bin_dir() {
+    for (const char* v : {"16", "15", "14", "13"}) {
+        const auto dir = std::string("/usr/lib/postgresql/") + v + "/bin";
+        if (fs::exists(dir + "/pg_ctl")) return dir;
+    }
+    throw std::runtime_error(
+        "PostgreSQL server binaries not found (./scripts/setup installs them)");
+}
+
+std::uint16_t free_port() {
+    const int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    close(fd);
+    return ntohs(a.sin_port);
+}
+
+}  // namespace
+
+pg_cluster::pg_cluster() {
+    fs::create_directories(cluster_root);
+    fs::permissions(cluster_root, fs::perms::all | fs::perms::sticky_bit);
+    std::string pattern = std::string(cluster_root) + "/cluster-XXXXXX";
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("cannot create a cluster directory");
+    dir_ = pattern;
+    if (geteuid() == 0 && std::system(("chown nobody:nogroup " + dir_).c_str()) != 0)
+        throw std::runtime_error("cannot hand " + dir_ + " to nobody");
+    port_ = free_port();
+    run_as_owner(bin_dir() + "/initdb -D " + dir_ + "/data -U daring -A trust -E UTF8 " +
+                 "--locale=C.UTF-8 --no-sync > " + dir_ + "/initdb.log 2>&1");
+    start();
+}
+
+pg_cluster::~pg_cluster() {
+    try {
+        if (running_) stop();
+    } catch (...) {
+    }
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+}
+
+void pg_cluster::run_as_owner(const std::string& command) const {
+    const auto line = geteuid() == 0 ? "runuser -u nobody -- sh -c '" + command + "'" : command;
+    if (std::system(line.c_str()) != 0) throw std::runtime_error("failed: " + command);
+}
+
+void pg_cluster::start() {
+    // fsync off: a test cluster trades durability for speed (the kill tests kill the server,
+    // not PostgreSQL).
+    run_as_owner(bin_dir() + "/pg_ctl -D " + dir_ + "/data -l " + dir_ + "/server.log -w -t 60 " +
+                 "-o \"-k " + dir_ + " -p " + std::to_string(port_) +
+                 " -c listen_addresses= -c fsync=off -c max_connections=200\" start > /dev/null");
+    running_ = true;
+}
+
+void pg_cluster::stop() {
+    run_as_owner(bin_dir() + "/pg_ctl -D " + dir_ + "/data -m fast -w stop > /dev/null");
+    running_ = false;
+}
+
+std::string pg_cluster::uri(const std::string& name) const {
+    return "postgresql://daring@/" + name + "?host=" + dir_ + "&port=" + std::to_string(port_);
+}
+
+std::string pg_cluster::create_database(const std::string& name) {
+    const auto cmd =
+        bin_dir() + "/createdb -h " + dir_ + " -p " + std::to_string(port_) + " -U daring " + name;
+    if (std::system(cmd.c_str()) != 0) throw std::runtime_error("createdb " + name + " failed");
+    return uri(name);
+}
+
+pg_cluster& shared_pg_cluster() {
+    static const std::unique_ptr<pg_cluster> cluster = std::make_unique<pg_cluster>();
+    return *cluster;
+}
+
+}  // namespace daring::test

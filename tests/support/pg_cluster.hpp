@@ -1,0 +1,38 @@
+#pragma once
+// A throwaway PostgreSQL cluster for tests: initdb and pg_ctl from Debian's `postgresql` in a
+// temporary directory, run as an unprivileged user (PostgreSQL refuses root; as root the tests
+// use `nobody`), listening on a unix socket and a free port, trusted locally. Stopped (and its
+// files removed) at destruction, also when a test failed; a crashed test process leaves it to
+// `tests/support/stop-pg-clusters`, which CTest runs after the suite.
+#include <cstdint>
+#include <string>
+
+namespace daring::test {
+
+class pg_cluster {
+  public:
+    pg_cluster();
+    ~pg_cluster();
+    pg_cluster(const pg_cluster&) = delete;
+    pg_cluster& operator=(const pg_cluster&) = delete;
+
+    // A new empty database on the cluster; returns its libpq URI.
+    std::string create_database(const std::string& name);
+    // The URI of database `name` (postgresql://daring@/name?host=<socket dir>&port=<port>).
+    std::string uri(const std::string& name) const;
+    // pg_ctl stop -m fast / start again (the data stays): for tests of a lost database.
+    void stop();
+    void start();
+    std::uint16_t port() const { return port_; }
+
+  private:
+    void run_as_owner(const std::string& command) const;
+    std::string dir_;
+    std::uint16_t port_ = 0;
+    bool running_ = false;
+};
+
+// The process-wide cluster of a test executable, started on first use and stopped at exit.
+pg_cluster& shared_pg_cluster();
+
+}  // namespace daring::test
