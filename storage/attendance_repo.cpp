@@ -75,10 +75,11 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id) {
 
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id) {
-    statement q(c,
-                "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
-                "FROM presence_intervals "
-                "WHERE session_id = ? AND (?2 IS NULL OR user_id = ?2) ORDER BY id");
+    statement q(
+        c,
+        "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
+        "FROM presence_intervals "
+        "WHERE session_id = ? AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY id");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
     std::vector<presence_row> out;
@@ -108,9 +109,9 @@ bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id
 
 std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::int64_t session_id,
                                                            std::optional<std::int64_t> user_id) {
-    statement q(
-        c,
-        "SELECT user_id, at FROM checkins WHERE session_id = ? AND (?2 IS NULL OR user_id = ?2)");
+    statement q(c,
+                "SELECT user_id, at FROM checkins WHERE session_id = ? AND (CAST(?2 AS BIGINT) IS "
+                "NULL OR user_id = ?2)");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
     std::map<std::int64_t, protocol::unix_seconds> out;
@@ -135,11 +136,12 @@ std::int64_t insert_mark(connection& c, const mark_row& m) {
 
 std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
                                std::optional<std::int64_t> user_id) {
-    statement q(c,
-                "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, "
-                "u.full_name, m.marked_at "
-                "FROM attendance_marks m JOIN users u ON u.id = m.marked_by "
-                "WHERE m.session_id = ? AND (?2 IS NULL OR m.user_id = ?2) ORDER BY m.id");
+    statement q(
+        c,
+        "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, "
+        "u.full_name, m.marked_at "
+        "FROM attendance_marks m JOIN users u ON u.id = m.marked_by "
+        "WHERE m.session_id = ? AND (CAST(?2 AS BIGINT) IS NULL OR m.user_id = ?2) ORDER BY m.id");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
     std::vector<mark_row> out;
@@ -243,7 +245,7 @@ std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
     connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
     statement q(c,
                 "SELECT user_id, from_ms, to_ms FROM replay_ranges WHERE session_id = ? "
-                "AND (?2 IS NULL OR user_id = ?2) ORDER BY user_id, from_ms");
+                "AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY user_id, from_ms");
     q.bind(1, session_id);
     bind_user_filter(q, 2, user_id);
     std::map<std::int64_t, std::vector<protocol::play_range>> out;

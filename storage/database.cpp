@@ -2,6 +2,7 @@
 
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
+#include "storage/pg_connection.hpp"
 #include "storage/sqlite_connection.hpp"
 
 namespace daring::storage {
@@ -14,26 +15,64 @@ void rethrow_constraint(const sql_error& e, const std::string& field, const std:
 
 namespace {
 
-void configure_writer(SQLite::Database& db) {
-    db.exec("PRAGMA journal_mode=WAL");
-    db.exec("PRAGMA synchronous=FULL");
-    db.exec("PRAGMA foreign_keys=ON");
-    db.setBusyTimeout(5000);
+std::unique_ptr<connection> open_sqlite(const std::string& path, bool writer) {
+    if (writer) {
+        auto c = std::make_unique<sqlite_connection>(
+            path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+        c->exec("PRAGMA journal_mode=WAL");
+        c->exec("PRAGMA synchronous=FULL");
+        c->exec("PRAGMA foreign_keys=ON");
+        c->db.setBusyTimeout(5000);
+        return c;
+    }
+    auto c = std::make_unique<sqlite_connection>(path, SQLite::OPEN_READONLY);
+    c->db.setBusyTimeout(5000);
+    c->exec("PRAGMA query_only=1");
+    return c;
+}
+
+std::unique_ptr<connection> open_postgresql(const std::string& uri, bool writer) {
+    std::unique_ptr<pg_connection> c;
+    try {
+        c = std::make_unique<pg_connection>(uri);
+    } catch (const sql_error& e) {
+        throw unavailable_error("cannot reach PostgreSQL at " + without_password(uri) + ": " +
+                                e.what());
+    }
+    if (c->server_version() < minimum_postgresql_version) {
+        throw unsupported_error("PostgreSQL " + std::to_string(c->server_version() / 10000) +
+                                " at " + without_password(uri) +
+                                " is too old: Daring needs PostgreSQL 13 or newer");
+    }
+    if (!writer) c->exec("SET default_transaction_read_only = on");
+    return c;
 }
 
 }  // namespace
 
+bool is_postgresql_uri(const std::string& where) {
+    return where.starts_with("postgresql://") || where.starts_with("postgres://");
+}
+
+std::string without_password(const std::string& uri) {
+    const auto scheme = uri.find("://");
+    const auto at = uri.find('@');
+    if (scheme == std::string::npos || at == std::string::npos || at < scheme) return uri;
+    const auto colon = uri.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return uri;
+    return uri.substr(0, colon) + ":***" + uri.substr(at);
+}
+
 database::database(database_options options) : options_(std::move(options)) {
-    auto writer = std::make_unique<sqlite_connection>(
-        options_.path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
-    configure_writer(writer->db);
-    writer_conn_ = std::move(writer);
+    const bool pg = is_postgresql_uri(options_.path);
+    const auto open = [&](bool writer) {
+        return pg ? open_postgresql(options_.path, writer) : open_sqlite(options_.path, writer);
+    };
+    writer_conn_ = open(true);
     writer_conn_->channels = {options_.whatsapp_configured, options_.email_configured};
     apply_migrations(*writer_conn_);
     for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.read_connections); ++i) {
-        auto c = std::make_unique<sqlite_connection>(options_.path, SQLite::OPEN_READONLY);
-        c->db.setBusyTimeout(5000);
-        c->exec("PRAGMA query_only=1");
+        auto c = open(false);
         free_readers_.push_back(c.get());
         readers_.push_back(std::move(c));
     }
@@ -86,6 +125,8 @@ std::exception_ptr translated(std::exception_ptr e) {
                 return std::make_exception_ptr(busy_error(x.what()));
             case sql_error::kind::read_only:
                 return std::make_exception_ptr(read_only_error(x.what()));
+            case sql_error::kind::unavailable:
+                return std::make_exception_ptr(unavailable_error(x.what()));
             default:
                 return e;
         }
@@ -106,6 +147,8 @@ std::exception_ptr copy_of(const std::exception_ptr& e) {
     } catch (const read_only_error& x) {
         return std::make_exception_ptr(x);
     } catch (const busy_error& x) {
+        return std::make_exception_ptr(x);
+    } catch (const unavailable_error& x) {
         return std::make_exception_ptr(x);
     } catch (const sql_error& x) {
         return std::make_exception_ptr(x);

@@ -1,5 +1,6 @@
 #pragma once
-// The SQLite database: one writer thread with group commit, a pool of read-only connections.
+// The database (an SQLite file, or PostgreSQL when `path` is a postgresql:// URI): one writer
+// thread with group commit, a pool of read-only connections.
 // No SQLite type appears here: repositories take an opaque `connection&`.
 #include <atomic>
 #include <chrono>
@@ -60,7 +61,7 @@ class read_only_error : public std::runtime_error {
 enum class storage_health { ok, full, read_only, busy };
 
 struct database_options {
-    std::string path;
+    std::string path;  // an SQLite file, or a PostgreSQL URI (postgresql://user@host/dbname)
     std::size_t read_connections = 4;
     // Group commit bounds: at most `max_batch` jobs, and no new job joins a batch once it has
     // run for `batch_window`.
@@ -72,6 +73,24 @@ struct database_options {
     bool whatsapp_configured = true;
     bool email_configured = true;
 };
+
+// The database server cannot be reached (PostgreSQL down, a wrong address or password).
+class unavailable_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+// The database server is a version Daring does not support (PostgreSQL older than 13).
+class unsupported_error : public std::runtime_error {
+  public:
+    using std::runtime_error::runtime_error;
+};
+
+inline constexpr int minimum_postgresql_version = 130000;
+
+// `where` (--db) names a PostgreSQL database (a libpq URI), not an SQLite file.
+bool is_postgresql_uri(const std::string& where);
+// A URI fit for a log line: its password replaced by ***.
+std::string without_password(const std::string& uri);
 
 class overloaded_error : public std::runtime_error {
   public:

@@ -84,9 +84,9 @@ void save_live_state(connection& c, std::int64_t session_id, const live_state& s
         c,
         "INSERT INTO live_state(session_id, slide, last_seq, updated_at, audio, "
         "audio_seq_reserved) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(session_id) DO UPDATE SET "
-        "slide = excluded.slide, last_seq = MAX(last_seq, excluded.last_seq), updated_at = "
-        "excluded.updated_at, audio = COALESCE(excluded.audio, audio), audio_seq_reserved = "
-        "MAX(audio_seq_reserved, excluded.audio_seq_reserved)");
+        "slide = excluded.slide, last_seq = MAX(live_state.last_seq, excluded.last_seq), "
+        "updated_at = excluded.updated_at, audio = COALESCE(excluded.audio, live_state.audio), "
+        "audio_seq_reserved = MAX(live_state.audio_seq_reserved, excluded.audio_seq_reserved)");
     q.bind(1, session_id);
     q.bind(2, s.slide);
     q.bind(3, static_cast<std::int64_t>(s.last_seq));

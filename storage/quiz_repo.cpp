@@ -175,7 +175,7 @@ std::vector<open_run> open_runs(connection& c, std::optional<std::int64_t> sessi
     statement q(c,
                 "SELECT r.id, r.quiz_id, r.session_id, r.closes_at, s.status = 'live' "
                 "FROM quiz_runs r JOIN training_sessions s ON s.id = r.session_id "
-                "WHERE r.closed_at IS NULL AND (? IS NULL OR r.session_id = ?) "
+                "WHERE r.closed_at IS NULL AND (CAST(? AS BIGINT) IS NULL OR r.session_id = ?) "
                 "ORDER BY r.id");
     if (session_id) {
         q.bind(1, *session_id);
@@ -255,7 +255,7 @@ std::vector<submission_row> submissions_of(connection& c, std::int64_t quiz_id,
         "SELECT s.id, s.quiz_id, s.user_id, u.username, u.full_name, s.source, s.run_id, s.score, "
         "s.max_score, s.answers, s.submitted_at FROM quiz_submissions s JOIN users u ON u.id = "
         "s.user_id "
-        "WHERE s.quiz_id = ?1 AND (?2 IS NULL OR s.user_id = ?2) ORDER BY s.id");
+        "WHERE s.quiz_id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR s.user_id = ?2) ORDER BY s.id");
     q.bind(1, quiz_id);
     if (user_id)
         q.bind(2, *user_id);

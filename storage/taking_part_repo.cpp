@@ -179,7 +179,7 @@ void add_reactions(connection& c, std::int64_t session_id,
                    protocol::unix_seconds at) {
     statement s(c,
                 "INSERT INTO reaction_counts(session_id, user_id, count) VALUES (?, ?, ?) "
-                "ON CONFLICT(session_id, user_id) DO UPDATE SET count = count + "
+                "ON CONFLICT(session_id, user_id) DO UPDATE SET count = reaction_counts.count + "
                 "excluded.count");
     std::int64_t total = 0;
     for (const auto& [user, n] : per_user) {
@@ -192,7 +192,7 @@ void add_reactions(connection& c, std::int64_t session_id,
     }
     statement m(c,
                 "INSERT INTO reaction_minutes(session_id, minute, count) VALUES (?, ?, ?) "
-                "ON CONFLICT(session_id, minute) DO UPDATE SET count = count + "
+                "ON CONFLICT(session_id, minute) DO UPDATE SET count = reaction_minutes.count + "
                 "excluded.count");
     m.bind(1, session_id);
     m.bind(2, static_cast<std::int64_t>(at / 60));

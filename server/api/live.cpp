@@ -25,6 +25,7 @@ http_response transition(request_context& ctx, bool starting) {
     const auto id = ctx.params.integer("id");
     const auto now = s.clk.now();
     const std::string verb = starting ? "start" : "end";
+    if (!starting) s.sessions.before_end();
     auto changed = s.db.write([&](connection& c) {
         const auto message = "Only the assigned trainers or an admin can " + verb + " it";
         auto found = require_session(c, id, ctx.user(),

@@ -333,6 +333,11 @@ http_response app::answer(const http_request& req, session_ref signed_in) noexce
     } catch (const storage::overloaded_error& e) {
         res = error_response(503, "overloaded", e.what());
         res.set_header("Retry-After", "1");
+    } catch (const storage::unavailable_error& e) {
+        spdlog::warn("database unavailable on {} {}: {}", req.method, req.path, e.what());
+        res = error_response(503, "storage_unavailable",
+                             "The database cannot be reached; nothing was saved. Try again soon.");
+        res.set_header("Retry-After", "5");
     } catch (const std::exception& e) {
         spdlog::error("unhandled error on {} {}: {}", req.method, req.path, e.what());
         res = error_response(500, "internal_error", "Something went wrong on our side");

@@ -127,6 +127,14 @@ server_options server_options_of(const config& cfg) {
 
 // daring backup --db PATH --to FILE: the copy, checked, and its size.
 int run_backup(const config& cfg) {
+    if (storage::is_postgresql_uri(cfg.db_path)) {
+        std::fprintf(stderr,
+                     "daring: backup copies an SQLite file. On PostgreSQL use its own tools, e.g.\n"
+                     "  pg_dump --format=custom --file=daring.dump '%s'\n"
+                     "and restore with pg_restore (docs/architecture.md, \"Backups\").\n",
+                     storage::without_password(cfg.db_path).c_str());
+        return 2;
+    }
     try {
         const auto made = storage::backup_database(cfg.db_path, cfg.backup_to);
         std::printf("backup written: %s (%.1f MiB, %llu bytes), integrity_check ok\n",
@@ -237,6 +245,12 @@ void serve(storage::database& db, const clock& clk, password_hasher& hasher, met
     server.run();
 }
 
+int fail_to_start(const char* why, int code) {
+    spdlog::critical("{}", why);
+    spdlog::default_logger()->flush();
+    return code;
+}
+
 }  // namespace
 
 int run_main(int argc, const char* const argv[]) {
@@ -281,10 +295,12 @@ int run_main(int argc, const char* const argv[]) {
         spdlog::info("stopped");
         spdlog::default_logger()->flush();
         return 0;
+    } catch (const storage::unavailable_error& e) {
+        return fail_to_start(e.what(), exit_storage_unavailable);
+    } catch (const storage::unsupported_error& e) {
+        return fail_to_start(e.what(), exit_storage_unsupported);
     } catch (const std::exception& e) {
-        spdlog::critical("{}", e.what());
-        spdlog::default_logger()->flush();
-        return 1;
+        return fail_to_start(e.what(), 1);
     }
 }
 

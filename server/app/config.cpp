@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include "storage/database.hpp"
+
 namespace daring::server {
 
 namespace po = boost::program_options;
@@ -90,7 +92,8 @@ po::options_description options_table() {
     desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
                        "HOST:PORT to listen on; port 0 takes a free one")(
         "db", po::value<std::string>(),
-        "SQLite database file (serve: daring.db, demo: daring-demo.db)")(
+        "SQLite database file (serve: daring.db, demo: daring-demo.db), or a PostgreSQL URI "
+        "postgresql://user@host/dbname (password from PGPASSWORD or ~/.pgpass)")(
         "web-root", po::value<std::string>(), "directory of the static pages (default: web/)")(
         "tls-cert", po::value<std::string>(), "PEM certificate chain; with --tls-key serves HTTPS")(
         "tls-key", po::value<std::string>(), "PEM private key")(
@@ -214,6 +217,9 @@ std::optional<std::string> read_backups(const po::variables_map& vm, config& cfg
     if (vm.count("to")) cfg.backup_to = vm["to"].as<std::string>();
     if (cfg.command == "backup" && cfg.backup_to.empty()) return "backup needs --to FILE";
     if (vm.count("backup-dir")) cfg.backup_dir = vm["backup-dir"].as<std::string>();
+    if (!cfg.backup_dir.empty() && storage::is_postgresql_uri(cfg.db_path))
+        return "--backup-dir copies an SQLite file; back up PostgreSQL with pg_dump "
+               "(docs/architecture.md, \"Backups\")";
     cfg.backup_every_hours = vm["backup-every"].as<int>();
     cfg.backup_keep = vm["backup-keep"].as<int>();
     if (cfg.backup_every_hours < 1 || cfg.backup_every_hours > 24 * 30)
@@ -287,13 +293,17 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     cfg.record_audio = vm["record-audio"].as<bool>();
     if (cfg.recording_retention_days < 0 || cfg.recording_retention_days > 36500)
         return "--recording-retention-days must be 0 to 36500";
-    cfg.recordings_dir =
-        vm.count("recordings-dir")
-            ? vm["recordings-dir"].as<std::string>()
-            : (std::filesystem::path(cfg.db_path).parent_path() / "recordings").string();
-    cfg.assets_dir = vm.count("assets-dir")
-                         ? vm["assets-dir"].as<std::string>()
-                         : (std::filesystem::path(cfg.db_path).parent_path() / "assets").string();
+    const bool pg = storage::is_postgresql_uri(cfg.db_path);
+    if (pg && command == "demo")
+        return "daring demo seeds its own SQLite file: give --db a file path (daring serve runs on "
+               "PostgreSQL)";
+    // Files beside an SQLite database; on PostgreSQL in the working directory.
+    const auto files =
+        pg ? std::filesystem::path(".") : std::filesystem::path(cfg.db_path).parent_path();
+    cfg.recordings_dir = vm.count("recordings-dir") ? vm["recordings-dir"].as<std::string>()
+                                                    : (files / "recordings").string();
+    cfg.assets_dir =
+        vm.count("assets-dir") ? vm["assets-dir"].as<std::string>() : (files / "assets").string();
     cfg.convert_jobs = vm["convert-jobs"].as<int>();
     if (cfg.convert_jobs < 1 || cfg.convert_jobs > 16) return "--convert-jobs must be 1 to 16";
     cfg.convert_queue = vm["convert-queue"].as<int>();

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "server/util/failure.hpp"
+
 namespace daring::server {
 
 namespace {
@@ -88,7 +90,7 @@ void event_journal::flush() {
                     storage::save_live_state(c, session_id, st, now);
             },
             [](std::exception_ptr e) {
-                if (e) spdlog::error("writing the live timeline failed");
+                if (e) spdlog::error("writing the live timeline failed: {}", what_of(e));
             });
     } catch (const std::exception& e) {  // the writer's queue is full: drop this batch, say so
         spdlog::error("live timeline not queued: {}", e.what());

@@ -171,6 +171,10 @@ void live_hub::set_journal(event_journal* journal) {
     impl_->journal = journal;
 }
 
+void live_hub::flush_timeline() {
+    if (impl_->journal) impl_->journal->flush();
+}
+
 void live_hub::set_control(live_control* control) {
     impl_->control = control;
 }

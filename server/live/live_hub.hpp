@@ -71,6 +71,8 @@ class live_hub {
     void set_taking_part_sink(taking_part_sink* sink);
     // Every room's timeline goes to `journal`, flushed once a second. Set before start().
     void set_journal(event_journal* journal);
+    // Queues the buffered timeline now (before a write that must come after it: a session's end).
+    void flush_timeline();
     // Where trainers' requests that need the database go (open a quiz, end the session). Set
     // before start(); without one, such requests are refused.
     void set_control(live_control* control);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/live/live_recovery.hpp"
+#include "server/util/failure.hpp"
 #include "storage/quiz_repo.hpp"
 
 namespace daring::server {
@@ -16,7 +17,7 @@ void quiz_recorder::record(std::int64_t run_id, std::int64_t user_id, std::int64
                 storage::record_answer(c, run_id, user_id, question_id, answer, client_id, at);
             },
             [done](std::exception_ptr e) {
-                if (e) spdlog::error("storing a quiz answer failed");
+                if (e) spdlog::error("storing a quiz answer failed: {}", what_of(e));
                 done(!e);
             });
     } catch (const std::exception& e) {  // overloaded: the trainee resends
@@ -32,7 +33,9 @@ void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id,
     try {
         db_.submit([run_id, at](storage::connection& c) { materialize_run(c, run_id, at); },
                    [run_id](std::exception_ptr e) {
-                       if (e) spdlog::error("storing the results of quiz run {} failed", run_id);
+                       if (e)
+                           spdlog::error("storing the results of quiz run {} failed: {}", run_id,
+                                         what_of(e));
                    });
     } catch (const std::exception& e) {
         spdlog::error("quiz run {} results not queued: {}", run_id, e.what());

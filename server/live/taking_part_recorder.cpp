@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "server/util/failure.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/taking_part_repo.hpp"
 
@@ -11,7 +12,7 @@ void taking_part_recorder::store(const char* what, std::function<void(storage::c
                                  const done_fn& done) {
     try {
         db_.submit(std::move(work), [what, done](std::exception_ptr e) {
-            if (e) spdlog::error("storing {} failed", what);
+            if (e) spdlog::error("storing {} failed: {}", what, what_of(e));
             done(!e);
         });
     } catch (const std::exception& e) {

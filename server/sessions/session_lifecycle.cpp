@@ -88,8 +88,13 @@ void session_lifecycle::quiz_requested(std::int64_t session_id, std::int64_t tra
     quizzes_.open(session_id, training_id, request, clk_.now(), reply);
 }
 
+void session_lifecycle::before_end() {
+    if (live_) live_->flush_timeline();
+}
+
 void session_lifecycle::end_requested(std::int64_t session_id, std::int64_t user_id) {
     // On a room strand: persist without blocking, then end the room.
+    before_end();
     const auto now = clk_.now();
     const auto actor = user_id ? std::optional<std::int64_t>(user_id) : std::nullopt;
     try {

@@ -49,6 +49,9 @@ class session_lifecycle final : public live_control {
     bool end_in(storage::connection& c, std::int64_t session_id, std::optional<std::int64_t> actor,
                 protocol::unix_seconds now,
                 const protocol::json& audit_detail = protocol::json::object());
+    // Before the write job that calls end_in: the room's buffered timeline (chat, hands) is
+    // queued first, so the writer commits it before the end and the reports count all of it.
+    void before_end();
     // After the COMMIT of start_in / end_in: the room opens (or ends) and the worker wakes.
     void started(const protocol::session& s, protocol::unix_seconds now);
     void ended(std::int64_t session_id);

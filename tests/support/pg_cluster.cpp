@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 
@@ -43,6 +44,17 @@ std::uint16_t free_port() {
 }  // namespace
 
 pg_cluster::pg_cluster() {
+    // The suite's cluster (tests/support/pg-cluster, started by CTest) when there is one.
+    if (const char* shared = std::getenv("DARING_TEST_PG_DIR")) {
+        std::ifstream port_file(std::string(shared) + "/port");
+        int port = 0;
+        if (port_file >> port) {
+            dir_ = shared;
+            port_ = static_cast<std::uint16_t>(port);
+            borrowed_ = true;
+            return;
+        }
+    }
     fs::create_directories(cluster_root);
     fs::permissions(cluster_root, fs::perms::all | fs::perms::sticky_bit);
     std::string pattern = std::string(cluster_root) + "/cluster-XXXXXX";
@@ -57,6 +69,7 @@ pg_cluster::pg_cluster() {
 }
 
 pg_cluster::~pg_cluster() {
+    if (borrowed_) return;
     try {
         if (running_) stop();
     } catch (...) {

@@ -2,8 +2,9 @@
 // A throwaway PostgreSQL cluster for tests: initdb and pg_ctl from Debian's `postgresql` in a
 // temporary directory, run as an unprivileged user (PostgreSQL refuses root; as root the tests
 // use `nobody`), listening on a unix socket and a free port, trusted locally. Stopped (and its
-// files removed) at destruction, also when a test failed; a crashed test process leaves it to
-// `tests/support/stop-pg-clusters`, which CTest runs after the suite.
+// files removed) at destruction, also when a test failed. Under
+// CTest's fixture: with DARING_TEST_PG_DIR set (tests/support/pg-cluster started it) every
+// test process shares that one cluster, which CTest stops after the suite.
 #include <cstdint>
 #include <string>
 
@@ -30,6 +31,7 @@ class pg_cluster {
     std::string dir_;
     std::uint16_t port_ = 0;
     bool running_ = false;
+    bool borrowed_ = false;  // the suite's cluster (DARING_TEST_PG_DIR): left running
 };
 
 // The process-wide cluster of a test executable, started on first use and stopped at exit.

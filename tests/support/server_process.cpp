@@ -13,7 +13,24 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "tests/support/pg_cluster.hpp"
+
 namespace daring::test {
+
+std::string test_database(const std::string& path) {
+    const char* engine = std::getenv("DARING_TEST_ENGINE");
+    if (!engine || std::string(engine) != "postgresql" || path.starts_with("postgres")) return path;
+    // The file stands for a PostgreSQL database: made on first use, the same on a restart.
+    const auto marker = path + ".postgresql";
+    std::ifstream known(marker);
+    std::string uri;
+    if (std::getline(known, uri) && !uri.empty()) return uri;
+    static int made = 0;
+    uri = shared_pg_cluster().create_database("it_" + std::to_string(::getpid()) + "_" +
+                                              std::to_string(++made));
+    std::ofstream(marker) << uri << "\n";
+    return uri;
+}
 
 server_process::server_process(std::string db_path, std::string web_root,
                                std::vector<std::string> extra_args,
@@ -23,6 +40,7 @@ server_process::server_process(std::string db_path, std::string web_root,
 
 server_process::server_process(server_launch launch) {
     auto& extra_env = launch.extra_env;
+    if (launch.command == "serve") launch.db_path = test_database(launch.db_path);
     std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen",   "127.0.0.1:0",
                                      "--db",        launch.db_path, "--web-root", launch.web_root};
     if (std::find(launch.extra_args.begin(), launch.extra_args.end(), "--threads") ==

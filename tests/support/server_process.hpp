@@ -47,6 +47,11 @@ class server_process {
     std::string banner_;
 };
 
+// The database a test's server uses for the file `path`: the file itself, or with
+// DARING_TEST_ENGINE=postgresql a PostgreSQL database on the suite's cluster that stands for it
+// (the same one each time the test names the same file, so a restarted server finds its data).
+std::string test_database(const std::string& path);
+
 // A fresh temporary directory, removed at destruction.
 class temp_dir {
   public:
