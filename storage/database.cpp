@@ -169,6 +169,8 @@ storage_health health_of(const std::exception_ptr& e) {
         return storage_health::read_only;
     } catch (const busy_error&) {
         return storage_health::busy;
+    } catch (const unavailable_error&) {
+        return storage_health::unavailable;
     } catch (...) {
         return storage_health::ok;  // a job's own failure says nothing of the storage
     }
@@ -300,6 +302,11 @@ void database::release_reader(connection* c) {
 
 int database::schema_version() {
     return read([](connection& c) { return current_schema_version(c); });
+}
+
+void database::note_read_failure(const std::exception_ptr& e) {
+    if (health_of(e) == storage_health::unavailable)
+        answered_.store(false, std::memory_order_relaxed);
 }
 
 bool database::ping() {

@@ -58,7 +58,7 @@ class read_only_error : public std::runtime_error {
 
 // How the last group commit went: ok, or why writes fail now (cleared by the next commit that
 // succeeds, so the state recovers by itself once space returns).
-enum class storage_health { ok, full, read_only, busy };
+enum class storage_health { ok, full, read_only, busy, unavailable };
 
 struct database_options {
     std::string path;  // an SQLite file, or a PostgreSQL URI (postgresql://user@host/dbname)
@@ -143,6 +143,8 @@ class database {
     bool answered() const { return answered_.load(std::memory_order_relaxed); }
     // True when a read connection answers a trivial query.
     bool ping();
+    // A read that failed because the database cannot be reached makes answered() false.
+    void note_read_failure(const std::exception_ptr& e);
 
   private:
     struct pending {
@@ -217,9 +219,19 @@ auto database::read(F f) -> std::invoke_result_t<F, connection&> {
         ~release() { db->release_reader(c); }
     } guard{this, c};
     try {
-        return f(*c);
+        using R = std::invoke_result_t<F, connection&>;
+        if constexpr (std::is_void_v<R>) {
+            f(*c);
+            answered_.store(true, std::memory_order_relaxed);
+        } else {
+            R result = f(*c);
+            answered_.store(true, std::memory_order_relaxed);
+            return result;
+        }
     } catch (...) {
-        std::rethrow_exception(translated(std::current_exception()));
+        auto failure = translated(std::current_exception());
+        note_read_failure(failure);
+        std::rethrow_exception(failure);
     }
 }
 

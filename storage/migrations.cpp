@@ -576,7 +576,10 @@ CREATE TABLE session_pointer (
   body       TEXT NOT NULL
 );
 CREATE INDEX session_pointer_session ON session_pointer(session_id, at_ms);
-)sql"},
+)sql",
+         nullptr,
+         // SQLite's implicit rowid keeps the insertion order; PostgreSQL needs it said.
+         "ALTER TABLE session_pointer ADD COLUMN rowid BIGINT GENERATED ALWAYS AS IDENTITY;"},
         {15, "taking_part", R"sql(
 -- Taking part in a live session: questions with votes, quick polls and their answers, and the
 -- reactions each trainee sent (counted per user, and per minute for the activity chart). A
@@ -661,7 +664,7 @@ int apply_migrations(connection& c) {
     for (const auto& m : all_migrations()) {
         if (m.version <= version) continue;
         transaction txn(c);
-        c.exec(pg ? pg_schema_sql(m.sql) : m.sql);
+        c.exec(pg ? pg_schema_sql(m.sql) + m.pg_extra : m.sql);
         if (m.then) m.then(c);
         statement record(c, "INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
         record.bind(1, m.version);

@@ -13,6 +13,9 @@ struct migration {
     std::string sql;
     // Run after the SQL, in the same transaction, for changes SQL cannot express.
     std::function<void(connection&)> then = nullptr;
+    // Run after the SQL on PostgreSQL only, where the translated schema needs more (e.g. the
+    // rowid SQLite gives every table).
+    std::string pg_extra;
 };
 
 // Every schema version, in order. Append only: a shipped migration never changes.

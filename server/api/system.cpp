@@ -31,6 +31,8 @@ http_response readyz(request_context& ctx) {
             return error_response(503, "read_only", "The database is read-only: writes fail");
         case storage::storage_health::busy:
             return error_response(503, "busy", "The database was locked by another process");
+        case storage::storage_health::unavailable:
+            return error_response(503, "storage_unavailable", "The database cannot be reached");
         case storage::storage_health::ok:
             break;
     }

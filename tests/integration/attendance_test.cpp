@@ -1,6 +1,5 @@
 // Attendance against the real binary on a controlled clock (--test-clock-file): trainees join,
 // drop, rejoin, hide the page and leave; the report must match seconds computed by hand.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -10,6 +9,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -310,9 +310,8 @@ TEST_F(Attendance, AKillDuringHeartbeatsLosesNoIntervalStartAndAtMostOneFlush) {
     EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
     phones.clear();
     {
-        SQLite::Database db(dir.file("t.db"),
-                            SQLite::OPEN_READWRITE);  // replays the WAL like a restart
-        EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
+        auto db = daring::test::open_test_database(dir.file("t.db"));
+        EXPECT_EQ(daring::test::integrity_of(*db), "ok");
     }
     at(50);
     launch();

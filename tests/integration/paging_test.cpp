@@ -1,14 +1,12 @@
 // Paged lists against the real binary: 1,200 users walked page by page by their Link headers
 // while more are added, with no duplicate and no gap; the last page has no Link; bad paging
 // parameters are 400 with the field named; the other growing lists page the same way.
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <set>
 
+#include "tests/support/test_database.hpp"
 #include "tests/support/world_fixture.hpp"
 
 using namespace daring::test;
@@ -22,12 +20,11 @@ class Paging : public world_fixture {
     // Users straight into the database (their passwords do not matter here), as another
     // process would: committed rows the server reads at once.
     void add_users_directly(int from, int count) {
-        SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READWRITE);
-        db.exec("PRAGMA busy_timeout = 5000");
-        SQLite::Transaction txn(db);
-        SQLite::Statement q(db,
-                            "INSERT INTO users (username, password_hash, full_name, role, "
-                            "created_at) VALUES (?, 'x', ?, 'trainee', 1)");
+        auto db = daring::test::open_test_database(dir.file("t.db"));
+        daring::storage::transaction txn(*db);
+        daring::storage::statement q(*db,
+                                     "INSERT INTO users (username, password_hash, full_name, "
+                                     "role, created_at) VALUES (?, 'x', ?, 'trainee', 1)");
         for (int i = from; i < from + count; ++i) {
             q.bind(1, "massal" + std::to_string(i));
             q.bind(2, "Peserta " + std::to_string(i));
@@ -52,9 +49,9 @@ TEST_F(Paging, WalkingTwelveHundredUsersWhileMoreArriveSeesEachOnce) {
     add_users_directly(0, 1200);
     std::set<std::int64_t> before;
     {
-        SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READONLY);
-        SQLite::Statement q(db, "SELECT id FROM users");
-        while (q.executeStep()) before.insert(q.getColumn(0).getInt64());
+        auto db = daring::test::open_test_database(dir.file("t.db"));
+        daring::storage::statement q(*db, "SELECT id FROM users");
+        while (q.step()) before.insert(q.column(0).as_int64());
     }
     std::vector<std::int64_t> seen;
     std::optional<std::string> next = "/api/v1/users?role=trainee&limit=100";

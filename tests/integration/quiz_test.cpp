@@ -1,6 +1,5 @@
 // Live quizzes over real sockets against the real binary: 100 trainees, acks after commit,
 // last answer counts, resend after a resume, results checked against an independent sum.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,6 +10,7 @@
 
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -292,14 +292,15 @@ TEST_F(Quiz, EveryAckedAnswerSurvivesAKillDuringABurst) {
     EXPECT_EQ(server->stop(SIGKILL), 128 + SIGKILL);
     phones.clear();
     ASSERT_FALSE(acked.empty());
-    SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READWRITE);
-    EXPECT_EQ(db.execAndGet("PRAGMA integrity_check").getString(), "ok");
-    SQLite::Statement q(db, "SELECT 1 FROM quiz_answers WHERE user_id = ? AND question_id = ?");
+    auto db = daring::test::open_test_database(dir.file("t.db"));
+    EXPECT_EQ(daring::test::integrity_of(*db), "ok");
+    daring::storage::statement q(
+        *db, "SELECT 1 FROM quiz_answers WHERE user_id = ? AND question_id = ?");
     for (const auto& [user, question] : acked) {
         q.bind(1, user);
         q.bind(2, question);
-        EXPECT_TRUE(q.executeStep())
-            << "acked answer of user " << user << " to question " << question << " is missing";
+        EXPECT_TRUE(q.step()) << "acked answer of user " << user << " to question " << question
+                              << " is missing";
         q.reset();
     }
 }
@@ -370,13 +371,14 @@ TEST_F(Quiz, ResultsAfterAKillAtFiveMomentsHoldEveryAckedAnswer) {
         again.reset();
         int stored_users = 0;
         {
-            SQLite::Database db(dir.file("t.db"), SQLite::OPEN_READONLY);
-            SQLite::Statement stored(db,
-                                     "SELECT COUNT(DISTINCT user_id) FROM quiz_answers a JOIN "
-                                     "quiz_runs r ON r.id = a.run_id WHERE r.quiz_id = ?");
+            auto db = daring::test::open_test_database(dir.file("t.db"));
+            daring::storage::statement stored(
+                *db,
+                "SELECT COUNT(DISTINCT user_id) FROM quiz_answers a JOIN quiz_runs r ON r.id = "
+                "a.run_id WHERE r.quiz_id = ?");
             stored.bind(1, round_quiz);
-            ASSERT_TRUE(stored.executeStep());
-            stored_users = stored.getColumn(0).getInt();
+            ASSERT_TRUE(stored.step());
+            stored_users = stored.column(0).as_int();
         }
         json results;
         for (int tries = 0; tries < 100; ++tries) {  // the results commit right after the close

@@ -3,9 +3,6 @@
 // decree, the in-app notice stays as it was; and a server killed while hundreds of messages
 // are pending delivers every one after the restart, once per row at a provider that honours
 // Idempotency-Key.
-#include <SQLiteCpp/Database.h>
-#include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -14,6 +11,7 @@
 #include <map>
 #include <thread>
 
+#include "tests/support/test_database.hpp"
 #include "tests/support/world.hpp"
 
 using namespace daring::test;
@@ -68,15 +66,14 @@ class RestrictionMessages : public ::testing::Test {
     // Trainees straight into the database (every `email_every`-th with an e-mail address, the
     // others with a mobile number), enrolled in the training.
     void add_trainees(int count, int email_every) {
-        SQLite::Database db(w.dir.file("t.db"), SQLite::OPEN_READWRITE);
-        db.exec("PRAGMA busy_timeout = 5000");
-        SQLite::Transaction txn(db);
-        SQLite::Statement u(db,
-                            "INSERT INTO users (username, password_hash, full_name, role, "
-                            "created_at, phone, email) VALUES (?, 'x', ?, 'trainee', 1, ?, ?)");
-        SQLite::Statement e(db,
-                            "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES "
-                            "(?, last_insert_rowid(), 1)");
+        auto db = daring::test::open_test_database(w.dir.file("t.db"));
+        daring::storage::transaction txn(*db);
+        daring::storage::statement u(
+            *db,
+            "INSERT INTO users (username, password_hash, full_name, role, created_at, phone, "
+            "email) VALUES (?, 'x', ?, 'trainee', 1, ?, ?)");
+        daring::storage::statement e(
+            *db, "INSERT INTO enrollments (training_id, user_id, enrolled_at) VALUES (?, ?, 1)");
         for (int i = 0; i < count; ++i) {
             const bool phone = i % email_every != 0;
             char number[24];
@@ -94,6 +91,7 @@ class RestrictionMessages : public ::testing::Test {
             u.exec();
             u.reset();
             e.bind(1, training);
+            e.bind(2, db->last_insert_id());
             e.exec();
             e.reset();
         }
@@ -154,13 +152,13 @@ TEST_F(RestrictionMessages, APsbbReachesEveryTraineeOnceWithTheDecree) {
     // Each trainee's in-app notice is the text the message carried.
     const auto first =
         whatsapp.front()["body"]["template"]["components"][0]["parameters"][1]["text"];
-    SQLite::Database db(w.dir.file("t.db"), SQLite::OPEN_READONLY);
-    SQLite::Statement q(db,
-                        "SELECT count(*) FROM notifications WHERE kind = 'delivery_changed' "
-                        "AND text_id = ?");
+    auto db = daring::test::open_test_database(w.dir.file("t.db"));
+    daring::storage::statement q(*db,
+                                 "SELECT count(*) FROM notifications WHERE kind = "
+                                 "'delivery_changed' AND text_id = ?");
     q.bind(1, first.get<std::string>());
-    ASSERT_TRUE(q.executeStep());
-    EXPECT_EQ(q.getColumn(0).getInt(), 30);
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.column(0).as_int(), 30);
 }
 
 TEST_F(RestrictionMessages, AKillWhileHundredsArePendingLosesNoneAndSendsEachRowOnce) {

@@ -15,8 +15,11 @@
 #include <thread>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/pg_cluster.hpp"
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/world.hpp"
+#include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
 using nlohmann::json;
@@ -122,4 +125,51 @@ TEST(Storage, ADatabaseLockedElsewhereAnswers503BusyAndThenWorks) {
     }
     EXPECT_EQ(admin.post("/api/v1/regions", region("62.71")).status, 201);
     EXPECT_EQ(http.request("GET", "/readyz").status, 200);
+}
+
+// PostgreSQL stopped while the server serves: requests answer 503 storage_unavailable (reads and
+// writes, /readyz says so), the live room goes on without it (slides reach the trainee, no
+// socket closes), and once PostgreSQL is back every request works again without a restart.
+// Runs on a cluster of its own, since it stops it.
+TEST(Storage, PostgresStoppedAndStartedAnswers503ThenWorksAndTheLiveRoomNeverCloses) {
+    pg_cluster cluster;
+    world w;
+    w.database = cluster.create_database("outage");
+    w.launch();
+    w.import_users({{"pelatih.pg", "Pelatih PG", "trainer"}, {"siswa.pg", "Siswa PG", "trainee"}});
+    const auto training = w.add_training("Pembukuan di PostgreSQL");
+    w.enroll(training, {"siswa.pg"});
+    w.assign(training, "pelatih.pg");
+    const auto session = w.add_session(training, "Sesi PG", wib_time_from_today(1, 9),
+                                       wib_time_from_today(1, 11), {"Satu", "Dua", "Tiga"});
+    w.start(session, "pelatih.pg");
+    auto trainer = w.join("pelatih.pg", session);
+    auto trainee = w.join("siswa.pg", session);
+
+    cluster.stop();
+    const auto read = w.admin->get("/api/v1/trainings");
+    EXPECT_EQ(read.status, 503) << read.body;
+    EXPECT_EQ(read.json()["error"]["code"], "storage_unavailable");
+    EXPECT_EQ(read.header("retry-after"), "5");
+    const auto write = w.admin->post("/api/v1/regions", region("62.72"));
+    EXPECT_EQ(write.status, 503) << write.body;
+    EXPECT_NE(w.http->request("GET", "/readyz").status, 200);
+    trainer->send_json({{"type", "show_slide"}, {"index", 1}});
+    auto seen = trainee->next_of("slide");
+    ASSERT_TRUE(seen) << "the room stopped with the database";
+    EXPECT_EQ((*seen)["index"], 1);
+
+    cluster.start();
+    http_result again;
+    for (int i = 0; i < 100; ++i) {
+        again = w.admin->get("/api/v1/trainings");
+        if (again.status == 200) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(again.status, 200) << again.body;
+    EXPECT_EQ(w.admin->post("/api/v1/regions", region("62.72")).status, 201);
+    trainer->send_json({{"type", "show_slide"}, {"index", 2}});
+    seen = trainee->next_of("slide");
+    ASSERT_TRUE(seen) << "the trainee's socket did not survive the outage";
+    EXPECT_EQ((*seen)["index"], 2);
 }

@@ -40,7 +40,19 @@ server_process::server_process(std::string db_path, std::string web_root,
 
 server_process::server_process(server_launch launch) {
     auto& extra_env = launch.extra_env;
-    if (launch.command == "serve") launch.db_path = test_database(launch.db_path);
+    if (launch.command == "serve") {
+        const auto file = launch.db_path;
+        launch.db_path = test_database(file);
+        // Files a server keeps beside an SQLite database stay beside its stand-in file.
+        const auto beside = std::filesystem::path(file).parent_path();
+        const std::pair<std::string, std::string> dirs[] = {{"--recordings-dir", "recordings"},
+                                                            {"--assets-dir", "assets"}};
+        for (const auto& [option, name] : dirs) {
+            auto& a = launch.extra_args;
+            if (launch.db_path != file && std::find(a.begin(), a.end(), option) == a.end())
+                a.insert(a.end(), {option, (beside / name).string()});
+        }
+    }
     std::vector<std::string> args = {DARING_BINARY, launch.command, "--listen",   "127.0.0.1:0",
                                      "--db",        launch.db_path, "--web-root", launch.web_root};
     if (std::find(launch.extra_args.begin(), launch.extra_args.end(), "--threads") ==

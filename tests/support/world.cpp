@@ -28,7 +28,12 @@ void world::launch(std::vector<std::string> extra_args) {
     }
     http.reset();
     server.reset();
-    server = std::make_unique<server_process>(dir.file("t.db"), dir.file("web"), extra_args);
+    if (!database.empty()) {  // a PostgreSQL URI: the server's files still go to dir
+        extra_args.insert(extra_args.end(), {"--recordings-dir", dir.file("recordings"),
+                                             "--assets-dir", dir.file("assets")});
+    }
+    server = std::make_unique<server_process>(database.empty() ? dir.file("t.db") : database,
+                                              dir.file("web"), extra_args);
     http = std::make_unique<http_client>(server->port());
     admin = std::make_unique<api_client>(
         *http, login_token(*http, "admin", server_process::admin_password));

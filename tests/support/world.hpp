@@ -73,6 +73,8 @@ class world {
     void heartbeat(ws_client& ws, bool visible = true);
 
     temp_dir dir;
+    std::string
+        database;  // the server's --db; empty: dir/t.db (or its stand-in, see test_database)
     std::unique_ptr<server_process> server;
     std::unique_ptr<http_client> http;
     std::unique_ptr<api_client> admin;
