@@ -91,11 +91,16 @@ std::vector<outbox_message> claim_due_outbox(connection& c, unix_seconds now, in
     expire.bind(1, static_cast<std::int64_t>(now));
     expire.bind(2, static_cast<std::int64_t>(now));
     expire.exec();
+    // On PostgreSQL several nodes claim at once: each skips the rows another is claiming.
+    // (SQLite has one writer, so no row is ever claimed twice.)
+    const char* skip_locked =
+        c.dialect() == sql_dialect::postgresql ? " FOR UPDATE SKIP LOCKED" : "";
     statement claim(
-        c,
-        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = :now, "
-        "next_attempt_at = :lease WHERE id IN (SELECT id FROM outbox WHERE state = 'pending' AND "
-        "next_attempt_at <= :now ORDER BY next_attempt_at, id LIMIT :limit) RETURNING id");
+        c, std::string("UPDATE outbox SET state = 'sending', attempts = attempts + 1, updated_at = "
+                       ":now, next_attempt_at = :lease WHERE id IN (SELECT id FROM outbox WHERE "
+                       "state = 'pending' AND next_attempt_at <= :now ORDER BY next_attempt_at, id "
+                       "LIMIT :limit") +
+               skip_locked + ") RETURNING id");
     claim.bind(":now", static_cast<std::int64_t>(now));
     claim.bind(":lease", static_cast<std::int64_t>(now + lease_s));
     claim.bind(":limit", limit);

@@ -155,6 +155,10 @@ class pg_statement final : public statement_impl {
         result_ = {};
     }
     bool is_null(int col) const override { return cell(col).is_null(); }
+    value_kind kind_at(int col) const override {
+        return cell(col).is_null() ? value_kind::null : value_kind::text;
+    }
+    int column_count() const override { return static_cast<int>(result_.columns()); }
     std::int64_t int64_at(int col) const override { return pg_int64(cell(col).c_str()); }
     double double_at(int col) const override {
         const auto f = cell(col);

@@ -42,6 +42,10 @@ class statement_impl {
     virtual int exec() = 0;    // runs a statement that returns no rows: the rows it changed
     virtual void reset() = 0;  // ready to run again with new bindings
     virtual bool is_null(int col) const = 0;
+    // What the engine holds (SQLite's storage class; PostgreSQL answers text for any value).
+    enum class value_kind { null, integer, real, text, blob };
+    virtual value_kind kind_at(int col) const = 0;
+    virtual int column_count() const = 0;
     virtual std::int64_t int64_at(int col) const = 0;
     virtual double double_at(int col) const = 0;
     virtual std::string text_at(int col) const = 0;
@@ -53,6 +57,7 @@ class field {
   public:
     field(const statement_impl& q, int col) : q_(q), col_(col) {}
     bool is_null() const { return q_.is_null(col_); }
+    statement_impl::value_kind kind() const { return q_.kind_at(col_); }
     std::int64_t as_int64() const { return q_.int64_at(col_); }
     int as_int() const { return static_cast<int>(q_.int64_at(col_)); }
     double as_double() const { return q_.double_at(col_); }
@@ -113,6 +118,7 @@ class statement {
     int exec() { return impl_->exec(); }
     void reset() { impl_->reset(); }
     field column(int i) const { return {*impl_, i}; }
+    int column_count() const { return impl_->column_count(); }
 
   private:
     std::unique_ptr<statement_impl> impl_;

@@ -50,6 +50,21 @@ class sqlite_statement final : public statement_impl {
     }
     void reset() override { q_.reset(); }
     bool is_null(int col) const override { return q_.getColumn(col).isNull(); }
+    value_kind kind_at(int col) const override {
+        switch (q_.getColumn(col).getType()) {
+            case SQLITE_INTEGER:
+                return value_kind::integer;
+            case SQLITE_FLOAT:
+                return value_kind::real;
+            case SQLITE_BLOB:
+                return value_kind::blob;
+            case SQLITE_NULL:
+                return value_kind::null;
+            default:
+                return value_kind::text;
+        }
+    }
+    int column_count() const override { return q_.getColumnCount(); }
     std::int64_t int64_at(int col) const override { return q_.getColumn(col).getInt64(); }
     double double_at(int col) const override { return q_.getColumn(col).getDouble(); }
     std::string text_at(int col) const override { return q_.getColumn(col).getString(); }

@@ -36,6 +36,8 @@ const char* const usage_head =
     "  daring demo [options]    recreate a seeded demo database and serve it\n"
     "  daring backup --db PATH --to FILE\n"
     "                           a consistent copy of a database (also while it is served)\n"
+    "  daring migrate --from FILE --to postgresql://user@host/dbname\n"
+    "                           copy an SQLite database into an empty PostgreSQL one, checked\n"
     "  daring --help | --version\n\n"
     "Every option can also be set as DARING_<NAME> (e.g. DARING_LISTEN, DARING_DB).\n"
     "DARING_ADMIN_PASSWORD creates user 'admin' at start if it does not exist.\n\n";
@@ -141,7 +143,9 @@ po::options_description options_table() {
         "decks converted at once, each in its own child process")(
         "convert-queue", po::value<int>()->default_value(4),
         "decks waiting for a conversion; beyond them an upload is answered 503 busy")(
-        "to", po::value<std::string>(), "backup: the file to write the copy to")(
+        "to", po::value<std::string>(),
+        "backup: the file to write the copy to; migrate: the PostgreSQL URI")(
+        "from", po::value<std::string>(), "migrate: the SQLite database file to copy")(
         "backup-dir", po::value<std::string>(),
         "serve: make a backup in this directory every --backup-every hours")(
         "backup-every", po::value<int>()->default_value(24), "hours between scheduled backups")(
@@ -334,7 +338,7 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     if (command == "--help" || command == "-h" || command == "help")
         return {std::nullopt, 0, help_text()};
     if (command == "--version") return {std::nullopt, 0, "daring " DARING_VERSION "\n"};
-    if (command != "serve" && command != "demo" && command != "backup")
+    if (command != "serve" && command != "demo" && command != "backup" && command != "migrate")
         return {std::nullopt, 2, "daring: unknown command '" + command + "'\n\n" + help_text()};
 
     po::variables_map vm;
@@ -353,6 +357,15 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
 
     config cfg;
     cfg.command = command;
+    if (command == "migrate") {
+        if (!vm.count("from") || !vm.count("to") ||
+            !storage::is_postgresql_uri(vm["to"].as<std::string>()))
+            return {std::nullopt, 2,
+                    "daring: migrate needs --from FILE --to postgresql://user@host/dbname\n"};
+        cfg.migrate_from = vm["from"].as<std::string>();
+        cfg.migrate_to = vm["to"].as<std::string>();
+        return {cfg, 0, {}};
+    }
     if (command == "backup" && !vm.count("db"))
         return {std::nullopt, 2, "daring: backup needs --db PATH\n"};
     for (auto problem :

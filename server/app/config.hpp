@@ -45,9 +45,10 @@ struct config {
     std::string certificate_prefix = "DKUKM-KT";  // certificate numbers: 000042/<prefix>/<year>
     std::string
         public_url;  // the origin people reach the server at (QR codes); empty: the request's
-    std::string clock_file;  // tests only: read "now" (Unix seconds) from this file
-    std::string backup_to;   // backup: the file to write
-    std::string backup_dir;  // serve: where scheduled backups go (empty: none)
+    std::string clock_file;                // tests only: read "now" (Unix seconds) from this file
+    std::string backup_to;                 // backup: the file to write
+    std::string migrate_from, migrate_to;  // migrate: the SQLite file, the PostgreSQL URI
+    std::string backup_dir;                // serve: where scheduled backups go (empty: none)
     int backup_every_hours = 24;
     int backup_keep = 7;
     std::string metrics_token;    // non-empty: /metrics needs "Authorization: Bearer <token>"
