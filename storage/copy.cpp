@@ -126,9 +126,16 @@ void advance_identities(connection& dst) {
     std::vector<std::pair<std::string, std::string>> found;
     while (ids.step()) found.emplace_back(ids.column(0).as_text(), ids.column(1).as_text());
     for (const auto& [table, column] : found) {
-        dst.exec("SELECT setval(pg_get_serial_sequence('\"" + table + "\"', '" + column +
-                 "'), COALESCE((SELECT MAX(\"" + column + "\") FROM \"" + table +
-                 "\"), 0) + 1, false)");
+        std::string sql = "SELECT setval(pg_get_serial_sequence('\"";
+        sql += table;
+        sql += "\"', '";
+        sql += column;
+        sql += "'), COALESCE((SELECT MAX(\"";
+        sql += column;
+        sql += "\") FROM \"";
+        sql += table;
+        sql += "\"), 0) + 1, false)";
+        dst.exec(sql);
     }
 }
 
@@ -190,6 +197,7 @@ std::vector<copied_table> copy_sqlite_to_postgresql(
         throw std::runtime_error("the PostgreSQL database is not empty (it has users)");
     const auto tables = in_key_order(shapes_of(src));
     std::vector<copied_table> out;
+    out.reserve(tables.size());
     transaction txn(dst);
     for (const auto& t : tables) out.push_back({t.name, copy_table(src, dst, t, progress)});
     advance_identities(dst);

@@ -45,7 +45,8 @@ std::uint16_t free_port() {
 
 pg_cluster::pg_cluster() {
     // The suite's cluster (tests/support/pg-cluster, started by CTest) when there is one.
-    if (const char* shared = std::getenv("DARING_TEST_PG_DIR")) {
+    const char* from_env = std::getenv("DARING_TEST_PG_DIR");
+    if (const char* shared = from_env ? from_env : DARING_SUITE_PG_DIR) {
         std::ifstream port_file(std::string(shared) + "/port");
         int port = 0;
         if (port_file >> port) {
