@@ -44,7 +44,8 @@ std::unique_ptr<connection> open_postgresql(const std::string& uri, bool writer)
                                 " at " + without_password(uri) +
                                 " is too old: Daring needs PostgreSQL 13 or newer");
     }
-    if (!writer) c->exec("SET default_transaction_read_only = on");
+    // A reader stays read-only after a lost connection is re-established, too.
+    if (!writer) c->set_session("default_transaction_read_only", "on");
     return c;
 }
 

@@ -266,6 +266,14 @@ bool pg_connection::table_exists(const std::string& name) {
     return q.step() && q.column(0).as_int64() > 0;
 }
 
+void pg_connection::set_session(const std::string& name, const std::string& value) {
+    try {
+        s_->conn.set_variable(name, value);
+    } catch (...) {
+        raise_pg();
+    }
+}
+
 int pg_connection::server_version() const {
     return s_->conn.server_version();
 }

@@ -31,6 +31,8 @@ class pg_connection final : public connection {
     void begin() override { exec("BEGIN"); }
     std::int64_t last_insert_id() override;
     bool table_exists(const std::string& name) override;
+    // A session setting kept across reconnections (libpqxx sets it again on the new session).
+    void set_session(const std::string& name, const std::string& value);
     // The server's version as a number (150018 for 15.18).
     int server_version() const;
 

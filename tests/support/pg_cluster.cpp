@@ -43,19 +43,10 @@ std::uint16_t free_port() {
 
 }  // namespace
 
+pg_cluster::pg_cluster(const std::string& running_dir, std::uint16_t port)
+    : dir_(running_dir), port_(port), borrowed_(true) {}
+
 pg_cluster::pg_cluster() {
-    // The suite's cluster (tests/support/pg-cluster, started by CTest) when there is one.
-    const char* from_env = std::getenv("DARING_TEST_PG_DIR");
-    if (const char* shared = from_env ? from_env : DARING_SUITE_PG_DIR) {
-        std::ifstream port_file(std::string(shared) + "/port");
-        int port = 0;
-        if (port_file >> port) {
-            dir_ = shared;
-            port_ = static_cast<std::uint16_t>(port);
-            borrowed_ = true;
-            return;
-        }
-    }
     fs::create_directories(cluster_root);
     fs::permissions(cluster_root, fs::perms::all | fs::perms::sticky_bit);
     std::string pattern = std::string(cluster_root) + "/cluster-XXXXXX";
@@ -109,8 +100,26 @@ std::string pg_cluster::create_database(const std::string& name) {
     return uri(name);
 }
 
+namespace {
+
+// The suite's cluster (tests/support/pg-cluster, started by CTest), or a new one of this process.
+std::unique_ptr<pg_cluster> suite_or_own() {
+    const char* from_env = std::getenv("DARING_TEST_PG_DIR");
+    const std::string dir = from_env ? from_env : DARING_SUITE_PG_DIR;
+    std::ifstream port_file(dir + "/port");
+    int port = 0;
+    if (port_file >> port) return pg_cluster::borrow(dir, static_cast<std::uint16_t>(port));
+    return std::make_unique<pg_cluster>();
+}
+
+}  // namespace
+
+std::unique_ptr<pg_cluster> pg_cluster::borrow(const std::string& running_dir, std::uint16_t port) {
+    return std::unique_ptr<pg_cluster>(new pg_cluster(running_dir, port));
+}
+
 pg_cluster& shared_pg_cluster() {
-    static const std::unique_ptr<pg_cluster> cluster = std::make_unique<pg_cluster>();
+    static const std::unique_ptr<pg_cluster> cluster = suite_or_own();
     return *cluster;
 }
 

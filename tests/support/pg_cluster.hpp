@@ -6,13 +6,17 @@
 // CTest's fixture: with DARING_TEST_PG_DIR set (tests/support/pg-cluster started it) every
 // test process shares that one cluster, which CTest stops after the suite.
 #include <cstdint>
+#include <memory>
 #include <string>
 
 namespace daring::test {
 
 class pg_cluster {
   public:
+    // A cluster of its own (a test that stops it makes its own).
     pg_cluster();
+    // The running cluster in `running_dir` (the suite's), left running at destruction.
+    static std::unique_ptr<pg_cluster> borrow(const std::string& running_dir, std::uint16_t port);
     ~pg_cluster();
     pg_cluster(const pg_cluster&) = delete;
     pg_cluster& operator=(const pg_cluster&) = delete;
@@ -27,6 +31,7 @@ class pg_cluster {
     std::uint16_t port() const { return port_; }
 
   private:
+    pg_cluster(const std::string& running_dir, std::uint16_t port);
     void run_as_owner(const std::string& command) const;
     std::string dir_;
     std::uint16_t port_ = 0;
