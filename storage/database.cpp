@@ -211,66 +211,92 @@ std::exception_ptr database::run_in_savepoint(pending& p) {
     }
 }
 
+// Waits for work; false once stopping and drained (later jobs are then refused at once).
+bool database::wait_for_jobs() {
+    std::unique_lock lock(queue_mutex_);
+    queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (!queue_.empty()) return true;
+    writer_gone_ = true;
+    return false;
+}
+
+std::optional<database::pending> database::next_job() {
+    std::lock_guard lock(queue_mutex_);
+    if (queue_.empty()) return std::nullopt;
+    auto p = std::move(queue_.front());
+    queue_.pop_front();
+    return p;
+}
+
+// Jobs run straight in the batch's transaction, no savepoint each (on PostgreSQL a savepoint
+// costs two round trips per job). Jobs arriving while the batch runs join it, within the count
+// and time bounds. The first job that fails ends the batch; its failure is returned.
+std::exception_ptr database::fill_batch(std::vector<pending>& batch,
+                                        std::chrono::steady_clock::time_point started) {
+    while (batch.size() < options_.max_batch &&
+           std::chrono::steady_clock::now() - started < options_.batch_window) {
+        auto p = next_job();
+        if (!p) break;
+        batch.push_back(std::move(*p));
+        try {
+            batch.back().job(*writer_conn_);
+        } catch (...) {
+            return translated(std::current_exception());
+        }
+    }
+    return nullptr;
+}
+
+// The batch's last job failed: the transaction is rolled back and the others run again, each in
+// a savepoint now, so the failed job's writes are gone and its neighbours' are kept. Returns the
+// failure of BEGIN when the transaction cannot even be started again (every job gets it).
+std::exception_ptr database::replay_without_last(std::vector<pending>& batch,
+                                                 std::vector<std::exception_ptr>& outcomes,
+                                                 std::exception_ptr failure) {
+    auto& db = *writer_conn_;
+    ++replays_;
+    try {
+        db.exec("ROLLBACK");
+    } catch (...) {  // the connection is gone: BEGIN says so below
+    }
+    outcomes.assign(batch.size(), nullptr);
+    outcomes.back() = std::move(failure);
+    try {
+        db.begin();
+    } catch (...) {
+        return translated(std::current_exception());
+    }
+    for (std::size_t i = 0; i + 1 < batch.size(); ++i) outcomes[i] = run_in_savepoint(batch[i]);
+    return nullptr;
+}
+
 void database::writer_loop() {
     auto& db = *writer_conn_;
     std::vector<pending> batch;
     std::vector<std::exception_ptr> outcomes;
-    for (;;) {
-        {
-            std::unique_lock lock(queue_mutex_);
-            queue_cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-            if (queue_.empty()) {  // stopping and drained; later jobs are refused
-                writer_gone_ = true;
-                return;
-            }
-        }
+    while (wait_for_jobs()) {
         batch.clear();
         outcomes.clear();
         const auto started = std::chrono::steady_clock::now();
-        bool begun = false;
         try {
             db.begin();
-            begun = true;
         } catch (...) {
             // Cannot even begin: fail the next job and retry the loop.
             auto failure = translated(std::current_exception());
             health_.store(health_of(failure), std::memory_order_relaxed);
-            std::unique_lock lock(queue_mutex_);
-            auto p = std::move(queue_.front());
-            queue_.pop_front();
-            lock.unlock();
-            p.done(std::move(failure));
+            if (auto p = next_job()) p->done(std::move(failure));
             continue;
         }
-        // Jobs arriving while the batch runs join it, within the count and time bounds.
-        while (batch.size() < options_.max_batch &&
-               std::chrono::steady_clock::now() - started < options_.batch_window) {
-            pending p;
-            {
-                std::lock_guard lock(queue_mutex_);
-                if (queue_.empty()) break;
-                p = std::move(queue_.front());
-                queue_.pop_front();
-            }
-            outcomes.push_back(run_in_savepoint(p));
-            batch.push_back(std::move(p));
-        }
         std::exception_ptr commit_failure;
-        try {
-            db.exec("COMMIT");
-        } catch (...) {
-            commit_failure = translated(std::current_exception());
-            if (begun) {
-                try {
-                    db.exec("ROLLBACK");
-                } catch (...) {
-                }
-            }
-        }
+        if (auto failed = fill_batch(batch, started))
+            commit_failure = replay_without_last(batch, outcomes, std::move(failed));
+        else
+            outcomes.assign(batch.size(), nullptr);
+        if (!commit_failure) commit_failure = commit_or_roll_back();
         const auto latency = std::chrono::steady_clock::now() - started;
         {
             std::lock_guard lock(observer_mutex_);
-            if (observer_) observer_(commit_stats{latency, batch.size()});
+            if (observer_) observer_(commit_stats{latency, batch.size(), replays_});
         }
         auto health = health_of(commit_failure);
         for (const auto& o : outcomes)
@@ -282,6 +308,21 @@ void database::writer_loop() {
             batch[i].done(commit_failure ? copy_of(commit_failure)
                                          : std::exchange(outcomes[i], nullptr));
         }
+    }
+}
+
+std::exception_ptr database::commit_or_roll_back() {
+    auto& db = *writer_conn_;
+    try {
+        db.exec("COMMIT");
+        return nullptr;
+    } catch (...) {
+        auto failure = translated(std::current_exception());
+        try {
+            db.exec("ROLLBACK");
+        } catch (...) {
+        }
+        return failure;
     }
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -100,13 +101,18 @@ class overloaded_error : public std::runtime_error {
 struct commit_stats {
     std::chrono::nanoseconds latency{};  // BEGIN to end of COMMIT
     std::size_t batch_size = 0;
+    // Batches so far that were rolled back and run again because one of their jobs failed.
+    std::uint64_t replays_total = 0;
 };
 
 class database {
   public:
+    // A job may run twice: when a job of its batch fails, the batch's transaction is rolled back
+    // and the other jobs run again (each in a savepoint then). So a job's effects are on the
+    // connection and on results it assigns (never appends), and it must not move its captures.
     using write_job = std::function<void(connection&)>;
     // Called on the writer thread after COMMIT with nullptr, or with the job's exception after
-    // its savepoint was rolled back (its batch neighbours are unaffected). Must not block:
+    // its writes were rolled back (its batch neighbours are unaffected). Must not block:
     // post to your own executor.
     using write_done = std::function<void(std::exception_ptr)>;
 
@@ -154,7 +160,16 @@ class database {
     class read_lease;
 
     void writer_loop();
-    std::exception_ptr run_in_savepoint(pending& p);  // on the writer thread
+    // On the writer thread:
+    bool wait_for_jobs();
+    std::optional<pending> next_job();
+    std::exception_ptr fill_batch(std::vector<pending>& batch,
+                                  std::chrono::steady_clock::time_point started);
+    std::exception_ptr replay_without_last(std::vector<pending>& batch,
+                                           std::vector<std::exception_ptr>& outcomes,
+                                           std::exception_ptr failure);
+    std::exception_ptr run_in_savepoint(pending& p);
+    std::exception_ptr commit_or_roll_back();
     connection* acquire_reader();
     void release_reader(connection* c);
 
@@ -176,6 +191,7 @@ class database {
     std::function<void(const commit_stats&)> observer_;
 
     std::thread writer_;
+    std::uint64_t replays_ = 0;  // writer thread only
     std::atomic<storage_health> health_{storage_health::ok};
     std::atomic<bool> answered_{true};
 };

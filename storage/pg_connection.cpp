@@ -143,6 +143,7 @@ class pg_statement final : public statement_impl {
             return false;
         }
         ++row_;
+        load_row();
         return true;
     }
     int exec() override {
@@ -152,6 +153,7 @@ class pg_statement final : public statement_impl {
     void reset() override {
         ran_ = false;
         row_ = -1;
+        cells_.clear();
         result_ = {};
     }
     bool is_null(int col) const override { return cell(col).is_null(); }
@@ -161,17 +163,16 @@ class pg_statement final : public statement_impl {
     int column_count() const override { return static_cast<int>(result_.columns()); }
     std::int64_t int64_at(int col) const override { return pg_int64(cell(col).c_str()); }
     double double_at(int col) const override {
-        const auto f = cell(col);
+        const auto& f = cell(col);
         return f.is_null() ? 0.0 : std::strtod(f.c_str(), nullptr);
     }
     std::string text_at(int col) const override {
-        const auto f = cell(col);
-        return f.is_null() ? std::string{} : std::string(f.c_str(), f.size());
+        const auto& f = cell(col);
+        return f.is_null() ? std::string{} : std::string(f.text, f.size);
     }
     std::string blob_at(int col) const override {
-        const auto f = cell(col);
-        if (f.is_null()) return {};
-        const pqxx::binarystring b(f);
+        if (cell(col).is_null()) return {};
+        const pqxx::binarystring b(result_[static_cast<pqxx::result::size_type>(row_)][col]);
         return b.str();
     }
 
@@ -182,8 +183,28 @@ class pg_statement final : public statement_impl {
                             "parameter " + std::to_string(i) + " out of range in " + name_);
         return params_[static_cast<std::size_t>(i - 1)];
     }
-    pqxx::field cell(int col) const {
-        return result_[static_cast<pqxx::result::size_type>(row_)][col];
+    // The current row's cells, read once per step (each pqxx::field holds counted references
+    // to the result: building one per column access doubled a report's client time).
+    struct cell_view {
+        const char* text = nullptr;
+        std::size_t size = 0;
+        bool null = true;
+        bool is_null() const { return null; }
+        const char* c_str() const { return text; }
+    };
+    void load_row() {
+        const auto row = result_[static_cast<pqxx::result::size_type>(row_)];
+        cells_.resize(row.size());
+        for (pqxx::row::size_type i = 0; i < row.size(); ++i) {
+            const auto f = row[i];
+            cells_[i] = {f.c_str(), f.size(), f.is_null()};
+        }
+    }
+    const cell_view& cell(int col) const {
+        if (col < 0 || col >= static_cast<int>(cells_.size()))
+            throw sql_error(sql_error::kind::other,
+                            "column " + std::to_string(col) + " out of range in " + name_);
+        return cells_[static_cast<std::size_t>(col)];
     }
     void run() {
         try {
@@ -207,6 +228,7 @@ class pg_statement final : public statement_impl {
         }
         ran_ = true;
         row_ = -1;
+        cells_.clear();
     }
 
     pqxx::connection& conn_;
@@ -214,6 +236,7 @@ class pg_statement final : public statement_impl {
     std::vector<std::string> names_;
     std::vector<pg_param> params_;
     pqxx::result result_;
+    std::vector<cell_view> cells_;
     bool ran_ = false;
     long row_ = -1;
 };

@@ -68,8 +68,8 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
 session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
                                             protocol::unix_seconds now,
                                             const attendance_thresholds& current,
-                                            std::optional<std::int64_t> only_user,
-                                            bool open_to_now) {
+                                            std::optional<std::int64_t> only_user, bool open_to_now,
+                                            const std::vector<storage::attendee_row>* roster) {
     session_attendance out;
     out.session = s;
     out.window = session_window(s, now);
@@ -100,7 +100,9 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
     const auto taking_part = load_participation(c, s, now, only_user);
     if (!only_user) out.activity = session_activity(c, s, now);
 
-    for (const auto& t : storage::enrolled_trainees(c, s.training_id)) {
+    std::vector<storage::attendee_row> read_here;
+    if (!roster) roster = &(read_here = storage::enrolled_trainees(c, s.training_id));
+    for (const auto& t : *roster) {
         if (only_user && t.user_id != *only_user) continue;
         attendance_row row;
         row.user_id = t.user_id;

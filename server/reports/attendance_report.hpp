@@ -13,7 +13,8 @@
 
 namespace daring::storage {
 class connection;
-}
+struct attendee_row;
+}  // namespace daring::storage
 
 namespace daring::server {
 
@@ -72,11 +73,12 @@ std::vector<protocol::notification> missed_session_notices(storage::connection& 
 // With `only_user`, the rows hold that trainee alone (and only their evidence is read). With
 // `open_to_now`, intervals still open count until `now` (at the moment a session ends, whoever
 // is still connected was there until the end, whatever heartbeats are not flushed yet).
-session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now,
-                                            const attendance_thresholds& current,
-                                            std::optional<std::int64_t> only_user = std::nullopt,
-                                            bool open_to_now = false);
+// `roster`: the training's enrolled trainees when the caller has them already (a training's
+// report builds every session's attendance from one roster instead of reading it per session).
+session_attendance build_session_attendance(
+    storage::connection& c, const protocol::session& s, protocol::unix_seconds now,
+    const attendance_thresholds& current, std::optional<std::int64_t> only_user = std::nullopt,
+    bool open_to_now = false, const std::vector<storage::attendee_row>* roster = nullptr);
 protocol::json to_json(const session_attendance& a);
 
 report_file session_attendance_table(const session_attendance& a, int utc_offset_minutes);

@@ -73,7 +73,8 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         if (held) ++m.held_count;
         if (s.current.status != session_status::ended && s.current.status != session_status::live)
             continue;
-        const auto a = build_session_attendance(c, s, now, current, only_user, open_to_now);
+        const auto a =
+            build_session_attendance(c, s, now, current, only_user, open_to_now, &trainees);
         for (const auto& r : a.rows) {
             auto it = index.find(r.user_id);
             if (it == index.end()) continue;

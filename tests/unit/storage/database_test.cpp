@@ -12,6 +12,7 @@
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
 #include "storage/users_repo.hpp"
+#include "tests/support/engines.hpp"
 #include "tests/support/server_process.hpp"
 
 using namespace daring::storage;
@@ -39,7 +40,58 @@ void insert_probe(connection& c, int id, const std::string& v) {
     q.exec();
 }
 
+std::set<int> probe_ids(database& db) {
+    return db.read([](connection& c) {
+        std::set<int> out;
+        daring::storage::statement q(c, "SELECT id FROM probe");
+        while (q.step()) out.insert(q.column(0).as_int());
+        return out;
+    });
+}
+
+// The writer's tests run on both engines: an SQLite file, and a database of its own on the
+// suite's PostgreSQL cluster (where a failed statement aborts the whole transaction).
+class WriterOn : public ::testing::TestWithParam<sql_dialect> {
+  protected:
+    // The same database for every call within one test (a test may reopen it).
+    const std::string& where() {
+        if (where_.empty()) {
+            static int databases = 0;
+            where_ = GetParam() == sql_dialect::sqlite
+                         ? dir_.file("a.db")
+                         : daring::test::shared_pg_cluster().create_database(
+                               "w" + std::to_string(getpid()) + "_" + std::to_string(++databases));
+        }
+        return where_;
+    }
+    database_options options() { return options_for(where()); }
+
+  private:
+    temp_dir dir_;
+    std::string where_;
+};
+
+// Answers a promise when the job is done.
+database::write_done settle(const std::shared_ptr<std::promise<void>>& p) {
+    return [p](std::exception_ptr e) {
+        if (e)
+            p->set_exception(e);
+        else
+            p->set_value();
+    };
+}
+
+// Holds the writer busy until the returned promise is set, so the next jobs land in one batch.
+std::promise<void> hold_writer(database& db) {
+    std::promise<void> gate;
+    db.submit([held = gate.get_future().share()](connection&) { held.wait(); },
+              [](std::exception_ptr) {});
+    return gate;
+}
+
 }  // namespace
+
+DARING_ON_BOTH_ENGINES(WriterOn);
 
 TEST(Migrations, BringAnEmptyDatabaseToTheLatestVersion) {
     temp_dir dir;
@@ -66,51 +118,93 @@ TEST(Migrations, AreIdempotentOnAnAlreadyMigratedDatabase) {
     EXPECT_TRUE(again.read([](connection& c) { return username_exists(c, "keep.me"); }));
 }
 
-TEST(Writer, AFailingJobRollsBackOnlyItselfNotItsBatchNeighbours) {
-    temp_dir dir;
-    database db(options_for(dir.file("a.db")));
+TEST_P(WriterOn, AFailingJobRollsBackOnlyItselfNotItsBatchNeighbours) {
+    database db(options());
     create_probe_table(db);
-    // Hold the writer busy so the next jobs land in one batch.
-    std::promise<void> gate;
-    auto gate_future = gate.get_future().share();
-    db.submit([gate_future](connection&) { gate_future.wait(); }, [](std::exception_ptr) {});
+    auto gate = hold_writer(db);
     std::vector<std::future<void>> results;
-    std::vector<std::shared_ptr<std::promise<void>>> promises;
     for (int i = 0; i < 3; ++i) {
         auto p = std::make_shared<std::promise<void>>();
         results.push_back(p->get_future());
-        promises.push_back(p);
         db.submit(
             [i](connection& c) {
                 insert_probe(c, i + 1, "value-" + std::to_string(i));
                 if (i == 1) throw std::runtime_error("job 1 fails after its insert");
             },
-            [p](std::exception_ptr e) {
-                if (e)
-                    p->set_exception(e);
-                else
-                    p->set_value();
-            });
+            settle(p));
     }
-    std::size_t largest_batch = 0;
-    db.on_commit(
-        [&](const commit_stats& s) { largest_batch = std::max(largest_batch, s.batch_size); });
     gate.set_value();
     EXPECT_NO_THROW(results[0].get());
     EXPECT_THROW(results[1].get(), std::runtime_error);
     EXPECT_NO_THROW(results[2].get());
-    auto ids = db.read([](connection& c) {
-        std::set<int> out;
-        daring::storage::statement q(c, "SELECT id FROM probe");
-        while (q.step()) out.insert(q.column(0).as_int());
-        return out;
-    });
-    EXPECT_EQ(ids, (std::set<int>{1, 3}));
+    EXPECT_EQ(probe_ids(db), (std::set<int>{1, 3}));
 }
 
-TEST(Writer, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
-    temp_dir dir;
-    database db(options_for(dir.file("a.db")));
+// Jobs run without a savepoint each; when one fails (here by a broken uniqueness rule, which on
+// PostgreSQL aborts the transaction) its batch is rolled back and its neighbours run once more,
+// in savepoints: each committed exactly once, the failed one not at all.
+TEST_P(WriterOn, AFailureReplaysItsBatchAndEveryOtherJobCommitsExactlyOnce) {
+    auto o = options();
+    o.batch_window = std::chrono::seconds(10);  // the batch ends at its failure, not by time
+    database db(o);
+    create_probe_table(db);
+    db.write([](connection& c) { insert_probe(c, 100, "taken"); });
+    std::atomic<std::uint64_t> replays{0};
+    db.on_commit([&](const commit_stats& s) { replays = s.replays_total; });
+    auto gate = hold_writer(db);
+    std::vector<std::future<void>> results;
+    std::vector<std::shared_ptr<std::atomic<int>>> runs;
+    for (int i = 0; i < 6; ++i) {
+        auto p = std::make_shared<std::promise<void>>();
+        results.push_back(p->get_future());
+        auto ran = runs.emplace_back(std::make_shared<std::atomic<int>>(0));
+        db.submit(
+            [i, ran](connection& c) {
+                ++*ran;
+                insert_probe(c, i + 1, i == 2 || i == 4 ? "taken" : "v" + std::to_string(i));
+            },
+            settle(p));
+    }
+    gate.set_value();
+    for (int i = 0; i < 6; ++i) {
+        if (i == 2 || i == 4)
+            EXPECT_THROW(results[i].get(), std::exception) << "job " << i;
+        else
+            EXPECT_NO_THROW(results[i].get()) << "job " << i;
+    }
+    EXPECT_EQ(probe_ids(db), (std::set<int>{1, 2, 4, 6, 100}));
+    EXPECT_EQ(runs[0]->load(), 2) << "the first job ran again after its neighbour failed";
+    EXPECT_GE(replays.load(), 1u);
+    EXPECT_EQ(runs[5]->load(), 1) << "a job after both failures ran in a clean batch";
+}
+
+TEST_P(WriterOn, ABatchWithoutFailuresRunsEachJobOnceWithoutReplays) {
+    database db(options());
+    create_probe_table(db);
+    std::atomic<std::uint64_t> replays{0};
+    db.on_commit([&](const commit_stats& s) { replays = s.replays_total; });
+    auto gate = hold_writer(db);
+    std::vector<std::future<void>> results;
+    auto runs = std::make_shared<std::atomic<int>>(0);
+    for (int i = 1; i <= 100; ++i) {
+        auto p = std::make_shared<std::promise<void>>();
+        results.push_back(p->get_future());
+        db.submit(
+            [i, runs](connection& c) {
+                ++*runs;
+                insert_probe(c, i, std::to_string(i));
+            },
+            settle(p));
+    }
+    gate.set_value();
+    for (auto& r : results) EXPECT_NO_THROW(r.get());
+    EXPECT_EQ(runs->load(), 100);
+    EXPECT_EQ(replays.load(), 0u);
+    EXPECT_EQ(probe_ids(db).size(), 100u);
+}
+
+TEST_P(WriterOn, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
+    database db(options());
     create_probe_table(db);
     std::atomic<std::size_t> largest{0};
     db.on_commit([&](const commit_stats& s) {
@@ -135,17 +229,15 @@ TEST(Writer, GroupsConcurrentWritesIntoBatchesAndAcknowledgesEveryOne) {
     EXPECT_GT(largest.load(), 1u);
 }
 
-TEST(Writer, TranslatesUniqueViolationsIntoConflicts) {
-    temp_dir dir;
-    database db(options_for(dir.file("a.db")));
+TEST_P(WriterOn, TranslatesUniqueViolationsIntoConflicts) {
+    database db(options());
     daring::protocol::new_user u{"dup", "password-1", "Dup", daring::protocol::role::trainee, {}};
     db.write([&](connection& c) { insert_user(c, u, "h", 1); });
     EXPECT_THROW(db.write([&](connection& c) { insert_user(c, u, "h", 1); }), conflict_error);
 }
 
-TEST(Writer, StopFinishesEveryQueuedJob) {
-    temp_dir dir;
-    auto db = std::make_unique<database>(options_for(dir.file("a.db")));
+TEST_P(WriterOn, StopFinishesEveryQueuedJob) {
+    auto db = std::make_unique<database>(options());
     create_probe_table(*db);
     std::atomic<int> done{0};
     for (int i = 1; i <= 200; ++i) {
@@ -156,7 +248,7 @@ TEST(Writer, StopFinishesEveryQueuedJob) {
     }
     db.reset();
     EXPECT_EQ(done.load(), 200);
-    database reopened(options_for(dir.file("a.db")));
+    database reopened(options());
     EXPECT_EQ(reopened.read([](connection& c) {
         return static_cast<int>(c.scalar("SELECT COUNT(*) FROM probe"));
     }),
@@ -166,10 +258,9 @@ TEST(Writer, StopFinishesEveryQueuedJob) {
 // A thread that keeps writing while the database stops (the outbox's thread at shutdown): every
 // write either commits or fails with "shutting down"; none waits forever for a writer that has
 // already returned. Many short rounds, so the moment of stopping falls everywhere.
-TEST(Writer, AWriteRacingStopIsAnsweredNeverLeftWaiting) {
-    temp_dir dir;
+TEST_P(WriterOn, AWriteRacingStopIsAnsweredNeverLeftWaiting) {
     for (int round = 0; round < 40; ++round) {
-        database db(options_for(dir.file("race.db")));
+        database db(options());
         create_probe_table(db);
         std::atomic<int> answered{0};
         std::atomic<bool> refused{false};
@@ -237,12 +328,7 @@ TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
     ASSERT_GE(acked.size(), 3000u);
 
     database db(options_for(path));
-    auto present = db.read([](connection& c) {
-        std::set<int> out;
-        daring::storage::statement q(c, "SELECT id FROM probe");
-        while (q.step()) out.insert(q.column(0).as_int());
-        return out;
-    });
+    auto present = probe_ids(db);
     for (int a : acked) ASSERT_TRUE(present.contains(a)) << "acknowledged id " << a << " was lost";
     auto integrity = db.read([](connection& c) {
         daring::storage::statement q(c, "PRAGMA integrity_check");
