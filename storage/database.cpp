@@ -293,6 +293,8 @@ void database::writer_loop() {
         else
             outcomes.assign(batch.size(), nullptr);
         if (!commit_failure) commit_failure = commit_or_roll_back();
+        (commit_failure ? failed_commits_ : commits_).fetch_add(1, std::memory_order_relaxed);
+        replays_seen_.store(replays_, std::memory_order_relaxed);
         const auto latency = std::chrono::steady_clock::now() - started;
         {
             std::lock_guard lock(observer_mutex_);
@@ -328,6 +330,7 @@ std::exception_ptr database::commit_or_roll_back() {
 
 connection* database::acquire_reader() {
     std::unique_lock lock(readers_mutex_);
+    if (free_readers_.empty()) read_waits_.fetch_add(1, std::memory_order_relaxed);
     readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
     connection* c = free_readers_.back();
     free_readers_.pop_back();
@@ -340,6 +343,26 @@ void database::release_reader(connection* c) {
         free_readers_.push_back(c);
     }
     readers_cv_.notify_one();
+}
+
+database_figures database::figures() {
+    database_figures f;
+    f.engine = is_postgresql_uri(options_.path) ? "postgresql" : "sqlite";
+    {
+        std::lock_guard lock(readers_mutex_);
+        f.read_connections = readers_.size();
+        f.readers_in_use = readers_.size() - free_readers_.size();
+    }
+    {
+        std::lock_guard lock(queue_mutex_);
+        f.write_queue = queue_.size();
+    }
+    f.write_queue_limit = options_.queue_limit;
+    f.read_waits_total = read_waits_.load(std::memory_order_relaxed);
+    f.commits_total = commits_.load(std::memory_order_relaxed);
+    f.failed_commits_total = failed_commits_.load(std::memory_order_relaxed);
+    f.replays_total = replays_seen_.load(std::memory_order_relaxed);
+    return f;
 }
 
 int database::schema_version() {

@@ -105,6 +105,16 @@ struct commit_stats {
     std::uint64_t replays_total = 0;
 };
 
+// The pool and transaction figures of a database, for /metrics.
+struct database_figures {
+    const char* engine = "sqlite";  // or "postgresql"
+    std::size_t read_connections = 0, readers_in_use = 0;
+    std::uint64_t read_waits_total = 0;  // reads that found every connection busy
+    std::size_t write_queue = 0, write_queue_limit = 0;
+    std::uint64_t commits_total = 0, failed_commits_total = 0;
+    std::uint64_t replays_total = 0;  // batches replayed after one of their jobs failed
+};
+
 class database {
   public:
     // A job may run twice: when a job of its batch fails, the batch's transaction is rolled back
@@ -140,6 +150,8 @@ class database {
     void stop();
 
     int schema_version();
+    // Thread-safe; cheap (two short locks).
+    database_figures figures();
     // Thread-safe. The outcome of the last write batch.
     storage_health health() const { return health_.load(std::memory_order_relaxed); }
     // Writes a probe row in a write job and returns the resulting health (a worker thread).
@@ -192,6 +204,7 @@ class database {
 
     std::thread writer_;
     std::uint64_t replays_ = 0;  // writer thread only
+    std::atomic<std::uint64_t> replays_seen_{0}, commits_{0}, failed_commits_{0}, read_waits_{0};
     std::atomic<storage_health> health_{storage_health::ok};
     std::atomic<bool> answered_{true};
 };

@@ -23,6 +23,7 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
 #include "storage/live_repo.hpp"
+#include "storage/once_only.hpp"
 
 namespace daring::server {
 
@@ -136,6 +137,9 @@ void app::sweep_recordings() {
     if (days > 0 && now - last_recording_sweep_ >= 24 * 3600) {
         try {
             const auto expired = services_.db.write([&](storage::connection& c) {
+                // Several nodes: one sweeps; the others find nothing left next time.
+                if (!storage::take_once_only(c, storage::once_only::recording_retention))
+                    return std::vector<std::int64_t>{};
                 auto ids = storage::expired_recordings(c, now - days * std::int64_t{24 * 3600});
                 for (auto id : ids) {
                     storage::delete_recording(c, id, std::nullopt, now);

@@ -18,6 +18,7 @@
 #include "protocol/deck.hpp"
 #include "server/app/app.hpp"
 #include "server/app/config.hpp"
+#include "server/app/database_metrics.hpp"
 #include "server/app/demo_seed.hpp"
 #include "server/decks/deck_convert.hpp"
 #include "server/decks/deck_converter.hpp"
@@ -312,6 +313,7 @@ int run_main(int argc, const char* const argv[]) {
         db.on_commit([&stats](const storage::commit_stats& s) {
             stats.record_commit(std::chrono::duration<double>(s.latency).count(), s.batch_size);
         });
+        stats.set_appendix([&db] { return render_database_figures(db.figures()); });
 
         demo_seeded seeded;
         if (cfg.command == "demo")

@@ -151,6 +151,7 @@ std::string metrics::render() const {
     out += "daring_presence_events_total " + std::to_string(presence_events_.load()) + "\n";
     histogram_section(out, presence_flush_rows_, "daring_presence_flush_rows",
                       "Intervals whose last_seen one flush wrote.");
+    if (appendix_) out += appendix_();
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -55,6 +56,9 @@ class metrics {
     void set_outbox(std::map<std::string, std::map<std::string, std::int64_t>> counts);
     std::int64_t open_connections() const { return open_connections_.load(); }
     std::string render() const;
+    // Text in Prometheus format appended to every render (figures another layer owns, such as
+    // the database's pool). Set once at start, before serving.
+    void set_appendix(std::function<std::string()> appendix) { appendix_ = std::move(appendix); }
 
   private:
     mutable std::mutex mutex_;  // guards everything below except the atomics
@@ -73,6 +77,7 @@ class metrics {
     std::atomic<std::uint64_t> recordings_bytes_{0};
     std::atomic<std::int64_t> last_backup_at_{0};
     std::atomic<std::uint64_t> last_backup_bytes_{0};
+    std::function<std::string()> appendix_;
 };
 
 }  // namespace daring::server

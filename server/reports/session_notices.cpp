@@ -10,6 +10,7 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/certificate_repo.hpp"
 #include "storage/notification_repo.hpp"
+#include "storage/once_only.hpp"
 #include "storage/outbox_repo.hpp"
 #include "storage/training_repo.hpp"
 
@@ -203,6 +204,8 @@ int write_after_session(connection& c, const session& s, const after_session_not
 }
 
 int send_due_reminders(connection& c, unix_seconds now) {
+    // Several nodes: one sends this round's reminders, the others' rounds skip.
+    if (!storage::take_once_only(c, storage::once_only::reminders)) return 0;
     int written = 0;
     for (const auto& r : storage::reminder_candidates(c, now, reminder_horizon))
         written += remind(c, r, now);

@@ -15,7 +15,8 @@ namespace daring::server {
 
 // Reminders now due for sessions not started: for each session, the nearest due reminder hour
 // is sent and every due hour recorded, so a late start of the server never sends two at once.
-// Returns the notifications written.
+// Returns the notifications written. Nodes sharing a database: the round that holds the
+// reminders' once-only lock sends; another node's round meanwhile returns 0 at once.
 int send_due_reminders(storage::connection& c, protocol::unix_seconds now);
 
 // "Starting now" to the session's trainees (online and hybrid sessions, with a one-tap join

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -367,6 +368,21 @@ TEST_F(Http, ReportsHealthReadinessAndMetrics) {
     EXPECT_NE(m.body.find("daring_open_connections 1"), std::string::npos);
     EXPECT_NE(m.body.find("daring_db_commit_batch_size_count"), std::string::npos);
     EXPECT_NE(m.body.find("daring_db_commit_duration_seconds_bucket"), std::string::npos);
+    // The pool and transaction figures, labelled by the engine this run serves from.
+    const char* env = std::getenv("DARING_TEST_ENGINE");
+    const std::string engine =
+        env && std::string(env) == "postgresql" ? "engine=\"postgresql\"" : "engine=\"sqlite\"";
+    EXPECT_NE(m.body.find("daring_db_info{" + engine + "} 1"), std::string::npos) << m.body;
+    EXPECT_NE(m.body.find("daring_db_read_connections{" + engine + "} "), std::string::npos);
+    EXPECT_NE(m.body.find("daring_db_read_connections_in_use{" + engine + "} 0"),
+              std::string::npos);
+    EXPECT_NE(m.body.find("daring_db_write_queue_limit{" + engine + "} "), std::string::npos);
+    EXPECT_NE(m.body.find("daring_db_batch_replays_total{" + engine + "} "), std::string::npos);
+    // The admin's login committed at least one transaction; none failed.
+    EXPECT_EQ(m.body.find("daring_db_transactions_total{" + engine + ",outcome=\"committed\"} 0\n"),
+              std::string::npos);
+    EXPECT_NE(m.body.find("daring_db_transactions_total{" + engine + ",outcome=\"failed\"} 0\n"),
+              std::string::npos);
 }
 
 TEST_F(Http, KeepsConnectionsAliveAcrossRequests) {
