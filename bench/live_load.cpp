@@ -577,6 +577,7 @@ void run_presence(std::uint16_t port, pid_t pid, const std::string& target,
     const double jobs = delta("daring_db_commit_batch_size_sum");
     const double flushes = delta("daring_presence_flush_rows_count");
     const double rows = delta("daring_presence_flush_rows_sum");
+    const double writer_s = delta("daring_db_commit_duration_seconds_sum");
     const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
     std::printf(
         "presence: %zu heartbeats sent in %.1f s (every socket every %.1f s), %.0f acked (all "
@@ -589,6 +590,10 @@ void run_presence(std::uint16_t port, pid_t pid, const std::string& target,
         "writing %.0f rows (%.0f rows per flush)\n",
         commits, jobs, commits ? jobs / commits : 0.0, flushes, rows,
         flushes ? rows / flushes : 0.0);
+    std::printf(
+        "  writer busy: %.1f ms in all, %.1f ms per presence flush (BEGIN to COMMIT, the "
+        "flushes' share of it)\n",
+        writer_s * 1000.0, flushes ? writer_s * 1000.0 / flushes : 0.0);
     std::printf(
         "  coalescing: %.1f heartbeats per row written (one-transaction-per-heartbeat would be "
         "1.0)\n",

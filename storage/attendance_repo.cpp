@@ -1,5 +1,9 @@
 #include "storage/attendance_repo.hpp"
 
+#include <algorithm>
+#include <map>
+#include <string>
+
 #include "storage/connection.hpp"
 
 namespace daring::storage {
@@ -42,8 +46,43 @@ void insert_presence(connection& c, const presence_row& row) {
     q.exec();
 }
 
+namespace {
+
+// PostgreSQL: every interval of a flush in one statement (a round trip per row made a 5,000-row
+// flush 20x slower than SQLite's), the ids and times as two arrays.
+void touch_presence_pg(connection& c,
+                       const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen) {
+    std::map<std::int64_t, protocol::unix_seconds> latest;  // one value per interval
+    for (const auto& [id, at] : seen) {
+        auto& v = latest[id];
+        v = std::max(v, at);
+    }
+    std::string ids = "{", times = "{";
+    for (const auto& [id, at] : latest) {
+        if (ids.size() > 1) {
+            ids += ',';
+            times += ',';
+        }
+        ids += std::to_string(id);
+        times += std::to_string(at);
+    }
+    ids += '}';
+    times += '}';
+    statement q(c,
+                "UPDATE presence_intervals AS p SET last_seen = GREATEST(p.last_seen, v.seen) "
+                "FROM unnest(CAST(? AS BIGINT[]), CAST(? AS BIGINT[])) AS v(id, seen) "
+                "WHERE p.id = v.id AND p.ended_at IS NULL");
+    q.bind(1, ids);
+    q.bind(2, times);
+    q.exec();
+}
+
+}  // namespace
+
 void touch_presence(connection& c,
                     const std::vector<std::pair<std::int64_t, protocol::unix_seconds>>& seen) {
+    if (seen.empty()) return;
+    if (c.dialect() == sql_dialect::postgresql) return touch_presence_pg(c, seen);
     statement q(c,
                 "UPDATE presence_intervals SET last_seen = MAX(last_seen, ?) WHERE id = ? "
                 "AND ended_at IS NULL");

@@ -201,9 +201,35 @@ std::map<std::int64_t, std::map<std::int64_t, json>> run_answers(connection& c,
     return out;
 }
 
+namespace {
+
+// PostgreSQL: the resend check and the answer in one statement (one round trip instead of two);
+// no row is written when the client's id was seen before.
+constexpr const char* record_answer_once_pg =
+    "WITH seen AS (INSERT INTO quiz_answer_ids(run_id, user_id, client_id) "
+    "VALUES (CAST(:run AS BIGINT), CAST(:user AS BIGINT), CAST(:client AS TEXT)) "
+    "ON CONFLICT DO NOTHING RETURNING 1) "
+    "INSERT INTO quiz_answers(run_id, user_id, question_id, answer, answered_at) "
+    "SELECT CAST(:run AS BIGINT), CAST(:user AS BIGINT), CAST(:question AS BIGINT), "
+    "CAST(:answer AS TEXT), CAST(:at AS BIGINT) WHERE EXISTS (SELECT 1 FROM seen) "
+    "ON CONFLICT(run_id, user_id, question_id) DO UPDATE SET answer = excluded.answer, "
+    "answered_at = excluded.answered_at";
+
+}  // namespace
+
 bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
                    std::int64_t question_id, const json& answer, const std::string& client_id,
                    protocol::unix_seconds at) {
+    if (!client_id.empty() && c.dialect() == sql_dialect::postgresql) {
+        statement q(c, record_answer_once_pg);
+        q.bind(":run", run_id);
+        q.bind(":user", user_id);
+        q.bind(":client", client_id);
+        q.bind(":question", question_id);
+        q.bind(":answer", answer.dump());
+        q.bind(":at", static_cast<std::int64_t>(at));
+        return q.exec() > 0;
+    }
     if (!client_id.empty()) {
         statement seen(c,
                        "INSERT INTO quiz_answer_ids(run_id, user_id, client_id) VALUES (?, ?, ?) "

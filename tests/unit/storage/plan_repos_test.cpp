@@ -1,11 +1,13 @@
 // The plan repository on an in-memory database with the real migrations.
 #include <gtest/gtest.h>
 
+#include "storage/attendance_repo.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 #include "storage/funding_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notification_repo.hpp"
+#include "storage/quiz_repo.hpp"
 #include "storage/region_repo.hpp"
 #include "storage/session_repo.hpp"
 #include "storage/training_repo.hpp"
@@ -234,6 +236,53 @@ TEST_P(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
     EXPECT_EQ(list_notifications(c, trainee, {10, {}})[0].text_id, "teks");
     EXPECT_EQ(list_notifications(c, trainer, {10, {}}).size(), 1u);
     EXPECT_TRUE(list_notifications(c, other, {10, {}}).empty());
+}
+
+// A live answer is applied once per client id (a resend after a lost ack changes nothing);
+// a new id for the same question replaces the answer.
+TEST_P(PlanRepo, RecordsALiveAnswerOncePerClientIdAndTheLatestPerQuestion) {
+    const auto session = add_session("Sesi kuis", t0 + 3600);
+    p::quiz q;
+    q.training_id = training;
+    q.title = "Kuis";
+    q.created_by = trainer;
+    q.questions = {{0, p::question_type::single, "Pilih", {"A", "B", "C"}, 1, 0, 1},
+                   {0, p::question_type::single, "Lagi", {"A", "B"}, 0, 0, 1}};
+    const auto quiz = insert_quiz(c, q);
+    const auto run = insert_run(c, quiz, session, trainer, t0 + 3700, t0 + 3760);
+    const auto q1 = q.questions[0].id, q2 = q.questions[1].id;
+    EXPECT_TRUE(record_answer(c, run, trainee, q1, 0, "a-1", t0 + 3701));
+    EXPECT_FALSE(record_answer(c, run, trainee, q1, 2, "a-1", t0 + 3702)) << "a resend";
+    EXPECT_EQ(run_answers(c, run)[trainee][q1], 0) << "the resend changed nothing";
+    EXPECT_TRUE(record_answer(c, run, trainee, q1, 1, "a-2", t0 + 3703));
+    EXPECT_TRUE(record_answer(c, run, trainee, q2, 1, "a-3", t0 + 3704));
+    EXPECT_TRUE(record_answer(c, run, other, q1, 2, "a-1", t0 + 3705)) << "ids are per trainee";
+    EXPECT_TRUE(record_answer(c, run, other, q2, 0, "", t0 + 3706)) << "no id: always applied";
+    auto answers = run_answers(c, run);
+    EXPECT_EQ(answers[trainee][q1], 1);
+    EXPECT_EQ(answers[trainee][q2], 1);
+    EXPECT_EQ(answers[other][q1], 2);
+    EXPECT_EQ(answers[other][q2], 0);
+    EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM quiz_answers"), 4);
+}
+
+// A presence flush moves last_seen forward only, of open intervals only, whatever the order
+// and repetition of its values (PostgreSQL writes a flush in one statement).
+TEST_P(PlanRepo, APresenceFlushMovesLastSeenForwardOfOpenIntervalsOnly) {
+    const auto session = add_session("Sesi hadir", t0 + 3600);
+    for (std::int64_t id = 1; id <= 3; ++id)
+        insert_presence(
+            c, {id, session, id == 3 ? other : trainee, true, t0 + 3600, t0 + 3600, std::nullopt});
+    close_presence(c, 3, t0 + 3700);
+    touch_presence(
+        c, {{1, t0 + 3650}, {2, t0 + 3640}, {1, t0 + 3660}, {1, t0 + 3655}, {3, t0 + 3900}});
+    touch_presence(c, {{2, t0 + 3620}});  // older than stored: no step back
+    touch_presence(c, {});
+    std::map<std::int64_t, p::unix_seconds> seen;
+    for (const auto& r : presence_of(c, session, std::nullopt)) seen[r.id] = r.last_seen;
+    EXPECT_EQ(seen[1], t0 + 3660);
+    EXPECT_EQ(seen[2], t0 + 3640);
+    EXPECT_EQ(seen[3], t0 + 3700) << "a closed interval keeps its end";
 }
 
 DARING_ON_BOTH_ENGINES(PlanRepo);
