@@ -642,6 +642,17 @@ CREATE TABLE reaction_minutes (
   PRIMARY KEY (session_id, minute)
 ) WITHOUT ROWID;
 )sql"},
+        {16, "room_leases", R"sql(
+-- Several nodes: which node owns each live room (storage/lease_repo.hpp). The owner renews its
+-- lease every second; another node takes an expired one and raises the epoch.
+CREATE TABLE room_leases (
+  session_id  INTEGER NOT NULL PRIMARY KEY REFERENCES training_sessions(id),
+  node_id     TEXT NOT NULL,
+  epoch       INTEGER NOT NULL,
+  expires_ms  INTEGER NOT NULL        -- Unix time in milliseconds
+);
+CREATE INDEX room_leases_node ON room_leases(node_id);
+)sql"},
     };
     return list;
 }

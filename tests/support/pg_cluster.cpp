@@ -11,6 +11,8 @@
 #include <memory>
 #include <stdexcept>
 
+#include "free_port.hpp"
+
 namespace daring::test {
 
 namespace fs = std::filesystem;
@@ -29,6 +31,8 @@ std::string bin_dir() {
         "PostgreSQL server binaries not found (./scripts/setup installs them)");
 }
 
+}  // namespace
+
 std::uint16_t free_port() {
     const int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
@@ -40,8 +44,6 @@ std::uint16_t free_port() {
     close(fd);
     return ntohs(a.sin_port);
 }
-
-}  // namespace
 
 pg_cluster::pg_cluster(const std::string& running_dir, std::uint16_t port)
     : dir_(running_dir), port_(port), borrowed_(true) {}

@@ -5,6 +5,7 @@
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
 #include "storage/funding_repo.hpp"
+#include "storage/lease_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notification_repo.hpp"
 #include "storage/quiz_repo.hpp"
@@ -283,6 +284,47 @@ TEST_P(PlanRepo, APresenceFlushMovesLastSeenForwardOfOpenIntervalsOnly) {
     EXPECT_EQ(seen[1], t0 + 3660);
     EXPECT_EQ(seen[2], t0 + 3640);
     EXPECT_EQ(seen[3], t0 + 3700) << "a closed interval keeps its end";
+}
+
+TEST_P(PlanRepo, ARoomHasOneOwnerWhoseLeaseAnotherNodeTakesOnlyOnceExpired) {
+    const auto s = add_session("Sesi 1", t0 + 3600);
+    const std::int64_t ms = 1'600'000'000'000, ttl = 5000;
+    EXPECT_FALSE(lease_of(c, s));
+    auto a = claim_lease(c, s, "node-a", ms, ttl);
+    EXPECT_EQ(a.node_id, "node-a");
+    EXPECT_EQ(a.epoch, 1);
+    EXPECT_EQ(a.expires_ms, ms + ttl);
+
+    auto b = claim_lease(c, s, "node-b", ms + ttl - 1, ttl);
+    EXPECT_EQ(b.node_id, "node-a") << "a live lease stays with its owner";
+    EXPECT_EQ(b.epoch, 1);
+    EXPECT_EQ(b.expires_ms, ms + ttl);
+
+    EXPECT_EQ(renew_leases(c, "node-a", ms + 2 * ttl), std::vector<std::int64_t>{s});
+    b = claim_lease(c, s, "node-b", ms + ttl, ttl);
+    EXPECT_EQ(b.node_id, "node-a") << "renewed past the old expiry";
+
+    b = claim_lease(c, s, "node-b", ms + 2 * ttl, ttl);
+    EXPECT_EQ(b.node_id, "node-b") << "expired: the other node takes it";
+    EXPECT_EQ(b.epoch, 2) << "a new owner raises the epoch";
+    EXPECT_TRUE(renew_leases(c, "node-a", ms + 3 * ttl).empty()) << "the old owner lost it";
+    EXPECT_EQ(lease_of(c, s)->node_id, "node-b");
+
+    b = claim_lease(c, s, "node-b", ms + 2 * ttl + 1, ttl);
+    EXPECT_EQ(b.epoch, 2) << "the owner's own claim renews without a new epoch";
+    EXPECT_EQ(b.expires_ms, ms + 3 * ttl + 1);
+
+    release_lease(c, s, "node-a");
+    EXPECT_EQ(claim_lease(c, s, "node-a", ms + 2 * ttl + 2, ttl).node_id, "node-b")
+        << "only the owner gives a lease up";
+    release_lease(c, s, "node-b");
+    EXPECT_EQ(lease_of(c, s)->expires_ms, 0);
+    a = claim_lease(c, s, "node-a", ms + 2 * ttl + 2, ttl);
+    EXPECT_EQ(a.node_id, "node-a") << "a released room is free at once";
+    EXPECT_EQ(a.epoch, 3) << "and its next owner's epoch is above every earlier one";
+    release_lease(c, s, "node-a");
+    EXPECT_EQ(claim_lease(c, s, "node-a", ms + 2 * ttl + 3, ttl).epoch, 4)
+        << "the same node taking a released room again gets a new epoch too";
 }
 
 DARING_ON_BOTH_ENGINES(PlanRepo);
