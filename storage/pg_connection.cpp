@@ -262,6 +262,20 @@ void pg_connection::exec(const std::string& sql) {
     }
 }
 
+void pg_connection::begin() {
+    // libpqxx 6.4 finds a lost connection only by using it; its next call drops the dead
+    // connection (and fails), the one after connects anew. A failed BEGIN started nothing, so
+    // up to three tries are safe.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            exec("BEGIN");
+            return;
+        } catch (const sql_error& e) {
+            if (e.what_kind != sql_error::kind::unavailable || attempt == 3) throw;
+        }
+    }
+}
+
 std::unique_ptr<statement_impl> pg_connection::prepare(const std::string& sql) {
     auto translated = to_pg_placeholders(sql);
     auto found = s_->prepared.find(translated.text);

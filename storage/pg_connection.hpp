@@ -28,7 +28,9 @@ class pg_connection final : public connection {
     sql_dialect dialect() const override { return sql_dialect::postgresql; }
     void exec(const std::string& sql) override;
     std::unique_ptr<statement_impl> prepare(const std::string& sql) override;
-    void begin() override { exec("BEGIN"); }
+    // BEGIN; when the connection was lost since its last use (the database restarted), one
+    // retry on a new connection (a failed BEGIN started nothing).
+    void begin() override;
     std::int64_t last_insert_id() override;
     bool table_exists(const std::string& name) override;
     // A session setting kept across reconnections (libpqxx sets it again on the new session).

@@ -101,3 +101,27 @@ TEST_P(Engines, AUniqueViolationIsAConflictAndAForeignKeyAConstraint) {
 }
 
 DARING_ON_BOTH_ENGINES(Engines);
+
+// A write transaction right after the database came back: the first BEGIN finds the old
+// connection gone and connects again, whether or not the connection was used while it was away.
+TEST(PgConnection, ABeginAfterTheDatabaseRestartedWorksAtOnce) {
+    daring::test::pg_cluster cluster;
+    daring::storage::pg_connection c(cluster.create_database("restart"));
+    c.exec("CREATE TABLE t(x BIGINT)");
+    for (const bool used_while_away : {false, true}) {
+        cluster.stop();
+        if (used_while_away) {
+            try {
+                c.exec("SELECT 1");
+                ADD_FAILURE() << "a query reached a stopped database";
+            } catch (const daring::storage::sql_error& e) {
+                EXPECT_EQ(e.what_kind, daring::storage::sql_error::kind::unavailable);
+            }
+        }
+        cluster.start();
+        ASSERT_NO_THROW(c.begin()) << "used while away: " << used_while_away;
+        c.exec("INSERT INTO t VALUES (1)");
+        c.exec("COMMIT");
+    }
+    EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM t"), 2);
+}
