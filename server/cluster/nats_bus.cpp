@@ -68,24 +68,35 @@ class nats_subscription final : public nats_bus::subscription {
 
 }  // namespace
 
-struct nats_bus::impl {
-    natsConnection* conn = nullptr;
-    std::atomic<std::uint64_t> published{0}, delivered{0}, publish_failures{0};
-    std::atomic<std::uint64_t> disconnects{0}, reconnects{0};
-    std::atomic<std::uint64_t> slow_consumer{0};
-    nats_options options;
+// What libnats' connection callbacks count. They run on its own thread, possibly after the
+// bus is gone, so the counts live apart and the closed callback (its last) frees them.
+struct connection_events {
+    std::atomic<std::uint64_t> disconnects{0}, reconnects{0}, slow_consumer{0};
 
     static void disconnected(natsConnection*, void* closure) {
-        static_cast<impl*>(closure)->disconnects.fetch_add(1, std::memory_order_relaxed);
+        static_cast<connection_events*>(closure)->disconnects.fetch_add(1,
+                                                                        std::memory_order_relaxed);
     }
     static void reconnected(natsConnection*, void* closure) {
-        static_cast<impl*>(closure)->reconnects.fetch_add(1, std::memory_order_relaxed);
+        static_cast<connection_events*>(closure)->reconnects.fetch_add(1,
+                                                                       std::memory_order_relaxed);
     }
     // A subscription past its pending limits drops messages: counted (each report of it).
     static void async_error(natsConnection*, natsSubscription*, natsStatus s, void* closure) {
         if (s == NATS_SLOW_CONSUMER)
-            static_cast<impl*>(closure)->slow_consumer.fetch_add(1, std::memory_order_relaxed);
+            static_cast<connection_events*>(closure)->slow_consumer.fetch_add(
+                1, std::memory_order_relaxed);
     }
+    static void closed(natsConnection*, void* closure) {
+        delete static_cast<connection_events*>(closure);
+    }
+};
+
+struct nats_bus::impl {
+    natsConnection* conn = nullptr;
+    std::atomic<std::uint64_t> published{0}, delivered{0}, publish_failures{0};
+    connection_events* events = nullptr;  // freed by libnats' closed callback
+    nats_options options;
 
     bool published_if(natsStatus s) {
         if (s == NATS_OK) {
@@ -109,12 +120,17 @@ nats_bus::nats_bus(const nats_options& options) : impl_(std::make_unique<impl>()
     check(natsOptions_SetReconnectWait(opts, options.reconnect_wait_ms), "NATS reconnect wait");
     check(natsOptions_SetReconnectBufSize(opts, options.reconnect_buffer), "NATS buffer");
     check(natsOptions_SetTimeout(opts, options.connect_timeout_ms), "NATS timeout");
-    check(natsOptions_SetDisconnectedCB(opts, &impl::disconnected, impl_.get()), "NATS callback");
-    check(natsOptions_SetReconnectedCB(opts, &impl::reconnected, impl_.get()), "NATS callback");
-    check(natsOptions_SetErrorHandler(opts, &impl::async_error, impl_.get()), "NATS callback");
+    auto events = std::make_unique<connection_events>();
+    auto* ev = events.get();
+    check(natsOptions_SetDisconnectedCB(opts, &connection_events::disconnected, ev),
+          "NATS callback");
+    check(natsOptions_SetReconnectedCB(opts, &connection_events::reconnected, ev), "NATS callback");
+    check(natsOptions_SetErrorHandler(opts, &connection_events::async_error, ev), "NATS callback");
+    check(natsOptions_SetClosedCB(opts, &connection_events::closed, ev), "NATS callback");
     const natsStatus s = natsConnection_Connect(&impl_->conn, opts);
-    if (s != NATS_OK)
+    if (s != NATS_OK)  // no connection: no callback will run, `events` goes with the scope
         throw std::runtime_error("cannot reach NATS at " + options.url + ": " + words(s));
+    impl_->events = events.release();
 }
 
 nats_bus::~nats_bus() {
@@ -172,9 +188,9 @@ nats_figures nats_bus::figures() const {
     f.published = impl_->published.load(std::memory_order_relaxed);
     f.delivered = impl_->delivered.load(std::memory_order_relaxed);
     f.publish_failures = impl_->publish_failures.load(std::memory_order_relaxed);
-    f.slow_consumer = impl_->slow_consumer.load(std::memory_order_relaxed);
-    f.disconnects = impl_->disconnects.load(std::memory_order_relaxed);
-    f.reconnects = impl_->reconnects.load(std::memory_order_relaxed);
+    f.slow_consumer = impl_->events->slow_consumer.load(std::memory_order_relaxed);
+    f.disconnects = impl_->events->disconnects.load(std::memory_order_relaxed);
+    f.reconnects = impl_->events->reconnects.load(std::memory_order_relaxed);
     return f;
 }
 

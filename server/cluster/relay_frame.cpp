@@ -53,8 +53,8 @@ std::optional<relay_frame> decode_relay_frame(std::string_view in) {
     if (in.size() < header_size + 8 || in.size() > relay_frame_limit) return std::nullopt;
     relay_frame f;
     const auto kind = take<std::uint8_t>(in);
-    if (kind < static_cast<std::uint8_t>(relay_kind::event) ||
-        kind > static_cast<std::uint8_t>(relay_kind::binary))
+    if (kind < static_cast<std::uint8_t>(relay_kind::deliveries) ||
+        kind > static_cast<std::uint8_t>(relay_kind::leave))
         return std::nullopt;
     f.kind = static_cast<relay_kind>(kind);
     f.epoch = take<std::uint64_t>(in);

@@ -11,20 +11,17 @@
 namespace daring::server {
 
 enum class relay_kind : std::uint8_t {
-    event = 1,         // owner -> nodes: a broadcast event; a = for all, b = for staff (or empty)
-    audio = 2,         // owner -> nodes: an audio record (a), user = the speaker, code = ms
-    to_socket = 3,     // owner -> a node: a message (a) for one socket
-    close_socket = 4,  // owner -> a node: close a socket with `code`, reason a
-    from_socket = 5,   // node -> owner: a socket's text message (a)
-    join = 6,          // node -> owner: a socket joins; a = its admission as JSON
-    leave = 7,         // node -> owner: a socket left
-    binary = 8,        // node -> owner: a socket's binary (audio) message (a)
+    deliveries = 1,   // owner -> a node: a = a delivery_batch for that node's sockets
+    from_socket = 2,  // node -> owner: a socket's text message (a)
+    binary = 3,       // node -> owner: a socket's binary (audio) message (a)
+    join = 4,         // node -> owner: a socket joins; a = its admission as JSON
+    leave = 5,        // node -> owner: a socket left
 };
 
 struct relay_frame {
-    relay_kind kind = relay_kind::event;
+    relay_kind kind = relay_kind::deliveries;
     std::uint64_t epoch = 0;   // the owner's lease epoch (frames of an older one are dropped)
-    std::uint64_t seq = 0;     // an event's seq, an audio record's audio_seq
+    std::uint64_t seq = 0;     // the owner's count of frames to this node (a gap: lost)
     std::uint64_t socket = 0;  // a socket's id on its node
     std::int64_t user = 0;
     std::uint32_t code = 0;

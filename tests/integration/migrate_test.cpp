@@ -33,7 +33,8 @@ std::map<std::string, json> all_reports(http_client& c, const std::string& passw
         const auto id = std::to_string(t["id"].get<std::int64_t>());
         for (const char* report : {"attendance", "completion", "pre-post"})
             get("/api/v1/reports/trainings/" + id + "/" + report);
-        for (const auto& s : get("/api/v1/trainings/" + id)["sessions"])
+        const auto training = get("/api/v1/trainings/" + id);
+        for (const auto& s : training["sessions"])
             get("/api/v1/reports/sessions/" + std::to_string(s["id"].get<std::int64_t>()) +
                 "/attendance");
     }

@@ -23,7 +23,7 @@ relay_frame sample(relay_kind kind) {
 }  // namespace
 
 TEST(RelayFrame, EveryKindSurvivesTheTripFieldForField) {
-    for (int k = 1; k <= 8; ++k) {
+    for (int k = 1; k <= 5; ++k) {
         const auto f = sample(static_cast<relay_kind>(k));
         const auto back = decode_relay_frame(encode(f));
         ASSERT_TRUE(back) << "kind " << k;
@@ -43,7 +43,7 @@ TEST(RelayFrame, EveryKindSurvivesTheTripFieldForField) {
 }
 
 TEST(RelayFrame, EveryTruncationAndAnyTrailingByteIsRefused) {
-    const auto bytes = encode(sample(relay_kind::event));
+    const auto bytes = encode(sample(relay_kind::deliveries));
     for (std::size_t n = 0; n < bytes.size(); ++n)
         EXPECT_FALSE(decode_relay_frame(bytes.substr(0, n))) << "a prefix of " << n << " bytes";
     EXPECT_FALSE(decode_relay_frame(bytes + "x"));
@@ -51,7 +51,7 @@ TEST(RelayFrame, EveryTruncationAndAnyTrailingByteIsRefused) {
 
 TEST(RelayFrame, UnknownKindsLengthsPastTheEndAndOversizeFramesAreRefused) {
     auto bytes = encode(sample(relay_kind::join));
-    for (unsigned char kind : {0, 9, 255}) {
+    for (unsigned char kind : {0, 6, 255}) {
         auto bad = bytes;
         bad[0] = static_cast<char>(kind);
         EXPECT_FALSE(decode_relay_frame(bad)) << "kind " << int(kind);
