@@ -45,6 +45,8 @@ void on_message(natsConnection*, natsSubscription*, natsMsg* msg, void* closure)
     natsMsg_Destroy(msg);
 }
 
+constexpr std::int64_t drain_timeout_ms = 2000;
+
 void on_complete(void* closure) {
     delete static_cast<sub_state*>(closure);
 }
@@ -57,7 +59,14 @@ class nats_subscription final : public nats_bus::subscription {
             std::lock_guard lock(state_->mutex);  // waits for a delivery in progress
             state_->alive = false;
         }
-        natsSubscription_Unsubscribe(sub_);
+        // Drained, not only unsubscribed: libnats 3.4 (Debian 12) can crash when a subscription
+        // is destroyed while its read loop handles a message for it (nats.c #637, fixed in
+        // 3.6). A drain completes once the server confirmed the end of its messages, so the read
+        // loop is past all of them; bounded, for a server that does not answer.
+        if (natsSubscription_Drain(sub_) == NATS_OK)
+            natsSubscription_WaitForDrainCompletion(sub_, drain_timeout_ms);
+        else
+            natsSubscription_Unsubscribe(sub_);
         natsSubscription_Destroy(sub_);  // the completion callback frees state_
     }
 

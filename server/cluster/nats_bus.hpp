@@ -52,7 +52,9 @@ class nats_bus {
                                        std::string_view data)>;
     class subscription {
       public:
-        virtual ~subscription() = default;  // unsubscribes; no call of the handler after it
+        // Unsubscribes (drains: waits for the server's confirmation, at most 2 s); no call of
+        // the handler after it.
+        virtual ~subscription() = default;
     };
     // Messages on `subject` (wildcards `*` and `>` allowed) go to `on_message`, one at a time
     // per subscription, on a library thread: it must not block for long.
