@@ -1,0 +1,69 @@
+#pragma once
+// Several nodes, the live room's side (docs/architecture.md, "Several nodes"). On the room's
+// owner, a socket of another node is a member of the room through a remote participant whose
+// deliveries go into that node's batch; owner_relay sends each node its batch once per flush,
+// as one relay frame numbered per node. On the other node, relay_endpoint plays a frame back
+// to its local sockets: each message one shared buffer for all of them. Frames of an older
+// owner (a lower lease epoch) are dropped; a gap in a node's numbering is counted (its sockets
+// resume by seq). Both are driven on one strand each (the owner's room strand; the node's
+// relay strand): not thread-safe.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "server/cluster/delivery_batch.hpp"
+#include "server/live/live_room.hpp"
+
+namespace daring::server {
+
+class owner_relay {
+  public:
+    explicit owner_relay(std::uint64_t epoch) : epoch_(epoch) {}
+    // The member standing in for socket `socket` of node `node` (joins the room like any).
+    std::shared_ptr<live_participant> participant(const std::string& node, std::uint64_t socket);
+    // Each node with deliveries since the last flush gets one frame (encoded relay_frame).
+    using publish_fn = std::function<void(const std::string& node, std::string frame)>;
+    void flush(const publish_fn& publish);
+    std::uint64_t epoch() const { return epoch_; }
+    std::uint64_t deliveries() const { return deliveries_; }  // relayed, all nodes, so far
+
+  private:
+    struct node_state {
+        delivery_batch batch;
+        std::uint64_t frames = 0;
+    };
+    std::map<std::string, std::shared_ptr<node_state>> nodes_;
+    std::uint64_t epoch_;
+    std::uint64_t deliveries_ = 0;
+};
+
+class relay_endpoint {
+  public:
+    // Socket `socket` of this node is in the relayed room (deliveries to it land on `p`).
+    void attach(std::uint64_t socket, std::weak_ptr<live_participant> p);
+    void detach(std::uint64_t socket);
+
+    enum class outcome { played, played_after_gap, stale_owner, malformed };
+    // One frame from the owner's subject for this node.
+    outcome receive(std::string_view frame);
+
+    struct figures {
+        std::uint64_t frames = 0, deliveries = 0, stale = 0, gaps = 0, malformed = 0;
+        std::uint64_t unknown_sockets = 0;  // deliveries to sockets that left meanwhile
+    };
+    const figures& counts() const { return counts_; }
+    std::uint64_t epoch() const { return epoch_; }
+
+  private:
+    void play(const delivery& d);
+    std::unordered_map<std::uint64_t, std::weak_ptr<live_participant>> sockets_;
+    std::uint64_t epoch_ = 0;
+    std::uint64_t last_frame_ = 0;
+    figures counts_;
+};
+
+}  // namespace daring::server

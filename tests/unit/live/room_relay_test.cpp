@@ -1,0 +1,149 @@
+// A live room whose members sit on two nodes: the owner's room delivers to node B's sockets
+// through the relay, and node B plays the frames back. No NATS here: frames pass by hand.
+#include "server/live/room_relay.hpp"
+
+#include <gtest/gtest.h>
+
+#include "server/cluster/relay_frame.hpp"
+#include "tests/support/fake_participant.hpp"
+
+using namespace daring::server;
+using daring::protocol::json;
+using daring::protocol::role;
+using daring::test::fake_participant;
+
+namespace {
+
+room_info slides_room() {
+    room_info info{7, "Sesi 1", daring::protocol::delivery_mode::online, {}};
+    for (int i = 0; i < 5; ++i) info.slides.push_back({"Slide " + std::to_string(i), "Isi"});
+    return info;
+}
+
+live_member relayed_trainee(std::int64_t id) {
+    return {id, "Peserta " + std::to_string(id), role::trainee};
+}
+
+// The owner's room with a trainer and `local` trainees on node A, `remote` trainees on node B.
+struct two_nodes {
+    explicit two_nodes(int local, int remote, std::uint64_t epoch = 1) : relay(epoch) {
+        room.join(trainer, {1, "Rina Kartika", role::trainer}, std::nullopt, 0);
+        for (int i = 0; i < local; ++i) {
+            on_a.push_back(std::make_shared<fake_participant>());
+            room.join(on_a.back(), relayed_trainee(100 + i), std::nullopt, 0);
+        }
+        for (int i = 0; i < remote; ++i) {
+            on_b.push_back(std::make_shared<fake_participant>());
+            const auto socket = static_cast<std::uint64_t>(i + 1);
+            node_b.attach(socket, on_b.back());
+            stand_ins.push_back(relay.participant("node-b", socket));
+            room.join(stand_ins.back(), relayed_trainee(200 + i), std::nullopt, 0);
+        }
+        pass();
+    }
+    // The owner's flush: node B's frame goes to node B's endpoint.
+    void pass() {
+        relay.flush([&](const std::string& node, std::string frame) {
+            EXPECT_EQ(node, "node-b");
+            ++frames;
+            last_frame = frame;
+            node_b.receive(frame);
+        });
+    }
+
+    live_room room{slides_room(), 1000};
+    owner_relay relay;
+    relay_endpoint node_b;
+    std::shared_ptr<fake_participant> trainer = std::make_shared<fake_participant>();
+    std::vector<std::shared_ptr<fake_participant>> on_a, on_b;
+    std::vector<std::shared_ptr<live_participant>> stand_ins;
+    int frames = 0;
+    std::string last_frame;
+};
+
+std::vector<std::pair<int, std::uint64_t>> slides_seen(const fake_participant& p) {
+    std::vector<std::pair<int, std::uint64_t>> out;
+    for (const auto& s : p.of_type("slide"))
+        out.emplace_back(s["index"].get<int>(), s["seq"].get<std::uint64_t>());
+    return out;
+}
+
+}  // namespace
+
+TEST(RoomRelay, HundredTraineesOnTwoNodesSeeEverySlideInOrderWithTheSameSeq) {
+    two_nodes n(50, 50);
+    for (const auto& p : n.on_b) {
+        ASSERT_FALSE(p->received.empty());
+        EXPECT_EQ(p->received.front()["type"], "welcome") << "node B's sockets are welcomed";
+    }
+    const int frames_before = n.frames;
+    for (int i = 1; i <= 20; ++i) {
+        n.room.receive(n.trainer.get(), json{{"type", "show_slide"}, {"index", i % 5}}.dump(), 0);
+        n.pass();
+    }
+    EXPECT_EQ(n.frames - frames_before, 20) << "one frame per flush for node B, not per socket";
+    const auto expected = slides_seen(*n.on_a.front());
+    ASSERT_EQ(expected.size(), 20u);
+    for (const auto& p : n.on_a) EXPECT_EQ(slides_seen(*p), expected);
+    for (const auto& p : n.on_b) EXPECT_EQ(slides_seen(*p), expected) << "same order, same seq";
+    // Node B delivers one shared buffer to all its sockets.
+    const auto& first = *n.on_b.front();
+    for (const auto& p : n.on_b) EXPECT_EQ(p->raw.back().get(), first.raw.back().get());
+    EXPECT_EQ(n.node_b.counts().gaps, 0u);
+    EXPECT_EQ(n.node_b.counts().unknown_sockets, 0u);
+    EXPECT_GE(n.relay.deliveries(), 50u * 21);
+}
+
+TEST(RoomRelay, AMessageFromNodeBIsAnsweredOnNodeBAndBroadcastEverywhere) {
+    two_nodes n(3, 3);
+    // Node B forwarded socket 2's chat: the owner's room receives it from the stand-in.
+    n.room.receive(n.stand_ins[1].get(), R"({"type":"chat","text":"Halo","id":"c1"})", 0);
+    n.pass();
+    const auto acks = n.on_b[1]->of_type("ack");
+    ASSERT_EQ(acks.size(), 1u);
+    EXPECT_EQ(acks[0]["id"], "c1");
+    EXPECT_TRUE(n.on_b[0]->of_type("ack").empty()) << "the ack is the sender's alone";
+    for (const auto* group : {&n.on_a, &n.on_b})
+        for (const auto& p : *group) {
+            const auto chat = p->of_type("chat");
+            ASSERT_EQ(chat.size(), 1u);
+            EXPECT_EQ(chat[0]["text"], "Halo");
+            EXPECT_EQ(chat[0]["from"]["user_id"], 201);
+        }
+    // A bad message from node B gets its error on node B, like a local one.
+    n.room.receive(n.stand_ins[2].get(), R"({"type":"chat","text":""})", 0);
+    n.pass();
+    EXPECT_FALSE(n.on_b[2]->of_type("error").empty());
+}
+
+TEST(RoomRelay, TheSessionsEndClosesNodeBsSocketsAfterItsLastEvent) {
+    two_nodes n(1, 2);
+    n.room.end(close_normal, 0);
+    n.pass();
+    for (const auto& p : n.on_b) {
+        EXPECT_EQ(p->closed_code, close_normal);
+        EXPECT_EQ(p->received.back()["type"], "session_ended");
+    }
+}
+
+TEST(RoomRelay, AnOlderOwnersFramesAreDroppedAndAGapIsCounted) {
+    two_nodes n(0, 1, 5);  // the owner holds the lease at epoch 5
+    const auto before = n.on_b[0]->received.size();
+    auto frame = *decode_relay_frame(n.last_frame);
+    frame.epoch = 4;  // a node that lost the room, still publishing
+    EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::stale_owner);
+    EXPECT_EQ(n.on_b[0]->received.size(), before) << "nothing of it played";
+    frame.epoch = 5;
+    frame.seq += 2;  // one frame lost on the way
+    EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::played_after_gap);
+    EXPECT_EQ(n.node_b.counts().gaps, 1u);
+    frame.epoch = 6;  // a new owner after a failover numbers from 1
+    frame.seq = 1;
+    EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::played);
+    EXPECT_EQ(n.node_b.epoch(), 6u);
+    EXPECT_EQ(n.node_b.receive("garbage"), relay_endpoint::outcome::malformed);
+    n.node_b.detach(1);
+    frame.seq = 2;
+    n.node_b.receive(encode(frame));
+    EXPECT_GT(n.node_b.counts().unknown_sockets, 0u) << "a socket that left gets nothing";
+}
