@@ -1,6 +1,6 @@
 #include "server/live/room_relay.hpp"
 
-#include "server/cluster/relay_frame.hpp"
+#include "protocol/json_text.hpp"
 
 namespace daring::server {
 
@@ -28,7 +28,125 @@ class remote_participant final : public live_participant {
     std::uint64_t socket_;
 };
 
+protocol::json spans_json(const std::vector<time_span>& spans) {
+    auto out = protocol::json::array();
+    for (const auto& s : spans) out.push_back({s.from, s.to});
+    return out;
+}
+
+bool read_spans(const protocol::json& j, std::vector<time_span>& out) {
+    if (!j.is_array()) return false;
+    for (const auto& s : j) {
+        if (!s.is_array() || s.size() != 2 || !s[0].is_number_integer() ||
+            !s[1].is_number_integer())
+            return false;
+        out.push_back({s[0].get<protocol::unix_seconds>(), s[1].get<protocol::unix_seconds>()});
+    }
+    return true;
+}
+
+constexpr const char* mark_names[] = {"present", "absent", "excused"};
+
 }  // namespace
+
+std::string encode_join(const relayed_join& j) {
+    protocol::json out = {
+        {"user_id", j.member.user_id},
+        {"name", j.member.full_name},
+        {"role", protocol::to_string(j.member.user_role)},
+        {"audio", j.audio},
+        {"visible", spans_json(j.prior.visible)},
+        {"hidden", spans_json(j.prior.hidden)},
+    };
+    if (j.resume) out["resume"] = *j.resume;
+    if (j.prior.checked_in_at) out["checked_in_at"] = *j.prior.checked_in_at;
+    if (j.prior.mark) out["mark"] = mark_names[static_cast<int>(*j.prior.mark)];
+    return out.dump();
+}
+
+std::optional<relayed_join> decode_join(std::string_view text) {
+    const auto j = protocol::json::parse(text, nullptr, false);
+    if (!j.is_object() || !j.contains("user_id") || !j["user_id"].is_number_integer() ||
+        !j.contains("name") || !j["name"].is_string() || !j.contains("role") ||
+        !j["role"].is_string() || !j.contains("audio") || !j["audio"].is_boolean())
+        return std::nullopt;
+    relayed_join out;
+    out.member.user_id = j["user_id"].get<std::int64_t>();
+    out.member.full_name = j["name"].get<std::string>();
+    const auto r = protocol::parse_role(j["role"].get<std::string>());
+    if (!r) return std::nullopt;
+    out.member.user_role = *r;
+    out.audio = j["audio"].get<bool>();
+    if (!read_spans(j.value("visible", protocol::json::array()), out.prior.visible) ||
+        !read_spans(j.value("hidden", protocol::json::array()), out.prior.hidden))
+        return std::nullopt;
+    if (j.contains("resume")) {
+        if (!j["resume"].is_number_unsigned()) return std::nullopt;
+        out.resume = j["resume"].get<std::uint64_t>();
+    }
+    if (j.contains("checked_in_at")) {
+        if (!j["checked_in_at"].is_number_integer()) return std::nullopt;
+        out.prior.checked_in_at = j["checked_in_at"].get<protocol::unix_seconds>();
+    }
+    if (j.contains("mark")) {
+        if (!j["mark"].is_string()) return std::nullopt;
+        out.prior.mark = parse_manual_mark(j["mark"].get<std::string>());
+        if (!out.prior.mark) return std::nullopt;
+    }
+    return out;
+}
+
+std::string join_frame(const std::string& node, std::uint64_t socket, const relayed_join& j) {
+    return socket_frame(relay_kind::join, node, socket, encode_join(j));
+}
+
+std::string socket_frame(relay_kind kind, const std::string& node, std::uint64_t socket,
+                         std::string_view payload) {
+    relay_frame f;
+    f.kind = kind;
+    f.socket = socket;
+    f.a = payload;
+    f.b = node;
+    return encode(f);
+}
+
+live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
+                                        protocol::unix_seconds now, std::int64_t steady_ms) {
+    const auto f = decode_relay_frame(bytes);
+    if (!f || f->kind == relay_kind::deliveries || f->b.empty()) {
+        ++dropped_;
+        return live_room::outcome::none;
+    }
+    const auto key = std::make_pair(f->b, f->socket);
+    if (f->kind == relay_kind::join) {
+        const auto j = decode_join(f->a);
+        if (!j || stand_ins_.contains(key)) {
+            ++dropped_;
+            return live_room::outcome::none;
+        }
+        auto p = participant(f->b, f->socket);
+        stand_ins_.emplace(key, p);
+        room.join(p, j->member, j->resume, now, j->prior, j->audio);
+        return live_room::outcome::none;
+    }
+    const auto found = stand_ins_.find(key);
+    if (found == stand_ins_.end()) {
+        ++dropped_;
+        return live_room::outcome::none;
+    }
+    auto* p = found->second.get();
+    switch (f->kind) {
+        case relay_kind::from_socket:
+            return room.receive(p, f->a, now, steady_ms);
+        case relay_kind::binary:
+            room.receive_binary(p, f->a, now, steady_ms);
+            return live_room::outcome::none;
+        default:  // leave
+            room.leave(p, now);
+            stand_ins_.erase(found);
+            return live_room::outcome::none;
+    }
+}
 
 std::shared_ptr<live_participant> owner_relay::participant(const std::string& node,
                                                            std::uint64_t socket) {

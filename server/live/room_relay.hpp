@@ -11,20 +11,46 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "server/cluster/delivery_batch.hpp"
+#include "server/cluster/relay_frame.hpp"
 #include "server/live/live_room.hpp"
 
 namespace daring::server {
+
+// A socket of another node joining the owner's room: who it is and what it resumes from.
+struct relayed_join {
+    live_member member;
+    std::optional<std::uint64_t> resume;
+    bool audio = true;
+    prior_attendance prior;
+};
+// The join as a node sends it (JSON in a relay frame) / as the owner reads it (none when
+// malformed).
+std::string encode_join(const relayed_join& j);
+std::optional<relayed_join> decode_join(std::string_view text);
+
+// What a node sends the owner about its socket (a relay frame; the node's id rides in `b`).
+std::string join_frame(const std::string& node, std::uint64_t socket, const relayed_join& j);
+std::string socket_frame(relay_kind kind, const std::string& node, std::uint64_t socket,
+                         std::string_view payload = {});
 
 class owner_relay {
   public:
     explicit owner_relay(std::uint64_t epoch) : epoch_(epoch) {}
     // The member standing in for socket `socket` of node `node` (joins the room like any).
     std::shared_ptr<live_participant> participant(const std::string& node, std::uint64_t socket);
+    // A frame from a node (join, text, binary, leave) applied to the owner's room on its
+    // strand, as the same message from a local socket would be. Malformed frames and frames
+    // about sockets the owner does not know are counted and dropped.
+    live_room::outcome receive(std::string_view frame, live_room& room, protocol::unix_seconds now,
+                               std::int64_t steady_ms);
+    std::uint64_t dropped() const { return dropped_; }
+    std::size_t remote_sockets() const { return stand_ins_.size(); }
     // Each node with deliveries since the last flush gets one frame (encoded relay_frame).
     using publish_fn = std::function<void(const std::string& node, std::string frame)>;
     void flush(const publish_fn& publish);
@@ -37,8 +63,10 @@ class owner_relay {
         std::uint64_t frames = 0;
     };
     std::map<std::string, std::shared_ptr<node_state>> nodes_;
+    std::map<std::pair<std::string, std::uint64_t>, std::shared_ptr<live_participant>> stand_ins_;
     std::uint64_t epoch_;
     std::uint64_t deliveries_ = 0;
+    std::uint64_t dropped_ = 0;
 };
 
 class relay_endpoint {

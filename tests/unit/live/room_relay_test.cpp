@@ -32,14 +32,20 @@ struct two_nodes {
             on_a.push_back(std::make_shared<fake_participant>());
             room.join(on_a.back(), relayed_trainee(100 + i), std::nullopt, 0);
         }
-        for (int i = 0; i < remote; ++i) {
+        for (int i = 0; i < remote; ++i) {  // node B's sockets join through frames
             on_b.push_back(std::make_shared<fake_participant>());
             const auto socket = static_cast<std::uint64_t>(i + 1);
             node_b.attach(socket, on_b.back());
-            stand_ins.push_back(relay.participant("node-b", socket));
-            room.join(stand_ins.back(), relayed_trainee(200 + i), std::nullopt, 0);
+            relayed_join j;
+            j.member = relayed_trainee(200 + i);
+            from_b(join_frame("node-b", socket, j));
         }
         pass();
+    }
+    // A frame from node B reaches the owner's room.
+    live_room::outcome from_b(const std::string& frame) { return relay.receive(frame, room, 0, 0); }
+    live_room::outcome text_from_b(std::uint64_t socket, const std::string& text) {
+        return from_b(socket_frame(relay_kind::from_socket, "node-b", socket, text));
     }
     // The owner's flush: node B's frame goes to node B's endpoint.
     void pass() {
@@ -56,7 +62,6 @@ struct two_nodes {
     relay_endpoint node_b;
     std::shared_ptr<fake_participant> trainer = std::make_shared<fake_participant>();
     std::vector<std::shared_ptr<fake_participant>> on_a, on_b;
-    std::vector<std::shared_ptr<live_participant>> stand_ins;
     int frames = 0;
     std::string last_frame;
 };
@@ -97,7 +102,7 @@ TEST(RoomRelay, HundredTraineesOnTwoNodesSeeEverySlideInOrderWithTheSameSeq) {
 TEST(RoomRelay, AMessageFromNodeBIsAnsweredOnNodeBAndBroadcastEverywhere) {
     two_nodes n(3, 3);
     // Node B forwarded socket 2's chat: the owner's room receives it from the stand-in.
-    n.room.receive(n.stand_ins[1].get(), R"({"type":"chat","text":"Halo","id":"c1"})", 0);
+    n.text_from_b(2, R"({"type":"chat","text":"Halo","id":"c1"})");
     n.pass();
     const auto acks = n.on_b[1]->of_type("ack");
     ASSERT_EQ(acks.size(), 1u);
@@ -111,7 +116,7 @@ TEST(RoomRelay, AMessageFromNodeBIsAnsweredOnNodeBAndBroadcastEverywhere) {
             EXPECT_EQ(chat[0]["from"]["user_id"], 201);
         }
     // A bad message from node B gets its error on node B, like a local one.
-    n.room.receive(n.stand_ins[2].get(), R"({"type":"chat","text":""})", 0);
+    n.text_from_b(3, R"({"type":"chat","text":""})");
     n.pass();
     EXPECT_FALSE(n.on_b[2]->of_type("error").empty());
 }
@@ -146,4 +151,52 @@ TEST(RoomRelay, AnOlderOwnersFramesAreDroppedAndAGapIsCounted) {
     frame.seq = 2;
     n.node_b.receive(encode(frame));
     EXPECT_GT(n.node_b.counts().unknown_sockets, 0u) << "a socket that left gets nothing";
+}
+
+TEST(RoomRelay, JoinsCarryTheMemberResumeAudioAndPriorAttendance) {
+    relayed_join j;
+    j.member = {42, "Siti \"Ani\"", role::trainee};
+    j.resume = 1234;
+    j.audio = false;
+    j.prior.visible = {{100, 200}, {300, 400}};
+    j.prior.hidden = {{200, 250}};
+    j.prior.checked_in_at = 150;
+    j.prior.mark = manual_mark::excused;
+    const auto back = decode_join(encode_join(j));
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->member.user_id, 42);
+    EXPECT_EQ(back->member.full_name, j.member.full_name);
+    EXPECT_EQ(back->member.user_role, role::trainee);
+    EXPECT_EQ(back->resume, 1234u);
+    EXPECT_FALSE(back->audio);
+    ASSERT_EQ(back->prior.visible.size(), 2u);
+    EXPECT_EQ(back->prior.visible[1].to, 400);
+    ASSERT_EQ(back->prior.hidden.size(), 1u);
+    EXPECT_EQ(back->prior.checked_in_at, 150);
+    EXPECT_EQ(back->prior.mark, manual_mark::excused);
+    for (const char* bad :
+         {"", "{}", "[1]", R"({"user_id":"1","name":"a","role":"trainee","audio":true})",
+          R"({"user_id":1,"name":"a","role":"boss","audio":true})",
+          R"({"user_id":1,"name":"a","role":"trainee","audio":true,"visible":[[1]]})",
+          R"({"user_id":1,"name":"a","role":"trainee","audio":true,"mark":"late"})",
+          R"({"user_id":1,"name":"a","role":"trainee","audio":true,"resume":-1})"})
+        EXPECT_FALSE(decode_join(bad)) << bad;
+}
+
+TEST(RoomRelay, ASocketOfNodeBLeavesAndUnknownOrMalformedFramesAreDropped) {
+    two_nodes n(1, 2);
+    EXPECT_EQ(n.relay.remote_sockets(), 2u);
+    EXPECT_EQ(n.room.connections(), 4u);
+    n.from_b(socket_frame(relay_kind::leave, "node-b", 1));
+    EXPECT_EQ(n.relay.remote_sockets(), 1u);
+    EXPECT_EQ(n.room.connections(), 3u) << "the stand-in left the room";
+    n.text_from_b(1, R"({"type":"chat","text":"masih di sini?"})");
+    n.from_b(socket_frame(relay_kind::from_socket, "node-c", 2, R"({"type":"hand","up":true})"));
+    relayed_join again;
+    again.member = relayed_trainee(201);
+    n.from_b(join_frame("node-b", 2, again));  // socket 2 is in already
+    n.from_b("not a frame");
+    EXPECT_EQ(n.relay.dropped(), 4u);
+    n.pass();
+    EXPECT_TRUE(n.on_a[0]->of_type("chat").empty()) << "a socket that left says nothing";
 }
