@@ -254,6 +254,74 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
     return true;
 }
 
+namespace {
+
+// A PostgreSQL array literal of texts ({"a","b\"c"}): each element quoted, quotes and
+// backslashes escaped.
+std::string pg_text_array(const std::vector<answer_row>& rows, std::string answer_row::*field) {
+    std::string out = "{";
+    for (const auto& r : rows) {
+        if (out.size() > 1) out += ',';
+        out += '"';
+        for (const char ch : r.*field) {
+            if (ch == '"' || ch == '\\') out += '\\';
+            out += ch;
+        }
+        out += '"';
+    }
+    return out + '}';
+}
+
+template <class F>
+std::string pg_int_array(const std::vector<answer_row>& rows, F value) {
+    std::string out = "{";
+    for (const auto& r : rows) {
+        if (out.size() > 1) out += ',';
+        out += std::to_string(value(r));
+    }
+    return out + '}';
+}
+
+// The rows' client ids go in once each; only rows whose id went in now (or that have none)
+// apply, and of those the last per question.
+constexpr const char* record_answers_pg =
+    "WITH input AS (SELECT * FROM unnest(CAST(:runs AS BIGINT[]), CAST(:users AS BIGINT[]), "
+    "CAST(:questions AS BIGINT[]), CAST(:answers AS TEXT[]), CAST(:clients AS TEXT[]), "
+    "CAST(:ats AS BIGINT[])) WITH ORDINALITY AS t(run_id, user_id, question_id, answer, "
+    "client_id, at, ord)), "
+    "seen AS (INSERT INTO quiz_answer_ids(run_id, user_id, client_id) SELECT DISTINCT run_id, "
+    "user_id, client_id FROM input WHERE client_id <> '' ON CONFLICT DO NOTHING "
+    "RETURNING run_id, user_id, client_id), "
+    "fresh AS (SELECT DISTINCT ON (i.run_id, i.user_id, i.question_id) i.* FROM input i "
+    "WHERE i.client_id = '' OR EXISTS (SELECT 1 FROM seen s WHERE s.run_id = i.run_id AND "
+    "s.user_id = i.user_id AND s.client_id = i.client_id) "
+    "ORDER BY i.run_id, i.user_id, i.question_id, i.ord DESC) "
+    "INSERT INTO quiz_answers(run_id, user_id, question_id, answer, answered_at) "
+    "SELECT run_id, user_id, question_id, answer, at FROM fresh "
+    "ON CONFLICT(run_id, user_id, question_id) DO UPDATE SET answer = excluded.answer, "
+    "answered_at = excluded.answered_at";
+
+}  // namespace
+
+void record_answers(connection& c, const std::vector<answer_row>& rows) {
+    if (rows.empty()) return;
+    if (c.dialect() != sql_dialect::postgresql || rows.size() == 1) {
+        for (const auto& r : rows)
+            record_answer(c, r.run_id, r.user_id, r.question_id, json::parse(r.answer), r.client_id,
+                          r.at);
+        return;
+    }
+    statement q(c, record_answers_pg);
+    q.bind(":runs", pg_int_array(rows, [](const answer_row& r) { return r.run_id; }));
+    q.bind(":users", pg_int_array(rows, [](const answer_row& r) { return r.user_id; }));
+    q.bind(":questions", pg_int_array(rows, [](const answer_row& r) { return r.question_id; }));
+    q.bind(":answers", pg_text_array(rows, &answer_row::answer));
+    q.bind(":clients", pg_text_array(rows, &answer_row::client_id));
+    q.bind(":ats",
+           pg_int_array(rows, [](const answer_row& r) { return static_cast<std::int64_t>(r.at); }));
+    q.exec();
+}
+
 std::int64_t insert_submission(connection& c, const submission_row& s) {
     statement q(c,
                 "INSERT INTO quiz_submissions(quiz_id, user_id, source, run_id, score, "

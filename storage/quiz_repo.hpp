@@ -45,6 +45,18 @@ bool record_answer(connection& c, std::int64_t run_id, std::int64_t user_id,
                    std::int64_t question_id, const protocol::json& answer,
                    const std::string& client_id, protocol::unix_seconds at);
 
+// A live answer as the room took it.
+struct answer_row {
+    std::int64_t run_id = 0, user_id = 0, question_id = 0;
+    std::string answer;     // JSON text
+    std::string client_id;  // the client's message id ('' when none)
+    protocol::unix_seconds at = 0;
+};
+// Applies many live answers as record_answer would one after another (in their order: the last
+// answer to a question wins; a client id applied before, or earlier in `rows`, is not applied
+// again). PostgreSQL: one statement for all of them.
+void record_answers(connection& c, const std::vector<answer_row>& rows);
+
 struct submission_row {
     std::int64_t id = 0;
     std::int64_t quiz_id = 0;

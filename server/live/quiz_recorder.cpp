@@ -11,19 +11,48 @@ namespace daring::server {
 void quiz_recorder::record(std::int64_t run_id, std::int64_t user_id, std::int64_t question_id,
                            const protocol::json& answer, const std::string& client_id,
                            protocol::unix_seconds at, std::function<void(bool)> done) {
-    try {
-        db_.submit(
-            [=](storage::connection& c) {
-                storage::record_answer(c, run_id, user_id, question_id, answer, client_id, at);
-            },
-            [done](std::exception_ptr e) {
-                if (e) spdlog::error("storing a quiz answer failed: {}", what_of(e));
-                done(!e);
-            });
-    } catch (const std::exception& e) {  // overloaded: the trainee resends
-        spdlog::warn("quiz answer not queued: {}", e.what());
-        done(false);
+    std::vector<pending> refused;
+    {
+        std::lock_guard lock(queue_->mutex);
+        queue_->waiting.push_back(
+            {{run_id, user_id, question_id, answer.dump(), client_id, at}, std::move(done)});
+        if (queue_->drain_queued) return;  // the queued job will take it
+        try {
+            submit_drain(db_, queue_);
+            queue_->drain_queued = true;
+            return;
+        } catch (const std::exception& e) {  // overloaded: the trainees resend
+            spdlog::warn("quiz answers not queued: {}", e.what());
+            refused = std::exchange(queue_->waiting, {});
+        }
     }
+    for (auto& p : refused) p.done(false);
+}
+
+std::vector<quiz_recorder::pending> quiz_recorder::answer_queue::take() {
+    std::lock_guard lock(mutex);
+    drain_queued = false;
+    return std::exchange(waiting, {});
+}
+
+void quiz_recorder::submit_drain(storage::database& db,
+                                 const std::shared_ptr<answer_queue>& queue) {
+    // The job takes what is pending when it first runs; a replay of its batch writes the same.
+    auto taken = std::make_shared<std::optional<std::vector<pending>>>();
+    db.submit(
+        [queue, taken](storage::connection& c) {
+            if (!*taken) *taken = queue->take();
+            std::vector<storage::answer_row> rows;
+            rows.reserve((*taken)->size());
+            for (const auto& p : **taken) rows.push_back(p.row);
+            storage::record_answers(c, rows);
+        },
+        [queue, taken](std::exception_ptr e) {
+            if (!*taken) *taken = queue->take();  // never ran (no BEGIN): fail what waited
+            if (e)
+                spdlog::error("storing {} quiz answers failed: {}", (*taken)->size(), what_of(e));
+            for (auto& p : **taken) p.done(!e);
+        });
 }
 
 void quiz_recorder::closed(std::int64_t /*quiz_id*/, std::int64_t run_id,

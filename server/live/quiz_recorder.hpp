@@ -1,8 +1,14 @@
 #pragma once
 // Live quiz answers and results into the database through the group-commit writer; an answer
-// is acknowledged only after its COMMIT. Thread-safe.
+// is acknowledged only after its COMMIT. Answers that arrive while a write is queued join it:
+// one write job (one statement on PostgreSQL) stores all of them, so a whole class answering
+// at once costs a few round trips, not one per answer. Thread-safe.
+#include <mutex>
+#include <vector>
+
 #include "server/live/live_hub.hpp"
 #include "storage/database.hpp"
+#include "storage/quiz_repo.hpp"
 
 namespace daring::server {
 
@@ -19,7 +25,24 @@ class quiz_recorder final : public quiz_sink {
               const std::function<void(quiz_opening)>& reply);
 
   private:
+    struct pending {
+        storage::answer_row row;
+        std::function<void(bool)> done;
+    };
+    // Answers waiting for the queued job; shared with the job, which may run after the
+    // recorder is gone (the writer drains its queue at shutdown).
+    struct answer_queue {
+        std::mutex mutex;
+        std::vector<pending> waiting;
+        bool drain_queued = false;
+        // What the job takes when it first runs (or, if it never runs, when it is failed).
+        std::vector<pending> take();
+    };
+    // Queues the job that takes the answers pending when it runs (called with the mutex held).
+    static void submit_drain(storage::database& db, const std::shared_ptr<answer_queue>& queue);
+
     storage::database& db_;
+    std::shared_ptr<answer_queue> queue_ = std::make_shared<answer_queue>();
 };
 
 }  // namespace daring::server

@@ -286,6 +286,39 @@ TEST_P(PlanRepo, APresenceFlushMovesLastSeenForwardOfOpenIntervalsOnly) {
     EXPECT_EQ(seen[3], t0 + 3700) << "a closed interval keeps its end";
 }
 
+TEST_P(PlanRepo, ManyLiveAnswersAtOnceApplyAsOneAfterAnother) {
+    const auto session = add_session("Sesi kuis", t0 + 3600);
+    p::quiz q;
+    q.training_id = training;
+    q.title = "Kuis";
+    q.created_by = trainer;
+    q.questions = {{0, p::question_type::single, "Pilih", {"A", "B", "C"}, 1, 0, 1},
+                   {0, p::question_type::single, "Lagi", {"A", "B"}, 0, 0, 1}};
+    const auto quiz = insert_quiz(c, q);
+    const auto run = insert_run(c, quiz, session, trainer, t0 + 3700, t0 + 3760);
+    const auto q1 = q.questions[0].id, q2 = q.questions[1].id;
+    ASSERT_TRUE(record_answer(c, run, trainee, q1, 0, "earlier", t0 + 3700));
+    const std::string odd = R"({"text":"a \"quoted\" \\ answer, {braced}"})";
+    record_answers(c, {
+                          {run, trainee, q1, "2", "earlier", t0 + 3701},  // applied before
+                          {run, trainee, q2, "0", "b-1", t0 + 3702},
+                          {run, trainee, q2, "1", "b-1", t0 + 3703},  // a resend in the batch
+                          {run, trainee, q2, "1", "b-2", t0 + 3704},  // the latest wins
+                          {run, other, q1, odd, "b-1", t0 + 3705},    // ids are per trainee
+                          {run, other, q2, "0", "", t0 + 3706},
+                          {run, other, q2, "1", "", t0 + 3707},  // no id: always applied
+                      });
+    auto answers = run_answers(c, run);
+    EXPECT_EQ(answers[trainee][q1], 0) << "an id applied before is not applied again";
+    EXPECT_EQ(answers[trainee][q2], 1);
+    EXPECT_EQ(answers[other][q1], p::json::parse(odd)) << "quotes and backslashes intact";
+    EXPECT_EQ(answers[other][q2], 1);
+    EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM quiz_answers"), 4);
+    EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM quiz_answer_ids"), 4);
+    record_answers(c, {});
+    EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM quiz_answers"), 4);
+}
+
 TEST_P(PlanRepo, ARoomHasOneOwnerWhoseLeaseAnotherNodeTakesOnlyOnceExpired) {
     const auto s = add_session("Sesi 1", t0 + 3600);
     const std::int64_t ms = 1'600'000'000'000, ttl = 5000;
