@@ -47,6 +47,23 @@ class PlanRepo : public ::testing::TestWithParam<sql_dialect> {
         return insert_training(c, t, t0);
     }
 
+    // A live run of a two-question quiz in a new session: the run and the questions' ids.
+    struct quiz_run {
+        std::int64_t run, q1, q2;
+    };
+    quiz_run two_question_run() {
+        const auto session = add_session("Sesi kuis", t0 + 3600);
+        p::quiz q;
+        q.training_id = training;
+        q.title = "Kuis";
+        q.created_by = trainer;
+        q.questions = {{0, p::question_type::single, "Pilih", {"A", "B", "C"}, 1, 0, 1},
+                       {0, p::question_type::single, "Lagi", {"A", "B"}, 0, 0, 1}};
+        const auto quiz = insert_quiz(c, q);
+        return {insert_run(c, quiz, session, trainer, t0 + 3700, t0 + 3760), q.questions[0].id,
+                q.questions[1].id};
+    }
+
     std::int64_t add_session(const std::string& title, p::unix_seconds starts) {
         p::session s;
         s.training_id = training;
@@ -242,16 +259,7 @@ TEST_P(PlanRepo, KeepsDecisionsInOrderAndNotifiesTheAudience) {
 // A live answer is applied once per client id (a resend after a lost ack changes nothing);
 // a new id for the same question replaces the answer.
 TEST_P(PlanRepo, RecordsALiveAnswerOncePerClientIdAndTheLatestPerQuestion) {
-    const auto session = add_session("Sesi kuis", t0 + 3600);
-    p::quiz q;
-    q.training_id = training;
-    q.title = "Kuis";
-    q.created_by = trainer;
-    q.questions = {{0, p::question_type::single, "Pilih", {"A", "B", "C"}, 1, 0, 1},
-                   {0, p::question_type::single, "Lagi", {"A", "B"}, 0, 0, 1}};
-    const auto quiz = insert_quiz(c, q);
-    const auto run = insert_run(c, quiz, session, trainer, t0 + 3700, t0 + 3760);
-    const auto q1 = q.questions[0].id, q2 = q.questions[1].id;
+    const auto [run, q1, q2] = two_question_run();
     EXPECT_TRUE(record_answer(c, run, trainee, q1, 0, "a-1", t0 + 3701));
     EXPECT_FALSE(record_answer(c, run, trainee, q1, 2, "a-1", t0 + 3702)) << "a resend";
     EXPECT_EQ(run_answers(c, run)[trainee][q1], 0) << "the resend changed nothing";
@@ -287,16 +295,7 @@ TEST_P(PlanRepo, APresenceFlushMovesLastSeenForwardOfOpenIntervalsOnly) {
 }
 
 TEST_P(PlanRepo, ManyLiveAnswersAtOnceApplyAsOneAfterAnother) {
-    const auto session = add_session("Sesi kuis", t0 + 3600);
-    p::quiz q;
-    q.training_id = training;
-    q.title = "Kuis";
-    q.created_by = trainer;
-    q.questions = {{0, p::question_type::single, "Pilih", {"A", "B", "C"}, 1, 0, 1},
-                   {0, p::question_type::single, "Lagi", {"A", "B"}, 0, 0, 1}};
-    const auto quiz = insert_quiz(c, q);
-    const auto run = insert_run(c, quiz, session, trainer, t0 + 3700, t0 + 3760);
-    const auto q1 = q.questions[0].id, q2 = q.questions[1].id;
+    const auto [run, q1, q2] = two_question_run();
     ASSERT_TRUE(record_answer(c, run, trainee, q1, 0, "earlier", t0 + 3700));
     const std::string odd = R"({"text":"a \"quoted\" \\ answer, {braced}"})";
     record_answers(c, {
