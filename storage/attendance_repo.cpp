@@ -15,13 +15,6 @@ std::optional<std::int64_t> maybe_int(const field& col) {
     return col.as_int64();
 }
 
-void bind_user_filter(statement& q, int index, const std::optional<std::int64_t>& user_id) {
-    if (user_id)
-        q.bind(index, *user_id);
-    else
-        q.bind(index);
-}
-
 }  // namespace
 
 std::int64_t max_presence_id(connection& c) {
@@ -112,15 +105,15 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id) {
     return q.exec();
 }
 
-std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
+std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
                                       std::optional<std::int64_t> user_id) {
-    statement q(
-        c,
-        "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
-        "FROM presence_intervals "
-        "WHERE session_id = ? AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY id");
-    q.bind(1, session_id);
-    bind_user_filter(q, 2, user_id);
+    statement q(c,
+                "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
+                "FROM presence_intervals WHERE " +
+                    in_scope(scope) +
+                    " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY id");
+    q.bind(1, scope.id);
+    bind_opt(q, 2, user_id);
     std::vector<presence_row> out;
     while (q.step()) {
         presence_row r;
@@ -136,6 +129,11 @@ std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
     return out;
 }
 
+std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
+                                      std::optional<std::int64_t> user_id) {
+    return presence_in(c, session_scope::of_session(session_id), user_id);
+}
+
 bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id,
                     protocol::unix_seconds at) {
     statement q(
@@ -146,16 +144,21 @@ bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id
     return q.exec() > 0;
 }
 
+per_session<std::map<std::int64_t, protocol::unix_seconds>> checkins_in(
+    connection& c, const session_scope& scope, std::optional<std::int64_t> user_id) {
+    statement q(c, "SELECT session_id, user_id, at FROM checkins WHERE " + in_scope(scope) +
+                       " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2)");
+    q.bind(1, scope.id);
+    bind_opt(q, 2, user_id);
+    per_session<std::map<std::int64_t, protocol::unix_seconds>> out;
+    while (q.step()) out[q.column(0).as_int64()][q.column(1).as_int64()] = q.column(2).as_int64();
+    return out;
+}
+
 std::map<std::int64_t, protocol::unix_seconds> checkins_of(connection& c, std::int64_t session_id,
                                                            std::optional<std::int64_t> user_id) {
-    statement q(c,
-                "SELECT user_id, at FROM checkins WHERE session_id = ? AND (CAST(?2 AS BIGINT) IS "
-                "NULL OR user_id = ?2)");
-    q.bind(1, session_id);
-    bind_user_filter(q, 2, user_id);
-    std::map<std::int64_t, protocol::unix_seconds> out;
-    while (q.step()) out[q.column(0).as_int64()] = q.column(1).as_int64();
-    return out;
+    auto all = checkins_in(c, session_scope::of_session(session_id), user_id);
+    return std::move(all[session_id]);
 }
 
 std::int64_t insert_mark(connection& c, const mark_row& m) {
@@ -173,16 +176,16 @@ std::int64_t insert_mark(connection& c, const mark_row& m) {
     return c.last_insert_id();
 }
 
-std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
+std::vector<mark_row> marks_in(connection& c, const session_scope& scope,
                                std::optional<std::int64_t> user_id) {
-    statement q(
-        c,
-        "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, "
-        "u.full_name, m.marked_at "
-        "FROM attendance_marks m JOIN users u ON u.id = m.marked_by "
-        "WHERE m.session_id = ? AND (CAST(?2 AS BIGINT) IS NULL OR m.user_id = ?2) ORDER BY m.id");
-    q.bind(1, session_id);
-    bind_user_filter(q, 2, user_id);
+    statement q(c,
+                "SELECT m.id, m.session_id, m.user_id, m.status, m.reason, m.marked_by, "
+                "u.full_name, m.marked_at "
+                "FROM attendance_marks m JOIN users u ON u.id = m.marked_by WHERE " +
+                    in_scope(scope, "m.session_id") +
+                    " AND (CAST(?2 AS BIGINT) IS NULL OR m.user_id = ?2) ORDER BY m.id");
+    q.bind(1, scope.id);
+    bind_opt(q, 2, user_id);
     std::vector<mark_row> out;
     while (q.step()) {
         mark_row m;
@@ -197,6 +200,11 @@ std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
         out.push_back(std::move(m));
     }
     return out;
+}
+
+std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
+                               std::optional<std::int64_t> user_id) {
+    return marks_in(c, session_scope::of_session(session_id), user_id);
 }
 
 std::vector<attendee_row> enrolled_trainees(connection& c, std::int64_t training_id) {
@@ -280,18 +288,26 @@ void replace_replay_ranges(connection& c, std::int64_t session_id, std::int64_t 
     }
 }
 
-std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
-    connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
-    statement q(c,
-                "SELECT user_id, from_ms, to_ms FROM replay_ranges WHERE session_id = ? "
-                "AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY user_id, from_ms");
-    q.bind(1, session_id);
-    bind_user_filter(q, 2, user_id);
-    std::map<std::int64_t, std::vector<protocol::play_range>> out;
+per_session<std::map<std::int64_t, std::vector<protocol::play_range>>> replay_ranges_in(
+    connection& c, const session_scope& scope, std::optional<std::int64_t> user_id) {
+    statement q(c, "SELECT session_id, user_id, from_ms, to_ms FROM replay_ranges WHERE " +
+                       in_scope(scope) +
+                       " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) "
+                       "ORDER BY session_id, user_id, from_ms");
+    q.bind(1, scope.id);
+    bind_opt(q, 2, user_id);
+    per_session<std::map<std::int64_t, std::vector<protocol::play_range>>> out;
     while (q.step()) {
-        out[q.column(0).as_int64()].push_back({q.column(1).as_int64(), q.column(2).as_int64()});
+        out[q.column(0).as_int64()][q.column(1).as_int64()].push_back(
+            {q.column(2).as_int64(), q.column(3).as_int64()});
     }
     return out;
+}
+
+std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
+    connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id) {
+    auto all = replay_ranges_in(c, session_scope::of_session(session_id), user_id);
+    return std::move(all[session_id]);
 }
 
 // ---- recording privacy

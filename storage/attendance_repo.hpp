@@ -9,6 +9,7 @@
 
 #include "protocol/replay.hpp"
 #include "protocol/time_format.hpp"
+#include "storage/session_scope.hpp"
 
 namespace daring::storage {
 
@@ -38,6 +39,9 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id);
 // One session's intervals, of one user when given, ordered by id.
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);
+// The same for every session in `scope`, ordered by id.
+std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
+                                      std::optional<std::int64_t> user_id = std::nullopt);
 
 // False when the trainee had already checked in (the first check-in is kept).
 bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id,
@@ -45,6 +49,8 @@ bool record_checkin(connection& c, std::int64_t session_id, std::int64_t user_id
 // user id -> check-in time, for one session (or one user of it).
 std::map<std::int64_t, protocol::unix_seconds> checkins_of(
     connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id = std::nullopt);
+per_session<std::map<std::int64_t, protocol::unix_seconds>> checkins_in(
+    connection& c, const session_scope& scope, std::optional<std::int64_t> user_id = std::nullopt);
 
 struct mark_row {
     std::int64_t id = 0;
@@ -59,6 +65,9 @@ struct mark_row {
 std::int64_t insert_mark(connection& c, const mark_row& m);
 // Every mark of a session (or one user of it), oldest first: the last per user is in force.
 std::vector<mark_row> marks_of(connection& c, std::int64_t session_id,
+                               std::optional<std::int64_t> user_id = std::nullopt);
+// Every mark of the sessions in `scope`, oldest first.
+std::vector<mark_row> marks_in(connection& c, const session_scope& scope,
                                std::optional<std::int64_t> user_id = std::nullopt);
 
 struct attendee_row {
@@ -87,6 +96,8 @@ void replace_replay_ranges(connection& c, std::int64_t session_id, std::int64_t 
 // user id -> played ranges (merged, ordered), for one session (or one user of it).
 std::map<std::int64_t, std::vector<protocol::play_range>> replay_ranges_of(
     connection& c, std::int64_t session_id, std::optional<std::int64_t> user_id = std::nullopt);
+per_session<std::map<std::int64_t, std::vector<protocol::play_range>>> replay_ranges_in(
+    connection& c, const session_scope& scope, std::optional<std::int64_t> user_id = std::nullopt);
 
 // Trainees who hid their own chat lines in a session's recording.
 std::vector<std::int64_t> hidden_chat_users(connection& c, std::int64_t session_id);

@@ -51,31 +51,39 @@ std::vector<timeline_event> session_pointer_events(connection& c, std::int64_t s
     return out;
 }
 
-std::vector<timeline_event> session_events(connection& c, std::int64_t session_id,
-                                           const std::vector<std::string>& types) {
+std::vector<timeline_event> session_events_in(connection& c, const session_scope& scope,
+                                              const std::vector<std::string>& types) {
     std::string sql =
-        "SELECT seq, at_ms, type, body, staff_body FROM session_events WHERE session_id = ?";
+        "SELECT session_id, seq, at_ms, type, body, staff_body FROM session_events "
+        "WHERE " +
+        in_scope(scope);
     if (!types.empty()) {
         sql += " AND type IN (";
-        for (std::size_t i = 0; i < types.size(); ++i) sql += i ? ", ?" : "?";
+        for (std::size_t i = 0; i < types.size(); ++i)
+            sql += (i ? ", ?" : "?") + std::to_string(i + 2);
         sql += ")";
     }
-    sql += " ORDER BY seq";
+    sql += " ORDER BY session_id, seq";
     statement q(c, sql);
-    q.bind(1, session_id);
+    q.bind(1, scope.id);
     for (std::size_t i = 0; i < types.size(); ++i) q.bind(static_cast<int>(i + 2), types[i]);
     std::vector<timeline_event> out;
     while (q.step()) {
         timeline_event e;
-        e.session_id = session_id;
-        e.seq = static_cast<std::uint64_t>(q.column(0).as_int64());
-        e.at_ms = q.column(1).as_int64();
-        e.type = q.column(2).as_text();
-        if (!q.column(3).is_null()) e.body = q.column(3).as_text();
-        if (!q.column(4).is_null()) e.staff_body = q.column(4).as_text();
+        e.session_id = q.column(0).as_int64();
+        e.seq = static_cast<std::uint64_t>(q.column(1).as_int64());
+        e.at_ms = q.column(2).as_int64();
+        e.type = q.column(3).as_text();
+        if (!q.column(4).is_null()) e.body = q.column(4).as_text();
+        if (!q.column(5).is_null()) e.staff_body = q.column(5).as_text();
         out.push_back(std::move(e));
     }
     return out;
+}
+
+std::vector<timeline_event> session_events(connection& c, std::int64_t session_id,
+                                           const std::vector<std::string>& types) {
+    return session_events_in(c, session_scope::of_session(session_id), types);
 }
 
 void save_live_state(connection& c, std::int64_t session_id, const live_state& s,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "protocol/time_format.hpp"
+#include "storage/session_scope.hpp"
 
 namespace daring::storage {
 
@@ -35,6 +36,9 @@ std::vector<timeline_event> session_pointer_events(connection& c, std::int64_t s
 // A session's events of the given types (all when empty), by seq.
 std::vector<timeline_event> session_events(connection& c, std::int64_t session_id,
                                            const std::vector<std::string>& types = {});
+// The same for every session in `scope`, by session id and seq.
+std::vector<timeline_event> session_events_in(connection& c, const session_scope& scope,
+                                              const std::vector<std::string>& types = {});
 
 struct live_state {
     int slide = 0;

@@ -135,6 +135,13 @@ bool quiz_has_answers(connection& c, std::int64_t quiz_id) {
     return q.column(0).as_int() != 0;
 }
 
+bool quiz_has_submissions(connection& c, std::int64_t quiz_id) {
+    statement q(c, "SELECT EXISTS(SELECT 1 FROM quiz_submissions WHERE quiz_id = ?1)");
+    q.bind(1, quiz_id);
+    q.step();
+    return q.column(0).as_int() != 0;
+}
+
 void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q) {
     statement up(c, "UPDATE quizzes SET title = ?, kind = ?, settings = ? WHERE id = ?");
     up.bind(1, q.title);

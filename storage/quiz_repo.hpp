@@ -18,6 +18,8 @@ std::optional<protocol::quiz> find_quiz(connection& c, std::int64_t id);
 std::vector<protocol::quiz> quizzes_of(connection& c, std::int64_t training_id);
 // True once anyone answered or submitted (then the quiz may no longer change).
 bool quiz_has_answers(connection& c, std::int64_t quiz_id);
+// Whether anyone submitted the quiz (live or self-paced).
+bool quiz_has_submissions(connection& c, std::int64_t quiz_id);
 // Replaces settings and questions (new question ids).
 void replace_quiz(connection& c, std::int64_t id, protocol::quiz& q);
 

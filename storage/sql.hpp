@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "storage/session_scope.hpp"
+
 namespace daring::storage {
 
 enum class sql_dialect { sqlite, postgresql };
@@ -170,6 +172,13 @@ inline void bind_opt(statement& q, int i, const std::optional<std::int64_t>& v) 
         q.bind(i, static_cast<std::int64_t>(*v));
     else
         q.bind(i);
+}
+
+// The condition that a row's `column` (a session id) lies in `scope`; the scope's id is ?1.
+inline std::string in_scope(const session_scope& scope, const char* column = "session_id") {
+    return std::string(column) +
+           (scope.whole_training ? " IN (SELECT id FROM training_sessions WHERE training_id = ?1)"
+                                 : " = ?1");
 }
 
 // "24,1" as {24, 1} (empty text: none): lists of whole numbers kept in one column.

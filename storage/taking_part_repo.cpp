@@ -202,32 +202,42 @@ void add_reactions(connection& c, std::int64_t session_id,
 
 namespace {
 
-// Runs `sql` (binding the session, and the user when `only_user`) and adds column 1 of each row
-// to the counter `field` of column 0's user.
-void count_into(connection& c, const std::string& sql, std::int64_t session_id,
+// Runs `sql` (a SELECT of user id and a count FROM a table with a session_id, no WHERE) over
+// the sessions in `scope` and the user when `only_user`, and adds each count to the counter
+// `field` of that session's user.
+void count_into(connection& c, const std::string& sql, const session_scope& scope,
                 std::optional<std::int64_t> only_user,
-                std::map<std::int64_t, taking_part_counts>& out,
+                per_session<std::map<std::int64_t, taking_part_counts>>& out,
                 std::int64_t taking_part_counts::*field) {
-    statement s(c, sql + (only_user ? " AND user_id = ?" : "") + " GROUP BY user_id");
-    s.bind(1, session_id);
-    if (only_user) s.bind(2, *only_user);
-    while (s.step()) out[s.column(0).as_int64()].*field += s.column(1).as_int64();
+    statement s(c, "SELECT session_id, " + sql + " WHERE " + in_scope(scope) +
+                       " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) "
+                       "GROUP BY session_id, user_id");
+    s.bind(1, scope.id);
+    bind_opt(s, 2, only_user);
+    while (s.step())
+        out[s.column(0).as_int64()][s.column(1).as_int64()].*field += s.column(2).as_int64();
 }
 
 }  // namespace
 
+per_session<std::map<std::int64_t, taking_part_counts>> taking_part_counts_in(
+    connection& c, const session_scope& scope, std::optional<std::int64_t> only_user) {
+    per_session<std::map<std::int64_t, taking_part_counts>> out;
+    count_into(c, "user_id, COUNT(*) FROM questions", scope, only_user, out,
+               &taking_part_counts::questions);
+    count_into(c, "user_id, COUNT(*) FROM question_votes", scope, only_user, out,
+               &taking_part_counts::votes);
+    count_into(c, "user_id, COUNT(*) FROM poll_answers", scope, only_user, out,
+               &taking_part_counts::poll_answers);
+    count_into(c, "user_id, SUM(count) FROM reaction_counts", scope, only_user, out,
+               &taking_part_counts::reactions);
+    return out;
+}
+
 std::map<std::int64_t, taking_part_counts> taking_part_counts_of(
     connection& c, std::int64_t session_id, std::optional<std::int64_t> only_user) {
-    std::map<std::int64_t, taking_part_counts> out;
-    count_into(c, "SELECT user_id, COUNT(*) FROM questions WHERE session_id = ?", session_id,
-               only_user, out, &taking_part_counts::questions);
-    count_into(c, "SELECT user_id, COUNT(*) FROM question_votes WHERE session_id = ?", session_id,
-               only_user, out, &taking_part_counts::votes);
-    count_into(c, "SELECT user_id, COUNT(*) FROM poll_answers WHERE session_id = ?", session_id,
-               only_user, out, &taking_part_counts::poll_answers);
-    count_into(c, "SELECT user_id, SUM(count) FROM reaction_counts WHERE session_id = ?",
-               session_id, only_user, out, &taking_part_counts::reactions);
-    return out;
+    auto all = taking_part_counts_in(c, session_scope::of_session(session_id), only_user);
+    return std::move(all[session_id]);
 }
 
 std::map<std::int64_t, activity_minute> taking_part_activity(connection& c,

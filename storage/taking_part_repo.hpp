@@ -10,6 +10,7 @@
 
 #include "protocol/json_text.hpp"
 #include "protocol/plan.hpp"
+#include "storage/session_scope.hpp"
 
 namespace daring::storage {
 
@@ -82,6 +83,9 @@ struct taking_part_counts {
 };
 std::map<std::int64_t, taking_part_counts> taking_part_counts_of(
     connection& c, std::int64_t session_id, std::optional<std::int64_t> only_user = std::nullopt);
+per_session<std::map<std::int64_t, taking_part_counts>> taking_part_counts_in(
+    connection& c, const session_scope& scope,
+    std::optional<std::int64_t> only_user = std::nullopt);
 
 // Activity per minute (Unix time / 60): questions asked, votes, poll answers and reactions.
 struct activity_minute {

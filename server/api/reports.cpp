@@ -32,7 +32,9 @@ http_response session_attendance_report(request_context& ctx) {
     auto [report, offset] = ctx.svc.db.read([&](connection& c) {
         auto sess = require_session(c, ctx.params.integer("id"), ctx.user(), staff_or_404);
         const auto t = storage::find_training(c, sess.training_id);
-        return std::pair{build_session_attendance(c, sess, now, current_thresholds(ctx.svc)),
+        auto a = build_session_attendance(c, sess, now, current_thresholds(ctx.svc));
+        a.activity = session_activity(c, sess, now);
+        return std::pair{std::move(a),
                          t ? region_offset(c, t->region_code) : default_utc_offset_minutes};
     });
     return report_response(req, to_json(report), session_attendance_table(report, offset), now);

@@ -65,24 +65,44 @@ prior_attendance load_prior_attendance(storage::connection& c, std::int64_t sess
     return out;
 }
 
-session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
-                                            protocol::unix_seconds now,
-                                            const attendance_thresholds& current,
-                                            std::optional<std::int64_t> only_user, bool open_to_now,
-                                            const std::vector<storage::attendee_row>* roster) {
-    session_attendance out;
-    out.session = s;
-    out.window = session_window(s, now);
-    out.thresholds = thresholds_of(s, current);
+storage::per_session<session_evidence> load_evidence(storage::connection& c,
+                                                     const storage::session_scope& scope,
+                                                     std::optional<std::int64_t> only_user) {
+    storage::per_session<session_evidence> out;
+    for (auto& r : storage::presence_in(c, scope, only_user))
+        out[r.session_id].presence.push_back(r);
+    for (auto& [id, by_user] : storage::checkins_in(c, scope, only_user))
+        out[id].checkins = std::move(by_user);
+    for (auto& [id, by_user] : storage::replay_ranges_in(c, scope, only_user))
+        out[id].replayed = std::move(by_user);
+    for (auto& m : storage::marks_in(c, scope, only_user)) {
+        const auto id = m.session_id;
+        out[id].marks.push_back(std::move(m));
+    }
+    for (auto& e : storage::session_events_in(c, scope, participation_event_types())) {
+        const auto id = e.session_id;
+        out[id].events.push_back(std::move(e));
+    }
+    for (auto& [id, by_user] : storage::taking_part_counts_in(c, scope, only_user))
+        out[id].taking_part = std::move(by_user);
+    return out;
+}
 
-    struct evidence {
-        std::vector<time_span> visible, hidden;
-        std::optional<protocol::unix_seconds> last_seen;
-        int intervals = 0;
-        int open = 0;
-    };
-    std::map<std::int64_t, evidence> by_user;
-    for (const auto& r : storage::presence_of(c, s.id, only_user)) {
+namespace {
+
+// One trainee's presence intervals in a session, as the attendance rules read them.
+struct user_presence {
+    std::vector<time_span> visible, hidden;
+    std::optional<protocol::unix_seconds> last_seen;
+    int intervals = 0;
+    int open = 0;
+};
+
+// An interval still open counts up to `now` when `open_to_now` (a session still live).
+std::map<std::int64_t, user_presence> presence_by_user(
+    const std::vector<storage::presence_row>& rows, bool open_to_now, protocol::unix_seconds now) {
+    std::map<std::int64_t, user_presence> by_user;
+    for (const auto& r : rows) {
         auto& e = by_user[r.user_id];
         auto span = span_of(r);
         if (open_to_now && !r.ended_at) span.to = std::max(span.to, now);
@@ -92,16 +112,38 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         ++e.intervals;
         if (!r.ended_at) ++e.open;
     }
-    const auto checkins = storage::checkins_of(c, s.id, only_user);
-    const auto replayed = storage::replay_ranges_of(c, s.id, only_user);
-    out.replay_counts = s.replay_counts.value_or(false);
-    std::map<std::int64_t, storage::mark_row> latest_mark;
-    for (auto& m : storage::marks_of(c, s.id, only_user)) latest_mark[m.user_id] = std::move(m);
-    const auto taking_part = load_participation(c, s, now, only_user);
-    if (!only_user) out.activity = session_activity(c, s, now);
+    return by_user;
+}
 
-    std::vector<storage::attendee_row> read_here;
-    if (!roster) roster = &(read_here = storage::enrolled_trainees(c, s.training_id));
+}  // namespace
+
+session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
+                                            protocol::unix_seconds now,
+                                            const attendance_thresholds& current,
+                                            std::optional<std::int64_t> only_user, bool open_to_now,
+                                            const read_before& known) {
+    session_attendance out;
+    out.session = s;
+    out.window = session_window(s, now);
+    out.thresholds = thresholds_of(s, current);
+    session_evidence read_here;
+    if (!known.evidence) {
+        auto all = load_evidence(c, storage::session_scope::of_session(s.id), only_user);
+        read_here = std::move(all[s.id]);
+    }
+    const auto& stored = known.evidence ? *known.evidence : read_here;
+
+    const auto by_user = presence_by_user(stored.presence, open_to_now, now);
+    const auto& checkins = stored.checkins;
+    const auto& replayed = stored.replayed;
+    out.replay_counts = s.replay_counts.value_or(false);
+    std::map<std::int64_t, const storage::mark_row*> latest_mark;
+    for (const auto& m : stored.marks) latest_mark[m.user_id] = &m;
+    const auto taking_part = participation_from(stored.events, stored.taking_part, now, only_user);
+
+    std::vector<storage::attendee_row> roster_here;
+    const auto* roster = known.roster;
+    if (!roster) roster = &(roster_here = storage::enrolled_trainees(c, s.training_id));
     for (const auto& t : *roster) {
         if (only_user && t.user_id != *only_user) continue;
         attendance_row row;
@@ -119,10 +161,10 @@ session_attendance build_session_attendance(storage::connection& c, const protoc
         }
         if (auto ci = checkins.find(t.user_id); ci != checkins.end()) ev.checked_in_at = ci->second;
         if (auto m = latest_mark.find(t.user_id); m != latest_mark.end()) {
-            ev.mark = parse_manual_mark(m->second.status);
-            row.mark_status = m->second.status;
-            row.mark_reason = m->second.reason;
-            row.marked_by = m->second.marked_by_name;
+            ev.mark = parse_manual_mark(m->second->status);
+            row.mark_status = m->second->status;
+            row.mark_reason = m->second->reason;
+            row.marked_by = m->second->marked_by_name;
         }
         row.first_join = ev.presence.first_join;
         row.seconds_present = ev.presence.seconds_present;

@@ -1,6 +1,7 @@
 #pragma once
 // A session's attendance from the stored evidence (presence intervals, check-ins, marks), and
 // the pieces the live room needs at admission. Runs inside a read (or write) job.
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,11 +11,9 @@
 #include "server/reports/report_table.hpp"
 #include "server/rules/attendance_rules.hpp"
 #include "server/rules/participation_rules.hpp"
-
-namespace daring::storage {
-class connection;
-struct attendee_row;
-}  // namespace daring::storage
+#include "storage/attendance_repo.hpp"
+#include "storage/live_repo.hpp"
+#include "storage/taking_part_repo.hpp"
 
 namespace daring::server {
 
@@ -59,7 +58,7 @@ struct session_attendance {
     attendance_thresholds thresholds;
     bool replay_counts = false;        // as stored on the session when it went live
     std::vector<attendance_row> rows;  // one per enrolled trainee, by user id
-    protocol::json activity;           // per minute (participation_report); null for one trainee
+    protocol::json activity;  // per minute (session_activity), in the session's report alone
 };
 
 // After a session ended: for every enrolled trainee who did not attend it (absent, partial or
@@ -70,15 +69,38 @@ std::vector<protocol::notification> missed_session_notices(storage::connection& 
                                                            protocol::unix_seconds now,
                                                            const attendance_thresholds& current);
 
+// What a session's attendance is computed from, as stored.
+struct session_evidence {
+    std::vector<storage::presence_row> presence;  // by id
+    std::map<std::int64_t, protocol::unix_seconds> checkins;
+    std::map<std::int64_t, std::vector<protocol::play_range>> replayed;
+    std::vector<storage::mark_row> marks;         // oldest first
+    std::vector<storage::timeline_event> events;  // of participation_event_types(), by seq
+    std::map<std::int64_t, storage::taking_part_counts> taking_part;
+};
+// The evidence of every session in `scope` (of one user when `only_user`): one query per kind
+// of evidence however many sessions the scope holds. A session without any has no entry.
+storage::per_session<session_evidence> load_evidence(storage::connection& c,
+                                                     const storage::session_scope& scope,
+                                                     std::optional<std::int64_t> only_user);
+
+// What a caller read already, so a training's report reads it once for all its sessions.
+struct read_before {
+    const std::vector<storage::attendee_row>* roster = nullptr;  // the enrolled trainees
+    const session_evidence* evidence = nullptr;                  // this session's, all of it
+};
+
 // With `only_user`, the rows hold that trainee alone (and only their evidence is read). With
 // `open_to_now`, intervals still open count until `now` (at the moment a session ends, whoever
 // is still connected was there until the end, whatever heartbeats are not flushed yet).
-// `roster`: the training's enrolled trainees when the caller has them already (a training's
-// report builds every session's attendance from one roster instead of reading it per session).
-session_attendance build_session_attendance(
-    storage::connection& c, const protocol::session& s, protocol::unix_seconds now,
-    const attendance_thresholds& current, std::optional<std::int64_t> only_user = std::nullopt,
-    bool open_to_now = false, const std::vector<storage::attendee_row>* roster = nullptr);
+// What `known` holds is not read again (a training's report reads the roster and the evidence
+// once for all its sessions).
+session_attendance build_session_attendance(storage::connection& c, const protocol::session& s,
+                                            protocol::unix_seconds now,
+                                            const attendance_thresholds& current,
+                                            std::optional<std::int64_t> only_user = std::nullopt,
+                                            bool open_to_now = false,
+                                            const read_before& known = {});
 protocol::json to_json(const session_attendance& a);
 
 report_file session_attendance_table(const session_attendance& a, int utc_offset_minutes);

@@ -22,7 +22,7 @@ training_completion build_completion(connection& c, const training& t, unix_seco
                                      std::optional<std::int64_t> only_user, bool open_to_now) {
     training_completion tc;
     tc.attendance = build_training_attendance(c, t, now, current, only_user, open_to_now);
-    tc.scores = load_pre_post(c, t.id);
+    tc.scores = load_pre_post(c, t.id, only_user);
     const auto& m = tc.attendance;
     tc.finished = m.held_count > 0 && m.held_count == static_cast<int>(m.sessions.size());
     for (const auto& r : m.rows) {

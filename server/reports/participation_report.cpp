@@ -35,10 +35,15 @@ protocol::unix_seconds event_time(const storage::timeline_event& e, const json& 
 
 }  // namespace
 
-std::map<std::int64_t, participation> load_participation(storage::connection& c,
-                                                         const protocol::session& s,
-                                                         protocol::unix_seconds now,
-                                                         std::optional<std::int64_t> only_user) {
+const std::vector<std::string>& participation_event_types() {
+    static const std::vector<std::string> types{"chat", "hand", "audio_state", "session_ended"};
+    return types;
+}
+
+std::map<std::int64_t, participation> participation_from(
+    const std::vector<storage::timeline_event>& events,
+    const std::map<std::int64_t, storage::taking_part_counts>& counts, protocol::unix_seconds now,
+    std::optional<std::int64_t> only_user) {
     std::map<std::int64_t, participation> out;
     std::vector<floor_change> floor;
     // The floor's last turn ends with the session: its session_ended event (the same clock as
@@ -46,8 +51,7 @@ std::map<std::int64_t, participation> load_participation(storage::connection& c,
     std::int64_t until_ms = now * 1000;
     static const json::json_pointer from_user("/from/user_id"), user("/user_id"),
         speaker("/speaker/user_id");
-    for (const auto& e :
-         storage::session_events(c, s.id, {"chat", "hand", "audio_state", "session_ended"})) {
+    for (const auto& e : events) {
         if (e.type == "session_ended") {
             until_ms = e.at_ms;
             continue;
@@ -58,13 +62,13 @@ std::map<std::int64_t, participation> load_participation(storage::connection& c,
             if (auto u = int_at(body, from_user)) ++out[*u].chat;
         } else if (e.type == "hand") {
             if (auto u = int_at(body, user); u && body.value("up", false)) ++out[*u].hands;
-        } else {
+        } else if (e.type == "audio_state") {
             floor.push_back(
                 {e.at_ms, body.value("on", false) ? int_at(body, speaker) : std::nullopt});
         }
     }
     for (auto [u, seconds] : floor_seconds(floor, until_ms)) out[u].floor_seconds = seconds;
-    for (const auto& [u, n] : storage::taking_part_counts_of(c, s.id, only_user)) {
+    for (const auto& [u, n] : counts) {
         auto& p = out[u];
         p.questions = n.questions;
         p.votes = n.votes;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "protocol/json_text.hpp"
 #include "protocol/plan.hpp"
@@ -14,14 +16,21 @@
 
 namespace daring::storage {
 class connection;
-}
+struct timeline_event;
+struct taking_part_counts;
+}  // namespace daring::storage
 
 namespace daring::server {
 
-// Per user (trainees and staff alike; the reports keep the enrolled trainees). While the session
-// is live, the floor's last turn counts up to `now`.
-std::map<std::int64_t, participation> load_participation(
-    storage::connection& c, const protocol::session& s, protocol::unix_seconds now,
+// The timeline event types participation is counted from (chat, hands, the floor, the end).
+const std::vector<std::string>& participation_event_types();
+
+// Per user (trainees and staff alike; the reports keep the enrolled trainees), from one session's
+// events of participation_event_types() by seq and its stored taking-part counts. While the
+// session is live, the floor's last turn counts up to `now`.
+std::map<std::int64_t, participation> participation_from(
+    const std::vector<storage::timeline_event>& events,
+    const std::map<std::int64_t, storage::taking_part_counts>& counts, protocol::unix_seconds now,
     std::optional<std::int64_t> only_user = std::nullopt);
 
 protocol::json to_json(const participation& p);

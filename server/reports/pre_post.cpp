@@ -20,14 +20,15 @@ std::map<std::int64_t, const storage::submission_row*> counted_by_user(
     return out;
 }
 
-pre_post_scores load_pre_post(connection& c, std::int64_t training_id) {
+pre_post_scores load_pre_post(connection& c, std::int64_t training_id,
+                              std::optional<std::int64_t> only_user) {
     pre_post_scores out;
     bool pre_taken = false, post_taken = false;
     std::map<std::int64_t, std::vector<storage::submission_row>> subs;
     for (auto& q : storage::quizzes_of(c, training_id)) {
         if (q.kind != quiz_kind::pre_test && q.kind != quiz_kind::post_test) continue;
-        auto all = storage::submissions_of(c, q.id);
-        const bool taken = !all.empty();
+        auto all = storage::submissions_of(c, q.id, only_user);
+        const bool taken = only_user ? storage::quiz_has_submissions(c, q.id) : !all.empty();
         auto& slot = q.kind == quiz_kind::pre_test ? out.pre : out.post;
         auto& slot_taken = q.kind == quiz_kind::pre_test ? pre_taken : post_taken;
         if (taken || !slot_taken) {

@@ -15,12 +15,14 @@ struct submission_row;
 namespace daring::server {
 
 // The training's latest pre-test and post-test that were taken (else the latest of each), and
-// each trainee's counted score in percent.
+// each trainee's counted score in percent (that trainee's alone with `only_user`: which tests
+// count still depends on everyone's submissions).
 struct pre_post_scores {
     std::optional<protocol::quiz> pre, post;
     std::map<std::int64_t, double> pre_percent, post_percent;
 };
-pre_post_scores load_pre_post(storage::connection& c, std::int64_t training_id);
+pre_post_scores load_pre_post(storage::connection& c, std::int64_t training_id,
+                              std::optional<std::int64_t> only_user = std::nullopt);
 
 // Per trainee, the submission that counts (best or last, as the quiz says), from all of a quiz's
 // submissions oldest first.

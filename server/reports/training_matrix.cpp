@@ -66,6 +66,8 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         row.cells.resize(m.sessions.size());
         m.rows.push_back(std::move(row));
     }
+    // Every session's evidence in one query per kind, not one per session.
+    auto evidence = load_evidence(c, storage::session_scope::of_training(t.id), only_user);
     for (std::size_t k = 0; k < m.sessions.size(); ++k) {
         const auto& s = m.sessions[k];
         const bool held = is_held(s);
@@ -73,8 +75,8 @@ training_attendance build_training_attendance(connection& c, const training& t, 
         if (held) ++m.held_count;
         if (s.current.status != session_status::ended && s.current.status != session_status::live)
             continue;
-        const auto a =
-            build_session_attendance(c, s, now, current, only_user, open_to_now, &trainees);
+        const auto a = build_session_attendance(c, s, now, current, only_user, open_to_now,
+                                                {&trainees, &evidence[s.id]});
         for (const auto& r : a.rows) {
             auto it = index.find(r.user_id);
             if (it == index.end()) continue;

@@ -66,11 +66,13 @@ TEST(DeliveryBatch, EverySocketGetsItsMessagesInTheOwnersOrder) {
     EXPECT_EQ(got.at(1), (std::vector<std::string>{"1:A", "2:opus", "1:C"}));
     EXPECT_EQ(got.at(2), (std::vector<std::string>{"1:X", "1:A", "2:opus", "4:", "3:slow", "1:C"}));
     EXPECT_EQ(got.at(3), (std::vector<std::string>{"1:A"}));
-    for (const auto& d : *back)
-        if (d.what == delivery::kind::audio)
+    for (const auto& d : *back) {
+        if (d.what == delivery::kind::audio) {
             EXPECT_EQ(d.value, 20);
-        else if (d.what == delivery::kind::close)
+        } else if (d.what == delivery::kind::close) {
             EXPECT_EQ(d.value, 4008);
+        }
+    }
 }
 
 TEST(DeliveryBatch, EveryTruncationAndStrayByteIsRefused) {

@@ -6,11 +6,13 @@
 #include "storage/database.hpp"
 #include "storage/funding_repo.hpp"
 #include "storage/lease_repo.hpp"
+#include "storage/live_repo.hpp"
 #include "storage/migrations.hpp"
 #include "storage/notification_repo.hpp"
 #include "storage/quiz_repo.hpp"
 #include "storage/region_repo.hpp"
 #include "storage/session_repo.hpp"
+#include "storage/taking_part_repo.hpp"
 #include "storage/training_repo.hpp"
 #include "storage/users_repo.hpp"
 #include "tests/support/engines.hpp"
@@ -64,9 +66,11 @@ class PlanRepo : public ::testing::TestWithParam<sql_dialect> {
                 q.questions[1].id};
     }
 
-    std::int64_t add_session(const std::string& title, p::unix_seconds starts) {
+    // A session of the test's training, or of `of_training` when given.
+    std::int64_t add_session(const std::string& title, p::unix_seconds starts,
+                             std::int64_t of_training = 0) {
         p::session s;
-        s.training_id = training;
+        s.training_id = of_training != 0 ? of_training : training;
         s.title = title;
         s.starts_at = starts;
         s.ends_at = starts + 3600;
@@ -357,6 +361,56 @@ TEST_P(PlanRepo, ARoomHasOneOwnerWhoseLeaseAnotherNodeTakesOnlyOnceExpired) {
     release_lease(c, s, "node-a");
     EXPECT_EQ(claim_lease(c, s, "node-a", ms + 2 * ttl + 3, ttl).epoch, 4)
         << "the same node taking a released room again gets a new epoch too";
+}
+
+// A training's reports read each kind of evidence once for all its sessions: the scoped reads
+// return the rows of every session of that training (none of another's), by session, and of
+// one trainee when asked.
+TEST_P(PlanRepo, ScopedReadsCoverEverySessionOfATrainingAndOneTraineeWhenAsked) {
+    const auto s1 = add_session("Sesi 1", t0 + 3600);
+    const auto s2 = add_session("Sesi 2", t0 + 7200);
+    const auto foreign = add_session("Sesi lain", t0 + 3600, add_training("Pembukuan"));
+    std::int64_t id = 0;
+    for (const auto s : {s1, s2, foreign})
+        for (const auto u : {trainee, other}) {
+            insert_presence(c, {++id, s, u, true, t0, t0 + 60, t0 + 60});
+            record_checkin(c, s, u, t0 + 5);
+            insert_mark(c, {0, s, u, "present", "", trainer, "", t0 + 10});
+            insert_question(c, {s, id, u, "", "Tanya?", false, "q" + std::to_string(id), t0});
+        }
+    append_events(c, {{s2, 1, 1000, "chat", "{}", std::nullopt},
+                      {s1, 2, 2000, "hand", "{}", std::nullopt},
+                      {s1, 1, 1000, "chat", "{}", std::nullopt},
+                      {s1, 3, 3000, "slide", "{}", std::nullopt},
+                      {foreign, 1, 1000, "chat", "{}", std::nullopt}});
+    const auto whole = session_scope::of_training(training);
+
+    std::map<std::int64_t, int> per;
+    for (const auto& r : presence_in(c, whole)) ++per[r.session_id];
+    EXPECT_EQ(per, (std::map<std::int64_t, int>{{s1, 2}, {s2, 2}}));
+    const auto mine = presence_in(c, whole, trainee);
+    ASSERT_EQ(mine.size(), 2U);
+    EXPECT_TRUE(mine[0].user_id == trainee && mine[1].user_id == trainee);
+    EXPECT_EQ(presence_in(c, session_scope::of_session(foreign)).size(), 2U);
+
+    const auto checkins = checkins_in(c, whole, other);
+    ASSERT_EQ(checkins.size(), 2U);
+    EXPECT_EQ(checkins.at(s2), (std::map<std::int64_t, p::unix_seconds>{{other, t0 + 5}}));
+    EXPECT_EQ(marks_in(c, whole).size(), 4U);
+    EXPECT_EQ(marks_in(c, whole, trainee).size(), 2U);
+
+    std::vector<std::pair<std::int64_t, std::uint64_t>> order;
+    for (const auto& e : session_events_in(c, whole, {"chat", "hand"}))
+        order.emplace_back(e.session_id, e.seq);
+    EXPECT_EQ(order,
+              (std::vector<std::pair<std::int64_t, std::uint64_t>>{{s1, 1}, {s1, 2}, {s2, 1}}))
+        << "by session and seq, of the asked types only";
+
+    const auto counts = taking_part_counts_in(c, whole, other);
+    ASSERT_EQ(counts.size(), 2U);
+    EXPECT_EQ(counts.at(s1).at(other).questions, 1);
+    EXPECT_FALSE(counts.at(s1).contains(trainee));
+    EXPECT_EQ(taking_part_counts_in(c, whole).at(s2).size(), 2U);
 }
 
 DARING_ON_BOTH_ENGINES(PlanRepo);
