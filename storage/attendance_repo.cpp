@@ -105,6 +105,14 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id) {
     return q.exec();
 }
 
+int close_open_presence_of(connection& c, std::int64_t session_id) {
+    statement q(c,
+                "UPDATE presence_intervals SET ended_at = last_seen "
+                "WHERE ended_at IS NULL AND session_id = ?");
+    q.bind(1, session_id);
+    return q.exec();
+}
+
 std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
                                       std::optional<std::int64_t> user_id) {
     statement q(c,

@@ -36,6 +36,9 @@ void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at);
 // Ends the intervals with ids up to `up_to_id` still open (those a stop left open) at their
 // last recorded heartbeat.
 int close_dangling_presence(connection& c, std::int64_t up_to_id);
+// Several nodes: a room taken over from a node that died ends that node's open intervals of the
+// session at their last recorded heartbeat. Returns how many.
+int close_open_presence_of(connection& c, std::int64_t session_id);
 // One session's intervals, of one user when given, ordered by id.
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);

@@ -50,4 +50,19 @@ std::optional<room_lease> lease_of(connection& c, std::int64_t session_id) {
     return room_lease{q.column(0).as_text(), q.column(1).as_int64(), q.column(2).as_int64()};
 }
 
+std::int64_t reserve_ids(connection& c, const std::string& name, std::int64_t count,
+                         std::int64_t at_least) {
+    statement q(c,
+                "INSERT INTO id_blocks(name, next_id) "
+                "VALUES (:name, CAST(:from AS BIGINT) + CAST(:count AS BIGINT)) "
+                "ON CONFLICT (name) DO UPDATE SET next_id = "
+                "MAX(id_blocks.next_id, CAST(:from AS BIGINT)) + CAST(:count AS BIGINT) "
+                "RETURNING next_id - CAST(:count AS BIGINT)");
+    q.bind(":name", name);
+    q.bind(":from", at_least + 1);
+    q.bind(":count", count);
+    q.step();
+    return q.column(0).as_int64();
+}
+
 }  // namespace daring::storage

@@ -33,4 +33,9 @@ std::vector<std::int64_t> renew_leases(connection& c, const std::string& node_id
 void release_lease(connection& c, std::int64_t session_id, const std::string& node_id);
 std::optional<room_lease> lease_of(connection& c, std::int64_t session_id);
 
+// Reserves `count` ids of the sequence `name` above `at_least` (the highest id already used):
+// returns the first; this node alone assigns [first, first + count). Inside a write job.
+std::int64_t reserve_ids(connection& c, const std::string& name, std::int64_t count,
+                         std::int64_t at_least);
+
 }  // namespace daring::storage

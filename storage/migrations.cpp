@@ -653,6 +653,14 @@ CREATE TABLE room_leases (
 );
 CREATE INDEX room_leases_node ON room_leases(node_id);
 )sql"},
+        {17, "id_blocks", R"sql(
+-- Several nodes: ids a node assigns in memory (presence intervals) come from a block it reserved
+-- here, so two nodes never assign the same id (storage/lease_repo.hpp, reserve_ids).
+CREATE TABLE id_blocks (
+  name        TEXT NOT NULL PRIMARY KEY,
+  next_id     INTEGER NOT NULL        -- the first id not yet reserved
+);
+)sql"},
     };
     return list;
 }

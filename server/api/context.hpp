@@ -21,6 +21,8 @@
 
 namespace daring::server {
 
+class room_keeper;
+
 class session_lifecycle;
 class deck_converter;
 
@@ -46,6 +48,8 @@ struct app_options {
     std::string assets_dir = "assets";  // deck pages and handouts, named by content
     int convert_jobs = 1;               // decks converted at once
     int convert_queue = 4;              // decks waiting beyond those (then 503 busy)
+    std::string nats_url;               // several nodes (empty: one node)
+    std::string node_id;                // several nodes: this node's name
 };
 
 // Public certificate lookups per client address.
@@ -66,6 +70,7 @@ struct services {
     const std::string& checkin_secret;  // keys the rotating check-in codes
     rate_limiter& checkin_failures;     // wrong check-in codes per (session, trainee)
     rate_limiter& certificate_lookups;  // public certificate lookups per address
+    room_keeper* rooms = nullptr;       // several nodes: where live rooms live (null: one node)
 };
 
 // The origin people reach the server at: --public-url, else the request's own.

@@ -8,6 +8,7 @@
 #include "server/live/live_recovery.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/services/training_access.hpp"
+#include "server/sessions/room_keeper.hpp"
 #include "server/sessions/session_lifecycle.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/session_repo.hpp"
@@ -122,8 +123,14 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     a.audio = audio_of(req);
     const auto& u = login->user;
     // A room that does not exist yet (the first join after a restart) is rebuilt from the
-    // database; if another join creates it first, this recovery is not used.
-    const bool rebuild = s.live && !s.live->has_room(id);
+    // database; if another join creates it first, this recovery is not used. With several
+    // nodes the room's owner is found (or this node claims it) first: only the owner builds it.
+    bool rebuild = s.live && !s.live->has_room(id);
+    if (rebuild && s.rooms) {
+        s.db.read([&](connection& c) { return joinable_session(c, id, u); });
+        a.owner = s.rooms->place(id);
+        rebuild = a.owner->node == s.rooms->node_id() && !s.live->has_room(id);
+    }
     auto found = s.db.read([&](connection& c) {
         auto found = joinable_session(c, id, u);
         if (u.user_role == role::trainee) a.prior = load_prior_attendance(c, found.id, u.id);
@@ -132,6 +139,7 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
                 load_recovery(c, found.id, room_limits{}.chat_history));
         return found;
     });
+    if (s.rooms && !a.owner) a.owner = room_owner{s.rooms->node_id(), 0};
     const auto now = s.clk.now();
     auto recovery = std::move(a.room.recovery);
     a.room = s.sessions.room_of(found, now);

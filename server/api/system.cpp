@@ -4,6 +4,7 @@
 #include "server/api/handler_support.hpp"
 #include "server/api/paging.hpp"
 #include "server/api/routes.hpp"
+#include "server/sessions/room_keeper.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/audit_repo.hpp"
 
@@ -57,6 +58,7 @@ http_response metrics_text(request_context& ctx) {
     }
     http_response res;
     res.body = ctx.svc.stats.render();
+    if (ctx.svc.rooms) res.body += ctx.svc.rooms->metrics_text();  // several nodes
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     res.set_header("Cache-Control", "no-store");
     return res;

@@ -4,6 +4,7 @@
 
 #include "server/api/routes.hpp"
 #include "server/app/backups.hpp"
+#include "server/cluster/nats_bus.hpp"
 #include "server/decks/deck_convert.hpp"
 #include "server/decks/deck_converter.hpp"
 #include "server/http/compression.hpp"
@@ -18,6 +19,7 @@
 #include "server/reports/session_notices.hpp"
 #include "server/services/delivery_service.hpp"
 #include "server/services/outbox_sender.hpp"
+#include "server/sessions/room_keeper.hpp"
 #include "server/sessions/session_lifecycle.hpp"
 #include "server/util/tokens.hpp"
 #include "storage/attendance_repo.hpp"
@@ -115,7 +117,15 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
                 certificate_lookups_},
       static_(options_.web_root) {
     add_all_routes(router_);
-    presence_ = std::make_unique<presence_recorder>(db, stats);
+    presence_ = std::make_unique<presence_recorder>(db, stats, !options_.nats_url.empty());
+    if (!options_.nats_url.empty()) {
+        bus_ = std::make_unique<nats_bus>(nats_options{options_.nats_url, options_.node_id});
+        keeper_ = std::make_unique<room_keeper>(db, clk, live_, *sessions_, *bus_,
+                                                keeper_settings{options_.node_id});
+        services_.rooms = keeper_.get();
+        spdlog::info("several nodes: this is node {}, relaying live rooms through {}",
+                     options_.node_id, options_.nats_url);
+    }
     journal_ = std::make_unique<event_journal>(db, options_.record_audio);
     backups_ = std::make_unique<backup_schedule>(
         backup_settings{options_.db_path, options_.backup_dir, options_.backup_every_hours,
@@ -173,7 +183,10 @@ void app::close_stale_quiz_runs() {
 }
 
 void app::attach_live(live_hub* hub) {
+    if (!hub && keeper_) keeper_->stop();  // gives up the rooms owned here, for other nodes
+    if (hub && bus_) hub->set_cluster(bus_.get(), options_.node_id);
     live_.set(hub);
+    if (keeper_ && hub) keeper_->start();
     if (!hub) {
         presence_->flush();  // the last heartbeats and events before the writer stops
         journal_->flush();

@@ -22,6 +22,8 @@ class quiz_recorder;
 class taking_part_recorder;
 class session_lifecycle;
 class deck_converter;
+class nats_bus;
+class room_keeper;
 
 class app final : public application {
   public:
@@ -77,6 +79,8 @@ class app final : public application {
     std::unique_ptr<event_journal> journal_;
     std::unique_ptr<backup_schedule> backups_;
     std::unique_ptr<outbox_sender> outbox_;
+    std::unique_ptr<nats_bus> bus_;  // several nodes (null: one node)
+    std::unique_ptr<room_keeper> keeper_;
 };
 
 }  // namespace daring::server

@@ -263,7 +263,8 @@ void serve(storage::database& db, const clock& clk, password_hasher& hasher, met
                                 cfg.backup_dir,         cfg.backup_every_hours,
                                 cfg.backup_keep,        cfg.metrics_token,
                                 cfg.messaging,          cfg.assets_dir,
-                                cfg.convert_jobs,       cfg.convert_queue});
+                                cfg.convert_jobs,       cfg.convert_queue,
+                                cfg.nats_url,           cfg.node_id});
     if (cfg.command == "demo") present_demo_deck(application, seeded, cfg.web_root);
     try {
         application.reevaluate_all();    // restrictions that took effect while it was down

@@ -1,6 +1,9 @@
 #include "server/app/config.hpp"
 
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
@@ -57,6 +60,17 @@ std::string default_web_root() {
 }  // namespace
 
 namespace {
+
+// Several nodes (docs/deploy.md).
+void add_cluster_options(po::options_description& desc) {
+    desc.add_options()(
+        "nats", po::value<std::string>(),
+        "several nodes: the NATS server(s) live rooms relay through, nats://host:4222 (needs a "
+        "PostgreSQL --db shared by the nodes)")(
+        "node-id", po::value<std::string>(),
+        "several nodes: this node's name, letters, digits, '-' and '_' (default: host name and "
+        "port)");
+}
 
 // The outbox's channels (e-mail and WhatsApp) and its retry settings.
 void add_messaging_options(po::options_description& desc) {
@@ -166,6 +180,7 @@ po::options_description options_table() {
         "tests only: read the current time (Unix seconds) from this file")(
         "help,h", "show this help")("version", "show the version");
     add_messaging_options(desc);
+    add_cluster_options(desc);
     return desc;
 }
 
@@ -213,6 +228,33 @@ std::optional<std::string> read_messaging(const po::variables_map& vm, messaging
     m.join_early_minutes = vm["join-early-minutes"].as<int>();
     if (m.join_early_minutes < 0 || m.join_early_minutes > 24 * 60)
         return "--join-early-minutes must be 0 to 1440";
+    return std::nullopt;
+}
+
+// Several nodes: --nats and --node-id (a node id is part of NATS subjects: no dots or spaces).
+std::optional<std::string> read_cluster(const po::variables_map& vm, config& cfg) {
+    if (vm.count("nats")) cfg.nats_url = vm["nats"].as<std::string>();
+    if (vm.count("node-id")) cfg.node_id = vm["node-id"].as<std::string>();
+    if (cfg.nats_url.empty()) {
+        if (!cfg.node_id.empty()) return "--node-id needs --nats";
+        return std::nullopt;
+    }
+    if (!cfg.nats_url.starts_with("nats://") && !cfg.nats_url.starts_with("tls://"))
+        return "--nats must be nats://host:port (or tls://host:port)";
+    if (!storage::is_postgresql_uri(cfg.db_path))
+        return "--nats needs a PostgreSQL --db the nodes share (postgresql://...)";
+    if (cfg.node_id.empty()) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        cfg.node_id = std::string(host) + "-" +
+                      std::to_string(cfg.port != 0 ? cfg.port : static_cast<unsigned>(::getpid()));
+        for (auto& ch : cfg.node_id)
+            if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') ch = '-';
+    }
+    if (cfg.node_id.size() > 64) return "--node-id must be at most 64 characters";
+    for (const char ch : cfg.node_id)
+        if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_')
+            return "--node-id may hold only letters, digits, '-' and '_'";
     return std::nullopt;
 }
 
@@ -368,8 +410,8 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     }
     if (command == "backup" && !vm.count("db"))
         return {std::nullopt, 2, "daring: backup needs --db PATH\n"};
-    for (auto problem :
-         {read_network(vm, command, cfg), read_limits(vm, cfg), read_identity(vm, cfg)})
+    for (auto problem : {read_network(vm, command, cfg), read_limits(vm, cfg),
+                         read_identity(vm, cfg), read_cluster(vm, cfg)})
         if (problem) return {std::nullopt, 2, "daring: " + *problem + "\n"};
     return {cfg, 0, {}};
 }

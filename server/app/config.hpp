@@ -53,6 +53,8 @@ struct config {
     int backup_keep = 7;
     std::string metrics_token;    // non-empty: /metrics needs "Authorization: Bearer <token>"
     messaging_options messaging;  // the outbox's e-mail and WhatsApp channels
+    std::string nats_url;         // several nodes: nats://host:4222 (empty: one node)
+    std::string node_id;          // several nodes: this node's name (default: host-port)
 };
 
 struct parse_outcome {

@@ -16,6 +16,7 @@ enum class relay_kind : std::uint8_t {
     binary = 3,       // node -> owner: a socket's binary (audio) message (a)
     join = 4,         // node -> owner: a socket joins; a = its admission as JSON
     leave = 5,        // node -> owner: a socket left
+    control = 6,      // any node -> owner: a = what the server changed (JSON: end, slides, ...)
 };
 
 struct relay_frame {

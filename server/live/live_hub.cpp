@@ -13,147 +13,142 @@
 #include <unordered_map>
 
 #include "server/live/event_journal.hpp"
+#include "server/live/live_hub_state.hpp"
 
 namespace daring::server {
 
 namespace asio = boost::asio;
+using hub_detail::room_slot;
 
-namespace {
-
-// Events wait up to `gather_window` for more before they go out, so a burst (several slides, a
-// slide and a chat) reaches each client in one write. The window costs each event at most 1 ms.
-constexpr auto gather_window = std::chrono::milliseconds(1);
-
-struct room_slot : std::enable_shared_from_this<room_slot> {
-    explicit room_slot(asio::io_context& ioc, live_room r)
-        : strand(asio::make_strand(ioc)), room(std::move(r)), flush_timer(strand) {
-        room.set_deferred_delivery(true);
-    }
-    asio::strand<asio::io_context::executor_type> strand;
-    live_room room;  // everything here is touched only on `strand`
-    asio::steady_timer flush_timer;
-    bool flush_armed = false;
-
-    // After any room operation: deliver what it produced, now or after a short gathering window.
-    void settle() {
-        if (!room.has_pending() || flush_armed) return;
-        flush_armed = true;
-        flush_timer.expires_after(gather_window);
-        flush_timer.async_wait([self = shared_from_this()](const boost::system::error_code&) {
-            self->flush_armed = false;
-            self->room.flush();
-        });
-    }
-};
-
-struct socket_entry {
-    std::weak_ptr<live_participant> participant;
-    std::int64_t user_id = 0;
-    std::int64_t training_id = 0;
-    std::string token_hash;
-    protocol::unix_seconds deadline = 0;
-};
-
-std::uint64_t first_seq_now() {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count());
+std::shared_ptr<room_slot> live_hub::impl::find(std::int64_t id) {
+    std::lock_guard lock(mutex);
+    auto it = rooms.find(id);
+    return it == rooms.end() ? nullptr : it->second;
 }
 
-}  // namespace
-
-struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
-    impl(asio::io_context& io, const clock& c) : ioc(io), clk(c), timer(io) {}
-
-    asio::io_context& ioc;
-    const clock& clk;
-    asio::steady_timer timer;
-
-    mutable std::mutex mutex;  // guards rooms, sockets, stopping
-    std::map<std::int64_t, std::shared_ptr<room_slot>> rooms;
-    std::unordered_map<live_participant*, socket_entry> sockets;
-    // Each user's sockets, oldest first (at most sockets_per_user).
-    std::unordered_map<std::int64_t, std::vector<live_participant*>> by_user;
-    std::size_t sockets_per_user = default_live_sockets_per_user;
-    room_limits limits;  // of every room created
-    bool stopping = false;
-    live_hub* owner = nullptr;
-    presence_sink* sink = nullptr;  // set before start
-    quiz_sink* quizzes = nullptr;
-    taking_part_sink* taking_part = nullptr;
-    event_journal* journal = nullptr;
-    live_control* control = nullptr;  // set before start
-    int flush_every = 5;
-    int ticks = 0;  // quarter seconds
-
-    std::shared_ptr<room_slot> find(std::int64_t id) {
-        std::lock_guard lock(mutex);
-        auto it = rooms.find(id);
-        return it == rooms.end() ? nullptr : it->second;
-    }
-
-    std::shared_ptr<room_slot> find_or_create(const room_info& info) {
-        std::lock_guard lock(mutex);
-        if (stopping) return nullptr;
-        auto& slot = rooms[info.session_id];
-        if (!slot) {
-            // Past every seq a client may have seen: the stored highest, and the creation time
-            // in ms (rooms produce far fewer than 1,000 events a second).
-            const auto stored = info.recovery ? info.recovery->last_seq + 1 : 0;
-            slot = std::make_shared<room_slot>(
-                ioc, live_room(info, std::max(first_seq_now(), stored), limits));
-            slot->room.set_presence_sink(sink);
-            slot->room.set_quiz_sink(quizzes);
-            slot->room.set_taking_part_sink(taking_part);
-            slot->room.set_journal(journal);
-            if (info.recovery) slot->room.restore(*info.recovery);
+std::shared_ptr<room_slot> live_hub::impl::find_or_create(const room_info& info,
+                                                          std::uint64_t epoch) {
+    std::lock_guard lock(mutex);
+    if (stopping) return nullptr;
+    auto& slot = rooms[info.session_id];
+    if (!slot) {
+        // Past every seq a client may have seen: the stored highest, and the creation time
+        // in ms (rooms produce far fewer than 1,000 events a second).
+        const auto stored = info.recovery ? info.recovery->last_seq + 1 : 0;
+        slot = std::make_shared<room_slot>(
+            ioc, live_room(info, std::max(hub_detail::first_seq_now(), stored), limits));
+        slot->room.set_presence_sink(sink);
+        slot->room.set_quiz_sink(quizzes);
+        slot->room.set_taking_part_sink(taking_part);
+        slot->room.set_journal(journal);
+        if (info.recovery) slot->room.restore(*info.recovery);
+        if (bus) {
+            slot->relay = std::make_unique<owner_relay>(epoch);
+            slot->bus = bus;
+            slot->frames_out = frames_out;
+            subscribe_inbox(slot);
         }
-        return slot;
     }
+    return slot;
+}
 
-    // Every quarter second: quiz tallies. Every fourth: presence, attendance, quiz deadlines,
-    // login expiry, and every flush_every seconds the presence flush.
-    void tick() {
-        timer.expires_after(std::chrono::milliseconds(250));
-        timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
-            if (ec) return;
-            const bool full = ++self->ticks % 4 == 0;
-            const auto now = self->clk.now();
-            std::vector<std::shared_ptr<room_slot>> all;
-            std::vector<std::shared_ptr<live_participant>> expired;
-            {
-                std::lock_guard lock(self->mutex);
-                if (self->stopping) return;
-                for (auto& [id, slot] : self->rooms) all.push_back(slot);
-                if (full) {
-                    for (auto& [raw, entry] : self->sockets) {
-                        if (entry.deadline <= now) {
-                            if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
-                        }
+std::shared_ptr<live_participant> live_hub::impl::enroll(const std::shared_ptr<live_participant>& p,
+                                                         const live_admission& a) {
+    std::lock_guard lock(mutex);
+    sockets[p.get()] =
+        hub_detail::socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
+    auto& mine = by_user[a.member.user_id];
+    mine.push_back(p.get());
+    if (mine.size() <= sockets_per_user) return nullptr;
+    // The newest connection wins: a phone that lost its signal without closing leaves a socket
+    // behind that would otherwise count until its idle timeout.
+    std::shared_ptr<live_participant> replaced;
+    auto oldest = sockets.find(mine.front());
+    if (oldest != sockets.end()) replaced = oldest->second.participant.lock();
+    mine.erase(mine.begin());
+    return replaced;
+}
+
+void live_hub::impl::forget(live_participant* p) {
+    std::lock_guard lock(mutex);
+    if (auto it = sockets.find(p); it != sockets.end()) {
+        if (auto mine = by_user.find(it->second.user_id); mine != by_user.end()) {
+            std::erase(mine->second, p);
+            if (mine->second.empty()) by_user.erase(mine);
+        }
+        sockets.erase(it);
+    }
+}
+
+void live_hub::impl::after_receive(const std::shared_ptr<room_slot>& slot,
+                                   live_room::outcome outcome, live_participant* sender) {
+    if (outcome == live_room::outcome::end_requested && control) {
+        auto member = slot->room.member_of(sender);
+        control->end_requested(slot->room.session_id(), member ? member->user_id : 0);
+    }
+    if (outcome != live_room::outcome::quiz_requested) return;
+    auto request = slot->room.take_quiz_request();
+    if (!request) return;
+    if (!control) {
+        slot->room.refuse_quiz(*request, "not_supported", "Quizzes are not available");
+        slot->settle();
+        return;
+    }
+    control->quiz_requested(
+        slot->room.session_id(), slot->room.training_id(), *request,
+        [slot, request = *request, i = shared_from_this()](quiz_opening o) {
+            asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
+                if (o.quiz) {
+                    slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, i->clk.now());
+                } else {
+                    slot->room.refuse_quiz(request, o.code, o.message);
+                }
+                slot->settle();
+            });
+        });
+}
+
+// Every quarter second: quiz tallies. Every fourth: presence, attendance, quiz deadlines,
+// login expiry, and every flush_every seconds the presence flush.
+void live_hub::impl::tick() {
+    timer.expires_after(std::chrono::milliseconds(250));
+    timer.async_wait([self = shared_from_this()](const boost::system::error_code& ec) {
+        if (ec) return;
+        const bool full = ++self->ticks % 4 == 0;
+        const auto now = self->clk.now();
+        std::vector<std::shared_ptr<room_slot>> all;
+        std::vector<std::shared_ptr<live_participant>> expired;
+        {
+            std::lock_guard lock(self->mutex);
+            if (self->stopping) return;
+            for (auto& [id, slot] : self->rooms) all.push_back(slot);
+            if (full) {
+                for (auto& [raw, entry] : self->sockets) {
+                    if (entry.deadline <= now) {
+                        if (auto p = entry.participant.lock()) expired.push_back(std::move(p));
                     }
                 }
             }
-            for (auto& slot : all) {
-                asio::post(slot->strand, [slot, now, full] {
-                    if (full) slot->room.tick(now);
-                    slot->room.flush_tally();
-                    slot->room.flush_taking_part();
-                    const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                               std::chrono::steady_clock::now().time_since_epoch())
-                                               .count();
-                    slot->room.flush_pointer(steady_ms);
-                    slot->room.flush_reactions(steady_ms);
-                    slot->settle();
-                });
-            }
-            for (auto& p : expired) p->close(close_signed_out, "the login session expired");
-            if (full && self->sink && (self->ticks / 4) % self->flush_every == 0)
-                self->sink->flush();
-            if (full && self->journal) self->journal->flush();
-            self->tick();
-        });
-    }
-};
+        }
+        for (auto& slot : all) {
+            asio::post(slot->strand, [slot, now, full] {
+                if (full) slot->room.tick(now);
+                slot->room.flush_tally();
+                slot->room.flush_taking_part();
+                const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                           std::chrono::steady_clock::now().time_since_epoch())
+                                           .count();
+                slot->room.flush_pointer(steady_ms);
+                slot->room.flush_reactions(steady_ms);
+                slot->settle();
+            });
+        }
+        for (auto& p : expired) p->close(close_signed_out, "the login session expired");
+        if (full && self->sink && (self->ticks / 4) % self->flush_every == 0) self->sink->flush();
+        if (full && self->journal) self->journal->flush();
+        self->tick();
+    });
+}
 
 live_hub::live_hub(asio::io_context& ioc, const clock& clk)
     : impl_(std::make_shared<impl>(ioc, clk)) {
@@ -205,7 +200,8 @@ void live_hub::start() {
 }
 
 void live_hub::open(const room_info& info) {
-    impl_->find_or_create(info);
+    // Several nodes: a room is made where its first socket claims it (live_admission::owner).
+    if (!impl_->bus) impl_->find_or_create(info);
 }
 
 void live_hub::end(std::int64_t session_id) {
@@ -213,35 +209,32 @@ void live_hub::end(std::int64_t session_id) {
     {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->rooms.find(session_id);
-        if (it == impl_->rooms.end()) return;
+        if (it == impl_->rooms.end()) {
+            if (impl_->bus) impl_->send_control(session_id, {{"op", "end"}});
+            return;
+        }
         slot = it->second;
         impl_->rooms.erase(it);
+        impl_->retire_room(session_id);
     }
-    asio::post(slot->strand, [slot, now = impl_->clk.now()] { slot->room.end(close_normal, now); });
+    asio::post(slot->strand, [slot, now = impl_->clk.now()] {
+        slot->room.end(close_normal, now);
+        slot->settle();
+    });
 }
 
 void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_admission& a) {
-    auto slot = impl_->find_or_create(a.room);
+    if (impl_->bus && a.owner && a.owner->node != impl_->node) {
+        impl_->attach_relayed(p, a);
+        return;
+    }
+    auto slot = impl_->find_or_create(a.room, a.owner ? a.owner->epoch : 0);
     if (!slot) {
         p->close(close_going_away, "the server is shutting down");
         return;
     }
-    std::shared_ptr<live_participant> replaced;
-    {
-        std::lock_guard lock(impl_->mutex);
-        impl_->sockets[p.get()] =
-            socket_entry{p, a.member.user_id, a.room.training_id, a.token_hash, a.deadline};
-        auto& mine = impl_->by_user[a.member.user_id];
-        mine.push_back(p.get());
-        if (mine.size() > impl_->sockets_per_user) {
-            // The newest connection wins: a phone that lost its signal without closing leaves a
-            // socket behind that would otherwise count until its idle timeout.
-            auto oldest = impl_->sockets.find(mine.front());
-            if (oldest != impl_->sockets.end()) replaced = oldest->second.participant.lock();
-            mine.erase(mine.begin());
-        }
-    }
-    if (replaced) replaced->close(close_replaced, "opened in another tab or device");
+    if (auto replaced = impl_->enroll(p, a))
+        replaced->close(close_replaced, "opened in another tab or device");
     const auto now = impl_->clk.now();
     asio::post(slot->strand, [slot, p, member = a.member, resume = a.resume, prior = a.prior,
                               audio = a.audio, now] {
@@ -255,30 +248,41 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
 }
 
 void live_hub::detach(std::int64_t session_id, live_participant* p) {
-    {
-        std::lock_guard lock(impl_->mutex);
-        if (auto it = impl_->sockets.find(p); it != impl_->sockets.end()) {
-            if (auto mine = impl_->by_user.find(it->second.user_id); mine != impl_->by_user.end()) {
-                std::erase(mine->second, p);
-                if (mine->second.empty()) impl_->by_user.erase(mine);
+    impl_->forget(p);
+    if (auto id = impl_->relayed_id(session_id, p)) {
+        impl_->bus->publish(hub_detail::owner_subject(session_id),
+                            socket_frame(relay_kind::leave, impl_->node, *id));
+        std::shared_ptr<hub_detail::relay_slot> relay;
+        {
+            std::lock_guard lock(impl_->mutex);
+            if (auto it = impl_->relays.find(session_id); it != impl_->relays.end()) {
+                relay = it->second;
+                relay->sockets.erase(p);
             }
-            impl_->sockets.erase(it);
         }
+        if (relay) asio::post(relay->strand, [relay, id = *id] { relay->endpoint.detach(id); });
+        return;
     }
     if (auto slot = impl_->find(session_id)) {
-        asio::post(slot->strand, [slot, p, i = impl_] { slot->room.leave(p, i->clk.now()); });
+        asio::post(slot->strand, [slot, p, i = impl_] {
+            slot->room.leave(p, i->clk.now());
+            slot->settle();
+        });
     }
 }
 
 void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
                               std::string bytes) {
     auto slot = impl_->find(session_id);
-    if (!slot) return;
+    if (!slot) {
+        if (auto id = impl_->relayed_id(session_id, p.get()))
+            impl_->bus->publish(hub_detail::owner_subject(session_id),
+                                socket_frame(relay_kind::binary, impl_->node, *id, bytes));
+        return;
+    }
     asio::post(slot->strand, [slot, p, bytes = std::move(bytes), i = impl_] {
-        const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count();
-        slot->room.receive_binary(p.get(), bytes, i->clk.now(), steady_ms, i->clk.now_ms());
+        slot->room.receive_binary(p.get(), bytes, i->clk.now(), hub_detail::steady_now_ms(),
+                                  i->clk.now_ms());
         slot->settle();
     });
 }
@@ -286,38 +290,16 @@ void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<liv
 void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_participant>& p,
                        std::string text) {
     auto slot = impl_->find(session_id);
-    if (!slot) return;
+    if (!slot) {
+        if (auto id = impl_->relayed_id(session_id, p.get()))
+            impl_->bus->publish(hub_detail::owner_subject(session_id),
+                                socket_frame(relay_kind::from_socket, impl_->node, *id, text));
+        return;
+    }
     asio::post(slot->strand, [slot, p, text = std::move(text), i = impl_] {
-        const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                                   std::chrono::steady_clock::now().time_since_epoch())
-                                   .count();
-        auto outcome = slot->room.receive(p.get(), text, i->clk.now(), steady_ms);
+        auto outcome = slot->room.receive(p.get(), text, i->clk.now(), hub_detail::steady_now_ms());
         slot->settle();
-        if (outcome == live_room::outcome::end_requested && i->control) {
-            auto member = slot->room.member_of(p.get());
-            i->control->end_requested(slot->room.session_id(), member ? member->user_id : 0);
-        }
-        if (outcome == live_room::outcome::quiz_requested) {
-            auto request = slot->room.take_quiz_request();
-            if (!request) return;
-            if (!i->control) {
-                slot->room.refuse_quiz(*request, "not_supported", "Quizzes are not available");
-                return;
-            }
-            i->control->quiz_requested(
-                slot->room.session_id(), slot->room.training_id(), *request,
-                [slot, request = *request, i](quiz_opening o) {
-                    asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
-                        if (o.quiz) {
-                            slot->room.open_quiz(request, std::move(*o.quiz), o.run_id,
-                                                 i->clk.now());
-                        } else {
-                            slot->room.refuse_quiz(request, o.code, o.message);
-                        }
-                        slot->settle();
-                    });
-                });
-        }
+        i->after_receive(slot, outcome, p.get());
     });
 }
 
@@ -325,7 +307,14 @@ void live_hub::update_evidence(std::int64_t session_id, std::int64_t user_id,
                                std::optional<protocol::unix_seconds> checked_in_at,
                                std::optional<manual_mark> mark) {
     auto slot = impl_->find(session_id);
-    if (!slot) return;
+    if (!slot) {
+        if (!impl_->bus) return;
+        protocol::json op = {{"op", "evidence"}, {"user_id", user_id}};
+        if (checked_in_at) op["checked_in_at"] = *checked_in_at;
+        if (mark) op["mark"] = hub_detail::mark_name(*mark);
+        impl_->send_control(session_id, op);
+        return;
+    }
     asio::post(slot->strand, [slot, user_id, checked_in_at, mark, i = impl_] {
         slot->room.update_evidence(user_id, checked_in_at, mark, i->clk.now());
         slot->settle();
@@ -379,17 +368,23 @@ void live_hub::close_member(std::int64_t training_id, std::int64_t user_id) {
 
 void live_hub::shutdown() {
     std::vector<std::shared_ptr<room_slot>> all;
+    std::vector<std::shared_ptr<live_participant>> relayed;
     {
         std::lock_guard lock(impl_->mutex);
         impl_->stopping = true;
         for (auto& [id, slot] : impl_->rooms) all.push_back(slot);
+        for (auto& [id, relay] : impl_->relays)
+            for (auto& [raw, local] : relay->sockets)
+                if (auto p = local.participant.lock()) relayed.push_back(std::move(p));
     }
     impl_->timer.cancel();
     for (auto& slot : all) {
         asio::post(slot->strand, [slot, now = impl_->clk.now()] {
             slot->room.close_all(close_going_away, "the server is shutting down", now);
+            slot->publish_relay();
         });
     }
+    for (auto& p : relayed) p->close(close_going_away, "the server is shutting down");
 }
 
 void live_hub::slides_changed(std::int64_t session_id, std::vector<protocol::slide> slides) {
@@ -398,6 +393,9 @@ void live_hub::slides_changed(std::int64_t session_id, std::vector<protocol::sli
             slot->room.replace_slides(std::move(slides));
             slot->settle();
         });
+    } else if (impl_->bus) {
+        impl_->send_control(session_id,
+                            {{"op", "slides"}, {"slides", hub_detail::slides_to_json(slides)}});
     }
 }
 
@@ -408,6 +406,10 @@ void live_hub::delivery_changed(const delivery_change& change) {
             slot->room.change_mode(mode, reason);
             slot->settle();
         });
+    } else if (impl_->bus) {
+        impl_->send_control(change.session_id, {{"op", "mode"},
+                                                {"mode", protocol::to_string(change.after.mode)},
+                                                {"reason", change.after.reason}});
     }
 }
 

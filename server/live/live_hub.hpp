@@ -7,6 +7,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/live/live_room.hpp"
 #include "server/rules/delivery_policy.hpp"
@@ -18,6 +20,12 @@ class io_context;
 
 namespace daring::server {
 
+// Several nodes: the node that owns a live room, under its lease's epoch.
+struct room_owner {
+    std::string node;
+    std::uint64_t epoch = 0;
+};
+
 // What the HTTP layer found out about a live connection before upgrading it.
 struct live_admission {
     room_info room;
@@ -27,6 +35,21 @@ struct live_admission {
     std::string token_hash;               // the login session behind the socket
     protocol::unix_seconds deadline = 0;  // when that login session expires
     prior_attendance prior;               // trainees: their attendance so far
+    std::optional<room_owner> owner;      // several nodes: where the room lives (none: here)
+};
+
+class nats_bus;
+
+// Several nodes, this node's share (for /metrics).
+struct cluster_figures {
+    std::size_t rooms_owned = 0;                  // rooms whose authority is here
+    std::size_t rooms_relayed = 0;                // rooms owned elsewhere with sockets here
+    std::size_t relayed_sockets = 0;              // sockets here in rooms owned elsewhere
+    std::uint64_t frames_in = 0, frames_out = 0;  // relay frames received / published
+    std::uint64_t relayed_deliveries = 0;         // deliveries played here from other owners
+    std::uint64_t gaps = 0, stale = 0;            // frames after a lost one; of an older owner
+    std::uint64_t failovers = 0;   // rooms taken over from a node whose lease expired
+    std::uint64_t rooms_lost = 0;  // rooms another node took while this one held them
 };
 
 // Live sockets one user may hold at once (tabs, devices); a further one replaces the oldest,
@@ -119,6 +142,32 @@ class live_hub {
 
     std::size_t room_count() const;
     std::size_t socket_count() const;
+
+    // Several nodes (docs/architecture.md, "Several nodes"). Set before start(); without it the
+    // hub serves every room itself. A room lives on its owner (an admission's `owner`); a
+    // socket admitted to a room owned elsewhere is relayed: its messages go to the owner over
+    // `bus`, and what the owner delivers comes back to it. Ending, check-ins and mode changes of
+    // a room owned elsewhere are sent to the owner.
+    void set_cluster(nats_bus* bus, const std::string& node_id);
+    bool clustered() const;
+    const std::string& node_id() const;
+    // The rooms owned here, each with its lease epoch.
+    std::vector<std::pair<std::int64_t, std::uint64_t>> owned_rooms() const;
+    // The rooms relayed here, each with the owner its sockets joined.
+    std::vector<std::pair<std::int64_t, room_owner>> relayed_rooms() const;
+    // The owner of a relayed room changed (a failover elsewhere): its sockets here join again,
+    // at the new owner.
+    void rejoin(std::int64_t session_id, const room_owner& owner);
+    // This node took over a relayed room whose owner's lease expired: the room is rebuilt from
+    // `info.recovery` under `epoch` and the sockets here move into it without closing.
+    void take_over(const room_info& info, std::uint64_t epoch);
+    // Another node took a room owned here (this node missed its renewals): the sockets here
+    // close with 1012 (they reconnect and are placed again) and the room is forgotten.
+    void lose(std::int64_t session_id);
+    // Drops the NATS subscriptions of rooms no longer served here (it may wait for the server:
+    // call from a thread that may block, not an I/O thread).
+    void retire_subscriptions();
+    cluster_figures cluster_counts() const;
 
   private:
     struct impl;

@@ -159,6 +159,7 @@ inline constexpr int close_policy = 1008;         // repeated abuse
 inline constexpr int close_signed_out = 4001;     // logout or login session expired
 inline constexpr int close_removed = 4003;        // withdrawn from / unassigned from the training
 inline constexpr int close_slow_consumer = 4008;  // the send queue overflowed; resume
+inline constexpr int close_moved = 1012;  // several nodes: the room moved to another node; rejoin
 inline constexpr int close_replaced = 4009;  // the user's newer connection took this one's place
 
 struct room_info {

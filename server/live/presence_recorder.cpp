@@ -6,13 +6,26 @@
 
 #include "server/http/metrics.hpp"
 #include "storage/attendance_repo.hpp"
+#include "storage/lease_repo.hpp"
 
 namespace daring::server {
 
-presence_recorder::presence_recorder(storage::database& db, metrics& stats)
+namespace {
+// Ids one node may assign before it restarts (a block; 2^63 allows 2^31 such starts).
+constexpr std::int64_t shared_id_block = std::int64_t{1} << 32;
+}  // namespace
+
+presence_recorder::presence_recorder(storage::database& db, metrics& stats, bool shared)
     : db_(db), stats_(stats) {
     dangling_up_to_ = db_.read([](storage::connection& c) { return storage::max_presence_id(c); });
     next_id_ = dangling_up_to_;
+    if (shared) {
+        next_id_ = db_.write([used = dangling_up_to_](storage::connection& c) {
+            return storage::reserve_ids(c, "presence", shared_id_block, used);
+        }) - 1;
+        repaired_ = true;
+        return;
+    }
     repair();
 }
 

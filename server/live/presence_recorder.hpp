@@ -19,7 +19,11 @@ class presence_recorder final : public presence_sink {
   public:
     // Ends the intervals a crash left open (at their last flushed last_seen) and continues the
     // id sequence. Call before serving, from a thread that may block.
-    presence_recorder(storage::database& db, metrics& stats);
+    //
+    // With several nodes (`shared`) the ids come from a block reserved for this node
+    // (storage::reserve_ids), and nothing is ended at start: the other nodes' intervals are open
+    // too. A node that takes over a dead node's room ends that room's open intervals instead.
+    presence_recorder(storage::database& db, metrics& stats, bool shared = false);
 
     std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
                       protocol::unix_seconds at) override;

@@ -112,8 +112,9 @@ std::string socket_frame(relay_kind kind, const std::string& node, std::uint64_t
 
 live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
                                         protocol::unix_seconds now, std::int64_t steady_ms) {
+    sender_ = nullptr;
     const auto f = decode_relay_frame(bytes);
-    if (!f || f->kind == relay_kind::deliveries || f->b.empty()) {
+    if (!f || f->kind == relay_kind::deliveries || f->kind == relay_kind::control || f->b.empty()) {
         ++dropped_;
         return live_room::outcome::none;
     }
@@ -135,6 +136,7 @@ live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
         return live_room::outcome::none;
     }
     auto* p = found->second.get();
+    sender_ = p;
     switch (f->kind) {
         case relay_kind::from_socket:
             return room.receive(p, f->a, now, steady_ms);
@@ -143,6 +145,7 @@ live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
             return live_room::outcome::none;
         default:  // leave
             room.leave(p, now);
+            sender_ = nullptr;
             stand_ins_.erase(found);
             return live_room::outcome::none;
     }
@@ -193,11 +196,16 @@ relay_endpoint::outcome relay_endpoint::receive(std::string_view bytes) {
         last_frame_ = 0;
     }
     const bool gap = frame->seq != last_frame_ + 1;
-    if (gap) ++counts_.gaps;
     last_frame_ = frame->seq;
     ++counts_.frames;
+    if (gap) {
+        ++counts_.gaps;
+        for (auto& [socket, weak] : sockets_)
+            if (auto p = weak.lock()) p->close(close_slow_consumer, "events were lost; resume");
+        return outcome::gap_resume;
+    }
     for (const auto& d : *batch) play(d);
-    return gap ? outcome::played_after_gap : outcome::played;
+    return outcome::played;
 }
 
 void relay_endpoint::play(const delivery& d) {

@@ -4,8 +4,8 @@
 // deliveries go into that node's batch; owner_relay sends each node its batch once per flush,
 // as one relay frame numbered per node. On the other node, relay_endpoint plays a frame back
 // to its local sockets: each message one shared buffer for all of them. Frames of an older
-// owner (a lower lease epoch) are dropped; a gap in a node's numbering is counted (its sockets
-// resume by seq). Both are driven on one strand each (the owner's room strand; the node's
+// owner (a lower lease epoch) are dropped; after a gap in a node's numbering its sockets are
+// told to resume by seq. Both are driven on one strand each (the owner's room strand; the node's
 // relay strand): not thread-safe.
 #include <cstdint>
 #include <functional>
@@ -50,6 +50,8 @@ class owner_relay {
     live_room::outcome receive(std::string_view frame, live_room& room, protocol::unix_seconds now,
                                std::int64_t steady_ms);
     std::uint64_t dropped() const { return dropped_; }
+    // The stand-in that sent the last frame applied (null: none, or it left).
+    live_participant* sender() const { return sender_; }
     std::size_t remote_sockets() const { return stand_ins_.size(); }
     // Each node with deliveries since the last flush gets one frame (encoded relay_frame).
     using publish_fn = std::function<void(const std::string& node, std::string frame)>;
@@ -67,6 +69,7 @@ class owner_relay {
     std::uint64_t epoch_;
     std::uint64_t deliveries_ = 0;
     std::uint64_t dropped_ = 0;
+    live_participant* sender_ = nullptr;
 };
 
 class relay_endpoint {
@@ -75,7 +78,10 @@ class relay_endpoint {
     void attach(std::uint64_t socket, std::weak_ptr<live_participant> p);
     void detach(std::uint64_t socket);
 
-    enum class outcome { played, played_after_gap, stale_owner, malformed };
+    // After a gap (a frame lost between nodes: NATS is at most once) the frame is not played:
+    // every socket here is closed with 4008 (resume) and reconnects from the last seq it
+    // received, which the owner's ring replays (outcome::gap_resume).
+    enum class outcome { played, gap_resume, stale_owner, malformed };
     // One frame from the owner's subject for this node.
     outcome receive(std::string_view frame);
 

@@ -102,3 +102,33 @@ TEST(Config, LiveConnectionLimitsHaveDefaultsAndRefuseNonsense) {
     EXPECT_FALSE(none.cfg.has_value());
     EXPECT_NE(none.output.find("--live-sockets-per-user"), std::string::npos);
 }
+
+// Several nodes: --nats needs a shared PostgreSQL database; a node id is part of NATS subjects.
+TEST(Config, SeveralNodesNeedPostgresqlAndASubjectSafeNodeId) {
+    const char* pg = "postgresql://daring@/daring";
+    auto ok = parse({"serve", "--db", pg, "--nats", "nats://127.0.0.1:4222", "--node-id", "kt-1"});
+    ASSERT_TRUE(ok.cfg.has_value()) << ok.output;
+    EXPECT_EQ(ok.cfg->nats_url, "nats://127.0.0.1:4222");
+    EXPECT_EQ(ok.cfg->node_id, "kt-1");
+    auto named = parse(
+        {"serve", "--listen", "127.0.0.1:8081", "--db", pg, "--nats", "nats://127.0.0.1:4222"});
+    ASSERT_TRUE(named.cfg.has_value()) << named.output;
+    EXPECT_TRUE(named.cfg->node_id.ends_with("-8081")) << named.cfg->node_id;
+    EXPECT_EQ(named.cfg->node_id.find('.'), std::string::npos) << "no dots in a subject token";
+    auto one = parse({"serve", "--db", "x.db"});
+    ASSERT_TRUE(one.cfg.has_value());
+    EXPECT_TRUE(one.cfg->nats_url.empty()) << "one node needs no NATS";
+
+    const std::vector<std::pair<std::vector<const char*>, std::string>> refused = {
+        {{"serve", "--db", "x.db", "--nats", "nats://127.0.0.1:4222"}, "PostgreSQL"},
+        {{"serve", "--db", pg, "--nats", "http://127.0.0.1:4222"}, "nats://"},
+        {{"serve", "--db", pg, "--nats", "nats://h:4222", "--node-id", "a.b"}, "--node-id"},
+        {{"serve", "--db", pg, "--node-id", "a"}, "--node-id needs --nats"},
+    };
+    for (const auto& [args, says] : refused) {
+        auto r = parse(args);
+        EXPECT_FALSE(r.cfg.has_value()) << args.back();
+        EXPECT_EQ(r.exit_code, 2);
+        EXPECT_NE(r.output.find(says), std::string::npos) << r.output;
+    }
+}

@@ -131,7 +131,7 @@ TEST(RoomRelay, TheSessionsEndClosesNodeBsSocketsAfterItsLastEvent) {
     }
 }
 
-TEST(RoomRelay, AnOlderOwnersFramesAreDroppedAndAGapIsCounted) {
+TEST(RoomRelay, AnOlderOwnersFramesAreDroppedAndAGapMakesTheSocketsResume) {
     two_nodes n(0, 1, 5);  // the owner holds the lease at epoch 5
     const auto before = n.on_b[0]->received.size();
     auto frame = *decode_relay_frame(n.last_frame);
@@ -139,9 +139,11 @@ TEST(RoomRelay, AnOlderOwnersFramesAreDroppedAndAGapIsCounted) {
     EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::stale_owner);
     EXPECT_EQ(n.on_b[0]->received.size(), before) << "nothing of it played";
     frame.epoch = 5;
-    frame.seq += 2;  // one frame lost on the way
-    EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::played_after_gap);
+    frame.seq += 2;  // one frame lost on the way: not played; node B's sockets resume by seq
+    EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::gap_resume);
     EXPECT_EQ(n.node_b.counts().gaps, 1u);
+    EXPECT_EQ(n.on_b[0]->received.size(), before) << "nothing after the gap played";
+    for (const auto& p : n.on_b) EXPECT_EQ(p->closed_code, close_slow_consumer);
     frame.epoch = 6;  // a new owner after a failover numbers from 1
     frame.seq = 1;
     EXPECT_EQ(n.node_b.receive(encode(frame)), relay_endpoint::outcome::played);

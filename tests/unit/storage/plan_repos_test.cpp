@@ -413,4 +413,21 @@ TEST_P(PlanRepo, ScopedReadsCoverEverySessionOfATrainingAndOneTraineeWhenAsked) 
     EXPECT_EQ(taking_part_counts_in(c, whole).at(s2).size(), 2U);
 }
 
+// Several nodes assign presence ids in memory: each from a block no other node was given.
+TEST_P(PlanRepo, IdBlocksNeverOverlapAndStartAboveTheHighestUsed) {
+    const auto a = reserve_ids(c, "presence", 1000, 41);
+    EXPECT_EQ(a, 42);
+    const auto b = reserve_ids(c, "presence", 1000, 41);
+    EXPECT_EQ(b, a + 1000) << "the next block starts where the last one ended";
+    const auto d = reserve_ids(c, "presence", 10, 5000);
+    EXPECT_EQ(d, 5001) << "above ids used since (a node that reserved nothing before)";
+    EXPECT_EQ(reserve_ids(c, "other", 5, 0), 1) << "each name its own sequence";
+    const auto s = add_session("Sesi 1", t0 + 3600);
+    insert_presence(c, {1, s, trainee, true, t0, t0 + 30, std::nullopt});
+    insert_presence(c, {2, s, other, true, t0, t0 + 40, t0 + 50});
+    EXPECT_EQ(close_open_presence_of(c, s), 1);
+    EXPECT_EQ(presence_of(c, s, trainee).at(0).ended_at, t0 + 30)
+        << "ends at its last recorded heartbeat";
+}
+
 DARING_ON_BOTH_ENGINES(PlanRepo);

@@ -1,0 +1,331 @@
+// The live hub across several nodes: the owner's side of a room (frames from other nodes in,
+// one frame per node out) and the relaying side (a room owned elsewhere with sockets here).
+// docs/architecture.md, "Several nodes".
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/post.hpp>
+
+#include "server/live/live_hub_state.hpp"
+
+namespace daring::server {
+
+namespace asio = boost::asio;
+using hub_detail::owner_subject;
+using hub_detail::relay_slot;
+using hub_detail::room_slot;
+
+namespace hub_detail {
+
+protocol::json slides_to_json(const std::vector<protocol::slide>& slides) {
+    auto out = protocol::json::array();
+    for (const auto& s : slides) {
+        protocol::json j = {{"title", s.title}, {"body", s.body}};
+        if (s.page) {
+            const auto& p = *s.page;
+            j["page"] = {{"deck_id", p.deck_id},
+                         {"n", p.n},
+                         {"width", p.width},
+                         {"height", p.height},
+                         {"small", p.small},
+                         {"large", p.large},
+                         {"small_bytes", p.small_bytes},
+                         {"large_bytes", p.large_bytes}};
+        }
+        out.push_back(std::move(j));
+    }
+    return out;
+}
+
+std::optional<std::vector<protocol::slide>> slides_from_json(const protocol::json& j) {
+    if (!j.is_array()) return std::nullopt;
+    std::vector<protocol::slide> out;
+    try {
+        for (const auto& item : j) {
+            protocol::slide s{item.at("title").get<std::string>(),
+                              item.at("body").get<std::string>(), std::nullopt};
+            if (item.contains("page")) {
+                const auto& p = item["page"];
+                s.page = protocol::slide_page{p.at("deck_id").get<std::int64_t>(),
+                                              p.at("n").get<int>(),
+                                              p.at("width").get<int>(),
+                                              p.at("height").get<int>(),
+                                              p.at("small").get<std::string>(),
+                                              p.at("large").get<std::string>(),
+                                              p.at("small_bytes").get<std::int64_t>(),
+                                              p.at("large_bytes").get<std::int64_t>()};
+            }
+            out.push_back(std::move(s));
+        }
+    } catch (const protocol::json::exception&) {
+        return std::nullopt;
+    }
+    return out;
+}
+
+const char* mark_name(manual_mark m) {
+    switch (m) {
+        case manual_mark::present:
+            return "present";
+        case manual_mark::absent:
+            return "absent";
+        case manual_mark::excused:
+            break;
+    }
+    return "excused";
+}
+
+}  // namespace hub_detail
+
+void live_hub::set_cluster(nats_bus* bus, const std::string& node_id) {
+    impl_->bus = bus;
+    impl_->node = node_id;
+}
+
+bool live_hub::clustered() const {
+    return impl_->bus != nullptr;
+}
+
+const std::string& live_hub::node_id() const {
+    return impl_->node;
+}
+
+void live_hub::impl::subscribe_inbox(const std::shared_ptr<room_slot>& slot) {
+    const auto id = slot->room.session_id();
+    std::weak_ptr<room_slot> weak = slot;
+    inboxes[id] = bus->subscribe(owner_subject(id), [weak, i = weak_from_this()](
+                                                        std::string_view, std::string_view,
+                                                        std::string_view data) {
+        auto s = weak.lock();
+        auto self = i.lock();
+        if (!s || !self) return;
+        asio::post(s->strand, [s, self, bytes = std::string(data)] { self->from_node(s, bytes); });
+    });
+}
+
+void live_hub::impl::from_node(const std::shared_ptr<room_slot>& slot, const std::string& bytes) {
+    ++frames_in;
+    if (slot->room.ended()) return;
+    const auto frame = decode_relay_frame(bytes);
+    if (frame && frame->kind == relay_kind::control) {
+        const auto op = protocol::json::parse(frame->a, nullptr, false);
+        if (op.is_object()) apply_control(slot, op);
+        return;
+    }
+    const auto outcome =
+        slot->relay->receive(bytes, slot->room, clk.now(), hub_detail::steady_now_ms());
+    slot->settle();
+    after_receive(slot, outcome, slot->relay->sender());
+}
+
+void live_hub::impl::apply_control(const std::shared_ptr<room_slot>& slot,
+                                   const protocol::json& op) {
+    const auto what = op.value("op", std::string());
+    if (what == "end") {
+        owner->end(slot->room.session_id());
+    } else if (what == "slides") {
+        if (auto slides = hub_detail::slides_from_json(op.value("slides", protocol::json())))
+            slot->room.replace_slides(std::move(*slides));
+    } else if (what == "mode") {
+        if (auto mode = protocol::parse_delivery_mode(op.value("mode", std::string())))
+            slot->room.change_mode(*mode, op.value("reason", std::string()));
+    } else if (what == "evidence" && op.contains("user_id") && op["user_id"].is_number_integer()) {
+        std::optional<protocol::unix_seconds> at;
+        if (op.contains("checked_in_at") && op["checked_in_at"].is_number_integer())
+            at = op["checked_in_at"].get<protocol::unix_seconds>();
+        slot->room.update_evidence(op["user_id"].get<std::int64_t>(), at,
+                                   parse_manual_mark(op.value("mark", std::string())), clk.now());
+    } else {
+        spdlog::warn("session {}: unknown control message from another node",
+                     slot->room.session_id());
+        return;
+    }
+    slot->settle();
+}
+
+bool live_hub::impl::send_control(std::int64_t session_id, const protocol::json& op) {
+    relay_frame f;
+    f.kind = relay_kind::control;
+    f.a = op.dump();
+    f.b = node;
+    return bus->publish(owner_subject(session_id), encode(f));
+}
+
+std::shared_ptr<relay_slot> live_hub::impl::relay_of(std::int64_t session_id) {
+    std::lock_guard lock(mutex);
+    if (stopping) return nullptr;
+    auto& relay = relays[session_id];
+    if (relay) return relay;
+    relay = std::make_shared<relay_slot>(ioc);
+    std::weak_ptr<relay_slot> weak = relay;
+    relay->feed = bus->subscribe(
+        hub_detail::node_subject(session_id, node),
+        [weak, i = weak_from_this()](std::string_view, std::string_view, std::string_view data) {
+            auto r = weak.lock();
+            auto self = i.lock();
+            if (!r || !self) return;
+            asio::post(r->strand, [r, self, bytes = std::string(data)] {
+                ++self->frames_in;
+                const auto before = r->endpoint.counts().deliveries;
+                const auto outcome = r->endpoint.receive(bytes);
+                self->relayed_deliveries += r->endpoint.counts().deliveries - before;
+                if (outcome == relay_endpoint::outcome::gap_resume) ++self->gaps;
+                if (outcome == relay_endpoint::outcome::stale_owner) ++self->stale;
+            });
+        });
+    return relay;
+}
+
+void live_hub::impl::attach_relayed(const std::shared_ptr<live_participant>& p,
+                                    const live_admission& a) {
+    auto relay = relay_of(a.room.session_id);
+    if (!relay) {
+        p->close(close_going_away, "the server is shutting down");
+        return;
+    }
+    if (auto replaced = enroll(p, a))
+        replaced->close(close_replaced, "opened in another tab or device");
+    const auto id = ++next_socket;
+    relayed_join j{a.member, a.resume, a.audio, a.prior};
+    {
+        std::lock_guard lock(mutex);
+        relay->sockets[p.get()] = {id, j, p};
+        if (a.owner->epoch >= relay->owner.epoch) relay->owner = *a.owner;
+    }
+    // The socket is known to the endpoint before the owner can answer the join.
+    asio::post(relay->strand, [relay, id, weak = std::weak_ptr<live_participant>(p)] {
+        relay->endpoint.attach(id, weak);
+    });
+    if (!bus->publish(owner_subject(a.room.session_id), join_frame(node, id, j)))
+        p->close(close_moved, "the room cannot be reached; reconnect");
+}
+
+std::optional<std::uint64_t> live_hub::impl::relayed_id(std::int64_t session_id,
+                                                        live_participant* p) {
+    if (!bus) return std::nullopt;
+    std::lock_guard lock(mutex);
+    auto relay = relays.find(session_id);
+    if (relay == relays.end()) return std::nullopt;
+    auto socket = relay->second->sockets.find(p);
+    if (socket == relay->second->sockets.end()) return std::nullopt;
+    return socket->second.id;
+}
+
+void live_hub::impl::retire_room(std::int64_t session_id) {
+    if (auto it = inboxes.find(session_id); it != inboxes.end()) {
+        retired.push_back(std::move(it->second));
+        inboxes.erase(it);
+    }
+}
+
+std::vector<std::pair<std::int64_t, std::uint64_t>> live_hub::owned_rooms() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::pair<std::int64_t, std::uint64_t>> out;
+    for (const auto& [id, slot] : impl_->rooms)
+        out.emplace_back(id, slot->relay ? slot->relay->epoch() : 0);
+    return out;
+}
+
+std::vector<std::pair<std::int64_t, room_owner>> live_hub::relayed_rooms() const {
+    std::lock_guard lock(impl_->mutex);
+    std::vector<std::pair<std::int64_t, room_owner>> out;
+    for (const auto& [id, relay] : impl_->relays)
+        if (!relay->sockets.empty()) out.emplace_back(id, relay->owner);
+    return out;
+}
+
+void live_hub::rejoin(std::int64_t session_id, const room_owner& new_owner) {
+    std::vector<std::string> frames;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->relays.find(session_id);
+        if (it == impl_->relays.end()) return;
+        it->second->owner = new_owner;
+        for (auto& [raw, local] : it->second->sockets) {
+            local.join.resume.reset();  // the new owner's numbering: a fresh welcome
+            frames.push_back(join_frame(impl_->node, local.id, local.join));
+        }
+    }
+    for (const auto& f : frames) impl_->bus->publish(owner_subject(session_id), f);
+}
+
+void live_hub::take_over(const room_info& info, std::uint64_t epoch) {
+    auto slot = impl_->find_or_create(info, epoch);
+    if (!slot) return;
+    std::vector<std::pair<std::shared_ptr<live_participant>, relayed_join>> moving;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->relays.find(info.session_id);
+        if (it != impl_->relays.end()) {
+            for (auto& [raw, local] : it->second->sockets)
+                if (auto p = local.participant.lock())
+                    moving.emplace_back(std::move(p), local.join);
+            impl_->retired.push_back(std::move(it->second->feed));
+            impl_->relays.erase(it);
+        }
+    }
+    ++impl_->failovers;
+    spdlog::warn("session {}: room taken over (epoch {}), {} sockets here move into it",
+                 info.session_id, epoch, moving.size());
+    asio::post(slot->strand, [slot, moving = std::move(moving), now = impl_->clk.now()] {
+        for (const auto& [p, j] : moving)
+            slot->room.join(p, j.member, std::nullopt, now, j.prior, j.audio);
+        slot->settle();
+    });
+}
+
+void live_hub::lose(std::int64_t session_id) {
+    std::shared_ptr<room_slot> slot;
+    {
+        std::lock_guard lock(impl_->mutex);
+        auto it = impl_->rooms.find(session_id);
+        if (it == impl_->rooms.end()) return;
+        slot = it->second;
+        impl_->rooms.erase(it);
+        impl_->retire_room(session_id);
+    }
+    ++impl_->rooms_lost;
+    spdlog::warn("session {}: another node took the room; its sockets here reconnect", session_id);
+    asio::post(slot->strand, [slot, now = impl_->clk.now()] {
+        slot->room.close_all(close_moved, "the room moved to another node", now);
+    });
+}
+
+void live_hub::retire_subscriptions() {
+    std::vector<std::unique_ptr<nats_bus::subscription>> dropping;
+    {
+        std::lock_guard lock(impl_->mutex);
+        dropping.swap(impl_->retired);
+        for (auto it = impl_->relays.begin(); it != impl_->relays.end();) {
+            if (it->second->sockets.empty()) {
+                dropping.push_back(std::move(it->second->feed));
+                it = impl_->relays.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    }
+    dropping.clear();  // unsubscribes, waiting for the server's confirmation
+}
+
+cluster_figures live_hub::cluster_counts() const {
+    cluster_figures out;
+    {
+        std::lock_guard lock(impl_->mutex);
+        if (impl_->bus) out.rooms_owned = impl_->rooms.size();
+        for (const auto& [id, relay] : impl_->relays) {
+            if (relay->sockets.empty()) continue;
+            ++out.rooms_relayed;
+            out.relayed_sockets += relay->sockets.size();
+        }
+    }
+    out.frames_in = impl_->frames_in;
+    out.frames_out = *impl_->frames_out;
+    out.relayed_deliveries = impl_->relayed_deliveries;
+    out.gaps = impl_->gaps;
+    out.stale = impl_->stale;
+    out.failovers = impl_->failovers;
+    out.rooms_lost = impl_->rooms_lost;
+    return out;
+}
+
+}  // namespace daring::server

@@ -1,0 +1,276 @@
+// Several nodes: two `daring` processes on one PostgreSQL database, relaying one live room
+// through a nats-server the test starts (docs/architecture.md, "Several nodes"). Node A owns the
+// room (its first socket claimed it); node B relays its sockets to A.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "tests/support/live_fixture.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/pg_cluster.hpp"
+#include "tests/support/server_process.hpp"
+#include "tests/support/ws_client.hpp"
+
+using namespace daring::test;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+class Cluster : public live_fixture {
+  protected:
+    Cluster() { trainee_count = 100; }
+
+    void SetUp() override {
+        static int made = 0;
+        w.database = shared_pg_cluster().create_database("cluster_" + std::to_string(::getpid()) +
+                                                         "_" + std::to_string(++made));
+        server_args = {"--nats", nats.url(), "--node-id", "node-a"};
+        live_fixture::SetUp();
+        b = start_node("node-b");
+        b_http = std::make_unique<http_client>(b->port());
+    }
+
+    std::unique_ptr<server_process> start_node(const std::string& id) {
+        return std::make_unique<server_process>(
+            w.database, dir.file("web"),
+            std::vector<std::string>{"--nats", nats.url(), "--node-id", id, "--recordings-dir",
+                                     dir.file("recordings-" + id), "--assets-dir",
+                                     dir.file("assets")});
+    }
+
+    // A socket to the session's room on node B.
+    std::unique_ptr<ws_client> connect_b(const std::string& token,
+                                         std::optional<std::uint64_t> resume = std::nullopt) {
+        return std::make_unique<ws_client>(
+            b->port(), live_path(resume),
+            std::vector<std::pair<std::string, std::string>>{{"Authorization", "Bearer " + token}});
+    }
+
+    // Trainee i: odd ones on node A, even ones on node B; welcomed.
+    std::unique_ptr<ws_client> join_split(int i, const std::string& token) {
+        auto ws = i % 2 == 1 ? connect(token) : connect_b(token);
+        if (ws->status() != 101 || !ws->next_of("welcome", 10s))
+            ADD_FAILURE() << "trainee " << i << " was not welcomed (" << ws->status() << ")";
+        return ws;
+    }
+
+    std::int64_t make_quiz() {
+        auto q =
+            trainer->post(training_path() + "/quizzes", {{"title", "Kuis dua node"},
+                                                         {"kind", "pre_test"},
+                                                         {"questions",
+                                                          {{{"type", "single"},
+                                                            {"prompt", "Kas masuk dicatat di?"},
+                                                            {"options", {"a", "b", "c"}},
+                                                            {"correct", 1}}}}});
+        EXPECT_EQ(q.status, 201) << q.body;
+        question = q.json()["questions"][0]["id"];
+        return q.json()["id"];
+    }
+
+    json results(std::int64_t quiz, int expected) {
+        json r;
+        for (int k = 0; k < 100; ++k) {
+            r = trainer->get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
+            if (r["submitted"] == expected) break;
+            std::this_thread::sleep_for(50ms);
+        }
+        return r;
+    }
+
+    // A /metrics figure of a node (-1 when missing).
+    static double figure(http_client& node, const std::string& name) {
+        const auto body = node.request("GET", "/metrics").body;
+        const auto at = body.find("\n" + name + " ");
+        return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+    }
+
+    nats_server nats;
+    std::unique_ptr<server_process> b;
+    std::unique_ptr<http_client> b_http;
+    std::int64_t question = 0;
+};
+
+json must(std::optional<json> m, const std::string& what) {
+    if (!m) {
+        ADD_FAILURE() << what << " did not arrive";
+        return json::object();
+    }
+    return *m;
+}
+
+json answer(std::int64_t quiz, std::int64_t question, const std::string& id, int choice) {
+    return {{"type", "answer"},
+            {"id", id},
+            {"quiz_id", quiz},
+            {"question_id", question},
+            {"answer", choice}};
+}
+
+}  // namespace
+
+TEST_F(Cluster, HundredTraineesOnTwoNodesGetTheSameEventsWithTheSameSeq) {
+    start();
+    auto t = connect(trainer_token);  // the room's first socket: node A owns it
+    ASSERT_TRUE(t->next_of("welcome"));
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= trainee_count; ++i) phones.push_back(join_split(i, trainee_token(i)));
+    ASSERT_EQ(figure(*http, "daring_cluster_rooms_owned"), 1);
+    ASSERT_EQ(figure(*b_http, "daring_cluster_relayed_sockets"), trainee_count / 2);
+
+    for (int round = 0; round < 2; ++round)
+        for (int index : {1, 2, 3}) t->send_json({{"type", "show_slide"}, {"index", index}});
+    std::vector<std::uint64_t> first_seqs;
+    for (int i = 1; i <= trainee_count; ++i) {
+        std::vector<int> indexes;
+        std::vector<std::uint64_t> seqs;
+        for (int k = 0; k < 6; ++k) {
+            const auto s = must(phones[i - 1]->next_of("slide"), "slide " + std::to_string(k));
+            indexes.push_back(s.value("index", -1));
+            seqs.push_back(s.value("seq", std::uint64_t{0}));
+        }
+        EXPECT_EQ(indexes, (std::vector<int>{1, 2, 3, 1, 2, 3})) << "trainee " << i;
+        if (first_seqs.empty()) first_seqs = seqs;
+        EXPECT_EQ(seqs, first_seqs) << "trainee " << i << " (node " << (i % 2 ? "A" : "B") << ")";
+        EXPECT_FALSE(phones[i - 1]->next_of("slide", 1ms)) << "a slide came twice";
+    }
+
+    // Chat and hands from node B reach node A (and B) with one seq.
+    phones[1]->send_json({{"type", "chat"}, {"text", "Halo dari node B"}, {"id", "c1"}});
+    EXPECT_EQ(must(phones[1]->next_of("ack"), "the chat's ack")["id"], "c1");
+    const auto on_a = must(phones[0]->next_of("chat"), "the chat on node A");
+    const auto on_b = must(phones[3]->next_of("chat"), "the chat on node B");
+    EXPECT_EQ(on_a["text"], "Halo dari node B");
+    EXPECT_EQ(on_a["seq"], on_b["seq"]);
+    phones[3]->send_json({{"type", "hand"}, {"up", true}});
+    EXPECT_EQ(must(t->next_of("hand"), "the hand")["user_id"], w.user_id(trainee_name(4)));
+
+    // Answers acked on node B are in the results.
+    const auto quiz = make_quiz();
+    t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 600}, {"id", "o"}});
+    ASSERT_EQ(must(t->next_of("ack"), "open_quiz's ack")["id"], "o");
+    for (int i = 1; i <= trainee_count; ++i) {
+        ASSERT_TRUE(phones[i - 1]->next_of("quiz_opened")) << "trainee " << i;
+        phones[i - 1]->send_json(answer(quiz, question, "q" + std::to_string(i), i % 3));
+    }
+    for (int i = 1; i <= trainee_count; ++i)
+        EXPECT_EQ(must(phones[i - 1]->next_of("ack"), "an answer's ack")["id"],
+                  "q" + std::to_string(i));
+    t->send_json({{"type", "close_quiz"}, {"quiz_id", quiz}, {"id", "c"}});
+    EXPECT_EQ(must(t->next_of("quiz_closed"), "quiz_closed")["answered"], trainee_count);
+    const auto r = results(quiz, trainee_count);
+    EXPECT_EQ(r["submitted"], trainee_count);
+    std::set<std::string> names;
+    for (const auto& row : r["trainees"]) names.insert(row["username"].get<std::string>());
+    EXPECT_TRUE(names.contains(trainee_name(2)) && names.contains(trainee_name(100)));
+
+    // Ending the session on node B ends the room on node A: every socket hears it and closes.
+    auto on_b_end =
+        api_client(*b_http, trainer_token)
+            .post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object());
+    ASSERT_EQ(on_b_end.status, 200) << on_b_end.body;
+    for (int i : {1, 2, 99, 100}) {
+        EXPECT_TRUE(phones[i - 1]->next_of("session_ended", 10s)) << "trainee " << i;
+        EXPECT_EQ(phones[i - 1]->wait_closed(10s), 1000) << "trainee " << i;
+    }
+}
+
+TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
+    start();
+    constexpr int people = 20;
+    std::vector<std::string> tokens;
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= people; ++i) {
+        tokens.push_back(trainee_token(i));
+        phones.push_back(join_split(i, tokens.back()));  // trainee 1 on node A claims the room
+    }
+    auto t = connect_b(trainer_token);  // the trainer is on node B, relayed to A
+    ASSERT_TRUE(t->next_of("welcome", 10s));
+    const auto quiz = make_quiz();
+    t->send_json({{"type", "open_quiz"}, {"quiz_id", quiz}, {"duration_s", 600}, {"id", "o"}});
+    ASSERT_EQ(must(t->next_of("ack", 10s), "open_quiz's ack")["id"], "o");
+    int acked = 0;
+    for (int i = 1; i <= people; ++i) {
+        ASSERT_TRUE(phones[i - 1]->next_of("quiz_opened"));
+        phones[i - 1]->send_json(answer(quiz, question, "q" + std::to_string(i), 1));
+        if (phones[i - 1]->next_of("ack")) ++acked;
+    }
+    ASSERT_EQ(acked, people);
+    t->send_json({{"type", "show_slide"}, {"index", 1}});
+    std::uint64_t before = 0;
+    for (auto& p : phones)
+        before =
+            std::max(before, must(p->next_of("slide"), "slide 1").value("seq", std::uint64_t{0}));
+
+    const auto killed_at = std::chrono::steady_clock::now();
+    server->stop(SIGKILL);
+    // Node B's sockets never close: B takes the room over and welcomes them again.
+    auto w_again = must(t->next_of("welcome", 15s), "the trainer's welcome after the failover");
+    EXPECT_GT(w_again.value("seq", std::uint64_t{0}), before);
+    t->send_json({{"type", "show_slide"}, {"index", 2}, {"id", "s2"}});
+    for (int i = 2; i <= people; i += 2) {
+        const auto s = must(phones[i - 1]->next_of("slide", 15s), "slide 2 on node B");
+        EXPECT_EQ(s.value("index", -1), 2) << "trainee " << i;
+        EXPECT_GT(s.value("seq", std::uint64_t{0}), before) << "seq continues above the old";
+        EXPECT_TRUE(phones[i - 1]->open());
+    }
+    const auto failover = std::chrono::steady_clock::now() - killed_at;
+    EXPECT_LT(failover, 10s) << "from the kill to the next slide on node B";
+    // Node A's trainees reconnect to node B and find the lesson where it is.
+    for (int i = 1; i <= people; i += 2) {
+        auto again = connect_b(tokens[i - 1], before);
+        ASSERT_EQ(again->status(), 101) << "trainee " << i;
+        const auto welcome = must(again->next_of("welcome", 10s), "the welcome on node B");
+        EXPECT_EQ(welcome["slide"].value("index", -1), 2) << "trainee " << i;
+        phones[i - 1] = std::move(again);
+    }
+    // Every answer acked before the kill is in the results after the close.
+    t->send_json({{"type", "close_quiz"}, {"quiz_id", quiz}, {"id", "c"}});
+    EXPECT_EQ(must(t->next_of("quiz_closed", 10s), "quiz_closed")["answered"], people);
+    api_client on_b(*b_http, trainer_token);
+    json r = json::object();
+    for (int k = 0; k < 100 && r.value("submitted", 0) != people; ++k) {
+        r = on_b.get("/api/v1/quizzes/" + std::to_string(quiz) + "/results").json();
+        std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(r["submitted"], people);
+    EXPECT_EQ(figure(*b_http, "daring_cluster_failovers_total"), 1);
+}
+
+TEST_F(Cluster, LiveTrafficResumesAfterNatsRestarts) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    const auto token = trainee_token(2);
+    auto phone = join_split(2, token);  // on node B
+    t->send_json({{"type", "show_slide"}, {"index", 1}});
+    auto first = must(phone->next_of("slide"), "slide 1");
+    nats.stop();
+    t->send_json({{"type", "show_slide"}, {"index", 2}});  // while NATS is away
+    nats.start();
+    t->send_json({{"type", "show_slide"}, {"index", 3}});
+    // Slide 3 arrives, directly or after the phone resumes from the last seq it saw.
+    std::vector<int> seen;
+    std::uint64_t last = first.value("seq", std::uint64_t{0});
+    const auto until = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < until &&
+           std::find(seen.begin(), seen.end(), 3) == seen.end()) {
+        if (auto s = phone->next_of("slide", 500ms)) {
+            seen.push_back(s->value("index", -1));
+            last = s->value("seq", last);
+            continue;
+        }
+        if (!phone->open()) {  // told to resume (4008) or dropped: reconnect from `last`
+            phone = connect_b(token, last);
+        } else if (seen.empty()) {
+            t->send_json({{"type", "show_slide"}, {"index", 3}});  // the trainer shows it again
+        }
+    }
+    EXPECT_NE(std::find(seen.begin(), seen.end(), 3), seen.end()) << "slide 3 never arrived";
+    EXPECT_EQ(figure(*b_http, "daring_nats_connected"), 1);
+}
