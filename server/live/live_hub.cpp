@@ -321,49 +321,41 @@ void live_hub::update_evidence(std::int64_t session_id, std::int64_t user_id,
     });
 }
 
-void live_hub::close_token(const std::string& token_hash) {
+void live_hub::impl::close_here(const hub_detail::close_order& o) {
     std::vector<std::shared_ptr<live_participant>> targets;
     {
-        std::lock_guard lock(impl_->mutex);
-        for (auto& [raw, entry] : impl_->sockets) {
-            if (entry.token_hash == token_hash) {
-                if (auto p = entry.participant.lock()) targets.push_back(std::move(p));
+        std::lock_guard lock(mutex);
+        auto take = [&](const hub_detail::socket_entry& entry) {
+            if (auto p = entry.participant.lock()) targets.push_back(std::move(p));
+        };
+        if (!o.token_hash.empty()) {  // one login session's sockets
+            for (auto& [raw, entry] : sockets)
+                if (entry.token_hash == o.token_hash) take(entry);
+        } else if (auto mine = by_user.find(o.user_id); mine != by_user.end()) {
+            for (auto* raw : mine->second) {
+                auto it = sockets.find(raw);
+                if (it == sockets.end() || (!o.keep.empty() && it->second.token_hash == o.keep) ||
+                    (o.training_id != 0 && it->second.training_id != o.training_id))
+                    continue;
+                take(it->second);
             }
         }
     }
-    for (auto& p : targets) p->close(close_signed_out, "signed out");
+    for (auto& p : targets) p->close(o.code, o.reason);
+}
+
+void live_hub::close_token(const std::string& token_hash) {
+    impl_->close_everywhere({token_hash, 0, 0, close_signed_out, "signed out", {}});
 }
 
 void live_hub::close_user(std::int64_t user_id, int code, const std::string& reason,
                           const std::string& keep) {
-    std::vector<std::shared_ptr<live_participant>> targets;
-    {
-        std::lock_guard lock(impl_->mutex);
-        if (auto mine = impl_->by_user.find(user_id); mine != impl_->by_user.end()) {
-            for (auto* raw : mine->second) {
-                auto it = impl_->sockets.find(raw);
-                if (it == impl_->sockets.end() || (!keep.empty() && it->second.token_hash == keep))
-                    continue;
-                if (auto p = it->second.participant.lock()) targets.push_back(std::move(p));
-            }
-        }
-    }
-    for (auto& p : targets) p->close(code, reason);
+    impl_->close_everywhere({{}, user_id, 0, code, reason, keep});
 }
 
 void live_hub::close_member(std::int64_t training_id, std::int64_t user_id) {
-    std::vector<std::shared_ptr<live_participant>> targets;
-    {
-        std::lock_guard lock(impl_->mutex);
-        if (auto mine = impl_->by_user.find(user_id); mine != impl_->by_user.end()) {
-            for (auto* raw : mine->second) {
-                auto it = impl_->sockets.find(raw);
-                if (it == impl_->sockets.end() || it->second.training_id != training_id) continue;
-                if (auto p = it->second.participant.lock()) targets.push_back(std::move(p));
-            }
-        }
-    }
-    for (auto& p : targets) p->close(close_removed, "no longer part of this training");
+    impl_->close_everywhere(
+        {{}, user_id, training_id, close_removed, "no longer part of this training", {}});
 }
 
 void live_hub::shutdown() {

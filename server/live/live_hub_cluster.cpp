@@ -76,9 +76,38 @@ const char* mark_name(manual_mark m) {
 
 }  // namespace hub_detail
 
+namespace {
+// Every node's close orders (logout, password change, deactivation, withdrawal).
+constexpr const char* close_subject = "daring.nodes.close";
+}  // namespace
+
 void live_hub::set_cluster(nats_bus* bus, const std::string& node_id) {
     impl_->bus = bus;
     impl_->node = node_id;
+    if (!bus) return;
+    impl_->closes = bus->subscribe(close_subject, [i = impl_->weak_from_this()](
+                                                      std::string_view, std::string_view,
+                                                      std::string_view data) {
+        auto self = i.lock();
+        const auto j = protocol::json::parse(data, nullptr, false);
+        if (!self || !j.is_object() || j.value("from", std::string()) == self->node) return;
+        try {
+            self->close_here({j.at("token").get<std::string>(), j.at("user").get<std::int64_t>(),
+                              j.at("training").get<std::int64_t>(), j.at("code").get<int>(),
+                              j.at("reason").get<std::string>(), j.at("keep").get<std::string>()});
+        } catch (const protocol::json::exception&) {
+            spdlog::warn("a malformed close order from another node was ignored");
+        }
+    });
+}
+
+void live_hub::impl::close_everywhere(const hub_detail::close_order& o) {
+    close_here(o);
+    if (!bus) return;
+    const protocol::json j = {
+        {"from", node},   {"token", o.token_hash}, {"user", o.user_id}, {"training", o.training_id},
+        {"code", o.code}, {"reason", o.reason},    {"keep", o.keep}};
+    bus->publish(close_subject, j.dump());
 }
 
 bool live_hub::clustered() const {

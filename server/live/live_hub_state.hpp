@@ -103,6 +103,17 @@ struct relay_slot {
     std::unordered_map<live_participant*, local_socket> sockets;
 };
 
+// Sockets to close: one login session's (token_hash), or a user's (but those of login session
+// `keep`; only in training `training_id` when not 0). Sent to every node with several nodes.
+struct close_order {
+    std::string token_hash;
+    std::int64_t user_id = 0;
+    std::int64_t training_id = 0;
+    int code = 0;
+    std::string reason;
+    std::string keep;
+};
+
 struct socket_entry {
     std::weak_ptr<live_participant> participant;
     std::int64_t user_id = 0;
@@ -151,6 +162,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     std::string node;
     std::map<std::int64_t, std::shared_ptr<relay_slot>> relays;
     std::map<std::int64_t, std::unique_ptr<nats_bus::subscription>> inboxes;  // rooms owned
+    std::unique_ptr<nats_bus::subscription> closes;                // close orders of other nodes
     std::vector<std::unique_ptr<nats_bus::subscription>> retired;  // dropped off I/O threads
     std::atomic<std::uint64_t> next_socket{0};
     std::atomic<std::uint64_t> frames_in{0}, failovers{0}, rooms_lost{0};
@@ -171,6 +183,9 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     void after_receive(const std::shared_ptr<room_slot>& slot, live_room::outcome outcome,
                        live_participant* sender);
     void tick();
+    void close_here(const hub_detail::close_order& o);
+    // Closes here, and on every other node (several nodes).
+    void close_everywhere(const hub_detail::close_order& o);
 
     // live_hub_cluster.cpp
     void subscribe_inbox(const std::shared_ptr<room_slot>& slot);

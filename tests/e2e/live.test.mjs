@@ -309,7 +309,7 @@ try {
   const second = phones[1];
   await second.context.setOffline(true);
   await second.page.waitForSelector('#conn[data-state="reconnecting"]');
-  assert((await second.page.textContent('#conn')) === 'menyambung ulang...', 'the page says it is reconnecting');
+  assert((await second.page.textContent('#conn')) === 'menyambung kembali...', 'the page says it is reconnecting');
   await trainer.click('#next');
   await first.waitForFunction(
     (title) => document.querySelector('.slide-title')?.textContent === title,

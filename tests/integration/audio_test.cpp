@@ -7,59 +7,13 @@
 
 #include <thread>
 
+#include "tests/support/audio_client.hpp"
 #include "tests/support/live_fixture.hpp"
 
 using namespace daring::test;
 using nlohmann::json;
-namespace audio = daring::protocol::audio;
 
 namespace {
-
-constexpr std::uint8_t binary_opcode = 0x2;
-constexpr auto frame = std::chrono::milliseconds(40);
-
-json audio_start(int bitrate = 16000) {
-    return {{"type", "audio_start"}, {"codec", "opus"}, {"sample_rate", 48000},
-            {"channels", 1},         {"frame_ms", 40},  {"bitrate", bitrate}};
-}
-
-// An 80-byte stand-in for an Opus packet (the server never decodes), numbered.
-std::string fake_packet(int i, std::size_t size = 80) {
-    std::string p = "pkt" + std::to_string(i) + ":";
-    p.resize(size, 'o');
-    return p;
-}
-
-void send_packet(ws_client& c, int i, std::size_t size = 80) {
-    c.send_frame(binary_opcode, audio::speaker_message(40, fake_packet(i, size)));
-}
-
-std::vector<audio::record> records_of(const ws_client& c) {
-    std::vector<audio::record> out;
-    for (const auto& message : c.binaries) {
-        auto parsed = audio::parse_records(message);
-        EXPECT_TRUE(parsed) << "a binary message that is not whole records";
-        if (parsed) out.insert(out.end(), parsed->begin(), parsed->end());
-    }
-    return out;
-}
-
-// Reads until `count` records arrived (or the timeout); returns them. Counts as it goes (each
-// message parsed once), so that a slow build (sanitizers) still reads as fast as it receives.
-std::vector<audio::record> read_records(ws_client& c, std::size_t count,
-                                        std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    std::size_t records = 0, parsed = 0;
-    while (records < count && std::chrono::steady_clock::now() < deadline) {
-        if (!c.wait_binaries(c.binaries.size() + 1, std::chrono::milliseconds(500)) && !c.open())
-            break;
-        for (; parsed < c.binaries.size(); ++parsed) {
-            auto r = audio::parse_records(c.binaries[parsed]);
-            records += r ? r->size() : 0;
-        }
-    }
-    return records_of(c);
-}
 
 std::uint64_t metric(http_client& http, const std::string& name) {
     auto body = http.request("GET", "/metrics").body;
@@ -105,7 +59,7 @@ TEST_F(Audio, FiftyTraineesReceiveEveryPacketExactlyOnceInOrderWithIncreasingSta
     const auto began = std::chrono::steady_clock::now();
     for (int i = 0; i < packets; ++i) {
         send_packet(*t, i);
-        std::this_thread::sleep_until(began + frame * (i + 1));
+        std::this_thread::sleep_until(began + audio_frame * (i + 1));
     }
     for (auto& r : readers) r.join();
     EXPECT_TRUE(t->binaries.empty() || records_of(*t).empty());  // never its own audio back
@@ -140,7 +94,7 @@ TEST_F(Audio, AStalledListenerLosesOldAudioButNeverItsConnectionOrItsTextEvents)
     for (int i = 0; i < packets; ++i) {
         send_packet(*t, i, 1000);
         if (i == packets / 2) t->send_json({{"type", "show_slide"}, {"index", 3}});
-        std::this_thread::sleep_until(began + frame * (i + 1));
+        std::this_thread::sleep_until(began + audio_frame * (i + 1));
         reader->wait_binaries(reader->binaries.size() + 1, std::chrono::milliseconds(1));
     }
     auto all = read_records(*reader, packets, std::chrono::seconds(10));
@@ -300,7 +254,7 @@ TEST_F(Audio, AKillWhileSpeakingResumesAudioStateAndContinuesPastEverySeqHeard) 
         const auto began = std::chrono::steady_clock::now();
         for (int i = from; i < to; ++i) {
             send_packet(*t, i);
-            std::this_thread::sleep_until(began + frame * (i - from + 1));
+            std::this_thread::sleep_until(began + audio_frame * (i - from + 1));
         }
     };
     speak(0, 30);
@@ -339,7 +293,7 @@ TEST_F(Audio, ASlideShownAtAKnownAudioMomentLinesUpWithinFiftyMilliseconds) {
     for (int i = 0; i < 75; ++i) {
         send_packet(*t, i);
         if (i == 40) t->send_json({{"type", "show_slide"}, {"index", 2}});
-        std::this_thread::sleep_until(began + frame * (i + 1));
+        std::this_thread::sleep_until(began + audio_frame * (i + 1));
     }
     auto heard = read_records(*s, 75, std::chrono::seconds(5));
     ASSERT_EQ(heard.size(), 75u);

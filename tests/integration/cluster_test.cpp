@@ -9,10 +9,12 @@
 #include <set>
 #include <thread>
 
+#include "tests/support/audio_client.hpp"
 #include "tests/support/live_fixture.hpp"
 #include "tests/support/nats_server.hpp"
 #include "tests/support/pg_cluster.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/ws_client.hpp"
 
 using namespace daring::test;
@@ -29,7 +31,7 @@ class Cluster : public live_fixture {
         static int made = 0;
         w.database = shared_pg_cluster().create_database("cluster_" + std::to_string(::getpid()) +
                                                          "_" + std::to_string(++made));
-        server_args = {"--nats", nats.url(), "--node-id", "node-a"};
+        server_args = {"--nats", nats.url(), "--node-id", "node-a", "--presence-flush", "1"};
         live_fixture::SetUp();
         b = start_node("node-b");
         b_http = std::make_unique<http_client>(b->port());
@@ -38,9 +40,9 @@ class Cluster : public live_fixture {
     std::unique_ptr<server_process> start_node(const std::string& id) {
         return std::make_unique<server_process>(
             w.database, dir.file("web"),
-            std::vector<std::string>{"--nats", nats.url(), "--node-id", id, "--recordings-dir",
-                                     dir.file("recordings-" + id), "--assets-dir",
-                                     dir.file("assets")});
+            std::vector<std::string>{"--nats", nats.url(), "--node-id", id, "--presence-flush", "1",
+                                     "--recordings-dir", dir.file("recordings-" + id),
+                                     "--assets-dir", dir.file("assets")});
     }
 
     // A socket to the session's room on node B.
@@ -180,6 +182,59 @@ TEST_F(Cluster, HundredTraineesOnTwoNodesGetTheSameEventsWithTheSameSeq) {
     }
 }
 
+// Audio from a speaker on node A reaches listeners on node B in order; the floor goes to a
+// trainee on node B, whose audio reaches node A; a logout on node A closes the socket on B.
+TEST_F(Cluster, AudioAndTheFloorCrossNodesInOrder) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    t->send_json(audio_start());
+    ASSERT_TRUE(t->next_of("audio_state"));
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= 6; ++i) phones.push_back(join_split(i, trainee_token(i)));
+    constexpr int packets = 50;
+    const auto began = std::chrono::steady_clock::now();
+    for (int i = 0; i < packets; ++i) {
+        send_packet(*t, i);
+        std::this_thread::sleep_until(began + audio_frame * (i + 1));
+    }
+    for (int i = 2; i <= 6; i += 2) {
+        const auto got = read_records(*phones[i - 1], packets, 10s);
+        ASSERT_EQ(got.size(), static_cast<std::size_t>(packets)) << "trainee " << i << " on B";
+        for (int k = 0; k < packets; ++k) {
+            ASSERT_EQ(got[k].packet, fake_packet(k)) << "trainee " << i << " record " << k;
+            if (k > 0) ASSERT_EQ(got[k].seq, got[k - 1].seq + 1) << "trainee " << i;
+        }
+    }
+
+    const auto asker = w.user_id(trainee_name(2));  // on node B
+    phones[1]->send_json({{"type", "hand"}, {"up", true}});
+    ASSERT_TRUE(t->next_of("hand"));
+    t->send_json({{"type", "give_floor"}, {"user_id", asker}, {"id", "g"}});
+    const auto given = must(phones[0]->next_of("audio_state"), "the floor's audio_state on A");
+    EXPECT_EQ(given["speaker"]["user_id"], asker);
+    ASSERT_TRUE(phones[1]->next_of("audio_state"));
+    const auto heard_before = phones[0]->binaries.size();
+    for (int i = 0; i < 5; ++i) {
+        send_packet(*phones[1], 100 + i);
+        std::this_thread::sleep_for(audio_frame);
+    }
+    phones[0]->binaries.erase(phones[0]->binaries.begin(),
+                              phones[0]->binaries.begin() + static_cast<long>(heard_before));
+    const auto from_b = read_records(*phones[0], 5, 10s);
+    ASSERT_GE(from_b.size(), 5U);
+    EXPECT_EQ(from_b[from_b.size() - 5].packet, fake_packet(100));
+    EXPECT_EQ(from_b.back().packet, fake_packet(104));
+    EXPECT_EQ(from_b[from_b.size() - 5].flags, audio::flag_discontinuity) << "a new speaker";
+
+    // Signing out on node A ends that login's socket on node B.
+    const auto token = trainee_token(4);
+    auto phone = connect_b(token);
+    ASSERT_TRUE(phone->next_of("welcome", 10s));
+    ASSERT_EQ(api_client(*http, token).post("/api/v1/auth/logout", json::object()).status, 204);
+    EXPECT_EQ(phone->wait_closed(10s), 4001);
+}
+
 TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
     start();
     constexpr int people = 20;
@@ -206,6 +261,19 @@ TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
     for (auto& p : phones)
         before =
             std::max(before, must(p->next_of("slide"), "slide 1").value("seq", std::uint64_t{0}));
+    // The trainer speaks (from node B, through the owner on A); trainee 2 on B hears it.
+    t->send_json(audio_start());
+    ASSERT_TRUE(t->next_of("audio_state", 10s));
+    const auto began = std::chrono::steady_clock::now();
+    for (int i = 0; i < 20; ++i) {
+        send_packet(*t, i);
+        std::this_thread::sleep_until(began + audio_frame * (i + 1));
+    }
+    const auto heard = read_records(*phones[1], 20, 10s);
+    ASSERT_EQ(heard.size(), 20U);
+    const auto audio_before = heard.back().seq;
+    for (int i = 2; i <= people; i += 2) w.heartbeat(*phones[i - 1]);
+    std::this_thread::sleep_for(1500ms);  // the owner's presence flush (every second here)
 
     const auto killed_at = std::chrono::steady_clock::now();
     server->stop(SIGKILL);
@@ -221,6 +289,18 @@ TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
     }
     const auto failover = std::chrono::steady_clock::now() - killed_at;
     EXPECT_LT(failover, 10s) << "from the kill to the next slide on node B";
+    // Audio continues above every audio_seq heard before, marked as a discontinuity.
+    phones[1]->binaries.clear();
+    const auto resumed = std::chrono::steady_clock::now();
+    for (int i = 0; i < 10; ++i) {
+        send_packet(*t, 200 + i);
+        std::this_thread::sleep_until(resumed + audio_frame * (i + 1));
+    }
+    const auto after = read_records(*phones[1], 10, 10s);
+    ASSERT_EQ(after.size(), 10U);
+    EXPECT_GT(after.front().seq, audio_before);
+    EXPECT_EQ(after.front().flags, audio::flag_discontinuity);
+    EXPECT_EQ(after.back().packet, fake_packet(209));
     // Node A's trainees reconnect to node B and find the lesson where it is.
     for (int i = 1; i <= people; i += 2) {
         auto again = connect_b(tokens[i - 1], before);
@@ -240,6 +320,25 @@ TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
     }
     EXPECT_EQ(r["submitted"], people);
     EXPECT_EQ(figure(*b_http, "daring_cluster_failovers_total"), 1);
+    // Attendance of node B's trainees has no hole longer than the failover: the interval the
+    // dead owner left open ends at its last flushed heartbeat, the next starts at the takeover.
+    auto db = open_test_database(w.database);
+    for (int i = 2; i <= people; i += 2) {
+        daring::storage::statement q(*db,
+                                     "SELECT p.started_at, p.ended_at FROM presence_intervals p "
+                                     "JOIN users u ON u.id = p.user_id WHERE u.username = ? "
+                                     "ORDER BY p.started_at");
+        q.bind(1, trainee_name(i));
+        std::vector<std::pair<std::int64_t, std::optional<std::int64_t>>> spans;
+        while (q.step()) {
+            spans.emplace_back(q.column(0).as_int64(), q.column(1).is_null()
+                                                           ? std::nullopt
+                                                           : std::optional(q.column(1).as_int64()));
+        }
+        ASSERT_EQ(spans.size(), 2U) << "trainee " << i;
+        ASSERT_TRUE(spans[0].second) << "the dead owner's interval was ended";
+        EXPECT_LE(spans[1].first - *spans[0].second, 10) << "trainee " << i << ": the hole";
+    }
 }
 
 TEST_F(Cluster, LiveTrafficResumesAfterNatsRestarts) {

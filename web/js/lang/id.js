@@ -36,7 +36,7 @@ export default {
   results: 'Hasil saya',
   state_connecting: 'menyambung...',
   state_online: 'tersambung',
-  state_reconnecting: 'menyambung ulang...',
+  state_reconnecting: 'menyambung kembali...',
   state_ended: 'sesi telah berakhir',
   state_signed_out: 'sesi masuk berakhir',
   slide: 'Materi',
