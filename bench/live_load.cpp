@@ -13,6 +13,9 @@
 //   live_load --recording-cost [--trainees N] [--packets P] [--rounds R]
 //   live_load --replay-downloads [--trainees N] [--downloads D] [--minutes M]
 //   live_load --reactions [--trainees N] [--seconds S]   (default 10,000 trainees, 30 s)
+//   live_load --cluster [--trainees N] [--rate R] [--kills K]   (default 10,000, 5/s, 5 kills)
+//     two nodes through NATS on one PostgreSQL: fan-out on one node vs two (CPU per relayed
+//     delivery), a join storm over both, and K kills of a room's owner (time to serve again).
 //     the trainer speaks to N listeners (25 packets/s of 80 bytes); with one I/O thread also
 //     through the naive server, comparing CPU per delivery at one packet in flight.
 //     live quiz answers: N trainees (one account each) answer within one second, then all at
@@ -22,6 +25,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
@@ -45,6 +49,8 @@
 #include <vector>
 
 #include "tests/support/http_client.hpp"
+#include "tests/support/nats_server.hpp"
+#include "tests/support/pg_cluster.hpp"
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
 
@@ -206,6 +212,8 @@ class swarm {
     }
 
     std::size_t size() const { return conns_.size(); }
+    // Sockets opened from now on go to `port` (another node of the same deployment).
+    void retarget(std::uint16_t port) { port_ = port; }
     const connection& at(std::size_t i) const { return conns_[i]; }
     std::size_t total_slides() const { return total_slides_; }
     std::size_t failed() const { return failed_; }
@@ -1306,6 +1314,185 @@ int run_reactions(std::uint16_t port, pid_t pid, const std::string& target,
     return 0;
 }
 
+// Several nodes (--cluster): a PostgreSQL cluster, a nats-server and two Daring nodes, node A on
+// core 0 and node B on core 1 (the load generator, NATS and PostgreSQL share them).
+struct cluster_rig {
+    pg_cluster pg;
+    nats_server nats;
+    temp_dir dir;
+    std::string uri;
+    std::unique_ptr<server_process> a, b;
+
+    cluster_rig() : uri(pg.create_database("cluster_bench")) {
+        std::filesystem::create_directories(dir.file("web"));
+        a = node("bench-a", 0);
+        b = node("bench-b", 1);
+    }
+    std::unique_ptr<server_process> node(const std::string& id, int core) {
+        auto p = std::make_unique<server_process>(server_launch{
+            "serve",
+            uri,
+            dir.file("web"),
+            {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
+             "--nats", nats.url(), "--node-id", id, "--recordings-dir", dir.file("rec-" + id),
+             "--assets-dir", dir.file("assets")},
+            {},
+            true});
+        cpu_set_t set;
+        CPU_ZERO(&set);
+        CPU_SET(core, &set);
+        for (const auto& task :
+             std::filesystem::directory_iterator("/proc/" + std::to_string(p->pid()) + "/task"))
+            sched_setaffinity(std::stoi(task.path().filename().string()), sizeof set, &set);
+        return p;
+    }
+};
+
+double cpu_us(pid_t pid) {
+    const auto c = cpu_times(pid);
+    return (c.user + c.kernel) * 1e6 / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// Another session of the setup's training, started; its live path.
+std::string another_session(std::uint16_t port, const daring_setup& setup, int round) {
+    http_client c(port);
+    api_client admin(c, login_token(c, "admin", server_process::admin_password));
+    auto s = admin.post("/api/v1/trainings/" + std::to_string(setup.training) + "/sessions",
+                        {{"title", "Beban " + std::to_string(round)},
+                         {"starts_at", wib_time_from_today(1, 9)},
+                         {"ends_at", wib_time_from_today(1, 11)},
+                         {"slides", json::array({{{"title", "A"}, {"body", "a"}},
+                                                 {{"title", "B"}, {"body", "b"}}})}});
+    const auto id = std::to_string(s.json()["id"].get<std::int64_t>());
+    api_client(c, setup.trainer_token).post("/api/v1/sessions/" + id + "/start", json::object());
+    return "/api/v1/sessions/" + id + "/live";
+}
+
+// Fan-out: node A alone carries n/2 trainees; then A and B carry n/2 each (B's relayed).
+void cluster_fanout(cluster_rig& rig, const daring_setup& setup, const std::string& target, int n,
+                    double rate, int slides) {
+    const auto trainee = "Authorization: Bearer " + setup.trainee_token + "\r\n";
+    swarm trainer(rig.a->port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
+    if (!trainer.open(1)) return;  // the room's first socket: node A owns it
+    const int count = std::min(slides, static_cast<int>(rate * 10));
+    fanout_result one;
+    {
+        swarm local(rig.a->port(), target, trainee);
+        if (!local.open(n / 2)) return;
+        for (int i = 0; i < 10; ++i) local.poll(100);
+        one = push_slides(local, trainer, rig.a->pid(), count, rate, 0);
+    }
+    char label[120];
+    std::snprintf(label, sizeof label, "one node (A, core 0): %d trainees, %.0f slides/s", n / 2,
+                  rate);
+    print(label, one);
+    swarm both(rig.a->port(), target, trainee);
+    if (!both.open(n / 2)) return;
+    both.retarget(rig.b->port());
+    if (!both.open(n - n / 2)) return;
+    for (int i = 0; i < 20; ++i) both.poll(100);
+    const double b_before = cpu_us(rig.b->pid());
+    std::vector<std::size_t> before(both.size());
+    for (std::size_t i = 0; i < both.size(); ++i) before[i] = both.at(i).slides;
+    const auto two = push_slides(both, trainer, rig.a->pid(), count, rate, 0);
+    const double b_cpu = cpu_us(rig.b->pid()) - b_before;
+    std::size_t on_a = 0, on_b = 0;
+    for (std::size_t i = 0; i < both.size(); ++i)
+        (i < static_cast<std::size_t>(n / 2) ? on_a : on_b) += both.at(i).slides - before[i];
+    std::snprintf(label, sizeof label, "two nodes (A + B): %d + %d trainees, %.0f slides/s", n / 2,
+                  n - n / 2, rate);
+    print(label, two);
+    const double a_cpu_per =
+        two.cpu_us_per_delivery * two.delivered / std::max<std::size_t>(1, on_a);
+    const double b_cpu_per = on_b ? b_cpu / on_b : 0;
+    std::printf(
+        "  CPU per delivery: node A (owner, its own %zu and the relay frames) %.2f us, node B "
+        "(relayed, %zu) %.2f us; one node alone %.2f us\n",
+        on_a, a_cpu_per, on_b, b_cpu_per, one.cpu_us_per_delivery);
+    std::printf(
+        "result: two nodes carried %d trainees at p99 %.1f ms (one node %d at p99 %.1f ms); CPU "
+        "per relayed delivery %.2fx a local one (target <= 1.3x)\n",
+        n, two.p99_ms, n / 2, one.p99_ms, b_cpu_per / std::max(0.01, one.cpu_us_per_delivery));
+}
+
+// A join storm: n trainees spread over both nodes, opened as fast as they are admitted.
+void cluster_join_storm(cluster_rig& rig, const daring_setup& setup, int n, int round) {
+    const auto target = another_session(rig.a->port(), setup, round);
+    const auto trainee = "Authorization: Bearer " + setup.trainee_token + "\r\n";
+    swarm first(rig.a->port(), target, trainee);
+    if (!first.open(1)) return;
+    const double t0 = now_ms();
+    swarm on_a(rig.a->port(), target, trainee), on_b(rig.b->port(), target, trainee);
+    bool ok = true;
+    for (int done = 0; done < n && ok; done += 500) {  // both nodes at once, 500 at a time each
+        ok = on_a.open(std::min(250, (n - done) / 2)) && on_b.open(std::min(250, (n - done) / 2));
+    }
+    const double took = (now_ms() - t0) / 1000.0;
+    std::printf("result: join storm: %zu trainees over two nodes all welcomed in %.1f s%s\n",
+                on_a.size() + on_b.size(), took, ok ? "" : " (some failed)");
+}
+
+// Failover: the owner (A) is killed with the trainer on B; from the kill to the next slide at
+// every trainee on B and to the welcome of every trainee of A reconnecting to B. A restarts.
+int cluster_failover(cluster_rig& rig, const daring_setup& setup, int per_node, int kills) {
+    std::vector<double> times;
+    for (int k = 0; k < kills; ++k) {
+        const auto target = another_session(rig.b->port(), setup, 100 + k);
+        const auto trainee = "Authorization: Bearer " + setup.trainee_token + "\r\n";
+        swarm on_a(rig.a->port(), target, trainee), on_b(rig.b->port(), target, trainee);
+        swarm trainer(rig.b->port(), target,
+                      "Authorization: Bearer " + setup.trainer_token + "\r\n");
+        if (!on_a.open(per_node) || !on_b.open(per_node) || !trainer.open(1)) return 1;
+        for (int i = 0; i < 10; ++i) on_b.poll(50);
+        std::vector<std::size_t> seen(on_b.size());
+        for (std::size_t i = 0; i < on_b.size(); ++i) seen[i] = on_b.at(i).slides;
+        const double killed = now_ms();
+        ::kill(rig.a->pid(), SIGKILL);
+        double all_b = 0;
+        int index = 0;
+        while (now_ms() - killed < 60000 && all_b == 0) {
+            trainer.send_all(0, masked_text_frame(R"({"type":"show_slide","index":)" +
+                                                  std::to_string(++index % 2) + "}"));
+            for (int i = 0; i < 4; ++i) {
+                on_b.poll(50);
+                trainer.poll(0);
+            }
+            bool every = true;
+            for (std::size_t i = 0; i < on_b.size() && every; ++i)
+                every = on_b.at(i).slides > seen[i];
+            if (every) all_b = now_ms() - killed;
+        }
+        swarm again(rig.b->port(), target, trainee);
+        const bool back = again.open(per_node);
+        const double all = std::max(all_b, now_ms() - killed);
+        std::printf(
+            "  kill %d: next slide at every trainee on B after %.2f s; node A's %d "
+            "trainees welcomed on B after %.2f s%s\n",
+            k + 1, all_b / 1000.0, per_node, all / 1000.0, back ? "" : " (some failed)");
+        times.push_back(all_b > 0 && back ? all : 1e9);
+        rig.a = rig.node("bench-a", 0);  // the same node, restarted, for the next round
+    }
+    std::sort(times.begin(), times.end());
+    std::printf(
+        "result: failover from kill to every trainee served, worst of %d kills (their "
+        "p99): %.2f s (target <= 10 s)\n",
+        kills, times.back() / 1000.0);
+    return 0;
+}
+
+int run_cluster(int n, double rate, int slides, int kills) {
+    cluster_rig rig;
+    std::printf(
+        "live_load --cluster: node A pid %d (core 0), node B pid %d (core 1), NATS %s, "
+        "PostgreSQL %s\n",
+        rig.a->pid(), rig.b->pid(), rig.nats.url().c_str(), rig.uri.c_str());
+    auto setup = prepare_daring(rig.a->port());
+    const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
+    cluster_fanout(rig, setup, target, n, rate, slides);
+    cluster_join_storm(rig, setup, n, 1);
+    return cluster_failover(rig, setup, 100, kills);
+}
+
 int main(int argc, char** argv) {
     std::string naive_bin = NAIVE_SERVER_BINARY;
     std::vector<int> sizes;
@@ -1320,6 +1507,8 @@ int main(int argc, char** argv) {
     bool recording_cost = false;    // --recording-cost: --audio with recording off, then on
     bool replay_downloads = false;  // --replay-downloads: offline files beside a live session
     bool reactions = false;         // --reactions: every trainee reacts each second beside slides
+    bool cluster = false;           // --cluster: two nodes through NATS (fan-out, joins, failover)
+    int kills = 5;                  // --kills: failovers measured by --cluster
     int downloads = 200, minutes = 90;
     int rounds = 3;        // --rounds: of --recording-cost
     int threads = 1;       // --threads: Daring's I/O threads
@@ -1330,11 +1519,13 @@ int main(int argc, char** argv) {
     double every = 1;
     pid_t external_pid = 0;
     const std::map<std::string, int*> ints{
-        {"--slides", &slides},       {"--burst", &burst},           {"--port", &external_port},
-        {"--pid", &external_pid},    {"--threads", &threads},       {"--packets", &packets},
-        {"--in-flight", &in_flight}, {"--sequential", &sequential}, {"--accounts", &accounts},
-        {"--seconds", &seconds},     {"--rounds", &rounds},         {"--downloads", &downloads},
-        {"--minutes", &minutes}};
+        {"--slides", &slides},       {"--burst", &burst},
+        {"--port", &external_port},  {"--pid", &external_pid},
+        {"--threads", &threads},     {"--packets", &packets},
+        {"--in-flight", &in_flight}, {"--sequential", &sequential},
+        {"--accounts", &accounts},   {"--seconds", &seconds},
+        {"--rounds", &rounds},       {"--downloads", &downloads},
+        {"--minutes", &minutes},     {"--kills", &kills}};
     const std::map<std::string, double*> reals{{"--rate", &rate}, {"--heartbeat-every", &every}};
     const std::map<std::string, bool*> flags{{"--skip-naive", &skip_naive},
                                              {"--presence", &presence},
@@ -1343,7 +1534,8 @@ int main(int argc, char** argv) {
                                              {"--audio", &audio},
                                              {"--recording-cost", &recording_cost},
                                              {"--replay-downloads", &replay_downloads},
-                                             {"--reactions", &reactions}};
+                                             {"--reactions", &reactions},
+                                             {"--cluster", &cluster}};
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const std::string value = i + 1 < argc ? argv[i + 1] : "";
@@ -1373,6 +1565,9 @@ int main(int argc, char** argv) {
     ::signal(SIGPIPE, SIG_IGN);
 
     if (isolation) return run_isolation_pair(sizes.empty() ? 300 : sizes.front(), 300);
+    if (cluster)
+        return run_cluster(sizes.empty() ? 10000 : sizes.front(), rate > 0 ? rate : 5, slides,
+                           kills);
     if (recording_cost)
         return run_recording_cost(sizes.empty() ? 1000 : sizes.front(), packets, rounds);
 

@@ -221,9 +221,7 @@ void live_hub::impl::attach_relayed(const std::shared_ptr<live_participant>& p,
         if (a.owner->epoch >= relay->owner.epoch) relay->owner = *a.owner;
     }
     // The socket is known to the endpoint before the owner can answer the join.
-    asio::post(relay->strand, [relay, id, weak = std::weak_ptr<live_participant>(p)] {
-        relay->endpoint.attach(id, weak);
-    });
+    asio::post(relay->strand, [relay, id, p] { relay->endpoint.attach(id, p); });
     if (!bus->publish(owner_subject(a.room.session_id), join_frame(node, id, j)))
         p->close(close_moved, "the room cannot be reached; reconnect");
 }

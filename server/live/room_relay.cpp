@@ -171,7 +171,7 @@ void owner_relay::flush(const publish_fn& publish) {
     }
 }
 
-void relay_endpoint::attach(std::uint64_t socket, std::weak_ptr<live_participant> p) {
+void relay_endpoint::attach(std::uint64_t socket, std::shared_ptr<live_participant> p) {
     sockets_[socket] = std::move(p);
 }
 
@@ -200,8 +200,8 @@ relay_endpoint::outcome relay_endpoint::receive(std::string_view bytes) {
     ++counts_.frames;
     if (gap) {
         ++counts_.gaps;
-        for (auto& [socket, weak] : sockets_)
-            if (auto p = weak.lock()) p->close(close_slow_consumer, "events were lost; resume");
+        for (auto& [socket, p] : sockets_)
+            p->close(close_slow_consumer, "events were lost; resume");
         return outcome::gap_resume;
     }
     for (const auto& d : *batch) play(d);
@@ -210,8 +210,8 @@ relay_endpoint::outcome relay_endpoint::receive(std::string_view bytes) {
 
 void relay_endpoint::play(const delivery& d) {
     for (const auto socket : d.sockets) {
-        auto found = sockets_.find(socket);
-        auto p = found == sockets_.end() ? nullptr : found->second.lock();
+        const auto found = sockets_.find(socket);
+        auto* p = found == sockets_.end() ? nullptr : found->second.get();
         if (!p) {
             ++counts_.unknown_sockets;
             continue;

@@ -74,8 +74,9 @@ class owner_relay {
 
 class relay_endpoint {
   public:
-    // Socket `socket` of this node is in the relayed room (deliveries to it land on `p`).
-    void attach(std::uint64_t socket, std::weak_ptr<live_participant> p);
+    // Socket `socket` of this node is in the relayed room (deliveries to it land on `p`, held
+    // until detach).
+    void attach(std::uint64_t socket, std::shared_ptr<live_participant> p);
     void detach(std::uint64_t socket);
 
     // After a gap (a frame lost between nodes: NATS is at most once) the frame is not played:
@@ -94,7 +95,7 @@ class relay_endpoint {
 
   private:
     void play(const delivery& d);
-    std::unordered_map<std::uint64_t, std::weak_ptr<live_participant>> sockets_;
+    std::unordered_map<std::uint64_t, std::shared_ptr<live_participant>> sockets_;
     std::uint64_t epoch_ = 0;
     std::uint64_t last_frame_ = 0;
     figures counts_;

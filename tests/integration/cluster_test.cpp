@@ -203,7 +203,9 @@ TEST_F(Cluster, AudioAndTheFloorCrossNodesInOrder) {
         ASSERT_EQ(got.size(), static_cast<std::size_t>(packets)) << "trainee " << i << " on B";
         for (int k = 0; k < packets; ++k) {
             ASSERT_EQ(got[k].packet, fake_packet(k)) << "trainee " << i << " record " << k;
-            if (k > 0) ASSERT_EQ(got[k].seq, got[k - 1].seq + 1) << "trainee " << i;
+            if (k > 0) {
+                ASSERT_EQ(got[k].seq, got[k - 1].seq + 1) << "trainee " << i;
+            }
         }
     }
 
