@@ -38,8 +38,15 @@ std::shared_ptr<room_slot> live_hub::impl::find_or_create(const room_info& info,
         slot = std::make_shared<room_slot>(
             ioc, live_room(info, std::max(hub_detail::first_seq_now(), stored), limits));
         slot->room.set_presence_sink(sink);
-        slot->room.set_quiz_sink(quizzes);
-        slot->room.set_taking_part_sink(taking_part);
+        if (quizzes) {
+            slot->quizzes = std::make_unique<strand_quiz_sink>(*quizzes, slot->poster());
+            slot->room.set_quiz_sink(slot->quizzes.get());
+        }
+        if (taking_part) {
+            slot->taking_part =
+                std::make_unique<strand_taking_part_sink>(*taking_part, slot->poster());
+            slot->room.set_taking_part_sink(slot->taking_part.get());
+        }
         slot->room.set_journal(journal);
         if (info.recovery) slot->room.restore(*info.recovery);
         if (bus) {

@@ -3,6 +3,7 @@
 // (several nodes: relayed rooms, the owner's relay). Included by those two files alone.
 #include <atomic>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include "server/cluster/nats_bus.hpp"
 #include "server/live/live_hub.hpp"
 #include "server/live/room_relay.hpp"
+#include "server/live/strand_sinks.hpp"
 
 namespace daring::server {
 
@@ -57,10 +59,25 @@ struct room_slot : std::enable_shared_from_this<room_slot> {
     live_room room;  // everything here is touched only on `strand`
     asio::steady_timer flush_timer;
     bool flush_armed = false;
+    // The recorders' completions (acks) come back on `strand` through these.
+    std::unique_ptr<strand_quiz_sink> quizzes;
+    std::unique_ptr<strand_taking_part_sink> taking_part;
     // Several nodes: the members on other nodes, and where their deliveries go.
     std::unique_ptr<owner_relay> relay;
     nats_bus* bus = nullptr;
     std::shared_ptr<std::atomic<std::uint64_t>> frames_out;  // the hub's count
+
+    // Runs `fn` on the room's strand, then delivers what it produced.
+    post_fn poster() {
+        return [weak = weak_from_this()](std::function<void()> fn) {
+            if (auto self = weak.lock()) {
+                asio::post(self->strand, [self, fn = std::move(fn)] {
+                    fn();
+                    self->settle();
+                });
+            }
+        };
+    }
 
     // After any room operation: deliver what it produced, now or after a short gathering window.
     void settle() {
