@@ -113,13 +113,16 @@ int close_open_presence_of(connection& c, std::int64_t session_id) {
     return q.exec();
 }
 
-std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
-                                      std::optional<std::int64_t> user_id) {
+namespace {
+
+// The intervals of `scope` (of one user when given; ended ones only when `ended_only`), by id.
+std::vector<presence_row> read_presence(connection& c, const session_scope& scope,
+                                        std::optional<std::int64_t> user_id, bool ended_only) {
     statement q(c,
                 "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
                 "FROM presence_intervals WHERE " +
-                    in_scope(scope) +
-                    " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2) ORDER BY id");
+                    in_scope(scope) + " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2)" +
+                    (ended_only ? " AND ended_at IS NOT NULL" : "") + " ORDER BY id");
     q.bind(1, scope.id);
     bind_opt(q, 2, user_id);
     std::vector<presence_row> out;
@@ -135,6 +138,18 @@ std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
         out.push_back(r);
     }
     return out;
+}
+
+}  // namespace
+
+std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
+                                      std::optional<std::int64_t> user_id) {
+    return read_presence(c, scope, user_id, false);
+}
+
+std::vector<presence_row> ended_presence_of(connection& c, std::int64_t session_id,
+                                            std::int64_t user_id) {
+    return read_presence(c, session_scope::of_session(session_id), user_id, true);
 }
 
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,

@@ -42,7 +42,11 @@ int close_open_presence_of(connection& c, std::int64_t session_id);
 // One session's intervals, of one user when given, ordered by id.
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);
-// The same for every session in `scope`, ordered by id.
+// One user's ended intervals of a session (what a joining trainee's attendance starts from;
+// the open ones belong to connections a room tracks), ordered by id.
+std::vector<presence_row> ended_presence_of(connection& c, std::int64_t session_id,
+                                            std::int64_t user_id);
+// The same as presence_of for every session in `scope`, ordered by id.
 std::vector<presence_row> presence_in(connection& c, const session_scope& scope,
                                       std::optional<std::int64_t> user_id = std::nullopt);
 

@@ -127,8 +127,11 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     // nodes the room's owner is found (or this node claims it) first: only the owner builds it.
     bool rebuild = s.live && !s.live->has_room(id);
     if (rebuild && s.rooms) {
-        s.db.read([&](connection& c) { return joinable_session(c, id, u); });
-        a.owner = s.rooms->place(id);
+        a.owner = s.rooms->known_owner(id);  // relayed here already: no claim, no extra read
+        if (!a.owner) {
+            s.db.read([&](connection& c) { return joinable_session(c, id, u); });
+            a.owner = s.rooms->place(id);
+        }
         rebuild = a.owner->node == s.rooms->node_id() && !s.live->has_room(id);
     }
     auto found = s.db.read([&](connection& c) {

@@ -1,5 +1,8 @@
 #include "server/cluster/delivery_batch.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace daring::server {
 
 namespace {
@@ -72,22 +75,58 @@ void delivery_batch::discard_audio(std::uint64_t socket) {
 }
 
 std::string delivery_batch::take_encoded() {
+    auto pieces = take_pieces(std::numeric_limits<std::size_t>::max());
+    return pieces.empty() ? take_pieces_empty() : std::move(pieces.front());
+}
+
+std::string delivery_batch::take_pieces_empty() {
     std::string out;
-    put(out, entries_.size(), 4);
+    put(out, 0, 4);
+    return out;
+}
+
+std::vector<std::string> delivery_batch::take_pieces(std::size_t max_bytes) {
+    // A piece: entry count (4), then entries. An entry whose sockets do not fit is split over
+    // pieces (its payload repeated); every socket's deliveries stay in order across pieces.
+    constexpr std::size_t head = 1 + 2 + 4 + 4;
+    std::vector<std::string> pieces;
+    std::string body;
+    std::size_t count = 0;
+    auto finish = [&] {
+        if (count == 0) return;
+        std::string piece;
+        piece.reserve(4 + body.size());
+        put(piece, count, 4);
+        piece += body;
+        pieces.push_back(std::move(piece));
+        body.clear();
+        count = 0;
+    };
     for (const auto& e : entries_) {
         const std::string_view payload = e.payload ? std::string_view(*e.payload) : "";
-        put(out, static_cast<std::uint8_t>(e.what), 1);
-        put(out, e.value, 2);
-        put(out, payload.size(), 4);
-        out += payload;
-        put(out, e.sockets.size(), 4);
-        for (auto s : e.sockets) put(out, s, 8);
+        std::size_t from = 0;
+        while (from < e.sockets.size()) {
+            if (count > 0 && 4 + body.size() + head + payload.size() + 8 > max_bytes) finish();
+            const std::size_t room = 4 + body.size() + head + payload.size() < max_bytes
+                                         ? (max_bytes - 4 - body.size() - head - payload.size()) / 8
+                                         : 0;
+            const std::size_t n = std::min(e.sockets.size() - from, std::max<std::size_t>(1, room));
+            put(body, static_cast<std::uint8_t>(e.what), 1);
+            put(body, e.value, 2);
+            put(body, payload.size(), 4);
+            body += payload;
+            put(body, n, 4);
+            for (std::size_t i = from; i < from + n; ++i) put(body, e.sockets[i], 8);
+            ++count;
+            from += n;
+        }
     }
+    finish();
     entries_.clear();
     entry_of_.clear();
     last_of_.clear();
     deliveries_ = 0;
-    return out;
+    return pieces;
 }
 
 std::optional<std::vector<delivery>> decode_deliveries(std::string_view in) {

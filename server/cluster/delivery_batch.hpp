@@ -34,8 +34,13 @@ class delivery_batch {
     std::size_t deliveries() const { return deliveries_; }
     // The batch as bytes; the batch is empty afterwards.
     std::string take_encoded();
+    // The batch as pieces of at most `max_bytes` each (a piece holds at least one delivery, so
+    // a single payload larger than that makes a larger piece), to be played in order; the batch
+    // is empty afterwards. A broadcast to more sockets than fit is split over pieces.
+    std::vector<std::string> take_pieces(std::size_t max_bytes);
 
   private:
+    static std::string take_pieces_empty();
     void add(std::uint64_t socket, delivery::kind what,
              const std::shared_ptr<const std::string>& payload, std::uint16_t value);
     std::vector<delivery> entries_;

@@ -162,12 +162,15 @@ void owner_relay::flush(const publish_fn& publish) {
     for (auto& [node, state] : nodes_) {
         if (state->batch.empty()) continue;
         deliveries_ += state->batch.deliveries();
-        relay_frame f;
-        f.kind = relay_kind::deliveries;
-        f.epoch = epoch_;
-        f.seq = ++state->frames;
-        f.a = state->batch.take_encoded();
-        publish(node, encode(f));
+        // Each frame within NATS' largest message, the frame's own fields included.
+        for (auto& piece : state->batch.take_pieces(relay_frame_limit - 1024 - node.size())) {
+            relay_frame f;
+            f.kind = relay_kind::deliveries;
+            f.epoch = epoch_;
+            f.seq = ++state->frames;
+            f.a = std::move(piece);
+            publish(node, encode(f));
+        }
     }
 }
 

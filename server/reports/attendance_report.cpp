@@ -54,10 +54,10 @@ std::string status_basis(const attendance_evidence& ev, attendance_status status
 prior_attendance load_prior_attendance(storage::connection& c, std::int64_t session_id,
                                        std::int64_t user_id) {
     prior_attendance out;
-    for (const auto& r : storage::presence_of(c, session_id, user_id)) {
-        if (!r.ended_at) continue;  // an open interval belongs to a connection the room tracks
+    // An open interval belongs to a connection the room tracks: only ended ones are read (a
+    // user with many sockets open does not read them all again at each join).
+    for (const auto& r : storage::ended_presence_of(c, session_id, user_id))
         (r.visible ? out.visible : out.hidden).push_back(span_of(r));
-    }
     auto checkins = storage::checkins_of(c, session_id, user_id);
     if (auto it = checkins.find(user_id); it != checkins.end()) out.checked_in_at = it->second;
     auto marks = storage::marks_of(c, session_id, user_id);

@@ -39,13 +39,18 @@ room_keeper::~room_keeper() {
     stop();
 }
 
+std::optional<room_owner> room_keeper::known_owner(std::int64_t session_id) const {
+    const auto* hub = live_.get();
+    if (!hub) return std::nullopt;
+    for (const auto& [id, epoch] : hub->owned_rooms())
+        if (id == session_id) return room_owner{settings_.node_id, epoch};
+    for (const auto& [id, owner] : hub->relayed_rooms())
+        if (id == session_id) return owner;
+    return std::nullopt;
+}
+
 room_owner room_keeper::place(std::int64_t session_id) {
-    if (auto* hub = live_.get()) {
-        for (const auto& [id, epoch] : hub->owned_rooms())
-            if (id == session_id) return {settings_.node_id, epoch};
-        for (const auto& [id, owner] : hub->relayed_rooms())
-            if (id == session_id) return owner;
-    }
+    if (auto known = known_owner(session_id)) return *known;
     return claim(session_id);
 }
 

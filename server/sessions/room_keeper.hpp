@@ -42,6 +42,9 @@ class room_keeper {
     // node claims it. A claim that starts a new epoch ends the open presence intervals the
     // previous owner left (it is gone: its sockets reconnect and open new ones).
     room_owner place(std::int64_t session_id);
+    // The owner when this node already serves the room (owned or relayed here), without the
+    // database; none otherwise.
+    std::optional<room_owner> known_owner(std::int64_t session_id) const;
     // One round now (the thread's work; tests): renewals, rooms lost, failovers, rejoins.
     void round();
     void start();

@@ -89,3 +89,32 @@ TEST(DeliveryBatch, EveryTruncationAndStrayByteIsRefused) {
     EXPECT_FALSE(decode_deliveries(bad_kind));
     EXPECT_TRUE(decode_deliveries(delivery_batch{}.take_encoded())) << "an empty batch is one";
 }
+
+// A batch larger than one NATS message goes as several pieces, each within the limit; played
+// one after another they give every socket exactly what one piece would, in order.
+TEST(DeliveryBatch, ABatchOverTheLimitSplitsIntoPiecesThatPlayInOrder) {
+    auto fill = [](delivery_batch& b) {
+        const auto slide = msg(std::string(300, 's'));
+        for (std::uint64_t s = 1; s <= 3000; ++s) b.text(s, slide);  // one broadcast, 24 KB ids
+        for (std::uint64_t s = 1; s <= 40; ++s) b.text(s, msg("welcome " + std::to_string(s)));
+        b.close(7, 4008, "resume");
+        for (std::uint64_t s = 1; s <= 3000; ++s) b.text(s, msg("after"));  // distinct each
+    };
+    delivery_batch whole, split;
+    fill(whole);
+    fill(split);
+    const auto expected = play(*decode_deliveries(whole.take_encoded()));
+    constexpr std::size_t limit = 4096;
+    const auto pieces = split.take_pieces(limit);
+    EXPECT_TRUE(split.empty());
+    ASSERT_GT(pieces.size(), 10U);
+    std::vector<delivery> replayed;
+    for (const auto& p : pieces) {
+        EXPECT_LE(p.size(), limit);
+        const auto part = decode_deliveries(p);
+        ASSERT_TRUE(part) << "each piece decodes on its own";
+        replayed.insert(replayed.end(), part->begin(), part->end());
+    }
+    EXPECT_EQ(play(replayed), expected);
+    EXPECT_TRUE(split.take_pieces(limit).empty()) << "an empty batch has no piece";
+}

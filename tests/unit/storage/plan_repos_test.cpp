@@ -425,6 +425,8 @@ TEST_P(PlanRepo, IdBlocksNeverOverlapAndStartAboveTheHighestUsed) {
     const auto s = add_session("Sesi 1", t0 + 3600);
     insert_presence(c, {1, s, trainee, true, t0, t0 + 30, std::nullopt});
     insert_presence(c, {2, s, other, true, t0, t0 + 40, t0 + 50});
+    EXPECT_TRUE(ended_presence_of(c, s, trainee).empty()) << "an open interval is not read";
+    EXPECT_EQ(ended_presence_of(c, s, other).size(), 1U);
     EXPECT_EQ(close_open_presence_of(c, s), 1);
     EXPECT_EQ(presence_of(c, s, trainee).at(0).ended_at, t0 + 30)
         << "ends at its last recorded heartbeat";
