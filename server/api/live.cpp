@@ -110,6 +110,14 @@ bool audio_of(const http_request& req) {
     throw http_error(400, "invalid_query", "audio must be on or off", "audio");
 }
 
+// Several nodes: the room's owner, known here already (no claim, no extra read) or claimed
+// for this node once the caller may join the session.
+room_owner place_room(services& s, std::int64_t id, const user& u) {
+    if (auto known = s.rooms->known_owner(id)) return *known;
+    s.db.read([&](connection& c) { return joinable_session(c, id, u); });
+    return s.rooms->place(id);
+}
+
 live_admission admission_for(services& s, const http_request& req, std::int64_t id) {
     if (!origin_allowed(s, req))
         throw http_error(403, "forbidden_origin", "Connections from this origin are not allowed");
@@ -127,11 +135,7 @@ live_admission admission_for(services& s, const http_request& req, std::int64_t 
     // nodes the room's owner is found (or this node claims it) first: only the owner builds it.
     bool rebuild = s.live && !s.live->has_room(id);
     if (rebuild && s.rooms) {
-        a.owner = s.rooms->known_owner(id);  // relayed here already: no claim, no extra read
-        if (!a.owner) {
-            s.db.read([&](connection& c) { return joinable_session(c, id, u); });
-            a.owner = s.rooms->place(id);
-        }
+        a.owner = place_room(s, id, u);
         rebuild = a.owner->node == s.rooms->node_id() && !s.live->has_room(id);
     }
     auto found = s.db.read([&](connection& c) {
