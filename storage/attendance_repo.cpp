@@ -25,7 +25,7 @@ void insert_presence(connection& c, const presence_row& row) {
     statement q(
         c,
         "INSERT INTO presence_intervals(id, session_id, user_id, visible, started_at, last_seen, "
-        "ended_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+        "ended_at, node) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     q.bind(1, row.id);
     q.bind(2, row.session_id);
     q.bind(3, row.user_id);
@@ -36,6 +36,10 @@ void insert_presence(connection& c, const presence_row& row) {
         q.bind(7, static_cast<std::int64_t>(*row.ended_at));
     else
         q.bind(7);
+    if (row.node.empty())
+        q.bind(8);
+    else
+        q.bind(8, row.node);
     q.exec();
 }
 
@@ -105,11 +109,20 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id) {
     return q.exec();
 }
 
-int close_open_presence_of(connection& c, std::int64_t session_id) {
+int close_open_presence_of(connection& c, std::int64_t session_id, const std::string& node) {
     statement q(c,
                 "UPDATE presence_intervals SET ended_at = last_seen "
-                "WHERE ended_at IS NULL AND session_id = ?");
+                "WHERE ended_at IS NULL AND session_id = ? AND node = ?");
     q.bind(1, session_id);
+    q.bind(2, node);
+    return q.exec();
+}
+
+int close_dangling_presence_of_node(connection& c, const std::string& node) {
+    statement q(c,
+                "UPDATE presence_intervals SET ended_at = last_seen "
+                "WHERE ended_at IS NULL AND node = ?");
+    q.bind(1, node);
     return q.exec();
 }
 
@@ -119,8 +132,8 @@ namespace {
 std::vector<presence_row> read_presence(connection& c, const session_scope& scope,
                                         std::optional<std::int64_t> user_id, bool ended_only) {
     statement q(c,
-                "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at "
-                "FROM presence_intervals WHERE " +
+                "SELECT id, session_id, user_id, visible, started_at, last_seen, ended_at, "
+                "COALESCE(node, '') FROM presence_intervals WHERE " +
                     in_scope(scope) + " AND (CAST(?2 AS BIGINT) IS NULL OR user_id = ?2)" +
                     (ended_only ? " AND ended_at IS NOT NULL" : "") + " ORDER BY id");
     q.bind(1, scope.id);
@@ -135,6 +148,7 @@ std::vector<presence_row> read_presence(connection& c, const session_scope& scop
         r.started_at = q.column(4).as_int64();
         r.last_seen = q.column(5).as_int64();
         r.ended_at = maybe_int(q.column(6));
+        r.node = q.column(7).as_text();
         out.push_back(r);
     }
     return out;

@@ -23,6 +23,7 @@ struct presence_row {
     protocol::unix_seconds started_at = 0;
     protocol::unix_seconds last_seen = 0;
     std::optional<protocol::unix_seconds> ended_at;
+    std::string node;  // several nodes: the node recording it (empty: one node)
 };
 
 std::int64_t max_presence_id(connection& c);
@@ -36,9 +37,12 @@ void close_presence(connection& c, std::int64_t id, protocol::unix_seconds at);
 // Ends the intervals with ids up to `up_to_id` still open (those a stop left open) at their
 // last recorded heartbeat.
 int close_dangling_presence(connection& c, std::int64_t up_to_id);
-// Several nodes: a room taken over from a node that died ends that node's open intervals of the
-// session at their last recorded heartbeat. Returns how many.
-int close_open_presence_of(connection& c, std::int64_t session_id);
+// Several nodes: a room taken over from a node that died, or a node gone silent, ends that
+// node's open intervals of the session at their last recorded heartbeat. Returns how many.
+int close_open_presence_of(connection& c, std::int64_t session_id, const std::string& node);
+// Several nodes: at a node's start, the intervals it left open (of every session) end at their
+// last recorded heartbeat. Returns how many.
+int close_dangling_presence_of_node(connection& c, const std::string& node);
 // One session's intervals, of one user when given, ordered by id.
 std::vector<presence_row> presence_of(connection& c, std::int64_t session_id,
                                       std::optional<std::int64_t> user_id = std::nullopt);

@@ -661,6 +661,12 @@ CREATE TABLE id_blocks (
   next_id     INTEGER NOT NULL        -- the first id not yet reserved
 );
 )sql"},
+        {18, "presence_node", R"sql(
+-- Several nodes: the node that records an interval (its trainee's socket is there). NULL on one
+-- node. A node that takes over a dead node's room, or notices a node went silent, ends that
+-- node's open intervals of the session; a restarted node ends its own left open.
+ALTER TABLE presence_intervals ADD COLUMN node TEXT;
+)sql"},
     };
     return list;
 }

@@ -117,7 +117,8 @@ app::app(storage::database& db, const clock& clk, const password_hasher& hasher,
                 certificate_lookups_},
       static_(options_.web_root) {
     add_all_routes(router_);
-    presence_ = std::make_unique<presence_recorder>(db, stats, !options_.nats_url.empty());
+    presence_ = std::make_unique<presence_recorder>(
+        db, stats, options_.nats_url.empty() ? std::string() : options_.node_id);
     if (!options_.nats_url.empty()) {
         bus_ = std::make_unique<nats_bus>(nats_options{options_.nats_url, options_.node_id});
         keeper_ = std::make_unique<room_keeper>(db, clk, live_, *sessions_, *bus_,

@@ -54,7 +54,7 @@ std::optional<relay_frame> decode_relay_frame(std::string_view in) {
     relay_frame f;
     const auto kind = take<std::uint8_t>(in);
     if (kind < static_cast<std::uint8_t>(relay_kind::deliveries) ||
-        kind > static_cast<std::uint8_t>(relay_kind::control))
+        kind > static_cast<std::uint8_t>(relay_kind::alive))
         return std::nullopt;
     f.kind = static_cast<relay_kind>(kind);
     f.epoch = take<std::uint64_t>(in);

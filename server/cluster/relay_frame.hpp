@@ -15,8 +15,9 @@ enum class relay_kind : std::uint8_t {
     from_socket = 2,  // node -> owner: a socket's text message (a)
     binary = 3,       // node -> owner: a socket's binary (audio) message (a)
     join = 4,         // node -> owner: a socket joins; a = its admission as JSON
-    leave = 5,        // node -> owner: a socket left
+    leave = 5,        // node -> owner: a socket left; a = when its presence ended (decimal)
     control = 6,      // any node -> owner: a = what the server changed (JSON: end, slides, ...)
+    alive = 7,        // node -> owner, every 2 s: the node is there; a = its sockets (decimal)
 };
 
 struct relay_frame {

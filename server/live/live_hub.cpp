@@ -138,8 +138,9 @@ void live_hub::impl::tick() {
             }
         }
         for (auto& slot : all) {
-            asio::post(slot->strand, [slot, now, full] {
+            asio::post(slot->strand, [slot, now, full, self] {
                 if (full) slot->room.tick(now);
+                if (full && slot->relay) self->reap_nodes(*slot, now);
                 slot->room.flush_tally();
                 slot->room.flush_taking_part();
                 const auto steady_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -153,6 +154,8 @@ void live_hub::impl::tick() {
         for (auto& p : expired) p->close(close_signed_out, "the login session expired");
         if (full && self->sink && (self->ticks / 4) % self->flush_every == 0) self->sink->flush();
         if (full && self->journal) self->journal->flush();
+        if (full && self->bus && (self->ticks / 4) % hub_detail::alive_every == 0)
+            self->announce_relays();
         self->tick();
     });
 }
@@ -256,18 +259,19 @@ void live_hub::attach(const std::shared_ptr<live_participant>& p, const live_adm
 
 void live_hub::detach(std::int64_t session_id, live_participant* p) {
     impl_->forget(p);
-    if (auto id = impl_->relayed_id(session_id, p)) {
-        impl_->bus->publish(hub_detail::owner_subject(session_id),
-                            socket_frame(relay_kind::leave, impl_->node, *id));
+    if (auto left = impl_->relayed_leave(session_id, p)) {
+        const auto id = left->first;
+        const auto ended = left->second;
+        impl_->bus->publish(
+            hub_detail::owner_subject(session_id),
+            socket_frame(relay_kind::leave, impl_->node, id, std::to_string(ended)));
         std::shared_ptr<hub_detail::relay_slot> relay;
         {
             std::lock_guard lock(impl_->mutex);
-            if (auto it = impl_->relays.find(session_id); it != impl_->relays.end()) {
+            if (auto it = impl_->relays.find(session_id); it != impl_->relays.end())
                 relay = it->second;
-                relay->sockets.erase(p);
-            }
         }
-        if (relay) asio::post(relay->strand, [relay, id = *id] { relay->endpoint.detach(id); });
+        if (relay) asio::post(relay->strand, [relay, id] { relay->endpoint.detach(id); });
         return;
     }
     if (auto slot = impl_->find(session_id)) {
@@ -282,9 +286,9 @@ void live_hub::receive_binary(std::int64_t session_id, const std::shared_ptr<liv
                               std::string bytes) {
     auto slot = impl_->find(session_id);
     if (!slot) {
-        if (auto id = impl_->relayed_id(session_id, p.get()))
+        if (auto heard = impl_->relayed_heard(session_id, p, {}))
             impl_->bus->publish(hub_detail::owner_subject(session_id),
-                                socket_frame(relay_kind::binary, impl_->node, *id, bytes));
+                                socket_frame(relay_kind::binary, impl_->node, heard->id, bytes));
         return;
     }
     asio::post(slot->strand, [slot, p, bytes = std::move(bytes), i = impl_] {
@@ -298,9 +302,11 @@ void live_hub::receive(std::int64_t session_id, const std::shared_ptr<live_parti
                        std::string text) {
     auto slot = impl_->find(session_id);
     if (!slot) {
-        if (auto id = impl_->relayed_id(session_id, p.get()))
-            impl_->bus->publish(hub_detail::owner_subject(session_id),
-                                socket_frame(relay_kind::from_socket, impl_->node, *id, text));
+        auto heard = impl_->relayed_heard(session_id, p, text);
+        if (heard && heard->forward)
+            impl_->bus->publish(
+                hub_detail::owner_subject(session_id),
+                socket_frame(relay_kind::from_socket, impl_->node, heard->id, text));
         return;
     }
     asio::post(slot->strand, [slot, p, text = std::move(text), i = impl_] {

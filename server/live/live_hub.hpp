@@ -48,8 +48,10 @@ struct cluster_figures {
     std::uint64_t frames_in = 0, frames_out = 0;  // relay frames received / published
     std::uint64_t relayed_deliveries = 0;         // deliveries played here from other owners
     std::uint64_t gaps = 0, stale = 0;            // frames after a lost one; of an older owner
-    std::uint64_t failovers = 0;   // rooms taken over from a node whose lease expired
-    std::uint64_t rooms_lost = 0;  // rooms another node took while this one held them
+    std::uint64_t failovers = 0;        // rooms taken over from a node whose lease expired
+    std::uint64_t rooms_lost = 0;       // rooms another node took while this one held them
+    std::uint64_t heartbeats_kept = 0;  // relayed sockets' heartbeats answered here, not sent on
+    std::uint64_t nodes_gone = 0;       // nodes an owned room stopped hearing from (reaped)
 };
 
 // Live sockets one user may hold at once (tabs, devices); a further one replaces the oldest,

@@ -13,6 +13,7 @@ namespace asio = boost::asio;
 using hub_detail::owner_subject;
 using hub_detail::relay_slot;
 using hub_detail::room_slot;
+namespace live = protocol::live;
 
 namespace hub_detail {
 
@@ -217,7 +218,9 @@ void live_hub::impl::attach_relayed(const std::shared_ptr<live_participant>& p,
     relayed_join j{a.member, a.resume, a.audio, a.prior};
     {
         std::lock_guard lock(mutex);
-        relay->sockets[p.get()] = {id, j, p};
+        auto& s = relay->sockets[p.get()];
+        s = {id, j, p};
+        if (!a.member.staff()) open_presence(a.room.session_id, s, true, clk.now());
         if (a.owner->epoch >= relay->owner.epoch) relay->owner = *a.owner;
     }
     // The socket is known to the endpoint before the owner can answer the join.
@@ -226,15 +229,98 @@ void live_hub::impl::attach_relayed(const std::shared_ptr<live_participant>& p,
         p->close(close_moved, "the room cannot be reached; reconnect");
 }
 
-std::optional<std::uint64_t> live_hub::impl::relayed_id(std::int64_t session_id,
-                                                        live_participant* p) {
+void live_hub::impl::open_presence(std::int64_t session_id, relay_slot::local_socket& s,
+                                   bool visible, protocol::unix_seconds now) {
+    s.tracked = true;
+    s.visible = visible;
+    s.last_seen = now;
+    s.interval = sink ? sink->open(session_id, s.join.member.user_id, visible, now) : 0;
+}
+
+void live_hub::impl::end_presence(relay_slot::local_socket& s, protocol::unix_seconds at) {
+    if (!s.tracked) return;
+    s.tracked = false;
+    if (sink && s.interval) sink->close(s.interval, at);
+    s.interval = 0;
+}
+
+std::optional<live_hub::impl::relayed_message> live_hub::impl::relayed_heard(
+    std::int64_t session_id, const std::shared_ptr<live_participant>& p, std::string_view text) {
     if (!bus) return std::nullopt;
+    // Only a heartbeat is read here (the owner reads everything else).
+    std::optional<live::parsed_message> beat;
+    if (text.find("heartbeat") != std::string_view::npos) {
+        beat = live::parse_client_message(text);
+        if (!beat->message || !std::holds_alternative<live::heartbeat>(*beat->message))
+            beat.reset();
+    }
+    const auto now = clk.now();
     std::lock_guard lock(mutex);
     auto relay = relays.find(session_id);
     if (relay == relays.end()) return std::nullopt;
-    auto socket = relay->second->sockets.find(p);
-    if (socket == relay->second->sockets.end()) return std::nullopt;
-    return socket->second.id;
+    auto found = relay->second->sockets.find(p.get());
+    if (found == relay->second->sockets.end()) return std::nullopt;
+    auto& s = found->second;
+    relayed_message out{s.id, true};
+    if (s.tracked) s.last_seen = now;
+    if (beat) {
+        const bool visible = std::get<live::heartbeat>(*beat->message).visible;
+        out.forward = s.tracked && visible != s.visible;  // the owner's figures follow it
+        if (out.forward) {
+            end_presence(s, now);
+            open_presence(session_id, s, visible, now);
+        }
+    }
+    if (s.tracked && !out.forward && sink && s.interval) sink->seen(s.interval, now);
+    if (beat && !out.forward) {
+        ++heartbeats_kept;
+        if (!beat->id.is_null())
+            asio::post(relay->second->strand,
+                       [p, ack = std::make_shared<const std::string>(live::ack_message(beat->id))] {
+                           p->deliver(ack);
+                       });
+    }
+    return out;
+}
+
+std::optional<std::pair<std::uint64_t, protocol::unix_seconds>> live_hub::impl::relayed_leave(
+    std::int64_t session_id, live_participant* p) {
+    if (!bus) return std::nullopt;
+    const auto now = clk.now();
+    std::lock_guard lock(mutex);
+    auto relay = relays.find(session_id);
+    if (relay == relays.end()) return std::nullopt;
+    auto found = relay->second->sockets.find(p);
+    if (found == relay->second->sockets.end()) return std::nullopt;
+    auto& s = found->second;
+    // A socket that went silent ends where it was last heard from (as a room's would).
+    const auto end =
+        s.tracked && now - s.last_seen > limits.presence_stale_after ? s.last_seen : now;
+    end_presence(s, end);
+    const auto id = s.id;
+    relay->second->sockets.erase(found);
+    return std::make_pair(id, end);
+}
+
+void live_hub::impl::announce_relays() {
+    std::vector<std::pair<std::int64_t, std::size_t>> rooms_here;
+    {
+        std::lock_guard lock(mutex);
+        for (const auto& [id, relay] : relays)
+            if (!relay->sockets.empty()) rooms_here.emplace_back(id, relay->sockets.size());
+    }
+    for (const auto& [id, count] : rooms_here)
+        bus->publish(owner_subject(id),
+                     socket_frame(relay_kind::alive, node, 0, std::to_string(count)));
+}
+
+void live_hub::impl::reap_nodes(room_slot& slot, protocol::unix_seconds now) {
+    for (const auto& gone : slot.relay->reap(slot.room, now, hub_detail::node_silence)) {
+        ++nodes_gone;
+        spdlog::warn("session {}: node {} was not heard from for {} s; its sockets left the room",
+                     slot.room.session_id(), gone, hub_detail::node_silence);
+        if (sink) sink->node_gone(slot.room.session_id(), gone);
+    }
 }
 
 void live_hub::impl::retire_room(std::int64_t session_id) {
@@ -283,9 +369,13 @@ void live_hub::take_over(const room_info& info, std::uint64_t epoch) {
         std::lock_guard lock(impl_->mutex);
         auto it = impl_->relays.find(info.session_id);
         if (it != impl_->relays.end()) {
-            for (auto& [raw, local] : it->second->sockets)
+            // The room records its members' presence from now on.
+            const auto now = impl_->clk.now();
+            for (auto& [raw, local] : it->second->sockets) {
+                impl_->end_presence(local, now);
                 if (auto p = local.participant.lock())
                     moving.emplace_back(std::move(p), local.join);
+            }
             impl_->retired.push_back(std::move(it->second->feed));
             impl_->relays.erase(it);
         }
@@ -352,6 +442,8 @@ cluster_figures live_hub::cluster_counts() const {
     out.stale = impl_->stale;
     out.failovers = impl_->failovers;
     out.rooms_lost = impl_->rooms_lost;
+    out.heartbeats_kept = impl_->heartbeats_kept;
+    out.nodes_gone = impl_->nodes_gone;
     return out;
 }
 

@@ -36,6 +36,12 @@ inline std::int64_t steady_now_ms() {
         .count();
 }
 
+// Several nodes: a node with sockets in a room owned elsewhere says so every `alive_every`
+// seconds; an owner that has not heard from a node for `node_silence` seconds drops its sockets
+// and ends its open presence intervals (owner_relay::reap).
+constexpr int alive_every = 2;
+constexpr protocol::unix_seconds node_silence = 10;
+
 // NATS subjects of a room: what nodes send its owner, and what the owner sends one node.
 inline std::string owner_subject(std::int64_t session_id) {
     return "daring.room." + std::to_string(session_id) + ".in";
@@ -116,6 +122,11 @@ struct relay_slot {
         std::uint64_t id = 0;
         relayed_join join;
         std::weak_ptr<live_participant> participant;
+        // A trainee's presence, recorded here (the owner keeps it in memory only).
+        bool tracked = false;
+        bool visible = true;
+        std::int64_t interval = 0;
+        protocol::unix_seconds last_seen = 0;
     };
     std::unordered_map<live_participant*, local_socket> sockets;
 };
@@ -184,6 +195,7 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     std::atomic<std::uint64_t> next_socket{0};
     std::atomic<std::uint64_t> frames_in{0}, failovers{0}, rooms_lost{0};
     std::atomic<std::uint64_t> relayed_deliveries{0}, gaps{0}, stale{0};
+    std::atomic<std::uint64_t> heartbeats_kept{0}, nodes_gone{0};
     std::shared_ptr<std::atomic<std::uint64_t>> frames_out =
         std::make_shared<std::atomic<std::uint64_t>>(0);  // every owned room's, so far
 
@@ -213,8 +225,26 @@ struct live_hub::impl : std::enable_shared_from_this<live_hub::impl> {
     // Sends the owner of a room relayed or owned elsewhere a control message; false when the
     // room is neither here nor clustered.
     bool send_control(std::int64_t session_id, const protocol::json& op);
-    // The relayed socket's id and room, or none when `p` is not relayed in that room.
-    std::optional<std::uint64_t> relayed_id(std::int64_t session_id, live_participant* p);
+    // A relayed socket was heard from: its presence is recorded here. Its id (none when `p` is
+    // not relayed in that room) and whether the message goes on to the owner: a heartbeat is
+    // answered here, and crosses only when the page's visibility changed.
+    struct relayed_message {
+        std::uint64_t id = 0;
+        bool forward = true;
+    };
+    std::optional<relayed_message> relayed_heard(std::int64_t session_id,
+                                                 const std::shared_ptr<live_participant>& p,
+                                                 std::string_view text);
+    // A relayed socket left: its interval here ends; returns its id and when its presence ended.
+    std::optional<std::pair<std::uint64_t, protocol::unix_seconds>> relayed_leave(
+        std::int64_t session_id, live_participant* p);
+    void open_presence(std::int64_t session_id, relay_slot::local_socket& s, bool visible,
+                       protocol::unix_seconds now);                             // under the mutex
+    void end_presence(relay_slot::local_socket& s, protocol::unix_seconds at);  // under the mutex
+    // Every alive_every seconds: each relayed room's owner hears this node is there.
+    void announce_relays();
+    // On an owned room's strand, every second: nodes silent for node_silence seconds are gone.
+    void reap_nodes(room_slot& slot, protocol::unix_seconds now);
     void retire_room(std::int64_t session_id);  // under the mutex
 };
 

@@ -155,6 +155,7 @@ void live_room::join(const std::shared_ptr<live_participant>& p, const live_memb
     c.participant = p;
     c.member = m;
     c.audio_on = audio_on;
+    c.elsewhere = p->presence_elsewhere();
     names_[m.user_id] = m.full_name;
     if (m.staff()) staff_users_.insert(m.user_id);
     if (online_[m.user_id]++ == 0) presence_dirty_ = true;
@@ -233,14 +234,17 @@ void live_room::open_interval(connection& c, bool visible, protocol::unix_second
     c.visible = visible;
     c.interval_start = now;
     c.last_seen = now;
-    c.interval = sink_ ? sink_->open(info_.session_id, c.member.user_id, visible, now) : 0;
+    c.interval =
+        sink_ && !c.elsewhere ? sink_->open(info_.session_id, c.member.user_id, visible, now) : 0;
 }
 
 void live_room::close_interval(connection& c, protocol::unix_seconds now) {
     if (!c.tracked) return;
     c.tracked = false;
-    // A connection that went silent ends where it was last heard from.
-    const auto end = now - c.last_seen > limits_.presence_stale_after ? c.last_seen : now;
+    // A connection that went silent ends where it was last heard from (a socket of another
+    // node: its node, which hears its heartbeats, says when it ended).
+    const auto end =
+        !c.elsewhere && now - c.last_seen > limits_.presence_stale_after ? c.last_seen : now;
     auto& a = attendees_[c.member.user_id].evidence;
     (c.visible ? a.visible : a.hidden).push_back({c.interval_start, end});
     if (sink_ && c.interval) sink_->close(c.interval, end);

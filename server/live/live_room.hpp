@@ -45,6 +45,9 @@ class live_participant {
     virtual void deliver_audio(const shared_message& record, std::uint16_t duration_ms) = 0;
     // Drops the audio queued and not yet written (the listener switched audio off).
     virtual void discard_audio() = 0;
+    // Several nodes: a socket of another node, whose node records its presence intervals and
+    // answers its heartbeats; the room keeps its interval in memory only (for the live figures).
+    virtual bool presence_elsewhere() const { return false; }
 };
 
 // Where a room's presence intervals go (the database through the group-commit writer in the
@@ -60,6 +63,9 @@ class presence_sink {
     virtual void close(std::int64_t interval_id, protocol::unix_seconds at) = 0;
     // Writes the coalesced last_seen values (called by the hub's timer, from any thread).
     virtual void flush() = 0;
+    // Several nodes: node `node` went silent (or died) while its trainees were in the room; its
+    // open intervals of the session end at their last recorded heartbeat. One node: never called.
+    virtual void node_gone(std::int64_t /*session_id*/, const std::string& /*node*/) {}
 };
 
 // Where live quiz answers go (the group-commit writer in the server; a fake in tests). Called
@@ -311,7 +317,8 @@ class live_room {
         protocol::unix_seconds last_seen = 0;
         protocol::unix_seconds next_attendance = 0;
         bool tracked = false;
-        bool audio_on = true;  // audio_subscribe
+        bool elsewhere = false;  // presence recorded by the socket's node (several nodes)
+        bool audio_on = true;    // audio_subscribe
     };
     // A trainee's closed presence, kept for the live attendance figures.
     struct attendee {

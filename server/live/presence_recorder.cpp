@@ -15,16 +15,14 @@ namespace {
 constexpr std::int64_t shared_id_block = std::int64_t{1} << 32;
 }  // namespace
 
-presence_recorder::presence_recorder(storage::database& db, metrics& stats, bool shared)
-    : db_(db), stats_(stats) {
+presence_recorder::presence_recorder(storage::database& db, metrics& stats, std::string node)
+    : db_(db), stats_(stats), node_(std::move(node)) {
     dangling_up_to_ = db_.read([](storage::connection& c) { return storage::max_presence_id(c); });
     next_id_ = dangling_up_to_;
-    if (shared) {
+    if (!node_.empty()) {
         next_id_ = db_.write([used = dangling_up_to_](storage::connection& c) {
             return storage::reserve_ids(c, "presence", shared_id_block, used);
         }) - 1;
-        repaired_ = true;
-        return;
     }
     repair();
 }
@@ -33,8 +31,10 @@ bool presence_recorder::repair() {
     if (repaired_) return true;
     try {
         const auto limit = dangling_up_to_;
-        recovered_ = db_.write(
-            [limit](storage::connection& c) { return storage::close_dangling_presence(c, limit); });
+        recovered_ = db_.write([limit, node = node_](storage::connection& c) {
+            return node.empty() ? storage::close_dangling_presence(c, limit)
+                                : storage::close_dangling_presence_of_node(c, node);
+        });
     } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries again
         spdlog::error("presence intervals left open at the last stop are not closed yet: {}",
                       e.what());
@@ -68,7 +68,7 @@ void presence_recorder::submit(storage::database::write_job job, const char* wha
 std::int64_t presence_recorder::open(std::int64_t session_id, std::int64_t user_id, bool visible,
                                      protocol::unix_seconds at) {
     const auto id = ++next_id_;
-    storage::presence_row row{id, session_id, user_id, visible, at, at, std::nullopt};
+    storage::presence_row row{id, session_id, user_id, visible, at, at, std::nullopt, node_};
     submit([row](storage::connection& c) { storage::insert_presence(c, row); },
            "opening an interval");
     stats_.record_presence_event();
@@ -107,6 +107,19 @@ void presence_recorder::flush() {
     submit(
         [batch = std::move(batch)](storage::connection& c) { storage::touch_presence(c, batch); },
         "flushing last_seen");
+}
+
+void presence_recorder::node_gone(std::int64_t session_id, const std::string& node) {
+    submit(
+        [session_id, node](storage::connection& c) {
+            const int ended = storage::close_open_presence_of(c, session_id, node);
+            if (ended > 0)
+                spdlog::warn(
+                    "session {}: node {} went silent; {} of its presence intervals end "
+                    "at their last heartbeat",
+                    session_id, node, ended);
+        },
+        "ending a silent node's intervals");
 }
 
 }  // namespace daring::server

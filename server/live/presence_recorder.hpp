@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <unordered_map>
 
 #include "server/live/live_room.hpp"
@@ -20,16 +21,18 @@ class presence_recorder final : public presence_sink {
     // Ends the intervals a crash left open (at their last flushed last_seen) and continues the
     // id sequence. Call before serving, from a thread that may block.
     //
-    // With several nodes (`shared`) the ids come from a block reserved for this node
-    // (storage::reserve_ids), and nothing is ended at start: the other nodes' intervals are open
-    // too. A node that takes over a dead node's room ends that room's open intervals instead.
-    presence_recorder(storage::database& db, metrics& stats, bool shared = false);
+    // With several nodes (`node` not empty) the ids come from a block reserved for this node
+    // (storage::reserve_ids), each interval records its node, and a start ends only this node's
+    // intervals left open: the other nodes' are open too. A node that takes over a dead node's
+    // room, or notices a node went silent, ends that node's (node_gone).
+    presence_recorder(storage::database& db, metrics& stats, std::string node = {});
 
     std::int64_t open(std::int64_t session_id, std::int64_t user_id, bool visible,
                       protocol::unix_seconds at) override;
     void seen(std::int64_t interval_id, protocol::unix_seconds at) override;
     void close(std::int64_t interval_id, protocol::unix_seconds at) override;
     void flush() override;
+    void node_gone(std::int64_t session_id, const std::string& node) override;
 
     int recovered_on_start() const { return recovered_; }
     // Ends the intervals the last stop left open (at startup; again from housekeeping while a
@@ -41,6 +44,7 @@ class presence_recorder final : public presence_sink {
 
     storage::database& db_;
     metrics& stats_;
+    const std::string node_;
     std::atomic<std::int64_t> next_id_{0};
     int recovered_ = 0;
     std::int64_t dangling_up_to_ = 0;  // intervals from before this start have ids up to it

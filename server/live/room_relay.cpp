@@ -1,5 +1,7 @@
 #include "server/live/room_relay.hpp"
 
+#include <charconv>
+
 #include "protocol/json_text.hpp"
 
 namespace daring::server {
@@ -21,6 +23,7 @@ class remote_participant final : public live_participant {
         batch_.audio(socket_, record, duration_ms);
     }
     void discard_audio() override { batch_.discard_audio(socket_); }
+    bool presence_elsewhere() const override { return true; }
 
   private:
     std::shared_ptr<const void> keep_;  // the node's state, which owns batch_
@@ -118,6 +121,14 @@ live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
         ++dropped_;
         return live_room::outcome::none;
     }
+    auto& state = nodes_[f->b];
+    if (!state) state = std::make_shared<node_state>();
+    state->heard = now;
+    if (state->gone) {  // its sockets were dropped here: they rejoin
+        state->gone = false;
+        state->resync = true;
+    }
+    if (f->kind == relay_kind::alive) return live_room::outcome::none;
     const auto key = std::make_pair(f->b, f->socket);
     if (f->kind == relay_kind::join) {
         const auto j = decode_join(f->a);
@@ -143,14 +154,36 @@ live_room::outcome owner_relay::receive(std::string_view bytes, live_room& room,
         case relay_kind::binary:
             room.receive_binary(p, f->a, now, steady_ms);
             return live_room::outcome::none;
-        default:  // leave
-            room.leave(p, now);
+        default: {  // leave, as of when its node last heard from it
+            protocol::unix_seconds ended = now;
+            const auto* end = f->a.data() + f->a.size();
+            if (std::from_chars(f->a.data(), end, ended).ptr != end || ended > now) ended = now;
+            room.leave(p, ended);
             sender_ = nullptr;
             stand_ins_.erase(found);
             return live_room::outcome::none;
+        }
     }
 }
 
+std::vector<std::string> owner_relay::reap(live_room& room, protocol::unix_seconds now,
+                                           protocol::unix_seconds silence) {
+    std::vector<std::string> gone;
+    for (auto& [node, state] : nodes_) {
+        if (state->gone || now - state->heard <= silence) continue;
+        const auto first = stand_ins_.lower_bound({node, 0});
+        auto last = first;
+        while (last != stand_ins_.end() && last->first.first == node) {
+            room.leave(last->second.get(), state->heard);
+            ++last;
+        }
+        stand_ins_.erase(first, last);
+        state->gone = true;
+        state->batch = delivery_batch{};  // nobody there to deliver to
+        gone.push_back(node);
+    }
+    return gone;
+}
 std::shared_ptr<live_participant> owner_relay::participant(const std::string& node,
                                                            std::uint64_t socket) {
     auto& state = nodes_[node];
@@ -160,6 +193,15 @@ std::shared_ptr<live_participant> owner_relay::participant(const std::string& no
 
 void owner_relay::flush(const publish_fn& publish) {
     for (auto& [node, state] : nodes_) {
+        if (state->resync) {  // a frame number skipped: the node's sockets resume and rejoin
+            state->resync = false;
+            state->frames += 2;
+            relay_frame f;
+            f.epoch = epoch_;
+            f.seq = state->frames;
+            f.a = delivery_batch{}.take_encoded();
+            publish(node, encode(f));
+        }
         if (state->batch.empty()) continue;
         deliveries_ += state->batch.deliveries();
         // Each frame within NATS' largest message, the frame's own fields included.

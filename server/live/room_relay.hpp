@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "server/cluster/delivery_batch.hpp"
 #include "server/cluster/relay_frame.hpp"
@@ -59,10 +60,20 @@ class owner_relay {
     std::uint64_t epoch() const { return epoch_; }
     std::uint64_t deliveries() const { return deliveries_; }  // relayed, all nodes, so far
 
+    // Nodes not heard from (any frame; `alive` every 2 s) for longer than `silence` seconds are
+    // gone: their sockets leave the room as of the last frame. Returns their names (their open
+    // presence intervals are theirs to end: presence_sink::node_gone). A node gone that speaks
+    // again gets a frame out of order at the next flush: its sockets resume (4008) and rejoin.
+    std::vector<std::string> reap(live_room& room, protocol::unix_seconds now,
+                                  protocol::unix_seconds silence);
+
   private:
     struct node_state {
         delivery_batch batch;
         std::uint64_t frames = 0;
+        protocol::unix_seconds heard = 0;  // the last frame from the node
+        bool gone = false;                 // reaped; spoke again: resync at the next flush
+        bool resync = false;
     };
     std::map<std::string, std::shared_ptr<node_state>> nodes_;
     std::map<std::pair<std::string, std::uint64_t>, std::shared_ptr<live_participant>> stand_ins_;

@@ -60,11 +60,14 @@ room_owner room_keeper::claim(std::int64_t session_id) {
         const auto before = storage::lease_of(c, session_id);
         auto got = storage::claim_lease(c, session_id, settings_.node_id, now, settings_.lease_ms);
         const bool new_epoch = !before || before->epoch != got.epoch;
-        if (got.node_id == settings_.node_id && new_epoch) {
-            const int ended = storage::close_open_presence_of(c, session_id);
+        // The last owner died: its trainees' intervals end at their last heartbeat (the other
+        // nodes' trainees' go on: each node records its own).
+        if (got.node_id == settings_.node_id && new_epoch && before &&
+            before->node_id != settings_.node_id) {
+            const int ended = storage::close_open_presence_of(c, session_id, before->node_id);
             if (ended > 0)
-                spdlog::info("session {}: {} presence intervals of its last owner ended",
-                             session_id, ended);
+                spdlog::info("session {}: {} presence intervals of its last owner ({}) ended",
+                             session_id, ended, before->node_id);
         }
         return got;
     });
@@ -235,6 +238,12 @@ std::string room_keeper::metrics_text() const {
            static_cast<double>(c.failovers));
     figure(out, "daring_cluster_rooms_lost_total", "counter",
            "Rooms another node took while this one held them.", static_cast<double>(c.rooms_lost));
+    figure(out, "daring_cluster_heartbeats_kept_total", "counter",
+           "Heartbeats of sockets here in rooms owned elsewhere, answered and recorded here.",
+           static_cast<double>(c.heartbeats_kept));
+    figure(out, "daring_cluster_nodes_gone_total", "counter",
+           "Nodes an owned room stopped hearing from (their sockets left, their intervals ended).",
+           static_cast<double>(c.nodes_gone));
     figure(out, "daring_nats_connected", "gauge", "1 while connected to NATS.",
            n.connected ? 1.0 : 0.0);
     figure(out, "daring_nats_reconnects_total", "counter", "Reconnections to NATS.",

@@ -9,6 +9,7 @@
 #include <set>
 #include <thread>
 
+#include "storage/attendance_repo.hpp"
 #include "tests/support/audio_client.hpp"
 #include "tests/support/live_fixture.hpp"
 #include "tests/support/nats_server.hpp"
@@ -90,6 +91,15 @@ class Cluster : public live_fixture {
         const auto body = node.request("GET", "/metrics").body;
         const auto at = body.find("\n" + name + " ");
         return at == std::string::npos ? -1 : std::stod(body.substr(at + name.size() + 2));
+    }
+
+    // A trainee's presence intervals in the database, oldest first.
+    std::vector<daring::storage::presence_row> presence_rows(const std::string& username) {
+        auto db = open_test_database(w.database);  // node A may be dead: not through its API
+        daring::storage::statement q(*db, "SELECT id FROM users WHERE username = ?");
+        q.bind(1, username);
+        if (!q.step()) throw std::runtime_error("no user " + username);
+        return daring::storage::presence_of(*db, session, q.column(0).as_int64());
     }
 
     nats_server nats;
@@ -338,9 +348,66 @@ TEST_F(Cluster, TheOwnersDeathIsAReconnectNotALostLesson) {
                                                            : std::optional(q.column(1).as_int64()));
         }
         ASSERT_EQ(spans.size(), 2U) << "trainee " << i;
-        ASSERT_TRUE(spans[0].second) << "the dead owner's interval was ended";
+        ASSERT_TRUE(spans[0].second) << "node B ended its relayed interval at the takeover";
         EXPECT_LE(spans[1].first - *spans[0].second, 10) << "trainee " << i << ": the hole";
     }
+    // Node A's trainees: the interval the dead node left open was ended by the takeover, at its
+    // last flushed heartbeat; their reconnection on node B opened the next.
+    for (int i = 1; i <= people; i += 2) {
+        const auto rows = presence_rows(trainee_name(i));
+        ASSERT_EQ(rows.size(), 2U) << "trainee " << i;
+        EXPECT_EQ(rows[0].node, "node-a");
+        EXPECT_TRUE(rows[0].ended_at) << "trainee " << i << ": ended by the takeover";
+        EXPECT_EQ(rows[1].node, "node-b");
+    }
+}
+
+// Each node records its own trainees' presence and answers their heartbeats: heartbeats do not
+// cross; a change of the page's visibility and the node's liveness (every 2 s) do. A node that
+// dies: the owner drops its sockets after 10 s of silence and ends its open intervals.
+TEST_F(Cluster, HeartbeatsStayOnTheTraineesNodeAndASilentNodesTraineesLeave) {
+    start();
+    auto t = connect(trainer_token);
+    ASSERT_TRUE(t->next_of("welcome"));
+    constexpr int people = 20;
+    std::vector<std::unique_ptr<ws_client>> phones;
+    for (int i = 1; i <= people; ++i) phones.push_back(join_split(i, trainee_token(i)));
+    const auto frames_before = figure(*http, "daring_cluster_frames_in_total");
+    for (int round = 0; round < 5; ++round)
+        for (int i = 2; i <= people; i += 2) w.heartbeat(*phones[i - 1]);  // each acked
+    const auto crossed = figure(*http, "daring_cluster_frames_in_total") - frames_before;
+    EXPECT_LT(crossed, 10) << "50 heartbeats on node B; what reached the owner: its liveness";
+    EXPECT_GE(figure(*b_http, "daring_cluster_heartbeats_kept_total"), 50);
+    w.heartbeat(*phones[1], false);       // trainee 2 hides the page: the owner's figures follow
+    std::this_thread::sleep_for(1500ms);  // the nodes' presence flush (every second here)
+    for (int i = 1; i <= 4; ++i) {
+        const auto rows = presence_rows(trainee_name(i));
+        ASSERT_EQ(rows.size(), i == 2 ? 2U : 1U) << "trainee " << i;
+        EXPECT_EQ(rows[0].node, i % 2 ? "node-a" : "node-b") << "recorded by the trainee's node";
+        EXPECT_FALSE(rows.back().ended_at);
+        if (i % 2 == 0) EXPECT_GT(rows[0].last_seen, rows[0].started_at) << "heartbeats written";
+    }
+    EXPECT_FALSE(presence_rows(trainee_name(2)).back().visible);
+
+    // Node B dies: after 10 s of silence the owner's room drops its trainees and their
+    // intervals end at their last flushed heartbeat.
+    b->stop(SIGKILL);
+    const auto killed = std::chrono::steady_clock::now();
+    bool dropped = false;
+    while (!dropped && std::chrono::steady_clock::now() - killed < 20s) {
+        auto p = t->next_of("presence", 1s);
+        dropped = p && p->value("online", 0) == 1 + people / 2;
+    }
+    EXPECT_TRUE(dropped) << "the trainer's count lost node B's trainees";
+    EXPECT_EQ(figure(*http, "daring_cluster_nodes_gone_total"), 1);
+    std::this_thread::sleep_for(500ms);  // the write is queued with the drop
+    for (int i = 2; i <= people; i += 2) {
+        const auto rows = presence_rows(trainee_name(i));
+        ASSERT_FALSE(rows.empty());
+        EXPECT_TRUE(rows.back().ended_at) << "trainee " << i;
+        EXPECT_EQ(*rows.back().ended_at, rows.back().last_seen) << "at its last heartbeat";
+    }
+    EXPECT_FALSE(presence_rows(trainee_name(1)).back().ended_at) << "node A's go on";
 }
 
 TEST_F(Cluster, LiveTrafficResumesAfterNatsRestarts) {

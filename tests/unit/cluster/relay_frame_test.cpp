@@ -23,7 +23,7 @@ relay_frame sample(relay_kind kind) {
 }  // namespace
 
 TEST(RelayFrame, EveryKindSurvivesTheTripFieldForField) {
-    for (int k = 1; k <= 6; ++k) {
+    for (int k = 1; k <= 7; ++k) {
         const auto f = sample(static_cast<relay_kind>(k));
         const auto back = decode_relay_frame(encode(f));
         ASSERT_TRUE(back) << "kind " << k;
@@ -51,7 +51,7 @@ TEST(RelayFrame, EveryTruncationAndAnyTrailingByteIsRefused) {
 
 TEST(RelayFrame, UnknownKindsLengthsPastTheEndAndOversizeFramesAreRefused) {
     auto bytes = encode(sample(relay_kind::join));
-    for (unsigned char kind : {0, 7, 255}) {
+    for (unsigned char kind : {0, 8, 255}) {
         auto bad = bytes;
         bad[0] = static_cast<char>(kind);
         EXPECT_FALSE(decode_relay_frame(bad)) << "kind " << int(kind);

@@ -10,6 +10,7 @@
 using namespace daring::server;
 using daring::protocol::json;
 using daring::protocol::role;
+using daring::protocol::unix_seconds;
 using daring::test::fake_participant;
 
 namespace {
@@ -24,9 +25,25 @@ live_member relayed_trainee(std::int64_t id) {
     return {id, "Peserta " + std::to_string(id), role::trainee};
 }
 
+// Counts what the owner's room writes about presence, by user.
+struct counting_sink : presence_sink {
+    std::int64_t open(std::int64_t, std::int64_t user_id, bool, unix_seconds) override {
+        opened.push_back(user_id);
+        return static_cast<std::int64_t>(opened.size());
+    }
+    void seen(std::int64_t, unix_seconds) override { ++seen_count; }
+    void close(std::int64_t, unix_seconds) override { ++closed; }
+    void flush() override {}
+    std::vector<std::int64_t> opened;
+    int seen_count = 0, closed = 0;
+};
+
 // The owner's room with a trainer and `local` trainees on node A, `remote` trainees on node B.
 struct two_nodes {
-    explicit two_nodes(int local, int remote, std::uint64_t epoch = 1) : relay(epoch) {
+    explicit two_nodes(int local, int remote, std::uint64_t epoch = 1,
+                       presence_sink* sink = nullptr)
+        : relay(epoch) {
+        if (sink) room.set_presence_sink(sink);
         room.join(trainer, {1, "Rina Kartika", role::trainer}, std::nullopt, 0);
         for (int i = 0; i < local; ++i) {
             on_a.push_back(std::make_shared<fake_participant>());
@@ -42,8 +59,10 @@ struct two_nodes {
         }
         pass();
     }
-    // A frame from node B reaches the owner's room.
-    live_room::outcome from_b(const std::string& frame) { return relay.receive(frame, room, 0, 0); }
+    // A frame from node B reaches the owner's room (at `now`).
+    live_room::outcome from_b(const std::string& frame, unix_seconds now = 0) {
+        return relay.receive(frame, room, now, 0);
+    }
     live_room::outcome text_from_b(std::uint64_t socket, const std::string& text) {
         return from_b(socket_frame(relay_kind::from_socket, "node-b", socket, text));
     }
@@ -201,4 +220,52 @@ TEST(RoomRelay, ASocketOfNodeBLeavesAndUnknownOrMalformedFramesAreDropped) {
     EXPECT_EQ(n.relay.dropped(), 4u);
     n.pass();
     EXPECT_TRUE(n.on_a[0]->of_type("chat").empty()) << "a socket that left says nothing";
+}
+
+// Node B records its trainees' presence and answers their heartbeats; the owner keeps their
+// intervals in memory only (for the live figures) and ends them when node B says they ended.
+TEST(RoomRelay, NodeBsTraineesPresenceIsRecordedOnNodeBNotByTheOwner) {
+    counting_sink sink;
+    two_nodes n(1, 2, 1, &sink);
+    EXPECT_EQ(sink.opened, std::vector<std::int64_t>{100}) << "the owner's own trainee only";
+    n.text_from_b(1, R"({"type":"heartbeat","visible":true})");
+    EXPECT_EQ(sink.seen_count, 0) << "node B writes what it hears";
+    // Node B heard socket 1 last at 40; it left at 100 and says its presence ended at 40.
+    n.from_b(socket_frame(relay_kind::leave, "node-b", 1, "40"), 100);
+    EXPECT_EQ(sink.closed, 0);
+    EXPECT_EQ(n.room.attendance_of(200, 100).presence.seconds_present, 40)
+        << "the in-memory interval ends where node B says";
+    // A leave without a time (or a wrong one) ends at the owner's clock, never in its future.
+    n.from_b(socket_frame(relay_kind::leave, "node-b", 2, "9999"), 120);
+    EXPECT_EQ(n.room.attendance_of(201, 120).presence.seconds_present, 120);
+}
+
+// A node that stops speaking (dead, or cut off) for longer than the silence limit: its sockets
+// leave the owner's room as of its last frame and its intervals are ended. If it speaks again,
+// its sockets are told to resume (a frame number skipped) and rejoin.
+TEST(RoomRelay, ASilentNodesSocketsLeaveAndItRejoinsWhenItSpeaksAgain) {
+    counting_sink sink;
+    two_nodes n(1, 2, 1, &sink);
+    n.from_b(socket_frame(relay_kind::alive, "node-b", 0, "2"), 30);
+    EXPECT_TRUE(n.relay.reap(n.room, 40, 10).empty()) << "10 s of silence is allowed";
+    EXPECT_EQ(n.relay.reap(n.room, 41, 10), std::vector<std::string>{"node-b"});
+    EXPECT_EQ(n.relay.remote_sockets(), 0u);
+    EXPECT_EQ(n.room.connections(), 2u) << "the trainer and node A's trainee stay";
+    EXPECT_EQ(n.room.attendance_of(200, 41).presence.seconds_present, 30)
+        << "ended as of node B's last frame";
+    EXPECT_TRUE(n.relay.reap(n.room, 60, 10).empty()) << "gone once";
+    for (const auto& p : n.on_b) EXPECT_EQ(p->closed_code, 0);
+    n.from_b(socket_frame(relay_kind::alive, "node-b", 0, "2"), 70);  // it was alive after all
+    n.pass();
+    EXPECT_EQ(n.node_b.counts().gaps, 1u);
+    for (const auto& p : n.on_b) EXPECT_EQ(p->closed_code, close_slow_consumer) << "resume";
+    // They rejoin as new sockets; the owner delivers to node B again.
+    auto again = std::make_shared<fake_participant>();
+    n.node_b.attach(9, again);
+    relayed_join j;
+    j.member = relayed_trainee(200);
+    n.from_b(join_frame("node-b", 9, j), 71);
+    n.pass();
+    ASSERT_FALSE(again->received.empty());
+    EXPECT_EQ(again->received.front()["type"], "welcome");
 }

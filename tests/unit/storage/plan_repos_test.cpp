@@ -423,13 +423,31 @@ TEST_P(PlanRepo, IdBlocksNeverOverlapAndStartAboveTheHighestUsed) {
     EXPECT_EQ(d, 5001) << "above ids used since (a node that reserved nothing before)";
     EXPECT_EQ(reserve_ids(c, "other", 5, 0), 1) << "each name its own sequence";
     const auto s = add_session("Sesi 1", t0 + 3600);
-    insert_presence(c, {1, s, trainee, true, t0, t0 + 30, std::nullopt});
-    insert_presence(c, {2, s, other, true, t0, t0 + 40, t0 + 50});
+    insert_presence(c, {1, s, trainee, true, t0, t0 + 30, std::nullopt, "a"});
+    insert_presence(c, {2, s, other, true, t0, t0 + 40, t0 + 50, "a"});
+    insert_presence(c, {3, s, other, true, t0, t0 + 35, std::nullopt, "b"});
     EXPECT_TRUE(ended_presence_of(c, s, trainee).empty()) << "an open interval is not read";
     EXPECT_EQ(ended_presence_of(c, s, other).size(), 1U);
-    EXPECT_EQ(close_open_presence_of(c, s), 1);
+    EXPECT_EQ(close_open_presence_of(c, s, "a"), 1) << "node a's open interval only";
     EXPECT_EQ(presence_of(c, s, trainee).at(0).ended_at, t0 + 30)
         << "ends at its last recorded heartbeat";
+    EXPECT_EQ(presence_of(c, s, trainee).at(0).node, "a");
+    EXPECT_FALSE(presence_of(c, s, other).at(1).ended_at) << "node b still records it";
+}
+
+// A node restarted under the same id ends the intervals it left open, and no other node's.
+TEST_P(PlanRepo, ANodeEndsOnlyItsOwnIntervalsLeftOpen) {
+    const auto s = add_session("Sesi 1", t0 + 3600);
+    insert_presence(c, {1, s, trainee, true, t0, t0 + 30, std::nullopt, "a"});
+    insert_presence(c, {2, s, other, true, t0, t0 + 40, std::nullopt, "b"});
+    insert_presence(c, {3, s, other, true, t0, t0 + 20, std::nullopt});
+    EXPECT_EQ(close_dangling_presence_of_node(c, "b"), 1);
+    const auto rows = presence_of(c, s);
+    ASSERT_EQ(rows.size(), 3U);
+    EXPECT_FALSE(rows[0].ended_at);
+    EXPECT_EQ(rows[1].ended_at, t0 + 40);
+    EXPECT_FALSE(rows[2].ended_at);
+    EXPECT_EQ(rows[2].node, "") << "one node's intervals carry no node";
 }
 
 DARING_ON_BOTH_ENGINES(PlanRepo);
