@@ -515,6 +515,15 @@ struct daring_setup {
     std::int64_t training = 0;
 };
 
+// The 20 slides of every session the benches make (slide_traffic shows index k % 20).
+json bench_slides() {
+    json slides = json::array();
+    for (int i = 0; i < 20; ++i)
+        slides.push_back(
+            {{"title", "Slide " + std::to_string(i)}, {"body", "Isi materi pelatihan"}});
+    return slides;
+}
+
 daring_setup prepare_daring(std::uint16_t port) {
     http_client c(port);
     api_client admin(c, login_token(c, "admin", server_process::admin_password));
@@ -531,15 +540,11 @@ daring_setup prepare_daring(std::uint16_t port) {
         else
             admin.post("/api/v1/trainings/" + training + "/enrollments", {{"user_ids", {u["id"]}}});
     }
-    json slides = json::array();
-    for (int i = 0; i < 20; ++i)
-        slides.push_back(
-            {{"title", "Slide " + std::to_string(i)}, {"body", "Isi materi pelatihan"}});
     auto s = admin.post("/api/v1/trainings/" + training + "/sessions",
                         {{"title", "Beban"},
                          {"starts_at", wib_time_from_today(1, 9)},
                          {"ends_at", wib_time_from_today(1, 11)},
-                         {"slides", slides}});
+                         {"slides", bench_slides()}});
     daring_setup out;
     out.session = s.json()["id"];
     out.training = std::stoll(training);
@@ -1402,8 +1407,7 @@ std::string another_session(std::uint16_t port, const daring_setup& setup, int r
                         {{"title", "Beban " + std::to_string(round)},
                          {"starts_at", wib_time_from_today(1, 9)},
                          {"ends_at", wib_time_from_today(1, 11)},
-                         {"slides", json::array({{{"title", "A"}, {"body", "a"}},
-                                                 {{"title", "B"}, {"body", "b"}}})}});
+                         {"slides", bench_slides()}});
     const auto id = std::to_string(s.json()["id"].get<std::int64_t>());
     api_client(c, setup.trainer_token).post("/api/v1/sessions/" + id + "/start", json::object());
     return "/api/v1/sessions/" + id + "/live";

@@ -214,11 +214,16 @@ void live_room::tick(protocol::unix_seconds now) {
         broadcast(std::move(trainee_view), std::move(staff_view));
     }
     bool any_staff = false;
+    // One figure per trainee per tick, however many of their connections are due (tabs, or a
+    // load test's thousands of sockets on one account: each figure reads all their intervals).
+    std::unordered_map<std::int64_t, shared_message> figures;
     for (auto& [raw, c] : members_) {
         any_staff |= c.member.staff();
         if (c.tracked && c.next_attendance <= now) {
             c.next_attendance = now + limits_.attendance_interval;
-            send_attendance(raw, c, now);
+            auto& figure = figures[c.member.user_id];
+            if (!figure) figure = attendance_message(c.member.user_id, now);
+            raw->deliver(figure);
         }
     }
     if (any_staff && (!last_roster_ || now - *last_roster_ >= limits_.roster_interval)) {
@@ -301,19 +306,19 @@ void live_room::update_evidence(std::int64_t user_id,
         a.evidence.checked_in_at = checked_in_at;
     }
     if (mark) a.evidence.mark = mark;  // the latest mark wins
-    for (auto* p : a.open) {
-        auto it = members_.find(p);
-        if (it != members_.end()) send_attendance(p, it->second, now);
-    }
+    const auto figure = attendance_message(user_id, now);
+    for (auto* p : a.open)
+        if (members_.contains(p)) p->deliver(figure);
 }
 
-void live_room::send_attendance(live_participant* p, const connection& c,
-                                protocol::unix_seconds now) {
-    const auto view = attendance_of(c.member.user_id, now);
-    send(p, protocol::dump(json{{"type", "attendance"},
-                                {"seconds_present", view.presence.seconds_present},
-                                {"seconds_away", view.presence.seconds_away},
-                                {"status", to_string(view.status)}}));
+shared_message live_room::attendance_message(std::int64_t user_id,
+                                             protocol::unix_seconds now) const {
+    const auto view = attendance_of(user_id, now);
+    return std::make_shared<const std::string>(
+        protocol::dump(json{{"type", "attendance"},
+                            {"seconds_present", view.presence.seconds_present},
+                            {"seconds_away", view.presence.seconds_away},
+                            {"status", to_string(view.status)}}));
 }
 
 void live_room::send_roster(protocol::unix_seconds now) {

@@ -343,7 +343,8 @@ class live_room {
     void heard_from(live_participant* p, connection& c, protocol::unix_seconds now,
                     std::optional<bool> visible);
     void close_presence(protocol::unix_seconds now);
-    void send_attendance(live_participant* p, const connection& c, protocol::unix_seconds now);
+    // A trainee's `attendance` figure, for each of their connections.
+    shared_message attendance_message(std::int64_t user_id, protocol::unix_seconds now) const;
     void send_roster(protocol::unix_seconds now);
 
     struct live_quiz {

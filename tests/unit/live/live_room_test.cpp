@@ -463,6 +463,33 @@ TEST(LiveRoomPresenceWithLimits, TraineesGetTheirFigureEveryMinuteAndTrainersThe
     EXPECT_TRUE(t->of_type("attendance").empty());
 }
 
+// A trainee's connections that are due together get one figure, computed once (it reads every
+// interval of the trainee; a load test's thousands of sockets on one account made it quadratic).
+TEST(LiveRoomPresenceWithLimits, ATraineesConnectionsDueTogetherShareOneFigure) {
+    room_limits limits;
+    limits.attendance_interval = 60;
+    live_room room(timed_room(), 1000, limits);
+    std::vector<std::shared_ptr<fake_participant>> tabs;
+    for (int i = 0; i < 3; ++i) {
+        tabs.push_back(std::make_shared<fake_participant>());
+        room.join(tabs.back(), trainee(2), std::nullopt, 0);
+    }
+    auto other = std::make_shared<fake_participant>();
+    room.join(other, trainee(3), std::nullopt, 0);
+    for (int s = 1; s <= 60; ++s) room.tick(s);
+    const auto last_figure = [](const fake_participant& p) {
+        for (auto it = p.raw.rbegin(); it != p.raw.rend(); ++it)
+            if (it->get()->find("\"attendance\"") != std::string::npos) return it->get();
+        return static_cast<const std::string*>(nullptr);
+    };
+    const auto* shared = last_figure(*tabs[0]);
+    ASSERT_NE(shared, nullptr);
+    EXPECT_EQ(tabs[0]->of_type("attendance").back()["seconds_present"], 60);
+    for (const auto& tab : tabs) EXPECT_EQ(last_figure(*tab), shared) << "one buffer";
+    EXPECT_NE(last_figure(*other), shared) << "each trainee their own figure";
+    EXPECT_EQ(other->of_type("attendance").back()["seconds_present"], 60);
+}
+
 TEST_F(LiveRoomPresence, EndingTheSessionClosesEveryInterval) {
     fake_sink sink;
     room.set_presence_sink(&sink);
