@@ -172,6 +172,8 @@ std::vector<std::string> owner_relay::reap(live_room& room, protocol::unix_secon
     for (auto& [node, state] : nodes_) {
         if (state->gone || now - state->heard <= silence) continue;
         const auto first = stand_ins_.lower_bound({node, 0});
+        // A node whose sockets all left stops saying it is alive: nothing is lost there.
+        if (first == stand_ins_.end() || first->first.first != node) continue;
         auto last = first;
         while (last != stand_ins_.end() && last->first.first == node) {
             room.leave(last->second.get(), state->heard);

@@ -66,10 +66,13 @@ struct two_nodes {
     live_room::outcome text_from_b(std::uint64_t socket, const std::string& text) {
         return from_b(socket_frame(relay_kind::from_socket, "node-b", socket, text));
     }
-    // The owner's flush: node B's frame goes to node B's endpoint.
+    // The owner's flush: node B's frame goes to node B's endpoint (other nodes' are counted).
     void pass() {
         relay.flush([&](const std::string& node, std::string frame) {
-            EXPECT_EQ(node, "node-b");
+            if (node != "node-b") {
+                ++elsewhere;
+                return;
+            }
             ++frames;
             last_frame = frame;
             node_b.receive(frame);
@@ -81,7 +84,7 @@ struct two_nodes {
     relay_endpoint node_b;
     std::shared_ptr<fake_participant> trainer = std::make_shared<fake_participant>();
     std::vector<std::shared_ptr<fake_participant>> on_a, on_b;
-    int frames = 0;
+    int frames = 0, elsewhere = 0;
     std::string last_frame;
 };
 
@@ -106,6 +109,7 @@ TEST(RoomRelay, HundredTraineesOnTwoNodesSeeEverySlideInOrderWithTheSameSeq) {
         n.pass();
     }
     EXPECT_EQ(n.frames - frames_before, 20) << "one frame per flush for node B, not per socket";
+    EXPECT_EQ(n.elsewhere, 0) << "only node B has sockets in the room";
     const auto expected = slides_seen(*n.on_a.front());
     ASSERT_EQ(expected.size(), 20u);
     for (const auto& p : n.on_a) EXPECT_EQ(slides_seen(*p), expected);
@@ -247,8 +251,13 @@ TEST(RoomRelay, ASilentNodesSocketsLeaveAndItRejoinsWhenItSpeaksAgain) {
     counting_sink sink;
     two_nodes n(1, 2, 1, &sink);
     n.from_b(socket_frame(relay_kind::alive, "node-b", 0, "2"), 30);
+    relayed_join visitor;
+    visitor.member = relayed_trainee(300);
+    n.from_b(join_frame("node-c", 1, visitor), 20);  // node C's one socket came and left
+    n.from_b(socket_frame(relay_kind::leave, "node-c", 1, "25"), 25);
     EXPECT_TRUE(n.relay.reap(n.room, 40, 10).empty()) << "10 s of silence is allowed";
-    EXPECT_EQ(n.relay.reap(n.room, 41, 10), std::vector<std::string>{"node-b"});
+    EXPECT_EQ(n.relay.reap(n.room, 41, 10), std::vector<std::string>{"node-b"})
+        << "node C, silent with no socket in the room, is not gone";
     EXPECT_EQ(n.relay.remote_sockets(), 0u);
     EXPECT_EQ(n.room.connections(), 2u) << "the trainer and node A's trainee stay";
     EXPECT_EQ(n.room.attendance_of(200, 41).presence.seconds_present, 30)
