@@ -242,6 +242,18 @@ TEST(RoomRelay, NodeBsTraineesPresenceIsRecordedOnNodeBNotByTheOwner) {
     // A leave without a time (or a wrong one) ends at the owner's clock, never in its future.
     n.from_b(socket_frame(relay_kind::leave, "node-b", 2, "9999"), 120);
     EXPECT_EQ(n.room.attendance_of(201, 120).presence.seconds_present, 120);
+    // A time before it joined here (node B's clock behind) or a malformed one counts nothing
+    // negative and nothing beyond its stay.
+    for (const char* ended : {"-50", "90", "", "x1"}) {
+        relayed_join j;
+        j.member = relayed_trainee(300);
+        n.from_b(join_frame("node-b", 7, j), 100);
+        n.from_b(socket_frame(relay_kind::leave, "node-b", 7, ended), 130);
+        const auto present = n.room.attendance_of(300, 130).presence.seconds_present;
+        EXPECT_GE(present, 0) << ended;
+        EXPECT_LE(present, 30) << ended;
+    }
+    EXPECT_EQ(n.relay.remote_sockets(), 0u);
 }
 
 // A node that stops speaking (dead, or cut off) for longer than the silence limit: its sockets
