@@ -63,6 +63,8 @@ class audio_lane {
     // The next seq to reserve up to, when the durable reservation must move (else nullopt).
     std::optional<std::uint32_t> reservation_due();
     std::uint32_t next_seq() const { return next_seq_; }
+    // Where the last stamped packet ends, in ms after the session's start.
+    std::int64_t last_end_ms() const { return last_end_ms_; }
 
     // After a restart: the stored state (state_json's shape), the seq to continue from and
     // where the last stored packet ended. The first packet after it is a discontinuity.

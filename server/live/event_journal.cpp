@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "server/util/failure.hpp"
@@ -19,11 +20,11 @@ std::int64_t now_ms() {
 }  // namespace
 
 void event_journal::event(std::int64_t session_id, std::uint64_t seq, std::string type,
-                          shared_message all, shared_message staff) {
+                          shared_message all, shared_message staff, std::int64_t audio_heard_ms) {
     storage::timeline_event e;
     e.session_id = session_id;
     e.seq = seq;
-    e.at_ms = now_ms();
+    e.at_ms = std::max(now_ms(), audio_heard_ms);
     e.type = std::move(type);
     if (all) e.body = *all;
     if (staff && (!all || *staff != *all)) e.staff_body = *staff;
@@ -59,9 +60,10 @@ void event_journal::audio_changed(std::int64_t session_id, const protocol::json&
     dirty_.insert(session_id);
 }
 
-void event_journal::pointer(std::int64_t session_id, const std::string& message) {
+void event_journal::pointer(std::int64_t session_id, const std::string& message,
+                            std::int64_t audio_heard_ms) {
     std::lock_guard lock(mutex_);
-    pointer_.push_back({session_id, now_ms(), message});
+    pointer_.push_back({session_id, std::max(now_ms(), audio_heard_ms), message});
 }
 
 void event_journal::flush() {

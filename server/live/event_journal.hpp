@@ -22,14 +22,15 @@ class event_journal final : public journal_sink {
         : db_(db), keep_audio_(keep_audio) {}
 
     void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
-               shared_message staff) override;
+               shared_message staff, std::int64_t audio_heard_ms) override;
     void slide_shown(std::int64_t session_id, int slide) override;
     void audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
                       std::uint16_t duration_ms, std::uint8_t flags,
                       std::string_view packet) override;
     void audio_changed(std::int64_t session_id, const protocol::json& state,
                        std::uint32_t seq_reserved) override;
-    void pointer(std::int64_t session_id, const std::string& message) override;
+    void pointer(std::int64_t session_id, const std::string& message,
+                 std::int64_t audio_heard_ms) override;
     // Queues what was buffered as one write job (from any thread; never blocks on the commit).
     void flush();
 

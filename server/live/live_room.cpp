@@ -110,7 +110,9 @@ std::uint64_t live_room::broadcast(json body, std::optional<json> staff_body, bo
     } else if (staff_only) {
         staff = std::make_shared<const std::string>(protocol::dump(body));
     }
-    if (journal_) journal_->event(info_.session_id, seq, body.value("type", ""), all, staff);
+    if (journal_)
+        journal_->event(info_.session_id, seq, body.value("type", ""), all, staff,
+                        audio_heard_ms());
     ring_.push_back({seq, all, staff});
     while (ring_.size() > limits_.ring_capacity) ring_.pop_front();
     if (deferred_) {

@@ -88,8 +88,11 @@ class quiz_sink {
 class journal_sink {
   public:
     virtual ~journal_sink() = default;
+    // `audio_heard_ms`: the wall-clock ms (since the epoch) up to which listeners have been sent
+    // audio, 0 when none: an event is stamped no earlier, so a recording shows it after the audio
+    // that preceded it even when the speaker's packets came in a burst, ahead of real time.
     virtual void event(std::int64_t session_id, std::uint64_t seq, std::string type,
-                       shared_message all, shared_message staff) = 0;
+                       shared_message all, shared_message staff, std::int64_t audio_heard_ms) = 0;
     virtual void slide_shown(std::int64_t session_id, int slide) = 0;
     // Every audio packet as stamped for listeners, for the recording.
     virtual void audio_packet(std::int64_t session_id, std::uint32_t seq, std::uint32_t at_ms,
@@ -99,7 +102,8 @@ class journal_sink {
     virtual void audio_changed(std::int64_t session_id, const protocol::json& state,
                                std::uint32_t seq_reserved) = 0;
     // A pointer event as sent (not a ring event: it has no seq), for the recording.
-    virtual void pointer(std::int64_t session_id, const std::string& message) = 0;
+    virtual void pointer(std::int64_t session_id, const std::string& message,
+                         std::int64_t audio_heard_ms) = 0;
 };
 
 // What a room rebuilt after a restart starts from (loaded from the database at admission).
@@ -410,6 +414,10 @@ class live_room {
     outcome on(const protocol::live::audio_subscribe& m, incoming& in);
     // Broadcasts audio_state and stores the lane's state.
     void audio_changed();
+    // The session's start as wall-clock ms since the epoch.
+    std::int64_t started_wall_ms() const;
+    // Wall-clock ms up to which listeners were sent audio by this process, 0 when none.
+    std::int64_t audio_heard_ms() const;
     void fan_out_audio(const shared_message& record, std::uint16_t duration_ms,
                        std::int64_t speaker);
     protocol::json quiz_snapshot(const connection& c) const;

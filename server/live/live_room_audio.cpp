@@ -97,9 +97,8 @@ void live_room::receive_binary(live_participant* p, std::string_view bytes,
     if (!audio_origin_ms_) {
         // The session's start on the steady clock, to the millisecond: the timeline's events
         // count from the same start (wall-clock ms less started_at), so audio and slides line up.
-        const auto started_ms = info_.started_at.value_or(info_.window.from) * 1000;
         const auto wall_ms = now_ms >= 0 ? now_ms : now * 1000;
-        audio_origin_ms_ = steady_ms - std::max<std::int64_t>(0, wall_ms - started_ms);
+        audio_origin_ms_ = steady_ms - std::max<std::int64_t>(0, wall_ms - started_wall_ms());
     }
     audio_lane::stamp st;
     const auto verdict = audio_.admit(user, parsed->duration_ms, steady_ms - *audio_origin_ms_, st,
@@ -119,6 +118,14 @@ void live_room::receive_binary(live_participant* p, std::string_view bytes,
         if (auto reserved = audio_.reservation_due())
             journal_->audio_changed(info_.session_id, audio_.durable_json(), *reserved);
     }
+}
+
+std::int64_t live_room::started_wall_ms() const {
+    return info_.started_at.value_or(info_.window.from) * 1000;
+}
+
+std::int64_t live_room::audio_heard_ms() const {
+    return audio_origin_ms_ ? started_wall_ms() + audio_.last_end_ms() : 0;
 }
 
 void live_room::fan_out_audio(const shared_message& record, std::uint16_t duration_ms,

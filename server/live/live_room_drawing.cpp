@@ -22,7 +22,7 @@ void live_room::send_pointer(std::int64_t steady_ms) {
     for (auto& [raw, c] : members_) {
         if (auto p = c.participant.lock()) p->deliver(message);
     }
-    if (journal_) journal_->pointer(info_.session_id, *message);
+    if (journal_) journal_->pointer(info_.session_id, *message, audio_heard_ms());
 }
 
 void live_room::flush_pointer(std::int64_t steady_ms) {

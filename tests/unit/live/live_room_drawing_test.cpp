@@ -15,15 +15,15 @@ namespace {
 
 class pointer_journal : public journal_sink {
   public:
-    void event(std::int64_t, std::uint64_t, std::string type, shared_message,
-               shared_message) override {
+    void event(std::int64_t, std::uint64_t, std::string type, shared_message, shared_message,
+               std::int64_t) override {
         types.push_back(std::move(type));
     }
     void slide_shown(std::int64_t, int) override {}
     void audio_packet(std::int64_t, std::uint32_t, std::uint32_t, std::uint16_t, std::uint8_t,
                       std::string_view) override {}
     void audio_changed(std::int64_t, const json&, std::uint32_t) override {}
-    void pointer(std::int64_t, const std::string& message) override {
+    void pointer(std::int64_t, const std::string& message, std::int64_t) override {
         pointers.push_back(json::parse(message));
     }
     std::vector<std::string> types;

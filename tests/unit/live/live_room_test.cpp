@@ -743,9 +743,9 @@ namespace {
 class fake_journal : public journal_sink {
   public:
     void event(std::int64_t session_id, std::uint64_t seq, std::string type, shared_message all,
-               shared_message staff) override {
+               shared_message staff, std::int64_t audio_heard_ms) override {
         EXPECT_EQ(session_id, 7);
-        events.push_back({seq, std::move(type), all != nullptr, staff != nullptr});
+        events.push_back({seq, std::move(type), all != nullptr, staff != nullptr, audio_heard_ms});
     }
     void slide_shown(std::int64_t, int slide) override { slides.push_back(slide); }
     void audio_packet(std::int64_t, std::uint32_t seq, std::uint32_t at_ms, std::uint16_t,
@@ -756,7 +756,7 @@ class fake_journal : public journal_sink {
         audio_states.push_back(state);
         audio_reserved = reserved;
     }
-    void pointer(std::int64_t, const std::string& message) override {
+    void pointer(std::int64_t, const std::string& message, std::int64_t) override {
         pointers.push_back(json::parse(message));
     }
     std::vector<json> pointers;
@@ -771,6 +771,7 @@ class fake_journal : public journal_sink {
         std::uint64_t seq;
         std::string type;
         bool for_all, for_staff;
+        std::int64_t audio_heard_ms;
     };
     std::vector<entry> events;
     std::vector<int> slides;
@@ -1026,4 +1027,31 @@ TEST(LiveRoomAudioClock, StampsCountFromTheSessionStartToTheMillisecond) {
     ASSERT_TRUE(records);
     EXPECT_EQ((*records)[0].at_ms, 10'750u);
     EXPECT_EQ((*records)[1].at_ms, 10'790u);
+}
+
+TEST(LiveRoomAudioClock, AnEventAfterABurstOfAudioIsJournaledNoEarlierThanTheAudioBeforeIt) {
+    // The session started at 1,000 s. Before any audio an event carries no audio moment; then
+    // three 40 ms packets arrive in one burst at 10.750 s in: listeners were sent audio up to
+    // 10.870 s, and a slide shown right after them is journaled as no earlier than that.
+    fake_journal journal;
+    room_info info = three_slides();
+    info.session_id = 7;
+    info.started_at = 1000;
+    live_room room(info, 1000);
+    room.set_journal(&journal);
+    auto t = std::make_shared<fake_participant>();
+    auto a = std::make_shared<fake_participant>();
+    room.join(t, trainer, std::nullopt, 1010);
+    room.join(a, trainee(2), std::nullopt, 1010);
+    room.receive(t.get(), R"({"type":"show_slide","index":1})", 1010);
+    ASSERT_FALSE(journal.events.empty());
+    EXPECT_EQ(journal.events.back().audio_heard_ms, 0);
+    room.receive(t.get(), audio_start_16k, 1010);
+    for (const char* payload : {"a", "b", "c"})
+        room.receive_binary(t.get(), packet_message(40, payload), 1010, 555'000, 1'010'750);
+    room.receive(t.get(), R"({"type":"show_slide","index":2})", 1010);
+    ASSERT_EQ(journal.events.back().type, "slide");
+    EXPECT_EQ(journal.events.back().audio_heard_ms, 1'010'870);
+    ASSERT_EQ(journal.audio.size(), 3u);
+    EXPECT_EQ(journal.audio.back().at_ms, 10'830u);
 }
