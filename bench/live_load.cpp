@@ -868,7 +868,7 @@ isolation_result run_isolation(const std::vector<std::string>& server_args, int 
     for (const char* a : {"--max-connections", "30000", "--live-sockets-per-user", "30000"})
         args.emplace_back(a);
     server_process server(
-        server_launch{"serve", dir.file("i.db"), dir.file("web"), args, {}, true});
+        server_launch{"serve", dir.file("i.db"), dir.file("web"), args, {}, true, false});
     auto setup = prepare_daring(server.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
     swarm trainer(server.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
@@ -1287,7 +1287,8 @@ int run_recording_cost(int n, int packets, int rounds) {
                 {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
                  "--audio-unpaced", "--record-audio", on ? "true" : "false"},
                 {},
-                true});
+                true,
+                false});
             auto setup = prepare_daring(server.port());
             const auto target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
             audio_run r;
@@ -1383,7 +1384,8 @@ struct cluster_rig {
              "--nats", nats.url(), "--node-id", id, "--recordings-dir", dir.file("rec-" + id),
              "--assets-dir", dir.file("assets")},
             {},
-            true});
+            true,
+            false});
         cpu_set_t set;
         CPU_ZERO(&set);
         CPU_SET(core, &set);
@@ -1698,7 +1700,8 @@ int main(int argc, char** argv) {
                           {"--threads", std::to_string(threads), "--max-connections", "30000",
                            "--live-sockets-per-user", "30000", "--audio-unpaced"},
                           {},
-                          true});
+                          true,
+                          false});
         daring = {owned->port(), owned->pid()};
     }
     auto setup = prepare_daring(daring.port());

@@ -309,7 +309,12 @@ int run_main(int argc, const char* const argv[]) {
             clock_owner = std::make_unique<file_clock>(cfg.clock_file);
         }
         const clock& clk = *clock_owner;
-        password_hasher hasher;
+        if (cfg.cheap_passwords)
+            spdlog::warn(
+                "passwords are hashed at argon2id's least cost (--test-cheap-passwords, "
+                "for tests only)");
+        password_hasher hasher(cfg.cheap_passwords ? password_cost::cheapest_for_tests()
+                                                   : password_cost{});
         metrics stats;
         db.on_commit([&stats](const storage::commit_stats& s) {
             stats.record_commit(std::chrono::duration<double>(s.latency).count(), s.batch_size);

@@ -72,6 +72,16 @@ void add_cluster_options(po::options_description& desc) {
         "port)");
 }
 
+// The test suite's own (read from the command line only: option_of_variable).
+void add_test_options(po::options_description& desc) {
+    desc.add_options()("test-clock-file", po::value<std::string>(),
+                       "tests only: read the current time (Unix seconds) from this file")(
+        "test-cheap-passwords", po::bool_switch(),
+        "tests only: hash passwords at argon2id's least cost (t=1, 64 KiB) so a test suite signs "
+        "thousands of users in; never in production (a server without it rehashes them at the "
+        "normal cost at their next sign-in)");
+}
+
 // The outbox's channels (e-mail and WhatsApp) and its retry settings.
 void add_messaging_options(po::options_description& desc) {
     desc.add_options()(
@@ -175,23 +185,24 @@ po::options_description options_table() {
         "public-url", po::value<std::string>()->default_value(""),
         "the address people reach this server at, e.g. https://daring.example.go.id, used in QR "
         "codes "
-        "(default: the Host of each request)")(
-        "test-clock-file", po::value<std::string>(),
-        "tests only: read the current time (Unix seconds) from this file")(
-        "help,h", "show this help")("version", "show the version");
+        "(default: the Host of each request)")("help,h", "show this help")("version",
+                                                                           "show the version");
     add_messaging_options(desc);
     add_cluster_options(desc);
+    add_test_options(desc);
     return desc;
 }
 
-// DARING_LISTEN -> listen: the environment names of the options (help and version excluded).
+// DARING_LISTEN -> listen: the environment names of the options (help, version and the tests'
+// own --test-* options excluded: a stray variable must not put a server on a test clock or on
+// cheap password hashes).
 std::string option_of_variable(const po::options_description& desc, const std::string& name) {
     if (!name.starts_with("DARING_")) return {};
     std::string option;
     for (char c : name.substr(7))
         option.push_back(c == '_' ? '-' : static_cast<char>(std::tolower(c)));
     if (!desc.find_nothrow(option, false)) return {};
-    if (option == "help" || option == "version") return {};
+    if (option == "help" || option == "version" || option.starts_with("test-")) return {};
     return option;
 }
 
@@ -284,6 +295,7 @@ std::optional<std::string> read_limits(const po::variables_map& vm, config& cfg)
     cfg.report_threads = vm["report-threads"].as<unsigned>();
     cfg.single_pool = vm["single-pool"].as<bool>();
     cfg.audio_unpaced = vm["audio-unpaced"].as<bool>();
+    cfg.cheap_passwords = vm["test-cheap-passwords"].as<bool>();
     if (cfg.hash_queue == 0) return "--hash-queue must be positive";
     if (cfg.report_threads == 0) return "--report-threads must be positive";
     cfg.max_connections = vm["max-connections"].as<std::size_t>();

@@ -46,6 +46,7 @@ struct config {
     std::string
         public_url;  // the origin people reach the server at (QR codes); empty: the request's
     std::string clock_file;                // tests only: read "now" (Unix seconds) from this file
+    bool cheap_passwords = false;          // tests only: argon2id at its least cost
     std::string backup_to;                 // backup: the file to write
     std::string migrate_from, migrate_to;  // migrate: the SQLite file, the PostgreSQL URI
     std::string backup_dir;                // serve: where scheduled backups go (empty: none)

@@ -11,6 +11,9 @@ namespace daring::server {
 struct password_cost {
     unsigned long long ops = 2;            // argon2 t
     std::size_t memory_bytes = 19u << 20;  // argon2 m: OWASP minimum, 19 MiB
+
+    // Tests only (--test-cheap-passwords): microseconds instead of tens of milliseconds.
+    static password_cost cheapest_for_tests() { return {1, 64u << 10}; }
 };
 
 class password_hasher {

@@ -37,6 +37,8 @@ export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = []
       path.join(root, 'web'),
       '--threads',
       '2',
+      // Tests only: argon2id at its least cost (the demo's users sign in in microseconds).
+      '--test-cheap-passwords',
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DARING_ADMIN_PASSWORD: '' } },

@@ -387,7 +387,9 @@ TEST_F(Cluster, HeartbeatsStayOnTheTraineesNodeAndASilentNodesTraineesLeave) {
         ASSERT_EQ(rows.size(), i == 2 ? 2U : 1U) << "trainee " << i;
         EXPECT_EQ(rows[0].node, i % 2 ? "node-a" : "node-b") << "recorded by the trainee's node";
         EXPECT_FALSE(rows.back().ended_at);
-        if (i % 2 == 0) EXPECT_GT(rows[0].last_seen, rows[0].started_at) << "heartbeats written";
+        if (i % 2 == 0) {
+            EXPECT_GT(rows[0].last_seen, rows[0].started_at) << "heartbeats written";
+        }
     }
     EXPECT_FALSE(presence_rows(trainee_name(2)).back().visible);
 

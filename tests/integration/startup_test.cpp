@@ -1,22 +1,42 @@
 // Starting the binary: the demo and its printed logins, the admin bootstrap.
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
+#include <thread>
 
 #include "tests/support/http_client.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
 
 using namespace daring::test;
 using nlohmann::json;
 
+namespace {
+
+// The stored password hash of `username` (read as another process would).
+std::string stored_hash(const std::string& db, const std::string& username) {
+    auto c = open_test_database(db);
+    daring::storage::statement q(*c, "SELECT password_hash FROM users WHERE username = ?");
+    q.bind(1, username);
+    return q.step() ? q.column(0).as_text() : "";
+}
+
+}  // namespace
+
+// The demo as `./scripts/run` starts it: at the production password cost (other tests hash at
+// the least cost, --test-cheap-passwords).
 TEST(Startup, DemoPrintsLoginsThatWorkAndServesThePlaceholderPage) {
     temp_dir dir;
     std::filesystem::create_directories(dir.file("web"));
     std::ofstream(dir.file("web/index.html")) << "<!doctype html><title>Daring</title>";
-    server_process demo(server_launch{"demo", dir.file("demo.db"), dir.file("web"), {}, {}, false});
+    server_launch launch{"demo", dir.file("demo.db"), dir.file("web"), {}, {}, false};
+    launch.cheap_passwords = false;
+    server_process demo(launch);
     std::regex login_line(R"((admin|trainer|trainee)\s+(\S+) / (\S+))");
     int logins = 0;
     http_client c(demo.port());
@@ -29,6 +49,19 @@ TEST(Startup, DemoPrintsLoginsThatWorkAndServesThePlaceholderPage) {
         ++logins;
     }
     EXPECT_EQ(logins, 3) << demo.banner();
+    {
+        // The demo's database is SQLite whatever engine the suite runs on.
+        SQLite::Database db(dir.file("demo.db"), SQLite::OPEN_READONLY);
+        SQLite::Statement q(db, "SELECT username, password_hash FROM users");
+        int users = 0;
+        while (q.executeStep()) {
+            const std::string hash = q.getColumn(1).getString();
+            EXPECT_EQ(hash.rfind("$argon2id$v=19$m=19456,t=2,", 0), 0u)
+                << q.getColumn(0).getString() << ": " << hash;
+            ++users;
+        }
+        EXPECT_GE(users, 3);
+    }
     auto page = c.request("GET", "/");
     EXPECT_EQ(page.status, 200);
     EXPECT_NE(page.body.find("Daring"), std::string::npos);
@@ -191,6 +224,31 @@ TEST(Startup, ADatabaseWithoutAdminGetsOneWithARandomPasswordPrintedOnce) {
     }
     server_process second(server_launch{"serve", dir.file("a.db"), dir.file("web"), {}, {}, false});
     EXPECT_EQ(second.banner().find("created user"), std::string::npos);
+}
+
+// A password hashed under the suite's switch for cheap hashes is hashed again at the production
+// cost by the first server without it that signs its user in.
+TEST(Startup, PasswordsHashedCheaplyForTestsAreRehashedAtTheNormalCostAtTheNextSignIn) {
+    temp_dir dir;
+    std::filesystem::create_directories(dir.file("web"));
+    { server_process cheap(dir.file("a.db"), dir.file("web")); }
+    const auto before = stored_hash(dir.file("a.db"), "admin");
+    EXPECT_EQ(before.rfind("$argon2id$v=19$m=64,t=1,", 0), 0u) << before;
+    server_launch launch{"serve", dir.file("a.db"), dir.file("web"), {}, {}, true};
+    launch.cheap_passwords = false;
+    server_process normal(launch);
+    http_client c(normal.port());
+    EXPECT_EQ(json_request(c, "POST", "/api/v1/auth/login",
+                           {{"username", "admin"}, {"password", server_process::admin_password}})
+                  .status,
+              200);
+    std::string after;
+    for (int i = 0; i < 50; ++i) {  // the rehash is written after the answer
+        after = stored_hash(dir.file("a.db"), "admin");
+        if (after != before) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(after.rfind("$argon2id$v=19$m=19456,t=2,", 0), 0u) << after;
 }
 
 TEST(Startup, RefusesToStartOnABadListenAddressWithAClearMessage) {

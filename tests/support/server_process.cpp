@@ -59,6 +59,8 @@ server_process::server_process(server_launch launch) {
         launch.extra_args.end()) {
         args.insert(args.end(), {"--threads", "2"});
     }
+    if (launch.cheap_passwords && (launch.command == "serve" || launch.command == "demo"))
+        args.push_back("--test-cheap-passwords");
     args.insert(args.end(), launch.extra_args.begin(), launch.extra_args.end());
     int pipe_fds[2];
     if (::pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");

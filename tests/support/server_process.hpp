@@ -17,6 +17,10 @@ struct server_launch {
     std::vector<std::string> extra_args;
     std::vector<std::string> extra_env;  // "NAME=value"
     bool admin_password = true;          // set DARING_ADMIN_PASSWORD
+    // --test-cheap-passwords (serve and demo): argon2id at its least cost, so the suite's
+    // thousands of sign-ins take microseconds each. Tests of the hashing's cost or of its pool
+    // under load set it false and get the production cost.
+    bool cheap_passwords = true;
 };
 
 class server_process {

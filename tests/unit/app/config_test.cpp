@@ -43,6 +43,20 @@ TEST(Config, IgnoresTheAdminPasswordVariableAsAnOption) {
     EXPECT_TRUE(r.cfg.has_value()) << r.output;
 }
 
+TEST(Config, TestOnlyOptionsComeFromTheCommandLineNeverFromTheEnvironment) {
+    ::setenv("DARING_TEST_CHEAP_PASSWORDS", "true", 1);
+    ::setenv("DARING_TEST_CLOCK_FILE", "/tmp/clock", 1);
+    auto from_env = parse({"serve"});
+    ::unsetenv("DARING_TEST_CHEAP_PASSWORDS");
+    ::unsetenv("DARING_TEST_CLOCK_FILE");
+    ASSERT_TRUE(from_env.cfg.has_value()) << from_env.output;
+    EXPECT_FALSE(from_env.cfg->cheap_passwords);
+    EXPECT_TRUE(from_env.cfg->clock_file.empty());
+    auto flagged = parse({"serve", "--test-cheap-passwords"});
+    ASSERT_TRUE(flagged.cfg.has_value()) << flagged.output;
+    EXPECT_TRUE(flagged.cfg->cheap_passwords);
+}
+
 TEST(Config, ExplainsBadInput) {
     auto bad_listen = parse({"serve", "--listen", "nonsense"});
     EXPECT_FALSE(bad_listen.cfg.has_value());
