@@ -39,13 +39,14 @@ std::vector<std::string> backups_in(const std::string& dir) {
 class Backups : public world_fixture {
   protected:
     void SetUp() override { w.launch(); }
-    // Relaunches on the test clock at `t` with scheduled backups, and waits for `count` files.
-    void relaunch_at(std::int64_t t, std::size_t count) {
+    // Relaunches on the test clock at `t` with scheduled backups, and waits (up to 10 s) until
+    // the backup directory holds exactly `expected` (names in order).
+    void relaunch_at(std::int64_t t, const std::vector<std::string>& expected) {
         if (server) server->stop(SIGTERM);
         w.set_clock(t);
         w.launch(
             {"--backup-dir", dir.file("backups"), "--backup-every", "1", "--backup-keep", "2"});
-        for (int i = 0; i < 100 && backups_in(dir.file("backups")).size() != count; ++i)
+        for (int i = 0; i < 200 && backups_in(dir.file("backups")) != expected; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
 };
@@ -73,23 +74,26 @@ TEST_F(Backups, TheCommandCopiesTheServedDatabaseAndChecksIt) {
 
 TEST_F(Backups, ScheduledBackupsAreMadeWhenDueKeptToTheLimitAndReported) {
     const std::int64_t t0 = 1'780'000'000;  // 2026-05-28T20:26:40Z
-    relaunch_at(t0, 1);
-    ASSERT_EQ(backups_in(dir.file("backups")),
-              std::vector<std::string>{"daring-20260528T202640Z.db"});
+    const std::string first = "daring-20260528T202640Z.db";
+    const std::string second = "daring-20260528T222640Z.db";
+    const std::string third = "daring-20260529T002640Z.db";
+    relaunch_at(t0, {first});
+    ASSERT_EQ(backups_in(dir.file("backups")), std::vector<std::string>{first});
     const auto metrics = http->request("GET", "/metrics").body;
     EXPECT_NE(metrics.find("daring_backup_last_timestamp_seconds 1780000000"), std::string::npos);
     auto ready = http->request("GET", "/readyz").json();
     EXPECT_EQ(ready["last_backup"]["at"], "2026-05-28T20:26:40Z");
     EXPECT_GT(ready["last_backup"]["bytes"].get<std::int64_t>(), 0);
     // Half an hour later nothing is due; two hours later one is; the oldest goes beyond two.
-    relaunch_at(t0 + 1800, 1);
+    relaunch_at(t0 + 1800, {first});
     EXPECT_EQ(backups_in(dir.file("backups")).size(), 1u);
-    relaunch_at(t0 + 7200, 2);
-    relaunch_at(t0 + 14400, 2);
+    relaunch_at(t0 + 7200, {first, second});
+    ASSERT_EQ(backups_in(dir.file("backups")), (std::vector<std::string>{first, second}));
+    relaunch_at(t0 + 14400, {second, third});
     const auto kept = backups_in(dir.file("backups"));
     ASSERT_EQ(kept.size(), 2u);
-    EXPECT_EQ(kept[0], "daring-20260528T222640Z.db");
-    EXPECT_EQ(kept[1], "daring-20260529T002640Z.db");
+    EXPECT_EQ(kept[0], second);
+    EXPECT_EQ(kept[1], third);
     SQLite::Database newest(dir.file("backups") + "/" + kept[1], SQLite::OPEN_READONLY);
     EXPECT_EQ(newest.execAndGet("PRAGMA integrity_check").getString(), "ok");
 }
