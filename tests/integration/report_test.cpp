@@ -12,8 +12,10 @@
 #include <sstream>
 #include <thread>
 
+#include "storage/notices_due_repo.hpp"
 #include "tests/support/plan_fixture.hpp"
 #include "tests/support/server_process.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/world_fixture.hpp"
 #include "tests/support/ws_client.hpp"
 
@@ -137,6 +139,14 @@ class Reports : public world_fixture {
             200);
         for (auto& [name, ws] : sockets) ws->wait_closed();
         sockets.clear();
+        // The notices owed at the end (absence warnings, certificates) are written by a worker
+        // on the clock of its pass: wait for it, so what it judges is the state at the end and
+        // not what the test does next (a late pass would issue a certificate for a post-test
+        // taken after the session, dated then).
+        auto db = daring::test::open_test_database(dir.file("t.db"));
+        for (int i = 0; i < 200 && daring::storage::owes_notices(*db, session); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ASSERT_FALSE(daring::storage::owes_notices(*db, session)) << "notices not written in 10 s";
     }
     std::int64_t day_of(std::int64_t session) const { return session == s1 ? day1 : day2; }
 
