@@ -524,6 +524,13 @@ json bench_slides() {
     return slides;
 }
 
+// A server as production runs it: passwords at the normal argon2id cost (the test suite's
+// servers hash at the least cost, server_launch::cheap_passwords).
+server_launch at_production_cost(server_launch launch) {
+    launch.cheap_passwords = false;
+    return launch;
+}
+
 daring_setup prepare_daring(std::uint16_t port) {
     http_client c(port);
     api_client admin(c, login_token(c, "admin", server_process::admin_password));
@@ -868,7 +875,7 @@ isolation_result run_isolation(const std::vector<std::string>& server_args, int 
     for (const char* a : {"--max-connections", "30000", "--live-sockets-per-user", "30000"})
         args.emplace_back(a);
     server_process server(
-        server_launch{"serve", dir.file("i.db"), dir.file("web"), args, {}, true, false});
+        at_production_cost({"serve", dir.file("i.db"), dir.file("web"), args, {}, true}));
     auto setup = prepare_daring(server.port());
     const std::string target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
     swarm trainer(server.port(), target, "Authorization: Bearer " + setup.trainer_token + "\r\n");
@@ -1280,15 +1287,14 @@ int run_recording_cost(int n, int packets, int rounds) {
         for (int on = 0; on < 2; ++on) {
             temp_dir dir;
             std::filesystem::create_directories(dir.file("web"));
-            server_process server(server_launch{
-                "serve",
-                dir.file("load.db"),
-                dir.file("web"),
-                {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
-                 "--audio-unpaced", "--record-audio", on ? "true" : "false"},
-                {},
-                true,
-                false});
+            server_process server(at_production_cost(
+                {"serve",
+                 dir.file("load.db"),
+                 dir.file("web"),
+                 {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user",
+                  "30000", "--audio-unpaced", "--record-audio", on ? "true" : "false"},
+                 {},
+                 true}));
             auto setup = prepare_daring(server.port());
             const auto target = "/api/v1/sessions/" + std::to_string(setup.session) + "/live";
             audio_run r;
@@ -1376,16 +1382,15 @@ struct cluster_rig {
         b = node("bench-b", 1);
     }
     std::unique_ptr<server_process> node(const std::string& id, int core) {
-        auto p = std::make_unique<server_process>(server_launch{
-            "serve",
-            uri,
-            dir.file("web"),
-            {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
-             "--nats", nats.url(), "--node-id", id, "--recordings-dir", dir.file("rec-" + id),
-             "--assets-dir", dir.file("assets")},
-            {},
-            true,
-            false});
+        auto p = std::make_unique<server_process>(at_production_cost(
+            {"serve",
+             uri,
+             dir.file("web"),
+             {"--threads", "1", "--max-connections", "30000", "--live-sockets-per-user", "30000",
+              "--nats", nats.url(), "--node-id", id, "--recordings-dir", dir.file("rec-" + id),
+              "--assets-dir", dir.file("assets")},
+             {},
+             true}));
         cpu_set_t set;
         CPU_ZERO(&set);
         CPU_SET(core, &set);
@@ -1694,14 +1699,13 @@ int main(int argc, char** argv) {
         daring = {static_cast<std::uint16_t>(external_port), external_pid};
     } else {
         owned = std::make_unique<server_process>(
-            server_launch{"serve",
-                          dir.file("load.db"),
-                          dir.file("web"),
-                          {"--threads", std::to_string(threads), "--max-connections", "30000",
-                           "--live-sockets-per-user", "30000", "--audio-unpaced"},
-                          {},
-                          true,
-                          false});
+            at_production_cost({"serve",
+                                dir.file("load.db"),
+                                dir.file("web"),
+                                {"--threads", std::to_string(threads), "--max-connections", "30000",
+                                 "--live-sockets-per-user", "30000", "--audio-unpaced"},
+                                {},
+                                true}));
         daring = {owned->port(), owned->pid()};
     }
     auto setup = prepare_daring(daring.port());

@@ -756,10 +756,12 @@ class fake_journal : public journal_sink {
         audio_states.push_back(state);
         audio_reserved = reserved;
     }
-    void pointer(std::int64_t, const std::string& message, std::int64_t) override {
+    void pointer(std::int64_t, const std::string& message, std::int64_t audio_heard_ms) override {
         pointers.push_back(json::parse(message));
+        pointers_heard.push_back(audio_heard_ms);
     }
     std::vector<json> pointers;
+    std::vector<std::int64_t> pointers_heard;
     struct audio_entry {
         std::uint32_t seq, at_ms;
         std::uint8_t flags;
@@ -1009,19 +1011,31 @@ TEST(LiveRoomAudioRecovery, ARebuiltRoomResumesAudioPastEverySeqHeardBefore) {
     EXPECT_EQ(after.flags, daring::protocol::audio::flag_discontinuity);
 }
 
-TEST(LiveRoomAudioClock, StampsCountFromTheSessionStartToTheMillisecond) {
-    // The session started at 1,000 s; the first packet arrives at wall 1,010.750 s (10.750 s in),
-    // though the second counter reads 1,010: the stamp keeps the 750 ms.
+// A room whose session started at 1,000 s, with a journal, the trainer and a trainee in it at
+// 1,010 s (audio not started).
+class LiveRoomAudioClock : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        info.session_id = 7;
+        info.started_at = 1000;
+        room = std::make_unique<live_room>(info, 1000);
+        room->set_journal(&journal);
+        room->join(t, trainer, std::nullopt, 1010);
+        room->join(a, trainee(2), std::nullopt, 1010);
+    }
     room_info info = three_slides();
-    info.started_at = 1000;
-    live_room room(info, 1000);
-    auto t = std::make_shared<fake_participant>();
-    auto a = std::make_shared<fake_participant>();
-    room.join(t, trainer, std::nullopt, 1010);
-    room.join(a, trainee(2), std::nullopt, 1010);
-    room.receive(t.get(), audio_start_16k, 1010);
-    room.receive_binary(t.get(), packet_message(40, "a"), 1010, 555'000, 1'010'750);
-    room.receive_binary(t.get(), packet_message(40, "b"), 1010, 555'040, 1'010'790);
+    fake_journal journal;
+    std::unique_ptr<live_room> room;
+    std::shared_ptr<fake_participant> t = std::make_shared<fake_participant>();
+    std::shared_ptr<fake_participant> a = std::make_shared<fake_participant>();
+};
+
+TEST_F(LiveRoomAudioClock, StampsCountFromTheSessionStartToTheMillisecond) {
+    // The first packet arrives at wall 1,010.750 s (10.750 s in), though the second counter
+    // reads 1,010: the stamp keeps the 750 ms.
+    room->receive(t.get(), audio_start_16k, 1010);
+    room->receive_binary(t.get(), packet_message(40, "a"), 1010, 555'000, 1'010'750);
+    room->receive_binary(t.get(), packet_message(40, "b"), 1010, 555'040, 1'010'790);
     ASSERT_EQ(a->audio.size(), 2u);
     auto records = daring::protocol::audio::parse_records(*a->audio[0] + *a->audio[1]);
     ASSERT_TRUE(records);
@@ -1029,29 +1043,22 @@ TEST(LiveRoomAudioClock, StampsCountFromTheSessionStartToTheMillisecond) {
     EXPECT_EQ((*records)[1].at_ms, 10'790u);
 }
 
-TEST(LiveRoomAudioClock, AnEventAfterABurstOfAudioIsJournaledNoEarlierThanTheAudioBeforeIt) {
-    // The session started at 1,000 s. Before any audio an event carries no audio moment; then
-    // three 40 ms packets arrive in one burst at 10.750 s in: listeners were sent audio up to
-    // 10.870 s, and a slide shown right after them is journaled as no earlier than that.
-    fake_journal journal;
-    room_info info = three_slides();
-    info.session_id = 7;
-    info.started_at = 1000;
-    live_room room(info, 1000);
-    room.set_journal(&journal);
-    auto t = std::make_shared<fake_participant>();
-    auto a = std::make_shared<fake_participant>();
-    room.join(t, trainer, std::nullopt, 1010);
-    room.join(a, trainee(2), std::nullopt, 1010);
-    room.receive(t.get(), R"({"type":"show_slide","index":1})", 1010);
+TEST_F(LiveRoomAudioClock, AnEventAfterABurstOfAudioIsJournaledNoEarlierThanTheAudioBeforeIt) {
+    // Before any audio an event carries no audio moment; then three 40 ms packets arrive in one
+    // burst at 10.750 s in: listeners were sent audio up to 10.870 s, and a slide and a pointer
+    // sent right after them are journaled as no earlier than that.
+    room->receive(t.get(), R"({"type":"show_slide","index":1})", 1010);
     ASSERT_FALSE(journal.events.empty());
     EXPECT_EQ(journal.events.back().audio_heard_ms, 0);
-    room.receive(t.get(), audio_start_16k, 1010);
+    room->receive(t.get(), audio_start_16k, 1010);
     for (const char* payload : {"a", "b", "c"})
-        room.receive_binary(t.get(), packet_message(40, payload), 1010, 555'000, 1'010'750);
-    room.receive(t.get(), R"({"type":"show_slide","index":2})", 1010);
+        room->receive_binary(t.get(), packet_message(40, payload), 1010, 555'000, 1'010'750);
+    room->receive(t.get(), R"({"type":"show_slide","index":2})", 1010);
     ASSERT_EQ(journal.events.back().type, "slide");
     EXPECT_EQ(journal.events.back().audio_heard_ms, 1'010'870);
+    room->receive(t.get(), R"({"type":"pointer","x":0.5,"y":0.5})", 1010, 555'000);
+    ASSERT_EQ(journal.pointers_heard.size(), 1u);
+    EXPECT_EQ(journal.pointers_heard.back(), 1'010'870);
     ASSERT_EQ(journal.audio.size(), 3u);
     EXPECT_EQ(journal.audio.back().at_ms, 10'830u);
 }
