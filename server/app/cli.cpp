@@ -198,9 +198,14 @@ demo_seeded seed_and_print(storage::database& db, const password_hasher& hasher,
 }
 
 // The demo's live session presents a real deck: its .fodp source goes through the upload
-// pipeline (LibreOffice, Poppler, libwebp in a child process) while the server starts.
-void present_demo_deck(app& application, const demo_seeded& seeded, const std::string& web_root) {
-    const auto path = demo_deck_path(web_root);
+// pipeline (LibreOffice, Poppler, libwebp in a child process) while the server starts;
+// `--demo-deck ''` leaves its typed slides (no LibreOffice at start).
+void present_demo_deck(app& application, const demo_seeded& seeded, const config& cfg) {
+    const auto path = cfg.demo_deck.value_or(demo_deck_path(cfg.web_root));
+    if (path.empty()) {
+        spdlog::info("no demo deck (--demo-deck is empty): the demo shows its typed slides");
+        return;
+    }
     std::ifstream in(path, std::ios::binary);
     const std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     const auto kind = protocol::sniff_deck(bytes);
@@ -265,7 +270,7 @@ void serve(storage::database& db, const clock& clk, password_hasher& hasher, met
                                 cfg.messaging,          cfg.assets_dir,
                                 cfg.convert_jobs,       cfg.convert_queue,
                                 cfg.nats_url,           cfg.node_id});
-    if (cfg.command == "demo") present_demo_deck(application, seeded, cfg.web_root);
+    if (cfg.command == "demo") present_demo_deck(application, seeded, cfg);
     try {
         application.reevaluate_all();    // restrictions that took effect while it was down
     } catch (const std::exception& e) {  // e.g. a full disk: housekeeping tries every minute

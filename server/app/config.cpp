@@ -113,6 +113,19 @@ void add_messaging_options(po::options_description& desc) {
         "starts until it ends");
 }
 
+// Where files go, and the deck conversions.
+void add_file_options(po::options_description& desc) {
+    desc.add_options()(
+        "recordings-dir", po::value<std::string>(),
+        "where recordings' audio files are kept (default: recordings/ beside the database)")(
+        "assets-dir", po::value<std::string>(),
+        "where deck pages and handouts are kept (default: assets/ beside the database)")(
+        "convert-jobs", po::value<int>()->default_value(1),
+        "decks converted at once, each in its own child process")(
+        "convert-queue", po::value<int>()->default_value(4),
+        "decks waiting for a conversion; beyond them an upload is answered 503 busy");
+}
+
 po::options_description options_table() {
     po::options_description desc("Options");
     desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
@@ -159,14 +172,6 @@ po::options_description options_table() {
         "the issuing office printed on certificates")(
         "certificate-prefix", po::value<std::string>()->default_value("DKUKM-KT"),
         "the middle part of certificate numbers (000042/<prefix>/<year>)")(
-        "recordings-dir", po::value<std::string>(),
-        "where recordings' audio files are kept (default: recordings/ beside the database)")(
-        "assets-dir", po::value<std::string>(),
-        "where deck pages and handouts are kept (default: assets/ beside the database)")(
-        "convert-jobs", po::value<int>()->default_value(1),
-        "decks converted at once, each in its own child process")(
-        "convert-queue", po::value<int>()->default_value(4),
-        "decks waiting for a conversion; beyond them an upload is answered 503 busy")(
         "to", po::value<std::string>(),
         "backup: the file to write the copy to; migrate: the PostgreSQL URI")(
         "from", po::value<std::string>(), "migrate: the SQLite database file to copy")(
@@ -182,11 +187,15 @@ po::options_description options_table() {
         "timeline without audio)")(
         "recording-retention-days", po::value<int>()->default_value(365),
         "days after a session's end its recording is kept (0: until deleted); swept daily")(
+        "demo-deck", po::value<std::string>(),
+        "demo: the presentation its live session shows, converted at start through LibreOffice "
+        "(default: demo/kemasan-produk.fodp beside the web root; empty: typed slides only)")(
         "public-url", po::value<std::string>()->default_value(""),
         "the address people reach this server at, e.g. https://daring.example.go.id, used in QR "
         "codes "
         "(default: the Host of each request)")("help,h", "show this help")("version",
                                                                            "show the version");
+    add_file_options(desc);
     add_messaging_options(desc);
     add_cluster_options(desc);
     add_test_options(desc);
@@ -372,6 +381,7 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     cfg.hsts_max_age = vm["hsts-max-age"].as<long>();
     if (cfg.hsts_max_age < 0 || cfg.hsts_max_age > 63072000)
         return "--hsts-max-age must be 0 to 63072000 seconds (two years)";
+    if (vm.count("demo-deck")) cfg.demo_deck = vm["demo-deck"].as<std::string>();
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin"))
         cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();

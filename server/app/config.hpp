@@ -45,6 +45,8 @@ struct config {
     std::string certificate_prefix = "DKUKM-KT";  // certificate numbers: 000042/<prefix>/<year>
     std::string
         public_url;  // the origin people reach the server at (QR codes); empty: the request's
+    std::optional<std::string> demo_deck;  // demo: its deck's file (unset: the bundled one; empty:
+                                           // none)
     std::string clock_file;                // tests only: read "now" (Unix seconds) from this file
     bool cheap_passwords = false;          // tests only: argon2id at its least cost
     std::string backup_to;                 // backup: the file to write

@@ -22,8 +22,10 @@ export async function freePort() {
 const stopGraceMs = 30000;
 
 // Starts `daring demo` (on an ephemeral port unless `listen` is given, with `extraArgs`);
-// resolves with {url, logins, stop}.
-export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = [] } = {}) {
+// resolves with {url, logins, stop}. `deck: false`: the live session keeps its typed slides
+// (no LibreOffice conversion at start, for tests that are not about decks: it costs seconds of
+// CPU beside the browsers).
+export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = [], deck = true } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'daring-e2e-'));
   const child = spawn(
     binary,
@@ -39,6 +41,7 @@ export async function startDemo(binary, { listen = '127.0.0.1:0', extraArgs = []
       '2',
       // Tests only: argon2id at its least cost (the demo's users sign in in microseconds).
       '--test-cheap-passwords',
+      ...(deck ? [] : ['--demo-deck', '']),
       ...extraArgs,
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DARING_ADMIN_PASSWORD: '' } },
@@ -121,9 +124,11 @@ export function assert(condition, message) {
 }
 
 // Signs in through the login form on a new page of `context` (its console errors go to
-// `errors`); resolves with the page once signed in.
-export async function signInPage(server, errors, context, username, password) {
+// `errors`; `onPage` sees the new page before it loads anything); resolves with the page once
+// signed in.
+export async function signInPage(server, errors, context, username, password, { onPage } = {}) {
   const page = await context.newPage();
+  onPage?.(page);
   watchConsole(page, errors);
   await page.goto(server.url + '/');
   await page.fill('input[name=username]', username);

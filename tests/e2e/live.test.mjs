@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const binary = process.argv[2];
-const server = await startDemo(binary);
+const server = await startDemo(binary, { deck: false });
 const browser = await launchBrowser();
 const errors = [];
 const phone = { viewport: { width: 360, height: 740 }, acceptDownloads: true };
@@ -404,6 +404,10 @@ try {
   // resources; nothing else may be.
   const unexpected = errors.filter((e) => !e.includes('status of 422') && !e.includes('ERR_INTERNET_DISCONNECTED'));
   assert(unexpected.length === 0, 'no console errors: ' + unexpected.join('\n'));
+  // Started with `deck: false` (--demo-deck ''): the live session kept its typed slides, no deck
+  // was converted behind this test.
+  const slidesAtEnd = (await api('GET', `/api/v1/sessions/${session.id}`)).slides;
+  assert(slidesAtEnd.length > 0 && slidesAtEnd.every((s) => !s.page), 'no deck pages joined the typed slides');
   console.log('e2e live: ok');
 } finally {
   await browser.close();

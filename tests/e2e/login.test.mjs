@@ -6,7 +6,7 @@ import { startDemo, launchBrowser, watchConsole, assert, artifacts, apiClient } 
 import path from 'node:path';
 
 const binary = process.argv[2];
-const server = await startDemo(binary);
+const server = await startDemo(binary, { deck: false });
 const browser = await launchBrowser();
 const errors = [];
 try {

@@ -34,7 +34,8 @@ const server = await startDemo(binary);
 const browser = await launchBrowser(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
 const errors = [];
 const phone = { viewport: { width: 360, height: 740 } };
-const signIn = (context, username, password) => signInPage(server, errors, context, username, password);
+const signIn = (context, username, password) =>
+  signInPage(server, errors, context, username, password, { onPage: track });
 
 // What a page costs on the wire (CDP: headers and bodies of HTTP, WebSocket frames), and which
 // static files it asked the network for (not from the cache).
@@ -72,11 +73,55 @@ async function wireMeter(context, page) {
   return meter;
 }
 
-// A page settled: drawn, nothing loading, the fonts and pictures in.
+// Requests in flight on each page (media streams and sockets aside: they stay open), so a page is
+// checked once its data is in rather than after a fixed wait.
+const inFlight = new WeakMap();
+function track(page) {
+  const open = new Set();
+  inFlight.set(page, open);
+  const lasting = new Set(['media', 'websocket', 'eventsource']);
+  page.on('request', (r) => lasting.has(r.resourceType()) || open.add(r));
+  page.on('requestfinished', (r) => open.delete(r));
+  page.on('requestfailed', (r) => open.delete(r));
+  return page;
+}
+
+// A page settled: drawn, nothing loading, the fonts and pictures in (lazy ones load as they
+// scroll into view), for two checks in a row each two frames apart (a page that fetches in steps
+// starts its next fetch within a frame).
 async function settle(page) {
+  assert(inFlight.has(page), 'settle() needs a tracked page');
   await page.waitForFunction(() => !document.querySelector('#view .page > p.muted:only-child'));
   await page.waitForLoadState('load');
-  await page.waitForTimeout(700);
+  const frames = () =>
+    page.evaluate(
+      () =>
+        new Promise((r) =>
+          requestAnimationFrame(() =>
+            requestAnimationFrame(() =>
+              r(
+                document.fonts.status === 'loaded' &&
+                  [...document.images].every((i) => i.complete || i.loading === 'lazy'),
+              ),
+            ),
+          ),
+        ),
+    );
+  const giveUp = Date.now() + 10000;
+  for (let quiet = 0; quiet < 2; ) {
+    if (Date.now() >= giveUp) {
+      const state = await page.evaluate(() => ({
+        fonts: document.fonts.status,
+        images: [...document.images].filter((i) => !i.complete).map((i) => i.outerHTML.slice(0, 160)),
+      }));
+      throw new Error(
+        `${page.url()} still loading after 10 s: ${[...inFlight.get(page)].map((r) => r.url())} ${JSON.stringify(state)}`,
+      );
+    }
+    const drawn = await frames();
+    quiet = drawn && inFlight.get(page).size === 0 ? quiet + 1 : 0;
+    if (!quiet) await page.waitForTimeout(50);
+  }
 }
 
 // The checks every page passes (what fails is collected, so one run lists every page's
@@ -212,7 +257,7 @@ try {
 
   // A trainee's first visit of the live page, signing in on the way, then a revisit.
   const traineeContext = await browser.newContext(phone);
-  const trainee = await traineeContext.newPage();
+  const trainee = track(await traineeContext.newPage());
   watchConsole(trainee, errors);
   const meter = await wireMeter(traineeContext, trainee);
   await trainee.goto(`${server.url}/#/live/${session.id}`);

@@ -8,7 +8,7 @@ import { startDemo, launchBrowser, assert, artifacts, signInPage, apiClient } fr
 import path from 'node:path';
 
 const binary = process.argv[2];
-const server = await startDemo(binary);
+const server = await startDemo(binary, { deck: false });
 const browser = await launchBrowser();
 const errors = [];
 const phone = { viewport: { width: 360, height: 740 } };

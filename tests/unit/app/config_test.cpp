@@ -57,6 +57,19 @@ TEST(Config, TestOnlyOptionsComeFromTheCommandLineNeverFromTheEnvironment) {
     EXPECT_TRUE(flagged.cfg->cheap_passwords);
 }
 
+TEST(Config, TheDemoDeckIsTheBundledOneUnlessNamedAndNoneWhenEmpty) {
+    auto bundled = parse({"demo"});
+    ASSERT_TRUE(bundled.cfg.has_value()) << bundled.output;
+    EXPECT_FALSE(bundled.cfg->demo_deck.has_value());
+    auto named = parse({"demo", "--demo-deck", "/srv/materi.pptx"});
+    ASSERT_TRUE(named.cfg.has_value()) << named.output;
+    EXPECT_EQ(named.cfg->demo_deck, "/srv/materi.pptx");
+    auto none = parse({"demo", "--demo-deck", ""});
+    ASSERT_TRUE(none.cfg.has_value()) << none.output;
+    ASSERT_TRUE(none.cfg->demo_deck.has_value());
+    EXPECT_TRUE(none.cfg->demo_deck->empty());
+}
+
 TEST(Config, ExplainsBadInput) {
     auto bad_listen = parse({"serve", "--listen", "nonsense"});
     EXPECT_FALSE(bad_listen.cfg.has_value());

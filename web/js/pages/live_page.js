@@ -154,7 +154,6 @@ function quizPanel(client) {
 // Connection states after which this page can do nothing more (before any welcome the link
 // itself cannot work, and the empty live view is hidden too).
 const FINAL = new Set(['ended', 'not_found', 'not_enrolled', 'not_online', 'refused', 'signed_out', 'removed']);
-const REPLAY_POLL_MS = 10000;
 const TAKING_PART = new Set([
   'question',
   'question_votes',
@@ -201,19 +200,24 @@ function takingPartBox(client) {
     },
   };
 }
-const REPLAY_POLLS = 18; // three minutes of asking whether the recording is ready
+// Asking whether the recording is ready: a second after the end (it usually is within seconds),
+// then twice as long each time up to every 10 s, for three minutes at most.
+const REPLAY_POLL_FIRST_MS = 1000;
+const REPLAY_POLL_MAX_MS = 10000;
+const REPLAY_POLL_FOR_MS = 3 * 60 * 1000;
 
 // The card that replaces the live controls: what happened, and what the trainee can do next.
 function endCard(sessionId) {
   const el = h('section', { class: 'card ended', id: 'ended', role: 'alert', hidden: true });
   let timer = null;
   const home = () => h('a', { class: 'button', href: '#/', id: 'to-home' }, t('to_home'));
-  async function replayOffer(line, polls) {
+  async function replayOffer(line, delay, waited) {
     const res = await api('GET', `/api/v1/sessions/${sessionId}`);
     if (res.status === 200 && res.data.recording_ready) {
       clear(line, h('a', { class: 'button', id: 'watch-replay', href: `#/replay/${sessionId}` }, t('watch_replay')));
-    } else if (polls > 0) {
-      timer = setTimeout(() => replayOffer(line, polls - 1), REPLAY_POLL_MS);
+    } else if (waited < REPLAY_POLL_FOR_MS) {
+      const next = Math.min(delay * 2, REPLAY_POLL_MAX_MS);
+      timer = setTimeout(() => replayOffer(line, next, waited + delay), delay);
     }
   }
   return {
@@ -228,7 +232,7 @@ function endCard(sessionId) {
       }
       const line = h('p', { class: 'muted', id: 'replay-offer' }, t('replay_when_ready'));
       clear(el, h('h3', null, t('session_over')), line, h('div', { class: 'actions' }, home()));
-      replayOffer(line, REPLAY_POLLS);
+      replayOffer(line, REPLAY_POLL_FIRST_MS, 0);
     },
     hide() {
       el.hidden = true;
