@@ -41,6 +41,8 @@ const char* const usage_head =
     "                           a consistent copy of a database (also while it is served)\n"
     "  daring migrate --from FILE --to postgresql://user@host/dbname\n"
     "                           copy an SQLite database into an empty PostgreSQL one, checked\n"
+    "  daring migrate --to postgresql://user@host/dbname\n"
+    "                           bring a PostgreSQL database's schema up to date, nothing else\n"
     "  daring --help | --version\n\n"
     "Every option can also be set as DARING_<NAME> (e.g. DARING_LISTEN, DARING_DB).\n"
     "DARING_ADMIN_PASSWORD creates user 'admin' at start if it does not exist.\n\n";
@@ -422,11 +424,11 @@ parse_outcome parse_command_line(int argc, const char* const argv[]) {
     config cfg;
     cfg.command = command;
     if (command == "migrate") {
-        if (!vm.count("from") || !vm.count("to") ||
-            !storage::is_postgresql_uri(vm["to"].as<std::string>()))
+        if (!vm.count("to") || !storage::is_postgresql_uri(vm["to"].as<std::string>()))
             return {std::nullopt, 2,
-                    "daring: migrate needs --from FILE --to postgresql://user@host/dbname\n"};
-        cfg.migrate_from = vm["from"].as<std::string>();
+                    "daring: migrate needs --to postgresql://user@host/dbname (and --from FILE "
+                    "to copy an SQLite database into it)\n"};
+        if (vm.count("from")) cfg.migrate_from = vm["from"].as<std::string>();
         cfg.migrate_to = vm["to"].as<std::string>();
         return {cfg, 0, {}};
     }

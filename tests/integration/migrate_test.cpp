@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <regex>
 
+#include "storage/migrations.hpp"
 #include "tests/support/http_client.hpp"
 #include "tests/support/pg_cluster.hpp"
 #include "tests/support/server_process.hpp"
@@ -39,6 +40,17 @@ std::map<std::string, json> all_reports(http_client& c, const std::string& passw
                 "/attendance");
     }
     return out;
+}
+
+// The command's exit status and what it printed.
+std::pair<int, std::string> run_capturing(const std::string& command) {
+    std::string out;
+    FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+    if (!p) return {-1, out};
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    const int status = ::pclose(p);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
 
 int run(const std::string& command) {
@@ -90,4 +102,31 @@ TEST(Migrate, RefusesAMissingFileAndANonPostgresqlTarget) {
     EXPECT_EQ(run(binary + " migrate --from " + dir.file("none.db") + " --to '" +
                   shared_pg_cluster().create_database("untouched") + "'"),
               1);
+}
+
+TEST(Migrate, TheSchemaAloneIsBroughtUpToDateWithNoRowsAndAgainChangesNothing) {
+    const std::string binary = DARING_BINARY_FOR_TESTS;
+    const auto uri = shared_pg_cluster().create_database("schema_only");
+    const auto latest = std::to_string(daring::storage::all_migrations().back().version);
+    const auto first = run_capturing(binary + " migrate --to '" + uri + "'");
+    EXPECT_EQ(first.first, 0) << first.second;
+    EXPECT_NE(first.second.find("schema version " + latest), std::string::npos) << first.second;
+    const auto again = run_capturing(binary + " migrate --to '" + uri + "'");
+    EXPECT_EQ(again.first, 0) << again.second;
+    EXPECT_NE(again.second.find("schema version " + latest), std::string::npos) << again.second;
+    // No user and no secret was made: a server's first start on it makes the admin from
+    // DARING_ADMIN_PASSWORD, who signs in.
+    temp_dir dir;
+    server_process server(
+        uri, dir.path(),
+        {"--recordings-dir", dir.file("recordings"), "--assets-dir", dir.file("assets")});
+    http_client c(server.port());
+    const auto login =
+        json_request(c, "POST", "/api/v1/auth/login",
+                     {{"username", "admin"}, {"password", server_process::admin_password}});
+    EXPECT_EQ(login.status, 200) << login.body;
+    // Without a PostgreSQL target it is refused with the usage.
+    const auto bad = run_capturing(binary + " migrate --to " + dir.file("x.db"));
+    EXPECT_EQ(bad.first, 2);
+    EXPECT_NE(bad.second.find("migrate needs --to postgresql://"), std::string::npos) << bad.second;
 }

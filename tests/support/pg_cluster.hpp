@@ -23,6 +23,11 @@ class pg_cluster {
 
     // A new empty database on the cluster; returns its libpq URI.
     std::string create_database(const std::string& name);
+    // A new database with daring's schema already applied: a copy of a template that the first
+    // caller on the cluster makes with `daring migrate --to` (callers in other processes wait for
+    // it under a lock file), so a test's server starts without running every migration. Tests of
+    // the migrations themselves take create_database().
+    std::string create_migrated_database(const std::string& name);
     // The URI of database `name` (postgresql://daring@/name?host=<socket dir>&port=<port>).
     std::string uri(const std::string& name) const;
     // pg_ctl stop -m fast / start again (the data stays): for tests of a lost database.

@@ -26,8 +26,8 @@ std::string test_database(const std::string& path) {
     std::string uri;
     if (std::getline(known, uri) && !uri.empty()) return uri;
     static int made = 0;
-    uri = shared_pg_cluster().create_database("it_" + std::to_string(::getpid()) + "_" +
-                                              std::to_string(++made));
+    uri = shared_pg_cluster().create_migrated_database("it_" + std::to_string(::getpid()) + "_" +
+                                                       std::to_string(++made));
     std::ofstream(marker) << uri << "\n";
     return uri;
 }
