@@ -329,11 +329,18 @@ std::exception_ptr database::commit_or_roll_back() {
 }
 
 connection* database::acquire_reader() {
-    std::unique_lock lock(readers_mutex_);
-    if (free_readers_.empty()) read_waits_.fetch_add(1, std::memory_order_relaxed);
-    readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
-    connection* c = free_readers_.back();
-    free_readers_.pop_back();
+    connection* c = nullptr;
+    {
+        std::unique_lock lock(readers_mutex_);
+        if (free_readers_.empty()) read_waits_.fetch_add(1, std::memory_order_relaxed);
+        readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
+        c = free_readers_.back();
+        free_readers_.pop_back();
+    }
+    try {
+        c->revive_if_lost();
+    } catch (const std::exception&) {  // still away: the read itself reports it (503)
+    }
     return c;
 }
 

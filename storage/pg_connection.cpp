@@ -1,5 +1,7 @@
 #include "storage/pg_connection.hpp"
 
+#include <poll.h>
+
 #include <cctype>
 #include <cstdlib>
 #include <optional>
@@ -262,18 +264,28 @@ void pg_connection::exec(const std::string& sql) {
     }
 }
 
-void pg_connection::begin() {
-    // libpqxx 6.4 finds a lost connection only by using it; its next call drops the dead
-    // connection (and fails), the one after connects anew. A failed BEGIN started nothing, so
-    // up to three tries are safe.
+void pg_connection::exec_reconnecting(const std::string& sql) {
     for (int attempt = 1;; ++attempt) {
         try {
-            exec("BEGIN");
+            exec(sql);
             return;
         } catch (const sql_error& e) {
             if (e.what_kind != sql_error::kind::unavailable || attempt == 3) throw;
         }
     }
+}
+
+void pg_connection::begin() {
+    exec_reconnecting("BEGIN");  // a failed BEGIN started nothing
+}
+
+void pg_connection::revive_if_lost() {
+    const int fd = s_->conn.sock();
+    if (fd >= 0) {
+        pollfd p{fd, POLLIN | POLLRDHUP, 0};
+        if (::poll(&p, 1, 0) == 0) return;  // nothing from the server: the session is alive
+    }
+    exec_reconnecting("SELECT 1");
 }
 
 std::unique_ptr<statement_impl> pg_connection::prepare(const std::string& sql) {

@@ -31,6 +31,9 @@ class pg_connection final : public connection {
     // BEGIN; when the connection was lost since its last use (the database restarted), one
     // retry on a new connection (a failed BEGIN started nothing).
     void begin() override;
+    // The session's socket readable while no query runs (a termination notice or end of file):
+    // reconnect now, with the same session settings.
+    void revive_if_lost() override;
     std::int64_t last_insert_id() override;
     bool table_exists(const std::string& name) override;
     // A session setting kept across reconnections (libpqxx sets it again on the new session).
@@ -41,6 +44,10 @@ class pg_connection final : public connection {
     struct state;
 
   private:
+    // Runs `sql` (which must start nothing when it fails) up to three times while the failure is
+    // a lost connection: libpqxx finds one only by using it, its next call drops the dead
+    // connection (and fails), the one after connects anew.
+    void exec_reconnecting(const std::string& sql);
     std::unique_ptr<state> s_;
 };
 

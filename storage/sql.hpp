@@ -91,6 +91,10 @@ class connection {
     // The key the last INSERT gave its row (in this connection).
     virtual std::int64_t last_insert_id() = 0;
     virtual bool table_exists(const std::string& name) = 0;
+    // Before a pooled connection is lent out: one whose server ended the session while it was
+    // idle (a database restart) connects anew first, so its next read does not fail for it.
+    // Throws sql_error(unavailable) when the server is still away. SQLite: nothing to do.
+    virtual void revive_if_lost() {}
     // The first column of the first row of `sql` as a number (0 without a row).
     std::int64_t scalar(const std::string& sql);
     outbox_channels channels;

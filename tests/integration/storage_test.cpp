@@ -159,13 +159,10 @@ TEST(Storage, PostgresStoppedAndStartedAnswers503ThenWorksAndTheLiveRoomNeverClo
     ASSERT_TRUE(seen) << "the room stopped with the database";
     EXPECT_EQ((*seen)["index"], 1);
 
+    // Back: the very first read works (a pooled reader whose session ended reconnects before it
+    // is lent out), and so does the first write (BEGIN reconnects).
     cluster.start();
-    http_result again;
-    for (int i = 0; i < 100; ++i) {
-        again = w.admin->get("/api/v1/trainings");
-        if (again.status == 200) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    const auto again = w.admin->get("/api/v1/trainings");
     EXPECT_EQ(again.status, 200) << again.body;
     EXPECT_EQ(w.admin->post("/api/v1/regions", region("62.72")).status, 201);
     trainer->send_json({{"type", "show_slide"}, {"index", 2}});

@@ -125,3 +125,28 @@ TEST(PgConnection, ABeginAfterTheDatabaseRestartedWorksAtOnce) {
     }
     EXPECT_EQ(c.scalar("SELECT COUNT(*) FROM t"), 2);
 }
+
+// A pooled reader lent out right after the database came back: revive_if_lost() sees the ended
+// session and connects anew, read-only as before, so the read works at once; a connection not
+// revived fails its first read instead.
+TEST(PgConnection, AReaderRevivedAfterTheDatabaseRestartedReadsAtOnceAndStaysReadOnly) {
+    daring::test::pg_cluster cluster;
+    const auto uri = cluster.create_database("revive");
+    daring::storage::pg_connection reader(uri);
+    reader.set_session("default_transaction_read_only", "on");
+    daring::storage::pg_connection unrevived(uri);
+    reader.revive_if_lost();  // alive: nothing to do
+    EXPECT_EQ(reader.scalar("SELECT 1"), 1);
+    EXPECT_EQ(unrevived.scalar("SELECT 1"), 1);
+    cluster.stop();
+    cluster.start();
+    ASSERT_NO_THROW(reader.revive_if_lost());
+    EXPECT_EQ(reader.scalar("SELECT 2"), 2);
+    try {
+        reader.exec("CREATE TABLE u(x BIGINT)");
+        ADD_FAILURE() << "a revived reader wrote";
+    } catch (const daring::storage::sql_error& e) {
+        EXPECT_EQ(e.what_kind, daring::storage::sql_error::kind::read_only);
+    }
+    EXPECT_THROW(unrevived.scalar("SELECT 1"), daring::storage::sql_error);
+}
