@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "server/live/live_recovery.hpp"
 #include "server/live/quiz_recorder.hpp"
 #include "server/reports/attendance_report.hpp"
@@ -114,20 +116,31 @@ void session_lifecycle::end_requested(std::int64_t session_id, std::int64_t user
     }
 }
 
+namespace {
+
+// The moment the end's notices are judged at: the end itself, so that a pass that runs late (a
+// backlog, a restart in between) issues the same certificates, dated the same day, as one that
+// ran at once.
+unix_seconds as_of_end(const protocol::session& s, unix_seconds now) {
+    return std::min(now, s.ended_at.value_or(now));
+}
+
+}  // namespace
+
 bool session_lifecycle::write_notices_of(std::int64_t session_id) {
     const auto now = clk_.now();
     // The matrix and completion on a reader; the writer only stores the outcome.
     auto planned = db_.read([&](connection& c) -> std::optional<after_session_notices> {
         auto s = storage::find_session(c, session_id);
         if (!s || !storage::owes_notices(c, session_id)) return std::nullopt;
-        return plan_after_session(c, *s, now, settings_.current);
+        return plan_after_session(c, *s, as_of_end(*s, now), settings_.current);
     });
     return db_.write([&](connection& c) {
         // Another pass may have written them meanwhile; a session gone owes nothing.
         if (!storage::owes_notices(c, session_id)) return false;
         if (planned) {
             if (auto s = storage::find_session(c, session_id))
-                write_after_session(c, *s, *planned, now, settings_.current,
+                write_after_session(c, *s, *planned, as_of_end(*s, now), settings_.current,
                                     settings_.certificate_prefix);
         }
         storage::clear_notices_due(c, session_id);

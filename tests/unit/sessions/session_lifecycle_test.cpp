@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "server/live/quiz_recorder.hpp"
+#include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
+#include "storage/certificate_repo.hpp"
 #include "storage/funding_repo.hpp"
 #include "storage/notices_due_repo.hpp"
 #include "storage/notification_repo.hpp"
@@ -130,6 +132,22 @@ TEST_F(SessionLifecycle, NoticesOwedWhenTheProcessDiedAreWrittenByTheNextOne) {
     EXPECT_EQ(next.write_owed_notices(), 1);
     EXPECT_FALSE(owes());
     EXPECT_EQ(notice_kinds().size(), 3u);
+}
+
+TEST_F(SessionLifecycle, ALatePassJudgesAsOfTheEndAndDatesTheCertificateThatDay) {
+    db.write([&](st::connection& c) {
+        lifecycle->start_in(c, session, trainer, starts);
+        // Ani was there the whole hour.
+        st::insert_presence(c, {st::max_presence_id(c) + 1, session, trainee, true, starts,
+                                starts + 3600, starts + 3600, ""});
+        lifecycle->end_in(c, session, trainer, starts + 3600);
+    });
+    clk.set(starts + 3600 + 3 * 86400);  // the pass runs three days later
+    EXPECT_EQ(lifecycle->write_owed_notices(), 1);
+    const auto cert =
+        db.read([&](st::connection& c) { return st::find_certificate(c, training, trainee); });
+    ASSERT_TRUE(cert.has_value()) << "Ani completed the one-session training";
+    EXPECT_EQ(cert->issued_at, starts + 3600);
 }
 
 TEST_F(SessionLifecycle, TheEndIsAuditedWithWhoEndedItAndHow) {
