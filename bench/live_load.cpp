@@ -832,7 +832,7 @@ int run_quiz(std::uint16_t port, pid_t pid, const std::string& target, const dar
         const double commits = delta("daring_db_commit_batch_size_count");
         std::printf(
             "  %-48s ack p50 %6.2f ms  p99 %6.2f ms  %8.0f answers committed/s  (%zu/%zu acked, "
-            "%.0f commits, %.1f writes per commit, %.1f us CPU per answer)\n",
+            "%.0f commits, %.1f write jobs per commit, %.1f us CPU per answer)\n",
             label, s.p50, s.p99, rate, lat.size(), n, commits,
             commits ? delta("daring_db_commit_batch_size_sum") / commits : 0.0,
             (cpu / tick) * 1e6 / static_cast<double>(n));
