@@ -127,22 +127,31 @@ server_options server_options_of(const config& cfg) {
     return options;
 }
 
-// daring migrate --to URI: the schema brought up to date (each migration in its own
-// transaction), no row written beyond them; e.g. by a role that may create tables, before a
-// server that may not starts.
-int run_schema_migrate(const config& cfg) {
-    const auto to = storage::without_password(cfg.migrate_to);
+// A migrate step's exit code: 0, 3 when PostgreSQL cannot be reached, 1 on any other failure
+// (`failed` says what that left behind).
+template <class F>
+int migrate_exit_code(const char* failed, F step) {
     try {
-        storage::database db(storage::database_options{cfg.migrate_to, 1});
-        std::printf("migrate: %s is at schema version %d\n", to.c_str(), db.schema_version());
+        step();
         return 0;
     } catch (const storage::unavailable_error& e) {
         std::fprintf(stderr, "daring: %s\n", e.what());
         return exit_storage_unavailable;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "daring: migrate failed: %s\n", e.what());
+        std::fprintf(stderr, "daring: migrate failed%s: %s\n", failed, e.what());
         return 1;
     }
+}
+
+// daring migrate --to URI: the schema brought up to date (each migration in its own
+// transaction), no row written beyond them; e.g. by a role that may create tables, before a
+// server that may not starts.
+int run_schema_migrate(const config& cfg) {
+    return migrate_exit_code("", [&] {
+        storage::database db(storage::database_options{cfg.migrate_to, 1});
+        std::printf("migrate: %s is at schema version %d\n",
+                    storage::without_password(cfg.migrate_to).c_str(), db.schema_version());
+    });
 }
 
 // daring migrate --from FILE --to URI: every table copied in one transaction, with progress,
@@ -151,7 +160,7 @@ int run_migrate(const config& cfg) {
     if (cfg.migrate_from.empty()) return run_schema_migrate(cfg);
     const auto to = storage::without_password(cfg.migrate_to);
     std::printf("migrate: %s -> %s\n", cfg.migrate_from.c_str(), to.c_str());
-    try {
+    return migrate_exit_code(", nothing was committed", [&] {
         const auto tables = storage::copy_sqlite_to_postgresql(
             cfg.migrate_from, cfg.migrate_to, [&](const storage::copy_progress& p) {
                 std::printf("  %-28s %9lld of %lld rows%s\n", p.table.c_str(),
@@ -163,14 +172,7 @@ int run_migrate(const config& cfg) {
         for (const auto& t : tables) rows += t.rows;
         std::printf("migrate: %zu tables, %lld rows copied and checked row by row; committed\n",
                     tables.size(), static_cast<long long>(rows));
-        return 0;
-    } catch (const storage::unavailable_error& e) {
-        std::fprintf(stderr, "daring: %s\n", e.what());
-        return exit_storage_unavailable;
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "daring: migrate failed, nothing was committed: %s\n", e.what());
-        return 1;
-    }
+    });
 }
 
 // daring backup --db PATH --to FILE: the copy, checked, and its size.

@@ -107,23 +107,29 @@ std::string pg_cluster::create_database(const std::string& name) {
 std::string pg_cluster::create_migrated_database(const std::string& name) {
     const std::string template_name = "daring_schema";
     {
-        const int lock = ::open((dir_ + "/schema-template.lock").c_str(), O_CREAT | O_RDWR, 0666);
-        if (lock < 0 || ::flock(lock, LOCK_EX) != 0)
+        // Held until the template is made (or its making failed): closing the file releases it.
+        struct file_lock {
+            int fd;
+            ~file_lock() {
+                if (fd >= 0) ::close(fd);
+            }
+        } lock{::open((dir_ + "/schema-template.lock").c_str(), O_CREAT | O_RDWR, 0666)};
+        if (lock.fd < 0 || ::flock(lock.fd, LOCK_EX) != 0)
             throw std::runtime_error("cannot lock " + dir_ + "/schema-template.lock");
         const auto ready = dir_ + "/schema-template.ready";
-        std::string failure;
         if (!fs::exists(ready)) {
+            // A template left by a failed attempt goes first.
+            std::system((bin_dir() + "/dropdb --if-exists -h " + dir_ + " -p " +
+                         std::to_string(port_) + " -U daring " + template_name)
+                            .c_str());
             create_database(template_name);
             const auto cmd = std::string(DARING_BINARY) + " migrate --to '" + uri(template_name) +
                              "' > " + dir_ + "/schema-template.log 2>&1";
             if (std::system(cmd.c_str()) != 0)
-                failure = "daring migrate --to " + uri(template_name) + " failed (see " + dir_ +
-                          "/schema-template.log)";
-            else
-                std::ofstream(ready) << template_name << "\n";
+                throw std::runtime_error("daring migrate --to " + uri(template_name) +
+                                         " failed (see " + dir_ + "/schema-template.log)");
+            std::ofstream(ready) << template_name << "\n";
         }
-        ::close(lock);
-        if (!failure.empty()) throw std::runtime_error(failure);
     }
     // FILE_COPY: a copy of the template's files, cheaper than WAL_LOG's page by page at this size.
     const auto cmd = bin_dir() + "/createdb -h " + dir_ + " -p " + std::to_string(port_) +

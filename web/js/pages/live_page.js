@@ -200,8 +200,8 @@ function takingPartBox(client) {
     },
   };
 }
-// Asking whether the recording is ready: a second after the end (it usually is within seconds),
-// then twice as long each time up to every 10 s, for three minutes at most.
+// Asking whether the recording is ready: at the end, a second later (it usually is ready within
+// seconds), then twice as long each time up to every 10 s, for three minutes at most.
 const REPLAY_POLL_FIRST_MS = 1000;
 const REPLAY_POLL_MAX_MS = 10000;
 const REPLAY_POLL_FOR_MS = 3 * 60 * 1000;
