@@ -8,7 +8,9 @@
 #include "server/live/quiz_recorder.hpp"
 #include "server/reports/attendance_report.hpp"
 #include "server/reports/session_notices.hpp"
+#include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
+#include "storage/lease_repo.hpp"
 #include "storage/notices_due_repo.hpp"
 #include "storage/quiz_repo.hpp"
 #include "storage/session_repo.hpp"
@@ -54,6 +56,17 @@ bool session_lifecycle::end_in(connection& c, std::int64_t session_id,
     if (!storage::end_session(c, session_id, actor, now)) return false;
     // Quiz runs end with the session, whether or not its room is in memory.
     for (const auto& r : storage::open_runs(c, session_id)) materialize_run(c, r.run_id, now);
+    // Several nodes: an owner whose lease ran out died with the room, and no node claims the room
+    // of an ended session, so its trainees' intervals end here, at their last heartbeat.
+    if (const auto lease = storage::lease_of(c, session_id);
+        lease && lease->expires_ms <= now * 1000) {
+        const int closed = storage::close_open_presence_of(c, session_id, lease->node_id);
+        if (closed > 0)
+            spdlog::info(
+                "session {}: ended while its owner {} was gone; {} intervals end at their last "
+                "heartbeat",
+                session_id, lease->node_id, closed);
+    }
     storage::insert_audit(c, actor, "session.end", "session:" + std::to_string(session_id),
                           audit_detail, now);
     storage::mark_notices_due(c, session_id, now, now);

@@ -10,6 +10,7 @@
 #include "storage/audit_repo.hpp"
 #include "storage/certificate_repo.hpp"
 #include "storage/funding_repo.hpp"
+#include "storage/lease_repo.hpp"
 #include "storage/notices_due_repo.hpp"
 #include "storage/notification_repo.hpp"
 #include "storage/region_repo.hpp"
@@ -165,4 +166,42 @@ TEST_F(SessionLifecycle, TheEndIsAuditedWithWhoEndedItAndHow) {
         EXPECT_EQ(p::json::parse(r.detail).value("via", ""), "live");
     }
     EXPECT_TRUE(ended);
+}
+
+TEST_F(SessionLifecycle, AnEndWhileTheOwnerIsGoneEndsItsIntervalsAndNoOtherNodes) {
+    db.write([&](st::connection& c) {
+        lifecycle->start_in(c, session, trainer, starts);
+        // Two nodes: node-a owned the room and died (its lease ran out at +100 s); node-b
+        // relays its own trainees and lives on.
+        st::claim_lease(c, session, "node-a", starts * 1000, 100'000);
+        st::insert_presence(
+            c, {1, session, trainee, true, starts, starts + 95, std::nullopt, "node-a"});
+        st::insert_presence(
+            c, {2, session, trainer, true, starts, starts + 120, std::nullopt, "node-b"});
+    });
+    const auto ended_at = [&](std::int64_t id) {
+        return db.read([&](st::connection& c) {
+            for (const auto& r : st::presence_of(c, session))
+                if (r.id == id) return r.ended_at;
+            return std::optional<p::unix_seconds>();
+        });
+    };
+    EXPECT_TRUE(db.write(
+        [&](st::connection& c) { return lifecycle->end_in(c, session, trainer, starts + 130); }));
+    EXPECT_EQ(ended_at(1), starts + 95) << "the dead owner's trainee ends at the last heartbeat";
+    EXPECT_EQ(ended_at(2), std::nullopt) << "a living node ends its own intervals";
+}
+
+TEST_F(SessionLifecycle, AnEndWhileTheOwnerLivesLeavesItsIntervalsToTheRoom) {
+    db.write([&](st::connection& c) {
+        lifecycle->start_in(c, session, trainer, starts);
+        st::claim_lease(c, session, "node-a", (starts + 128) * 1000, 3'000);  // renewed 2 s ago
+        st::insert_presence(
+            c, {1, session, trainee, true, starts, starts + 129, std::nullopt, "node-a"});
+        lifecycle->end_in(c, session, trainer, starts + 130);
+    });
+    const auto rows = db.read([&](st::connection& c) { return st::presence_of(c, session); });
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].ended_at, std::nullopt)
+        << "the living owner's room ends it at the end itself";
 }
