@@ -383,7 +383,13 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     cfg.hsts_max_age = vm["hsts-max-age"].as<long>();
     if (cfg.hsts_max_age < 0 || cfg.hsts_max_age > 63072000)
         return "--hsts-max-age must be 0 to 63072000 seconds (two years)";
-    if (vm.count("demo-deck")) cfg.demo_deck = vm["demo-deck"].as<std::string>();
+    if (vm.count("demo-deck")) {
+        cfg.demo_deck = vm["demo-deck"].as<std::string>();
+        std::error_code ec;
+        if (!cfg.demo_deck->empty() && !std::filesystem::is_regular_file(*cfg.demo_deck, ec))
+            return "--demo-deck " + *cfg.demo_deck +
+                   ": no such file (an empty value keeps the demo's typed slides)";
+    }
     if (vm.count("test-clock-file")) cfg.clock_file = vm["test-clock-file"].as<std::string>();
     if (vm.count("allowed-origin"))
         cfg.allowed_origins = vm["allowed-origin"].as<std::vector<std::string>>();

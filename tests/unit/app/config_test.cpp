@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 using namespace daring::server;
 
@@ -61,9 +63,19 @@ TEST(Config, TheDemoDeckIsTheBundledOneUnlessNamedAndNoneWhenEmpty) {
     auto bundled = parse({"demo"});
     ASSERT_TRUE(bundled.cfg.has_value()) << bundled.output;
     EXPECT_FALSE(bundled.cfg->demo_deck.has_value());
-    auto named = parse({"demo", "--demo-deck", "/srv/materi.pptx"});
+    const auto deck = std::filesystem::temp_directory_path() / "daring-config-test-materi.pptx";
+    std::ofstream(deck) << "PK";
+    auto named = parse({"demo", "--demo-deck", deck.c_str()});
+    std::filesystem::remove(deck);
     ASSERT_TRUE(named.cfg.has_value()) << named.output;
-    EXPECT_EQ(named.cfg->demo_deck, "/srv/materi.pptx");
+    EXPECT_EQ(named.cfg->demo_deck, deck.string());
+    // A named file that is not there is refused at start, saying so (not a demo without a deck).
+    auto missing = parse({"demo", "--demo-deck", "/nonexistent/materi.pptx"});
+    EXPECT_FALSE(missing.cfg.has_value());
+    EXPECT_EQ(missing.exit_code, 2);
+    EXPECT_NE(missing.output.find("--demo-deck /nonexistent/materi.pptx: no such file"),
+              std::string::npos)
+        << missing.output;
     auto none = parse({"demo", "--demo-deck", ""});
     ASSERT_TRUE(none.cfg.has_value()) << none.output;
     ASSERT_TRUE(none.cfg->demo_deck.has_value());
