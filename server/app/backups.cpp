@@ -62,7 +62,12 @@ backup_schedule::backup_schedule(backup_settings settings, metrics& stats)
 
 void backup_schedule::run_if_due(protocol::unix_seconds now) {
     if (settings_.dir.empty()) return;
-    if (last_ && now - last_ < settings_.every_hours * std::int64_t{3600}) return;
+    const auto every = settings_.every_hours * std::int64_t{3600};
+    if (last_ && now - last_ < every) {
+        stats_.set_next_backup_due(last_ + every);
+        return;
+    }
+    stats_.set_next_backup_due(now);  // a failure below is retried at the next look
     try {
         fs::create_directories(settings_.dir);
         const auto to = (fs::path(settings_.dir) / file_name(now)).string();
@@ -70,6 +75,7 @@ void backup_schedule::run_if_due(protocol::unix_seconds now) {
         const auto made = storage::backup_database(settings_.db_path, to);
         last_ = now;
         stats_.set_last_backup(now, made.bytes);
+        stats_.set_next_backup_due(now + every);
         spdlog::info(
             "backup written: {} ({} bytes, integrity ok, {:.1f} s)", to, made.bytes,
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -21,8 +21,8 @@ class backup_schedule {
   public:
     // Finds the newest backup already in `dir` (a restart does not back up again too soon).
     backup_schedule(backup_settings settings, metrics& stats);
-    // Makes a backup when one is due; removes the oldest beyond `keep`. Never throws: a
-    // failure is logged and retried at the next call.
+    // Makes a backup when one is due; removes the oldest beyond `keep`; says in the metrics when
+    // the next is due. Never throws: a failure is logged and retried at the next call.
     void run_if_due(protocol::unix_seconds now);
 
   private:

@@ -127,6 +127,12 @@ std::string metrics::render() const {
     out += "# HELP daring_backup_last_bytes Size of the last scheduled backup.\n";
     out += "# TYPE daring_backup_last_bytes gauge\n";
     out += "daring_backup_last_bytes " + std::to_string(last_backup_bytes_.load()) + "\n";
+    out +=
+        "# HELP daring_backup_next_due_timestamp_seconds When the next scheduled backup is due, "
+        "as of the schedule's last look (0: not looked yet or no scheduled backups).\n";
+    out += "# TYPE daring_backup_next_due_timestamp_seconds gauge\n";
+    out += "daring_backup_next_due_timestamp_seconds " + std::to_string(next_backup_due_.load()) +
+           "\n";
     out += "# HELP daring_outbox_messages Outgoing messages by channel and state.\n";
     out += "# TYPE daring_outbox_messages gauge\n";
     for (const auto& [channel, states] : outbox_) {

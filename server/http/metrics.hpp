@@ -49,6 +49,8 @@ class metrics {
         last_backup_bytes_ = bytes;
         last_backup_at_ = at;
     }
+    // When the schedule, at its last look, will make the next backup (Unix time; 0: no look yet).
+    void set_next_backup_due(std::int64_t at) { next_backup_due_ = at; }
     // The last scheduled backup: Unix time (0: none yet) and size.
     std::int64_t last_backup_at() const { return last_backup_at_; }
     std::uint64_t last_backup_bytes() const { return last_backup_bytes_; }
@@ -77,6 +79,7 @@ class metrics {
     std::atomic<std::uint64_t> recordings_bytes_{0};
     std::atomic<std::int64_t> last_backup_at_{0};
     std::atomic<std::uint64_t> last_backup_bytes_{0};
+    std::atomic<std::int64_t> next_backup_due_{0};
     std::function<std::string()> appendix_;
 };
 

@@ -49,6 +49,15 @@ class Backups : public world_fixture {
         for (int i = 0; i < 200 && backups_in(dir.file("backups")) != expected; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
+    // Waits (up to 10 s) until /metrics holds `line`; says whether it did.
+    bool metrics_show(const std::string& line) {
+        for (int i = 0; i < 200; ++i) {
+            if (http->request("GET", "/metrics").body.find(line + "\n") != std::string::npos)
+                return true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        return false;
+    }
 };
 
 }  // namespace
@@ -84,9 +93,11 @@ TEST_F(Backups, ScheduledBackupsAreMadeWhenDueKeptToTheLimitAndReported) {
     auto ready = http->request("GET", "/readyz").json();
     EXPECT_EQ(ready["last_backup"]["at"], "2026-05-28T20:26:40Z");
     EXPECT_GT(ready["last_backup"]["bytes"].get<std::int64_t>(), 0);
-    // Half an hour later nothing is due; two hours later one is; the oldest goes beyond two.
+    // Half an hour later the schedule looks, finds nothing due and says the next is due an hour
+    // after the first; two hours later one is made; the oldest goes beyond two.
     relaunch_at(t0 + 1800, {first});
-    EXPECT_EQ(backups_in(dir.file("backups")).size(), 1u);
+    EXPECT_TRUE(metrics_show("daring_backup_next_due_timestamp_seconds 1780003600"));
+    EXPECT_EQ(backups_in(dir.file("backups")), std::vector<std::string>{first});
     relaunch_at(t0 + 7200, {first, second});
     ASSERT_EQ(backups_in(dir.file("backups")), (std::vector<std::string>{first, second}));
     relaunch_at(t0 + 14400, {second, third});
