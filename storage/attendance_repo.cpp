@@ -118,6 +118,15 @@ int close_open_presence_of(connection& c, std::int64_t session_id, const std::st
     return q.exec();
 }
 
+int close_presence_of_ended_sessions(connection& c, protocol::unix_seconds ended_by) {
+    statement q(c,
+                "UPDATE presence_intervals SET ended_at = last_seen WHERE ended_at IS NULL AND "
+                "session_id IN (SELECT id FROM training_sessions "
+                "WHERE status = 'ended' AND ended_at <= ?)");
+    q.bind(1, static_cast<std::int64_t>(ended_by));
+    return q.exec();
+}
+
 int close_dangling_presence_of_node(connection& c, const std::string& node) {
     statement q(c,
                 "UPDATE presence_intervals SET ended_at = last_seen "

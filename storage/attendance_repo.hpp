@@ -40,6 +40,11 @@ int close_dangling_presence(connection& c, std::int64_t up_to_id);
 // Several nodes: a room taken over from a node that died, or a node gone silent, ends that
 // node's open intervals of the session at their last recorded heartbeat. Returns how many.
 int close_open_presence_of(connection& c, std::int64_t session_id, const std::string& node);
+// Intervals still open of sessions that ended at or before `ended_by`: rooms end their own at the
+// end, so these belong to a node that died around it (an owner inside its lease, or a node whose
+// silence its owner had not noticed yet). They end at their last recorded heartbeat. Returns
+// how many.
+int close_presence_of_ended_sessions(connection& c, protocol::unix_seconds ended_by);
 // Several nodes: at a node's start, the intervals it left open (of every session) end at their
 // last recorded heartbeat. Returns how many.
 int close_dangling_presence_of_node(connection& c, const std::string& node);

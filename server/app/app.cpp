@@ -235,6 +235,7 @@ void app::housekeeping() {
         services_.db.ping();
         if (services_.db.health() != storage::storage_health::ok) services_.db.probe_write();
         presence_->repair();
+        presence_->close_left_by_ended_sessions(services_.clk.now());
         if (static_.refresh()) spdlog::info("web root changed: static files re-read");
         reevaluate_all();
         close_stale_quiz_runs();

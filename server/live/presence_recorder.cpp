@@ -50,6 +50,23 @@ bool presence_recorder::repair() {
     return true;
 }
 
+int presence_recorder::close_left_by_ended_sessions(protocol::unix_seconds now) {
+    try {
+        const int closed = db_.write([ended_by = now - ended_grace_s](storage::connection& c) {
+            return storage::close_presence_of_ended_sessions(c, ended_by);
+        });
+        if (closed > 0)
+            spdlog::warn(
+                "{} presence intervals of ended sessions were still open (a node died around the "
+                "end); they end at their last recorded heartbeat",
+                closed);
+        return closed;
+    } catch (const std::exception& e) {  // e.g. a full disk: the next housekeeping tries again
+        spdlog::error("presence intervals of ended sessions are not closed yet: {}", e.what());
+        return 0;
+    }
+}
+
 void presence_recorder::submit(storage::database::write_job job, const char* what) {
     try {
         db_.submit(std::move(job), [what](std::exception_ptr e) {

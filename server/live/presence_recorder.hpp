@@ -38,6 +38,11 @@ class presence_recorder final : public presence_sink {
     // Ends the intervals the last stop left open (at startup; again from housekeeping while a
     // full disk stopped it). Returns true once done. Call from a thread that may block.
     bool repair();
+    // Intervals still open of sessions ended at least `ended_grace_s` before `now` (a node that
+    // died around the end left them) end at their last recorded heartbeat. From housekeeping, on
+    // a thread that may block; returns how many (0 after a failed write, logged).
+    int close_left_by_ended_sessions(protocol::unix_seconds now);
+    static constexpr protocol::unix_seconds ended_grace_s = 60;
 
   private:
     void submit(storage::database::write_job job, const char* what);

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "server/http/metrics.hpp"
+#include "server/live/presence_recorder.hpp"
 #include "server/live/quiz_recorder.hpp"
 #include "storage/attendance_repo.hpp"
 #include "storage/audit_repo.hpp"
@@ -204,4 +206,27 @@ TEST_F(SessionLifecycle, AnEndWhileTheOwnerLivesLeavesItsIntervalsToTheRoom) {
     ASSERT_EQ(rows.size(), 1u);
     EXPECT_EQ(rows[0].ended_at, std::nullopt)
         << "the living owner's room ends it at the end itself";
+}
+
+// An owner that dies inside its lease's last seconds before the end never ends its room: the
+// intervals it left open end at their last heartbeat once the session has been over a minute
+// (any node's housekeeping), not before.
+TEST_F(SessionLifecycle, IntervalsAnOwnerDyingAtTheEndLeftOpenEndAMinuteLater) {
+    const auto end = starts + 130;
+    db.write([&](st::connection& c) {
+        lifecycle->start_in(c, session, trainer, starts);
+        st::claim_lease(c, session, "node-a", (starts + 128) * 1000, 3'000);
+        st::insert_presence(
+            c, {1, session, trainee, true, starts, starts + 129, std::nullopt, "node-a"});
+        lifecycle->end_in(c, session, trainer, end);
+    });
+    metrics stats;
+    presence_recorder survivor(db, stats, "node-b");
+    const auto open = [&] {
+        return db.read([&](st::connection& c) { return st::presence_of(c, session); }).at(0);
+    };
+    EXPECT_EQ(survivor.close_left_by_ended_sessions(end + 59), 0);
+    EXPECT_EQ(open().ended_at, std::nullopt) << "within the minute the room may still end it";
+    EXPECT_EQ(survivor.close_left_by_ended_sessions(end + 60), 1);
+    EXPECT_EQ(open().ended_at, starts + 129) << "at its last recorded heartbeat";
 }

@@ -450,4 +450,26 @@ TEST_P(PlanRepo, ANodeEndsOnlyItsOwnIntervalsLeftOpen) {
     EXPECT_EQ(rows[2].node, "") << "one node's intervals carry no node";
 }
 
+// What a node that died around a session's end left open ends at its last heartbeat once the
+// session has been over a while; a live session's and a later-ended one's stay open.
+TEST_P(PlanRepo, IntervalsLeftOpenByAnEndedSessionEndAtTheirLastHeartbeat) {
+    const auto ended = add_session("Sesi 1", t0 + 3600);
+    const auto later = add_session("Sesi 2", t0 + 7200);
+    const auto live = add_session("Sesi 3", t0 + 9000);
+    for (const auto s : {ended, later, live})
+        ASSERT_TRUE(start_session(c, s, trainer, t0, 80, 600));
+    ASSERT_TRUE(end_session(c, ended, trainer, t0 + 100));
+    ASSERT_TRUE(end_session(c, later, trainer, t0 + 200));
+    insert_presence(c, {1, ended, trainee, true, t0, t0 + 90, std::nullopt, "a"});
+    insert_presence(c, {2, ended, other, true, t0, t0 + 40, t0 + 50, "b"});
+    insert_presence(c, {3, later, trainee, true, t0, t0 + 190, std::nullopt, "a"});
+    insert_presence(c, {4, live, trainee, true, t0, t0 + 95, std::nullopt, "a"});
+    EXPECT_EQ(close_presence_of_ended_sessions(c, t0 + 150), 1);
+    EXPECT_EQ(presence_of(c, ended, trainee).at(0).ended_at, t0 + 90) << "its last heartbeat";
+    EXPECT_EQ(presence_of(c, ended, other).at(0).ended_at, t0 + 50) << "an ended one is kept";
+    EXPECT_FALSE(presence_of(c, later).at(0).ended_at) << "ended after the bound";
+    EXPECT_FALSE(presence_of(c, live).at(0).ended_at) << "a live session's room records it";
+    EXPECT_EQ(close_presence_of_ended_sessions(c, t0 + 150), 0) << "nothing twice";
+}
+
 DARING_ON_BOTH_ENGINES(PlanRepo);
