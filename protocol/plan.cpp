@@ -540,7 +540,7 @@ std::string page_url(std::int64_t deck_id, const std::string& hash) {
     return "/api/v1/decks/" + std::to_string(deck_id) + "/pages/" + hash + ".webp";
 }
 
-json slide_json(const slide& s) {
+json slide_json(const slide& s, bool stored) {
     json j = {{"title", s.title}, {"body", s.body}};
     if (s.page) {
         const auto& p = *s.page;
@@ -548,12 +548,38 @@ json slide_json(const slide& s) {
                      {"n", p.n},
                      {"width", p.width},
                      {"height", p.height},
-                     {"small", page_url(p.deck_id, p.small)},
-                     {"large", page_url(p.deck_id, p.large)},
+                     {"small", stored ? p.small : page_url(p.deck_id, p.small)},
+                     {"large", stored ? p.large : page_url(p.deck_id, p.large)},
                      {"small_bytes", p.small_bytes},
                      {"large_bytes", p.large_bytes}};
     }
     return j;
+}
+
+std::optional<std::vector<slide>> slides_from_json(const json& j) {
+    if (!j.is_array()) return std::nullopt;
+    std::vector<slide> out;
+    try {
+        for (const auto& item : j) {
+            slide s{item.at("title").get<std::string>(), item.at("body").get<std::string>(),
+                    std::nullopt};
+            if (item.contains("page")) {
+                const auto& p = item["page"];
+                s.page = slide_page{p.at("deck_id").get<std::int64_t>(),
+                                    p.at("n").get<int>(),
+                                    p.at("width").get<int>(),
+                                    p.at("height").get<int>(),
+                                    p.at("small").get<std::string>(),
+                                    p.at("large").get<std::string>(),
+                                    p.at("small_bytes").get<std::int64_t>(),
+                                    p.at("large_bytes").get<std::int64_t>()};
+            }
+            out.push_back(std::move(s));
+        }
+    } catch (const json::exception&) {
+        return std::nullopt;
+    }
+    return out;
 }
 
 json to_json(const session& s, bool with_slides) {

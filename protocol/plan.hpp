@@ -104,8 +104,12 @@ struct slide {
 
 // Where a deck page's image is served: /api/v1/decks/{deck_id}/pages/{hash}.webp
 std::string page_url(std::int64_t deck_id, const std::string& hash);
-// A slide as every answer and live event shows it: {title, body, page?}.
-json slide_json(const slide& s);
+// A slide as every answer and live event shows it: {title, body, page?}, its page's pictures as
+// URLs. `stored`: as the nodes pass slides to each other, the pictures as their stored names
+// (slides_from_json reads that back).
+json slide_json(const slide& s, bool stored = false);
+// Slides written by slide_json(s, true), read back; nullopt when `j` is not such a list.
+std::optional<std::vector<slide>> slides_from_json(const json& j);
 
 struct delivery {
     delivery_mode mode = delivery_mode::in_person;

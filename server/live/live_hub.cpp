@@ -399,8 +399,9 @@ void live_hub::slides_changed(std::int64_t session_id, std::vector<protocol::sli
             slot->settle();
         });
     } else if (impl_->bus) {
-        impl_->send_control(session_id,
-                            {{"op", "slides"}, {"slides", hub_detail::slides_to_json(slides)}});
+        auto stored = protocol::json::array();
+        for (const auto& s : slides) stored.push_back(protocol::slide_json(s, true));
+        impl_->send_control(session_id, {{"op", "slides"}, {"slides", std::move(stored)}});
     }
 }
 

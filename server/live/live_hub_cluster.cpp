@@ -17,52 +17,6 @@ namespace live = protocol::live;
 
 namespace hub_detail {
 
-protocol::json slides_to_json(const std::vector<protocol::slide>& slides) {
-    auto out = protocol::json::array();
-    for (const auto& s : slides) {
-        protocol::json j = {{"title", s.title}, {"body", s.body}};
-        if (s.page) {
-            const auto& p = *s.page;
-            j["page"] = {{"deck_id", p.deck_id},
-                         {"n", p.n},
-                         {"width", p.width},
-                         {"height", p.height},
-                         {"small", p.small},
-                         {"large", p.large},
-                         {"small_bytes", p.small_bytes},
-                         {"large_bytes", p.large_bytes}};
-        }
-        out.push_back(std::move(j));
-    }
-    return out;
-}
-
-std::optional<std::vector<protocol::slide>> slides_from_json(const protocol::json& j) {
-    if (!j.is_array()) return std::nullopt;
-    std::vector<protocol::slide> out;
-    try {
-        for (const auto& item : j) {
-            protocol::slide s{item.at("title").get<std::string>(),
-                              item.at("body").get<std::string>(), std::nullopt};
-            if (item.contains("page")) {
-                const auto& p = item["page"];
-                s.page = protocol::slide_page{p.at("deck_id").get<std::int64_t>(),
-                                              p.at("n").get<int>(),
-                                              p.at("width").get<int>(),
-                                              p.at("height").get<int>(),
-                                              p.at("small").get<std::string>(),
-                                              p.at("large").get<std::string>(),
-                                              p.at("small_bytes").get<std::int64_t>(),
-                                              p.at("large_bytes").get<std::int64_t>()};
-            }
-            out.push_back(std::move(s));
-        }
-    } catch (const protocol::json::exception&) {
-        return std::nullopt;
-    }
-    return out;
-}
-
 const char* mark_name(manual_mark m) {
     switch (m) {
         case manual_mark::present:
@@ -153,7 +107,7 @@ void live_hub::impl::apply_control(const std::shared_ptr<room_slot>& slot,
     if (what == "end") {
         owner->end(slot->room.session_id());
     } else if (what == "slides") {
-        if (auto slides = hub_detail::slides_from_json(op.value("slides", protocol::json())))
+        if (auto slides = protocol::slides_from_json(op.value("slides", protocol::json())))
             slot->room.replace_slides(std::move(*slides));
     } else if (what == "mode") {
         if (auto mode = protocol::parse_delivery_mode(op.value("mode", std::string())))

@@ -50,9 +50,8 @@ inline std::string node_subject(std::int64_t session_id, const std::string& node
     return "daring.room." + std::to_string(session_id) + ".to." + node;
 }
 
-// Control messages to a room's owner carry these as JSON (live_hub_cluster.cpp).
-protocol::json slides_to_json(const std::vector<protocol::slide>& slides);
-std::optional<std::vector<protocol::slide>> slides_from_json(const protocol::json& j);
+// Control messages to a room's owner carry a manual mark as this JSON (live_hub_cluster.cpp);
+// slides as protocol::slide_json(s, true).
 const char* mark_name(manual_mark m);
 
 // A room served here.

@@ -134,6 +134,27 @@ TEST(SlideList, APageSlideShowsItsImagesAsUrls) {
     EXPECT_FALSE(slide_json({"Teks", "isi", std::nullopt}).contains("page"));
 }
 
+// Between nodes slides keep their pictures' stored names, and read back as they were.
+TEST(SlideList, StoredSlidesReadBackWholeAndAnythingElseIsRefused) {
+    const std::vector<slide> slides{
+        {"Judul", "teks", slide_page{5, 1, 1280, 720, "ab", "cd", 10, 20}},
+        {"Teks", "isi", std::nullopt}};
+    auto list = json::array();
+    for (const auto& s : slides) list.push_back(slide_json(s, true));
+    EXPECT_EQ(list[0]["page"]["small"], "ab");
+    const auto back = slides_from_json(list);
+    ASSERT_TRUE(back);
+    ASSERT_EQ(back->size(), 2u);
+    EXPECT_EQ((*back)[0].title, "Judul");
+    ASSERT_TRUE((*back)[0].page);
+    EXPECT_EQ((*back)[0].page->large, "cd");
+    EXPECT_EQ((*back)[0].page->large_bytes, 20);
+    EXPECT_FALSE((*back)[1].page);
+    EXPECT_FALSE(slides_from_json(json::object()));
+    EXPECT_FALSE(slides_from_json(json::parse(R"([{"title":"x"}])"))) << "no body";
+    EXPECT_FALSE(slides_from_json(json::parse(R"([{"title":"x","body":"y","page":{"n":1}}])")));
+}
+
 TEST(PenMessages, StrokesAreCheckedPointByPoint) {
     auto good = live::parse_client_message(
         R"({"type":"ink","stroke":{"id":"s1","color":"#16a34a","width":4,"points":[[0,0],[1,1]]}})");
