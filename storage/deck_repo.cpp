@@ -47,16 +47,18 @@ material read_material(statement& q) {
 
 }  // namespace
 
-std::int64_t insert_deck(connection& c, const deck& d) {
+std::int64_t insert_deck(connection& c, const deck& d, const std::string& node) {
     statement q(c,
                 "INSERT INTO decks (session_id, status, kind, source_bytes, created_by, "
-                "created_at) VALUES (?,?,?,?,?,?)");
+                "created_at, node, alive_at) VALUES (?,?,?,?,?,?,?,?)");
     q.bind(1, d.session_id);
     q.bind(2, std::string(to_string(d.status)));
     q.bind(3, std::string(to_string(d.kind)));
     q.bind(4, d.source_bytes);
     q.bind(5, d.created_by);
     q.bind(6, static_cast<std::int64_t>(d.created_at));
+    q.bind(7, node);
+    q.bind(8, static_cast<std::int64_t>(d.created_at));
     q.exec();
     return c.last_insert_id();
 }
@@ -138,13 +140,38 @@ void fail_deck(connection& c, std::int64_t deck_id, const std::string& code,
     q.exec();
 }
 
-int fail_unfinished_decks(connection& c, unix_seconds now) {
+namespace {
+
+// Decks still converting that `where` picks (its parameters from 4 on) -> failed `interrupted`.
+statement fail_interrupted(connection& c, unix_seconds now, const std::string& where) {
     statement q(c,
                 "UPDATE decks SET status = 'failed', error_code = ?, error_message = ?, "
-                "finished_at = ? WHERE status = 'converting'");
+                "finished_at = ? WHERE status = 'converting' AND " +
+                    where);
     q.bind(1, std::string(deck_interrupted));
     q.bind(2, deck_error_message(deck_interrupted));
     q.bind(3, static_cast<std::int64_t>(now));
+    return q;
+}
+
+}  // namespace
+
+int fail_unfinished_decks(connection& c, unix_seconds now, const std::string& node) {
+    auto q = fail_interrupted(c, now, "node = ?");
+    q.bind(4, node);
+    return q.exec();
+}
+
+void keep_conversions_alive(connection& c, const std::string& node, unix_seconds now) {
+    statement q(c, "UPDATE decks SET alive_at = ? WHERE status = 'converting' AND node = ?");
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, node);
+    q.exec();
+}
+
+int fail_abandoned_decks(connection& c, unix_seconds now, unix_seconds silent_since) {
+    auto q = fail_interrupted(c, now, "COALESCE(alive_at, created_at) < ?");
+    q.bind(4, static_cast<std::int64_t>(silent_since));
     return q.exec();
 }
 

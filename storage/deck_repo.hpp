@@ -13,8 +13,8 @@ namespace daring::storage {
 
 class connection;
 
-// Decks.
-std::int64_t insert_deck(connection& c, const protocol::deck& d);
+// Decks. `node` converts it (several nodes; empty on one node), alive as of its created_at.
+std::int64_t insert_deck(connection& c, const protocol::deck& d, const std::string& node);
 std::optional<protocol::deck> find_deck(connection& c, std::int64_t id);
 // A session's decks, newest first.
 std::vector<protocol::deck> session_decks(connection& c, std::int64_t session_id);
@@ -27,9 +27,15 @@ void finish_deck(connection& c, std::int64_t deck_id, protocol::unix_seconds now
 // converting -> failed with a code of protocol/deck.hpp.
 void fail_deck(connection& c, std::int64_t deck_id, const std::string& code,
                const std::string& message, protocol::unix_seconds now);
-// Every deck still converting -> failed `interrupted` (at start: no conversion survives a
-// restart). Returns how many.
-int fail_unfinished_decks(connection& c, protocol::unix_seconds now);
+// Every deck `node` is still converting -> failed `interrupted` (at its start: no conversion
+// survives a restart; other nodes' conversions go on). Returns how many.
+int fail_unfinished_decks(connection& c, protocol::unix_seconds now, const std::string& node);
+// `node` still converts (or queues) its unfinished decks: they are alive as of `now`.
+void keep_conversions_alive(connection& c, const std::string& node, protocol::unix_seconds now);
+// Decks still converting whose node has not said they are alive since `silent_since` (it died
+// and did not come back, or was renamed) -> failed `interrupted`. Returns how many.
+int fail_abandoned_decks(connection& c, protocol::unix_seconds now,
+                         protocol::unix_seconds silent_since);
 // Decks of a session still converting (the queue's bound is per server; this is per session).
 int converting_decks(connection& c, std::int64_t session_id);
 // Page n of a deck, when the deck has it.

@@ -667,6 +667,14 @@ CREATE TABLE id_blocks (
 -- node's open intervals of the session; a restarted node ends its own left open.
 ALTER TABLE presence_intervals ADD COLUMN node TEXT;
 )sql"},
+        {19, "deck_node", R"sql(
+-- Several nodes: the node converting a deck ('' on one node) and when it last said the
+-- conversion is still its own (at upload, then every minute). A node's start fails only its
+-- own unfinished decks; any node fails those of a node silent for three minutes.
+ALTER TABLE decks ADD COLUMN node TEXT NOT NULL DEFAULT '';
+ALTER TABLE decks ADD COLUMN alive_at INTEGER;
+CREATE INDEX decks_converting ON decks(status) WHERE status = 'converting';
+)sql"},
     };
     return list;
 }

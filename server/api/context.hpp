@@ -50,6 +50,7 @@ struct app_options {
     int convert_queue = 4;              // decks waiting beyond those (then 503 busy)
     std::string nats_url;               // several nodes (empty: one node)
     std::string node_id;                // several nodes: this node's name
+    std::string soffice;                // LibreOffice's soffice; empty: looked for
 };
 
 // Public certificate lookups per client address.

@@ -81,7 +81,8 @@ deck_options deck_options_of(const app_options& o) {
     d.assets_dir = o.assets_dir;
     d.jobs = o.convert_jobs;
     d.queue_limit = static_cast<std::size_t>(o.convert_queue);
-    d.soffice = find_soffice();
+    d.soffice = o.soffice.empty() ? find_soffice() : o.soffice;
+    d.node = o.nats_url.empty() ? std::string() : o.node_id;
     if (d.soffice.empty())
         spdlog::warn(
             "LibreOffice (soffice) not found: PowerPoint and OpenDocument decks fail "
@@ -236,6 +237,7 @@ void app::housekeeping() {
         if (services_.db.health() != storage::storage_health::ok) services_.db.probe_write();
         presence_->repair();
         presence_->close_left_by_ended_sessions(services_.clk.now());
+        decks_->housekeeping(services_.clk.now());
         if (static_.refresh()) spdlog::info("web root changed: static files re-read");
         reevaluate_all();
         close_stale_quiz_runs();

@@ -125,7 +125,10 @@ void add_file_options(po::options_description& desc) {
         "convert-jobs", po::value<int>()->default_value(1),
         "decks converted at once, each in its own child process")(
         "convert-queue", po::value<int>()->default_value(4),
-        "decks waiting for a conversion; beyond them an upload is answered 503 busy");
+        "decks waiting for a conversion; beyond them an upload is answered 503 busy")(
+        "soffice", po::value<std::string>(),
+        "LibreOffice's soffice program for PowerPoint and OpenDocument decks (default: "
+        "/usr/lib/libreoffice/program/soffice or /usr/bin/soffice, whichever exists)");
 }
 
 po::options_description options_table() {
@@ -377,6 +380,13 @@ std::optional<std::string> read_network(const po::variables_map& vm, const std::
     if (cfg.convert_jobs < 1 || cfg.convert_jobs > 16) return "--convert-jobs must be 1 to 16";
     cfg.convert_queue = vm["convert-queue"].as<int>();
     if (cfg.convert_queue < 0 || cfg.convert_queue > 100) return "--convert-queue must be 0 to 100";
+    if (vm.count("soffice")) {
+        cfg.soffice = vm["soffice"].as<std::string>();
+        std::error_code ec;
+        if (!std::filesystem::is_regular_file(cfg.soffice, ec) ||
+            ::access(cfg.soffice.c_str(), X_OK) != 0)
+            return "--soffice " + cfg.soffice + ": not an executable file";
+    }
     if (vm.count("tls-cert")) cfg.tls_cert = vm["tls-cert"].as<std::string>();
     if (vm.count("tls-key")) cfg.tls_key = vm["tls-key"].as<std::string>();
     if (cfg.tls_cert.empty() != cfg.tls_key.empty()) return "--tls-cert and --tls-key go together";

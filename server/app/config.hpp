@@ -31,6 +31,7 @@ struct config {
     std::string assets_dir;  // deck pages and handouts
     int convert_jobs = 1;    // decks converted at once
     int convert_queue = 4;   // decks waiting beyond those
+    std::string soffice;     // LibreOffice's soffice; empty: looked for in the usual places
     bool audio_unpaced = false;
     unsigned header_timeout_s = 10;
     unsigned idle_timeout_s = 60;

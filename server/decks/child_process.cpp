@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,8 +20,13 @@ using steady = std::chrono::steady_clock;
 
 // In the child, between fork and exec: only async-signal-safe calls.
 [[noreturn]] void become_child(char* const* argv, char* const* envp, const char* dir,
-                               const char* stderr_path, int out_fd, const child_limits& limits) {
+                               const char* stderr_path, int out_fd, const child_limits& limits,
+                               pid_t server) {
     setpgid(0, 0);
+    // The server dying (killed, crashed) sends the child SIGTERM: nobody would watch its limits
+    // or read its output any more. A server that died before this line is checked for too.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != server) _exit(125);
     const rlimit as{limits.address_space, limits.address_space};
     const rlimit cpu{static_cast<rlim_t>(limits.cpu_seconds),
                      static_cast<rlim_t>(limits.cpu_seconds) + 1};
@@ -80,6 +86,7 @@ child_result run_child(const std::vector<std::string>& argv, const std::vector<s
 
     int fds[2];
     if (argv.empty() || pipe2(fds, O_CLOEXEC) != 0) return result;
+    const pid_t server = getpid();
     const pid_t pid = fork();
     if (pid < 0) {
         close(fds[0]);
@@ -87,7 +94,8 @@ child_result run_child(const std::vector<std::string>& argv, const std::vector<s
         return result;
     }
     if (pid == 0)
-        become_child(args.data(), envs.data(), dir_text.c_str(), err_text.c_str(), fds[1], limits);
+        become_child(args.data(), envs.data(), dir_text.c_str(), err_text.c_str(), fds[1], limits,
+                     server);
     setpgid(pid, pid);  // also here: no race with a kill before the child ran setpgid
     close(fds[1]);
 

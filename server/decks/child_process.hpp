@@ -53,7 +53,9 @@ struct child_result {
 // Runs argv[0] (a path) with `argv` in `dir`, environment `env` ("NAME=value"), standard input
 // from /dev/null, standard error to `stderr_file`. Each complete output line goes to `on_line`
 // as it arrives. When the child ends, its whole process group is killed (no stray grandchild
-// survives it). When `cancel` becomes true (the server stops) the group is killed within
+// survives it). When the server dies first (killed, crashed), the child gets SIGTERM (Linux's
+// parent-death signal; a child that starts others ends its whole group on it, as `daring
+// convert` does). When `cancel` becomes true (the server stops) the group is killed within
 // `cancel_check` and the run ends `cancelled`.
 child_result run_child(const std::vector<std::string>& argv, const std::vector<std::string>& env,
                        const std::filesystem::path& dir, const std::filesystem::path& stderr_file,

@@ -4,6 +4,7 @@
 #include <poppler/cpp/poppler-global.h>
 #include <poppler/cpp/poppler-page-renderer.h>
 #include <poppler/cpp/poppler-page.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -180,6 +181,21 @@ bool render_page(const poppler::document& doc, int n, const fs::path& out_dir,
 
 void quiet_poppler(const std::string&, void*) {}
 
+// The server died (its parent-death signal, decks/child_process.hpp) or someone ends this run:
+// LibreOffice, started here in the same process group, goes with it. Only a group of its own
+// (as the server starts it) is killed whole, never a shell's job that ran `daring convert`.
+void end_the_group(int) {
+    if (getpgrp() == getpid()) kill(0, SIGKILL);
+    _exit(143);
+}
+
+void end_the_group_on_sigterm() {
+    struct sigaction a {};
+    a.sa_handler = end_the_group;
+    sigemptyset(&a.sa_mask);
+    sigaction(SIGTERM, &a, nullptr);
+}
+
 }  // namespace
 
 std::string find_soffice() {
@@ -191,6 +207,7 @@ std::string find_soffice() {
 }
 
 int run_convert(const convert_request& r) {
+    end_the_group_on_sigterm();
     try {
         const auto kind = protocol::parse_deck_kind(r.kind);
         if (!kind) return fail(protocol::deck_damaged);

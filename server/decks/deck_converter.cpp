@@ -68,14 +68,30 @@ deck_converter::~deck_converter() {
 }
 
 void deck_converter::start() {
-    const int interrupted =
-        db_.write([&](connection& c) { return storage::fail_unfinished_decks(c, clk_.now()); });
+    const int interrupted = db_.write([&](connection& c) {
+        return storage::fail_unfinished_decks(c, clk_.now(), options_.node);
+    });
     if (interrupted > 0)
         spdlog::warn("decks: {} conversions interrupted by the last stop marked failed",
                      interrupted);
     std::error_code ec;
-    fs::remove_all(fs::path(options_.assets_dir) / "work", ec);  // their work dirs
+    fs::remove_all(work_root(), ec);  // their work dirs
     for (int i = 0; i < options_.jobs; ++i) threads_.emplace_back([this] { worker(); });
+}
+
+void deck_converter::housekeeping(protocol::unix_seconds now) {
+    const int abandoned = db_.write([&](connection& c) {
+        storage::keep_conversions_alive(c, options_.node, now);
+        return storage::fail_abandoned_decks(c, now, now - abandoned_after_s);
+    });
+    if (abandoned > 0)
+        spdlog::warn("decks: {} conversions of a node silent for {} s marked failed", abandoned,
+                     abandoned_after_s);
+}
+
+fs::path deck_converter::work_root() const {
+    const auto work = fs::path(options_.assets_dir) / "work";
+    return options_.node.empty() ? work : work / options_.node;
 }
 
 void deck_converter::stop() {
@@ -99,9 +115,11 @@ bool deck_converter::has_room() const {
 }
 
 fs::path deck_converter::make_work_dir() const {
-    const auto root = fs::path(options_.assets_dir) / "work";
+    const auto root = work_root();
     fs::create_directories(root);
-    fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace);
+    const auto work = fs::path(options_.assets_dir) / "work";
+    fs::permissions(work, fs::perms::owner_all, fs::perm_options::replace);
+    if (root != work) fs::permissions(root, fs::perms::owner_all, fs::perm_options::replace);
     std::string pattern = (root / "deck-XXXXXX").string();
     if (!mkdtemp(pattern.data()))
         throw std::runtime_error("cannot create a work dir in " + root.string());
@@ -135,7 +153,7 @@ std::optional<deck> deck_converter::add(std::int64_t session_id, std::int64_t by
     d.created_by = by;
     d.created_at = clk_.now();
     d.id = db_.write([&](connection& c) {
-        d.id = storage::insert_deck(c, d);
+        d.id = storage::insert_deck(c, d, options_.node);
         if (also) also(c, d);
         return d.id;
     });

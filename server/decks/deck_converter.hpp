@@ -34,6 +34,7 @@ struct deck_options {
     std::size_t queue_limit = 4;  // decks waiting beyond those converting
     std::string converter;        // the `daring` binary; empty: this process's own
     std::string soffice;          // LibreOffice; empty: office files fail (unavailable)
+    std::string node;             // several nodes: this node's id (empty: one node)
     child_limits pdf_limits{.address_space = address_space_limit(1ull << 30),
                             .cpu_seconds = 60,
                             .file_size = 16ull << 20,
@@ -59,15 +60,21 @@ class deck_converter {
 
     // Set before start().
     void set_on_ready(ready_fn f) { on_ready_ = std::move(f); }
-    // Marks decks a previous run left converting as failed, starts the converting threads.
+    // Marks decks a previous run of this node left converting as failed (and removes their work
+    // dirs), starts the converting threads. Other nodes' conversions go on.
     void start();
+    // Every minute: says this node's conversions are still alive, and fails those of a node
+    // silent for `abandoned_after_s` (it died and did not come back). Blocking (a worker).
+    void housekeeping(protocol::unix_seconds now);
+    static constexpr protocol::unix_seconds abandoned_after_s = 180;
     // Stops taking decks, kills nothing: waits for the running conversions (each bounded by
     // its wall-clock limit), fails the waiting ones as interrupted. Idempotent.
     void stop();
 
     // Whether an upload would find room in the queue now (a later submit may still fail).
     bool has_room() const;
-    // A private work dir for a new upload (mode 0700), under the assets dir.
+    // A private work dir for a new upload (mode 0700), under the assets dir: in work/ on one
+    // node, in work/<node>/ on several (a node's start clears its own only).
     std::filesystem::path make_work_dir() const;
     // Queues deck `deck_id` whose file is `input` inside `work_dir` (from make_work_dir).
     // False when the queue is full (the caller fails the deck and answers 503).
@@ -97,6 +104,7 @@ class deck_converter {
         protocol::deck_kind kind = protocol::deck_kind::pdf;
         std::filesystem::path work_dir, input;
     };
+    std::filesystem::path work_root() const;
     // Every converting thread busy and the queue at its limit. REQUIRES: mutex_ is held.
     bool full() const;
     void worker();

@@ -4,9 +4,11 @@
 // only to members; trainers edit their sessions' slides, never the schedule; the live `slide`
 // carries the page. And a training's handouts.
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -212,6 +214,54 @@ TEST_F(Decks, AFileOverFiftyMegabytesIsRefusedBeforeItIsRead) {
     ASSERT_TRUE(r);
     EXPECT_EQ(r->status, 413);
     EXPECT_EQ(r->json()["error"]["code"], "too_large");
+}
+
+// LibreOffice replaced (--soffice) by a stand-in that writes down its pid and its parent's (the
+// `daring convert` child) and then never ends, as a hung conversion would.
+class DecksWithAHungOffice : public Decks {
+  protected:
+    void SetUp() override {
+        const auto script = office.file("soffice");
+        std::ofstream(script) << "#!/bin/sh\necho $PPID > " << office.file("converter.pid")
+                              << "\necho $$ > " << office.file("soffice.pid")
+                              << "\nwhile :; do sleep 1; done\n";
+        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+        server_args = {"--soffice", script};
+        Decks::SetUp();
+    }
+    void TearDown() override {  // what a failed check left running
+        for (const auto pid : {pid_in("converter.pid"), pid_in("soffice.pid")})
+            if (pid > 0 && process_alive(pid)) ::kill(pid, SIGKILL);
+    }
+
+    pid_t pid_in(const std::string& name) const {
+        std::ifstream in(office.file(name));
+        pid_t pid = 0;
+        in >> pid;
+        return pid;
+    }
+
+    temp_dir office;
+};
+
+// A server killed mid-conversion (or crashing) leaves no converter and no LibreOffice behind:
+// nobody would enforce their wall limit any more, and a hung one would run for ever.
+TEST_F(DecksWithAHungOffice, AConversionDiesWithItsServer) {
+    ASSERT_EQ(upload(fixture("deck.odp")).status, 202);
+    pid_t converter = 0, soffice = 0;
+    for (int i = 0; i < 600 && soffice <= 0; ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        converter = pid_in("converter.pid");
+        soffice = pid_in("soffice.pid");
+    }
+    ASSERT_GT(soffice, 0) << "the stand-in LibreOffice never started";
+    ASSERT_GT(converter, 0);
+    EXPECT_TRUE(process_alive(converter));
+    server->stop(SIGKILL);
+    for (int i = 0; i < 250 && (process_alive(converter) || process_alive(soffice)); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    EXPECT_FALSE(process_alive(converter));
+    EXPECT_FALSE(process_alive(soffice));
 }
 
 TEST_F(Decks, PowerPointAndOpenDocumentConvertThroughLibreOffice) {

@@ -17,6 +17,13 @@
 
 namespace daring::test {
 
+bool process_alive(pid_t pid) {
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string pid_text, name, state;
+    if (!(stat >> pid_text >> name >> state)) return false;
+    return state != "Z" && state != "X";
+}
+
 std::string test_database(const std::string& path) {
     const char* engine = std::getenv("DARING_TEST_ENGINE");
     if (!engine || std::string(engine) != "postgresql" || path.starts_with("postgres")) return path;

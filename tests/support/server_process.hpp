@@ -51,6 +51,10 @@ class server_process {
     std::string banner_;
 };
 
+// Whether process `pid` runs: not gone, and not a zombie waiting for a reaper (a container's
+// init may never reap it).
+bool process_alive(pid_t pid);
+
 // The database a test's server uses for the file `path`: the file itself, or with
 // DARING_TEST_ENGINE=postgresql a PostgreSQL database on the suite's cluster that stands for it
 // (the same one each time the test names the same file, so a restarted server finds its data).

@@ -82,6 +82,29 @@ TEST(Config, TheDemoDeckIsTheBundledOneUnlessNamedAndNoneWhenEmpty) {
     EXPECT_TRUE(none.cfg->demo_deck->empty());
 }
 
+TEST(Config, SofficeIsLookedForUnlessNamedAndANamedOneMustBeAnExecutableFile) {
+    auto found = parse({"serve"});
+    ASSERT_TRUE(found.cfg.has_value()) << found.output;
+    EXPECT_TRUE(found.cfg->soffice.empty());
+    auto named = parse({"serve", "--soffice", "/bin/sh"});
+    ASSERT_TRUE(named.cfg.has_value()) << named.output;
+    EXPECT_EQ(named.cfg->soffice, "/bin/sh");
+    const auto plain = std::filesystem::temp_directory_path() / "daring-config-test-soffice.txt";
+    std::ofstream(plain) << "not a program";
+    std::filesystem::permissions(
+        plain, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    for (const std::string& bad :
+         {std::string("/nonexistent/soffice"), plain.string(), std::string("/usr/bin")}) {
+        auto refused = parse({"serve", "--soffice", bad.c_str()});
+        EXPECT_FALSE(refused.cfg.has_value()) << bad;
+        EXPECT_EQ(refused.exit_code, 2) << bad;
+        EXPECT_NE(refused.output.find("--soffice " + bad + ": not an executable file"),
+                  std::string::npos)
+            << refused.output;
+    }
+    std::filesystem::remove(plain);
+}
+
 TEST(Config, ExplainsBadInput) {
     auto bad_listen = parse({"serve", "--listen", "nonsense"});
     EXPECT_FALSE(bad_listen.cfg.has_value());

@@ -1,6 +1,9 @@
 #include "server/decks/child_process.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -11,6 +14,7 @@
 #include "tests/support/server_process.hpp"
 
 using namespace daring::server;
+using daring::test::process_alive;
 using daring::test::temp_dir;
 using namespace std::chrono_literals;
 
@@ -22,14 +26,6 @@ child_result run_shell(const std::string& script, const temp_dir& dir,
     return run_child(
         {"/bin/sh", "-c", script}, {"PATH=/usr/bin:/bin"}, dir.path(), dir.file("stderr.txt"),
         limits, [&](std::string_view line) { lines.emplace_back(line); }, cancel);
-}
-
-// Running, not a zombie waiting for a reaper (a container's init may never reap it).
-bool process_alive(pid_t pid) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string pid_text, name, state;
-    if (!(stat >> pid_text >> name >> state)) return false;
-    return state != "Z" && state != "X";
 }
 
 }  // namespace
@@ -75,4 +71,29 @@ TEST(ChildProcess, AChildPastItsWallLimitIsKilled) {
     limits.wall = 1s;
     const auto r = run_shell("sleep 60", dir, nullptr, limits);
     EXPECT_EQ(r.how, child_result::ending::timed_out);
+}
+
+// A server killed (or crashed) while its child runs: nobody watches the child's wall limit any
+// more, so the child must not stay behind (it gets the parent-death signal, SIGTERM).
+TEST(ChildProcess, AChildDoesNotOutliveAServerThatDied) {
+    temp_dir dir;
+    const pid_t server = fork();
+    ASSERT_GE(server, 0);
+    if (server == 0) {  // the "server": runs the child and is killed while it does
+        run_shell("echo $$ > child.pid; exec sleep 60", dir);
+        _exit(0);
+    }
+    pid_t child = 0;
+    for (int i = 0; i < 500 && child <= 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+        std::ifstream in(dir.file("child.pid"));
+        in >> child;
+    }
+    kill(server, SIGKILL);
+    waitpid(server, nullptr, 0);
+    ASSERT_GT(child, 0);
+    for (int i = 0; i < 250 && process_alive(child); ++i) std::this_thread::sleep_for(20ms);
+    const bool outlived = process_alive(child);
+    if (outlived) kill(child, SIGKILL);
+    EXPECT_FALSE(outlived);
 }

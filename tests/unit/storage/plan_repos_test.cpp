@@ -4,6 +4,7 @@
 #include "storage/attendance_repo.hpp"
 #include "storage/connection.hpp"
 #include "storage/database.hpp"
+#include "storage/deck_repo.hpp"
 #include "storage/funding_repo.hpp"
 #include "storage/lease_repo.hpp"
 #include "storage/live_repo.hpp"
@@ -470,6 +471,38 @@ TEST_P(PlanRepo, IntervalsLeftOpenByAnEndedSessionEndAtTheirLastHeartbeat) {
     EXPECT_FALSE(presence_of(c, later).at(0).ended_at) << "ended after the bound";
     EXPECT_FALSE(presence_of(c, live).at(0).ended_at) << "a live session's room records it";
     EXPECT_EQ(close_presence_of_ended_sessions(c, t0 + 150), 0) << "nothing twice";
+}
+
+// Several nodes convert decks: a node's start fails only its own unfinished conversions; a
+// node that stays silent for the limit (it died and did not come back) has its conversions
+// failed by any other; one that keeps saying they are alive keeps them.
+TEST_P(PlanRepo, DeckConversionsFailAtTheirNodesStartOrWhenTheirNodeFellSilent) {
+    const auto s = add_session("Sesi dek", t0 + 3600);
+    const auto deck_of = [&](const std::string& node) {
+        p::deck d;
+        d.session_id = s;
+        d.kind = p::deck_kind::pdf;
+        d.source_bytes = 100;
+        d.created_by = trainer;
+        d.created_at = t0;
+        return insert_deck(c, d, node);
+    };
+    const auto mine = deck_of("a"), alive = deck_of("b"), silent = deck_of("c"),
+               single = deck_of("");
+    const auto status = [&](std::int64_t id) { return find_deck(c, id)->status; };
+    EXPECT_EQ(fail_unfinished_decks(c, t0 + 10, "a"), 1);
+    EXPECT_EQ(status(mine), p::deck_status::failed);
+    EXPECT_EQ(find_deck(c, mine)->error_code, p::deck_interrupted);
+    EXPECT_EQ(status(alive), p::deck_status::converting) << "another node's start";
+    keep_conversions_alive(c, "b", t0 + 200);
+    EXPECT_EQ(fail_abandoned_decks(c, t0 + 250, t0 + 70), 2);
+    EXPECT_EQ(status(alive), p::deck_status::converting) << "said alive at t0 + 200";
+    EXPECT_EQ(status(silent), p::deck_status::failed);
+    EXPECT_EQ(find_deck(c, silent)->error_code, p::deck_interrupted);
+    EXPECT_EQ(status(single), p::deck_status::failed);
+    EXPECT_EQ(fail_abandoned_decks(c, t0 + 250, t0 + 70), 0) << "nothing twice";
+    EXPECT_EQ(fail_unfinished_decks(c, t0 + 260, ""), 0) << "the failed are not counted again";
+    EXPECT_EQ(fail_abandoned_decks(c, t0 + 400, t0 + 220), 1) << "b fell silent after all";
 }
 
 DARING_ON_BOTH_ENGINES(PlanRepo);
