@@ -14,7 +14,7 @@ import {
   apiClient,
   root,
 } from './harness.mjs';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -116,4 +116,5 @@ try {
   await browser.close();
   await server.stop();
   standin.stop();
+  rmSync(recorded, { recursive: true, force: true });
 }
