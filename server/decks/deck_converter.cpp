@@ -272,9 +272,16 @@ std::string deck_converter::run(const job& j, int& pages) {
 }
 
 void deck_converter::finish(const job& j, int pages) {
-    bool over = false;
+    bool over = false, given_up = false;
     std::vector<slide> slides;
     db_.write([&](connection& c) {
+        // Another node failed it meanwhile (this one looked silent, abandoned_after_s): the
+        // trainer was told and may have uploaded again, so its pages are not added now.
+        const auto d = storage::find_deck(c, j.deck_id);
+        if (!d || d->status != deck_status::converting) {
+            given_up = true;
+            return;
+        }
         auto s = storage::find_session(c, j.session_id);
         if (!s) return;
         slides = std::move(s->slides);
@@ -287,6 +294,11 @@ void deck_converter::finish(const job& j, int pages) {
         storage::set_slides(c, j.session_id, slides);
         storage::finish_deck(c, j.deck_id, clk_.now());
     });
+    if (given_up) {
+        spdlog::warn("decks: deck {} was given up while it converted; its pages are not added",
+                     j.deck_id);
+        return;
+    }
     if (over) {
         fail(j, deck_too_many_pages);
         return;

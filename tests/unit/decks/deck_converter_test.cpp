@@ -6,8 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "storage/deck_repo.hpp"
 #include "storage/funding_repo.hpp"
@@ -53,11 +55,13 @@ class DeckConverter : public ::testing::Test {
         return o;
     }
 
-    // The converter of node `node`; not started.
-    std::unique_ptr<deck_converter> converter(const std::string& node) {
+    // The converter of node `node`; not started. Its child is `daring convert`, or `converter`.
+    std::unique_ptr<deck_converter> converter(const std::string& node,
+                                              const std::string& converter = {}) {
         deck_options o;
         o.assets_dir = dir.file("assets");
         o.node = node;
+        o.converter = converter;
         return std::make_unique<deck_converter>(db, clk, o);
     }
 
@@ -77,6 +81,19 @@ class DeckConverter : public ::testing::Test {
 
     fs::path work_of(const std::string& node, std::int64_t id) const {
         return fs::path(dir.file("assets")) / "work" / node / ("deck-" + std::to_string(id));
+    }
+
+    // The session's slides now.
+    std::size_t slide_count() {
+        return db.read([&](st::connection& c) { return st::find_session(c, session)->slides; })
+            .size();
+    }
+
+    // Polls deck `id` until it leaves `converting` (at most 20 s).
+    p::deck_status settled(std::int64_t id) {
+        for (int i = 0; i < 400 && deck(id).status == p::deck_status::converting; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        return deck(id).status;
     }
 
     p::deck deck(std::int64_t id) {
@@ -127,4 +144,37 @@ TEST_F(DeckConverter, HousekeepingKeepsItsOwnAliveAndFailsASilentNodes) {
     // Node b's own conversion lives on past the limit: each round said it is alive.
     b->housekeeping(t0 + 2 * deck_converter::abandoned_after_s + 30);
     EXPECT_EQ(deck(mine).status, p::deck_status::converting);
+}
+
+// A conversion that ends after another node gave it up (this node looked silent) adds no
+// slides: the trainer was told it failed and may have uploaded it again.
+TEST_F(DeckConverter, AConversionGivenUpMeanwhileAddsNoSlides) {
+    // A stand-in for `daring convert`: one page, once the test lets it go on.
+    const auto script = dir.file("convert");
+    std::ofstream(script) << "#!/bin/sh\nwhile [ ! -e " << dir.file("go")
+                          << " ]; do sleep 0.05; done\nprintf x > \"$7/1-large.webp\"\n"
+                          << "printf x > \"$7/1-small.webp\"\necho 'pages 1'\n"
+                          << "echo 'page 1 1280 720'\necho done\n";
+    fs::permissions(script, fs::perms::owner_all);
+    auto b = converter("b", script);
+    b->start();
+    std::ofstream(dir.file("go")) << "";
+    const auto first = b->add(session, trainer, p::deck_kind::pdf, "%PDF-1.4");
+    ASSERT_TRUE(first);
+    ASSERT_EQ(settled(first->id), p::deck_status::ready) << "the stand-in converts";
+    EXPECT_EQ(slide_count(), 1U);
+    fs::remove(dir.file("go"));
+    const auto second = b->add(session, trainer, p::deck_kind::pdf, "%PDF-1.4");
+    ASSERT_TRUE(second);
+    EXPECT_EQ(db.write([&](st::connection& c) {
+        return st::fail_abandoned_decks(c, t0 + 1000, t0 + 1);  // by another node
+    }),
+              1);
+    std::ofstream(dir.file("go")) << "";
+    for (int i = 0; i < 400 && (b->stats().converting > 0 || b->stats().waiting > 0); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_EQ(b->stats().converting, 0U);
+    EXPECT_EQ(deck(second->id).status, p::deck_status::failed);
+    EXPECT_EQ(deck(second->id).error_code, p::deck_interrupted);
+    EXPECT_EQ(slide_count(), 1U) << "the given-up deck's page is not added";
 }
