@@ -8,13 +8,16 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <thread>
 
+#include "storage/deck_repo.hpp"
 #include "tests/support/pdf_maker.hpp"
 #include "tests/support/plan_fixture.hpp"
+#include "tests/support/test_database.hpp"
 #include "tests/support/world_fixture.hpp"
 
 using namespace daring::test;
@@ -262,6 +265,31 @@ TEST_F(DecksWithAHungOffice, AConversionDiesWithItsServer) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
     EXPECT_FALSE(process_alive(converter));
     EXPECT_FALSE(process_alive(soffice));
+}
+
+// Several nodes: a deck left converting by a node that died and did not come back fails at any
+// node's housekeeping (one runs at start) once that node was silent for three minutes; one
+// whose node still says it converts goes on.
+TEST_F(Decks, ADeadNodesConversionFailsAtHousekeepingALiveNodesGoesOn) {
+    const auto trainer = w.user_id("pelatih.dek");
+    EXPECT_EQ(server->stop(SIGTERM), 0);
+    std::int64_t dead = 0, alive = 0;
+    {
+        auto db = open_test_database(dir.file("t.db"));
+        daring::protocol::deck d;
+        d.session_id = session;
+        d.source_bytes = 10;
+        d.created_by = trainer;
+        const auto now = static_cast<daring::protocol::unix_seconds>(std::time(nullptr));
+        d.created_at = now - 600;
+        dead = daring::storage::insert_deck(*db, d, "kt-2");
+        d.created_at = now;
+        alive = daring::storage::insert_deck(*db, d, "kt-3");
+    }
+    w.launch(server_args);
+    EXPECT_EQ(wait_for(dead, nullptr, std::chrono::seconds(30))["error"]["code"], "interrupted");
+    EXPECT_EQ(w.admin->get("/api/v1/decks/" + std::to_string(alive)).json()["status"],
+              "converting");
 }
 
 TEST_F(Decks, PowerPointAndOpenDocumentConvertThroughLibreOffice) {
