@@ -137,7 +137,7 @@ std::string deck_error_message(std::string_view code) {
     if (code == deck_too_large_output) return "The converted pages would be too large";
     if (code == deck_unavailable)
         return "This server cannot convert office files: upload a PDF instead";
-    if (code == deck_interrupted) return "The server restarted while converting: upload it again";
+    if (code == deck_interrupted) return "The server converting it stopped: upload it again";
     return "The file could not be converted";
 }
 
@@ -151,7 +151,7 @@ std::string deck_error_message_id(std::string_view code) {
     if (code == deck_too_large_output) return "Halaman hasil konversi terlalu besar";
     if (code == deck_unavailable)
         return "Server ini tidak dapat mengonversi berkas kantor: unggah PDF saja";
-    if (code == deck_interrupted) return "Server dimulai ulang saat konversi: unggah lagi";
+    if (code == deck_interrupted) return "Server yang mengonversi berhenti: unggah lagi";
     return "Berkas tidak dapat dikonversi";
 }
 
