@@ -24,7 +24,8 @@ using steady = std::chrono::steady_clock;
                                pid_t server) {
     setpgid(0, 0);
     // The server dying (killed, crashed) sends the child SIGTERM: nobody would watch its limits
-    // or read its output any more. A server that died before this line is checked for too.
+    // or read its output any more. A server that died before this line is checked for too. (The
+    // signal follows the forking thread, which waits in run_child until the child has ended.)
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != server) _exit(125);
     const rlimit as{limits.address_space, limits.address_space};

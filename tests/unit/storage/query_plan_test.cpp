@@ -56,3 +56,21 @@ TEST(QueryPlans, PagedListsAreIndexRanges) {
     };
     for (const auto& sql : queries) expect_indexed(plan_of(db, sql), sql);
 }
+
+// Every node's housekeeping runs these each minute over a table that only grows: they reach
+// the few unfinished decks through the partial index, never a scan of every deck.
+TEST(QueryPlans, TheMinutelyDeckHousekeepingUsesTheIndexOfUnfinishedDecks) {
+    temp_dir dir;
+    database_options o;
+    o.path = dir.file("plans.db");
+    database db(o);
+    for (const std::string sql :
+         {"UPDATE decks SET alive_at = 1 WHERE status = 'converting' AND node = 'kt-1'",
+          "UPDATE decks SET status = 'failed' WHERE status = 'converting' AND "
+          "COALESCE(alive_at, created_at) < 5",
+          "UPDATE decks SET status = 'failed' WHERE status = 'converting' AND node = ''"}) {
+        const auto plan = plan_of(db, sql);
+        expect_indexed(plan, sql);
+        EXPECT_NE(plan.find("decks_converting"), std::string::npos) << plan << "for " << sql;
+    }
+}
