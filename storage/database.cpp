@@ -1,5 +1,7 @@
 #include "storage/database.hpp"
 
+#include <algorithm>
+
 #include "storage/connection.hpp"
 #include "storage/migrations.hpp"
 #include "storage/pg_connection.hpp"
@@ -65,18 +67,15 @@ std::string without_password(const std::string& uri) {
 }
 
 database::database(database_options options) : options_(std::move(options)) {
-    const bool pg = is_postgresql_uri(options_.path);
-    const auto open = [&](bool writer) {
-        return pg ? open_postgresql(options_.path, writer) : open_sqlite(options_.path, writer);
-    };
-    writer_conn_ = open(true);
+    writer_conn_ = is_postgresql_uri(options_.path) ? open_postgresql(options_.path, true)
+                                                    : open_sqlite(options_.path, true);
     writer_conn_->channels = {options_.whatsapp_configured, options_.email_configured};
     apply_migrations(*writer_conn_);
-    for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.read_connections); ++i) {
-        auto c = open(false);
-        free_readers_.push_back(c.get());
-        readers_.push_back(std::move(c));
-    }
+    // One reader now, the rest of the pool when reads overlap (acquire_reader): each PostgreSQL
+    // connection is a server process, and a quiet node (or a test server) never needs four.
+    auto first = open_reader();
+    free_readers_.push_back(first.get());
+    readers_.push_back(std::move(first));
     writer_ = std::thread([this] { writer_loop(); });
 }
 
@@ -328,10 +327,35 @@ std::exception_ptr database::commit_or_roll_back() {
     }
 }
 
+std::unique_ptr<connection> database::open_reader() const {
+    return is_postgresql_uri(options_.path) ? open_postgresql(options_.path, false)
+                                            : open_sqlite(options_.path, false);
+}
+
+std::size_t database::pool_size() const {
+    return std::max<std::size_t>(1, options_.read_connections);
+}
+
 connection* database::acquire_reader() {
     connection* c = nullptr;
     {
         std::unique_lock lock(readers_mutex_);
+        if (free_readers_.empty() && readers_.size() + readers_opening_ < pool_size()) {
+            ++readers_opening_;
+            lock.unlock();
+            std::unique_ptr<connection> fresh;
+            try {
+                fresh = open_reader();
+            } catch (...) {  // e.g. PostgreSQL away: this read fails, the pool stays as it was
+                lock.lock();
+                --readers_opening_;
+                throw;
+            }
+            lock.lock();
+            --readers_opening_;
+            readers_.push_back(std::move(fresh));
+            return readers_.back().get();
+        }
         if (free_readers_.empty()) read_waits_.fetch_add(1, std::memory_order_relaxed);
         readers_cv_.wait(lock, [&] { return !free_readers_.empty(); });
         c = free_readers_.back();

@@ -63,7 +63,7 @@ enum class storage_health { ok, full, read_only, busy, unavailable };
 
 struct database_options {
     std::string path;  // an SQLite file, or a PostgreSQL URI (postgresql://user@host/dbname)
-    std::size_t read_connections = 4;
+    std::size_t read_connections = 4;  // at most; one opens at start, the rest when reads overlap
     // Group commit bounds: at most `max_batch` jobs, and no new job joins a batch once it has
     // run for `batch_window`.
     std::size_t max_batch = 512;
@@ -182,6 +182,8 @@ class database {
                                            std::exception_ptr failure);
     std::exception_ptr run_in_savepoint(pending& p);
     std::exception_ptr commit_or_roll_back();
+    std::unique_ptr<connection> open_reader() const;
+    std::size_t pool_size() const;
     connection* acquire_reader();
     void release_reader(connection* c);
 
@@ -195,9 +197,11 @@ class database {
     bool stopping_ = false;
     bool writer_gone_ = false;  // the writer has drained the queue and returned
 
-    std::mutex readers_mutex_;  // guards free_readers_
+    std::mutex readers_mutex_;  // guards readers_ (after the constructor), free_readers_,
+                                // readers_opening_
     std::condition_variable readers_cv_;
     std::vector<connection*> free_readers_;
+    std::size_t readers_opening_ = 0;  // being opened outside the lock by acquire_reader
 
     std::mutex observer_mutex_;  // guards observer_
     std::function<void(const commit_stats&)> observer_;
@@ -241,7 +245,13 @@ auto database::write(F f) -> std::invoke_result_t<F, connection&> {
 
 template <class F>
 auto database::read(F f) -> std::invoke_result_t<F, connection&> {
-    connection* c = acquire_reader();
+    connection* c = nullptr;
+    try {
+        c = acquire_reader();  // may open a connection, and fail to
+    } catch (...) {
+        note_read_failure(std::current_exception());
+        throw;
+    }
     struct release {
         database* db;
         connection* c;

@@ -33,8 +33,10 @@ std::string render_database_figures(const storage::database_figures& f) {
     std::string out;
     const std::string engine = std::string("engine=\"") + f.engine + "\"";
     figure(out, "daring_db_info", "gauge", "The database engine in use (always 1).", engine, 1);
-    figure(out, "daring_db_read_connections", "gauge", "Read-only connections in the pool.", engine,
-           f.read_connections);
+    figure(
+        out, "daring_db_read_connections", "gauge",
+        "Read-only connections open (one at start, more as reads overlap, up to the pool's size).",
+        engine, f.read_connections);
     figure(out, "daring_db_read_connections_in_use", "gauge",
            "Read-only connections lent out right now.", engine, f.readers_in_use);
     figure(out, "daring_db_read_waits_total", "counter",

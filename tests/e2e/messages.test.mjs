@@ -27,6 +27,7 @@ const standin = await startHelper('/usr/bin/python3', [
 ]);
 const port = await freePort();
 const server = await startDemo(binary, {
+  deck: false,
   listen: `127.0.0.1:${port}`,
   extraArgs: [
     '--public-url',

@@ -76,11 +76,41 @@ class Decks : public world_fixture {
     std::int64_t training = 0, session = 0;
 };
 
-class DecksWithAShortQueue : public Decks {
+// LibreOffice replaced (--soffice) by a stand-in that writes down its pid and its parent's (the
+// `daring convert` child) and then never ends, as a hung conversion would.
+class DecksWithAHungOffice : public Decks {
+  protected:
+    void SetUp() override {
+        const auto script = office.file("soffice");
+        std::ofstream(script) << "#!/bin/sh\necho $PPID > " << office.file("converter.pid")
+                              << "\necho $$ > " << office.file("soffice.pid")
+                              << "\nwhile :; do sleep 1; done\n";
+        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+        server_args.insert(server_args.end(), {"--soffice", script});
+        Decks::SetUp();
+    }
+    void TearDown() override {  // what a failed check left running
+        for (const auto pid : {pid_in("converter.pid"), pid_in("soffice.pid")})
+            if (pid > 0 && process_alive(pid)) ::kill(pid, SIGKILL);
+    }
+
+    pid_t pid_in(const std::string& name) const {
+        std::ifstream in(office.file(name));
+        pid_t pid = 0;
+        in >> pid;
+        return pid;
+    }
+
+    temp_dir office;
+};
+
+// One conversion at a time and one waiting; LibreOffice's place is taken by the stand-in that
+// never ends, so the queue stays full for as long as the test needs it.
+class DecksWithAShortQueue : public DecksWithAHungOffice {
   protected:
     void SetUp() override {
         server_args = {"--convert-jobs", "1", "--convert-queue", "1"};
-        Decks::SetUp();
+        DecksWithAHungOffice::SetUp();
     }
 };
 
@@ -156,7 +186,9 @@ TEST_F(Decks, PageImagesAreImmutableWebPWithETagsAndOnlyForMembers) {
               404);
 }
 
-TEST_F(Decks, TheTypeComesFromTheBytesNotTheName) {
+// The office kinds are told from their bytes before any conversion (their conversion, here by the
+// stand-in, is not what this test is about).
+TEST_F(DecksWithAHungOffice, TheTypeComesFromTheBytesNotTheName) {
     auto text = upload("Ini bukan presentasi", "pelatih.dek", "application/pdf");
     EXPECT_EQ(text.status, 415);
     EXPECT_EQ(text.json()["error"]["code"], "unsupported_type");
@@ -218,34 +250,6 @@ TEST_F(Decks, AFileOverFiftyMegabytesIsRefusedBeforeItIsRead) {
     EXPECT_EQ(r->status, 413);
     EXPECT_EQ(r->json()["error"]["code"], "too_large");
 }
-
-// LibreOffice replaced (--soffice) by a stand-in that writes down its pid and its parent's (the
-// `daring convert` child) and then never ends, as a hung conversion would.
-class DecksWithAHungOffice : public Decks {
-  protected:
-    void SetUp() override {
-        const auto script = office.file("soffice");
-        std::ofstream(script) << "#!/bin/sh\necho $PPID > " << office.file("converter.pid")
-                              << "\necho $$ > " << office.file("soffice.pid")
-                              << "\nwhile :; do sleep 1; done\n";
-        std::filesystem::permissions(script, std::filesystem::perms::owner_all);
-        server_args = {"--soffice", script};
-        Decks::SetUp();
-    }
-    void TearDown() override {  // what a failed check left running
-        for (const auto pid : {pid_in("converter.pid"), pid_in("soffice.pid")})
-            if (pid > 0 && process_alive(pid)) ::kill(pid, SIGKILL);
-    }
-
-    pid_t pid_in(const std::string& name) const {
-        std::ifstream in(office.file(name));
-        pid_t pid = 0;
-        in >> pid;
-        return pid;
-    }
-
-    temp_dir office;
-};
 
 // A server killed mid-conversion (or crashing) leaves no converter and no LibreOffice behind:
 // nobody would enforce their wall limit any more, and a hung one would run for ever.

@@ -284,6 +284,45 @@ TEST_P(WriterOn, AWriteRacingStopIsAnsweredNeverLeftWaiting) {
         EXPECT_GT(answered.load(), 0);
     }
 }
+// The read pool opens one connection at start and another only when reads overlap, never more
+// than read_connections (2 here): a third overlapping read waits for one to come back.
+TEST_P(WriterOn, ReadConnectionsOpenWhenReadsOverlapUpToThePool) {
+    database db(options());
+    EXPECT_EQ(db.figures().read_connections, 1u);
+    for (int i = 0; i < 3; ++i) db.read([](connection& c) { c.scalar("SELECT 1"); });
+    EXPECT_EQ(db.figures().read_connections, 1u) << "reads one after another share one";
+
+    std::promise<void> release;
+    auto released = release.get_future().share();
+    std::atomic<int> holding{0};
+    const auto hold = [&] {
+        db.read([&](connection& c) {
+            c.scalar("SELECT 1");
+            ++holding;
+            released.wait();
+        });
+    };
+    std::thread first(hold), second(hold);
+    while (holding < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_EQ(db.figures().read_connections, 2u);
+    EXPECT_EQ(db.figures().readers_in_use, 2u);
+    std::atomic<bool> third_done{false};
+    std::thread third([&] {
+        db.read([](connection& c) { c.scalar("SELECT 1"); });
+        third_done = true;
+    });
+    while (db.figures().read_waits_total == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_FALSE(third_done.load()) << "a third read went past a full pool";
+    release.set_value();
+    first.join();
+    second.join();
+    third.join();
+    EXPECT_TRUE(third_done.load());
+    EXPECT_EQ(db.figures().read_connections, 2u);
+    EXPECT_EQ(db.figures().readers_in_use, 0u);
+}
+
 // A child process writes rows and reports each acknowledged id through a pipe; the parent kills
 // it with SIGKILL mid-stream. Every id the child reported must be in the database afterwards.
 TEST(Writer, NeverLosesAnAcknowledgedWriteWhenKilled) {
