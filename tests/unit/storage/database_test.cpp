@@ -302,8 +302,21 @@ TEST_P(WriterOn, ReadConnectionsOpenWhenReadsOverlapUpToThePool) {
             released.wait();
         });
     };
+    // Bounded waits: a pool that cannot lend two at once fails here instead of hanging.
+    const auto until = [](auto done) {
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!done() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        return done();
+    };
     std::thread first(hold), second(hold);
-    while (holding < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const bool both_held = until([&] { return holding == 2; });
+    if (!both_held) {  // let both reads end before failing
+        release.set_value();
+        first.join();
+        second.join();
+    }
+    ASSERT_TRUE(both_held) << "two overlapping reads never held a connection each";
     EXPECT_EQ(db.figures().read_connections, 2u);
     EXPECT_EQ(db.figures().readers_in_use, 2u);
     std::atomic<bool> third_done{false};
@@ -311,8 +324,8 @@ TEST_P(WriterOn, ReadConnectionsOpenWhenReadsOverlapUpToThePool) {
         db.read([](connection& c) { c.scalar("SELECT 1"); });
         third_done = true;
     });
-    while (db.figures().read_waits_total == 0)
-        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    EXPECT_TRUE(until([&] { return db.figures().read_waits_total > 0; }))
+        << "the third read never waited";
     EXPECT_FALSE(third_done.load()) << "a third read went past a full pool";
     release.set_value();
     first.join();
