@@ -98,10 +98,10 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     t->send_json({{"type", "delete_chat"}, {"seq", (*wrong)["seq"]}});
     s->send_json({{"type", "hand"}, {"up", true}});
     start_audio(*t);
-    // 12 s of audio: the slide change, the floor given and taken back all fall inside it (a
+    // 6 s of audio: the slide change, the floor given and taken back all fall inside it (a
     // longer run proves nothing more; the server refuses audio faster than real time).
-    constexpr int packets = 300;
-    constexpr int slide_at = 140, floor_at = 200, trainee_from = 202, trainee_to = 252;
+    constexpr int packets = 150;
+    constexpr int slide_at = 60, floor_at = 90, trainee_from = 92, trainee_to = 122;
     paced(0, packets, [&](int i) {
         if (i == slide_at) t->send_json({{"type", "show_slide"}, {"index", 2}});
         if (i == floor_at) t->send_json({{"type", "give_floor"}, {"user_id", trainee_id}});
