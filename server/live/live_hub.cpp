@@ -103,10 +103,10 @@ void live_hub::impl::after_receive(const std::shared_ptr<room_slot>& slot,
     }
     control->quiz_requested(
         slot->room.session_id(), slot->room.training_id(), *request,
-        [slot, request = *request, i = shared_from_this()](quiz_opening o) {
-            asio::post(slot->strand, [slot, request, o = std::move(o), i]() mutable {
+        [slot, request = *request](quiz_opening o) {
+            asio::post(slot->strand, [slot, request, o = std::move(o)]() mutable {
                 if (o.quiz) {
-                    slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, i->clk.now());
+                    slot->room.open_quiz(request, std::move(*o.quiz), o.run_id, o.closes_at);
                 } else {
                     slot->room.refuse_quiz(request, o.code, o.message);
                 }

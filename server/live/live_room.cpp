@@ -199,7 +199,9 @@ void live_room::leave(live_participant* p, protocol::unix_seconds now) {
         online_.erase(user);
         hands_.erase(user);
         presence_dirty_ = true;
-        if (audio_.user_left(user)) audio_changed();  // a trainee's floor ends with them
+        // A trainee's floor ends with them; once the session ended it ended with the session
+        // (session_ended is the last event of the timeline, as the replay expects).
+        if (!ended_ && audio_.user_left(user)) audio_changed();
     }
 }
 
@@ -545,7 +547,7 @@ json live_room::quiz_snapshot(const connection& c) const {
 }
 
 void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id,
-                          protocol::unix_seconds now) {
+                          protocol::unix_seconds closes_at) {
     if (ended_ || quiz_) {
         refuse_quiz(r, "quiz_already_open", "Close the open quiz first");
         return;
@@ -553,7 +555,7 @@ void live_room::open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t 
     live_quiz lq;
     lq.def = std::move(q);
     lq.run_id = run_id;
-    lq.closes_at = now + r.duration_s;
+    lq.closes_at = closes_at;
     quiz_ = std::move(lq);
     const auto& def = quiz_->def;
     json common = {{"type", "quiz_opened"},

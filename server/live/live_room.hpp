@@ -221,9 +221,10 @@ class live_room {
     std::optional<quiz_request> take_quiz_request() {
         return std::exchange(quiz_request_, std::nullopt);
     }
-    // The quiz was found and its run stored: broadcast quiz_opened and take answers.
+    // The quiz was found and its run stored: broadcast quiz_opened and take answers until
+    // `closes_at`, the stored run's (what a restarted server restores).
     void open_quiz(const quiz_request& r, protocol::quiz q, std::int64_t run_id,
-                   protocol::unix_seconds now);
+                   protocol::unix_seconds closes_at);
     // The quiz could not open: tell the trainer who asked.
     void refuse_quiz(const quiz_request& r, std::string_view code, std::string_view message);
     // Broadcasts quiz_closed (per-question results), sends each trainee their score, stores it.

@@ -109,7 +109,13 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
         if (i == trainee_to) t->send_json({{"type", "take_floor"}});
         speaker.send_frame(0x2, audio::speaker_message(40, packet_40ms(i)));
     });
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The end comes over HTTP, beside the socket: once the server acks a last message of the
+    // trainer's, everything the trainer sent before it (the floor taken back, the last packets)
+    // was handled, however far behind a loaded machine runs.
+    t->send_json({{"type", "audio_subscribe"}, {"on", true}, {"id", "last"}});
+    auto last = t->next_of("ack");
+    while (last && (*last)["id"] != "last") last = t->next_of("ack");
+    ASSERT_TRUE(last);
     ASSERT_EQ(trainer->post("/api/v1/sessions/" + std::to_string(session) + "/end", json::object())
                   .status,
               200);

@@ -557,7 +557,8 @@ struct quiz_room {
     std::shared_ptr<fake_participant> t = std::make_shared<fake_participant>();
     std::shared_ptr<fake_participant> a = std::make_shared<fake_participant>();
     std::shared_ptr<fake_participant> b = std::make_shared<fake_participant>();
-    quiz_room() {
+    // Opened at 100 s for 60 s; the stored run closes at `stored_closes_at`.
+    explicit quiz_room(daring::protocol::unix_seconds stored_closes_at = 160) {
         room.set_quiz_sink(&sink);
         room.join(t, trainer, std::nullopt, 0);
         room.join(a, trainee(2), std::nullopt, 0);
@@ -570,7 +571,7 @@ struct quiz_room {
         EXPECT_TRUE(r.has_value());
         EXPECT_EQ(r->quiz_id, 40);
         EXPECT_EQ(r->duration_s, 60);
-        room.open_quiz(*r, two_questions(), 9, 100);
+        room.open_quiz(*r, two_questions(), 9, stored_closes_at);
         room.flush();
     }
     void commit_all() {
@@ -683,6 +684,19 @@ TEST_F(LiveRoomQuiz, ClosesByItselfWhenTheTimeRunsOutAndRefusesLateAnswers) {
     q.room.receive(q.b.get(), answer_msg("late", 40, 401, "1"), 161);
     EXPECT_EQ(q.b->of_type("error").back()["code"], "quiz_closed");
     EXPECT_EQ(q.sink.answers.size(), 1u);
+}
+
+// The run was stored a second after the request (a busy database): the room closes the quiz
+// when the stored run says, the moment a restarted server would restore, and tells it so.
+TEST(LiveRoomQuizStored, ClosesWhenTheStoredRunSaysAndAnnouncesThatMoment) {
+    quiz_room late(161);
+    const auto opened = late.a->of_type("quiz_opened");
+    ASSERT_EQ(opened.size(), 1u);
+    EXPECT_EQ(opened[0]["closes_at"], daring::protocol::format_rfc3339(161));
+    late.room.tick(160);
+    EXPECT_TRUE(late.room.quiz_open());
+    late.room.tick(161);
+    EXPECT_FALSE(late.room.quiz_open());
 }
 
 TEST_F(LiveRoomQuiz, AReconnectingTraineeSeesTheOpenQuizWithTheirAnswers) {
@@ -1061,4 +1075,20 @@ TEST_F(LiveRoomAudioClock, AnEventAfterABurstOfAudioIsJournaledNoEarlierThanTheA
     EXPECT_EQ(journal.pointers_heard.back(), 1'010'870);
     ASSERT_EQ(journal.audio.size(), 3u);
     EXPECT_EQ(journal.audio.back().at_ms, 10'830u);
+}
+
+TEST_F(LiveRoomAudioClock, NothingIsJournaledAfterTheEndNotEvenTheFloorOfATraineeWhoLeaves) {
+    // The trainee still holds the floor when the session ends; their socket closes with the
+    // room. The timeline ends with session_ended: the floor ends with the session, not after it.
+    room->receive(t.get(), audio_start_16k, 1010);
+    room->receive(t.get(), R"({"type":"give_floor","user_id":2})", 1010);
+    ASSERT_EQ(journal.audio_states.back()["speaker"]["user_id"], 2);
+    const auto states = journal.audio_states.size();
+    room->end(close_normal, 1020);
+    room->leave(a.get(), 1020);
+    room->leave(t.get(), 1020);
+    ASSERT_FALSE(journal.events.empty());
+    EXPECT_EQ(journal.events.back().type, "session_ended");
+    EXPECT_EQ(journal.audio_states.size(), states);
+    EXPECT_EQ(t->of_type("audio_state").back()["speaker"]["user_id"], 2);
 }
