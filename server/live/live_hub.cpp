@@ -227,9 +227,12 @@ void live_hub::end(std::int64_t session_id) {
         impl_->rooms.erase(it);
         impl_->retire_room(session_id);
     }
-    asio::post(slot->strand, [slot, now = impl_->clk.now()] {
+    // The timeline is written at once rather than at the next second's flush: its session_ended
+    // is what tells the recording it is complete.
+    asio::post(slot->strand, [slot, i = impl_, now = impl_->clk.now()] {
         slot->room.end(close_normal, now);
         slot->settle();
+        if (i->journal) i->journal->flush();
     });
 }
 

@@ -120,13 +120,18 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
                   .status,
               200);
 
-    // Ready once the end is in the stored timeline (written once a second).
+    // Ready once the end is in the stored timeline (written as the room ends). On a loaded
+    // machine the write can lag past the 5 s after which an end counts as settled anyway: then
+    // the end follows shortly.
     json rec;
-    for (int i = 0; i < 50; ++i) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < until) {
         auto r = get_as(trainee, recording_path());
         ASSERT_EQ(r.status, 200) << r.body;
         rec = r.json();
-        if (rec["status"] == "ready") break;
+        if (rec["status"] == "ready" && !rec["events"].empty() &&
+            rec["events"].back()["type"] == "session_ended")
+            break;
         std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ASSERT_EQ(rec["status"], "ready");
@@ -152,7 +157,7 @@ TEST_F(Recording, AScriptedSessionComesBackAsItsTimelineAndAnOggFileOfTheRightLe
     EXPECT_FALSE(chats[1].contains("text"));
     ASSERT_EQ(states.size(), 3u);  // on, floor given, floor taken back
     EXPECT_EQ(states[1]["speaker"]["user_id"], trainee_id);
-    EXPECT_EQ(rec["events"].back()["type"], "session_ended");
+    EXPECT_EQ(rec["events"].back()["type"], "session_ended") << rec["events"].dump();
     // Staff see the hand.
     auto staff_view = get_as(trainer_token, recording_path()).json();
     bool hand = false;
